@@ -1,0 +1,96 @@
+/*
+ * lifecircle/crs.h — the working CRS (one metric projected CRS for a whole study), transforms from
+ * input CRSs into it, and the Chinese web-map coordinate systems GCJ-02 (Amap, Tencent) and BD-09
+ * (Baidu), which PROJ does not know.
+ *
+ * Every input layer is brought into the working CRS before any distance or area is computed.
+ * Geographic coordinates are always in longitude/latitude order (traditional GIS order), whatever
+ * the axis order of the CRS's official definition.
+ */
+#ifndef LIFECIRCLE_CRS_H
+#define LIFECIRCLE_CRS_H
+
+#include <stddef.h>
+
+#include "lifecircle/context.h"
+#include "lifecircle/geometry.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lc_crs lc_crs;
+typedef struct lc_transform lc_transform;
+
+/* Names accepted wherever a CRS definition is, besides what PROJ knows ("EPSG:4549", WKT, PROJ strings). */
+#define LC_CRS_GCJ02 "GCJ-02" /* Amap/Tencent lon/lat; also accepted: "GCJ02", "gcj-02" */
+#define LC_CRS_BD09 "BD-09"   /* Baidu lon/lat; also accepted: "BD09", "bd-09" */
+
+/* Creates the working CRS from a definition PROJ understands ("EPSG:4549", "EPSG:32651", WKT or a
+ * PROJ string). Refuses, with LC_ERR_CRS and a message naming the definition, a definition PROJ does
+ * not know, a geographic or geocentric CRS, and a projected CRS whose unit is not the metre.
+ * Caller frees with lc_crs_destroy(). */
+LC_API lc_crs *lc_crs_create(lc_context *ctx, const char *definition);
+
+/* Creates the WGS 84 UTM CRS (EPSG:326zz north, 327zz south) whose zone holds lon/lat (degrees).
+ * NULL with LC_ERR_CRS if lon/lat are out of range. Caller frees with lc_crs_destroy(). */
+LC_API lc_crs *lc_crs_create_utm(lc_context *ctx, double lon, double lat);
+
+/* Releases a CRS. Accepts NULL. */
+LC_API void lc_crs_destroy(lc_crs *crs);
+
+/* The CRS's name as PROJ gives it ("WGS 84 / UTM zone 29N"). Borrowed, valid while crs lives. */
+LC_API const char *lc_crs_name(const lc_crs *crs);
+
+/* "AUTHORITY:CODE" ("EPSG:32629") when the CRS has one, else NULL. Borrowed, valid while crs lives. */
+LC_API const char *lc_crs_id(const lc_crs *crs);
+
+/* The CRS as WKT: esri != 0 gives WKT1 in ESRI's dialect (for Shapefile .prj), else WKT2:2019.
+ * Borrowed, valid while crs lives. NULL with LC_ERR_CRS if PROJ cannot export it. */
+LC_API const char *lc_crs_wkt(lc_context *ctx, const lc_crs *crs, int esri);
+
+/* Non-zero if a definition names GCJ-02 or BD-09 (any accepted spelling). */
+LC_API int lc_crs_is_chinese_webmap(const char *definition);
+
+/* Creates a transform from a source CRS definition into target. source may be anything
+ * lc_crs_create() takes, a geographic CRS, or GCJ-02/BD-09 (converted to WGS 84 first with the
+ * iterative inversion below, then projected). Geographic sources take lon/lat order.
+ * NULL with LC_ERR_CRS if the source is unknown. target is borrowed and must outlive the transform.
+ * Caller frees with lc_transform_destroy(). */
+LC_API lc_transform *lc_transform_create(lc_context *ctx, const char *source, const lc_crs *target);
+
+/* Releases a transform. Accepts NULL. */
+LC_API void lc_transform_destroy(lc_transform *tr);
+
+/* Non-zero if the transform's source is geographic (lon/lat), including GCJ-02 and BD-09. */
+LC_API int lc_transform_source_is_geographic(const lc_transform *tr);
+
+/* Transforms n points in place (x[i], y[i]: source coordinates in, working CRS out).
+ * Returns LC_OK, or LC_ERR_CRS naming the first point PROJ could not transform (then x and y are
+ * unspecified). */
+LC_API lc_status lc_transform_points(lc_context *ctx, const lc_transform *tr, double *x, double *y,
+                                     size_t n);
+
+/* Returns a new geometry: g with every coordinate transformed. NULL with LC_ERR_CRS or
+ * LC_ERR_GEOMETRY on failure. g is borrowed; caller frees the result with GEOSGeom_destroy_r(). */
+LC_API GEOSGeometry *lc_transform_geometry(lc_context *ctx, const lc_transform *tr,
+                                           const GEOSGeometry *g);
+
+/* Transforms a working-CRS point back to WGS 84 lon/lat (for reports). LC_OK or LC_ERR_CRS. */
+LC_API lc_status lc_crs_to_lonlat(lc_context *ctx, const lc_crs *crs, lc_xy xy, lc_xy *lonlat);
+
+/* GCJ-02 and BD-09 conversions on lon/lat in degrees. GCJ-02 leaves points outside mainland China's
+ * box unchanged, as the published algorithm does. The *_to_wgs84 inversions iterate until the
+ * forward transform reproduces the input within 1e-9 degrees (well under 1 m). They cannot fail. */
+LC_API lc_xy lc_wgs84_to_gcj02(lc_xy lonlat);
+LC_API lc_xy lc_gcj02_to_wgs84(lc_xy lonlat);
+LC_API lc_xy lc_gcj02_to_bd09(lc_xy lonlat);
+LC_API lc_xy lc_bd09_to_gcj02(lc_xy lonlat);
+LC_API lc_xy lc_wgs84_to_bd09(lc_xy lonlat);
+LC_API lc_xy lc_bd09_to_wgs84(lc_xy lonlat);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIFECIRCLE_CRS_H */

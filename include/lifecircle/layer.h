@@ -1,0 +1,119 @@
+/*
+ * lifecircle/layer.h — input layers read through GDAL/OGR (Shapefile, GeoPackage, GeoJSON, CSV and
+ * XLSX with lon/lat columns, OSM PBF, PostGIS "PG:" connections), mapped field by field onto the
+ * toolkit's roles, validated, and brought into the working CRS.
+ *
+ * lc_inputs reads a whole study at once: it opens every layer, chooses the working CRS (the study's,
+ * or the UTM zone of the data's centre), reads and checks every feature, and reports every problem
+ * in a data-quality report.
+ */
+#ifndef LIFECIRCLE_LAYER_H
+#define LIFECIRCLE_LAYER_H
+
+#include <stddef.h>
+
+#include "lifecircle/context.h"
+#include "lifecircle/crs.h"
+#include "lifecircle/geometry.h"
+#include "lifecircle/profile.h"
+#include "lifecircle/quality.h"
+#include "lifecircle/study.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a layer holds. */
+typedef enum lc_layer_kind {
+    LC_LAYER_RESIDENTIAL = 0, /* residential polygons (小区/居住街坊) with population */
+    LC_LAYER_FACILITIES,      /* facility points (polygons reduced to a point on surface) */
+    LC_LAYER_UNITS,           /* 街镇 polygons */
+    LC_LAYER_KIND_COUNT
+} lc_layer_kind;
+
+/* The study-file name of a kind ("residential", "facilities", "units"). Never freed. */
+LC_API const char *lc_layer_kind_name(lc_layer_kind kind);
+
+/* What a field holds: the roles a user maps fields onto. */
+typedef enum lc_field_role {
+    LC_FIELD_ID = 0,      /* unique feature id (text or number) */
+    LC_FIELD_NAME,        /* display name */
+    LC_FIELD_POPULATION,  /* 常住人口, resident population */
+    LC_FIELD_POP60,       /* registered (户籍) population aged 60+ */
+    LC_FIELD_POP65,       /* registered (户籍) population aged 65+ */
+    LC_FIELD_UNIT,        /* the 街镇 a residential polygon belongs to (name or id) */
+    LC_FIELD_CATEGORY,    /* a facility's category label */
+    LC_FIELD_FLOOR_AREA,  /* 建筑面积, m² */
+    LC_FIELD_MEALS,       /* meals per day */
+    LC_FIELD_BEDS,        /* care beds */
+    LC_FIELD_NURSING_BEDS,/* nursing-type care beds */
+    LC_FIELD_ROLE_COUNT
+} lc_field_role;
+
+/* The study-file name of a role ("population", "floor_area", ...). Never freed. */
+LC_API const char *lc_field_role_name(lc_field_role role);
+
+/* One feature as the toolkit sees it. Numbers absent from the input are NAN; strings absent are
+ * NULL. Borrowed from its layer, valid while the layer lives. */
+typedef struct lc_feature {
+    const char *id;        /* the id field's value, or "FID n" */
+    const char *name;
+    const char *unit;      /* residential: declared 街镇 */
+    int category;          /* facilities: index into the profile's categories; -1 otherwise */
+    double population;     /* 常住人口 (residential, units) */
+    double pop60;
+    double pop65;
+    double floor_area;     /* m² */
+    double meals;          /* meals/day */
+    double beds;
+    double nursing_beds;
+    double area;           /* m² of geom in the working CRS (0 for points) */
+    const GEOSGeometry *geom; /* working CRS: (multi)polygon, or point for facilities */
+    long long fid;         /* the source feature id */
+} lc_feature;
+
+typedef struct lc_layer lc_layer;
+
+/* Number of features, and the i-th (borrowed, valid while the layer lives). */
+LC_API size_t lc_layer_count(const lc_layer *layer);
+LC_API const lc_feature *lc_layer_feature(const lc_layer *layer, size_t i);
+/* The layer's kind, the dataset it came from (as given) and the OGR layer name. Borrowed. */
+LC_API lc_layer_kind lc_layer_get_kind(const lc_layer *layer);
+LC_API const char *lc_layer_source(const lc_layer *layer);
+LC_API const char *lc_layer_name(const lc_layer *layer);
+/* The bounding box of all features in the working CRS. */
+LC_API lc_bbox lc_layer_extent(const lc_layer *layer);
+
+/* A study's inputs, read and checked. */
+typedef struct lc_inputs lc_inputs;
+
+/* Reads every input layer the study names (residential and facilities are required, units
+ * optional) through OGR, chooses the working CRS, maps fields, transforms and validates.
+ * Parameters:
+ *   study   — the study (borrowed);
+ *   profile — categories for facility labels (borrowed; must outlive the result);
+ *   quality — receives every warning and error found (borrowed);
+ * Returns the inputs whenever every layer could be read, also when data errors were found: features
+ * with errors are kept as read (NAN values, category -1) so `validate` can summarise them, and
+ * callers that compute results must refuse inputs whose quality report holds errors
+ * (lc_quality_count_severity(quality, LC_SEVERITY_ERROR) > 0). Returns NULL, with the context's
+ * error set (LC_ERR_IO, LC_ERR_FIELD, LC_ERR_CRS, LC_ERR_CONFIG, ...), when a layer cannot be opened
+ * or read, a mapped field does not exist, or no working CRS can be established.
+ * Caller frees with lc_inputs_destroy(). */
+LC_API lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profile *profile,
+                                 lc_quality *quality);
+
+/* Releases the inputs. Accepts NULL. */
+LC_API void lc_inputs_destroy(lc_inputs *inputs);
+
+/* A layer of the inputs, or NULL when the study names none of that kind. Borrowed. */
+LC_API const lc_layer *lc_inputs_layer(const lc_inputs *inputs, lc_layer_kind kind);
+
+/* The working CRS. Borrowed, valid while inputs live. */
+LC_API const lc_crs *lc_inputs_crs(const lc_inputs *inputs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIFECIRCLE_LAYER_H */

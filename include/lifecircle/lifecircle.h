@@ -1,0 +1,16 @@
+/*
+ * lifecircle/lifecircle.h — the whole public API of liblifecircle, one header per module.
+ * Start with context.h: every call takes an lc_context first.
+ */
+#ifndef LIFECIRCLE_LIFECIRCLE_H
+#define LIFECIRCLE_LIFECIRCLE_H
+
+#include "lifecircle/context.h"
+#include "lifecircle/geometry.h"
+#include "lifecircle/crs.h"
+#include "lifecircle/quality.h"
+#include "lifecircle/profile.h"
+#include "lifecircle/study.h"
+#include "lifecircle/layer.h"
+
+#endif /* LIFECIRCLE_LIFECIRCLE_H */

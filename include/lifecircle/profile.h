@@ -1,0 +1,63 @@
+/*
+ * lifecircle/profile.h — a standards profile: the facility categories (Chinese and English names,
+ * whether their floor area counts toward 社区养老服务设施, how far they reach, the labels users give
+ * them) and, later, the norms a study is checked against.
+ *
+ * A profile is a YAML file (the same format as the study file). Built-in profiles ship inside the
+ * library ("shanghai-2025"); `lifecircle profile init NAME` writes one out for editing.
+ */
+#ifndef LIFECIRCLE_PROFILE_H
+#define LIFECIRCLE_PROFILE_H
+
+#include <stddef.h>
+
+#include "lifecircle/context.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A facility category. All strings borrowed from the profile, valid while it lives. */
+typedef struct lc_category {
+    const char *code;         /* stable ASCII code: "centre", "meal_point", ... */
+    const char *name_zh;      /* 社区综合为老服务中心 */
+    const char *name_en;      /* Community elder-service centre */
+    int counts_floor_area;    /* non-zero: floor area counts toward 社区养老服务设施 (40 m²/1,000) */
+    double reach_m;           /* reach along the walking network or straight line, metres */
+    double reach_minutes;     /* the walk time reach_m stands for (for display) */
+    const char *reach_source; /* where the reach assumption comes from */
+    const char *const *aliases; /* NULL-terminated labels users give this category */
+} lc_category;
+
+typedef struct lc_profile lc_profile;
+
+/* Loads a profile: a built-in name ("shanghai-2025") or a path to a YAML profile file.
+ * NULL with LC_ERR_CONFIG (message names file, line and key) or LC_ERR_IO on failure.
+ * Caller frees with lc_profile_destroy(). */
+LC_API lc_profile *lc_profile_load(lc_context *ctx, const char *name_or_path);
+
+/* Releases a profile. Accepts NULL. */
+LC_API void lc_profile_destroy(lc_profile *profile);
+
+/* The NULL-terminated list of built-in profile names. Never freed. */
+LC_API const char *const *lc_profile_builtin_names(void);
+
+/* The YAML text of a built-in profile, or NULL if name is not built in. Never freed. */
+LC_API const char *lc_profile_builtin_text(const char *name);
+
+/* The profile's name ("shanghai-2025" or the file's `profile:` value). Borrowed. */
+LC_API const char *lc_profile_name(const lc_profile *profile);
+
+/* Number of categories, and the i-th (borrowed, valid while profile lives). */
+LC_API size_t lc_profile_category_count(const lc_profile *profile);
+LC_API const lc_category *lc_profile_category(const lc_profile *profile, size_t i);
+
+/* The index of the category a label names: its code, Chinese or English name, or an alias
+ * (ASCII case-insensitive, surrounding blanks ignored). -1 if none. */
+LC_API int lc_profile_find_category(const lc_profile *profile, const char *label);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIFECIRCLE_PROFILE_H */

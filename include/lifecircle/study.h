@@ -1,0 +1,61 @@
+/*
+ * lifecircle/study.h — the study file: one human-editable YAML file that names the inputs, their
+ * field mappings, the CRS and the profile, so a run can be repeated exactly (`lifecircle check
+ * study.yml`). Command-line options override it through lc_study_set() with the same keys.
+ *
+ * Keys (dotted paths into the YAML mapping):
+ *   name, crs ("auto" or a definition), profile, encoding (default attribute encoding),
+ *   <layer>.path, <layer>.layer, <layer>.where, <layer>.encoding, <layer>.crs, <layer>.x, <layer>.y,
+ *   <layer>.fields.<role>   (role: id name population pop60 pop65 unit category floor_area meals
+ *                            beds nursing_beds)
+ *   facilities.categories.<label>: <category code>  (the user's labels → the profile's categories)
+ * where <layer> is residential, facilities, units, roads, buildings, candidates or entrances.
+ * Relative paths are resolved against the study file's directory.
+ */
+#ifndef LIFECIRCLE_STUDY_H
+#define LIFECIRCLE_STUDY_H
+
+#include <stddef.h>
+
+#include "lifecircle/context.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lc_study lc_study;
+
+/* Creates an empty study (no inputs; crs "auto"; profile "shanghai-2025").
+ * Caller frees with lc_study_destroy(). */
+LC_API lc_study *lc_study_create(lc_context *ctx);
+
+/* Reads a study file. NULL with LC_ERR_IO (cannot read) or LC_ERR_CONFIG (malformed YAML, an
+ * unknown key, a value of the wrong kind), the message naming file, line and key.
+ * Caller frees with lc_study_destroy(). */
+LC_API lc_study *lc_study_load(lc_context *ctx, const char *path);
+
+/* Releases a study. Accepts NULL. */
+LC_API void lc_study_destroy(lc_study *study);
+
+/* Sets or overrides a key (as in the file: "crs", "residential.fields.population") with a value
+ * (copied). A relative path value set here is taken relative to the current directory, not the
+ * study file. Returns LC_OK, or LC_ERR_CONFIG for an unknown key (study unchanged). */
+LC_API lc_status lc_study_set(lc_context *ctx, lc_study *study, const char *key, const char *value);
+
+/* The value of a key, or NULL if unset. For path keys, the resolved path. Borrowed, valid until
+ * the key is set again or the study is destroyed. */
+LC_API const char *lc_study_get(const lc_study *study, const char *key);
+
+/* The study file's path, or NULL for a study built with lc_study_create(). Borrowed. */
+LC_API const char *lc_study_path(const lc_study *study);
+
+/* Number of facilities.categories.<label> mappings, and the i-th label and code. Borrowed. */
+LC_API size_t lc_study_category_map_count(const lc_study *study);
+LC_API const char *lc_study_category_map_label(const lc_study *study, size_t i);
+LC_API const char *lc_study_category_map_code(const lc_study *study, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIFECIRCLE_STUDY_H */

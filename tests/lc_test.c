@@ -1,0 +1,125 @@
+/*
+ * tests/lc_test.c — the test runner (one suite per module, selectable with CK_RUN_SUITE) and the
+ * helpers declared in lc_test.h.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <gdal_utils.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/lc_test.h"
+
+lc_context *lct_ctx;
+
+void lct_setup(void)
+{
+    lct_ctx = lc_context_create();
+    ck_assert_ptr_nonnull(lct_ctx);
+}
+
+void lct_teardown(void)
+{
+    lc_context_destroy(lct_ctx);
+    lct_ctx = NULL;
+}
+
+char *lct_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *path = lct_path(base && *base ? base : "/tmp", "lifecircle-test-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(path));
+    return path;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+void lct_rmtree(const char *path)
+{
+    if (path)
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+char *lct_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    ck_assert_ptr_nonnull(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+int lct_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t n = strlen(text);
+    int ok = fwrite(text, 1, n, f) == n;
+    return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
+const char *lct_source_dir(void)
+{
+    const char *d = getenv("LC_SOURCE_DIR");
+    return d ? d : ".";
+}
+
+const char *lct_shared_dir(void)
+{
+    const char *d = getenv("LC_SHARED_DIR");
+    return d ? d : "../shared";
+}
+
+int lct_fixture(const char *out_path, const char *driver, const char *geojson, const char *const *options)
+{
+    char src[4096];
+    snprintf(src, sizeof src, "/vsimem/lct_fixture_%d.geojson", (int)getpid());
+    VSILFILE *f = VSIFileFromMemBuffer(src, (GByte *)CPLStrdup(geojson), strlen(geojson), TRUE);
+    if (!f)
+        return -1;
+    VSIFCloseL(f);
+    GDALAllRegister();
+    GDALDatasetH in = GDALOpenEx(src, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    if (!in)
+        return -1;
+    char **argv = NULL;
+    argv = CSLAddString(argv, "-f");
+    argv = CSLAddString(argv, driver);
+    for (const char *const *o = options; o && *o; o++)
+        argv = CSLAddString(argv, *o);
+    GDALVectorTranslateOptions *opts = GDALVectorTranslateOptionsNew(argv, NULL);
+    CSLDestroy(argv);
+    int err = 0;
+    GDALDatasetH out = GDALVectorTranslate(out_path, NULL, 1, &in, opts, &err);
+    GDALVectorTranslateOptionsFree(opts);
+    GDALClose(in);
+    VSIUnlink(src);
+    if (!out)
+        return -1;
+    GDALClose(out);
+    return err ? -1 : 0;
+}
+
+typedef Suite *(*suite_fn)(void);
+
+int main(void)
+{
+    suite_fn suites[] = {suite_context, suite_crs, suite_study, suite_layers, suite_validate};
+    SRunner *sr = srunner_create(NULL);
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+        srunner_add_suite(sr, suites[i]());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

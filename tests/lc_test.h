@@ -1,0 +1,50 @@
+/*
+ * tests/lc_test.h — what every test file shares: the suite list, a checked fixture that gives each
+ * test a fresh context, temporary directories, and fixture files written through GDAL.
+ */
+#ifndef LIFECIRCLE_TESTS_LC_TEST_H
+#define LIFECIRCLE_TESTS_LC_TEST_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "lifecircle/lifecircle.h"
+
+/* One suite per module; each test file defines one. */
+Suite *suite_context(void);
+Suite *suite_crs(void);
+Suite *suite_study(void);
+Suite *suite_layers(void);
+Suite *suite_validate(void);
+
+/* The context of the running test, created by lct_setup() and destroyed by lct_teardown(). */
+extern lc_context *lct_ctx;
+void lct_setup(void);
+void lct_teardown(void);
+
+/* A fresh empty directory under $TMPDIR (or /tmp) for the running test. Caller frees the string
+ * and removes the directory with lct_rmtree(). */
+char *lct_tmpdir(void);
+/* Removes a directory tree (rm -rf). */
+void lct_rmtree(const char *path);
+/* path joined to name, caller frees. */
+char *lct_path(const char *dir, const char *name);
+/* Writes text to a file; returns 0 on success. */
+int lct_write_text(const char *path, const char *text);
+
+/* The project source directory and the shared data directory (../shared beside the checkout),
+ * from the environment meson sets (LC_SOURCE_DIR, LC_SHARED_DIR). Borrowed. */
+const char *lct_source_dir(void);
+const char *lct_shared_dir(void);
+
+/* Writes a fixture: the GeoJSON text is converted by GDALVectorTranslate into out_path with the
+ * given driver ("ESRI Shapefile", "GPKG", "GeoJSON", "CSV", "XLSX") and extra ogr2ogr-style options
+ * (NULL-terminated list, may be NULL), e.g. {"-lco", "ENCODING=CP936", NULL}. Returns 0 on success. */
+int lct_fixture(const char *out_path, const char *driver, const char *geojson, const char *const *options);
+
+/* Asserts that a message contains a substring, printing both when it does not. */
+#define lct_assert_contains(haystack, needle)                                                    \
+    ck_assert_msg((haystack) && strstr((haystack), (needle)), "expected \"%s\" in \"%s\"", (needle), \
+                  (haystack) ? (haystack) : "(null)")
+
+#endif /* LIFECIRCLE_TESTS_LC_TEST_H */
