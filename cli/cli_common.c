@@ -1,1 +1,243 @@
-/* placeholder: being written */
+/*
+ * cli/cli_common.c — the one logging path and the one progress path of the command (both on
+ * stderr), and the study options every study-based subcommand shares. Subcommands' own work lives
+ * in cli/cmd_*.c; the library does the computing.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+/* Prints library messages to stderr with their level. */
+static void print_message(lc_log_level level, const char *message, void *user)
+{
+    (void)user;
+    static const char *const names[] = {"debug", "info", "warning", "error"};
+    fprintf(stderr, "lifecircle: %s: %s\n", names[level], message);
+}
+
+/* Progress for a terminal: one line per stage, redrawn in place, a percentage and a bar. */
+typedef struct progress_state {
+    char stage[96];
+    int last_percent;
+} progress_state;
+
+static progress_state progress;
+
+static void print_progress(const char *stage, double fraction, void *user)
+{
+    progress_state *p = user;
+    int percent = (int)(fraction * 100.0 + 0.5);
+    if (strcmp(p->stage, stage) != 0) {
+        snprintf(p->stage, sizeof p->stage, "%s", stage);
+        p->last_percent = -1;
+    }
+    if (percent == p->last_percent)
+        return;
+    p->last_percent = percent;
+    char bar[31];
+    int filled = percent * 30 / 100;
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r%-28s [%s] %3d%%%s", stage, bar, percent, percent >= 100 ? "\n" : "");
+    fflush(stderr);
+}
+
+lc_context *cli_context(int quiet, int verbose)
+{
+    lc_context *ctx = lc_context_create();
+    if (!ctx) {
+        fprintf(stderr, "lifecircle: error: cannot initialise GEOS/PROJ (out of memory?)\n");
+        exit(LC_EXIT_ERROR);
+    }
+    lc_context_set_message_handler(ctx, print_message, NULL);
+    lc_context_set_log_level(ctx, quiet ? LC_LOG_ERROR : verbose ? LC_LOG_DEBUG : LC_LOG_WARNING);
+    if (!quiet && isatty(STDERR_FILENO)) {
+        memset(&progress, 0, sizeof progress);
+        lc_context_set_progress_handler(ctx, print_progress, &progress);
+    }
+    return ctx;
+}
+
+int cli_fail(lc_context *ctx)
+{
+    const char *msg = lc_context_errmsg(ctx);
+    fprintf(stderr, "lifecircle: error: %s\n", msg && *msg ? msg : lc_status_string(lc_context_errno(ctx)));
+    return LC_EXIT_ERROR;
+}
+
+void cli_study_usage(FILE *out)
+{
+    fprintf(out,
+            "Study options (each overrides the study file):\n"
+            "  --residential PATH   residential polygons (小区/居住街坊) with population (常住人口)\n"
+            "  --facilities PATH    facilities (points or polygons) with a category field (类型)\n"
+            "  --units PATH         街镇 polygons\n"
+            "  --crs DEF            working CRS, projected in metres: EPSG:4549 (CGCS2000 GK CM 120E),\n"
+            "                       EPSG:32651 (UTM 51N) ... or 'auto' (the data's own projected CRS,\n"
+            "                       else the UTM zone of its centre)\n"
+            "  --profile NAME|FILE  standards profile (default shanghai-2025; `lifecircle profile list`)\n"
+            "  --encoding ENC       attribute encoding of the inputs, e.g. GBK for Chinese shapefiles\n"
+            "                       without a .cpg file (default: the file's own, else UTF-8)\n"
+            "  --set KEY=VALUE      set any study-file key, e.g. --set residential.fields.population=常住人口\n"
+            "                       or --set facilities.crs=GCJ-02 (repeatable)\n"
+            "  -q, --quiet          print errors only (no progress, no warnings)\n"
+            "  -v, --verbose        print debug messages and list every data-quality issue\n"
+            "  -h, --help           this help\n"
+            "\n"
+            "Inputs may be any vector source GDAL reads: Shapefile (.cpg honoured), GeoPackage, GeoJSON,\n"
+            "CSV/XLSX with lon/lat columns (state their CRS: EPSG:4326, GCJ-02 or BD-09), OSM PBF, or a\n"
+            "PostGIS connection 'PG:dbname=...'. Fields are found by common names (population/常住人口,\n"
+            "category/类型, floor_area/建筑面积, ...) unless the study maps them.\n");
+}
+
+/* Applies --set KEY=VALUE. */
+static int apply_set(lc_context *ctx, lc_study *study, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg) {
+        fprintf(stderr, "lifecircle: error: --set needs KEY=VALUE, got '%s'\n", arg);
+        return LC_EXIT_ERROR;
+    }
+    char key[256];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - arg), arg);
+    if (lc_study_set(ctx, study, key, eq + 1) != LC_OK)
+        return cli_fail(ctx);
+    return 0;
+}
+
+int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options *opts,
+                            void (*usage)(FILE *out))
+{
+    enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET };
+    static const struct option longopts[] = {
+        {"residential", required_argument, NULL, OPT_RES},
+        {"facilities", required_argument, NULL, OPT_FAC},
+        {"units", required_argument, NULL, OPT_UNITS},
+        {"crs", required_argument, NULL, OPT_CRS},
+        {"profile", required_argument, NULL, OPT_PROFILE},
+        {"encoding", required_argument, NULL, OPT_ENC},
+        {"set", required_argument, NULL, OPT_SET},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    /* Two passes: the first finds the study file and flags, the second applies overrides on top. */
+    const char *sets[64][2];
+    int nsets = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+        const char *key = NULL;
+        switch (c) {
+        case 'q': opts->quiet = 1; break;
+        case 'v': opts->verbose = 1; break;
+        case 'h': usage(stdout); return -1;
+        case OPT_RES: key = "residential.path"; break;
+        case OPT_FAC: key = "facilities.path"; break;
+        case OPT_UNITS: key = "units.path"; break;
+        case OPT_CRS: key = "crs"; break;
+        case OPT_PROFILE: key = "profile"; break;
+        case OPT_ENC: key = "encoding"; break;
+        case OPT_SET: key = ""; break;
+        default:
+            fprintf(stderr, "lifecircle %s: unknown or incomplete option '%s'\n\n", argv[0],
+                    argv[optind - 1]);
+            usage(stderr);
+            return LC_EXIT_ERROR;
+        }
+        if (key) {
+            if (nsets == 64) {
+                fprintf(stderr, "lifecircle: error: too many overrides (at most 64)\n");
+                return LC_EXIT_ERROR;
+            }
+            sets[nsets][0] = key;
+            sets[nsets][1] = optarg;
+            nsets++;
+        }
+    }
+    if (optind < argc)
+        opts->study_path = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "lifecircle %s: unexpected argument '%s'\n", argv[0], argv[optind]);
+        return LC_EXIT_ERROR;
+    }
+    lc_context_set_log_level(ctx, opts->quiet ? LC_LOG_ERROR : opts->verbose ? LC_LOG_DEBUG : LC_LOG_WARNING);
+    if (opts->quiet)
+        lc_context_set_progress_handler(ctx, NULL, NULL);
+
+    opts->study = opts->study_path ? lc_study_load(ctx, opts->study_path) : lc_study_create(ctx);
+    if (!opts->study)
+        return cli_fail(ctx);
+    for (int i = 0; i < nsets; i++) {
+        int rc = *sets[i][0] ? (lc_study_set(ctx, opts->study, sets[i][0], sets[i][1]) == LC_OK ? 0 : cli_fail(ctx))
+                             : apply_set(ctx, opts->study, sets[i][1]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+void cli_options_free(cli_options *opts)
+{
+    lc_study_destroy(opts->study);
+    opts->study = NULL;
+}
+
+/* Terminal columns of one UTF-8 string: East Asian wide characters (CJK, full-width forms) take two. */
+static int display_width(const char *s)
+{
+    int w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int len;
+        if (*p < 0x80) { cp = *p; len = 1; }
+        else if ((*p & 0xE0) == 0xC0) { cp = *p & 0x1F; len = 2; }
+        else if ((*p & 0xF0) == 0xE0) { cp = *p & 0x0F; len = 3; }
+        else { cp = *p & 0x07; len = 4; }
+        for (int i = 1; i < len && p[i]; i++)
+            cp = (cp << 6) | (p[i] & 0x3F);
+        w += (cp >= 0x1100 && (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                               (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+                               (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6)))
+                 ? 2 : 1;
+        for (int i = 0; i < len && *p; i++)
+            p++;
+    }
+    return w;
+}
+
+void cli_print_padded(FILE *out, const char *s, int width)
+{
+    fputs(s, out);
+    for (int w = display_width(s); w < width; w++)
+        fputc(' ', out);
+}
+
+char *cli_format_count(char *buf, size_t size, double v)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", fabs(v) < 0.5 ? 0.0 : fabs(v));
+    size_t len = strlen(digits), used = 0;
+    if (v <= -0.5 && used + 1 < size)
+        buf[used++] = '-';
+    for (size_t i = 0; i < len && used + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[used++] = ',';
+        buf[used++] = digits[i];
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
+void cli_print_count(FILE *out, double v)
+{
+    char buf[64];
+    fputs(cli_format_count(buf, sizeof buf, v), out);
+}

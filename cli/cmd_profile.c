@@ -1,1 +1,95 @@
-/* placeholder: being written */
+/*
+ * cli/cmd_profile.c — `lifecircle profile list|show|init`: lists the built-in standards profiles,
+ * prints one, or writes one to a file for a planner to edit. Parsing profiles is the library's job.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: lifecircle profile list\n"
+            "       lifecircle profile show NAME|FILE\n"
+            "       lifecircle profile init NAME FILE\n"
+            "\n"
+            "A profile defines the facility categories (Chinese and English names, reach, whether their\n"
+            "floor area counts toward 社区养老服务设施) and the norms, each with its source in the\n"
+            "Shanghai 2021–2025 plans. `init` writes a built-in profile to FILE (refusing to overwrite an\n"
+            "existing file); edit it and pass it with --profile FILE or `profile: FILE` in a study.\n");
+}
+
+/* Writes text to path through a temporary file and a rename, so a failure leaves nothing. */
+static int write_atomically(const char *path, const char *text)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wx");
+    int ok = f && fwrite(text, 1, strlen(text), f) == strlen(text);
+    if (f)
+        ok = (fclose(f) == 0) && ok;
+    if (ok)
+        ok = rename(tmp, path) == 0;
+    if (!ok)
+        remove(tmp);
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? LC_EXIT_ERROR : LC_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "list") == 0) {
+        for (const char *const *n = lc_profile_builtin_names(); *n; n++)
+            printf("%s\n", *n);
+        return LC_EXIT_OK;
+    }
+    if (strcmp(sub, "show") == 0 && argc == 3) {
+        const char *text = lc_profile_builtin_text(argv[2]);
+        lc_context *ctx = cli_context(0, 0);
+        lc_profile *p = lc_profile_load(ctx, argv[2]);
+        int rc = p ? LC_EXIT_OK : cli_fail(ctx);
+        if (p && text) {
+            fputs(text, stdout);
+        } else if (p) {
+            printf("# profile %s (%zu categories)\n", lc_profile_name(p), lc_profile_category_count(p));
+            for (size_t i = 0; i < lc_profile_category_count(p); i++) {
+                const lc_category *c = lc_profile_category(p, i);
+                printf("%-16s %s / %s, reach %.0f m (%.0f min)%s\n", c->code, c->name_zh, c->name_en,
+                       c->reach_m, c->reach_minutes, c->counts_floor_area ? ", counts toward floor area" : "");
+            }
+        }
+        lc_profile_destroy(p);
+        lc_context_destroy(ctx);
+        return rc;
+    }
+    if (strcmp(sub, "init") == 0 && argc == 4) {
+        const char *text = lc_profile_builtin_text(argv[2]);
+        if (!text) {
+            fprintf(stderr, "lifecircle: error: no built-in profile '%s' (see `lifecircle profile list`)\n", argv[2]);
+            return LC_EXIT_ERROR;
+        }
+        if (access(argv[3], F_OK) == 0) {
+            fprintf(stderr, "lifecircle: error: %s exists; not overwriting it\n", argv[3]);
+            return LC_EXIT_ERROR;
+        }
+        if (write_atomically(argv[3], text) != 0) {
+            fprintf(stderr, "lifecircle: error: cannot write %s\n", argv[3]);
+            return LC_EXIT_ERROR;
+        }
+        fprintf(stderr, "lifecircle: wrote profile %s to %s\n", argv[2], argv[3]);
+        return LC_EXIT_OK;
+    }
+    usage(stderr);
+    return LC_EXIT_ERROR;
+}

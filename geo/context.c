@@ -63,7 +63,10 @@ static void geos_error(const char *message, void *user)
 static void proj_message(void *user, int level, const char *message)
 {
     lc_context *ctx = user;
-    emit(ctx, level == PJ_LOG_ERROR ? LC_LOG_DEBUG : LC_LOG_DEBUG, message);
+    /* PROJ reports as errors what we handle (e.g. probing a CRS name); the caller's error says
+     * what went wrong, so PROJ's own words are debug detail. */
+    (void)level;
+    emit(ctx, LC_LOG_DEBUG, message);
 }
 
 lc_context *lc_context_create(void)

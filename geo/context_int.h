@@ -12,8 +12,10 @@
 
 #include "lifecircle/context.h"
 
-/* Records status and a printf-style message as the context's last error, passes the message to the
- * handler at LC_LOG_ERROR level, and returns status so callers can write `return lc_error(...)`. */
+/* Records status and a printf-style message as the context's last error and returns status, so
+ * callers can write `return lc_error(...)`. The message reaches the handler only at LC_LOG_DEBUG:
+ * the caller decides whether the failure is fatal and reports lc_context_errmsg() itself, so an
+ * error handled further up is not printed as one. */
 lc_status lc_error(lc_context *ctx, lc_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -1,1 +1,879 @@
-/* placeholder: being written */
+/*
+ * layers/layer.c — reads one input layer through OGR: opens any GDAL vector source, maps fields onto
+ * roles, parses and checks values, repairs polygons, and keeps geometries in the source CRS.
+ * Choosing the working CRS and checks across layers live in layers/inputs.c; CRS maths in geo/crs.c.
+ */
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <ctype.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "geo/context_int.h"
+#include "layers/layer_int.h"
+
+/* ---- names ---------------------------------------------------------------------------------- */
+
+static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units"};
+
+const char *lc_layer_kind_name(lc_layer_kind kind)
+{
+    return (unsigned)kind < LC_LAYER_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+static const char *const role_names[LC_FIELD_ROLE_COUNT] = {
+    "id", "name", "population", "pop60", "pop65", "unit",
+    "category", "floor_area", "meals", "beds", "nursing_beds"};
+
+const char *lc_field_role_name(lc_field_role role)
+{
+    return (unsigned)role < LC_FIELD_ROLE_COUNT ? role_names[role] : "unknown";
+}
+
+/* Field names tried, in order, when the study maps no field to a role (compared ignoring ASCII
+ * case). Chinese names are the ones planners' tables commonly use. */
+static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
+    [LC_FIELD_ID] = {"id", "编号", "代码", "code", "osm_id", NULL},
+    [LC_FIELD_NAME] = {"name", "名称", "小区名称", "机构名称", "街镇名称", NULL},
+    [LC_FIELD_POPULATION] = {"population", "常住人口", "pop", "人口", NULL},
+    [LC_FIELD_POP60] = {"pop60", "户籍60岁以上", "60岁以上", NULL},
+    [LC_FIELD_POP65] = {"pop65", "户籍65岁以上", "65岁以上", NULL},
+    [LC_FIELD_UNIT] = {"unit", "街镇", "街道", "town", NULL},
+    [LC_FIELD_CATEGORY] = {"category", "类型", "类别", "设施类型", "type", NULL},
+    [LC_FIELD_FLOOR_AREA] = {"floor_area", "建筑面积", "面积", "area_m2", NULL},
+    [LC_FIELD_MEALS] = {"meals", "日供餐", "供餐能力", "meals_per_day", NULL},
+    [LC_FIELD_BEDS] = {"beds", "床位", "床位数", NULL},
+    [LC_FIELD_NURSING_BEDS] = {"nursing_beds", "护理床位", "护理型床位", NULL},
+};
+
+/* Which roles a kind reads (1 optional, 2 required). */
+static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] = {
+    [LC_LAYER_RESIDENTIAL] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 2,
+                              [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_UNIT] = 1},
+    [LC_LAYER_FACILITIES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_CATEGORY] = 2,
+                             [LC_FIELD_FLOOR_AREA] = 1, [LC_FIELD_MEALS] = 1, [LC_FIELD_BEDS] = 1,
+                             [LC_FIELD_NURSING_BEDS] = 1},
+    [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
+                        [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1},
+};
+
+static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
+static const char *const y_fields[] = {"lat", "latitude", "纬度", "y", NULL};
+
+/* ---- the reader ----------------------------------------------------------------------------- */
+
+/* Everything one layer read needs, so helpers take a single pointer. */
+typedef struct reader {
+    lc_context *ctx;
+    lc_quality *quality;
+    const lc_study *study;
+    const lc_profile *profile;
+    lc_layer *layer;
+    const char *path;       /* as given */
+    const char *recode_from;/* attribute encoding to convert from, NULL when UTF-8 */
+    OGRLayerH ogr;
+    OGRFeatureDefnH defn;
+    int field[LC_FIELD_ROLE_COUNT]; /* OGR field index per role, -1 when absent */
+    int x_field, y_field;   /* lon/lat columns, -1 when the layer has geometries */
+    const char *cur_id;     /* id of the feature being read, for messages */
+} reader;
+
+/* Looks up <kind>.<suffix> in the study. */
+static const char *study_key(const reader *rd, const char *suffix)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s.%s", lc_layer_kind_name(rd->layer->kind), suffix);
+    return lc_study_get(rd->study, key);
+}
+
+/* Adds an issue about the current feature and field, prefixing file and layer. */
+static void report(reader *rd, lc_severity severity, lc_status status, const char *check,
+                   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void report(reader *rd, lc_severity severity, lc_status status, const char *check,
+                   const char *field, const char *fmt, ...)
+{
+    char detail[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    char where[1024];
+    int n = snprintf(where, sizeof where, "%s (layer %s", rd->path, rd->layer->name);
+    if (rd->cur_id && n > 0 && (size_t)n < sizeof where)
+        n += snprintf(where + n, sizeof where - (size_t)n, ", feature %s", rd->cur_id);
+    if (field && n > 0 && (size_t)n < sizeof where)
+        snprintf(where + n, sizeof where - (size_t)n, ", field %s", field);
+    lc_quality_add(rd->ctx, rd->quality, severity, status, check, rd->path, rd->layer->name,
+                   rd->cur_id, field, "%s): %s", where, detail);
+}
+
+/* Lists the layer's field names, comma-separated, into buf (for "fields available: ..."). */
+static void list_fields(OGRFeatureDefnH defn, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn) && used + 1 < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                         OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    if (!buf[0])
+        snprintf(buf, size, "none");
+}
+
+/* Finds a field by name, exactly first, then ignoring ASCII case. -1 if absent. */
+static int find_field(OGRFeatureDefnH defn, const char *name)
+{
+    int n = OGR_FD_GetFieldCount(defn);
+    for (int i = 0; i < n; i++)
+        if (strcmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name) == 0)
+            return i;
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name) == 0)
+            return i;
+    return -1;
+}
+
+/* Finds the first of a NULL-terminated list of candidate names. -1 if none. */
+static int find_any_field(OGRFeatureDefnH defn, const char *const *names)
+{
+    for (; *names; names++) {
+        int i = find_field(defn, *names);
+        if (i >= 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Resolves the field of every role this kind reads: the study's mapping must exist; otherwise
+ * the first default name present; a required role with no field is an error. */
+static lc_status map_fields(reader *rd)
+{
+    char avail[1024];
+    lc_layer_kind kind = rd->layer->kind;
+    for (int r = 0; r < LC_FIELD_ROLE_COUNT; r++) {
+        rd->field[r] = -1;
+        if (!kind_roles[kind][r])
+            continue;
+        char suffix[64];
+        snprintf(suffix, sizeof suffix, "fields.%s", role_names[r]);
+        const char *mapped = study_key(rd, suffix);
+        if (mapped && *mapped) {
+            rd->field[r] = find_field(rd->defn, mapped);
+            if (rd->field[r] < 0) {
+                list_fields(rd->defn, avail, sizeof avail);
+                return lc_error(rd->ctx, LC_ERR_FIELD,
+                                "%s (layer %s): field '%s' mapped to %s.fields.%s does not exist "
+                                "(fields available: %s)",
+                                rd->path, rd->layer->name, mapped, kind_names[kind], role_names[r], avail);
+            }
+            continue;
+        }
+        rd->field[r] = find_any_field(rd->defn, default_fields[r]);
+        if (rd->field[r] < 0 && kind_roles[kind][r] == 2) {
+            list_fields(rd->defn, avail, sizeof avail);
+            return lc_error(rd->ctx, LC_ERR_FIELD,
+                            "%s (layer %s): no %s field found; name it in the study file with "
+                            "'%s: {fields: {%s: <field>}}' (fields available: %s)",
+                            rd->path, rd->layer->name, role_names[r], kind_names[kind], role_names[r],
+                            avail);
+        }
+    }
+    return LC_OK;
+}
+
+/* Finds lon/lat columns for a layer without geometry: the study's <kind>.x/<kind>.y, or common
+ * names. Error if there are none. */
+static lc_status map_xy_fields(reader *rd)
+{
+    char avail[1024];
+    const char *x = study_key(rd, "x"), *y = study_key(rd, "y");
+    rd->x_field = x ? find_field(rd->defn, x) : find_any_field(rd->defn, x_fields);
+    rd->y_field = y ? find_field(rd->defn, y) : find_any_field(rd->defn, y_fields);
+    if (rd->x_field >= 0 && rd->y_field >= 0)
+        return LC_OK;
+    list_fields(rd->defn, avail, sizeof avail);
+    return lc_error(rd->ctx, LC_ERR_FIELD,
+                    "%s (layer %s): the layer has no geometry and no %s column; name the "
+                    "coordinate columns with '%s: {x: <lon field>, y: <lat field>}' (fields "
+                    "available: %s)",
+                    rd->path, rd->layer->name, rd->x_field < 0 ? "longitude" : "latitude",
+                    kind_names[rd->layer->kind], avail);
+}
+
+/* A field's text in UTF-8, recoded when the layer's encoding is not UTF-8; NULL when unset/null.
+ * Caller frees with free(). */
+static char *field_text(reader *rd, OGRFeatureH f, int idx)
+{
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return NULL;
+    const char *raw = OGR_F_GetFieldAsString(f, idx);
+    if (rd->recode_from) {
+        char *rec = CPLRecode(raw, rd->recode_from, CPL_ENC_UTF8);
+        char *copy = lc_strdup(rd->ctx, rec);
+        CPLFree(rec);
+        return copy;
+    }
+    return lc_strdup(rd->ctx, raw);
+}
+
+/* Trims ASCII blanks in place; returns s. */
+static char *trim(char *s)
+{
+    if (!s)
+        return s;
+    char *start = s;
+    while (isspace((unsigned char)*start))
+        start++;
+    size_t n = strlen(start);
+    while (n && isspace((unsigned char)start[n - 1]))
+        n--;
+    memmove(s, start, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* How a numeric field read went. */
+typedef enum { NUM_OK, NUM_MISSING, NUM_BAD } num_result;
+
+/* Reads a number from a field of any type: numeric fields directly, text fields parsed whole
+ * (blanks around are allowed, nothing else). NAN when missing. */
+static num_result field_number(reader *rd, OGRFeatureH f, int idx, double *out, char **text_out)
+{
+    *out = NAN;
+    *text_out = NULL;
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
+        return NUM_MISSING;
+    OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(rd->defn, idx));
+    if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+        *out = OGR_F_GetFieldAsDouble(f, idx);
+        return isfinite(*out) ? NUM_OK : NUM_BAD;
+    }
+    char *s = trim(field_text(rd, f, idx));
+    if (!s || !*s) {
+        free(s);
+        return NUM_MISSING;
+    }
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || !isfinite(v)) {
+        *text_out = s;
+        return NUM_BAD;
+    }
+    free(s);
+    *out = v;
+    return NUM_OK;
+}
+
+/* Reads the number of a role into *out and reports missing (when required), non-numeric and
+ * negative values. A value in error is left NAN. */
+static void read_number(reader *rd, OGRFeatureH f, lc_field_role role, int required, double *out)
+{
+    int idx = rd->field[role];
+    if (idx < 0) {
+        *out = NAN;
+        return;
+    }
+    const char *fname = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, idx));
+    char *text = NULL;
+    num_result r = field_number(rd, f, idx, out, &text);
+    if (r == NUM_MISSING && required)
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_MISSING_VALUE, fname,
+               "%s is missing (empty or NULL)", role_names[role]);
+    else if (r == NUM_BAD)
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_NOT_NUMERIC, fname,
+               "%s '%s' is not a number", role_names[role], text ? text : "(not finite)");
+    else if (r == NUM_OK && *out < 0) {
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_NEGATIVE, fname, "%s %g is negative",
+               role_names[role], *out);
+        *out = NAN;
+    }
+    free(text);
+}
+
+/* Resolves a category label: the study's facilities.categories mapping first, then the profile's
+ * codes, names and aliases. -1 if neither knows it. */
+static int resolve_category(const reader *rd, const char *label)
+{
+    size_t n = lc_study_category_map_count(rd->study);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(lc_study_category_map_label(rd->study, i), label) == 0)
+            return lc_profile_find_category(rd->profile, lc_study_category_map_code(rd->study, i));
+    return lc_profile_find_category(rd->profile, label);
+}
+
+/* Checks that every study category mapping names a category of the profile. */
+static lc_status check_category_map(reader *rd)
+{
+    size_t n = lc_study_category_map_count(rd->study);
+    for (size_t i = 0; i < n; i++) {
+        const char *code = lc_study_category_map_code(rd->study, i);
+        if (lc_profile_find_category(rd->profile, code) < 0)
+            return lc_error(rd->ctx, LC_ERR_CONFIG,
+                            "%s: facilities.categories maps '%s' to '%s', which profile %s does not "
+                            "define (see `lifecircle profile show %s`)",
+                            lc_study_path(rd->study) ? lc_study_path(rd->study) : "study",
+                            lc_study_category_map_label(rd->study, i), code,
+                            lc_profile_name(rd->profile), lc_profile_name(rd->profile));
+    }
+    return LC_OK;
+}
+
+/* Reads the category of a facility; reports missing and unknown labels. */
+static int read_category(reader *rd, OGRFeatureH f)
+{
+    int idx = rd->field[LC_FIELD_CATEGORY];
+    const char *fname = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, idx));
+    char *label = trim(field_text(rd, f, idx));
+    int cat = -1;
+    if (!label || !*label)
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_MISSING_VALUE, fname, "category is missing");
+    else if ((cat = resolve_category(rd, label)) < 0)
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_UNKNOWN_CATEGORY, fname,
+               "unknown category '%s'; map it in the study file with "
+               "'facilities: {categories: {\"%s\": <code>}}' (codes: `lifecircle profile show %s`)",
+               label, label, lc_profile_name(rd->profile));
+    free(label);
+    return cat;
+}
+
+/* ---- geometry ------------------------------------------------------------------------------- */
+
+/* Converts an OGR geometry into a 2-D GEOS geometry with linear rings (curves stroked) through WKB.
+ * NULL on failure. Caller frees with GEOSGeom_destroy_r(). */
+static GEOSGeometry *ogr_to_geos(lc_context *ctx, OGRGeometryH g)
+{
+    OGRGeometryH lin = OGR_G_GetLinearGeometry(g, 0, NULL);
+    if (!lin)
+        return NULL;
+    OGR_G_FlattenTo2D(lin);
+    int size = OGR_G_WkbSize(lin);
+    unsigned char *wkb = size > 0 ? lc_malloc(ctx, (size_t)size) : NULL;
+    GEOSGeometry *out = NULL;
+    if (wkb && OGR_G_ExportToWkb(lin, wkbNDR, wkb) == OGRERR_NONE) {
+        GEOSWKBReader *r = GEOSWKBReader_create_r(lc_ctx_geos(ctx));
+        if (r) {
+            out = GEOSWKBReader_read_r(lc_ctx_geos(ctx), r, wkb, (size_t)size);
+            GEOSWKBReader_destroy_r(lc_ctx_geos(ctx), r);
+        }
+    }
+    free(wkb);
+    OGR_G_DestroyGeometry(lin);
+    return out;
+}
+
+/* Checks the lon/lat range of a geographic geometry; reports swapped or out-of-range coordinates.
+ * Returns 0 when the coordinates are usable. */
+static int check_lonlat(reader *rd, const GEOSGeometry *g)
+{
+    double minx, miny, maxx, maxy;
+    if (!GEOSGeom_getExtent_r(lc_ctx_geos(rd->ctx), g, &minx, &miny, &maxx, &maxy))
+        return 0;
+    if (minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90)
+        return 0;
+    if (minx >= -90 && maxx <= 90 && miny >= -180 && maxy <= 180)
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_SWAPPED_LONLAT, NULL,
+               "coordinates (%.6f, %.6f) look like latitude/longitude swapped: longitude must come "
+               "first (x) and latitude second (y)",
+               minx, miny);
+    else
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_OUT_OF_RANGE, NULL,
+               "coordinates (%.6f, %.6f) are outside longitude -180..180 / latitude -90..90; is the "
+               "layer's CRS right?",
+               minx, miny);
+    return -1;
+}
+
+/* Builds a point from the lon/lat columns, reporting missing and non-numeric values. */
+static GEOSGeometry *xy_point(reader *rd, OGRFeatureH f)
+{
+    double xy[2];
+    int cols[2] = {rd->x_field, rd->y_field};
+    for (int k = 0; k < 2; k++) {
+        char *text = NULL;
+        const char *fname = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, cols[k]));
+        num_result r = field_number(rd, f, cols[k], &xy[k], &text);
+        if (r != NUM_OK) {
+            if (r == NUM_MISSING)
+                report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_MISSING_VALUE, fname,
+                       "coordinate is missing");
+            else
+                report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_NOT_NUMERIC, fname,
+                       "coordinate '%s' is not a number", text ? text : "");
+            free(text);
+            return NULL;
+        }
+    }
+    return GEOSGeom_createPointFromXY_r(lc_ctx_geos(rd->ctx), xy[0], xy[1]);
+}
+
+/* Makes g fit its kind: polygons for residential and units (invalid ones repaired with
+ * GEOSMakeValid, keeping polygonal parts), a point for facilities. Takes ownership of g; returns
+ * the result (possibly g itself) or NULL after reporting why. */
+static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(rd->ctx);
+    int type = GEOSGeomTypeId_r(h, g);
+    int polygonal = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
+    if (GEOSisEmpty_r(h, g)) {
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_EMPTY_GEOMETRY, NULL, "geometry is empty");
+        GEOSGeom_destroy_r(h, g);
+        return NULL;
+    }
+    if (rd->layer->kind == LC_LAYER_FACILITIES) {
+        if (type == GEOS_POINT)
+            return g;
+        if (polygonal || type == GEOS_MULTIPOINT) {
+            GEOSGeometry *p = GEOSPointOnSurface_r(h, g);
+            GEOSGeom_destroy_r(h, g);
+            return p;
+        }
+    } else if (polygonal) {
+        if (GEOSisValid_r(h, g) == 1)
+            return g;
+        char *reason = GEOSisValidReason_r(h, g);
+        GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(h);
+        GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
+        GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
+        GEOSGeometry *fixed = GEOSMakeValidWithParams_r(h, g, params);
+        GEOSMakeValidParams_destroy_r(h, params);
+        GEOSGeom_destroy_r(h, g);
+        if (!fixed || GEOSisEmpty_r(h, fixed)) {
+            report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_INVALID_GEOMETRY, NULL,
+                   "invalid polygon (%s) could not be repaired", reason ? reason : "?");
+            if (fixed)
+                GEOSGeom_destroy_r(h, fixed);
+            GEOSFree_r(h, reason);
+            return NULL;
+        }
+        report(rd, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_INVALID_GEOMETRY, NULL,
+               "invalid polygon (%s) repaired with GEOSMakeValid", reason ? reason : "?");
+        GEOSFree_r(h, reason);
+        return fixed;
+    }
+    report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_GEOMETRY_TYPE, NULL,
+           "a %s geometry where %s are needed",
+           type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING ? "line"
+           : type == GEOS_POINT || type == GEOS_MULTIPOINT       ? "point"
+                                                                 : "mixed",
+           rd->layer->kind == LC_LAYER_FACILITIES ? "points or polygons" : "polygons");
+    GEOSGeom_destroy_r(h, g);
+    return NULL;
+}
+
+/* ---- opening -------------------------------------------------------------------------------- */
+
+/* True for encodings that need no recoding. */
+static int is_utf8(const char *enc)
+{
+    return !enc || !*enc || strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
+}
+
+/* Maps user spellings of Chinese encodings onto the name GDAL/iconv know. */
+static const char *gdal_encoding(const char *enc)
+{
+    if (strcasecmp(enc, "GBK") == 0 || strcasecmp(enc, "CP936") == 0 || strcasecmp(enc, "GB2312") == 0)
+        return "CP936";
+    if (strcasecmp(enc, "GB18030") == 0)
+        return "GB18030";
+    return enc;
+}
+
+/* Picks the OGR layer: the study's <kind>.layer; for OSM data the layer that holds the kind's
+ * geometries; the only layer; otherwise an error listing the layers to choose from. */
+static OGRLayerH pick_layer(reader *rd, GDALDatasetH ds, const char *driver)
+{
+    const char *want = study_key(rd, "layer");
+    if (!want && strcmp(driver, "OSM") == 0)
+        want = rd->layer->kind == LC_LAYER_FACILITIES ? "points" : "multipolygons";
+    if (want) {
+        OGRLayerH l = GDALDatasetGetLayerByName(ds, want);
+        if (!l)
+            lc_error(rd->ctx, LC_ERR_IO, "%s: no layer named '%s'", rd->path, want);
+        return l;
+    }
+    int n = GDALDatasetGetLayerCount(ds);
+    if (n == 1)
+        return GDALDatasetGetLayer(ds, 0);
+    char names[1024] = "";
+    size_t used = 0;
+    for (int i = 0; i < n && used + 1 < sizeof names; i++) {
+        int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                         OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+        used += k > 0 ? (size_t)k : 0;
+    }
+    if (n == 0)
+        lc_error(rd->ctx, LC_ERR_IO, "%s holds no vector layer", rd->path);
+    else
+        lc_error(rd->ctx, LC_ERR_IO, "%s holds %d layers (%s); say which with '%s: {layer: <name>}'",
+                 rd->path, n, names, lc_layer_kind_name(rd->layer->kind));
+    return NULL;
+}
+
+/* Decides the layer's source CRS: the study's <kind>.crs (or the top-level `source_crs`), else the
+ * layer's own. No CRS at all is refused: distances would be meaningless. */
+static lc_status source_crs(reader *rd)
+{
+    const char *given = study_key(rd, "crs");
+    lc_layer *L = rd->layer;
+    if (given && *given) {
+        L->source_crs = lc_strdup(rd->ctx, given);
+        if (!L->source_crs)
+            return LC_ERR_NOMEM;
+        if (lc_crs_is_chinese_webmap(given)) {
+            L->geographic = 1;
+            return LC_OK;
+        }
+        OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+        if (OSRSetFromUserInput(srs, given) != OGRERR_NONE) {
+            OSRDestroySpatialReference(srs);
+            return lc_error(rd->ctx, LC_ERR_CRS, "%s: %s.crs '%s' is not a CRS GDAL/PROJ knows",
+                            rd->path, lc_layer_kind_name(L->kind), given);
+        }
+        L->geographic = OSRIsGeographic(srs);
+        OSRDestroySpatialReference(srs);
+        return LC_OK;
+    }
+    OGRSpatialReferenceH srs = rd->x_field >= 0 ? NULL : OGR_L_GetSpatialRef(rd->ogr);
+    if (!srs) {
+        if (rd->x_field >= 0)
+            return lc_error(rd->ctx, LC_ERR_CRS,
+                            "%s (layer %s): coordinate columns carry no CRS; state it with "
+                            "'%s: {crs: ...}': EPSG:4326 for GPS/WGS 84, GCJ-02 for Amap/Tencent, "
+                            "BD-09 for Baidu, or the EPSG code of projected coordinates",
+                            rd->path, L->name, lc_layer_kind_name(L->kind));
+        return lc_error(rd->ctx, LC_ERR_CRS,
+                        "%s (layer %s) has no CRS (for a shapefile: no .prj); state it with "
+                        "'%s: {crs: EPSG:xxxx}' (or GCJ-02 / BD-09 for web-map coordinates)",
+                        rd->path, L->name, lc_layer_kind_name(L->kind));
+    }
+    const char *opts[] = {"FORMAT=WKT2_2019", NULL};
+    char *wkt = NULL;
+    if (OSRExportToWktEx(srs, &wkt, opts) != OGRERR_NONE || !wkt) {
+        CPLFree(wkt);
+        return lc_error(rd->ctx, LC_ERR_CRS, "%s (layer %s): its CRS cannot be exported", rd->path, L->name);
+    }
+    L->source_crs = lc_strdup(rd->ctx, wkt);
+    CPLFree(wkt);
+    L->geographic = OSRIsGeographic(srs);
+    return L->source_crs ? LC_OK : LC_ERR_NOMEM;
+}
+
+/* ---- reading features ----------------------------------------------------------------------- */
+
+/* Reads one OGR feature into the layer (problems reported, the feature kept when its geometry
+ * could be read). Returns LC_OK or LC_ERR_NOMEM. */
+static lc_status read_feature(reader *rd, OGRFeatureH f)
+{
+    lc_layer *L = rd->layer;
+    GEOSContextHandle_t h = lc_ctx_geos(rd->ctx);
+    lc_feature ft = {.category = -1, .population = NAN, .pop60 = NAN, .pop65 = NAN,
+                     .floor_area = NAN, .meals = NAN, .beds = NAN, .nursing_beds = NAN};
+    ft.fid = OGR_F_GetFID(f);
+
+    char *id = trim(field_text(rd, f, rd->field[LC_FIELD_ID]));
+    if (id && !*id) {
+        free(id);
+        id = NULL;
+    }
+    if (!id)
+        id = lc_sprintf(rd->ctx, "FID %lld", ft.fid);
+    if (!id)
+        return LC_ERR_NOMEM;
+    rd->cur_id = id;
+
+    read_number(rd, f, LC_FIELD_POPULATION, kind_roles[L->kind][LC_FIELD_POPULATION] == 2, &ft.population);
+    read_number(rd, f, LC_FIELD_POP60, 0, &ft.pop60);
+    read_number(rd, f, LC_FIELD_POP65, 0, &ft.pop65);
+    read_number(rd, f, LC_FIELD_FLOOR_AREA, 0, &ft.floor_area);
+    read_number(rd, f, LC_FIELD_MEALS, 0, &ft.meals);
+    read_number(rd, f, LC_FIELD_BEDS, 0, &ft.beds);
+    read_number(rd, f, LC_FIELD_NURSING_BEDS, 0, &ft.nursing_beds);
+    if (L->kind == LC_LAYER_FACILITIES) {
+        ft.category = read_category(rd, f);
+        if (ft.category >= 0 && rd->field[LC_FIELD_FLOOR_AREA] >= 0 && isnan(ft.floor_area) &&
+            lc_profile_category(rd->profile, (size_t)ft.category)->counts_floor_area) {
+            int idx = rd->field[LC_FIELD_FLOOR_AREA];
+            if (!OGR_F_IsFieldSetAndNotNull(f, idx))
+                report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_MISSING_VALUE,
+                       OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, idx)),
+                       "floor area is missing, and this category counts toward the 40 m² per 1,000 "
+                       "residents norm");
+        }
+    }
+
+    GEOSGeometry *g = NULL;
+    if (rd->x_field >= 0) {
+        g = xy_point(rd, f);
+    } else {
+        OGRGeometryH og = OGR_F_GetGeometryRef(f);
+        if (!og || OGR_G_IsEmpty(og))
+            report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_EMPTY_GEOMETRY, NULL,
+                   "geometry is %s", og ? "empty" : "missing (NULL)");
+        else if (!(g = ogr_to_geos(rd->ctx, og)))
+            report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_GEOMETRY_TYPE, NULL,
+                   "geometry cannot be read (%s)", lc_ctx_geos_message(rd->ctx));
+    }
+    if (g && L->geographic && check_lonlat(rd, g) != 0) {
+        GEOSGeom_destroy_r(h, g);
+        g = NULL;
+    }
+    if (g)
+        g = fit_geometry(rd, g);
+
+    lc_status st = LC_OK;
+    ft.id = id;
+    ft.name = trim(field_text(rd, f, rd->field[LC_FIELD_NAME]));
+    ft.unit = trim(field_text(rd, f, rd->field[LC_FIELD_UNIT]));
+    ft.geom = g;
+    rd->cur_id = NULL;
+    if (!g) {
+        /* Reported above; a feature without geometry cannot take part in any result. */
+        free((char *)ft.name);
+        free((char *)ft.unit);
+        free(id);
+        return LC_OK;
+    }
+    st = lc_grow(rd->ctx, (void **)&L->features, &L->cap, L->count + 1, sizeof *L->features);
+    if (st != LC_OK) {
+        GEOSGeom_destroy_r(h, g);
+        free((char *)ft.name);
+        free((char *)ft.unit);
+        free(id);
+        return st;
+    }
+    L->features[L->count++] = ft;
+    return LC_OK;
+}
+
+lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *study,
+                        const lc_profile *profile, lc_quality *quality)
+{
+    char key[64];
+    snprintf(key, sizeof key, "%s.path", lc_layer_kind_name(kind));
+    const char *path = lc_study_get(study, key);
+    if (!path) {
+        lc_error(ctx, LC_ERR_CONFIG, "the study names no %s layer (%s)", lc_layer_kind_name(kind), key);
+        return NULL;
+    }
+    lc_layer *L = lc_calloc(ctx, 1, sizeof *L);
+    if (!L)
+        return NULL;
+    L->kind = kind;
+    L->extent = lc_bbox_empty();
+    reader rd = {.ctx = ctx, .quality = quality, .study = study, .profile = profile, .layer = L,
+                 .path = path, .x_field = -1, .y_field = -1};
+    GDALDatasetH ds = NULL;
+    char **open_opts = NULL;
+    lc_gdal_begin(ctx);
+
+    snprintf(key, sizeof key, "%s.encoding", lc_layer_kind_name(kind));
+    const char *enc = lc_study_get(study, key);
+    if (!enc)
+        enc = lc_study_get(study, "encoding");
+    if (!is_utf8(enc))
+        open_opts = CSLSetNameValue(open_opts, "ENCODING", gdal_encoding(enc));
+    L->source = lc_strdup(ctx, path);
+    if (!L->source)
+        goto fail;
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (ds && open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") == 0) {
+        /* The shapefile driver recodes from the ENCODING open option itself. */
+        GDALClose(ds);
+        ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)open_opts, NULL);
+    } else if (ds && !is_utf8(enc)) {
+        rd.recode_from = gdal_encoding(enc);
+    }
+    if (!ds) {
+        lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", lc_layer_kind_name(kind), path,
+                 *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "not a vector dataset GDAL can read");
+        goto fail;
+    }
+    const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
+    rd.ogr = pick_layer(&rd, ds, driver);
+    if (!rd.ogr)
+        goto fail;
+    L->name = lc_strdup(ctx, OGR_L_GetName(rd.ogr));
+    if (!L->name)
+        goto fail;
+    rd.defn = OGR_L_GetLayerDefn(rd.ogr);
+
+    snprintf(key, sizeof key, "%s.where", lc_layer_kind_name(kind));
+    const char *where = lc_study_get(study, key);
+    if (where && OGR_L_SetAttributeFilter(rd.ogr, where) != OGRERR_NONE) {
+        lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", path, L->name,
+                 key, where, lc_gdal_last_message(ctx));
+        goto fail;
+    }
+    /* Where the coordinates are and what they mean come first: without them nothing else matters. */
+    if (OGR_FD_GetGeomFieldCount(rd.defn) == 0 && map_xy_fields(&rd) != LC_OK)
+        goto fail;
+    if (source_crs(&rd) != LC_OK)
+        goto fail;
+    if (map_fields(&rd) != LC_OK)
+        goto fail;
+    if (kind == LC_LAYER_FACILITIES && check_category_map(&rd) != LC_OK)
+        goto fail;
+
+    GIntBig total = OGR_L_GetFeatureCount(rd.ogr, FALSE);
+    char stage[96];
+    snprintf(stage, sizeof stage, "reading %s", lc_layer_kind_name(kind));
+    OGR_L_ResetReading(rd.ogr);
+    OGRFeatureH f;
+    GIntBig done = 0;
+    while ((f = OGR_L_GetNextFeature(rd.ogr)) != NULL) {
+        lc_status st = read_feature(&rd, f);
+        OGR_F_Destroy(f);
+        if (st != LC_OK)
+            goto fail;
+        if (total > 0 && (++done & 1023) == 0)
+            lc_progress(ctx, stage, (double)done / (double)total);
+    }
+    if (*lc_gdal_last_message(ctx) && CPLGetLastErrorType() >= CE_Failure) {
+        lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", path, L->name, lc_gdal_last_message(ctx));
+        goto fail;
+    }
+    lc_progress(ctx, stage, 1.0);
+    lc_gdal_end(ctx);
+    GDALClose(ds);
+    CSLDestroy(open_opts);
+    return L;
+fail:
+    lc_gdal_end(ctx);
+    if (ds)
+        GDALClose(ds);
+    CSLDestroy(open_opts);
+    lc_layer_destroy(ctx, L);
+    return NULL;
+}
+
+/* ---- after reading -------------------------------------------------------------------------- */
+
+lc_status lc_layer_transform(lc_context *ctx, lc_layer *L, const lc_transform *tr)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    GEOSGeometry **out = lc_calloc(ctx, L->count, sizeof *out);
+    if (!out)
+        return LC_ERR_NOMEM;
+    for (size_t i = 0; i < L->count; i++) {
+        out[i] = lc_transform_geometry(ctx, tr, L->features[i].geom);
+        if (!out[i]) {
+            lc_status st = lc_context_errno(ctx);
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
+            for (size_t k = 0; k < i; k++)
+                GEOSGeom_destroy_r(h, out[k]);
+            free(out);
+            return lc_error(ctx, st ? st : LC_ERR_CRS, "%s (layer %s, feature %s): %s", L->source,
+                            L->name, L->features[i].id, msg);
+        }
+    }
+    L->extent = lc_bbox_empty();
+    for (size_t i = 0; i < L->count; i++) {
+        lc_feature *ft = &L->features[i];
+        GEOSGeom_destroy_r(h, (GEOSGeometry *)ft->geom);
+        ft->geom = out[i];
+        ft->area = 0;
+        if (L->kind != LC_LAYER_FACILITIES)
+            GEOSArea_r(h, out[i], &ft->area);
+        double minx, miny, maxx, maxy;
+        if (GEOSGeom_getExtent_r(h, out[i], &minx, &miny, &maxx, &maxy)) {
+            L->extent = lc_bbox_extend(L->extent, (lc_xy){minx, miny});
+            L->extent = lc_bbox_extend(L->extent, (lc_xy){maxx, maxy});
+        }
+    }
+    free(out);
+    return LC_OK;
+}
+
+/* A feature's id and index, sorted by id to find duplicates without a global comparator state. */
+typedef struct id_ref {
+    const char *id;
+    size_t index;
+} id_ref;
+
+static int cmp_id_ref(const void *a, const void *b)
+{
+    const id_ref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+lc_status lc_layer_check_duplicates(lc_context *ctx, const lc_layer *L, lc_quality *quality)
+{
+    id_ref *refs = lc_calloc(ctx, L->count, sizeof *refs);
+    if (!refs)
+        return LC_ERR_NOMEM;
+    for (size_t i = 0; i < L->count; i++)
+        refs[i] = (id_ref){L->features[i].id, i};
+    qsort(refs, L->count, sizeof *refs, cmp_id_ref);
+    lc_status st = LC_OK;
+    for (size_t i = 1; i < L->count && st == LC_OK; i++) {
+        const lc_feature *a = &L->features[refs[i - 1].index], *b = &L->features[refs[i].index];
+        if (strcmp(a->id, b->id) == 0)
+            st = lc_quality_add(ctx, quality, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_DUPLICATE_ID,
+                                L->source, L->name, b->id, NULL,
+                                "%s (layer %s, feature %s): duplicate id: FID %lld and FID %lld share it",
+                                L->source, L->name, b->id, a->fid, b->fid);
+    }
+    free(refs);
+    return st;
+}
+
+void lc_layer_destroy(lc_context *ctx, lc_layer *L)
+{
+    if (!L)
+        return;
+    for (size_t i = 0; i < L->count; i++) {
+        lc_feature *ft = &L->features[i];
+        free((char *)ft->id);
+        free((char *)ft->name);
+        free((char *)ft->unit);
+        GEOSGeom_destroy_r(lc_ctx_geos(ctx), (GEOSGeometry *)ft->geom);
+    }
+    free(L->features);
+    free(L->source);
+    free(L->name);
+    free(L->source_crs);
+    free(L);
+}
+
+/* ---- public getters ------------------------------------------------------------------------- */
+
+size_t lc_layer_count(const lc_layer *L)
+{
+    return L ? L->count : 0;
+}
+
+const lc_feature *lc_layer_feature(const lc_layer *L, size_t i)
+{
+    return L && i < L->count ? &L->features[i] : NULL;
+}
+
+lc_layer_kind lc_layer_get_kind(const lc_layer *L)
+{
+    return L->kind;
+}
+
+const char *lc_layer_source(const lc_layer *L)
+{
+    return L ? L->source : NULL;
+}
+
+const char *lc_layer_name(const lc_layer *L)
+{
+    return L ? L->name : NULL;
+}
+
+lc_bbox lc_layer_extent(const lc_layer *L)
+{
+    return L ? L->extent : lc_bbox_empty();
+}

@@ -1,1 +1,456 @@
-/* placeholder: being written */
+/*
+ * layers/study.c — the study file (include/lifecircle/study.h): reads it through the YAML key/value
+ * reader (layers/keyvalue.c), checks every key and value, resolves relative paths against the
+ * file's directory, and answers lookups with the defaults filled in. Opening the layers it names is
+ * layers/layer.c's job; what the category codes mean is the profile's (layers/profile.c).
+ */
+#include <cpl_conv.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "geo/context_int.h"
+#include "layers/keyvalue_int.h"
+#include "lifecircle/study.h"
+
+struct lc_study {
+    char *path; /* the study file as given, NULL for lc_study_create */
+    char *dir;  /* its directory, NULL when relative paths need no prefix */
+    lc_kv *kv;  /* checked values, paths resolved, formats normalised */
+};
+
+/* What a key holds, which decides how its value is checked and stored. */
+typedef enum study_kind {
+    KIND_TEXT,      /* free text, may be empty: name, description, <layer>.where */
+    KIND_WORD,      /* free text, not empty: encoding, <layer>.layer, x, y, fields, category codes */
+    KIND_CRS,       /* a CRS definition or "auto", not empty */
+    KIND_PATH,      /* a file, directory or GDAL connection string, resolved against the study file */
+    KIND_FORMAT,    /* shapefile | gpkg | geojson */
+    KIND_MODE,      /* straight | network */
+    KIND_POSITIVE,  /* a positive number */
+    KIND_SECTION    /* a layer, fields or categories heading left empty: ignored */
+} study_kind;
+
+typedef struct study_key {
+    const char *name;
+    study_kind kind;
+} study_key;
+
+/* Top-level keys that hold a value. output, format, mode, reach_m, walk_speed and walk_minutes are
+ * read by later features; they are checked now so study files need not change then. */
+static const study_key top_keys[] = {
+    {"name", KIND_TEXT},       {"description", KIND_TEXT},   {"crs", KIND_CRS},
+    {"profile", KIND_WORD},    {"encoding", KIND_WORD},      {"output", KIND_PATH},
+    {"format", KIND_FORMAT},   {"mode", KIND_MODE},          {"reach_m", KIND_POSITIVE},
+    {"walk_speed", KIND_POSITIVE}, {"walk_minutes", KIND_POSITIVE},
+};
+static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
+                                        "format", "mode", "reach_m", "walk_speed", "walk_minutes", NULL};
+
+/* Keys under each layer that hold a value. */
+static const study_key layer_keys[] = {
+    {"path", KIND_PATH}, {"layer", KIND_WORD}, {"where", KIND_TEXT}, {"encoding", KIND_WORD},
+    {"crs", KIND_CRS},   {"x", KIND_WORD},     {"y", KIND_WORD},
+};
+static const char *const layer_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y",
+                                              "fields", "categories", NULL};
+
+static const char *const layer_names[] = {"residential", "facilities", "units", "roads",
+                                          "buildings", "candidates", "entrances", NULL};
+
+/* The field roles, in lc_field_role order (include/lifecircle/layer.h). */
+static const char *const role_names[] = {"id", "name", "population", "pop60", "pop65", "unit", "category",
+                                         "floor_area", "meals", "beds", "nursing_beds", NULL};
+
+static const char *const format_names[] = {"shapefile", "gpkg", "geojson", NULL};
+static const char *const mode_names[] = {"straight", "network", NULL};
+
+#define KNOWN_KEYS                                                                                       \
+    "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
+    "walk_minutes, <layer>.path, <layer>.layer, <layer>.where, <layer>.encoding, <layer>.crs, "          \
+    "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>; layers: residential, " \
+    "facilities, units, roads, buildings, candidates, entrances"
+#define LAYER_KEYS "path, layer, where, encoding, crs, x, y, fields.<role>"
+#define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds"
+
+/* The index of s in a NULL-terminated list, or -1. */
+static int list_index(const char *const *list, const char *s)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return i;
+    return -1;
+}
+
+/* The first dotted component of key, copied into buf (cut to its size). Returns the rest after the
+ * dot, or NULL when key has no dot. */
+static const char *split(const char *key, char *buf, size_t size)
+{
+    const char *dot = strchr(key, '.');
+    size_t n = dot ? (size_t)(dot - key) : strlen(key);
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, key, n);
+    buf[n] = '\0';
+    return dot ? dot + 1 : NULL;
+}
+
+/* Records an error about a key: at "FILE:LINE: " for a study file (kv non-NULL), or naming the key
+ * for lc_study_set. Returns LC_ERR_CONFIG. */
+#define key_error(ctx, kv, line, ...) \
+    ((kv) ? lc_kv_error((ctx), (kv), (line), LC_ERR_CONFIG, __VA_ARGS__) : lc_error((ctx), LC_ERR_CONFIG, __VA_ARGS__))
+
+/* The line to report a problem with the first `end` bytes of key at: the line of the mapping key
+ * that opened that section when the file nests it, else the entry's own line. */
+static int line_for(const lc_kv *kv, const char *key, size_t end, int line)
+{
+    char prefix[256];
+    if (!kv || end >= sizeof prefix)
+        return line;
+    memcpy(prefix, key, end);
+    prefix[end] = '\0';
+    int at = lc_kv_section_line(kv, prefix);
+    return at ? at : line;
+}
+
+/* Reports an unknown key. `bad` is the component that is wrong, its position in key given by
+ * bad_at; candidates are what could stand there. The hint repeats the whole key with the closest
+ * candidate in place of the wrong component. what describes the component ("key", "layer", ...),
+ * known lists what is allowed. */
+static lc_status unknown(lc_context *ctx, const lc_kv *kv, int line, const char *key, const char *what,
+                         const char *bad, size_t bad_at, const char *const *candidates, const char *known)
+{
+    const char *hint = lc_kv_suggest(bad, candidates);
+    char *fixed = NULL;
+    line = line_for(kv, key, bad_at + strlen(bad), line);
+    if (hint) {
+        const char *after = key + bad_at + strlen(bad);
+        fixed = lc_sprintf(ctx, "%.*s%s%s", (int)bad_at, key, hint, after);
+        if (!fixed)
+            return LC_ERR_NOMEM;
+    }
+    lc_status st;
+    if (strcmp(what, "key") == 0 && bad_at == 0)
+        st = key_error(ctx, kv, line, "unknown key '%s'%s%s%s (known keys: %s)", key, fixed ? "; did you mean '" : "",
+                       fixed ? fixed : "", fixed ? "'?" : "", known);
+    else if (strcmp(what, "key") == 0)
+        st = key_error(ctx, kv, line, "unknown key '%s'%s%s%s (known keys under '%.*s': %s)", key,
+                       fixed ? "; did you mean '" : "", fixed ? fixed : "", fixed ? "'?" : "", (int)bad_at - 1, key,
+                       known);
+    else
+        st = key_error(ctx, kv, line, "unknown %s '%s' in key '%s'%s%s%s (known: %s)", what, bad, key,
+                       fixed ? "; did you mean '" : "", fixed ? fixed : "", fixed ? "'?" : "", known);
+    free(fixed);
+    return st;
+}
+
+/* Works out what a key holds. LC_OK with *kind set, or LC_ERR_CONFIG naming the key (and the line,
+ * for a study file: kv non-NULL): an unknown key, layer or field role, or a key that needs a single
+ * value given a mapping or list (in_seq: the key ends in a list index). */
+static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char *key, bool in_seq,
+                          study_kind *kind)
+{
+    char c0[256], c1[256], c2[256];
+    size_t len = strlen(key);
+    if (!len || key[0] == '.' || key[len - 1] == '.' || strstr(key, ".."))
+        return key_error(ctx, kv, line, "'%s' is not a key: keys are words joined by single dots", key);
+    if (in_seq) {
+        /* a list where the file's format has none: say what the list's key takes instead */
+        const char *dot = strrchr(key, '.');
+        char parent[256];
+        snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - key) : (int)strlen(key), key);
+        study_kind pk;
+        lc_status st = classify(ctx, kv, line, parent, false, &pk);
+        if (st != LC_OK)
+            return st;
+        return key_error(ctx, kv, line_for(kv, parent, strlen(parent), line), "'%s' takes %s, not a list", parent,
+                         pk == KIND_SECTION ? "a mapping of keys" : "a single value");
+    }
+    const char *rest = split(key, c0, sizeof c0);
+    int t = list_index(top_names, c0);
+    if (t >= 0) {
+        if (rest)
+            return key_error(ctx, kv, line_for(kv, key, strlen(c0), line),
+                             "'%s' takes a single value, not a mapping (in key '%s')", c0, key);
+        *kind = top_keys[t].kind;
+        return LC_OK;
+    }
+    if (list_index(layer_names, c0) < 0) {
+        if (!rest) {
+            static const char *const all[] = {"name", "description", "crs", "profile", "encoding", "output",
+                                              "format", "mode", "reach_m", "walk_speed", "walk_minutes",
+                                              "residential", "facilities", "units", "roads", "buildings",
+                                              "candidates", "entrances", NULL};
+            return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);
+        }
+        return unknown(ctx, kv, line, key, "layer", c0, 0, layer_names,
+                       "residential, facilities, units, roads, buildings, candidates, entrances");
+    }
+    if (!rest) {
+        *kind = KIND_SECTION;
+        return LC_OK;
+    }
+    size_t at1 = (size_t)(rest - key);
+    const char *rest1 = split(rest, c1, sizeof c1);
+    for (size_t i = 0; i < sizeof layer_keys / sizeof layer_keys[0]; i++)
+        if (strcmp(layer_keys[i].name, c1) == 0) {
+            if (rest1)
+                return key_error(ctx, kv, line_for(kv, key, (size_t)(rest1 - 1 - key), line),
+                                 "'%s.%s' takes a single value, not a mapping (in key '%s')", c0, c1, key);
+            *kind = layer_keys[i].kind;
+            return LC_OK;
+        }
+    if (strcmp(c1, "categories") == 0 && strcmp(c0, "facilities") == 0) {
+        *kind = rest1 ? KIND_WORD : KIND_SECTION; /* the label is everything after, dots included */
+        return LC_OK;
+    }
+    if (strcmp(c1, "fields") != 0)
+        return unknown(ctx, kv, line, key, "key", c1, at1, layer_sub_names,
+                       strcmp(c0, "facilities") == 0 ? LAYER_KEYS ", categories.<label>" : LAYER_KEYS);
+    if (!rest1) {
+        *kind = KIND_SECTION;
+        return LC_OK;
+    }
+    size_t at2 = (size_t)(rest1 - key);
+    const char *rest2 = split(rest1, c2, sizeof c2);
+    if (list_index(role_names, c2) < 0)
+        return unknown(ctx, kv, line, key, "field role", c2, at2, role_names, ROLE_LIST);
+    if (rest2)
+        return key_error(ctx, kv, line_for(kv, key, (size_t)(rest2 - 1 - key), line),
+                         "'%s.fields.%s' takes a field name, not a mapping (in key '%s')", c0, c2, key);
+    *kind = KIND_WORD;
+    return LC_OK;
+}
+
+/* Whether a path value is a GDAL connection string or URI, kept as written: "PG:...", other
+ * database prefixes GDAL knows, anything with "://", and GDAL's virtual file systems "/vsi...". */
+static bool is_connection(const char *v)
+{
+    static const char *const prefixes[] = {"PG:", "MYSQL:", "OCI:", "ODBC:", "MSSQL:", "WFS:", "OAPIF:", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (strncasecmp(v, *p, strlen(*p)) == 0)
+            return true;
+    return strstr(v, "://") != NULL || strncmp(v, "/vsi", 4) == 0;
+}
+
+/* Parses a positive, finite number with nothing else but surrounding blanks (locale-independent). */
+static bool positive_number(const char *v)
+{
+    char *end = NULL;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (!*v)
+        return false;
+    double d = CPLStrtod(v, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    return end != v && !*end && isfinite(d) && d > 0;
+}
+
+/* Checks value against its key's kind and makes the value to store: a relative path joined to dir
+ * (when dir is non-NULL), format and mode in lower case. LC_OK with *out (caller frees; NULL for a
+ * section heading, which is not stored), or LC_ERR_CONFIG naming the key, or LC_ERR_NOMEM. */
+static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const char *key, study_kind kind,
+                             const char *value, const char *dir, char **out)
+{
+    *out = NULL;
+    if (kind == KIND_SECTION) {
+        if (*value)
+            return key_error(ctx, kv, line, "'%s' takes a mapping of keys, not the value '%s'", key, value);
+        return LC_OK;
+    }
+    if (kind != KIND_TEXT && !*value) {
+        if (kind == KIND_CRS)
+            return key_error(ctx, kv, line, "'%s' must not be empty (write 'auto' to use the UTM zone of the data, "
+                             "or an EPSG code such as 'EPSG:32651')", key);
+        return key_error(ctx, kv, line, "'%s' must not be empty", key);
+    }
+    if (kind == KIND_FORMAT || kind == KIND_MODE) {
+        const char *const *allowed = kind == KIND_FORMAT ? format_names : mode_names;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcasecmp(*a, value) == 0) {
+                *out = lc_strdup(ctx, *a);
+                return *out ? LC_OK : LC_ERR_NOMEM;
+            }
+        return key_error(ctx, kv, line, "'%s' must be one of %s (got '%s')", key,
+                         kind == KIND_FORMAT ? "shapefile, gpkg, geojson" : "straight, network", value);
+    }
+    if (kind == KIND_POSITIVE && !positive_number(value))
+        return key_error(ctx, kv, line, "'%s' must be a positive number (got '%s')", key, value);
+    if (kind == KIND_PATH && dir && value[0] != '/' && !is_connection(value))
+        *out = strcmp(dir, "/") == 0 ? lc_sprintf(ctx, "/%s", value) : lc_sprintf(ctx, "%s/%s", dir, value);
+    else
+        *out = lc_strdup(ctx, value);
+    return *out ? LC_OK : LC_ERR_NOMEM;
+}
+
+/* Creates an empty study; see study.h. */
+lc_study *lc_study_create(lc_context *ctx)
+{
+    if (!ctx)
+        return NULL;
+    lc_study *study = lc_calloc(ctx, 1, sizeof *study);
+    if (!study)
+        return NULL;
+    if (!(study->kv = lc_kv_create(ctx, NULL)))
+        goto fail;
+    return study;
+fail:
+    lc_study_destroy(study);
+    return NULL;
+}
+
+/* Releases a study; see study.h. */
+void lc_study_destroy(lc_study *study)
+{
+    if (!study)
+        return;
+    lc_kv_destroy(study->kv);
+    free(study->dir);
+    free(study->path);
+    free(study);
+}
+
+/* The directory part of a path, for resolving relative paths, or NULL (with *ok set) when the file
+ * is in the current directory. *ok false on LC_ERR_NOMEM. */
+static char *dir_of(lc_context *ctx, const char *path, bool *ok)
+{
+    const char *slash = strrchr(path, '/');
+    *ok = true;
+    if (!slash)
+        return NULL;
+    char *dir = slash == path ? lc_strdup(ctx, "/") : lc_sprintf(ctx, "%.*s", (int)(slash - path), path);
+    *ok = dir != NULL;
+    return dir;
+}
+
+/* Reads a study file; see study.h. Every entry is classified and checked in document order, so the
+ * first problem in the file is the one reported. */
+lc_study *lc_study_load(lc_context *ctx, const char *path)
+{
+    lc_kv *file = NULL;
+    lc_study *study = NULL;
+    bool ok;
+    if (!ctx)
+        return NULL;
+    if (!path) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_study_load: path is NULL");
+        return NULL;
+    }
+    if (!(file = lc_kv_parse_file(ctx, path)))
+        goto fail;
+    if (!(study = lc_study_create(ctx)))
+        goto fail;
+    if (!(study->path = lc_strdup(ctx, path)))
+        goto fail;
+    study->dir = dir_of(ctx, path, &ok);
+    if (!ok)
+        goto fail;
+    for (size_t i = 0; i < lc_kv_count(file); i++) {
+        lc_kv_entry *e = lc_kv_at(file, i);
+        study_kind kind;
+        char *value = NULL;
+        if (classify(ctx, file, e->line, e->key, e->in_seq, &kind) != LC_OK)
+            goto fail;
+        if (check_value(ctx, file, e->line, e->key, kind, e->value, study->dir, &value) != LC_OK)
+            goto fail;
+        e->used = true;
+        if (!value)
+            continue;
+        lc_status st = lc_kv_set(ctx, study->kv, e->key, value, e->line);
+        free(value);
+        if (st != LC_OK)
+            goto fail;
+    }
+    lc_kv_destroy(file);
+    return study;
+fail:
+    lc_study_destroy(study);
+    lc_kv_destroy(file);
+    return NULL;
+}
+
+/* Sets or overrides a key; see study.h. Checked like a key in the file; a section heading
+ * ("residential") cannot be set. */
+lc_status lc_study_set(lc_context *ctx, lc_study *study, const char *key, const char *value)
+{
+    study_kind kind;
+    char *v = NULL;
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!study || !key || !value)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_study_set: study, key and value must not be NULL");
+    lc_status st = classify(ctx, NULL, 0, key, false, &kind);
+    if (st != LC_OK)
+        return st;
+    if (kind == KIND_SECTION)
+        return lc_error(ctx, LC_ERR_CONFIG, "'%s' is a section, not a key; set one of its keys, e.g. '%s.path'",
+                        key, key);
+    if ((st = check_value(ctx, NULL, 0, key, kind, value, NULL, &v)) != LC_OK)
+        return st;
+    st = lc_kv_set(ctx, study->kv, key, v, 0);
+    free(v);
+    return st;
+}
+
+/* The value of a key with defaults; see study.h. */
+const char *lc_study_get(const lc_study *study, const char *key)
+{
+    if (!study || !key)
+        return NULL;
+    const char *v = lc_kv_get(study->kv, key);
+    if (v)
+        return v;
+    if (strcmp(key, "crs") == 0)
+        return "auto";
+    if (strcmp(key, "profile") == 0)
+        return "shanghai-2025";
+    return NULL;
+}
+
+/* The study file's path; see study.h. */
+const char *lc_study_path(const lc_study *study)
+{
+    return study ? study->path : NULL;
+}
+
+#define CATEGORY_PREFIX "facilities.categories"
+
+/* The i-th facilities.categories entry, in file order then set order; NULL if out of range. */
+static const lc_kv_entry *category_entry(const lc_study *study, size_t i)
+{
+    size_t pos = 0;
+    const lc_kv_entry *e;
+    if (!study)
+        return NULL;
+    while ((e = lc_kv_next(study->kv, CATEGORY_PREFIX, &pos)))
+        if (i-- == 0)
+            return e;
+    return NULL;
+}
+
+/* Number of category mappings; see study.h. */
+size_t lc_study_category_map_count(const lc_study *study)
+{
+    size_t pos = 0, n = 0;
+    if (!study)
+        return 0;
+    while (lc_kv_next(study->kv, CATEGORY_PREFIX, &pos))
+        n++;
+    return n;
+}
+
+/* The i-th mapping's label; see study.h. */
+const char *lc_study_category_map_label(const lc_study *study, size_t i)
+{
+    const lc_kv_entry *e = category_entry(study, i);
+    return e ? lc_kv_tail(e, CATEGORY_PREFIX) : NULL;
+}
+
+/* The i-th mapping's category code; see study.h. */
+const char *lc_study_category_map_code(const lc_study *study, size_t i)
+{
+    const lc_kv_entry *e = category_entry(study, i);
+    return e ? e->value : NULL;
+}

@@ -1,3 +1,793 @@
-/* placeholder: being written */
+/*
+ * tests/test_study.c — the study file (layers/study.c), the YAML key/value reader under it
+ * (layers/keyvalue.c) and standards profiles (layers/profile.c). Cases are grouped by behaviour:
+ * normal use, errors, profiles, ownership. Every expected value comes from the fixture text written
+ * here or from the category table of the brief that profiles/shanghai-2025.yml implements.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "tests/lc_test.h"
-Suite *suite_study(void) { Suite *s = suite_create("study"); TCase *tc = tcase_create("placeholder"); suite_add_tcase(s, tc); return s; }
+
+/* A study fixture: a temporary directory with a sub-folder, and the file written into it. */
+typedef struct fixture {
+    char *dir;  /* the temporary directory */
+    char *sub;  /* dir/sub, where the study file lives */
+    char *path; /* dir/sub/NAME */
+} fixture;
+
+/* Writes text to dir/sub/name and returns the fixture (free with fixture_free). */
+static fixture fixture_write(const char *name, const char *text)
+{
+    fixture f;
+    f.dir = lct_tmpdir();
+    f.sub = lct_path(f.dir, "sub");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", f.sub);
+    ck_assert_int_eq(system(cmd), 0);
+    f.path = lct_path(f.sub, name);
+    ck_assert_int_eq(lct_write_text(f.path, text), 0);
+    return f;
+}
+
+static void fixture_free(fixture *f)
+{
+    lct_rmtree(f->dir);
+    free(f->path);
+    free(f->sub);
+    free(f->dir);
+}
+
+/* Loads a study from text expected to be rejected with status; returns the message (borrowed from
+ * the context). */
+static const char *study_error(const char *text, lc_status status)
+{
+    fixture f = fixture_write("study.yml", text);
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(lc_context_errno(lct_ctx), status);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "study.yml:");
+    fixture_free(&f);
+    return lc_context_errmsg(lct_ctx);
+}
+
+/* Loads a profile file from text expected to be rejected with LC_ERR_CONFIG; returns the message. */
+static const char *profile_error(const char *text)
+{
+    fixture f = fixture_write("custom.yml", text);
+    lc_profile *p = lc_profile_load(lct_ctx, f.path);
+    ck_assert_ptr_null(p);
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "custom.yml:");
+    fixture_free(&f);
+    return lc_context_errmsg(lct_ctx);
+}
+
+/* The whole value of a joined path, for comparing resolved paths. */
+static char *joined(const char *dir, const char *name)
+{
+    return lct_path(dir, name);
+}
+
+/* ---- normal use ------------------------------------------------------------------------------- */
+
+static const char full_study[] =
+    "# 杨浦区 15 分钟养老服务圈 — a full study file\n"
+    "name: 杨浦区养老服务圈\n"
+    "description: 测试 study\n"
+    "crs: EPSG:32651\n"
+    "profile: shanghai-2025\n"
+    "encoding: CP936\n"
+    "residential:\n"
+    "  path: data/小区.shp\n"
+    "  encoding: CP936\n"
+    "  fields:\n"
+    "    id: 小区编号\n"
+    "    name: 小区名称\n"
+    "    population: 常住人口\n"
+    "    pop60: 六十岁以上户籍人口\n"
+    "    unit: 所属街道\n"
+    "facilities:\n"
+    "  path: \"PG:dbname=lifecircle user=planner\"\n"
+    "  layer: public.facilities\n"
+    "  where: \"类型 IS NOT NULL\"\n"
+    "  fields:\n"
+    "    category: 设施类型\n"
+    "    floor_area: 建筑面积\n"
+    "  categories:\n"
+    "    助餐点: meal_point\n"
+    "    综合为老服务中心: centre\n"
+    "    St. Mary's Home: care_home\n"
+    "units:\n"
+    "  path: /srv/gis/街镇.gpkg\n"
+    "  layer: 街镇\n"
+    "roads:\n"
+    "  path: /vsizip/roads.zip/roads.shp\n"
+    "buildings:\n"
+    "  path: https://example.org/buildings.geojson\n"
+    "candidates:\n"
+    "  path: ../candidates.csv\n"
+    "  x: 经度\n"
+    "  y: 纬度\n"
+    "entrances:\n"
+    "output: results\n"
+    "format: GPKG\n"
+    "mode: network\n"
+    "reach_m: 800\n"
+    "walk_speed: 0.9\n"
+    "walk_minutes: 15\n";
+
+START_TEST(test_full_study)
+{
+    fixture f = fixture_write("study.yml", full_study);
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_path(s), f.path);
+    ck_assert_str_eq(lc_study_get(s, "name"), "杨浦区养老服务圈");
+    ck_assert_str_eq(lc_study_get(s, "description"), "测试 study");
+    ck_assert_str_eq(lc_study_get(s, "crs"), "EPSG:32651");
+    ck_assert_str_eq(lc_study_get(s, "profile"), "shanghai-2025");
+    ck_assert_str_eq(lc_study_get(s, "encoding"), "CP936");
+    ck_assert_str_eq(lc_study_get(s, "residential.encoding"), "CP936");
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.id"), "小区编号");
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.name"), "小区名称");
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.population"), "常住人口");
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.pop60"), "六十岁以上户籍人口");
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.unit"), "所属街道");
+    ck_assert_ptr_null(lc_study_get(s, "residential.fields.pop65"));
+    ck_assert_str_eq(lc_study_get(s, "facilities.layer"), "public.facilities");
+    ck_assert_str_eq(lc_study_get(s, "facilities.where"), "类型 IS NOT NULL");
+    ck_assert_str_eq(lc_study_get(s, "facilities.fields.category"), "设施类型");
+    ck_assert_str_eq(lc_study_get(s, "facilities.fields.floor_area"), "建筑面积");
+    ck_assert_str_eq(lc_study_get(s, "units.layer"), "街镇");
+    ck_assert_str_eq(lc_study_get(s, "candidates.x"), "经度");
+    ck_assert_str_eq(lc_study_get(s, "candidates.y"), "纬度");
+    ck_assert_str_eq(lc_study_get(s, "format"), "gpkg"); /* normalised to lower case */
+    ck_assert_str_eq(lc_study_get(s, "mode"), "network");
+    ck_assert_str_eq(lc_study_get(s, "reach_m"), "800");
+    ck_assert_str_eq(lc_study_get(s, "walk_speed"), "0.9");
+    ck_assert_str_eq(lc_study_get(s, "walk_minutes"), "15");
+    ck_assert_ptr_null(lc_study_get(s, "entrances.path")); /* an empty section is no layer */
+    ck_assert_ptr_null(lc_study_get(s, "roads.layer"));
+
+    ck_assert_uint_eq(lc_study_category_map_count(s), 3);
+    ck_assert_str_eq(lc_study_category_map_label(s, 0), "助餐点");
+    ck_assert_str_eq(lc_study_category_map_code(s, 0), "meal_point");
+    ck_assert_str_eq(lc_study_category_map_label(s, 1), "综合为老服务中心");
+    ck_assert_str_eq(lc_study_category_map_code(s, 1), "centre");
+    ck_assert_str_eq(lc_study_category_map_label(s, 2), "St. Mary's Home"); /* dots in a label survive */
+    ck_assert_str_eq(lc_study_category_map_code(s, 2), "care_home");
+    ck_assert_ptr_null(lc_study_category_map_label(s, 3));
+    ck_assert_ptr_null(lc_study_category_map_code(s, 3));
+    lc_study_destroy(s);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_paths_resolved)
+{
+    fixture f = fixture_write("study.yml", full_study);
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    char *res = joined(f.sub, "data/小区.shp");
+    char *cand = joined(f.sub, "../candidates.csv");
+    char *out = joined(f.sub, "results");
+    ck_assert_str_eq(lc_study_get(s, "residential.path"), res);
+    ck_assert_str_eq(lc_study_get(s, "candidates.path"), cand);
+    ck_assert_str_eq(lc_study_get(s, "output"), out);
+    /* absolute paths and GDAL connection strings are kept as written */
+    ck_assert_str_eq(lc_study_get(s, "units.path"), "/srv/gis/街镇.gpkg");
+    ck_assert_str_eq(lc_study_get(s, "facilities.path"), "PG:dbname=lifecircle user=planner");
+    ck_assert_str_eq(lc_study_get(s, "roads.path"), "/vsizip/roads.zip/roads.shp");
+    ck_assert_str_eq(lc_study_get(s, "buildings.path"), "https://example.org/buildings.geojson");
+    free(out);
+    free(cand);
+    free(res);
+    lc_study_destroy(s);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_set_overrides)
+{
+    fixture f = fixture_write("study.yml", full_study);
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "crs", "EPSG:4547"), LC_OK);
+    ck_assert_str_eq(lc_study_get(s, "crs"), "EPSG:4547");
+    /* a relative path set from the command line stays relative to the current directory */
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "residential.path", "other/小区.gpkg"), LC_OK);
+    ck_assert_str_eq(lc_study_get(s, "residential.path"), "other/小区.gpkg");
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "output", "out"), LC_OK);
+    ck_assert_str_eq(lc_study_get(s, "output"), "out");
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "residential.fields.pop65", "六十五岁以上"), LC_OK);
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.pop65"), "六十五岁以上");
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "residential.fields.population", "人口"), LC_OK);
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.population"), "人口");
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "format", "GeoJSON"), LC_OK);
+    ck_assert_str_eq(lc_study_get(s, "format"), "geojson");
+    /* a new category mapping is added after the file's; an existing one is replaced in place */
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "facilities.categories.长者食堂", "canteen"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "facilities.categories.助餐点", "canteen"), LC_OK);
+    ck_assert_uint_eq(lc_study_category_map_count(s), 4);
+    ck_assert_str_eq(lc_study_category_map_code(s, 0), "canteen");
+    ck_assert_str_eq(lc_study_category_map_label(s, 3), "长者食堂");
+    ck_assert_str_eq(lc_study_category_map_code(s, 3), "canteen");
+    lc_study_destroy(s);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+    lc_study *s = lc_study_create(lct_ctx);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_null(lc_study_path(s));
+    ck_assert_str_eq(lc_study_get(s, "crs"), "auto");
+    ck_assert_str_eq(lc_study_get(s, "profile"), "shanghai-2025");
+    ck_assert_ptr_null(lc_study_get(s, "name"));
+    ck_assert_ptr_null(lc_study_get(s, "residential.path"));
+    ck_assert_uint_eq(lc_study_category_map_count(s), 0);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "residential.path", "a/b.shp"), LC_OK);
+    ck_assert_str_eq(lc_study_get(s, "residential.path"), "a/b.shp");
+    lc_study_destroy(s);
+
+    /* a file without crs or profile gets the defaults too */
+    fixture f = fixture_write("study.yml", "residential:\n  path: x.shp\n");
+    s = lc_study_load(lct_ctx, f.path);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_str_eq(lc_study_get(s, "crs"), "auto");
+    ck_assert_str_eq(lc_study_get(s, "profile"), "shanghai-2025");
+    lc_study_destroy(s);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_empty_and_flat)
+{
+    /* an empty file (or one with comments only) is an empty study */
+    fixture f = fixture_write("study.yml", "# nothing yet\n");
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(s, "crs"), "auto");
+    lc_study_destroy(s);
+    fixture_free(&f);
+
+    /* dotted keys written flat mean the same as nested ones; BOM and CRLF are fine */
+    f = fixture_write("study.yml", "\xEF\xBB\xBFresidential.path: /d/x.shp\r\nresidential.fields.population: 人口\r\n");
+    s = lc_study_load(lct_ctx, f.path);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(s, "residential.path"), "/d/x.shp");
+    ck_assert_str_eq(lc_study_get(s, "residential.fields.population"), "人口");
+    lc_study_destroy(s);
+    fixture_free(&f);
+}
+END_TEST
+
+/* ---- errors ----------------------------------------------------------------------------------- */
+
+START_TEST(test_malformed_yaml)
+{
+    const char *m = study_error("name: test\ncrs: auto\nprofile: a: b\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:3:");
+    lct_assert_contains(m, "malformed YAML");
+
+    m = study_error("name: test\nresidential:\n  path: [a.shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "malformed YAML");
+
+    m = study_error("name: \"bad \xFF byte\"\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:1:");
+    lct_assert_contains(m, "UTF-8");
+}
+END_TEST
+
+START_TEST(test_unknown_top_key)
+{
+    const char *m = study_error("name: test\n# comment\nprofile: shanghai-2025\ncrss: auto\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:4:");
+    lct_assert_contains(m, "unknown key 'crss'");
+    lct_assert_contains(m, "did you mean 'crs'?");
+    lct_assert_contains(m, "walk_speed"); /* the known keys are listed */
+
+    m = study_error("name: test\nwalkspeed: 1.0\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2:");
+    lct_assert_contains(m, "did you mean 'walk_speed'?");
+
+    m = study_error("colour: red\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:1: unknown key 'colour'");
+    ck_assert_ptr_null(strstr(m, "did you mean"));
+}
+END_TEST
+
+START_TEST(test_unknown_layer)
+{
+    const char *m = study_error("name: x\nresidental:\n  path: a.shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2:");
+    lct_assert_contains(m, "unknown layer 'residental'");
+    lct_assert_contains(m, "did you mean 'residential.path'?");
+
+    m = study_error("schools:\n  path: a.shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:1:");
+    lct_assert_contains(m, "unknown layer 'schools'");
+    lct_assert_contains(m, "entrances");
+
+    m = study_error("residential:\n  paht: a.shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2:");
+    lct_assert_contains(m, "did you mean 'residential.path'?");
+}
+END_TEST
+
+START_TEST(test_unknown_field_role)
+{
+    const char *m = study_error("residential:\n  path: a.shp\n  fields:\n    populaton: 常住人口\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:4:");
+    lct_assert_contains(m, "unknown field role 'populaton'");
+    lct_assert_contains(m, "did you mean 'residential.fields.population'?");
+
+    m = study_error("facilities:\n  fields:\n    类型: category\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:3:");
+    lct_assert_contains(m, "unknown field role '类型'");
+    lct_assert_contains(m, "nursing_beds");
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+    char *dir = lct_tmpdir();
+    char *path = lct_path(dir, "no-such-study.yml");
+    lc_study *s = lc_study_load(lct_ctx, path);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_IO);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), path);
+    lct_rmtree(dir);
+    free(path);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_bad_values)
+{
+    const char *m = study_error("name: x\nformat: shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2:");
+    lct_assert_contains(m, "'format' must be one of shapefile, gpkg, geojson (got 'shp')");
+
+    m = study_error("mode: walking\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:1:");
+    lct_assert_contains(m, "straight, network");
+
+    m = study_error("reach_m: -5\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "'reach_m' must be a positive number");
+    m = study_error("walk_speed: fast\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "'walk_speed' must be a positive number (got 'fast')");
+    m = study_error("walk_minutes: 0\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "'walk_minutes'");
+
+    m = study_error("name: x\ncrs: \"\"\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2:");
+    lct_assert_contains(m, "'crs' must not be empty");
+    m = study_error("residential:\n  crs:\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "'residential.crs' must not be empty");
+
+    /* a single value where a mapping belongs, and the other way round */
+    m = study_error("residential: data/a.shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:1:");
+    lct_assert_contains(m, "'residential' takes a mapping");
+    m = study_error("crs:\n  epsg: 4326\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:1:");
+    lct_assert_contains(m, "'crs' takes a single value");
+    m = study_error("residential:\n  path:\n    - a.shp\n    - b.shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2: 'residential.path' takes a single value, not a list");
+    m = study_error("facilities:\n  categories: [助餐点, 长者食堂]\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2: 'facilities.categories' takes a mapping of keys, not a list");
+}
+END_TEST
+
+START_TEST(test_yaml_rejections)
+{
+    const char *m = study_error("name: a\ncrs: auto\nname: b\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:3: duplicate key 'name' (first given at line 1)");
+
+    m = study_error("residential:\n  path: a.shp\nresidential:\n  layer: b\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:3: duplicate key 'residential'");
+
+    m = study_error("residential.path: a.shp\nresidential:\n  path: b.shp\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:3: duplicate key 'residential.path' (first given at line 1)");
+
+    m = study_error("residential:\n  path: &p a.shp\nfacilities:\n  path: *p\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2:");
+    lct_assert_contains(m, "anchors");
+    lct_assert_contains(m, "not supported");
+
+    m = study_error("- a\n- b\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:1:");
+    lct_assert_contains(m, "must be a mapping");
+
+    m = study_error("just a sentence\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "must be a mapping");
+
+    m = study_error("name: a\n---\nname: b\n", LC_ERR_CONFIG);
+    lct_assert_contains(m, "study.yml:2:");
+    lct_assert_contains(m, "one YAML document");
+}
+END_TEST
+
+START_TEST(test_set_errors)
+{
+    lc_study *s = lc_study_create(lct_ctx);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "crs", "EPSG:32651"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "crss", "EPSG:4326"), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "unknown key 'crss'; did you mean 'crs'?");
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "residential.fields.popu", "x"), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "unknown field role 'popu'");
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "crs", ""), LC_ERR_CONFIG);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "format", "shp"), LC_ERR_CONFIG);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "residential", ""), LC_ERR_CONFIG);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "facilities.categories.", "centre"), LC_ERR_CONFIG);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "", "x"), LC_ERR_CONFIG);
+    ck_assert_str_eq(lc_study_get(s, "crs"), "EPSG:32651"); /* unchanged by the failures */
+    ck_assert_ptr_null(lc_study_get(s, "format"));
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, NULL, "x"), LC_ERR_MISUSE);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "crs", NULL), LC_ERR_MISUSE);
+    ck_assert_int_eq(lc_study_set(lct_ctx, NULL, "crs", "auto"), LC_ERR_MISUSE);
+    ck_assert_ptr_null(lc_study_load(lct_ctx, NULL));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+    lc_study_destroy(s);
+}
+END_TEST
+
+/* ---- profiles --------------------------------------------------------------------------------- */
+
+START_TEST(test_builtin_profile)
+{
+    static const char *const codes[] = {"centre", "doorstep", "meal_point", "canteen", "day_care",
+                                        "care_home_small", "care_home", "rental_point", "adviser",
+                                        "activity_room"};
+    static const char *const zh[] = {"社区综合为老服务中心", "家门口服务站点", "助餐点", "社区长者食堂",
+                                     "日间照料中心", "长者照护之家", "养老机构", "康复辅具社区租赁点",
+                                     "养老顾问点", "老年活动室"};
+    static const char *const en[] = {"Community elder-service centre", "Doorstep service station", "Meal point",
+                                     "Community elders' canteen", "Day-care centre", "Small community care home",
+                                     "Care home", "Assistive-device rental point", "Elder-care adviser point",
+                                     "Elderly activity room"};
+    static const double metres[] = {1000, 300, 1000, 1000, 1000, 1000, 1000, 1000, 300, 300};
+    static const double minutes[] = {15, 5, 15, 15, 15, 15, 15, 15, 5, 5};
+
+    const char *const *names = lc_profile_builtin_names();
+    ck_assert_ptr_nonnull(names);
+    ck_assert_str_eq(names[0], "shanghai-2025");
+    ck_assert_ptr_nonnull(lc_profile_builtin_text("shanghai-2025"));
+    ck_assert_ptr_null(lc_profile_builtin_text("beijing-2025"));
+
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_profile_name(p), "shanghai-2025");
+    ck_assert_uint_eq(lc_profile_category_count(p), 10);
+    for (size_t i = 0; i < 10; i++) {
+        const lc_category *c = lc_profile_category(p, i);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_str_eq(c->code, codes[i]);
+        ck_assert_str_eq(c->name_zh, zh[i]);
+        ck_assert_str_eq(c->name_en, en[i]);
+        ck_assert_msg(c->counts_floor_area == (strcmp(codes[i], "care_home") != 0), "%s floor_area", codes[i]);
+        ck_assert_double_eq(c->reach_m, metres[i]);
+        ck_assert_double_eq(c->reach_minutes, minutes[i]);
+        ck_assert_ptr_nonnull(c->reach_source);
+        ck_assert_ptr_nonnull(c->aliases);
+        ck_assert_ptr_nonnull(c->aliases[0]);
+    }
+    ck_assert_ptr_null(lc_profile_category(p, 10));
+    lc_profile_destroy(p);
+}
+END_TEST
+
+START_TEST(test_find_category)
+{
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(lc_profile_find_category(p, "centre"), 0);
+    ck_assert_int_eq(lc_profile_find_category(p, "meal_point"), 2);
+    ck_assert_int_eq(lc_profile_find_category(p, "助餐点"), 2);
+    ck_assert_int_eq(lc_profile_find_category(p, "Meal point"), 2);
+    ck_assert_int_eq(lc_profile_find_category(p, "MEAL POINT"), 2);
+    ck_assert_int_eq(lc_profile_find_category(p, "  meal point \t"), 2);
+    ck_assert_int_eq(lc_profile_find_category(p, "\xE3\x80\x80助餐点\xE3\x80\x80"), 2); /* U+3000 */
+    ck_assert_int_eq(lc_profile_find_category(p, "长者食堂"), 3);
+    ck_assert_int_eq(lc_profile_find_category(p, "长者社区食堂"), 3);
+    ck_assert_int_eq(lc_profile_find_category(p, "家门口养老服务站点"), 1);
+    ck_assert_int_eq(lc_profile_find_category(p, "老年人日间照料中心"), 4);
+    ck_assert_int_eq(lc_profile_find_category(p, "日间照护中心"), 4);
+    ck_assert_int_eq(lc_profile_find_category(p, "Day Care"), 4);
+    ck_assert_int_eq(lc_profile_find_category(p, "养老院"), 6);
+    ck_assert_int_eq(lc_profile_find_category(p, "Nursing Home"), 6);
+    ck_assert_int_eq(lc_profile_find_category(p, "护理院"), 6);
+    ck_assert_int_eq(lc_profile_find_category(p, "社会福利院"), 6);
+    ck_assert_int_eq(lc_profile_find_category(p, "康复辅具租赁点"), 7);
+    ck_assert_int_eq(lc_profile_find_category(p, "标准化老年活动室"), 9);
+    ck_assert_int_eq(lc_profile_find_category(p, "医院"), -1);
+    ck_assert_int_eq(lc_profile_find_category(p, ""), -1);
+    ck_assert_int_eq(lc_profile_find_category(p, NULL), -1);
+    lc_profile_destroy(p);
+}
+END_TEST
+
+static const char custom_profile[] =
+    "profile: pudong-test\n"
+    "title: 浦东测试\n"
+    "reach:\n"
+    "  minutes: 10\n"
+    "  metres: 500\n"
+    "  source: GB 50180-2018 十分钟生活圈 500 m\n"
+    "categories:\n"
+    "  meal_point:\n"
+    "    zh: 助餐点\n"
+    "    en: Meal point\n"
+    "    floor_area: yes\n"
+    "    reach: {minutes: 15, metres: 1000, source: toolkit default}\n"
+    "    aliases: [长者食堂, meal]\n"
+    "  respite:\n"
+    "    zh: 喘息服务点\n"
+    "    en: Respite care point\n"
+    "    aliases: 喘息\n"
+    "norms:\n"
+    "  floor_area_per_1000: 40\n"
+    "  anything: [goes, here]\n";
+
+START_TEST(test_custom_profile)
+{
+    fixture f = fixture_write("custom.yml", custom_profile);
+    lc_profile *p = lc_profile_load(lct_ctx, f.path);
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_profile_name(p), "pudong-test");
+    ck_assert_uint_eq(lc_profile_category_count(p), 2);
+    const lc_category *c = lc_profile_category(p, 0);
+    ck_assert_str_eq(c->code, "meal_point");
+    ck_assert_int_eq(c->counts_floor_area, 1);
+    ck_assert_double_eq(c->reach_m, 1000);
+    ck_assert_double_eq(c->reach_minutes, 15);
+    ck_assert_str_eq(c->reach_source, "toolkit default");
+    ck_assert_str_eq(c->aliases[0], "长者食堂");
+    ck_assert_str_eq(c->aliases[1], "meal");
+    ck_assert_ptr_null(c->aliases[2]);
+    c = lc_profile_category(p, 1);
+    ck_assert_str_eq(c->code, "respite");
+    ck_assert_str_eq(c->name_zh, "喘息服务点");
+    ck_assert_str_eq(c->name_en, "Respite care point");
+    ck_assert_int_eq(c->counts_floor_area, 0); /* not given: does not count */
+    ck_assert_double_eq(c->reach_m, 500);      /* the profile's default reach */
+    ck_assert_double_eq(c->reach_minutes, 10);
+    ck_assert_str_eq(c->reach_source, "GB 50180-2018 十分钟生活圈 500 m");
+    ck_assert_str_eq(c->aliases[0], "喘息");
+    ck_assert_ptr_null(c->aliases[1]);
+    ck_assert_int_eq(lc_profile_find_category(p, "respite care point"), 1);
+    ck_assert_int_eq(lc_profile_find_category(p, "喘息"), 1);
+    ck_assert_int_eq(lc_profile_find_category(p, "长者食堂"), 0);
+    ck_assert_int_eq(lc_profile_find_category(p, "centre"), -1);
+    lc_profile_destroy(p);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_builtin_round_trip)
+{
+    /* what `lifecircle profile init` writes out loads back as the same profile */
+    fixture f = fixture_write("shanghai-copy.yml", lc_profile_builtin_text("shanghai-2025"));
+    lc_profile *p = lc_profile_load(lct_ctx, f.path);
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_profile_name(p), "shanghai-2025");
+    ck_assert_uint_eq(lc_profile_category_count(p), 10);
+    ck_assert_str_eq(lc_profile_category(p, 9)->name_zh, "老年活动室");
+    lc_profile_destroy(p);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_profile_errors)
+{
+    const char *m = profile_error("profile: t\n"
+                                  "reach: {minutes: 15, metres: 1000, source: s}\n"
+                                  "categories:\n"
+                                  "  meal_point:\n"
+                                  "    zh: 助餐点\n"
+                                  "    en: Meal point\n"
+                                  "    aliases: [食堂]\n"
+                                  "  canteen:\n"
+                                  "    zh: 社区长者食堂\n"
+                                  "    en: Canteen\n"
+                                  "    aliases: [长者食堂, 食堂]\n");
+    lct_assert_contains(m, "custom.yml:11:");
+    lct_assert_contains(m, "'食堂' names both category 'meal_point' (line 7) and category 'canteen'");
+
+    m = profile_error("profile: t\n"
+                      "reach: {minutes: 15, metres: 1000, source: s}\n"
+                      "categories:\n"
+                      "  centre:\n"
+                      "    zh: 社区综合为老服务中心\n"
+                      "    en: Centre\n"
+                      "  respite:\n"
+                      "    en: Respite care point\n");
+    lct_assert_contains(m, "custom.yml:7:");
+    lct_assert_contains(m, "category 'respite'");
+    lct_assert_contains(m, "'zh' is missing");
+
+    m = profile_error("profile: t\n"
+                      "reach: {minutes: 15, metres: 1000, source: s}\n"
+                      "categories:\n"
+                      "  centre:\n"
+                      "    zh: 中心\n"
+                      "    en: Centre\n"
+                      "    aliasses: [a]\n");
+    lct_assert_contains(m, "custom.yml:7: unknown key 'categories.centre.aliasses'; "
+                           "did you mean 'categories.centre.aliases'?");
+
+    m = profile_error("profile: t\n"
+                      "reach: {minutes: 15, metres: 1000, source: s}\n"
+                      "categories:\n"
+                      "  centre:\n"
+                      "    zh: 中心\n"
+                      "    en: Centre\n"
+                      "    flor_area: true\n");
+    lct_assert_contains(m, "custom.yml:7: unknown key 'categories.centre.flor_area'; "
+                           "did you mean 'categories.centre.floor_area'?");
+
+    m = profile_error("profile: t\n"
+                      "reach: {minutes: 15, metres: -1, source: s}\n"
+                      "categories:\n"
+                      "  centre: {zh: 中心, en: Centre}\n");
+    lct_assert_contains(m, "custom.yml:2:");
+    lct_assert_contains(m, "'reach.metres' must be a positive number (got '-1')");
+
+    m = profile_error("profile: t\n"
+                      "reach: {minutes: 15, metres: 1000, source: s}\n"
+                      "categories:\n"
+                      "  centre: {zh: 中心, en: Centre, reach: {metres: 0, minutes: 5, source: x}}\n");
+    lct_assert_contains(m, "custom.yml:4:");
+    lct_assert_contains(m, "must be a positive number");
+
+    m = profile_error("profile: t\n"
+                      "reach: {minutes: 15, metres: 1000, source: s}\n"
+                      "categories:\n"
+                      "  助餐点: {zh: 助餐点, en: Meal point}\n");
+    lct_assert_contains(m, "custom.yml:4:");
+    lct_assert_contains(m, "category code '助餐点'");
+
+    m = profile_error("profile: t\n"
+                      "reach: {minutes: 15, metres: 1000, source: s}\n"
+                      "categories:\n"
+                      "  centre: {zh: 中心, en: Centre, floor_area: maybe}\n");
+    lct_assert_contains(m, "'categories.centre.floor_area' must be true or false (got 'maybe')");
+
+    m = profile_error("profile: t\n"
+                      "categories:\n"
+                      "  centre: {zh: 中心, en: Centre}\n");
+    lct_assert_contains(m, "missing 'reach:'");
+
+    m = profile_error("profile: t\nreach: {minutes: 15, metres: 1000, source: s}\ncategories:\n  centre: [a]\n");
+    lct_assert_contains(m, "custom.yml:4: 'categories.centre' takes a mapping of keys, not a list");
+}
+END_TEST
+
+START_TEST(test_profile_missing)
+{
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2099");
+    ck_assert_ptr_null(p);
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_IO);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "shanghai-2099");
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "shanghai-2025"); /* the built-in names are offered */
+    ck_assert_ptr_null(lc_profile_load(lct_ctx, NULL));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+}
+END_TEST
+
+/* ---- ownership -------------------------------------------------------------------------------- */
+
+START_TEST(test_destroy_null)
+{
+    lc_study_destroy(NULL);
+    lc_profile_destroy(NULL);
+    ck_assert_ptr_null(lc_study_get(NULL, "crs"));
+    ck_assert_ptr_null(lc_study_path(NULL));
+    ck_assert_uint_eq(lc_study_category_map_count(NULL), 0);
+    ck_assert_ptr_null(lc_profile_name(NULL));
+    ck_assert_uint_eq(lc_profile_category_count(NULL), 0);
+    ck_assert_int_eq(lc_profile_find_category(NULL, "centre"), -1);
+}
+END_TEST
+
+START_TEST(test_strings_survive_other_sets)
+{
+    fixture f = fixture_write("study.yml", full_study);
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_ptr_nonnull(s);
+    const char *pop = lc_study_get(s, "residential.fields.population");
+    const char *label = lc_study_category_map_label(s, 0);
+    const char *code = lc_study_category_map_code(s, 0);
+    const char *path = lc_study_path(s);
+    /* enough new keys to move the study's internal tables */
+    static const char *const layers[] = {"residential", "facilities", "units", "roads", "buildings",
+                                         "candidates", "entrances"};
+    static const char *const roles[] = {"id", "name", "pop65", "meals", "beds", "nursing_beds"};
+    for (size_t i = 0; i < 7; i++)
+        for (size_t j = 0; j < 6; j++) {
+            char key[64];
+            snprintf(key, sizeof key, "%s.fields.%s", layers[i], roles[j]);
+            ck_assert_int_eq(lc_study_set(lct_ctx, s, key, "字段"), LC_OK);
+        }
+    for (int i = 0; i < 40; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "facilities.categories.类别%d", i);
+        ck_assert_int_eq(lc_study_set(lct_ctx, s, key, "centre"), LC_OK);
+    }
+    ck_assert_str_eq(pop, "常住人口");
+    ck_assert_str_eq(label, "助餐点");
+    ck_assert_str_eq(code, "meal_point");
+    ck_assert_str_eq(path, f.path);
+    ck_assert_ptr_eq(lc_study_get(s, "residential.fields.population"), pop);
+    ck_assert_uint_eq(lc_study_category_map_count(s), 43);
+    lc_study_destroy(s);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_profile_outlives_context_calls)
+{
+    /* categories are borrowed from the profile and stay put while it lives, across other loads */
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_ptr_nonnull(p);
+    const lc_category *c = lc_profile_category(p, 2);
+    fixture f = fixture_write("custom.yml", custom_profile);
+    lc_profile *q = lc_profile_load(lct_ctx, f.path);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_ptr_null(lc_profile_load(lct_ctx, "no-such-profile"));
+    lc_profile_destroy(q);
+    ck_assert_ptr_eq(lc_profile_category(p, 2), c);
+    ck_assert_str_eq(c->name_zh, "助餐点");
+    lc_profile_destroy(p);
+    fixture_free(&f);
+}
+END_TEST
+
+Suite *suite_study(void)
+{
+    Suite *s = suite_create("study");
+
+    TCase *tc = tcase_create("normal");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_add_test(tc, test_full_study);
+    tcase_add_test(tc, test_paths_resolved);
+    tcase_add_test(tc, test_set_overrides);
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_empty_and_flat);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("errors");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_add_test(tc, test_malformed_yaml);
+    tcase_add_test(tc, test_unknown_top_key);
+    tcase_add_test(tc, test_unknown_layer);
+    tcase_add_test(tc, test_unknown_field_role);
+    tcase_add_test(tc, test_missing_file);
+    tcase_add_test(tc, test_bad_values);
+    tcase_add_test(tc, test_yaml_rejections);
+    tcase_add_test(tc, test_set_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("profile");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_add_test(tc, test_builtin_profile);
+    tcase_add_test(tc, test_find_category);
+    tcase_add_test(tc, test_custom_profile);
+    tcase_add_test(tc, test_builtin_round_trip);
+    tcase_add_test(tc, test_profile_errors);
+    tcase_add_test(tc, test_profile_missing);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("ownership");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_add_test(tc, test_destroy_null);
+    tcase_add_test(tc, test_strings_survive_other_sets);
+    tcase_add_test(tc, test_profile_outlives_context_calls);
+    suite_add_tcase(s, tc);
+
+    return s;
+}

@@ -1,3 +1,374 @@
-/* placeholder: being written */
+/*
+ * tests/test_validate.c — every data-quality rule, one bad-input fixture each, asserting the check,
+ * its severity and that the message names file, feature and field; and `lifecircle validate` end to
+ * end (messages and exit codes), including the demo data.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
 #include "tests/lc_test.h"
-Suite *suite_validate(void) { Suite *s = suite_create("validate"); TCase *tc = tcase_create("placeholder"); suite_add_tcase(s, tc); return s; }
+
+/* A UTM 51N GeoJSON feature collection header; features are appended by the fixtures below. */
+#define UTM_HEAD                                                                                   \
+    "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"         \
+    "\"urn:ogc:def:crs:EPSG::32651\"}},\"features\":["
+
+static const char *GOOD_RES = UTM_HEAD
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":100},\"geometry\":{\"type\":"
+    "\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}}]}";
+static const char *GOOD_FAC = UTM_HEAD
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"F1\",\"category\":\"助餐点\",\"floor_area\":200},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,50]}}]}";
+
+typedef struct case_files {
+    char *dir;
+    char *res;
+    char *fac;
+    char *units;
+} case_files;
+
+/* Writes residential and facilities (and optionally units) GeoJSON fixtures as GeoPackages. */
+static case_files write_case(const char *res, const char *fac, const char *units)
+{
+    case_files c = {lct_tmpdir(), NULL, NULL, NULL};
+    c.res = lct_path(c.dir, "res.gpkg");
+    c.fac = lct_path(c.dir, "fac.gpkg");
+    ck_assert_int_eq(lct_fixture(c.res, "GPKG", res, NULL), 0);
+    ck_assert_int_eq(lct_fixture(c.fac, "GPKG", fac, NULL), 0);
+    if (units) {
+        c.units = lct_path(c.dir, "units.gpkg");
+        ck_assert_int_eq(lct_fixture(c.units, "GPKG", units, NULL), 0);
+    }
+    return c;
+}
+
+static void free_case(case_files *c)
+{
+    lct_rmtree(c->dir);
+    free(c->dir);
+    free(c->res);
+    free(c->fac);
+    free(c->units);
+}
+
+/* Reads a case and returns its quality report (caller destroys); *read_ok tells whether the
+ * inputs could be read at all. */
+static lc_quality *run_case(const case_files *c, int *read_ok)
+{
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", c->res);
+    lc_study_set(lct_ctx, st, "facilities.path", c->fac);
+    if (c->units)
+        lc_study_set(lct_ctx, st, "units.path", c->units);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    *read_ok = in != NULL;
+    lc_inputs_destroy(in);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    return q;
+}
+
+/* Asserts exactly one issue of check with the severity, naming the feature and field. */
+static void expect_issue(const char *res, const char *fac, const char *units, const char *check,
+                         lc_severity severity, const char *feature, const char *field, const char *needle)
+{
+    case_files c = write_case(res, fac, units);
+    int ok = 0;
+    lc_quality *q = run_case(&c, &ok);
+    ck_assert_msg(ok, "read failed: %s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(lc_quality_count_check(q, check), 1);
+    const lc_issue *it = NULL;
+    for (size_t i = 0; i < lc_quality_count(q); i++)
+        if (strcmp(lc_quality_get(q, i)->check, check) == 0)
+            it = lc_quality_get(q, i);
+    ck_assert_int_eq(it->severity, severity);
+    if (feature) {
+        ck_assert_str_eq(it->feature, feature);
+        lct_assert_contains(it->message, feature);
+    }
+    if (field) {
+        ck_assert_str_eq(it->field, field);
+        lct_assert_contains(it->message, field);
+    }
+    lct_assert_contains(it->message, ".gpkg");
+    if (needle)
+        lct_assert_contains(it->message, needle);
+    lc_quality_destroy(q);
+    free_case(&c);
+}
+
+START_TEST(clean_inputs_have_no_issue)
+{
+    case_files c = write_case(GOOD_RES, GOOD_FAC, NULL);
+    int ok = 0;
+    lc_quality *q = run_case(&c, &ok);
+    ck_assert(ok);
+    ck_assert_uint_eq(lc_quality_count(q), 0);
+    lc_quality_destroy(q);
+    free_case(&c);
+}
+END_TEST
+
+START_TEST(invalid_polygon_is_repaired)
+{
+    /* A bow-tie: self-intersecting at (50,50); MakeValid gives two triangles of 2,500 m² each. */
+    const char *res = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"BOWTIE\",\"population\":10},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[0,0],[100,100],[100,0],[0,100],[0,0]]]}}]}";
+    expect_issue(res, GOOD_FAC, NULL, LC_CHECK_INVALID_GEOMETRY, LC_SEVERITY_WARNING, "BOWTIE", NULL,
+                 "repaired");
+}
+END_TEST
+
+START_TEST(empty_geometry_is_an_error)
+{
+    const char *res = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":100},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"NOGEOM\",\"population\":5},\"geometry\":null}]}";
+    expect_issue(res, GOOD_FAC, NULL, LC_CHECK_EMPTY_GEOMETRY, LC_SEVERITY_ERROR, "NOGEOM", NULL, NULL);
+}
+END_TEST
+
+START_TEST(missing_population_is_an_error)
+{
+    const char *res = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":100},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"NOPOP\",\"population\":null},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]}";
+    expect_issue(res, GOOD_FAC, NULL, LC_CHECK_MISSING_VALUE, LC_SEVERITY_ERROR, "NOPOP", "population", NULL);
+}
+END_TEST
+
+START_TEST(non_numeric_population_is_an_error)
+{
+    const char *res = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":\"1200\"},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"TEXTPOP\",\"population\":\"约三百\"},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]}";
+    expect_issue(res, GOOD_FAC, NULL, LC_CHECK_NOT_NUMERIC, LC_SEVERITY_ERROR, "TEXTPOP", "population", "约三百");
+}
+END_TEST
+
+START_TEST(negative_floor_area_is_an_error)
+{
+    const char *fac = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"NEG\",\"category\":\"助餐点\",\"floor_area\":-20},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,50]}}]}";
+    expect_issue(GOOD_RES, fac, NULL, LC_CHECK_NEGATIVE, LC_SEVERITY_ERROR, "NEG", "floor_area", "-20");
+}
+END_TEST
+
+START_TEST(missing_floor_area_of_counted_category_is_an_error)
+{
+    const char *fac = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"F1\",\"category\":\"助餐点\",\"floor_area\":200},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,50]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"NOAREA\",\"category\":\"社区综合为老服务中心\","
+        "\"floor_area\":null},\"geometry\":{\"type\":\"Point\",\"coordinates\":[60,60]}}]}";
+    expect_issue(GOOD_RES, fac, NULL, LC_CHECK_MISSING_VALUE, LC_SEVERITY_ERROR, "NOAREA", "floor_area", "40 m²");
+}
+END_TEST
+
+START_TEST(duplicate_id_is_an_error)
+{
+    const char *res = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"SAME\",\"population\":100},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"SAME\",\"population\":50},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]}";
+    expect_issue(res, GOOD_FAC, NULL, LC_CHECK_DUPLICATE_ID, LC_SEVERITY_ERROR, "SAME", NULL, "duplicate");
+}
+END_TEST
+
+START_TEST(unknown_category_is_an_error)
+{
+    const char *fac = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"ODD\",\"category\":\"菜市场\",\"floor_area\":200},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,50]}}]}";
+    expect_issue(GOOD_RES, fac, NULL, LC_CHECK_UNKNOWN_CATEGORY, LC_SEVERITY_ERROR, "ODD", "category", "菜市场");
+}
+END_TEST
+
+START_TEST(facility_outside_units_is_a_warning)
+{
+    const char *units = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"U1\",\"name\":\"殷行街道\"},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[-10,-10],[150,-10],[150,150],[-10,150],[-10,-10]]]}}]}";
+    const char *fac = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"IN\",\"category\":\"助餐点\",\"floor_area\":200},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,50]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"OUT\",\"category\":\"助餐点\",\"floor_area\":200},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[500,500]}}]}";
+    expect_issue(GOOD_RES, fac, units, LC_CHECK_OUTSIDE_AREA, LC_SEVERITY_WARNING, "OUT", NULL, "outside");
+}
+END_TEST
+
+/* Lon/lat facilities for the coordinate checks. */
+#define LL_HEAD "{\"type\":\"FeatureCollection\",\"features\":["
+
+START_TEST(swapped_lonlat_is_an_error)
+{
+    /* Shanghai written as (lat, lon): y = 121.47 cannot be a latitude. */
+    const char *fac = LL_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"SWAP\",\"category\":\"助餐点\",\"floor_area\":1},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[31.23,121.47]}}]}";
+    expect_issue(GOOD_RES, fac, NULL, LC_CHECK_SWAPPED_LONLAT, LC_SEVERITY_ERROR, "SWAP", NULL, "swapped");
+}
+END_TEST
+
+START_TEST(out_of_range_lonlat_is_an_error)
+{
+    /* Projected metres in a file that claims WGS 84. */
+    const char *fac = LL_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"FAR\",\"category\":\"助餐点\",\"floor_area\":1},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[354988,3456456]}}]}";
+    expect_issue(GOOD_RES, fac, NULL, LC_CHECK_OUT_OF_RANGE, LC_SEVERITY_ERROR, "FAR", NULL, "outside");
+}
+END_TEST
+
+START_TEST(line_as_residential_is_an_error)
+{
+    const char *res = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":100},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"LINE\",\"population\":100},\"geometry\":{\"type\":"
+        "\"LineString\",\"coordinates\":[[0,0],[100,0]]}}]}";
+    expect_issue(res, GOOD_FAC, NULL, LC_CHECK_GEOMETRY_TYPE, LC_SEVERITY_ERROR, "LINE", NULL, "line");
+}
+END_TEST
+
+/* ---- the command ---------------------------------------------------------------------------- */
+
+/* Runs the lifecircle command with arguments (a shell-quoted string); captures stdout+stderr into
+ * *out (caller frees) and returns the exit code. */
+static int run_cli(const char *args, char **out)
+{
+    const char *cli = getenv("LC_CLI");
+    ck_assert_ptr_nonnull(cli);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", cli, args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 >= cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    int status = pclose(p);
+    *out = buf;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(cli_names_all_three_problems)
+{
+    /* The issue's acceptance case: a shapefile with a broken polygon, a missing population and an
+     * unknown category; validate names all three with file, feature and field, and exits 2. */
+    const char *res = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"BROKEN\",\"population\":10},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[0,0],[100,100],[100,0],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"NOPOP\",\"population\":null},\"geometry\":{\"type\":"
+        "\"Polygon\",\"coordinates\":[[[200,0],[300,0],[300,100],[200,100],[200,0]]]}}]}";
+    const char *fac = UTM_HEAD
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"ODD\",\"category\":\"菜市场\",\"floor_area\":200},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,50]}}]}";
+    char *dir = lct_tmpdir();
+    char *resp = lct_path(dir, "小区.shp"), *facp = lct_path(dir, "设施.shp");
+    const char *const utf8[] = {"-lco", "ENCODING=UTF-8", NULL};
+    ck_assert_int_eq(lct_fixture(resp, "ESRI Shapefile", res, utf8), 0);
+    ck_assert_int_eq(lct_fixture(facp, "ESRI Shapefile", fac, utf8), 0);
+    char args[4096], *out = NULL;
+    snprintf(args, sizeof args, "validate --residential '%s' --facilities '%s'", resp, facp);
+    int rc = run_cli(args, &out);
+    ck_assert_int_eq(rc, 2);
+    lct_assert_contains(out, "小区.shp (layer 小区, feature BROKEN): invalid polygon");
+    lct_assert_contains(out, "小区.shp (layer 小区, feature NOPOP, field population): population is missing");
+    lct_assert_contains(out, "设施.shp (layer 设施, feature ODD, field category): unknown category '菜市场'");
+    lct_assert_contains(out, "FAILED");
+    free(out);
+    lct_rmtree(dir);
+    free(dir);
+    free(resp);
+    free(facp);
+}
+END_TEST
+
+START_TEST(cli_validates_demo)
+{
+    char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    char args[4096], *out = NULL;
+    snprintf(args, sizeof args, "validate '%s'", study);
+    int rc = run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    /* Counts from data/demo/README.md, which the demo builder checked against ogrinfo. */
+    lct_assert_contains(out, "residential     193 features");
+    lct_assert_contains(out, "facilities       93 features");
+    lct_assert_contains(out, "units             6 features");
+    lct_assert_contains(out, "29,258");
+    lct_assert_contains(out, "EPSG:32629");
+    lct_assert_contains(out, "Result 结论: OK");
+    free(out);
+    free(study);
+}
+END_TEST
+
+START_TEST(cli_usage_errors_exit_2)
+{
+    char *out = NULL;
+    ck_assert_int_eq(run_cli("frobnicate", &out), 2);
+    lct_assert_contains(out, "unknown command");
+    free(out);
+    ck_assert_int_eq(run_cli("validate --no-such-option", &out), 2);
+    lct_assert_contains(out, "--no-such-option");
+    free(out);
+    ck_assert_int_eq(run_cli("validate /nonexistent/study.yml", &out), 2);
+    lct_assert_contains(out, "/nonexistent/study.yml");
+    free(out);
+    ck_assert_int_eq(run_cli("--version", &out), 0);
+    lct_assert_contains(out, "lifecircle 0.");
+    free(out);
+    ck_assert_int_eq(run_cli("validate --help", &out), 0);
+    lct_assert_contains(out, "--residential");
+    free(out);
+}
+END_TEST
+
+Suite *suite_validate(void)
+{
+    Suite *s = suite_create("validate");
+    TCase *rules = tcase_create("rules");
+    tcase_add_checked_fixture(rules, lct_setup, lct_teardown);
+    tcase_add_test(rules, clean_inputs_have_no_issue);
+    tcase_add_test(rules, invalid_polygon_is_repaired);
+    tcase_add_test(rules, empty_geometry_is_an_error);
+    tcase_add_test(rules, missing_population_is_an_error);
+    tcase_add_test(rules, non_numeric_population_is_an_error);
+    tcase_add_test(rules, negative_floor_area_is_an_error);
+    tcase_add_test(rules, missing_floor_area_of_counted_category_is_an_error);
+    tcase_add_test(rules, duplicate_id_is_an_error);
+    tcase_add_test(rules, unknown_category_is_an_error);
+    tcase_add_test(rules, facility_outside_units_is_a_warning);
+    tcase_add_test(rules, swapped_lonlat_is_an_error);
+    tcase_add_test(rules, out_of_range_lonlat_is_an_error);
+    tcase_add_test(rules, line_as_residential_is_an_error);
+    suite_add_tcase(s, rules);
+
+    TCase *cli = tcase_create("cli");
+    tcase_set_timeout(cli, 120);
+    tcase_add_test(cli, cli_names_all_three_problems);
+    tcase_add_test(cli, cli_validates_demo);
+    tcase_add_test(cli, cli_usage_errors_exit_2);
+    suite_add_tcase(s, cli);
+    return s;
+}

@@ -99,7 +99,7 @@ typedef struct lc_inputs lc_inputs;
  * (lc_quality_count_severity(quality, LC_SEVERITY_ERROR) > 0). Returns NULL, with the context's
  * error set (LC_ERR_IO, LC_ERR_FIELD, LC_ERR_CRS, LC_ERR_CONFIG, ...), when a layer cannot be opened
  * or read, a mapped field does not exist, or no working CRS can be established.
- * Caller frees with lc_inputs_destroy(). */
+ * ctx must outlive the result. Caller frees with lc_inputs_destroy(). */
 LC_API lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profile *profile,
                                  lc_quality *quality);
 

@@ -3,8 +3,10 @@
  * whether their floor area counts toward 社区养老服务设施, how far they reach, the labels users give
  * them) and, later, the norms a study is checked against.
  *
- * A profile is a YAML file (the same format as the study file). Built-in profiles ship inside the
- * library ("shanghai-2025"); `lifecircle profile init NAME` writes one out for editing.
+ * A profile is a YAML file (the same format as the study file; profiles/shanghai-2025.yml describes
+ * the keys). Built-in profiles ship inside the library ("shanghai-2025"); `lifecircle profile init
+ * NAME` writes one out for editing. A profile file is complete on its own: it lists every category
+ * it uses, the standard ones and any it adds.
  */
 #ifndef LIFECIRCLE_PROFILE_H
 #define LIFECIRCLE_PROFILE_H
@@ -27,6 +29,8 @@ typedef struct lc_category {
     double reach_minutes;     /* the walk time reach_m stands for (for display) */
     const char *reach_source; /* where the reach assumption comes from */
     const char *const *aliases; /* NULL-terminated labels users give this category */
+    int in_life_circle;       /* non-zero: part of the whole life circle (every one must be in reach) */
+    const char *short_code;   /* at most 4 ASCII characters, for Shapefile field names ("CTR") */
 } lc_category;
 
 typedef struct lc_profile lc_profile;
@@ -53,7 +57,9 @@ LC_API size_t lc_profile_category_count(const lc_profile *profile);
 LC_API const lc_category *lc_profile_category(const lc_profile *profile, size_t i);
 
 /* The index of the category a label names: its code, Chinese or English name, or an alias
- * (ASCII case-insensitive, surrounding blanks ignored). -1 if none. */
+ * (ASCII case-insensitive; surrounding ASCII blanks and full-width spaces U+3000 ignored; other
+ * text must match exactly). A label names at most one category (lc_profile_load rejects a profile
+ * where two share one). -1 if none, or if label is NULL. */
 LC_API int lc_profile_find_category(const lc_profile *profile, const char *label);
 
 #ifdef __cplusplus

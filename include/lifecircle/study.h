@@ -10,7 +10,13 @@
  *                            beds nursing_beds)
  *   facilities.categories.<label>: <category code>  (the user's labels → the profile's categories)
  * where <layer> is residential, facilities, units, roads, buildings, candidates or entrances.
- * Relative paths are resolved against the study file's directory.
+ * Reserved for upcoming features, checked now: output (a directory, resolved like paths), format
+ * (shapefile | gpkg | geojson, stored in lower case), mode (straight | network), reach_m, walk_speed
+ * (m/s) and walk_minutes (positive numbers), description.
+ * Relative <layer>.path and output values are resolved against the study file's directory; absolute
+ * paths and GDAL connection strings ("PG:...", "://" URIs, "/vsi..." paths) are kept as written.
+ * Nested mappings and dotted keys ("residential.path: x") are the same thing; a layer heading left
+ * empty ("roads:") is no layer. Anchors, aliases and lists are not accepted.
  */
 #ifndef LIFECIRCLE_STUDY_H
 #define LIFECIRCLE_STUDY_H
@@ -42,14 +48,17 @@ LC_API void lc_study_destroy(lc_study *study);
  * study file. Returns LC_OK, or LC_ERR_CONFIG for an unknown key (study unchanged). */
 LC_API lc_status lc_study_set(lc_context *ctx, lc_study *study, const char *key, const char *value);
 
-/* The value of a key, or NULL if unset. For path keys, the resolved path. Borrowed, valid until
- * the key is set again or the study is destroyed. */
+/* The value of a key, or NULL if unset, except the defaults "auto" for "crs" and "shanghai-2025"
+ * for "profile". For path keys, the resolved path. Borrowed, valid until the key is set again or the
+ * study is destroyed (setting other keys does not move it). */
 LC_API const char *lc_study_get(const lc_study *study, const char *key);
 
 /* The study file's path, or NULL for a study built with lc_study_create(). Borrowed. */
 LC_API const char *lc_study_path(const lc_study *study);
 
-/* Number of facilities.categories.<label> mappings, and the i-th label and code. Borrowed. */
+/* Number of facilities.categories.<label> mappings, and the i-th label and code (in file order,
+ * then in the order lc_study_set added them; NULL past the end). The label is the key text after
+ * "facilities.categories." as written; the code is not checked against a profile here. Borrowed. */
 LC_API size_t lc_study_category_map_count(const lc_study *study);
 LC_API const char *lc_study_category_map_label(const lc_study *study, size_t i);
 LC_API const char *lc_study_category_map_code(const lc_study *study, size_t i);

@@ -1,0 +1,62 @@
+/*
+ * cli/cli.h — what the subcommands of the `lifecircle` command share: the exit codes, the message
+ * and progress printers, and the options every study-based command takes. Only cli/ prints.
+ */
+#ifndef LIFECIRCLE_CLI_CLI_H
+#define LIFECIRCLE_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "lifecircle/lifecircle.h"
+
+/* Exit codes: scripts gate on them. */
+enum {
+    LC_EXIT_OK = 0,      /* done; every norm passes */
+    LC_EXIT_FAILS = 1,   /* done; some norm fails (check, site) */
+    LC_EXIT_ERROR = 2    /* bad input, bad usage or a failure: nothing was written */
+};
+
+/* Options every study-based subcommand accepts (see cli_study_usage()). */
+typedef struct cli_options {
+    const char *study_path; /* the positional STUDY argument, or NULL */
+    int quiet;              /* --quiet: errors only */
+    int verbose;            /* --verbose: debug messages, every issue listed */
+    lc_study *study;        /* built by cli_parse_study_options(); owned here */
+} cli_options;
+
+/* Creates a context whose messages go to stderr and whose progress is drawn on stderr when it is
+ * a terminal (nothing with quiet). Exits with LC_EXIT_ERROR if no context can be made. */
+lc_context *cli_context(int quiet, int verbose);
+
+/* Parses the study options of a subcommand (argv[0] is the subcommand's name) into opts, loading
+ * the study file if one is named and applying command-line overrides on top. extra_usage prints
+ * the subcommand's own help. Returns 0 when the study is ready, -1 after printing --help (the
+ * caller exits with LC_EXIT_OK), or LC_EXIT_ERROR after printing the problem to stderr.
+ * opts->study is freed with cli_options_free(). */
+int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options *opts,
+                            void (*usage)(FILE *out));
+
+/* Frees what cli_parse_study_options() made. */
+void cli_options_free(cli_options *opts);
+
+/* Prints the options shared by study-based subcommands, for their --help. */
+void cli_study_usage(FILE *out);
+
+/* Prints the context's last error as "lifecircle: error: ..." and returns LC_EXIT_ERROR. */
+int cli_fail(lc_context *ctx);
+
+/* Prints s to out padded with spaces to width terminal columns, counting CJK characters as two
+ * columns, so Chinese and English columns line up. */
+void cli_print_padded(FILE *out, const char *s, int width);
+
+/* Formats v rounded to whole units with thousands separators (1,234,567) into buf; returns buf. */
+char *cli_format_count(char *buf, size_t size, double v);
+
+/* Prints v as cli_format_count() does. */
+void cli_print_count(FILE *out, double v);
+
+/* Subcommands: each returns an exit code. argv[0] is the subcommand's name. */
+int cmd_validate(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+
+#endif /* LIFECIRCLE_CLI_CLI_H */

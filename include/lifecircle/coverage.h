@@ -1,0 +1,83 @@
+/*
+ * lifecircle/coverage.h — who is within reach of what: for every residential polygon and facility
+ * category, the distance to the nearest facility, the share of the polygon's area within reach and
+ * the population covered; the dissolved reach region (service area) of every category; the
+ * uncovered parts (gaps); and the share of each polygon that has the whole life circle.
+ *
+ * Two distance modes share this one code path: straight line (reach = a circle of the category's
+ * reach around each facility) and, later, the walking network (reach = the network service area).
+ * Population is spread evenly over each polygon's area.
+ */
+#ifndef LIFECIRCLE_COVERAGE_H
+#define LIFECIRCLE_COVERAGE_H
+
+#include <stddef.h>
+
+#include "lifecircle/context.h"
+#include "lifecircle/layer.h"
+#include "lifecircle/profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum lc_distance_mode {
+    LC_MODE_STRAIGHT = 0, /* straight-line (Euclidean) distance in the working CRS */
+    LC_MODE_NETWORK = 1   /* along the walking network (not yet available) */
+} lc_distance_mode;
+
+typedef struct lc_coverage_options {
+    lc_distance_mode mode;
+    double reach_m;   /* > 0: use this reach for every category instead of the profile's */
+    int quadsegs;     /* segments per quarter circle of reach buffers (0: 32, area error < 0.05%) */
+    int threads;      /* worker threads (0: one per core) */
+} lc_coverage_options;
+
+/* One residential polygon against one category. */
+typedef struct lc_coverage_cell {
+    double distance_m;    /* from the polygon's demand point (a point on its surface) to the nearest
+                             facility of the category; INFINITY when the category has none */
+    long nearest;         /* index of that facility in the facilities layer, -1 when none */
+    double covered_share; /* share of the polygon's area within reach, 0..1 */
+    double covered_pop;   /* population × covered_share (0 when the population is unknown) */
+} lc_coverage_cell;
+
+typedef struct lc_coverage lc_coverage;
+
+/* Computes coverage of every residential polygon of in for every category of profile.
+ * in and profile are borrowed and must outlive the result; ctx too. options may be NULL (defaults).
+ * Returns NULL with LC_ERR_UNSUPPORTED (network mode without a network), LC_ERR_GEOMETRY or
+ * LC_ERR_NOMEM. Caller frees with lc_coverage_destroy(). */
+LC_API lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
+                                        const lc_coverage_options *options);
+
+/* Releases coverage results. Accepts NULL. */
+LC_API void lc_coverage_destroy(lc_coverage *cov);
+
+LC_API lc_distance_mode lc_coverage_mode(const lc_coverage *cov);
+LC_API size_t lc_coverage_polygon_count(const lc_coverage *cov);
+LC_API size_t lc_coverage_category_count(const lc_coverage *cov);
+
+/* The reach used for a category, metres. */
+LC_API double lc_coverage_reach(const lc_coverage *cov, size_t category);
+
+/* The cell of residential polygon i and category c (borrowed, valid while cov lives). */
+LC_API const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, size_t category);
+
+/* The dissolved reach region of category c, in the working CRS; NULL when the category has no
+ * facility. Borrowed, valid while cov lives. */
+LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category);
+
+/* The part of residential polygon i outside category c's reach; NULL when fully covered.
+ * Borrowed, valid while cov lives. */
+LC_API const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category);
+
+/* Share of polygon i's area within reach of every life-circle category of the profile
+ * (lc_category.in_life_circle) at once, 0..1. */
+LC_API double lc_coverage_circle_share(const lc_coverage *cov, size_t polygon);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIFECIRCLE_COVERAGE_H */

@@ -1,0 +1,196 @@
+/*
+ * layers/inputs.c — reads a whole study: every input layer (layers/layer.c), the choice of the
+ * working CRS, the move of every layer into it, and the checks that span layers (duplicate ids,
+ * facilities outside every unit). Indicators on the inputs live in queries/.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/context_int.h"
+#include "layers/layer_int.h"
+
+struct lc_inputs {
+    lc_context *ctx; /* borrowed: the layers' GEOS geometries belong to its handle */
+    lc_layer *layers[LC_LAYER_KIND_COUNT];
+    lc_crs *crs;
+};
+
+void lc_inputs_destroy(lc_inputs *in)
+{
+    if (!in)
+        return;
+    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++)
+        lc_layer_destroy(in->ctx, in->layers[k]);
+    lc_crs_destroy(in->crs);
+    free(in);
+}
+
+const lc_layer *lc_inputs_layer(const lc_inputs *in, lc_layer_kind kind)
+{
+    return in && (unsigned)kind < LC_LAYER_KIND_COUNT ? in->layers[kind] : NULL;
+}
+
+const lc_crs *lc_inputs_crs(const lc_inputs *in)
+{
+    return in ? in->crs : NULL;
+}
+
+/* The centre of a layer's features in its source CRS; returns 0 when the layer has none. */
+static int source_centre(lc_context *ctx, const lc_layer *L, lc_xy *centre)
+{
+    lc_bbox box = lc_bbox_empty();
+    for (size_t i = 0; i < L->count; i++) {
+        double minx, miny, maxx, maxy;
+        if (GEOSGeom_getExtent_r(lc_ctx_geos(ctx), L->features[i].geom, &minx, &miny, &maxx, &maxy)) {
+            box = lc_bbox_extend(box, (lc_xy){minx, miny});
+            box = lc_bbox_extend(box, (lc_xy){maxx, maxy});
+        }
+    }
+    if (lc_bbox_is_empty(box))
+        return 0;
+    *centre = (lc_xy){(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2};
+    return 1;
+}
+
+/* Chooses the working CRS when the study says "auto": the CRS of the first layer that has
+ * features, if it is already projected in metres (planners' data in CGCS2000 Gauss-Kruger stays
+ * in it); otherwise the WGS 84 UTM zone of that layer's centre. Caller frees the result. */
+static lc_crs *choose_crs(lc_context *ctx, lc_inputs *in)
+{
+    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
+        const lc_layer *L = in->layers[k];
+        lc_xy c;
+        if (!L || !source_centre(ctx, L, &c))
+            continue;
+        if (L->geographic) {
+            if (lc_crs_is_chinese_webmap(L->source_crs))
+                c = strstr(L->source_crs, "BD") || strstr(L->source_crs, "bd") ? lc_bd09_to_wgs84(c)
+                                                                                : lc_gcj02_to_wgs84(c);
+            lc_log(ctx, LC_LOG_INFO, "working CRS: UTM zone of the data's centre (%.4f, %.4f)", c.x, c.y);
+            return lc_crs_create_utm(ctx, c.x, c.y);
+        }
+        lc_crs *same = lc_crs_create(ctx, L->source_crs);
+        if (same) {
+            lc_log(ctx, LC_LOG_INFO, "working CRS: %s, the CRS of the %s layer", lc_crs_name(same),
+                   lc_layer_kind_name(L->kind));
+            return same;
+        }
+        /* A projected CRS not in metres: find the centre's lon/lat through any metric CRS. */
+        lc_context_clear_error(ctx);
+        lc_crs *probe = lc_crs_create_utm(ctx, 0, 0);
+        lc_transform *tr = probe ? lc_transform_create(ctx, L->source_crs, probe) : NULL;
+        lc_xy ll;
+        lc_crs *out = NULL;
+        if (tr && lc_transform_points(ctx, tr, &c.x, &c.y, 1) == LC_OK &&
+            lc_crs_to_lonlat(ctx, probe, c, &ll) == LC_OK)
+            out = lc_crs_create_utm(ctx, ll.x, ll.y);
+        lc_transform_destroy(tr);
+        lc_crs_destroy(probe);
+        return out;
+    }
+    lc_error(ctx, LC_ERR_DATA, "no input feature could be read, so no working CRS can be chosen");
+    return NULL;
+}
+
+/* Warns about facilities that lie outside every unit (街镇): they still serve nearby residents,
+ * but a planner should know the facility list and the unit map disagree. */
+static lc_status check_outside_units(lc_context *ctx, const lc_layer *fac, const lc_layer *units,
+                                     lc_quality *q)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    const GEOSPreparedGeometry **prep = lc_calloc(ctx, units->count, sizeof *prep);
+    if (!prep)
+        return LC_ERR_NOMEM;
+    for (size_t u = 0; u < units->count; u++)
+        prep[u] = GEOSPrepare_r(h, units->features[u].geom);
+    lc_status st = LC_OK;
+    for (size_t i = 0; i < fac->count && st == LC_OK; i++) {
+        const lc_feature *f = &fac->features[i];
+        int inside = 0;
+        /* Envelopes reject most units cheaply (a district has tens to hundreds of 街镇); the
+         * prepared polygons decide the rest. */
+        for (size_t u = 0; u < units->count && !inside; u++) {
+            double minx, miny, maxx, maxy, px, py;
+            GEOSGeom_getExtent_r(h, units->features[u].geom, &minx, &miny, &maxx, &maxy);
+            GEOSGeomGetX_r(h, f->geom, &px);
+            GEOSGeomGetY_r(h, f->geom, &py);
+            if (px < minx || px > maxx || py < miny || py > maxy)
+                continue;
+            inside = GEOSPreparedIntersects_r(h, prep[u], f->geom) == 1;
+        }
+        if (!inside)
+            st = lc_quality_add(ctx, q, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_OUTSIDE_AREA, fac->source,
+                                fac->name, f->id, NULL,
+                                "%s (layer %s, feature %s): facility lies outside every unit (街镇) of "
+                                "%s; it still counts for coverage but for no unit's indicators",
+                                fac->source, fac->name, f->id, units->source);
+    }
+    for (size_t u = 0; u < units->count; u++)
+        GEOSPreparedGeom_destroy_r(h, prep[u]);
+    free(prep);
+    return st;
+}
+
+lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profile *profile,
+                          lc_quality *quality)
+{
+    if (!ctx)
+        return NULL;
+    if (!study || !profile || !quality) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_inputs_read: study, profile and quality are required");
+        return NULL;
+    }
+    lc_inputs *in = lc_calloc(ctx, 1, sizeof *in);
+    if (!in)
+        return NULL;
+    in->ctx = ctx;
+    static const int required[LC_LAYER_KIND_COUNT] = {[LC_LAYER_RESIDENTIAL] = 1, [LC_LAYER_FACILITIES] = 1};
+    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s.path", lc_layer_kind_name((lc_layer_kind)k));
+        if (!lc_study_get(study, key)) {
+            if (required[k]) {
+                lc_error(ctx, LC_ERR_CONFIG,
+                         "%s: no %s layer; add '%s: {path: <file>}' to the study file or pass --%s",
+                         lc_study_path(study) ? lc_study_path(study) : "study",
+                         lc_layer_kind_name((lc_layer_kind)k), lc_layer_kind_name((lc_layer_kind)k),
+                         lc_layer_kind_name((lc_layer_kind)k));
+                goto fail;
+            }
+            continue;
+        }
+        in->layers[k] = lc_layer_read(ctx, (lc_layer_kind)k, study, profile, quality);
+        if (!in->layers[k])
+            goto fail;
+    }
+
+    const char *def = lc_study_get(study, "crs");
+    in->crs = def && strcmp(def, "auto") != 0 ? lc_crs_create(ctx, def) : choose_crs(ctx, in);
+    if (!in->crs)
+        goto fail;
+
+    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
+        lc_layer *L = in->layers[k];
+        if (!L)
+            continue;
+        lc_transform *tr = lc_transform_create(ctx, L->source_crs, in->crs);
+        if (!tr) {
+            lc_error(ctx, LC_ERR_CRS, "%s (layer %s): cannot transform into %s: %s", L->source, L->name,
+                     lc_crs_name(in->crs), lc_context_errmsg(ctx));
+            goto fail;
+        }
+        lc_status st = lc_layer_transform(ctx, L, tr);
+        lc_transform_destroy(tr);
+        if (st != LC_OK || lc_layer_check_duplicates(ctx, L, quality) != LC_OK)
+            goto fail;
+    }
+    if (in->layers[LC_LAYER_UNITS] && in->layers[LC_LAYER_UNITS]->count &&
+        check_outside_units(ctx, in->layers[LC_LAYER_FACILITIES], in->layers[LC_LAYER_UNITS], quality) != LC_OK)
+        goto fail;
+    return in;
+fail:
+    lc_inputs_destroy(in);
+    return NULL;
+}

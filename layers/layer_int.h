@@ -1,0 +1,40 @@
+/*
+ * layers/layer_int.h — what layers/inputs.c needs from layers/layer.c: reading one OGR layer into
+ * source-CRS geometries, and moving a read layer into the working CRS.
+ */
+#ifndef LIFECIRCLE_LAYERS_LAYER_INT_H
+#define LIFECIRCLE_LAYERS_LAYER_INT_H
+
+#include "lifecircle/layer.h"
+
+struct lc_layer {
+    lc_layer_kind kind;
+    char *source;      /* the dataset as the user named it (a path or a connection string) */
+    char *name;        /* the OGR layer name */
+    char *source_crs;  /* the source CRS definition: the user's, or the layer's as WKT2 */
+    int geographic;    /* the source CRS is geographic (lon/lat), GCJ-02 and BD-09 included */
+    lc_feature *features; /* strings and geometries owned here */
+    size_t count;
+    size_t cap;
+    lc_bbox extent;    /* in the source CRS until lc_layer_transform, then working CRS */
+};
+
+/* Reads the study's layer of this kind (the study must name <kind>.path) with geometries left in the
+ * source CRS; facility polygons become points on surface, invalid polygons are repaired, values are
+ * checked, and every problem goes to quality. Returns NULL (context error set) only if the layer
+ * cannot be opened or read, a field is missing, or the source CRS is unknown.
+ * Caller frees with lc_layer_destroy(). */
+lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *study,
+                        const lc_profile *profile, lc_quality *quality);
+
+/* Replaces every geometry of layer by its transform, and computes areas and the extent.
+ * LC_OK, or the transform's error (then the layer is unchanged: transforms are built aside first). */
+lc_status lc_layer_transform(lc_context *ctx, lc_layer *layer, const lc_transform *tr);
+
+/* Reports duplicate ids in layer as errors in quality. LC_OK or LC_ERR_NOMEM. */
+lc_status lc_layer_check_duplicates(lc_context *ctx, const lc_layer *layer, lc_quality *quality);
+
+/* Releases a layer. Accepts NULL. */
+void lc_layer_destroy(lc_context *ctx, lc_layer *layer);
+
+#endif /* LIFECIRCLE_LAYERS_LAYER_INT_H */
