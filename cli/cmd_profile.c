@@ -2,6 +2,7 @@
  * cli/cmd_profile.c — `lifecircle profile list|show|init`: lists the built-in standards profiles,
  * prints one, or writes one to a file for a planner to edit. Parsing profiles is the library's job.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,34 @@ static int write_atomically(const char *path, const char *text)
     return ok ? 0 : -1;
 }
 
+/* Prints a profile as a planner reads it: categories with reach, then norms with targets and sources. */
+static void print_profile(const lc_profile *p)
+{
+    printf("Profile 标准: %s\n%s\n\nCategories 设施类别 (%zu)\n", lc_profile_name(p), lc_profile_title(p),
+           lc_profile_category_count(p));
+    for (size_t i = 0; i < lc_profile_category_count(p); i++) {
+        const lc_category *c = lc_profile_category(p, i);
+        printf("  %-16s %-4s ", c->code, c->short_code);
+        cli_print_padded(stdout, c->name_zh, 20);
+        printf(" %-32s reach %4.0f m (%2.0f min)%s%s\n", c->name_en, c->reach_m, c->reach_minutes,
+               c->counts_floor_area ? "  floor area counts" : "", c->in_life_circle ? "  life circle" : "");
+    }
+    printf("\nNorms 指标 (%zu)\n", lc_profile_norm_count(p));
+    for (size_t i = 0; i < lc_profile_norm_count(p); i++) {
+        const lc_norm *n = lc_profile_norm(p, i);
+        char target[64];
+        if (isnan(n->target))
+            snprintf(target, sizeof target, "(no target)");
+        else if (n->kind == LC_NORM_FLOOR_AREA)
+            snprintf(target, sizeof target, "≥ %g m²/千人", n->target);
+        else
+            snprintf(target, sizeof target, "≥ %g%%", n->target * 100);
+        printf("  %-20s ", n->code);
+        cli_print_padded(stdout, target, 14);
+        printf("  %s\n%24s%s\n%24ssource 来源: %s\n", n->zh, "", n->en, "", n->source);
+    }
+}
+
 int cmd_profile(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
@@ -55,20 +84,11 @@ int cmd_profile(int argc, char **argv)
         return LC_EXIT_OK;
     }
     if (strcmp(sub, "show") == 0 && argc == 3) {
-        const char *text = lc_profile_builtin_text(argv[2]);
         lc_context *ctx = cli_context(0, 0);
         lc_profile *p = lc_profile_load(ctx, argv[2]);
         int rc = p ? LC_EXIT_OK : cli_fail(ctx);
-        if (p && text) {
-            fputs(text, stdout);
-        } else if (p) {
-            printf("# profile %s (%zu categories)\n", lc_profile_name(p), lc_profile_category_count(p));
-            for (size_t i = 0; i < lc_profile_category_count(p); i++) {
-                const lc_category *c = lc_profile_category(p, i);
-                printf("%-16s %s / %s, reach %.0f m (%.0f min)%s\n", c->code, c->name_zh, c->name_en,
-                       c->reach_m, c->reach_minutes, c->counts_floor_area ? ", counts toward floor area" : "");
-            }
-        }
+        if (p)
+            print_profile(p);
         lc_profile_destroy(p);
         lc_context_destroy(ctx);
         return rc;

@@ -1,9 +1,9 @@
 /*
  * layers/profile.c — standards profiles (include/lifecircle/profile.h): the facility categories with
  * their names, reach and aliases, read from a built-in YAML text (the profiles folder, embedded by
- * layers/embed_profiles.py) or a user's file through layers/keyvalue.c. The file format is described
- * in profiles/shanghai-2025.yml. Norms (`norms:`) are accepted but not read yet; the checks that use
- * the categories live in queries/.
+ * layers/embed_profiles.py) or a user's file through layers/keyvalue.c, and the norms a study is
+ * checked against. A profile may extend another (`extends: shanghai-2025`) and override single keys.
+ * The file format is described in profiles/shanghai-2025.yml; computing indicators lives in queries/.
  */
 #include <cpl_conv.h>
 #include <math.h>
@@ -21,6 +21,11 @@
 struct lc_profile {
     lc_kv *kv;             /* the parsed file: owns every string the categories borrow */
     const char *name;      /* `profile:` */
+    const char *title;     /* `title:` or "" */
+    lc_norm *norms;
+    char **norm_codes;     /* norm_codes[i] is norms[i].code, owned */
+    size_t norm_count;
+    char short_codes[64][5]; /* derived short codes when a category sets none (first 64 categories) */
     lc_category *cats;
     const char ***aliases; /* aliases[i] is cats[i].aliases (NULL-terminated), owned */
     char **codes;          /* codes[i] is cats[i].code, owned */
@@ -30,14 +35,19 @@ struct lc_profile {
 };
 
 /* Keys a category may have, after "categories.<code>.". */
-static const char *const category_fields[] = {"zh", "en", "floor_area", "aliases", "reach.minutes",
-                                              "reach.metres", "reach.source", NULL};
+static const char *const category_fields[] = {"zh", "en", "floor_area", "life_circle", "short", "aliases",
+                                              "reach.minutes", "reach.metres", "reach.source", NULL};
+
+/* Keys a norm may have, after "norms.<code>.". */
+static const char *const norm_fields[] = {"kind", "category", "measure", "per", "target", "zh", "en", "source", NULL};
 
 #define KNOWN_KEYS                                                                                       \
-    "profile, title, description, reach.minutes, reach.metres, reach.source, categories.<code>.zh, "    \
-    "categories.<code>.en, categories.<code>.floor_area, categories.<code>.aliases, "                    \
+    "profile, extends, title, description, reach.minutes, reach.metres, reach.source, "                \
+    "categories.<code>.zh, categories.<code>.en, categories.<code>.floor_area, "                         \
+    "categories.<code>.life_circle, categories.<code>.short, categories.<code>.aliases, "                \
     "categories.<code>.reach.minutes, categories.<code>.reach.metres, categories.<code>.reach.source, " \
-    "norms"
+    "norms.<code>.kind, norms.<code>.category, norms.<code>.measure, norms.<code>.per, "                \
+    "norms.<code>.target, norms.<code>.zh, norms.<code>.en, norms.<code>.source"
 
 /* The built-in names; see profile.h. */
 const char *const *lc_profile_builtin_names(void)
@@ -68,6 +78,10 @@ void lc_profile_destroy(lc_profile *profile)
     }
     free(profile->aliases);
     free(profile->codes);
+    for (size_t i = 0; i < profile->norm_count; i++)
+        free(profile->norm_codes[i]);
+    free(profile->norm_codes);
+    free(profile->norms);
     free(profile->lines);
     free(profile->cats);
     lc_kv_destroy(profile->kv);
@@ -140,7 +154,7 @@ static lc_status mark_known(lc_context *ctx, lc_profile *pr)
         lc_kv_entry *e = lc_kv_at(pr->kv, i);
         const char *k = e->key;
         if (!strcmp(k, "norms") || !strncmp(k, "norms.", 6)) {
-            e->used = true; /* norms are read by a later version; accepted as they are for now */
+            e->used = true; /* checked key by key in read_norms() */
             continue;
         }
         const char *tail = !strncmp(k, "categories.", 11) ? k + 11 : NULL;
@@ -158,7 +172,7 @@ static lc_status mark_known(lc_context *ctx, lc_profile *pr)
             const char *pf = !strncmp(parent, "categories.", 11) ? strchr(parent + 11, '.') : NULL;
             bool mapping = !strcmp(parent, "reach") || !strcmp(parent, "categories") ||
                            (!strncmp(parent, "categories.", 11) && !pf) || (pf && !strcmp(pf, ".reach"));
-            bool scalar = !strcmp(parent, "profile") || !strcmp(parent, "title") ||
+            bool scalar = !strcmp(parent, "profile") || !strcmp(parent, "title") || !strcmp(parent, "extends") ||
                           !strcmp(parent, "description") || !strncmp(parent, "reach.", 6);
             for (const char *const *f = category_fields; pf && *f; f++)
                 scalar = scalar || !strcmp(pf + 1, *f);
@@ -168,7 +182,7 @@ static lc_status mark_known(lc_context *ctx, lc_profile *pr)
             return lc_kv_error(ctx, pr->kv, line ? line : e->line, LC_ERR_CONFIG, "'%s' takes %s, not a list",
                                parent, mapping ? "a mapping of keys" : "a single value");
         }
-        if (!strcmp(k, "profile") || !strcmp(k, "title") || !strcmp(k, "description") ||
+        if (!strcmp(k, "profile") || !strcmp(k, "title") || !strcmp(k, "description") || !strcmp(k, "extends") ||
             !strcmp(k, "reach.minutes") || !strcmp(k, "reach.metres") || !strcmp(k, "reach.source")) {
             e->used = true;
         } else if (!strcmp(k, "reach") || !strcmp(k, "categories") || (field && !strcmp(field, "reach"))) {
@@ -233,8 +247,8 @@ static lc_status collect_codes(lc_context *ctx, lc_profile *pr)
 /* Reports the first key the format does not know, with a hint built from the codes present. */
 static lc_status check_unknown(lc_context *ctx, lc_profile *pr)
 {
-    static const char *const fixed[] = {"profile", "title", "description", "reach.minutes", "reach.metres",
-                                        "reach.source", "norms"};
+    static const char *const fixed[] = {"profile", "extends", "title", "description", "reach.minutes",
+                                        "reach.metres", "reach.source", "norms"};
     size_t nfixed = sizeof fixed / sizeof fixed[0], nfields = sizeof category_fields / sizeof *category_fields - 1;
     size_t n = nfixed + pr->count * nfields;
     lc_status st = LC_ERR_NOMEM;
@@ -350,6 +364,53 @@ static lc_status read_aliases(lc_context *ctx, lc_profile *pr, size_t i)
     return LC_OK;
 }
 
+/* Reads category i's short code (for Shapefile field names): `short:`, 1 to 4 ASCII letters or
+ * digits, or by default the code's first four characters in capitals. Uniqueness is checked in
+ * check_short_codes() once every category is read. */
+static lc_status read_short_code(lc_context *ctx, lc_profile *pr, size_t i)
+{
+    char key[CODE_MAX + 32];
+    snprintf(key, sizeof key, "categories.%s.short", pr->codes[i]);
+    const lc_kv_entry *e = lc_kv_find(pr->kv, key);
+    if (e) {
+        size_t n = strlen(e->value);
+        bool ok = n >= 1 && n <= 4;
+        for (size_t k = 0; k < n && ok; k++)
+            ok = (e->value[k] >= 'A' && e->value[k] <= 'Z') || (e->value[k] >= 'a' && e->value[k] <= 'z') ||
+                 (e->value[k] >= '0' && e->value[k] <= '9');
+        if (!ok)
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                               "'%s' must be 1 to 4 ASCII letters or digits (it prefixes Shapefile field names "
+                               "of at most 10 bytes), got '%s'", key, e->value);
+        pr->cats[i].short_code = e->value;
+        return LC_OK;
+    }
+    if (i >= sizeof pr->short_codes / sizeof pr->short_codes[0])
+        return lc_kv_error(ctx, pr->kv, pr->lines[i], LC_ERR_CONFIG,
+                           "category '%s' needs a 'short:' code (only the first 64 get one derived)", pr->codes[i]);
+    char *d = pr->short_codes[i];
+    size_t n = 0;
+    for (const char *c = pr->codes[i]; *c && n < 4; c++)
+        if (*c != '_')
+            d[n++] = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+    d[n] = '\0';
+    pr->cats[i].short_code = d;
+    return LC_OK;
+}
+
+/* Checks that no two categories share a short code (ASCII case-insensitive). */
+static lc_status check_short_codes(lc_context *ctx, const lc_profile *pr)
+{
+    for (size_t j = 1; j < pr->count; j++)
+        for (size_t i = 0; i < j; i++)
+            if (!strcasecmp(pr->cats[i].short_code, pr->cats[j].short_code))
+                return lc_kv_error(ctx, pr->kv, pr->lines[j], LC_ERR_CONFIG,
+                                   "categories '%s' and '%s' have the same short code '%s'; give one of them "
+                                   "'short:' (1 to 4 letters) so Shapefile field names stay distinct",
+                                   pr->cats[i].code, pr->cats[j].code, pr->cats[j].short_code);
+    return LC_OK;
+}
+
 /* Reads category i: names, floor-area flag, reach (or the default), aliases. */
 static lc_status read_category(lc_context *ctx, lc_profile *pr, size_t i, const lc_category *fallback)
 {
@@ -369,6 +430,11 @@ static lc_status read_category(lc_context *ctx, lc_profile *pr, size_t i, const 
                            (!c->name_zh || !c->name_en) ? "missing" : "empty");
     snprintf(key, sizeof key, "categories.%s.floor_area", code);
     if (lc_kv_find(pr->kv, key) && (st = read_bool(ctx, pr, key, &c->counts_floor_area)) != LC_OK)
+        return st;
+    snprintf(key, sizeof key, "categories.%s.life_circle", code);
+    if (lc_kv_find(pr->kv, key) && (st = read_bool(ctx, pr, key, &c->in_life_circle)) != LC_OK)
+        return st;
+    if ((st = read_short_code(ctx, pr, i)) != LC_OK)
         return st;
     bool present;
     snprintf(key, sizeof key, "categories.%s.reach", code);
@@ -425,6 +491,141 @@ static lc_status check_clashes(lc_context *ctx, const lc_profile *pr)
     return LC_OK;
 }
 
+/* ---- norms ------------------------------------------------------------------------------------ */
+
+static const char *const norm_kind_names[] = {"reach", "circle", "floor_area", "unit_presence",
+                                              "capacity_ratio", "nursing_share", NULL};
+
+/* Reads a number at key that must be in [0, max]. */
+static lc_status read_share_or_number(lc_context *ctx, const lc_profile *pr, const char *key, double *out)
+{
+    const lc_kv_entry *e = lc_kv_find(pr->kv, key);
+    char *end = NULL;
+    double d = *e->value ? CPLStrtod(e->value, &end) : NAN;
+    if (!end || end == e->value || *end || !isfinite(d) || d < 0)
+        return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                           "'%s' must be a number ≥ 0 (a share as 0.05, not 5%%), got '%s'", key, e->value);
+    *out = d;
+    return LC_OK;
+}
+
+/* Reads norm i (its code already in pr->norm_codes[i]): kind and what the kind needs. */
+static lc_status read_norm(lc_context *ctx, lc_profile *pr, size_t i)
+{
+    const char *code = pr->norm_codes[i];
+    lc_norm *n = &pr->norms[i];
+    char prefix[CODE_MAX + 16], key[CODE_MAX + 48];
+    snprintf(prefix, sizeof prefix, "norms.%s", code);
+    int line = lc_kv_section_line(pr->kv, prefix);
+    size_t pos = 0;
+    const lc_kv_entry *e;
+    while ((e = lc_kv_next(pr->kv, prefix, &pos))) {
+        const char *field = lc_kv_tail(e, prefix);
+        bool known = false;
+        for (const char *const *f = norm_fields; *f && !known; f++)
+            known = !strcmp(field, *f);
+        if (!known) {
+            const char *hint = lc_kv_suggest(field, norm_fields);
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "unknown key '%s.%s'%s%s%s (norm keys: kind, "
+                               "category, measure, per, target, zh, en, source)", prefix, field,
+                               hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+        }
+    }
+    n->code = code;
+    n->category = -1;
+    n->target = NAN;
+    snprintf(key, sizeof key, "%s.kind", prefix);
+    const char *kind = lc_kv_get(pr->kv, key);
+    int k = -1;
+    for (int j = 0; kind && norm_kind_names[j]; j++)
+        if (!strcmp(kind, norm_kind_names[j]))
+            k = j;
+    if (k < 0)
+        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
+                           "norm '%s' needs 'kind:' one of reach, circle, floor_area, unit_presence, capacity_ratio, "
+                           "nursing_share (got '%s')", code, kind ? kind : "nothing");
+    n->kind = (lc_norm_kind)k;
+    snprintf(key, sizeof key, "%s.zh", prefix);
+    n->zh = lc_kv_get(pr->kv, key);
+    snprintf(key, sizeof key, "%s.en", prefix);
+    n->en = lc_kv_get(pr->kv, key);
+    snprintf(key, sizeof key, "%s.source", prefix);
+    n->source = lc_kv_get(pr->kv, key);
+    if (!n->zh || !*n->zh || !n->en || !*n->en || !n->source || !*n->source)
+        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
+                           "norm '%s' needs zh:, en: and source: (planners read every number with its source)", code);
+    snprintf(key, sizeof key, "%s.target", prefix);
+    lc_status st;
+    if (lc_kv_find(pr->kv, key) && (st = read_share_or_number(ctx, pr, key, &n->target)) != LC_OK)
+        return st;
+    bool share = n->kind != LC_NORM_FLOOR_AREA;
+    if (share && !isnan(n->target) && n->target > 1)
+        return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                           "'%s' is a share and must be at most 1 (write 0.05 for 5%%), got %g", key, n->target);
+    snprintf(key, sizeof key, "%s.category", prefix);
+    const char *cat = lc_kv_get(pr->kv, key);
+    bool needs_cat = n->kind == LC_NORM_REACH || n->kind == LC_NORM_UNIT_PRESENCE;
+    if (needs_cat) {
+        if (!cat || (n->category = lc_profile_find_category(pr, cat)) < 0)
+            return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG, "norm '%s' (%s) needs 'category:' naming one of "
+                               "the profile's categories (got '%s')", code, kind, cat ? cat : "nothing");
+    } else if (cat) {
+        return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                           "norm '%s' (%s) takes no 'category:'", code, kind);
+    }
+    char kmeas[CODE_MAX + 48], kper[CODE_MAX + 48];
+    snprintf(kmeas, sizeof kmeas, "%s.measure", prefix);
+    snprintf(kper, sizeof kper, "%s.per", prefix);
+    n->measure = lc_kv_get(pr->kv, kmeas);
+    n->per = lc_kv_get(pr->kv, kper);
+    if (n->kind == LC_NORM_CAPACITY_RATIO) {
+        bool mok = n->measure && (!strcmp(n->measure, "meals") || !strcmp(n->measure, "beds") ||
+                                  !strcmp(n->measure, "nursing_beds"));
+        bool pok = n->per && (!strcmp(n->per, "population") || !strcmp(n->per, "pop60") || !strcmp(n->per, "pop65"));
+        if (!mok || !pok)
+            return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
+                               "norm '%s' (capacity_ratio) needs 'measure:' meals, beds or nursing_beds and 'per:' "
+                               "population, pop60 or pop65", code);
+    } else if (n->measure || n->per) {
+        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG, "norm '%s' (%s) takes no 'measure:' or 'per:'", code, kind);
+    }
+    return LC_OK;
+}
+
+/* Collects norm codes in document order and reads each norm. */
+static lc_status read_norms(lc_context *ctx, lc_profile *pr)
+{
+    size_t pos = 0, cap = 0;
+    const lc_kv_entry *e;
+    while ((e = lc_kv_next(pr->kv, "norms", &pos))) {
+        const char *tail = lc_kv_tail(e, "norms");
+        size_t n = strcspn(tail, ".");
+        if (!tail[n] && !*e->value)
+            continue; /* "norms.<code>:" opening an empty mapping is reported when its kind is read */
+        bool seen = false;
+        for (size_t i = 0; i < pr->norm_count && !seen; i++)
+            seen = strlen(pr->norm_codes[i]) == n && !strncmp(pr->norm_codes[i], tail, n);
+        if (seen)
+            continue;
+        if (n == 0 || n > CODE_MAX || !tail[n])
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                               "'norms' holds norms by code, each a mapping (kind, target, zh, en, source, ...)");
+        if (lc_grow(ctx, (void **)&pr->norm_codes, &cap, pr->norm_count + 1, sizeof *pr->norm_codes) != LC_OK)
+            return LC_ERR_NOMEM;
+        if (!(pr->norm_codes[pr->norm_count] = lc_sprintf(ctx, "%.*s", (int)n, tail)))
+            return LC_ERR_NOMEM;
+        pr->norm_count++;
+    }
+    if (pr->norm_count && !(pr->norms = lc_calloc(ctx, pr->norm_count, sizeof *pr->norms)))
+        return LC_ERR_NOMEM;
+    for (size_t i = 0; i < pr->norm_count; i++) {
+        lc_status st = read_norm(ctx, pr, i);
+        if (st != LC_OK)
+            return st;
+    }
+    return LC_OK;
+}
+
 /* Reads a parsed profile into pr. LC_OK or an error recorded in ctx. */
 static lc_status read_profile(lc_context *ctx, lc_profile *pr)
 {
@@ -451,7 +652,143 @@ static lc_status read_profile(lc_context *ctx, lc_profile *pr)
     for (size_t i = 0; i < pr->count; i++)
         if ((st = read_category(ctx, pr, i, &fallback)) != LC_OK)
             return st;
-    return check_clashes(ctx, pr);
+    pr->title = lc_kv_get(pr->kv, "title");
+    if (!pr->title)
+        pr->title = "";
+    if ((st = check_clashes(ctx, pr)) != LC_OK || (st = check_short_codes(ctx, pr)) != LC_OK)
+        return st;
+    return read_norms(ctx, pr);
+}
+
+/* Parses the text of a built-in profile or a profile file into a key/value list. */
+static lc_kv *parse_profile_source(lc_context *ctx, const char *name_or_path)
+{
+    const char *text = lc_profile_builtin_text(name_or_path);
+    if (text) {
+        char *display = lc_sprintf(ctx, "%s (built-in)", name_or_path);
+        if (!display)
+            return NULL;
+        lc_kv *kv = lc_kv_parse_string(ctx, text, display);
+        free(display);
+        return kv;
+    }
+    lc_kv *kv = lc_kv_parse_file(ctx, name_or_path);
+    if (!kv && lc_context_errno(ctx) == LC_ERR_IO && !strchr(name_or_path, '/')) {
+        char msg[1024], names[512] = "";
+        snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
+        for (size_t i = 0; lc_builtin_profile_names[i]; i++) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", lc_builtin_profile_names[i]);
+        }
+        lc_error(ctx, LC_ERR_IO, "%s (and '%s' is not a built-in profile; built-in: %s)", msg, name_or_path,
+                 *names ? names : "none");
+    }
+    return kv;
+}
+
+/* The key of the list an item belongs to ("categories.centre.aliases" for ".aliases.3"), into buf. */
+static void list_key(const lc_kv_entry *e, char *buf, size_t size)
+{
+    const char *dot = strrchr(e->key, '.');
+    snprintf(buf, size, "%.*s", dot ? (int)(dot - e->key) : 0, e->key);
+}
+
+/* Whether child holds any item of the list `list`. */
+static bool child_has_list(const lc_kv *child, const char *list)
+{
+    char buf[512];
+    for (size_t i = 0; i < lc_kv_count(child); i++) {
+        const lc_kv_entry *e = lc_kv_at(child, i);
+        if (!e->in_seq)
+            continue;
+        list_key(e, buf, sizeof buf);
+        if (!strcmp(buf, list))
+            return true;
+    }
+    return false;
+}
+
+/* Copies one entry into out, keeping its line and list flag. */
+static lc_status copy_entry(lc_context *ctx, lc_kv *out, const lc_kv_entry *e)
+{
+    lc_status st = lc_kv_set(ctx, out, e->key, e->value, e->line);
+    if (st == LC_OK)
+        lc_kv_find(out, e->key)->in_seq = e->in_seq;
+    return st;
+}
+
+/* Merges a child profile over its base into a new list named like the child: the base's keys in the
+ * base's order with the child's values where the child sets them, a list the child sets replacing the
+ * base's list whole, then the child's own new keys. `extends` itself is dropped. NULL on failure. */
+static lc_kv *merge_profiles(lc_context *ctx, const lc_kv *base, const lc_kv *child)
+{
+    lc_kv *out = lc_kv_create(ctx, lc_kv_name(child));
+    if (!out)
+        return NULL;
+    char list[512];
+    for (size_t i = 0; i < lc_kv_count(base); i++) {
+        const lc_kv_entry *b = lc_kv_at(base, i);
+        if (!strcmp(b->key, "extends") || lc_kv_find(out, b->key))
+            continue;
+        if (b->in_seq) {
+            list_key(b, list, sizeof list);
+            if (child_has_list(child, list)) {
+                for (size_t k = 0; k < lc_kv_count(child); k++) {
+                    const lc_kv_entry *c = lc_kv_at(child, k);
+                    char cl[512];
+                    if (c->in_seq && (list_key(c, cl, sizeof cl), !strcmp(cl, list)) && !lc_kv_find(out, c->key) &&
+                        copy_entry(ctx, out, c) != LC_OK)
+                        goto fail;
+                }
+                continue;
+            }
+        }
+        const lc_kv_entry *c = lc_kv_find(child, b->key);
+        if (copy_entry(ctx, out, c ? c : b) != LC_OK)
+            goto fail;
+    }
+    for (size_t k = 0; k < lc_kv_count(child); k++) {
+        const lc_kv_entry *c = lc_kv_at(child, k);
+        if (strcmp(c->key, "extends") && !lc_kv_find(out, c->key) && copy_entry(ctx, out, c) != LC_OK)
+            goto fail;
+    }
+    return out;
+fail:
+    lc_kv_destroy(out);
+    return NULL;
+}
+
+/* Parses a profile and, while it says `extends: <base>`, merges it over its base (built-in name or a
+ * path relative to the extending file), at most four levels deep. */
+static lc_kv *load_profile_kv(lc_context *ctx, const char *name_or_path, int depth)
+{
+    lc_kv *kv = parse_profile_source(ctx, name_or_path);
+    const lc_kv_entry *ext = kv ? lc_kv_find(kv, "extends") : NULL;
+    if (!ext)
+        return kv;
+    if (depth >= 4) {
+        lc_kv_error(ctx, kv, ext->line, LC_ERR_CONFIG, "'extends' goes more than four profiles deep (a loop?)");
+        lc_kv_destroy(kv);
+        return NULL;
+    }
+    char *base_name = NULL;
+    if (!lc_profile_builtin_text(ext->value) && ext->value[0] != '/' && strchr(name_or_path, '/')) {
+        const char *slash = strrchr(name_or_path, '/');
+        base_name = lc_sprintf(ctx, "%.*s/%s", (int)(slash - name_or_path), name_or_path, ext->value);
+    } else {
+        base_name = lc_strdup(ctx, ext->value);
+    }
+    lc_kv *base = base_name ? load_profile_kv(ctx, base_name, depth + 1) : NULL;
+    free(base_name);
+    lc_kv *merged = base ? merge_profiles(ctx, base, kv) : NULL;
+    if (!base && lc_context_errno(ctx) != LC_ERR_NOMEM) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
+        lc_kv_error(ctx, kv, ext->line, LC_ERR_CONFIG, "extends '%s': %s", ext->value, msg);
+    }
+    lc_kv_destroy(base);
+    lc_kv_destroy(kv);
+    return merged;
 }
 
 /* Loads a profile by built-in name or path; see profile.h. */
@@ -466,26 +803,7 @@ lc_profile *lc_profile_load(lc_context *ctx, const char *name_or_path)
     }
     if (!(pr = lc_calloc(ctx, 1, sizeof *pr)))
         return NULL;
-    const char *text = lc_profile_builtin_text(name_or_path);
-    if (text) {
-        char *display = lc_sprintf(ctx, "%s (built-in)", name_or_path);
-        if (!display)
-            goto fail;
-        pr->kv = lc_kv_parse_string(ctx, text, display);
-        free(display);
-    } else {
-        pr->kv = lc_kv_parse_file(ctx, name_or_path);
-        if (!pr->kv && lc_context_errno(ctx) == LC_ERR_IO && !strchr(name_or_path, '/')) {
-            char msg[1024], names[512] = "";
-            snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
-            for (size_t i = 0; lc_builtin_profile_names[i]; i++) {
-                size_t used = strlen(names);
-                snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", lc_builtin_profile_names[i]);
-            }
-            lc_error(ctx, LC_ERR_IO, "%s (and '%s' is not a built-in profile; built-in: %s)", msg, name_or_path,
-                     *names ? names : "none");
-        }
-    }
+    pr->kv = load_profile_kv(ctx, name_or_path, 0);
     if (!pr->kv)
         goto fail;
     if (read_profile(ctx, pr) != LC_OK)
@@ -528,4 +846,22 @@ int lc_profile_find_category(const lc_profile *profile, const char *label)
                 return (int)i;
     }
     return -1;
+}
+
+/* The profile's title; see profile.h. */
+const char *lc_profile_title(const lc_profile *profile)
+{
+    return profile ? profile->title : NULL;
+}
+
+/* Number of norms; see profile.h. */
+size_t lc_profile_norm_count(const lc_profile *profile)
+{
+    return profile ? profile->norm_count : 0;
+}
+
+/* The i-th norm; see profile.h. */
+const lc_norm *lc_profile_norm(const lc_profile *profile, size_t i)
+{
+    return profile && i < profile->norm_count ? &profile->norms[i] : NULL;
 }

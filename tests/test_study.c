@@ -5,6 +5,7 @@
  * here or from the category table of the brief that profiles/shanghai-2025.yml implements.
  */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -530,8 +531,12 @@ static const char custom_profile[] =
     "    en: Respite care point\n"
     "    aliases: 喘息\n"
     "norms:\n"
-    "  floor_area_per_1000: 40\n"
-    "  anything: [goes, here]\n";
+    "  area:\n"
+    "    kind: floor_area\n"
+    "    target: 30\n"
+    "    zh: 每千人面积\n"
+    "    en: Floor area per 1,000\n"
+    "    source: test\n";
 
 START_TEST(test_custom_profile)
 {
@@ -747,6 +752,129 @@ START_TEST(test_profile_outlives_context_calls)
 }
 END_TEST
 
+/* Finds a norm by code, failing the test when absent. */
+static const lc_norm *norm_by_code(const lc_profile *p, const char *code)
+{
+    for (size_t i = 0; i < lc_profile_norm_count(p); i++)
+        if (!strcmp(lc_profile_norm(p, i)->code, code))
+            return lc_profile_norm(p, i);
+    ck_abort_msg("no norm %s", code);
+    return NULL;
+}
+
+START_TEST(test_builtin_norms)
+{
+    /* The seed targets (seed-norms.md §0): 40 m²/1,000 (SH L555), rental points and canteens in 100%
+     * of 街镇, meals 5% of 65+ (BS L198), nursing beds 60% (SH L272), 1+N: every resident. */
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(lc_profile_norm_count(p), 8);
+    const lc_norm *n = norm_by_code(p, "floor_area");
+    ck_assert_int_eq(n->kind, LC_NORM_FLOOR_AREA);
+    ck_assert_double_eq(n->target, 40);
+    lct_assert_contains(n->source, "SH L555-556");
+    n = norm_by_code(p, "circle_centre");
+    ck_assert_int_eq(n->kind, LC_NORM_REACH);
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->category)->code, "centre");
+    ck_assert_double_eq(n->target, 1.0);
+    n = norm_by_code(p, "rental_point_units");
+    ck_assert_int_eq(n->kind, LC_NORM_UNIT_PRESENCE);
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->category)->code, "rental_point");
+    n = norm_by_code(p, "canteen_units");
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->category)->code, "canteen");
+    n = norm_by_code(p, "meal_capacity");
+    ck_assert_int_eq(n->kind, LC_NORM_CAPACITY_RATIO);
+    ck_assert_str_eq(n->measure, "meals");
+    ck_assert_str_eq(n->per, "pop65");
+    ck_assert_double_eq(n->target, 0.05);
+    n = norm_by_code(p, "beds");
+    ck_assert(isnan(n->target)); /* the city plan sets a total, not a ratio */
+    n = norm_by_code(p, "nursing_share");
+    ck_assert_int_eq(n->kind, LC_NORM_NURSING_SHARE);
+    ck_assert_double_eq(n->target, 0.6);
+    n = norm_by_code(p, "life_circle");
+    ck_assert_int_eq(n->kind, LC_NORM_CIRCLE);
+    ck_assert_double_eq(n->target, 0.85);
+    /* Life-circle categories and short codes. */
+    ck_assert_int_eq(lc_profile_category(p, 0)->in_life_circle, 1);
+    ck_assert_str_eq(lc_profile_category(p, 0)->short_code, "CTR");
+    ck_assert_int_eq(lc_profile_category(p, (size_t)lc_profile_find_category(p, "care_home"))->in_life_circle, 0);
+    lc_profile_destroy(p);
+}
+END_TEST
+
+START_TEST(test_district_profiles_extend_city)
+{
+    /* Bed ratios per district (seed-norms.md §0): YP 2.5%, CN 3%, BS 3.5%, SJ 4%; everything else as
+     * the city's. */
+    static const struct { const char *name; double beds; } d[] = {
+        {"yangpu-2025", 0.025}, {"changning-2025", 0.03}, {"baoshan-2025", 0.035}, {"songjiang-2025", 0.04}};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+        lc_profile *p = lc_profile_load(lct_ctx, d[i].name);
+        ck_assert_msg(p != NULL, "%s: %s", d[i].name, lc_context_errmsg(lct_ctx));
+        ck_assert_str_eq(lc_profile_name(p), d[i].name);
+        ck_assert_uint_eq(lc_profile_category_count(p), 10);
+        ck_assert_uint_eq(lc_profile_norm_count(p), 8);
+        ck_assert_double_eq_tol(norm_by_code(p, "beds")->target, d[i].beds, 1e-12);
+        ck_assert_double_eq(norm_by_code(p, "floor_area")->target, 40);
+        ck_assert_str_eq(lc_profile_category(p, 0)->name_zh, "社区综合为老服务中心");
+        lc_profile_destroy(p);
+    }
+}
+END_TEST
+
+START_TEST(test_extends_file_overrides_keys_and_lists)
+{
+    /* A planner's file extends the city profile: lowers the centre's reach, replaces its aliases
+     * and changes one norm's target. */
+    fixture f = fixture_write("mine.yml",
+                              "profile: mine\n"
+                              "extends: shanghai-2025\n"
+                              "categories:\n"
+                              "  centre:\n"
+                              "    reach: {minutes: 15, metres: 810, source: 0.9 m/s x 15 min}\n"
+                              "    aliases: [中心]\n"
+                              "norms:\n"
+                              "  life_circle:\n"
+                              "    target: 0.99\n");
+    lc_profile *p = lc_profile_load(lct_ctx, f.path);
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_profile_name(p), "mine");
+    const lc_category *c = lc_profile_category(p, 0);
+    ck_assert_double_eq(c->reach_m, 810);
+    ck_assert_str_eq(c->aliases[0], "中心");
+    ck_assert_ptr_null(c->aliases[1]);
+    ck_assert_int_eq(lc_profile_find_category(p, "为老服务中心"), -1); /* the base's list is replaced */
+    ck_assert_double_eq(norm_by_code(p, "life_circle")->target, 0.99);
+    lct_assert_contains(norm_by_code(p, "life_circle")->source, "85%"); /* the rest of the norm stays */
+    ck_assert_uint_eq(lc_profile_category_count(p), 10);
+    lc_profile_destroy(p);
+    fixture_free(&f);
+}
+END_TEST
+
+START_TEST(test_norm_errors)
+{
+    static const char head[] = "profile: x\nreach: {minutes: 15, metres: 1000, source: s}\n"
+                               "categories:\n  centre: {zh: 中心, en: Centre}\nnorms:\n";
+    char text[2048];
+    snprintf(text, sizeof text, "%s  a: {kind: floor_area, target: 40, zh: 面积, en: Area, sorce: x}\n", head);
+    lct_assert_contains(profile_error(text), "unknown key 'norms.a.sorce'");
+    snprintf(text, sizeof text, "%s  a: {kind: floor_area, target: 40, zh: 面积, en: Area}\n", head);
+    lct_assert_contains(profile_error(text), "source");
+    snprintf(text, sizeof text, "%s  a: {kind: reach, category: nowhere, target: 1, zh: a, en: b, source: c}\n", head);
+    lct_assert_contains(profile_error(text), "nowhere");
+    snprintf(text, sizeof text, "%s  a: {kind: reach, category: centre, target: 85, zh: a, en: b, source: c}\n", head);
+    lct_assert_contains(profile_error(text), "at most 1");
+    snprintf(text, sizeof text, "%s  a: {kind: quota, zh: a, en: b, source: c}\n", head);
+    lct_assert_contains(profile_error(text), "quota");
+    snprintf(text, sizeof text, "%s  a: {kind: capacity_ratio, measure: seats, per: pop65, zh: a, en: b, source: c}\n", head);
+    lct_assert_contains(profile_error(text), "measure");
+    snprintf(text, sizeof text, "profile: x\nextends: no-such-profile\n");
+    lct_assert_contains(profile_error(text), "no-such-profile");
+}
+END_TEST
+
 Suite *suite_study(void)
 {
     Suite *s = suite_create("study");
@@ -780,6 +908,10 @@ Suite *suite_study(void)
     tcase_add_test(tc, test_builtin_round_trip);
     tcase_add_test(tc, test_profile_errors);
     tcase_add_test(tc, test_profile_missing);
+    tcase_add_test(tc, test_builtin_norms);
+    tcase_add_test(tc, test_district_profiles_extend_city);
+    tcase_add_test(tc, test_extends_file_overrides_keys_and_lists);
+    tcase_add_test(tc, test_norm_errors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ownership");

@@ -33,6 +33,29 @@ typedef struct lc_category {
     const char *short_code;   /* at most 4 ASCII characters, for Shapefile field names ("CTR") */
 } lc_category;
 
+/* What a norm measures. */
+typedef enum lc_norm_kind {
+    LC_NORM_REACH = 0,         /* share of residents within reach of `category` ≥ target ("1+N") */
+    LC_NORM_CIRCLE,            /* share of residents with every life-circle category in reach ≥ target */
+    LC_NORM_FLOOR_AREA,        /* m² of counted floor area per 1,000 residents (常住) ≥ target */
+    LC_NORM_UNIT_PRESENCE,     /* share of units (街镇) with ≥ 1 facility of `category` ≥ target */
+    LC_NORM_CAPACITY_RATIO,    /* Σ measure / Σ per (e.g. meals/day per registered 65+) ≥ target */
+    LC_NORM_NURSING_SHARE      /* nursing beds / beds ≥ target */
+} lc_norm_kind;
+
+/* A norm of the profile. Strings borrowed from the profile, valid while it lives. */
+typedef struct lc_norm {
+    const char *code;    /* stable ASCII code: "floor_area", "meal_capacity", ... */
+    lc_norm_kind kind;
+    int category;        /* index of the category (REACH, UNIT_PRESENCE), else -1 */
+    const char *measure; /* CAPACITY_RATIO: "meals", "beds" or "nursing_beds"; else NULL */
+    const char *per;     /* CAPACITY_RATIO: "population", "pop60" or "pop65"; else NULL */
+    double target;       /* the minimum; NAN for an informational indicator without a target */
+    const char *zh;      /* 中文名 */
+    const char *en;      /* English name */
+    const char *source;  /* where the norm comes from (seed document and line) */
+} lc_norm;
+
 typedef struct lc_profile lc_profile;
 
 /* Loads a profile: a built-in name ("shanghai-2025") or a path to a YAML profile file.
@@ -55,6 +78,13 @@ LC_API const char *lc_profile_name(const lc_profile *profile);
 /* Number of categories, and the i-th (borrowed, valid while profile lives). */
 LC_API size_t lc_profile_category_count(const lc_profile *profile);
 LC_API const lc_category *lc_profile_category(const lc_profile *profile, size_t i);
+
+/* The profile's title (may be ""). Borrowed. */
+LC_API const char *lc_profile_title(const lc_profile *profile);
+
+/* Number of norms, and the i-th (borrowed, valid while profile lives), in file order. */
+LC_API size_t lc_profile_norm_count(const lc_profile *profile);
+LC_API const lc_norm *lc_profile_norm(const lc_profile *profile, size_t i);
 
 /* The index of the category a label names: its code, Chinese or English name, or an alias
  * (ASCII case-insensitive; surrounding ASCII blanks and full-width spaces U+3000 ignored; other
