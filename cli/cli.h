@@ -21,6 +21,8 @@ typedef struct cli_options {
     const char *study_path; /* the positional STUDY argument, or NULL */
     int quiet;              /* --quiet: errors only */
     int verbose;            /* --verbose: debug messages, every issue listed */
+    int overwrite;          /* --overwrite: replace a non-empty output directory (check) */
+    const char *out_encoding; /* --shapefile-encoding: UTF-8 (default) or GBK (check) */
     lc_study *study;        /* built by cli_parse_study_options(); owned here */
 } cli_options;
 
@@ -57,6 +59,7 @@ void cli_print_count(FILE *out, double v);
 
 /* Subcommands: each returns an exit code. argv[0] is the subcommand's name. */
 int cmd_validate(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 
 #endif /* LIFECIRCLE_CLI_CLI_H */

@@ -113,7 +113,8 @@ static int apply_set(lc_context *ctx, lc_study *study, const char *arg)
 int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options *opts,
                             void (*usage)(FILE *out))
 {
-    enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET };
+    enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
+           OPT_OUTENC, OPT_REACH, OPT_MODE };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -122,6 +123,12 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"profile", required_argument, NULL, OPT_PROFILE},
         {"encoding", required_argument, NULL, OPT_ENC},
         {"set", required_argument, NULL, OPT_SET},
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"overwrite", no_argument, NULL, OPT_OVERWRITE},
+        {"shapefile-encoding", required_argument, NULL, OPT_OUTENC},
+        {"reach", required_argument, NULL, OPT_REACH},
+        {"mode", required_argument, NULL, OPT_MODE},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -132,7 +139,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvho:", longopts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {
         case 'q': opts->quiet = 1; break;
@@ -145,6 +152,12 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_PROFILE: key = "profile"; break;
         case OPT_ENC: key = "encoding"; break;
         case OPT_SET: key = ""; break;
+        case 'o': key = "output"; break;
+        case OPT_FORMAT: key = "format"; break;
+        case OPT_REACH: key = "reach_m"; break;
+        case OPT_MODE: key = "mode"; break;
+        case OPT_OVERWRITE: opts->overwrite = 1; break;
+        case OPT_OUTENC: opts->out_encoding = optarg; break;
         default:
             fprintf(stderr, "lifecircle %s: unknown or incomplete option '%s'\n\n", argv[0],
                     argv[optind - 1]);

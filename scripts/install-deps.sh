@@ -9,6 +9,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential pkg-config meson ninja-build \
   libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev \
-  libyaml-dev libjansson-dev check \
+  libyaml-dev libjansson-dev libssl-dev check \
   python3 python3-gdal valgrind >/dev/null
 echo "install-deps: done"

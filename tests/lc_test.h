@@ -16,6 +16,9 @@ Suite *suite_crs(void);
 Suite *suite_study(void);
 Suite *suite_layers(void);
 Suite *suite_validate(void);
+Suite *suite_output(void);
+Suite *suite_indicators(void);
+Suite *suite_check(void);
 
 /* The context of the running test, created by lct_setup() and destroyed by lct_teardown(). */
 extern lc_context *lct_ctx;

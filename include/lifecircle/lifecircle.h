@@ -12,5 +12,9 @@
 #include "lifecircle/profile.h"
 #include "lifecircle/study.h"
 #include "lifecircle/layer.h"
+#include "lifecircle/coverage.h"
+#include "lifecircle/indicators.h"
+#include "lifecircle/output.h"
+#include "lifecircle/results.h"
 
 #endif /* LIFECIRCLE_LIFECIRCLE_H */

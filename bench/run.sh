@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Benchmarks of the lifecircle command on the generated city and the demo data (not run by CI).
+# Usage: bench/run.sh [BUILD_DIR]   (default build). Reports wall time and peak memory
+# (/usr/bin/time -v) and, when hyperfine is installed, the mean of repeated runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+cli="$build/cli/lifecircle"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(uname -sr)"
+/usr/bin/python3 bench/gen_city.py "$work/city" --residential 20000 --facilities 5000
+run() { # name, command...
+  local name=$1; shift
+  /usr/bin/time -f "$name: %e s wall, %M KiB peak" "$@" >/dev/null 2>"$work/time.txt" || true
+  tail -1 "$work/time.txt"
+}
+run "validate city (20k residential, 5k facilities, 200 units)" "$cli" validate -q "$work/city/city.yml"
+run "check city, straight-line, shapefile" "$cli" check -q "$work/city/city.yml" -o "$work/out-shp" --overwrite
+run "check city, straight-line, gpkg" "$cli" check -q "$work/city/city.yml" -o "$work/out-gpkg" --format gpkg --overwrite
+run "check demo (Porto)" "$cli" check -q data/demo/porto.yml -o "$work/out-demo" --overwrite
+if command -v hyperfine >/dev/null; then
+  hyperfine --warmup 1 --runs 3 -i "$cli check -q $work/city/city.yml -o $work/out-h --overwrite"
+fi

@@ -1,0 +1,204 @@
+/*
+ * cli/cmd_check.c — `lifecircle check`: reads and validates a study, computes coverage and every
+ * norm per 街镇 through the library, writes the output directory and prints the 街镇 × indicator
+ * table. Exit code 0 when every norm passes, 1 when any fails, 2 on error.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: lifecircle check [STUDY] [options]\n"
+            "\n"
+            "Checks a study against its standards profile (default shanghai-2025): for every residential\n"
+            "polygon and facility category the distance to the nearest facility and the share of the\n"
+            "polygon within reach; per 街镇 and for the whole area the profile's norms — \"1+N\" (every\n"
+            "resident within reach of a 社区综合为老服务中心), the whole life circle, ≥ 40 m² of community\n"
+            "elder-service floor area per 1,000 residents, a rental point and an elders' canteen in every\n"
+            "街镇, meals ≥ 5%% of registered 65+, beds per registered elderly, nursing beds ≥ 60%%.\n"
+            "\n"
+            "Writes to the output directory (refusing a non-empty one without --overwrite; nothing is\n"
+            "written when anything fails): residential, gaps, service_areas, units, facilities layers,\n"
+            "summary.csv and summary.json. Prints the 街镇 × indicator table.\n"
+            "\n"
+            "Exit code: 0 every norm passes; 1 some norm fails somewhere; 2 bad input or error.\n"
+            "\n"
+            "Check options:\n"
+            "  -o, --output DIR     output directory (study key `output`; required)\n"
+            "  --format FMT         shapefile (default), gpkg or geojson (study key `format`)\n"
+            "  --overwrite          replace a non-empty output directory\n"
+            "  --shapefile-encoding ENC  attribute encoding of Shapefile outputs: UTF-8 (default) or GBK\n"
+            "  --reach METRES       one reach for every category instead of the profile's (study key\n"
+            "                       `reach_m`); the profile default is 15 min ≈ 1000 m (GB 50180-2018)\n"
+            "  --mode MODE          straight (default) or network (study key `mode`; network coming)\n"
+            "\n"
+            "Example:\n"
+            "  lifecircle check data/demo/porto.yml -o out/porto --overwrite\n"
+            "\n");
+    cli_study_usage(out);
+}
+
+/* One table cell: the value in the norm's units, and a pass mark. */
+static void format_cell(char *buf, size_t size, const lc_norm *n, const lc_indicator *x)
+{
+    const char *mark = x->pass == 1 ? "✓" : x->pass == 0 ? "✗" : " ";
+    if (isnan(x->value))
+        snprintf(buf, size, "-");
+    else if (n->kind == LC_NORM_FLOOR_AREA)
+        snprintf(buf, size, "%.1f%s", x->value, mark);
+    else
+        snprintf(buf, size, "%.1f%%%s", x->value * 100, mark);
+}
+
+/* Prints the 街镇 × indicator table with pass/fail marks, then each failing norm's shortfall. */
+static void print_table(const lc_results *r)
+{
+    const lc_profile *p = r->profile;
+    const lc_indicators *ind = r->indicators;
+    size_t nn = lc_profile_norm_count(p);
+    const lc_layer *units = lc_inputs_layer(r->inputs, LC_LAYER_UNITS);
+    printf("\n");
+    cli_print_padded(stdout, "街镇 unit", 22);
+    printf(" %10s", "常住人口");
+    for (size_t k = 0; k < nn; k++) {
+        char head[24];
+        snprintf(head, sizeof head, "N%zu", k + 1);
+        printf(" %10s", head);
+    }
+    printf("\n");
+    for (size_t row = 0; row < lc_indicators_row_count(ind); row++) {
+        char name[64], pop[32];
+        if (row == lc_indicators_total_row(ind)) {
+            snprintf(name, sizeof name, "全区 whole area");
+        } else {
+            const lc_feature *f = lc_layer_feature(units, row);
+            snprintf(name, sizeof name, "%s", f->name ? f->name : f->id);
+        }
+        cli_print_padded(stdout, name, 22);
+        printf(" %10s", cli_format_count(pop, sizeof pop, lc_indicators_population(ind, row)));
+        for (size_t k = 0; k < nn; k++) {
+            char cell[32];
+            format_cell(cell, sizeof cell, lc_profile_norm(p, k), lc_indicators_get(ind, row, k));
+            /* The check marks are one column wide but three bytes long: pad by display width. */
+            printf(" ");
+            for (int w = (int)strlen(cell) - (strstr(cell, "✓") || strstr(cell, "✗") ? 2 : 0); w < 10; w++)
+                putchar(' ');
+            fputs(cell, stdout);
+        }
+        printf("\n");
+    }
+    printf("\nNorms 指标 (✓ pass 达标, ✗ fail 未达标):\n");
+    size_t total = lc_indicators_total_row(ind);
+    for (size_t k = 0; k < nn; k++) {
+        const lc_norm *n = lc_profile_norm(p, k);
+        const lc_indicator *x = lc_indicators_get(ind, total, k);
+        char target[48] = "no target 无目标";
+        if (!isnan(n->target))
+            snprintf(target, sizeof target, n->kind == LC_NORM_FLOOR_AREA ? "≥ %g m²/千人" : "≥ %g%%",
+                     n->kind == LC_NORM_FLOOR_AREA ? n->target : n->target * 100);
+        printf("  N%zu %s — %s (%s)\n", k + 1, n->zh, n->en, target);
+        if (x->pass == 0) {
+            char amount[32];
+            printf("     whole area short by %s %s", cli_format_count(amount, sizeof amount, ceil(x->shortfall)),
+                   x->shortfall_unit);
+            size_t failing = 0;
+            for (size_t row = 0; row < total; row++)
+                failing += lc_indicators_get(ind, row, k)->pass == 0;
+            if (total)
+                printf("; %zu of %zu 街镇 fail", failing, total);
+            printf("\n");
+        }
+    }
+}
+
+int cmd_check(int argc, char **argv)
+{
+    cli_options opts = {0};
+    lc_context *ctx = cli_context(0, 0);
+    lc_profile *profile = NULL;
+    lc_quality *quality = NULL;
+    lc_inputs *in = NULL;
+    lc_coverage *cov = NULL;
+    lc_indicators *ind = NULL;
+    int rc = cli_parse_study_options(ctx, argc, argv, &opts, usage);
+    if (rc) {
+        rc = rc < 0 ? LC_EXIT_OK : rc;
+        goto done;
+    }
+    const char *outdir = lc_study_get(opts.study, "output");
+    lc_output_options oo = {.format = LC_FORMAT_SHAPEFILE, .overwrite = opts.overwrite, .encoding = opts.out_encoding};
+    const char *fmt = lc_study_get(opts.study, "format");
+    if (fmt && lc_format_parse(fmt, &oo.format) != 0) {
+        fprintf(stderr, "lifecircle check: unknown format '%s' (shapefile, gpkg or geojson)\n", fmt);
+        rc = LC_EXIT_ERROR;
+        goto done;
+    }
+    if (!outdir) {
+        fprintf(stderr, "lifecircle check: no output directory: pass -o DIR or set `output:` in the study\n");
+        rc = LC_EXIT_ERROR;
+        goto done;
+    }
+    lc_coverage_options co = {.mode = LC_MODE_STRAIGHT};
+    const char *mode = lc_study_get(opts.study, "mode");
+    if (mode && !strcmp(mode, "network"))
+        co.mode = LC_MODE_NETWORK;
+    const char *reach = lc_study_get(opts.study, "reach_m");
+    if (reach)
+        co.reach_m = strtod(reach, NULL);
+
+    profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
+    quality = profile ? lc_quality_create(ctx) : NULL;
+    in = quality ? lc_inputs_read(ctx, opts.study, profile, quality) : NULL;
+    if (!in) {
+        rc = cli_fail(ctx);
+        goto done;
+    }
+    size_t nerr = lc_quality_count_severity(quality, LC_SEVERITY_ERROR);
+    for (size_t i = 0; i < lc_quality_count(quality); i++) {
+        const lc_issue *it = lc_quality_get(quality, i);
+        if (it->severity == LC_SEVERITY_ERROR || (!opts.quiet && (opts.verbose || i < 20)))
+            fprintf(stderr, "lifecircle: %s: %s\n", it->severity == LC_SEVERITY_ERROR ? "error" : "warning", it->message);
+    }
+    if (nerr) {
+        fprintf(stderr, "lifecircle: error: %zu data error%s; nothing was computed or written "
+                        "(`lifecircle validate` lists every problem)\n", nerr, nerr == 1 ? "" : "s");
+        rc = LC_EXIT_ERROR;
+        goto done;
+    }
+    cov = lc_coverage_compute(ctx, in, profile, &co);
+    ind = cov ? lc_indicators_compute(ctx, in, profile, cov, quality) : NULL;
+    if (!ind) {
+        rc = cli_fail(ctx);
+        goto done;
+    }
+    lc_results res = {opts.study, in, profile, cov, ind, quality};
+    if (lc_results_write(ctx, outdir, &oo, &res) != LC_OK) {
+        rc = cli_fail(ctx);
+        goto done;
+    }
+    const lc_crs *crs = lc_inputs_crs(in);
+    if (!opts.quiet) {
+        printf("lifecircle check — %s, profile %s, %s distance, CRS %s\n",
+               lc_study_path(opts.study) ? lc_study_path(opts.study) : "(command line)", lc_profile_name(profile),
+               co.mode == LC_MODE_STRAIGHT ? "straight-line" : "network", lc_crs_id(crs) ? lc_crs_id(crs) : lc_crs_name(crs));
+        print_table(&res);
+        printf("\nResults 结果: %s\n", outdir);
+    }
+    size_t failing = lc_indicators_failures(ind);
+    if (!opts.quiet)
+        printf("Result 结论: %s\n", failing ? "some norms fail 部分指标未达标 (exit code 1)" : "every norm passes 全部达标");
+    rc = failing ? LC_EXIT_FAILS : LC_EXIT_OK;
+done:
+    lc_indicators_destroy(ind);
+    lc_coverage_destroy(cov);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(quality);
+    lc_profile_destroy(profile);
+    cli_options_free(&opts);
+    lc_context_destroy(ctx);
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * lifecircle/results.h — the results of a check, written as one output directory: the layers a
+ * planner opens in QGIS or ArcGIS (residential coverage, gaps, service areas, units with every
+ * indicator, facilities with their unit) and summary.csv / summary.json (indicators, targets,
+ * sources, assumptions, input checksums, toolkit version).
+ *
+ * Everything is written through lifecircle/output.h, so the directory appears whole or not at all.
+ */
+#ifndef LIFECIRCLE_RESULTS_H
+#define LIFECIRCLE_RESULTS_H
+
+#include "lifecircle/context.h"
+#include "lifecircle/coverage.h"
+#include "lifecircle/indicators.h"
+#include "lifecircle/layer.h"
+#include "lifecircle/output.h"
+#include "lifecircle/profile.h"
+#include "lifecircle/quality.h"
+#include "lifecircle/study.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a check computed, borrowed from the caller for the duration of a call. */
+typedef struct lc_results {
+    const lc_study *study;
+    const lc_inputs *inputs;
+    const lc_profile *profile;
+    const lc_coverage *coverage;
+    const lc_indicators *indicators;
+    const lc_quality *quality;
+} lc_results;
+
+/* Writes every result layer and summary.csv/summary.json into dir (see lc_output_begin for the
+ * directory rules). LC_OK, or the error of the step that failed (then dir is as it was). */
+LC_API lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                  const lc_results *results);
+
+/* The summary as JSON text (UTF-8, keys in a fixed order, so equal results give equal text).
+ * NULL with LC_ERR_NOMEM or LC_ERR_IO (an input could not be read for its checksum).
+ * Caller frees with free(). */
+LC_API char *lc_results_summary_json(lc_context *ctx, const lc_results *results);
+
+/* The summary as CSV text (UTF-8 with a byte-order mark so spreadsheet programs read Chinese): one
+ * row per unit (and the whole area) and norm, with value, target, pass, shortfall and source.
+ * NULL with LC_ERR_NOMEM. Caller frees with free(). */
+LC_API char *lc_results_summary_csv(lc_context *ctx, const lc_results *results);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIFECIRCLE_RESULTS_H */

@@ -1,0 +1,36 @@
+/*
+ * outputs/output_int.h — what the outputs/ files share: the atomic output directory (a temporary
+ * directory beside the target, renamed into place on commit). Never included outside outputs/.
+ */
+#ifndef LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
+#define LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
+
+#include <sys/types.h>
+
+#include "lifecircle/context.h"
+
+/* An output directory being written: everything goes into tmp until commit. */
+typedef struct lc_atomic_dir {
+    char *target; /* the directory the caller named (resolved when it exists), owned */
+    char *tmp;    /* "<target>.tmp-XXXXXX" beside it, owned */
+    int overwrite;
+} lc_atomic_dir;
+
+/* Checks the target and creates the temporary directory beside it, with the mode the target has
+ * (or, for a new target, the mode mkdir would give under the current umask). Refuses with
+ * LC_ERR_IO: a target that is not a directory, a non-empty directory unless overwrite, the current
+ * directory or one of its parents, and a target whose parent is missing; LC_ERR_MISUSE for an
+ * empty dir. On success *ad owns two strings; finish with lc_atomic_dir_commit() or
+ * lc_atomic_dir_abort(). On failure nothing was created and *ad is zeroed. */
+lc_status lc_atomic_dir_begin(lc_context *ctx, const char *dir, int overwrite, lc_atomic_dir *ad);
+
+/* Moves tmp into place: straight onto a missing or empty target; with overwrite, the old target is
+ * first renamed to "<target>.old-XXXXXX", then removed once the new one is in place (failing to
+ * remove it is only a warning). On failure (LC_ERR_IO) the target is as it was and tmp has been
+ * removed. Releases ad's strings either way. */
+lc_status lc_atomic_dir_commit(lc_context *ctx, lc_atomic_dir *ad);
+
+/* Removes tmp and releases ad's strings. Accepts a zeroed ad. */
+void lc_atomic_dir_abort(lc_context *ctx, lc_atomic_dir *ad);
+
+#endif /* LIFECIRCLE_OUTPUTS_OUTPUT_INT_H */

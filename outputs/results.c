@@ -1,0 +1,625 @@
+/*
+ * outputs/results.c — turns a check's results into the output directory: the residential, gaps,
+ * service_areas, units and facilities layers (field names with the short-name scheme below) and
+ * summary.csv / summary.json. The writing mechanics (formats, atomic directory) live in
+ * outputs/vector.c; the numbers come from queries/.
+ *
+ * Short names (Shapefile, ≤ 10 bytes): a category's short code (profile `short:`, e.g. CTR) plus
+ * _DIST, _SHARE, _POP, _N; norm k (1-based, profile order) as N<k>_VAL, N<k>_TGT, N<k>_PASS, N<k>_SHORT.
+ * The field dictionary written beside each Shapefile spells every one out.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/context_int.h"
+#include "lifecircle/results.h"
+
+/* ---- field lists with owned names ---------------------------------------------------------- */
+
+typedef struct field_list {
+    lc_field_def *defs;
+    size_t n, cap;
+    char **owned;
+    size_t nowned, capowned;
+} field_list;
+
+static void fields_free(field_list *fl)
+{
+    for (size_t i = 0; i < fl->nowned; i++)
+        free(fl->owned[i]);
+    free(fl->owned);
+    free(fl->defs);
+    memset(fl, 0, sizeof *fl);
+}
+
+/* Formats a string the list owns; NULL on failure. */
+static const char *own(lc_context *ctx, field_list *fl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static const char *own(lc_context *ctx, field_list *fl, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (lc_grow(ctx, (void **)&fl->owned, &fl->capowned, fl->nowned + 1, sizeof *fl->owned) != LC_OK)
+        return NULL;
+    char *s = lc_strdup(ctx, buf);
+    if (s)
+        fl->owned[fl->nowned++] = s;
+    return s;
+}
+
+/* Appends a field (strings must already live as long as the list). */
+static lc_status add_field(lc_context *ctx, field_list *fl, const char *name, const char *short_name,
+                           lc_field_type type, const char *zh, const char *en, const char *unit)
+{
+    if (!name || !short_name || !zh || !en)
+        return LC_ERR_NOMEM;
+    if (lc_grow(ctx, (void **)&fl->defs, &fl->cap, fl->n + 1, sizeof *fl->defs) != LC_OK)
+        return LC_ERR_NOMEM;
+    fl->defs[fl->n++] = (lc_field_def){.name = name, .short_name = short_name, .type = type,
+                                       .width = type == LC_FIELD_STRING ? 80 : 0,
+                                       .precision = type == LC_FIELD_REAL ? 4 : 0,
+                                       .zh = zh, .en = en, .unit = unit ? unit : ""};
+    return LC_OK;
+}
+
+static lc_value str_value(const char *s)
+{
+    return (lc_value){.is_null = s == NULL, .s = s};
+}
+
+static lc_value real_value(double d)
+{
+    return (lc_value){.is_null = !isfinite(d), .d = d};
+}
+
+static lc_value int_value(long long i)
+{
+    return (lc_value){.i = i};
+}
+
+/* ---- layers --------------------------------------------------------------------------------- */
+
+/* The id of unit u, or NULL for -1. */
+static const char *unit_id(const lc_results *r, long u)
+{
+    return u >= 0 ? lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_UNITS), (size_t)u)->id : NULL;
+}
+
+/* residential: one feature per polygon with distance, covered share and population per category. */
+static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_results *r)
+{
+    field_list fl = {0};
+    lc_status st = LC_OK;
+    size_t ncat = lc_profile_category_count(r->profile);
+    st |= add_field(ctx, &fl, "id", "ID", LC_FIELD_STRING, "小区编号", "Residential compound id", "");
+    st |= add_field(ctx, &fl, "name", "NAME", LC_FIELD_STRING, "小区名称", "Name", "");
+    st |= add_field(ctx, &fl, "population", "POP", LC_FIELD_REAL, "常住人口", "Resident population", "people");
+    st |= add_field(ctx, &fl, "unit", "UNIT", LC_FIELD_STRING, "所属街镇", "街镇 holding most of it", "");
+    st |= add_field(ctx, &fl, "area_m2", "AREA_M2", LC_FIELD_REAL, "面积", "Area", "m²");
+    for (size_t c = 0; c < ncat && st == LC_OK; c++) {
+        const lc_category *cat = lc_profile_category(r->profile, c);
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_distance_m", cat->code), own(ctx, &fl, "%s_DIST", cat->short_code),
+                        LC_FIELD_REAL, own(ctx, &fl, "到最近%s的距离", cat->name_zh),
+                        own(ctx, &fl, "Distance to the nearest %s", cat->name_en), "m");
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_covered_share", cat->code),
+                        own(ctx, &fl, "%s_SHARE", cat->short_code), LC_FIELD_REAL,
+                        own(ctx, &fl, "%s可达范围内面积比例", cat->name_zh),
+                        own(ctx, &fl, "Share of the area within reach of a %s", cat->name_en), "share 0-1");
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_covered_pop", cat->code), own(ctx, &fl, "%s_POP", cat->short_code),
+                        LC_FIELD_REAL, own(ctx, &fl, "%s可达的常住人口", cat->name_zh),
+                        own(ctx, &fl, "Residents within reach of a %s", cat->name_en), "people");
+    }
+    st |= add_field(ctx, &fl, "circle_share", "CIRC_SHARE", LC_FIELD_REAL, "完整生活圈可达面积比例",
+                    "Share of the area with the whole life circle in reach", "share 0-1");
+    st |= add_field(ctx, &fl, "circle_pop", "CIRC_POP", LC_FIELD_REAL, "完整生活圈可达的常住人口",
+                    "Residents with the whole life circle in reach", "people");
+    if (st != LC_OK) {
+        fields_free(&fl);
+        return lc_error(ctx, LC_ERR_NOMEM, "out of memory describing the residential layer");
+    }
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "residential", GEOS_MULTIPOLYGON, fl.defs, fl.n);
+    lc_value *v = w ? lc_calloc(ctx, fl.n, sizeof *v) : NULL;
+    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
+    st = w && v ? LC_OK : lc_context_errno(ctx);
+    for (size_t i = 0; i < lc_layer_count(res) && st == LC_OK; i++) {
+        const lc_feature *f = lc_layer_feature(res, i);
+        size_t k = 0;
+        v[k++] = str_value(f->id);
+        v[k++] = str_value(f->name);
+        v[k++] = real_value(f->population);
+        v[k++] = str_value(unit_id(r, lc_indicators_residential_unit(r->indicators, i)));
+        v[k++] = real_value(f->area);
+        for (size_t c = 0; c < ncat; c++) {
+            const lc_coverage_cell *cell = lc_coverage_get(r->coverage, i, c);
+            v[k++] = real_value(cell->distance_m);
+            v[k++] = real_value(cell->covered_share);
+            v[k++] = real_value(cell->covered_pop);
+        }
+        double circle = lc_coverage_circle_share(r->coverage, i);
+        v[k++] = real_value(circle);
+        v[k++] = real_value(isnan(f->population) ? NAN : circle * f->population);
+        st = lc_layer_writer_add(ctx, w, f->geom, v);
+    }
+    free(v);
+    if (w) {
+        lc_status cst = lc_layer_writer_close(ctx, w);
+        st = st == LC_OK ? cst : st;
+    }
+    fields_free(&fl);
+    return st;
+}
+
+/* gaps: the uncovered part of each residential polygon per category, with the people in it. */
+static lc_status write_gaps(lc_context *ctx, lc_output *out, const lc_results *r)
+{
+    static const lc_field_def defs[] = {
+        {"residential_id", "RES_ID", LC_FIELD_STRING, 80, 0, "小区编号", "Residential compound id", ""},
+        {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category code", ""},
+        {"category_zh", "CAT_ZH", LC_FIELD_STRING, 80, 0, "设施类别", "Category (Chinese)", ""},
+        {"category_en", "CAT_EN", LC_FIELD_STRING, 80, 0, "设施类别(英文)", "Category (English)", ""},
+        {"area_m2", "AREA_M2", LC_FIELD_REAL, 0, 2, "未覆盖面积", "Area outside reach", "m²"},
+        {"population", "POP", LC_FIELD_REAL, 0, 2, "未覆盖常住人口", "Residents outside reach", "people"},
+    };
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "gaps", GEOS_MULTIPOLYGON, defs, 6);
+    if (!w)
+        return lc_context_errno(ctx);
+    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
+    GEOSContextHandle_t h = lc_context_geos(ctx);
+    lc_status st = LC_OK;
+    for (size_t c = 0; c < lc_profile_category_count(r->profile) && st == LC_OK; c++) {
+        const lc_category *cat = lc_profile_category(r->profile, c);
+        for (size_t i = 0; i < lc_layer_count(res) && st == LC_OK; i++) {
+            const GEOSGeometry *gap = lc_coverage_gap(r->coverage, i, c);
+            if (!gap || GEOSisEmpty_r(h, gap) == 1)
+                continue;
+            const lc_feature *f = lc_layer_feature(res, i);
+            double area = 0;
+            GEOSArea_r(h, gap, &area);
+            double pop = isnan(f->population) ? NAN : f->population - lc_coverage_get(r->coverage, i, c)->covered_pop;
+            lc_value v[6] = {str_value(f->id), str_value(cat->code), str_value(cat->name_zh), str_value(cat->name_en),
+                             real_value(area), real_value(pop)};
+            st = lc_layer_writer_add(ctx, w, gap, v);
+        }
+    }
+    lc_status cst = lc_layer_writer_close(ctx, w);
+    return st == LC_OK ? cst : st;
+}
+
+/* service_areas: the dissolved reach of every category that has facilities. */
+static lc_status write_service_areas(lc_context *ctx, lc_output *out, const lc_results *r)
+{
+    static const lc_field_def defs[] = {
+        {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category code", ""},
+        {"category_zh", "CAT_ZH", LC_FIELD_STRING, 80, 0, "设施类别", "Category (Chinese)", ""},
+        {"category_en", "CAT_EN", LC_FIELD_STRING, 80, 0, "设施类别(英文)", "Category (English)", ""},
+        {"reach_m", "REACH_M", LC_FIELD_REAL, 0, 1, "可达距离", "Reach", "m"},
+        {"facilities", "N_FAC", LC_FIELD_INTEGER, 0, 0, "设施数", "Facilities of the category", ""},
+        {"area_m2", "AREA_M2", LC_FIELD_REAL, 0, 1, "服务范围面积", "Area within reach", "m²"},
+    };
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "service_areas", GEOS_MULTIPOLYGON, defs, 6);
+    if (!w)
+        return lc_context_errno(ctx);
+    GEOSContextHandle_t h = lc_context_geos(ctx);
+    size_t total = lc_indicators_total_row(r->indicators);
+    lc_status st = LC_OK;
+    for (size_t c = 0; c < lc_profile_category_count(r->profile) && st == LC_OK; c++) {
+        const GEOSGeometry *g = lc_coverage_service_area(r->coverage, c);
+        if (!g)
+            continue;
+        const lc_category *cat = lc_profile_category(r->profile, c);
+        double area = 0;
+        GEOSArea_r(h, g, &area);
+        lc_value v[6] = {str_value(cat->code), str_value(cat->name_zh), str_value(cat->name_en),
+                         real_value(lc_coverage_reach(r->coverage, c)),
+                         int_value((long long)lc_indicators_facility_count(r->indicators, total, c)), real_value(area)};
+        st = lc_layer_writer_add(ctx, w, g, v);
+    }
+    lc_status cst = lc_layer_writer_close(ctx, w);
+    return st == LC_OK ? cst : st;
+}
+
+/* Short English text of a pass mark. */
+static const char *pass_text(int pass)
+{
+    return pass == 1 ? "pass" : pass == 0 ? "fail" : "n/a";
+}
+
+/* units: every 街镇 with its populations and every norm's value, target, pass and shortfall. */
+static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *r)
+{
+    const lc_layer *units = lc_inputs_layer(r->inputs, LC_LAYER_UNITS);
+    if (!units)
+        return LC_OK;
+    field_list fl = {0};
+    lc_status st = LC_OK;
+    size_t ncat = lc_profile_category_count(r->profile), nnorm = lc_profile_norm_count(r->profile);
+    st |= add_field(ctx, &fl, "id", "ID", LC_FIELD_STRING, "街镇编号", "Unit id", "");
+    st |= add_field(ctx, &fl, "name", "NAME", LC_FIELD_STRING, "街镇名称", "Unit name", "");
+    st |= add_field(ctx, &fl, "population", "POP", LC_FIELD_REAL, "常住人口", "Resident population", "people");
+    st |= add_field(ctx, &fl, "population_source", "POP_SRC", LC_FIELD_STRING, "人口来源",
+                    "Where the population comes from: unit field or residential polygons", "");
+    st |= add_field(ctx, &fl, "pop60", "POP60", LC_FIELD_REAL, "户籍60岁以上", "Registered population aged 60+", "people");
+    st |= add_field(ctx, &fl, "pop65", "POP65", LC_FIELD_REAL, "户籍65岁以上", "Registered population aged 65+", "people");
+    st |= add_field(ctx, &fl, "floor_area_m2", "FLOOR_M2", LC_FIELD_REAL, "社区养老服务设施建筑面积",
+                    "Community elder-service floor area", "m²");
+    for (size_t k = 0; k < nnorm && st == LC_OK; k++) {
+        const lc_norm *n = lc_profile_norm(r->profile, k);
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_value", n->code), own(ctx, &fl, "N%zu_VAL", k + 1), LC_FIELD_REAL,
+                        own(ctx, &fl, "%s (数值)", n->zh), own(ctx, &fl, "%s (value)", n->en),
+                        n->kind == LC_NORM_FLOOR_AREA ? "m² per 1,000" : "share 0-1");
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_target", n->code), own(ctx, &fl, "N%zu_TGT", k + 1), LC_FIELD_REAL,
+                        own(ctx, &fl, "%s (目标)", n->zh), own(ctx, &fl, "%s (target)", n->en),
+                        n->kind == LC_NORM_FLOOR_AREA ? "m² per 1,000" : "share 0-1");
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_pass", n->code), own(ctx, &fl, "N%zu_PASS", k + 1),
+                        LC_FIELD_STRING, own(ctx, &fl, "%s (是否达标: pass/fail/n/a)", n->zh),
+                        own(ctx, &fl, "%s (pass, fail or n/a)", n->en), "");
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_shortfall", n->code), own(ctx, &fl, "N%zu_SHORT", k + 1),
+                        LC_FIELD_REAL, own(ctx, &fl, "%s (缺口)", n->zh), own(ctx, &fl, "%s (shortfall)", n->en),
+                        n->kind == LC_NORM_FLOOR_AREA ? "m²"
+                        : n->kind == LC_NORM_REACH || n->kind == LC_NORM_CIRCLE ? "people"
+                        : n->kind == LC_NORM_UNIT_PRESENCE ? "街镇"
+                        : n->kind == LC_NORM_NURSING_SHARE ? "nursing beds"
+                        : !strcmp(n->measure, "meals") ? "meals/day" : "beds");
+    }
+    for (size_t c = 0; c < ncat && st == LC_OK; c++) {
+        const lc_category *cat = lc_profile_category(r->profile, c);
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_count", cat->code), own(ctx, &fl, "%s_N", cat->short_code),
+                        LC_FIELD_INTEGER, own(ctx, &fl, "%s数量", cat->name_zh),
+                        own(ctx, &fl, "Number of %s facilities", cat->name_en), "");
+        st |= add_field(ctx, &fl, own(ctx, &fl, "%s_covered_share", cat->code),
+                        own(ctx, &fl, "%s_SHARE", cat->short_code), LC_FIELD_REAL,
+                        own(ctx, &fl, "%s可达的常住人口比例", cat->name_zh),
+                        own(ctx, &fl, "Share of residents within reach of a %s", cat->name_en), "share 0-1");
+    }
+    if (st != LC_OK) {
+        fields_free(&fl);
+        return lc_error(ctx, LC_ERR_NOMEM, "out of memory describing the units layer");
+    }
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "units", GEOS_MULTIPOLYGON, fl.defs, fl.n);
+    lc_value *v = w ? lc_calloc(ctx, fl.n, sizeof *v) : NULL;
+    st = w && v ? LC_OK : lc_context_errno(ctx);
+    for (size_t u = 0; u < lc_layer_count(units) && st == LC_OK; u++) {
+        const lc_feature *f = lc_layer_feature(units, u);
+        size_t k = 0;
+        v[k++] = str_value(f->id);
+        v[k++] = str_value(f->name);
+        v[k++] = real_value(lc_indicators_population(r->indicators, u));
+        v[k++] = str_value(lc_indicators_population_from_unit(r->indicators, u) ? "unit" : "residential");
+        v[k++] = real_value(lc_indicators_pop60(r->indicators, u));
+        v[k++] = real_value(lc_indicators_pop65(r->indicators, u));
+        v[k++] = real_value(lc_indicators_floor_area(r->indicators, u));
+        for (size_t n = 0; n < nnorm; n++) {
+            const lc_indicator *x = lc_indicators_get(r->indicators, u, n);
+            v[k++] = real_value(x->value);
+            v[k++] = real_value(x->target);
+            v[k++] = str_value(pass_text(x->pass));
+            v[k++] = real_value(x->pass == -1 ? NAN : x->shortfall);
+        }
+        for (size_t c = 0; c < ncat; c++) {
+            v[k++] = int_value((long long)lc_indicators_facility_count(r->indicators, u, c));
+            v[k++] = real_value(lc_indicators_covered_share(r->indicators, u, c));
+        }
+        st = lc_layer_writer_add(ctx, w, f->geom, v);
+    }
+    free(v);
+    if (w) {
+        lc_status cst = lc_layer_writer_close(ctx, w);
+        st = st == LC_OK ? cst : st;
+    }
+    fields_free(&fl);
+    return st;
+}
+
+/* facilities: every facility with its category (both languages) and the unit it falls in. */
+static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_results *r)
+{
+    static const lc_field_def defs[] = {
+        {"id", "ID", LC_FIELD_STRING, 80, 0, "设施编号", "Facility id", ""},
+        {"name", "NAME", LC_FIELD_STRING, 120, 0, "设施名称", "Name", ""},
+        {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category code", ""},
+        {"category_zh", "CAT_ZH", LC_FIELD_STRING, 80, 0, "设施类别", "Category (Chinese)", ""},
+        {"category_en", "CAT_EN", LC_FIELD_STRING, 80, 0, "设施类别(英文)", "Category (English)", ""},
+        {"unit", "UNIT", LC_FIELD_STRING, 80, 0, "所在街镇", "Unit (街镇) it falls in", ""},
+        {"floor_area_m2", "FLOOR_M2", LC_FIELD_REAL, 0, 2, "建筑面积", "Floor area", "m²"},
+        {"meals", "MEALS", LC_FIELD_REAL, 0, 0, "日供餐能力", "Meals per day", "meals/day"},
+        {"beds", "BEDS", LC_FIELD_REAL, 0, 0, "床位数", "Care beds", "beds"},
+        {"nursing_beds", "NURS_BEDS", LC_FIELD_REAL, 0, 0, "护理型床位数", "Nursing-type beds", "beds"},
+    };
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "facilities", GEOS_POINT, defs, 10);
+    if (!w)
+        return lc_context_errno(ctx);
+    const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
+    lc_status st = LC_OK;
+    for (size_t i = 0; i < lc_layer_count(fac) && st == LC_OK; i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        const lc_category *cat = f->category >= 0 ? lc_profile_category(r->profile, (size_t)f->category) : NULL;
+        lc_value v[10] = {str_value(f->id), str_value(f->name), str_value(cat ? cat->code : NULL),
+                          str_value(cat ? cat->name_zh : NULL), str_value(cat ? cat->name_en : NULL),
+                          str_value(unit_id(r, lc_indicators_facility_unit(r->indicators, i))),
+                          real_value(f->floor_area), real_value(f->meals), real_value(f->beds),
+                          real_value(f->nursing_beds)};
+        st = lc_layer_writer_add(ctx, w, f->geom, v);
+    }
+    lc_status cst = lc_layer_writer_close(ctx, w);
+    return st == LC_OK ? cst : st;
+}
+
+/* ---- summaries ------------------------------------------------------------------------------ */
+
+/* SHA-256 of a file as 64 hex digits into hex[65]; 0 on success, -1 if it cannot be read. */
+static int file_sha256(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+    unsigned char buf[65536];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        ok = EVP_DigestUpdate(md, buf, n) == 1;
+    ok = ok && !ferror(f);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    ok = ok && EVP_DigestFinal_ex(md, digest, &len) == 1 && len == 32;
+    EVP_MD_CTX_free(md);
+    fclose(f);
+    for (unsigned i = 0; ok && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    return ok ? 0 : -1;
+}
+
+/* A JSON number, or null for NAN/infinity. */
+static json_t *jnum(double d)
+{
+    return isfinite(d) ? json_real(d) : json_null();
+}
+
+/* A JSON string, or null. */
+static json_t *jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* The name of a row (unit id, or "total"). */
+static const char *row_id(const lc_results *r, size_t row)
+{
+    return row == lc_indicators_total_row(r->indicators) ? "total" : unit_id(r, (long)row);
+}
+
+static const char *row_name(const lc_results *r, size_t row)
+{
+    if (row == lc_indicators_total_row(r->indicators))
+        return "全区 whole study area";
+    const lc_feature *f = lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_UNITS), row);
+    return f->name ? f->name : f->id;
+}
+
+static const char *kind_name(lc_norm_kind k)
+{
+    static const char *const names[] = {"reach", "circle", "floor_area", "unit_presence", "capacity_ratio",
+                                        "nursing_share"};
+    return (unsigned)k < 6 ? names[k] : "unknown";
+}
+
+char *lc_results_summary_json(lc_context *ctx, const lc_results *r)
+{
+    json_t *root = json_object();
+    const lc_crs *crs = lc_inputs_crs(r->inputs);
+    json_object_set_new(root, "toolkit", json_pack("{s:s, s:s}", "name", "lifecircle", "version", lc_version()));
+    json_object_set_new(root, "study", jstr(lc_study_path(r->study)));
+    json_object_set_new(root, "profile", json_pack("{s:s, s:s}", "name", lc_profile_name(r->profile), "title",
+                                                   lc_profile_title(r->profile)));
+    json_object_set_new(root, "crs", json_pack("{s:s, s:o}", "name", lc_crs_name(crs), "id", jstr(lc_crs_id(crs))));
+
+    json_t *assumptions = json_object();
+    json_object_set_new(assumptions, "distance_mode",
+                        json_string(lc_coverage_mode(r->coverage) == LC_MODE_STRAIGHT ? "straight-line" : "network"));
+    json_object_set_new(assumptions, "population_method",
+                        json_string("population spread evenly over each residential polygon; a polygon straddling "
+                                    "街镇 boundaries is split by area of overlap unless its unit field names one"));
+    json_t *reach = json_array();
+    for (size_t c = 0; c < lc_profile_category_count(r->profile); c++) {
+        const lc_category *cat = lc_profile_category(r->profile, c);
+        json_array_append_new(reach, json_pack("{s:s, s:s, s:s, s:o, s:f, s:s}", "category", cat->code, "zh",
+                                               cat->name_zh, "en", cat->name_en, "reach_m",
+                                               jnum(lc_coverage_reach(r->coverage, c)), "minutes", cat->reach_minutes,
+                                               "source", cat->reach_source ? cat->reach_source : ""));
+    }
+    json_object_set_new(assumptions, "reach", reach);
+    json_object_set_new(root, "assumptions", assumptions);
+
+    json_t *inputs = json_array();
+    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
+        const lc_layer *L = lc_inputs_layer(r->inputs, (lc_layer_kind)k);
+        if (!L)
+            continue;
+        char hex[65] = "";
+        int hashed = file_sha256(lc_layer_source(L), hex) == 0;
+        json_array_append_new(inputs, json_pack("{s:s, s:s, s:s, s:I, s:o}", "kind", lc_layer_kind_name((lc_layer_kind)k),
+                                                "source", lc_layer_source(L), "layer", lc_layer_name(L), "features",
+                                                (json_int_t)lc_layer_count(L), "sha256", hashed ? json_string(hex) : json_null()));
+    }
+    json_object_set_new(root, "inputs", inputs);
+
+    json_t *norms = json_array();
+    for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
+        const lc_norm *n = lc_profile_norm(r->profile, k);
+        json_array_append_new(norms, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "code", n->code, "kind", kind_name(n->kind),
+                                               "target", jnum(n->target), "zh", n->zh, "en", n->en, "source", n->source));
+    }
+    json_object_set_new(root, "norms", norms);
+
+    json_t *rows = json_array();
+    for (size_t row = 0; row < lc_indicators_row_count(r->indicators); row++) {
+        json_t *o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "id", jstr(row_id(r, row)), "name", row_name(r, row),
+                              "population", jnum(lc_indicators_population(r->indicators, row)), "pop60",
+                              jnum(lc_indicators_pop60(r->indicators, row)), "pop65",
+                              jnum(lc_indicators_pop65(r->indicators, row)), "floor_area_m2",
+                              jnum(lc_indicators_floor_area(r->indicators, row)));
+        json_t *ind = json_object();
+        for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
+            const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
+            json_object_set_new(ind, lc_profile_norm(r->profile, k)->code,
+                                json_pack("{s:o, s:o, s:s, s:o, s:s, s:o, s:o}", "value", jnum(x->value), "target",
+                                          jnum(x->target), "pass", pass_text(x->pass), "shortfall",
+                                          jnum(x->pass == -1 ? NAN : x->shortfall), "shortfall_unit",
+                                          x->shortfall_unit ? x->shortfall_unit : "", "numerator", jnum(x->numerator),
+                                          "denominator", jnum(x->denominator)));
+        }
+        json_object_set_new(o, "indicators", ind);
+        json_t *cov = json_object();
+        for (size_t c = 0; c < lc_profile_category_count(r->profile); c++)
+            json_object_set_new(cov, lc_profile_category(r->profile, c)->code,
+                                json_pack("{s:I, s:o, s:o}", "facilities",
+                                          (json_int_t)lc_indicators_facility_count(r->indicators, row, c), "covered_pop",
+                                          jnum(lc_indicators_covered(r->indicators, row, c)), "covered_share",
+                                          jnum(lc_indicators_covered_share(r->indicators, row, c))));
+        json_object_set_new(o, "categories", cov);
+        json_array_append_new(rows, o);
+    }
+    json_object_set_new(root, "rows", rows);
+
+    json_t *issues = json_array();
+    for (size_t i = 0; i < lc_quality_count(r->quality); i++) {
+        const lc_issue *it = lc_quality_get(r->quality, i);
+        json_array_append_new(issues, json_pack("{s:s, s:s, s:s}", "severity",
+                                                it->severity == LC_SEVERITY_ERROR ? "error" : it->severity == LC_SEVERITY_WARNING ? "warning" : "info",
+                                                "check", it->check, "message", it->message));
+    }
+    json_object_set_new(root, "data_quality", issues);
+    json_object_set_new(root, "failing_norms", json_integer((json_int_t)lc_indicators_failures(r->indicators)));
+
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(root);
+    if (!text) {
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory writing summary.json");
+        return NULL;
+    }
+    /* jansson allocates with malloc by default; hand the caller a string to free(). */
+    return text;
+}
+
+/* Appends a CSV field (quoted when it holds a comma, quote or newline) to a growing buffer. */
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} strbuf;
+
+static void sb_add(lc_context *ctx, strbuf *b, const char *text)
+{
+    size_t n = strlen(text);
+    if (b->failed || lc_grow(ctx, (void **)&b->s, &b->cap, b->len + n + 1, 1) != LC_OK) {
+        b->failed = 1;
+        return;
+    }
+    memcpy(b->s + b->len, text, n + 1);
+    b->len += n;
+}
+
+static void sb_field(lc_context *ctx, strbuf *b, const char *text, int last)
+{
+    text = text ? text : "";
+    if (strpbrk(text, ",\"\n\r")) {
+        sb_add(ctx, b, "\"");
+        for (const char *p = text; *p; p++) {
+            char one[3] = {*p, *p == '"' ? '"' : '\0', '\0'};
+            sb_add(ctx, b, one);
+        }
+        sb_add(ctx, b, "\"");
+    } else {
+        sb_add(ctx, b, text);
+    }
+    sb_add(ctx, b, last ? "\r\n" : ",");
+}
+
+static void sb_number(lc_context *ctx, strbuf *b, double d, int last)
+{
+    char buf[64] = "";
+    if (isfinite(d))
+        snprintf(buf, sizeof buf, "%.10g", d);
+    sb_field(ctx, b, buf, last);
+}
+
+char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
+{
+    strbuf b = {0};
+    sb_add(ctx, &b, "\xEF\xBB\xBF");
+    static const char *const head[] = {"unit_id", "unit_name", "norm", "指标", "indicator", "value", "target",
+                                       "pass", "shortfall", "shortfall_unit", "numerator", "denominator", "source"};
+    for (size_t i = 0; i < 13; i++)
+        sb_field(ctx, &b, head[i], i == 12);
+    for (size_t row = 0; row < lc_indicators_row_count(r->indicators); row++)
+        for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
+            const lc_norm *n = lc_profile_norm(r->profile, k);
+            const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
+            sb_field(ctx, &b, row_id(r, row), 0);
+            sb_field(ctx, &b, row_name(r, row), 0);
+            sb_field(ctx, &b, n->code, 0);
+            sb_field(ctx, &b, n->zh, 0);
+            sb_field(ctx, &b, n->en, 0);
+            sb_number(ctx, &b, x->value, 0);
+            sb_number(ctx, &b, x->target, 0);
+            sb_field(ctx, &b, pass_text(x->pass), 0);
+            sb_number(ctx, &b, x->pass == -1 ? NAN : x->shortfall, 0);
+            sb_field(ctx, &b, x->shortfall_unit, 0);
+            sb_number(ctx, &b, x->numerator, 0);
+            sb_number(ctx, &b, x->denominator, 0);
+            sb_field(ctx, &b, n->source, 1);
+        }
+    if (b.failed) {
+        free(b.s);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory writing summary.csv");
+        return NULL;
+    }
+    return b.s;
+}
+
+lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!dir || !options || !r || !r->inputs || !r->profile || !r->coverage || !r->indicators || !r->quality ||
+        !r->study)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write: every argument and result is required");
+    lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
+    if (!out)
+        return lc_context_errno(ctx);
+    char *json = NULL, *csv = NULL;
+    lc_status st = write_residential(ctx, out, r);
+    lc_progress(ctx, "writing", 0.3);
+    if (st == LC_OK)
+        st = write_gaps(ctx, out, r);
+    if (st == LC_OK)
+        st = write_service_areas(ctx, out, r);
+    lc_progress(ctx, "writing", 0.6);
+    if (st == LC_OK)
+        st = write_units(ctx, out, r);
+    if (st == LC_OK)
+        st = write_facilities(ctx, out, r);
+    if (st == LC_OK && !(json = lc_results_summary_json(ctx, r)))
+        st = lc_context_errno(ctx);
+    if (st == LC_OK && !(csv = lc_results_summary_csv(ctx, r)))
+        st = lc_context_errno(ctx);
+    if (st == LC_OK)
+        st = lc_output_write_text(ctx, out, "summary.json", json);
+    if (st == LC_OK)
+        st = lc_output_write_text(ctx, out, "summary.csv", csv);
+    free(json);
+    free(csv);
+    if (st != LC_OK) {
+        lc_output_abort(ctx, out);
+        return st;
+    }
+    st = lc_output_commit(ctx, out);
+    lc_progress(ctx, "writing", 1.0);
+    return st;
+}

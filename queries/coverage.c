@@ -1,0 +1,509 @@
+/*
+ * queries/coverage.c — who is within reach of what (include/lifecircle/coverage.h), in straight-line
+ * mode: reach regions are circles of the category's reach around its facilities. Per residential
+ * polygon and category: nearest facility from the polygon's demand point (a point on its surface),
+ * and the exact share of the polygon inside the union of the nearby circles. The network mode will
+ * supply distances and reach regions from geo/ through the same per-category step (reach_step).
+ * Indicators built on these numbers live in queries/indicators.c.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "geo/context_int.h"
+#include "lifecircle/coverage.h"
+
+struct lc_coverage {
+    lc_context *ctx;          /* borrowed: the geometries below belong to its GEOS handle */
+    lc_distance_mode mode;
+    size_t npoly, ncat;
+    double *reach;            /* per category, metres */
+    lc_coverage_cell *cells;  /* npoly × ncat */
+    GEOSGeometry **gaps;      /* npoly × ncat, NULL when fully covered */
+    GEOSGeometry **service;   /* per category, NULL without facilities */
+    double *circle;           /* per polygon */
+};
+
+void lc_coverage_destroy(lc_coverage *cov)
+{
+    if (!cov)
+        return;
+    GEOSContextHandle_t h = lc_ctx_geos(cov->ctx);
+    for (size_t i = 0; cov->gaps && i < cov->npoly * cov->ncat; i++)
+        if (cov->gaps[i])
+            GEOSGeom_destroy_r(h, cov->gaps[i]);
+    for (size_t c = 0; cov->service && c < cov->ncat; c++)
+        if (cov->service[c])
+            GEOSGeom_destroy_r(h, cov->service[c]);
+    free(cov->reach);
+    free(cov->cells);
+    free(cov->gaps);
+    free(cov->service);
+    free(cov->circle);
+    free(cov);
+}
+
+/* One category's facilities and their reach circles, shared read-only by the workers. */
+typedef struct category_reach {
+    size_t n;
+    double *x, *y;        /* facility points */
+    long *index;          /* index in the facilities layer */
+    GEOSGeometry **buffer;/* reach circle of each facility */
+    double r;
+    double inner_r;       /* inner radius of the buffer polygons, a little under r */
+} category_reach;
+
+/* Work shared by the worker threads; each writes only its own polygons' slots. */
+typedef struct job {
+    const lc_layer *res;
+    const lc_profile *profile;
+    category_reach *cats;
+    size_t ncat;
+    lc_coverage *cov;
+    size_t next;              /* next polygon to take, under lock */
+    pthread_mutex_t lock;
+    int failed;               /* set under lock; stops the other workers */
+    long failed_polygon;
+    size_t failed_category;
+    size_t done;
+    lc_context *ctx;          /* progress reported by the first thread only */
+} job;
+
+/* Nearest facility of a category to (px,py) by scanning (categories hold hundreds to a few thousand
+ * points; an index pays only beyond that, and the scan is exact). */
+static void nearest(const category_reach *c, double px, double py, double *dist, long *idx)
+{
+    double best = INFINITY;
+    long bi = -1;
+    for (size_t k = 0; k < c->n; k++) {
+        double dx = c->x[k] - px, dy = c->y[k] - py, d = dx * dx + dy * dy;
+        if (d < best) {
+            best = d;
+            bi = (long)k;
+        }
+    }
+    *dist = bi >= 0 ? sqrt(best) : INFINITY;
+    *idx = bi >= 0 ? c->index[bi] : -1;
+}
+
+/* The union of the reach circles that can touch box (facilities within r of it), or NULL when none
+ * can. When one circle holds the whole box, sets *covered_whole and returns that circle alone (no
+ * union is built). Caller frees the result with GEOSGeom_destroy_r. */
+static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c, lc_bbox box, int *covered_whole,
+                                 int *failed)
+{
+    *covered_whole = 0;
+    size_t cap = 8, n = 0;
+    GEOSGeometry **parts = malloc(cap * sizeof *parts);
+    if (!parts) {
+        *failed = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < c->n; k++) {
+        double dx = c->x[k] < box.minx ? box.minx - c->x[k] : c->x[k] > box.maxx ? c->x[k] - box.maxx : 0;
+        double dy = c->y[k] < box.miny ? box.miny - c->y[k] : c->y[k] > box.maxy ? c->y[k] - box.maxy : 0;
+        if (dx * dx + dy * dy > c->r * c->r)
+            continue;
+        /* The buffer is a regular polygon inscribed in the circle, whose inner radius is
+         * r·cos(π/segments): a box whose farthest corner lies within that holds the whole polygon.
+         * (Decided by arithmetic: shared geometries are never handed to GEOS predicates here.) */
+        double fx = fmax(fabs(c->x[k] - box.minx), fabs(c->x[k] - box.maxx));
+        double fy = fmax(fabs(c->y[k] - box.miny), fabs(c->y[k] - box.maxy));
+        if (sqrt(fx * fx + fy * fy) <= c->inner_r) {
+            *covered_whole = 1;
+            for (size_t j = 0; j < n; j++)
+                GEOSGeom_destroy_r(h, parts[j]);
+            free(parts);
+            return GEOSGeom_clone_r(h, c->buffer[k]);
+        }
+        if (n == cap) {
+            GEOSGeometry **p = realloc(parts, 2 * cap * sizeof *parts);
+            if (!p) {
+                *failed = 1;
+                break;
+            }
+            parts = p;
+            cap *= 2;
+        }
+        parts[n++] = GEOSGeom_clone_r(h, c->buffer[k]);
+    }
+    if (*failed || n == 0) {
+        for (size_t j = 0; j < n; j++)
+            GEOSGeom_destroy_r(h, parts[j]);
+        free(parts);
+        return NULL;
+    }
+    /* The collection takes ownership of the clones. */
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    free(parts);
+    if (!coll) {
+        *failed = 1;
+        return NULL;
+    }
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    if (!u)
+        *failed = 1;
+    return u;
+}
+
+/* Area of a ∩ b, or -1 on failure. */
+static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    GEOSGeometry *x = GEOSIntersection_r(h, a, b);
+    double area = -1;
+    if (x) {
+        if (!GEOSArea_r(h, x, &area))
+            area = -1;
+        GEOSGeom_destroy_r(h, x);
+    }
+    return area;
+}
+
+/* Computes every category for residential polygon i. Returns 0, or -1 naming the failing category
+ * in *failed_cat. */
+static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *failed_cat)
+{
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    lc_coverage *cov = jb->cov;
+    lc_bbox box;
+    GEOSGeom_getExtent_r(h, f->geom, &box.minx, &box.miny, &box.maxx, &box.maxy);
+    GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
+    double px = 0, py = 0;
+    if (!pt || !GEOSGeomGetX_r(h, pt, &px) || !GEOSGeomGetY_r(h, pt, &py)) {
+        if (pt)
+            GEOSGeom_destroy_r(h, pt);
+        *failed_cat = 0;
+        return -1;
+    }
+    GEOSGeom_destroy_r(h, pt);
+    double pop = isnan(f->population) ? 0 : f->population;
+    GEOSGeometry *circle = NULL; /* polygon ∩ every life-circle category's reach so far */
+    int circle_empty = 0, any_circle = 0;
+    for (size_t c = 0; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        nearest(cr, px, py, &cell->distance_m, &cell->nearest);
+        int whole = 0, failed = 0;
+        GEOSGeometry *reach = local_reach(h, cr, box, &whole, &failed);
+        if (failed) {
+            *failed_cat = c;
+            return -1;
+        }
+        double share = 0;
+        if (whole) {
+            share = 1;
+        } else if (reach) {
+            double a = intersection_area(h, f->geom, reach);
+            if (a < 0) {
+                GEOSGeom_destroy_r(h, reach);
+                *failed_cat = c;
+                return -1;
+            }
+            share = f->area > 0 ? fmin(1.0, a / f->area) : 0;
+        }
+        cell->covered_share = share;
+        cell->covered_pop = pop * share;
+        if (share < 1 - 1e-12) {
+            cov->gaps[i * jb->ncat + c] = reach ? GEOSDifference_r(h, f->geom, reach) : GEOSGeom_clone_r(h, f->geom);
+            if (!cov->gaps[i * jb->ncat + c]) {
+                if (reach)
+                    GEOSGeom_destroy_r(h, reach);
+                *failed_cat = c;
+                return -1;
+            }
+        }
+        if (lc_profile_category(jb->profile, c)->in_life_circle) {
+            any_circle = 1;
+            if (!reach || circle_empty) {
+                circle_empty = 1;
+            } else {
+                GEOSGeometry *next = GEOSIntersection_r(h, circle ? circle : f->geom, reach);
+                if (circle)
+                    GEOSGeom_destroy_r(h, circle);
+                circle = next;
+                if (!circle) {
+                    GEOSGeom_destroy_r(h, reach);
+                    *failed_cat = c;
+                    return -1;
+                }
+            }
+        }
+        if (reach)
+            GEOSGeom_destroy_r(h, reach);
+    }
+    double ca = 0;
+    if (circle && !circle_empty)
+        GEOSArea_r(h, circle, &ca);
+    if (circle)
+        GEOSGeom_destroy_r(h, circle);
+    cov->circle[i] = !any_circle ? NAN : circle_empty || f->area <= 0 ? 0 : fmin(1.0, ca / f->area);
+    return 0;
+}
+
+/* A worker: takes polygons one at a time until none are left or one fails. Uses its own GEOS
+ * handle; shared geometries are only read (GEOS reads are safe from several handles; no prepared
+ * geometry or index is shared). */
+static void *worker(void *arg)
+{
+    job *jb = arg;
+    GEOSContextHandle_t h = GEOS_init_r();
+    size_t total = lc_layer_count(jb->res);
+    for (;;) {
+        pthread_mutex_lock(&jb->lock);
+        size_t i = jb->next++;
+        int stop = jb->failed || i >= total;
+        pthread_mutex_unlock(&jb->lock);
+        if (stop || !h)
+            break;
+        size_t failed_cat = 0;
+        if (polygon_coverage(h, jb, i, &failed_cat) != 0) {
+            pthread_mutex_lock(&jb->lock);
+            if (!jb->failed) {
+                jb->failed = 1;
+                jb->failed_polygon = (long)i;
+                jb->failed_category = failed_cat;
+            }
+            pthread_mutex_unlock(&jb->lock);
+            break;
+        }
+        pthread_mutex_lock(&jb->lock);
+        jb->done++;
+        pthread_mutex_unlock(&jb->lock);
+    }
+    if (h)
+        GEOS_finish_r(h);
+    else {
+        pthread_mutex_lock(&jb->lock);
+        jb->failed = 1;
+        pthread_mutex_unlock(&jb->lock);
+    }
+    return NULL;
+}
+
+/* Builds one category's reach step: its facilities and their circles (straight-line mode). */
+static lc_status reach_step(lc_context *ctx, const lc_layer *fac, size_t category, double r, int quadsegs,
+                            category_reach *out)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    size_t n = 0;
+    for (size_t i = 0; i < lc_layer_count(fac); i++)
+        n += lc_layer_feature(fac, i)->category == (int)category;
+    out->r = r;
+    out->inner_r = r * cos(M_PI / (4.0 * quadsegs)) * (1 - 1e-12);
+    out->x = lc_calloc(ctx, n ? n : 1, sizeof *out->x);
+    out->y = lc_calloc(ctx, n ? n : 1, sizeof *out->y);
+    out->index = lc_calloc(ctx, n ? n : 1, sizeof *out->index);
+    out->buffer = lc_calloc(ctx, n ? n : 1, sizeof *out->buffer);
+    if (!out->x || !out->y || !out->index || !out->buffer)
+        return LC_ERR_NOMEM;
+    for (size_t i = 0; i < lc_layer_count(fac); i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        if (f->category != (int)category)
+            continue;
+        GEOSGeomGetX_r(h, f->geom, &out->x[out->n]);
+        GEOSGeomGetY_r(h, f->geom, &out->y[out->n]);
+        out->index[out->n] = (long)i;
+        out->buffer[out->n] = GEOSBuffer_r(h, f->geom, r, quadsegs);
+        if (!out->buffer[out->n])
+            return lc_error(ctx, LC_ERR_GEOMETRY, "cannot buffer facility %s by %.0f m", f->id, r);
+        /* Computing the envelope now caches it, so worker threads cloning the buffer only read. */
+        double e[4];
+        GEOSGeom_getExtent_r(h, out->buffer[out->n], &e[0], &e[1], &e[2], &e[3]);
+        out->n++;
+    }
+    return LC_OK;
+}
+
+static void reach_free(lc_context *ctx, category_reach *c)
+{
+    for (size_t k = 0; c->buffer && k < c->n; k++)
+        GEOSGeom_destroy_r(lc_ctx_geos(ctx), c->buffer[k]);
+    free(c->buffer);
+    free(c->x);
+    free(c->y);
+    free(c->index);
+}
+
+/* The dissolved reach of a category (the union of its circles), NULL when it has none. */
+static GEOSGeometry *service_area(lc_context *ctx, const category_reach *c, int *failed)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    if (!c->n)
+        return NULL;
+    GEOSGeometry **parts = lc_calloc(ctx, c->n, sizeof *parts);
+    if (!parts) {
+        *failed = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < c->n; k++)
+        parts[k] = GEOSGeom_clone_r(h, c->buffer[k]);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)c->n);
+    free(parts);
+    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    if (!u)
+        *failed = 1;
+    return u;
+}
+
+lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
+                                 const lc_coverage_options *options)
+{
+    if (!ctx)
+        return NULL;
+    if (!in || !profile) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_coverage_compute: inputs and profile are required");
+        return NULL;
+    }
+    lc_coverage_options o = options ? *options : (lc_coverage_options){0};
+    if (o.mode == LC_MODE_NETWORK) {
+        lc_error(ctx, LC_ERR_UNSUPPORTED, "network mode needs a walking network (coming in a later release); "
+                                          "use the straight-line mode");
+        return NULL;
+    }
+    if (o.reach_m < 0 || !isfinite(o.reach_m)) {
+        lc_error(ctx, LC_ERR_MISUSE, "reach must be a positive number of metres");
+        return NULL;
+    }
+    const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
+    const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
+    lc_coverage *cov = lc_calloc(ctx, 1, sizeof *cov);
+    if (!cov)
+        return NULL;
+    cov->ctx = ctx;
+    cov->mode = o.mode;
+    cov->npoly = lc_layer_count(res);
+    cov->ncat = lc_profile_category_count(profile);
+    size_t cells = cov->npoly * cov->ncat;
+    cov->reach = lc_calloc(ctx, cov->ncat, sizeof *cov->reach);
+    cov->cells = lc_calloc(ctx, cells ? cells : 1, sizeof *cov->cells);
+    cov->gaps = lc_calloc(ctx, cells ? cells : 1, sizeof *cov->gaps);
+    cov->service = lc_calloc(ctx, cov->ncat, sizeof *cov->service);
+    cov->circle = lc_calloc(ctx, cov->npoly ? cov->npoly : 1, sizeof *cov->circle);
+    category_reach *cats = lc_calloc(ctx, cov->ncat, sizeof *cats);
+    if (!cov->reach || !cov->cells || !cov->gaps || !cov->service || !cov->circle || !cats)
+        goto fail;
+    int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
+    for (size_t c = 0; c < cov->ncat; c++) {
+        cov->reach[c] = o.reach_m > 0 ? o.reach_m : lc_profile_category(profile, c)->reach_m;
+        if (reach_step(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
+            goto fail;
+        int failed = 0;
+        cov->service[c] = service_area(ctx, &cats[c], &failed);
+        if (failed) {
+            lc_error(ctx, LC_ERR_GEOMETRY, "cannot dissolve the reach of category %s: %s",
+                     lc_profile_category(profile, c)->code, lc_ctx_geos_message(ctx));
+            goto fail;
+        }
+    }
+
+    job jb = {.res = res, .profile = profile, .cats = cats, .ncat = cov->ncat, .cov = cov, .ctx = ctx};
+    pthread_mutex_init(&jb.lock, NULL);
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = o.threads > 0 ? (size_t)o.threads : ncpu > 0 ? (size_t)ncpu : 1;
+    if (nthreads > 64)
+        nthreads = 64;
+    if (nthreads > cov->npoly)
+        nthreads = cov->npoly ? cov->npoly : 1;
+    pthread_t threads[64];
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads; t++)
+        if (pthread_create(&threads[started], NULL, worker, &jb) == 0)
+            started++;
+    /* This thread works too, and reports progress while it does. */
+    {
+        GEOSContextHandle_t h = GEOS_init_r();
+        for (;;) {
+            pthread_mutex_lock(&jb.lock);
+            size_t i = jb.next++;
+            int stop = jb.failed || i >= cov->npoly || !h;
+            size_t done = jb.done;
+            pthread_mutex_unlock(&jb.lock);
+            if (stop)
+                break;
+            size_t failed_cat = 0;
+            int rc = polygon_coverage(h, &jb, i, &failed_cat);
+            pthread_mutex_lock(&jb.lock);
+            if (rc != 0 && !jb.failed) {
+                jb.failed = 1;
+                jb.failed_polygon = (long)i;
+                jb.failed_category = failed_cat;
+            }
+            if (rc == 0)
+                jb.done++;
+            pthread_mutex_unlock(&jb.lock);
+            if ((i & 255) == 0)
+                lc_progress(ctx, "coverage", (double)done / (double)(cov->npoly ? cov->npoly : 1));
+        }
+        if (h)
+            GEOS_finish_r(h);
+        else
+            jb.failed = 1;
+    }
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    pthread_mutex_destroy(&jb.lock);
+    lc_progress(ctx, "coverage", 1.0);
+    if (jb.failed) {
+        const lc_feature *f = jb.failed_polygon >= 0 ? lc_layer_feature(res, (size_t)jb.failed_polygon) : NULL;
+        lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): coverage of category %s could not be computed",
+                 lc_layer_source(res), lc_layer_name(res), f ? f->id : "?",
+                 lc_profile_category(profile, jb.failed_category)->code);
+        goto fail;
+    }
+    for (size_t c = 0; c < cov->ncat; c++)
+        reach_free(ctx, &cats[c]);
+    free(cats);
+    return cov;
+fail:
+    for (size_t c = 0; cats && c < cov->ncat; c++)
+        reach_free(ctx, &cats[c]);
+    free(cats);
+    lc_coverage_destroy(cov);
+    return NULL;
+}
+
+lc_distance_mode lc_coverage_mode(const lc_coverage *cov)
+{
+    return cov ? cov->mode : LC_MODE_STRAIGHT;
+}
+
+size_t lc_coverage_polygon_count(const lc_coverage *cov)
+{
+    return cov ? cov->npoly : 0;
+}
+
+size_t lc_coverage_category_count(const lc_coverage *cov)
+{
+    return cov ? cov->ncat : 0;
+}
+
+double lc_coverage_reach(const lc_coverage *cov, size_t category)
+{
+    return cov && category < cov->ncat ? cov->reach[category] : NAN;
+}
+
+const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, size_t category)
+{
+    return cov && polygon < cov->npoly && category < cov->ncat ? &cov->cells[polygon * cov->ncat + category] : NULL;
+}
+
+const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category)
+{
+    return cov && category < cov->ncat ? cov->service[category] : NULL;
+}
+
+const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category)
+{
+    return cov && polygon < cov->npoly && category < cov->ncat ? cov->gaps[polygon * cov->ncat + category] : NULL;
+}
+
+double lc_coverage_circle_share(const lc_coverage *cov, size_t polygon)
+{
+    return cov && polygon < cov->npoly ? cov->circle[polygon] : NAN;
+}

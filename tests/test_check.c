@@ -1,0 +1,262 @@
+/*
+ * tests/test_check.c — `lifecircle check` end to end: exit codes (0 all pass, 1 a norm fails, 2 bad
+ * input), the output directory read back with GDAL (geometry types, CRS, Chinese attributes, short
+ * field names and their dictionary), refusal of a non-empty directory, and nothing written on error.
+ */
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "tests/lc_test.h"
+
+#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
+
+/* One compound of 1,000 residents (300 aged 60+, 200 aged 65+) at [0,100]², and within 200 m of it
+ * a centre (100 m²), a meal point (20 meals), a day-care centre, a rental point, a canteen and a care
+ * home (10 beds, 6 nursing). By hand: floor area 100+50+50+10+50 = 260 m² → 260 per 1,000 ≥ 40;
+ * meals 20+30 = 50 / 200 = 25% ≥ 5%; nursing 6/10 = 60% ≥ 60%; everyone within reach of every
+ * life-circle category; no units, so the unit presence rows read 1 of 1. Every norm passes. */
+static const char *RES_OK = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"名称\":\"长白新村\",\"常住人口\":1000,\"pop60\":300,"
+    "\"pop65\":200},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}}]}";
+static const char *FAC_OK = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C\",\"名称\":\"长白社区综合为老服务中心\",\"类型\":\"社区综合为老服务中心\","
+    "\"建筑面积\":100},\"geometry\":{\"type\":\"Point\",\"coordinates\":[150,50]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\",\"类型\":\"助餐点\",\"建筑面积\":50,\"meals\":20},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,150]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"D\",\"类型\":\"日间照料中心\",\"建筑面积\":50},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-50,50]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"K\",\"类型\":\"康复辅具社区租赁点\",\"建筑面积\":10},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,-50]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"T\",\"类型\":\"社区长者食堂\",\"建筑面积\":50,\"meals\":30},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[120,120]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"H\",\"类型\":\"养老机构\",\"建筑面积\":3000,\"beds\":10,"
+    "\"nursing_beds\":6},\"geometry\":{\"type\":\"Point\",\"coordinates\":[-20,-20]}}]}";
+
+/* Runs the command with arguments; captures stdout+stderr into *out (caller frees); exit code. */
+static int run_cli(const char *args, char **out)
+{
+    const char *cli = getenv("LC_CLI");
+    ck_assert_ptr_nonnull(cli);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", cli, args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 >= cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    int status = pclose(p);
+    *out = buf;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+typedef struct fixture {
+    char *dir, *res, *fac, *out;
+} fixture;
+
+static fixture make(const char *res, const char *fac)
+{
+    fixture f = {.dir = lct_tmpdir()};
+    f.res = lct_path(f.dir, "res.gpkg");
+    f.fac = lct_path(f.dir, "fac.gpkg");
+    f.out = lct_path(f.dir, "out");
+    ck_assert_int_eq(lct_fixture(f.res, "GPKG", res, NULL), 0);
+    ck_assert_int_eq(lct_fixture(f.fac, "GPKG", fac, NULL), 0);
+    return f;
+}
+
+static void unmake(fixture *f)
+{
+    lct_rmtree(f->dir);
+    free(f->dir);
+    free(f->res);
+    free(f->fac);
+    free(f->out);
+}
+
+START_TEST(all_norms_pass_exit_0)
+{
+    fixture f = make(RES_OK, FAC_OK);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
+    int rc = run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "every norm passes");
+    free(out);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(failing_norm_exit_1_and_outputs_read_back)
+{
+    /* Without the centre, 1+N and the life circle fail. */
+    char fac[8192];
+    snprintf(fac, sizeof fac, "%s", FAC_OK);
+    char *c = strstr(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"C\"");
+    char *m = strstr(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\"");
+    memmove(c, m, strlen(m) + 1);
+    fixture f = make(RES_OK, fac);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
+    int rc = run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "✗");
+    free(out);
+
+    /* Read the residential shapefile back as ogrinfo would. */
+    char *shp = lct_path(f.out, "residential.shp");
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(shp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(wkbFlatten(OGR_L_GetGeomType(l)), wkbPolygon); /* shapefiles report polygons */
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
+    ck_assert_ptr_nonnull(srs);
+    OSRAutoIdentifyEPSG(srs);
+    ck_assert_str_eq(OSRGetAuthorityCode(srs, NULL), "32651");
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+    ck_assert_int_ge(OGR_FD_GetFieldIndex(defn, "CTR_DIST"), 0);
+    ck_assert_int_ge(OGR_FD_GetFieldIndex(defn, "CTR_SHARE"), 0);
+    OGRFeatureH ft = OGR_L_GetNextFeature(l);
+    ck_assert_ptr_nonnull(ft);
+    ck_assert_str_eq(OGR_F_GetFieldAsString(ft, OGR_FD_GetFieldIndex(defn, "NAME")), "长白新村");
+    ck_assert(!OGR_F_IsFieldSetAndNotNull(ft, OGR_FD_GetFieldIndex(defn, "CTR_DIST"))); /* no centre */
+    /* The meal point at (50,150) is 100 m from the compound's centre point (50,50). */
+    ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(ft, OGR_FD_GetFieldIndex(defn, "MEAL_DIST")), 100.0, 1e-6);
+    ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(ft, OGR_FD_GetFieldIndex(defn, "MEAL_SHARE")), 1.0, 1e-9);
+    OGR_F_Destroy(ft);
+    GDALClose(ds);
+    free(shp);
+
+    /* Facilities keep Chinese names and categories; gaps hold the uncovered compound. */
+    char *fshp = lct_path(f.out, "facilities.shp");
+    ds = GDALOpenEx(fshp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    l = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(wkbFlatten(OGR_L_GetGeomType(l)), wkbPoint);
+    int found = 0;
+    while ((ft = OGR_L_GetNextFeature(l))) {
+        if (!strcmp(OGR_F_GetFieldAsString(ft, OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "CAT_ZH")), "社区长者食堂"))
+            found = 1;
+        OGR_F_Destroy(ft);
+    }
+    ck_assert(found);
+    GDALClose(ds);
+    free(fshp);
+
+    char *dict = lct_path(f.out, "residential_fields.csv");
+    ck_assert(exists(dict));
+    free(dict);
+    char *json = lct_path(f.out, "summary.json");
+    ck_assert(exists(json));
+    free(json);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(geopackage_keeps_full_names)
+{
+    fixture f = make(RES_OK, FAC_OK);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format gpkg", f.res, f.fac, f.out);
+    int rc = run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    free(out);
+    char *gpkg = lct_path(f.out, "lifecircle.gpkg");
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "residential");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(wkbFlatten(OGR_L_GetGeomType(l)), wkbMultiPolygon);
+    ck_assert_int_ge(OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "centre_covered_share"), 0);
+    ck_assert_ptr_nonnull(GDALDatasetGetLayerByName(ds, "service_areas"));
+    ck_assert_ptr_nonnull(GDALDatasetGetLayerByName(ds, "facilities"));
+    GDALClose(ds);
+    free(gpkg);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(refuses_non_empty_output)
+{
+    fixture f = make(RES_OK, FAC_OK);
+    ck_assert_int_eq(mkdir(f.out, 0755), 0);
+    char *keep = lct_path(f.out, "mine.txt");
+    ck_assert_int_eq(lct_write_text(keep, "planner's notes"), 0);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
+    ck_assert_int_eq(run_cli(args, &out), 2);
+    lct_assert_contains(out, "--overwrite");
+    free(out);
+    ck_assert(exists(keep));
+    char *shp = lct_path(f.out, "residential.shp");
+    ck_assert(!exists(shp));
+    /* With --overwrite the directory is replaced. */
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --overwrite", f.res, f.fac, f.out);
+    ck_assert_int_eq(run_cli(args, &out), 0);
+    free(out);
+    ck_assert(exists(shp));
+    free(shp);
+    free(keep);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(bad_input_writes_nothing)
+{
+    const char *bad = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":\"many\"},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}}]}";
+    fixture f = make(bad, FAC_OK);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
+    ck_assert_int_eq(run_cli(args, &out), 2);
+    lct_assert_contains(out, "feature R1, field 常住人口");
+    free(out);
+    ck_assert(!exists(f.out));
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(missing_output_is_usage_error)
+{
+    fixture f = make(RES_OK, FAC_OK);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s'", f.res, f.fac);
+    ck_assert_int_eq(run_cli(args, &out), 2);
+    lct_assert_contains(out, "output");
+    free(out);
+    unmake(&f);
+}
+END_TEST
+
+Suite *suite_check(void)
+{
+    Suite *s = suite_create("check");
+    TCase *tc = tcase_create("command");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, all_norms_pass_exit_0);
+    tcase_add_test(tc, failing_norm_exit_1_and_outputs_read_back);
+    tcase_add_test(tc, geopackage_keeps_full_names);
+    tcase_add_test(tc, refuses_non_empty_output);
+    tcase_add_test(tc, bad_input_writes_nothing);
+    tcase_add_test(tc, missing_output_is_usage_error);
+    suite_add_tcase(s, tc);
+    return s;
+}
