@@ -19,6 +19,7 @@ Suite *suite_validate(void);
 Suite *suite_output(void);
 Suite *suite_indicators(void);
 Suite *suite_check(void);
+Suite *suite_coverage(void);
 
 /* The context of the running test, created by lct_setup() and destroyed by lct_teardown(). */
 extern lc_context *lct_ctx;
