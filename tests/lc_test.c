@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/lc_test.h"
@@ -108,6 +109,30 @@ int lct_fixture(const char *out_path, const char *driver, const char *geojson, c
         return -1;
     GDALClose(out);
     return err ? -1 : 0;
+}
+
+int lct_run_cli(const char *args, char **out)
+{
+    const char *cli = getenv("LC_CLI");
+    ck_assert_ptr_nonnull(cli);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", cli, args);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    size_t cap = 1 << 16, n = 0, got;
+    char *buf = malloc(cap);
+    ck_assert_ptr_nonnull(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (n + 1 >= cap) {
+            buf = realloc(buf, cap *= 2);
+            ck_assert_ptr_nonnull(buf);
+        }
+    }
+    buf[n] = '\0';
+    int status = pclose(p);
+    *out = buf;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 typedef Suite *(*suite_fn)(void);

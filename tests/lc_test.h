@@ -46,6 +46,10 @@ const char *lct_shared_dir(void);
  * (NULL-terminated list, may be NULL), e.g. {"-lco", "ENCODING=CP936", NULL}. Returns 0 on success. */
 int lct_fixture(const char *out_path, const char *driver, const char *geojson, const char *const *options);
 
+/* Runs the lifecircle command ($LC_CLI) with args (a shell-quoted string), captures stdout and
+ * stderr into *out (caller frees with free()) and returns its exit code (-1 if it did not exit). */
+int lct_run_cli(const char *args, char **out);
+
 /* Asserts that a message contains a substring, printing both when it does not. */
 #define lct_assert_contains(haystack, needle)                                                    \
     ck_assert_msg((haystack) && strstr((haystack), (needle)), "expected \"%s\" in \"%s\"", (needle), \

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "tests/lc_test.h"
 
@@ -38,27 +37,6 @@ static const char *FAC_OK = "{\"type\":\"FeatureCollection\"," UTM "\"features\"
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"H\",\"类型\":\"养老机构\",\"建筑面积\":3000,\"beds\":10,"
     "\"nursing_beds\":6},\"geometry\":{\"type\":\"Point\",\"coordinates\":[-20,-20]}}]}";
 
-/* Runs the command with arguments; captures stdout+stderr into *out (caller frees); exit code. */
-static int run_cli(const char *args, char **out)
-{
-    const char *cli = getenv("LC_CLI");
-    ck_assert_ptr_nonnull(cli);
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", cli, args);
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t cap = 1 << 16, n = 0, got;
-    char *buf = malloc(cap);
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    int status = pclose(p);
-    *out = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static int exists(const char *path)
 {
@@ -95,7 +73,7 @@ START_TEST(all_norms_pass_exit_0)
     fixture f = make(RES_OK, FAC_OK);
     char args[4096], *out;
     snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
-    int rc = run_cli(args, &out);
+    int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
     lct_assert_contains(out, "every norm passes");
     free(out);
@@ -114,7 +92,7 @@ START_TEST(failing_norm_exit_1_and_outputs_read_back)
     fixture f = make(RES_OK, fac);
     char args[4096], *out;
     snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
-    int rc = run_cli(args, &out);
+    int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
     lct_assert_contains(out, "✗");
     free(out);
@@ -175,7 +153,7 @@ START_TEST(geopackage_keeps_full_names)
     fixture f = make(RES_OK, FAC_OK);
     char args[4096], *out;
     snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format gpkg", f.res, f.fac, f.out);
-    int rc = run_cli(args, &out);
+    int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
     free(out);
     char *gpkg = lct_path(f.out, "lifecircle.gpkg");
@@ -201,7 +179,7 @@ START_TEST(refuses_non_empty_output)
     ck_assert_int_eq(lct_write_text(keep, "planner's notes"), 0);
     char args[4096], *out;
     snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
-    ck_assert_int_eq(run_cli(args, &out), 2);
+    ck_assert_int_eq(lct_run_cli(args, &out), 2);
     lct_assert_contains(out, "--overwrite");
     free(out);
     ck_assert(exists(keep));
@@ -209,7 +187,7 @@ START_TEST(refuses_non_empty_output)
     ck_assert(!exists(shp));
     /* With --overwrite the directory is replaced. */
     snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --overwrite", f.res, f.fac, f.out);
-    ck_assert_int_eq(run_cli(args, &out), 0);
+    ck_assert_int_eq(lct_run_cli(args, &out), 0);
     free(out);
     ck_assert(exists(shp));
     free(shp);
@@ -226,7 +204,7 @@ START_TEST(bad_input_writes_nothing)
     fixture f = make(bad, FAC_OK);
     char args[4096], *out;
     snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
-    ck_assert_int_eq(run_cli(args, &out), 2);
+    ck_assert_int_eq(lct_run_cli(args, &out), 2);
     lct_assert_contains(out, "feature R1, field 常住人口");
     free(out);
     ck_assert(!exists(f.out));
@@ -239,7 +217,7 @@ START_TEST(missing_output_is_usage_error)
     fixture f = make(RES_OK, FAC_OK);
     char args[4096], *out;
     snprintf(args, sizeof args, "check --residential '%s' --facilities '%s'", f.res, f.fac);
-    ck_assert_int_eq(run_cli(args, &out), 2);
+    ck_assert_int_eq(lct_run_cli(args, &out), 2);
     lct_assert_contains(out, "output");
     free(out);
     unmake(&f);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "tests/lc_test.h"
 
@@ -247,29 +246,6 @@ END_TEST
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-/* Runs the lifecircle command with arguments (a shell-quoted string); captures stdout+stderr into
- * *out (caller frees) and returns the exit code. */
-static int run_cli(const char *args, char **out)
-{
-    const char *cli = getenv("LC_CLI");
-    ck_assert_ptr_nonnull(cli);
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", cli, args);
-    FILE *p = popen(cmd, "r");
-    ck_assert_ptr_nonnull(p);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (n + 1 >= cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    buf[n] = '\0';
-    int status = pclose(p);
-    *out = buf;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 START_TEST(cli_names_all_three_problems)
 {
@@ -290,7 +266,7 @@ START_TEST(cli_names_all_three_problems)
     ck_assert_int_eq(lct_fixture(facp, "ESRI Shapefile", fac, utf8), 0);
     char args[4096], *out = NULL;
     snprintf(args, sizeof args, "validate --residential '%s' --facilities '%s'", resp, facp);
-    int rc = run_cli(args, &out);
+    int rc = lct_run_cli(args, &out);
     ck_assert_int_eq(rc, 2);
     lct_assert_contains(out, "小区.shp (layer 小区, feature BROKEN): invalid polygon");
     lct_assert_contains(out, "小区.shp (layer 小区, feature NOPOP, field population): population is missing");
@@ -309,7 +285,7 @@ START_TEST(cli_validates_demo)
     char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
     char args[4096], *out = NULL;
     snprintf(args, sizeof args, "validate '%s'", study);
-    int rc = run_cli(args, &out);
+    int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
     /* Counts from data/demo/README.md, which the demo builder checked against ogrinfo. */
     lct_assert_contains(out, "residential     193 features");
@@ -326,19 +302,19 @@ END_TEST
 START_TEST(cli_usage_errors_exit_2)
 {
     char *out = NULL;
-    ck_assert_int_eq(run_cli("frobnicate", &out), 2);
+    ck_assert_int_eq(lct_run_cli("frobnicate", &out), 2);
     lct_assert_contains(out, "unknown command");
     free(out);
-    ck_assert_int_eq(run_cli("validate --no-such-option", &out), 2);
+    ck_assert_int_eq(lct_run_cli("validate --no-such-option", &out), 2);
     lct_assert_contains(out, "--no-such-option");
     free(out);
-    ck_assert_int_eq(run_cli("validate /nonexistent/study.yml", &out), 2);
+    ck_assert_int_eq(lct_run_cli("validate /nonexistent/study.yml", &out), 2);
     lct_assert_contains(out, "/nonexistent/study.yml");
     free(out);
-    ck_assert_int_eq(run_cli("--version", &out), 0);
+    ck_assert_int_eq(lct_run_cli("--version", &out), 0);
     lct_assert_contains(out, "lifecircle 0.");
     free(out);
-    ck_assert_int_eq(run_cli("validate --help", &out), 0);
+    ck_assert_int_eq(lct_run_cli("validate --help", &out), 0);
     lct_assert_contains(out, "--residential");
     free(out);
 }
