@@ -90,10 +90,18 @@ START_TEST(failing_norm_exit_1_and_outputs_read_back)
     char *m = strstr(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\"");
     memmove(c, m, strlen(m) + 1);
     fixture f = make(RES_OK, fac);
+    const char *units = "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\",\"properties\":"
+        "{\"id\":\"U1\",\"name\":\"长白新村街道\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+        "[[[-1000,-1000],[1000,-1000],[1000,1000],[-1000,1000],[-1000,-1000]]]}}]}";
+    char *upath = lct_path(f.dir, "units.gpkg");
+    ck_assert_int_eq(lct_fixture(upath, "GPKG", units, NULL), 0);
     char args[4096], *out;
-    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s'", f.res, f.fac, f.out);
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' -o '%s'", f.res, f.fac,
+             upath, f.out);
+    free(upath);
     int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "长白新村街道");
     lct_assert_contains(out, "✗");
     free(out);
 
@@ -137,6 +145,35 @@ START_TEST(failing_norm_exit_1_and_outputs_read_back)
     ck_assert(found);
     GDALClose(ds);
     free(fshp);
+
+    /* Every layer, as ogrinfo shows it: geometry type, CRS and a Chinese attribute. */
+    static const struct { const char *file; OGRwkbGeometryType type; const char *field; const char *value; } layers[] = {
+        {"gaps.shp", wkbPolygon, "CAT_ZH", "社区综合为老服务中心"},
+        {"service_areas.shp", wkbPolygon, "CAT_ZH", "助餐点"},
+        {"facilities.shp", wkbPoint, "CAT_ZH", "养老机构"},
+        {"residential.shp", wkbPolygon, "NAME", "长白新村"},
+        {"units.shp", wkbPolygon, "NAME", "长白新村街道"},
+    };
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+        char *path = lct_path(f.out, layers[i].file);
+        ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+        ck_assert_msg(ds != NULL, "%s", layers[i].file);
+        l = GDALDatasetGetLayer(ds, 0);
+        ck_assert_int_eq(wkbFlatten(OGR_L_GetGeomType(l)), layers[i].type);
+        srs = OGR_L_GetSpatialRef(l);
+        ck_assert_ptr_nonnull(srs);
+        OSRAutoIdentifyEPSG(srs);
+        ck_assert_str_eq(OSRGetAuthorityCode(srs, NULL), "32651");
+        int idx = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), layers[i].field), seen = 0;
+        ck_assert_int_ge(idx, 0);
+        while ((ft = OGR_L_GetNextFeature(l))) {
+            seen |= !strcmp(OGR_F_GetFieldAsString(ft, idx), layers[i].value);
+            OGR_F_Destroy(ft);
+        }
+        ck_assert_msg(seen, "%s has no %s = %s", layers[i].file, layers[i].field, layers[i].value);
+        GDALClose(ds);
+        free(path);
+    }
 
     char *dict = lct_path(f.out, "residential_fields.csv");
     ck_assert(exists(dict));
