@@ -583,6 +583,27 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
     return b.s;
 }
 
+/* Refuses an output directory that holds an input file (or is one): --overwrite would delete it. */
+static lc_status check_inputs_outside(lc_context *ctx, const char *dir, const lc_results *r)
+{
+    char *out = realpath(dir, NULL);
+    if (!out)
+        return LC_OK; /* the directory does not exist yet, so it holds nothing */
+    size_t n = strlen(out);
+    lc_status st = LC_OK;
+    for (int k = 0; k < LC_LAYER_KIND_COUNT && st == LC_OK; k++) {
+        const lc_layer *L = lc_inputs_layer(r->inputs, (lc_layer_kind)k);
+        char *in = L ? realpath(lc_layer_source(L), NULL) : NULL;
+        if (in && !strncmp(in, out, n) && (in[n] == '/' || in[n] == '\0'))
+            st = lc_error(ctx, LC_ERR_IO,
+                          "output directory %s holds the %s input %s; writing there would replace it: choose "
+                          "another output directory", dir, lc_layer_kind_name((lc_layer_kind)k), lc_layer_source(L));
+        free(in);
+    }
+    free(out);
+    return st;
+}
+
 lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r)
 {
     if (!ctx)
@@ -590,6 +611,8 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     if (!dir || !options || !r || !r->inputs || !r->profile || !r->coverage || !r->indicators || !r->quality ||
         !r->study)
         return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write: every argument and result is required");
+    if (check_inputs_outside(ctx, dir, r) != LC_OK)
+        return lc_context_errno(ctx);
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)
         return lc_context_errno(ctx);

@@ -233,6 +233,21 @@ START_TEST(refuses_non_empty_output)
 }
 END_TEST
 
+START_TEST(never_overwrites_inputs)
+{
+    /* The inputs live in the directory given as output: even with --overwrite it is refused. */
+    fixture f = make(RES_OK, FAC_OK);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --overwrite", f.res, f.fac, f.dir);
+    ck_assert_int_eq(lct_run_cli(args, &out), 2);
+    lct_assert_contains(out, "holds the residential input");
+    free(out);
+    ck_assert(exists(f.res));
+    ck_assert(exists(f.fac));
+    unmake(&f);
+}
+END_TEST
+
 START_TEST(bad_input_writes_nothing)
 {
     const char *bad = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
@@ -271,6 +286,7 @@ Suite *suite_check(void)
     tcase_add_test(tc, geopackage_keeps_full_names);
     tcase_add_test(tc, refuses_non_empty_output);
     tcase_add_test(tc, bad_input_writes_nothing);
+    tcase_add_test(tc, never_overwrites_inputs);
     tcase_add_test(tc, missing_output_is_usage_error);
     suite_add_tcase(s, tc);
     return s;
