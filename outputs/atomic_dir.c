@@ -149,6 +149,33 @@ static int default_dir_mode(lc_context *ctx, const char *dir, mode_t *mode)
     return rc;
 }
 
+/* Creates the missing parent directories of path (as `mkdir -p` on its dirname would), so
+ * `-o results/2025/yangpu` works on a fresh machine. Returns 0, or -1 with errno set. Parents made
+ * here stay when a later step fails: they are empty and hold nothing of ours. */
+static int make_parents(const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    char *slash = strrchr(buf, '/');
+    if (!slash || slash == buf)
+        return 0;
+    *slash = '\0';
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
 /* ---- begin / commit / abort ----------------------------------------------------------------- */
 
 lc_status lc_atomic_dir_begin(lc_context *ctx, const char *dir, int overwrite, lc_atomic_dir *ad)
@@ -204,6 +231,10 @@ lc_status lc_atomic_dir_begin(lc_context *ctx, const char *dir, int overwrite, l
         goto fail;
     }
 
+    if (!exists && make_parents(path) != 0) {
+        status = lc_error(ctx, LC_ERR_IO, "cannot create the parent directories of %s (%s)", dir, strerror(errno));
+        goto fail;
+    }
     tmp = lc_sprintf(ctx, "%s.tmp-XXXXXX", path);
     if (!tmp) {
         status = LC_ERR_NOMEM;
