@@ -669,8 +669,14 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         return NULL;
     L->kind = kind;
     L->extent = lc_bbox_empty();
+    /* Messages and outputs name the source without its password (PG:... password=***). */
+    char *shown = lc_redact_dsn(ctx, path);
+    if (!shown) {
+        free(L);
+        return NULL;
+    }
     reader rd = {.ctx = ctx, .quality = quality, .study = study, .profile = profile, .layer = L,
-                 .path = path, .x_field = -1, .y_field = -1};
+                 .path = shown, .x_field = -1, .y_field = -1};
     GDALDatasetH ds = NULL;
     char **open_opts = NULL;
     lc_gdal_begin(ctx);
@@ -681,9 +687,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         enc = lc_study_get(study, "encoding");
     if (!is_utf8(enc))
         open_opts = CSLSetNameValue(open_opts, "ENCODING", gdal_encoding(enc));
-    L->source = lc_strdup(ctx, path);
-    if (!L->source)
-        goto fail;
+    L->source = shown; /* the layer owns it from here */
     ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (ds && open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") == 0) {
         /* The shapefile driver recodes from the ENCODING open option itself. */
@@ -693,7 +697,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         rd.recode_from = gdal_encoding(enc);
     }
     if (!ds) {
-        lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", lc_layer_kind_name(kind), path,
+        lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", lc_layer_kind_name(kind), rd.path,
                  *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "not a vector dataset GDAL can read");
         goto fail;
     }
@@ -709,7 +713,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     snprintf(key, sizeof key, "%s.where", lc_layer_kind_name(kind));
     const char *where = lc_study_get(study, key);
     if (where && OGR_L_SetAttributeFilter(rd.ogr, where) != OGRERR_NONE) {
-        lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", path, L->name,
+        lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd.path, L->name,
                  key, where, lc_gdal_last_message(ctx));
         goto fail;
     }
@@ -738,7 +742,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
             lc_progress(ctx, stage, (double)done / (double)total);
     }
     if (*lc_gdal_last_message(ctx) && CPLGetLastErrorType() >= CE_Failure) {
-        lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", path, L->name, lc_gdal_last_message(ctx));
+        lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", rd.path, L->name, lc_gdal_last_message(ctx));
         goto fail;
     }
     lc_progress(ctx, stage, 1.0);

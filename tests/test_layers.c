@@ -497,6 +497,18 @@ START_TEST(missing_file_is_an_io_error)
 }
 END_TEST
 
+START_TEST(passwords_never_shown)
+{
+    /* A PostGIS source that cannot be reached: the error names the source without its password. */
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path",
+                 "PG:host=127.0.0.1 port=1 dbname=planning user=gis password='s3cret Pw' connect_timeout=2");
+    lc_study_set(lct_ctx, st, "facilities.path", "/nonexistent/设施.shp");
+    expect_read_error(st, LC_ERR_IO, "password=***");
+    ck_assert_ptr_null(strstr(lc_context_errmsg(lct_ctx), "s3cret"));
+}
+END_TEST
+
 START_TEST(multi_layer_source_needs_a_layer_name)
 {
     /* A GeoPackage with two layers: reading it without naming one lists both. */
@@ -555,6 +567,7 @@ Suite *suite_layers(void)
     tcase_add_test(errors, required_field_absent_is_an_error);
     tcase_add_test(errors, missing_file_is_an_io_error);
     tcase_add_test(errors, multi_layer_source_needs_a_layer_name);
+    tcase_add_test(errors, passwords_never_shown);
     tcase_add_test(errors, null_arguments_are_misuse);
     suite_add_tcase(s, errors);
     return s;
