@@ -320,6 +320,59 @@ START_TEST(cli_usage_errors_exit_2)
 }
 END_TEST
 
+START_TEST(cli_profile_commands)
+{
+    char *out = NULL;
+    ck_assert_int_eq(lct_run_cli("profile list", &out), 0);
+    lct_assert_contains(out, "shanghai-2025\nyangpu-2025\nchangning-2025\nbaoshan-2025\nsongjiang-2025\n");
+    free(out);
+    /* show resolves extends: Songjiang's beds target with its source, the city's categories. */
+    ck_assert_int_eq(lct_run_cli("profile show songjiang-2025", &out), 0);
+    lct_assert_contains(out, "≥ 4%");
+    lct_assert_contains(out, "SJ L194, L347");
+    lct_assert_contains(out, "社区综合为老服务中心");
+    free(out);
+    ck_assert_int_eq(lct_run_cli("profile show no-such-profile", &out), 2);
+    lct_assert_contains(out, "no-such-profile");
+    free(out);
+    /* init writes an editable copy that loads back, and never overwrites. */
+    char *dir = lct_tmpdir(), *file = lct_path(dir, "mine.yml"), args[4096];
+    snprintf(args, sizeof args, "profile init yangpu-2025 '%s'", file);
+    ck_assert_int_eq(lct_run_cli(args, &out), 0);
+    free(out);
+    snprintf(args, sizeof args, "profile show '%s'", file);
+    ck_assert_int_eq(lct_run_cli(args, &out), 0);
+    lct_assert_contains(out, "≥ 2.5%");
+    free(out);
+    snprintf(args, sizeof args, "profile init shanghai-2025 '%s'", file);
+    ck_assert_int_eq(lct_run_cli(args, &out), 2);
+    lct_assert_contains(out, "not overwriting");
+    free(out);
+    lct_rmtree(dir);
+    free(dir);
+    free(file);
+}
+END_TEST
+
+START_TEST(cli_set_overrides_study)
+{
+    /* --set maps a field the study does not; --crs overrides the study's CRS. */
+    char *study = lct_path(lct_source_dir(), "data/demo/porto.yml"), args[4096], *out = NULL;
+    snprintf(args, sizeof args, "validate '%s' --crs EPSG:3763 --set residential.fields.population=户籍60岁以上", study);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "EPSG:3763");
+    /* Registered 60+ total from data/demo/README.md, now read as the population. */
+    lct_assert_contains(out, "常住人口: 8,787");
+    free(out);
+    snprintf(args, sizeof args, "validate '%s' --set residential.feilds.population=x", study);
+    ck_assert_int_eq(lct_run_cli(args, &out), 2);
+    lct_assert_contains(out, "feilds");
+    free(out);
+    free(study);
+}
+END_TEST
+
 Suite *suite_validate(void)
 {
     Suite *s = suite_create("validate");
@@ -345,6 +398,8 @@ Suite *suite_validate(void)
     tcase_add_test(cli, cli_names_all_three_problems);
     tcase_add_test(cli, cli_validates_demo);
     tcase_add_test(cli, cli_usage_errors_exit_2);
+    tcase_add_test(cli, cli_profile_commands);
+    tcase_add_test(cli, cli_set_overrides_study);
     suite_add_tcase(s, cli);
     return s;
 }
