@@ -23,6 +23,10 @@ typedef struct cli_options {
     int verbose;            /* --verbose: debug messages, every issue listed */
     int overwrite;          /* --overwrite: replace a non-empty output directory (check) */
     const char *out_encoding; /* --shapefile-encoding: UTF-8 (default) or GBK (check) */
+    const char *site_category;  /* --category (site) */
+    const char *site_objective; /* --objective (site) */
+    size_t site_k;              /* -k (site) */
+    double site_target;         /* --target (site) */
     lc_study *study;        /* built by cli_parse_study_options(); owned here */
 } cli_options;
 
@@ -60,6 +64,7 @@ void cli_print_count(FILE *out, double v);
 /* Subcommands: each returns an exit code. argv[0] is the subcommand's name. */
 int cmd_validate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_site(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 
 #endif /* LIFECIRCLE_CLI_CLI_H */

@@ -114,7 +114,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
                             void (*usage)(FILE *out))
 {
     enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
-           OPT_OUTENC, OPT_REACH, OPT_MODE };
+           OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -129,6 +129,9 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"shapefile-encoding", required_argument, NULL, OPT_OUTENC},
         {"reach", required_argument, NULL, OPT_REACH},
         {"mode", required_argument, NULL, OPT_MODE},
+        {"category", required_argument, NULL, OPT_CATEGORY},
+        {"objective", required_argument, NULL, OPT_OBJECTIVE},
+        {"target", required_argument, NULL, OPT_TARGET},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -139,7 +142,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "qvho:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvho:k:", longopts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {
         case 'q': opts->quiet = 1; break;
@@ -158,6 +161,23 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_MODE: key = "mode"; break;
         case OPT_OVERWRITE: opts->overwrite = 1; break;
         case OPT_OUTENC: opts->out_encoding = optarg; break;
+        case OPT_CATEGORY: opts->site_category = optarg; break;
+        case OPT_OBJECTIVE: opts->site_objective = optarg; break;
+        case 'k':
+        case OPT_TARGET: {
+            char *end = NULL;
+            double v = strtod(optarg, &end);
+            if (!end || end == optarg || *end || !(v > 0)) {
+                fprintf(stderr, "lifecircle %s: -%s needs a positive number, got '%s'\n", argv[0],
+                        c == 'k' ? "k" : "-target", optarg);
+                return LC_EXIT_ERROR;
+            }
+            if (c == 'k')
+                opts->site_k = (size_t)v;
+            else
+                opts->site_target = v;
+            break;
+        }
         default:
             fprintf(stderr, "lifecircle %s: unknown or incomplete option '%s'\n\n", argv[0],
                     argv[optind - 1]);

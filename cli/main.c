@@ -18,6 +18,7 @@ static void usage(FILE *out)
             "Commands:\n"
             "  validate STUDY       read every input, check it, print a data-quality summary (数据质量)\n"
             "  check STUDY -o DIR   coverage and every norm per 街镇; writes layers and summaries to DIR\n"
+            "  site STUDY -o DIR    propose sites for new facilities that close the gaps (选址)\n"
             "  profile list         list the built-in standards profiles\n"
             "  profile show NAME    print a profile (categories, reach, norms and their sources)\n"
             "  profile init NAME FILE  write a profile to FILE for editing\n"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "site") == 0)
+        return cmd_site(argc - 1, argv + 1);
     if (strcmp(cmd, "profile") == 0)
         return cmd_profile(argc - 1, argv + 1);
     fprintf(stderr, "lifecircle: unknown command '%s'\n\n", cmd);

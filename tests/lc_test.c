@@ -140,7 +140,7 @@ typedef Suite *(*suite_fn)(void);
 int main(void)
 {
     suite_fn suites[] = {suite_context, suite_crs, suite_study, suite_layers, suite_validate, suite_output,
-                         suite_indicators, suite_check, suite_coverage};
+                         suite_indicators, suite_check, suite_coverage, suite_siting};
     SRunner *sr = srunner_create(NULL);
     for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
         srunner_add_suite(sr, suites[i]());

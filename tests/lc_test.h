@@ -20,6 +20,7 @@ Suite *suite_output(void);
 Suite *suite_indicators(void);
 Suite *suite_check(void);
 Suite *suite_coverage(void);
+Suite *suite_siting(void);
 
 /* The context of the running test, created by lct_setup() and destroyed by lct_teardown(). */
 extern lc_context *lct_ctx;

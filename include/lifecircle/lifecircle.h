@@ -16,5 +16,6 @@
 #include "lifecircle/indicators.h"
 #include "lifecircle/output.h"
 #include "lifecircle/results.h"
+#include "lifecircle/siting.h"
 
 #endif /* LIFECIRCLE_LIFECIRCLE_H */
