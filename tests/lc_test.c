@@ -111,6 +111,34 @@ int lct_fixture(const char *out_path, const char *driver, const char *geojson, c
     return err ? -1 : 0;
 }
 
+void lct_world_load(lct_world *w, lc_study *study, const lc_coverage_options *o)
+{
+    w->study = study;
+    ck_assert_ptr_nonnull(w->study);
+    w->profile = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_msg(w->profile != NULL, "%s", lc_context_errmsg(lct_ctx));
+    w->quality = lc_quality_create(lct_ctx);
+    w->inputs = lc_inputs_read(lct_ctx, w->study, w->profile, w->quality);
+    ck_assert_msg(w->inputs != NULL, "%s", lc_context_errmsg(lct_ctx));
+    w->cov = lc_coverage_compute(lct_ctx, w->inputs, w->profile, o);
+    ck_assert_msg(w->cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    w->ind = lc_indicators_compute(lct_ctx, w->inputs, w->profile, w->cov, w->quality);
+    ck_assert_msg(w->ind != NULL, "%s", lc_context_errmsg(lct_ctx));
+}
+
+void lct_world_free(lct_world *w)
+{
+    lc_indicators_destroy(w->ind);
+    lc_coverage_destroy(w->cov);
+    lc_inputs_destroy(w->inputs);
+    lc_quality_destroy(w->quality);
+    lc_profile_destroy(w->profile);
+    lc_study_destroy(w->study);
+    lct_rmtree(w->dir);
+    free(w->dir);
+    memset(w, 0, sizeof *w);
+}
+
 int lct_run_cli(const char *args, char **out)
 {
     const char *cli = getenv("LC_CLI");

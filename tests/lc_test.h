@@ -47,6 +47,24 @@ const char *lct_shared_dir(void);
  * (NULL-terminated list, may be NULL), e.g. {"-lco", "ENCODING=CP936", NULL}. Returns 0 on success. */
 int lct_fixture(const char *out_path, const char *driver, const char *geojson, const char *const *options);
 
+/* A study read and checked in memory: what most library tests start from. */
+typedef struct lct_world {
+    char *dir;            /* the test's temporary directory (removed by lct_world_free), or NULL */
+    lc_study *study;
+    lc_profile *profile;  /* shanghai-2025 */
+    lc_quality *quality;
+    lc_inputs *inputs;
+    lc_coverage *cov;
+    lc_indicators *ind;
+} lct_world;
+
+/* Takes ownership of study, loads the built-in profile, reads the inputs, computes coverage (with
+ * options o, may be NULL) and indicators into w, asserting every step. w->dir is left as set. */
+void lct_world_load(lct_world *w, lc_study *study, const lc_coverage_options *o);
+
+/* Releases everything lct_world_load made and removes w->dir. */
+void lct_world_free(lct_world *w);
+
 /* Runs the lifecircle command ($LC_CLI) with args (a shell-quoted string), captures stdout and
  * stderr into *out (caller frees with free()) and returns its exit code (-1 if it did not exit). */
 int lct_run_cli(const char *args, char **out);

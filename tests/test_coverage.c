@@ -26,14 +26,7 @@ static double strip_reach(double r)
     return r - 0.25 * tan(M_PI / 128);
 }
 
-typedef struct world {
-    char *dir;
-    lc_study *study;
-    lc_profile *profile;
-    lc_quality *quality;
-    lc_inputs *inputs;
-    lc_coverage *cov;
-} world;
+typedef lct_world world;
 
 /* One residential polygon (WKT-free: GeoJSON coordinates text) and facilities "x,y,category;...". */
 static world build(const char *ring, double pop, const char *facilities, const lc_coverage_options *o)
@@ -61,15 +54,10 @@ static world build(const char *ring, double pop, const char *facilities, const l
     char *r = lct_path(w.dir, "r.geojson"), *f = lct_path(w.dir, "f.geojson");
     ck_assert_int_eq(lct_write_text(r, res), 0);
     ck_assert_int_eq(lct_write_text(f, fac), 0);
-    w.study = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, w.study, "residential.path", r);
-    lc_study_set(lct_ctx, w.study, "facilities.path", f);
-    w.profile = lc_profile_load(lct_ctx, "shanghai-2025");
-    w.quality = lc_quality_create(lct_ctx);
-    w.inputs = lc_inputs_read(lct_ctx, w.study, w.profile, w.quality);
-    ck_assert_msg(w.inputs != NULL, "%s", lc_context_errmsg(lct_ctx));
-    w.cov = lc_coverage_compute(lct_ctx, w.inputs, w.profile, o);
-    ck_assert_msg(w.cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", r);
+    lc_study_set(lct_ctx, st, "facilities.path", f);
+    lct_world_load(&w, st, o);
     free(r);
     free(f);
     return w;
@@ -77,13 +65,7 @@ static world build(const char *ring, double pop, const char *facilities, const l
 
 static void destroy(world *w)
 {
-    lc_coverage_destroy(w->cov);
-    lc_inputs_destroy(w->inputs);
-    lc_quality_destroy(w->quality);
-    lc_profile_destroy(w->profile);
-    lc_study_destroy(w->study);
-    lct_rmtree(w->dir);
-    free(w->dir);
+    lct_world_free(w);
 }
 
 static size_t cat(const world *w, const char *code)
@@ -205,15 +187,9 @@ static world demo(const lc_coverage_options *o)
 {
     world w = {.dir = NULL};
     char *path = lct_path(lct_source_dir(), "data/demo/porto.yml");
-    w.study = lc_study_load(lct_ctx, path);
+    lc_study *st = lc_study_load(lct_ctx, path);
     free(path);
-    ck_assert_ptr_nonnull(w.study);
-    w.profile = lc_profile_load(lct_ctx, "shanghai-2025");
-    w.quality = lc_quality_create(lct_ctx);
-    w.inputs = lc_inputs_read(lct_ctx, w.study, w.profile, w.quality);
-    ck_assert_ptr_nonnull(w.inputs);
-    w.cov = lc_coverage_compute(lct_ctx, w.inputs, w.profile, o);
-    ck_assert_ptr_nonnull(w.cov);
+    lct_world_load(&w, st, o);
     return w;
 }
 

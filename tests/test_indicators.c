@@ -42,15 +42,7 @@ static const char *FAC = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"H2\",\"category\":\"care_home\",\"floor_area\":5000,"
     "\"beds\":100,\"nursing_beds\":50},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1950,950]}}]}";
 
-typedef struct world {
-    char *dir;
-    lc_study *study;
-    lc_profile *profile;
-    lc_quality *quality;
-    lc_inputs *inputs;
-    lc_coverage *coverage;
-    lc_indicators *ind;
-} world;
+typedef lct_world world;
 
 static world build(const char *units)
 {
@@ -59,18 +51,11 @@ static world build(const char *units)
     ck_assert_int_eq(lct_fixture(r, "GPKG", RES, NULL), 0);
     ck_assert_int_eq(lct_fixture(f, "GPKG", FAC, NULL), 0);
     ck_assert_int_eq(lct_fixture(u, "GPKG", units, NULL), 0);
-    w.study = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, w.study, "residential.path", r);
-    lc_study_set(lct_ctx, w.study, "facilities.path", f);
-    lc_study_set(lct_ctx, w.study, "units.path", u);
-    w.profile = lc_profile_load(lct_ctx, "shanghai-2025");
-    w.quality = lc_quality_create(lct_ctx);
-    w.inputs = lc_inputs_read(lct_ctx, w.study, w.profile, w.quality);
-    ck_assert_msg(w.inputs != NULL, "%s", lc_context_errmsg(lct_ctx));
-    w.coverage = lc_coverage_compute(lct_ctx, w.inputs, w.profile, NULL);
-    ck_assert_msg(w.coverage != NULL, "%s", lc_context_errmsg(lct_ctx));
-    w.ind = lc_indicators_compute(lct_ctx, w.inputs, w.profile, w.coverage, w.quality);
-    ck_assert_msg(w.ind != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", r);
+    lc_study_set(lct_ctx, st, "facilities.path", f);
+    lc_study_set(lct_ctx, st, "units.path", u);
+    lct_world_load(&w, st, NULL);
     free(r);
     free(f);
     free(u);
@@ -79,14 +64,7 @@ static world build(const char *units)
 
 static void destroy(world *w)
 {
-    lc_indicators_destroy(w->ind);
-    lc_coverage_destroy(w->coverage);
-    lc_inputs_destroy(w->inputs);
-    lc_quality_destroy(w->quality);
-    lc_profile_destroy(w->profile);
-    lc_study_destroy(w->study);
-    lct_rmtree(w->dir);
-    free(w->dir);
+    lct_world_free(w);
 }
 
 static size_t norm_index(const lc_profile *p, const char *code)
@@ -194,7 +172,7 @@ START_TEST(district_bed_ratio_applies)
     /* Yangpu's 2.5% of registered elderly: U2 has 100 beds for 550 aged 60+ (18.2%), passing. */
     world w = build(UNITS);
     lc_profile *yp = lc_profile_load(lct_ctx, "yangpu-2025");
-    lc_indicators *ind = lc_indicators_compute(lct_ctx, w.inputs, yp, w.coverage, w.quality);
+    lc_indicators *ind = lc_indicators_compute(lct_ctx, w.inputs, yp, w.cov, w.quality);
     ck_assert_ptr_nonnull(ind);
     const lc_indicator *x = lc_indicators_get(ind, 1, norm_index(yp, "beds"));
     ck_assert_double_eq_tol(x->target, 0.025, 1e-12);

@@ -15,15 +15,7 @@
 #include "tests/lc_test.h"
 
 #define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-typedef struct world {
-    char *dir;
-    lc_study *study;
-    lc_profile *profile;
-    lc_quality *quality;
-    lc_inputs *inputs;
-    lc_coverage *cov;
-    lc_indicators *ind;
-} world;
+typedef lct_world world;
 
 /* GeoJSON cannot do arithmetic in coordinates: write the squares out. */
 static void square(char *buf, size_t size, const char *id, double x, double pop, int last)
@@ -45,36 +37,22 @@ static world build(const char *facilities, const char *units)
     char *r = lct_path(w.dir, "r.geojson"), *f = lct_path(w.dir, "f.geojson"), *u = lct_path(w.dir, "u.geojson");
     ck_assert_int_eq(lct_write_text(r, res), 0);
     ck_assert_int_eq(lct_write_text(f, facilities), 0);
-    w.study = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, w.study, "residential.path", r);
-    lc_study_set(lct_ctx, w.study, "facilities.path", f);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", r);
+    lc_study_set(lct_ctx, st, "facilities.path", f);
     if (units) {
         ck_assert_int_eq(lct_write_text(u, units), 0);
-        lc_study_set(lct_ctx, w.study, "units.path", u);
+        lc_study_set(lct_ctx, st, "units.path", u);
     }
-    w.profile = lc_profile_load(lct_ctx, "shanghai-2025");
-    w.quality = lc_quality_create(lct_ctx);
-    w.inputs = lc_inputs_read(lct_ctx, w.study, w.profile, w.quality);
-    ck_assert_msg(w.inputs != NULL, "%s", lc_context_errmsg(lct_ctx));
     lc_coverage_options o = {.reach_m = 100};
-    w.cov = lc_coverage_compute(lct_ctx, w.inputs, w.profile, &o);
-    ck_assert_ptr_nonnull(w.cov);
-    w.ind = lc_indicators_compute(lct_ctx, w.inputs, w.profile, w.cov, w.quality);
-    ck_assert_ptr_nonnull(w.ind);
+    lct_world_load(&w, st, &o);
     free(r), free(f), free(u);
     return w;
 }
 
 static void destroy(world *w)
 {
-    lc_indicators_destroy(w->ind);
-    lc_coverage_destroy(w->cov);
-    lc_inputs_destroy(w->inputs);
-    lc_quality_destroy(w->quality);
-    lc_profile_destroy(w->profile);
-    lc_study_destroy(w->study);
-    lct_rmtree(w->dir);
-    free(w->dir);
+    lct_world_free(w);
 }
 
 /* Only a meal point far away: no centre anywhere, so every resident is uncovered for "centre". */
