@@ -5,10 +5,12 @@ A W x H km square in UTM 51N (EPSG:32651, near Shanghai) holding:
   units        200 街镇 as a 10 x 20 grid of rectangles,
   residential  N compounds: rectangles 60-120 m a side on a jittered grid, population 300-3000,
   facilities   M points spread uniformly, categories cycling over the 10 built-in categories,
-               with floor area, meals and beds.
+               with floor area, meals and beds,
+  roads        (with --road-edges E) a square grid of residential streets, one line per street,
+               spaced so that the network has at least E edges (segments between junctions).
 Deterministic (fixed seed), so every benchmark run reads the same data.
 
-Usage: bench/gen_city.py OUT_DIR [--residential 20000] [--facilities 5000] [--km 20]
+Usage: bench/gen_city.py OUT_DIR [--residential 20000] [--facilities 5000] [--km 20] [--road-edges 0]
 Writes OUT_DIR/city.gpkg and OUT_DIR/city.yml (a study file).
 """
 import argparse
@@ -30,6 +32,7 @@ def main():
     ap.add_argument("--residential", type=int, default=20000)
     ap.add_argument("--facilities", type=int, default=5000)
     ap.add_argument("--km", type=float, default=20.0)
+    ap.add_argument("--road-edges", type=int, default=0, help="grid street network of at least this many edges")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     path = os.path.join(a.out, "city.gpkg")
@@ -102,6 +105,32 @@ def main():
         f.SetGeometry(ogr.CreateGeometryFromWkt("POINT(%f %f)" % (X0 + rnd.uniform(0, size), Y0 + rnd.uniform(0, size))))
         fac.CreateFeature(f)
     fac.CommitTransaction()
+
+    nroads = 0
+    if a.road_edges > 0:
+        # k x k blocks: (k + 1) streets each way, k segments each, 2k(k + 1) edges.
+        k = max(1, int(math.ceil(math.sqrt(a.road_edges / 2.0))))
+        while 2 * k * (k + 1) < a.road_edges:
+            k += 1
+        step = size / k
+        roads = ds.CreateLayer("roads", srs, ogr.wkbLineString)
+        roads.CreateField(ogr.FieldDefn("highway", ogr.OFTString))
+        roads.StartTransaction()
+        for horizontal in (True, False):
+            for j in range(k + 1):
+                line = ogr.Geometry(ogr.wkbLineString)
+                for i in range(k + 1):
+                    if horizontal:
+                        line.AddPoint_2D(X0 + i * step, Y0 + j * step)
+                    else:
+                        line.AddPoint_2D(X0 + j * step, Y0 + i * step)
+                f = ogr.Feature(roads.GetLayerDefn())
+                f.SetField("highway", "residential")
+                f.SetGeometry(line)
+                roads.CreateFeature(f)
+                nroads += 1
+        roads.CommitTransaction()
+        print("roads: %d streets, %d edges, %.1f m apart" % (nroads, 2 * k * (k + 1), step))
     ds = None
 
     with open(os.path.join(a.out, "city.yml"), "w", encoding="utf-8") as f:
@@ -110,6 +139,8 @@ def main():
                 "residential: {path: city.gpkg, layer: residential}\n"
                 "facilities: {path: city.gpkg, layer: facilities}\n"
                 "units: {path: city.gpkg, layer: units, fields: {name: 名称}}\n")
+        if nroads:
+            f.write("roads: {path: city.gpkg, layer: roads}\n")
     print("wrote %s: %d units, %d residential, %d facilities" % (path, nx * ny, n, a.facilities))
 
 

@@ -19,6 +19,10 @@ run "validate city (20k residential, 5k facilities, 200 units)" "$cli" validate 
 run "check city, straight-line, shapefile" "$cli" check -q "$work/city/city.yml" -o "$work/out-shp" --overwrite
 run "check city, straight-line, gpkg" "$cli" check -q "$work/city/city.yml" -o "$work/out-gpkg" --format gpkg --overwrite
 run "check demo (Porto)" "$cli" check -q data/demo/porto.yml -o "$work/out-demo" --overwrite
+run "check demo (Porto), network mode" "$cli" check -q data/demo/porto.yml -o "$work/out-demo-net" --overwrite --mode network
+# Walking network at city scale: a generated grid of >= 1,000,000 edges; per-step times.
+/usr/bin/python3 bench/gen_city.py "$work/citynet" --residential 20000 --facilities 5000 --road-edges 1000000
+/usr/bin/time -f "bench-network city: %e s wall, %M KiB peak" "$build/bench/bench-network" "$work/citynet/city.yml" || true
 if command -v hyperfine >/dev/null; then
   hyperfine --warmup 1 --runs 3 -i "$cli check -q $work/city/city.yml -o $work/out-h --overwrite"
 fi

@@ -27,6 +27,10 @@ typedef struct cli_options {
     const char *site_objective; /* --objective (site) */
     size_t site_k;              /* -k (site) */
     double site_target;         /* --target (site) */
+    const char *site_solver;    /* --solver greedy|exact (site) */
+    double site_time_limit;     /* --time-limit seconds (site) */
+    double site_spacing;        /* --spacing metres of generated candidates (site) */
+    const char *site_demand;    /* --demand population|pop60 (site) */
     lc_study *study;        /* built by cli_parse_study_options(); owned here */
 } cli_options;
 

@@ -114,7 +114,8 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
                             void (*usage)(FILE *out))
 {
     enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
-           OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET };
+           OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
+           OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -129,9 +130,16 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"shapefile-encoding", required_argument, NULL, OPT_OUTENC},
         {"reach", required_argument, NULL, OPT_REACH},
         {"mode", required_argument, NULL, OPT_MODE},
+        {"pg-schema", required_argument, NULL, OPT_PG_SCHEMA},
+        {"pg-prefix", required_argument, NULL, OPT_PG_PREFIX},
         {"category", required_argument, NULL, OPT_CATEGORY},
         {"objective", required_argument, NULL, OPT_OBJECTIVE},
         {"target", required_argument, NULL, OPT_TARGET},
+        {"solver", required_argument, NULL, OPT_SOLVER},
+        {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+        {"candidates", required_argument, NULL, OPT_CANDIDATES},
+        {"spacing", required_argument, NULL, OPT_SPACING},
+        {"demand", required_argument, NULL, OPT_DEMAND},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -159,21 +167,33 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_FORMAT: key = "format"; break;
         case OPT_REACH: key = "reach_m"; break;
         case OPT_MODE: key = "mode"; break;
+        case OPT_PG_SCHEMA: key = "output_schema"; break;
+        case OPT_PG_PREFIX: key = "output_prefix"; break;
         case OPT_OVERWRITE: opts->overwrite = 1; break;
         case OPT_OUTENC: opts->out_encoding = optarg; break;
         case OPT_CATEGORY: opts->site_category = optarg; break;
         case OPT_OBJECTIVE: opts->site_objective = optarg; break;
+        case OPT_SOLVER: opts->site_solver = optarg; break;
+        case OPT_DEMAND: opts->site_demand = optarg; break;
+        case OPT_CANDIDATES: key = "candidates.path"; break;
         case 'k':
+        case OPT_TIME_LIMIT:
+        case OPT_SPACING:
         case OPT_TARGET: {
             char *end = NULL;
             double v = strtod(optarg, &end);
             if (!end || end == optarg || *end || !(v > 0)) {
                 fprintf(stderr, "lifecircle %s: -%s needs a positive number, got '%s'\n", argv[0],
-                        c == 'k' ? "k" : "-target", optarg);
+                        c == 'k' ? "k" : c == OPT_TIME_LIMIT ? "-time-limit" : c == OPT_SPACING ? "-spacing" : "-target",
+                        optarg);
                 return LC_EXIT_ERROR;
             }
             if (c == 'k')
                 opts->site_k = (size_t)v;
+            else if (c == OPT_TIME_LIMIT)
+                opts->site_time_limit = v;
+            else if (c == OPT_SPACING)
+                opts->site_spacing = v;
             else
                 opts->site_target = v;
             break;

@@ -1,7 +1,8 @@
 /*
  * cli/cmd_site.c — `lifecircle site`: proposes sites for new facilities of one category through
- * the library (queries/siting.c) and writes them as a `proposals` layer. Same inputs, profile and
- * exit codes as `check`; the siting itself is not done here.
+ * the library (queries/siting.c) and writes them with the before/after summary
+ * (lc_results_write_site). Same inputs, profile, formats and exit codes as `check`; the siting
+ * itself is not done here.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +14,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "Usage: lifecircle site [STUDY] -o DIR [--category CODE] [--objective mclp|lscp|units]\n"
-            "                       [-k N] [--target SHARE] [options]\n"
+            "                       [-k N] [--target SHARE] [--solver greedy|exact] [--time-limit S]\n"
+            "                       [--candidates PATH] [--spacing M] [--demand population|pop60] [options]\n"
             "\n"
             "Proposes where new facilities of one category should go to close the coverage gaps, keeping\n"
             "the existing ones (straight-line reach from the profile):\n"
@@ -21,22 +23,31 @@ static void usage(FILE *out)
             "  lscp   the fewest new sites reaching --target coverage (e.g. 0.95); says so when the\n"
             "         target is out of reach and how many residents no candidate can reach\n"
             "  units  one site in every 街镇 without the category (rental points, elders' canteens)\n"
-            "Sites are chosen greedily (lazy evaluation) among grid points near the gaps; the newly\n"
-            "covered population is estimated on points inside the gaps. Each site gets a suggested floor\n"
-            "area: its 街镇's shortfall against 40 m²/1,000 split over the 街镇's new sites.\n"
+            "Demand is the uncovered part of every compound; a site covers the share of it within reach.\n"
+            "Candidates: --candidates (or the study's `candidates:` layer), else grid points --spacing\n"
+            "metres apart inside the gaps. Solvers: greedy with lazy evaluation (default), or exact\n"
+            "(GLPK integer program, stopped after --time-limit seconds with the gap to the best bound).\n"
+            "Each site gets a suggested floor area: its 街镇's shortfall against 40 m²/1,000 split over\n"
+            "the 街镇's new sites, within the category's size_min_m2..size_max_m2 from the profile.\n"
             "\n"
-            "Writes DIR/proposals (Shapefile by default, --format gpkg|geojson) and prints the sites with\n"
-            "coverage before and after. Exit code: 0 done (1 when an lscp target is out of reach), 2 error.\n"
+            "Writes DIR/proposals, DIR/summary (before/after per 街镇) and summary.json (Shapefile by\n"
+            "default, --format gpkg|geojson), and prints the sites with coverage before and after.\n"
+            "Exit code: 0 done (1 when an lscp target is out of reach), 2 error.\n"
             "\n"
             "Site options:\n"
             "  --category CODE      category to site (default centre; `lifecircle profile show`)\n"
             "  --objective OBJ      mclp (default), lscp or units\n"
             "  -k N                 number of sites for mclp (default 5)\n"
             "  --target SHARE       coverage to reach for lscp, 0..1 (default 0.95)\n"
+            "  --solver S           greedy (default) or exact\n"
+            "  --time-limit S       seconds for the exact solver (default 60)\n"
+            "  --candidates PATH    candidate sites (points; same as --set candidates.path=PATH)\n"
+            "  --spacing M          spacing of generated candidates in metres (default reach/5, ≥ 50)\n"
+            "  --demand D           population (default) or pop60 (registered 60+)\n"
             "  -o, --output DIR, --format FMT, --overwrite, --reach METRES   as for check\n"
             "\n"
             "Example:\n"
-            "  lifecircle site data/demo/porto.yml -o out/sites --category doorstep -k 5\n"
+            "  lifecircle site data/demo/porto.yml -o out/sites --category centre -k 5 --solver exact\n"
             "\n");
     cli_study_usage(out);
 }
@@ -66,7 +77,24 @@ int cmd_site(int argc, char **argv)
         goto done;
     }
     lc_siting_options so = {.objective = LC_SITING_MCLP, .k = opts.site_k ? opts.site_k : 5,
-                            .target = opts.site_target > 0 ? opts.site_target : 0.95};
+                            .target = opts.site_target > 0 ? opts.site_target : 0.95,
+                            .candidate_spacing_m = opts.site_spacing, .time_limit_s = opts.site_time_limit};
+    if (opts.site_solver && strcmp(opts.site_solver, "greedy")) {
+        if (strcmp(opts.site_solver, "exact")) {
+            fprintf(stderr, "lifecircle site: unknown solver '%s' (greedy or exact)\n", opts.site_solver);
+            rc = LC_EXIT_ERROR;
+            goto done;
+        }
+        so.solver = LC_SOLVER_EXACT;
+    }
+    if (opts.site_demand && strcmp(opts.site_demand, "population")) {
+        if (strcmp(opts.site_demand, "pop60")) {
+            fprintf(stderr, "lifecircle site: unknown demand '%s' (population or pop60)\n", opts.site_demand);
+            rc = LC_EXIT_ERROR;
+            goto done;
+        }
+        so.weight_pop60 = 1;
+    }
     if (opts.site_objective) {
         if (!strcmp(opts.site_objective, "lscp"))
             so.objective = LC_SITING_LSCP;
@@ -117,27 +145,55 @@ int cmd_site(int argc, char **argv)
     cov = lc_coverage_compute(ctx, in, profile, &co);
     ind = cov ? lc_indicators_compute(ctx, in, profile, cov, quality) : NULL;
     s = ind ? lc_siting_solve(ctx, in, profile, cov, ind, &so) : NULL;
-    if (!s || lc_siting_write(ctx, outdir, &oo, in, profile, s, so.category) != LC_OK) {
+    lc_results res = {opts.study, in, profile, cov, ind, quality, NULL};
+    if (!s || lc_results_write_site(ctx, outdir, &oo, &res, s, so.category) != LC_OK) {
         rc = cli_fail(ctx);
         goto done;
     }
     const lc_category *c = lc_profile_category(profile, so.category);
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
     if (!opts.quiet) {
-        printf("lifecircle site — %s %s, %s, reach %.0f m, %s\n\n", c->name_zh, c->name_en,
+        const char *who = so.weight_pop60 ? "registered 60+" : "residents";
+        printf("lifecircle site — %s %s, %s, reach %.0f m, %s\n", c->name_zh, c->name_en,
                so.objective == LC_SITING_MCLP ? "mclp" : so.objective == LC_SITING_LSCP ? "lscp" : "units",
                lc_coverage_reach(cov, so.category), lc_siting_solver(s));
-        printf("rank          x            y  街镇             new residents  coverage  floor area m²\n");
+        if (!isnan(lc_siting_gap(s)))
+            printf("gap to the best bound 与最优界差距: %.2f%%\n", lc_siting_gap(s) * 100);
+        printf("\nrank          x            y  街镇             candidate     new %-9s coverage  floor area m²\n", who);
         for (size_t i = 0; i < lc_siting_count(s); i++) {
             const lc_proposal *p = lc_siting_get(s, i);
-            char pop[32];
+            char pop[32], cand[32];
+            if (p->candidate_id)
+                snprintf(cand, sizeof cand, "%s", p->candidate_id);
+            else if (p->candidate >= 0)
+                snprintf(cand, sizeof cand, "#%ld", p->candidate);
+            else
+                snprintf(cand, sizeof cand, "generated");
             printf("%4zu %12.1f %12.1f  ", p->rank, p->site.x, p->site.y);
             cli_print_padded(stdout, p->unit >= 0 && units ? lc_layer_feature(units, (size_t)p->unit)->id : "-", 16);
+            printf(" ");
+            cli_print_padded(stdout, cand, 12);
             printf(" %13s  %7.1f%%  %13.0f\n", cli_format_count(pop, sizeof pop, p->new_pop),
                    p->cumulative_share * 100, p->floor_area_m2);
         }
-        printf("\nCoverage 覆盖 (%s): before 现状 %.1f%% → after 建议后 %.1f%% (estimate 估算)\n", c->name_zh,
+        printf("\nCoverage 覆盖 (%s, %s): before 现状 %.1f%% → after 建议后 %.1f%%\n", c->name_zh, who,
                lc_siting_share_before(s) * 100, lc_siting_share_after(s) * 100);
+        size_t total = lc_indicators_total_row(ind);
+        for (size_t r = 0; r < lc_siting_row_count(s); r++) {
+            const lc_siting_row *x = lc_siting_row_get(s, r);
+            double pop = lc_indicators_population(ind, r);
+            if (r != total && !x->new_sites)
+                continue;
+            printf("  ");
+            cli_print_padded(stdout, r == total ? "total 合计" : lc_layer_feature(units, r)->id, 16);
+            printf(" %zu new: coverage %.1f%% → %.1f%%", x->new_sites,
+                   x->demand > 0 ? 100 * x->covered_before / x->demand : 0.0,
+                   x->demand > 0 ? 100 * x->covered_after / x->demand : 0.0);
+            if (c->counts_floor_area && pop > 0)
+                printf(", floor area %.1f → %.1f m²/1,000", 1000 * x->floor_area_before_m2 / pop,
+                       1000 * x->floor_area_after_m2 / pop);
+            printf("\n");
+        }
         if (!lc_siting_target_met(s))
             printf("Target 目标 not reached: %s\n", lc_siting_reason(s));
         printf("Proposals 选址: %s\n", outdir);

@@ -20,7 +20,7 @@
 
 /* ---- names ---------------------------------------------------------------------------------- */
 
-static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units"};
+static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units", "candidates"};
 
 const char *lc_layer_kind_name(lc_layer_kind kind)
 {
@@ -61,6 +61,7 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
                              [LC_FIELD_NURSING_BEDS] = 1},
     [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
                         [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1},
+    [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1},
 };
 
 static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
@@ -75,6 +76,8 @@ typedef struct reader {
     const lc_study *study;
     const lc_profile *profile;
     lc_layer *layer;
+    const char *kind_name;  /* the study's layer heading: "residential", ..., "roads" */
+    const char *osm_layer;  /* the OSM driver layer to read when the study names none */
     const char *path;       /* as given */
     const char *recode_from;/* attribute encoding to convert from, NULL when UTF-8 */
     OGRLayerH ogr;
@@ -88,7 +91,7 @@ typedef struct reader {
 static const char *study_key(const reader *rd, const char *suffix)
 {
     char key[128];
-    snprintf(key, sizeof key, "%s.%s", lc_layer_kind_name(rd->layer->kind), suffix);
+    snprintf(key, sizeof key, "%s.%s", rd->kind_name, suffix);
     return lc_study_get(rd->study, key);
 }
 
@@ -416,7 +419,7 @@ static GEOSGeometry *xy_point(reader *rd, OGRFeatureH f)
 }
 
 /* Makes g fit its kind: polygons for residential and units (invalid ones repaired with
- * GEOSMakeValid, keeping polygonal parts), a point for facilities. Takes ownership of g; returns
+ * GEOSMakeValid, keeping polygonal parts), a point for facilities and candidates. Takes ownership of g; returns
  * the result (possibly g itself) or NULL after reporting why. */
 static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
 {
@@ -428,7 +431,7 @@ static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
         GEOSGeom_destroy_r(h, g);
         return NULL;
     }
-    if (rd->layer->kind == LC_LAYER_FACILITIES) {
+    if (rd->layer->kind == LC_LAYER_FACILITIES || rd->layer->kind == LC_LAYER_CANDIDATES) {
         if (type == GEOS_POINT)
             return g;
         if (polygonal || type == GEOS_MULTIPOINT) {
@@ -464,7 +467,8 @@ static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
            type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING ? "line"
            : type == GEOS_POINT || type == GEOS_MULTIPOINT       ? "point"
                                                                  : "mixed",
-           rd->layer->kind == LC_LAYER_FACILITIES ? "points or polygons" : "polygons");
+           rd->layer->kind == LC_LAYER_FACILITIES || rd->layer->kind == LC_LAYER_CANDIDATES ? "points or polygons"
+                                                                                           : "polygons");
     GEOSGeom_destroy_r(h, g);
     return NULL;
 }
@@ -493,7 +497,7 @@ static OGRLayerH pick_layer(reader *rd, GDALDatasetH ds, const char *driver)
 {
     const char *want = study_key(rd, "layer");
     if (!want && strcmp(driver, "OSM") == 0)
-        want = rd->layer->kind == LC_LAYER_FACILITIES ? "points" : "multipolygons";
+        want = rd->osm_layer;
     if (want) {
         OGRLayerH l = GDALDatasetGetLayerByName(ds, want);
         if (!l)
@@ -514,7 +518,7 @@ static OGRLayerH pick_layer(reader *rd, GDALDatasetH ds, const char *driver)
         lc_error(rd->ctx, LC_ERR_IO, "%s holds no vector layer", rd->path);
     else
         lc_error(rd->ctx, LC_ERR_IO, "%s holds %d layers (%s); say which with '%s: {layer: <name>}'",
-                 rd->path, n, names, lc_layer_kind_name(rd->layer->kind));
+                 rd->path, n, names, rd->kind_name);
     return NULL;
 }
 
@@ -536,7 +540,7 @@ static lc_status source_crs(reader *rd)
         if (OSRSetFromUserInput(srs, given) != OGRERR_NONE) {
             OSRDestroySpatialReference(srs);
             return lc_error(rd->ctx, LC_ERR_CRS, "%s: %s.crs '%s' is not a CRS GDAL/PROJ knows",
-                            rd->path, lc_layer_kind_name(L->kind), given);
+                            rd->path, rd->kind_name, given);
         }
         L->geographic = OSRIsGeographic(srs);
         OSRDestroySpatialReference(srs);
@@ -549,11 +553,11 @@ static lc_status source_crs(reader *rd)
                             "%s (layer %s): coordinate columns carry no CRS; state it with "
                             "'%s: {crs: ...}': EPSG:4326 for GPS/WGS 84, GCJ-02 for Amap/Tencent, "
                             "BD-09 for Baidu, or the EPSG code of projected coordinates",
-                            rd->path, L->name, lc_layer_kind_name(L->kind));
+                            rd->path, L->name, rd->kind_name);
         return lc_error(rd->ctx, LC_ERR_CRS,
                         "%s (layer %s) has no CRS (for a shapefile: no .prj); state it with "
                         "'%s: {crs: EPSG:xxxx}' (or GCJ-02 / BD-09 for web-map coordinates)",
-                        rd->path, L->name, lc_layer_kind_name(L->kind));
+                        rd->path, L->name, rd->kind_name);
     }
     const char *opts[] = {"FORMAT=WKT2_2019", NULL};
     char *wkt = NULL;
@@ -565,6 +569,55 @@ static lc_status source_crs(reader *rd)
     CPLFree(wkt);
     L->geographic = OSRIsGeographic(srs);
     return L->source_crs ? LC_OK : LC_ERR_NOMEM;
+}
+
+/* Opens the study's <kind> source as rd says (rd->kind_name, rd->path shown in messages): the
+ * dataset with its attribute encoding, the layer (pick_layer), its name and definition, and the
+ * study's <kind>.where filter. On success *ds and *open_opts belong to the caller (GDALClose,
+ * CSLDestroy) and rd->ogr, rd->defn, rd->layer->name are set; on failure the context's error is set and
+ * whatever was opened is still in *ds / *open_opts for the caller's cleanup. */
+static lc_status open_source(reader *rd, const char *path, GDALDatasetH *ds, char ***open_opts)
+{
+    lc_context *ctx = rd->ctx;
+    lc_layer *L = rd->layer;
+    char key[64];
+
+    snprintf(key, sizeof key, "%s.encoding", rd->kind_name);
+    const char *enc = lc_study_get(rd->study, key);
+    if (!enc)
+        enc = lc_study_get(rd->study, "encoding");
+    if (!is_utf8(enc))
+        *open_opts = CSLSetNameValue(*open_opts, "ENCODING", gdal_encoding(enc));
+    *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (*ds && *open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "ESRI Shapefile") == 0) {
+        /* The shapefile driver recodes from the ENCODING open option itself. */
+        GDALClose(*ds);
+        *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)*open_opts, NULL);
+    } else if (*ds && !is_utf8(enc)) {
+        rd->recode_from = gdal_encoding(enc);
+    }
+    if (!*ds) {
+        lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
+                 *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "not a vector dataset GDAL can read");
+        return lc_context_errno(ctx);
+    }
+    const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(*ds));
+    rd->ogr = pick_layer(rd, *ds, driver);
+    if (!rd->ogr)
+        return lc_context_errno(ctx);
+    L->name = lc_strdup(ctx, OGR_L_GetName(rd->ogr));
+    if (!L->name)
+        return lc_context_errno(ctx);
+    rd->defn = OGR_L_GetLayerDefn(rd->ogr);
+
+    snprintf(key, sizeof key, "%s.where", rd->kind_name);
+    const char *where = lc_study_get(rd->study, key);
+    if (where && OGR_L_SetAttributeFilter(rd->ogr, where) != OGRERR_NONE) {
+        lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd->path, L->name,
+                 key, where, lc_gdal_last_message(ctx));
+        return lc_context_errno(ctx);
+    }
+    return LC_OK;
 }
 
 /* ---- reading features ----------------------------------------------------------------------- */
@@ -676,47 +729,15 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         return NULL;
     }
     reader rd = {.ctx = ctx, .quality = quality, .study = study, .profile = profile, .layer = L,
+                 .kind_name = lc_layer_kind_name(kind),
+                 .osm_layer = kind == LC_LAYER_FACILITIES || kind == LC_LAYER_CANDIDATES ? "points" : "multipolygons",
                  .path = shown, .x_field = -1, .y_field = -1};
     GDALDatasetH ds = NULL;
     char **open_opts = NULL;
     lc_gdal_begin(ctx);
-
-    snprintf(key, sizeof key, "%s.encoding", lc_layer_kind_name(kind));
-    const char *enc = lc_study_get(study, key);
-    if (!enc)
-        enc = lc_study_get(study, "encoding");
-    if (!is_utf8(enc))
-        open_opts = CSLSetNameValue(open_opts, "ENCODING", gdal_encoding(enc));
     L->source = shown; /* the layer owns it from here */
-    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (ds && open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") == 0) {
-        /* The shapefile driver recodes from the ENCODING open option itself. */
-        GDALClose(ds);
-        ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)open_opts, NULL);
-    } else if (ds && !is_utf8(enc)) {
-        rd.recode_from = gdal_encoding(enc);
-    }
-    if (!ds) {
-        lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", lc_layer_kind_name(kind), rd.path,
-                 *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "not a vector dataset GDAL can read");
+    if (open_source(&rd, path, &ds, &open_opts) != LC_OK)
         goto fail;
-    }
-    const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(ds));
-    rd.ogr = pick_layer(&rd, ds, driver);
-    if (!rd.ogr)
-        goto fail;
-    L->name = lc_strdup(ctx, OGR_L_GetName(rd.ogr));
-    if (!L->name)
-        goto fail;
-    rd.defn = OGR_L_GetLayerDefn(rd.ogr);
-
-    snprintf(key, sizeof key, "%s.where", lc_layer_kind_name(kind));
-    const char *where = lc_study_get(study, key);
-    if (where && OGR_L_SetAttributeFilter(rd.ogr, where) != OGRERR_NONE) {
-        lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd.path, L->name,
-                 key, where, lc_gdal_last_message(ctx));
-        goto fail;
-    }
     /* Where the coordinates are and what they mean come first: without them nothing else matters. */
     if (OGR_FD_GetGeomFieldCount(rd.defn) == 0 && map_xy_fields(&rd) != LC_OK)
         goto fail;
@@ -759,6 +780,56 @@ fail:
     return NULL;
 }
 
+/* ---- other layers (roads) ------------------------------------------------------------------- */
+
+/* Opens the study's <kind> line layer through the same path as lc_layer_read; see layer_int.h. */
+lc_status lc_ogr_open(lc_context *ctx, const lc_study *study, const char *kind, const char *osm_layer,
+                      lc_ogr_source *out)
+{
+    char key[64];
+    memset(out, 0, sizeof *out);
+    snprintf(key, sizeof key, "%s.path", kind);
+    const char *path = lc_study_get(study, key);
+    if (!path)
+        return lc_error(ctx, LC_ERR_CONFIG, "the study names no %s layer (%s)", kind, key);
+    lc_layer tmp = {.kind = LC_LAYER_KIND_COUNT, .extent = lc_bbox_empty()};
+    if (!(out->shown = lc_redact_dsn(ctx, path)))
+        return LC_ERR_NOMEM;
+    reader rd = {.ctx = ctx, .study = study, .layer = &tmp, .kind_name = kind, .osm_layer = osm_layer,
+                 .path = out->shown, .x_field = -1, .y_field = -1};
+    lc_gdal_begin(ctx);
+    lc_status st = open_source(&rd, path, &out->ds, &out->open_opts);
+    out->name = tmp.name;
+    if (st == LC_OK && OGR_FD_GetGeomFieldCount(rd.defn) == 0)
+        st = lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s) has no geometry column; the %s layer needs lines",
+                      out->shown, tmp.name, kind);
+    if (st == LC_OK)
+        st = source_crs(&rd);
+    out->source_crs = tmp.source_crs;
+    out->geographic = tmp.geographic;
+    out->ogr = rd.ogr;
+    out->defn = rd.defn;
+    if (st != LC_OK) {
+        lc_gdal_end(ctx);
+        lc_ogr_close(out);
+    }
+    return st;
+}
+
+/* Closes what lc_ogr_open opened; see layer_int.h. */
+void lc_ogr_close(lc_ogr_source *src)
+{
+    if (!src)
+        return;
+    if (src->ds)
+        GDALClose(src->ds);
+    CSLDestroy(src->open_opts);
+    free(src->shown);
+    free(src->name);
+    free(src->source_crs);
+    memset(src, 0, sizeof *src);
+}
+
 /* ---- after reading -------------------------------------------------------------------------- */
 
 lc_status lc_layer_transform(lc_context *ctx, lc_layer *L, const lc_transform *tr)
@@ -786,7 +857,7 @@ lc_status lc_layer_transform(lc_context *ctx, lc_layer *L, const lc_transform *t
         GEOSGeom_destroy_r(h, (GEOSGeometry *)ft->geom);
         ft->geom = out[i];
         ft->area = 0;
-        if (L->kind != LC_LAYER_FACILITIES)
+        if (L->kind != LC_LAYER_FACILITIES && L->kind != LC_LAYER_CANDIDATES)
             GEOSArea_r(h, out[i], &ft->area);
         double minx, miny, maxx, maxy;
         if (GEOSGeom_getExtent_r(h, out[i], &minx, &miny, &maxx, &maxy)) {

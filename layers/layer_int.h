@@ -5,6 +5,9 @@
 #ifndef LIFECIRCLE_LAYERS_LAYER_INT_H
 #define LIFECIRCLE_LAYERS_LAYER_INT_H
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "lifecircle/layer.h"
 
 struct lc_layer {
@@ -36,5 +39,28 @@ lc_status lc_layer_check_duplicates(lc_context *ctx, const lc_layer *layer, lc_q
 
 /* Releases a layer. Accepts NULL. */
 void lc_layer_destroy(lc_context *ctx, lc_layer *layer);
+
+/* An OGR layer of the study opened for a reader other than lc_layer_read (layers/roads.c). */
+typedef struct lc_ogr_source {
+    GDALDatasetH ds;     /* owned */
+    OGRLayerH ogr;       /* borrowed from ds, the study's <kind>.where filter applied */
+    OGRFeatureDefnH defn;/* borrowed from ogr */
+    char **open_opts;    /* owned */
+    char *shown;         /* the source as messages show it (passwords redacted), owned */
+    char *name;          /* the OGR layer name, owned */
+    char *source_crs;    /* the study's <kind>.crs or the layer's CRS as WKT2, owned */
+    int geographic;      /* the source CRS is lon/lat */
+} lc_ogr_source;
+
+/* Opens the study's <kind> layer (kind: a study heading such as "roads") exactly as lc_layer_read
+ * opens its layers: attribute encoding, <kind>.layer (osm_layer for OSM data when unset), <kind>.where,
+ * <kind>.crs or the layer's own CRS (none is an error). A layer without geometry is LC_ERR_GEOMETRY.
+ * On LC_OK GDAL messages stay routed into ctx until the caller calls lc_gdal_end(ctx), then
+ * lc_ogr_close(out). On failure everything is released and *out is zeroed. */
+lc_status lc_ogr_open(lc_context *ctx, const lc_study *study, const char *kind, const char *osm_layer,
+                      lc_ogr_source *out);
+
+/* Releases what lc_ogr_open acquired and zeroes *src. Accepts NULL and a zeroed source. */
+void lc_ogr_close(lc_ogr_source *src);
 
 #endif /* LIFECIRCLE_LAYERS_LAYER_INT_H */

@@ -32,11 +32,24 @@ struct lc_profile {
     int *lines;            /* the line of category i's key (or of its first entry) */
     size_t count;
     size_t cap;
+    lc_network_rules network;   /* `network:`; lists borrow from kv or from the defaults below */
+    const char **net_walkable;  /* owned arrays behind network.walkable / exclude_access when set */
+    const char **net_exclude;
 };
+
+/* The walking-network defaults (`network:` keys the profile leaves out). motorway and trunk are never
+ * walkable, whatever the list says; foot=no always excludes a way. */
+static const char *const default_walkable[] = {
+    "footway", "pedestrian", "path", "steps", "living_street", "residential", "service", "unclassified",
+    "tertiary", "tertiary_link", "secondary", "secondary_link", "primary", "primary_link", "cycleway",
+    "track", NULL};
+static const char *const default_exclude_access[] = {"private", "no", NULL};
+#define NETWORK_FIELDS "walkable, exclude_access, max_snap_m, walk_speed_m_s, buffer_m, snap_tolerance_m"
 
 /* Keys a category may have, after "categories.<code>.". */
 static const char *const category_fields[] = {"zh", "en", "floor_area", "life_circle", "short", "aliases",
-                                              "reach.minutes", "reach.metres", "reach.source", NULL};
+                                              "reach.minutes", "reach.metres", "reach.source", "size_min_m2",
+                                              "size_max_m2", NULL};
 
 /* Keys a norm may have, after "norms.<code>.". */
 static const char *const norm_fields[] = {"kind", "category", "measure", "per", "target", "zh", "en", "source", NULL};
@@ -47,7 +60,9 @@ static const char *const norm_fields[] = {"kind", "category", "measure", "per", 
     "categories.<code>.life_circle, categories.<code>.short, categories.<code>.aliases, "                \
     "categories.<code>.reach.minutes, categories.<code>.reach.metres, categories.<code>.reach.source, " \
     "norms.<code>.kind, norms.<code>.category, norms.<code>.measure, norms.<code>.per, "                \
-    "norms.<code>.target, norms.<code>.zh, norms.<code>.en, norms.<code>.source"
+    "norms.<code>.target, norms.<code>.zh, norms.<code>.en, norms.<code>.source, network.walkable, "      \
+    "network.exclude_access, network.max_snap_m, network.walk_speed_m_s, network.buffer_m, "              \
+    "network.snap_tolerance_m"
 
 /* The built-in names; see profile.h. */
 const char *const *lc_profile_builtin_names(void)
@@ -84,6 +99,8 @@ void lc_profile_destroy(lc_profile *profile)
     free(profile->norms);
     free(profile->lines);
     free(profile->cats);
+    free(profile->net_walkable);
+    free(profile->net_exclude);
     lc_kv_destroy(profile->kv);
     free(profile);
 }
@@ -145,6 +162,42 @@ static bool is_index(const char *s)
     return true;
 }
 
+/* Marks a `network:` entry used when the format knows it: the lists walkable and exclude_access
+ * (items only) and the numbers max_snap_m, walk_speed_m_s, buffer_m, snap_tolerance_m. A list where
+ * a number belongs or a value where a list belongs is LC_ERR_CONFIG; unknown keys stay unmarked. */
+static lc_status mark_network(lc_context *ctx, lc_profile *pr, lc_kv_entry *e)
+{
+    static const char *const numbers[] = {"max_snap_m", "walk_speed_m_s", "buffer_m", "snap_tolerance_m", NULL};
+    const char *k = e->key;
+    if (!strcmp(k, "network")) {
+        if (*e->value)
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                               "'network' takes a mapping of keys (%s), not the value '%s'", NETWORK_FIELDS, e->value);
+        e->used = true;
+        return LC_OK;
+    }
+    const char *f = k + 8;
+    for (const char *list = "walkable"; list; list = strcmp(list, "walkable") ? NULL : "exclude_access") {
+        size_t n = strlen(list);
+        if (!strncmp(f, list, n) && (!f[n] || f[n] == '.')) {
+            if (e->in_seq && f[n] == '.' && is_index(f + n + 1)) {
+                e->used = true;
+                return LC_OK;
+            }
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                               "'network.%s' takes a list ([footway, path, ...]), not a single value", list);
+        }
+    }
+    for (const char *const *num = numbers; *num; num++)
+        if (!strcmp(f, *num)) {
+            if (e->in_seq)
+                return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "'network.%s' takes a single number, not a list",
+                                   *num);
+            e->used = true;
+        }
+    return LC_OK;
+}
+
 /* Marks the entries whose keys the format knows, in document order; reports at once a value where
  * a mapping belongs and a list where a single value belongs. LC_OK or LC_ERR_CONFIG. Unknown keys
  * stay unmarked for lc_kv_check_used. */
@@ -155,6 +208,12 @@ static lc_status mark_known(lc_context *ctx, lc_profile *pr)
         const char *k = e->key;
         if (!strcmp(k, "norms") || !strncmp(k, "norms.", 6)) {
             e->used = true; /* checked key by key in read_norms() */
+            continue;
+        }
+        if (!strcmp(k, "network") || !strncmp(k, "network.", 8)) {
+            lc_status st = mark_network(ctx, pr, e);
+            if (st != LC_OK)
+                return st;
             continue;
         }
         const char *tail = !strncmp(k, "categories.", 11) ? k + 11 : NULL;
@@ -248,7 +307,9 @@ static lc_status collect_codes(lc_context *ctx, lc_profile *pr)
 static lc_status check_unknown(lc_context *ctx, lc_profile *pr)
 {
     static const char *const fixed[] = {"profile", "extends", "title", "description", "reach.minutes",
-                                        "reach.metres", "reach.source", "norms"};
+                                        "reach.metres", "reach.source", "norms", "network.walkable",
+                                        "network.exclude_access", "network.max_snap_m", "network.walk_speed_m_s",
+                                        "network.buffer_m", "network.snap_tolerance_m"};
     size_t nfixed = sizeof fixed / sizeof fixed[0], nfields = sizeof category_fields / sizeof *category_fields - 1;
     size_t n = nfixed + pr->count * nfields;
     lc_status st = LC_ERR_NOMEM;
@@ -411,7 +472,7 @@ static lc_status check_short_codes(lc_context *ctx, const lc_profile *pr)
     return LC_OK;
 }
 
-/* Reads category i: names, floor-area flag, reach (or the default), aliases. */
+/* Reads category i: names, floor-area flag, size range for siting, reach (or the default), aliases. */
 static lc_status read_category(lc_context *ctx, lc_profile *pr, size_t i, const lc_category *fallback)
 {
     char key[CODE_MAX + 32];
@@ -436,6 +497,16 @@ static lc_status read_category(lc_context *ctx, lc_profile *pr, size_t i, const 
         return st;
     if ((st = read_short_code(ctx, pr, i)) != LC_OK)
         return st;
+    snprintf(key, sizeof key, "categories.%s.size_min_m2", code);
+    if (lc_kv_find(pr->kv, key) && (st = read_positive(ctx, pr, key, &c->size_min_m2)) != LC_OK)
+        return st;
+    snprintf(key, sizeof key, "categories.%s.size_max_m2", code);
+    if (lc_kv_find(pr->kv, key) && (st = read_positive(ctx, pr, key, &c->size_max_m2)) != LC_OK)
+        return st;
+    if (c->size_max_m2 > 0 && c->size_min_m2 > c->size_max_m2)
+        return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                           "category '%s': size_min_m2 (%g) is larger than size_max_m2 (%g)", code, c->size_min_m2,
+                           c->size_max_m2);
     bool present;
     snprintf(key, sizeof key, "categories.%s.reach", code);
     if ((st = read_reach(ctx, pr, key, pr->lines[i], &present, c)) != LC_OK)
@@ -626,6 +697,55 @@ static lc_status read_norms(lc_context *ctx, lc_profile *pr)
     return LC_OK;
 }
 
+/* Reads the list network.<name> into a fresh NULL-terminated array (*owned, values borrowed from kv),
+ * or leaves *out at the default when the profile sets none. An empty item is LC_ERR_CONFIG. */
+static lc_status read_network_list(lc_context *ctx, lc_profile *pr, const char *name, const char **owned[],
+                                   const char *const **out)
+{
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "network.%s", name);
+    size_t n = 0, pos = 0;
+    const lc_kv_entry *e;
+    while (lc_kv_next(pr->kv, prefix, &pos))
+        n++;
+    if (!n)
+        return LC_OK;
+    if (!(*owned = lc_calloc(ctx, n + 1, sizeof **owned)))
+        return LC_ERR_NOMEM;
+    n = 0;
+    pos = 0;
+    while ((e = lc_kv_next(pr->kv, prefix, &pos))) {
+        if (!*e->value)
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "empty item in '%s'", prefix);
+        (*owned)[n++] = e->value;
+    }
+    *out = *owned;
+    return LC_OK;
+}
+
+/* Reads `network:` (the walking-network rules) over the defaults: walkable highway values, access
+ * values that exclude a way, the largest snap distance (200 m), walking speed (1.0 m/s), service-area
+ * buffer width (50 m) and the vertex snap tolerance (0.5 m). LC_OK or LC_ERR_CONFIG. */
+static lc_status read_network(lc_context *ctx, lc_profile *pr)
+{
+    lc_network_rules *r = &pr->network;
+    *r = (lc_network_rules){.walkable = default_walkable, .exclude_access = default_exclude_access,
+                            .max_snap_m = 200, .walk_speed_m_s = 1.0, .buffer_m = 50, .snap_tolerance_m = 0.5};
+    lc_status st;
+    if ((st = read_network_list(ctx, pr, "walkable", &pr->net_walkable, &r->walkable)) != LC_OK ||
+        (st = read_network_list(ctx, pr, "exclude_access", &pr->net_exclude, &r->exclude_access)) != LC_OK)
+        return st;
+    struct {
+        const char *key;
+        double *out;
+    } nums[] = {{"network.max_snap_m", &r->max_snap_m}, {"network.walk_speed_m_s", &r->walk_speed_m_s},
+                {"network.buffer_m", &r->buffer_m}, {"network.snap_tolerance_m", &r->snap_tolerance_m}};
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        if (lc_kv_find(pr->kv, nums[i].key) && (st = read_positive(ctx, pr, nums[i].key, nums[i].out)) != LC_OK)
+            return st;
+    return LC_OK;
+}
+
 /* Reads a parsed profile into pr. LC_OK or an error recorded in ctx. */
 static lc_status read_profile(lc_context *ctx, lc_profile *pr)
 {
@@ -656,6 +776,8 @@ static lc_status read_profile(lc_context *ctx, lc_profile *pr)
     if (!pr->title)
         pr->title = "";
     if ((st = check_clashes(ctx, pr)) != LC_OK || (st = check_short_codes(ctx, pr)) != LC_OK)
+        return st;
+    if ((st = read_network(ctx, pr)) != LC_OK)
         return st;
     return read_norms(ctx, pr);
 }
@@ -864,4 +986,10 @@ size_t lc_profile_norm_count(const lc_profile *profile)
 const lc_norm *lc_profile_norm(const lc_profile *profile, size_t i)
 {
     return profile && i < profile->norm_count ? &profile->norms[i] : NULL;
+}
+
+/* The walking-network rules; see profile.h. */
+const lc_network_rules *lc_profile_network(const lc_profile *profile)
+{
+    return profile ? &profile->network : NULL;
 }

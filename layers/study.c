@@ -44,9 +44,11 @@ static const study_key top_keys[] = {
     {"profile", KIND_WORD},    {"encoding", KIND_WORD},      {"output", KIND_PATH},
     {"format", KIND_FORMAT},   {"mode", KIND_MODE},          {"reach_m", KIND_POSITIVE},
     {"walk_speed", KIND_POSITIVE}, {"walk_minutes", KIND_POSITIVE},
+    {"output_schema", KIND_WORD},  {"output_prefix", KIND_TEXT}, /* PostGIS output; checked there */
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
-                                        "format", "mode", "reach_m", "walk_speed", "walk_minutes", NULL};
+                                        "format", "mode", "reach_m", "walk_speed", "walk_minutes",
+                                        "output_schema", "output_prefix", NULL};
 
 /* Keys under each layer that hold a value. */
 static const study_key layer_keys[] = {
@@ -68,7 +70,8 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
-    "walk_minutes, <layer>.path, <layer>.layer, <layer>.where, <layer>.encoding, <layer>.crs, "          \
+    "walk_minutes, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.where, "         \
+    "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>; layers: residential, " \
     "facilities, units, roads, buildings, candidates, entrances"
 #define LAYER_KEYS "path, layer, where, encoding, crs, x, y, fields.<role>"
@@ -180,8 +183,8 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
         if (!rest) {
             static const char *const all[] = {"name", "description", "crs", "profile", "encoding", "output",
                                               "format", "mode", "reach_m", "walk_speed", "walk_minutes",
-                                              "residential", "facilities", "units", "roads", "buildings",
-                                              "candidates", "entrances", NULL};
+                                              "output_schema", "output_prefix", "residential", "facilities",
+                                              "units", "roads", "buildings", "candidates", "entrances", NULL};
             return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);
         }
         return unknown(ctx, kv, line, key, "layer", c0, 0, layer_names,

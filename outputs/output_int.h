@@ -5,6 +5,7 @@
 #ifndef LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
 #define LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "lifecircle/context.h"
@@ -32,5 +33,14 @@ lc_status lc_atomic_dir_commit(lc_context *ctx, lc_atomic_dir *ad);
 
 /* Removes tmp and releases ad's strings. Accepts a zeroed ad. */
 void lc_atomic_dir_abort(lc_context *ctx, lc_atomic_dir *ad);
+
+/* Writes the `proposals` point layer of a siting result into out (outputs/proposals.c; borrowed
+ * arguments, out left open). LC_OK or the writer's error. */
+struct lc_output;
+struct lc_inputs;
+struct lc_profile;
+struct lc_siting;
+lc_status lc_proposals_layer(lc_context *ctx, struct lc_output *out, const struct lc_inputs *in,
+                             const struct lc_profile *profile, const struct lc_siting *s, size_t category);
 
 #endif /* LIFECIRCLE_OUTPUTS_OUTPUT_INT_H */

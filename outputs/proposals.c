@@ -1,53 +1,57 @@
 /*
- * outputs/proposals.c — writes siting proposals (queries/siting.c) as a `proposals` point layer in
- * an atomic output directory through lifecircle/output.h. Choosing the sites is not done here.
+ * outputs/proposals.c — writes siting proposals (queries/siting.c) as a `proposals` point layer
+ * through lifecircle/output.h: into an output of its own (lc_siting_write) or one that also holds
+ * the before/after summary (lc_results_write_site in outputs/results.c). Choosing the sites is not
+ * done here.
  */
 #include <math.h>
 #include <stdio.h>
 
 #include "geo/context_int.h"
 #include "lifecircle/siting.h"
+#include "outputs/output_int.h"
 
-lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_inputs *in,
-                          const lc_profile *profile, const lc_siting *s, size_t category)
+/* Writes the `proposals` layer of s into out (borrowed; left open for the caller to commit or
+ * abort). in, profile and s are borrowed. LC_OK or the writer's error. */
+lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *in, const lc_profile *profile,
+                             const lc_siting *s, size_t category)
 {
-    if (!ctx)
-        return LC_ERR_MISUSE;
-    if (!dir || !options || !in || !profile || !s || category >= lc_profile_category_count(profile))
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_siting_write: every argument is required");
     static const lc_field_def defs[] = {
-        {"rank", "RANK", LC_FIELD_INTEGER, 0, 0, "选址顺序", "Rank (1 = chosen first)", ""},
+        {"rank", "RANK", LC_FIELD_INTEGER, 0, 0, "选址顺序", "Rank (1 = first)", ""},
         {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category code", ""},
         {"category_zh", "CAT_ZH", LC_FIELD_STRING, 80, 0, "设施类别", "Category (Chinese)", ""},
         {"category_en", "CAT_EN", LC_FIELD_STRING, 80, 0, "设施类别(英文)", "Category (English)", ""},
         {"unit", "UNIT", LC_FIELD_STRING, 80, 0, "所在街镇", "Unit (街镇) it falls in", ""},
-        {"new_pop", "NEW_POP", LC_FIELD_REAL, 0, 1, "新增覆盖常住人口(估算)", "Residents newly within reach (estimate)", "people"},
-        {"cumulative_share", "CUM_SHARE", LC_FIELD_REAL, 0, 4, "累计覆盖比例(估算)", "Coverage after this site (estimate)", "share 0-1"},
+        {"x", "X", LC_FIELD_REAL, 0, 1, "X坐标", "x in the working CRS", "m"},
+        {"y", "Y", LC_FIELD_REAL, 0, 1, "Y坐标", "y in the working CRS", "m"},
+        {"new_pop", "NEW_POP", LC_FIELD_REAL, 0, 1, "新增覆盖人口", "Demand newly within reach", "people"},
+        {"cumulative_share", "CUM_SHARE", LC_FIELD_REAL, 0, 4, "累计覆盖比例", "Coverage after this site", "share 0-1"},
         {"floor_area_m2", "FLOOR_M2", LC_FIELD_REAL, 0, 1, "建议建筑面积", "Suggested floor area", "m²"},
-        {"candidate", "CANDIDATE", LC_FIELD_STRING, 32, 0, "候选点", "Candidate it came from (or generated)", ""},
-        {"solver", "SOLVER", LC_FIELD_STRING, 40, 0, "求解方法", "Solver", ""},
+        {"candidate", "CANDIDATE", LC_FIELD_STRING, 32, 0, "候选点", "Candidate id it came from, or generated", ""},
+        {"solver", "SOLVER", LC_FIELD_STRING, 60, 0, "求解方法", "Solver", ""},
     };
     const lc_category *cat = lc_profile_category(profile, category);
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(in), options);
-    if (!out)
-        return lc_context_errno(ctx);
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "proposals", GEOS_POINT, defs, 10);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "proposals", GEOS_POINT, defs, 12);
     lc_status st = w ? LC_OK : lc_context_errno(ctx);
     for (size_t i = 0; i < lc_siting_count(s) && st == LC_OK; i++) {
         const lc_proposal *p = lc_siting_get(s, i);
-        char cand[32];
-        if (p->candidate >= 0)
+        char cand[64];
+        if (p->candidate_id)
+            snprintf(cand, sizeof cand, "%s", p->candidate_id);
+        else if (p->candidate >= 0)
             snprintf(cand, sizeof cand, "%ld", p->candidate);
         else
             snprintf(cand, sizeof cand, "generated");
         const char *unit = p->unit >= 0 && units ? lc_layer_feature(units, (size_t)p->unit)->id : NULL;
-        lc_value v[10] = {{.i = (long long)p->rank},
+        lc_value v[12] = {{.i = (long long)p->rank},
                           {.s = cat->code},
                           {.s = cat->name_zh},
                           {.s = cat->name_en},
                           {.is_null = unit == NULL, .s = unit},
+                          {.d = p->site.x},
+                          {.d = p->site.y},
                           {.d = p->new_pop},
                           {.is_null = !isfinite(p->cumulative_share), .d = p->cumulative_share},
                           {.d = p->floor_area_m2},
@@ -62,6 +66,20 @@ lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_opti
         lc_status cst = lc_layer_writer_close(ctx, w);
         st = st == LC_OK ? cst : st;
     }
+    return st;
+}
+
+lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_inputs *in,
+                          const lc_profile *profile, const lc_siting *s, size_t category)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!dir || !options || !in || !profile || !s || category >= lc_profile_category_count(profile))
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_siting_write: every argument is required");
+    lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(in), options);
+    if (!out)
+        return lc_context_errno(ctx);
+    lc_status st = lc_proposals_layer(ctx, out, in, profile, s, category);
     if (st != LC_OK) {
         lc_output_abort(ctx, out);
         return st;

@@ -18,6 +18,7 @@
 
 #include "geo/context_int.h"
 #include "lifecircle/results.h"
+#include "outputs/output_int.h"
 
 /* ---- field lists with owned names ---------------------------------------------------------- */
 
@@ -409,7 +410,51 @@ static const char *kind_name(lc_norm_kind k)
     return (unsigned)k < 6 ? names[k] : "unknown";
 }
 
+/* The "siting" section of summary.json: the category, solver, gap, target, proposals and, per row
+ * (units, then the whole area), demand and coverage before/after with floor area per 1,000. */
+static json_t *siting_json(const lc_results *r, const lc_siting *s, size_t category)
+{
+    const lc_category *cat = lc_profile_category(r->profile, category);
+    json_t *props = json_array(), *rows = json_array();
+    for (size_t i = 0; i < lc_siting_count(s); i++) {
+        const lc_proposal *p = lc_siting_get(s, i);
+        json_array_append_new(props, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rank", (json_int_t)p->rank,
+                                               "x", jnum(p->site.x), "y", jnum(p->site.y), "unit",
+                                               jstr(unit_id(r, p->unit)), "new_pop", jnum(p->new_pop),
+                                               "cumulative_share", jnum(p->cumulative_share), "floor_area_m2",
+                                               jnum(p->floor_area_m2), "candidate",
+                                               p->candidate_id ? jstr(p->candidate_id)
+                                               : p->candidate >= 0 ? json_integer(p->candidate) : jstr("generated")));
+    }
+    for (size_t row = 0; row < lc_siting_row_count(s); row++) {
+        const lc_siting_row *x = lc_siting_row_get(s, row);
+        double pop = lc_indicators_population(r->indicators, row);
+        json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "unit_id", row_id(r, row),
+                                              "demand", jnum(x->demand), "covered_before", jnum(x->covered_before),
+                                              "covered_after", jnum(x->covered_after), "share_before",
+                                              jnum(x->demand > 0 ? x->covered_before / x->demand : NAN), "share_after",
+                                              jnum(x->demand > 0 ? x->covered_after / x->demand : NAN), "new_sites",
+                                              (json_int_t)x->new_sites, "floor_m2_per_1000_before",
+                                              jnum(pop > 0 ? 1000 * x->floor_area_before_m2 / pop : NAN),
+                                              "floor_m2_per_1000_after",
+                                              jnum(pop > 0 ? 1000 * x->floor_area_after_m2 / pop : NAN)));
+    }
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:o}", "category", cat->code, "solver",
+                     lc_siting_solver(s), "gap", jnum(lc_siting_gap(s)), "share_before",
+                     jnum(lc_siting_share_before(s)), "share_after", jnum(lc_siting_share_after(s)), "target_met",
+                     lc_siting_target_met(s), "reason", lc_siting_reason(s), "proposals", props, "rows", rows);
+}
+
+/* summary.json of a check, with a "siting" section when siting is given. See
+ * lc_results_summary_json. */
+static char *summary_json(lc_context *ctx, const lc_results *r, const lc_siting *siting, size_t category);
+
 char *lc_results_summary_json(lc_context *ctx, const lc_results *r)
+{
+    return summary_json(ctx, r, NULL, 0);
+}
+
+static char *summary_json(lc_context *ctx, const lc_results *r, const lc_siting *siting, size_t category)
 {
     json_t *root = json_object();
     const lc_crs *crs = lc_inputs_crs(r->inputs);
@@ -435,6 +480,24 @@ char *lc_results_summary_json(lc_context *ctx, const lc_results *r)
     }
     json_object_set_new(assumptions, "reach", reach);
     json_object_set_new(root, "assumptions", assumptions);
+    if (r->straight && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK) {
+        /* Residents in reach per category both ways; how far straight lines overstate (percentage points). */
+        json_t *cmp = json_array();
+        double total = lc_coverage_population(r->coverage);
+        for (size_t c = 0; c < lc_profile_category_count(r->profile); c++) {
+            double s = lc_coverage_covered_population(r->straight, c), n = lc_coverage_covered_population(r->coverage, c);
+            json_array_append_new(cmp, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "category",
+                                                 lc_profile_category(r->profile, c)->code, "population", jnum(total),
+                                                 "straight_pop", jnum(s), "network_pop", jnum(n), "straight_share",
+                                                 jnum(total > 0 ? s / total : NAN), "network_share",
+                                                 jnum(total > 0 ? n / total : NAN), "overstatement_pp",
+                                                 jnum(total > 0 ? 100 * (s - n) / total : NAN)));
+        }
+        json_object_set_new(root, "network_comparison", cmp);
+    }
+
+    if (siting)
+        json_object_set_new(root, "siting", siting_json(r, siting, category));
 
     json_t *inputs = json_array();
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
@@ -545,7 +608,7 @@ static void sb_number(lc_context *ctx, strbuf *b, double d, int last)
 {
     char buf[64] = "";
     if (isfinite(d))
-        snprintf(buf, sizeof buf, "%.10g", d);
+        snprintf(buf, sizeof buf, "%.15g", d); /* as the table path writes reals (outputs/vector.c) */
     sb_field(ctx, b, buf, last);
 }
 
@@ -581,6 +644,45 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
         return NULL;
     }
     return b.s;
+}
+
+/* summary: the rows of summary.csv as a table layer, so every format stores it its own way
+ * (summary.csv for Shapefile and GeoJSON, a table in the GeoPackage or PostGIS). The columns and
+ * values are those of lc_results_summary_csv(). LC_OK or the writer's error. */
+static lc_status write_summary(lc_context *ctx, lc_output *out, const lc_results *r)
+{
+    static const lc_field_def defs[] = {
+        {"unit_id", "UNIT_ID", LC_FIELD_STRING, 80, 0, "街镇编号", "Unit id, or total", ""},
+        {"unit_name", "UNIT_NAME", LC_FIELD_STRING, 80, 0, "街镇名称", "Unit name", ""},
+        {"norm", "NORM", LC_FIELD_STRING, 32, 0, "指标代码", "Norm code", ""},
+        {"指标", "ZH", LC_FIELD_STRING, 80, 0, "指标", "Norm (Chinese)", ""},
+        {"indicator", "INDICATOR", LC_FIELD_STRING, 80, 0, "指标(英文)", "Norm (English)", ""},
+        {"value", "VALUE", LC_FIELD_REAL, 0, 0, "数值", "Value", ""},
+        {"target", "TARGET", LC_FIELD_REAL, 0, 0, "目标", "Target", ""},
+        {"pass", "PASS", LC_FIELD_STRING, 8, 0, "是否达标", "pass, fail or n/a", ""},
+        {"shortfall", "SHORTFALL", LC_FIELD_REAL, 0, 0, "缺口", "Shortfall", ""},
+        {"shortfall_unit", "SHORT_UNIT", LC_FIELD_STRING, 32, 0, "缺口单位", "Unit of the shortfall", ""},
+        {"numerator", "NUMERATOR", LC_FIELD_REAL, 0, 0, "分子", "Numerator", ""},
+        {"denominator", "DENOM", LC_FIELD_REAL, 0, 0, "分母", "Denominator", ""},
+        {"source", "SOURCE", LC_FIELD_STRING, 80, 0, "依据", "Source of the norm", ""},
+    };
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, 13);
+    if (!w)
+        return lc_context_errno(ctx);
+    lc_status st = LC_OK;
+    for (size_t row = 0; row < lc_indicators_row_count(r->indicators) && st == LC_OK; row++)
+        for (size_t k = 0; k < lc_profile_norm_count(r->profile) && st == LC_OK; k++) {
+            const lc_norm *n = lc_profile_norm(r->profile, k);
+            const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
+            lc_value v[13] = {str_value(row_id(r, row)), str_value(row_name(r, row)), str_value(n->code),
+                              str_value(n->zh), str_value(n->en), real_value(x->value), real_value(x->target),
+                              str_value(pass_text(x->pass)), real_value(x->pass == -1 ? NAN : x->shortfall),
+                              str_value(x->shortfall_unit), real_value(x->numerator),
+                              real_value(x->denominator), str_value(n->source)};
+            st = lc_layer_writer_add(ctx, w, NULL, v);
+        }
+    lc_status cst = lc_layer_writer_close(ctx, w);
+    return st == LC_OK ? cst : st;
 }
 
 /* Refuses an output directory that holds an input file (or is one): --overwrite would delete it. */
@@ -628,13 +730,16 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
         st = write_units(ctx, out, r);
     if (st == LC_OK)
         st = write_facilities(ctx, out, r);
+    if (st == LC_OK)
+        st = write_summary(ctx, out, r); /* summary.csv for Shapefile and GeoJSON outputs */
     if (st == LC_OK && !(json = lc_results_summary_json(ctx, r)))
         st = lc_context_errno(ctx);
-    if (st == LC_OK && !(csv = lc_results_summary_csv(ctx, r)))
+    /* GeoPackage keeps summary.csv beside lifecircle.gpkg for spreadsheet users; the same text. */
+    if (st == LC_OK && options->format == LC_FORMAT_GPKG && !(csv = lc_results_summary_csv(ctx, r)))
         st = lc_context_errno(ctx);
     if (st == LC_OK)
         st = lc_output_write_text(ctx, out, "summary.json", json);
-    if (st == LC_OK)
+    if (st == LC_OK && csv)
         st = lc_output_write_text(ctx, out, "summary.csv", csv);
     free(json);
     free(csv);
@@ -645,4 +750,73 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     st = lc_output_commit(ctx, out);
     lc_progress(ctx, "writing", 1.0);
     return st;
+}
+
+/* summary of a `site` run: before/after per unit and for the whole area, as a table layer. LC_OK or
+ * the writer's error. */
+static lc_status write_site_summary(lc_context *ctx, lc_output *out, const lc_results *r, const lc_siting *s,
+                                    size_t category)
+{
+    static const lc_field_def defs[] = {
+        {"unit_id", "UNIT_ID", LC_FIELD_STRING, 80, 0, "街镇编号", "Unit id, or total", ""},
+        {"unit_name", "UNIT_NAME", LC_FIELD_STRING, 80, 0, "街镇名称", "Unit name", ""},
+        {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category sited", ""},
+        {"demand", "DEMAND", LC_FIELD_REAL, 0, 1, "需求人口", "Demand (residents or registered 60+)", "people"},
+        {"covered_before", "COV_BEF", LC_FIELD_REAL, 0, 1, "现状覆盖人口", "Covered before", "people"},
+        {"covered_after", "COV_AFT", LC_FIELD_REAL, 0, 1, "建议后覆盖人口", "Covered after the proposals", "people"},
+        {"share_before", "SHARE_BEF", LC_FIELD_REAL, 0, 4, "现状覆盖比例", "Coverage before", "share 0-1"},
+        {"share_after", "SHARE_AFT", LC_FIELD_REAL, 0, 4, "建议后覆盖比例", "Coverage after", "share 0-1"},
+        {"new_sites", "NEW_SITES", LC_FIELD_INTEGER, 0, 0, "新增设施数", "Proposed sites", ""},
+        {"floor_per_1000_before", "FLR_BEF", LC_FIELD_REAL, 0, 2, "现状千人建筑面积", "Floor area per 1,000 before", "m²"},
+        {"floor_per_1000_after", "FLR_AFT", LC_FIELD_REAL, 0, 2, "建议后千人建筑面积", "Floor area per 1,000 after", "m²"},
+    };
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, 11);
+    if (!w)
+        return lc_context_errno(ctx);
+    lc_status st = LC_OK;
+    const char *code = lc_profile_category(r->profile, category)->code;
+    for (size_t row = 0; row < lc_siting_row_count(s) && st == LC_OK; row++) {
+        const lc_siting_row *x = lc_siting_row_get(s, row);
+        double pop = lc_indicators_population(r->indicators, row);
+        lc_value v[11] = {str_value(row_id(r, row)), str_value(row_name(r, row)), str_value(code),
+                          real_value(x->demand), real_value(x->covered_before), real_value(x->covered_after),
+                          real_value(x->demand > 0 ? x->covered_before / x->demand : NAN),
+                          real_value(x->demand > 0 ? x->covered_after / x->demand : NAN),
+                          int_value((long long)x->new_sites),
+                          real_value(pop > 0 ? 1000 * x->floor_area_before_m2 / pop : NAN),
+                          real_value(pop > 0 ? 1000 * x->floor_area_after_m2 / pop : NAN)};
+        st = lc_layer_writer_add(ctx, w, NULL, v);
+    }
+    lc_status cst = lc_layer_writer_close(ctx, w);
+    return st == LC_OK ? cst : st;
+}
+
+lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r,
+                               const lc_siting *s, size_t category)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!dir || !options || !r || !r->inputs || !r->profile || !r->coverage || !r->indicators || !r->quality ||
+        !r->study || !s || category >= lc_profile_category_count(r->profile))
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write_site: every argument and result, siting included, is "
+                                            "required");
+    if (check_inputs_outside(ctx, dir, r) != LC_OK)
+        return lc_context_errno(ctx);
+    lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
+    if (!out)
+        return lc_context_errno(ctx);
+    char *json = NULL;
+    lc_status st = lc_proposals_layer(ctx, out, r->inputs, r->profile, s, category);
+    if (st == LC_OK)
+        st = write_site_summary(ctx, out, r, s, category);
+    if (st == LC_OK && !(json = summary_json(ctx, r, s, category)))
+        st = lc_context_errno(ctx);
+    if (st == LC_OK)
+        st = lc_output_write_text(ctx, out, "summary.json", json);
+    free(json);
+    if (st != LC_OK) {
+        lc_output_abort(ctx, out);
+        return st;
+    }
+    return lc_output_commit(ctx, out);
 }

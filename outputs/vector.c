@@ -1,7 +1,8 @@
 /*
  * outputs/vector.c — writes output layers through GDAL/OGR: Shapefile (one .shp set per layer plus
- * <layer>_fields.csv), GeoPackage (every layer in lifecircle.gpkg) and GeoJSON (one file per layer);
- * attribute tables as CSV where the format has no table type; and plain text files. Output is
+ * <layer>_fields.csv), GeoPackage (every layer in lifecircle.gpkg), GeoJSON (one file per layer) and
+ * PostGIS (tables <schema>.<prefix><layer> in one transaction, text files as rows of a metadata
+ * table); attribute tables as CSV where the format has no table type; and plain text files. Output is
  * deterministic: equal input gives byte-identical files (fixed dates, see output.h). Where the files
  * land and how the directory appears atomically lives in outputs/atomic_dir.c; which layers and
  * fields a check writes is decided in outputs/results.c.
@@ -34,6 +35,9 @@
 #define LC_SHORT_NAME_MAX 10 /* dBASE field names */
 #define LC_DBF_WIDTH_MAX 254 /* dBASE character fields */
 #define LC_NAME_MAX 120      /* layer and file names, bytes */
+#define LC_PG_IDENT_MAX 63   /* PostgreSQL identifiers, bytes (NAMEDATALEN - 1) */
+#define LC_PG_DEFAULT_PREFIX "lc_"
+#define LC_PG_METADATA "metadata" /* the table text files go to, after the prefix */
 
 /* A Shapefile in GBK carries the dBASE language driver id 0x4D (77, code page 936: what ArcGIS
  * reads first) and a .cpg saying "936" (numeric code pages are what ArcGIS writes; GDAL and QGIS
@@ -47,7 +51,7 @@ static const char UTF8_BOM[] = "\xEF\xBB\xBF";
 /* How a layer is stored. */
 typedef enum writer_kind {
     KIND_OGR_FILE = 0, /* its own GDAL dataset: Shapefile or GeoJSON */
-    KIND_GPKG,         /* a layer of the output's GeoPackage */
+    KIND_DB,           /* a layer of the output's database: lifecircle.gpkg, or a PostGIS table */
     KIND_CSV           /* a table without geometry, as CSV (Shapefile and GeoJSON outputs) */
 } writer_kind;
 
@@ -64,7 +68,11 @@ struct lc_output {
     lc_format format;
     int gbk;              /* Shapefile attributes in GBK (CP936) rather than UTF-8 */
     OGRSpatialReferenceH srs; /* the working CRS, traditional GIS axis order */
-    GDALDatasetH gpkg;    /* lifecircle.gpkg, created with the first GeoPackage layer */
+    GDALDatasetH db;      /* lifecircle.gpkg, created with the first GeoPackage layer; or the
+                           * PostGIS database, opened by lc_output_begin; in a transaction */
+    char *schema;         /* PostGIS: schema of the tables, owned */
+    char *prefix;         /* PostGIS: table name prefix, owned */
+    lc_layer_writer *meta;/* PostGIS: the <prefix>metadata table text files go to, once created */
     lc_layer_writer *open;/* writers not closed yet, newest first */
     name_set files;       /* file names used in the directory */
     name_set layers;      /* layer names used */
@@ -76,13 +84,14 @@ struct lc_layer_writer {
     lc_layer_writer *next;/* next open writer of out */
     writer_kind kind;
     char *name;           /* layer name */
-    char *file;           /* main file name in the directory ("x.shp", "lifecircle.gpkg") */
+    char *file;           /* main file name in the directory ("x.shp", "lifecircle.gpkg"); PostGIS:
+                           * the table name "<prefix><layer>" */
     char *shown;          /* "<dir>/<file>", for messages */
     const lc_field_def *fields; /* borrowed */
     size_t nfields;
     OGRwkbGeometryType ogr_type; /* wkbNone for tables */
     GDALDatasetH ds;      /* KIND_OGR_FILE: owned */
-    OGRLayerH layer;      /* KIND_OGR_FILE/KIND_GPKG: borrowed from the dataset */
+    OGRLayerH layer;      /* KIND_OGR_FILE/KIND_DB: borrowed from the dataset */
     int *index;           /* OGR field index per field definition */
     FILE *csv;            /* KIND_CSV */
     GEOSWKBWriter *wkb;   /* layers with geometry */
@@ -211,6 +220,7 @@ int lc_format_parse(const char *name, lc_format *format)
         {"shapefile", LC_FORMAT_SHAPEFILE}, {"shp", LC_FORMAT_SHAPEFILE},
         {"gpkg", LC_FORMAT_GPKG},           {"geopackage", LC_FORMAT_GPKG},
         {"geojson", LC_FORMAT_GEOJSON},     {"json", LC_FORMAT_GEOJSON},
+        {"postgis", LC_FORMAT_POSTGIS},     {"pg", LC_FORMAT_POSTGIS},
     };
     if (!name || !format)
         return -1;
@@ -310,10 +320,91 @@ static void output_free(lc_output *out)
 {
     if (out->srs)
         OSRDestroySpatialReference(out->srs);
+    free(out->schema);
+    free(out->prefix);
     names_free(&out->files);
     names_free(&out->layers);
     free(out->shown);
     free(out);
+}
+
+/* Non-zero if s is a PostgreSQL identifier we write without fear: [a-z_][a-z0-9_]*, at most
+ * LC_PG_IDENT_MAX bytes; with may_be_empty, "" too. */
+static int is_pg_ident(const char *s, int may_be_empty)
+{
+    size_t n = strlen(s);
+    if (n > LC_PG_IDENT_MAX || (n == 0 && !may_be_empty))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '_' || (i > 0 && s[i] >= '0' && s[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+lc_format lc_output_format_for(const char *target, lc_format fallback)
+{
+    return target && !strncasecmp(target, "PG:", 3) ? LC_FORMAT_POSTGIS : fallback;
+}
+
+char *lc_output_target_shown(lc_context *ctx, const char *target)
+{
+    if (!ctx)
+        return NULL;
+    if (!target) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_output_target_shown: target is NULL");
+        return NULL;
+    }
+    return lc_redact_dsn(ctx, target);
+}
+
+/* Runs one SQL statement that returns no rows on the output's database. LC_OK, or LC_ERR_IO with
+ * what (a description of the statement) and PostgreSQL's reason. Inside a GDAL scope. */
+static lc_status pg_exec(lc_context *ctx, lc_output *out, const char *sql, const char *what)
+{
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(out->db, sql, NULL, NULL);
+    if (res)
+        GDALDatasetReleaseResultSet(out->db, res);
+    if (CPLGetLastErrorType() >= CE_Failure)
+        return lc_error(ctx, LC_ERR_IO, "%s: cannot %s (%s)", out->shown, what, gdal_reason(ctx));
+    return LC_OK;
+}
+
+/* PostGIS: checks schema and prefix, opens the database for update, creates the schema if missing
+ * and starts the one transaction of the output. Inside a GDAL scope. LC_OK, LC_ERR_MISUSE or
+ * LC_ERR_IO; on failure out->db is NULL (nothing was changed). */
+static lc_status begin_postgis(lc_context *ctx, lc_output *out, const char *dsn, const lc_output_options *options)
+{
+    const char *schema = options->schema ? options->schema : "public";
+    const char *prefix = options->table_prefix ? options->table_prefix : LC_PG_DEFAULT_PREFIX;
+    if (!is_pg_ident(schema, 0))
+        return lc_error(ctx, LC_ERR_MISUSE, "PostGIS schema '%s' is not allowed: use lower-case ASCII letters, "
+                        "digits and '_' (not starting with a digit, at most %d bytes)", schema, LC_PG_IDENT_MAX);
+    if (!is_pg_ident(prefix, 1) || strlen(prefix) > LC_PG_IDENT_MAX - 16)
+        return lc_error(ctx, LC_ERR_MISUSE, "PostGIS table prefix '%s' is not allowed: use lower-case ASCII "
+                        "letters, digits and '_' (not starting with a digit, at most %d bytes)", prefix,
+                        LC_PG_IDENT_MAX - 16);
+    if (!(out->schema = lc_strdup(ctx, schema)) || !(out->prefix = lc_strdup(ctx, prefix)))
+        return LC_ERR_NOMEM;
+    const char *const open_opts[] = {"PRELUDE_STATEMENTS=SET client_min_messages TO warning", NULL};
+    GDALDatasetH ds = GDALOpenEx(dsn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, (const char *const[]){"PostgreSQL", NULL},
+                                 open_opts, NULL);
+    if (!ds)
+        return lc_error(ctx, LC_ERR_IO, "cannot open the PostGIS output %s (%s)", out->shown, gdal_reason(ctx));
+    out->db = ds;
+    char *sql = lc_sprintf(ctx, "CREATE SCHEMA IF NOT EXISTS \"%s\"", schema);
+    lc_status st = sql ? LC_OK : LC_ERR_NOMEM;
+    if (st == LC_OK && GDALDatasetStartTransaction(ds, TRUE) != OGRERR_NONE)
+        st = lc_error(ctx, LC_ERR_IO, "%s: cannot start a transaction (%s)", out->shown, gdal_reason(ctx));
+    if (st == LC_OK)
+        st = pg_exec(ctx, out, sql, "create the output schema");
+    free(sql);
+    if (st != LC_OK) {
+        GDALDatasetRollbackTransaction(ds);
+        GDALClose(ds);
+        out->db = NULL;
+    }
+    return st;
 }
 
 lc_output *lc_output_begin(lc_context *ctx, const char *dir, const lc_crs *crs,
@@ -325,7 +416,7 @@ lc_output *lc_output_begin(lc_context *ctx, const char *dir, const lc_crs *crs,
         lc_error(ctx, LC_ERR_MISUSE, "lc_output_begin: dir, crs and options must not be NULL");
         return NULL;
     }
-    if ((unsigned)options->format > LC_FORMAT_GEOJSON) {
+    if ((unsigned)options->format > LC_FORMAT_POSTGIS) {
         lc_error(ctx, LC_ERR_MISUSE, "lc_output_begin: unknown output format %d", (int)options->format);
         return NULL;
     }
@@ -346,7 +437,7 @@ lc_output *lc_output_begin(lc_context *ctx, const char *dir, const lc_crs *crs,
     out->ctx = ctx;
     out->format = options->format;
     out->gbk = gbk;
-    if (!(out->shown = lc_strdup(ctx, dir)))
+    if (!(out->shown = lc_redact_dsn(ctx, dir)))
         goto fail;
     for (size_t n = strlen(out->shown); n > 1 && out->shown[n - 1] == '/'; n--)
         out->shown[n - 1] = '\0';
@@ -360,6 +451,15 @@ lc_output *lc_output_begin(lc_context *ctx, const char *dir, const lc_crs *crs,
         lc_log(ctx, LC_LOG_WARNING, "the working CRS %s has no EPSG code, so the GeoJSON files cannot "
                "name it and most programs will read them as WGS 84; prefer GeoPackage",
                lc_crs_name(crs));
+    if (options->format == LC_FORMAT_POSTGIS) {
+        if (gdal_enter(ctx, &scope) != LC_OK)
+            goto fail;
+        lc_status st = begin_postgis(ctx, out, dir, options);
+        gdal_leave(ctx, &scope);
+        if (st != LC_OK)
+            goto fail;
+        return out;
+    }
     if (lc_atomic_dir_begin(ctx, dir, options->overwrite, &out->dir) != LC_OK)
         goto fail;
     return out;
@@ -443,7 +543,9 @@ static size_t layer_files(const lc_output *out, const char *name, writer_kind ki
     size_t n = 0;
     if (kind == KIND_CSV) {
         snprintf(names[n++], LC_NAME_MAX + 16, "%s.csv", name);
-    } else if (kind == KIND_GPKG) {
+    } else if (kind == KIND_DB && out->format == LC_FORMAT_POSTGIS) {
+        snprintf(names[n++], LC_NAME_MAX + 16, "%s%s", out->prefix, name);
+    } else if (kind == KIND_DB) {
         snprintf(names[n++], LC_NAME_MAX + 16, "%s", LC_GPKG_FILE);
     } else if (out->format == LC_FORMAT_SHAPEFILE) {
         for (size_t i = 0; i < sizeof shp_ext / sizeof shp_ext[0]; i++)
@@ -511,7 +613,7 @@ static lc_status write_dictionary(lc_context *ctx, const lc_output *out, const c
 /* Creates lifecircle.gpkg (once) and starts the transaction every GeoPackage write goes into. */
 static lc_status open_gpkg(lc_context *ctx, lc_output *out)
 {
-    if (out->gpkg)
+    if (out->db)
         return LC_OK;
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     char *path = lc_sprintf(ctx, "%s/%s", out->dir.tmp, LC_GPKG_FILE);
@@ -528,7 +630,7 @@ static lc_status open_gpkg(lc_context *ctx, lc_output *out)
         GDALClose(ds);
         unlink(path);
     } else {
-        out->gpkg = ds;
+        out->db = ds;
         if (names_add(ctx, &out->files, LC_GPKG_FILE) != LC_OK)
             st = LC_ERR_NOMEM; /* the file stays; the next layer will reuse it */
     }
@@ -574,16 +676,18 @@ static void writer_discard(lc_context *ctx, lc_layer_writer *w)
         fclose(w->csv);
     if (w->ds)
         GDALClose(w->ds);
-    if (w->kind == KIND_GPKG && w->layer && out->gpkg) {
-        for (int i = 0; i < GDALDatasetGetLayerCount(out->gpkg); i++) {
-            if (GDALDatasetGetLayer(out->gpkg, i) == w->layer) {
-                if (GDALDatasetDeleteLayer(out->gpkg, i) != OGRERR_NONE)
+    if (w->kind == KIND_DB && out->format == LC_FORMAT_POSTGIS) {
+        out->broken = 1; /* the table may be half made: only a rollback undoes it */
+    } else if (w->kind == KIND_DB && w->layer && out->db) {
+        for (int i = 0; i < GDALDatasetGetLayerCount(out->db); i++) {
+            if (GDALDatasetGetLayer(out->db, i) == w->layer) {
+                if (GDALDatasetDeleteLayer(out->db, i) != OGRERR_NONE)
                     out->broken = 1;
                 break;
             }
         }
     }
-    if (w->kind != KIND_GPKG) {
+    if (w->kind != KIND_DB) {
         char files[6][LC_NAME_MAX + 16];
         size_t n = layer_files(out, w->name, w->kind, files);
         for (size_t i = 0; i < n; i++) {
@@ -622,6 +726,40 @@ static lc_status create_fields(lc_context *ctx, lc_layer_writer *w)
     return LC_OK;
 }
 
+/* PostGIS: drops <schema>.<table> if a previous run left it, inside the output's transaction (so a
+ * failed run brings it back). Through GDAL first, so its list of layers stays right; then by SQL
+ * for a table GDAL does not list. A view or anything else that is not a table fails (LC_ERR_IO).
+ * Inside a GDAL scope. */
+static lc_status pg_drop_previous(lc_context *ctx, lc_layer_writer *w)
+{
+    lc_output *out = w->out;
+    char *full = lc_sprintf(ctx, "%s.%s", out->schema, w->file);
+    if (!full)
+        return LC_ERR_NOMEM;
+    lc_status st = LC_OK;
+    CPLErrorReset();
+    OGRLayerH old = GDALDatasetGetLayerByName(out->db, full);
+    for (int i = 0; old && i < GDALDatasetGetLayerCount(out->db); i++) {
+        if (GDALDatasetGetLayer(out->db, i) == old) {
+            if (GDALDatasetDeleteLayer(out->db, i) != OGRERR_NONE)
+                st = lc_error(ctx, LC_ERR_IO, "%s: cannot replace the previous %s (%s)", w->shown, full,
+                              gdal_reason(ctx));
+            break;
+        }
+    }
+    free(full);
+    if (st == LC_OK && CPLGetLastErrorType() >= CE_Failure)
+        st = lc_error(ctx, LC_ERR_IO, "%s: cannot replace the previous table (%s)", w->shown, gdal_reason(ctx));
+    if (st != LC_OK)
+        return st;
+    char *sql = lc_sprintf(ctx, "DROP TABLE IF EXISTS \"%s\".\"%s\" CASCADE", out->schema, w->file);
+    if (!sql)
+        return LC_ERR_NOMEM;
+    st = pg_exec(ctx, out, sql, "replace the previous table");
+    free(sql);
+    return st;
+}
+
 /* Creates the storage of a writer whose kind, name and fields are set. Inside a GDAL scope. */
 static lc_status writer_open(lc_context *ctx, lc_layer_writer *w)
 {
@@ -648,7 +786,20 @@ static lc_status writer_open(lc_context *ctx, lc_layer_writer *w)
     }
 
     char **opts = NULL;
-    if (w->kind == KIND_GPKG) {
+    const char *layer_name = w->name;
+    if (w->kind == KIND_DB && out->format == LC_FORMAT_POSTGIS) {
+        lc_status st = pg_drop_previous(ctx, w);
+        if (st != LC_OK)
+            return st;
+        layer_name = w->file;
+        opts = CSLSetNameValue(opts, "SCHEMA", out->schema);
+        opts = CSLSetNameValue(opts, "LAUNDER", "NO");
+        opts = CSLSetNameValue(opts, "FID", "fid");
+        if (w->ogr_type != wkbNone) {
+            opts = CSLSetNameValue(opts, "GEOMETRY_NAME", "geom");
+            opts = CSLSetNameValue(opts, "SPATIAL_INDEX", "GIST");
+        }
+    } else if (w->kind == KIND_DB) {
         lc_status st = open_gpkg(ctx, out);
         if (st != LC_OK)
             return st;
@@ -680,8 +831,8 @@ static lc_status writer_open(lc_context *ctx, lc_layer_writer *w)
                             drv ? gdal_reason(ctx) : "GDAL lacks the driver");
         }
     }
-    GDALDatasetH ds = w->kind == KIND_GPKG ? out->gpkg : w->ds;
-    w->layer = GDALDatasetCreateLayer(ds, w->name, w->ogr_type == wkbNone ? NULL : out->srs, w->ogr_type,
+    GDALDatasetH ds = w->kind == KIND_DB ? out->db : w->ds;
+    w->layer = GDALDatasetCreateLayer(ds, layer_name, w->ogr_type == wkbNone ? NULL : out->srs, w->ogr_type,
                                       opts);
     CSLDestroy(opts);
     if (!w->layer)
@@ -721,17 +872,22 @@ lc_layer_writer *lc_output_layer_create(lc_context *ctx, lc_output *out, const c
     }
     if (check_fields(ctx, name, fields, nfields) != LC_OK)
         return NULL;
-    writer_kind kind = out->format == LC_FORMAT_GPKG ? KIND_GPKG
+    writer_kind kind = out->format == LC_FORMAT_GPKG || out->format == LC_FORMAT_POSTGIS ? KIND_DB
                        : type == wkbNone             ? KIND_CSV
                                                      : KIND_OGR_FILE;
     char files[6][LC_NAME_MAX + 16];
     size_t nfiles = layer_files(out, name, kind, files);
+    if (out->format == LC_FORMAT_POSTGIS && !is_pg_ident(files[0], 0)) {
+        lc_error(ctx, LC_ERR_MISUSE, "layer %s: PostGIS table name '%s' must be lower-case ASCII letters, digits "
+                 "and '_' (not starting with a digit, at most %d bytes)", name, files[0], LC_PG_IDENT_MAX);
+        return NULL;
+    }
     if (names_has(&out->layers, name)) {
         lc_error(ctx, LC_ERR_MISUSE, "%s: layer name %s is used twice (names are compared ignoring case)",
                  out->shown, name);
         return NULL;
     }
-    for (size_t i = 0; i < nfiles && kind != KIND_GPKG; i++) {
+    for (size_t i = 0; i < nfiles && kind != KIND_DB; i++) {
         if (names_has(&out->files, files[i])) {
             lc_error(ctx, LC_ERR_MISUSE, "%s: layer %s would write %s, which is already in the output "
                      "(file names are compared ignoring case)", out->shown, name, files[i]);
@@ -750,7 +906,9 @@ lc_layer_writer *lc_output_layer_create(lc_context *ctx, lc_output *out, const c
     w->nfields = nfields;
     w->ogr_type = type;
     if (!(w->name = lc_strdup(ctx, name)) || !(w->file = lc_strdup(ctx, files[0])) ||
-        !(w->shown = lc_sprintf(ctx, "%s/%s", out->shown, files[0])) ||
+        !(w->shown = out->format == LC_FORMAT_POSTGIS
+                         ? lc_sprintf(ctx, "PostGIS table %s.%s", out->schema, files[0])
+                         : lc_sprintf(ctx, "%s/%s", out->shown, files[0])) ||
         !(w->index = lc_calloc(ctx, nfields ? nfields : 1, sizeof *w->index))) {
         writer_free(w);
         return NULL;
@@ -778,12 +936,12 @@ lc_layer_writer *lc_output_layer_create(lc_context *ctx, lc_output *out, const c
     }
     size_t nclaimed = out->files.n;
     lc_status st = writer_open(ctx, w);
-    for (size_t i = 0; i < nfiles && st == LC_OK && kind != KIND_GPKG; i++)
+    for (size_t i = 0; i < nfiles && st == LC_OK && kind != KIND_DB; i++)
         st = names_add(ctx, &out->files, files[i]);
     if (st == LC_OK)
         st = names_add(ctx, &out->layers, name);
     if (st != LC_OK) {
-        while (out->files.n > nclaimed && kind != KIND_GPKG) /* the GeoPackage itself stays claimed */
+        while (out->files.n > nclaimed && kind != KIND_DB) /* the GeoPackage itself stays claimed */
             free(out->files.items[--out->files.n]);
         writer_discard(ctx, w);
         gdal_leave(ctx, &scope);
@@ -1105,6 +1263,25 @@ lc_status lc_layer_writer_close(lc_context *ctx, lc_layer_writer *w)
     return st;
 }
 
+/* PostGIS: stores a text file as a row (name, body) of <prefix>metadata, creating that table with
+ * the first text. The caller has claimed name. LC_OK, or the error of the table or the row. */
+static lc_status pg_write_text(lc_context *ctx, lc_output *out, const char *name, const char *text)
+{
+    static const lc_field_def defs[] = {
+        {"name", "NAME", LC_FIELD_STRING, 0, 0, "名称", "File name the text would have in a directory", ""},
+        {"body", "BODY", LC_FIELD_STRING, 0, 0, "内容", "The text (UTF-8)", ""},
+    };
+    if (!out->meta) {
+        lc_layer_writer *w = lc_output_layer_create(ctx, out, LC_PG_METADATA, -1, defs, 2);
+        if (!w)
+            return lc_context_errno(ctx);
+        writer_unlink(w); /* held apart from the caller's writers; closed by lc_output_commit */
+        out->meta = w;
+    }
+    lc_value v[2] = {{.s = name}, {.s = text}};
+    return lc_layer_writer_add(ctx, out->meta, NULL, v);
+}
+
 lc_status lc_output_write_text(lc_context *ctx, lc_output *out, const char *name, const char *text)
 {
     if (!ctx)
@@ -1123,25 +1300,30 @@ lc_status lc_output_write_text(lc_context *ctx, lc_output *out, const char *name
     lc_status st = names_add(ctx, &out->files, name);
     if (st != LC_OK)
         return st;
-    st = write_file(ctx, out, name, text, strlen(text));
+    st = out->format == LC_FORMAT_POSTGIS ? pg_write_text(ctx, out, name, text)
+                                          : write_file(ctx, out, name, text, strlen(text));
     if (st != LC_OK)
         free(out->files.items[--out->files.n]);
     return st;
 }
 
-/* Closes every open writer discarding its files, and the GeoPackage (its open transaction rolled
- * back). Inside a GDAL scope. */
+/* Closes every open writer discarding its files, and the GeoPackage or PostGIS database (its open
+ * transaction rolled back). Inside a GDAL scope. */
 static void discard_all(lc_context *ctx, lc_output *out)
 {
+    if (out->meta) {
+        writer_discard(ctx, out->meta);
+        out->meta = NULL;
+    }
     while (out->open) {
         lc_layer_writer *w = out->open;
         out->open = w->next;
         writer_discard(ctx, w);
     }
-    if (out->gpkg) {
-        GDALDatasetRollbackTransaction(out->gpkg);
-        GDALClose(out->gpkg);
-        out->gpkg = NULL;
+    if (out->db) {
+        GDALDatasetRollbackTransaction(out->db);
+        GDALClose(out->db);
+        out->db = NULL;
     }
 }
 
@@ -1175,21 +1357,28 @@ lc_status lc_output_commit(lc_context *ctx, lc_output *out)
     if (out->open) {
         st = lc_error(ctx, LC_ERR_MISUSE, "%s: layer %s is still open; close every layer writer before "
                       "committing (the output was discarded)", out->shown, out->open->name);
+    } else if (out->meta) {
+        lc_layer_writer *meta = out->meta;
+        out->meta = NULL;
+        st = lc_layer_writer_close(ctx, meta);
+    }
+    if (st != LC_OK) {
+        /* reported above */
     } else if (out->broken) {
         st = lc_error(ctx, LC_ERR_IO, "%s: an earlier write failed, so the output was discarded", out->shown);
-    } else if (out->gpkg) {
+    } else if (out->db) {
         gdal_scope scope;
         st = gdal_enter(ctx, &scope);
         if (st == LC_OK) {
-            GDALDatasetH ds = out->gpkg;
-            out->gpkg = NULL;
+            GDALDatasetH ds = out->db;
+            out->db = NULL;
+            const char *file = out->format == LC_FORMAT_POSTGIS ? "" : "/" LC_GPKG_FILE;
             if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE) {
-                st = lc_error(ctx, LC_ERR_IO, "cannot finish %s/%s (%s)", out->shown, LC_GPKG_FILE,
-                              gdal_reason(ctx));
+                st = lc_error(ctx, LC_ERR_IO, "cannot finish %s%s (%s)", out->shown, file, gdal_reason(ctx));
+                GDALDatasetRollbackTransaction(ds);
                 GDALClose(ds);
             } else if (close_dataset(ds) != 0) {
-                st = lc_error(ctx, LC_ERR_IO, "cannot finish %s/%s (%s)", out->shown, LC_GPKG_FILE,
-                              gdal_reason(ctx));
+                st = lc_error(ctx, LC_ERR_IO, "cannot finish %s%s (%s)", out->shown, file, gdal_reason(ctx));
             }
             gdal_leave(ctx, &scope);
         }
@@ -1198,7 +1387,8 @@ lc_status lc_output_commit(lc_context *ctx, lc_output *out)
         lc_output_abort(ctx, out);
         return st;
     }
-    st = lc_atomic_dir_commit(ctx, &out->dir);
+    if (out->format != LC_FORMAT_POSTGIS)
+        st = lc_atomic_dir_commit(ctx, &out->dir);
     output_free(out);
     return st;
 }

@@ -2,8 +2,9 @@
  * queries/coverage.c — who is within reach of what (include/lifecircle/coverage.h), in straight-line
  * mode: reach regions are circles of the category's reach around its facilities. Per residential
  * polygon and category: nearest facility from the polygon's demand point (a point on its surface),
- * and the exact share of the polygon inside the union of the nearby circles. The network mode will
- * supply distances and reach regions from geo/ through the same per-category step (reach_step).
+ * and the exact share of the polygon inside the union of the nearby circles. In network mode the same
+ * per-category step (network_step) supplies distances from geo/network.c and, as reach regions, the
+ * reachable parts of edges buffered tile by tile.
  * Indicators built on these numbers live in queries/indicators.c.
  */
 #include <math.h>
@@ -25,6 +26,7 @@ struct lc_coverage {
     GEOSGeometry **gaps;      /* npoly × ncat, NULL when fully covered */
     GEOSGeometry **service;   /* per category, NULL without facilities */
     double *circle;           /* per polygon */
+    double population;        /* Σ population of the residential polygons */
 };
 
 void lc_coverage_destroy(lc_coverage *cov)
@@ -54,6 +56,13 @@ typedef struct category_reach {
     GEOSGeometry **buffer;/* reach circle of each facility */
     double r;
     double inner_r;       /* inner radius of the buffer polygons, a little under r */
+    /* Network mode (network != 0): distances per residential polygon and the service area in tiles. */
+    int network;
+    double *ndist;        /* per polygon: network distance to the nearest facility */
+    long *nnear;          /* per polygon: its index in the facilities layer, -1 */
+    GEOSGeometry **parts; /* buffered reachable edges, one polygon per tile */
+    lc_bbox *pbox;        /* envelope of each part */
+    size_t nparts;
 } category_reach;
 
 /* Work shared by the worker threads; each writes only its own polygons' slots. */
@@ -150,6 +159,36 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
     return u;
 }
 
+/* Network mode: the union of the service-area tiles whose envelopes meet box, or NULL when none do.
+ * Caller frees the result with GEOSGeom_destroy_r. */
+static GEOSGeometry *local_parts(GEOSContextHandle_t h, const category_reach *c, lc_bbox box, int *failed)
+{
+    size_t n = 0;
+    GEOSGeometry **parts = malloc((c->nparts ? c->nparts : 1) * sizeof *parts);
+    if (!parts) {
+        *failed = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < c->nparts; k++) {
+        const lc_bbox *b = &c->pbox[k];
+        if (b->minx > box.maxx || b->maxx < box.minx || b->miny > box.maxy || b->maxy < box.miny)
+            continue;
+        parts[n++] = GEOSGeom_clone_r(h, c->parts[k]);
+    }
+    if (n == 0) {
+        free(parts);
+        return NULL;
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    free(parts);
+    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    if (!u)
+        *failed = 1;
+    return u;
+}
+
 /* Area of a ∩ b, or -1 on failure. */
 static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
 {
@@ -186,9 +225,16 @@ static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *fa
     for (size_t c = 0; c < jb->ncat; c++) {
         const category_reach *cr = &jb->cats[c];
         lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
-        nearest(cr, px, py, &cell->distance_m, &cell->nearest);
         int whole = 0, failed = 0;
-        GEOSGeometry *reach = local_reach(h, cr, box, &whole, &failed);
+        GEOSGeometry *reach;
+        if (cr->network) {
+            cell->distance_m = cr->ndist[i];
+            cell->nearest = cr->nnear[i];
+            reach = local_parts(h, cr, box, &failed);
+        } else {
+            nearest(cr, px, py, &cell->distance_m, &cell->nearest);
+            reach = local_reach(h, cr, box, &whole, &failed);
+        }
         if (failed) {
             *failed_cat = c;
             return -1;
@@ -322,26 +368,230 @@ static void reach_free(lc_context *ctx, category_reach *c)
 {
     for (size_t k = 0; c->buffer && k < c->n; k++)
         GEOSGeom_destroy_r(lc_ctx_geos(ctx), c->buffer[k]);
+    for (size_t k = 0; c->parts && k < c->nparts; k++)
+        GEOSGeom_destroy_r(lc_ctx_geos(ctx), c->parts[k]);
+    free(c->parts);
+    free(c->pbox);
+    free(c->ndist);
+    free(c->nnear);
     free(c->buffer);
     free(c->x);
     free(c->y);
     free(c->index);
 }
 
-/* The dissolved reach of a category (the union of its circles), NULL when it has none. */
+/* Side of the square tiles the network service area is buffered in, metres: small enough that a
+ * polygon meets few tiles, large enough that each buffer holds many edges. */
+#define SERVICE_TILE_M 500.0
+
+/* A reachable segment and the tile its midpoint falls in, for grouping by tile. */
+typedef struct tiled_seg {
+    int64_t tx, ty;
+    size_t k;
+} tiled_seg;
+
+static int cmp_tile(const void *a, const void *b)
+{
+    const tiled_seg *p = a, *q = b;
+    if (p->tx != q->tx)
+        return (p->tx > q->tx) - (p->tx < q->tx);
+    if (p->ty != q->ty)
+        return (p->ty > q->ty) - (p->ty < q->ty);
+    return (p->k > q->k) - (p->k < q->k);
+}
+
+/* The union of the buffers of every line of a (multi)line geometry, each buffered on its own (GEOS
+ * buffers one line quickly; a whole multi-line at once nodes every piece against every other), then
+ * dissolved by cascaded union. NULL on failure. Caller frees the result. */
+static GEOSGeometry *buffer_lines(GEOSContextHandle_t h, const GEOSGeometry *lines, double width)
+{
+    int n = GEOSGetNumGeometries_r(h, lines);
+    if (n <= 0)
+        return NULL;
+    GEOSGeometry **bufs = malloc((size_t)n * sizeof *bufs);
+    if (!bufs)
+        return NULL;
+    int k = 0;
+    for (; k < n; k++)
+        if (!(bufs[k] = GEOSBuffer_r(h, GEOSGetGeometryN_r(h, lines, k), width, 8)))
+            break;
+    GEOSGeometry *coll = k == n ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)n) : NULL;
+    if (!coll)
+        for (int j = 0; j < k; j++)
+            GEOSGeom_destroy_r(h, bufs[j]);
+    free(bufs);
+    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    return u;
+}
+
+/* Buffers reachable segments tile by tile into out->parts (width: half-width, metres). */
+static lc_status service_tiles(lc_context *ctx, const lc_xy *segs, size_t nseg, double width, category_reach *out)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    lc_status st = LC_ERR_NOMEM;
+    tiled_seg *ts = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *ts);
+    GEOSGeometry **lines = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *lines);
+    out->parts = lc_calloc(ctx, nseg ? nseg : 1, sizeof *out->parts);
+    out->pbox = lc_calloc(ctx, nseg ? nseg : 1, sizeof *out->pbox);
+    if (!ts || !lines || !out->parts || !out->pbox)
+        goto fail;
+    for (size_t k = 0; k < nseg; k++) {
+        double mx = (segs[2 * k].x + segs[2 * k + 1].x) / 2, my = (segs[2 * k].y + segs[2 * k + 1].y) / 2;
+        ts[k] = (tiled_seg){(int64_t)floor(mx / SERVICE_TILE_M), (int64_t)floor(my / SERVICE_TILE_M), k};
+    }
+    qsort(ts, nseg, sizeof *ts, cmp_tile);
+    st = LC_ERR_GEOMETRY;
+    for (size_t i = 0; i < nseg;) {
+        size_t j = i, n = 0;
+        for (; j < nseg && ts[j].tx == ts[i].tx && ts[j].ty == ts[i].ty; j++) {
+            const lc_xy *p = &segs[2 * ts[j].k];
+            GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+            if (!cs)
+                goto fail_lines;
+            GEOSCoordSeq_setXY_r(h, cs, 0, p[0].x, p[0].y);
+            GEOSCoordSeq_setXY_r(h, cs, 1, p[1].x, p[1].y);
+            if (!(lines[n] = GEOSGeom_createLineString_r(h, cs)))
+                goto fail_lines;
+            n++;
+        }
+        GEOSGeometry *mls = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines, (unsigned)n);
+        n = 0; /* the collection owns the lines now, or they are lost with it on failure */
+        /* Segments joined into long lines first: GEOS buffers a few long lines far faster than many
+         * short ones that overlap at their ends. */
+        GEOSGeometry *merged = mls ? GEOSLineMerge_r(h, mls) : NULL;
+        GEOSGeometry *buf = merged ? buffer_lines(h, merged, width) : NULL;
+        if (merged)
+            GEOSGeom_destroy_r(h, merged);
+        if (mls)
+            GEOSGeom_destroy_r(h, mls);
+        if (!buf)
+            goto fail;
+        lc_bbox *b = &out->pbox[out->nparts];
+        GEOSGeom_getExtent_r(h, buf, &b->minx, &b->miny, &b->maxx, &b->maxy);
+        out->parts[out->nparts++] = buf;
+        i = j;
+        continue;
+    fail_lines:
+        for (size_t k = 0; k < n; k++)
+            GEOSGeom_destroy_r(h, lines[k]);
+        goto fail;
+    }
+    st = LC_OK;
+fail:
+    free(ts);
+    free(lines);
+    if (st == LC_ERR_GEOMETRY)
+        lc_error(ctx, st, "cannot buffer the network service area: %s", lc_ctx_geos_message(ctx));
+    return st;
+}
+
+/* Builds one category's reach step in network mode: its facilities attached to the network, one
+ * multi-source shortest-path pass, every demand point's distance and nearest facility, and the
+ * reachable parts of edges buffered by rules->buffer_m. demand holds the residential polygons'
+ * attachments (npoly of them). */
+static lc_status network_step(lc_context *ctx, const lc_layer *fac, size_t category, double r, const lc_network *net,
+                              const lc_network_rules *rules, const lc_snap *demand, size_t npoly,
+                              category_reach *out)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    lc_status st = LC_ERR_NOMEM;
+    size_t n = 0, off = 0, nseg = 0;
+    for (size_t i = 0; i < lc_layer_count(fac); i++)
+        n += lc_layer_feature(fac, i)->category == (int)category;
+    out->network = 1;
+    out->r = r;
+    lc_snap *snaps = lc_calloc(ctx, n ? n : 1, sizeof *snaps);
+    long *ids = lc_calloc(ctx, n ? n : 1, sizeof *ids);
+    lc_network_reach *reach = NULL;
+    lc_xy *segs = NULL;
+    out->ndist = lc_calloc(ctx, npoly ? npoly : 1, sizeof *out->ndist);
+    out->nnear = lc_calloc(ctx, npoly ? npoly : 1, sizeof *out->nnear);
+    if (!snaps || !ids || !out->ndist || !out->nnear)
+        goto fail;
+    for (size_t i = 0; i < lc_layer_count(fac); i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        if (f->category != (int)category)
+            continue;
+        lc_xy p;
+        GEOSGeomGetX_r(h, f->geom, &p.x);
+        GEOSGeomGetY_r(h, f->geom, &p.y);
+        if ((st = lc_network_snap(ctx, net, p, rules->max_snap_m, &snaps[out->n])) != LC_OK)
+            goto fail;
+        off += snaps[out->n].edge < 0;
+        ids[out->n++] = (long)i;
+    }
+    if (off)
+        lc_log(ctx, LC_LOG_WARNING, "%zu of %zu facilities of category %zu are more than %.0f m from the walking "
+               "network and serve no one in network mode", off, n, category, rules->max_snap_m);
+    st = LC_ERR_NOMEM;
+    if (!(reach = lc_network_reach_compute(ctx, net, snaps, ids, out->n, INFINITY)))
+        goto fail;
+    for (size_t i = 0; i < npoly; i++)
+        out->ndist[i] = lc_network_reach_distance(reach, &demand[i], &out->nnear[i]);
+    if ((st = lc_network_reach_segments(ctx, reach, r, &segs, &nseg)) != LC_OK ||
+        (st = service_tiles(ctx, segs, nseg, rules->buffer_m, out)) != LC_OK)
+        goto fail;
+fail:
+    free(segs);
+    lc_network_reach_destroy(reach);
+    free(snaps);
+    free(ids);
+    return st;
+}
+
+/* Attaches every residential polygon's demand point (a point on its surface) to the network.
+ * Returns the attachments (caller frees with free()) or NULL with the context's error set. */
+static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_network *net,
+                             const lc_network_rules *rules)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    size_t n = lc_layer_count(res), off = 0;
+    lc_snap *d = lc_calloc(ctx, n ? n : 1, sizeof *d);
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const lc_feature *f = lc_layer_feature(res, i);
+        GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
+        lc_xy p;
+        if (!pt || !GEOSGeomGetX_r(h, pt, &p.x) || !GEOSGeomGetY_r(h, pt, &p.y)) {
+            if (pt)
+                GEOSGeom_destroy_r(h, pt);
+            lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon",
+                     lc_layer_source(res), lc_layer_name(res), f->id);
+            free(d);
+            return NULL;
+        }
+        GEOSGeom_destroy_r(h, pt);
+        if (lc_network_snap(ctx, net, p, rules->max_snap_m, &d[i]) != LC_OK) {
+            free(d);
+            return NULL;
+        }
+        off += d[i].edge < 0;
+    }
+    if (off)
+        lc_log(ctx, LC_LOG_WARNING, "%zu of %zu residential polygons are more than %.0f m from the walking network "
+               "(off-network: no facility reaches them in network mode)", off, n, rules->max_snap_m);
+    return d;
+}
+
+/* The dissolved reach of a category: the union of its circles, or of its network service-area tiles;
+ * NULL when it has none. */
 static GEOSGeometry *service_area(lc_context *ctx, const category_reach *c, int *failed)
 {
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    if (!c->n)
+    size_t n = c->network ? c->nparts : c->n;
+    if (!n)
         return NULL;
-    GEOSGeometry **parts = lc_calloc(ctx, c->n, sizeof *parts);
+    GEOSGeometry **parts = lc_calloc(ctx, n, sizeof *parts);
     if (!parts) {
         *failed = 1;
         return NULL;
     }
-    for (size_t k = 0; k < c->n; k++)
-        parts[k] = GEOSGeom_clone_r(h, c->buffer[k]);
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)c->n);
+    for (size_t k = 0; k < n; k++)
+        parts[k] = GEOSGeom_clone_r(h, c->network ? c->parts[k] : c->buffer[k]);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
     free(parts);
     GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
     if (coll)
@@ -361,9 +611,9 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         return NULL;
     }
     lc_coverage_options o = options ? *options : (lc_coverage_options){0};
-    if (o.mode == LC_MODE_NETWORK) {
-        lc_error(ctx, LC_ERR_UNSUPPORTED, "network mode needs a walking network (coming in a later release); "
-                                          "use the straight-line mode");
+    if (o.mode == LC_MODE_NETWORK && !o.network) {
+        lc_error(ctx, LC_ERR_UNSUPPORTED, "network mode needs a walking network: name a roads layer in the study "
+                                          "('roads: {path: <file>}'), or use the straight-line mode");
         return NULL;
     }
     if (o.reach_m < 0 || !isfinite(o.reach_m)) {
@@ -379,6 +629,9 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     cov->mode = o.mode;
     cov->npoly = lc_layer_count(res);
     cov->ncat = lc_profile_category_count(profile);
+    for (size_t i = 0; i < cov->npoly; i++)
+        if (!isnan(lc_layer_feature(res, i)->population))
+            cov->population += lc_layer_feature(res, i)->population;
     size_t cells = cov->npoly * cov->ncat;
     cov->reach = lc_calloc(ctx, cov->ncat, sizeof *cov->reach);
     cov->cells = lc_calloc(ctx, cells ? cells : 1, sizeof *cov->cells);
@@ -386,12 +639,19 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     cov->service = lc_calloc(ctx, cov->ncat, sizeof *cov->service);
     cov->circle = lc_calloc(ctx, cov->npoly ? cov->npoly : 1, sizeof *cov->circle);
     category_reach *cats = lc_calloc(ctx, cov->ncat, sizeof *cats);
+    lc_snap *demand = NULL;
     if (!cov->reach || !cov->cells || !cov->gaps || !cov->service || !cov->circle || !cats)
         goto fail;
     int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
+    const lc_network_rules *rules = lc_profile_network(profile);
+    if (o.mode == LC_MODE_NETWORK && !(demand = demand_snaps(ctx, res, o.network, rules)))
+        goto fail;
     for (size_t c = 0; c < cov->ncat; c++) {
         cov->reach[c] = o.reach_m > 0 ? o.reach_m : lc_profile_category(profile, c)->reach_m;
-        if (reach_step(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
+        if (o.mode == LC_MODE_NETWORK) {
+            if (network_step(ctx, fac, c, cov->reach[c], o.network, rules, demand, cov->npoly, &cats[c]) != LC_OK)
+                goto fail;
+        } else if (reach_step(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
             goto fail;
         int failed = 0;
         cov->service[c] = service_area(ctx, &cats[c], &failed);
@@ -459,11 +719,13 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     for (size_t c = 0; c < cov->ncat; c++)
         reach_free(ctx, &cats[c]);
     free(cats);
+    free(demand);
     return cov;
 fail:
     for (size_t c = 0; cats && c < cov->ncat; c++)
         reach_free(ctx, &cats[c]);
     free(cats);
+    free(demand);
     lc_coverage_destroy(cov);
     return NULL;
 }
@@ -501,6 +763,19 @@ const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t cate
 const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category)
 {
     return cov && polygon < cov->npoly && category < cov->ncat ? cov->gaps[polygon * cov->ncat + category] : NULL;
+}
+
+double lc_coverage_covered_population(const lc_coverage *cov, size_t category)
+{
+    double sum = 0;
+    for (size_t i = 0; cov && category < cov->ncat && i < cov->npoly; i++)
+        sum += cov->cells[i * cov->ncat + category].covered_pop;
+    return sum;
+}
+
+double lc_coverage_population(const lc_coverage *cov)
+{
+    return cov ? cov->population : 0;
 }
 
 double lc_coverage_circle_share(const lc_coverage *cov, size_t polygon)

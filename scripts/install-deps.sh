@@ -9,6 +9,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential pkg-config meson ninja-build \
   libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev \
-  libyaml-dev libjansson-dev libssl-dev check \
-  python3 python3-gdal valgrind >/dev/null
+  libyaml-dev libjansson-dev libssl-dev libglpk-dev check \
+  python3 python3-gdal valgrind \
+  postgresql-15 postgresql-15-postgis-3 postgis >/dev/null   # the PostGIS tests' own server
 echo "install-deps: done"

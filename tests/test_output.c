@@ -86,7 +86,7 @@ static lc_crs *utm51(void)
 static lc_output *begin(const char *dir, const lc_crs *crs, lc_format format, const char *encoding,
                         int overwrite)
 {
-    lc_output_options o = {format, overwrite, encoding};
+    lc_output_options o = {.format = format, .overwrite = overwrite, .encoding = encoding};
     lc_output *out = lc_output_begin(lct_ctx, dir, crs, &o);
     ck_assert_msg(out != NULL, "begin failed: %s", lc_context_errmsg(lct_ctx));
     return out;
@@ -641,7 +641,7 @@ START_TEST(refuses_non_empty_dir)
     char *keep = lct_path(dir, "notes.txt");
     ck_assert_int_eq(lct_write_text(keep, "planner's notes"), 0);
     lc_crs *crs = utm51();
-    lc_output_options o = {LC_FORMAT_GPKG, 0, NULL};
+    lc_output_options o = {.format = LC_FORMAT_GPKG, .overwrite = 0, .encoding = NULL};
     ck_assert_ptr_null(lc_output_begin(lct_ctx, dir, crs, &o));
     ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_IO);
     lct_assert_contains(lc_context_errmsg(lct_ctx), dir);
@@ -661,7 +661,7 @@ START_TEST(refuses_a_file_and_makes_missing_parents)
     char *file = lct_path(tmp, "out");
     ck_assert_int_eq(lct_write_text(file, "x"), 0);
     lc_crs *crs = utm51();
-    lc_output_options o = {LC_FORMAT_SHAPEFILE, 1, NULL};
+    lc_output_options o = {.format = LC_FORMAT_SHAPEFILE, .overwrite = 1, .encoding = NULL};
     ck_assert_ptr_null(lc_output_begin(lct_ctx, file, crs, &o));
     ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_IO);
     lct_assert_contains(lc_context_errmsg(lct_ctx), "not a directory");
@@ -687,7 +687,7 @@ START_TEST(refuses_the_current_directory)
     ck_assert_ptr_nonnull(here);
     ck_assert_int_eq(chdir(tmp), 0);
     lc_crs *crs = utm51();
-    lc_output_options o = {LC_FORMAT_GPKG, 1, NULL};
+    lc_output_options o = {.format = LC_FORMAT_GPKG, .overwrite = 1, .encoding = NULL};
     lc_output *out = lc_output_begin(lct_ctx, ".", crs, &o);
     lc_output *out2 = lc_output_begin(lct_ctx, "..", crs, &o);
     ck_assert_int_eq(chdir(here), 0);
@@ -727,7 +727,7 @@ START_TEST(overwrite_replaces)
     ck_assert_int_eq(mkdir(sub, 0755), 0);
     char *old = lct_path(sub, "stale.txt");
     ck_assert_int_eq(lct_write_text(old, "stale"), 0);
-    lc_output_options o = {LC_FORMAT_GPKG, 0, NULL};
+    lc_output_options o = {.format = LC_FORMAT_GPKG, .overwrite = 0, .encoding = NULL};
     lc_crs *crs = utm51();
     ck_assert_ptr_null(lc_output_begin(lct_ctx, dir, crs, &o));
     write_sample(dir, LC_FORMAT_GPKG, NULL, 1);
@@ -925,14 +925,14 @@ START_TEST(misuse_is_reported)
     char *tmp = lct_tmpdir();
     char *dir = lct_path(tmp, "out");
     lc_crs *crs = utm51();
-    lc_output_options gbk_gpkg = {LC_FORMAT_GPKG, 0, "GBK"};
+    lc_output_options gbk_gpkg = {.format = LC_FORMAT_GPKG, .overwrite = 0, .encoding = "GBK"};
     ck_assert_ptr_null(lc_output_begin(lct_ctx, dir, crs, &gbk_gpkg));
     ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
-    lc_output_options latin = {LC_FORMAT_SHAPEFILE, 0, "latin1"};
+    lc_output_options latin = {.format = LC_FORMAT_SHAPEFILE, .overwrite = 0, .encoding = "latin1"};
     ck_assert_ptr_null(lc_output_begin(lct_ctx, dir, crs, &latin));
     ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
     lct_assert_contains(lc_context_errmsg(lct_ctx), "latin1");
-    lc_output_options o = {LC_FORMAT_SHAPEFILE, 0, NULL};
+    lc_output_options o = {.format = LC_FORMAT_SHAPEFILE, .overwrite = 0, .encoding = NULL};
     ck_assert_ptr_null(lc_output_begin(lct_ctx, NULL, crs, &o));
     ck_assert_ptr_null(lc_output_begin(lct_ctx, dir, NULL, &o));
     ck_assert_ptr_null(lc_output_begin(lct_ctx, dir, crs, NULL));

@@ -4,6 +4,9 @@
  * x = 150, C (50) at x = 1,000; candidate P1 at x = 75 reaches A and B (75 m each), P2 at x = 1,000
  * reaches C, P3 at x = 0 reaches A only. Optimum: k = 1 → {P1}, 200 residents; k = 2 → {P1, P2},
  * all 250. The compounds are 2 m squares, so each is one demand point.
+ * Solver tests work on coverage matrices given directly (lc_siting_select): a four-point instance
+ * where greedy is not optimal and the exact solver is, and random instances whose exact answers are
+ * checked against brute force over every k-subset.
  */
 #include <gdal.h>
 #include <math.h>
@@ -27,7 +30,7 @@ static void square(char *buf, size_t size, const char *id, double x, double pop,
              id, pop, x - 1, x + 1, x + 1, x - 1, x - 1, last ? "]}" : ",");
 }
 
-static world build(const char *facilities, const char *units)
+static world build_with(const char *facilities, const char *units, const char *candidates)
 {
     world w = {.dir = lct_tmpdir()};
     char res[4096] = "{\"type\":\"FeatureCollection\"," UTM "\"features\":[";
@@ -44,10 +47,21 @@ static world build(const char *facilities, const char *units)
         ck_assert_int_eq(lct_write_text(u, units), 0);
         lc_study_set(lct_ctx, st, "units.path", u);
     }
+    if (candidates) {
+        char *k = lct_path(w.dir, "k.geojson");
+        ck_assert_int_eq(lct_write_text(k, candidates), 0);
+        lc_study_set(lct_ctx, st, "candidates.path", k);
+        free(k);
+    }
     lc_coverage_options o = {.reach_m = 100};
     lct_world_load(&w, st, &o);
     free(r), free(f), free(u);
     return w;
+}
+
+static world build(const char *facilities, const char *units)
+{
+    return build_with(facilities, units, NULL);
 }
 
 static void destroy(world *w)
@@ -219,6 +233,28 @@ START_TEST(cli_site_writes_proposals)
     ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "CAT_ZH")), "家门口服务站点");
     OGR_F_Destroy(f);
     GDALClose(ds);
+    /* Before/after per 街镇 beside it, and the siting section of summary.json. */
+    char *csv = lct_path(out_dir, "summary.csv"), *json = lct_path(out_dir, "summary.json");
+    ds = GDALOpenEx(csv, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    l = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_ge(OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "share_after"), 0);
+    GDALClose(ds);
+    FILE *jf = fopen(json, "r");
+    ck_assert_ptr_nonnull(jf);
+    char text[4096] = "";
+    size_t got = fread(text, 1, sizeof text - 1, jf);
+    fclose(jf);
+    text[got] = '\0';
+    ck_assert_ptr_nonnull(strstr(text, "\"siting\"") ? text : NULL);
+    free(csv), free(json);
+    /* The exact solver through the command says so. */
+    snprintf(args, sizeof args, "site '%s' -o '%s' --overwrite --category doorstep -k 2 --solver exact --time-limit 10",
+             study, out_dir);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "exact (GLPK");
+    free(out);
     /* An lscp target no generated site can reach exits 1 with the reason; unknown category exits 2. */
     snprintf(args, sizeof args, "site '%s' -o '%s' --overwrite --category doorstep --objective lscp --target 1 --reach 1",
              study, out_dir);
@@ -235,6 +271,362 @@ START_TEST(cli_site_writes_proposals)
 }
 END_TEST
 
+/* Two units split at x = 500: U1 holds A and B, U2 holds C. */
+static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"U1\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "[[[-500,-500],[500,-500],[500,500],[-500,500],[-500,-500]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"U2\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "[[[500,-500],[1500,-500],[1500,500],[500,500],[500,-500]]]}}]}";
+
+/* The model value of opening the columns in set (min(1, Σ shares) per item), for brute force. */
+static double model_value(const lc_siting_matrix *m, const size_t *set, size_t n)
+{
+    double c[64] = {0}, v = 0;
+    for (size_t q = 0; q < n; q++)
+        for (size_t e = m->start[set[q]]; e < m->start[set[q] + 1]; e++)
+            c[m->demand[e]] += m->share ? m->share[e] : 1;
+    for (size_t i = 0; i < m->ndemand; i++)
+        v += m->weight[i] * (c[i] < 1 ? c[i] : 1);
+    return v;
+}
+
+/* The best value over every k-subset of the columns (k ≤ ncandidates ≤ 16). */
+static double brute_force(const lc_siting_matrix *m, size_t k)
+{
+    double best = 0;
+    size_t set[16];
+    for (unsigned mask = 0; mask < (1u << m->ncandidates); mask++) {
+        size_t n = 0;
+        for (size_t j = 0; j < m->ncandidates; j++)
+            if (mask & (1u << j))
+                set[n++] = j;
+        if (n <= k) {
+            double v = model_value(m, set, n);
+            best = v > best ? v : best;
+        }
+    }
+    return best;
+}
+
+/* The fewest columns whose value reaches need, or SIZE_MAX. */
+static size_t brute_force_lscp(const lc_siting_matrix *m, double need)
+{
+    size_t best = (size_t)-1, set[16];
+    for (unsigned mask = 0; mask < (1u << m->ncandidates); mask++) {
+        size_t n = 0;
+        for (size_t j = 0; j < m->ncandidates; j++)
+            if (mask & (1u << j))
+                set[n++] = j;
+        if (n < best && model_value(m, set, n) >= need - 1e-9)
+            best = n;
+    }
+    return best;
+}
+
+START_TEST(greedy_is_not_optimal_exact_is)
+{
+    /* Points A 3, B 4, C 3, D 4. The central candidate 0 reaches B and D (8); the side candidates 1
+     * and 2 reach A+B and C+D (7 each). k = 2: greedy takes 0 first and then one side (8 + 3 = 11);
+     * the optimum is both sides, 14, everything. */
+    static const double w[] = {3, 4, 3, 4};
+    static const size_t start[] = {0, 2, 4, 6};
+    static const size_t dem[] = {1, 3, 0, 1, 2, 3};
+    lc_siting_matrix m = {.ndemand = 4, .weight = w, .ncandidates = 3, .start = start, .demand = dem};
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .k = 2};
+    lc_siting *g = lc_siting_select(lct_ctx, &m, &o);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_double_eq_tol(lc_siting_objective_value(g), 11, 1e-9);
+    ck_assert_int_eq(lc_siting_get(g, 0)->candidate, 0);
+    ck_assert_str_eq(lc_siting_solver(g), "greedy (lazy evaluation)");
+    ck_assert(isnan(lc_siting_gap(g)));
+    o.solver = LC_SOLVER_EXACT;
+    lc_siting *x = lc_siting_select(lct_ctx, &m, &o);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_double_eq_tol(lc_siting_objective_value(x), 14, 1e-9);
+    ck_assert_uint_eq(lc_siting_count(x), 2);
+    long a = lc_siting_get(x, 0)->candidate, b = lc_siting_get(x, 1)->candidate;
+    ck_assert((a == 1 && b == 2) || (a == 2 && b == 1));
+    ck_assert_double_eq_tol(lc_siting_get(x, 0)->new_pop + lc_siting_get(x, 1)->new_pop, 14, 1e-9);
+    ck_assert_double_eq_tol(lc_siting_get(x, 1)->cumulative_share, 1.0, 1e-12);
+    ck_assert_double_eq_tol(lc_siting_share_after(x), 1.0, 1e-12);
+    ck_assert_str_eq(lc_siting_solver(x), "exact (GLPK, optimal)");
+    ck_assert_double_eq_tol(lc_siting_gap(x), 0, 1e-12);
+    lc_siting_destroy(g);
+    lc_siting_destroy(x);
+}
+END_TEST
+
+START_TEST(exact_matches_brute_force)
+{
+    /* 40 random instances (fixed seed): 10 demand items, 9 candidates each reaching 0-5 items with
+     * shares of 1 or a fraction; mclp k = 1..4 and lscp to 60-100%. Exact = brute force; greedy ≤
+     * exact for mclp and ≥ for lscp. */
+    unsigned long long seed = 20261122;
+#define RND() ((seed = seed * 6364136223846793005ull + 1442695040888963407ull) >> 33)
+    for (int t = 0; t < 40; t++) {
+        double w[10], share[64];
+        size_t start[10], dem[64], n = 0;
+        for (size_t i = 0; i < 10; i++)
+            w[i] = (double)(1 + RND() % 100);
+        for (size_t j = 0; j < 9; j++) {
+            start[j] = n;
+            size_t reach = RND() % 6;
+            unsigned used = 0;
+            for (size_t q = 0; q < reach; q++) {
+                size_t i = RND() % 10;
+                if (used & (1u << i))
+                    continue;
+                used |= 1u << i;
+                dem[n] = i;
+                share[n] = RND() % 3 ? 1.0 : (double)(1 + RND() % 9) / 10;
+                n++;
+            }
+        }
+        start[9] = n;
+        lc_siting_matrix m = {.ndemand = 10, .weight = w, .ncandidates = 9, .start = start, .demand = dem,
+                              .share = share};
+        size_t k = 1 + (size_t)t % 4;
+        lc_siting_options o = {.objective = LC_SITING_MCLP, .k = k, .solver = LC_SOLVER_EXACT};
+        lc_siting *x = lc_siting_select(lct_ctx, &m, &o);
+        o.solver = LC_SOLVER_GREEDY;
+        lc_siting *g = lc_siting_select(lct_ctx, &m, &o);
+        ck_assert_ptr_nonnull(x);
+        ck_assert_ptr_nonnull(g);
+        double best = brute_force(&m, k);
+        ck_assert_msg(fabs(lc_siting_objective_value(x) - best) < 1e-6, "instance %d k %zu: exact %g, brute force %g",
+                      t, k, lc_siting_objective_value(x), best);
+        ck_assert(lc_siting_objective_value(g) <= best + 1e-9);
+        ck_assert(lc_siting_count(x) <= k);
+        lc_siting_destroy(x);
+        lc_siting_destroy(g);
+
+        double total = 0;
+        for (size_t i = 0; i < 10; i++)
+            total += w[i];
+        double target = 0.6 + 0.1 * (double)(t % 5);
+        size_t fewest = brute_force_lscp(&m, target * total);
+        o = (lc_siting_options){.objective = LC_SITING_LSCP, .target = target, .solver = LC_SOLVER_EXACT};
+        x = lc_siting_select(lct_ctx, &m, &o);
+        ck_assert_ptr_nonnull(x);
+        if (fewest == (size_t)-1) {
+            ck_assert(!lc_siting_target_met(x));
+        } else {
+            ck_assert_msg(lc_siting_target_met(x), "instance %d: %s", t, lc_siting_reason(x));
+            ck_assert_uint_eq(lc_siting_count(x), fewest);
+            ck_assert(lc_siting_share_after(x) >= target - 1e-9);
+            o.solver = LC_SOLVER_GREEDY;
+            g = lc_siting_select(lct_ctx, &m, &o);
+            ck_assert(lc_siting_count(g) >= fewest);
+            lc_siting_destroy(g);
+        }
+        lc_siting_destroy(x);
+    }
+#undef RND
+}
+END_TEST
+
+START_TEST(lscp_infeasible_names_the_unreachable)
+{
+    /* Item 2 (30 people) is reached by nobody: 100% is impossible, 70% takes both candidates. */
+    static const double w[] = {40, 30, 30};
+    static const size_t start[] = {0, 1, 2};
+    static const size_t dem[] = {0, 1};
+    lc_siting_matrix m = {.ndemand = 3, .weight = w, .ncandidates = 2, .start = start, .demand = dem};
+    lc_siting_options o = {.objective = LC_SITING_LSCP, .target = 1.0, .solver = LC_SOLVER_EXACT};
+    lc_siting *s = lc_siting_select(lct_ctx, &m, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert(!lc_siting_target_met(s));
+    lct_assert_contains(lc_siting_reason(s), "30 residents");
+    lct_assert_contains(lc_siting_reason(s), "best possible 70.0%");
+    ck_assert_uint_eq(lc_siting_count(s), 2); /* still proposes what gets closest */
+    lc_siting_destroy(s);
+    o.target = 0.7;
+    s = lc_siting_select(lct_ctx, &m, &o);
+    ck_assert(lc_siting_target_met(s));
+    ck_assert_uint_eq(lc_siting_count(s), 2);
+    ck_assert_str_eq(lc_siting_reason(s), "");
+    lc_siting_destroy(s);
+}
+END_TEST
+
+START_TEST(units_objective_on_a_matrix)
+{
+    /* Groups 0 and 1 each get exactly one site; candidate 4 (group -1, a unit that has one) none.
+     * Group 0: candidates 0 (item 0, 10) and 1 (items 0 and 1, 10 + 5); group 1: candidates 2
+     * (item 1, 5) and 3 (item 2, 1). Greedy: 1 (15), then in group 1 only 3 adds (1) → 16; exact
+     * the same optimum 16. */
+    static const double w[] = {10, 5, 1};
+    static const size_t start[] = {0, 1, 3, 4, 5, 8};
+    static const size_t dem[] = {0, 0, 1, 1, 2, 0, 1, 2};
+    static const long group[] = {0, 0, 1, 1, -1};
+    lc_siting_matrix m = {.ndemand = 3, .weight = w, .ncandidates = 5, .start = start, .demand = dem, .group = group};
+    for (int solver = 0; solver < 2; solver++) {
+        lc_siting_options o = {.objective = LC_SITING_UNITS, .solver = (lc_solver_kind)solver};
+        lc_siting *s = lc_siting_select(lct_ctx, &m, &o);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_uint_eq(lc_siting_count(s), 2);
+        ck_assert_int_eq(lc_siting_get(s, 0)->candidate, 1);
+        ck_assert_int_eq(lc_siting_get(s, 1)->candidate, 3);
+        ck_assert_double_eq_tol(lc_siting_objective_value(s), 16, 1e-9);
+        lc_siting_destroy(s);
+    }
+    lc_siting_options o = {.objective = LC_SITING_UNITS};
+    m.group = NULL;
+    ck_assert_ptr_null(lc_siting_select(lct_ctx, &m, &o));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+}
+END_TEST
+
+START_TEST(sizing_splits_the_shortfall_within_the_range)
+{
+    /* No centre; U1 (A + B, 200 residents) and U2 (C, 50) have no counted floor area (the meal
+     * point's 1 m² is outside both), so their shortfalls are 40 × 200 / 1,000 = 8 m² and 2 m².
+     * Candidates at x = 0 and x = 150 reach A and B alone: k = 2 puts both in U1, 8 / 2 = 4 m² each. */
+    world w = build(NO_CENTRE, UNITS);
+    static const lc_xy two[] = {{0, 0}, {150, 0}};
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "centre"),
+                           .k = 2, .candidates = two, .ncandidates = 2};
+    lc_siting *s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(lc_siting_count(s), 2);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_int_eq(lc_siting_get(s, i)->unit, 0);
+        ck_assert_double_eq_tol(lc_siting_get(s, i)->floor_area_m2, 4, 1e-9);
+        ck_assert_int_eq(lc_siting_get(s, i)->size_bound, 0);
+    }
+    /* Before/after rows: U1 200 → 0 covered before, 200 after; floor area 0 → 8 m². */
+    const lc_siting_row *r = lc_siting_row_get(s, 0);
+    ck_assert_double_eq_tol(r->demand, 200, 1e-9);
+    ck_assert_double_eq_tol(r->covered_before, 0, 1e-9);
+    ck_assert_double_eq_tol(r->covered_after, 200, 1e-9);
+    ck_assert_double_eq_tol(r->floor_area_after_m2 - r->floor_area_before_m2, 8, 1e-9);
+    ck_assert_uint_eq(r->new_sites, 2);
+    ck_assert_uint_eq(lc_siting_row_count(s), 3);
+    lc_siting_destroy(s);
+
+    /* A profile with a size range of 3..5 m² for centres: P1 (U1, 8 m² alone) is cut to 5, P2 (U2,
+     * 2 m²) raised to 3. */
+    char *pp = lct_path(w.dir, "sized.yml");
+    ck_assert_int_eq(lct_write_text(pp, "profile: sized\nextends: shanghai-2025\ncategories:\n  centre:\n"
+                                        "    size_min_m2: 3\n    size_max_m2: 5\n"), 0);
+    lc_profile *sized = lc_profile_load(lct_ctx, pp);
+    ck_assert_msg(sized != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_double_eq(lc_profile_category(sized, o.category)->size_min_m2, 3);
+    ck_assert_double_eq(lc_profile_category(sized, o.category)->size_max_m2, 5);
+    o.k = 2;
+    o.candidates = CANDIDATES;
+    o.ncandidates = 3;
+    s = lc_siting_solve(lct_ctx, w.inputs, sized, w.cov, w.ind, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(lc_siting_count(s), 2);
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->floor_area_m2, 5, 1e-9);
+    ck_assert_int_eq(lc_siting_get(s, 0)->size_bound, 1);
+    ck_assert_double_eq_tol(lc_siting_get(s, 1)->floor_area_m2, 3, 1e-9);
+    ck_assert_int_eq(lc_siting_get(s, 1)->size_bound, -1);
+    lc_siting_destroy(s);
+    lc_profile_destroy(sized);
+
+    /* A range upside down is refused with the line. */
+    ck_assert_int_eq(lct_write_text(pp, "profile: bad\nextends: shanghai-2025\ncategories:\n  centre:\n"
+                                        "    size_min_m2: 9\n    size_max_m2: 5\n"), 0);
+    ck_assert_ptr_null(lc_profile_load(lct_ctx, pp));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "size_min_m2");
+    free(pp);
+    destroy(&w);
+}
+END_TEST
+
+START_TEST(partial_shares_and_exact_recount)
+{
+    /* One 200 × 2 m compound (100 residents) from x = 0 to 200, no centre; reach 100 m. A candidate
+     * at x = -50 reaches x ≤ 50 minus the circle's bulge: about a quarter; one at x = 250 the same
+     * from the other end. Both: half, counted exactly (their reaches do not overlap). */
+    world w = {.dir = lct_tmpdir()};
+    char *r = lct_path(w.dir, "r.geojson"), *f = lct_path(w.dir, "f.geojson");
+    ck_assert_int_eq(lct_write_text(r, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\","
+                                       "\"properties\":{\"id\":\"L\",\"population\":100},\"geometry\":{\"type\":"
+                                       "\"Polygon\",\"coordinates\":[[[0,-1],[200,-1],[200,1],[0,1],[0,-1]]]}}]}"), 0);
+    ck_assert_int_eq(lct_write_text(f, NO_CENTRE), 0);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", r);
+    lc_study_set(lct_ctx, st, "facilities.path", f);
+    lc_coverage_options co = {.reach_m = 100};
+    lct_world_load(&w, st, &co);
+    static const lc_xy ends[] = {{-50, 0}, {250, 0}};
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "centre"),
+                           .k = 2, .candidates = ends, .ncandidates = 2, .solver = LC_SOLVER_EXACT};
+    lc_siting *s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(lc_siting_count(s), 2);
+    /* sqrt(100² − 1²) − 50 ≈ 49.995 m of the 200 m strip each: 25% within 0.01%. */
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->new_pop, 25, 0.05);
+    ck_assert_double_eq_tol(lc_siting_share_after(s), 0.5, 0.001);
+    lc_siting_destroy(s);
+    free(r), free(f);
+    destroy(&w);
+}
+END_TEST
+
+START_TEST(candidates_layer_gives_ids)
+{
+    /* The study's candidates layer: K1 at P3's place, K2 at P1's: k = 1 takes K2 (A and B). */
+    const char *cands = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"name\":\"vacant lot\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[0,0]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K2\",\"name\":\"睦邻中心\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[75,0]}}]}";
+    world w = build_with(NO_CENTRE, NULL, cands);
+    ck_assert_uint_eq(lc_layer_count(lc_inputs_layer(w.inputs, LC_LAYER_CANDIDATES)), 2);
+    ck_assert_str_eq(lc_layer_kind_name(LC_LAYER_CANDIDATES), "candidates");
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "centre"),
+                           .k = 1};
+    lc_siting *s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(lc_siting_count(s), 1);
+    ck_assert_int_eq(lc_siting_get(s, 0)->candidate, 1);
+    ck_assert_str_eq(lc_siting_get(s, 0)->candidate_id, "K2");
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->new_pop, 200, 1e-9);
+    lc_siting_destroy(s);
+    /* Demand by registered 60+ when nobody has it: a data error naming the field. */
+    o.weight_pop60 = 1;
+    ck_assert_ptr_null(lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_DATA);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "pop60");
+    destroy(&w);
+}
+END_TEST
+
+START_TEST(generated_candidates_keep_their_spacing)
+{
+    /* Generated candidates on the demo, 400 m apart: no two proposals closer than that, and the
+     * exact solver does at least as well as greedy. */
+    char *path = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    lc_study *st = lc_study_load(lct_ctx, path);
+    free(path);
+    world w = {0};
+    lct_world_load(&w, st, NULL);
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "doorstep"),
+                           .k = 4, .candidate_spacing_m = 400};
+    lc_siting *g = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    o.solver = LC_SOLVER_EXACT;
+    o.time_limit_s = 20;
+    lc_siting *x = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_ptr_nonnull(g);
+    ck_assert_ptr_nonnull(x);
+    for (size_t i = 0; i < lc_siting_count(g); i++)
+        for (size_t j = 0; j < i; j++) {
+            lc_xy a = lc_siting_get(g, i)->site, b = lc_siting_get(g, j)->site;
+            ck_assert(hypot(a.x - b.x, a.y - b.y) >= 400 - 1e-6);
+        }
+    ck_assert(lc_siting_objective_value(x) >= lc_siting_objective_value(g) - 1e-6);
+    ck_assert(lc_siting_share_after(x) > lc_siting_share_before(x));
+    lc_siting_destroy(g);
+    lc_siting_destroy(x);
+    lct_world_free(&w);
+}
+END_TEST
+
 Suite *suite_siting(void)
 {
     Suite *s = suite_create("siting");
@@ -248,5 +640,21 @@ Suite *suite_siting(void)
     tcase_add_test(tc, bad_options_are_misuse);
     tcase_add_test(tc, cli_site_writes_proposals);
     suite_add_tcase(s, tc);
+    TCase *solvers = tcase_create("solvers");
+    tcase_add_checked_fixture(solvers, lct_setup, lct_teardown);
+    tcase_set_timeout(solvers, 120);
+    tcase_add_test(solvers, greedy_is_not_optimal_exact_is);
+    tcase_add_test(solvers, exact_matches_brute_force);
+    tcase_add_test(solvers, lscp_infeasible_names_the_unreachable);
+    tcase_add_test(solvers, units_objective_on_a_matrix);
+    suite_add_tcase(s, solvers);
+    TCase *geo = tcase_create("geometry and sizing");
+    tcase_add_checked_fixture(geo, lct_setup, lct_teardown);
+    tcase_set_timeout(geo, 120);
+    tcase_add_test(geo, sizing_splits_the_shortfall_within_the_range);
+    tcase_add_test(geo, partial_shares_and_exact_recount);
+    tcase_add_test(geo, candidates_layer_gives_ids);
+    tcase_add_test(geo, generated_candidates_keep_their_spacing);
+    suite_add_tcase(s, geo);
     return s;
 }

@@ -5,7 +5,10 @@
  * uncovered parts (gaps); and the share of each polygon that has the whole life circle.
  *
  * Two distance modes share this one code path: straight line (reach = a circle of the category's
- * reach around each facility) and, later, the walking network (reach = the network service area).
+ * reach around each facility) and the walking network (network.h): distance along the network from
+ * the polygon's demand point, access legs included; reach = the network service area, the parts of
+ * edges within the category's reach of a facility, widened by the profile's network buffer_m (default
+ * 50 m each side) and dissolved.
  * Population is spread evenly over each polygon's area.
  */
 #ifndef LIFECIRCLE_COVERAGE_H
@@ -15,6 +18,7 @@
 
 #include "lifecircle/context.h"
 #include "lifecircle/layer.h"
+#include "lifecircle/network.h"
 #include "lifecircle/profile.h"
 
 #ifdef __cplusplus
@@ -23,7 +27,7 @@ extern "C" {
 
 typedef enum lc_distance_mode {
     LC_MODE_STRAIGHT = 0, /* straight-line (Euclidean) distance in the working CRS */
-    LC_MODE_NETWORK = 1   /* along the walking network (not yet available) */
+    LC_MODE_NETWORK = 1   /* along the walking network (lc_coverage_options.network) */
 } lc_distance_mode;
 
 typedef struct lc_coverage_options {
@@ -31,12 +35,16 @@ typedef struct lc_coverage_options {
     double reach_m;   /* > 0: use this reach for every category instead of the profile's */
     int quadsegs;     /* segments per quarter circle of reach buffers (0: 32, area error < 0.05%) */
     int threads;      /* worker threads (0: one per core) */
+    const lc_network *network; /* LC_MODE_NETWORK: the walking network in the inputs' working CRS
+                                  (borrowed during the call); ignored in straight-line mode */
 } lc_coverage_options;
 
 /* One residential polygon against one category. */
 typedef struct lc_coverage_cell {
     double distance_m;    /* from the polygon's demand point (a point on its surface) to the nearest
-                             facility of the category; INFINITY when the category has none */
+                             facility of the category; INFINITY when the category has none, and in
+                             network mode when the point or every facility is off-network or
+                             unreachable */
     long nearest;         /* index of that facility in the facilities layer, -1 when none */
     double covered_share; /* share of the polygon's area within reach, 0..1 */
     double covered_pop;   /* population × covered_share (0 when the population is unknown) */
@@ -46,7 +54,7 @@ typedef struct lc_coverage lc_coverage;
 
 /* Computes coverage of every residential polygon of in for every category of profile.
  * in and profile are borrowed and must outlive the result; ctx too. options may be NULL (defaults).
- * Returns NULL with LC_ERR_UNSUPPORTED (network mode without a network), LC_ERR_GEOMETRY or
+ * Returns NULL with LC_ERR_UNSUPPORTED (network mode without options->network), LC_ERR_GEOMETRY or
  * LC_ERR_NOMEM. Caller frees with lc_coverage_destroy(). */
 LC_API lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
                                         const lc_coverage_options *options);
@@ -71,6 +79,12 @@ LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size
 /* The part of residential polygon i outside category c's reach; NULL when fully covered.
  * Borrowed, valid while cov lives. */
 LC_API const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category);
+
+/* Residents within reach of category c: the sum of covered_pop over every polygon (0 past the end). */
+LC_API double lc_coverage_covered_population(const lc_coverage *cov, size_t category);
+
+/* Residents of every residential polygon (unknown populations count 0). */
+LC_API double lc_coverage_population(const lc_coverage *cov);
 
 /* Share of polygon i's area within reach of every life-circle category of the profile
  * (lc_category.in_life_circle) at once, 0..1. */

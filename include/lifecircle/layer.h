@@ -28,10 +28,12 @@ typedef enum lc_layer_kind {
     LC_LAYER_RESIDENTIAL = 0, /* residential polygons (小区/居住街坊) with population */
     LC_LAYER_FACILITIES,      /* facility points (polygons reduced to a point on surface) */
     LC_LAYER_UNITS,           /* 街镇 polygons */
+    LC_LAYER_CANDIDATES,      /* candidate sites for new facilities (`site`): points (polygons reduced to
+                                 a point on surface) with id and name; optional */
     LC_LAYER_KIND_COUNT
 } lc_layer_kind;
 
-/* The study-file name of a kind ("residential", "facilities", "units"). Never freed. */
+/* The study-file name of a kind ("residential", "facilities", "units", "candidates"). Never freed. */
 LC_API const char *lc_layer_kind_name(lc_layer_kind kind);
 
 /* What a field holds: the roles a user maps fields onto. */

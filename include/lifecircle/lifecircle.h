@@ -12,6 +12,8 @@
 #include "lifecircle/profile.h"
 #include "lifecircle/study.h"
 #include "lifecircle/layer.h"
+#include "lifecircle/roads.h"
+#include "lifecircle/network.h"
 #include "lifecircle/coverage.h"
 #include "lifecircle/indicators.h"
 #include "lifecircle/output.h"

@@ -11,6 +11,15 @@
  * (tables, field dictionaries) are UTF-8 with a byte-order mark, so Excel shows the Chinese, and
  * RFC 4180 quoting with CRLF line ends.
  *
+ * PostGIS (LC_FORMAT_POSTGIS, chosen by lc_output_format_for() for a target starting with "PG:"):
+ * the target is a GDAL PostgreSQL connection string; every layer becomes a table
+ * <schema>.<prefix><layer> (identifiers quoted, never laundered) with its geometry type, the
+ * working CRS's SRID and a GIST spatial index, tables without geometry plain tables, and text files
+ * rows (name, body) of <prefix>metadata. Everything happens in one transaction: a table of the same
+ * name from a previous run is dropped and re-created inside it, so a failed or aborted output leaves
+ * the previous tables exactly as they were and a committed one replaces them all at once.
+ * Messages name the connection without its password.
+ *
  * Output is deterministic: equal input gives byte-identical files. GeoPackage records a
  * modification time in gpkg_contents.last_change and the DBF header a last-update date; both are
  * written as 2000-01-01 (00:00:00.000Z). For GeoPackage this is done by setting GDAL's
@@ -33,12 +42,22 @@ extern "C" {
 typedef enum lc_format {
     LC_FORMAT_SHAPEFILE = 0, /* one .shp/.shx/.dbf/.prj/.cpg set per layer, plus <layer>_fields.csv */
     LC_FORMAT_GPKG,          /* every layer in lifecircle.gpkg, full field names */
-    LC_FORMAT_GEOJSON        /* one <layer>.geojson per layer, full field names, working CRS */
+    LC_FORMAT_GEOJSON,       /* one <layer>.geojson per layer, full field names, working CRS */
+    LC_FORMAT_POSTGIS        /* tables <schema>.<prefix><layer> in a PostGIS database (see below) */
 } lc_format;
 
-/* Parses "shapefile"/"shp", "gpkg"/"geopackage", "geojson"/"json" (ASCII case-insensitive).
- * Returns 0 and sets *format, or -1 for an unknown name. */
+/* Parses "shapefile"/"shp", "gpkg"/"geopackage", "geojson"/"json", "postgis"/"pg" (ASCII
+ * case-insensitive). Returns 0 and sets *format, or -1 for an unknown name. */
 LC_API int lc_format_parse(const char *name, lc_format *format);
+
+/* The format a target implies: LC_FORMAT_POSTGIS for "PG:..." (ASCII case-insensitive), else
+ * fallback. */
+LC_API lc_format lc_output_format_for(const char *target, lc_format fallback);
+
+/* A copy of target fit for messages: the password of a PostgreSQL connection string or URI
+ * replaced by "***"; other targets unchanged. Caller frees with free(); NULL with LC_ERR_NOMEM or
+ * LC_ERR_MISUSE (NULL target). */
+LC_API char *lc_output_target_shown(lc_context *ctx, const char *target);
 
 typedef enum lc_field_type {
     LC_FIELD_STRING = 0,
@@ -76,6 +95,11 @@ typedef struct lc_output_options {
                              * (also "CP936", "936"; ASCII case-insensitive). A GBK Shapefile has
                              * dBASE language driver id 0x4D and a .cpg saying "936", which ArcGIS,
                              * QGIS and GDAL read as code page 936; a UTF-8 one a .cpg "UTF-8". */
+    const char *schema;     /* LC_FORMAT_POSTGIS: the schema of the tables, NULL for "public";
+                             * created when missing */
+    const char *table_prefix; /* LC_FORMAT_POSTGIS: put before every table name, NULL for "lc_";
+                             * "" for none. Schema and prefix must match [a-z_][a-z0-9_]* (the
+                             * prefix may be empty) and table names fit in 63 bytes */
 } lc_output_options;
 
 typedef struct lc_output lc_output;
@@ -89,7 +113,11 @@ typedef struct lc_layer_writer lc_layer_writer;
  * LC_ERR_MISUSE: NULL or empty arguments, an unknown encoding, or GBK for GeoPackage or GeoJSON
  * (always UTF-8). crs (borrowed, must outlive the output) is written with every layer (.prj in ESRI
  * WKT for Shapefile); GeoJSON can name it only by EPSG code, so a CRS without one draws a warning.
- * The output belongs to ctx. Caller finishes with lc_output_commit() or lc_output_abort(). */
+ * The output belongs to ctx. Caller finishes with lc_output_commit() or lc_output_abort().
+ * For LC_FORMAT_POSTGIS dir is the connection string: the database is opened for update, the
+ * schema created if missing and the transaction started here (LC_ERR_IO naming the connection
+ * without its password when that fails; LC_ERR_MISUSE for a schema or prefix outside
+ * [a-z_][a-z0-9_]*); overwrite and encoding do not apply. */
 LC_API lc_output *lc_output_begin(lc_context *ctx, const char *dir, const lc_crs *crs,
                                   const lc_output_options *options);
 

@@ -31,6 +31,10 @@ typedef struct lc_category {
     const char *const *aliases; /* NULL-terminated labels users give this category */
     int in_life_circle;       /* non-zero: part of the whole life circle (every one must be in reach) */
     const char *short_code;   /* at most 4 ASCII characters, for Shapefile field names ("CTR") */
+    double size_min_m2;       /* siting: smallest floor area a new site should have (`size_min_m2:`;
+                                 0 when the profile gives none) */
+    double size_max_m2;       /* siting: largest floor area of a new site (`size_max_m2:`; 0 when the
+                                 profile gives none: no limit) */
 } lc_category;
 
 /* What a norm measures. */
@@ -55,6 +59,27 @@ typedef struct lc_norm {
     const char *en;      /* English name */
     const char *source;  /* where the norm comes from (seed document and line) */
 } lc_norm;
+
+/* The walking-network rules of a profile (`network:` keys; every one optional):
+ *   network:
+ *     walkable: [footway, pedestrian, path, ...]  # OSM highway values walked on
+ *     exclude_access: [private, no]               # access values that close a way (foot=yes reopens it)
+ *     max_snap_m: 200        # a point farther than this from every edge is off-network
+ *     walk_speed_m_s: 1.0    # walking speed, for turning metres into minutes in reports
+ *     buffer_m: 50           # half-width of the service-area corridor around reachable edges
+ *     snap_tolerance_m: 0.5  # line vertices closer than this become one junction
+ * Defaults: the values shown, walkable = footway pedestrian path steps living_street residential service
+ * unclassified tertiary(_link) secondary(_link) primary(_link) cycleway track. Whatever the list says,
+ * motorway and trunk (and their links) are never walkable, and foot=no closes any way.
+ * Lists are NULL-terminated; strings borrowed from the profile, valid while it lives. */
+typedef struct lc_network_rules {
+    const char *const *walkable;
+    const char *const *exclude_access;
+    double max_snap_m;
+    double walk_speed_m_s;
+    double buffer_m;
+    double snap_tolerance_m;
+} lc_network_rules;
 
 typedef struct lc_profile lc_profile;
 
@@ -91,6 +116,10 @@ LC_API const lc_norm *lc_profile_norm(const lc_profile *profile, size_t i);
  * text must match exactly). A label names at most one category (lc_profile_load rejects a profile
  * where two share one). -1 if none, or if label is NULL. */
 LC_API int lc_profile_find_category(const lc_profile *profile, const char *label);
+
+/* The profile's walking-network rules (defaults filled in). Borrowed, valid while profile lives;
+ * NULL only when profile is NULL. */
+LC_API const lc_network_rules *lc_profile_network(const lc_profile *profile);
 
 #ifdef __cplusplus
 }

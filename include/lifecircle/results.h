@@ -16,6 +16,7 @@
 #include "lifecircle/output.h"
 #include "lifecircle/profile.h"
 #include "lifecircle/quality.h"
+#include "lifecircle/siting.h"
 #include "lifecircle/study.h"
 
 #ifdef __cplusplus
@@ -30,12 +31,23 @@ typedef struct lc_results {
     const lc_coverage *coverage;
     const lc_indicators *indicators;
     const lc_quality *quality;
+    const lc_coverage *straight; /* network mode: the straight-line coverage of the same inputs, for the
+                                    network_comparison table of summary.json; NULL otherwise */
 } lc_results;
 
 /* Writes every result layer and summary.csv/summary.json into dir (see lc_output_begin for the
  * directory rules). LC_OK, or the error of the step that failed (then dir is as it was). */
 LC_API lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_options *options,
                                   const lc_results *results);
+
+/* Writes the results of a `site` run into dir with the guarantees of lc_results_write: the
+ * `proposals` point layer of siting (proposals for profile category `category`, computed from
+ * results' inputs, coverage and indicators), the before/after table per unit and for the whole area
+ * (`summary`: summary.csv for Shapefile and GeoJSON outputs, a table in GeoPackage) and summary.json
+ * (the check's summary plus a "siting" section). Everything borrowed. LC_OK, or the error of the
+ * step that failed (then dir is as it was). */
+LC_API lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                       const lc_results *results, const lc_siting *siting, size_t category);
 
 /* The summary as JSON text (UTF-8, keys in a fixed order, so equal results give equal text).
  * NULL with LC_ERR_NOMEM or LC_ERR_IO (an input could not be read for its checksum).

@@ -1,14 +1,31 @@
 /*
  * lifecircle/siting.h — proposals for new facilities of one category that close the coverage gaps:
- * `mclp` (k new sites covering the most uncovered residents), `lscp` (the fewest sites reaching a
- * coverage target) and `units` (one site in every 街镇 lacking the category), solved greedily with
- * lazy evaluation. Existing facilities stay.
+ * `mclp` (k new sites covering the most uncovered demand), `lscp` (the fewest sites reaching a
+ * coverage target) and `units` (one site in every 街镇 lacking the category). Existing facilities
+ * stay. Two solvers: greedy with lazy evaluation (CELF) and an exact integer program through GLPK
+ * with a time limit, which reports the gap between its answer and the best bound.
  *
- * Demand is the uncovered population of each residential polygon (from the coverage), placed on
- * points inside its gap on a grid (the population split evenly among them); a candidate covers the
- * points within the category's reach. Candidates are given by the caller or generated on a grid over
- * the gaps. Newly covered population is therefore an estimate at the demand-grid resolution; a
- * `check` with the proposals added gives the exact figure.
+ * Demand is the uncovered part (gap, from lc_coverage_gap) of every residential polygon, weighing
+ * population × (1 − covered_share) (or the registered 60+ likewise). A candidate reaches a gap by the
+ * share of the gap's area within its reach (straight line: area(gap ∩ circle) / area(gap)); the
+ * candidate × gap shares form a sparse coverage matrix (found through an STRtree of the gaps).
+ * The solvers count a gap reached by several new sites as min(1, Σ shares), which overstates
+ * coverage where two new reaches overlap inside one gap; the figures reported for the proposals
+ * (new_pop, cumulative_share, share after) are then recomputed exactly from the union of the chosen
+ * sites' reach inside each gap.
+ *
+ * Candidates: given by the caller (lc_siting_options.candidates), else the study's `candidates`
+ * point layer (LC_LAYER_CANDIDATES), else generated: points of a square grid (spacing_m apart)
+ * inside the gaps, plus a point on the surface of every gap the grid misses when it is at least
+ * spacing_m from every other candidate.
+ *
+ * Sizing: every proposal gets a suggested floor area when the profile has a floor-area norm: its
+ * 街镇's shortfall against the norm split evenly over the 街镇's new sites, held within the
+ * category's size range (lc_category.size_min_m2 .. size_max_m2; without one in the profile 0 .. no
+ * limit, i.e. the plain split).
+ *
+ * lc_siting_select() runs the same solvers on a coverage matrix given directly (tests, benchmarks,
+ * or a distance mode that computes its own reach).
  */
 #ifndef LIFECIRCLE_SITING_H
 #define LIFECIRCLE_SITING_H
@@ -28,67 +45,131 @@ extern "C" {
 #endif
 
 typedef enum lc_siting_objective {
-    LC_SITING_MCLP = 0, /* k sites maximising newly covered residents */
+    LC_SITING_MCLP = 0, /* k sites maximising newly covered demand */
     LC_SITING_LSCP,     /* fewest sites reaching `target` coverage of the category */
     LC_SITING_UNITS     /* one site in every unit (街镇) without the category */
 } lc_siting_objective;
 
+typedef enum lc_solver_kind {
+    LC_SOLVER_GREEDY = 0, /* greedy with lazy evaluation (CELF): fast, within 1 − 1/e of the optimum */
+    LC_SOLVER_EXACT       /* integer program through GLPK (branch and cut) with a time limit */
+} lc_solver_kind;
+
 typedef struct lc_siting_options {
     lc_siting_objective objective;
     size_t category;          /* index of the profile category to site */
-    size_t k;                 /* MCLP: number of new sites */
-    double target;            /* LSCP: coverage share to reach, 0..1 */
-    double demand_spacing_m;  /* demand grid inside gaps (0: 25 m) */
-    double candidate_spacing_m; /* generated candidate grid (0: 100 m) */
-    const lc_xy *candidates;  /* given candidate sites (working CRS), or NULL to generate; borrowed */
+    size_t k;                 /* MCLP: number of new sites (≥ 1) */
+    double target;            /* LSCP: coverage share of the whole population to reach, 0 < target ≤ 1 */
+    double demand_spacing_m;  /* unused (kept for source compatibility) */
+    double candidate_spacing_m; /* generated candidates: grid spacing and minimum spacing (0: max(50, reach/5)) */
+    const lc_xy *candidates;  /* given candidate sites (working CRS), or NULL (layer or generated); borrowed */
     size_t ncandidates;
+    lc_solver_kind solver;    /* LC_SOLVER_GREEDY (default) or LC_SOLVER_EXACT */
+    double time_limit_s;      /* exact solver: time limit in seconds (0: 60 s) */
+    int weight_pop60;         /* non-zero: demand is the registered 60+ (polygons without it weigh 0) */
 } lc_siting_options;
 
 /* One proposed site. */
 typedef struct lc_proposal {
-    size_t rank;            /* 1 = chosen first */
-    lc_xy site;             /* working CRS */
-    long candidate;         /* index among the given candidates, -1 for a generated site */
-    long unit;              /* index of the unit it falls in, -1 outside every unit */
-    double new_pop;         /* residents it newly brings within reach (estimate) */
-    double cumulative_share;/* category coverage of the whole area after this site (estimate) */
-    double floor_area_m2;   /* suggested floor area: its unit's shortfall against the floor-area
-                               norm split over the unit's new sites; 0 when the unit meets it */
+    size_t rank;            /* 1 = first; greedy: in the order chosen; exact: by newly covered demand */
+    lc_xy site;             /* working CRS (0, 0 from lc_siting_select) */
+    long candidate;         /* index among the candidates (given array or layer, or the matrix),
+                               -1 for a generated site */
+    long unit;              /* index of the unit it falls in, -1 outside every unit or without units */
+    double new_pop;         /* demand it newly brings within reach, counting the sites ranked before */
+    double cumulative_share;/* category coverage of the whole area after this site and those before */
+    double floor_area_m2;   /* suggested floor area (see the header comment); 0 without a floor-area
+                               norm or outside every unit */
+    const char *candidate_id; /* the candidates layer's id of the site; NULL otherwise. Borrowed from
+                                 the inputs, valid while they live */
+    int size_bound;         /* -1: raised to the category's size_min_m2, 1: cut to size_max_m2, 0: neither */
 } lc_proposal;
+
+/* A coverage matrix for lc_siting_select(): every array borrowed for the call. */
+typedef struct lc_siting_matrix {
+    size_t ndemand;
+    const double *weight;   /* [ndemand] uncovered demand of each item (≥ 0) */
+    size_t ncandidates;
+    const size_t *start;    /* [ncandidates + 1] candidate j reaches entries start[j] .. start[j+1] − 1 */
+    const size_t *demand;   /* [start[ncandidates]] the demand item of each entry (< ndemand) */
+    const double *share;    /* [start[ncandidates]] share of that item the candidate reaches, 0..1;
+                               NULL: every share 1 (point demand) */
+    const long *group;      /* LC_SITING_UNITS: each candidate's group (unit); every group ≥ 0 gets one
+                               site, candidates of group −1 none. May be NULL for other objectives */
+    double total;           /* the population shares are measured against (0: Σ weight) */
+    double covered;         /* demand covered before any new site (counted in the shares) */
+} lc_siting_matrix;
 
 typedef struct lc_siting lc_siting;
 
-/* Proposes sites. in, profile, coverage and indicators are borrowed for the call.
- * Returns NULL with LC_ERR_MISUSE (bad options) or LC_ERR_NOMEM. An LSCP target that the
- * candidates cannot reach is not an error: the result says so (lc_siting_target_met, _reason).
- * Caller frees with lc_siting_destroy(). */
+/* Proposes sites for the whole study. in, profile, coverage and indicators are borrowed for the
+ * call (the result borrows candidate ids from in: keep in alive while reading them).
+ * Returns NULL with LC_ERR_MISUSE (bad options), LC_ERR_UNSUPPORTED (network coverage: not yet),
+ * LC_ERR_DATA (weight_pop60 without any registered 60+), LC_ERR_GEOMETRY or LC_ERR_NOMEM. An LSCP
+ * target the candidates cannot reach is not an error: the result says so (lc_siting_target_met,
+ * lc_siting_reason). Caller frees with lc_siting_destroy(). */
 LC_API lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
                                   const lc_coverage *coverage, const lc_indicators *indicators,
                                   const lc_siting_options *options);
 
+/* Chooses sites on a coverage matrix m (borrowed for the call) with options o (objective, k,
+ * target, solver, time_limit_s; the rest ignored). Proposals have candidate = the column index,
+ * site (0, 0), unit −1, floor area 0, and new_pop / cumulative_share from the matrix. NULL with
+ * LC_ERR_MISUSE (inconsistent matrix or options) or LC_ERR_NOMEM. Caller frees with
+ * lc_siting_destroy(). */
+LC_API lc_siting *lc_siting_select(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o);
+
 /* Releases a result. Accepts NULL. */
 LC_API void lc_siting_destroy(lc_siting *s);
 
-/* Number of proposals and the i-th, in the order chosen (borrowed). */
+/* Number of proposals and the i-th, by rank (borrowed, valid while s lives). */
 LC_API size_t lc_siting_count(const lc_siting *s);
 LC_API const lc_proposal *lc_siting_get(const lc_siting *s, size_t i);
 
-/* The category's coverage of the whole area (share of residents) before and after the proposals
- * (after: estimate on the demand grid). */
+/* The category's coverage of the whole area (share of the population, or of the registered 60+)
+ * before and after the proposals. */
 LC_API double lc_siting_share_before(const lc_siting *s);
 LC_API double lc_siting_share_after(const lc_siting *s);
 
-/* The solver that produced the answer ("greedy (lazy evaluation)"). Never freed. */
+/* The objective value the solver reached on its model: newly covered demand (mclp, units) or the
+ * number of sites (lscp). */
+LC_API double lc_siting_objective_value(const lc_siting *s);
+
+/* The solver that gave the answer, e.g. "greedy (lazy evaluation)", "exact (GLPK, optimal)",
+ * "exact (GLPK, time limit 60 s)". Borrowed, valid while s lives. */
 LC_API const char *lc_siting_solver(const lc_siting *s);
 
-/* LSCP: non-zero when the target was reached; otherwise lc_siting_reason() says why. */
+/* Exact solver: the relative gap between the answer and the best bound (0 proven optimal);
+ * NAN for greedy or when no bound is known. */
+LC_API double lc_siting_gap(const lc_siting *s);
+
+/* Before and after on one row of the indicators (a unit, or the whole area as the last row): demand
+ * (population or registered 60+; a residential polygon counts in the unit holding most of it),
+ * the part within reach, and the counted floor area (lc_indicators_floor_area) with the proposals'
+ * suggested floor area added when the category counts toward the floor-area norm. */
+typedef struct lc_siting_row {
+    double demand;
+    double covered_before;
+    double covered_after;
+    double floor_area_before_m2;
+    double floor_area_after_m2;
+    size_t new_sites;
+} lc_siting_row;
+
+/* Rows as lc_indicators_row_count() of the indicators given to lc_siting_solve (0 from
+ * lc_siting_select), and row i (borrowed, valid while s lives; NULL past the end). */
+LC_API size_t lc_siting_row_count(const lc_siting *s);
+LC_API const lc_siting_row *lc_siting_row_get(const lc_siting *s, size_t row);
+
+/* LSCP: non-zero when the target was reached; otherwise lc_siting_reason() says why
+ * ("" when met). Other objectives: always non-zero. */
 LC_API int lc_siting_target_met(const lc_siting *s);
 LC_API const char *lc_siting_reason(const lc_siting *s);
 
 /* Writes the proposals as a `proposals` point layer (rank, 街镇, newly covered residents,
- * cumulative coverage, suggested floor area, candidate, solver, category in Chinese and English)
- * into an output directory, with the guarantees of lc_output_begin (atomic, no overwrite unless
- * asked). in, profile and s are borrowed. LC_OK or the failing step's error. */
+ * cumulative coverage, suggested floor area, candidate id or "generated", solver, category in
+ * Chinese and English) into an output directory, with the guarantees of lc_output_begin (atomic, no
+ * overwrite unless asked). in, profile and s are borrowed. LC_OK or the failing step's error. */
 LC_API lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_options *options,
                                  const lc_inputs *in, const lc_profile *profile, const lc_siting *s,
                                  size_t category);

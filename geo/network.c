@@ -1,0 +1,777 @@
+/*
+ * geo/network.c — the walking network (include/lifecircle/network.h): nodes at shared vertices by
+ * grid hashing, one edge per segment, CSR adjacency, connected components, a packed STR-tree of edge
+ * envelopes for snapping, multi-source bounded Dijkstra with partial edges at both ends, and the
+ * reachable parts of edges. Reading and filtering the lines lives in layers/roads.c; turning reach
+ * into service areas and coverage lives in queries/coverage.c. Design notes: issue 4.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/context_int.h"
+#include "lifecircle/network.h"
+
+#define TREE_FANOUT 16
+#define TREE_MAX_LEVELS 24
+
+/* A node of the edge index: at level 0 `first` is an edge and count 0; above, the children are
+ * entries [first, first + count) of the level below. */
+typedef struct tnode {
+    double minx, miny, maxx, maxy;
+    uint32_t first, count;
+} tnode;
+
+struct lc_network {
+    size_t nnodes, nedges, ncomp;
+    double *x, *y;           /* node positions */
+    uint32_t *ea, *eb;       /* edge end nodes */
+    double *elen;            /* edge lengths, metres */
+    uint32_t *off;           /* CSR: the incident edges of node v are adj[off[v] .. off[v+1]) */
+    uint32_t *adj;           /* edge ids */
+    uint32_t *comp;          /* component of each node, 0 the largest */
+    size_t *comp_size;
+    double length;
+    tnode *tree[TREE_MAX_LEVELS];
+    size_t tree_n[TREE_MAX_LEVELS];
+    int tree_levels;
+};
+
+/* Releases a network; see network.h. */
+void lc_network_destroy(lc_network *net)
+{
+    if (!net)
+        return;
+    free(net->x);
+    free(net->y);
+    free(net->ea);
+    free(net->eb);
+    free(net->elen);
+    free(net->off);
+    free(net->adj);
+    free(net->comp);
+    free(net->comp_size);
+    for (int l = 0; l < net->tree_levels; l++)
+        free(net->tree[l]);
+    free(net);
+}
+
+/* ---- noding ------------------------------------------------------------------------------------- */
+
+/* The hash table of grid cells used while noding: cell → first node, chained through next[]. */
+typedef struct cell_table {
+    int64_t *kx, *ky;
+    uint32_t *head;      /* UINT32_MAX: empty slot */
+    size_t mask;
+} cell_table;
+
+static size_t cell_hash(int64_t cx, int64_t cy, size_t mask)
+{
+    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ULL ^ ((uint64_t)cy + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
+    h ^= h >> 29;
+    return (size_t)h & mask;
+}
+
+/* The slot of cell (cx, cy): its own, or the empty one where it would go. */
+static size_t cell_slot(const cell_table *t, int64_t cx, int64_t cy)
+{
+    size_t i = cell_hash(cx, cy, t->mask);
+    while (t->head[i] != UINT32_MAX && (t->kx[i] != cx || t->ky[i] != cy))
+        i = (i + 1) & t->mask;
+    return i;
+}
+
+/* Vertex-to-node state while building. */
+typedef struct noder {
+    cell_table cells;
+    uint32_t *next;      /* next node in the same cell */
+    int *level;          /* the level of the vertices a node joins */
+    unsigned char *end;  /* a line end joined the node (ends join any level) */
+    double tol;
+} noder;
+
+/* The node of vertex p (level, is a line end), joining an existing node within tol whose level
+ * matches (or when either side is a line end), else a new node. Returns the node. */
+static uint32_t node_of(lc_network *net, noder *nd, lc_xy p, int level, int is_end)
+{
+    int64_t cx = (int64_t)floor(p.x / nd->tol), cy = (int64_t)floor(p.y / nd->tol);
+    uint32_t best = UINT32_MAX;
+    double bestd = nd->tol * nd->tol;
+    for (int64_t dx = -1; dx <= 1; dx++)
+        for (int64_t dy = -1; dy <= 1; dy++) {
+            size_t s = cell_slot(&nd->cells, cx + dx, cy + dy);
+            for (uint32_t v = nd->cells.head[s]; v != UINT32_MAX; v = nd->next[v]) {
+                double ddx = net->x[v] - p.x, ddy = net->y[v] - p.y, d = ddx * ddx + ddy * ddy;
+                if (d <= bestd && (nd->level[v] == level || is_end || nd->end[v]) && (best == UINT32_MAX || d < bestd)) {
+                    best = v;
+                    bestd = d;
+                }
+            }
+        }
+    if (best != UINT32_MAX) {
+        nd->end[best] |= (unsigned char)is_end;
+        return best;
+    }
+    uint32_t v = (uint32_t)net->nnodes++;
+    net->x[v] = p.x;
+    net->y[v] = p.y;
+    nd->level[v] = level;
+    nd->end[v] = (unsigned char)is_end;
+    size_t s = cell_slot(&nd->cells, cx, cy);
+    if (nd->cells.head[s] == UINT32_MAX) {
+        nd->cells.kx[s] = cx;
+        nd->cells.ky[s] = cy;
+    }
+    nd->next[v] = nd->cells.head[s];
+    nd->cells.head[s] = v;
+    return v;
+}
+
+/* ---- the edge index (a packed STR-tree) ---------------------------------------------------------- */
+
+static int cmp_cx(const void *a, const void *b)
+{
+    const tnode *p = a, *q = b;
+    double x = p->minx + p->maxx, y = q->minx + q->maxx;
+    return (x > y) - (x < y);
+}
+
+static int cmp_cy(const void *a, const void *b)
+{
+    const tnode *p = a, *q = b;
+    double x = p->miny + p->maxy, y = q->miny + q->maxy;
+    return (x > y) - (x < y);
+}
+
+/* Builds the tree bottom-up by sort-tile-recursive packing. LC_OK or LC_ERR_NOMEM. */
+static lc_status build_tree(lc_context *ctx, lc_network *net)
+{
+    size_t n = net->nedges;
+    if (!n)
+        return LC_OK;
+    tnode *leaf = lc_malloc(ctx, n * sizeof *leaf);
+    if (!leaf)
+        return LC_ERR_NOMEM;
+    for (size_t e = 0; e < n; e++) {
+        double ax = net->x[net->ea[e]], ay = net->y[net->ea[e]], bx = net->x[net->eb[e]], by = net->y[net->eb[e]];
+        leaf[e] = (tnode){fmin(ax, bx), fmin(ay, by), fmax(ax, bx), fmax(ay, by), (uint32_t)e, 0};
+    }
+    net->tree[0] = leaf;
+    net->tree_n[0] = n;
+    net->tree_levels = 1;
+    while (net->tree_n[net->tree_levels - 1] > 1 && net->tree_levels < TREE_MAX_LEVELS) {
+        tnode *below = net->tree[net->tree_levels - 1];
+        size_t nb = net->tree_n[net->tree_levels - 1];
+        size_t parents = (nb + TREE_FANOUT - 1) / TREE_FANOUT;
+        size_t slices = (size_t)ceil(sqrt((double)parents));
+        size_t per_slice = slices * TREE_FANOUT;
+        qsort(below, nb, sizeof *below, cmp_cx);
+        for (size_t s = 0; s < nb; s += per_slice)
+            qsort(below + s, nb - s < per_slice ? nb - s : per_slice, sizeof *below, cmp_cy);
+        tnode *up = lc_malloc(ctx, parents * sizeof *up);
+        if (!up)
+            return LC_ERR_NOMEM;
+        for (size_t p = 0; p < parents; p++) {
+            size_t first = p * TREE_FANOUT, count = nb - first < TREE_FANOUT ? nb - first : TREE_FANOUT;
+            tnode box = {INFINITY, INFINITY, -INFINITY, -INFINITY, (uint32_t)first, (uint32_t)count};
+            for (size_t k = first; k < first + count; k++) {
+                box.minx = fmin(box.minx, below[k].minx);
+                box.miny = fmin(box.miny, below[k].miny);
+                box.maxx = fmax(box.maxx, below[k].maxx);
+                box.maxy = fmax(box.maxy, below[k].maxy);
+            }
+            up[p] = box;
+        }
+        net->tree[net->tree_levels] = up;
+        net->tree_n[net->tree_levels] = parents;
+        net->tree_levels++;
+    }
+    return LC_OK;
+}
+
+/* Squared distance from p to a box. */
+static double box_dist2(const tnode *b, lc_xy p)
+{
+    double dx = p.x < b->minx ? b->minx - p.x : p.x > b->maxx ? p.x - b->maxx : 0;
+    double dy = p.y < b->miny ? b->miny - p.y : p.y > b->maxy ? p.y - b->maxy : 0;
+    return dx * dx + dy * dy;
+}
+
+/* Squared distance from p to edge e, and the parameter t (0 at ea, 1 at eb) of the nearest point. */
+static double edge_dist2(const lc_network *net, size_t e, lc_xy p, double *t)
+{
+    double ax = net->x[net->ea[e]], ay = net->y[net->ea[e]], bx = net->x[net->eb[e]], by = net->y[net->eb[e]];
+    double dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+    double u = l2 > 0 ? ((p.x - ax) * dx + (p.y - ay) * dy) / l2 : 0;
+    u = u < 0 ? 0 : u > 1 ? 1 : u;
+    double qx = ax + u * dx - p.x, qy = ay + u * dy - p.y;
+    *t = u;
+    return qx * qx + qy * qy;
+}
+
+/* The nearest edge under tree node (level, i), improving *best / *best_e / *best_t. */
+static void tree_nearest(const lc_network *net, int level, size_t i, lc_xy p, double *best, long *best_e, double *best_t)
+{
+    const tnode *nd = &net->tree[level][i];
+    if (level == 0) {
+        double t, d = edge_dist2(net, nd->first, p, &t);
+        if (d < *best || (d == *best && *best_e >= 0 && (long)nd->first < *best_e)) {
+            *best = d;
+            *best_e = nd->first;
+            *best_t = t;
+        }
+        return;
+    }
+    /* Children nearest first, so the bound tightens early. */
+    uint32_t order[TREE_FANOUT];
+    double dist[TREE_FANOUT];
+    uint32_t n = 0;
+    for (uint32_t k = nd->first; k < nd->first + nd->count; k++) {
+        double d = box_dist2(&net->tree[level - 1][k], p);
+        if (d > *best)
+            continue;
+        uint32_t j = n++;
+        while (j > 0 && dist[j - 1] > d) {
+            dist[j] = dist[j - 1];
+            order[j] = order[j - 1];
+            j--;
+        }
+        dist[j] = d;
+        order[j] = k;
+    }
+    for (uint32_t j = 0; j < n; j++)
+        if (dist[j] <= *best)
+            tree_nearest(net, level - 1, order[j], p, best, best_e, best_t);
+}
+
+/* ---- building ----------------------------------------------------------------------------------- */
+
+/* A component's size and discovery label, for sorting. */
+typedef struct comp_rank {
+    size_t size, label;
+} comp_rank;
+
+static int cmp_comp(const void *a, const void *b)
+{
+    const comp_rank *p = a, *q = b;
+    if (p->size != q->size)
+        return p->size < q->size ? 1 : -1;
+    return (p->label > q->label) - (p->label < q->label);
+}
+
+/* Labels connected components, largest first. LC_OK or LC_ERR_NOMEM. */
+static lc_status components(lc_context *ctx, lc_network *net)
+{
+    size_t n = net->nnodes;
+    uint32_t *stack = lc_malloc(ctx, (n ? n : 1) * sizeof *stack);
+    net->comp = lc_malloc(ctx, (n ? n : 1) * sizeof *net->comp);
+    size_t *size = lc_calloc(ctx, n ? n : 1, sizeof *size);
+    size_t *rank = lc_calloc(ctx, n ? n : 1, sizeof *rank);
+    lc_status st = LC_ERR_NOMEM;
+    if (!stack || !net->comp || !size || !rank)
+        goto fail;
+    for (size_t v = 0; v < n; v++)
+        net->comp[v] = UINT32_MAX;
+    size_t nc = 0;
+    for (size_t s = 0; s < n; s++) {
+        if (net->comp[s] != UINT32_MAX)
+            continue;
+        size_t top = 0;
+        stack[top++] = (uint32_t)s;
+        net->comp[s] = (uint32_t)nc;
+        while (top) {
+            uint32_t v = stack[--top];
+            size[nc]++;
+            for (uint32_t k = net->off[v]; k < net->off[v + 1]; k++) {
+                uint32_t e = net->adj[k], w = net->ea[e] == v ? net->eb[e] : net->ea[e];
+                if (net->comp[w] == UINT32_MAX) {
+                    net->comp[w] = (uint32_t)nc;
+                    stack[top++] = w;
+                }
+            }
+        }
+        nc++;
+    }
+    /* Renumber by decreasing size (ties keep discovery order). */
+    comp_rank *order = lc_malloc(ctx, (nc ? nc : 1) * sizeof *order);
+    if (!order)
+        goto fail;
+    for (size_t c = 0; c < nc; c++)
+        order[c] = (comp_rank){size[c], c};
+    qsort(order, nc, sizeof *order, cmp_comp);
+    for (size_t c = 0; c < nc; c++)
+        rank[c] = order[c].label;
+    free(order);
+    net->comp_size = lc_malloc(ctx, (nc ? nc : 1) * sizeof *net->comp_size);
+    if (!net->comp_size)
+        goto fail;
+    for (size_t i = 0; i < nc; i++) {
+        net->comp_size[i] = size[rank[i]];
+        stack[rank[i]] = (uint32_t)i; /* reuse: old label → new label */
+    }
+    for (size_t v = 0; v < n; v++)
+        net->comp[v] = stack[net->comp[v]];
+    net->ncomp = nc;
+    st = LC_OK;
+fail:
+    free(stack);
+    free(size);
+    free(rank);
+    return st;
+}
+
+/* Builds the network; see network.h. */
+lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap_tolerance_m)
+{
+    if (!ctx)
+        return NULL;
+    if (!roads || snap_tolerance_m < 0 || !isfinite(snap_tolerance_m)) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_network_build: roads and a snap tolerance ≥ 0 are required");
+        return NULL;
+    }
+    noder nd = {.tol = snap_tolerance_m > 0 ? snap_tolerance_m : 0.5};
+    size_t nv = 0, nseg = 0;
+    for (size_t i = 0; i < lc_roads_count(roads); i++) {
+        size_t n = lc_roads_get(roads, i).n;
+        nv += n;
+        nseg += n - 1;
+    }
+    if (nv >= UINT32_MAX / 2 || nseg >= UINT32_MAX / 2) {
+        lc_error(ctx, LC_ERR_UNSUPPORTED, "lc_network_build: %zu vertices is more than a network can hold", nv);
+        return NULL;
+    }
+    lc_network *net = lc_calloc(ctx, 1, sizeof *net);
+    uint32_t *vnode = NULL;
+    uint32_t *deg = NULL;
+    if (!net)
+        return NULL;
+    size_t slots = 16;
+    while (slots < 2 * nv)
+        slots *= 2;
+    nd.cells.mask = slots - 1;
+    nd.cells.kx = lc_malloc(ctx, slots * sizeof *nd.cells.kx);
+    nd.cells.ky = lc_malloc(ctx, slots * sizeof *nd.cells.ky);
+    nd.cells.head = lc_malloc(ctx, slots * sizeof *nd.cells.head);
+    nd.next = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.next);
+    nd.level = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.level);
+    nd.end = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.end);
+    net->x = lc_malloc(ctx, (nv ? nv : 1) * sizeof *net->x);
+    net->y = lc_malloc(ctx, (nv ? nv : 1) * sizeof *net->y);
+    vnode = lc_malloc(ctx, (nv ? nv : 1) * sizeof *vnode);
+    net->ea = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *net->ea);
+    net->eb = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *net->eb);
+    net->elen = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *net->elen);
+    if (!nd.cells.kx || !nd.cells.ky || !nd.cells.head || !nd.next || !nd.level || !nd.end || !net->x || !net->y ||
+        !vnode || !net->ea || !net->eb || !net->elen)
+        goto fail;
+    memset(nd.cells.head, 0xff, slots * sizeof *nd.cells.head);
+
+    /* Nodes: every vertex joins or opens a node; then one edge per segment between distinct nodes. */
+    for (size_t i = 0; i < lc_roads_count(roads); i++) {
+        lc_road r = lc_roads_get(roads, i);
+        for (size_t k = 0; k < r.n; k++) {
+            uint32_t v = node_of(net, &nd, r.pts[k], r.level, k == 0 || k + 1 == r.n);
+            if (k > 0 && v != vnode[0]) {
+                double len = hypot(net->x[v] - net->x[vnode[0]], net->y[v] - net->y[vnode[0]]);
+                net->ea[net->nedges] = vnode[0];
+                net->eb[net->nedges] = v;
+                net->elen[net->nedges++] = len;
+                net->length += len;
+            }
+            vnode[0] = v;
+        }
+        if (((i + 1) & 4095) == 0)
+            lc_progress(ctx, "building the walking network", 0.5 * (double)(i + 1) / (double)lc_roads_count(roads));
+    }
+
+    /* CSR adjacency. */
+    deg = lc_calloc(ctx, net->nnodes + 1, sizeof *deg);
+    net->off = lc_calloc(ctx, net->nnodes + 1, sizeof *net->off);
+    net->adj = lc_malloc(ctx, (net->nedges ? 2 * net->nedges : 1) * sizeof *net->adj);
+    if (!deg || !net->off || !net->adj)
+        goto fail;
+    for (size_t e = 0; e < net->nedges; e++) {
+        net->off[net->ea[e] + 1]++;
+        net->off[net->eb[e] + 1]++;
+    }
+    for (size_t v = 0; v < net->nnodes; v++)
+        net->off[v + 1] += net->off[v];
+    for (size_t e = 0; e < net->nedges; e++) {
+        net->adj[net->off[net->ea[e]] + deg[net->ea[e]]++] = (uint32_t)e;
+        net->adj[net->off[net->eb[e]] + deg[net->eb[e]]++] = (uint32_t)e;
+    }
+    if (components(ctx, net) != LC_OK || build_tree(ctx, net) != LC_OK)
+        goto fail;
+    lc_progress(ctx, "building the walking network", 1.0);
+    free(deg);
+    free(vnode);
+    free(nd.cells.kx);
+    free(nd.cells.ky);
+    free(nd.cells.head);
+    free(nd.next);
+    free(nd.level);
+    free(nd.end);
+    return net;
+fail:
+    free(deg);
+    free(vnode);
+    free(nd.cells.kx);
+    free(nd.cells.ky);
+    free(nd.cells.head);
+    free(nd.next);
+    free(nd.level);
+    free(nd.end);
+    lc_network_destroy(net);
+    return NULL;
+}
+
+/* ---- getters ------------------------------------------------------------------------------------ */
+
+size_t lc_network_node_count(const lc_network *net)
+{
+    return net ? net->nnodes : 0;
+}
+
+size_t lc_network_edge_count(const lc_network *net)
+{
+    return net ? net->nedges : 0;
+}
+
+size_t lc_network_component_count(const lc_network *net)
+{
+    return net ? net->ncomp : 0;
+}
+
+double lc_network_length(const lc_network *net)
+{
+    return net ? net->length : 0;
+}
+
+lc_xy lc_network_node(const lc_network *net, size_t node)
+{
+    return net && node < net->nnodes ? (lc_xy){net->x[node], net->y[node]} : (lc_xy){NAN, NAN};
+}
+
+size_t lc_network_node_component(const lc_network *net, size_t node)
+{
+    return net && node < net->nnodes ? net->comp[node] : (size_t)-1;
+}
+
+size_t lc_network_component_size(const lc_network *net, size_t c)
+{
+    return net && c < net->ncomp ? net->comp_size[c] : 0;
+}
+
+int lc_network_edge(const lc_network *net, size_t e, size_t *a, size_t *b, double *length_m)
+{
+    if (!net || e >= net->nedges)
+        return -1;
+    if (a)
+        *a = net->ea[e];
+    if (b)
+        *b = net->eb[e];
+    if (length_m)
+        *length_m = net->elen[e];
+    return 0;
+}
+
+/* ---- snapping ----------------------------------------------------------------------------------- */
+
+/* Attaches p to the nearest edge; see network.h. */
+lc_status lc_network_snap(lc_context *ctx, const lc_network *net, lc_xy p, double max_snap_m, lc_snap *out)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!net || !out || !isfinite(p.x) || !isfinite(p.y) || isnan(max_snap_m))
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_network_snap: a network, a finite point and an output are required");
+    *out = (lc_snap){.edge = -1, .along = 0, .access_m = INFINITY, .at = p};
+    if (!net->nedges)
+        return LC_OK;
+    double best = max_snap_m > 0 ? max_snap_m * max_snap_m * (1 + 1e-12) : INFINITY, t = 0;
+    long e = -1;
+    tree_nearest(net, net->tree_levels - 1, 0, p, &best, &e, &t);
+    if (e < 0)
+        return LC_OK;
+    double ax = net->x[net->ea[e]], ay = net->y[net->ea[e]], bx = net->x[net->eb[e]], by = net->y[net->eb[e]];
+    out->edge = e;
+    out->at = (lc_xy){ax + t * (bx - ax), ay + t * (by - ay)};
+    out->along = t * net->elen[e];
+    out->access_m = sqrt(best);
+    if (max_snap_m > 0 && out->access_m > max_snap_m) {
+        out->edge = -1;
+        out->along = 0;
+        out->at = p;
+    }
+    return LC_OK;
+}
+
+/* ---- shortest paths ----------------------------------------------------------------------------- */
+
+/* A source kept by a reach: sorted by edge so sources on a demand point's own edge are found fast. */
+typedef struct src_rec {
+    long edge;
+    double along, access;
+    long id;
+} src_rec;
+
+struct lc_network_reach {
+    const lc_network *net;
+    double bound;
+    double *dist;   /* per node */
+    long *near;     /* per node: the id of the nearest source, -1 */
+    src_rec *src;   /* on-network sources sorted by edge */
+    size_t nsrc;
+};
+
+void lc_network_reach_destroy(lc_network_reach *r)
+{
+    if (!r)
+        return;
+    free(r->dist);
+    free(r->near);
+    free(r->src);
+    free(r);
+}
+
+static int cmp_src(const void *a, const void *b)
+{
+    const src_rec *p = a, *q = b;
+    return (p->edge > q->edge) - (p->edge < q->edge);
+}
+
+/* A binary min-heap of (distance, node) with lazy deletion. */
+typedef struct heap_item {
+    double d;
+    uint32_t v;
+} heap_item;
+
+typedef struct heap {
+    heap_item *items;
+    size_t n, cap;
+} heap;
+
+static lc_status heap_push(lc_context *ctx, heap *hp, double d, uint32_t v)
+{
+    if (lc_grow(ctx, (void **)&hp->items, &hp->cap, hp->n + 1, sizeof *hp->items) != LC_OK)
+        return LC_ERR_NOMEM;
+    size_t i = hp->n++;
+    while (i > 0 && hp->items[(i - 1) / 2].d > d) {
+        hp->items[i] = hp->items[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    hp->items[i] = (heap_item){d, v};
+    return LC_OK;
+}
+
+static heap_item heap_pop(heap *hp)
+{
+    heap_item top = hp->items[0], last = hp->items[--hp->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= hp->n)
+            break;
+        if (c + 1 < hp->n && hp->items[c + 1].d < hp->items[c].d)
+            c++;
+        if (hp->items[c].d >= last.d)
+            break;
+        hp->items[i] = hp->items[c];
+        i = c;
+    }
+    if (hp->n)
+        hp->items[i] = last;
+    return top;
+}
+
+/* Relaxes node v to distance d from source id; pushes it when improved. */
+static lc_status relax(lc_context *ctx, lc_network_reach *r, heap *hp, uint32_t v, double d, long id)
+{
+    if (d > r->bound || d > r->dist[v] || (d == r->dist[v] && r->near[v] <= id))
+        return LC_OK;
+    r->dist[v] = d;
+    r->near[v] = id;
+    return heap_push(ctx, hp, d, v);
+}
+
+/* Multi-source Dijkstra; see network.h. */
+lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *net, const lc_snap *sources,
+                                           const long *ids, size_t n, double bound_m)
+{
+    if (!ctx)
+        return NULL;
+    if (!net || (n && (!sources || !ids)) || isnan(bound_m) || bound_m < 0) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_network_reach_compute: a network, sources with ids and a bound ≥ 0 are required");
+        return NULL;
+    }
+    heap hp = {0};
+    lc_network_reach *r = lc_calloc(ctx, 1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->net = net;
+    r->bound = bound_m;
+    r->dist = lc_malloc(ctx, (net->nnodes ? net->nnodes : 1) * sizeof *r->dist);
+    r->near = lc_malloc(ctx, (net->nnodes ? net->nnodes : 1) * sizeof *r->near);
+    r->src = lc_malloc(ctx, (n ? n : 1) * sizeof *r->src);
+    if (!r->dist || !r->near || !r->src)
+        goto fail;
+    for (size_t v = 0; v < net->nnodes; v++) {
+        r->dist[v] = INFINITY;
+        r->near[v] = -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const lc_snap *s = &sources[i];
+        if (s->edge < 0 || (size_t)s->edge >= net->nedges || !isfinite(s->access_m))
+            continue;
+        r->src[r->nsrc++] = (src_rec){s->edge, s->along, s->access_m, ids[i]};
+        double len = net->elen[s->edge];
+        if (relax(ctx, r, &hp, net->ea[s->edge], s->access_m + s->along, ids[i]) != LC_OK ||
+            relax(ctx, r, &hp, net->eb[s->edge], s->access_m + (len - s->along), ids[i]) != LC_OK)
+            goto fail;
+    }
+    qsort(r->src, r->nsrc, sizeof *r->src, cmp_src);
+    while (hp.n) {
+        heap_item it = heap_pop(&hp);
+        if (it.d > r->dist[it.v])
+            continue; /* stale */
+        for (uint32_t k = net->off[it.v]; k < net->off[it.v + 1]; k++) {
+            uint32_t e = net->adj[k], w = net->ea[e] == it.v ? net->eb[e] : net->ea[e];
+            if (relax(ctx, r, &hp, w, it.d + net->elen[e], r->near[it.v]) != LC_OK)
+                goto fail;
+        }
+    }
+    free(hp.items);
+    return r;
+fail:
+    free(hp.items);
+    lc_network_reach_destroy(r);
+    return NULL;
+}
+
+double lc_network_reach_node(const lc_network_reach *r, size_t node, long *nearest)
+{
+    int ok = r && node < r->net->nnodes;
+    if (nearest)
+        *nearest = ok ? r->near[node] : -1;
+    return ok ? r->dist[node] : INFINITY;
+}
+
+/* The first source on edge e (index into r->src), or r->nsrc when none. */
+static size_t first_source_on(const lc_network_reach *r, long e)
+{
+    size_t lo = 0, hi = r->nsrc;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (r->src[mid].edge < e)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Distance to an attached point; see network.h. */
+double lc_network_reach_distance(const lc_network_reach *r, const lc_snap *at, long *nearest)
+{
+    if (nearest)
+        *nearest = -1;
+    if (!r || !at || at->edge < 0 || (size_t)at->edge >= r->net->nedges || !isfinite(at->access_m))
+        return INFINITY;
+    const lc_network *net = r->net;
+    long e = at->edge;
+    double len = net->elen[e];
+    double best = r->dist[net->ea[e]] + at->along;
+    long id = r->near[net->ea[e]];
+    double viab = r->dist[net->eb[e]] + (len - at->along);
+    if (viab < best || (viab == best && r->near[net->eb[e]] >= 0 && r->near[net->eb[e]] < id)) {
+        best = viab;
+        id = r->near[net->eb[e]];
+    }
+    for (size_t k = first_source_on(r, e); k < r->nsrc && r->src[k].edge == e; k++) {
+        double d = r->src[k].access + fabs(r->src[k].along - at->along);
+        if (d < best || (d == best && r->src[k].id < id)) {
+            best = d;
+            id = r->src[k].id;
+        }
+    }
+    if (!(best <= r->bound) || id < 0)
+        return INFINITY;
+    if (nearest)
+        *nearest = id;
+    return best + at->access_m;
+}
+
+/* Reachable parts of edges; see network.h. */
+lc_status lc_network_reach_segments(lc_context *ctx, const lc_network_reach *r, double budget_m, lc_xy **segs,
+                                    size_t *nseg)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!r || !segs || !nseg || isnan(budget_m))
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_network_reach_segments: a reach and outputs are required");
+    *segs = NULL;
+    *nseg = 0;
+    const lc_network *net = r->net;
+    lc_xy *out = NULL;
+    size_t n = 0, cap = 0, k = 0;
+    for (size_t e = 0; e < net->nedges; e++) {
+        double len = net->elen[e];
+        /* Intervals [lo, hi] along the edge (metres from ea): from each end and around each source on it. */
+        double iv[2][2];
+        size_t ni = 0;
+        double ra = budget_m - r->dist[net->ea[e]], rb = budget_m - r->dist[net->eb[e]];
+        if (ra > 0) {
+            iv[ni][0] = 0;
+            iv[ni++][1] = fmin(len, ra);
+        }
+        if (rb > 0) {
+            iv[ni][0] = fmax(0, len - rb);
+            iv[ni++][1] = len;
+        }
+        /* Sources on this edge widen the intervals: merge them in one by one (few per edge). */
+        double lo_all[64], hi_all[64];
+        size_t m = 0;
+        for (size_t i = 0; i < ni; i++) {
+            lo_all[m] = iv[i][0];
+            hi_all[m++] = iv[i][1];
+        }
+        while (k < r->nsrc && r->src[k].edge < (long)e)
+            k++;
+        for (size_t s = k; s < r->nsrc && r->src[s].edge == (long)e && m < 64; s++) {
+            double rs = budget_m - r->src[s].access;
+            if (rs > 0) {
+                lo_all[m] = fmax(0, r->src[s].along - rs);
+                hi_all[m++] = fmin(len, r->src[s].along + rs);
+            }
+        }
+        /* Sort the (few) intervals by start and merge. */
+        for (size_t i = 1; i < m; i++)
+            for (size_t j = i; j > 0 && lo_all[j - 1] > lo_all[j]; j--) {
+                double t = lo_all[j];
+                lo_all[j] = lo_all[j - 1];
+                lo_all[j - 1] = t;
+                t = hi_all[j];
+                hi_all[j] = hi_all[j - 1];
+                hi_all[j - 1] = t;
+            }
+        double ax = net->x[net->ea[e]], ay = net->y[net->ea[e]], bx = net->x[net->eb[e]], by = net->y[net->eb[e]];
+        for (size_t i = 0; i < m;) {
+            double lo = lo_all[i], hi = hi_all[i++];
+            while (i < m && lo_all[i] <= hi)
+                hi = fmax(hi, hi_all[i++]);
+            if (hi <= lo && len > 0)
+                continue;
+            if (lc_grow(ctx, (void **)&out, &cap, 2 * (n + 1), sizeof *out) != LC_OK) {
+                free(out);
+                return LC_ERR_NOMEM;
+            }
+            double t0 = len > 0 ? lo / len : 0, t1 = len > 0 ? hi / len : 1;
+            out[2 * n] = (lc_xy){ax + t0 * (bx - ax), ay + t0 * (by - ay)};
+            out[2 * n + 1] = (lc_xy){ax + t1 * (bx - ax), ay + t1 * (by - ay)};
+            n++;
+        }
+    }
+    *segs = out;
+    *nseg = n;
+    return LC_OK;
+}

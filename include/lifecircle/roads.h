@@ -1,0 +1,89 @@
+/*
+ * lifecircle/roads.h — the walkable lines a walking network is built from: read from the study's
+ * `roads` layer through OGR (OSM PBF through GDAL's OSM driver, a bureau's roads Shapefile, a
+ * GeoPackage, ...), filtered by the profile's network rules (lc_network_rules in profile.h) and
+ * brought into the working CRS; or added one by one (tests, generated networks).
+ *
+ * Tags are read from columns of the same name (highway, foot, access, bridge, tunnel, layer) or, for
+ * OSM data, from the `other_tags` hstore column. The graph itself is built in network.h.
+ */
+#ifndef LIFECIRCLE_ROADS_H
+#define LIFECIRCLE_ROADS_H
+
+#include <stddef.h>
+
+#include "lifecircle/context.h"
+#include "lifecircle/crs.h"
+#include "lifecircle/geometry.h"
+#include "lifecircle/profile.h"
+#include "lifecircle/study.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One walkable line in the working CRS. Borrowed from its lc_roads: valid until the next
+ * lc_roads_add or lc_roads_destroy. */
+typedef struct lc_road {
+    const lc_xy *pts;     /* n ≥ 2 vertices */
+    size_t n;
+    const char *highway;  /* the highway class ("footway"), "" when the source has none */
+    int level;            /* vertical level: the layer tag, else +1 for a bridge, -1 for a tunnel, else 0 */
+    int bridge;           /* non-zero for a bridge (bridge tag present and not "no") */
+    int tunnel;           /* non-zero for a tunnel (tunnel tag present and not "no") */
+    long long fid;        /* the source feature id (or the caller's id) */
+} lc_road;
+
+/* What reading kept and dropped, for the data-quality summary. */
+typedef struct lc_roads_stats {
+    size_t features;      /* features read from the layer (after its `where` filter) */
+    size_t kept;          /* walkable lines kept (a multi-line counts once per part) */
+    size_t not_walkable;  /* highway class not walkable (not in network.walkable, or motorway/trunk) */
+    size_t foot_no;       /* foot=no */
+    size_t access;        /* access in network.exclude_access without foot=yes/designated/permissive */
+    size_t bad_geometry;  /* empty, non-line, fewer than two vertices */
+} lc_roads_stats;
+
+typedef struct lc_roads lc_roads;
+
+/* Whether a way with these tags is walked on under rules (NULL tags count as absent): never
+ * motorway/trunk(_link), never foot=no; a highway in rules->walkable, or any other highway with
+ * foot=yes/designated/permissive; an access value in rules->exclude_access closes it unless foot is
+ * yes/designated/permissive. Returns 1 or 0 (0 also when rules or highway is NULL). */
+LC_API int lc_roads_walkable(const lc_network_rules *rules, const char *highway, const char *foot,
+                             const char *access);
+
+/* Creates an empty set of roads. Caller frees with lc_roads_destroy(). NULL with LC_ERR_NOMEM. */
+LC_API lc_roads *lc_roads_create(lc_context *ctx);
+
+/* Adds a line of n ≥ 2 vertices (working CRS, copied) with its highway class (copied; NULL is "")
+ * and vertical attributes. LC_OK, LC_ERR_MISUSE (n < 2, NULL arguments, non-finite coordinates)
+ * or LC_ERR_NOMEM; on failure roads is unchanged. */
+LC_API lc_status lc_roads_add(lc_context *ctx, lc_roads *roads, const lc_xy *pts, size_t n, const char *highway,
+                              int level, int bridge, int tunnel, long long fid);
+
+/* Reads the study's roads layer (roads.path, .layer — for OSM data "lines" by default —, .where,
+ * .crs, .encoding) through OGR, keeps the ways the profile's network rules call walkable, splits
+ * multi-lines into their parts and transforms every vertex into crs. Parameters:
+ *   study   — names the layer (borrowed);
+ *   profile — network rules (borrowed);
+ *   crs     — the working CRS (borrowed, e.g. lc_inputs_crs());
+ *   stats   — receives what was kept and dropped (may be NULL).
+ * NULL with LC_ERR_CONFIG (no roads layer), LC_ERR_IO (cannot open or read), LC_ERR_CRS (no or an
+ * unusable source CRS, a vertex that cannot be transformed) or LC_ERR_NOMEM.
+ * Caller frees with lc_roads_destroy(). */
+LC_API lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile *profile,
+                               const lc_crs *crs, lc_roads_stats *stats);
+
+/* Releases roads. Accepts NULL. */
+LC_API void lc_roads_destroy(lc_roads *roads);
+
+/* Number of lines, and line i (n = 0 and pts NULL past the end). See lc_road for validity. */
+LC_API size_t lc_roads_count(const lc_roads *roads);
+LC_API lc_road lc_roads_get(const lc_roads *roads, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIFECIRCLE_ROADS_H */

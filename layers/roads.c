@@ -1,0 +1,335 @@
+/*
+ * layers/roads.c — the walkable lines of a study (include/lifecircle/roads.h): reads the `roads` layer
+ * through the same OGR opening as every input (layers/layer.c, lc_ogr_open), applies the profile's
+ * network tag rules and moves the vertices into the working CRS. Building the graph from these lines
+ * lives in geo/network.c.
+ */
+#include <math.h>
+#include <ogr_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "geo/context_int.h"
+#include "layers/layer_int.h"
+#include "lifecircle/roads.h"
+
+/* One line: its vertices are pts[off .. off+n) of the shared array. */
+typedef struct road_rec {
+    size_t off, n;
+    int highway;        /* index into classes */
+    int level, bridge, tunnel;
+    long long fid;
+} road_rec;
+
+struct lc_roads {
+    lc_xy *pts;         /* every vertex of every line */
+    size_t npts, cap_pts;
+    road_rec *recs;
+    size_t count, cap;
+    char **classes;     /* distinct highway values, owned */
+    size_t nclasses, cap_classes;
+};
+
+/* Creates an empty set; see roads.h. */
+lc_roads *lc_roads_create(lc_context *ctx)
+{
+    return ctx ? lc_calloc(ctx, 1, sizeof(lc_roads)) : NULL;
+}
+
+/* Releases roads; see roads.h. */
+void lc_roads_destroy(lc_roads *roads)
+{
+    if (!roads)
+        return;
+    for (size_t i = 0; i < roads->nclasses; i++)
+        free(roads->classes[i]);
+    free(roads->classes);
+    free(roads->recs);
+    free(roads->pts);
+    free(roads);
+}
+
+/* The index of highway class s in roads->classes, added when new; -1 with LC_ERR_NOMEM. */
+static int class_index(lc_context *ctx, lc_roads *roads, const char *s)
+{
+    for (size_t i = 0; i < roads->nclasses; i++)
+        if (!strcmp(roads->classes[i], s))
+            return (int)i;
+    char *copy = lc_strdup(ctx, s);
+    if (!copy || lc_grow(ctx, (void **)&roads->classes, &roads->cap_classes, roads->nclasses + 1,
+                         sizeof *roads->classes) != LC_OK) {
+        free(copy);
+        return -1;
+    }
+    roads->classes[roads->nclasses] = copy;
+    return (int)roads->nclasses++;
+}
+
+/* Adds a line; see roads.h. */
+lc_status lc_roads_add(lc_context *ctx, lc_roads *roads, const lc_xy *pts, size_t n, const char *highway, int level,
+                       int bridge, int tunnel, long long fid)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!roads || !pts || n < 2)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_roads_add: roads, and a line of at least two vertices, are required");
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(pts[i].x) || !isfinite(pts[i].y))
+            return lc_error(ctx, LC_ERR_MISUSE, "lc_roads_add: vertex %zu of line %lld is not finite", i, fid);
+    int cls = class_index(ctx, roads, highway ? highway : "");
+    if (cls < 0)
+        return LC_ERR_NOMEM;
+    if (lc_grow(ctx, (void **)&roads->pts, &roads->cap_pts, roads->npts + n, sizeof *roads->pts) != LC_OK ||
+        lc_grow(ctx, (void **)&roads->recs, &roads->cap, roads->count + 1, sizeof *roads->recs) != LC_OK)
+        return LC_ERR_NOMEM;
+    memcpy(roads->pts + roads->npts, pts, n * sizeof *pts);
+    roads->recs[roads->count++] = (road_rec){.off = roads->npts, .n = n, .highway = cls, .level = level,
+                                             .bridge = bridge != 0, .tunnel = tunnel != 0, .fid = fid};
+    roads->npts += n;
+    return LC_OK;
+}
+
+/* Number of lines; see roads.h. */
+size_t lc_roads_count(const lc_roads *roads)
+{
+    return roads ? roads->count : 0;
+}
+
+/* Line i; see roads.h. */
+lc_road lc_roads_get(const lc_roads *roads, size_t i)
+{
+    if (!roads || i >= roads->count)
+        return (lc_road){.highway = ""};
+    const road_rec *r = &roads->recs[i];
+    return (lc_road){.pts = roads->pts + r->off, .n = r->n, .highway = roads->classes[r->highway],
+                     .level = r->level, .bridge = r->bridge, .tunnel = r->tunnel, .fid = r->fid};
+}
+
+/* Whether s is in the NULL-terminated list (ASCII case-insensitive). */
+static int in_list(const char *const *list, const char *s)
+{
+    for (; list && *list; list++)
+        if (!strcasecmp(*list, s))
+            return 1;
+    return 0;
+}
+
+/* The walkability rule; see roads.h. */
+int lc_roads_walkable(const lc_network_rules *rules, const char *highway, const char *foot, const char *access)
+{
+    static const char *const never[] = {"motorway", "motorway_link", "trunk", "trunk_link", NULL};
+    static const char *const foot_ok[] = {"yes", "designated", "permissive", NULL};
+    if (!rules || !highway || !*highway || in_list(never, highway))
+        return 0;
+    if (foot && !strcasecmp(foot, "no"))
+        return 0;
+    int foot_yes = foot && in_list(foot_ok, foot);
+    if (!in_list(rules->walkable, highway) && !foot_yes)
+        return 0;
+    if (access && in_list(rules->exclude_access, access) && !foot_yes)
+        return 0;
+    return 1;
+}
+
+/* ---- reading ------------------------------------------------------------------------------------ */
+
+/* The value of key in an OSM hstore text ("k"=>"v","k2"=>"v2"), copied into buf; NULL if absent. */
+static const char *hstore_get(const char *s, const char *key, char *buf, size_t size)
+{
+    size_t klen = strlen(key);
+    while (s && *s) {
+        const char *q = strchr(s, '"');
+        if (!q)
+            return NULL;
+        q++;
+        const char *qe = q;
+        while (*qe && *qe != '"')
+            qe += qe[0] == '\\' && qe[1] ? 2 : 1;
+        if (!*qe)
+            return NULL;
+        const char *v = strstr(qe, "=>\"");
+        if (!v)
+            return NULL;
+        v += 3;
+        const char *ve = v;
+        while (*ve && *ve != '"')
+            ve += ve[0] == '\\' && ve[1] ? 2 : 1;
+        if ((size_t)(qe - q) == klen && !strncmp(q, key, klen)) {
+            size_t n = (size_t)(ve - v) < size - 1 ? (size_t)(ve - v) : size - 1;
+            memcpy(buf, v, n);
+            buf[n] = '\0';
+            return buf;
+        }
+        s = *ve ? ve + 1 : ve;
+    }
+    return NULL;
+}
+
+/* Tag columns of the roads layer: -1 when absent (then other_tags is searched). */
+enum { TAG_HIGHWAY, TAG_FOOT, TAG_ACCESS, TAG_BRIDGE, TAG_TUNNEL, TAG_LAYER, TAG_COUNT };
+static const char *const tag_names[TAG_COUNT] = {"highway", "foot", "access", "bridge", "tunnel", "layer"};
+
+/* The value of tag t of feature f into buf (column first, then other_tags); NULL when absent/empty. */
+static const char *tag_value(OGRFeatureH f, const int *cols, int other, int t, char *buf, size_t size)
+{
+    const char *v = NULL;
+    if (cols[t] >= 0) {
+        if (OGR_F_IsFieldSetAndNotNull(f, cols[t]))
+            v = OGR_F_GetFieldAsString(f, cols[t]);
+    } else if (other >= 0 && OGR_F_IsFieldSetAndNotNull(f, other)) {
+        v = hstore_get(OGR_F_GetFieldAsString(f, other), tag_names[t], buf, size);
+    }
+    if (!v || !*v)
+        return NULL;
+    if (v != buf) {
+        snprintf(buf, size, "%s", v);
+        v = buf;
+    }
+    return v;
+}
+
+/* Adds every line part of OGR geometry g, transformed by tr. LC_OK, the transform's error, or
+ * LC_ERR_NOMEM; *bad counts parts that are not lines of two or more vertices. */
+static lc_status add_geometry(lc_context *ctx, lc_roads *roads, const lc_transform *tr, OGRGeometryH g,
+                              const char *highway, int level, int bridge, int tunnel, long long fid, size_t *bad,
+                              size_t *kept)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbMultiLineString || t == wkbGeometryCollection) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) {
+            lc_status st = add_geometry(ctx, roads, tr, OGR_G_GetGeometryRef(g, i), highway, level, bridge, tunnel,
+                                        fid, bad, kept);
+            if (st != LC_OK)
+                return st;
+        }
+        return LC_OK;
+    }
+    if (t != wkbLineString) {
+        (*bad)++;
+        return LC_OK;
+    }
+    int n = OGR_G_GetPointCount(g);
+    if (n < 2) {
+        (*bad)++;
+        return LC_OK;
+    }
+    double *x = lc_malloc(ctx, (size_t)n * sizeof *x), *y = lc_malloc(ctx, (size_t)n * sizeof *y);
+    lc_xy *p = lc_malloc(ctx, (size_t)n * sizeof *p);
+    lc_status st = LC_ERR_NOMEM;
+    if (!x || !y || !p)
+        goto fail;
+    for (int i = 0; i < n; i++) {
+        x[i] = OGR_G_GetX(g, i);
+        y[i] = OGR_G_GetY(g, i);
+    }
+    if ((st = lc_transform_points(ctx, tr, x, y, (size_t)n)) != LC_OK)
+        goto fail;
+    for (int i = 0; i < n; i++)
+        p[i] = (lc_xy){x[i], y[i]};
+    st = lc_roads_add(ctx, roads, p, (size_t)n, highway, level, bridge, tunnel, fid);
+    if (st == LC_OK)
+        (*kept)++;
+fail:
+    free(x);
+    free(y);
+    free(p);
+    return st;
+}
+
+/* Reads the study's roads; see roads.h. */
+lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile *profile, const lc_crs *crs,
+                        lc_roads_stats *stats)
+{
+    if (!ctx)
+        return NULL;
+    if (!study || !profile || !crs) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_roads_read: study, profile and crs are required");
+        return NULL;
+    }
+    const lc_network_rules *rules = lc_profile_network(profile);
+    lc_roads_stats st = {0};
+    lc_ogr_source src;
+    lc_transform *tr = NULL;
+    lc_roads *roads = NULL;
+    if (lc_ogr_open(ctx, study, "roads", "lines", &src) != LC_OK)
+        return NULL;
+    if (!(tr = lc_transform_create(ctx, src.source_crs, crs))) {
+        lc_error(ctx, LC_ERR_CRS, "%s (layer %s): cannot transform into %s: %s", src.shown, src.name,
+                 lc_crs_name(crs), lc_context_errmsg(ctx));
+        goto fail;
+    }
+    if (!(roads = lc_roads_create(ctx)))
+        goto fail;
+    int cols[TAG_COUNT];
+    for (int t = 0; t < TAG_COUNT; t++)
+        cols[t] = OGR_FD_GetFieldIndex(src.defn, tag_names[t]);
+    int other = OGR_FD_GetFieldIndex(src.defn, "other_tags");
+    if (cols[TAG_HIGHWAY] < 0 && other < 0) {
+        lc_error(ctx, LC_ERR_FIELD, "%s (layer %s): no 'highway' field (nor OSM 'other_tags'); the roads layer "
+                 "needs the OSM highway class of every line", src.shown, src.name);
+        goto fail;
+    }
+    OGR_L_ResetReading(src.ogr);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(src.ogr)) != NULL) {
+        char hw[64], foot[64], access[64], bridge[64], tunnel[64], layer[64];
+        st.features++;
+        const char *h = tag_value(f, cols, other, TAG_HIGHWAY, hw, sizeof hw);
+        const char *fo = tag_value(f, cols, other, TAG_FOOT, foot, sizeof foot);
+        const char *ac = tag_value(f, cols, other, TAG_ACCESS, access, sizeof access);
+        if (!lc_roads_walkable(rules, h, fo, ac)) {
+            if (fo && !strcasecmp(fo, "no"))
+                st.foot_no++;
+            else if (h && lc_roads_walkable(rules, h, fo, NULL))
+                st.access++;
+            else
+                st.not_walkable++;
+            OGR_F_Destroy(f);
+            continue;
+        }
+        const char *br = tag_value(f, cols, other, TAG_BRIDGE, bridge, sizeof bridge);
+        const char *tu = tag_value(f, cols, other, TAG_TUNNEL, tunnel, sizeof tunnel);
+        const char *ly = tag_value(f, cols, other, TAG_LAYER, layer, sizeof layer);
+        int is_bridge = br && strcasecmp(br, "no") != 0, is_tunnel = tu && strcasecmp(tu, "no") != 0;
+        int level = ly ? atoi(ly) : is_bridge ? 1 : is_tunnel ? -1 : 0;
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        OGRGeometryH lin = g ? OGR_G_GetLinearGeometry(g, 0, NULL) : NULL;
+        lc_status s = LC_OK;
+        if (!lin || OGR_G_IsEmpty(lin))
+            st.bad_geometry++;
+        else
+            s = add_geometry(ctx, roads, tr, lin, h, level, is_bridge, is_tunnel, OGR_F_GetFID(f), &st.bad_geometry,
+                             &st.kept);
+        if (lin)
+            OGR_G_DestroyGeometry(lin);
+        OGR_F_Destroy(f);
+        if (s != LC_OK) {
+            if (s == LC_ERR_CRS) {
+                char msg[1024];
+                snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
+                lc_error(ctx, LC_ERR_CRS, "%s (layer %s): %s", src.shown, src.name, msg);
+            }
+            goto fail;
+        }
+    }
+    if (*lc_gdal_last_message(ctx) && CPLGetLastErrorType() >= CE_Failure) {
+        lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", src.shown, src.name, lc_gdal_last_message(ctx));
+        goto fail;
+    }
+    lc_gdal_end(ctx);
+    lc_transform_destroy(tr);
+    lc_ogr_close(&src);
+    lc_log(ctx, LC_LOG_INFO, "roads: %zu features, %zu walkable lines kept (%zu not walkable, %zu foot=no, "
+           "%zu closed by access, %zu without line geometry)", st.features, st.kept, st.not_walkable, st.foot_no,
+           st.access, st.bad_geometry);
+    if (stats)
+        *stats = st;
+    return roads;
+fail:
+    lc_gdal_end(ctx);
+    lc_roads_destroy(roads);
+    lc_transform_destroy(tr);
+    lc_ogr_close(&src);
+    return NULL;
+}

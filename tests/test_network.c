@@ -1,0 +1,488 @@
+/*
+ * tests/test_network.c — the walking network against answers known without lifecircle: a grid with
+ * distances 100·(|i|+|j|), partial-edge attachment computed by hand, off-network points, lines that
+ * cross at different levels (bridges) staying apart, the OSM tag rules, a river with one far bridge
+ * (straight-line covered, network not), and on the Porto demo every demand point's distance equal to
+ * a plain Dijkstra written here over the exported edges, within 0.01 m.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/lc_test.h"
+
+#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
+
+/* An (n+1) × (n+1) grid of streets 100 m apart from (0,0), each street one line. */
+static lc_roads *grid(int n)
+{
+    lc_roads *r = lc_roads_create(lct_ctx);
+    ck_assert_ptr_nonnull(r);
+    lc_xy *p = malloc((size_t)(n + 1) * sizeof *p);
+    for (int k = 0; k <= n; k++) {
+        for (int i = 0; i <= n; i++)
+            p[i] = (lc_xy){100.0 * i, 100.0 * k};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, r, p, (size_t)n + 1, "residential", 0, 0, 0, k), LC_OK);
+        for (int i = 0; i <= n; i++)
+            p[i] = (lc_xy){100.0 * k, 100.0 * i};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, r, p, (size_t)n + 1, "footway", 0, 0, 0, 100 + k), LC_OK);
+    }
+    free(p);
+    return r;
+}
+
+/* The distance from one attached source to an attached point, through the library. */
+static double one_source(const lc_network *net, lc_xy src, lc_xy dst, long *nearest)
+{
+    lc_snap s, d;
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, src, 200, &s), LC_OK);
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, dst, 200, &d), LC_OK);
+    long id = 7;
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
+    ck_assert_ptr_nonnull(r);
+    double dist = lc_network_reach_distance(r, &d, nearest);
+    lc_network_reach_destroy(r);
+    return dist;
+}
+
+START_TEST(grid_distances_are_manhattan)
+{
+    lc_roads *roads = grid(10);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+    ck_assert_uint_eq(lc_network_node_count(net), 121);
+    ck_assert_uint_eq(lc_network_edge_count(net), 2 * 11 * 10);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_double_eq_tol(lc_network_length(net), 2 * 11 * 1000.0, 1e-9);
+    lc_snap s;
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){0, 0}, 200, &s), LC_OK);
+    long id = 3;
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
+    ck_assert_ptr_nonnull(r);
+    for (size_t v = 0; v < lc_network_node_count(net); v++) {
+        lc_xy p = lc_network_node(net, v);
+        long near = -1;
+        ck_assert_double_eq_tol(lc_network_reach_node(r, v, &near), p.x + p.y, 1e-9);
+        ck_assert_int_eq(near, 3);
+    }
+    lc_network_reach_destroy(r);
+    /* A bound leaves farther nodes unreached. */
+    r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, 450);
+    for (size_t v = 0; v < lc_network_node_count(net); v++) {
+        lc_xy p = lc_network_node(net, v);
+        ck_assert(p.x + p.y <= 450 ? isfinite(lc_network_reach_node(r, v, NULL)) : isinf(lc_network_reach_node(r, v, NULL)));
+    }
+    lc_network_reach_destroy(r);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(partial_edges_and_access_legs)
+{
+    lc_roads *roads = grid(4);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    long near = -1;
+    /* Source 10 m off the street y=0 at x=50; target 20 m off it at x=330: 10 + (100-50) + 200 + 30 + 20,
+     * but the street runs straight, so along it: 10 + 280 + 20 = 310. */
+    ck_assert_double_eq_tol(one_source(net, (lc_xy){50, -10}, (lc_xy){330, -20}, &near), 310, 1e-9);
+    ck_assert_int_eq(near, 7);
+    /* Both on the same edge: along the edge between them, no detour through its ends. */
+    ck_assert_double_eq_tol(one_source(net, (lc_xy){20, -5}, (lc_xy){80, -5}, NULL), 5 + 60 + 5, 1e-9);
+    /* Around a corner: from (50,-10) to (-15, 260) attaches to x=0 at y=260: 10+50+260+15. */
+    ck_assert_double_eq_tol(one_source(net, (lc_xy){50, -10}, (lc_xy){-15, 260}, NULL), 10 + 50 + 260 + 15, 1e-9);
+    /* Through a block: (150,150) is 50 m from four streets; to (250,150): 50+50+100+... = via y=100:
+     * 50 + (250-150) + 50 = 200 (straight line 100). */
+    ck_assert_double_eq_tol(one_source(net, (lc_xy){150, 140}, (lc_xy){250, 140}, NULL), 40 + 100 + 40, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(off_network_points)
+{
+    lc_roads *roads = grid(2);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    lc_snap s;
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){100, 500}, 200, &s), LC_OK);
+    ck_assert_int_eq(s.edge, -1);
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){100, 399}, 200, &s), LC_OK);
+    ck_assert_int_ge(s.edge, 0);
+    ck_assert_double_eq_tol(s.access_m, 199, 1e-9);
+    long near = 5;
+    ck_assert(isinf(one_source(net, (lc_xy){0, 0}, (lc_xy){100, 500}, &near)));
+    ck_assert_int_eq(near, -1);
+    ck_assert(isinf(one_source(net, (lc_xy){900, 900}, (lc_xy){100, 100}, NULL))); /* the source is off */
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){NAN, 0}, 200, &s), LC_ERR_MISUSE);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(bridges_are_not_noded)
+{
+    /* A street y=0 and a bridge x=0 over it, both with a vertex at (0,0): the bridge's vertex there is
+     * inside the line and on level 1, so the two stay apart. The bridge's ends land on the street's
+     * level-0 vertices at y=±100 and join there. */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy street[] = {{-100, 0}, {0, 0}, {100, 0}};
+    lc_xy bridge[] = {{0, -50}, {0, 0}, {0, 50}};
+    lc_xy ramp[] = {{0, 50}, {0, 100}, {-100, 100}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 3, "primary", 0, 0, 0, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, bridge, 3, "footway", 1, 1, 0, 2), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, ramp, 3, "footway", 0, 0, 0, 3), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_node_count(net), 3 + 3 + 2);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    ck_assert_uint_eq(lc_network_component_size(net, 0), 5); /* bridge + ramp */
+    /* From the street's middle to the bridge's middle is not 0 but unreachable. */
+    ck_assert(isinf(one_source(net, (lc_xy){10, -1}, (lc_xy){1, 30}, NULL)));
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    /* The same lines at one level meet at (0,0). */
+    roads = lc_roads_create(lct_ctx);
+    lc_roads_add(lct_ctx, roads, street, 3, "primary", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, bridge, 3, "footway", 0, 0, 0, 2);
+    net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_uint_eq(lc_network_node_count(net), 5);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    /* Lines that cross without a shared vertex are never joined. */
+    roads = lc_roads_create(lct_ctx);
+    lc_xy a[] = {{-100, 0}, {100, 0}}, b[] = {{0, -100}, {0, 100}};
+    lc_roads_add(lct_ctx, roads, a, 2, "residential", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, b, 2, "residential", 0, 0, 0, 2);
+    net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(osm_tag_rules)
+{
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_ptr_nonnull(p);
+    const lc_network_rules *r = lc_profile_network(p);
+    ck_assert_double_eq(r->max_snap_m, 200);
+    ck_assert_double_eq(r->buffer_m, 50);
+    static const struct {
+        const char *highway, *foot, *access;
+        int walkable;
+    } cases[] = {
+        {"footway", NULL, NULL, 1},        {"residential", NULL, NULL, 1}, {"primary_link", NULL, NULL, 1},
+        {"steps", NULL, NULL, 1},          {"track", NULL, NULL, 1},       {"cycleway", NULL, NULL, 1},
+        {"cycleway", "no", NULL, 0},       {"footway", "no", NULL, 0},     {"motorway", NULL, NULL, 0},
+        {"trunk", "yes", NULL, 0},         {"motorway_link", NULL, NULL, 0}, {"service", NULL, "private", 0},
+        {"service", "yes", "private", 1},  {"residential", NULL, "no", 0}, {"residential", NULL, "destination", 1},
+        {"bridleway", NULL, NULL, 0},      {"bridleway", "designated", NULL, 1}, {NULL, NULL, NULL, 0},
+        {"construction", NULL, NULL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(lc_roads_walkable(r, cases[i].highway, cases[i].foot, cases[i].access) == cases[i].walkable,
+                      "case %zu: %s foot=%s access=%s", i, cases[i].highway, cases[i].foot, cases[i].access);
+
+    /* A profile that lets private compound roads count. */
+    char *dir = lct_tmpdir(), *file = lct_path(dir, "p.yml");
+    ck_assert_int_eq(lct_write_text(file, "extends: shanghai-2025\nprofile: open\nnetwork:\n  exclude_access: [no]\n"
+                                          "  buffer_m: 30\n"), 0);
+    lc_profile *open = lc_profile_load(lct_ctx, file);
+    ck_assert_msg(open != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert(lc_roads_walkable(lc_profile_network(open), "service", NULL, "private"));
+    ck_assert_double_eq(lc_profile_network(open)->buffer_m, 30);
+    ck_assert_int_eq(lct_write_text(file, "extends: shanghai-2025\nprofile: bad\nnetwork:\n  walkable: footway\n"), 0);
+    ck_assert_ptr_null(lc_profile_load(lct_ctx, file));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "takes a list");
+    ck_assert_int_eq(lct_write_text(file, "extends: shanghai-2025\nprofile: bad\nnetwork:\n  max_snap: 5\n"), 0);
+    ck_assert_ptr_null(lc_profile_load(lct_ctx, file));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "max_snap_m");
+
+    /* An OSM-style fixture: tags in columns and in other_tags. */
+    char *roads_path = lct_path(dir, "roads.geojson");
+    const char *fx =
+        "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"footway\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[0,0],[100,0]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"motorway\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[0,10],[100,10]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"cycleway\",\"other_tags\":\"\\\"foot\\\"=>\\\"no\\\"\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[0,20],[100,20]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"service\",\"other_tags\":\"\\\"access\\\"=>\\\"private\\\",\\\"lit\\\"=>\\\"yes\\\"\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[0,30],[100,30]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"footway\",\"other_tags\":\"\\\"bridge\\\"=>\\\"yes\\\",\\\"layer\\\"=>\\\"2\\\"\"},\"geometry\":{\"type\":\"MultiLineString\",\"coordinates\":[[[0,40],[100,40]],[[0,50],[100,50]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":null},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[0,60],[100,60]]}}"
+        "]}";
+    ck_assert_int_eq(lct_write_text(roads_path, fx), 0);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "roads.path", roads_path);
+    lc_crs *crs = lc_crs_create(lct_ctx, "EPSG:32651");
+    lc_roads_stats stats;
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, crs, &stats);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(stats.features, 6);
+    ck_assert_uint_eq(stats.kept, 3);
+    ck_assert_uint_eq(stats.foot_no, 1);
+    ck_assert_uint_eq(stats.access, 1);
+    ck_assert_uint_eq(stats.not_walkable, 2);
+    ck_assert_uint_eq(lc_roads_count(roads), 3);
+    lc_road b = lc_roads_get(roads, 1);
+    ck_assert_int_eq(b.bridge, 1);
+    ck_assert_int_eq(b.level, 2);
+    ck_assert_str_eq(b.highway, "footway");
+    ck_assert_double_eq_tol(b.pts[1].x, 100, 1e-6);
+    lc_roads_destroy(roads);
+    lc_crs_destroy(crs);
+    lc_study_destroy(st);
+    lc_profile_destroy(open);
+    lc_profile_destroy(p);
+    lct_rmtree(dir);
+    free(roads_path);
+    free(file);
+    free(dir);
+}
+END_TEST
+
+/* A GeoJSON FeatureCollection in UTM 51N of the given features text. */
+static void write_fc(const char *path, const char *features)
+{
+    size_t n = strlen(features) + 512;
+    char *t = malloc(n);
+    snprintf(t, n, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[%s]}", features);
+    ck_assert_int_eq(lct_write_text(path, t), 0);
+    free(t);
+}
+
+START_TEST(river_with_a_far_bridge)
+{
+    /* North bank street y=+200, south bank street y=-200, a 300 m wide river between; the only bridge
+     * is at x=3000. A compound on the north bank at x 0..100, y 220..320; a centre on the south bank at
+     * (50,-220). Straight line ≈ 440 m: covered. Along the network ≈ 2·3000 + 400: not. */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
+    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"N\",\"population\":100},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[0,220],[100,220],[100,320],[0,320],[0,220]]]}}");
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,-220]}}");
+    write_fc(rd, "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+                 "\"coordinates\":[[-1000,200],[3000,200]]}},"
+                 "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+                 "\"coordinates\":[[-1000,-200],[3000,-200]]}},"
+                 "{\"type\":\"Feature\",\"properties\":{\"highway\":\"footway\",\"bridge\":\"yes\",\"layer\":\"1\"},"
+                 "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[3000,-200],[3000,200]]}}");
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", res);
+    lc_study_set(lct_ctx, st, "facilities.path", fac);
+    lc_study_set(lct_ctx, st, "roads.path", rd);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    size_t centre = (size_t)lc_profile_find_category(p, "centre");
+    lc_coverage_options so = {.mode = LC_MODE_STRAIGHT}, no = {.mode = LC_MODE_NETWORK, .network = net};
+    lc_coverage *s = lc_coverage_compute(lct_ctx, in, p, &so);
+    lc_coverage *n = lc_coverage_compute(lct_ctx, in, p, &no);
+    ck_assert_msg(s && n, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_double_eq(lc_coverage_get(s, 0, centre)->covered_share, 1.0);
+    const lc_coverage_cell *c = lc_coverage_get(n, 0, centre);
+    /* Demand point: the polygon's point on surface (50, 270), 70 m from the north street. */
+    ck_assert_double_eq_tol(c->distance_m, 20 + 2950 + 400 + 2950 + 70, 1e-6);
+    ck_assert_int_eq(c->nearest, 0);
+    ck_assert_double_eq(c->covered_share, 0.0);
+    ck_assert_double_eq(lc_coverage_covered_population(n, centre), 0.0);
+    ck_assert_double_eq(lc_coverage_covered_population(s, centre), 100.0);
+    /* The service area stays on the south bank: nothing north of y = -200 + 50. */
+    double minx, miny, maxx, maxy;
+    GEOSGeom_getExtent_r(lc_context_geos(lct_ctx), lc_coverage_service_area(n, centre), &minx, &miny, &maxx, &maxy);
+    ck_assert_double_le(maxy, -150 + 1e-6);
+    ck_assert_double_eq_tol(maxx, 50 + 980 + 50, 1e-6);
+    /* Straight-line mode without a network is unchanged; network mode without one is refused. */
+    lc_coverage_options bad = {.mode = LC_MODE_NETWORK};
+    ck_assert_ptr_null(lc_coverage_compute(lct_ctx, in, p, &bad));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_UNSUPPORTED);
+    lc_coverage_destroy(s);
+    lc_coverage_destroy(n);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(res);
+    free(fac);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
+/* ---- an independent Dijkstra over exported edges ------------------------------------------------ */
+
+typedef struct plain_graph {
+    size_t n, m;
+    size_t *a, *b;
+    double *len;
+} plain_graph;
+
+/* Dijkstra with an O(n) scan for the minimum (slow and obviously right) from node distances d0
+ * (INFINITY where not a source); fills d. */
+static void plain_dijkstra(const plain_graph *g, const size_t *first, const size_t *inc, double *d)
+{
+    char *done = calloc(g->n, 1);
+    for (;;) {
+        size_t best = g->n;
+        for (size_t v = 0; v < g->n; v++)
+            if (!done[v] && isfinite(d[v]) && (best == g->n || d[v] < d[best]))
+                best = v;
+        if (best == g->n)
+            break;
+        done[best] = 1;
+        for (size_t k = first[best]; k < first[best + 1]; k++) {
+            size_t e = inc[k], w = g->a[e] == best ? g->b[e] : g->a[e];
+            if (d[best] + g->len[e] < d[w])
+                d[w] = d[best] + g->len[e];
+        }
+    }
+    free(done);
+}
+
+START_TEST(porto_matches_plain_dijkstra)
+{
+    char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    lc_study *st = lc_study_load(lct_ctx, study);
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .threads = 2};
+    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
+    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+
+    /* The exported graph, and its incidence lists built here. */
+    plain_graph g = {.n = lc_network_node_count(net), .m = lc_network_edge_count(net)};
+    g.a = malloc(g.m * sizeof *g.a);
+    g.b = malloc(g.m * sizeof *g.b);
+    g.len = malloc(g.m * sizeof *g.len);
+    size_t *first = calloc(g.n + 1, sizeof *first), *inc = malloc(2 * g.m * sizeof *inc), *fill = calloc(g.n, sizeof *fill);
+    for (size_t e = 0; e < g.m; e++) {
+        ck_assert_int_eq(lc_network_edge(net, e, &g.a[e], &g.b[e], &g.len[e]), 0);
+        first[g.a[e] + 1]++;
+        first[g.b[e] + 1]++;
+    }
+    for (size_t v = 0; v < g.n; v++)
+        first[v + 1] += first[v];
+    for (size_t e = 0; e < g.m; e++) {
+        inc[first[g.a[e]] + fill[g.a[e]]++] = e;
+        inc[first[g.b[e]] + fill[g.b[e]]++] = e;
+    }
+    const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL), *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    size_t npoly = lc_layer_count(res), compared = 0, finite = 0;
+    lc_snap *dem = malloc(npoly * sizeof *dem);
+    for (size_t i = 0; i < npoly; i++) {
+        GEOSGeometry *pt = GEOSPointOnSurface_r(h, lc_layer_feature(res, i)->geom);
+        lc_xy xy;
+        GEOSGeomGetX_r(h, pt, &xy.x);
+        GEOSGeomGetY_r(h, pt, &xy.y);
+        GEOSGeom_destroy_r(h, pt);
+        lc_network_snap(lct_ctx, net, xy, 200, &dem[i]);
+    }
+    double *d = malloc(g.n * sizeof *d);
+    for (size_t c = 0; c < lc_profile_category_count(p); c++) {
+        /* Facilities of c, attached. */
+        size_t nf = 0;
+        lc_snap *fs = malloc((lc_layer_count(fac) + 1) * sizeof *fs);
+        for (size_t k = 0; k < lc_layer_count(fac); k++) {
+            const lc_feature *f = lc_layer_feature(fac, k);
+            if (f->category != (int)c)
+                continue;
+            lc_xy xy;
+            GEOSGeomGetX_r(h, f->geom, &xy.x);
+            GEOSGeomGetY_r(h, f->geom, &xy.y);
+            lc_network_snap(lct_ctx, net, xy, 200, &fs[nf]);
+            if (fs[nf].edge >= 0)
+                nf++;
+        }
+        for (size_t v = 0; v < g.n; v++)
+            d[v] = INFINITY;
+        for (size_t k = 0; k < nf; k++) {
+            size_t e = (size_t)fs[k].edge;
+            d[g.a[e]] = fmin(d[g.a[e]], fs[k].access_m + fs[k].along);
+            d[g.b[e]] = fmin(d[g.b[e]], fs[k].access_m + g.len[e] - fs[k].along);
+        }
+        plain_dijkstra(&g, first, inc, d);
+        for (size_t i = 0; i < npoly; i++) {
+            double want = INFINITY;
+            if (dem[i].edge >= 0) {
+                size_t e = (size_t)dem[i].edge;
+                want = fmin(d[g.a[e]] + dem[i].along, d[g.b[e]] + g.len[e] - dem[i].along);
+                for (size_t k = 0; k < nf; k++)
+                    if (fs[k].edge == dem[i].edge)
+                        want = fmin(want, fs[k].access_m + fabs(fs[k].along - dem[i].along));
+                want += dem[i].access_m;
+            }
+            double got = lc_coverage_get(cov, i, c)->distance_m;
+            if (isinf(want))
+                ck_assert_msg(isinf(got), "polygon %zu category %zu: %g, want unreachable", i, c, got);
+            else
+                ck_assert_msg(fabs(got - want) <= 0.01, "polygon %zu category %zu: %.4f, want %.4f", i, c, got, want);
+            compared++;
+            finite += isfinite(want);
+        }
+        free(fs);
+    }
+    ck_assert_uint_eq(compared, npoly * lc_profile_category_count(p));
+    ck_assert_uint_gt(finite, compared / 2);
+    /* Network reach never exceeds straight-line reach by much (the 50 m corridor may add a little). */
+    lc_coverage_options so = {.mode = LC_MODE_STRAIGHT};
+    lc_coverage *s = lc_coverage_compute(lct_ctx, in, p, &so);
+    for (size_t c = 0; c < lc_profile_category_count(p); c++)
+        ck_assert_double_le(lc_coverage_covered_population(cov, c), lc_coverage_covered_population(s, c) * 1.02 + 1);
+    lc_coverage_destroy(s);
+    free(d);
+    free(dem);
+    free(first);
+    free(inc);
+    free(fill);
+    free(g.a);
+    free(g.b);
+    free(g.len);
+    lc_coverage_destroy(cov);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    free(study);
+}
+END_TEST
+
+Suite *suite_network(void)
+{
+    Suite *s = suite_create("network");
+    TCase *graph = tcase_create("graph");
+    tcase_add_checked_fixture(graph, lct_setup, lct_teardown);
+    tcase_add_test(graph, grid_distances_are_manhattan);
+    tcase_add_test(graph, partial_edges_and_access_legs);
+    tcase_add_test(graph, off_network_points);
+    tcase_add_test(graph, bridges_are_not_noded);
+    suite_add_tcase(s, graph);
+    TCase *rules = tcase_create("rules");
+    tcase_add_checked_fixture(rules, lct_setup, lct_teardown);
+    tcase_add_test(rules, osm_tag_rules);
+    suite_add_tcase(s, rules);
+    TCase *cov = tcase_create("coverage");
+    tcase_add_checked_fixture(cov, lct_setup, lct_teardown);
+    tcase_set_timeout(cov, 300);
+    tcase_add_test(cov, river_with_a_far_bridge);
+    tcase_add_test(cov, porto_matches_plain_dijkstra);
+    suite_add_tcase(s, cov);
+    return s;
+}

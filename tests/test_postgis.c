@@ -1,0 +1,382 @@
+/*
+ * tests/test_postgis.c — PostGIS in and out against a real server ($LC_PG, a GDAL connection string;
+ * .ci/run starts one with scripts/pg-test-server.sh; without it the runner skips this suite): the
+ * demo loaded with GDALVectorTranslate gives the same numbers as the files; output tables with their
+ * geometry type, SRID and GIST index; a re-run replaces them; a failure half-way keeps the previous
+ * run; a wrong password; a table without SRID; schema names that could escape into SQL.
+ */
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <gdal_utils.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/lc_test.h"
+
+/* The server's connection string; the runner only adds this suite when it is set. */
+static const char *dsn(void)
+{
+    const char *d = getenv("LC_PG");
+    ck_assert_msg(d && *d, "LC_PG is not set");
+    return d;
+}
+
+/* Runs SQL; with rows non-NULL, returns the rows' first columns joined by '\n' (caller frees). */
+static char *pg(const char *sql, int want_rows)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(dsn(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    ck_assert_msg(ds != NULL, "cannot connect: %s", CPLGetLastErrorMsg());
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    ck_assert_msg(CPLGetLastErrorType() < CE_Failure, "%s: %s", sql, CPLGetLastErrorMsg());
+    char *text = NULL;
+    if (want_rows) {
+        size_t len = 0;
+        text = calloc(1, 1);
+        OGRFeatureH f;
+        while (res && (f = OGR_L_GetNextFeature(res))) {
+            const char *v = OGR_F_IsFieldSetAndNotNull(f, 0) ? OGR_F_GetFieldAsString(f, 0) : "NULL";
+            text = realloc(text, len + strlen(v) + 2);
+            len += (size_t)sprintf(text + len, "%s%s", len ? "\n" : "", v);
+            OGR_F_Destroy(f);
+        }
+    }
+    if (res)
+        GDALDatasetReleaseResultSet(ds, res);
+    GDALClose(ds);
+    return text;
+}
+
+static void pg_exec(const char *sql)
+{
+    free(pg(sql, 0));
+}
+
+/* A schema name for this test: lct_<tag>_<pid>. */
+static void schema_name(char *buf, size_t size, const char *tag)
+{
+    snprintf(buf, size, "lct_%s_%d", tag, (int)getpid());
+}
+
+/* Creates schema and loads the demo's residential, facilities and units into it, keeping their
+ * field names, FIDs and geometry column name. */
+static void load_demo(const char *schema)
+{
+    char sql[256], lco[128];
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS \"%s\" CASCADE; CREATE SCHEMA \"%s\"", schema, schema);
+    pg_exec(sql);
+    char *src_path = lct_path(lct_source_dir(), "data/demo/porto.gpkg");
+    GDALDatasetH src = GDALOpenEx(src_path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(src);
+    snprintf(lco, sizeof lco, "SCHEMA=%s", schema);
+    char **argv = NULL;
+    const char *args[] = {"-update", "-preserve_fid", "-lco", lco, "-lco", "LAUNDER=NO", "-lco",
+                          "GEOMETRY_NAME=geom", "residential", "facilities", "units", NULL};
+    for (const char *const *a = args; *a; a++)
+        argv = CSLAddString(argv, *a);
+    GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
+    CSLDestroy(argv);
+    int err = 0;
+    GDALDatasetH out = GDALVectorTranslate(dsn(), NULL, 1, &src, o, &err);
+    GDALVectorTranslateOptionsFree(o);
+    ck_assert_msg(out && !err, "loading the demo failed: %s", CPLGetLastErrorMsg());
+    GDALClose(out);
+    GDALClose(src);
+    free(src_path);
+}
+
+static void drop_schema(const char *schema)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS \"%s\" CASCADE", schema);
+    pg_exec(sql);
+}
+
+/* Writes a study like data/demo/porto.yml whose inputs are the tables of schema (residential_table
+ * names the residential one). Returns its path; caller frees. */
+static char *pg_study(const char *dir, const char *schema, const char *residential_table)
+{
+    char *path = lct_path(dir, "pg.yml");
+    char text[4096];
+    snprintf(text, sizeof text,
+             "crs: EPSG:32629\n"
+             "profile: shanghai-2025\n"
+             "residential:\n  path: \"%s\"\n  layer: %s.%s\n"
+             "  fields: {id: id, name: 名称, population: 常住人口, pop60: 户籍60岁以上, pop65: 户籍65岁以上, unit: 街镇}\n"
+             "facilities:\n  path: \"%s\"\n  layer: %s.facilities\n"
+             "  fields: {id: id, name: 名称, category: 类型, floor_area: 建筑面积, meals: 日供餐, beds: 床位, "
+             "nursing_beds: 护理床位}\n"
+             "units:\n  path: \"%s\"\n  layer: %s.units\n"
+             "  fields: {id: id, name: 名称, population: 常住人口}\n",
+             dsn(), schema, residential_table, dsn(), schema, dsn(), schema);
+    ck_assert_int_eq(lct_write_text(path, text), 0);
+    return path;
+}
+
+/* Runs `check` with the demo files (study NULL) or a study, writing to out with extra options;
+ * returns the exit code, *log the output (caller frees). */
+static int run_check(const char *study, const char *out, const char *extra, char **log)
+{
+    char *demo = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    char args[8192];
+    snprintf(args, sizeof args, "check -q '%s' -o '%s' %s", study ? study : demo, out, extra ? extra : "");
+    free(demo);
+    return lct_run_cli(args, log);
+}
+
+/* Every row of schema.table as text, in FID order (geometry as EWKB hex): equal text, equal table. */
+static char *table_text(const char *schema, const char *table)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT string_agg(t::text, E'\\n' ORDER BY t.fid) FROM \"%s\".\"%s\" t", schema,
+             table);
+    return pg(sql, 1);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char *buf = malloc(1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* ---- normal use ----------------------------------------------------------------------------- */
+
+START_TEST(test_pg_inputs_same_numbers)
+{
+    char in[64], out[64];
+    schema_name(in, sizeof in, "in");
+    schema_name(out, sizeof out, "out");
+    load_demo(in);
+    char *dir = lct_tmpdir();
+    char *study = pg_study(dir, in, "residential");
+    char *log = NULL;
+    char extra[128];
+    /* Files and tables into directories: summary.csv byte for byte. */
+    char *d1 = lct_path(dir, "files"), *d2 = lct_path(dir, "tables");
+    ck_assert_int_eq(run_check(NULL, d1, NULL, &log), 1);
+    free(log);
+    ck_assert_int_eq(run_check(study, d2, NULL, &log), 1);
+    free(log);
+    char *p1 = lct_path(d1, "summary.csv"), *p2 = lct_path(d2, "summary.csv");
+    char *c1 = read_file(p1), *c2 = read_file(p2);
+    static const char head[] = "\xEF\xBB\xBF" "unit_id,unit_name,norm,指标,indicator,value,target,pass,shortfall,"
+                               "shortfall_unit,numerator,denominator,source\r\n";
+    ck_assert_int_eq(strncmp(c1, head, strlen(head)), 0);
+    ck_assert_str_eq(c1, c2);
+    /* Both into PostGIS: every output table identical, geometries included. */
+    snprintf(extra, sizeof extra, "--pg-schema %s --pg-prefix f_", out);
+    ck_assert_int_eq(run_check(NULL, dsn(), extra, &log), 1);
+    free(log);
+    snprintf(extra, sizeof extra, "--pg-schema %s --pg-prefix p_", out);
+    ck_assert_int_eq(run_check(study, dsn(), extra, &log), 1);
+    free(log);
+    static const char *const tables[] = {"summary", "units", "residential", "facilities", "gaps", "service_areas"};
+    for (size_t i = 0; i < 6; i++) {
+        char a[64], b[64];
+        snprintf(a, sizeof a, "f_%s", tables[i]);
+        snprintf(b, sizeof b, "p_%s", tables[i]);
+        char *ta = table_text(out, a), *tb = table_text(out, b);
+        ck_assert_msg(ta && *ta && !strcmp(ta, tb), "%s differs between file and PostGIS inputs", tables[i]);
+        free(ta);
+        free(tb);
+    }
+    free(c1);
+    free(c2);
+    free(p1);
+    free(p2);
+    free(d1);
+    free(d2);
+    drop_schema(in);
+    drop_schema(out);
+    free(study);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_pg_output_tables)
+{
+    char out[64], extra[128], sql[512];
+    schema_name(out, sizeof out, "tab");
+    snprintf(extra, sizeof extra, "--pg-schema %s", out);
+    char *log = NULL;
+    ck_assert_int_eq(run_check(NULL, dsn(), extra, &log), 1);
+    ck_assert_ptr_null(strstr(log, "lifecircle-test")); /* no password, whatever it is */
+    free(log);
+    snprintf(sql, sizeof sql, "SELECT f_table_name || ' ' || type || ' ' || srid FROM geometry_columns "
+             "WHERE f_table_schema = '%s' ORDER BY f_table_name", out);
+    char *g = pg(sql, 1);
+    ck_assert_str_eq(g, "lc_facilities POINT 32629\nlc_gaps MULTIPOLYGON 32629\nlc_residential MULTIPOLYGON 32629\n"
+                        "lc_service_areas MULTIPOLYGON 32629\nlc_units MULTIPOLYGON 32629");
+    free(g);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_indexes WHERE schemaname = '%s' AND indexdef LIKE "
+             "'%%USING gist (geom)%%'", out);
+    char *n = pg(sql, 1);
+    ck_assert_str_eq(n, "5");
+    free(n);
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM \"%s\".lc_residential) || ' ' || (SELECT count(*) "
+             "FROM \"%s\".lc_summary) || ' ' || (SELECT string_agg(name, ',') FROM \"%s\".lc_metadata)", out, out, out);
+    char *before = pg(sql, 1);
+    ck_assert_ptr_nonnull(strstr(before, " summary.json"));
+    /* A re-run replaces the tables: same counts, no duplicates. */
+    ck_assert_int_eq(run_check(NULL, dsn(), extra, &log), 1);
+    free(log);
+    char *after = pg(sql, 1);
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    drop_schema(out);
+}
+END_TEST
+
+/* ---- errors --------------------------------------------------------------------------------- */
+
+START_TEST(test_pg_failure_keeps_previous)
+{
+    char out[64], extra[128], sql[1024];
+    schema_name(out, sizeof out, "fail");
+    snprintf(extra, sizeof extra, "--pg-schema %s", out);
+    char *log = NULL;
+    ck_assert_int_eq(run_check(NULL, dsn(), extra, &log), 1);
+    free(log);
+    /* Mark a row, and put a view where the facilities table was: the next run fails when it reaches
+     * facilities, after replacing residential, gaps, service_areas and units. */
+    snprintf(sql, sizeof sql, "UPDATE \"%s\".lc_residential SET name = 'MARKED' WHERE fid = 1; "
+             "ALTER TABLE \"%s\".lc_facilities RENAME TO facilities_kept; "
+             "CREATE VIEW \"%s\".lc_facilities AS SELECT * FROM \"%s\".facilities_kept",
+             out, out, out, out);
+    pg_exec(sql);
+    snprintf(sql, sizeof sql, "SELECT string_agg(table_name || ':' || table_type, ',' ORDER BY table_name) "
+             "FROM information_schema.tables WHERE table_schema = '%s'", out);
+    char *tables_before = pg(sql, 1);
+    char *gaps_before = table_text(out, "lc_gaps");
+    ck_assert_int_eq(run_check(NULL, dsn(), extra, &log), 2);
+    lct_assert_contains(log, "lc_facilities");
+    free(log);
+    char *tables_after = pg(sql, 1);
+    ck_assert_str_eq(tables_before, tables_after);
+    char *gaps_after = table_text(out, "lc_gaps");
+    ck_assert_str_eq(gaps_before, gaps_after);
+    snprintf(sql, sizeof sql, "SELECT name FROM \"%s\".lc_residential WHERE fid = 1", out);
+    char *mark = pg(sql, 1);
+    ck_assert_str_eq(mark, "MARKED");
+    free(mark);
+    free(tables_before);
+    free(tables_after);
+    free(gaps_before);
+    free(gaps_after);
+    drop_schema(out);
+}
+END_TEST
+
+START_TEST(test_pg_wrong_password)
+{
+    char bad[2048];
+    const char *d = dsn();
+    const char *pw = strstr(d, "password=");
+    ck_assert_ptr_nonnull(pw);
+    snprintf(bad, sizeof bad, "%.*spassword=Wr0ngSecret-%d", (int)(pw - d), d, (int)getpid());
+    char *log = NULL;
+    ck_assert_int_eq(run_check(NULL, bad, "--pg-schema lct_never", &log), 2);
+    lct_assert_contains(log, "password authentication failed");
+    lct_assert_contains(log, "password=***");
+    ck_assert_msg(!strstr(log, "Wr0ngSecret"), "the password was printed: %s", log);
+    free(log);
+    /* The same for an input. */
+    char *dir = lct_tmpdir();
+    char *study = pg_study(dir, "public", "residential");
+    char *text = read_file(study);
+    char *wrong = lct_path(dir, "wrong.yml");
+    FILE *f = fopen(wrong, "wb");
+    for (const char *p = text; *p;) {
+        const char *at = strstr(p, d);
+        if (!at) {
+            fputs(p, f);
+            break;
+        }
+        fwrite(p, 1, (size_t)(at - p), f);
+        fputs(bad, f);
+        p = at + strlen(d);
+    }
+    fclose(f);
+    char *out = lct_path(dir, "out");
+    ck_assert_int_eq(run_check(wrong, out, NULL, &log), 2);
+    lct_assert_contains(log, "password authentication failed");
+    ck_assert_msg(!strstr(log, "Wr0ngSecret"), "the password was printed: %s", log);
+    free(log);
+    free(out);
+    free(wrong);
+    free(text);
+    free(study);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_pg_table_without_srid)
+{
+    char in[64], sql[512];
+    schema_name(in, sizeof in, "nosrid");
+    load_demo(in);
+    snprintf(sql, sizeof sql, "CREATE TABLE \"%s\".res_nosrid AS SELECT * FROM \"%s\".residential; "
+             "ALTER TABLE \"%s\".res_nosrid ALTER COLUMN geom TYPE geometry(MultiPolygon, 0) "
+             "USING ST_SetSRID(geom, 0)", in, in, in);
+    pg_exec(sql);
+    char *dir = lct_tmpdir();
+    char *study = pg_study(dir, in, "res_nosrid");
+    char *out = lct_path(dir, "out");
+    char *log = NULL;
+    ck_assert_int_eq(run_check(study, out, NULL, &log), 2);
+    lct_assert_contains(log, "res_nosrid");
+    lct_assert_contains(log, "has no CRS");
+    free(log);
+    free(out);
+    free(study);
+    lct_rmtree(dir);
+    free(dir);
+    drop_schema(in);
+}
+END_TEST
+
+START_TEST(test_pg_identifiers_refused)
+{
+    static const char *const bad[] = {"--pg-schema 'x\";drop table t;--'", "--pg-schema Public",
+                                      "--pg-prefix 'a b'", "--pg-prefix 1x"};
+    for (size_t i = 0; i < 4; i++) {
+        char *log = NULL;
+        ck_assert_int_eq(run_check(NULL, dsn(), bad[i], &log), 2);
+        lct_assert_contains(log, "is not allowed");
+        free(log);
+    }
+}
+END_TEST
+
+Suite *suite_postgis(void)
+{
+    Suite *s = suite_create("postgis");
+    TCase *normal = tcase_create("normal");
+    tcase_set_timeout(normal, 240);
+    tcase_add_checked_fixture(normal, lct_setup, lct_teardown);
+    tcase_add_test(normal, test_pg_inputs_same_numbers);
+    tcase_add_test(normal, test_pg_output_tables);
+    suite_add_tcase(s, normal);
+    TCase *errors = tcase_create("errors");
+    tcase_set_timeout(errors, 240);
+    tcase_add_checked_fixture(errors, lct_setup, lct_teardown);
+    tcase_add_test(errors, test_pg_failure_keeps_previous);
+    tcase_add_test(errors, test_pg_wrong_password);
+    tcase_add_test(errors, test_pg_table_without_srid);
+    tcase_add_test(errors, test_pg_identifiers_refused);
+    suite_add_tcase(s, errors);
+    return s;
+}
