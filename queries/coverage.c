@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,6 +66,12 @@ typedef struct category_reach {
     size_t nparts;
 } category_reach;
 
+/* Most worker threads a call starts (options->threads is capped to this). */
+#define MAX_THREADS 64
+
+/* failed_category when the polygon's demand point, not a category, could not be computed. */
+#define NO_CATEGORY ((size_t)-1)
+
 /* Work shared by the worker threads; each writes only its own polygons' slots. */
 typedef struct job {
     const lc_layer *res;
@@ -72,14 +79,22 @@ typedef struct job {
     category_reach *cats;
     size_t ncat;
     lc_coverage *cov;
-    size_t next;              /* next polygon to take, under lock */
-    pthread_mutex_t lock;
-    int failed;               /* set under lock; stops the other workers */
+    pthread_mutex_t lock;     /* guards the fields below */
+    size_t next;              /* next polygon to take */
+    size_t done;              /* polygons finished */
+    int failed;               /* set once; stops every worker */
     long failed_polygon;
-    size_t failed_category;
-    size_t done;
-    lc_context *ctx;          /* progress reported by the first thread only */
+    size_t failed_category;   /* or NO_CATEGORY */
+    char failed_msg[256];     /* GEOS's message for that failure, "" when it gave none */
 } job;
+
+/* One thread's share of a job: its own GEOS handle (made before any worker starts) and the last
+ * error message GEOS reported on it. */
+typedef struct worker_state {
+    job *jb;
+    GEOSContextHandle_t h;
+    char msg[256];
+} worker_state;
 
 /* Nearest facility of a category to (px,py) by scanning (categories hold hundreds to a few thousand
  * points; an index pays only beyond that, and the scan is exact). */
@@ -126,7 +141,10 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
             for (size_t j = 0; j < n; j++)
                 GEOSGeom_destroy_r(h, parts[j]);
             free(parts);
-            return GEOSGeom_clone_r(h, c->buffer[k]);
+            GEOSGeometry *whole = GEOSGeom_clone_r(h, c->buffer[k]);
+            if (!whole)
+                *failed = 1;
+            return whole;
         }
         if (n == cap) {
             GEOSGeometry **p = realloc(parts, 2 * cap * sizeof *parts);
@@ -137,7 +155,11 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
             parts = p;
             cap *= 2;
         }
-        parts[n++] = GEOSGeom_clone_r(h, c->buffer[k]);
+        if (!(parts[n] = GEOSGeom_clone_r(h, c->buffer[k]))) {
+            *failed = 1;
+            break;
+        }
+        n++;
     }
     if (*failed || n == 0) {
         for (size_t j = 0; j < n; j++)
@@ -202,8 +224,9 @@ static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, co
     return area;
 }
 
-/* Computes every category for residential polygon i. Returns 0, or -1 naming the failing category
- * in *failed_cat. */
+/* Computes every category for residential polygon i with GEOS handle h, writing only polygon i's
+ * slots of jb->cov. Returns 0, or -1 with the failing category in *failed_cat (NO_CATEGORY when the
+ * demand point failed); the slots already written are then released with the coverage. */
 static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *failed_cat)
 {
     const lc_feature *f = lc_layer_feature(jb->res, i);
@@ -215,18 +238,19 @@ static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *fa
     if (!pt || !GEOSGeomGetX_r(h, pt, &px) || !GEOSGeomGetY_r(h, pt, &py)) {
         if (pt)
             GEOSGeom_destroy_r(h, pt);
-        *failed_cat = 0;
+        *failed_cat = NO_CATEGORY;
         return -1;
     }
     GEOSGeom_destroy_r(h, pt);
     double pop = isnan(f->population) ? 0 : f->population;
     GEOSGeometry *circle = NULL; /* polygon ∩ every life-circle category's reach so far */
+    GEOSGeometry *reach = NULL;  /* the current category's reach near the polygon */
     int circle_empty = 0, any_circle = 0;
-    for (size_t c = 0; c < jb->ncat; c++) {
+    size_t c = 0, circle_cat = 0; /* circle_cat: the last life-circle category */
+    for (; c < jb->ncat; c++) {
         const category_reach *cr = &jb->cats[c];
         lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
         int whole = 0, failed = 0;
-        GEOSGeometry *reach;
         if (cr->network) {
             cell->distance_m = cr->ndist[i];
             cell->nearest = cr->nnear[i];
@@ -235,98 +259,113 @@ static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *fa
             nearest(cr, px, py, &cell->distance_m, &cell->nearest);
             reach = local_reach(h, cr, box, &whole, &failed);
         }
-        if (failed) {
-            *failed_cat = c;
-            return -1;
-        }
+        if (failed)
+            goto fail;
         double share = 0;
         if (whole) {
             share = 1;
         } else if (reach) {
             double a = intersection_area(h, f->geom, reach);
-            if (a < 0) {
-                GEOSGeom_destroy_r(h, reach);
-                *failed_cat = c;
-                return -1;
-            }
+            if (a < 0)
+                goto fail;
             share = f->area > 0 ? fmin(1.0, a / f->area) : 0;
         }
         cell->covered_share = share;
         cell->covered_pop = pop * share;
         if (share < 1 - 1e-12) {
             cov->gaps[i * jb->ncat + c] = reach ? GEOSDifference_r(h, f->geom, reach) : GEOSGeom_clone_r(h, f->geom);
-            if (!cov->gaps[i * jb->ncat + c]) {
-                if (reach)
-                    GEOSGeom_destroy_r(h, reach);
-                *failed_cat = c;
-                return -1;
-            }
+            if (!cov->gaps[i * jb->ncat + c])
+                goto fail;
         }
         if (lc_profile_category(jb->profile, c)->in_life_circle) {
             any_circle = 1;
+            circle_cat = c;
             if (!reach || circle_empty) {
                 circle_empty = 1;
             } else {
                 GEOSGeometry *next = GEOSIntersection_r(h, circle ? circle : f->geom, reach);
+                if (!next)
+                    goto fail;
                 if (circle)
                     GEOSGeom_destroy_r(h, circle);
                 circle = next;
-                if (!circle) {
-                    GEOSGeom_destroy_r(h, reach);
-                    *failed_cat = c;
-                    return -1;
-                }
             }
         }
         if (reach)
             GEOSGeom_destroy_r(h, reach);
+        reach = NULL;
     }
     double ca = 0;
-    if (circle && !circle_empty)
-        GEOSArea_r(h, circle, &ca);
+    if (circle && !circle_empty && !GEOSArea_r(h, circle, &ca)) {
+        c = circle_cat;
+        goto fail;
+    }
     if (circle)
         GEOSGeom_destroy_r(h, circle);
     cov->circle[i] = !any_circle ? NAN : circle_empty || f->area <= 0 ? 0 : fmin(1.0, ca / f->area);
     return 0;
+fail:
+    if (reach)
+        GEOSGeom_destroy_r(h, reach);
+    if (circle)
+        GEOSGeom_destroy_r(h, circle);
+    *failed_cat = c;
+    return -1;
 }
 
-/* A worker: takes polygons one at a time until none are left or one fails. Uses its own GEOS
- * handle; shared geometries are only read (GEOS reads are safe from several handles; no prepared
- * geometry or index is shared). */
-static void *worker(void *arg)
+/* Keeps GEOS's error message on a worker's handle (GEOSMessageHandler_r; userdata: its
+ * worker_state), so a failure can be reported with GEOS's reason. */
+static void worker_geos_error(const char *message, void *userdata)
 {
-    job *jb = arg;
-    GEOSContextHandle_t h = GEOS_init_r();
-    size_t total = lc_layer_count(jb->res);
+    worker_state *w = userdata;
+    snprintf(w->msg, sizeof w->msg, "%s", message ? message : "");
+}
+
+/* Takes polygons one at a time until none are left or one has failed, computing each with the
+ * thread's own handle w->h. Each residential polygon is read by the one thread that took it; the
+ * reach circles and network tiles, read by every thread, are only cloned (their envelopes were
+ * cached before the threads started, so cloning writes nothing into them); no prepared geometry or
+ * STRtree is shared (the candidate search and nearest facility are plain scans over coordinates).
+ * report: the context to report progress through, at each whole percent, for the thread that owns
+ * it; NULL for the others. */
+static void work(worker_state *w, lc_context *report)
+{
+    job *jb = w->jb;
+    size_t total = jb->cov->npoly, reported = 0;
     for (;;) {
         pthread_mutex_lock(&jb->lock);
         size_t i = jb->next++;
         int stop = jb->failed || i >= total;
+        size_t done = jb->done;
         pthread_mutex_unlock(&jb->lock);
-        if (stop || !h)
+        if (report && total && done * 100 / total > reported) {
+            reported = done * 100 / total;
+            lc_progress(report, "coverage", (double)done / (double)total);
+        }
+        if (stop)
             break;
         size_t failed_cat = 0;
-        if (polygon_coverage(h, jb, i, &failed_cat) != 0) {
-            pthread_mutex_lock(&jb->lock);
-            if (!jb->failed) {
-                jb->failed = 1;
-                jb->failed_polygon = (long)i;
-                jb->failed_category = failed_cat;
-            }
-            pthread_mutex_unlock(&jb->lock);
-            break;
+        w->msg[0] = '\0';
+        int rc = polygon_coverage(w->h, jb, i, &failed_cat);
+        pthread_mutex_lock(&jb->lock);
+        if (rc == 0) {
+            jb->done++;
+        } else if (!jb->failed) {
+            jb->failed = 1;
+            jb->failed_polygon = (long)i;
+            jb->failed_category = failed_cat;
+            snprintf(jb->failed_msg, sizeof jb->failed_msg, "%s", w->msg);
         }
-        pthread_mutex_lock(&jb->lock);
-        jb->done++;
         pthread_mutex_unlock(&jb->lock);
+        if (rc != 0)
+            break;
     }
-    if (h)
-        GEOS_finish_r(h);
-    else {
-        pthread_mutex_lock(&jb->lock);
-        jb->failed = 1;
-        pthread_mutex_unlock(&jb->lock);
-    }
+}
+
+/* pthread start routine of the extra workers; arg is the thread's worker_state. */
+static void *worker(void *arg)
+{
+    work(arg, NULL);
     return NULL;
 }
 
@@ -640,6 +679,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     cov->circle = lc_calloc(ctx, cov->npoly ? cov->npoly : 1, sizeof *cov->circle);
     category_reach *cats = lc_calloc(ctx, cov->ncat, sizeof *cats);
     lc_snap *demand = NULL;
+    worker_state *ws = NULL;
+    size_t nthreads = 0;
     if (!cov->reach || !cov->cells || !cov->gaps || !cov->service || !cov->circle || !cats)
         goto fail;
     int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
@@ -662,66 +703,64 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         }
     }
 
-    job jb = {.res = res, .profile = profile, .cats = cats, .ncat = cov->ncat, .cov = cov, .ctx = ctx};
-    pthread_mutex_init(&jb.lock, NULL);
+    /* The polygons are shared out to nthreads threads, this one included (it alone reports progress:
+     * the context belongs to it). Each has its own GEOS handle, all made here before any worker
+     * starts (GEOS_init_r also resets GEOS's process-wide interrupt flag, which running workers
+     * read). Each polygon's results go to its own slots, so they do not depend on the thread count. */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t nthreads = o.threads > 0 ? (size_t)o.threads : ncpu > 0 ? (size_t)ncpu : 1;
-    if (nthreads > 64)
-        nthreads = 64;
+    nthreads = o.threads > 0 ? (size_t)o.threads : ncpu > 0 ? (size_t)ncpu : 1;
+    if (nthreads > MAX_THREADS)
+        nthreads = MAX_THREADS;
     if (nthreads > cov->npoly)
         nthreads = cov->npoly ? cov->npoly : 1;
-    pthread_t threads[64];
-    size_t started = 0;
-    for (size_t t = 1; t < nthreads; t++)
-        if (pthread_create(&threads[started], NULL, worker, &jb) == 0)
-            started++;
-    /* This thread works too, and reports progress while it does. */
-    {
-        GEOSContextHandle_t h = GEOS_init_r();
-        for (;;) {
-            pthread_mutex_lock(&jb.lock);
-            size_t i = jb.next++;
-            int stop = jb.failed || i >= cov->npoly || !h;
-            size_t done = jb.done;
-            pthread_mutex_unlock(&jb.lock);
-            if (stop)
-                break;
-            size_t failed_cat = 0;
-            int rc = polygon_coverage(h, &jb, i, &failed_cat);
-            pthread_mutex_lock(&jb.lock);
-            if (rc != 0 && !jb.failed) {
-                jb.failed = 1;
-                jb.failed_polygon = (long)i;
-                jb.failed_category = failed_cat;
-            }
-            if (rc == 0)
-                jb.done++;
-            pthread_mutex_unlock(&jb.lock);
-            if ((i & 255) == 0)
-                lc_progress(ctx, "coverage", (double)done / (double)(cov->npoly ? cov->npoly : 1));
+    job jb = {.res = res, .profile = profile, .cats = cats, .ncat = cov->ncat, .cov = cov};
+    if (!(ws = lc_calloc(ctx, nthreads, sizeof *ws)))
+        goto fail;
+    for (size_t t = 0; t < nthreads; t++) {
+        ws[t].jb = &jb;
+        if (!(ws[t].h = GEOS_init_r())) {
+            lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot create a GEOS context for coverage worker %zu", t);
+            goto fail;
         }
-        if (h)
-            GEOS_finish_r(h);
-        else
-            jb.failed = 1;
+        GEOSContext_setErrorMessageHandler_r(ws[t].h, worker_geos_error, &ws[t]);
     }
+    pthread_mutex_init(&jb.lock, NULL);
+    pthread_t threads[MAX_THREADS];
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads; t++) /* one that cannot start leaves its share to the others */
+        if (pthread_create(&threads[started], NULL, worker, &ws[t]) == 0)
+            started++;
+    work(&ws[0], ctx);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     pthread_mutex_destroy(&jb.lock);
-    lc_progress(ctx, "coverage", 1.0);
     if (jb.failed) {
-        const lc_feature *f = jb.failed_polygon >= 0 ? lc_layer_feature(res, (size_t)jb.failed_polygon) : NULL;
-        lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): coverage of category %s could not be computed",
-                 lc_layer_source(res), lc_layer_name(res), f ? f->id : "?",
-                 lc_profile_category(profile, jb.failed_category)->code);
+        const lc_feature *f = lc_layer_feature(res, (size_t)jb.failed_polygon);
+        if (jb.failed_category == NO_CATEGORY)
+            lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
+                     lc_layer_source(res), lc_layer_name(res), f->id, jb.failed_msg[0] ? ": " : "", jb.failed_msg);
+        else
+            lc_error(ctx, LC_ERR_GEOMETRY,
+                     "%s (layer %s, feature %s): coverage of category %s could not be computed%s%s",
+                     lc_layer_source(res), lc_layer_name(res), f->id,
+                     lc_profile_category(profile, jb.failed_category)->code, jb.failed_msg[0] ? ": " : "",
+                     jb.failed_msg);
         goto fail;
     }
+    lc_progress(ctx, "coverage", 1.0);
+    for (size_t t = 0; t < nthreads; t++)
+        GEOS_finish_r(ws[t].h);
+    free(ws);
     for (size_t c = 0; c < cov->ncat; c++)
         reach_free(ctx, &cats[c]);
     free(cats);
     free(demand);
     return cov;
 fail:
+    for (size_t t = 0; ws && t < nthreads; t++)
+        if (ws[t].h)
+            GEOS_finish_r(ws[t].h);
+    free(ws);
     for (size_t c = 0; cats && c < cov->ncat; c++)
         reach_free(ctx, &cats[c]);
     free(cats);

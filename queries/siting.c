@@ -126,10 +126,30 @@ static double lscp_need(const lc_siting_matrix *m, double total, const lc_siting
 
 /* Greedy with lazy evaluation (CELF): a candidate's gain only shrinks as others open (the model is
  * submodular), so a recomputed gain that still tops the queue is the true best. Fills sel (sized
- * ncandidates by the caller). groups: UNITS filter (filled[g] once group g has its site). Returns
- * LC_OK or LC_ERR_NOMEM. */
+ * ncandidates by the caller). groups: UNITS filter (filled[g] once group g has its site). For mclp
+ * *bound is an upper bound on the optimum: the model is monotone submodular, so for any set S,
+ * OPT ≤ f(S) + Σ of the k largest gains given S (Leskovec et al. 2007); taken at S = ∅ and at the
+ * answer. NAN for the other objectives. Returns LC_OK or LC_ERR_NOMEM. */
+static int desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Σ of the k largest gains of every candidate given coverage c (scratch: ncandidates doubles). */
+static double top_k_gains(const lc_siting_matrix *m, const double *c, size_t k, double *scratch)
+{
+    for (size_t j = 0; j < m->ncandidates; j++)
+        scratch[j] = gain(m, c, j);
+    qsort(scratch, m->ncandidates, sizeof *scratch, desc);
+    double s = 0;
+    for (size_t j = 0; j < k && j < m->ncandidates; j++)
+        s += scratch[j];
+    return s;
+}
+
 static lc_status greedy(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o, double total,
-                        selection *sel, double *value)
+                        selection *sel, double *value, double *bound)
 {
     double *c = lc_calloc(ctx, m->ndemand ? m->ndemand : 1, sizeof *c);
     entry *heap = lc_calloc(ctx, m->ncandidates ? m->ncandidates : 1, sizeof *heap);
@@ -171,6 +191,17 @@ static lc_status greedy(lc_context *ctx, const lc_siting_matrix *m, const lc_sit
             filled[m->group[e.cand]] = 1;
     }
     *value = o->objective == LC_SITING_LSCP ? (double)sel->count : got;
+    *bound = NAN;
+    if (o->objective == LC_SITING_MCLP) {
+        double *scratch = lc_calloc(ctx, m->ncandidates ? m->ncandidates : 1, sizeof *scratch);
+        double *zero = lc_calloc(ctx, m->ndemand ? m->ndemand : 1, sizeof *zero);
+        if (!scratch || !zero) {
+            free(scratch), free(zero);
+            goto fail;
+        }
+        *bound = fmin(top_k_gains(m, zero, o->k, scratch), got + top_k_gains(m, c, o->k, scratch));
+        free(scratch), free(zero);
+    }
     st = LC_OK;
 fail:
     free(filled);
@@ -183,11 +214,19 @@ fail:
 typedef struct mip_info {
     double bound;
     int have_bound;
+    const double *start; /* [1..ncols] a known answer (the greedy one) to offer as first incumbent */
+    int offered;
 } mip_info;
 
+/* GLPK's branch-and-cut callback: offers the greedy answer as the first incumbent (so the search
+ * prunes from the start and never ends worse) and records the best bound. */
 static void mip_callback(glp_tree *tree, void *info)
 {
     mip_info *mi = info;
+    if (glp_ios_reason(tree) == GLP_IHEUR && mi->start && !mi->offered) {
+        mi->offered = 1;
+        glp_ios_heur_sol(tree, mi->start);
+    }
     int b = glp_ios_best_node(tree);
     if (b) {
         mi->bound = glp_ios_node_bound(tree, b);
@@ -202,20 +241,22 @@ static void mip_callback(glp_tree *tree, void *info)
  *   units: max Σ w_i y_i            s.t. Σ_{j ∈ g} x_j = 1 for every group g (x_j = 0 outside groups)
  *   lscp:  min Σ x_j − ½ Σ w_i y_i / W  s.t. Σ w_i y_i ≥ need   (the second term, < 1, only breaks
  *          ties between equally small answers in favour of more coverage; W = Σ w of the items)
- * time_limit_s bounds the search. On return *status is GLP_OPT (proven), GLP_FEAS (time limit with
- * an answer) or something else (no answer); sel holds the open sites, *gap the relative gap.
- * LC_OK or LC_ERR_NOMEM. */
+ * The LP relaxation is solved first (its optimum bounds the answer), then branch and cut starts from
+ * known (the greedy answer) as incumbent; time_limit_s bounds both together. On return *status is
+ * GLP_OPT (proven), GLP_FEAS (time limit with an answer) or something else (no answer); sel holds
+ * the open sites; *bound the best bound on the model's objective (NAN when none).
+ * LC_OK, LC_ERR_UNSUPPORTED (too large for GLPK's int indices) or LC_ERR_NOMEM. */
 static lc_status exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o, double total,
-                       selection *sel, double *value, double *gap, int *status)
+                       const selection *known, selection *sel, double *value, double *bound, int *status)
 {
     size_t n = m->ncandidates, nd = m->ndemand;
     long *ycol = lc_calloc(ctx, nd ? nd : 1, sizeof *ycol); /* column of y_i (1-based), 0 when none */
     int *ia = NULL, *ja = NULL;
-    double *ar = NULL;
+    double *ar = NULL, *startx = NULL, *cov = NULL;
     glp_prob *P = NULL;
     lc_status st = LC_ERR_NOMEM;
     *status = GLP_UNDEF;
-    *gap = NAN;
+    *bound = NAN;
     sel->count = 0;
     if (!ycol)
         goto fail;
@@ -308,17 +349,50 @@ static lc_status exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siti
     }
     if (k)
         glp_load_matrix(P, (int)k, ia, ja, ar);
-    glp_iocp parm;
-    glp_init_iocp(&parm);
-    parm.msg_lev = GLP_MSG_OFF; /* the library never prints */
-    parm.presolve = GLP_ON;
-    double tl = o->time_limit_s > 0 ? o->time_limit_s : 60;
-    parm.tm_lim = tl * 1000 > INT32_MAX ? INT32_MAX : (int)(tl * 1000);
-    mip_info mi = {0};
-    parm.cb_func = mip_callback;
-    parm.cb_info = &mi;
-    int ret = n ? glp_intopt(P, &parm) : GLP_ENOPFS;
-    *status = ret == 0 || ret == GLP_ETMLIM ? glp_mip_status(P) : GLP_NOFEAS;
+    /* The known answer as a full column vector: x from known, y_i = min(1, Σ shares). */
+    startx = lc_calloc(ctx, n + ny + 1, sizeof *startx);
+    cov = lc_calloc(ctx, nd ? nd : 1, sizeof *cov);
+    if (!startx || !cov)
+        goto fail;
+    for (size_t q = 0; known && q < known->count; q++) {
+        startx[known->chosen[q] + 1] = 1;
+        open_site(m, cov, known->chosen[q]);
+    }
+    for (size_t i = 0; i < nd; i++)
+        if (ycol[i])
+            startx[ycol[i]] = cov[i];
+
+    double tl = o->time_limit_s > 0 ? o->time_limit_s : 60, t0 = glp_time() / 1000.0;
+    int lp_ok = 0, ret = GLP_ENOPFS;
+    if (n) {
+        glp_smcp sm;
+        glp_init_smcp(&sm);
+        sm.msg_lev = GLP_MSG_OFF; /* the library never prints */
+        sm.presolve = GLP_ON;
+        sm.tm_lim = tl * 1000 > INT32_MAX ? INT32_MAX : (int)(tl * 1000);
+        lp_ok = glp_simplex(P, &sm) == 0 && glp_get_status(P) == GLP_OPT;
+        if (lp_ok) {
+            double lp = glp_get_obj_val(P);
+            *bound = o->objective == LC_SITING_LSCP ? ceil(lp - 1e-6) : lp;
+        }
+    }
+    double left = tl - (glp_time() / 1000.0 - t0);
+    if (lp_ok && left > 0) {
+        glp_iocp parm;
+        glp_init_iocp(&parm);
+        parm.msg_lev = GLP_MSG_OFF;
+        parm.presolve = GLP_OFF; /* the LP basis is there: branch and cut on the problem as built */
+        parm.tm_lim = left * 1000 > INT32_MAX ? INT32_MAX : (int)(left * 1000);
+        mip_info mi = {.start = known && known->count ? startx : NULL};
+        parm.cb_func = mip_callback;
+        parm.cb_info = &mi;
+        ret = glp_intopt(P, &parm);
+        if (mi.have_bound) {
+            double b = o->objective == LC_SITING_LSCP ? ceil(mi.bound - 1e-6) : mi.bound;
+            *bound = isnan(*bound) ? b : o->objective == LC_SITING_LSCP ? fmax(*bound, b) : fmin(*bound, b);
+        }
+    }
+    *status = ret == 0 || ret == GLP_ETMLIM ? glp_mip_status(P) : GLP_UNDEF;
     if (*status == GLP_OPT || *status == GLP_FEAS) {
         double covered = 0;
         for (size_t j = 0; j < n; j++)
@@ -328,18 +402,17 @@ static lc_status exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siti
             if (ycol[i])
                 covered += m->weight[i] * glp_mip_col_val(P, (int)ycol[i]);
         *value = o->objective == LC_SITING_LSCP ? (double)sel->count : covered;
-        double obj = glp_mip_obj_val(P);
-        if (*status == GLP_OPT && ret == 0)
-            *gap = 0;
-        else if (mi.have_bound)
-            *gap = fabs(mi.bound - obj) / fmax(fabs(obj), 1e-9);
         if (ret == GLP_ETMLIM && *status == GLP_OPT)
             *status = GLP_FEAS; /* an answer, not proven */
+        if (*status == GLP_OPT)
+            *bound = *value;
     }
     st = LC_OK;
 fail:
     if (P)
         glp_delete_prob(P);
+    free(cov);
+    free(startx);
     free(ar);
     free(ja);
     free(ia);
@@ -427,17 +500,17 @@ static lc_status select_into(lc_context *ctx, const lc_siting_matrix *m, const l
                      o->target * 100, unreachable, within, total > 0 ? 100 * (m->covered + best) / total : 0.0);
         }
     }
-    double gval = 0, xval = 0, gap = NAN;
+    double gval = 0, xval = 0, gbound = NAN, xbound = NAN;
     /* An unreachable lscp target: greedy still proposes the sites that get closest. */
     lc_siting_options go = *o;
     if (!s->target_met)
         go.target = 2; /* never met: greedy opens every site that adds anything */
-    if ((st = greedy(ctx, m, &go, total, &gsel, &gval)) != LC_OK)
+    if ((st = greedy(ctx, m, &go, total, &gsel, &gval, &gbound)) != LC_OK)
         goto fail;
     selection *use = &gsel;
     int reorder = 0;
+    double value = gval, bound = gbound;
     snprintf(s->solver, sizeof s->solver, "greedy (lazy evaluation)");
-    s->value = gval;
     if (o->solver == LC_SOLVER_EXACT && s->target_met) {
         int status;
         xsel.chosen = lc_calloc(ctx, m->ncandidates ? m->ncandidates : 1, sizeof(size_t));
@@ -445,28 +518,31 @@ static lc_status select_into(lc_context *ctx, const lc_siting_matrix *m, const l
             st = LC_ERR_NOMEM;
             goto fail;
         }
-        if ((st = exact(ctx, m, o, total, &xsel, &xval, &gap, &status)) != LC_OK)
+        if ((st = exact(ctx, m, o, total, &gsel, &xsel, &xval, &xbound, &status)) != LC_OK)
             goto fail;
+        if (!isnan(xbound))
+            bound = isnan(bound) ? xbound : o->objective == LC_SITING_LSCP ? fmax(bound, xbound) : fmin(bound, xbound);
         double tl = o->time_limit_s > 0 ? o->time_limit_s : 60;
         int better = o->objective == LC_SITING_LSCP ? xval <= gval : xval >= gval - 1e-9 * fmax(1.0, gval);
         if ((status == GLP_OPT || status == GLP_FEAS) && better) {
             use = &xsel;
             reorder = 1;
-            s->value = xval;
-            s->gap = gap;
+            value = xval;
             if (status == GLP_OPT)
-                snprintf(s->solver, sizeof s->solver, "exact (GLPK, optimal)");
-            else
-                snprintf(s->solver, sizeof s->solver, "exact (GLPK, time limit %g s, gap %.2f%%)", tl,
-                         isnan(gap) ? NAN : gap * 100);
+                bound = xval;
+            snprintf(s->solver, sizeof s->solver, status == GLP_OPT ? "exact (GLPK, optimal)" : "exact (GLPK, time limit %g s)",
+                     tl);
         } else {
-            /* No better answer within the time limit: the greedy one stands, with the bound if any. */
-            s->gap = gap;
-            snprintf(s->solver, sizeof s->solver, "greedy (exact GLPK found nothing better in %g s)", tl);
+            /* Nothing better within the time limit: the greedy answer stands, with the best bound. */
+            snprintf(s->solver, sizeof s->solver, "greedy (GLPK found nothing better in %g s)", tl);
         }
     } else if (o->solver == LC_SOLVER_EXACT) {
         snprintf(s->solver, sizeof s->solver, "greedy (target out of reach: exact solver not run)");
     }
+    s->value = value;
+    if (!isnan(bound))
+        s->gap = o->objective == LC_SITING_LSCP ? fmax(0, (value - bound) / fmax(value, 1))
+                                                : fmax(0, (bound - value) / fmax(fabs(value), 1e-9));
     if ((st = rank_proposals(ctx, s, m, use, total, reorder, reorder && o->objective == LC_SITING_MCLP)) != LC_OK)
         goto fail;
     double after = m->covered;

@@ -136,11 +136,15 @@ LC_API double lc_siting_share_after(const lc_siting *s);
 LC_API double lc_siting_objective_value(const lc_siting *s);
 
 /* The solver that gave the answer, e.g. "greedy (lazy evaluation)", "exact (GLPK, optimal)",
- * "exact (GLPK, time limit 60 s)". Borrowed, valid while s lives. */
+ * "exact (GLPK, time limit 60 s)", "greedy (GLPK found nothing better in 60 s)". Borrowed, valid
+ * while s lives. */
 LC_API const char *lc_siting_solver(const lc_siting *s);
 
-/* Exact solver: the relative gap between the answer and the best bound (0 proven optimal);
- * NAN for greedy or when no bound is known. */
+/* The relative gap between the answer and the best bound known on the model's optimum (0: proven
+ * optimal): the exact solver's LP relaxation and branch-and-cut bounds; for mclp also the bound a
+ * greedy answer S carries, f(S) + the k largest single-site gains given S (the model is monotone
+ * submodular). mclp and units: (bound − value) / value; lscp: (sites − lower bound) / sites. NAN
+ * when no bound is known (greedy lscp and units). */
 LC_API double lc_siting_gap(const lc_siting *s);
 
 /* Before and after on one row of the indicators (a unit, or the whole area as the last row): demand
