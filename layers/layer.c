@@ -85,6 +85,7 @@ typedef struct reader {
     int field[LC_FIELD_ROLE_COUNT]; /* OGR field index per role, -1 when absent */
     int x_field, y_field;   /* lon/lat columns, -1 when the layer has geometries */
     const char *cur_id;     /* id of the feature being read, for messages */
+    int sql_result;         /* ogr is the result set of <kind>.sql: release it before closing */
 } reader;
 
 /* Looks up <kind>.<suffix> in the study. */
@@ -571,6 +572,81 @@ static lc_status source_crs(reader *rd)
     return L->source_crs ? LC_OK : LC_ERR_NOMEM;
 }
 
+/* Non-zero if text (a `where` filter or an `sql` query from the study) is one SQL statement
+ * without comments: no ';', '--', slash-star or '$' (dollar quoting) outside '...' literals and "..."
+ * identifiers, and every literal closed. PostgreSQL then cannot be made to run a second statement
+ * or to read the rest as a comment; what the text may still do is limited by the read-only session
+ * (pg_read_only). On refusal writes the reason into why. */
+static int sql_text_is_plain(const char *text, char *why, size_t size)
+{
+    char quote = 0;
+    for (const char *p = text; *p; p++) {
+        if (quote) {
+            if (*p == quote) {
+                if (p[1] == quote)
+                    p++; /* '' or "" inside: an escaped quote */
+                else
+                    quote = 0;
+            }
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == ';') {
+            snprintf(why, size, "it holds ';' (only one statement is allowed)");
+            return 0;
+        } else if ((p[0] == '-' && p[1] == '-') || (p[0] == '/' && p[1] == '*')) {
+            snprintf(why, size, "it holds a comment (%.2s)", p);
+            return 0;
+        } else if (*p == '$') {
+            snprintf(why, size, "it holds '$' (dollar-quoted text is not allowed)");
+            return 0;
+        }
+    }
+    if (quote) {
+        snprintf(why, size, "a %s opened with %c is not closed", quote == '"' ? "quoted name" : "text literal",
+                 quote);
+        return 0;
+    }
+    return 1;
+}
+
+/* Non-zero if query starts (after blanks and opening parentheses) with SELECT or WITH. */
+static int sql_is_select(const char *query, char *why, size_t size)
+{
+    const char *p = query;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(')
+        p++;
+    if ((!strncasecmp(p, "select", 6) && !isalnum((unsigned char)p[6])) ||
+        (!strncasecmp(p, "with", 4) && !isalnum((unsigned char)p[4])))
+        return 1;
+    snprintf(why, size, "it must be a SELECT (or WITH ... SELECT) query");
+    return 0;
+}
+
+/* Makes a PostgreSQL input's session read-only, so neither a study's `sql` query nor a `where`
+ * filter (both handed to the server as written) can change the database: every later transaction
+ * of the session is READ ONLY, and the setting is read back. LC_OK, or LC_ERR_IO. Inside a GDAL
+ * scope. */
+static lc_status pg_read_only(reader *rd, GDALDatasetH ds)
+{
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", NULL, NULL);
+    if (res)
+        GDALDatasetReleaseResultSet(ds, res);
+    int ok = 0;
+    if (CPLGetLastErrorType() < CE_Failure && (res = GDALDatasetExecuteSQL(ds, "SHOW transaction_read_only", NULL, NULL))) {
+        OGRFeatureH f = OGR_L_GetNextFeature(res);
+        ok = f && !strcmp(OGR_F_GetFieldAsString(f, 0), "on");
+        if (f)
+            OGR_F_Destroy(f);
+        GDALDatasetReleaseResultSet(ds, res);
+    }
+    if (!ok)
+        return lc_error(rd->ctx, LC_ERR_IO, "%s: cannot make the %s connection read-only: %s", rd->path,
+                        rd->kind_name, *lc_gdal_last_message(rd->ctx) ? lc_gdal_last_message(rd->ctx)
+                                                                      : "the server did not confirm it");
+    return LC_OK;
+}
+
 /* Opens the study's <kind> source as rd says (rd->kind_name, rd->path shown in messages): the
  * dataset with its attribute encoding, the layer (pick_layer), its name and definition, and the
  * study's <kind>.where filter. On success *ds and *open_opts belong to the caller (GDALClose,
@@ -602,16 +678,43 @@ static lc_status open_source(reader *rd, const char *path, GDALDatasetH *ds, cha
         return lc_context_errno(ctx);
     }
     const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(*ds));
-    rd->ogr = pick_layer(rd, *ds, driver);
-    if (!rd->ogr)
+    if (strcmp(driver, "PostgreSQL") == 0 && pg_read_only(rd, *ds) != LC_OK)
         return lc_context_errno(ctx);
-    L->name = lc_strdup(ctx, OGR_L_GetName(rd->ogr));
+    snprintf(key, sizeof key, "%s.where", rd->kind_name);
+    const char *where = lc_study_get(rd->study, key);
+    char why[160];
+    if (where && !sql_text_is_plain(where, why, sizeof why)) {
+        lc_error(ctx, LC_ERR_CONFIG, "%s: the filter %s '%s' is refused: %s (a filter is one condition, "
+                 "such as 区县 = '杨浦区')", rd->path, key, where, why);
+        return lc_context_errno(ctx);
+    }
+    const char *sql = study_key(rd, "sql");
+    if (sql) {
+        if (study_key(rd, "layer")) {
+            lc_error(ctx, LC_ERR_CONFIG, "%s: the study gives both %s.layer and %s.sql; give one of them",
+                     rd->path, rd->kind_name, rd->kind_name);
+            return lc_context_errno(ctx);
+        }
+        if (!sql_text_is_plain(sql, why, sizeof why) || !sql_is_select(sql, why, sizeof why)) {
+            lc_error(ctx, LC_ERR_CONFIG, "%s: the query %s.sql is refused: %s", rd->path, rd->kind_name, why);
+            return lc_context_errno(ctx);
+        }
+        CPLErrorReset();
+        rd->ogr = GDALDatasetExecuteSQL(*ds, sql, NULL, NULL);
+        if (!rd->ogr) {
+            lc_error(ctx, LC_ERR_IO, "%s: the query %s.sql failed: %s", rd->path, rd->kind_name,
+                     *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
+            return lc_context_errno(ctx);
+        }
+        rd->sql_result = 1;
+    } else if (!(rd->ogr = pick_layer(rd, *ds, driver))) {
+        return lc_context_errno(ctx);
+    }
+    L->name = lc_strdup(ctx, sql ? "sql" : OGR_L_GetName(rd->ogr));
     if (!L->name)
         return lc_context_errno(ctx);
     rd->defn = OGR_L_GetLayerDefn(rd->ogr);
 
-    snprintf(key, sizeof key, "%s.where", rd->kind_name);
-    const char *where = lc_study_get(rd->study, key);
     if (where && OGR_L_SetAttributeFilter(rd->ogr, where) != OGRERR_NONE) {
         lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd->path, L->name,
                  key, where, lc_gdal_last_message(ctx));
@@ -767,11 +870,15 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         goto fail;
     }
     lc_progress(ctx, stage, 1.0);
+    if (rd.sql_result)
+        GDALDatasetReleaseResultSet(ds, rd.ogr);
     lc_gdal_end(ctx);
     GDALClose(ds);
     CSLDestroy(open_opts);
     return L;
 fail:
+    if (ds && rd.sql_result && rd.ogr)
+        GDALDatasetReleaseResultSet(ds, rd.ogr);
     lc_gdal_end(ctx);
     if (ds)
         GDALClose(ds);
@@ -808,6 +915,7 @@ lc_status lc_ogr_open(lc_context *ctx, const lc_study *study, const char *kind, 
     out->source_crs = tmp.source_crs;
     out->geographic = tmp.geographic;
     out->ogr = rd.ogr;
+    out->sql_result = rd.sql_result;
     out->defn = rd.defn;
     if (st != LC_OK) {
         lc_gdal_end(ctx);
@@ -821,6 +929,8 @@ void lc_ogr_close(lc_ogr_source *src)
 {
     if (!src)
         return;
+    if (src->ds && src->sql_result && src->ogr)
+        GDALDatasetReleaseResultSet(src->ds, src->ogr);
     if (src->ds)
         GDALClose(src->ds);
     CSLDestroy(src->open_opts);

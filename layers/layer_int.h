@@ -43,7 +43,8 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *layer);
 /* An OGR layer of the study opened for a reader other than lc_layer_read (layers/roads.c). */
 typedef struct lc_ogr_source {
     GDALDatasetH ds;     /* owned */
-    OGRLayerH ogr;       /* borrowed from ds, the study's <kind>.where filter applied */
+    OGRLayerH ogr;       /* borrowed from ds (or its result set of <kind>.sql), the <kind>.where filter applied */
+    int sql_result;      /* ogr is a result set: lc_ogr_close releases it */
     OGRFeatureDefnH defn;/* borrowed from ogr */
     char **open_opts;    /* owned */
     char *shown;         /* the source as messages show it (passwords redacted), owned */

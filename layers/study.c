@@ -22,7 +22,7 @@ struct lc_study {
 
 /* What a key holds, which decides how its value is checked and stored. */
 typedef enum study_kind {
-    KIND_TEXT,      /* free text, may be empty: name, description, <layer>.where */
+    KIND_TEXT,      /* free text, may be empty: name, description, <layer>.where, <layer>.sql */
     KIND_WORD,      /* free text, not empty: encoding, <layer>.layer, x, y, fields, category codes */
     KIND_CRS,       /* a CRS definition or "auto", not empty */
     KIND_PATH,      /* a file, directory or GDAL connection string, resolved against the study file */
@@ -53,9 +53,9 @@ static const char *const top_names[] = {"name", "description", "crs", "profile",
 /* Keys under each layer that hold a value. */
 static const study_key layer_keys[] = {
     {"path", KIND_PATH}, {"layer", KIND_WORD}, {"where", KIND_TEXT}, {"encoding", KIND_WORD},
-    {"crs", KIND_CRS},   {"x", KIND_WORD},     {"y", KIND_WORD},
+    {"crs", KIND_CRS},   {"x", KIND_WORD},     {"y", KIND_WORD},     {"sql", KIND_TEXT},
 };
-static const char *const layer_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y",
+static const char *const layer_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y", "sql",
                                               "fields", "categories", NULL};
 
 static const char *const layer_names[] = {"residential", "facilities", "units", "roads",
@@ -70,11 +70,11 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
-    "walk_minutes, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.where, "         \
+    "walk_minutes, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>; layers: residential, " \
     "facilities, units, roads, buildings, candidates, entrances"
-#define LAYER_KEYS "path, layer, where, encoding, crs, x, y, fields.<role>"
+#define LAYER_KEYS "path, layer, sql, where, encoding, crs, x, y, fields.<role>"
 #define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds"
 
 /* The index of s in a NULL-terminated list, or -1. */

@@ -43,4 +43,9 @@ struct lc_siting;
 lc_status lc_proposals_layer(lc_context *ctx, struct lc_output *out, const struct lc_inputs *in,
                              const struct lc_profile *profile, const struct lc_siting *s, size_t category);
 
+/* PostGIS outputs: the table prefix when none is given, and the table text files go to (after the
+ * prefix). */
+#define LC_PG_DEFAULT_PREFIX "lc_"
+#define LC_PG_METADATA "metadata"
+
 #endif /* LIFECIRCLE_OUTPUTS_OUTPUT_INT_H */

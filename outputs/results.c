@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "geo/context_int.h"
 #include "lifecircle/results.h"
@@ -685,9 +686,103 @@ static lc_status write_summary(lc_context *ctx, lc_output *out, const lc_results
     return st == LC_OK ? cst : st;
 }
 
-/* Refuses an output directory that holds an input file (or is one): --overwrite would delete it. */
-static lc_status check_inputs_outside(lc_context *ctx, const char *dir, const lc_results *r)
+/* The value of key in a libpq key=value connection string ("PG:dbname=x host=y"; values may be
+ * quoted '...' with \' escapes) into buf; "" when absent. */
+static void conninfo_value(const char *dsn, const char *key, char *buf, size_t size)
 {
+    size_t klen = strlen(key), n = 0;
+    buf[0] = '\0';
+    for (const char *p = dsn; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        const char *eq = strchr(p, '=');
+        if (!eq)
+            break;
+        int match = (size_t)(eq - p) == klen && !strncmp(p, key, klen);
+        p = eq + 1;
+        n = 0;
+        if (*p == '\'') {
+            for (p++; *p && *p != '\''; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                if (match && n + 1 < size)
+                    buf[n++] = *p;
+            }
+            if (*p)
+                p++;
+        } else {
+            for (; *p && *p != ' ' && *p != '\t'; p++)
+                if (match && n + 1 < size)
+                    buf[n++] = *p;
+        }
+        if (match) {
+            buf[n] = '\0';
+            return;
+        }
+    }
+}
+
+/* Which database a "PG:" connection string reaches, as "host|port|dbname|service" (libpq's
+ * defaults left empty, so two strings that spell the same server differently may compare unequal;
+ * that only weakens the guard below, never refuses wrongly). */
+static void pg_database_id(const char *dsn, char *buf, size_t size)
+{
+    char host[256], addr[256], port[32], db[256], service[256];
+    conninfo_value(dsn + 3, "host", host, sizeof host);
+    conninfo_value(dsn + 3, "hostaddr", addr, sizeof addr);
+    conninfo_value(dsn + 3, "port", port, sizeof port);
+    conninfo_value(dsn + 3, "dbname", db, sizeof db);
+    conninfo_value(dsn + 3, "service", service, sizeof service);
+    snprintf(buf, size, "%s|%s|%s|%s", *addr ? addr : host, port, db, service);
+}
+
+/* Refuses a PostGIS output that would replace one of its own input tables: an input read from the
+ * same database whose table lies in the output schema under a name the output writes
+ * (<prefix>..., or with an empty prefix one of the layer names). A re-run would drop the input
+ * half-way through. Inputs given as an SQL query are not checked (their tables are not known). */
+static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, const lc_output_options *o,
+                                       const lc_results *r)
+{
+    static const char *const written[] = {"residential", "gaps", "service_areas", "units", "facilities",
+                                          "summary", "proposals", LC_PG_METADATA, "catchments", NULL};
+    const char *schema = o->schema ? o->schema : "public";
+    const char *prefix = o->table_prefix ? o->table_prefix : LC_PG_DEFAULT_PREFIX;
+    char out_db[1200], in_db[1200];
+    pg_database_id(target, out_db, sizeof out_db);
+    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
+        const lc_layer *L = lc_inputs_layer(r->inputs, (lc_layer_kind)k);
+        const char *src = L ? lc_layer_source(L) : NULL;
+        if (!src || strncasecmp(src, "PG:", 3) != 0 || !strcmp(lc_layer_name(L), "sql"))
+            continue;
+        pg_database_id(src, in_db, sizeof in_db);
+        if (strcmp(in_db, out_db) != 0)
+            continue;
+        const char *name = lc_layer_name(L), *dot = strchr(name, '.');
+        size_t slen = dot ? (size_t)(dot - name) : 6;
+        const char *in_schema = dot ? name : "public", *table = dot ? dot + 1 : name;
+        if (strlen(schema) != slen || strncmp(schema, in_schema, slen) != 0)
+            continue;
+        int clash = 0;
+        if (*prefix)
+            clash = !strncmp(table, prefix, strlen(prefix));
+        for (size_t i = 0; !*prefix && written[i]; i++)
+            clash |= !strcmp(table, written[i]);
+        if (clash)
+            return lc_error(ctx, LC_ERR_IO,
+                            "the PostGIS output (schema %s, table prefix '%s') would replace the %s input table "
+                            "%s: choose another --pg-schema or --pg-prefix", schema, prefix,
+                            lc_layer_kind_name((lc_layer_kind)k), name);
+    }
+    return LC_OK;
+}
+
+/* Refuses an output directory that holds an input file (or is one): --overwrite would delete it;
+ * and a PostGIS output that would replace an input table (check_pg_inputs_apart). */
+static lc_status check_inputs_outside(lc_context *ctx, const char *dir, const lc_output_options *o,
+                                      const lc_results *r)
+{
+    if (o->format == LC_FORMAT_POSTGIS || lc_output_format_for(dir, o->format) == LC_FORMAT_POSTGIS)
+        return check_pg_inputs_apart(ctx, dir, o, r);
     char *out = realpath(dir, NULL);
     if (!out)
         return LC_OK; /* the directory does not exist yet, so it holds nothing */
@@ -713,7 +808,7 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     if (!dir || !options || !r || !r->inputs || !r->profile || !r->coverage || !r->indicators || !r->quality ||
         !r->study)
         return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write: every argument and result is required");
-    if (check_inputs_outside(ctx, dir, r) != LC_OK)
+    if (check_inputs_outside(ctx, dir, options, r) != LC_OK)
         return lc_context_errno(ctx);
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)
@@ -800,7 +895,7 @@ lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_outpu
         !r->study || !s || category >= lc_profile_category_count(r->profile))
         return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write_site: every argument and result, siting included, is "
                                             "required");
-    if (check_inputs_outside(ctx, dir, r) != LC_OK)
+    if (check_inputs_outside(ctx, dir, options, r) != LC_OK)
         return lc_context_errno(ctx);
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)

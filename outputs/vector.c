@@ -36,8 +36,6 @@
 #define LC_DBF_WIDTH_MAX 254 /* dBASE character fields */
 #define LC_NAME_MAX 120      /* layer and file names, bytes */
 #define LC_PG_IDENT_MAX 63   /* PostgreSQL identifiers, bytes (NAMEDATALEN - 1) */
-#define LC_PG_DEFAULT_PREFIX "lc_"
-#define LC_PG_METADATA "metadata" /* the table text files go to, after the prefix */
 
 /* A Shapefile in GBK carries the dBASE language driver id 0x4D (77, code page 936: what ArcGIS
  * reads first) and a .cpg saying "936" (numeric code pages are what ArcGIS writes; GDAL and QGIS

@@ -412,6 +412,53 @@ START_TEST(where_filter_applies)
 }
 END_TEST
 
+static void expect_read_error(lc_study *st, lc_status status, const char *needle);
+
+START_TEST(sql_query_reads_its_rows)
+{
+    /* The residential input as a query on the GeoPackage (SQLite dialect): the one compound the
+     * condition selects by construction of the fixture, as with the same `where` filter above. */
+    fixture_dir fx = write_pair("GPKG", "gpkg", NULL);
+    lc_study *st = pair_study(&fx, "EPSG:32651");
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(fx.res, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" WHERE \"常住人口\" > 500",
+             OGR_L_GetName(GDALDatasetGetLayer(ds, 0)));
+    GDALClose(ds);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.sql", sql), LC_OK);
+    loaded l = load(st);
+    const lc_layer *res = lc_inputs_layer(l.inputs, LC_LAYER_RESIDENTIAL);
+    ck_assert_uint_eq(lc_layer_count(res), 1);
+    ck_assert_str_eq(lc_layer_feature(res, 0)->id, "R1");
+    unload(&l);
+    free_pair(&fx);
+}
+END_TEST
+
+START_TEST(filters_and_queries_refused)
+{
+    /* One statement, no comments, closed literals, SELECT only; checked before GDAL sees them. */
+    static const struct {
+        const char *key, *value, *needle;
+    } cases[] = {
+        {"residential.where", "\"常住人口\" > 0; DROP TABLE residential", "only one statement"},
+        {"residential.where", "\"常住人口\" > 0 /* x */", "comment"},
+        {"residential.where", "\"编号\" = 'R1", "is not closed"},
+        {"residential.where", "\"编号\" = $$R1$$", "dollar"},
+        {"residential.sql", "DELETE FROM residential", "must be a SELECT"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture_dir fx = write_pair("GPKG", "gpkg", NULL);
+        lc_study *st = pair_study(&fx, "EPSG:32651");
+        ck_assert_int_eq(lc_study_set(lct_ctx, st, cases[i].key, cases[i].value), LC_OK);
+        expect_read_error(st, LC_ERR_CONFIG, cases[i].needle);
+        free_pair(&fx);
+    }
+}
+END_TEST
+
 START_TEST(field_mapping_overrides_defaults)
 {
     /* Map population onto the 60+ field: the mapping, not the default name, decides. */
@@ -558,6 +605,8 @@ Suite *suite_layers(void)
     TCase *mapping = tcase_create("mapping");
     tcase_add_checked_fixture(mapping, lct_setup, lct_teardown);
     tcase_add_test(mapping, where_filter_applies);
+    tcase_add_test(mapping, sql_query_reads_its_rows);
+    tcase_add_test(mapping, filters_and_queries_refused);
     tcase_add_test(mapping, field_mapping_overrides_defaults);
     suite_add_tcase(s, mapping);
 

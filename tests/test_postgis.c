@@ -3,7 +3,9 @@
  * .ci/run starts one with scripts/pg-test-server.sh; without it the runner skips this suite): the
  * demo loaded with GDALVectorTranslate gives the same numbers as the files; output tables with their
  * geometry type, SRID and GIST index; a re-run replaces them; a failure half-way keeps the previous
- * run; a wrong password; a table without SRID; schema names that could escape into SQL.
+ * run; a wrong password; a table without SRID; schema names that could escape into SQL; an SQL query
+ * as an input; queries and filters that try to write (the input session is read-only); an output that
+ * would replace its own input table.
  */
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -118,6 +120,28 @@ static char *pg_study(const char *dir, const char *schema, const char *residenti
     return path;
 }
 
+/* Writes a study into dir/file whose residential input is res_block (YAML lines under
+ * `residential:` naming its source) and whose facilities and units are the tables of schema.
+ * Returns its path; caller frees. */
+static char *study_with_residential(const char *dir, const char *file, const char *schema, const char *res_block)
+{
+    char *path = lct_path(dir, file);
+    char text[8192];
+    snprintf(text, sizeof text,
+             "crs: EPSG:32629\n"
+             "profile: shanghai-2025\n"
+             "residential:\n%s"
+             "  fields: {id: id, name: 名称, population: 常住人口, pop60: 户籍60岁以上, pop65: 户籍65岁以上, unit: 街镇}\n"
+             "facilities:\n  path: \"%s\"\n  layer: %s.facilities\n"
+             "  fields: {id: id, name: 名称, category: 类型, floor_area: 建筑面积, meals: 日供餐, beds: 床位, "
+             "nursing_beds: 护理床位}\n"
+             "units:\n  path: \"%s\"\n  layer: %s.units\n"
+             "  fields: {id: id, name: 名称, population: 常住人口}\n",
+             res_block, dsn(), schema, dsn(), schema);
+    ck_assert_int_eq(lct_write_text(path, text), 0);
+    return path;
+}
+
 /* Runs `check` with the demo files (study NULL) or a study, writing to out with extra options;
  * returns the exit code, *log the output (caller frees). */
 static int run_check(const char *study, const char *out, const char *extra, char **log)
@@ -199,6 +223,47 @@ START_TEST(test_pg_inputs_same_numbers)
     drop_schema(in);
     drop_schema(out);
     free(study);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_pg_sql_input_same_numbers)
+{
+    /* The residential input as an SQL query with a condition, against the same condition as a
+     * `where` filter on the GeoPackage (OGR's own SQL engine): the same compounds, the same numbers;
+     * and not the numbers of the whole demo, so the condition did select. */
+    char in[64], block[1024];
+    schema_name(in, sizeof in, "sql");
+    load_demo(in);
+    char *dir = lct_tmpdir();
+    char *gpkg = lct_path(lct_source_dir(), "data/demo/porto.gpkg");
+    snprintf(block, sizeof block, "  path: \"%s\"\n  layer: residential\n  where: \"fid <= 120\"\n", gpkg);
+    char *s_file = study_with_residential(dir, "file.yml", in, block);
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'SELECT * FROM \"%s\".residential WHERE fid <= 120'\n", dsn(),
+             in);
+    char *s_sql = study_with_residential(dir, "sql.yml", in, block);
+    char *d1 = lct_path(dir, "file"), *d2 = lct_path(dir, "sql"), *d3 = lct_path(dir, "all");
+    char *log = NULL;
+    ck_assert_int_eq(run_check(s_file, d1, NULL, &log), 1);
+    free(log);
+    ck_assert_int_eq(run_check(s_sql, d2, NULL, &log), 1);
+    free(log);
+    ck_assert_int_eq(run_check(NULL, d3, NULL, &log), 1);
+    free(log);
+    char *p1 = lct_path(d1, "summary.csv"), *p2 = lct_path(d2, "summary.csv"), *p3 = lct_path(d3, "summary.csv");
+    char *c1 = read_file(p1), *c2 = read_file(p2), *c3 = read_file(p3);
+    ck_assert_str_eq(c1, c2);
+    ck_assert_str_ne(c1, c3);
+    /* 120 compounds read from the query (summary.json lists each input with its feature count). */
+    char *pj = lct_path(d2, "summary.json");
+    char *j = read_file(pj);
+    lct_assert_contains(j, "\"features\": 120");
+    free(j);
+    free(pj);
+    free(c1), free(c2), free(c3), free(p1), free(p2), free(p3), free(d1), free(d2), free(d3);
+    free(s_file), free(s_sql), free(gpkg);
+    drop_schema(in);
     lct_rmtree(dir);
     free(dir);
 }
@@ -348,6 +413,97 @@ START_TEST(test_pg_table_without_srid)
 }
 END_TEST
 
+/* Runs check on a study whose residential block is block; expects exit 2 with want in the log. */
+static void expect_refused(const char *dir, const char *schema, const char *block, const char *want)
+{
+    char *study = study_with_residential(dir, "bad.yml", schema, block);
+    char *out = lct_path(dir, "out");
+    char *log = NULL;
+    ck_assert_int_eq(run_check(study, out, NULL, &log), 2);
+    lct_assert_contains(log, want);
+    ck_assert_msg(access(out, F_OK) != 0, "an output was written");
+    free(log);
+    free(out);
+    free(study);
+}
+
+START_TEST(test_pg_inputs_cannot_write)
+{
+    /* Queries and filters reach the server as written; none of them may change the database. */
+    char in[64], sql[1024], block[2048];
+    schema_name(in, sizeof in, "ro");
+    load_demo(in);
+    snprintf(sql, sizeof sql, "CREATE TABLE \"%s\".touched (n int); "
+             "CREATE FUNCTION \"%s\".touch() RETURNS boolean LANGUAGE sql VOLATILE AS "
+             "'INSERT INTO \"%s\".touched VALUES (1); SELECT true'", in, in, in);
+    pg_exec(sql);
+    char *dir = lct_tmpdir();
+    /* A data-modifying WITH inside a SELECT: refused by the read-only session. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'WITH d AS (DELETE FROM \"%s\".units RETURNING *) "
+             "SELECT r.* FROM \"%s\".residential r, d WHERE false'\n", dsn(), in, in);
+    expect_refused(dir, in, block, "read-only transaction");
+    /* A filter calling a function that writes: refused the same way. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: '\"%s\".touch()'\n", dsn(), in,
+             in);
+    expect_refused(dir, in, block, "read-only transaction");
+    /* A second statement or a comment in a filter: refused before reaching the server. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: 'fid > 0; DROP TABLE \"%s\".units'\n",
+             dsn(), in, in);
+    expect_refused(dir, in, block, "only one statement");
+    snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: \"fid > 0 --\"\n", dsn(), in);
+    expect_refused(dir, in, block, "comment");
+    snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: \"名称 = 'x\"\n", dsn(), in);
+    expect_refused(dir, in, block, "is not closed");
+    /* Not a query, and a query with a layer too. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'DELETE FROM \"%s\".units'\n", dsn(), in);
+    expect_refused(dir, in, block, "must be a SELECT");
+    snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  sql: 'SELECT 1'\n", dsn(), in);
+    expect_refused(dir, in, block, "give one of them");
+    /* Nothing changed. */
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM \"%s\".units) || ' ' || (SELECT count(*) FROM "
+             "\"%s\".touched)", in, in);
+    char *counts = pg(sql, 1);
+    ck_assert_str_eq(counts, "6 0");
+    free(counts);
+    lct_rmtree(dir);
+    free(dir);
+    drop_schema(in);
+}
+END_TEST
+
+START_TEST(test_pg_output_would_replace_input)
+{
+    /* The residential input is <schema>.lc_residential: an output into that schema with the default
+     * prefix lc_ would drop it. Refused before anything is written; another prefix is fine. */
+    char in[64], sql[512], block[1024], extra[128];
+    schema_name(in, sizeof in, "clash");
+    load_demo(in);
+    snprintf(sql, sizeof sql, "ALTER TABLE \"%s\".residential RENAME TO lc_residential", in);
+    pg_exec(sql);
+    char *dir = lct_tmpdir();
+    snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.lc_residential\n", dsn(), in);
+    char *study = study_with_residential(dir, "clash.yml", in, block);
+    char *log = NULL;
+    snprintf(extra, sizeof extra, "--pg-schema %s", in);
+    ck_assert_int_eq(run_check(study, dsn(), extra, &log), 2);
+    lct_assert_contains(log, "would replace the residential input table");
+    ck_assert_msg(!strstr(log, "lifecircle-test-pw"), "the password was printed");
+    free(log);
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM \"%s\".lc_residential) || ' ' || (SELECT count(*) "
+             "FROM information_schema.tables WHERE table_schema = '%s' AND table_name LIKE 'lc%%')", in, in);
+    char *n = pg(sql, 1);
+    ck_assert_str_eq(n, "193 1");
+    free(n);
+    snprintf(extra, sizeof extra, "--pg-schema %s --pg-prefix out_", in);
+    ck_assert_int_eq(run_check(study, dsn(), extra, &log), 1);
+    free(log);
+    free(study);
+    lct_rmtree(dir);
+    free(dir);
+    drop_schema(in);
+}
+END_TEST
+
 START_TEST(test_pg_identifiers_refused)
 {
     static const char *const bad[] = {"--pg-schema 'x\";drop table t;--'", "--pg-schema Public",
@@ -369,6 +525,7 @@ Suite *suite_postgis(void)
     tcase_add_checked_fixture(normal, lct_setup, lct_teardown);
     tcase_add_test(normal, test_pg_inputs_same_numbers);
     tcase_add_test(normal, test_pg_output_tables);
+    tcase_add_test(normal, test_pg_sql_input_same_numbers);
     suite_add_tcase(s, normal);
     TCase *errors = tcase_create("errors");
     tcase_set_timeout(errors, 240);
@@ -377,6 +534,8 @@ Suite *suite_postgis(void)
     tcase_add_test(errors, test_pg_wrong_password);
     tcase_add_test(errors, test_pg_table_without_srid);
     tcase_add_test(errors, test_pg_identifiers_refused);
+    tcase_add_test(errors, test_pg_inputs_cannot_write);
+    tcase_add_test(errors, test_pg_output_would_replace_input);
     suite_add_tcase(s, errors);
     return s;
 }

@@ -6,6 +6,7 @@
  * Keys (dotted paths into the YAML mapping):
  *   name, crs ("auto" or a definition), profile, encoding (default attribute encoding),
  *   <layer>.path, <layer>.layer, <layer>.where, <layer>.encoding, <layer>.crs, <layer>.x, <layer>.y,
+ *   <layer>.sql (a SELECT run on the source instead of reading a layer; not with <layer>.layer),
  *   <layer>.fields.<role>   (role: id name population pop60 pop65 unit category floor_area meals
  *                            beds nursing_beds)
  *   facilities.categories.<label>: <category code>  (the user's labels → the profile's categories)
