@@ -10,6 +10,8 @@
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,8 @@ typedef struct reader {
     int x_field, y_field;   /* lon/lat columns, -1 when the layer has geometries */
     const char *cur_id;     /* id of the feature being read, for messages */
     int sql_result;         /* ogr is the result set of <kind>.sql: release it before closing */
+    unsigned char *row_hashes; /* database sources: SHA-256 of every row read, 32 bytes each */
+    size_t nrows, rows_cap;
 } reader;
 
 /* Looks up <kind>.<suffix> in the study. */
@@ -810,6 +814,81 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     return LC_OK;
 }
 
+/* ---- checksum of database rows --------------------------------------------------------------- */
+
+/* Appends n bytes to a row digest, preceded by their length so fields cannot run into each other. */
+static void digest_bytes(EVP_MD_CTX *md, const void *bytes, uint64_t n)
+{
+    unsigned char len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)(n >> (8 * i));
+    EVP_DigestUpdate(md, len, sizeof len);
+    EVP_DigestUpdate(md, bytes, n);
+}
+
+/* Adds the SHA-256 of row f (FID, every attribute as text or a NULL mark, geometry as ISO WKB) to
+ * rd->row_hashes. LC_OK, or LC_ERR_NOMEM / LC_ERR_INTERNAL. */
+static lc_status hash_row(reader *rd, OGRFeatureH f)
+{
+    if (lc_grow(rd->ctx, (void **)&rd->row_hashes, &rd->rows_cap, (rd->nrows + 1) * 32, 1) != LC_OK)
+        return LC_ERR_NOMEM;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(md);
+        return lc_error(rd->ctx, LC_ERR_INTERNAL, "SHA-256 is not available from OpenSSL");
+    }
+    GIntBig fid = OGR_F_GetFID(f);
+    digest_bytes(md, &fid, sizeof fid);
+    for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
+        if (!OGR_F_IsFieldSetAndNotNull(f, i)) {
+            EVP_DigestUpdate(md, "N", 1);
+            continue;
+        }
+        const char *v = OGR_F_GetFieldAsString(f, i);
+        EVP_DigestUpdate(md, "V", 1);
+        digest_bytes(md, v, strlen(v));
+    }
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    lc_status st = LC_OK;
+    if (g) {
+        size_t n = (size_t)OGR_G_WkbSizeEx(g);
+        unsigned char *wkb = malloc(n ? n : 1);
+        if (!wkb)
+            st = LC_ERR_NOMEM;
+        else if (OGR_G_ExportToIsoWkb(g, wkbNDR, wkb) == OGRERR_NONE)
+            digest_bytes(md, wkb, n);
+        free(wkb);
+    }
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(md, rd->row_hashes + rd->nrows * 32, &len) != 1 || len != 32)
+        st = lc_error(rd->ctx, LC_ERR_INTERNAL, "SHA-256 of a row failed");
+    EVP_MD_CTX_free(md);
+    if (st == LC_OK)
+        rd->nrows++;
+    return st;
+}
+
+static int compare_hash(const void *a, const void *b)
+{
+    return memcmp(a, b, 32);
+}
+
+/* The checksum of every row read: the row hashes sorted (so the order the server returned them in
+ * does not matter) and hashed together, as hex into L->rows_sha256. LC_OK or LC_ERR_INTERNAL. */
+static lc_status finish_rows_hash(reader *rd)
+{
+    if (rd->nrows)
+        qsort(rd->row_hashes, rd->nrows, 32, compare_hash);
+    unsigned char out[32];
+    unsigned int len = 0;
+    if (EVP_Digest(rd->nrows ? rd->row_hashes : (const unsigned char *)"", rd->nrows * 32, out, &len, EVP_sha256(),
+                   NULL) != 1 || len != 32)
+        return lc_error(rd->ctx, LC_ERR_INTERNAL, "SHA-256 of the rows failed");
+    for (int i = 0; i < 32; i++)
+        snprintf(rd->layer->rows_sha256 + 2 * i, 3, "%02x", out[i]);
+    return LC_OK;
+}
+
 lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *study,
                         const lc_profile *profile, lc_quality *quality)
 {
@@ -857,8 +936,11 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     OGR_L_ResetReading(rd.ogr);
     OGRFeatureH f;
     GIntBig done = 0;
+    int hash_rows = !strncasecmp(path, "PG:", 3);
     while ((f = OGR_L_GetNextFeature(rd.ogr)) != NULL) {
-        lc_status st = read_feature(&rd, f);
+        lc_status st = hash_rows ? hash_row(&rd, f) : LC_OK;
+        if (st == LC_OK)
+            st = read_feature(&rd, f);
         OGR_F_Destroy(f);
         if (st != LC_OK)
             goto fail;
@@ -869,6 +951,9 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", rd.path, L->name, lc_gdal_last_message(ctx));
         goto fail;
     }
+    if (hash_rows && finish_rows_hash(&rd) != LC_OK)
+        goto fail;
+    free(rd.row_hashes);
     lc_progress(ctx, stage, 1.0);
     if (rd.sql_result)
         GDALDatasetReleaseResultSet(ds, rd.ogr);
@@ -877,6 +962,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     CSLDestroy(open_opts);
     return L;
 fail:
+    free(rd.row_hashes);
     if (ds && rd.sql_result && rd.ogr)
         GDALDatasetReleaseResultSet(ds, rd.ogr);
     lc_gdal_end(ctx);
@@ -1051,6 +1137,11 @@ lc_layer_kind lc_layer_get_kind(const lc_layer *L)
 const char *lc_layer_source(const lc_layer *L)
 {
     return L ? L->source : NULL;
+}
+
+const char *lc_layer_rows_sha256(const lc_layer *L)
+{
+    return L && L->rows_sha256[0] ? L->rows_sha256 : NULL;
 }
 
 const char *lc_layer_name(const lc_layer *L)

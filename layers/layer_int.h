@@ -20,6 +20,7 @@ struct lc_layer {
     size_t count;
     size_t cap;
     lc_bbox extent;    /* in the source CRS until lc_layer_transform, then working CRS */
+    char rows_sha256[65]; /* database sources: checksum of the rows read (lc_layer_rows_sha256), else "" */
 };
 
 /* Reads the study's layer of this kind (the study must name <kind>.path) with geometries left in the

@@ -507,9 +507,12 @@ static char *summary_json(lc_context *ctx, const lc_results *r, const lc_siting 
             continue;
         char hex[65] = "";
         int hashed = file_sha256(lc_layer_source(L), hex) == 0;
-        json_array_append_new(inputs, json_pack("{s:s, s:s, s:s, s:I, s:o}", "kind", lc_layer_kind_name((lc_layer_kind)k),
-                                                "source", lc_layer_source(L), "layer", lc_layer_name(L), "features",
-                                                (json_int_t)lc_layer_count(L), "sha256", hashed ? json_string(hex) : json_null()));
+        json_t *in = json_pack("{s:s, s:s, s:s, s:I, s:o}", "kind", lc_layer_kind_name((lc_layer_kind)k), "source",
+                               lc_layer_source(L), "layer", lc_layer_name(L), "features", (json_int_t)lc_layer_count(L),
+                               "sha256", hashed ? json_string(hex) : json_null());
+        if (lc_layer_rows_sha256(L)) /* a database table: what it held when read */
+            json_object_set_new(in, "rows_sha256", json_string(lc_layer_rows_sha256(L)));
+        json_array_append_new(inputs, in);
     }
     json_object_set_new(root, "inputs", inputs);
 

@@ -11,6 +11,7 @@
 #include <cpl_string.h>
 #include <gdal.h>
 #include <gdal_utils.h>
+#include <jansson.h>
 #include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,6 +267,69 @@ START_TEST(test_pg_sql_input_same_numbers)
     drop_schema(in);
     lct_rmtree(dir);
     free(dir);
+}
+END_TEST
+
+/* The rows_sha256 summary.json records for the units input of a check written to dir. */
+static char *units_rows_sha256(const char *dir)
+{
+    char *path = lct_path(dir, "summary.json");
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    ck_assert_msg(root != NULL, "%s: %s", path, err.text);
+    char *hash = NULL;
+    size_t i;
+    json_t *in;
+    json_array_foreach(json_object_get(root, "inputs"), i, in)
+        if (!strcmp(json_string_value(json_object_get(in, "kind")), "units")) {
+            ck_assert(json_is_null(json_object_get(in, "sha256")));
+            const char *h = json_string_value(json_object_get(in, "rows_sha256"));
+            ck_assert_ptr_nonnull(h);
+            ck_assert_uint_eq(strlen(h), 64);
+            hash = strdup(h);
+        }
+    json_decref(root);
+    free(path);
+    ck_assert_ptr_nonnull(hash);
+    return hash;
+}
+
+START_TEST(test_pg_rows_checksum)
+{
+    /* The checksum of a table's rows does not depend on the order the server returns them in (an
+     * UPDATE to the same value moves a row to the end of the heap) and changes with any value. */
+    char in[64], sql[512];
+    schema_name(in, sizeof in, "sum");
+    load_demo(in);
+    char *dir = lct_tmpdir();
+    char *study = pg_study(dir, in, "residential");
+    char *d[3] = {lct_path(dir, "a"), lct_path(dir, "b"), lct_path(dir, "c")};
+    char *log = NULL;
+    ck_assert_int_eq(run_check(study, d[0], NULL, &log), 1);
+    free(log);
+    snprintf(sql, sizeof sql, "UPDATE \"%s\".units SET \"名称\" = \"名称\" WHERE fid = 1", in);
+    pg_exec(sql);
+    snprintf(sql, sizeof sql, "SELECT string_agg(fid::text, ',') FROM \"%s\".units", in);
+    char *order = pg(sql, 1);
+    ck_assert_msg(strncmp(order, "1,", 2) != 0, "the row did not move: %s", order);
+    free(order);
+    ck_assert_int_eq(run_check(study, d[1], NULL, &log), 1);
+    free(log);
+    snprintf(sql, sizeof sql, "UPDATE \"%s\".units SET \"常住人口\" = \"常住人口\" + 1 WHERE fid = 2", in);
+    pg_exec(sql);
+    ck_assert_int_eq(run_check(study, d[2], NULL, &log), 1);
+    free(log);
+    char *h[3];
+    for (int i = 0; i < 3; i++)
+        h[i] = units_rows_sha256(d[i]);
+    ck_assert_str_eq(h[0], h[1]);
+    ck_assert_str_ne(h[1], h[2]);
+    for (int i = 0; i < 3; i++)
+        free(h[i]), free(d[i]);
+    free(study);
+    lct_rmtree(dir);
+    free(dir);
+    drop_schema(in);
 }
 END_TEST
 
@@ -526,6 +590,7 @@ Suite *suite_postgis(void)
     tcase_add_test(normal, test_pg_inputs_same_numbers);
     tcase_add_test(normal, test_pg_output_tables);
     tcase_add_test(normal, test_pg_sql_input_same_numbers);
+    tcase_add_test(normal, test_pg_rows_checksum);
     suite_add_tcase(s, normal);
     TCase *errors = tcase_create("errors");
     tcase_set_timeout(errors, 240);

@@ -83,6 +83,11 @@ LC_API const lc_feature *lc_layer_feature(const lc_layer *layer, size_t i);
 LC_API lc_layer_kind lc_layer_get_kind(const lc_layer *layer);
 LC_API const char *lc_layer_source(const lc_layer *layer);
 LC_API const char *lc_layer_name(const lc_layer *layer);
+/* For a database source (a "PG:" connection string), the SHA-256 (64 hex digits) of the rows read,
+ * independent of their order: each row's FID, attribute values and geometry (ISO WKB) hashed, the
+ * row hashes sorted and hashed together — so summary.json records what a table held when it was
+ * read, as a file's SHA-256 does. NULL for file sources. Borrowed, valid while the layer lives. */
+LC_API const char *lc_layer_rows_sha256(const lc_layer *layer);
 /* The bounding box of all features in the working CRS. */
 LC_API lc_bbox lc_layer_extent(const lc_layer *layer);
 
