@@ -31,6 +31,12 @@ typedef struct cli_options {
     double site_time_limit;     /* --time-limit seconds (site) */
     double site_spacing;        /* --spacing metres of generated candidates (site) */
     const char *site_demand;    /* --demand population|pop60 (site) */
+    int iso_points;             /* --points FILE given (isochrones; the file is the candidates layer) */
+    const char *iso_at[16];     /* --at X,Y[,CRS] (isochrones; repeatable) */
+    int iso_nat;
+    const char *iso_minutes;    /* --minutes 5,10,15 (isochrones) */
+    const char *iso_metres;     /* --metres 300,500,1000 (isochrones) */
+    int iso_circles;            /* --circles (isochrones) */
     lc_study *study;        /* built by cli_parse_study_options(); owned here */
 } cli_options;
 
@@ -45,6 +51,10 @@ lc_context *cli_context(int quiet, int verbose);
  * opts->study is freed with cli_options_free(). */
 int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options *opts,
                             void (*usage)(FILE *out));
+
+/* Applies the study's `walk_speed` (m/s), when set, to profile (lc_profile_set_walk_speed): every
+ * category's reach becomes its minutes at that speed. LC_OK or the library's error. */
+lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profile *profile);
 
 /* Frees what cli_parse_study_options() made. */
 void cli_options_free(cli_options *opts);
@@ -70,5 +80,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_site(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_isochrones(int argc, char **argv);
 
 #endif /* LIFECIRCLE_CLI_CLI_H */

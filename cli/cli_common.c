@@ -115,7 +115,8 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
 {
     enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
            OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
-           OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND };
+           OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND,
+           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -140,6 +141,12 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"candidates", required_argument, NULL, OPT_CANDIDATES},
         {"spacing", required_argument, NULL, OPT_SPACING},
         {"demand", required_argument, NULL, OPT_DEMAND},
+        {"points", required_argument, NULL, OPT_POINTS},
+        {"at", required_argument, NULL, OPT_AT},
+        {"minutes", required_argument, NULL, OPT_MINUTES},
+        {"metres", required_argument, NULL, OPT_METRES},
+        {"meters", required_argument, NULL, OPT_METRES},
+        {"circles", no_argument, NULL, OPT_CIRCLES},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -176,6 +183,17 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_SOLVER: opts->site_solver = optarg; break;
         case OPT_DEMAND: opts->site_demand = optarg; break;
         case OPT_CANDIDATES: key = "candidates.path"; break;
+        case OPT_POINTS: key = "candidates.path"; opts->iso_points = 1; break;
+        case OPT_MINUTES: opts->iso_minutes = optarg; break;
+        case OPT_METRES: opts->iso_metres = optarg; break;
+        case OPT_CIRCLES: opts->iso_circles = 1; break;
+        case OPT_AT:
+            if (opts->iso_nat == 16) {
+                fprintf(stderr, "lifecircle %s: at most 16 --at points (use --points FILE for more)\n", argv[0]);
+                return LC_EXIT_ERROR;
+            }
+            opts->iso_at[opts->iso_nat++] = optarg;
+            break;
         case 'k':
         case OPT_TIME_LIMIT:
         case OPT_SPACING:
@@ -234,6 +252,12 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
             return rc;
     }
     return 0;
+}
+
+lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profile *profile)
+{
+    const char *speed = lc_study_get(study, "walk_speed");
+    return speed ? lc_profile_set_walk_speed(ctx, profile, strtod(speed, NULL)) : LC_OK;
 }
 
 void cli_options_free(cli_options *opts)

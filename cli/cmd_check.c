@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "  --shapefile-encoding ENC  attribute encoding of Shapefile outputs: UTF-8 (default) or GBK\n"
             "  --reach METRES       one reach for every category instead of the profile's (study key\n"
             "                       `reach_m`); the profile default is 15 min ≈ 1000 m (GB 50180-2018)\n"
+            "  --set walk_speed=V   walk every category's reach minutes at V m/s (e.g. 0.9 for elders:\n"
+            "                       15 min = 810 m) instead of the profile's metres\n"
             "  --mode MODE          straight (default) or network (study key `mode`): network walks the\n"
             "                       study's roads layer (profile `network:` rules) and prints covered\n"
             "                       residents both ways, side by side, with straight-line overstatement\n"
@@ -192,6 +194,10 @@ int cmd_check(int argc, char **argv)
         co.reach_m = strtod(reach, NULL);
 
     profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
+    if (profile && cli_apply_walk_speed(ctx, opts.study, profile) != LC_OK) {
+        rc = cli_fail(ctx);
+        goto done;
+    }
     quality = profile ? lc_quality_create(ctx) : NULL;
     in = quality ? lc_inputs_read(ctx, opts.study, profile, quality) : NULL;
     if (!in) {

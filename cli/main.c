@@ -19,6 +19,7 @@ static void usage(FILE *out)
             "  validate STUDY       read every input, check it, print a data-quality summary (数据质量)\n"
             "  check STUDY -o DIR   coverage and every norm per 街镇; writes layers and summaries to DIR\n"
             "  site STUDY -o DIR    propose sites for new facilities that close the gaps (选址)\n"
+            "  isochrones STUDY -o DIR  nested walking isochrones (等时圈, 5/10/15 min) around points\n"
             "  profile list         list the built-in standards profiles\n"
             "  profile show NAME    print a profile (categories, reach, norms and their sources)\n"
             "  profile init NAME FILE  write a profile to FILE for editing\n"
@@ -54,6 +55,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "site") == 0)
         return cmd_site(argc - 1, argv + 1);
+    if (strcmp(cmd, "isochrones") == 0)
+        return cmd_isochrones(argc - 1, argv + 1);
     if (strcmp(cmd, "profile") == 0)
         return cmd_profile(argc - 1, argv + 1);
     fprintf(stderr, "lifecircle: unknown command '%s'\n\n", cmd);

@@ -35,6 +35,7 @@ struct lc_profile {
     lc_network_rules network;   /* `network:`; lists borrow from kv or from the defaults below */
     const char **net_walkable;  /* owned arrays behind network.walkable / exclude_access when set */
     const char **net_exclude;
+    char **speed_sources;       /* per category, owned: reach_source after lc_profile_set_walk_speed */
 };
 
 /* The walking-network defaults (`network:` keys the profile leaves out). motorway and trunk are never
@@ -101,6 +102,9 @@ void lc_profile_destroy(lc_profile *profile)
     free(profile->cats);
     free(profile->net_walkable);
     free(profile->net_exclude);
+    for (size_t i = 0; profile->speed_sources && i < profile->count; i++)
+        free(profile->speed_sources[i]);
+    free(profile->speed_sources);
     lc_kv_destroy(profile->kv);
     free(profile);
 }
@@ -992,4 +996,36 @@ const lc_norm *lc_profile_norm(const lc_profile *profile, size_t i)
 const lc_network_rules *lc_profile_network(const lc_profile *profile)
 {
     return profile ? &profile->network : NULL;
+}
+
+lc_status lc_profile_set_walk_speed(lc_context *ctx, lc_profile *profile, double speed_m_s)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!profile || !(speed_m_s > 0) || !isfinite(speed_m_s))
+        return lc_error(ctx, LC_ERR_MISUSE, "the walking speed must be a positive number of metres per second");
+    char **src = lc_calloc(ctx, profile->count ? profile->count : 1, sizeof *src);
+    if (!src)
+        return LC_ERR_NOMEM;
+    for (size_t i = 0; i < profile->count; i++) {
+        const lc_category *c = &profile->cats[i];
+        if (!(src[i] = lc_sprintf(ctx, "%g min at %g m/s = %.0f m (study walk_speed; the profile says %.0f m: %s)",
+                                  c->reach_minutes, speed_m_s, c->reach_minutes * 60 * speed_m_s, c->reach_m,
+                                  c->reach_source))) {
+            for (size_t j = 0; j < i; j++)
+                free(src[j]);
+            free(src);
+            return LC_ERR_NOMEM;
+        }
+    }
+    for (size_t i = 0; i < profile->count; i++) {
+        profile->cats[i].reach_m = profile->cats[i].reach_minutes * 60 * speed_m_s;
+        profile->cats[i].reach_source = src[i];
+    }
+    for (size_t i = 0; profile->speed_sources && i < profile->count; i++)
+        free(profile->speed_sources[i]);
+    free(profile->speed_sources);
+    profile->speed_sources = src;
+    profile->network.walk_speed_m_s = speed_m_s;
+    return LC_OK;
 }

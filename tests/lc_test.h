@@ -22,6 +22,7 @@ Suite *suite_check(void);
 Suite *suite_coverage(void);
 Suite *suite_siting(void);
 Suite *suite_network(void);
+Suite *suite_isochrones(void);
 Suite *suite_postgis(void); /* needs $LC_PG; skipped (exit 77) without it */
 
 /* The context of the running test, created by lct_setup() and destroyed by lct_teardown(). */

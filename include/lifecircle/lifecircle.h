@@ -19,5 +19,6 @@
 #include "lifecircle/output.h"
 #include "lifecircle/results.h"
 #include "lifecircle/siting.h"
+#include "lifecircle/isochrones.h"
 
 #endif /* LIFECIRCLE_LIFECIRCLE_H */

@@ -65,7 +65,9 @@ typedef struct lc_norm {
  *     walkable: [footway, pedestrian, path, ...]  # OSM highway values walked on
  *     exclude_access: [private, no]               # access values that close a way (foot=yes reopens it)
  *     max_snap_m: 200        # a point farther than this from every edge is off-network
- *     walk_speed_m_s: 1.0    # walking speed, for turning metres into minutes in reports
+ *     walk_speed_m_s: 1.0    # walking speed: turns minutes into metres where no category reach applies
+ *                            # (isochrones of points); the study's walk_speed overrides it and every
+ *                            # category's reach (lc_profile_set_walk_speed)
  *     buffer_m: 50           # half-width of the service-area corridor around reachable edges
  *     snap_tolerance_m: 0.5  # line vertices closer than this become one junction
  * Defaults: the values shown, walkable = footway pedestrian path steps living_street residential service
@@ -120,6 +122,13 @@ LC_API int lc_profile_find_category(const lc_profile *profile, const char *label
 /* The profile's walking-network rules (defaults filled in). Borrowed, valid while profile lives;
  * NULL only when profile is NULL. */
 LC_API const lc_network_rules *lc_profile_network(const lc_profile *profile);
+
+/* Walks every category's reach at one speed (the study's `walk_speed`, "15 minutes at 0.9 m/s"):
+ * sets network.walk_speed_m_s to speed_m_s and each category's reach_m to its reach_minutes × 60 ×
+ * speed_m_s, its reach_source saying so (and what the profile said). `check`, `site` and `isochrones`
+ * then agree on what a minute of walking is. LC_OK; LC_ERR_MISUSE (speed not positive and finite) or
+ * LC_ERR_NOMEM leave the profile unchanged. */
+LC_API lc_status lc_profile_set_walk_speed(lc_context *ctx, lc_profile *profile, double speed_m_s);
 
 #ifdef __cplusplus
 }
