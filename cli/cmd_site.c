@@ -18,7 +18,7 @@ static void usage(FILE *out)
             "                       [--candidates PATH] [--spacing M] [--demand population|pop60] [options]\n"
             "\n"
             "Proposes where new facilities of one category should go to close the coverage gaps, keeping\n"
-            "the existing ones (straight-line reach from the profile):\n"
+            "the existing ones (reach from the profile, straight-line or along the walking network):\n"
             "  mclp   k new sites covering the most residents now outside reach (default, k = 5)\n"
             "  lscp   the fewest new sites reaching --target coverage (e.g. 0.95); says so when the\n"
             "         target is out of reach and how many residents no candidate can reach\n"
@@ -44,6 +44,10 @@ static void usage(FILE *out)
             "  --candidates PATH    candidate sites (points; same as --set candidates.path=PATH)\n"
             "  --spacing M          spacing of generated candidates in metres (default reach/5, ≥ 50)\n"
             "  --demand D           population (default) or pop60 (registered 60+)\n"
+            "  --mode MODE          straight (default) or network (study key `mode`): reach along the\n"
+            "                       roads layer; demand = the network gaps on points, candidates = nodes\n"
+            "Candidates layer field `status` (candidates.fields.status): force_in/必选 keeps a site in,\n"
+            "force_out/排除 keeps it out.\n"
             "  -o, --output DIR, --format FMT, --overwrite, --reach METRES   as for check\n"
             "\n"
             "Example:\n"
@@ -62,6 +66,8 @@ int cmd_site(int argc, char **argv)
     lc_coverage *cov = NULL;
     lc_indicators *ind = NULL;
     lc_siting *s = NULL;
+    lc_roads *roads = NULL;
+    lc_network *net = NULL;
     int rc = cli_parse_study_options(ctx, argc, argv, &opts, usage);
     if (rc) {
         rc = rc < 0 ? LC_EXIT_OK : rc;
@@ -107,12 +113,15 @@ int cmd_site(int argc, char **argv)
         }
     }
     lc_coverage_options co = {.mode = LC_MODE_STRAIGHT};
+    const char *mode = lc_study_get(opts.study, "mode");
+    if (mode && !strcmp(mode, "network"))
+        co.mode = LC_MODE_NETWORK;
     const char *reach = lc_study_get(opts.study, "reach_m");
     if (reach)
         co.reach_m = strtod(reach, NULL);
 
     profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
-    if (!profile) {
+    if (!profile || cli_apply_walk_speed(ctx, opts.study, profile) != LC_OK) {
         rc = cli_fail(ctx);
         goto done;
     }
@@ -142,6 +151,15 @@ int cmd_site(int argc, char **argv)
         rc = LC_EXIT_ERROR;
         goto done;
     }
+    if (co.mode == LC_MODE_NETWORK) {
+        roads = lc_roads_read(ctx, opts.study, profile, lc_inputs_crs(in), NULL);
+        net = roads ? lc_network_build(ctx, roads, lc_profile_network(profile)->snap_tolerance_m) : NULL;
+        if (!net) {
+            rc = cli_fail(ctx);
+            goto done;
+        }
+        co.network = so.network = net;
+    }
     cov = lc_coverage_compute(ctx, in, profile, &co);
     ind = cov ? lc_indicators_compute(ctx, in, profile, cov, quality) : NULL;
     s = ind ? lc_siting_solve(ctx, in, profile, cov, ind, &so) : NULL;
@@ -154,9 +172,10 @@ int cmd_site(int argc, char **argv)
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
     if (!opts.quiet) {
         const char *who = so.weight_pop60 ? "registered 60+" : "residents";
-        printf("lifecircle site — %s %s, %s, reach %.0f m, %s\n", c->name_zh, c->name_en,
+        printf("lifecircle site — %s %s, %s, reach %.0f m %s, %s\n", c->name_zh, c->name_en,
                so.objective == LC_SITING_MCLP ? "mclp" : so.objective == LC_SITING_LSCP ? "lscp" : "units",
-               lc_coverage_reach(cov, so.category), lc_siting_solver(s));
+               lc_coverage_reach(cov, so.category), net ? "along the walking network 路网" : "straight-line 直线",
+               lc_siting_solver(s));
         if (!isnan(lc_siting_gap(s)))
             printf("gap to the best bound 与最优界差距: %.2f%%\n", lc_siting_gap(s) * 100);
         printf("\nrank          x            y  街镇             candidate     new %-9s coverage  floor area m²\n", who);
@@ -203,6 +222,8 @@ done:
     lc_siting_destroy(s);
     lc_indicators_destroy(ind);
     lc_coverage_destroy(cov);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
     lc_inputs_destroy(in);
     lc_quality_destroy(quality);
     lc_profile_destroy(profile);

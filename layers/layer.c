@@ -31,7 +31,7 @@ const char *lc_layer_kind_name(lc_layer_kind kind)
 
 static const char *const role_names[LC_FIELD_ROLE_COUNT] = {
     "id", "name", "population", "pop60", "pop65", "unit",
-    "category", "floor_area", "meals", "beds", "nursing_beds"};
+    "category", "floor_area", "meals", "beds", "nursing_beds", "status"};
 
 const char *lc_field_role_name(lc_field_role role)
 {
@@ -52,6 +52,7 @@ static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
     [LC_FIELD_MEALS] = {"meals", "日供餐", "供餐能力", "meals_per_day", NULL},
     [LC_FIELD_BEDS] = {"beds", "床位", "床位数", NULL},
     [LC_FIELD_NURSING_BEDS] = {"nursing_beds", "护理床位", "护理型床位", NULL},
+    [LC_FIELD_STATUS] = {"status", "状态", "选址状态", NULL},
 };
 
 /* Which roles a kind reads (1 optional, 2 required). */
@@ -63,7 +64,7 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
                              [LC_FIELD_NURSING_BEDS] = 1},
     [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
                         [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1},
-    [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1},
+    [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_STATUS] = 1},
 };
 
 static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
@@ -793,12 +794,14 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     ft.id = id;
     ft.name = trim(field_text(rd, f, rd->field[LC_FIELD_NAME]));
     ft.unit = trim(field_text(rd, f, rd->field[LC_FIELD_UNIT]));
+    ft.status = trim(field_text(rd, f, rd->field[LC_FIELD_STATUS]));
     ft.geom = g;
     rd->cur_id = NULL;
     if (!g) {
         /* Reported above; a feature without geometry cannot take part in any result. */
         free((char *)ft.name);
         free((char *)ft.unit);
+        free((char *)ft.status);
         free(id);
         return LC_OK;
     }
@@ -807,6 +810,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
         GEOSGeom_destroy_r(h, g);
         free((char *)ft.name);
         free((char *)ft.unit);
+        free((char *)ft.status);
         free(id);
         return st;
     }
@@ -1108,6 +1112,7 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *L)
         free((char *)ft->id);
         free((char *)ft->name);
         free((char *)ft->unit);
+        free((char *)ft->status);
         GEOSGeom_destroy_r(lc_ctx_geos(ctx), (GEOSGeometry *)ft->geom);
     }
     free(L->features);

@@ -63,7 +63,7 @@ static const char *const layer_names[] = {"residential", "facilities", "units", 
 
 /* The field roles, in lc_field_role order (include/lifecircle/layer.h). */
 static const char *const role_names[] = {"id", "name", "population", "pop60", "pop65", "unit", "category",
-                                         "floor_area", "meals", "beds", "nursing_beds", NULL};
+                                         "floor_area", "meals", "beds", "nursing_beds", "status", NULL};
 
 static const char *const format_names[] = {"shapefile", "gpkg", "geojson", NULL};
 static const char *const mode_names[] = {"straight", "network", NULL};
@@ -75,7 +75,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>; layers: residential, " \
     "facilities, units, roads, buildings, candidates, entrances"
 #define LAYER_KEYS "path, layer, sql, where, encoding, crs, x, y, fields.<role>"
-#define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds"
+#define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds, status"
 
 /* The index of s in a NULL-terminated list, or -1. */
 static int list_index(const char *const *list, const char *s)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "geo/context_int.h"
 #include "lifecircle/siting.h"
@@ -41,6 +42,7 @@ void lc_siting_destroy(lc_siting *s)
 /* ---- solvers on a coverage matrix ----------------------------------------------------------- */
 
 #define SHARE(m, e) ((m)->share ? (m)->share[e] : 1.0)
+#define FORCE(m, j) ((m)->force ? (m)->force[j] : 0)
 
 /* The model's coverage of demand item i is min(1, Σ shares of the open sites reaching it); the
  * demand newly covered by opening candidate j given the current coverage c. */
@@ -161,13 +163,23 @@ static lc_status greedy(lc_context *ctx, const lc_siting_matrix *m, const lc_sit
     if (!c || !heap || !filled)
         goto fail;
     size_t hn = 0;
+    double got = 0, need = lscp_need(m, total, o);
+    sel->count = 0;
+    /* Forced-in candidates open first, in index order; forced-out ones never enter the queue. */
+    for (size_t j = 0; j < m->ncandidates; j++)
+        if (FORCE(m, j) == LC_FORCE_IN) {
+            got += open_site(m, c, j);
+            sel->chosen[sel->count++] = j;
+            if (o->objective == LC_SITING_UNITS && m->group && m->group[j] >= 0)
+                filled[m->group[j]] = 1;
+        }
     for (size_t j = 0; j < m->ncandidates; j++) {
         if (o->objective == LC_SITING_UNITS && (!m->group || m->group[j] < 0))
             continue;
+        if (FORCE(m, j))
+            continue;
         heap_push(heap, &hn, (entry){gain(m, c, j), j});
     }
-    double got = 0, need = lscp_need(m, total, o);
-    sel->count = 0;
     while (hn) {
         if (o->objective == LC_SITING_MCLP && sel->count >= o->k)
             break;
@@ -252,6 +264,7 @@ static lc_status exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siti
     size_t n = m->ncandidates, nd = m->ndemand;
     long *ycol = lc_calloc(ctx, nd ? nd : 1, sizeof *ycol); /* column of y_i (1-based), 0 when none */
     int *ia = NULL, *ja = NULL;
+    size_t *forced_in = NULL;
     double *ar = NULL, *startx = NULL, *cov = NULL;
     glp_prob *P = NULL;
     lc_status st = LC_ERR_NOMEM;
@@ -289,10 +302,19 @@ static lc_status exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siti
     glp_set_obj_dir(P, o->objective == LC_SITING_LSCP ? GLP_MIN : GLP_MAX);
     if (n + ny)
         glp_add_cols(P, (int)(n + ny));
+    /* Units: a group holding forced-in candidates gets exactly those (the others closed). */
+    forced_in = lc_calloc(ctx, (size_t)(maxg + 1) + 1, sizeof *forced_in);
+    if (!forced_in)
+        goto fail;
+    for (size_t j = 0; m->group && j < n; j++)
+        if (FORCE(m, j) == LC_FORCE_IN && m->group[j] >= 0)
+            forced_in[m->group[j]]++;
     for (size_t j = 0; j < n; j++) {
         glp_set_col_kind(P, (int)j + 1, GLP_BV);
-        if (o->objective == LC_SITING_UNITS && (!m->group || m->group[j] < 0))
+        if (o->objective == LC_SITING_UNITS && (!m->group || m->group[j] < 0 || forced_in[m->group[j]]))
             glp_set_col_bnds(P, (int)j + 1, GLP_FX, 0, 0);
+        if (FORCE(m, j))
+            glp_set_col_bnds(P, (int)j + 1, GLP_FX, FORCE(m, j) > 0, FORCE(m, j) > 0);
         if (o->objective == LC_SITING_LSCP)
             glp_set_obj_coef(P, (int)j + 1, 1.0);
     }
@@ -340,8 +362,9 @@ static lc_status exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siti
             if (g < 0)
                 continue;
             if (!row_of[g]) {
+                double need_g = forced_in[g] ? (double)forced_in[g] : 1;
                 row_of[g] = glp_add_rows(P, 1);
-                glp_set_row_bnds(P, row_of[g], GLP_FX, 1, 1);
+                glp_set_row_bnds(P, row_of[g], GLP_FX, need_g, need_g);
             }
             k++, ia[k] = row_of[g], ja[k] = (int)j + 1, ar[k] = 1;
         }
@@ -411,6 +434,7 @@ static lc_status exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siti
 fail:
     if (P)
         glp_delete_prob(P);
+    free(forced_in);
     free(cov);
     free(startx);
     free(ar);
@@ -448,11 +472,12 @@ static lc_status rank_proposals(lc_context *ctx, lc_siting *s, const lc_siting_m
             sel->chosen[best] = t;
         }
         double g = open_site(m, c, sel->chosen[r]);
-        if (drop_idle && g <= 0)
-            break; /* ranked by gain: the rest add nothing (an exact mclp may open idle sites) */
+        if (drop_idle && g <= 0 && FORCE(m, sel->chosen[r]) != LC_FORCE_IN)
+            continue; /* adds nothing (an exact mclp may open idle sites); forced ones stay */
         cum += g;
-        s->items[s->count++] = (lc_proposal){.rank = r + 1, .candidate = (long)sel->chosen[r], .unit = -1,
+        s->items[s->count] = (lc_proposal){.rank = s->count + 1, .candidate = (long)sel->chosen[r], .unit = -1,
                                              .new_pop = g, .cumulative_share = total > 0 ? cum / total : NAN};
+        s->count++;
     }
     free(c);
     return LC_OK;
@@ -464,6 +489,12 @@ static lc_status rank_proposals(lc_context *ctx, lc_siting *s, const lc_siting_m
 static lc_status select_into(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o, double reach_m,
                              lc_siting *s)
 {
+    size_t nin = 0;
+    for (size_t j = 0; j < m->ncandidates; j++)
+        nin += FORCE(m, j) == LC_FORCE_IN;
+    if (o->objective == LC_SITING_MCLP && nin > o->k)
+        return lc_error(ctx, LC_ERR_MISUSE, "%zu candidates are forced in, more than the %zu sites asked for (k)", nin,
+                        o->k);
     double total = m->total > 0 ? m->total : 0;
     if (!(total > 0))
         for (size_t i = 0; i < m->ndemand; i++)
@@ -484,7 +515,8 @@ static lc_status select_into(lc_context *ctx, const lc_siting_matrix *m, const l
             goto fail;
         double best = 0;
         for (size_t j = 0; j < m->ncandidates; j++)
-            best += open_site(m, c, j);
+            if (FORCE(m, j) != LC_FORCE_OUT)
+                best += open_site(m, c, j);
         double unreachable = 0;
         for (size_t i = 0; i < m->ndemand; i++)
             unreachable += m->weight[i] * (1 - c[i]);
@@ -570,6 +602,10 @@ static lc_status check_matrix(lc_context *ctx, const lc_siting_matrix *m)
     for (size_t i = 0; i < m->ndemand; i++)
         if (!(m->weight[i] >= 0))
             return lc_error(ctx, LC_ERR_MISUSE, "lc_siting_select: weight[%zu] is negative or not a number", i);
+    for (size_t j = 0; m->force && j < m->ncandidates; j++)
+        if (m->force[j] != 0 && m->force[j] != LC_FORCE_IN && m->force[j] != LC_FORCE_OUT)
+            return lc_error(ctx, LC_ERR_MISUSE, "lc_siting_select: force[%zu] is %d (LC_FORCE_IN, LC_FORCE_OUT or 0)",
+                            j, m->force[j]);
     for (size_t j = 0; j < m->ncandidates; j++) {
         if (m->start[j + 1] < m->start[j])
             return lc_error(ctx, LC_ERR_MISUSE, "lc_siting_select: start[] decreases at candidate %zu", j);
@@ -1045,6 +1081,186 @@ fail:
     return st;
 }
 
+/* ---- network mode: demand points, candidates on the network, forced candidates -------------- */
+
+/* Demand points of network mode: each gap's uncovered demand split evenly over points of a square
+ * grid (spacing apart, anchored on multiples of the spacing) inside it, or its point on surface
+ * when the grid misses it. */
+typedef struct points {
+    size_t n, cap;
+    lc_xy *xy;
+    double *w;
+    size_t *polygon; /* residential polygon of each point */
+} points;
+
+static lc_status point_add(lc_context *ctx, points *p, lc_xy xy, double w, size_t polygon)
+{
+    size_t cap = p->cap;
+    if (lc_grow(ctx, (void **)&p->xy, &cap, p->n + 1, sizeof *p->xy) != LC_OK)
+        return LC_ERR_NOMEM;
+    cap = p->cap;
+    if (lc_grow(ctx, (void **)&p->w, &cap, p->n + 1, sizeof *p->w) != LC_OK)
+        return LC_ERR_NOMEM;
+    cap = p->cap;
+    if (lc_grow(ctx, (void **)&p->polygon, &cap, p->n + 1, sizeof *p->polygon) != LC_OK)
+        return LC_ERR_NOMEM;
+    p->cap = cap;
+    p->xy[p->n] = xy;
+    p->w[p->n] = w;
+    p->polygon[p->n++] = polygon;
+    return LC_OK;
+}
+
+/* Lays the demand points of every gap of d into p (first[k] .. first[k+1] − 1 are gap k's; first
+ * has d->n + 1 slots). LC_OK, LC_ERR_GEOMETRY or LC_ERR_NOMEM. */
+static lc_status demand_points(lc_context *ctx, const demand *d, double spacing, points *p, size_t *first)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    lc_status st = LC_OK;
+    for (size_t k = 0; k < d->n && st == LC_OK; k++) {
+        double minx, miny, maxx, maxy;
+        first[k] = p->n;
+        const GEOSPreparedGeometry *pg = NULL;
+        if (!GEOSGeom_getExtent_r(h, d->gap[k], &minx, &miny, &maxx, &maxy) || !(pg = GEOSPrepare_r(h, d->gap[k])))
+            return lc_error(ctx, LC_ERR_GEOMETRY, "cannot lay demand points in a coverage gap");
+        for (double y = ceil(miny / spacing) * spacing; y <= maxy && st == LC_OK; y += spacing)
+            for (double x = ceil(minx / spacing) * spacing; x <= maxx && st == LC_OK; x += spacing) {
+                GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+                int inside = pt ? GEOSPreparedContains_r(h, pg, pt) == 1 : 0;
+                if (pt)
+                    GEOSGeom_destroy_r(h, pt);
+                if (inside)
+                    st = point_add(ctx, p, (lc_xy){x, y}, 0, d->polygon[k]);
+            }
+        GEOSPreparedGeom_destroy_r(h, pg);
+        if (st == LC_OK && p->n == first[k]) {
+            GEOSGeometry *pt = GEOSPointOnSurface_r(h, d->gap[k]);
+            lc_xy xy;
+            if (!pt || !GEOSGeomGetX_r(h, pt, &xy.x) || !GEOSGeomGetY_r(h, pt, &xy.y))
+                st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot place a demand point in a coverage gap");
+            else
+                st = point_add(ctx, p, xy, 0, d->polygon[k]);
+            if (pt)
+                GEOSGeom_destroy_r(h, pt);
+        }
+        for (size_t q = first[k]; q < p->n; q++)
+            p->w[q] = d->w[k] / (double)(p->n - first[k]);
+    }
+    first[d->n] = p->n;
+    return st;
+}
+
+/* Generated candidates of network mode: the network's nodes inside the gaps, no two closer than
+ * spacing (node order), then, for a gap holding no node, the attachment point of its first demand
+ * point when no candidate is closer than the spacing. LC_OK, LC_ERR_GEOMETRY or LC_ERR_NOMEM. */
+static lc_status generate_nodes(lc_context *ctx, const demand *d, const points *p, const size_t *first,
+                                const lc_network *net, double max_snap_m, double spacing, cands *c)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    GEOSSTRtree *tree = GEOSSTRtree_create_r(h, 10);
+    const GEOSPreparedGeometry **prep = lc_calloc(ctx, d->n ? d->n : 1, sizeof *prep);
+    unsigned char *hit = lc_calloc(ctx, d->n ? d->n : 1, 1);
+    cellset cs = {1024, NULL, NULL, NULL};
+    long *next = NULL;
+    size_t ncap = 0;
+    hits hl = {ctx, NULL, 0, 0, 0};
+    lc_status st = LC_ERR_NOMEM;
+    cs.kx = lc_calloc(ctx, cs.cap, sizeof *cs.kx);
+    cs.ky = lc_calloc(ctx, cs.cap, sizeof *cs.ky);
+    cs.head = lc_calloc(ctx, cs.cap, sizeof *cs.head);
+    if (!tree || !prep || !hit || !cs.kx || !cs.ky || !cs.head)
+        goto fail;
+    for (size_t q = 0; q < cs.cap; q++)
+        cs.head[q] = -1;
+    for (size_t k = 0; k < d->n; k++)
+        GEOSSTRtree_insert_r(h, tree, d->gap[k], (void *)(uintptr_t)(k + 1));
+    st = LC_OK;
+    for (size_t v = 0; v < lc_network_node_count(net) && st == LC_OK; v++) {
+        lc_xy xy = lc_network_node(net, v);
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, xy.x, xy.y);
+        if (!pt) {
+            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot test a network node against the gaps");
+            break;
+        }
+        hl.n = 0;
+        if (d->n)
+            GEOSSTRtree_query_r(h, tree, pt, collect, &hl);
+        long in = -1;
+        for (size_t q = 0; q < hl.n && in < 0; q++) {
+            size_t k = hl.idx[q];
+            if (!prep[k] && !(prep[k] = GEOSPrepare_r(h, d->gap[k]))) {
+                st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot prepare a coverage gap");
+                break;
+            }
+            if (GEOSPreparedIntersects_r(h, prep[k], pt) == 1)
+                in = (long)k;
+        }
+        GEOSGeom_destroy_r(h, pt);
+        if (hl.nomem)
+            st = LC_ERR_NOMEM;
+        if (st != LC_OK || in < 0)
+            continue;
+        int taken;
+        hit[in] = 1;
+        st = spaced_add(ctx, &cs, &next, &ncap, c, xy.x, xy.y, spacing, &taken);
+    }
+    for (size_t k = 0; k < d->n && st == LC_OK; k++) {
+        if (hit[k] || first[k] == first[k + 1])
+            continue;
+        lc_snap sn;
+        int taken;
+        if ((st = lc_network_snap(ctx, net, p->xy[first[k]], max_snap_m, &sn)) == LC_OK)
+            st = spaced_add(ctx, &cs, &next, &ncap, c, sn.at.x, sn.at.y, spacing, &taken);
+    }
+fail:
+    free(hl.idx);
+    free(next);
+    free(cs.kx), free(cs.ky), free(cs.head);
+    for (size_t k = 0; prep && k < d->n; k++)
+        if (prep[k])
+            GEOSPreparedGeom_destroy_r(h, prep[k]);
+    free(prep);
+    free(hit);
+    if (tree)
+        GEOSSTRtree_destroy_r(h, tree);
+    return st;
+}
+
+/* A candidate's status text as LC_FORCE_IN, LC_FORCE_OUT or 0 (NULL or empty: 0); -2 when unknown. */
+static int parse_status(const char *t)
+{
+    static const char *const in[] = {"force_in", "必选", "in", "必建", NULL};
+    static const char *const out[] = {"force_out", "排除", "out", "不选", NULL};
+    if (!t || !*t || !strcasecmp(t, "free") || !strcmp(t, "可选"))
+        return 0;
+    for (size_t i = 0; in[i]; i++)
+        if (!strcasecmp(t, in[i]))
+            return LC_FORCE_IN;
+    for (size_t i = 0; out[i]; i++)
+        if (!strcasecmp(t, out[i]))
+            return LC_FORCE_OUT;
+    return -2;
+}
+
+/* Replays the proposals (matrix columns, rank order) on point demand: adds each demand point's
+ * newly covered demand to gained[point] (zeroed by the caller). LC_OK or LC_ERR_NOMEM. */
+static lc_status point_recount(lc_context *ctx, const lc_siting *s, const lc_siting_matrix *m, double *gained)
+{
+    unsigned char *done = lc_calloc(ctx, m->ndemand ? m->ndemand : 1, 1);
+    if (!done)
+        return LC_ERR_NOMEM;
+    for (size_t k = 0; k < s->count; k++) {
+        size_t j = (size_t)s->items[k].candidate;
+        for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
+            if (!done[m->demand[e]]) {
+                done[m->demand[e]] = 1;
+                gained[m->demand[e]] += m->weight[m->demand[e]];
+            }
+    }
+    free(done);
+    return LC_OK;
+}
+
 /* Suggested floor areas: each unit's shortfall against the floor-area norm split over its new
  * sites, held within the category's size range. */
 static void size_sites(lc_siting *s, const lc_profile *profile, const lc_indicators *ind, size_t category)
@@ -1132,9 +1348,14 @@ lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profil
     }
     if (check_options(ctx, o, "lc_siting_solve") != LC_OK)
         return NULL;
-    if (lc_coverage_mode(coverage) != LC_MODE_STRAIGHT) {
-        lc_error(ctx, LC_ERR_UNSUPPORTED, "siting along the walking network is not available yet: use straight-line "
-                                          "coverage (issue 5)");
+    int netmode = lc_coverage_mode(coverage) == LC_MODE_NETWORK;
+    if (netmode && !o->network) {
+        lc_error(ctx, LC_ERR_UNSUPPORTED, "siting on network coverage needs the walking network it was computed on "
+                                          "(lc_siting_options.network)");
+        return NULL;
+    }
+    if (!(o->demand_spacing_m >= 0)) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_siting_solve: demand spacing must be ≥ 0");
         return NULL;
     }
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
@@ -1152,6 +1373,11 @@ lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profil
     double *share = NULL;
     long *group = NULL;
     double *gained = NULL;
+    points pd = {0};
+    size_t *pfirst = NULL;
+    signed char *force = NULL;
+    const lc_network_rules *rules = lc_profile_network(profile);
+    double dspacing = o->demand_spacing_m > 0 ? o->demand_spacing_m : fmax(25, r / 20);
     if (!s)
         return NULL;
     d.polygon = lc_calloc(ctx, nres ? nres : 1, sizeof *d.polygon);
@@ -1189,6 +1415,12 @@ lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profil
         goto fail;
     }
 
+    /* Network mode: the gaps' demand on points (the coverage matrix is along the network). */
+    if (netmode) {
+        if (!(pfirst = lc_calloc(ctx, d.n + 1, sizeof *pfirst)) || demand_points(ctx, &d, dspacing, &pd, pfirst) != LC_OK)
+            goto fail;
+    }
+
     /* Candidates: given, the candidates layer, or generated in the gaps. */
     if (o->candidates) {
         for (size_t k = 0; k < o->ncandidates; k++)
@@ -1206,7 +1438,8 @@ lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profil
             if (cand_add(ctx, &c, x, y, (long)k) != LC_OK)
                 goto fail;
         }
-    } else if (generate(ctx, &d, spacing, &c) != LC_OK) {
+    } else if (netmode ? generate_nodes(ctx, &d, &pd, pfirst, o->network, rules->max_snap_m, spacing, &c) != LC_OK
+                       : generate(ctx, &d, spacing, &c) != LC_OK) {
         goto fail;
     }
 
@@ -1261,14 +1494,47 @@ lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profil
             goto fail;
     }
 
-    if (build_matrix(ctx, &d, &c, r, &start, &dem, &share) != LC_OK)
+    /* Forced candidates: given with the array, or the candidates layer's status field. */
+    if (!(force = lc_calloc(ctx, c.n ? c.n : 1, sizeof *force)))
         goto fail;
-    lc_siting_matrix m = {.ndemand = d.n, .weight = d.w, .ncandidates = c.n, .start = start, .demand = dem,
-                          .share = share, .group = group, .total = total, .covered = covered};
+    for (size_t j = 0; j < c.n; j++) {
+        if (c.given[j] < 0)
+            continue;
+        if (o->candidates) {
+            force[j] = o->force ? o->force[c.given[j]] : 0;
+            if (force[j] != 0 && force[j] != LC_FORCE_IN && force[j] != LC_FORCE_OUT) {
+                lc_error(ctx, LC_ERR_MISUSE, "lc_siting_solve: force[%ld] is %d (LC_FORCE_IN, LC_FORCE_OUT or 0)",
+                         c.given[j], force[j]);
+                goto fail;
+            }
+        } else if (given) {
+            const lc_feature *f = lc_layer_feature(given, (size_t)c.given[j]);
+            int v = parse_status(f->status);
+            if (v == -2) {
+                lc_error(ctx, LC_ERR_DATA, "%s (layer %s, feature %s, field status): '%s' is not a status (force_in / "
+                         "必选, force_out / 排除, or empty)", lc_layer_source(given), lc_layer_name(given), f->id,
+                         f->status);
+                goto fail;
+            }
+            force[j] = (signed char)v;
+        }
+    }
+
+    if (netmode) {
+        if (lc_siting_network_matrix(ctx, o->network, c.xy, c.n, pd.xy, pd.n, r, rules->max_snap_m, o->threads, &start,
+                                     &dem) != LC_OK)
+            goto fail;
+    } else if (build_matrix(ctx, &d, &c, r, &start, &dem, &share) != LC_OK) {
+        goto fail;
+    }
+    lc_siting_matrix m = {.ndemand = netmode ? pd.n : d.n, .weight = netmode ? pd.w : d.w, .ncandidates = c.n,
+                          .start = start, .demand = dem, .share = share, .group = group, .total = total,
+                          .covered = covered, .force = force};
     if (select_into(ctx, &m, o, r, s) != LC_OK)
         goto fail;
-    gained = lc_calloc(ctx, d.n ? d.n : 1, sizeof *gained);
-    if (!gained || exact_recount(ctx, s, &d, &c, start, dem, share, r, covered, total, gained) != LC_OK)
+    gained = lc_calloc(ctx, m.ndemand ? m.ndemand : 1, sizeof *gained);
+    if (!gained || (netmode ? point_recount(ctx, s, &m, gained)
+                            : exact_recount(ctx, s, &d, &c, start, dem, share, r, covered, total, gained)) != LC_OK)
         goto fail;
     if (!(total > 0))
         s->before = s->after = NAN;
@@ -1282,7 +1548,8 @@ lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profil
         p->unit = unit_at(ctx, &ui, p->site);
     }
     size_sites(s, profile, indicators, o->category);
-    if (fill_rows(ctx, s, in, indicators, coverage, o, &d, gained,
+    demand dp = {.n = pd.n, .polygon = pd.polygon}; /* network mode: fill_rows reads n and polygon */
+    if (fill_rows(ctx, s, in, indicators, coverage, o, netmode ? &dp : &d, gained,
                   lc_profile_category(profile, o->category)->counts_floor_area) != LC_OK)
         goto fail;
     goto done;
@@ -1291,6 +1558,8 @@ fail:
     s = NULL;
 done:
     unit_index_free(h, &ui);
+    free(force);
+    free(pd.xy), free(pd.w), free(pd.polygon), free(pfirst);
     free(gained);
     free(group);
     free(start), free(dem), free(share);

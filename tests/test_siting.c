@@ -628,6 +628,411 @@ START_TEST(generated_candidates_keep_their_spacing)
 }
 END_TEST
 
+/* ---- network mode ---------------------------------------------------------------------------- */
+
+/* A river along y = 0 with one bridge at x = 250: a north bank street y = 50 and a south bank
+ * street y = −50, both from x = −400 to 400 with vertices at −400, −350, −150, 0, 250 and 400, and
+ * the bridge (250, −50)–(250, 50). Compounds (2 m squares) A at (0, 60), 100 residents, and B at
+ * (−150, 60), 50 residents, both on the north bank; no centre anywhere. Reach 300 m.
+ * Candidates: P_S at (0, −60) on the south bank, P_N at (−350, 60) on the north bank.
+ * Straight line: P_S reaches A (120 m) and B (192 m), 150 residents; P_N reaches only B (200 m; A
+ * is 350 m away), 50. Along the network: P_S → A walks 10 + 250 + 100 + 250 + 10 = 620 m, → B 920 m:
+ * nothing; P_N → B walks 10 + 200 + 10 = 220 m, → A 370 m: B only, 50. So k = 1 takes P_S in
+ * straight-line mode and P_N along the network. */
+static void river_roads(lc_roads *roads)
+{
+    const lc_xy north[] = {{-400, 50}, {-350, 50}, {-150, 50}, {0, 50}, {250, 50}, {400, 50}};
+    const lc_xy south[] = {{-400, -50}, {-350, -50}, {-150, -50}, {0, -50}, {250, -50}, {400, -50}};
+    const lc_xy bridge[] = {{250, -50}, {250, 50}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, north, 6, "residential", 0, 0, 0, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, south, 6, "residential", 0, 0, 0, 2), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, bridge, 2, "footway", 0, 0, 0, 3), LC_OK);
+}
+
+/* A 2 m square at (x, y) as a GeoJSON feature, appended to buf. */
+static void square_at(char *buf, size_t size, const char *id, double x, double y, double pop, int last)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n,
+             "{\"type\":\"Feature\",\"properties\":{\"id\":\"%s\",\"population\":%g},\"geometry\":{\"type\":"
+             "\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}}%s",
+             id, pop, x - 1, y - 1, x + 1, y - 1, x + 1, y + 1, x - 1, y + 1, x - 1, y - 1, last ? "]}" : ",");
+}
+
+static world build_river(const lc_coverage_options *o)
+{
+    world w = {.dir = lct_tmpdir()};
+    char res[4096] = "{\"type\":\"FeatureCollection\"," UTM "\"features\":[";
+    square_at(res, sizeof res, "A", 0, 60, 100, 0);
+    square_at(res, sizeof res, "B", -150, 60, 50, 1);
+    char *r = lct_path(w.dir, "r.geojson"), *f = lct_path(w.dir, "f.geojson");
+    ck_assert_int_eq(lct_write_text(r, res), 0);
+    ck_assert_int_eq(lct_write_text(f, NO_CENTRE), 0);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", r);
+    lc_study_set(lct_ctx, st, "facilities.path", f);
+    lct_world_load(&w, st, o);
+    free(r), free(f);
+    return w;
+}
+
+START_TEST(network_and_straight_choose_different_sites)
+{
+    static const lc_xy sites[] = {{0, -60}, {-350, 60}}; /* P_S, P_N */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    river_roads(roads);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+
+    lc_coverage_options so = {.reach_m = 300};
+    world ws = build_river(&so);
+    size_t centre = (size_t)lc_profile_find_category(ws.profile, "centre");
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = centre, .k = 1, .candidates = sites, .ncandidates = 2};
+    lc_siting *s = lc_siting_solve(lct_ctx, ws.inputs, ws.profile, ws.cov, ws.ind, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(lc_siting_count(s), 1);
+    ck_assert_int_eq(lc_siting_get(s, 0)->candidate, 0); /* P_S */
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->new_pop, 150, 1e-9);
+    lc_siting_destroy(s);
+
+    lc_coverage_options no = {.reach_m = 300, .mode = LC_MODE_NETWORK, .network = net};
+    world wn = build_river(&no);
+    /* Without the network the network coverage cannot be sited. */
+    ck_assert_ptr_null(lc_siting_solve(lct_ctx, wn.inputs, wn.profile, wn.cov, wn.ind, &o));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_UNSUPPORTED);
+    o.network = net;
+    for (int solver = 0; solver < 2; solver++) {
+        o.solver = solver ? LC_SOLVER_EXACT : LC_SOLVER_GREEDY;
+        s = lc_siting_solve(lct_ctx, wn.inputs, wn.profile, wn.cov, wn.ind, &o);
+        ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+        ck_assert_uint_eq(lc_siting_count(s), 1);
+        ck_assert_int_eq(lc_siting_get(s, 0)->candidate, 1); /* P_N */
+        ck_assert_double_eq_tol(lc_siting_get(s, 0)->new_pop, 50, 1e-9);
+        ck_assert_double_eq_tol(lc_siting_share_before(s), 0, 1e-12);
+        ck_assert_double_eq_tol(lc_siting_share_after(s), 50.0 / 150, 1e-12);
+        /* The whole-area row: 150 residents, 50 of them newly within reach. */
+        const lc_siting_row *tot = lc_siting_row_get(s, lc_indicators_total_row(wn.ind));
+        ck_assert_double_eq_tol(tot->demand, 150, 1e-9);
+        ck_assert_double_eq_tol(tot->covered_after - tot->covered_before, 50, 1e-9);
+        lc_siting_destroy(s);
+    }
+    /* k = 2 adds nothing: P_S reaches no one along the network. */
+    o.k = 2;
+    o.solver = LC_SOLVER_GREEDY;
+    s = lc_siting_solve(lct_ctx, wn.inputs, wn.profile, wn.cov, wn.ind, &o);
+    ck_assert_uint_eq(lc_siting_count(s), 1);
+    lc_siting_destroy(s);
+    /* lscp 100%: out of reach, A's 100 residents are beyond every candidate's walk. */
+    o.objective = LC_SITING_LSCP;
+    o.target = 1;
+    s = lc_siting_solve(lct_ctx, wn.inputs, wn.profile, wn.cov, wn.ind, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(lc_siting_target_met(s), 0);
+    lct_assert_contains(lc_siting_reason(s), "100 residents are not within 300 m");
+    lc_siting_destroy(s);
+    /* A candidate on the bridge's north end, (250, 60): walks 10 + 250 + 10 = 270 m to A, 420 m to B. */
+    static const lc_xy bridge_end[] = {{250, 60}};
+    o.objective = LC_SITING_MCLP;
+    o.k = 1;
+    o.candidates = bridge_end;
+    o.ncandidates = 1;
+    s = lc_siting_solve(lct_ctx, wn.inputs, wn.profile, wn.cov, wn.ind, &o);
+    ck_assert_uint_eq(lc_siting_count(s), 1);
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->new_pop, 100, 1e-9);
+    lc_siting_destroy(s);
+    /* Generated candidates along the network: network nodes in the gaps — none here (the gaps are
+     * 2 m squares off the streets), so the gaps' attachment points (0, 50) and (−150, 50), 150 m
+     * apart, with spacing 100; (0, 50) reaches both (10 + 0 + 10 and 10 + 150 + 10). */
+    o.candidates = NULL;
+    o.ncandidates = 0;
+    o.candidate_spacing_m = 100;
+    s = lc_siting_solve(lct_ctx, wn.inputs, wn.profile, wn.cov, wn.ind, &o);
+    ck_assert_uint_eq(lc_siting_count(s), 1);
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->new_pop, 150, 1e-9);
+    ck_assert_int_eq(lc_siting_get(s, 0)->candidate, -1);
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->site.x, 0, 1e-9);
+    ck_assert_double_eq_tol(lc_siting_get(s, 0)->site.y, 50, 1e-9);
+    lc_siting_destroy(s);
+    lct_world_free(&wn);
+    lct_world_free(&ws);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+/* A 64-bit LCG, returning [0, 1). */
+static double lcg(unsigned long long *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(*s >> 11) * (1.0 / 9007199254740992.0);
+}
+
+START_TEST(network_matrix_matches_floyd_warshall_and_exact_brute_force)
+{
+    /* A 5 × 5 street grid 100 m apart (one line per street), 10 candidates and 14 demand points at
+     * random in the square, reach 230 m. The matrix is checked against walks computed here apart:
+     * Floyd–Warshall over the nodes plus the partial edges and access legs of each pair; then the
+     * exact solver against brute force over every k-subset of that matrix. */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    for (int i = 0; i < 5; i++) {
+        lc_xy row[5], col[5];
+        for (int j = 0; j < 5; j++) {
+            row[j] = (lc_xy){100.0 * j, 100.0 * i};
+            col[j] = (lc_xy){100.0 * i, 100.0 * j};
+        }
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, row, 5, "residential", 0, 0, 0, i), LC_OK);
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, col, 5, "residential", 0, 0, 0, 10 + i), LC_OK);
+    }
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+    size_t nn = lc_network_node_count(net);
+    ck_assert_uint_eq(nn, 25);
+    double D[25][25];
+    for (size_t a = 0; a < nn; a++)
+        for (size_t b = 0; b < nn; b++)
+            D[a][b] = a == b ? 0 : INFINITY;
+    for (size_t e = 0; e < lc_network_edge_count(net); e++) {
+        size_t a, b;
+        double len;
+        lc_network_edge(net, e, &a, &b, &len);
+        D[a][b] = D[b][a] = fmin(D[a][b], len);
+    }
+    for (size_t k = 0; k < nn; k++)
+        for (size_t a = 0; a < nn; a++)
+            for (size_t b = 0; b < nn; b++)
+                D[a][b] = fmin(D[a][b], D[a][k] + D[k][b]);
+    enum { NC = 10, ND = 14 };
+    const double R = 230;
+    unsigned long long seed = 5;
+    for (int round = 0; round < 4; round++) {
+        lc_xy cand[NC], dem[ND];
+        lc_snap cs[NC], ds[ND];
+        double w[ND];
+        for (int j = 0; j < NC; j++)
+            cand[j] = (lc_xy){lcg(&seed) * 400, lcg(&seed) * 400};
+        for (int i = 0; i < ND; i++) {
+            dem[i] = (lc_xy){lcg(&seed) * 400, lcg(&seed) * 400};
+            w[i] = 1 + floor(lcg(&seed) * 20);
+        }
+        for (int j = 0; j < NC; j++)
+            ck_assert_int_eq(lc_network_snap(lct_ctx, net, cand[j], 200, &cs[j]), LC_OK);
+        for (int i = 0; i < ND; i++)
+            ck_assert_int_eq(lc_network_snap(lct_ctx, net, dem[i], 200, &ds[i]), LC_OK);
+        size_t *start = NULL, *dm = NULL;
+        /* Both directions: more candidates than demand points searches from the demand points. */
+        int threads = round % 2 ? 2 : 1;
+        ck_assert_int_eq(lc_siting_network_matrix(lct_ctx, net, cand, round < 2 ? NC : 4, dem, ND, R, 200, threads,
+                                                  &start, &dm), LC_OK);
+        size_t nc = round < 2 ? NC : 4;
+        for (size_t j = 0; j < nc; j++) {
+            size_t e = start[j];
+            for (size_t i = 0; i < ND; i++) {
+                size_t ja, jb, ia, ib;
+                double jl, il;
+                lc_network_edge(net, (size_t)cs[j].edge, &ja, &jb, &jl);
+                lc_network_edge(net, (size_t)ds[i].edge, &ia, &ib, &il);
+                double jpart[2] = {cs[j].along, jl - cs[j].along}, ipart[2] = {ds[i].along, il - ds[i].along};
+                size_t jn[2] = {ja, jb}, in[2] = {ia, ib};
+                double best = cs[j].edge == ds[i].edge ? fabs(cs[j].along - ds[i].along) : INFINITY;
+                for (int p = 0; p < 2; p++)
+                    for (int q = 0; q < 2; q++)
+                        best = fmin(best, jpart[p] + D[jn[p]][in[q]] + ipart[q]);
+                double walk = best + cs[j].access_m + ds[i].access_m;
+                int expect = walk <= R;
+                int got = e < start[j + 1] && dm[e] == i;
+                ck_assert_msg(expect == got, "candidate %zu, point %zu: walk %.3f m, in matrix %d", j, i, walk, got);
+                e += got;
+            }
+            ck_assert_uint_eq(e, start[j + 1]);
+        }
+        if (round < 2) {
+            lc_siting_matrix m = {.ndemand = ND, .weight = w, .ncandidates = NC, .start = start, .demand = dm};
+            for (size_t k = 1; k <= 4; k++) {
+                lc_siting_options o = {.objective = LC_SITING_MCLP, .k = k, .solver = LC_SOLVER_EXACT, .time_limit_s = 30};
+                lc_siting *x = lc_siting_select(lct_ctx, &m, &o);
+                ck_assert_ptr_nonnull(x);
+                ck_assert_double_eq_tol(lc_siting_objective_value(x), brute_force(&m, k), 1e-9);
+                ck_assert_str_eq(lc_siting_solver(x), "exact (GLPK, optimal)");
+                lc_siting_destroy(x);
+            }
+        }
+        free(start);
+        free(dm);
+    }
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(network_siting_on_demo)
+{
+    /* The demo along its walking network: every proposal adds residents, coverage only grows, and
+     * the per-unit rows add up to the whole-area row. */
+    char *path = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    lc_study *st = lc_study_load(lct_ctx, path);
+    free(path);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_ptr_nonnull(in);
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
+    ck_assert_ptr_nonnull(roads);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    world w = {0};
+    lc_coverage_options co = {.mode = LC_MODE_NETWORK, .network = net};
+    lct_world_load(&w, st, &co);
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "centre"),
+                           .k = 5, .network = net};
+    lc_siting *s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_ge(lc_siting_count(s), 1);
+    double before = lc_siting_share_before(s), prev = before;
+    ck_assert_double_eq_tol(before, lc_coverage_covered_population(w.cov, o.category) / lc_coverage_population(w.cov),
+                            1e-9);
+    for (size_t i = 0; i < lc_siting_count(s); i++) {
+        ck_assert(lc_siting_get(s, i)->new_pop > 0);
+        ck_assert(lc_siting_get(s, i)->cumulative_share > prev);
+        prev = lc_siting_get(s, i)->cumulative_share;
+    }
+    ck_assert_double_eq_tol(lc_siting_share_after(s), prev, 1e-12);
+    size_t total = lc_indicators_total_row(w.ind);
+    double sum = 0;
+    for (size_t r = 0; r < total; r++)
+        sum += lc_siting_row_get(s, r)->covered_after - lc_siting_row_get(s, r)->covered_before;
+    const lc_siting_row *t = lc_siting_row_get(s, total);
+    ck_assert_double_eq_tol(sum, t->covered_after - t->covered_before, 1e-6);
+    ck_assert_double_eq_tol(t->covered_after / t->demand, lc_siting_share_after(s), 1e-9);
+    lc_siting_destroy(s);
+    lct_world_free(&w);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+/* ---- forced candidates ----------------------------------------------------------------------- */
+
+START_TEST(forced_candidates_by_status)
+{
+    /* The hand instance (A 100 at x = 0, B 100 at 150, C 50 at 1,000; reach 100 m) with a candidates
+     * layer: K1 at P1's place (75: A and B) 排除 (out), K2 at P2's (1,000: C) free, K3 at P3's (0: A)
+     * 必选 (in). Unforced, k = 2 takes K1 and K2 (250). Forced: K3 first (100), K1 never, then K2
+     * (50): 150 — by both solvers. lscp 50% (125): K3 then K2, two sites. */
+    const char *cands = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"状态\":\"排除\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[75,0]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K2\",\"状态\":\"\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[1000,0]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K3\",\"状态\":\"必选\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[0,0]}}]}";
+    world w = build_with(NO_CENTRE, NULL, cands);
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "centre"),
+                           .k = 2};
+    for (int solver = 0; solver < 2; solver++) {
+        o.solver = solver ? LC_SOLVER_EXACT : LC_SOLVER_GREEDY;
+        lc_siting *s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+        ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+        ck_assert_uint_eq(lc_siting_count(s), 2);
+        ck_assert_str_eq(lc_siting_get(s, 0)->candidate_id, "K3");
+        ck_assert_str_eq(lc_siting_get(s, 1)->candidate_id, "K2");
+        ck_assert_double_eq_tol(lc_siting_share_after(s), 150.0 / 250, 1e-12);
+        lc_siting_destroy(s);
+    }
+    o.objective = LC_SITING_LSCP;
+    o.target = 0.5;
+    o.solver = LC_SOLVER_GREEDY;
+    lc_siting *s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_uint_eq(lc_siting_count(s), 2);
+    ck_assert_str_eq(lc_siting_get(s, 0)->candidate_id, "K3");
+    lc_siting_destroy(s);
+    lct_world_free(&w);
+
+    /* Given candidates with a force array: P3 in, P1 out (same instance, same answer); 2 forced in
+     * with k = 1 is refused; an unknown status in the layer is a data error naming the field. */
+    w = build(NO_CENTRE, NULL);
+    static const signed char force[] = {LC_FORCE_OUT, 0, LC_FORCE_IN};
+    o = opts(&w, LC_SITING_MCLP, 2, 0, 3);
+    o.force = force;
+    o.solver = LC_SOLVER_EXACT;
+    s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_uint_eq(lc_siting_count(s), 2);
+    ck_assert_int_eq(lc_siting_get(s, 0)->candidate, 2);
+    ck_assert_int_eq(lc_siting_get(s, 1)->candidate, 1);
+    ck_assert_double_eq_tol(lc_siting_objective_value(s), 150, 1e-9);
+    ck_assert_str_eq(lc_siting_solver(s), "exact (GLPK, optimal)");
+    lc_siting_destroy(s);
+    static const signed char two_in[] = {LC_FORCE_IN, LC_FORCE_IN, 0};
+    o.force = two_in;
+    o.k = 1;
+    ck_assert_ptr_null(lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "forced in");
+    lct_world_free(&w);
+
+    const char *bad = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K9\",\"status\":\"maybe\"},\"geometry\":{\"type\":\"Point\","
+        "\"coordinates\":[75,0]}}]}";
+    w = build_with(NO_CENTRE, NULL, bad);
+    o = (lc_siting_options){.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "centre"),
+                            .k = 1};
+    ck_assert_ptr_null(lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_DATA);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "feature K9, field status");
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "'maybe'");
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(forced_on_a_matrix_units_and_exact)
+{
+    /* The greedy-is-not-optimal matrix (A 3, B 4, C 3, D 4; column 0 reaches B, D; 1 A, B; 2 C, D),
+     * k = 2 with column 0 forced in: the best second site is 1 or 2 (+3): 11, by both solvers (the
+     * unforced optimum, {1, 2} = 14, is no longer allowed); with column 1 forced out instead, the best
+     * pair left is {0, 2} (B, C, D) = 11. Units: groups {0, 1} → g0, {2} → g1,
+     * column 1 forced in: g0 gets 1 (A, B = 7), g1 gets 2 (C, D = 7): 14. */
+    static const double w[] = {3, 4, 3, 4};
+    static const size_t start[] = {0, 2, 4, 6};
+    static const size_t dem[] = {1, 3, 0, 1, 2, 3};
+    static const signed char in0[] = {LC_FORCE_IN, 0, 0}, out1[] = {0, LC_FORCE_OUT, 0}, in1[] = {0, LC_FORCE_IN, 0};
+    static const long group[] = {0, 0, 1};
+    lc_siting_matrix m = {.ndemand = 4, .weight = w, .ncandidates = 3, .start = start, .demand = dem, .force = in0};
+    for (int solver = 0; solver < 2; solver++) {
+        lc_siting_options o = {.objective = LC_SITING_MCLP, .k = 2, .solver = solver ? LC_SOLVER_EXACT : LC_SOLVER_GREEDY};
+        m.force = in0;
+        lc_siting *s = lc_siting_select(lct_ctx, &m, &o);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_double_eq_tol(lc_siting_objective_value(s), 11, 1e-9);
+        int has0 = 0;
+        for (size_t i = 0; i < lc_siting_count(s); i++)
+            has0 |= lc_siting_get(s, i)->candidate == 0;
+        ck_assert(has0);
+        lc_siting_destroy(s);
+        m.force = out1;
+        s = lc_siting_select(lct_ctx, &m, &o);
+        ck_assert_double_eq_tol(lc_siting_objective_value(s), 11, 1e-9);
+        for (size_t i = 0; i < lc_siting_count(s); i++)
+            ck_assert_int_ne(lc_siting_get(s, i)->candidate, 1);
+        lc_siting_destroy(s);
+        m.force = in1;
+        m.group = group;
+        o.objective = LC_SITING_UNITS;
+        s = lc_siting_select(lct_ctx, &m, &o);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_uint_eq(lc_siting_count(s), 2);
+        ck_assert_double_eq_tol(lc_siting_objective_value(s), 14, 1e-9);
+        lc_siting_destroy(s);
+        m.group = NULL;
+    }
+    static const signed char bad[] = {3, 0, 0};
+    m.force = bad;
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .k = 1};
+    ck_assert_ptr_null(lc_siting_select(lct_ctx, &m, &o));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+}
+END_TEST
+
 Suite *suite_siting(void)
 {
     Suite *s = suite_create("siting");
@@ -648,6 +1053,7 @@ Suite *suite_siting(void)
     tcase_add_test(solvers, exact_matches_brute_force);
     tcase_add_test(solvers, lscp_infeasible_names_the_unreachable);
     tcase_add_test(solvers, units_objective_on_a_matrix);
+    tcase_add_test(solvers, forced_on_a_matrix_units_and_exact);
     suite_add_tcase(s, solvers);
     TCase *geo = tcase_create("geometry and sizing");
     tcase_add_checked_fixture(geo, lct_setup, lct_teardown);
@@ -656,6 +1062,14 @@ Suite *suite_siting(void)
     tcase_add_test(geo, partial_shares_and_exact_recount);
     tcase_add_test(geo, candidates_layer_gives_ids);
     tcase_add_test(geo, generated_candidates_keep_their_spacing);
+    tcase_add_test(geo, forced_candidates_by_status);
     suite_add_tcase(s, geo);
+    TCase *network = tcase_create("network");
+    tcase_add_checked_fixture(network, lct_setup, lct_teardown);
+    tcase_set_timeout(network, 120);
+    tcase_add_test(network, network_and_straight_choose_different_sites);
+    tcase_add_test(network, network_matrix_matches_floyd_warshall_and_exact_brute_force);
+    tcase_add_test(network, network_siting_on_demo);
+    suite_add_tcase(s, network);
     return s;
 }

@@ -49,6 +49,7 @@ typedef enum lc_field_role {
     LC_FIELD_MEALS,       /* meals per day */
     LC_FIELD_BEDS,        /* care beds */
     LC_FIELD_NURSING_BEDS,/* nursing-type care beds */
+    LC_FIELD_STATUS,      /* candidates: force_in / 必选 or force_out / 排除 (siting.h), empty: free */
     LC_FIELD_ROLE_COUNT
 } lc_field_role;
 
@@ -61,6 +62,7 @@ typedef struct lc_feature {
     const char *id;        /* the id field's value, or "FID n" */
     const char *name;
     const char *unit;      /* residential: declared 街镇 */
+    const char *status;    /* candidates: the status field's text (siting.h), NULL when absent */
     int category;          /* facilities: index into the profile's categories; -1 otherwise */
     double population;     /* 常住人口 (residential, units) */
     double pop60;

@@ -37,6 +37,7 @@
 #include "lifecircle/geometry.h"
 #include "lifecircle/indicators.h"
 #include "lifecircle/layer.h"
+#include "lifecircle/network.h"
 #include "lifecircle/output.h"
 #include "lifecircle/profile.h"
 
@@ -60,14 +61,26 @@ typedef struct lc_siting_options {
     size_t category;          /* index of the profile category to site */
     size_t k;                 /* MCLP: number of new sites (≥ 1) */
     double target;            /* LSCP: coverage share of the whole population to reach, 0 < target ≤ 1 */
-    double demand_spacing_m;  /* unused (kept for source compatibility) */
+    double demand_spacing_m;  /* network mode: spacing of the demand points laid in the gaps (0: max(25, reach/20)) */
     double candidate_spacing_m; /* generated candidates: grid spacing and minimum spacing (0: max(50, reach/5)) */
     const lc_xy *candidates;  /* given candidate sites (working CRS), or NULL (layer or generated); borrowed */
     size_t ncandidates;
     lc_solver_kind solver;    /* LC_SOLVER_GREEDY (default) or LC_SOLVER_EXACT */
     double time_limit_s;      /* exact solver: time limit in seconds (0: 60 s) */
     int weight_pop60;         /* non-zero: demand is the registered 60+ (polygons without it weigh 0) */
+    const lc_network *network;/* network mode (coverage computed along the network): the same walking
+                                 network; borrowed for the call. Ignored in straight-line mode */
+    int threads;              /* network mode: threads for the per-candidate searches (0: one per core) */
+    const signed char *force; /* with `candidates`: [ncandidates] LC_FORCE_IN, LC_FORCE_OUT or 0; NULL:
+                                 none forced. Layer candidates take theirs from the `status` field */
 } lc_siting_options;
+
+/* Forced candidates: a forced-in candidate is always among the proposals (it counts toward k for
+ * mclp, and fills its unit for units); a forced-out one never is. The candidates layer's `status`
+ * field (mapped like any other: candidates.fields.status) says force_in / 必选 or force_out / 排除;
+ * empty means free. */
+#define LC_FORCE_IN 1
+#define LC_FORCE_OUT (-1)
 
 /* One proposed site. */
 typedef struct lc_proposal {
@@ -98,6 +111,7 @@ typedef struct lc_siting_matrix {
                                site, candidates of group −1 none. May be NULL for other objectives */
     double total;           /* the population shares are measured against (0: Σ weight) */
     double covered;         /* demand covered before any new site (counted in the shares) */
+    const signed char *force; /* [ncandidates] LC_FORCE_IN, LC_FORCE_OUT or 0; NULL: none forced */
 } lc_siting_matrix;
 
 typedef struct lc_siting lc_siting;
@@ -118,6 +132,23 @@ LC_API lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc
  * LC_ERR_MISUSE (inconsistent matrix or options) or LC_ERR_NOMEM. Caller frees with
  * lc_siting_destroy(). */
 LC_API lc_siting *lc_siting_select(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o);
+
+/* The coverage matrix along the walking network: candidate j reaches demand point i when the walk
+ * from j to i — the access leg from j to the network, along the edges, the access leg from the
+ * network to i — is at most reach_m (share 1). Both sets attach with lc_network_snap(max_snap_m);
+ * an off-network point reaches, or is reached by, nothing. One bounded shortest-path search per
+ * candidate, or per demand point when there are fewer of those (the network is undirected), on
+ * `threads` threads (0: one per core), each with its own search state. Parameters:
+ *   net          — the network (borrowed for the call);
+ *   cand, ncand  — candidate sites, working CRS (borrowed);
+ *   dem, ndem    — demand points, working CRS (borrowed);
+ *   start, demand — receive the CSR rows by candidate as in lc_siting_matrix, each row in increasing
+ *                  demand order; caller frees both with free().
+ * LC_OK; LC_ERR_MISUSE (NULL arguments, reach not positive, more than 2^32 − 1 points or nodes) or
+ * LC_ERR_NOMEM, with *start and *demand NULL. */
+LC_API lc_status lc_siting_network_matrix(lc_context *ctx, const lc_network *net, const lc_xy *cand, size_t ncand,
+                                          const lc_xy *dem, size_t ndem, double reach_m, double max_snap_m,
+                                          int threads, size_t **start, size_t **demand);
 
 /* Releases a result. Accepts NULL. */
 LC_API void lc_siting_destroy(lc_siting *s);
