@@ -37,6 +37,7 @@ typedef struct cli_options {
     const char *iso_minutes;    /* --minutes 5,10,15 (isochrones) */
     const char *iso_metres;     /* --metres 300,500,1000 (isochrones) */
     int iso_circles;            /* --circles (isochrones) */
+    const char *report_dir;     /* --report DIR (check, site): the HTML report and A3 PDF maps */
     lc_study *study;        /* built by cli_parse_study_options(); owned here */
 } cli_options;
 
@@ -55,6 +56,16 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
 /* Applies the study's `walk_speed` (m/s), when set, to profile (lc_profile_set_walk_speed): every
  * category's reach becomes its minutes at that speed. LC_OK or the library's error. */
 lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profile *profile);
+
+/* Writes the report into opts->report_dir when --report was given (after the results, so a report
+ * inside the output directory survives); refuses the output directory itself. 0, or LC_EXIT_ERROR
+ * after printing the problem. Prints where the report went unless quiet. */
+int cli_write_report(lc_context *ctx, const cli_options *opts, const char *outdir, const lc_results *results,
+                     const lc_siting *siting, size_t category);
+
+/* Prints "done in X s" on stderr after a study command that was not --quiet and did not fail with
+ * LC_EXIT_ERROR. Timing starts with the first cli_context(). */
+void cli_print_elapsed(int rc);
 
 /* Frees what cli_parse_study_options() made. */
 void cli_options_free(cli_options *opts);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -26,6 +27,10 @@ typedef struct progress_state {
 } progress_state;
 
 static progress_state progress;
+
+/* When the command started, and whether a study command asked for the closing "done in" line. */
+static struct timespec started;
+static int timed;
 
 static void print_progress(const char *stage, double fraction, void *user)
 {
@@ -49,6 +54,8 @@ static void print_progress(const char *stage, double fraction, void *user)
 
 lc_context *cli_context(int quiet, int verbose)
 {
+    if (!started.tv_sec && !started.tv_nsec)
+        clock_gettime(CLOCK_MONOTONIC, &started);
     lc_context *ctx = lc_context_create();
     if (!ctx) {
         fprintf(stderr, "lifecircle: error: cannot initialise GEOS/PROJ (out of memory?)\n");
@@ -61,6 +68,30 @@ lc_context *cli_context(int quiet, int verbose)
         lc_context_set_progress_handler(ctx, print_progress, &progress);
     }
     return ctx;
+}
+
+void cli_print_elapsed(int rc)
+{
+    if (!timed || rc == LC_EXIT_ERROR)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double s = (double)(now.tv_sec - started.tv_sec) + 1e-9 * (double)(now.tv_nsec - started.tv_nsec);
+    fprintf(stderr, "lifecircle: done in %.1f s 用时\n", s);
+}
+
+int cli_write_report(lc_context *ctx, const cli_options *opts, const char *outdir, const lc_results *results,
+                     const lc_siting *siting, size_t category)
+{
+    (void)outdir; /* checked apart from the report by cli_parse_study_options */
+    if (!opts->report_dir)
+        return 0;
+    lc_report_options ro = {.overwrite = opts->overwrite, .siting = siting, .siting_category = category};
+    if (lc_report_write(ctx, opts->report_dir, results, &ro) != LC_OK)
+        return cli_fail(ctx);
+    if (!opts->quiet)
+        printf("Report 报告: %s/report.html\n", opts->report_dir);
+    return 0;
 }
 
 int cli_fail(lc_context *ctx)
@@ -116,7 +147,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
            OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
            OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND,
-           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES };
+           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -147,6 +178,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"metres", required_argument, NULL, OPT_METRES},
         {"meters", required_argument, NULL, OPT_METRES},
         {"circles", no_argument, NULL, OPT_CIRCLES},
+        {"report", required_argument, NULL, OPT_REPORT},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -187,6 +219,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_MINUTES: opts->iso_minutes = optarg; break;
         case OPT_METRES: opts->iso_metres = optarg; break;
         case OPT_CIRCLES: opts->iso_circles = 1; break;
+        case OPT_REPORT: opts->report_dir = optarg; break;
         case OPT_AT:
             if (opts->iso_nat == 16) {
                 fprintf(stderr, "lifecircle %s: at most 16 --at points (use --points FILE for more)\n", argv[0]);
@@ -241,6 +274,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     lc_context_set_log_level(ctx, opts->quiet ? LC_LOG_ERROR : opts->verbose ? LC_LOG_DEBUG : LC_LOG_WARNING);
     if (opts->quiet)
         lc_context_set_progress_handler(ctx, NULL, NULL);
+    timed = !opts->quiet;
 
     opts->study = opts->study_path ? lc_study_load(ctx, opts->study_path) : lc_study_create(ctx);
     if (!opts->study)
@@ -250,6 +284,22 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
                              : apply_set(ctx, opts->study, sets[i][1]);
         if (rc)
             return rc;
+    }
+    /* The report is written after the results, into its own directory: the output directory itself
+     * would be replaced by it. Refused before any work is done. */
+    const char *outdir = lc_study_get(opts->study, "output");
+    if (opts->report_dir && outdir) {
+        char *a = realpath(outdir, NULL), *b = realpath(opts->report_dir, NULL);
+        const char *o = a ? a : outdir, *r = b ? b : opts->report_dir;
+        size_t n = strlen(r);
+        /* The same directory, or the output inside the report's (replacing the report would take it). */
+        int clash = !strcmp(outdir, opts->report_dir) || !strcmp(o, r) || (!strncmp(o, r, n) && o[n] == '/');
+        free(a), free(b);
+        if (clash) {
+            fprintf(stderr, "lifecircle %s: --report %s holds the output directory %s; give the report its "
+                            "own directory (e.g. %s/report)\n", argv[0], opts->report_dir, outdir, outdir);
+            return LC_EXIT_ERROR;
+        }
     }
     return 0;
 }

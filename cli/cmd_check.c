@@ -36,7 +36,10 @@ static void usage(FILE *out)
             "                       public; created if missing)\n"
             "  --pg-prefix PREFIX   prefix of PostGIS output table names (study key `output_prefix`;\n"
             "                       default lc_): lc_residential, lc_units, lc_summary, ...\n"
-            "  --overwrite          replace a non-empty output directory\n"
+            "  --overwrite          replace a non-empty output (and report) directory\n"
+            "  --report DIR         also write DIR/report.html (self-contained, Chinese and English:\n"
+            "                       indicators, 街镇 table, gaps, maps, assumptions, data quality) and an\n"
+            "                       A3 PDF map per category, DIR/map-<category>.pdf\n"
             "  --shapefile-encoding ENC  attribute encoding of Shapefile outputs: UTF-8 (default) or GBK\n"
             "  --reach METRES       one reach for every category instead of the profile's (study key\n"
             "                       `reach_m`); the profile default is 15 min ≈ 1000 m (GB 50180-2018)\n"
@@ -47,7 +50,7 @@ static void usage(FILE *out)
             "                       residents both ways, side by side, with straight-line overstatement\n"
             "\n"
             "Example:\n"
-            "  lifecircle check data/demo/porto.yml -o out/porto --overwrite\n"
+            "  lifecircle check data/demo/porto.yml -o out/porto --report out/porto-report --overwrite\n"
             "\n");
     cli_study_usage(out);
 }
@@ -239,6 +242,8 @@ int cmd_check(int argc, char **argv)
         rc = cli_fail(ctx);
         goto done;
     }
+    if ((rc = cli_write_report(ctx, &opts, outdir, &res, NULL, 0)) != 0)
+        goto done;
     const lc_crs *crs = lc_inputs_crs(in);
     if (!opts.quiet) {
         printf("lifecircle check — %s, profile %s, %s distance, CRS %s\n",

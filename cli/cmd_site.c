@@ -48,7 +48,8 @@ static void usage(FILE *out)
             "                       roads layer; demand = the network gaps on points, candidates = nodes\n"
             "Candidates layer field `status` (candidates.fields.status): force_in/必选 keeps a site in,\n"
             "force_out/排除 keeps it out.\n"
-            "  -o, --output DIR, --format FMT, --overwrite, --reach METRES   as for check\n"
+            "  -o, --output DIR, --format FMT, --overwrite, --reach METRES, --report DIR   as for check\n"
+            "                       (the report adds the proposals and draws them on the category's map)\n"
             "\n"
             "Example:\n"
             "  lifecircle site data/demo/porto.yml -o out/sites --category centre -k 5 --solver exact\n"
@@ -168,6 +169,8 @@ int cmd_site(int argc, char **argv)
         rc = cli_fail(ctx);
         goto done;
     }
+    if ((rc = cli_write_report(ctx, &opts, outdir, &res, s, so.category)) != 0)
+        goto done;
     const lc_category *c = lc_profile_category(profile, so.category);
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
     if (!opts.quiet) {

@@ -49,14 +49,19 @@ int main(int argc, char **argv)
         printf("lifecircle %s\n", lc_version());
         return LC_EXIT_OK;
     }
+    int rc = -1;
     if (strcmp(cmd, "validate") == 0)
-        return cmd_validate(argc - 1, argv + 1);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 1, argv + 1);
-    if (strcmp(cmd, "site") == 0)
-        return cmd_site(argc - 1, argv + 1);
-    if (strcmp(cmd, "isochrones") == 0)
-        return cmd_isochrones(argc - 1, argv + 1);
+        rc = cmd_validate(argc - 1, argv + 1);
+    else if (strcmp(cmd, "check") == 0)
+        rc = cmd_check(argc - 1, argv + 1);
+    else if (strcmp(cmd, "site") == 0)
+        rc = cmd_site(argc - 1, argv + 1);
+    else if (strcmp(cmd, "isochrones") == 0)
+        rc = cmd_isochrones(argc - 1, argv + 1);
+    if (rc >= 0) {
+        cli_print_elapsed(rc);
+        return rc;
+    }
     if (strcmp(cmd, "profile") == 0)
         return cmd_profile(argc - 1, argv + 1);
     fprintf(stderr, "lifecircle: unknown command '%s'\n\n", cmd);

@@ -1,12 +1,14 @@
 /*
  * outputs/isochrones_out.c — writes isochrones (queries/isochrones.c) through lifecircle/output.h:
  * the `isochrones` polygon layer, the `origins` point layer and, when computed, the `circles` layer,
- * into one output directory that appears whole or not at all. Computing them is not done here.
+ * into one output directory that appears whole or not at all; the isochrones get a QGIS style
+ * (translucent areas, outputs/qml.c). Computing them is not done here.
  */
 #include <math.h>
 
 #include "geo/context_int.h"
 #include "lifecircle/isochrones.h"
+#include "outputs/output_int.h"
 
 /* The fields of the isochrones and circles layers (the first five; isochrones add the access leg). */
 static const lc_field_def area_fields[] = {
@@ -100,11 +102,18 @@ lc_status lc_isochrones_write(lc_context *ctx, const char *dir, const lc_output_
     lc_output *out = lc_output_begin(ctx, dir, crs, options);
     if (!out)
         return lc_context_errno(ctx);
+    lc_qml_set styles;
+    lc_qml_set_init(&styles, out, options->format, NULL, 0);
     lc_status st = area_layer(ctx, out, iso, 0);
+    if (st == LC_OK)
+        st = lc_qml_add(ctx, &styles, "isochrones", LC_QML_REACH, NULL);
     if (st == LC_OK)
         st = origins_layer(ctx, out, iso);
     if (st == LC_OK && lc_isochrones_circle(iso, 0, 0))
         st = area_layer(ctx, out, iso, 1);
+    if (st == LC_OK)
+        st = lc_qml_finish(ctx, &styles);
+    lc_qml_set_free(&styles);
     if (st != LC_OK) {
         lc_output_abort(ctx, out);
         return st;

@@ -12,9 +12,10 @@
 #include "outputs/output_int.h"
 
 /* Writes the `proposals` layer of s into out (borrowed; left open for the caller to commit or
- * abort). in, profile and s are borrowed. LC_OK or the writer's error. */
+ * abort) and, with styles, its QGIS style (stars labelled with the rank). in, profile and s are
+ * borrowed. LC_OK or the writer's error. */
 lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *in, const lc_profile *profile,
-                             const lc_siting *s, size_t category)
+                             const lc_siting *s, size_t category, lc_qml_set *styles)
 {
     static const lc_field_def defs[] = {
         {"rank", "RANK", LC_FIELD_INTEGER, 0, 0, "选址顺序", "Rank (1 = first)", ""},
@@ -66,6 +67,8 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
         lc_status cst = lc_layer_writer_close(ctx, w);
         st = st == LC_OK ? cst : st;
     }
+    if (st == LC_OK && styles)
+        st = lc_qml_add(ctx, styles, "proposals", LC_QML_PROPOSAL, &defs[0]);
     return st;
 }
 
@@ -79,7 +82,12 @@ lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_opti
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(in), options);
     if (!out)
         return lc_context_errno(ctx);
-    lc_status st = lc_proposals_layer(ctx, out, in, profile, s, category);
+    lc_qml_set styles;
+    lc_qml_set_init(&styles, out, options->format, profile, category);
+    lc_status st = lc_proposals_layer(ctx, out, in, profile, s, category, &styles);
+    if (st == LC_OK)
+        st = lc_qml_finish(ctx, &styles);
+    lc_qml_set_free(&styles);
     if (st != LC_OK) {
         lc_output_abort(ctx, out);
         return st;

@@ -1,8 +1,8 @@
 /*
  * outputs/results.c — turns a check's results into the output directory: the residential, gaps,
  * service_areas, units and facilities layers (field names with the short-name scheme below) and
- * summary.csv / summary.json. The writing mechanics (formats, atomic directory) live in
- * outputs/vector.c; the numbers come from queries/.
+ * summary.csv / summary.json, with a QGIS style beside every layer (outputs/qml.c). The writing
+ * mechanics (formats, atomic directory) live in outputs/vector.c; the numbers come from queries/.
  *
  * Short names (Shapefile, ≤ 10 bytes): a category's short code (profile `short:`, e.g. CTR) plus
  * _DIST, _SHARE, _POP, _N; norm k (1-based, profile order) as N<k>_VAL, N<k>_TGT, N<k>_PASS, N<k>_SHORT.
@@ -94,10 +94,12 @@ static const char *unit_id(const lc_results *r, long u)
     return u >= 0 ? lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_UNITS), (size_t)u)->id : NULL;
 }
 
-/* residential: one feature per polygon with distance, covered share and population per category. */
-static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_results *r)
+/* residential: one feature per polygon with distance, covered share and population per category;
+ * styled in QGIS by the covered share of the styles' prominent category. */
+static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles)
 {
     field_list fl = {0};
+    size_t share_field = 0; /* index of the prominent category's covered share in fl */
     lc_status st = LC_OK;
     size_t ncat = lc_profile_category_count(r->profile);
     st |= add_field(ctx, &fl, "id", "ID", LC_FIELD_STRING, "小区编号", "Residential compound id", "");
@@ -110,6 +112,8 @@ static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_res
         st |= add_field(ctx, &fl, own(ctx, &fl, "%s_distance_m", cat->code), own(ctx, &fl, "%s_DIST", cat->short_code),
                         LC_FIELD_REAL, own(ctx, &fl, "到最近%s的距离", cat->name_zh),
                         own(ctx, &fl, "Distance to the nearest %s", cat->name_en), "m");
+        if (c == styles->category)
+            share_field = fl.n;
         st |= add_field(ctx, &fl, own(ctx, &fl, "%s_covered_share", cat->code),
                         own(ctx, &fl, "%s_SHARE", cat->short_code), LC_FIELD_REAL,
                         own(ctx, &fl, "%s可达范围内面积比例", cat->name_zh),
@@ -154,12 +158,14 @@ static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_res
         lc_status cst = lc_layer_writer_close(ctx, w);
         st = st == LC_OK ? cst : st;
     }
+    if (st == LC_OK)
+        st = lc_qml_add(ctx, styles, "residential", LC_QML_SHARE, &fl.defs[share_field]);
     fields_free(&fl);
     return st;
 }
 
 /* gaps: the uncovered part of each residential polygon per category, with the people in it. */
-static lc_status write_gaps(lc_context *ctx, lc_output *out, const lc_results *r)
+static lc_status write_gaps(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles)
 {
     static const lc_field_def defs[] = {
         {"residential_id", "RES_ID", LC_FIELD_STRING, 80, 0, "小区编号", "Residential compound id", ""},
@@ -191,11 +197,12 @@ static lc_status write_gaps(lc_context *ctx, lc_output *out, const lc_results *r
         }
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
-    return st == LC_OK ? cst : st;
+    st = st == LC_OK ? cst : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "gaps", LC_QML_GAP, NULL) : st;
 }
 
 /* service_areas: the dissolved reach of every category that has facilities. */
-static lc_status write_service_areas(lc_context *ctx, lc_output *out, const lc_results *r)
+static lc_status write_service_areas(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles)
 {
     static const lc_field_def defs[] = {
         {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category code", ""},
@@ -224,7 +231,8 @@ static lc_status write_service_areas(lc_context *ctx, lc_output *out, const lc_r
         st = lc_layer_writer_add(ctx, w, g, v);
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
-    return st == LC_OK ? cst : st;
+    st = st == LC_OK ? cst : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "service_areas", LC_QML_CATEGORY_AREA, &defs[0]) : st;
 }
 
 /* Short English text of a pass mark. */
@@ -234,7 +242,7 @@ static const char *pass_text(int pass)
 }
 
 /* units: every 街镇 with its populations and every norm's value, target, pass and shortfall. */
-static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *r)
+static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles)
 {
     const lc_layer *units = lc_inputs_layer(r->inputs, LC_LAYER_UNITS);
     if (!units)
@@ -315,12 +323,52 @@ static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *
         lc_status cst = lc_layer_writer_close(ctx, w);
         st = st == LC_OK ? cst : st;
     }
+    if (st == LC_OK)
+        st = lc_qml_add(ctx, styles, "units", LC_QML_OUTLINE, &fl.defs[1]); /* labelled with the name */
     fields_free(&fl);
     return st;
 }
 
 /* facilities: every facility with its category (both languages) and the unit it falls in. */
-static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_results *r)
+/* Catchments (areas of responsibility): for every facility, the compounds whose nearest facility of
+ * its category it is — their residents (pop), those of them within reach (reach) and how many
+ * compounds (n). Arrays of the facilities layer's size; caller frees each with free(). */
+typedef struct catchments {
+    double *pop, *reach;
+    size_t *n;
+} catchments;
+
+static lc_status catchments_sum(lc_context *ctx, const lc_results *r, catchments *cm)
+{
+    size_t nf = lc_layer_count(lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES));
+    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
+    cm->pop = lc_calloc(ctx, nf ? nf : 1, sizeof *cm->pop);
+    cm->reach = lc_calloc(ctx, nf ? nf : 1, sizeof *cm->reach);
+    cm->n = lc_calloc(ctx, nf ? nf : 1, sizeof *cm->n);
+    if (!cm->pop || !cm->reach || !cm->n)
+        return LC_ERR_NOMEM;
+    for (size_t p = 0; p < lc_coverage_polygon_count(r->coverage); p++) {
+        double pop = lc_layer_feature(res, p)->population;
+        for (size_t c = 0; c < lc_coverage_category_count(r->coverage); c++) {
+            const lc_coverage_cell *cell = lc_coverage_get(r->coverage, p, c);
+            if (cell->nearest < 0 || (size_t)cell->nearest >= nf)
+                continue;
+            cm->pop[cell->nearest] += isfinite(pop) ? pop : 0;
+            cm->reach[cell->nearest] += cell->covered_pop;
+            cm->n[cell->nearest]++;
+        }
+    }
+    return LC_OK;
+}
+
+static void catchments_free(catchments *cm)
+{
+    free(cm->pop), free(cm->reach), free(cm->n);
+}
+
+/* facilities: every facility with its category, unit, capacities and catchment. */
+static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_results *r, const catchments *cm,
+                                  lc_qml_set *styles)
 {
     static const lc_field_def defs[] = {
         {"id", "ID", LC_FIELD_STRING, 80, 0, "设施编号", "Facility id", ""},
@@ -333,8 +381,14 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
         {"meals", "MEALS", LC_FIELD_REAL, 0, 0, "日供餐能力", "Meals per day", "meals/day"},
         {"beds", "BEDS", LC_FIELD_REAL, 0, 0, "床位数", "Care beds", "beds"},
         {"nursing_beds", "NURS_BEDS", LC_FIELD_REAL, 0, 0, "护理型床位数", "Nursing-type beds", "beds"},
+        {"catch_compounds", "CATCH_N", LC_FIELD_INTEGER, 0, 0, "服务范围内居住区数",
+         "Compounds whose nearest facility of the category this is", ""},
+        {"catch_pop", "CATCH_POP", LC_FIELD_REAL, 0, 1, "服务人口(最近设施)",
+         "Residents whose nearest facility of the category this is (catchment)", "people"},
+        {"catch_in_reach", "CATCH_RCH", LC_FIELD_REAL, 0, 1, "服务人口(可达范围内)",
+         "Catchment residents within the category's reach", "people"},
     };
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "facilities", GEOS_POINT, defs, 10);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "facilities", GEOS_POINT, defs, 13);
     if (!w)
         return lc_context_errno(ctx);
     const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
@@ -342,15 +396,92 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
     for (size_t i = 0; i < lc_layer_count(fac) && st == LC_OK; i++) {
         const lc_feature *f = lc_layer_feature(fac, i);
         const lc_category *cat = f->category >= 0 ? lc_profile_category(r->profile, (size_t)f->category) : NULL;
-        lc_value v[10] = {str_value(f->id), str_value(f->name), str_value(cat ? cat->code : NULL),
+        lc_value v[13] = {str_value(f->id), str_value(f->name), str_value(cat ? cat->code : NULL),
                           str_value(cat ? cat->name_zh : NULL), str_value(cat ? cat->name_en : NULL),
                           str_value(unit_id(r, lc_indicators_facility_unit(r->indicators, i))),
                           real_value(f->floor_area), real_value(f->meals), real_value(f->beds),
-                          real_value(f->nursing_beds)};
+                          real_value(f->nursing_beds), int_value((long long)cm->n[i]), real_value(cm->pop[i]),
+                          real_value(cm->reach[i])};
         st = lc_layer_writer_add(ctx, w, f->geom, v);
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
-    return st == LC_OK ? cst : st;
+    st = st == LC_OK ? cst : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "facilities", LC_QML_CATEGORY_POINT, &defs[2]) : st;
+}
+
+/* catchments: for every facility with at least one compound, the union of the compounds whose
+ * nearest facility of its category it is, with their residents. */
+static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_results *r, const catchments *cm,
+                                  lc_qml_set *styles)
+{
+    static const lc_field_def defs[] = {
+        {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category code", ""},
+        {"category_zh", "CAT_ZH", LC_FIELD_STRING, 80, 0, "设施类别", "Category (Chinese)", ""},
+        {"facility_id", "FAC_ID", LC_FIELD_STRING, 80, 0, "设施编号", "Facility id", ""},
+        {"facility_name", "FAC_NAME", LC_FIELD_STRING, 120, 0, "设施名称", "Facility name", ""},
+        {"compounds", "COMPOUNDS", LC_FIELD_INTEGER, 0, 0, "居住区数", "Compounds in the catchment", ""},
+        {"population", "POP", LC_FIELD_REAL, 0, 1, "服务人口", "Residents in the catchment", "people"},
+        {"in_reach", "IN_REACH", LC_FIELD_REAL, 0, 1, "可达范围内人口", "Of them within reach", "people"},
+    };
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
+    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
+    size_t nf = lc_layer_count(fac), np = lc_coverage_polygon_count(r->coverage);
+    /* Compounds grouped by facility (counting sort over every polygon × category). */
+    size_t *first = lc_calloc(ctx, nf + 1, sizeof *first), *fill = lc_calloc(ctx, nf ? nf : 1, sizeof *fill), *list = NULL;
+    GEOSGeometry **parts = NULL;
+    lc_status st = LC_ERR_NOMEM;
+    if (!first || !fill)
+        goto done;
+    for (size_t i = 0; i < nf; i++)
+        first[i + 1] = first[i] + cm->n[i];
+    list = lc_calloc(ctx, first[nf] ? first[nf] : 1, sizeof *list);
+    parts = lc_calloc(ctx, first[nf] ? first[nf] : 1, sizeof *parts);
+    if (!list || !parts)
+        goto done;
+    for (size_t p = 0; p < np; p++)
+        for (size_t c = 0; c < lc_coverage_category_count(r->coverage); c++) {
+            long f = lc_coverage_get(r->coverage, p, c)->nearest;
+            if (f >= 0 && (size_t)f < nf)
+                list[first[f] + fill[f]++] = p;
+        }
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "catchments", GEOS_MULTIPOLYGON, defs, 7);
+    if (!w) {
+        st = lc_context_errno(ctx);
+        goto done;
+    }
+    st = LC_OK;
+    for (size_t i = 0; i < nf && st == LC_OK; i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        size_t n = first[i + 1] - first[i];
+        if (!n || f->category < 0)
+            continue;
+        for (size_t k = 0; k < n; k++)
+            parts[k] = GEOSGeom_clone_r(h, lc_layer_feature(res, list[first[i] + k])->geom);
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+        GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+        if (coll)
+            GEOSGeom_destroy_r(h, coll);
+        else
+            for (size_t k = 0; k < n; k++)
+                GEOSGeom_destroy_r(h, parts[k]);
+        if (!u) {
+            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot dissolve the catchment of facility %s", f->id);
+            break;
+        }
+        const lc_category *cat = lc_profile_category(r->profile, (size_t)f->category);
+        lc_value v[7] = {str_value(cat->code), str_value(cat->name_zh), str_value(f->id), str_value(f->name),
+                         int_value((long long)n), real_value(cm->pop[i]), real_value(cm->reach[i])};
+        st = lc_layer_writer_add(ctx, w, u, v);
+        GEOSGeom_destroy_r(h, u);
+    }
+    lc_status cst = lc_layer_writer_close(ctx, w);
+    st = st == LC_OK ? cst : st;
+    if (st == LC_OK)
+        st = lc_qml_add(ctx, styles, "catchments", LC_QML_CATEGORY_AREA, &defs[0]);
+done:
+    free(first), free(fill), free(list), free(parts);
+    return st;
 }
 
 /* ---- summaries ------------------------------------------------------------------------------ */
@@ -448,14 +579,14 @@ static json_t *siting_json(const lc_results *r, const lc_siting *s, size_t categ
 
 /* summary.json of a check, with a "siting" section when siting is given. See
  * lc_results_summary_json. */
-static char *summary_json(lc_context *ctx, const lc_results *r, const lc_siting *siting, size_t category);
+
 
 char *lc_results_summary_json(lc_context *ctx, const lc_results *r)
 {
-    return summary_json(ctx, r, NULL, 0);
+    return lc_summary_json(ctx, r, NULL, 0);
 }
 
-static char *summary_json(lc_context *ctx, const lc_results *r, const lc_siting *siting, size_t category)
+char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *siting, size_t category)
 {
     json_t *root = json_object();
     const lc_crs *crs = lc_inputs_crs(r->inputs);
@@ -781,7 +912,7 @@ static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, cons
 
 /* Refuses an output directory that holds an input file (or is one): --overwrite would delete it;
  * and a PostGIS output that would replace an input table (check_pg_inputs_apart). */
-static lc_status check_inputs_outside(lc_context *ctx, const char *dir, const lc_output_options *o,
+lc_status lc_check_inputs_outside(lc_context *ctx, const char *dir, const lc_output_options *o,
                                       const lc_results *r)
 {
     if (o->format == LC_FORMAT_POSTGIS || lc_output_format_for(dir, o->format) == LC_FORMAT_POSTGIS)
@@ -811,23 +942,34 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     if (!dir || !options || !r || !r->inputs || !r->profile || !r->coverage || !r->indicators || !r->quality ||
         !r->study)
         return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write: every argument and result is required");
-    if (check_inputs_outside(ctx, dir, options, r) != LC_OK)
+    if (lc_check_inputs_outside(ctx, dir, options, r) != LC_OK)
         return lc_context_errno(ctx);
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)
         return lc_context_errno(ctx);
     char *json = NULL, *csv = NULL;
-    lc_status st = write_residential(ctx, out, r);
+    lc_qml_set styles; /* a QGIS style beside every layer (outputs/qml.c) */
+    lc_qml_set_init(&styles, out, options->format, r->profile, lc_qml_prominent(r->profile));
+    lc_status st = write_residential(ctx, out, r, &styles);
     lc_progress(ctx, "writing", 0.3);
     if (st == LC_OK)
-        st = write_gaps(ctx, out, r);
+        st = write_gaps(ctx, out, r, &styles);
     if (st == LC_OK)
-        st = write_service_areas(ctx, out, r);
+        st = write_service_areas(ctx, out, r, &styles);
     lc_progress(ctx, "writing", 0.6);
     if (st == LC_OK)
-        st = write_units(ctx, out, r);
+        st = write_units(ctx, out, r, &styles);
+    catchments cm = {0};
     if (st == LC_OK)
-        st = write_facilities(ctx, out, r);
+        st = catchments_sum(ctx, r, &cm);
+    if (st == LC_OK)
+        st = write_facilities(ctx, out, r, &cm, &styles);
+    if (st == LC_OK)
+        st = write_catchments(ctx, out, r, &cm, &styles);
+    catchments_free(&cm);
+    if (st == LC_OK)
+        st = lc_qml_finish(ctx, &styles); /* GeoPackage: the layer_styles table */
+    lc_qml_set_free(&styles);
     if (st == LC_OK)
         st = write_summary(ctx, out, r); /* summary.csv for Shapefile and GeoJSON outputs */
     if (st == LC_OK && !(json = lc_results_summary_json(ctx, r)))
@@ -898,16 +1040,21 @@ lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_outpu
         !r->study || !s || category >= lc_profile_category_count(r->profile))
         return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write_site: every argument and result, siting included, is "
                                             "required");
-    if (check_inputs_outside(ctx, dir, options, r) != LC_OK)
+    if (lc_check_inputs_outside(ctx, dir, options, r) != LC_OK)
         return lc_context_errno(ctx);
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)
         return lc_context_errno(ctx);
     char *json = NULL;
-    lc_status st = lc_proposals_layer(ctx, out, r->inputs, r->profile, s, category);
+    lc_qml_set styles;
+    lc_qml_set_init(&styles, out, options->format, r->profile, category);
+    lc_status st = lc_proposals_layer(ctx, out, r->inputs, r->profile, s, category, &styles);
+    if (st == LC_OK)
+        st = lc_qml_finish(ctx, &styles);
+    lc_qml_set_free(&styles);
     if (st == LC_OK)
         st = write_site_summary(ctx, out, r, s, category);
-    if (st == LC_OK && !(json = summary_json(ctx, r, s, category)))
+    if (st == LC_OK && !(json = lc_summary_json(ctx, r, s, category)))
         st = lc_context_errno(ctx);
     if (st == LC_OK)
         st = lc_output_write_text(ctx, out, "summary.json", json);

@@ -1280,29 +1280,47 @@ static lc_status pg_write_text(lc_context *ctx, lc_output *out, const char *name
     return lc_layer_writer_add(ctx, out->meta, NULL, v);
 }
 
-lc_status lc_output_write_text(lc_context *ctx, lc_output *out, const char *name, const char *text)
+/* The one path of lc_output_write_text and lc_output_write_file: checks, records the name, writes
+ * (text only for PostGIS outputs, into their metadata table). */
+static lc_status write_named(lc_context *ctx, lc_output *out, const char *fn, const char *name, const void *data,
+                             size_t size, int is_text)
 {
     if (!ctx)
         return LC_ERR_MISUSE;
-    if (!out || !name || !text)
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_output_write_text: out, name and text must not be NULL");
+    if (!out || !name || (!data && size))
+        return lc_error(ctx, LC_ERR_MISUSE, "%s: out, name and the contents must not be NULL", fn);
     if (out->ctx != ctx)
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_output_write_text: the output belongs to another context");
+        return lc_error(ctx, LC_ERR_MISUSE, "%s: the output belongs to another context", fn);
     if (!is_file_name(name))
         return lc_error(ctx, LC_ERR_MISUSE, "'%s' cannot be a file name (1-%d bytes of UTF-8, no / \\ : * ? "
                         "\" < > | or control characters, not starting with '.' or ending with '.' or a "
                         "space)", name, LC_NAME_MAX);
+    if (!is_text && out->format == LC_FORMAT_POSTGIS)
+        return lc_error(ctx, LC_ERR_MISUSE, "%s: %s is a binary file; PostGIS outputs hold only tables and text "
+                        "(write reports and maps into a directory)", out->shown, name);
     if (names_has(&out->files, name))
         return lc_error(ctx, LC_ERR_MISUSE, "%s: %s is already in the output (file names are compared "
                         "ignoring case)", out->shown, name);
     lc_status st = names_add(ctx, &out->files, name);
     if (st != LC_OK)
         return st;
-    st = out->format == LC_FORMAT_POSTGIS ? pg_write_text(ctx, out, name, text)
-                                          : write_file(ctx, out, name, text, strlen(text));
+    st = out->format == LC_FORMAT_POSTGIS ? pg_write_text(ctx, out, name, data)
+                                          : write_file(ctx, out, name, data ? data : "", size);
     if (st != LC_OK)
         free(out->files.items[--out->files.n]);
     return st;
+}
+
+lc_status lc_output_write_text(lc_context *ctx, lc_output *out, const char *name, const char *text)
+{
+    if (ctx && !text)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_output_write_text: out, name and text must not be NULL");
+    return write_named(ctx, out, "lc_output_write_text", name, text, text ? strlen(text) : 0, 1);
+}
+
+lc_status lc_output_write_file(lc_context *ctx, lc_output *out, const char *name, const void *data, size_t size)
+{
+    return write_named(ctx, out, "lc_output_write_file", name, data, size, 0);
 }
 
 /* Closes every open writer discarding its files, and the GeoPackage or PostGIS database (its open

@@ -23,6 +23,9 @@ Suite *suite_coverage(void);
 Suite *suite_siting(void);
 Suite *suite_network(void);
 Suite *suite_isochrones(void);
+Suite *suite_map(void);
+Suite *suite_qml(void);
+Suite *suite_report(void);
 Suite *suite_postgis(void); /* needs $LC_PG; skipped (exit 77) without it */
 
 /* The context of the running test, created by lct_setup() and destroyed by lct_teardown(). */

@@ -276,6 +276,83 @@ START_TEST(missing_output_is_usage_error)
 }
 END_TEST
 
+START_TEST(catchments_by_nearest_facility)
+{
+    /* Two centres, C1 at (0, 50) and C2 at (1,000, 50), reach 1,000 m; compounds (100 m squares,
+     * demand point at their centre): R1 [0,100]² 100 residents (nearest C1: 50 m), R2 at x 900-1000
+     * 200 (C2), R3 at x 400-500 50 (C1 450 m vs C2 550 m), R4 at x 3000-3100 40 (C2, 2,050 m: beyond
+     * reach). By hand: C1's catchment R1 + R3, 150 residents all in reach, 2 compounds, 20,000 m²;
+     * C2's R2 + R4, 240 residents of whom 200 in reach. */
+    const char *res = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":100},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R2\",\"常住人口\":200},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[900,0],[1000,0],[1000,100],[900,100],[900,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R3\",\"常住人口\":50},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[400,0],[500,0],[500,100],[400,100],[400,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R4\",\"常住人口\":40},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[3000,0],[3100,0],[3100,100],[3000,100],[3000,0]]]}}]}";
+    const char *fac = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":100},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,50]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":100},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,50]}}]}";
+    fixture f = make(res, fac);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format geojson -q", f.res, f.fac,
+             f.out);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    static const struct { const char *id; long long n; double pop, reach, area; } want[] = {
+        {"C1", 2, 150, 150, 20000}, {"C2", 2, 240, 200, 20000}};
+    GDALAllRegister();
+    char *path = lct_path(f.out, "facilities.geojson");
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH L = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH ft;
+    size_t seen = 0;
+    while ((ft = OGR_L_GetNextFeature(L))) {
+        const char *id = OGR_F_GetFieldAsString(ft, OGR_F_GetFieldIndex(ft, "id"));
+        for (size_t k = 0; k < 2; k++)
+            if (!strcmp(id, want[k].id)) {
+                seen++;
+                ck_assert_int_eq(OGR_F_GetFieldAsInteger64(ft, OGR_F_GetFieldIndex(ft, "catch_compounds")), want[k].n);
+                ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, "catch_pop")), want[k].pop, 1e-6);
+                ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, "catch_in_reach")),
+                                        want[k].reach, 1e-6);
+            }
+        OGR_F_Destroy(ft);
+    }
+    ck_assert_uint_eq(seen, 2);
+    GDALClose(ds);
+    free(path);
+    path = lct_path(f.out, "catchments.geojson");
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    L = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(L, 1), 2);
+    seen = 0;
+    while ((ft = OGR_L_GetNextFeature(L))) {
+        const char *id = OGR_F_GetFieldAsString(ft, OGR_F_GetFieldIndex(ft, "facility_id"));
+        for (size_t k = 0; k < 2; k++)
+            if (!strcmp(id, want[k].id)) {
+                seen++;
+                ck_assert_str_eq(OGR_F_GetFieldAsString(ft, OGR_F_GetFieldIndex(ft, "category")), "centre");
+                ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, "population")), want[k].pop,
+                                        1e-6);
+                ck_assert_double_eq_tol(OGR_G_Area(OGR_F_GetGeometryRef(ft)), want[k].area, 1e-6);
+            }
+        OGR_F_Destroy(ft);
+    }
+    ck_assert_uint_eq(seen, 2);
+    GDALClose(ds);
+    free(path);
+    unmake(&f);
+}
+END_TEST
+
 Suite *suite_check(void)
 {
     Suite *s = suite_create("check");
@@ -288,6 +365,7 @@ Suite *suite_check(void)
     tcase_add_test(tc, bad_input_writes_nothing);
     tcase_add_test(tc, never_overwrites_inputs);
     tcase_add_test(tc, missing_output_is_usage_error);
+    tcase_add_test(tc, catchments_by_nearest_facility);
     suite_add_tcase(s, tc);
     return s;
 }

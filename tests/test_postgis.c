@@ -345,13 +345,14 @@ START_TEST(test_pg_output_tables)
     snprintf(sql, sizeof sql, "SELECT f_table_name || ' ' || type || ' ' || srid FROM geometry_columns "
              "WHERE f_table_schema = '%s' ORDER BY f_table_name", out);
     char *g = pg(sql, 1);
-    ck_assert_str_eq(g, "lc_facilities POINT 32629\nlc_gaps MULTIPOLYGON 32629\nlc_residential MULTIPOLYGON 32629\n"
-                        "lc_service_areas MULTIPOLYGON 32629\nlc_units MULTIPOLYGON 32629");
+    ck_assert_str_eq(g, "lc_catchments MULTIPOLYGON 32629\nlc_facilities POINT 32629\nlc_gaps MULTIPOLYGON 32629\n"
+                        "lc_residential MULTIPOLYGON 32629\nlc_service_areas MULTIPOLYGON 32629\n"
+                        "lc_units MULTIPOLYGON 32629");
     free(g);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_indexes WHERE schemaname = '%s' AND indexdef LIKE "
              "'%%USING gist (geom)%%'", out);
     char *n = pg(sql, 1);
-    ck_assert_str_eq(n, "5");
+    ck_assert_str_eq(n, "6");
     free(n);
     snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM \"%s\".lc_residential) || ' ' || (SELECT count(*) "
              "FROM \"%s\".lc_summary) || ' ' || (SELECT string_agg(name, ',') FROM \"%s\".lc_metadata)", out, out, out);

@@ -20,5 +20,7 @@
 #include "lifecircle/results.h"
 #include "lifecircle/siting.h"
 #include "lifecircle/isochrones.h"
+#include "lifecircle/map.h"
+#include "lifecircle/report.h"
 
 #endif /* LIFECIRCLE_LIFECIRCLE_H */

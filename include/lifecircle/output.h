@@ -157,6 +157,12 @@ LC_API lc_status lc_layer_writer_close(lc_context *ctx, lc_layer_writer *w);
  * LC_ERR_IO. */
 LC_API lc_status lc_output_write_text(lc_context *ctx, lc_output *out, const char *name, const char *text);
 
+/* Writes a whole binary file (a PNG or PDF map, say) of size bytes into the output, under the rules
+ * of lc_output_write_text; data is borrowed (NULL only with size 0). PostGIS outputs refuse it with
+ * LC_ERR_MISUSE (they hold tables and text only). LC_OK, LC_ERR_MISUSE or LC_ERR_IO. */
+LC_API lc_status lc_output_write_file(lc_context *ctx, lc_output *out, const char *name, const void *data,
+                                      size_t size);
+
 /* Moves the finished output into place and frees out: renamed onto a missing or empty target; with
  * overwrite, an existing target is renamed to "<dir>.old-XXXXXX", the new one renamed into place,
  * then the old one removed (and put back if the second rename fails). On failure the target is

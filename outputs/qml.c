@@ -1,0 +1,480 @@
+/*
+ * outputs/qml.c — QGIS 3 layer styles (.qml) for the output layers, so a layer opened in QGIS looks
+ * like the toolkit's own maps (outputs/map.c): the same palette (outputs/style_int.h), the same
+ * classes of covered share, the same category colours by profile index. Styles go beside each layer
+ * as <layer>.qml (QGIS loads a same-named .qml with a Shapefile or GeoJSON by itself) and, in a
+ * GeoPackage, also as rows of QGIS's own `layer_styles` table, the only place QGIS looks for the
+ * default style of a layer inside a .gpkg. PostGIS outputs get no styles.
+ *
+ * The XML is written by hand, in the shape QGIS 3 saves it: every symbol layer carries its
+ * properties both as <Option type="Map"> (read by QGIS 3.26 and later) and as <prop k v> (read by
+ * every QGIS 3). Text is fixed for given inputs (no uuids, no dates), so outputs stay byte-identical.
+ */
+#include <cpl_string.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/context_int.h"
+#include "lifecircle/profile.h"
+#include "outputs/output_int.h"
+#include "outputs/style_int.h"
+
+/* GeoPackage layers keep their geometry in this column (outputs/vector.c, GEOMETRY_NAME). */
+#define GPKG_GEOMETRY_COLUMN "geom"
+/* The font of the labels: the CJK font the cairo maps use (Debian's fonts-noto-cjk). */
+#define LABEL_FONT "Noto Sans CJK SC"
+/* Facilities of categories other than the prominent one are drawn this opaque (and smaller). */
+#define FAINT_OPACITY "0.5"
+
+/* ---- a growing string ------------------------------------------------------------------------ */
+
+typedef struct qbuf {
+    char *s;
+    size_t n, cap;
+    int failed;
+} qbuf;
+
+static void qb_add(qbuf *b, const char *s, size_t len)
+{
+    if (b->failed)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+static void qb_str(qbuf *b, const char *s)
+{
+    qb_add(b, s, strlen(s));
+}
+
+/* Appends formatted text (only ASCII numbers and fixed text go through here; the locale never
+ * changes a number: CPLvsnprintf writes '.' whatever LC_NUMERIC says). */
+static void qb_fmt(qbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void qb_fmt(qbuf *b, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = CPLvsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        b->failed = 1;
+    else
+        qb_add(b, buf, (size_t)n);
+}
+
+/* Appends s escaped for an XML attribute value in double quotes. */
+static void qb_attr(qbuf *b, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        switch (*p) {
+        case '&': qb_str(b, "&amp;"); break;
+        case '<': qb_str(b, "&lt;"); break;
+        case '>': qb_str(b, "&gt;"); break;
+        case '"': qb_str(b, "&quot;"); break;
+        case '\'': qb_str(b, "&apos;"); break;
+        case '\n': qb_str(b, "&#10;"); break;
+        case '\t': qb_str(b, "&#9;"); break;
+        default: qb_add(b, p, 1);
+        }
+    }
+}
+
+/* "r,g,b,a" as QGIS writes colours. */
+static void colour_text(char *buf, size_t size, lc_rgb c, int alpha)
+{
+    snprintf(buf, size, "%d,%d,%d,%d", c.r, c.g, c.b, alpha);
+}
+
+/* ---- symbols ----------------------------------------------------------------------------------- */
+
+#define UNIT_SCALE "3x:0,0,0,0,0,0"
+
+/* One symbol layer of class cls with properties kv (key, value, ..., NULL), written both ways. */
+static void symbol_layer(qbuf *b, const char *cls, const char *const *kv)
+{
+    qb_fmt(b, "        <layer class=\"%s\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", cls);
+    qb_str(b, "          <Option type=\"Map\">\n");
+    for (size_t i = 0; kv[i]; i += 2) {
+        qb_str(b, "            <Option name=\"");
+        qb_attr(b, kv[i]);
+        qb_str(b, "\" type=\"QString\" value=\"");
+        qb_attr(b, kv[i + 1]);
+        qb_str(b, "\"/>\n");
+    }
+    qb_str(b, "          </Option>\n");
+    for (size_t i = 0; kv[i]; i += 2) {
+        qb_str(b, "          <prop k=\"");
+        qb_attr(b, kv[i]);
+        qb_str(b, "\" v=\"");
+        qb_attr(b, kv[i + 1]);
+        qb_str(b, "\"/>\n");
+    }
+    qb_str(b, "        </layer>\n");
+}
+
+/* A fill symbol named name: fill colour (fill_alpha 0 draws no fill) and outline (line_alpha 0
+ * draws none). */
+static void fill_symbol(qbuf *b, int name, lc_rgb fill, int fill_alpha, lc_rgb line, int line_alpha,
+                        const char *line_width)
+{
+    char fc[32], lc[32];
+    colour_text(fc, sizeof fc, fill, fill_alpha);
+    colour_text(lc, sizeof lc, line, line_alpha);
+    const char *const kv[] = {"border_width_map_unit_scale", UNIT_SCALE,
+                              "color", fc,
+                              "joinstyle", "bevel",
+                              "offset", "0,0",
+                              "offset_map_unit_scale", UNIT_SCALE,
+                              "offset_unit", "MM",
+                              "outline_color", lc,
+                              "outline_style", line_alpha ? "solid" : "no",
+                              "outline_width", line_width,
+                              "outline_width_unit", "MM",
+                              "style", fill_alpha ? "solid" : "no",
+                              NULL};
+    qb_fmt(b, "      <symbol type=\"fill\" name=\"%d\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name);
+    symbol_layer(b, "SimpleFill", kv);
+    qb_str(b, "      </symbol>\n");
+}
+
+/* A marker symbol named name: shape ("circle", "star"), colour, size in mm, symbol opacity. */
+static void marker_symbol(qbuf *b, int name, const char *shape, lc_rgb colour, const char *size,
+                          const char *opacity)
+{
+    char c[32];
+    colour_text(c, sizeof c, colour, 255);
+    const char *const kv[] = {"angle", "0",
+                              "color", c,
+                              "horizontal_anchor_point", "1",
+                              "joinstyle", "bevel",
+                              "name", shape,
+                              "offset", "0,0",
+                              "offset_map_unit_scale", UNIT_SCALE,
+                              "offset_unit", "MM",
+                              "outline_color", c,
+                              "outline_style", "no",
+                              "outline_width", "0",
+                              "outline_width_map_unit_scale", UNIT_SCALE,
+                              "outline_width_unit", "MM",
+                              "scale_method", "diameter",
+                              "size", size,
+                              "size_map_unit_scale", UNIT_SCALE,
+                              "size_unit", "MM",
+                              "vertical_anchor_point", "1",
+                              NULL};
+    qb_fmt(b, "      <symbol type=\"marker\" name=\"%d\" alpha=\"%s\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name,
+           opacity);
+    symbol_layer(b, "SimpleMarker", kv);
+    qb_str(b, "      </symbol>\n");
+}
+
+/* ---- renderers ------------------------------------------------------------------------------- */
+
+static void renderer_open(qbuf *b, const char *type, const char *attr, const char *extra)
+{
+    qb_fmt(b, "  <renderer-v2 type=\"%s\"", type);
+    if (attr) {
+        qb_str(b, " attr=\"");
+        qb_attr(b, attr);
+        qb_str(b, "\"");
+    }
+    qb_fmt(b, "%s symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n", extra);
+}
+
+static void renderer_close(qbuf *b)
+{
+    qb_str(b, "    <rotation/>\n    <sizescale/>\n  </renderer-v2>\n");
+}
+
+/* The fill alpha (0-255) of LC_STYLE_SERVICE_AREA_ALPHA. */
+static int area_alpha(void)
+{
+    return (int)lround(LC_STYLE_SERVICE_AREA_ALPHA * 255);
+}
+
+/* Graduated fill on a covered share with the LC_STYLE_SHARE_CLASSES classes of style_int.h. QGIS
+ * takes the first range (in file order) whose [lower, upper] holds the value, both ends included;
+ * the ranges are therefore listed from the highest class down (1; 0.75–1; 0.5–0.75; ...), which
+ * gives exactly the classes of the maps: a value on a break belongs to the class above it. */
+static void share_renderer(qbuf *b, const char *attr)
+{
+    renderer_open(b, "graduatedSymbol", attr, " graduatedMethod=\"GraduatedColor\"");
+    qb_str(b, "    <ranges>\n");
+    for (int k = LC_STYLE_SHARE_CLASSES; k-- > 0;) {
+        double lo = lc_style_share_breaks[k];
+        double hi = k + 1 < LC_STYLE_SHARE_CLASSES ? lc_style_share_breaks[k + 1] : lo;
+        long plo = lround(lo * 100), phi = lround(hi * 100);
+        char label[256];
+        if (k + 1 == LC_STYLE_SHARE_CLASSES)
+            snprintf(label, sizeof label, "全部可达 %ld%% · fully within reach", plo);
+        else if (k == 0)
+            snprintf(label, sizeof label, "可达不足 %ld%% · under %ld%% within reach", phi, phi);
+        else
+            snprintf(label, sizeof label, "可达 %ld%% 至不足 %ld%% · %ld%% to under %ld%% within reach", plo,
+                     phi, plo, phi);
+        qb_fmt(b, "      <range lower=\"%.15f\" upper=\"%.15f\" symbol=\"%d\" label=\"", lo, hi, k);
+        qb_attr(b, label);
+        qb_str(b, "\" render=\"true\"/>\n");
+    }
+    qb_str(b, "    </ranges>\n    <symbols>\n");
+    for (int k = 0; k < LC_STYLE_SHARE_CLASSES; k++)
+        fill_symbol(b, k, lc_style_share_colour[k], 255, lc_style_share_colour[k], 0, "0.26");
+    qb_str(b, "    </symbols>\n"
+              "    <classificationMethod id=\"Custom\">\n"
+              "      <symmetricMode enabled=\"0\" symmetrypoint=\"0\" astride=\"0\"/>\n"
+              "      <labelFormat format=\"%1 - %2\" labelprecision=\"2\" trimtrailingzeroes=\"1\"/>\n"
+              "      <extraInformation/>\n"
+              "    </classificationMethod>\n");
+    renderer_close(b);
+}
+
+/* Categorized by category code in profile order, colour lc_style_category[i % 10]: polygons with a
+ * translucent fill and an opaque outline of the same hue (points = 0), or markers, the prominent
+ * category larger and the others smaller and faint (points = 1). */
+static void category_renderer(qbuf *b, const char *attr, const lc_profile *profile, size_t prominent, int points)
+{
+    size_t n = lc_profile_category_count(profile);
+    renderer_open(b, "categorizedSymbol", attr, "");
+    qb_str(b, "    <categories>\n");
+    for (size_t i = 0; i < n; i++) {
+        const lc_category *cat = lc_profile_category(profile, i);
+        qb_str(b, "      <category value=\"");
+        qb_attr(b, cat->code);
+        qb_fmt(b, "\" symbol=\"%d\" label=\"", (int)i);
+        qb_attr(b, cat->name_zh);
+        qb_str(b, " ");
+        qb_attr(b, cat->name_en);
+        qb_str(b, "\" render=\"true\"/>\n");
+    }
+    qb_str(b, "    </categories>\n    <symbols>\n");
+    for (size_t i = 0; i < n; i++) {
+        lc_rgb c = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
+        if (points)
+            marker_symbol(b, (int)i, "circle", c, i == prominent ? "3.2" : "2", i == prominent ? "1" : FAINT_OPACITY);
+        else
+            fill_symbol(b, (int)i, c, area_alpha(), c, 255, "0.4");
+    }
+    qb_str(b, "    </symbols>\n");
+    renderer_close(b);
+}
+
+/* One symbol for every feature. */
+static void single_renderer_open(qbuf *b)
+{
+    renderer_open(b, "singleSymbol", NULL, "");
+    qb_str(b, "    <symbols>\n");
+}
+
+static void single_renderer_close(qbuf *b)
+{
+    qb_str(b, "    </symbols>\n");
+    renderer_close(b);
+}
+
+/* Simple labels from field attr in colour c, with a white halo: over the centroid of polygons,
+ * beside points (QGIS placement 1 OverPoint, 0 AroundPoint). */
+static void labeling(qbuf *b, const char *attr, lc_rgb c, const char *size, int points)
+{
+    char tc[32];
+    colour_text(tc, sizeof tc, c, 255);
+    qb_str(b, "  <labeling type=\"simple\">\n    <settings calloutEnabled=\"0\">\n      <text-style fieldName=\"");
+    qb_attr(b, attr);
+    qb_fmt(b, "\" isExpression=\"0\" fontFamily=\"" LABEL_FONT "\" namedStyle=\"Regular\" fontSize=\"%s\" "
+              "fontSizeUnit=\"Point\" fontWeight=\"50\" fontItalic=\"0\" textColor=\"%s\" textOpacity=\"1\" "
+              "multilineHeight=\"1\" blendMode=\"0\" allowHtml=\"0\">\n",
+           size, tc);
+    qb_str(b, "        <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" "
+              "bufferColor=\"255,255,255,255\" bufferOpacity=\"1\" bufferNoFill=\"1\" bufferJoinStyle=\"128\" "
+              "bufferBlendMode=\"0\"/>\n"
+              "      </text-style>\n"
+              "      <text-format wrapChar=\"\" multilineAlign=\"3\" formatNumbers=\"0\" decimals=\"3\" plussign=\"0\" "
+              "addDirectionSymbol=\"0\"/>\n"
+              "      <placement placement=\"");
+    qb_str(b, points ? "0" : "1");
+    qb_str(b, "\" dist=\"1\" distUnits=\"MM\" offsetType=\"0\" quadOffset=\"4\" "
+              "priority=\"5\" centroidWhole=\"0\" centroidInside=\"1\" fitInPolygonOnly=\"0\"/>\n"
+              "      <rendering drawLabels=\"1\" obstacle=\"1\" displayAll=\"0\" labelPerPart=\"0\" "
+              "upsidedownLabels=\"0\" scaleVisibility=\"0\" fontLimitPixelSize=\"0\" limitNumLabels=\"0\"/>\n"
+              "    </settings>\n  </labeling>\n");
+}
+
+/* The name QGIS will find the field under in this format. */
+static const char *field_name(const lc_field_def *f, lc_format format)
+{
+    return format == LC_FORMAT_SHAPEFILE ? f->short_name : f->name;
+}
+
+char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, lc_format format,
+                  const lc_profile *profile, size_t category)
+{
+    int needs_field = kind == LC_QML_SHARE || kind == LC_QML_CATEGORY_AREA || kind == LC_QML_OUTLINE ||
+                      kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL;
+    int needs_profile = kind == LC_QML_CATEGORY_AREA || kind == LC_QML_CATEGORY_POINT;
+    if ((unsigned)kind > LC_QML_REACH || (needs_field && !field) || (needs_profile && !profile)) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_qml_text: unknown style %d, or its field or profile missing", (int)kind);
+        return NULL;
+    }
+    const char *attr = field ? field_name(field, format) : NULL;
+    int labels = kind == LC_QML_OUTLINE || kind == LC_QML_PROPOSAL;
+    int geometry = kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL ? 0 : 2; /* QGIS: point 0, polygon 2 */
+    qbuf b = {0};
+    qb_str(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
+    qb_fmt(&b, "<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"%d\">\n",
+           labels);
+    switch (kind) {
+    case LC_QML_SHARE:
+        share_renderer(&b, attr);
+        break;
+    case LC_QML_GAP:
+        single_renderer_open(&b);
+        fill_symbol(&b, 0, lc_style_gap, 255, lc_style_gap, 255, "0.26");
+        single_renderer_close(&b);
+        break;
+    case LC_QML_CATEGORY_AREA:
+    case LC_QML_CATEGORY_POINT:
+        category_renderer(&b, attr, profile, category, kind == LC_QML_CATEGORY_POINT);
+        break;
+    case LC_QML_OUTLINE:
+        single_renderer_open(&b);
+        fill_symbol(&b, 0, lc_style_unit_line, 0, lc_style_unit_line, 255, "0.6");
+        single_renderer_close(&b);
+        labeling(&b, attr, lc_style_unit_line, "10", 0);
+        break;
+    case LC_QML_PROPOSAL:
+        single_renderer_open(&b);
+        marker_symbol(&b, 0, "star", lc_style_proposal, "5", "1");
+        single_renderer_close(&b);
+        labeling(&b, attr, lc_style_proposal, "9", 1);
+        break;
+    case LC_QML_REACH:
+        single_renderer_open(&b);
+        fill_symbol(&b, 0, lc_style_service_area, area_alpha(), lc_style_service_area, 255, "0.4");
+        single_renderer_close(&b);
+        break;
+    }
+    qb_fmt(&b, "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n"
+               "  <layerGeometryType>%d</layerGeometryType>\n</qgis>\n", geometry);
+    if (b.failed) {
+        free(b.s);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory writing a QGIS style");
+        return NULL;
+    }
+    return b.s;
+}
+
+/* ---- writing them ---------------------------------------------------------------------------- */
+
+size_t lc_qml_prominent(const lc_profile *profile)
+{
+    size_t n = lc_profile_category_count(profile);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(lc_profile_category(profile, i)->code, "centre"))
+            return i;
+    for (size_t k = 0; k < lc_profile_norm_count(profile); k++) {
+        const lc_norm *norm = lc_profile_norm(profile, k);
+        if (norm->kind == LC_NORM_REACH && norm->category >= 0 && (size_t)norm->category < n)
+            return (size_t)norm->category;
+    }
+    return 0;
+}
+
+void lc_qml_set_init(lc_qml_set *set, lc_output *out, lc_format format, const lc_profile *profile, size_t category)
+{
+    *set = (lc_qml_set){.out = out, .format = format, .profile = profile, .category = category};
+}
+
+void lc_qml_set_free(lc_qml_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        free(set->items[i].layer);
+        free(set->items[i].qml);
+    }
+    free(set->items);
+    set->items = NULL;
+    set->n = set->cap = 0;
+}
+
+lc_status lc_qml_add(lc_context *ctx, lc_qml_set *set, const char *layer, lc_qml_kind kind, const lc_field_def *field)
+{
+    if (set->format == LC_FORMAT_POSTGIS)
+        return LC_OK;
+    char *qml = lc_qml_text(ctx, kind, field, set->format, set->profile, set->category);
+    char *name = qml ? lc_sprintf(ctx, "%s.qml", layer) : NULL;
+    lc_status st = name ? lc_output_write_text(ctx, set->out, name, qml) : lc_context_errno(ctx);
+    free(name);
+    if (st == LC_OK && set->format == LC_FORMAT_GPKG) {
+        char *copy = lc_strdup(ctx, layer);
+        st = copy ? lc_grow(ctx, (void **)&set->items, &set->cap, set->n + 1, sizeof *set->items) : LC_ERR_NOMEM;
+        if (st == LC_OK) {
+            set->items[set->n++] = (lc_qml_item){.layer = copy, .qml = qml};
+            return LC_OK;
+        }
+        free(copy);
+    }
+    free(qml);
+    return st;
+}
+
+lc_status lc_qml_finish(lc_context *ctx, lc_qml_set *set)
+{
+    /* The columns QGIS creates for the table (QgsOgrUtils::saveStyle); QGIS picks a layer's style by
+     * f_table_schema = '' AND f_table_name AND f_geometry_column, preferring useAsDefault. */
+    static const lc_field_def defs[] = {
+        {"f_table_catalog", "CATALOG", LC_FIELD_STRING, 0, 0, "目录", "Catalog (empty)", ""},
+        {"f_table_schema", "SCHEMA", LC_FIELD_STRING, 0, 0, "模式", "Schema (empty)", ""},
+        {"f_table_name", "TABLE", LC_FIELD_STRING, 0, 0, "图层", "Layer styled", ""},
+        {"f_geometry_column", "GEOM_COL", LC_FIELD_STRING, 0, 0, "几何列", "Geometry column", ""},
+        {"styleName", "STYLE", LC_FIELD_STRING, 0, 0, "样式名", "Style name", ""},
+        {"styleQML", "QML", LC_FIELD_STRING, 0, 0, "QGIS 样式", "QGIS style (QML)", ""},
+        {"styleSLD", "SLD", LC_FIELD_STRING, 0, 0, "SLD 样式", "SLD style (empty)", ""},
+        {"useAsDefault", "DEFAULT", LC_FIELD_INTEGER, 0, 0, "默认样式", "1: QGIS applies it on opening", ""},
+        {"description", "DESCR", LC_FIELD_STRING, 0, 0, "说明", "Description", ""},
+        {"owner", "OWNER", LC_FIELD_STRING, 0, 0, "所有者", "Owner (empty)", ""},
+        {"ui", "UI", LC_FIELD_STRING, 0, 0, "表单", "Form (none)", ""},
+        {"update_time", "UPDATED", LC_FIELD_STRING, 0, 0, "更新时间", "Update time (fixed, for equal outputs)", ""},
+    };
+    lc_status st = LC_OK;
+    if (set->format == LC_FORMAT_GPKG && set->n > 0) {
+        lc_layer_writer *w = lc_output_layer_create(ctx, set->out, LC_QML_TABLE, -1, defs, 12);
+        st = w ? LC_OK : lc_context_errno(ctx);
+        for (size_t i = 0; i < set->n && st == LC_OK; i++) {
+            const lc_qml_item *it = &set->items[i];
+            lc_value v[12] = {{.s = ""},
+                              {.s = ""},
+                              {.s = it->layer},
+                              {.s = GPKG_GEOMETRY_COLUMN},
+                              {.s = it->layer},
+                              {.s = it->qml},
+                              {.s = ""},
+                              {.i = 1},
+                              {.s = "lifecircle 默认样式 default style"},
+                              {.s = ""},
+                              {.is_null = 1},
+                              {.s = "2000-01-01T00:00:00.000Z"}};
+            st = lc_layer_writer_add(ctx, w, NULL, v);
+        }
+        if (w) {
+            lc_status cst = lc_layer_writer_close(ctx, w);
+            st = st == LC_OK ? cst : st;
+        }
+    }
+    lc_qml_set_free(set);
+    return st;
+}

@@ -1,0 +1,38 @@
+/*
+ * outputs/style_int.h — the one palette of lifecircle's maps (outputs/map.c, cairo) and of the QGIS
+ * styles written beside the output layers (outputs/qml.c), so a layer opened in QGIS looks like the
+ * report's map. Colours are sRGB bytes. Never included outside outputs/.
+ */
+#ifndef LIFECIRCLE_OUTPUTS_STYLE_INT_H
+#define LIFECIRCLE_OUTPUTS_STYLE_INT_H
+
+typedef struct lc_rgb {
+    unsigned char r, g, b;
+} lc_rgb;
+
+/* Residential polygons by covered share of the mapped category: the share falls in one of
+ * LC_STYLE_SHARE_CLASSES classes (0 – <0.25, 0.25 – <0.5, 0.5 – <0.75, 0.75 – <1, 1 = fully covered);
+ * a polygon with share 0 is a gap. Red (not covered) through yellow to green (covered). */
+#define LC_STYLE_SHARE_CLASSES 5
+static const double lc_style_share_breaks[LC_STYLE_SHARE_CLASSES] = {0, 0.25, 0.5, 0.75, 1};
+static const lc_rgb lc_style_share_colour[LC_STYLE_SHARE_CLASSES] = {
+    {215, 48, 39}, {252, 141, 89}, {254, 224, 139}, {145, 207, 96}, {26, 152, 80}};
+
+/* Gaps (uncovered parts of compounds): hatched or solid in this colour. */
+static const lc_rgb lc_style_gap = {180, 0, 60};
+/* Service areas: a translucent fill (alpha below) with an outline of the same hue. */
+static const lc_rgb lc_style_service_area = {49, 130, 189};
+#define LC_STYLE_SERVICE_AREA_ALPHA 0.25
+/* 街镇 boundaries: dark grey lines, no fill. */
+static const lc_rgb lc_style_unit_line = {60, 60, 60};
+/* Proposed sites: stars in this colour. */
+static const lc_rgb lc_style_proposal = {117, 20, 173};
+
+/* Facilities by profile category index (wraps after 10): the mapped category's facilities are drawn
+ * large in its colour, the others small and faint. */
+#define LC_STYLE_CATEGORY_COLOURS 10
+static const lc_rgb lc_style_category[LC_STYLE_CATEGORY_COLOURS] = {
+    {31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189},
+    {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
+
+#endif /* LIFECIRCLE_OUTPUTS_STYLE_INT_H */

@@ -1,0 +1,503 @@
+/*
+ * tests/test_qml.c — the QGIS styles (.qml) written beside the output layers (outputs/qml.c): after
+ * a `check` (and `site`, `isochrones`) every layer has its style; each parses as XML (libxml2) with
+ * root <qgis> and the expected renderer; the fields the renderer and the labels name exist in the
+ * written layer (Shapefile short names, GeoPackage and GeoJSON full names, read back with OGR); the
+ * colours are those of outputs/style_int.h; QGIS's first-matching-range rule puts each share in the
+ * class the maps use; a GeoPackage carries the styles in QGIS's layer_styles table; and two runs
+ * write the same bytes. QGIS itself is not needed (nor run).
+ */
+#include <gdal.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "outputs/style_int.h"
+#include "tests/lc_test.h"
+
+#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
+
+/* One compound at [0,100]² and, within reach, a meal point, a day-care centre and a care home but no
+ * centre: the compound's centre share is 0 and its whole area a centre gap. One 街镇 around it. */
+static const char *RES = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"名称\":\"长白新村\",\"常住人口\":1000},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}}]}";
+static const char *FAC = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\",\"类型\":\"助餐点\",\"建筑面积\":50,\"meals\":20},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,150]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"D\",\"类型\":\"日间照料中心\",\"建筑面积\":50},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-50,50]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"H\",\"类型\":\"养老机构\",\"建筑面积\":3000,\"beds\":10,"
+    "\"nursing_beds\":6},\"geometry\":{\"type\":\"Point\",\"coordinates\":[-20,-20]}}]}";
+static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\",\"properties\":"
+    "{\"id\":\"U1\",\"name\":\"长白新村街道\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "[[[-1000,-1000],[1000,-1000],[1000,1000],[-1000,1000],[-1000,-1000]]]}}]}";
+
+static const char *const LAYERS[] = {"residential", "gaps", "service_areas", "units", "facilities", "catchments"};
+#define NLAYERS 6
+
+typedef struct fixture {
+    char *dir, *res, *fac, *units;
+} fixture;
+
+static fixture make(void)
+{
+    fixture f = {.dir = lct_tmpdir()};
+    f.res = lct_path(f.dir, "res.gpkg");
+    f.fac = lct_path(f.dir, "fac.gpkg");
+    f.units = lct_path(f.dir, "units.gpkg");
+    ck_assert_int_eq(lct_fixture(f.res, "GPKG", RES, NULL), 0);
+    ck_assert_int_eq(lct_fixture(f.fac, "GPKG", FAC, NULL), 0);
+    ck_assert_int_eq(lct_fixture(f.units, "GPKG", UNITS, NULL), 0);
+    return f;
+}
+
+static void unmake(fixture *f)
+{
+    lct_rmtree(f->dir);
+    free(f->dir);
+    free(f->res);
+    free(f->fac);
+    free(f->units);
+}
+
+/* Runs `check` into <dir>/<name> in the given format; the centre norms fail, so exit 1. Returns the
+ * output directory (caller frees). */
+static char *run_check(const fixture *f, const char *name, const char *format)
+{
+    char *out_dir = lct_path(f->dir, name), args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' --format %s -q -o '%s'",
+             f->res, f->fac, f->units, format, out_dir);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    return out_dir;
+}
+
+/* ---- reading the XML ------------------------------------------------------------------------- */
+
+/* Parses <dir>/<layer>.qml (no network, no DTD fetched), asserting it is well-formed with root
+ * <qgis>. Caller frees with xmlFreeDoc(). */
+static xmlDocPtr read_qml(const char *dir, const char *layer)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s.qml", layer);
+    char *path = lct_path(dir, name);
+    xmlDocPtr doc = xmlReadFile(path, "UTF-8", XML_PARSE_NONET);
+    ck_assert_msg(doc != NULL, "%s does not parse as XML", path);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_str_eq((const char *)root->name, "qgis");
+    free(path);
+    return doc;
+}
+
+/* The first element child of n named name, or NULL. */
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name))
+            return c;
+    return NULL;
+}
+
+/* The next element sibling of n with the same name, or NULL. */
+static xmlNodePtr next_same(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->next; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, (const char *)n->name))
+            return c;
+    return NULL;
+}
+
+/* Attribute a of n into buf ("" when missing). */
+static const char *attr(xmlNodePtr n, const char *a, char *buf, size_t size)
+{
+    xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)a) : NULL;
+    snprintf(buf, size, "%s", v ? (const char *)v : "");
+    xmlFree(v);
+    return buf;
+}
+
+/* The <renderer-v2> of doc, asserting its type. */
+static xmlNodePtr renderer(xmlDocPtr doc, const char *type)
+{
+    xmlNodePtr r = child(xmlDocGetRootElement(doc), "renderer-v2");
+    ck_assert_ptr_nonnull(r);
+    char buf[64];
+    ck_assert_str_eq(attr(r, "type", buf, sizeof buf), type);
+    return r;
+}
+
+/* The <symbol name=name> under the renderer's <symbols>. */
+static xmlNodePtr symbol(xmlNodePtr r, const char *name)
+{
+    char buf[64];
+    for (xmlNodePtr s = child(child(r, "symbols"), "symbol"); s; s = next_same(s))
+        if (!strcmp(attr(s, "name", buf, sizeof buf), name))
+            return s;
+    ck_abort_msg("no symbol %s", name);
+    return NULL;
+}
+
+/* Property key of the symbol's first symbol layer into buf, asserting that the <prop k v> form and
+ * the <Option type="Map"> form agree. */
+static const char *prop(xmlNodePtr sym, const char *key, char *buf, size_t size)
+{
+    xmlNodePtr layer = child(sym, "layer");
+    ck_assert_ptr_nonnull(layer);
+    char k[128], other[256];
+    buf[0] = other[0] = '\0';
+    int found = 0, in_map = 0;
+    for (xmlNodePtr p = child(layer, "prop"); p; p = next_same(p))
+        if (!strcmp(attr(p, "k", k, sizeof k), key)) {
+            attr(p, "v", buf, size);
+            found = 1;
+        }
+    for (xmlNodePtr o = child(child(layer, "Option"), "Option"); o; o = next_same(o))
+        if (!strcmp(attr(o, "name", k, sizeof k), key)) {
+            attr(o, "value", other, sizeof other);
+            in_map = 1;
+        }
+    ck_assert_msg(found && in_map, "property %s missing (prop %d, Option %d)", key, found, in_map);
+    ck_assert_str_eq(buf, other);
+    return buf;
+}
+
+/* Asserts a QGIS colour "r,g,b,a". */
+static void assert_colour(const char *text, lc_rgb c, int alpha)
+{
+    int r = -1, g = -1, b = -1, a = -1;
+    ck_assert_msg(sscanf(text, "%d,%d,%d,%d", &r, &g, &b, &a) == 4, "colour '%s'", text);
+    ck_assert_msg(r == c.r && g == c.g && b == c.b && a == alpha, "colour %s, expected %d,%d,%d,%d", text, c.r, c.g,
+                  c.b, alpha);
+}
+
+/* The field the labels show ("" without labels). */
+static const char *label_field(xmlDocPtr doc, char *buf, size_t size)
+{
+    xmlNodePtr ts = child(child(child(xmlDocGetRootElement(doc), "labeling"), "settings"), "text-style");
+    return attr(ts, "fieldName", buf, size);
+}
+
+/* Asserts that layer (in the dataset at path; NULL: its only layer) has field name. */
+static void assert_field(const char *path, const char *layer, const char *name)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_msg(ds != NULL, "cannot open %s", path);
+    OGRLayerH l = layer ? GDALDatasetGetLayerByName(ds, layer) : GDALDatasetGetLayer(ds, 0);
+    ck_assert_ptr_nonnull(l);
+    ck_assert_msg(OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), name) >= 0, "%s (%s) has no field %s", path,
+                  layer ? layer : "", name);
+    GDALClose(ds);
+}
+
+/* The dataset and layer name holding layer in a directory of the given format. */
+static char *layer_path(const char *dir, const char *format, const char *layer, const char **in_ds)
+{
+    char name[256];
+    if (!strcmp(format, "gpkg")) {
+        *in_ds = layer;
+        return lct_path(dir, "lifecircle.gpkg");
+    }
+    snprintf(name, sizeof name, "%s.%s", layer, !strcmp(format, "shapefile") ? "shp" : "geojson");
+    *in_ds = NULL;
+    return lct_path(dir, name);
+}
+
+/* QGIS's QgsGraduatedSymbolRenderer::rangeForValue: the symbol of the first range in file order
+ * with lower <= v <= upper; -1 when none. */
+static int graduated_class(xmlNodePtr r, double v)
+{
+    char lo[64], hi[64], sym[16];
+    for (xmlNodePtr g = child(child(r, "ranges"), "range"); g; g = next_same(g))
+        if (strtod(attr(g, "lower", lo, sizeof lo), NULL) <= v && strtod(attr(g, "upper", hi, sizeof hi), NULL) >= v)
+            return atoi(attr(g, "symbol", sym, sizeof sym));
+    return -1;
+}
+
+/* Every style of a `check` output in the given format, with the names the format stores:
+ * share_field the residential renderer's attribute, name_field the units label. */
+static void check_styles(const char *dir, const char *format, const char *share_field, const char *name_field,
+                         const char *category_field)
+{
+    char buf[256];
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_ptr_nonnull(p);
+    const char *in_ds;
+    char *path;
+
+    /* residential: graduated on the centre share, five classes from style_int.h. */
+    xmlDocPtr doc = read_qml(dir, "residential");
+    xmlNodePtr r = renderer(doc, "graduatedSymbol");
+    ck_assert_str_eq(attr(r, "attr", buf, sizeof buf), share_field);
+    path = layer_path(dir, format, "residential", &in_ds);
+    assert_field(path, in_ds, share_field);
+    free(path);
+    for (int k = 0; k < LC_STYLE_SHARE_CLASSES; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "%d", k);
+        assert_colour(prop(symbol(r, name), "color", buf, sizeof buf), lc_style_share_colour[k], 255);
+        ck_assert_str_eq(prop(symbol(r, name), "style", buf, sizeof buf), "solid");
+    }
+    /* By hand from style_int.h: 0 – <0.25, 0.25 – <0.5, 0.5 – <0.75, 0.75 – <1, 1. */
+    const double v[] = {0, 0.1, 0.25, 0.4999, 0.5, 0.74, 0.75, 0.999, 1};
+    const int cls[] = {0, 0, 1, 1, 2, 2, 3, 3, 4};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        ck_assert_msg(graduated_class(r, v[i]) == cls[i], "share %g drawn as class %d, expected %d", v[i],
+                      graduated_class(r, v[i]), cls[i]);
+    /* The legend speaks both languages. */
+    xmlNodePtr first = child(child(r, "ranges"), "range");
+    const char *label = attr(first, "label", buf, sizeof buf);
+    lct_assert_contains(label, "全部可达");
+    lct_assert_contains(label, "fully within reach");
+    xmlFreeDoc(doc);
+
+    /* gaps: one solid fill. */
+    doc = read_qml(dir, "gaps");
+    r = renderer(doc, "singleSymbol");
+    assert_colour(prop(symbol(r, "0"), "color", buf, sizeof buf), lc_style_gap, 255);
+    xmlFreeDoc(doc);
+
+    /* service_areas, catchments and facilities: categorized on the category code in profile order. */
+    for (int k = 0; k < 3; k++) {
+        const char *layer = k == 0 ? "service_areas" : k == 1 ? "catchments" : "facilities";
+        int points = k == 2;
+        doc = read_qml(dir, layer);
+        r = renderer(doc, "categorizedSymbol");
+        ck_assert_str_eq(attr(r, "attr", buf, sizeof buf), category_field);
+        path = layer_path(dir, format, layer, &in_ds);
+        assert_field(path, in_ds, category_field);
+        free(path);
+        size_t i = 0;
+        for (xmlNodePtr c = child(child(r, "categories"), "category"); c; c = next_same(c), i++) {
+            ck_assert_uint_lt(i, lc_profile_category_count(p));
+            const lc_category *cat = lc_profile_category(p, i);
+            ck_assert_str_eq(attr(c, "value", buf, sizeof buf), cat->code);
+            const char *cl = attr(c, "label", buf, sizeof buf);
+            lct_assert_contains(cl, cat->name_zh);
+            lct_assert_contains(cl, cat->name_en);
+            xmlNodePtr s = symbol(r, attr(c, "symbol", buf, sizeof buf));
+            lc_rgb colour = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
+            /* translucent fill: 0.25 × 255 = 63.75 → 64; opaque outline of the same hue */
+            assert_colour(prop(s, "color", buf, sizeof buf), colour, points ? 255 : 64);
+            if (!points)
+                assert_colour(prop(s, "outline_color", buf, sizeof buf), colour, 255);
+            else /* the centre large, the others smaller and faint */
+                ck_assert(i == 0 ? strtod(prop(s, "size", buf, sizeof buf), NULL) >
+                                       strtod(prop(symbol(r, "1"), "size", buf, sizeof buf), NULL)
+                                 : strtod(attr(s, "alpha", buf, sizeof buf), NULL) < 1);
+        }
+        ck_assert_uint_eq(i, lc_profile_category_count(p));
+        /* by hand: the first category is the centre, in the first palette colour */
+        xmlNodePtr c0 = child(child(r, "categories"), "category");
+        ck_assert_str_eq(attr(c0, "value", buf, sizeof buf), "centre");
+        ck_assert_str_eq(prop(symbol(r, "0"), "color", buf, sizeof buf), points ? "31,119,180,255" : "31,119,180,64");
+        xmlFreeDoc(doc);
+    }
+
+    /* units: outline only, labelled with the name. */
+    doc = read_qml(dir, "units");
+    r = renderer(doc, "singleSymbol");
+    ck_assert_str_eq(prop(symbol(r, "0"), "style", buf, sizeof buf), "no");
+    assert_colour(prop(symbol(r, "0"), "outline_color", buf, sizeof buf), lc_style_unit_line, 255);
+    ck_assert_str_eq(attr(xmlDocGetRootElement(doc), "labelsEnabled", buf, sizeof buf), "1");
+    ck_assert_str_eq(label_field(doc, buf, sizeof buf), name_field);
+    path = layer_path(dir, format, "units", &in_ds);
+    assert_field(path, in_ds, name_field);
+    free(path);
+    xmlFreeDoc(doc);
+    lc_profile_destroy(p);
+}
+
+/* Reads a whole file (caller frees); NULL if it cannot. */
+static char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t got = s ? fread(s, 1, (size_t)n, f) : 0;
+    fclose(f);
+    if (!s || got != (size_t)n) {
+        free(s);
+        return NULL;
+    }
+    s[n] = '\0';
+    if (size)
+        *size = (size_t)n;
+    return s;
+}
+
+/* ---- tests ------------------------------------------------------------------------------------- */
+
+START_TEST(shapefile_styles_use_short_names)
+{
+    fixture f = make();
+    char *dir = run_check(&f, "shp", "shapefile");
+    for (int i = 0; i < NLAYERS; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s.qml", LAYERS[i]);
+        char *q = lct_path(dir, name);
+        struct stat st;
+        ck_assert_msg(stat(q, &st) == 0 && st.st_size > 0, "%s missing", q);
+        free(q);
+    }
+    check_styles(dir, "shapefile", "CTR_SHARE", "NAME", "CATEGORY");
+
+    /* The written share (0: no centre) falls in the class drawn in the first colour. */
+    char *shp = lct_path(dir, "residential.shp");
+    GDALDatasetH ds = GDALOpenEx(shp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH feat = OGR_L_GetNextFeature(l);
+    ck_assert_ptr_nonnull(feat);
+    double share = OGR_F_GetFieldAsDouble(feat, OGR_F_GetFieldIndex(feat, "CTR_SHARE"));
+    ck_assert_double_eq_tol(share, 0, 1e-12);
+    OGR_F_Destroy(feat);
+    GDALClose(ds);
+    xmlDocPtr doc = read_qml(dir, "residential");
+    ck_assert_int_eq(graduated_class(renderer(doc, "graduatedSymbol"), share), 0);
+    xmlFreeDoc(doc);
+    /* The gaps layer has the compound (so the style is not for an empty layer). */
+    char *gaps = lct_path(dir, "gaps.shp");
+    ds = GDALOpenEx(gaps, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    ck_assert_int_ge(OGR_L_GetFeatureCount(GDALDatasetGetLayer(ds, 0), TRUE), 1);
+    GDALClose(ds);
+    free(gaps);
+    free(shp);
+    free(dir);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(geojson_styles_use_full_names)
+{
+    fixture f = make();
+    char *dir = run_check(&f, "json", "geojson");
+    check_styles(dir, "geojson", "centre_covered_share", "name", "category");
+    free(dir);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(geopackage_styles_in_layer_styles)
+{
+    fixture f = make();
+    char *dir = run_check(&f, "gpkg", "gpkg");
+    check_styles(dir, "gpkg", "centre_covered_share", "name", "category");
+    char *gpkg = lct_path(dir, "lifecircle.gpkg");
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH styles = GDALDatasetGetLayerByName(ds, "layer_styles");
+    ck_assert_ptr_nonnull(styles);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(styles, TRUE), NLAYERS);
+    for (int i = 0; i < NLAYERS; i++) {
+        OGRLayerH l = GDALDatasetGetLayerByName(ds, LAYERS[i]);
+        ck_assert_ptr_nonnull(l);
+        /* The filter QGIS's OGR provider uses to find a layer's default style (loadStoredStyle). */
+        char filter[512];
+        snprintf(filter, sizeof filter, "f_table_schema='' AND f_table_name='%s' AND f_geometry_column='%s'", LAYERS[i],
+                 OGR_L_GetGeometryColumn(l));
+        ck_assert_int_eq(OGR_L_SetAttributeFilter(styles, filter), OGRERR_NONE);
+        OGR_L_ResetReading(styles);
+        OGRFeatureH feat = OGR_L_GetNextFeature(styles);
+        ck_assert_msg(feat != NULL, "no style row for %s", LAYERS[i]);
+        OGRFeatureDefnH defn = OGR_L_GetLayerDefn(styles);
+        ck_assert_int_eq(OGR_F_GetFieldAsInteger(feat, OGR_FD_GetFieldIndex(defn, "useAsDefault")), 1);
+        char name[64];
+        snprintf(name, sizeof name, "%s.qml", LAYERS[i]);
+        char *qpath = lct_path(dir, name), *qml = slurp(qpath, NULL);
+        ck_assert_ptr_nonnull(qml);
+        ck_assert_str_eq(OGR_F_GetFieldAsString(feat, OGR_FD_GetFieldIndex(defn, "styleQML")), qml);
+        ck_assert_str_eq(OGR_F_GetFieldAsString(feat, OGR_FD_GetFieldIndex(defn, "styleName")), LAYERS[i]);
+        free(qml);
+        free(qpath);
+        OGRFeatureH more = OGR_L_GetNextFeature(styles);
+        ck_assert_ptr_null(more);
+        OGR_F_Destroy(feat);
+    }
+    GDALClose(ds);
+    free(gpkg);
+    free(dir);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(styles_are_deterministic)
+{
+    fixture f = make();
+    char *a = run_check(&f, "a", "gpkg"), *b = run_check(&f, "b", "gpkg");
+    const char *files[] = {"lifecircle.gpkg", "residential.qml", "gaps.qml", "service_areas.qml", "units.qml",
+                           "facilities.qml"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *pa = lct_path(a, files[i]), *pb = lct_path(b, files[i]);
+        size_t na = 0, nb = 0;
+        char *sa = slurp(pa, &na), *sb = slurp(pb, &nb);
+        ck_assert_ptr_nonnull(sa);
+        ck_assert_ptr_nonnull(sb);
+        ck_assert_msg(na == nb && !memcmp(sa, sb, na), "%s differs between two runs", files[i]);
+        free(sa), free(sb), free(pa), free(pb);
+    }
+    free(a);
+    free(b);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(site_and_isochrones_styles)
+{
+    char *dir = lct_tmpdir(), *sites = lct_path(dir, "sites"), *iso = lct_path(dir, "iso");
+    char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    char args[4096], *out = NULL, buf[256];
+    snprintf(args, sizeof args, "site '%s' -o '%s' --category doorstep -k 2 -q", study, sites);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    free(out);
+    xmlDocPtr doc = read_qml(sites, "proposals");
+    xmlNodePtr r = renderer(doc, "singleSymbol");
+    ck_assert_str_eq(prop(symbol(r, "0"), "name", buf, sizeof buf), "star");
+    assert_colour(prop(symbol(r, "0"), "color", buf, sizeof buf), lc_style_proposal, 255);
+    ck_assert_str_eq(label_field(doc, buf, sizeof buf), "RANK");
+    char *shp = lct_path(sites, "proposals.shp");
+    assert_field(shp, NULL, "RANK");
+    free(shp);
+    xmlFreeDoc(doc);
+
+    snprintf(args, sizeof args, "isochrones '%s' --at -8.6110,41.1496 --minutes 5 -q -o '%s'", study, iso);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    free(out);
+    doc = read_qml(iso, "isochrones");
+    r = renderer(doc, "singleSymbol");
+    assert_colour(prop(symbol(r, "0"), "color", buf, sizeof buf), lc_style_service_area, 64);
+    assert_colour(prop(symbol(r, "0"), "outline_color", buf, sizeof buf), lc_style_service_area, 255);
+    xmlFreeDoc(doc);
+    lct_rmtree(dir);
+    free(study), free(iso), free(sites), free(dir);
+}
+END_TEST
+
+Suite *suite_qml(void)
+{
+    Suite *s = suite_create("qml");
+    TCase *tc = tcase_create("styles");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, shapefile_styles_use_short_names);
+    tcase_add_test(tc, geojson_styles_use_full_names);
+    tcase_add_test(tc, geopackage_styles_in_layer_styles);
+    tcase_add_test(tc, styles_are_deterministic);
+    tcase_add_test(tc, site_and_isochrones_styles);
+    suite_add_tcase(s, tc);
+    return s;
+}
