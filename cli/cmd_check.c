@@ -222,8 +222,19 @@ int cmd_check(int argc, char **argv)
     if (co.mode == LC_MODE_NETWORK) {
         lc_coverage_options so = co;
         so.mode = LC_MODE_STRAIGHT;
-        roads = lc_roads_read(ctx, opts.study, profile, lc_inputs_crs(in), NULL);
+        size_t before = lc_quality_count(quality);
+        roads = lc_roads_read_report(ctx, opts.study, profile, lc_inputs_crs(in), NULL, quality);
         net = roads ? lc_network_build(ctx, roads, lc_profile_network(profile)->snap_tolerance_m) : NULL;
+        /* islands: residents on components that miss a category (data-quality warnings) */
+        if (net && lc_network_islands(ctx, net, in, profile, quality, NULL) != LC_OK) {
+            rc = cli_fail(ctx);
+            goto done;
+        }
+        for (size_t i = before; net && !opts.quiet && i < lc_quality_count(quality); i++)
+            if (opts.verbose || i < 20 || lc_quality_get(quality, i)->severity == LC_SEVERITY_WARNING)
+                fprintf(stderr, "lifecircle: %s: %s\n",
+                        lc_quality_get(quality, i)->severity == LC_SEVERITY_WARNING ? "warning" : "note",
+                        lc_quality_get(quality, i)->message);
         straight = net ? lc_coverage_compute(ctx, in, profile, &so) : NULL;
         if (!straight) {
             rc = cli_fail(ctx);

@@ -104,6 +104,32 @@ static void print_categories(const lc_inputs *in, const lc_profile *profile)
     }
 }
 
+/* Reads the study's roads layer, when it names one, as `check --mode network` would: prints what
+ * was kept and left out (roads.exclude, OSM rules, roads.node_crossings) and adds its findings to
+ * the report; a layer that cannot be read is an error of the report. */
+static void print_roads(lc_context *ctx, const lc_study *study, const lc_profile *profile, const lc_inputs *in,
+                        lc_quality *quality)
+{
+    if (!lc_study_get(study, "roads.path"))
+        return;
+    lc_roads_stats st;
+    lc_roads *roads = lc_roads_read_report(ctx, study, profile, lc_inputs_crs(in), &st, quality);
+    if (!roads) {
+        printf("\nRoads 路网: cannot be read (see the errors below)\n");
+        lc_quality_add(ctx, quality, LC_SEVERITY_ERROR, lc_context_errno(ctx), LC_CHECK_ROADS_UNREADABLE,
+                       lc_study_get(study, "roads.path"), NULL, NULL, NULL, "%s", lc_context_errmsg(ctx));
+        return;
+    }
+    printf("\nRoads 路网: %zu features, %zu walkable lines kept; left out: %zu by class (roads.exclude), "
+           "%zu not walkable, %zu foot=no, %zu closed by access, %zu without line geometry\n",
+           st.features, st.kept, st.excluded_class, st.not_walkable, st.foot_no, st.access, st.bad_geometry);
+    const char *nc = lc_study_get(study, "roads.node_crossings");
+    if (nc && !strcmp(nc, "true"))
+        printf("Crossings noded 交叉口补节点: %zu joined, %zu left apart (bridge, tunnel or level)\n",
+               st.crossings_noded, st.crossings_skipped);
+    lc_roads_destroy(roads);
+}
+
 /* Prints issues grouped by check, all of them with --verbose, else the first few of each. */
 static void print_issues(const lc_quality *q, int verbose)
 {
@@ -163,6 +189,7 @@ int cmd_validate(int argc, char **argv)
            lc_crs_id(crs) ? lc_crs_id(crs) : "", lc_crs_id(crs) ? ")" : "");
     print_layers(in);
     print_categories(in, profile);
+    print_roads(ctx, opts.study, profile, in, quality);
     print_issues(quality, opts.verbose);
     size_t nerr = lc_quality_count_severity(quality, LC_SEVERITY_ERROR);
     if (nerr) {

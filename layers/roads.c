@@ -1,8 +1,9 @@
 /*
  * layers/roads.c — the walkable lines of a study (include/lifecircle/roads.h): reads the `roads` layer
  * through the same OGR opening as every input (layers/layer.c, lc_ogr_open), applies the profile's
- * network tag rules and moves the vertices into the working CRS. Building the graph from these lines
- * lives in geo/network.c.
+ * network tag rules (or, for a layer with a mapped class field, the study's roads.exclude list) and
+ * moves the vertices into the working CRS; with roads.node_crossings the lines are then split where
+ * they cross (geo/roads_noding.c). Building the graph from these lines lives in geo/network.c.
  */
 #include <math.h>
 #include <ogr_api.h>
@@ -237,9 +238,147 @@ fail:
     return st;
 }
 
+/* Whether an attribute value says "yes" for bridge/tunnel: present and not a no ("no", "0", "false",
+ * 否, 无) — OSM writes bridge=yes/viaduct/..., a bureau's table 1/是. */
+static int truthy(const char *v)
+{
+    static const char *const no[] = {"no", "0", "false", "n", "f", "否", "无", NULL};
+    return v && *v && !in_list(no, v);
+}
+
+/* The roads.exclude values: the study's comma-joined text split at ',' (or the full-width '，'),
+ * blanks trimmed, empty items dropped. *items is one allocation (caller frees with free()); *n the
+ * count. LC_OK or LC_ERR_NOMEM. */
+static lc_status exclude_list(lc_context *ctx, const char *text, char ***items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    if (!text)
+        return LC_OK;
+    size_t len = strlen(text), max = 1;
+    for (const char *c = text; *c; c++)
+        max += *c == ',';
+    for (const char *c = strstr(text, "，"); c; c = strstr(c + 1, "，"))
+        max++;
+    char **out = lc_malloc(ctx, max * sizeof *out + len + 1);
+    if (!out)
+        return LC_ERR_NOMEM;
+    char *buf = (char *)(out + max);
+    memcpy(buf, text, len + 1);
+    for (char *c = buf; *c;) {
+        char *end = c;
+        while (*end && *end != ',' && strncmp(end, "，", strlen("，")))
+            end++;
+        char *next = !*end ? end : *end == ',' ? end + 1 : end + strlen("，");
+        *end = '\0';
+        while (*c == ' ' || *c == '\t')
+            c++;
+        for (char *t = c + strlen(c); t > c && (t[-1] == ' ' || t[-1] == '\t');)
+            *--t = '\0';
+        if (*c)
+            out[(*n)++] = c;
+        c = next;
+    }
+    *items = out;
+    return LC_OK;
+}
+
+/* The index of value in the exclude items (ASCII case-insensitive), or -1. */
+static long exclude_index(char *const *items, size_t n, const char *value)
+{
+    for (size_t i = 0; value && i < n; i++)
+        if (!strcasecmp(items[i], value))
+            return (long)i;
+    return -1;
+}
+
+/* Lists the layer's field names, comma-separated, into buf (for "fields available: ..."). */
+static void field_names(OGRFeatureDefnH defn, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn) && used + 1 < size; i++) {
+        int w = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+/* The column of the field mapped to roads.fields.<role>, or -1 when unmapped; -2 with LC_ERR_FIELD
+ * when the mapped field does not exist. */
+static int mapped_column(lc_context *ctx, const lc_study *study, const lc_ogr_source *src, const char *role)
+{
+    char key[64];
+    snprintf(key, sizeof key, "roads.fields.%s", role);
+    const char *name = lc_study_get(study, key);
+    if (!name)
+        return -1;
+    int col = OGR_FD_GetFieldIndex(src->defn, name);
+    if (col < 0) {
+        char names[1024];
+        field_names(src->defn, names, sizeof names);
+        lc_error(ctx, LC_ERR_FIELD, "%s (layer %s): field '%s' mapped to %s does not exist (fields available: %s)",
+                 src->shown, src->name, name, key, names);
+        return -2;
+    }
+    return col;
+}
+
+/* Adds the reading's findings to quality; see lc_roads_read_report in roads.h. */
+static lc_status report(lc_context *ctx, lc_quality *q, const lc_ogr_source *src, const lc_roads *roads,
+                        const lc_roads_stats *st, const char *class_field, char *const *excl, const size_t *excl_n,
+                        size_t nexcl, int noded)
+{
+    lc_status s = LC_OK;
+    for (size_t i = 0; i < nexcl && s == LC_OK; i++) {
+        if (excl_n[i]) {
+            s = lc_quality_add(ctx, q, LC_SEVERITY_INFO, LC_OK, LC_CHECK_ROAD_CLASS_EXCLUDED, src->shown, src->name,
+                               NULL, class_field,
+                               "%s (layer %s): %zu feature%s of class '%s' (field %s) left out of the walking network "
+                               "(roads.exclude) 不计入步行路网",
+                               src->shown, src->name, excl_n[i], excl_n[i] == 1 ? "" : "s", excl[i], class_field);
+            continue;
+        }
+        char present[512] = "";
+        size_t used = 0;
+        for (size_t k = 0, shown = 0; k < roads->nclasses && shown < 12 && used + 1 < sizeof present; k++) {
+            if (!*roads->classes[k])
+                continue;
+            int w = snprintf(present + used, sizeof present - used, "%s'%s'", shown++ ? ", " : "", roads->classes[k]);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        s = lc_quality_add(ctx, q, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_ROAD_EXCLUDE_UNUSED, src->shown, src->name,
+                           NULL, class_field,
+                           "%s (layer %s): roads.exclude lists '%s' but no feature has that class in field %s — "
+                           "a typo? (classes kept: %s%s)",
+                           src->shown, src->name, excl[i], class_field, present,
+                           roads->nclasses > 12 ? ", ..." : "");
+    }
+    if (s == LC_OK && st->no_class)
+        s = lc_quality_add(ctx, q, LC_SEVERITY_INFO, LC_OK, LC_CHECK_ROAD_NO_CLASS, src->shown, src->name, NULL,
+                           class_field, "%s (layer %s): %zu feature%s without a value in field %s (roads.fields.class) "
+                           "kept as walkable",
+                           src->shown, src->name, st->no_class, st->no_class == 1 ? "" : "s", class_field);
+    if (s == LC_OK && noded)
+        s = lc_quality_add(ctx, q, LC_SEVERITY_INFO, LC_OK, LC_CHECK_CROSSINGS_NODED, src->shown, src->name, NULL,
+                           NULL, "%s (layer %s): roads.node_crossings joined %zu crossing%s without a shared vertex "
+                           "交叉口补节点; %zu left apart (a bridge or tunnel, or different levels)",
+                           src->shown, src->name, st->crossings_noded, st->crossings_noded == 1 ? "" : "s",
+                           st->crossings_skipped);
+    return s;
+}
+
 /* Reads the study's roads; see roads.h. */
 lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile *profile, const lc_crs *crs,
                         lc_roads_stats *stats)
+{
+    return lc_roads_read_report(ctx, study, profile, crs, stats, NULL);
+}
+
+/* Reads the study's roads and reports on them; see roads.h. */
+lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_profile *profile, const lc_crs *crs,
+                               lc_roads_stats *stats, lc_quality *quality)
 {
     if (!ctx)
         return NULL;
@@ -252,8 +391,22 @@ lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile
     lc_ogr_source src;
     lc_transform *tr = NULL;
     lc_roads *roads = NULL;
-    if (lc_ogr_open(ctx, study, "roads", "lines", &src) != LC_OK)
+    char **excl = NULL;
+    size_t nexcl = 0, *excl_n = NULL;
+    const char *class_field = lc_study_get(study, "roads.fields.class");
+    const char *nc = lc_study_get(study, "roads.node_crossings");
+    int node = nc && !strcmp(nc, "true");
+    if (exclude_list(ctx, lc_study_get(study, "roads.exclude"), &excl, &nexcl) != LC_OK)
         return NULL;
+    if (!(excl_n = lc_calloc(ctx, nexcl ? nexcl : 1, sizeof *excl_n))) {
+        free(excl);
+        return NULL;
+    }
+    if (lc_ogr_open(ctx, study, "roads", "lines", &src) != LC_OK) {
+        free(excl);
+        free(excl_n);
+        return NULL;
+    }
     if (!(tr = lc_transform_create(ctx, src.source_crs, crs))) {
         lc_error(ctx, LC_ERR_CRS, "%s (layer %s): cannot transform into %s: %s", src.shown, src.name,
                  lc_crs_name(crs), lc_context_errmsg(ctx));
@@ -265,33 +418,67 @@ lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile
     for (int t = 0; t < TAG_COUNT; t++)
         cols[t] = OGR_FD_GetFieldIndex(src.defn, tag_names[t]);
     int other = OGR_FD_GetFieldIndex(src.defn, "other_tags");
+    /* A mapped class field replaces the OSM highway tag; mapped bridge/tunnel/level fields replace
+     * those tags (a mapped field is never looked up in other_tags). */
+    static const struct {
+        const char *role;
+        int tag;
+    } roles[] = {{"class", TAG_HIGHWAY}, {"bridge", TAG_BRIDGE}, {"tunnel", TAG_TUNNEL}, {"level", TAG_LAYER}};
+    int mapped[TAG_COUNT] = {0};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        int col = mapped_column(ctx, study, &src, roles[i].role);
+        if (col == -2)
+            goto fail;
+        if (col >= 0) {
+            cols[roles[i].tag] = col;
+            mapped[roles[i].tag] = 1;
+        }
+    }
     if (cols[TAG_HIGHWAY] < 0 && other < 0) {
+        char names[1024];
+        field_names(src.defn, names, sizeof names);
         lc_error(ctx, LC_ERR_FIELD, "%s (layer %s): no 'highway' field (nor OSM 'other_tags'); the roads layer "
-                 "needs the OSM highway class of every line", src.shown, src.name);
+                 "needs the OSM highway class of every line, or the study key roads.fields.class naming the field "
+                 "that holds the road class (fields available: %s)", src.shown, src.name, names);
         goto fail;
     }
     OGR_L_ResetReading(src.ogr);
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(src.ogr)) != NULL) {
-        char hw[64], foot[64], access[64], bridge[64], tunnel[64], layer[64];
+        char hw[256], foot[64], access[64], bridge[64], tunnel[64], layer[64];
+        int om[TAG_COUNT]; /* other_tags only for tags no field is mapped to */
         st.features++;
-        const char *h = tag_value(f, cols, other, TAG_HIGHWAY, hw, sizeof hw);
-        const char *fo = tag_value(f, cols, other, TAG_FOOT, foot, sizeof foot);
-        const char *ac = tag_value(f, cols, other, TAG_ACCESS, access, sizeof access);
-        if (!lc_roads_walkable(rules, h, fo, ac)) {
-            if (fo && !strcasecmp(fo, "no"))
-                st.foot_no++;
-            else if (h && lc_roads_walkable(rules, h, fo, NULL))
-                st.access++;
-            else
-                st.not_walkable++;
+        const char *h = tag_value(f, cols, mapped[TAG_HIGHWAY] ? -1 : other, TAG_HIGHWAY, hw, sizeof hw);
+        long ex = exclude_index(excl, nexcl, h);
+        if (ex >= 0) {
+            excl_n[ex]++;
+            st.excluded_class++;
             OGR_F_Destroy(f);
             continue;
         }
-        const char *br = tag_value(f, cols, other, TAG_BRIDGE, bridge, sizeof bridge);
-        const char *tu = tag_value(f, cols, other, TAG_TUNNEL, tunnel, sizeof tunnel);
-        const char *ly = tag_value(f, cols, other, TAG_LAYER, layer, sizeof layer);
-        int is_bridge = br && strcasecmp(br, "no") != 0, is_tunnel = tu && strcasecmp(tu, "no") != 0;
+        if (class_field) {
+            /* a bureau's class vocabulary: everything but roads.exclude is walked on */
+            st.no_class += !h;
+        } else {
+            const char *fo = tag_value(f, cols, other, TAG_FOOT, foot, sizeof foot);
+            const char *ac = tag_value(f, cols, other, TAG_ACCESS, access, sizeof access);
+            if (!lc_roads_walkable(rules, h, fo, ac)) {
+                if (fo && !strcasecmp(fo, "no"))
+                    st.foot_no++;
+                else if (h && lc_roads_walkable(rules, h, fo, NULL))
+                    st.access++;
+                else
+                    st.not_walkable++;
+                OGR_F_Destroy(f);
+                continue;
+            }
+        }
+        for (int t = 0; t < TAG_COUNT; t++)
+            om[t] = mapped[t] ? -1 : other;
+        const char *br = tag_value(f, cols, om[TAG_BRIDGE], TAG_BRIDGE, bridge, sizeof bridge);
+        const char *tu = tag_value(f, cols, om[TAG_TUNNEL], TAG_TUNNEL, tunnel, sizeof tunnel);
+        const char *ly = tag_value(f, cols, om[TAG_LAYER], TAG_LAYER, layer, sizeof layer);
+        int is_bridge = truthy(br), is_tunnel = truthy(tu);
         int level = ly ? atoi(ly) : is_bridge ? 1 : is_tunnel ? -1 : 0;
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         OGRGeometryH lin = g ? OGR_G_GetLinearGeometry(g, 0, NULL) : NULL;
@@ -318,18 +505,38 @@ lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile
         goto fail;
     }
     lc_gdal_end(ctx);
+    if (node) {
+        lc_roads *split = lc_roads_node_crossings(ctx, roads, rules->snap_tolerance_m, &st.crossings_noded,
+                                                  &st.crossings_skipped);
+        if (!split)
+            goto fail_closed;
+        /* the report lists the classes kept: the split set has the same ones */
+        lc_roads_destroy(roads);
+        roads = split;
+    }
+    if (quality && report(ctx, quality, &src, roads, &st, class_field ? class_field : "highway", excl, excl_n, nexcl,
+                          node) != LC_OK)
+        goto fail_closed;
     lc_transform_destroy(tr);
     lc_ogr_close(&src);
+    free(excl);
+    free(excl_n);
     lc_log(ctx, LC_LOG_INFO, "roads: %zu features, %zu walkable lines kept (%zu not walkable, %zu foot=no, "
-           "%zu closed by access, %zu without line geometry)", st.features, st.kept, st.not_walkable, st.foot_no,
-           st.access, st.bad_geometry);
+           "%zu closed by access, %zu excluded by class, %zu without line geometry)", st.features, st.kept,
+           st.not_walkable, st.foot_no, st.access, st.excluded_class, st.bad_geometry);
+    if (node)
+        lc_log(ctx, LC_LOG_INFO, "roads: %zu crossings noded, %zu left apart (bridge, tunnel or level)",
+               st.crossings_noded, st.crossings_skipped);
     if (stats)
         *stats = st;
     return roads;
 fail:
     lc_gdal_end(ctx);
+fail_closed:
     lc_roads_destroy(roads);
     lc_transform_destroy(tr);
     lc_ogr_close(&src);
+    free(excl);
+    free(excl_n);
     return NULL;
 }

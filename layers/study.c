@@ -29,6 +29,8 @@ typedef enum study_kind {
     KIND_FORMAT,    /* shapefile | gpkg | geojson */
     KIND_MODE,      /* straight | network */
     KIND_POSITIVE,  /* a positive number */
+    KIND_BOOL,      /* true | false (also yes/no, on/off, 1/0), stored as "true" or "false" */
+    KIND_LIST,      /* roads.exclude: a YAML list or one comma-separated text, stored comma-joined */
     KIND_SECTION    /* a layer, fields or categories heading left empty: ignored */
 } study_kind;
 
@@ -58,12 +60,27 @@ static const study_key layer_keys[] = {
 static const char *const layer_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y", "sql",
                                               "fields", "categories", NULL};
 
+/* Keys only the roads layer has: the walkable-class exclusions of a bureau's class field and
+ * noding of lines that cross without a shared vertex (layers/roads.c reads them). */
+static const study_key roads_keys[] = {
+    {"exclude", KIND_LIST}, {"node_crossings", KIND_BOOL},
+};
+static const char *const roads_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y", "sql",
+                                              "fields", "exclude", "node_crossings", NULL};
+
 static const char *const layer_names[] = {"residential", "facilities", "units", "roads",
                                           "buildings", "candidates", "entrances", NULL};
 
 /* The field roles, in lc_field_role order (include/lifecircle/layer.h). */
 static const char *const role_names[] = {"id", "name", "population", "pop60", "pop65", "unit", "category",
                                          "floor_area", "meals", "beds", "nursing_beds", "status", NULL};
+
+/* Field roles only the roads layer has: the road class (what roads.exclude matches) and the
+ * vertical attributes that keep noding off bridges and tunnels. */
+static const char *const road_role_names[] = {"class", "bridge", "tunnel", "level", NULL};
+static const char *const road_all_role_names[] = {"id", "name", "population", "pop60", "pop65", "unit",
+                                                  "category", "floor_area", "meals", "beds", "nursing_beds",
+                                                  "status", "class", "bridge", "tunnel", "level", NULL};
 
 static const char *const format_names[] = {"shapefile", "gpkg", "geojson", NULL};
 static const char *const mode_names[] = {"straight", "network", NULL};
@@ -72,10 +89,12 @@ static const char *const mode_names[] = {"straight", "network", NULL};
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
     "walk_minutes, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
-    "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>; layers: residential, " \
+    "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
+    "roads.node_crossings, roads.fields.class|bridge|tunnel|level; layers: residential, "                \
     "facilities, units, roads, buildings, candidates, entrances"
 #define LAYER_KEYS "path, layer, sql, where, encoding, crs, x, y, fields.<role>"
 #define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds, status"
+#define ROAD_ROLE_LIST ROLE_LIST ", class, bridge, tunnel, level"
 
 /* The index of s in a NULL-terminated list, or -1. */
 static int list_index(const char *const *list, const char *s)
@@ -167,6 +186,10 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
         lc_status st = classify(ctx, kv, line, parent, false, &pk);
         if (st != LC_OK)
             return st;
+        if (pk == KIND_LIST) {
+            *kind = KIND_LIST;
+            return LC_OK;
+        }
         return key_error(ctx, kv, line_for(kv, parent, strlen(parent), line), "'%s' takes %s, not a list", parent,
                          pk == KIND_SECTION ? "a mapping of keys" : "a single value");
     }
@@ -196,6 +219,16 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
     }
     size_t at1 = (size_t)(rest - key);
     const char *rest1 = split(rest, c1, sizeof c1);
+    bool roads = strcmp(c0, "roads") == 0;
+    for (size_t i = 0; roads && i < sizeof roads_keys / sizeof roads_keys[0]; i++)
+        if (strcmp(roads_keys[i].name, c1) == 0) {
+            if (rest1)
+                return key_error(ctx, kv, line_for(kv, key, (size_t)(rest1 - 1 - key), line),
+                                 "'%s.%s' takes %s, not a mapping (in key '%s')", c0, c1,
+                                 roads_keys[i].kind == KIND_LIST ? "a list of values" : "a single value", key);
+            *kind = roads_keys[i].kind;
+            return LC_OK;
+        }
     for (size_t i = 0; i < sizeof layer_keys / sizeof layer_keys[0]; i++)
         if (strcmp(layer_keys[i].name, c1) == 0) {
             if (rest1)
@@ -209,16 +242,18 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
         return LC_OK;
     }
     if (strcmp(c1, "fields") != 0)
-        return unknown(ctx, kv, line, key, "key", c1, at1, layer_sub_names,
-                       strcmp(c0, "facilities") == 0 ? LAYER_KEYS ", categories.<label>" : LAYER_KEYS);
+        return unknown(ctx, kv, line, key, "key", c1, at1, roads ? roads_sub_names : layer_sub_names,
+                       strcmp(c0, "facilities") == 0 ? LAYER_KEYS ", categories.<label>"
+                       : roads ? LAYER_KEYS ", exclude, node_crossings" : LAYER_KEYS);
     if (!rest1) {
         *kind = KIND_SECTION;
         return LC_OK;
     }
     size_t at2 = (size_t)(rest1 - key);
     const char *rest2 = split(rest1, c2, sizeof c2);
-    if (list_index(role_names, c2) < 0)
-        return unknown(ctx, kv, line, key, "field role", c2, at2, role_names, ROLE_LIST);
+    if (list_index(role_names, c2) < 0 && !(roads && list_index(road_role_names, c2) >= 0))
+        return unknown(ctx, kv, line, key, "field role", c2, at2, roads ? road_all_role_names : role_names,
+                       roads ? ROAD_ROLE_LIST : ROLE_LIST);
     if (rest2)
         return key_error(ctx, kv, line_for(kv, key, (size_t)(rest2 - 1 - key), line),
                          "'%s.fields.%s' takes a field name, not a mapping (in key '%s')", c0, c2, key);
@@ -281,6 +316,15 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
     }
     if (kind == KIND_POSITIVE && !positive_number(value))
         return key_error(ctx, kv, line, "'%s' must be a positive number (got '%s')", key, value);
+    if (kind == KIND_BOOL) {
+        static const char *const yes[] = {"true", "yes", "on", "1", NULL}, *const no[] = {"false", "no", "off", "0", NULL};
+        for (int i = 0; yes[i]; i++)
+            if (strcasecmp(yes[i], value) == 0 || strcasecmp(no[i], value) == 0) {
+                *out = lc_strdup(ctx, strcasecmp(yes[i], value) == 0 ? "true" : "false");
+                return *out ? LC_OK : LC_ERR_NOMEM;
+            }
+        return key_error(ctx, kv, line, "'%s' must be true or false (got '%s')", key, value);
+    }
     if (kind == KIND_PATH && dir && value[0] != '/' && !is_connection(value))
         *out = strcmp(dir, "/") == 0 ? lc_sprintf(ctx, "/%s", value) : lc_sprintf(ctx, "%s/%s", dir, value);
     else
@@ -361,7 +405,27 @@ lc_study *lc_study_load(lc_context *ctx, const char *path)
         e->used = true;
         if (!value)
             continue;
-        lc_status st = lc_kv_set(ctx, study->kv, e->key, value, e->line);
+        const char *key = e->key;
+        char parent[256];
+        if (kind == KIND_LIST && e->in_seq) {
+            /* a list item ("roads.exclude.0"): joined to the list's key with commas */
+            const char *dot = strrchr(e->key, '.');
+            snprintf(parent, sizeof parent, "%.*s", (int)(dot - e->key), e->key);
+            key = parent;
+            if (strchr(value, ',')) {
+                free(value);
+                key_error(ctx, file, e->line, "an item of '%s' must not contain ',' (commas separate values)", key);
+                goto fail;
+            }
+            const char *before = lc_kv_get(study->kv, key);
+            if (before) {
+                char *joined = lc_sprintf(ctx, "%s,%s", before, value);
+                free(value);
+                if (!(value = joined))
+                    goto fail;
+            }
+        }
+        lc_status st = lc_kv_set(ctx, study->kv, key, value, e->line);
         free(value);
         if (st != LC_OK)
             goto fail;

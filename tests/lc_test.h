@@ -23,6 +23,7 @@ Suite *suite_coverage(void);
 Suite *suite_siting(void);
 Suite *suite_network(void);
 Suite *suite_isochrones(void);
+Suite *suite_roads(void);
 Suite *suite_map(void);
 Suite *suite_qml(void);
 Suite *suite_report(void);

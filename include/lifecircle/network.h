@@ -17,7 +17,9 @@
 
 #include "lifecircle/context.h"
 #include "lifecircle/geometry.h"
+#include "lifecircle/layer.h"
 #include "lifecircle/profile.h"
+#include "lifecircle/quality.h"
 #include "lifecircle/roads.h"
 
 #ifdef __cplusplus
@@ -92,6 +94,20 @@ LC_API double lc_network_reach_distance(const lc_network_reach *reach, const lc_
  * LC_OK (caller frees *segs with free(); NULL when there are none) or LC_ERR_NOMEM. */
 LC_API lc_status lc_network_reach_segments(lc_context *ctx, const lc_network_reach *reach, double budget_m,
                                            lc_xy **segs, size_t *nseg);
+
+/* Finds the network's islands for the data-quality report (geo/network_islands.c): connected
+ * components that hold demand — residential polygons whose demand point (a point on the polygon's
+ * surface, as coverage uses) attaches to one of their edges within the profile's max_snap_m — but
+ * no facility of a category that has facilities elsewhere on the network (components whose
+ * residents sum to 0 are left out). Walking from there never reaches those categories, so network
+ * coverage is zero for the residents on it: usually a road link missing from the data. One warning
+ * (LC_CHECK_NETWORK_ISLAND) per such component, naming its size (nodes, metres of road), its
+ * residential polygons and residents and the categories missing.
+ * Parameters: net, in (residential and facilities layers in the working CRS the network was built
+ * in) and profile are borrowed; quality receives the warnings; *islands (may be NULL) their number.
+ * LC_OK, LC_ERR_MISUSE, LC_ERR_GEOMETRY (no demand point on a polygon) or LC_ERR_NOMEM. */
+LC_API lc_status lc_network_islands(lc_context *ctx, const lc_network *net, const lc_inputs *in,
+                                    const lc_profile *profile, lc_quality *quality, size_t *islands);
 
 #ifdef __cplusplus
 }

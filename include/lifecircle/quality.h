@@ -37,6 +37,13 @@ typedef enum lc_severity {
 #define LC_CHECK_OUT_OF_RANGE "coordinate_out_of_range"  /* lon/lat beyond ±180/±90 */
 #define LC_CHECK_MISSING_FIELD "missing_field"           /* an optional field is absent */
 #define LC_CHECK_POPULATION_MISMATCH "population_mismatch" /* unit total vs sum of its compounds */
+#define LC_CHECK_ROAD_CLASS_EXCLUDED "road_class_excluded" /* roads left out by roads.exclude (info) */
+#define LC_CHECK_ROAD_EXCLUDE_UNUSED "road_exclude_unused" /* a roads.exclude value no road has */
+#define LC_CHECK_ROAD_NO_CLASS "road_no_class"           /* roads without a value in roads.fields.class */
+#define LC_CHECK_CROSSINGS_NODED "crossings_noded"       /* roads.node_crossings: joined / left apart */
+#define LC_CHECK_ROADS_UNREADABLE "roads_unreadable"     /* validate: the roads layer cannot be read */
+#define LC_CHECK_NETWORK_ISLAND "network_island"         /* a network component with residents but no
+                                                            facility of some category */
 
 /* One problem. Strings are borrowed from the report and valid while it lives; file, layer,
  * feature and field are NULL when they do not apply. */

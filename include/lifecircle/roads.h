@@ -5,7 +5,13 @@
  * brought into the working CRS; or added one by one (tests, generated networks).
  *
  * Tags are read from columns of the same name (highway, foot, access, bridge, tunnel, layer) or, for
- * OSM data, from the `other_tags` hstore column. The graph itself is built in network.h.
+ * OSM data, from the `other_tags` hstore column. A layer without OSM tags (a planning bureau's roads
+ * Shapefile) names its class field with the study key roads.fields.class: then every line is walked
+ * on except the classes listed in roads.exclude (高速公路, 快速路), and the profile's OSM highway
+ * rules do not apply; roads.fields.bridge/tunnel/level map its vertical attributes. roads.exclude
+ * also applies to OSM highway values. With roads.node_crossings lines that cross without a shared
+ * vertex (CAD-derived data) are split at the crossing (lc_roads_node_crossings). The graph itself
+ * is built in network.h.
  */
 #ifndef LIFECIRCLE_ROADS_H
 #define LIFECIRCLE_ROADS_H
@@ -16,6 +22,7 @@
 #include "lifecircle/crs.h"
 #include "lifecircle/geometry.h"
 #include "lifecircle/profile.h"
+#include "lifecircle/quality.h"
 #include "lifecircle/study.h"
 
 #ifdef __cplusplus
@@ -42,6 +49,10 @@ typedef struct lc_roads_stats {
     size_t foot_no;       /* foot=no */
     size_t access;        /* access in network.exclude_access without foot=yes/designated/permissive */
     size_t bad_geometry;  /* empty, non-line, fewer than two vertices */
+    size_t excluded_class;/* class value listed in roads.exclude */
+    size_t no_class;      /* roads.fields.class mapped but empty for the feature (kept, walkable) */
+    size_t crossings_noded;   /* roads.node_crossings: crossings where the lines were joined */
+    size_t crossings_skipped; /* crossings left apart: a bridge or tunnel, or different levels */
 } lc_roads_stats;
 
 typedef struct lc_roads lc_roads;
@@ -74,6 +85,27 @@ LC_API lc_status lc_roads_add(lc_context *ctx, lc_roads *roads, const lc_xy *pts
  * Caller frees with lc_roads_destroy(). */
 LC_API lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile *profile,
                                const lc_crs *crs, lc_roads_stats *stats);
+
+/* As lc_roads_read, and adds to quality (may be NULL) what a planner should know about the roads:
+ * per roads.exclude value the features it left out (info, LC_CHECK_ROAD_CLASS_EXCLUDED), a
+ * roads.exclude value no feature has (warning, LC_CHECK_ROAD_EXCLUDE_UNUSED: likely a typo), features
+ * without a class (info), and the crossings noded or left apart (info, LC_CHECK_CROSSINGS_NODED). */
+LC_API lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_profile *profile,
+                                      const lc_crs *crs, lc_roads_stats *stats, lc_quality *quality);
+
+/* Splits lines where they cross without a shared vertex (CAD-derived data), never where either
+ * line is a bridge or a tunnel or the two lie at different levels. Crossings are found with a GEOS
+ * STR-tree of segment envelopes (reentrant API) and computed exactly per segment pair; the crossing
+ * point becomes a vertex of both lines (unless one already has a vertex within tolerance_m of it),
+ * so lc_network_build joins them there. A line's end touching another line's interior counts as a
+ * crossing; collinear overlaps do not. Parameters:
+ *   roads       — the lines (borrowed, unchanged);
+ *   tolerance_m — vertices this close count as the same point (> 0; 0 means 0.5 m);
+ *   noded, skipped — receive the crossings joined and those left apart (each may be NULL).
+ * Returns a new set with the same lines, attributes and order. NULL with LC_ERR_MISUSE,
+ * LC_ERR_GEOMETRY (GEOS failed) or LC_ERR_NOMEM. Caller frees with lc_roads_destroy(). */
+LC_API lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double tolerance_m, size_t *noded,
+                                         size_t *skipped);
 
 /* Releases roads. Accepts NULL. */
 LC_API void lc_roads_destroy(lc_roads *roads);

@@ -10,6 +10,11 @@
  *   <layer>.fields.<role>   (role: id name population pop60 pop65 unit category floor_area meals
  *                            beds nursing_beds)
  *   facilities.categories.<label>: <category code>  (the user's labels → the profile's categories)
+ *   roads.fields.class|bridge|tunnel|level  (roads only: the road-class field and the vertical
+ *                            attributes of a non-OSM line layer; layers/roads.c)
+ *   roads.exclude           (roads only: class values not walked on; a YAML list or one text of
+ *                            comma-separated values, stored comma-joined: "高速公路,快速路")
+ *   roads.node_crossings    (roads only: true | false, stored so; split lines where they cross)
  * where <layer> is residential, facilities, units, roads, buildings, candidates or entrances.
  * Reserved for upcoming features, checked now: output (a directory, resolved like paths), format
  * (shapefile | gpkg | geojson, stored in lower case), mode (straight | network), reach_m, walk_speed

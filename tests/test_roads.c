@@ -1,0 +1,490 @@
+/*
+ * tests/test_roads.c — roads from non-OSM line layers and the network's data-quality findings, against
+ * answers worked out by hand: a bureau's class field whose excluded classes vanish from the graph
+ * (edges and metres counted by hand), lines crossing without a shared vertex (apart by default,
+ * one junction with roads.node_crossings, walking distances across it), bridges and other levels
+ * never noded, an island of two compounds without a facility (residents summed by hand), and the
+ * study keys with their typos.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/lc_test.h"
+
+#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
+
+/* A GeoJSON FeatureCollection in UTM 51N of the given features text. */
+static void write_fc(const char *path, const char *features)
+{
+    size_t n = strlen(features) + 512;
+    char *t = malloc(n);
+    snprintf(t, n, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[%s]}", features);
+    ck_assert_int_eq(lct_write_text(path, t), 0);
+    free(t);
+}
+
+/* A line feature with the given properties text. */
+#define LINE(props, coords) \
+    "{\"type\":\"Feature\",\"properties\":{" props "},\"geometry\":{\"type\":\"LineString\",\"coordinates\":" coords "}}"
+
+/* Loads a study file of the given text; NULL when it is refused (the context says why). */
+static lc_study *study_text(const char *dir, const char *text)
+{
+    char *file = lct_path(dir, "study.yml");
+    ck_assert_int_eq(lct_write_text(file, text), 0);
+    lc_study *st = lc_study_load(lct_ctx, file);
+    free(file);
+    return st;
+}
+
+/* The distance from one attached source to an attached point, through the library. */
+static double walk(const lc_network *net, lc_xy src, lc_xy dst)
+{
+    lc_snap s, d;
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, src, 200, &s), LC_OK);
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, dst, 200, &d), LC_OK);
+    long id = 1;
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
+    ck_assert_ptr_nonnull(r);
+    double dist = lc_network_reach_distance(r, &d, NULL);
+    lc_network_reach_destroy(r);
+    return dist;
+}
+
+/* ---- a bureau's class field ---------------------------------------------------------------------- */
+
+/* 支路 (0,0)-(100,0) and 次干路 (100,0)-(100,80) meet at (100,0); 高速公路 and 快速路 are left out; one
+ * line without a class (0,200)-(50,200) is kept. Kept by hand: 3 edges, 100 + 80 + 50 = 230 m, nodes
+ * (0,0) (100,0) (100,80) (0,200) (50,200) = 5 in 2 components. */
+static const char *const BUREAU =
+    LINE("\"DLDJ\":\"支路\"", "[[0,0],[100,0]]") ","
+    LINE("\"DLDJ\":\"高速公路\"", "[[0,50],[200,50]]") ","
+    LINE("\"DLDJ\":\"快速路\"", "[[0,100],[300,100]]") ","
+    LINE("\"DLDJ\":\"次干路\"", "[[100,0],[100,80]]") ","
+    LINE("\"DLDJ\":null", "[[0,200],[50,200]]") ","
+    LINE("\"DLDJ\":\"高速公路\"", "[[0,-50],[500,-50]]");
+
+START_TEST(class_field_excludes_classes)
+{
+    char *dir = lct_tmpdir(), *rd = lct_path(dir, "roads.geojson");
+    write_fc(rd, BUREAU);
+    lc_study *st = study_text(dir, "roads:\n  path: roads.geojson\n  fields:\n    class: DLDJ\n"
+                                   "  exclude: [高速公路, 快速路]\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(st, "roads.exclude"), "高速公路,快速路");
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_crs *crs = lc_crs_create(lct_ctx, "EPSG:32651");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_roads_stats stats;
+    lc_roads *roads = lc_roads_read_report(lct_ctx, st, p, crs, &stats, q);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(stats.features, 6);
+    ck_assert_uint_eq(stats.kept, 3);
+    ck_assert_uint_eq(stats.excluded_class, 3);
+    ck_assert_uint_eq(stats.no_class, 1);
+    ck_assert_uint_eq(stats.not_walkable, 0); /* 支路 is no OSM highway: the OSM rules do not apply */
+    ck_assert_uint_eq(lc_roads_count(roads), 3);
+    ck_assert_str_eq(lc_roads_get(roads, 0).highway, "支路");
+    ck_assert_str_eq(lc_roads_get(roads, 1).highway, "次干路");
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_edge_count(net), 3);
+    ck_assert_double_eq_tol(lc_network_length(net), 230, 1e-9);
+    ck_assert_uint_eq(lc_network_node_count(net), 5);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    /* The report: per excluded class its count (高速公路 2, 快速路 1), and the line without a class. */
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_ROAD_CLASS_EXCLUDED), 2);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_ROAD_NO_CLASS), 1);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_ROAD_EXCLUDE_UNUSED), 0);
+    ck_assert_uint_eq(lc_quality_count_severity(q, LC_SEVERITY_ERROR), 0);
+    lct_assert_contains(lc_quality_get(q, 0)->message, "2 features of class '高速公路'");
+    lct_assert_contains(lc_quality_get(q, 1)->message, "1 feature of class '快速路'");
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_quality_destroy(q);
+
+    /* A typo in the list is a warning naming it; a full-width comma separates values too. */
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.exclude", "高速公路，快速道"), LC_OK);
+    q = lc_quality_create(lct_ctx);
+    roads = lc_roads_read_report(lct_ctx, st, p, crs, &stats, q);
+    ck_assert_ptr_nonnull(roads);
+    ck_assert_uint_eq(stats.kept, 4);
+    ck_assert_uint_eq(stats.excluded_class, 2);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_ROAD_EXCLUDE_UNUSED), 1);
+    const lc_issue *warn = lc_quality_get(q, 1);
+    ck_assert_str_eq(warn->check, LC_CHECK_ROAD_EXCLUDE_UNUSED);
+    ck_assert_int_eq(warn->severity, LC_SEVERITY_WARNING);
+    lct_assert_contains(warn->message, "'快速道'");
+    lct_assert_contains(warn->message, "'快速路'"); /* among the classes kept */
+    lc_roads_destroy(roads);
+    lc_quality_destroy(q);
+
+    /* Without the class field the layer has no highway: refused, pointing at roads.fields.class. */
+    lc_study *bare = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, bare, "roads.path", rd);
+    ck_assert_ptr_null(lc_roads_read(lct_ctx, bare, p, crs, NULL));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_FIELD);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "roads.fields.class");
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "DLDJ"); /* the fields available */
+    /* A mapped field that does not exist. */
+    lc_study_set(lct_ctx, bare, "roads.fields.class", "DLMC");
+    ck_assert_ptr_null(lc_roads_read(lct_ctx, bare, p, crs, NULL));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_FIELD);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "'DLMC' mapped to roads.fields.class does not exist");
+    lc_study_destroy(bare);
+
+    /* OSM data: roads.exclude applies to highway values on top of the profile's rules. */
+    char *osm = lct_path(dir, "osm.geojson");
+    write_fc(osm, LINE("\"highway\":\"primary\"", "[[0,0],[100,0]]") "," LINE("\"highway\":\"footway\"", "[[0,10],[100,10]]")
+                  "," LINE("\"highway\":\"motorway\"", "[[0,20],[100,20]]"));
+    lc_study *os = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, os, "roads.path", osm);
+    lc_study_set(lct_ctx, os, "roads.exclude", "primary");
+    roads = lc_roads_read(lct_ctx, os, p, crs, &stats);
+    ck_assert_ptr_nonnull(roads);
+    ck_assert_uint_eq(stats.kept, 1);
+    ck_assert_uint_eq(stats.excluded_class, 1);
+    ck_assert_uint_eq(stats.not_walkable, 1);
+    ck_assert_str_eq(lc_roads_get(roads, 0).highway, "footway");
+    lc_roads_destroy(roads);
+    lc_study_destroy(os);
+    free(osm);
+
+    lc_crs_destroy(crs);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
+/* ---- noding ------------------------------------------------------------------------------------- */
+
+START_TEST(crossing_lines_node_only_when_asked)
+{
+    /* (0,0)-(100,0) and (50,-50)-(50,50) cross at (50,0), a vertex of neither. */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy a[] = {{0, 0}, {100, 0}}, b[] = {{50, -50}, {50, 50}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, a, 2, "road", 0, 0, 0, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, b, 2, "road", 0, 0, 0, 2), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_node_count(net), 4);
+    ck_assert_uint_eq(lc_network_edge_count(net), 2);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    ck_assert(isinf(walk(net, (lc_xy){0, 0}, (lc_xy){50, 50})));
+    lc_network_destroy(net);
+
+    size_t noded = 9, skipped = 9;
+    lc_roads *split = lc_roads_node_crossings(lct_ctx, roads, 0.5, &noded, &skipped);
+    ck_assert_ptr_nonnull(split);
+    ck_assert_uint_eq(noded, 1);
+    ck_assert_uint_eq(skipped, 0);
+    ck_assert_uint_eq(lc_roads_count(split), 2);
+    ck_assert_uint_eq(lc_roads_get(split, 0).n, 3);
+    ck_assert_double_eq(lc_roads_get(split, 0).pts[1].x, 50);
+    ck_assert_double_eq(lc_roads_get(split, 0).pts[1].y, 0);
+    ck_assert_int_eq(lc_roads_get(split, 1).fid, 2);
+    net = lc_network_build(lct_ctx, split, 0.5);
+    /* One junction: 4 ends + (50,0) = 5 nodes, 4 edges of 50 m, one component. */
+    ck_assert_uint_eq(lc_network_node_count(net), 5);
+    ck_assert_uint_eq(lc_network_edge_count(net), 4);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_double_eq_tol(lc_network_length(net), 200, 1e-9);
+    ck_assert_double_eq_tol(walk(net, (lc_xy){0, 0}, (lc_xy){50, 50}), 50 + 50, 1e-9);
+    /* From 10 m off the west arm to 5 m off the south arm: 10 + 30 + 40 + 5. */
+    ck_assert_double_eq_tol(walk(net, (lc_xy){20, 10}, (lc_xy){45, -40}), 10 + 30 + 40 + 5, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(split);
+    lc_roads_destroy(roads);
+
+    /* Polylines crossing twice, and a T whose end touches the other line's middle:
+     *   A (0,0)-(100,0)-(100,100), B (50,-50)-(50,50)-(150,50): crossings (50,0) and (100,50);
+     *   C (30,-40)-(30,0): its end on A's first segment.
+     * Nodes by hand: A 3 + B 3 + C's (30,-40) + the junctions (50,0) (100,50) (30,0) = 10;
+     * edges: A 5 (cut at 30, 50 and at y=50), B 4, C 1 = 10. */
+    roads = lc_roads_create(lct_ctx);
+    lc_xy pa[] = {{0, 0}, {100, 0}, {100, 100}}, pb[] = {{50, -50}, {50, 50}, {150, 50}}, pc[] = {{30, -40}, {30, 0}};
+    lc_roads_add(lct_ctx, roads, pa, 3, "road", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, pb, 3, "road", 0, 0, 0, 2);
+    lc_roads_add(lct_ctx, roads, pc, 2, "road", 0, 0, 0, 3);
+    split = lc_roads_node_crossings(lct_ctx, roads, 0.5, &noded, &skipped);
+    ck_assert_ptr_nonnull(split);
+    ck_assert_uint_eq(noded, 3);
+    net = lc_network_build(lct_ctx, split, 0.5);
+    ck_assert_uint_eq(lc_network_node_count(net), 10);
+    ck_assert_uint_eq(lc_network_edge_count(net), 10);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_double_eq_tol(lc_network_length(net), 200 + 200 + 40, 1e-9);
+    /* (30,-40) → (150,50): up C 40, east to (50,0) 20, north to (50,50) 50, east 100 = 210
+     * (via (100,0): 40 + 70 + 50 + 50 = 210 as well). */
+    ck_assert_double_eq_tol(walk(net, (lc_xy){30, -40}, (lc_xy){150, 50}), 210, 1e-9);
+    /* (100,100) → (50,-50): down A to (100,50) 50, west on B to (50,50) 50, south 100 = 200. */
+    ck_assert_double_eq_tol(walk(net, (lc_xy){100, 100}, (lc_xy){50, -50}), 200, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(split);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(bridges_and_levels_never_noded)
+{
+    lc_xy a[] = {{0, 0}, {100, 0}}, b[] = {{50, -50}, {50, 50}};
+    static const struct {
+        int level, bridge, tunnel;
+    } other[] = {{1, 1, 0}, {-1, 0, 1}, {0, 1, 0}, {0, 0, 1}, {2, 0, 0}};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        lc_roads *roads = lc_roads_create(lct_ctx);
+        lc_roads_add(lct_ctx, roads, a, 2, "road", 0, 0, 0, 1);
+        lc_roads_add(lct_ctx, roads, b, 2, "road", other[i].level, other[i].bridge, other[i].tunnel, 2);
+        size_t noded = 9, skipped = 9;
+        lc_roads *split = lc_roads_node_crossings(lct_ctx, roads, 0.5, &noded, &skipped);
+        ck_assert_ptr_nonnull(split);
+        ck_assert_msg(noded == 0 && skipped == 1, "case %zu: noded %zu skipped %zu", i, noded, skipped);
+        lc_network *net = lc_network_build(lct_ctx, split, 0.5);
+        ck_assert_uint_eq(lc_network_node_count(net), 4);
+        ck_assert_uint_eq(lc_network_edge_count(net), 2);
+        ck_assert_uint_eq(lc_network_component_count(net), 2);
+        lc_network_destroy(net);
+        lc_roads_destroy(split);
+        lc_roads_destroy(roads);
+    }
+
+    /* Read from a bureau's layer: the bridge field (是/否) and noding from the study. Streets
+     * (0,0)-(100,0) and (50,-50)-(50,50) cross and join; the viaduct (20,-50)-(20,50) (是) crosses the
+     * first street and stays apart. Nodes by hand: 4 + 1 junction + 2 viaduct ends = 7; 5 edges. */
+    char *dir = lct_tmpdir(), *rd = lct_path(dir, "roads.geojson");
+    write_fc(rd, LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[0,0],[100,0]]") ","
+                 LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[50,-50],[50,50]]") ","
+                 LINE("\"DLDJ\":\"高架\",\"SFQL\":\"是\"", "[[20,-50],[20,50]]"));
+    lc_study *st = study_text(dir, "roads:\n  path: roads.geojson\n  fields: {class: DLDJ, bridge: SFQL}\n"
+                                   "  node_crossings: yes\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(st, "roads.node_crossings"), "true");
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_crs *crs = lc_crs_create(lct_ctx, "EPSG:32651");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_roads_stats stats;
+    lc_roads *roads = lc_roads_read_report(lct_ctx, st, p, crs, &stats, q);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(stats.crossings_noded, 1);
+    ck_assert_uint_eq(stats.crossings_skipped, 1);
+    lc_road v = lc_roads_get(roads, 2);
+    ck_assert_int_eq(v.bridge, 1);
+    ck_assert_int_eq(v.level, 1);
+    ck_assert_int_eq(lc_roads_get(roads, 0).bridge, 0);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_CROSSINGS_NODED), 1);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_node_count(net), 7);
+    ck_assert_uint_eq(lc_network_edge_count(net), 5);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_quality_destroy(q);
+    /* Off by default: the same layer without the key keeps all three apart. */
+    lc_study_set(lct_ctx, st, "roads.node_crossings", "false");
+    roads = lc_roads_read(lct_ctx, st, p, crs, &stats);
+    ck_assert_uint_eq(stats.crossings_noded, 0);
+    net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 3);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_crs_destroy(crs);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
+/* ---- islands ------------------------------------------------------------------------------------ */
+
+/* A main street y=0 from 0 to 1000 (3 nodes) with the only centre and compound M (500 residents);
+ * an island street y=500 from 0 to 300 (2 nodes, 300 m) with compounds A (120) and B (230); compound
+ * C (999) far from every street. */
+#define ISLAND_RES                                                                                          \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\",\"population\":500},\"geometry\":{\"type\":\"Polygon\"," \
+    "\"coordinates\":[[[100,10],[200,10],[200,60],[100,60],[100,10]]]}},"                                      \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"A\",\"population\":120},\"geometry\":{\"type\":\"Polygon\"," \
+    "\"coordinates\":[[[0,510],[100,510],[100,560],[0,560],[0,510]]]}},"                                       \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"B\",\"population\":230},\"geometry\":{\"type\":\"Polygon\"," \
+    "\"coordinates\":[[[150,510],[250,510],[250,560],[150,560],[150,510]]]}},"                                 \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C\",\"population\":999},\"geometry\":{\"type\":\"Polygon\"," \
+    "\"coordinates\":[[[5000,5000],[5100,5000],[5100,5100],[5000,5100],[5000,5000]]]}}"
+#define ISLAND_FAC                                                                                          \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":300},"         \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[500,10]}}"
+#define ISLAND_ROADS                                                                                        \
+    LINE("\"DLDJ\":\"支路\"", "[[0,0],[500,0],[1000,0]]") "," LINE("\"DLDJ\":\"支路\"", "[[0,500],[300,500]]") "," \
+    LINE("\"DLDJ\":\"高速公路\"", "[[150,-100],[150,700]]")
+
+START_TEST(island_without_facility_is_reported)
+{
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
+    write_fc(res, ISLAND_RES);
+    write_fc(fac, ISLAND_FAC);
+    write_fc(rd, ISLAND_ROADS);
+    lc_study *st = study_text(dir, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
+                                   "roads:\n  path: roads.geojson\n  fields: {class: DLDJ}\n  exclude: [高速公路]\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    size_t before = lc_quality_count(q), islands = 9;
+    ck_assert_int_eq(lc_network_islands(lct_ctx, net, in, p, q, &islands), LC_OK);
+    ck_assert_uint_eq(islands, 1);
+    ck_assert_uint_eq(lc_quality_count(q), before + 1);
+    const lc_issue *it = lc_quality_get(q, before);
+    ck_assert_str_eq(it->check, LC_CHECK_NETWORK_ISLAND);
+    ck_assert_int_eq(it->severity, LC_SEVERITY_WARNING);
+    lct_assert_contains(it->message, "component 2 of 2 (2 nodes, 300 m of road)");
+    lct_assert_contains(it->message, "2 residential polygons (A, B) with 350 residents"); /* 120 + 230; C is off */
+    lct_assert_contains(it->message, "no facility of 1 category");
+    lct_assert_contains(it->message, "centre 社区综合为老服务中心");
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+
+    /* A centre on the island too: no island left. */
+    write_fc(fac, ISLAND_FAC ",{\"type\":\"Feature\",\"properties\":{\"id\":\"G\",\"category\":\"centre\","
+                             "\"floor_area\":300},\"geometry\":{\"type\":\"Point\",\"coordinates\":[290,490]}}");
+    q = lc_quality_create(lct_ctx);
+    in = lc_inputs_read(lct_ctx, st, p, q);
+    roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
+    net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_int_eq(lc_network_islands(lct_ctx, net, in, p, q, &islands), LC_OK);
+    ck_assert_uint_eq(islands, 0);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_NETWORK_ISLAND), 0);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+
+    /* Compounds with no residents on a third street: not an island worth a warning. */
+    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"Z\",\"population\":0},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[0,-2010],[100,-2010],[100,-2060],[0,-2060],[0,-2010]]]}},"
+                  ISLAND_RES);
+    write_fc(rd, ISLAND_ROADS "," LINE("\"DLDJ\":\"支路\"", "[[0,-2000],[200,-2000]]"));
+    q = lc_quality_create(lct_ctx);
+    in = lc_inputs_read(lct_ctx, st, p, q);
+    roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
+    net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 3);
+    ck_assert_int_eq(lc_network_islands(lct_ctx, net, in, p, q, &islands), LC_OK);
+    ck_assert_uint_eq(islands, 0); /* the y=500 island has its centre G; Z's street has no one */
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(res);
+    free(fac);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
+START_TEST(cli_reports_exclusions_and_islands)
+{
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
+    char *study = lct_path(dir, "study.yml"), *out = lct_path(dir, "out");
+    write_fc(res, ISLAND_RES);
+    write_fc(fac, ISLAND_FAC);
+    write_fc(rd, ISLAND_ROADS);
+    ck_assert_int_eq(lct_write_text(study, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
+                                           "roads:\n  path: roads.geojson\n  fields: {class: DLDJ}\n"
+                                           "  exclude: [高速公路]\n"), 0);
+    char args[4096], *text;
+    snprintf(args, sizeof args, "validate '%s'", study);
+    int rc = lct_run_cli(args, &text);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, text);
+    lct_assert_contains(text, "Roads 路网: 3 features, 2 walkable lines kept; left out: 1 by class");
+    lct_assert_contains(text, "road_class_excluded (1)");
+    lct_assert_contains(text, "1 feature of class '高速公路'");
+    free(text);
+    snprintf(args, sizeof args, "check '%s' --mode network -o '%s'", study, out);
+    rc = lct_run_cli(args, &text);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, text);
+    lct_assert_contains(text, "路网孤岛");
+    lct_assert_contains(text, "with 350 residents");
+    free(text);
+    lct_rmtree(dir);
+    free(res);
+    free(fac);
+    free(rd);
+    free(study);
+    free(out);
+    free(dir);
+}
+END_TEST
+
+/* ---- study keys --------------------------------------------------------------------------------- */
+
+START_TEST(study_keys_and_typos)
+{
+    char *dir = lct_tmpdir();
+    static const struct {
+        const char *text, *message;
+    } bad[] = {
+        {"roads:\n  exlude: [高速公路]\n", "did you mean 'roads.exclude'?"},
+        {"roads:\n  node_crossing: true\n", "did you mean 'roads.node_crossings'?"},
+        {"roads:\n  fields:\n    clas: DLDJ\n", "did you mean 'roads.fields.class'?"},
+        {"roads:\n  fields:\n    bridg: SFQL\n", "did you mean 'roads.fields.bridge'?"},
+        {"residential:\n  fields:\n    class: DLDJ\n", "unknown field role 'class'"},
+        {"residential:\n  exclude: [a]\n", "unknown key 'residential.exclude"},
+        {"roads:\n  node_crossings: maybe\n", "'roads.node_crossings' must be true or false"},
+        {"roads:\n  node_crossings: [true]\n", "'roads.node_crossings' takes a single value, not a list"},
+        {"roads:\n  exclude: [a, \"b,c\"]\n", "must not contain ','"},
+        {"roads:\n  exclude:\n    - {x: 1}\n", "'roads.exclude' takes a list of values, not a mapping"},
+        {"roads:\n  path: [a]\n", "'roads.path' takes a single value, not a list"},
+        {"roads:\n  exclude: [a, \"\"]\n", "must not be empty"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lc_study *st = study_text(dir, bad[i].text);
+        ck_assert_msg(st == NULL, "case %zu accepted", i);
+        ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CONFIG);
+        lct_assert_contains(lc_context_errmsg(lct_ctx), bad[i].message);
+    }
+    lc_study *st = study_text(dir, "roads:\n  path: r.shp\n  exclude: 高速公路\n  node_crossings: TRUE\n"
+                                   "  fields: {class: DLDJ, bridge: SFQL, tunnel: SFSD, level: CJ}\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(st, "roads.exclude"), "高速公路");
+    ck_assert_str_eq(lc_study_get(st, "roads.node_crossings"), "true");
+    ck_assert_str_eq(lc_study_get(st, "roads.fields.level"), "CJ");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.node_crossings", "off"), LC_OK);
+    ck_assert_str_eq(lc_study_get(st, "roads.node_crossings"), "false");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.exlude", "x"), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "did you mean 'roads.exclude'?");
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *suite_roads(void)
+{
+    Suite *s = suite_create("roads");
+    TCase *t = tcase_create("roads");
+    tcase_add_checked_fixture(t, lct_setup, lct_teardown);
+    tcase_set_timeout(t, 120);
+    tcase_add_test(t, class_field_excludes_classes);
+    tcase_add_test(t, crossing_lines_node_only_when_asked);
+    tcase_add_test(t, bridges_and_levels_never_noded);
+    tcase_add_test(t, island_without_facility_is_reported);
+    tcase_add_test(t, cli_reports_exclusions_and_islands);
+    tcase_add_test(t, study_keys_and_typos);
+    suite_add_tcase(s, t);
+    return s;
+}
