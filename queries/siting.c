@@ -222,6 +222,99 @@ fail:
     return st;
 }
 
+/* An upper bound on the mclp optimum by Lagrangian relaxation of the coverage constraints
+ * y_i ≤ Σ_j s_ij x_j (y_i ≤ 1 the covered share of demand item i): for multipliers μ ≥ 0,
+ *   L(μ) = Σ_i max(0, w_i − μ_i) + Σ over the open sites of c_j,  c_j = Σ_i μ_i s_ij,
+ * where the sites are the forced-in ones and the k − |forced in| free ones of largest positive c_j,
+ * bounds the optimum for every μ; its least value equals the LP relaxation's optimum (the
+ * cardinality subproblem has integral solutions). Subgradient descent with Polyak steps toward
+ * `lower` (a known feasible value) from μ = w, where L is the "k best single gains" bound; θ
+ * halves after 10 steps without improvement. Stops after `iterations` steps, when θ is spent, or
+ * within 1e-5 of lower. Returns the least L seen; NAN when out of memory. A bound for the greedy and
+ * the exact solver alike, cheap next to an LP on large instances (O(nonzeros) per step). */
+static double lagrangian_bound(const lc_siting_matrix *m, size_t k, double lower, int iterations)
+{
+    size_t n = m->ncandidates, nd = m->ndemand;
+    double *mu = malloc((nd ? nd : 1) * sizeof *mu), *g = malloc((nd ? nd : 1) * sizeof *g);
+    double *c = malloc((n ? n : 1) * sizeof *c), *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    unsigned char *open = malloc(n ? n : 1);
+    double best = NAN;
+    if (!mu || !g || !c || !sorted || !open)
+        goto done;
+    size_t nin = 0;
+    for (size_t j = 0; j < n; j++)
+        nin += FORCE(m, j) == LC_FORCE_IN;
+    size_t kfree = k > nin ? k - nin : 0;
+    for (size_t i = 0; i < nd; i++)
+        mu[i] = m->weight[i];
+    double theta = 2;
+    int stale = 0;
+    best = INFINITY;
+    for (int it = 0; it < iterations && theta > 1e-4; it++) {
+        /* The subproblem: every site's value, then the forced ones and the kfree best free ones. */
+        size_t nf = 0;
+        for (size_t j = 0; j < n; j++) {
+            double v = 0;
+            for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
+                v += mu[m->demand[e]] * SHARE(m, e);
+            c[j] = v;
+            if (!FORCE(m, j) && v > 0)
+                sorted[nf++] = v;
+        }
+        double threshold = INFINITY; /* free sites with c_j above it open; ties at it fill up */
+        if (kfree && nf) {
+            qsort(sorted, nf, sizeof *sorted, desc);
+            threshold = sorted[(kfree < nf ? kfree : nf) - 1];
+        }
+        double L = 0;
+        size_t above = 0; /* free sites strictly above the threshold: all open; ties fill the rest */
+        for (size_t j = 0; j < n; j++)
+            above += !FORCE(m, j) && c[j] > threshold;
+        for (size_t j = 0; j < n; j++) {
+            int f = FORCE(m, j);
+            if (f)
+                open[j] = f == LC_FORCE_IN;
+            else if (!(c[j] > 0) || c[j] < threshold)
+                open[j] = 0;
+            else if (c[j] > threshold)
+                open[j] = 1;
+            else
+                open[j] = above < kfree ? (above++, 1) : 0;
+            if (open[j])
+                L += c[j];
+        }
+        for (size_t i = 0; i < nd; i++) {
+            g[i] = m->weight[i] > mu[i] ? -1 : 0;
+            L += fmax(0, m->weight[i] - mu[i]);
+        }
+        for (size_t j = 0; j < n; j++)
+            if (open[j])
+                for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
+                    g[m->demand[e]] += SHARE(m, e);
+        if (L < best) {
+            best = L;
+            stale = 0;
+        } else if (++stale >= 10) {
+            theta /= 2;
+            stale = 0;
+        }
+        if (best - lower <= 1e-5 * fmax(1, fabs(lower)))
+            break;
+        double norm = 0;
+        for (size_t i = 0; i < nd; i++)
+            if (!(mu[i] <= 0 && g[i] > 0)) /* a multiplier held at 0 by the projection does not move */
+                norm += g[i] * g[i];
+        if (!(norm > 0))
+            break; /* the subproblem's solution is feasible for the relaxed constraints: L is optimal */
+        double step = theta * (L - lower) / norm;
+        for (size_t i = 0; i < nd; i++)
+            mu[i] = fmax(0, mu[i] - step * g[i]);
+    }
+done:
+    free(mu), free(g), free(c), free(sorted), free(open);
+    return best;
+}
+
 /* What the GLPK callback records: the best bound seen (in the model's objective). */
 typedef struct mip_info {
     double bound;
@@ -539,6 +632,14 @@ static lc_status select_into(lc_context *ctx, const lc_siting_matrix *m, const l
         go.target = 2; /* never met: greedy opens every site that adds anything */
     if ((st = greedy(ctx, m, &go, total, &gsel, &gval, &gbound)) != LC_OK)
         goto fail;
+    if (o->objective == LC_SITING_MCLP) {
+        double lb = lagrangian_bound(m, o->k, gval, 300);
+        if (isnan(lb)) {
+            st = lc_error(ctx, LC_ERR_NOMEM, "out of memory: siting bound");
+            goto fail;
+        }
+        gbound = isnan(gbound) ? lb : fmin(gbound, lb);
+    }
     selection *use = &gsel;
     int reorder = 0;
     double value = gval, bound = gbound;
