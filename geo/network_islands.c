@@ -21,6 +21,7 @@ typedef struct island {
     double length;      /* metres of edges */
     char ids[160];      /* the first polygons' ids, for the message */
     size_t ids_len;
+    int ids_cut;        /* the list was cut: nothing more goes after it */
 } island;
 
 /* The component of the point attached at s, or (size_t)-1 when it is off-network. */
@@ -32,16 +33,36 @@ static size_t component_of(const lc_network *net, const lc_snap *s)
     return lc_network_node_component(net, a);
 }
 
+/* The length of the first n bytes of UTF-8 text s without a character cut short at the end:
+ * snprintf truncates bytes, and a message with half a character is not UTF-8 (summary.json's
+ * jansson then drops the whole issue). */
+static size_t utf8_whole(const char *s, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return n;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : 4;
+    return n - (i - 1) < need ? i - 1 : n;
+}
+
 /* Appends the latest polygon's id to the island's short list ("A, B, C, D, E, ..."). */
 static void add_id(island *is, const char *id)
 {
-    if (is->ids_len + 1 >= sizeof is->ids || is->polygons > 6)
+    if (is->ids_cut || is->ids_len + 1 >= sizeof is->ids || is->polygons > 6)
         return;
     int w = is->polygons <= 5 ? snprintf(is->ids + is->ids_len, sizeof is->ids - is->ids_len, "%s%s",
                                          is->polygons > 1 ? ", " : "", id)
                               : snprintf(is->ids + is->ids_len, sizeof is->ids - is->ids_len, ", ...");
-    if (w > 0)
-        is->ids_len = is->ids_len + (size_t)w < sizeof is->ids ? is->ids_len + (size_t)w : sizeof is->ids - 1;
+    if (w > 0 && is->ids_len + (size_t)w < sizeof is->ids)
+        is->ids_len += (size_t)w;
+    else if (w > 0) { /* cut: end on a whole character */
+        is->ids_len = utf8_whole(is->ids, sizeof is->ids - 1);
+        is->ids[is->ids_len] = '\0';
+        is->ids_cut = 1;
+    }
 }
 
 /* Finds islands and reports them; see network.h. */
@@ -117,16 +138,23 @@ lc_status lc_network_islands(lc_context *ctx, const lc_network *net, const lc_in
             continue; /* no one lives there: nothing is missed */
         char missing[1024];
         size_t used = 0, nmiss = 0, npresent = 0;
+        int cut = 0;
         missing[0] = '\0';
         for (size_t k = 0; k < ncat; k++) {
             npresent += present[k];
             if (!present[k] || has[c * ncat + k])
                 continue;
             const lc_category *cat = lc_profile_category(profile, k);
-            int w = snprintf(missing + used, sizeof missing - used, "%s%s %s", nmiss ? ", " : "", cat->code,
-                             cat->name_zh);
-            if (w > 0)
-                used = used + (size_t)w < sizeof missing ? used + (size_t)w : sizeof missing - 1;
+            int w = cut ? 0
+                        : snprintf(missing + used, sizeof missing - used, "%s%s %s", nmiss ? ", " : "", cat->code,
+                                   cat->name_zh);
+            if (w > 0 && used + (size_t)w < sizeof missing)
+                used += (size_t)w;
+            else if (w > 0) { /* cut: end on a whole character */
+                used = utf8_whole(missing, sizeof missing - 1);
+                missing[used] = '\0';
+                cut = 1;
+            }
             nmiss++;
         }
         if (!nmiss)

@@ -196,8 +196,15 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
             if (!crossing(a0, a1, b0, b1, &ta, &tb, &x))
                 continue;
             int at_a = dist(x, a0) <= tol || dist(x, a1) <= tol, at_b = dist(x, b0) <= tol || dist(x, b1) <= tol;
-            if (at_a && at_b)
-                continue; /* a shared vertex (or as good as one): the network joins it already */
+            if (at_a && at_b) {
+                /* A vertex of each near the crossing: the network joins them only when they lie within
+                 * tol of each other too (each up to tol from x, they can be 2·tol apart); else both
+                 * lines get x itself, which the network merges with either vertex. */
+                lc_xy va = dist(x, a0) <= dist(x, a1) ? a0 : a1, vb = dist(x, b0) <= dist(x, b1) ? b0 : b1;
+                if (dist(va, vb) <= tol)
+                    continue; /* a shared vertex (or as good as one): the network joins it already */
+                at_a = at_b = 0;
+            }
             int ok = !A->bridge && !A->tunnel && !B->bridge && !B->tunnel && A->level == B->level;
             if (lc_grow(ctx, (void **)&ev, &capev, nev + 1, sizeof *ev) != LC_OK)
                 goto fail;

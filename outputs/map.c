@@ -266,9 +266,57 @@ static void hatch(map *m, double spacing, double width, lc_rgb c)
     cairo_stroke(m->cr);
 }
 
+/* The length of the UTF-8 sequence at p (1-4) when it is one cairo accepts (shortest form, no
+ * surrogate, at most U+10FFFF), else 0. */
+static size_t utf8_char(const unsigned char *p)
+{
+    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (n <= 1)
+        return n;
+    unsigned long cp = p[0] & (0x7F >> n);
+    for (size_t k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[k] & 0x3F);
+    }
+    static const unsigned long least[] = {0, 0, 0x80, 0x800, 0x10000};
+    return cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? 0 : n;
+}
+
+/* s as cairo can draw it. cairo refuses text that is not UTF-8 and then draws nothing more on the
+ * page: a name read from a GBK file without its encoding, or a title cut by snprintf inside a
+ * character, would lose the whole map. Valid text is returned as it is; otherwise a copy in buf with
+ * each bad byte as '?' and a character cut at the end dropped. */
+static const char *drawable(const char *s, char *buf, size_t size)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n;
+    while (*p && (n = utf8_char(p)) > 0)
+        p += n;
+    if (!*p)
+        return s;
+    size_t o = 0;
+    for (p = (const unsigned char *)s; *p && o + 1 < size;) {
+        n = utf8_char(p);
+        if (!n) {
+            buf[o++] = '?';
+            p++;
+            continue;
+        }
+        if (o + n >= size)
+            break;
+        memcpy(buf + o, p, n);
+        o += n, p += n;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 /* Text at (x, y) on its baseline, aligned left (0), centred (1) or right (2); returns its advance. */
 static double text(map *m, int bold, double size, double x, double y, int align, lc_rgb c, const char *s)
 {
+    char clean[1024];
+    s = drawable(s, clean, sizeof clean);
     cairo_t *cr = m->cr;
     cairo_set_font_face(cr, bold ? m->bold : m->regular);
     cairo_set_font_size(cr, size * m->lay.u);
@@ -285,6 +333,8 @@ static double text(map *m, int bold, double size, double x, double y, int align,
 /* Text with a white halo, for labels drawn over the map. */
 static void halo_text(map *m, int bold, double size, double x, double y, lc_rgb c, const char *s)
 {
+    char clean[1024];
+    s = drawable(s, clean, sizeof clean);
     cairo_t *cr = m->cr;
     cairo_set_font_face(cr, bold ? m->bold : m->regular);
     cairo_set_font_size(cr, size * m->lay.u);
@@ -944,9 +994,9 @@ unsigned char *lc_map_render(lc_context *ctx, const lc_results *results, size_t 
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, LC_MAP_PDF_DATE);
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "lifecircle " LC_VERSION);
         const lc_category *cat = lc_profile_category(results->profile, category);
-        char title[512];
+        char title[512], clean[512];
         snprintf(title, sizeof title, "%s %s", cat->name_zh, cat->name_en);
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, drawable(title, clean, sizeof clean));
     } else {
         w = o.width_px, h = o.height_px;
         surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, o.width_px, o.height_px);

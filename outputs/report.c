@@ -113,6 +113,16 @@ static void h_count(html *h, double v)
     h_printf(h, "%s", out);
 }
 
+/* A share as a percentage with one decimal, "–" when not a number (summary.json's null for 0 / 0,
+ * as with no residents at all: the C library would print "nan%"). */
+static void h_share(html *h, double v)
+{
+    if (isfinite(v))
+        h_printf(h, "%.1f%%", 100 * v);
+    else
+        h_printf(h, "–");
+}
+
 static double jnum(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);
@@ -298,13 +308,21 @@ static void section_coverage(html *h, const json_t *sum)
                     "<td class=\"num\">", jnum(rc, "minutes"), jnum(rc, "reach_m"),
                  (long long)json_integer_value(json_object_get(x, "facilities")));
         h_count(h, jnum(x, "covered_pop"));
-        h_printf(h, "</td><td class=\"num\">%.1f%%</td>", 100 * jnum(x, "covered_share"));
+        h_printf(h, "</td><td class=\"num\">");
+        h_share(h, jnum(x, "covered_share"));
+        h_printf(h, "</td>");
         if (cmp) {
             const json_t *y = json_array_get(cmp, c);
             h_printf(h, "<td class=\"num\">");
             h_count(h, jnum(y, "straight_pop"));
-            h_printf(h, " (%.1f%%)</td><td class=\"num\">%+.1f pp</td>", 100 * jnum(y, "straight_share"),
-                     jnum(y, "overstatement_pp"));
+            h_printf(h, " (");
+            h_share(h, jnum(y, "straight_share"));
+            h_printf(h, ")</td><td class=\"num\">");
+            if (isfinite(jnum(y, "overstatement_pp")))
+                h_printf(h, "%+.1f pp", jnum(y, "overstatement_pp"));
+            else
+                h_printf(h, "–");
+            h_printf(h, "</td>");
         }
         h_printf(h, "</tr>\n");
     }
@@ -416,7 +434,11 @@ static void section_proposals(html *h, const json_t *sum, const lc_results *r, c
     h_text(h, jstr(s, "solver"));
     if (isfinite(jnum(s, "gap")))
         h_printf(h, " · 与最优界差距 gap to the best bound: %.2f%%", 100 * jnum(s, "gap"));
-    h_printf(h, "<br>覆盖率 Coverage: %.1f%% → %.1f%%</p>\n", 100 * jnum(s, "share_before"), 100 * jnum(s, "share_after"));
+    h_printf(h, "<br>覆盖率 Coverage: ");
+    h_share(h, jnum(s, "share_before"));
+    h_printf(h, " → ");
+    h_share(h, jnum(s, "share_after"));
+    h_printf(h, "</p>\n");
     if (*jstr(s, "reason")) {
         h_printf(h, "<p class=\"warn\">");
         h_text(h, jstr(s, "reason"));
@@ -440,7 +462,9 @@ static void section_proposals(html *h, const json_t *sum, const lc_results *r, c
             h_printf(h, "#%lld", (long long)json_integer_value(cand));
         h_printf(h, "</td><td class=\"num\">");
         h_count(h, jnum(p, "new_pop"));
-        h_printf(h, "</td><td class=\"num\">%.1f%%</td><td class=\"num\">", 100 * jnum(p, "cumulative_share"));
+        h_printf(h, "</td><td class=\"num\">");
+        h_share(h, jnum(p, "cumulative_share"));
+        h_printf(h, "</td><td class=\"num\">");
         if (isfinite(jnum(p, "floor_area_m2")))
             h_printf(h, "%.0f m²", jnum(p, "floor_area_m2"));
         h_printf(h, "</td></tr>\n");
@@ -451,11 +475,16 @@ static void section_proposals(html *h, const json_t *sum, const lc_results *r, c
     json_array_foreach(json_object_get(s, "rows"), k, row) {
         h_printf(h, "<tr%s><td>", k + 1 == json_array_size(json_object_get(s, "rows")) ? " class=\"total\"" : "");
         h_text(h, jstr(row, "unit_id"));
-        h_printf(h, "</td><td class=\"num\">%lld</td><td class=\"num\">%.1f%% → %.1f%%</td><td class=\"num\">"
-                    "%.1f → %.1f</td></tr>\n",
-                 (long long)json_integer_value(json_object_get(row, "new_sites")), 100 * jnum(row, "share_before"),
-                 100 * jnum(row, "share_after"), jnum(row, "floor_m2_per_1000_before"),
-                 jnum(row, "floor_m2_per_1000_after"));
+        h_printf(h, "</td><td class=\"num\">%lld</td><td class=\"num\">",
+                 (long long)json_integer_value(json_object_get(row, "new_sites")));
+        h_share(h, jnum(row, "share_before"));
+        h_printf(h, " → ");
+        h_share(h, jnum(row, "share_after"));
+        double fb = jnum(row, "floor_m2_per_1000_before"), fa = jnum(row, "floor_m2_per_1000_after");
+        if (isfinite(fb) && isfinite(fa))
+            h_printf(h, "</td><td class=\"num\">%.1f → %.1f</td></tr>\n", fb, fa);
+        else
+            h_printf(h, "</td><td class=\"num\">–</td></tr>\n"); /* no residents: no m² per 1,000 */
     }
     h_printf(h, "</table>\n</section>\n");
 }
@@ -602,7 +631,11 @@ static void report_date(const lc_report_options *o, char buf[32])
     long long t = sde ? strtoll(sde, &end, 10) : 0;
     time_t when = sde && end && !*end && end != sde ? (time_t)t : time(NULL);
     struct tm tm;
-    gmtime_r(&when, &tm);
+    /* gmtime_r fails past the years struct tm can hold: today then, as for an unreadable value. */
+    if (!gmtime_r(&when, &tm)) {
+        when = time(NULL);
+        gmtime_r(&when, &tm);
+    }
     strftime(buf, 32, "%Y-%m-%d", &tm);
 }
 
@@ -615,6 +648,13 @@ char *lc_report_html(lc_context *ctx, const lc_results *r, const lc_report_optio
         return NULL;
     }
     lc_report_options o = options ? *options : (lc_report_options){0};
+    /* The maps are width × 1131/1600 high, and a PNG map is 150..16384 pixels high: widths below 213
+     * would fail there with a height the caller never gave (and INT_MAX would overflow the product). */
+    if (!o.no_maps && o.map_width_px != 0 && (o.map_width_px < 213 || o.map_width_px > 16384)) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_report_html: map_width_px is 213..16384 (or 0 for 1600), not %d",
+                 o.map_width_px);
+        return NULL;
+    }
     if (o.siting && o.siting_category >= lc_profile_category_count(r->profile)) {
         lc_error(ctx, LC_ERR_MISUSE, "lc_report_html: siting category %zu is not in the profile", o.siting_category);
         return NULL;

@@ -456,17 +456,19 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
         size_t n = first[i + 1] - first[i];
         if (!n || f->category < 0)
             continue;
-        for (size_t k = 0; k < n; k++)
-            parts[k] = GEOSGeom_clone_r(h, lc_layer_feature(res, list[first[i] + k])->geom);
-        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+        size_t made = 0;
+        while (made < n && (parts[made] = GEOSGeom_clone_r(h, lc_layer_feature(res, list[first[i] + made])->geom)))
+            made++;
+        /* On failure GEOS 3.10+ has already taken (and freed) the parts it was given: not freed here. */
+        GEOSGeometry *coll = made == n ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n) : NULL;
+        for (size_t k = 0; made < n && k < made; k++)
+            GEOSGeom_destroy_r(h, parts[k]);
         GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
         if (coll)
             GEOSGeom_destroy_r(h, coll);
-        else
-            for (size_t k = 0; k < n; k++)
-                GEOSGeom_destroy_r(h, parts[k]);
         if (!u) {
-            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot dissolve the catchment of facility %s", f->id);
+            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot dissolve the catchment of facility %s (%s)", f->id,
+                          lc_ctx_geos_message(ctx));
             break;
         }
         const lc_category *cat = lc_profile_category(r->profile, (size_t)f->category);

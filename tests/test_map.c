@@ -476,6 +476,72 @@ START_TEST(demo_renders_in_memory)
 }
 END_TEST
 
+START_TEST(unit_name_not_utf8_still_draws)
+{
+    /* A 街镇 layer saved in GBK and read without `units.encoding: GBK` (a CSV or GeoJSON from an
+     * Excel export): its name arrives as the raw bytes B6 AB D5 F2 (东镇), not UTF-8. cairo refuses
+     * such text and would put the whole map into an error state; the map must still be drawn. */
+    world w = {.dir = lct_tmpdir()};
+    char *r = lct_path(w.dir, "r.geojson"), *f = lct_path(w.dir, "f.geojson"), *u = lct_path(w.dir, "u.geojson");
+    ck_assert_int_eq(lct_write_text(r, RESIDENTIAL), 0);
+    ck_assert_int_eq(lct_write_text(f, FACILITIES), 0);
+    ck_assert_int_eq(lct_write_text(u, "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+                                       "{\"type\":\"Feature\",\"properties\":{\"id\":\"U1\",\"name\":\"\xB6\xAB\xD5\xF2\"},"
+                                       "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-100,-100],[2300,-100],"
+                                       "[2300,300],[-100,300],[-100,-100]]]}}]}"),
+                     0);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", r);
+    lc_study_set(lct_ctx, st, "facilities.path", f);
+    lc_study_set(lct_ctx, st, "units.path", u);
+    lct_world_load(&w, st, NULL);
+    const lc_feature *unit = lc_layer_feature(lc_inputs_layer(w.inputs, LC_LAYER_UNITS), 0);
+    ck_assert_ptr_nonnull(unit->name);
+    ck_assert_str_eq(unit->name, "\xB6\xAB\xD5\xF2"); /* what the test is about: the bytes as they were */
+    lc_results res = results_of(&w);
+    size_t n = 0;
+    unsigned char *png = lc_map_render(lct_ctx, &res, cat(&w, "centre"), NULL, &n);
+    ck_assert_msg(png != NULL, "%s", lc_context_errmsg(lct_ctx));
+    free(png);
+    lc_map_options o = {.format = LC_MAP_PDF};
+    unsigned char *pdf = lc_map_render(lct_ctx, &res, cat(&w, "centre"), &o, &n);
+    ck_assert_msg(pdf != NULL, "%s", lc_context_errmsg(lct_ctx));
+    free(pdf);
+    free(r), free(f), free(u);
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(long_category_name_still_draws)
+{
+    /* A profile whose category name fills the 512-byte title: the title is cut, and must be cut
+     * between characters (3 bytes each here), or cairo refuses the text and the map is lost. */
+    world w = build();
+    char *pp = lct_path(w.dir, "long.yml");
+    char yml[4096], zh[700] = "xy"; /* "xy" + 170 × 3 bytes: the cut at 511 falls inside a character */
+    for (int i = 0; i < 170; i++)
+        strcat(zh, "长");
+    snprintf(yml, sizeof yml, "profile: long\ntitle: a long name\nextends: shanghai-2025\ncategories:\n  centre:\n"
+                              "    zh: \"%s\"\n", zh);
+    ck_assert_int_eq(lct_write_text(pp, yml), 0);
+    lc_profile *longp = lc_profile_load(lct_ctx, pp);
+    ck_assert_msg(longp != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(lc_profile_category_count(longp), lc_profile_category_count(w.profile));
+    size_t c = cat(&w, "centre");
+    ck_assert_str_eq(lc_profile_category(longp, c)->code, "centre");
+    ck_assert_uint_eq(strlen(lc_profile_category(longp, c)->name_zh), 512);
+    lc_results res = results_of(&w);
+    res.profile = longp;
+    size_t n = 0;
+    unsigned char *png = lc_map_render(lct_ctx, &res, c, NULL, &n);
+    ck_assert_msg(png != NULL, "%s", lc_context_errmsg(lct_ctx));
+    free(png);
+    lc_profile_destroy(longp);
+    free(pp);
+    lct_world_free(&w);
+}
+END_TEST
+
 Suite *suite_map(void)
 {
     Suite *s = suite_create("map");
@@ -488,6 +554,8 @@ Suite *suite_map(void)
     tcase_add_test(tc, misuse);
     tcase_add_test(tc, missing_font_is_io_error);
     tcase_add_test(tc, demo_renders_in_memory);
+    tcase_add_test(tc, unit_name_not_utf8_still_draws);
+    tcase_add_test(tc, long_category_name_still_draws);
     suite_add_tcase(s, tc);
     return s;
 }

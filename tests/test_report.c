@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "tests/lc_test.h"
 
@@ -279,6 +280,97 @@ START_TEST(cli_report_and_its_refusals)
 }
 END_TEST
 
+/* Non-zero when text holds "nan" as a word of its own (a NAN printed with %f: "nan%", "-nan pp"). */
+static int has_nan_word(const char *text)
+{
+    for (const char *p = strstr(text, "nan"); p; p = strstr(p + 1, "nan")) {
+        int before = p > text && ((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z'));
+        int after = (p[3] >= 'a' && p[3] <= 'z') || (p[3] >= 'A' && p[3] <= 'Z');
+        if (!before && !after)
+            return 1;
+    }
+    return 0;
+}
+
+START_TEST(report_zero_population_prints_no_nan)
+{
+    /* Both compounds with 0 residents: every covered share is 0 / 0, which summary.json gives as
+     * null; the report must show "–" there, never the C library's "nan". */
+    lct_world w = {.dir = lct_tmpdir()};
+    char *r = lct_path(w.dir, "res.geojson"), *f = lct_path(w.dir, "fac.geojson"), *u = lct_path(w.dir, "units.geojson");
+    char *zero = strdup(RES), *q;
+    while ((q = strstr(zero, "\":1000}")) != NULL)
+        memcpy(q, "\":0   }", 7);
+    while ((q = strstr(zero, "\":500}")) != NULL)
+        memcpy(q, "\":0  }", 6);
+    ck_assert_int_eq(lct_write_text(r, zero), 0);
+    ck_assert_int_eq(lct_write_text(f, FAC), 0);
+    ck_assert_int_eq(lct_write_text(u, UNITS), 0);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", r);
+    lc_study_set(lct_ctx, st, "facilities.path", f);
+    lc_study_set(lct_ctx, st, "units.path", u);
+    lct_world_load(&w, st, NULL);
+    lc_results res = results_of(&w);
+    lc_report_options o = {.date = "2026-01-02", .no_maps = 1};
+    char *html = lc_report_html(lct_ctx, &res, &o);
+    ck_assert_msg(html != NULL, "%s", lc_context_errmsg(lct_ctx));
+    char *row = row_after(html, "<tr data-category=\"centre\">");
+    ck_assert_msg(!has_nan_word(row), "a NAN printed in the coverage row: %s", row);
+    free(row);
+    ck_assert_msg(!has_nan_word(html), "a NAN printed in the report");
+    free(html);
+    free(zero), free(r), free(f), free(u);
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(report_date_from_a_source_date_epoch_out_of_range)
+{
+    /* SOURCE_DATE_EPOCH far past any year gmtime_r can hold: the date falls back to today (UTC), as
+     * for an unreadable value, instead of formatting an unset struct tm. */
+    if (sizeof(time_t) < 8)
+        return;
+    lct_world w = load();
+    lc_results r = results_of(&w);
+    lc_report_options o = {.no_maps = 1};
+    setenv("SOURCE_DATE_EPOCH", "9223372036854775807", 1);
+    char *html = lc_report_html(lct_ctx, &r, &o);
+    unsetenv("SOURCE_DATE_EPOCH");
+    ck_assert_msg(html != NULL, "%s", lc_context_errmsg(lct_ctx));
+    char today[32], tomorrow[32];
+    time_t now = time(NULL), next = now + 86400; /* a run across midnight shows either day */
+    struct tm tm;
+    strftime(today, sizeof today, "日期 Date: %Y-%m-%d", gmtime_r(&now, &tm));
+    strftime(tomorrow, sizeof tomorrow, "日期 Date: %Y-%m-%d", gmtime_r(&next, &tm));
+    ck_assert_msg(strstr(html, today) || strstr(html, tomorrow), "no %s in the report head", today);
+    free(html);
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(report_map_width_out_of_range_is_misuse)
+{
+    /* The maps' height is width × 1131 / 1600: a width under 213 gives a height under the 150 pixels
+     * a PNG map needs, and INT_MAX overflows the product. Both are the caller's mistake about
+     * map_width_px, and the message must say so (not speak of a height nobody asked for). */
+    lct_world w = load();
+    lc_results r = results_of(&w);
+    static const int bad[] = {200, 212, -5, 16385, 2147483647};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        lc_report_options o = {.date = "2026-01-02", .map_width_px = bad[i]};
+        ck_assert_ptr_null(lc_report_html(lct_ctx, &r, &o));
+        ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+        lct_assert_contains(lc_context_errmsg(lct_ctx), "map_width_px");
+    }
+    lc_report_options o = {.date = "2026-01-02", .map_width_px = 213}; /* 213 × 1131 / 1600 = 150.6 */
+    char *html = lc_report_html(lct_ctx, &r, &o);
+    ck_assert_msg(html != NULL, "%s", lc_context_errmsg(lct_ctx));
+    free(html);
+    lct_world_free(&w);
+}
+END_TEST
+
 Suite *suite_report(void)
 {
     Suite *s = suite_create("report");
@@ -289,6 +381,9 @@ Suite *suite_report(void)
     tcase_add_test(t, report_maps_are_pngs_of_the_asked_size);
     tcase_add_test(t, report_directory_is_written_whole);
     tcase_add_test(t, cli_report_and_its_refusals);
+    tcase_add_test(t, report_zero_population_prints_no_nan);
+    tcase_add_test(t, report_date_from_a_source_date_epoch_out_of_range);
+    tcase_add_test(t, report_map_width_out_of_range_is_misuse);
     suite_add_tcase(s, t);
     return s;
 }

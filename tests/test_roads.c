@@ -228,6 +228,48 @@ START_TEST(crossing_lines_node_only_when_asked)
 }
 END_TEST
 
+START_TEST(crossing_near_a_vertex_of_each_line_is_joined)
+{
+    /* A (-100,0)-(0.4,0)-(100,0) and B (0,-100)-(0,0.4)-(0,100) cross at (0,0), 0.4 m from a vertex
+     * of each (within the 0.5 m tolerance), but those two vertices are √(0.4² + 0.4²) = 0.57 m apart,
+     * farther than the network joins: without a junction at the crossing the two stay apart. By hand
+     * once joined: one component, and (-100,0) → (0,100) walks 100 + 100 = 200 m within the
+     * tolerance's slack (≤ 2 × 0.4 m of kinks). */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy a[] = {{-100, 0}, {0.4, 0}, {100, 0}}, b[] = {{0, -100}, {0, 0.4}, {0, 100}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, a, 3, "road", 0, 0, 0, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, b, 3, "road", 0, 0, 0, 2), LC_OK);
+    size_t noded = 9, skipped = 9;
+    lc_roads *split = lc_roads_node_crossings(lct_ctx, roads, 0.5, &noded, &skipped);
+    ck_assert_ptr_nonnull(split);
+    ck_assert_uint_eq(noded, 1);
+    ck_assert_uint_eq(skipped, 0);
+    lc_network *net = lc_network_build(lct_ctx, split, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    double d = walk(net, (lc_xy){-100, 0}, (lc_xy){0, 100});
+    ck_assert_msg(d >= 200 - 1e-9 && d <= 200 + 0.8, "walk %.6f m", d);
+    lc_network_destroy(net);
+    lc_roads_destroy(split);
+    lc_roads_destroy(roads);
+
+    /* A vertex of A and one of B both at the crossing, 0.3 m apart along a diagonal (within the
+     * tolerance of each other): the network joins them as it is, nothing to cut. */
+    roads = lc_roads_create(lct_ctx);
+    lc_xy c[] = {{-100, 0}, {0.2, 0}, {100, 0}}, e[] = {{0, -100}, {0, 0.2}, {0, 100}};
+    lc_roads_add(lct_ctx, roads, c, 3, "road", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, e, 3, "road", 0, 0, 0, 2);
+    split = lc_roads_node_crossings(lct_ctx, roads, 0.5, &noded, &skipped);
+    ck_assert_ptr_nonnull(split);
+    ck_assert_uint_eq(lc_roads_get(split, 0).n, 3);
+    ck_assert_uint_eq(lc_roads_get(split, 1).n, 3);
+    net = lc_network_build(lct_ctx, split, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    lc_network_destroy(net);
+    lc_roads_destroy(split);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
 START_TEST(bridges_and_levels_never_noded)
 {
     lc_xy a[] = {{0, 0}, {100, 0}}, b[] = {{50, -50}, {50, 50}};
@@ -395,6 +437,70 @@ START_TEST(island_without_facility_is_reported)
 }
 END_TEST
 
+/* Non-zero when s is well-formed UTF-8 (no truncated or stray sequences). */
+static int valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+        if (!n)
+            return 0;
+        for (size_t k = 1; k < n; k++)
+            if ((p[k] & 0xC0) != 0x80)
+                return 0;
+        p += n;
+    }
+    return 1;
+}
+
+START_TEST(island_message_is_valid_utf8)
+{
+    /* Six compounds on the island street with long Chinese ids (3 bytes a character): the message's
+     * short list of ids is cut, and must be cut between characters, or summary.json (jansson) drops
+     * the whole warning as invalid text. */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
+    char feats[8192];
+    size_t used = 0;
+    for (int i = 0; i < 6; i++)
+        used += (size_t)snprintf(feats + used, sizeof feats - used,
+                                 "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"%s徐汇区田林街道田林十二村第%d小区\","
+                                 "\"population\":10},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%d,510],"
+                                 "[%d,510],[%d,530],[%d,530],[%d,510]]]}}",
+                                 i ? "," : "", i % 2 ? "x" : "", i, i * 40, i * 40 + 30, i * 40 + 30, i * 40, i * 40);
+    write_fc(res, feats);
+    write_fc(fac, ISLAND_FAC);
+    write_fc(rd, ISLAND_ROADS);
+    lc_study *st = study_text(dir, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
+                                   "roads:\n  path: roads.geojson\n  fields: {class: DLDJ}\n  exclude: [高速公路]\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    size_t before = lc_quality_count(q), islands = 9;
+    ck_assert_int_eq(lc_network_islands(lct_ctx, net, in, p, q, &islands), LC_OK);
+    ck_assert_uint_eq(islands, 1);
+    const lc_issue *it = lc_quality_get(q, before);
+    lct_assert_contains(it->message, "6 residential polygons (徐汇区田林街道田林十二村第0小区, ");
+    lct_assert_contains(it->message, "with 60 residents");
+    ck_assert_msg(valid_utf8(it->message), "not UTF-8: %s", it->message);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(res);
+    free(fac);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
 START_TEST(cli_reports_exclusions_and_islands)
 {
     char *dir = lct_tmpdir();
@@ -482,6 +588,8 @@ Suite *suite_roads(void)
     tcase_add_test(t, class_field_excludes_classes);
     tcase_add_test(t, crossing_lines_node_only_when_asked);
     tcase_add_test(t, bridges_and_levels_never_noded);
+    tcase_add_test(t, crossing_near_a_vertex_of_each_line_is_joined);
+    tcase_add_test(t, island_message_is_valid_utf8);
     tcase_add_test(t, island_without_facility_is_reported);
     tcase_add_test(t, cli_reports_exclusions_and_islands);
     tcase_add_test(t, study_keys_and_typos);
