@@ -1,11 +1,14 @@
 /*
  * bench/bench_network.c — times the walking-network steps on a study with a roads layer: reading the
  * inputs, reading the roads, building the graph, one multi-source shortest-path pass per category,
- * and the whole network-mode coverage. Prints one line per step. Not run by CI (bench/run.sh).
+ * and the whole network-mode coverage, with the coverage's own steps (its debug messages: shortest
+ * paths and runs per category, service tiles, polygons, dissolving the service areas). Prints one line
+ * per step. Not run by CI (bench/run.sh).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "lifecircle/lifecircle.h"
@@ -15,6 +18,15 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Prints the coverage's step timings (debug messages starting "network coverage"). */
+static void print_steps(lc_log_level level, const char *message, void *user)
+{
+    (void)level;
+    (void)user;
+    if (!strncmp(message, "network coverage", 16))
+        printf("  %s\n", message);
 }
 
 /* Runs the steps on the study argv[1]; exit 0, or 2 with the library's message. */
@@ -75,6 +87,9 @@ int main(int argc, char **argv)
     free(snaps);
     free(ids);
     lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net};
+    lc_context_set_message_handler(ctx, print_steps, NULL);
+    lc_context_set_log_level(ctx, LC_LOG_DEBUG);
+    t7 = now();
     if (!(cov = lc_coverage_compute(ctx, in, p, &o)))
         goto done;
     double t8 = now();

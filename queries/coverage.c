@@ -2,9 +2,14 @@
  * queries/coverage.c — who is within reach of what (include/lifecircle/coverage.h), in straight-line
  * mode: reach regions are circles of the category's reach around its facilities. Per residential
  * polygon and category: nearest facility from the polygon's demand point (a point on its surface),
- * and the exact share of the polygon inside the union of the nearby circles. In network mode the same
- * per-category step (network_step) supplies distances from geo/network.c and, as reach regions, the
- * reachable parts of edges buffered tile by tile.
+ * and the exact share of the polygon inside the union of the nearby circles. In network mode a
+ * per-category step (network_step, the categories shared out to the worker threads) supplies
+ * distances from geo/network.c and the reachable parts of edges, joined into straight runs and indexed
+ * by a bucket grid; reach regions are corridors around them (queries/corridor_int.h), built square by
+ * square of a fixed grid (each square's part on its own, on every core; a category with the same runs
+ * near a square as an earlier one copies its part), then dissolved into the service area. A polygon
+ * is shown whole inside or wholly out from the runs near it without GEOS where it can be, and is
+ * otherwise cut from the squares it meets.
  * Indicators built on these numbers live in queries/indicators.c.
  */
 #include <math.h>
@@ -13,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "geo/context_int.h"
 #include "lifecircle/coverage.h"
+#include "queries/corridor_int.h"
 
 struct lc_coverage {
     lc_context *ctx;          /* borrowed: the geometries below belong to its GEOS handle */
@@ -49,7 +56,7 @@ void lc_coverage_destroy(lc_coverage *cov)
     free(cov);
 }
 
-/* One category's facilities and their reach circles, shared read-only by the workers. */
+/* One category's facilities and their reach, shared read-only by the workers. */
 typedef struct category_reach {
     size_t n;
     double *x, *y;        /* facility points */
@@ -57,43 +64,90 @@ typedef struct category_reach {
     GEOSGeometry **buffer;/* reach circle of each facility */
     double r;
     double inner_r;       /* inner radius of the buffer polygons, a little under r */
-    /* Network mode (network != 0): distances per residential polygon and the service area in tiles. */
+    /* Network mode (network != 0): distances per residential polygon, the reachable parts of edges
+     * as straight runs with a bucket grid over them, and the service area tile by tile. */
     int network;
+    size_t off;           /* facilities farther than max_snap_m from the network */
     double *ndist;        /* per polygon: network distance to the nearest facility */
     long *nnear;          /* per polygon: its index in the facilities layer, -1 */
-    GEOSGeometry **parts; /* buffered reachable edges, one polygon per tile */
-    lc_bbox *pbox;        /* envelope of each part */
-    size_t nparts;
+    lc_seg *runs;         /* reachable parts of edges, collinear neighbours joined */
+    size_t nruns;
+    double width;         /* corridor half-width: the profile's network buffer_m */
+    lc_bbox extent;       /* of the runs grown by width: where the service area can be */
+    double gsize;         /* bucket grid over extent: side of a bucket (metres), columns, rows */
+    size_t gnx, gny;
+    size_t *gstart;       /* bucket b lists runs gitem[gstart[b] .. gstart[b + 1]) */
+    uint32_t *gitem;
+    long tcol0, trow0;    /* service tiles: SERVICE_TILE_M squares on a grid fixed to the CRS's origin */
+    size_t tx, ty;        /* (the same squares for every category); the first column and row over */
+    GEOSGeometry **tiles; /* extent, how many; tx × ty: the service area inside each, NULL if none */
 } category_reach;
+
+/* Segments per quarter circle of the network corridors (their round ends). */
+#define NET_QUADSEGS 8
+
+/* Side of the square tiles the service area is dissolved in (metres): each tile's corridor is
+ * unioned on its own, on any core, then the tiles, which only touch, are dissolved. */
+#define SERVICE_TILE_M 500.0
 
 /* Most worker threads a call starts (options->threads is capped to this). */
 #define MAX_THREADS 64
 
-/* failed_category when the polygon's demand point, not a category, could not be computed. */
+/* failed_detail when the polygon's demand point, not a category, could not be computed. */
 #define NO_CATEGORY ((size_t)-1)
 
-/* Work shared by the worker threads; each writes only its own polygons' slots. */
+struct worker_state;
+
+/* One task of a job (task i, on the worker's own GEOS handle): 0, or -1 after setting the worker's
+ * status, detail and (for other than GEOS failures) message. */
+typedef int (*task_fn)(struct worker_state *w, size_t i);
+
+/* Work shared by the worker threads: `total` tasks taken in turn; each task writes only its own
+ * slots, so results do not depend on which thread ran it. */
 typedef struct job {
-    const lc_layer *res;
+    task_fn fn;
+    size_t total;
+    const lc_layer *res, *fac;
     const lc_profile *profile;
+    const lc_network *net;
+    const lc_network_rules *rules;
+    const lc_snap *demand;    /* network mode: the residential polygons' attachments */
     category_reach *cats;
     size_t ncat;
+    long gcol0, grow0;        /* network mode: the tiles of every category: first column and row, */
+    size_t gcols, grows;      /* how many */
     lc_coverage *cov;
     pthread_mutex_t lock;     /* guards the fields below */
-    size_t next;              /* next polygon to take */
-    size_t done;              /* polygons finished */
+    size_t next;              /* next task to take */
+    size_t done;              /* tasks finished */
     int failed;               /* set once; stops every worker */
-    long failed_polygon;
-    size_t failed_category;   /* or NO_CATEGORY */
-    char failed_msg[256];     /* GEOS's message for that failure, "" when it gave none */
+    size_t failed_task;
+    size_t failed_detail;     /* the failing category, or NO_CATEGORY */
+    lc_status failed_status;
+    char failed_msg[256];     /* the reason (GEOS's message for geometry failures), "" when none */
 } job;
 
 /* One thread's share of a job: its own GEOS handle (made before any worker starts) and the last
- * error message GEOS reported on it. */
+ * error message GEOS reported on it; its own context for the network calls (the caller's for
+ * worker 0); scratch space for the runs near a polygon or tile. */
 typedef struct worker_state {
     job *jb;
     GEOSContextHandle_t h;
+    lc_context *ctx;
+    int own_ctx;              /* ctx was made for this worker */
     char msg[256];
+    size_t detail;
+    lc_status status;
+    uint32_t *ids;            /* candidate runs */
+    size_t ids_cap;
+    lc_seg *segs;             /* the runs near the current polygon or square, category after category */
+    size_t segs_cap;
+    size_t *poff, *pcnt;      /* per category: where its runs start in segs, how many */
+    GEOSGeometry **u;         /* per category: polygon ∩ its service area (SOME), or its part of the
+                                 current square; NULL */
+    unsigned char *kind, *own;/* per category: REACH_NONE/WHOLE/SOME (for a square: whether it is one
+                                 of the category's); whether u is this category's to free */
+    size_t counts[4];         /* cells with no runs near, whole, as an earlier category, cut from squares */
 } worker_state;
 
 /* Nearest facility of a category to (px,py) by scanning (categories hold hundreds to a few thousand
@@ -181,36 +235,6 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
     return u;
 }
 
-/* Network mode: the union of the service-area tiles whose envelopes meet box, or NULL when none do.
- * Caller frees the result with GEOSGeom_destroy_r. */
-static GEOSGeometry *local_parts(GEOSContextHandle_t h, const category_reach *c, lc_bbox box, int *failed)
-{
-    size_t n = 0;
-    GEOSGeometry **parts = malloc((c->nparts ? c->nparts : 1) * sizeof *parts);
-    if (!parts) {
-        *failed = 1;
-        return NULL;
-    }
-    for (size_t k = 0; k < c->nparts; k++) {
-        const lc_bbox *b = &c->pbox[k];
-        if (b->minx > box.maxx || b->maxx < box.minx || b->miny > box.maxy || b->maxy < box.miny)
-            continue;
-        parts[n++] = GEOSGeom_clone_r(h, c->parts[k]);
-    }
-    if (n == 0) {
-        free(parts);
-        return NULL;
-    }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
-    free(parts);
-    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-    if (coll)
-        GEOSGeom_destroy_r(h, coll);
-    if (!u)
-        *failed = 1;
-    return u;
-}
-
 /* Area of a ∩ b, or -1 on failure. */
 static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
 {
@@ -224,11 +248,15 @@ static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, co
     return area;
 }
 
-/* Computes every category for residential polygon i with GEOS handle h, writing only polygon i's
- * slots of jb->cov. Returns 0, or -1 with the failing category in *failed_cat (NO_CATEGORY when the
- * demand point failed); the slots already written are then released with the coverage. */
-static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *failed_cat)
+/* Straight-line mode task: computes every category for residential polygon i with the worker's GEOS
+ * handle, writing only polygon i's slots of jb->cov. Returns 0, or -1 with the failing category in
+ * w->detail (NO_CATEGORY when the demand point failed); the slots already written are then released
+ * with the coverage. */
+static int polygon_coverage(worker_state *w, size_t i)
 {
+    GEOSContextHandle_t h = w->h;
+    job *jb = w->jb;
+    size_t *failed_cat = &w->detail;
     const lc_feature *f = lc_layer_feature(jb->res, i);
     lc_coverage *cov = jb->cov;
     lc_bbox box;
@@ -239,6 +267,7 @@ static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *fa
         if (pt)
             GEOSGeom_destroy_r(h, pt);
         *failed_cat = NO_CATEGORY;
+        w->status = LC_ERR_GEOMETRY;
         return -1;
     }
     GEOSGeom_destroy_r(h, pt);
@@ -251,14 +280,8 @@ static int polygon_coverage(GEOSContextHandle_t h, job *jb, size_t i, size_t *fa
         const category_reach *cr = &jb->cats[c];
         lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
         int whole = 0, failed = 0;
-        if (cr->network) {
-            cell->distance_m = cr->ndist[i];
-            cell->nearest = cr->nnear[i];
-            reach = local_parts(h, cr, box, &failed);
-        } else {
-            nearest(cr, px, py, &cell->distance_m, &cell->nearest);
-            reach = local_reach(h, cr, box, &whole, &failed);
-        }
+        nearest(cr, px, py, &cell->distance_m, &cell->nearest);
+        reach = local_reach(h, cr, box, &whole, &failed);
         if (failed)
             goto fail;
         double share = 0;
@@ -310,6 +333,236 @@ fail:
     if (circle)
         GEOSGeom_destroy_r(h, circle);
     *failed_cat = c;
+    w->status = LC_ERR_GEOMETRY;
+    return -1;
+}
+
+/* Makes room for need elements in a worker's scratch array *p of *cap; 0, or -1 out of memory. */
+static int scratch(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
+    return (p > q) - (p < q);
+}
+
+/* Bucket column or row of coordinate v (offset from the extent's corner), clamped to 0 .. n-1. */
+static size_t bucket_of(double v, double size, size_t n)
+{
+    double b = floor(v / size);
+    return b < 0 ? 0 : b >= (double)n ? n - 1 : (size_t)b;
+}
+
+/* The polygon ∩ category c's service area, from the service tiles its box meets (each tile's part
+ * cut out separately: they only touch); NULL when empty, *failed on failure. Caller frees. */
+static GEOSGeometry *tiles_near(GEOSContextHandle_t h, const category_reach *c, const GEOSGeometry *poly,
+                                lc_bbox box, int *failed)
+{
+    if (!c->tiles || box.maxx < c->extent.minx || box.minx > c->extent.maxx || box.maxy < c->extent.miny ||
+        box.miny > c->extent.maxy)
+        return NULL;
+    double ox = (double)c->tcol0 * SERVICE_TILE_M, oy = (double)c->trow0 * SERVICE_TILE_M;
+    size_t x0 = bucket_of(box.minx - ox, SERVICE_TILE_M, c->tx), x1 = bucket_of(box.maxx - ox, SERVICE_TILE_M, c->tx),
+           y0 = bucket_of(box.miny - oy, SERVICE_TILE_M, c->ty), y1 = bucket_of(box.maxy - oy, SERVICE_TILE_M, c->ty);
+    GEOSGeometry *acc = NULL;
+    for (size_t ty = y0; ty <= y1; ty++)
+        for (size_t tx = x0; tx <= x1; tx++) {
+            const GEOSGeometry *tile = c->tiles[ty * c->tx + tx];
+            if (!tile)
+                continue;
+            GEOSGeometry *copy = GEOSGeom_clone_r(h, tile);
+            GEOSGeometry *x = copy ? GEOSIntersection_r(h, poly, copy) : NULL;
+            if (copy)
+                GEOSGeom_destroy_r(h, copy);
+            if (!x) {
+                *failed = 1;
+                break;
+            }
+            if (GEOSisEmpty_r(h, x) == 1) {
+                GEOSGeom_destroy_r(h, x);
+                continue;
+            }
+            if (!acc) {
+                acc = x;
+                continue;
+            }
+            GEOSGeometry *u = GEOSUnion_r(h, acc, x);
+            GEOSGeom_destroy_r(h, x);
+            GEOSGeom_destroy_r(h, acc);
+            if (!(acc = u)) {
+                *failed = 1;
+                break;
+            }
+        }
+    if (*failed && acc) {
+        GEOSGeom_destroy_r(h, acc);
+        acc = NULL;
+    }
+    return acc;
+}
+
+/* Puts into w->segs from index `at` the runs of c that come within c->width of box, cut to box grown
+ * by width (which leaves their corridor inside box unchanged) and sorted, so equal sets compare equal.
+ * Returns how many, or -1 out of memory. */
+static long local_runs(worker_state *w, const category_reach *c, lc_bbox box, size_t at)
+{
+    lc_bbox g = {box.minx - c->width, box.miny - c->width, box.maxx + c->width, box.maxy + c->width};
+    if (!c->nruns || g.minx > c->extent.maxx || g.maxx < c->extent.minx || g.miny > c->extent.maxy ||
+        g.maxy < c->extent.miny)
+        return 0;
+    size_t x0 = bucket_of(g.minx - c->extent.minx, c->gsize, c->gnx),
+           x1 = bucket_of(g.maxx - c->extent.minx, c->gsize, c->gnx),
+           y0 = bucket_of(g.miny - c->extent.miny, c->gsize, c->gny),
+           y1 = bucket_of(g.maxy - c->extent.miny, c->gsize, c->gny);
+    size_t nid = 0;
+    for (size_t by = y0; by <= y1; by++)
+        for (size_t bx = x0; bx <= x1; bx++) {
+            size_t b = by * c->gnx + bx, k0 = c->gstart[b], k1 = c->gstart[b + 1];
+            if (scratch((void **)&w->ids, &w->ids_cap, nid + (k1 - k0), sizeof *w->ids))
+                return -1;
+            for (size_t k = k0; k < k1; k++)
+                w->ids[nid++] = c->gitem[k];
+        }
+    if (nid == 0)
+        return 0;
+    qsort(w->ids, nid, sizeof *w->ids, cmp_u32);
+    if (scratch((void **)&w->segs, &w->segs_cap, at + nid, sizeof *w->segs))
+        return -1;
+    size_t n = 0;
+    for (size_t k = 0; k < nid; k++) {
+        if (k && w->ids[k] == w->ids[k - 1])
+            continue;
+        lc_seg s = c->runs[w->ids[k]];
+        if (lc_corridor_clip(&s, g))
+            w->segs[at + n++] = s;
+    }
+    lc_corridor_sort(w->segs + at, n);
+    return (long)n;
+}
+
+/* What a category's corridor does near a polygon. */
+enum { REACH_NONE = 0, REACH_WHOLE = 1, REACH_SOME = 2 };
+
+/* Network mode task: every category for residential polygon i, from the runs near it: none → share
+ * 0; shown to hold the polygon's box → 1; the same runs as an earlier category → that category's
+ * results; otherwise the polygon cut from the service-area squares it meets (tiles_near). Writes only
+ * polygon i's slots. Returns 0, or -1 with the failing category in w->detail. */
+static int network_polygon(worker_state *w, size_t i)
+{
+    GEOSContextHandle_t h = w->h;
+    job *jb = w->jb;
+    lc_coverage *cov = jb->cov;
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    lc_bbox box;
+    GEOSGeom_getExtent_r(h, f->geom, &box.minx, &box.miny, &box.maxx, &box.maxy);
+    double pop = isnan(f->population) ? 0 : f->population;
+    GEOSGeometry *circle = NULL; /* polygon ∩ every life-circle category's corridor so far */
+    int circle_empty = 0, any_circle = 0, ok = 0;
+    size_t used = 0, c = 0, circle_cat = 0;
+    w->status = LC_ERR_GEOMETRY;
+    for (c = 0; c < jb->ncat; c++) {
+        w->u[c] = NULL;
+        w->own[c] = 0;
+        w->kind[c] = REACH_NONE;
+    }
+    for (c = 0; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        GEOSGeometry **gap = &cov->gaps[i * jb->ncat + c];
+        cell->distance_m = cr->ndist[i];
+        cell->nearest = cr->nnear[i];
+        long n = local_runs(w, cr, box, used);
+        if (n < 0) {
+            w->status = LC_ERR_NOMEM;
+            goto fail;
+        }
+        w->poff[c] = used;
+        w->pcnt[c] = (size_t)n;
+        used += (size_t)n;
+        const lc_seg *s = w->segs + w->poff[c];
+        double share = 0;
+        size_t same = c;
+        for (size_t k = 0; n && k < c && same == c; k++)
+            if (w->pcnt[k] == (size_t)n && !memcmp(w->segs + w->poff[k], s, (size_t)n * sizeof *s))
+                same = k;
+        w->counts[same < c ? 2 : n == 0 ? 0 : 3]++;
+        if (same < c) {
+            w->kind[c] = w->kind[same];
+            w->u[c] = w->u[same];
+            share = cov->cells[i * jb->ncat + same].covered_share;
+            const GEOSGeometry *g = cov->gaps[i * jb->ncat + same];
+            if (g && !(*gap = GEOSGeom_clone_r(h, g)))
+                goto fail;
+        } else if (n == 0) {
+            if (!(*gap = GEOSGeom_clone_r(h, f->geom)))
+                goto fail;
+        } else if (lc_corridor_covers_box(s, (size_t)n, box, cr->width, NET_QUADSEGS)) {
+            w->kind[c] = REACH_WHOLE;
+            w->counts[3]--;
+            w->counts[1]++;
+            share = 1;
+        } else {
+            int failed = 0;
+            w->kind[c] = REACH_SOME;
+            w->own[c] = 1;
+            w->u[c] = tiles_near(h, cr, f->geom, box, &failed);
+            if (failed)
+                goto fail;
+            double a = 0;
+            if (w->u[c] && !GEOSArea_r(h, w->u[c], &a))
+                goto fail;
+            if (!w->u[c])
+                w->kind[c] = REACH_NONE;
+            share = f->area > 0 ? fmin(1.0, a / f->area) : 0;
+            if (share < 1 - 1e-12 &&
+                !(*gap = w->u[c] ? GEOSDifference_r(h, f->geom, w->u[c]) : GEOSGeom_clone_r(h, f->geom)))
+                goto fail;
+        }
+        cell->covered_share = share;
+        cell->covered_pop = pop * share;
+        if (lc_profile_category(jb->profile, c)->in_life_circle) {
+            any_circle = 1;
+            circle_cat = c;
+            if (w->kind[c] == REACH_NONE || circle_empty) {
+                circle_empty = 1;
+            } else if (w->kind[c] == REACH_SOME) {
+                GEOSGeometry *next = GEOSIntersection_r(h, circle ? circle : f->geom, w->u[c]);
+                if (!next)
+                    goto fail;
+                if (circle)
+                    GEOSGeom_destroy_r(h, circle);
+                circle = next;
+            }
+        }
+    }
+    double ca = f->area; /* every life-circle category holds the whole box: the whole polygon */
+    c = circle_cat;
+    if (circle && !circle_empty && !GEOSArea_r(h, circle, &ca))
+        goto fail;
+    cov->circle[i] = !any_circle ? NAN : circle_empty || f->area <= 0 ? 0 : fmin(1.0, ca / f->area);
+    ok = 1;
+fail:
+    for (size_t k = 0; k < jb->ncat; k++)
+        if (w->own[k] && w->u[k])
+            GEOSGeom_destroy_r(h, w->u[k]);
+    if (circle)
+        GEOSGeom_destroy_r(h, circle);
+    if (ok)
+        return 0;
+    w->detail = c;
     return -1;
 }
 
@@ -321,17 +574,17 @@ static void worker_geos_error(const char *message, void *userdata)
     snprintf(w->msg, sizeof w->msg, "%s", message ? message : "");
 }
 
-/* Takes polygons one at a time until none are left or one has failed, computing each with the
- * thread's own handle w->h. Each residential polygon is read by the one thread that took it; the
- * reach circles and network tiles, read by every thread, are only cloned (their envelopes were
- * cached before the threads started, so cloning writes nothing into them); no prepared geometry or
- * STRtree is shared (the candidate search and nearest facility are plain scans over coordinates).
- * report: the context to report progress through, at each whole percent, for the thread that owns
- * it; NULL for the others. */
+/* Takes tasks one at a time until none are left or one has failed, running each with the thread's own
+ * GEOS handle w->h. Each residential polygon, category or tile is written by the one thread that took
+ * it; what every thread reads (the residential polygons, the reach circles, the runs and their grid)
+ * is only read: the circles are only cloned (their envelopes were cached before the threads started,
+ * so cloning writes nothing into them); no prepared geometry or STRtree is shared. report: the
+ * context to report progress through ("coverage", at each whole percent), for the thread that owns it;
+ * NULL for the others and for the steps before the polygons. */
 static void work(worker_state *w, lc_context *report)
 {
     job *jb = w->jb;
-    size_t total = jb->cov->npoly, reported = 0;
+    size_t total = jb->total, reported = 0;
     for (;;) {
         pthread_mutex_lock(&jb->lock);
         size_t i = jb->next++;
@@ -344,16 +597,18 @@ static void work(worker_state *w, lc_context *report)
         }
         if (stop)
             break;
-        size_t failed_cat = 0;
         w->msg[0] = '\0';
-        int rc = polygon_coverage(w->h, jb, i, &failed_cat);
+        w->detail = NO_CATEGORY;
+        w->status = LC_ERR_GEOMETRY;
+        int rc = jb->fn(w, i);
         pthread_mutex_lock(&jb->lock);
         if (rc == 0) {
             jb->done++;
         } else if (!jb->failed) {
             jb->failed = 1;
-            jb->failed_polygon = (long)i;
-            jb->failed_category = failed_cat;
+            jb->failed_task = i;
+            jb->failed_detail = w->detail;
+            jb->failed_status = w->status;
             snprintf(jb->failed_msg, sizeof jb->failed_msg, "%s", w->msg);
         }
         pthread_mutex_unlock(&jb->lock);
@@ -367,6 +622,25 @@ static void *worker(void *arg)
 {
     work(arg, NULL);
     return NULL;
+}
+
+/* Runs total tasks of fn on nthreads threads, this one included (it alone reports progress when
+ * report is set: the context belongs to it). Returns 0, or -1 when a task failed (jb->failed_*). */
+static int run_job(job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_t total, lc_context *report)
+{
+    jb->fn = fn;
+    jb->total = total;
+    jb->next = jb->done = 0;
+    jb->failed = 0;
+    pthread_t threads[MAX_THREADS];
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads && t < total; t++) /* one that cannot start leaves its share */
+        if (pthread_create(&threads[started], NULL, worker, &ws[t]) == 0)
+            started++;
+    work(&ws[0], report);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    return jb->failed ? -1 : 0;
 }
 
 /* Builds one category's reach step: its facilities and their circles (straight-line mode). */
@@ -407,10 +681,13 @@ static void reach_free(lc_context *ctx, category_reach *c)
 {
     for (size_t k = 0; c->buffer && k < c->n; k++)
         GEOSGeom_destroy_r(lc_ctx_geos(ctx), c->buffer[k]);
-    for (size_t k = 0; c->parts && k < c->nparts; k++)
-        GEOSGeom_destroy_r(lc_ctx_geos(ctx), c->parts[k]);
-    free(c->parts);
-    free(c->pbox);
+    for (size_t k = 0; c->tiles && k < c->tx * c->ty; k++)
+        if (c->tiles[k])
+            GEOSGeom_destroy_r(lc_ctx_geos(ctx), c->tiles[k]);
+    free(c->tiles);
+    free(c->runs);
+    free(c->gstart);
+    free(c->gitem);
     free(c->ndist);
     free(c->nnear);
     free(c->buffer);
@@ -419,128 +696,86 @@ static void reach_free(lc_context *ctx, category_reach *c)
     free(c->index);
 }
 
-/* Side of the square tiles the network service area is buffered in, metres: small enough that a
- * polygon meets few tiles, large enough that each buffer holds many edges. */
-#define SERVICE_TILE_M 500.0
-
-/* A reachable segment and the tile its midpoint falls in, for grouping by tile. */
-typedef struct tiled_seg {
-    int64_t tx, ty;
-    size_t k;
-} tiled_seg;
-
-static int cmp_tile(const void *a, const void *b)
+/* Lists every run of c in the buckets of the grid its chunks (pieces no longer than a bucket) touch,
+ * so a query over a box reads only a few buckets however long the runs. LC_OK or LC_ERR_NOMEM. */
+static lc_status run_grid(lc_context *ctx, category_reach *c)
 {
-    const tiled_seg *p = a, *q = b;
-    if (p->tx != q->tx)
-        return (p->tx > q->tx) - (p->tx < q->tx);
-    if (p->ty != q->ty)
-        return (p->ty > q->ty) - (p->ty < q->ty);
-    return (p->k > q->k) - (p->k < q->k);
-}
-
-/* The union of the buffers of every line of a (multi)line geometry, each buffered on its own (GEOS
- * buffers one line quickly; a whole multi-line at once nodes every piece against every other), then
- * dissolved by cascaded union. NULL on failure. Caller frees the result. */
-static GEOSGeometry *buffer_lines(GEOSContextHandle_t h, const GEOSGeometry *lines, double width)
-{
-    int n = GEOSGetNumGeometries_r(h, lines);
-    if (n <= 0)
-        return NULL;
-    GEOSGeometry **bufs = malloc((size_t)n * sizeof *bufs);
-    if (!bufs)
-        return NULL;
-    int k = 0;
-    for (; k < n; k++)
-        if (!(bufs[k] = GEOSBuffer_r(h, GEOSGetGeometryN_r(h, lines, k), width, 8)))
-            break;
-    GEOSGeometry *coll = k == n ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)n) : NULL;
-    if (!coll)
-        for (int j = 0; j < k; j++)
-            GEOSGeom_destroy_r(h, bufs[j]);
-    free(bufs);
-    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-    if (coll)
-        GEOSGeom_destroy_r(h, coll);
-    return u;
-}
-
-/* Buffers reachable segments tile by tile into out->parts (width: half-width, metres). */
-static lc_status service_tiles(lc_context *ctx, const lc_xy *segs, size_t nseg, double width, category_reach *out)
-{
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    lc_status st = LC_ERR_NOMEM;
-    tiled_seg *ts = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *ts);
-    GEOSGeometry **lines = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *lines);
-    out->parts = lc_calloc(ctx, nseg ? nseg : 1, sizeof *out->parts);
-    out->pbox = lc_calloc(ctx, nseg ? nseg : 1, sizeof *out->pbox);
-    if (!ts || !lines || !out->parts || !out->pbox)
-        goto fail;
-    for (size_t k = 0; k < nseg; k++) {
-        double mx = (segs[2 * k].x + segs[2 * k + 1].x) / 2, my = (segs[2 * k].y + segs[2 * k + 1].y) / 2;
-        ts[k] = (tiled_seg){(int64_t)floor(mx / SERVICE_TILE_M), (int64_t)floor(my / SERVICE_TILE_M), k};
+    c->extent = (lc_bbox){INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t k = 0; k < c->nruns; k++) {
+        const lc_seg *s = &c->runs[k];
+        c->extent.minx = fmin(c->extent.minx, fmin(s->ax, s->bx) - c->width);
+        c->extent.miny = fmin(c->extent.miny, fmin(s->ay, s->by) - c->width);
+        c->extent.maxx = fmax(c->extent.maxx, fmax(s->ax, s->bx) + c->width);
+        c->extent.maxy = fmax(c->extent.maxy, fmax(s->ay, s->by) + c->width);
     }
-    qsort(ts, nseg, sizeof *ts, cmp_tile);
-    st = LC_ERR_GEOMETRY;
-    for (size_t i = 0; i < nseg;) {
-        size_t j = i, n = 0;
-        for (; j < nseg && ts[j].tx == ts[i].tx && ts[j].ty == ts[i].ty; j++) {
-            const lc_xy *p = &segs[2 * ts[j].k];
-            GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
-            if (!cs)
-                goto fail_lines;
-            GEOSCoordSeq_setXY_r(h, cs, 0, p[0].x, p[0].y);
-            GEOSCoordSeq_setXY_r(h, cs, 1, p[1].x, p[1].y);
-            if (!(lines[n] = GEOSGeom_createLineString_r(h, cs)))
-                goto fail_lines;
-            n++;
+    c->gsize = fmax(100.0, 2 * c->width);
+    c->gnx = (size_t)ceil((c->extent.maxx - c->extent.minx) / c->gsize);
+    c->gny = (size_t)ceil((c->extent.maxy - c->extent.miny) / c->gsize);
+    c->gnx = c->gnx ? c->gnx : 1;
+    c->gny = c->gny ? c->gny : 1;
+    c->gstart = lc_calloc(ctx, c->gnx * c->gny + 1, sizeof *c->gstart);
+    if (!c->gstart)
+        return LC_ERR_NOMEM;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            size_t sum = 0;
+            for (size_t b = 0; b <= c->gnx * c->gny; b++) {
+                size_t k = c->gstart[b];
+                c->gstart[b] = sum;
+                sum += k;
+            }
+            if (!(c->gitem = lc_malloc(ctx, (sum ? sum : 1) * sizeof *c->gitem)))
+                return LC_ERR_NOMEM;
         }
-        GEOSGeometry *mls = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines, (unsigned)n);
-        n = 0; /* the collection owns the lines now, or they are lost with it on failure */
-        /* Segments joined into long lines first: GEOS buffers a few long lines far faster than many
-         * short ones that overlap at their ends. */
-        GEOSGeometry *merged = mls ? GEOSLineMerge_r(h, mls) : NULL;
-        GEOSGeometry *buf = merged ? buffer_lines(h, merged, width) : NULL;
-        if (merged)
-            GEOSGeom_destroy_r(h, merged);
-        if (mls)
-            GEOSGeom_destroy_r(h, mls);
-        if (!buf)
-            goto fail;
-        lc_bbox *b = &out->pbox[out->nparts];
-        GEOSGeom_getExtent_r(h, buf, &b->minx, &b->miny, &b->maxx, &b->maxy);
-        out->parts[out->nparts++] = buf;
-        i = j;
-        continue;
-    fail_lines:
-        for (size_t k = 0; k < n; k++)
-            GEOSGeom_destroy_r(h, lines[k]);
-        goto fail;
+        for (size_t k = 0; k < c->nruns; k++) {
+            const lc_seg *s = &c->runs[k];
+            double len = hypot(s->bx - s->ax, s->by - s->ay);
+            size_t chunks = (size_t)ceil(len / c->gsize), last = SIZE_MAX;
+            chunks = chunks ? chunks : 1;
+            for (size_t j = 0; j < chunks; j++) {
+                double t0 = (double)j / (double)chunks, t1 = (double)(j + 1) / (double)chunks;
+                double xa = s->ax + t0 * (s->bx - s->ax), xb = s->ax + t1 * (s->bx - s->ax);
+                double ya = s->ay + t0 * (s->by - s->ay), yb = s->ay + t1 * (s->by - s->ay);
+                size_t x0 = bucket_of(fmin(xa, xb) - c->extent.minx, c->gsize, c->gnx),
+                       x1 = bucket_of(fmax(xa, xb) - c->extent.minx, c->gsize, c->gnx),
+                       y0 = bucket_of(fmin(ya, yb) - c->extent.miny, c->gsize, c->gny),
+                       y1 = bucket_of(fmax(ya, yb) - c->extent.miny, c->gsize, c->gny);
+                for (size_t by = y0; by <= y1; by++)
+                    for (size_t bx = x0; bx <= x1; bx++) {
+                        size_t b = by * c->gnx + bx;
+                        if (b == last) /* consecutive chunks in one bucket: listed once */
+                            continue;
+                        if (pass == 0)
+                            c->gstart[b]++;
+                        else
+                            c->gitem[c->gstart[b]++] = (uint32_t)k;
+                        last = b;
+                    }
+            }
+        }
     }
-    st = LC_OK;
-fail:
-    free(ts);
-    free(lines);
-    if (st == LC_ERR_GEOMETRY)
-        lc_error(ctx, st, "cannot buffer the network service area: %s", lc_ctx_geos_message(ctx));
-    return st;
+    /* The fill advanced each start to the next bucket's: shift back. */
+    for (size_t b = c->gnx * c->gny; b > 0; b--)
+        c->gstart[b] = c->gstart[b - 1];
+    c->gstart[0] = 0;
+    return LC_OK;
 }
 
-/* Builds one category's reach step in network mode: its facilities attached to the network, one
- * multi-source shortest-path pass, every demand point's distance and nearest facility, and the
- * reachable parts of edges buffered by rules->buffer_m. demand holds the residential polygons'
- * attachments (npoly of them). */
-static lc_status network_step(lc_context *ctx, const lc_layer *fac, size_t category, double r, const lc_network *net,
-                              const lc_network_rules *rules, const lc_snap *demand, size_t npoly,
-                              category_reach *out)
+/* Builds one category's reach step in network mode, on a worker (ctx and h are the worker's): its
+ * facilities attached to the network, one multi-source shortest-path pass, every demand point's
+ * distance and nearest facility, and the reachable parts of edges joined into runs on a bucket grid.
+ * demand holds the residential polygons' attachments (npoly of them). */
+static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_layer *fac, size_t category,
+                              double r, const lc_network *net, const lc_network_rules *rules,
+                              const lc_snap *demand, size_t npoly, category_reach *out)
 {
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
     lc_status st = LC_ERR_NOMEM;
-    size_t n = 0, off = 0, nseg = 0;
+    size_t n = 0, nseg = 0;
     for (size_t i = 0; i < lc_layer_count(fac); i++)
         n += lc_layer_feature(fac, i)->category == (int)category;
     out->network = 1;
     out->r = r;
+    out->width = rules->buffer_m;
     lc_snap *snaps = lc_calloc(ctx, n ? n : 1, sizeof *snaps);
     long *ids = lc_calloc(ctx, n ? n : 1, sizeof *ids);
     lc_network_reach *reach = NULL;
@@ -558,26 +793,140 @@ static lc_status network_step(lc_context *ctx, const lc_layer *fac, size_t categ
         GEOSGeomGetY_r(h, f->geom, &p.y);
         if ((st = lc_network_snap(ctx, net, p, rules->max_snap_m, &snaps[out->n])) != LC_OK)
             goto fail;
-        off += snaps[out->n].edge < 0;
+        out->off += snaps[out->n].edge < 0;
         ids[out->n++] = (long)i;
     }
-    if (off)
-        lc_log(ctx, LC_LOG_WARNING, "%zu of %zu facilities of category %zu are more than %.0f m from the walking "
-               "network and serve no one in network mode", off, n, category, rules->max_snap_m);
     st = LC_ERR_NOMEM;
     if (!(reach = lc_network_reach_compute(ctx, net, snaps, ids, out->n, INFINITY)))
         goto fail;
     for (size_t i = 0; i < npoly; i++)
         out->ndist[i] = lc_network_reach_distance(reach, &demand[i], &out->nnear[i]);
-    if ((st = lc_network_reach_segments(ctx, reach, r, &segs, &nseg)) != LC_OK ||
-        (st = service_tiles(ctx, segs, nseg, rules->buffer_m, out)) != LC_OK)
+    if ((st = lc_network_reach_segments(ctx, reach, r, &segs, &nseg)) != LC_OK)
         goto fail;
+    st = LC_ERR_NOMEM;
+    if (nseg > UINT32_MAX || !(out->runs = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *out->runs)))
+        goto fail;
+    for (size_t k = 0; k < nseg; k++)
+        out->runs[k] = (lc_seg){segs[2 * k].x, segs[2 * k].y, segs[2 * k + 1].x, segs[2 * k + 1].y};
+    out->nruns = lc_corridor_join(out->runs, nseg);
+    if (out->nruns && (st = run_grid(ctx, out)) != LC_OK)
+        goto fail;
+    if (out->nruns) {
+        out->tcol0 = (long)floor(out->extent.minx / SERVICE_TILE_M);
+        out->trow0 = (long)floor(out->extent.miny / SERVICE_TILE_M);
+        out->tx = (size_t)((long)floor(out->extent.maxx / SERVICE_TILE_M) - out->tcol0 + 1);
+        out->ty = (size_t)((long)floor(out->extent.maxy / SERVICE_TILE_M) - out->trow0 + 1);
+        if (!(out->tiles = lc_calloc(ctx, out->tx * out->ty, sizeof *out->tiles)))
+            goto fail;
+    }
+    st = LC_OK;
 fail:
     free(segs);
     lc_network_reach_destroy(reach);
     free(snaps);
     free(ids);
     return st;
+}
+
+/* Task: network_step for category i on the worker's context. */
+static int network_task(worker_state *w, size_t i)
+{
+    job *jb = w->jb;
+    lc_status st = network_step(w->ctx, w->h, jb->fac, i, jb->cov->reach[i], jb->net, jb->rules, jb->demand,
+                                jb->cov->npoly, &jb->cats[i]);
+    if (st == LC_OK)
+        return 0;
+    w->status = st;
+    w->detail = i;
+    snprintf(w->msg, sizeof w->msg, "%s", lc_context_errmsg(w->ctx));
+    return -1;
+}
+
+/* Task: square i of the tile grid, for every category that has it: the part of the category's corridor
+ * inside it, NULL when there is none; a category with the same runs near the square as an earlier one
+ * gets a copy of that one's part (categories with the same reach share most squares whole or empty,
+ * and many partial ones along the edges of the network). Envelopes are cached here, so the polygon
+ * workers that clone the parts later only read them. */
+static int tile_task(worker_state *w, size_t i)
+{
+    job *jb = w->jb;
+    long col = jb->gcol0 + (long)(i % jb->gcols), row = jb->grow0 + (long)(i / jb->gcols);
+    double x = (double)col * SERVICE_TILE_M, y = (double)row * SERVICE_TILE_M;
+    lc_bbox box = {x, y, x + SERVICE_TILE_M, y + SERVICE_TILE_M};
+    GEOSGeometry **made = w->u; /* per category: its part of this square, for the later ones */
+    size_t used = 0;
+    for (size_t c = 0; c < jb->ncat; c++) {
+        category_reach *cr = &jb->cats[c];
+        made[c] = NULL;
+        w->pcnt[c] = 0;
+        w->kind[c] = 0; /* 1: this square is one of the category's */
+        if (!cr->tiles || col < cr->tcol0 || row < cr->trow0 || col >= cr->tcol0 + (long)cr->tx ||
+            row >= cr->trow0 + (long)cr->ty)
+            continue;
+        w->kind[c] = 1;
+        w->detail = c;
+        long n = local_runs(w, cr, box, used);
+        if (n < 0) {
+            w->status = LC_ERR_NOMEM;
+            return -1;
+        }
+        w->poff[c] = used;
+        w->pcnt[c] = (size_t)n;
+        used += (size_t)n;
+        const lc_seg *s = w->segs + w->poff[c];
+        size_t same = c;
+        for (size_t k = 0; n && k < c && same == c; k++)
+            if (w->kind[k] && w->pcnt[k] == (size_t)n && cr->width == jb->cats[k].width &&
+                !memcmp(w->segs + w->poff[k], s, (size_t)n * sizeof *s))
+                same = k;
+        GEOSGeometry *piece = NULL;
+        if (same < c) {
+            if (made[same] && !(piece = GEOSGeom_clone_r(w->h, made[same])))
+                return -1;
+        } else {
+            int failed = 0;
+            piece = lc_corridor_in_box(w->h, s, (size_t)n, box, cr->width, NET_QUADSEGS, &failed);
+            if (failed)
+                return -1;
+        }
+        if (piece) {
+            double e[4];
+            GEOSGeom_getExtent_r(w->h, piece, &e[0], &e[1], &e[2], &e[3]);
+            for (int k = 0; k < GEOSGetNumGeometries_r(w->h, piece); k++)
+                GEOSGeom_getExtent_r(w->h, GEOSGetGeometryN_r(w->h, piece, k), &e[0], &e[1], &e[2], &e[3]);
+        }
+        made[c] = piece;
+        cr->tiles[(size_t)(row - cr->trow0) * cr->tx + (size_t)(col - cr->tcol0)] = piece;
+    }
+    return 0;
+}
+
+/* Task: dissolves category i's service tiles (they only touch) into its service area. */
+static int dissolve_task(worker_state *w, size_t i)
+{
+    job *jb = w->jb;
+    category_reach *cr = &jb->cats[i];
+    size_t n = 0;
+    w->detail = i;
+    for (size_t t = 0; t < cr->tx * cr->ty; t++)
+        if (cr->tiles[t])
+            cr->tiles[n++] = cr->tiles[t];
+    for (size_t t = n; t < cr->tx * cr->ty; t++)
+        cr->tiles[t] = NULL;
+    if (n == 0)
+        return 0;
+    /* The collection takes the tiles. */
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(w->h, GEOS_GEOMETRYCOLLECTION, cr->tiles, (unsigned)n);
+    if (!coll)
+        return -1;
+    for (size_t t = 0; t < n; t++)
+        cr->tiles[t] = NULL;
+    GEOSGeometry *u = GEOSUnaryUnion_r(w->h, coll);
+    GEOSGeom_destroy_r(w->h, coll);
+    if (!u)
+        return -1;
+    jb->cov->service[i] = u;
+    return 0;
 }
 
 /* Attaches every residential polygon's demand point (a point on its surface) to the network.
@@ -615,12 +964,12 @@ static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_netw
     return d;
 }
 
-/* The dissolved reach of a category: the union of its circles, or of its network service-area tiles;
- * NULL when it has none. */
+/* The dissolved reach of a category in straight-line mode: the union of its circles; NULL when it
+ * has none. */
 static GEOSGeometry *service_area(lc_context *ctx, const category_reach *c, int *failed)
 {
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    size_t n = c->network ? c->nparts : c->n;
+    size_t n = c->n;
     if (!n)
         return NULL;
     GEOSGeometry **parts = lc_calloc(ctx, n, sizeof *parts);
@@ -629,7 +978,7 @@ static GEOSGeometry *service_area(lc_context *ctx, const category_reach *c, int 
         return NULL;
     }
     for (size_t k = 0; k < n; k++)
-        parts[k] = GEOSGeom_clone_r(h, c->network ? c->parts[k] : c->buffer[k]);
+        parts[k] = GEOSGeom_clone_r(h, c->buffer[k]);
     GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
     free(parts);
     GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
@@ -638,6 +987,60 @@ static GEOSGeometry *service_area(lc_context *ctx, const category_reach *c, int 
     if (!u)
         *failed = 1;
     return u;
+}
+
+/* Seconds since an arbitrary start, for the debug timings of the steps. */
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Network mode before the polygons: the categories' steps, then their service tiles, then the
+ * dissolves, each shared out to the workers. LC_OK, or the failure recorded in ctx. */
+static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_t nthreads)
+{
+    lc_coverage *cov = jb->cov;
+    double t0 = seconds();
+    if (run_job(jb, ws, nthreads, network_task, cov->ncat, NULL) != 0)
+        return lc_error(ctx, jb->failed_status, "network coverage of category %s: %s",
+                        lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg);
+    size_t nruns = 0;
+    for (size_t c = 0; c < cov->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        nruns += cr->nruns;
+        if (cr->off)
+            lc_log(ctx, LC_LOG_WARNING, "%zu of %zu facilities of category %zu are more than %.0f m from the "
+                   "walking network and serve no one in network mode", cr->off, cr->n, c, jb->rules->max_snap_m);
+    }
+    long c1 = 0, r1 = 0;
+    int any = 0;
+    for (size_t c = 0; c < cov->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        if (!cr->tiles)
+            continue;
+        if (!any || cr->tcol0 < jb->gcol0)
+            jb->gcol0 = cr->tcol0;
+        if (!any || cr->trow0 < jb->grow0)
+            jb->grow0 = cr->trow0;
+        if (!any || cr->tcol0 + (long)cr->tx > c1)
+            c1 = cr->tcol0 + (long)cr->tx;
+        if (!any || cr->trow0 + (long)cr->ty > r1)
+            r1 = cr->trow0 + (long)cr->ty;
+        any = 1;
+    }
+    jb->gcols = any ? (size_t)(c1 - jb->gcol0) : 0;
+    jb->grows = any ? (size_t)(r1 - jb->grow0) : 0;
+    double t1 = seconds();
+    if (run_job(jb, ws, nthreads, tile_task, jb->gcols * jb->grows, NULL) != 0)
+        return lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
+                        "cannot build the network service area of category %s: %s",
+                        lc_profile_category(jb->profile, jb->failed_detail)->code,
+                        jb->failed_msg[0] ? jb->failed_msg : "out of memory");
+    lc_log(ctx, LC_LOG_DEBUG, "network coverage: shortest paths and runs %.2f s (%zu runs), service tiles %.2f s "
+           "(%zu squares)", t1 - t0, nruns, seconds() - t1, jb->gcols * jb->grows);
+    return LC_OK;
 }
 
 lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
@@ -671,7 +1074,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     for (size_t i = 0; i < cov->npoly; i++)
         if (!isnan(lc_layer_feature(res, i)->population))
             cov->population += lc_layer_feature(res, i)->population;
-    size_t cells = cov->npoly * cov->ncat;
+    size_t cells = cov->npoly * cov->ncat, ncat = cov->ncat;
+    int network = o.mode == LC_MODE_NETWORK;
     cov->reach = lc_calloc(ctx, cov->ncat, sizeof *cov->reach);
     cov->cells = lc_calloc(ctx, cells ? cells : 1, sizeof *cov->cells);
     cov->gaps = lc_calloc(ctx, cells ? cells : 1, sizeof *cov->gaps);
@@ -681,18 +1085,18 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     lc_snap *demand = NULL;
     worker_state *ws = NULL;
     size_t nthreads = 0;
+    int lock_made = 0;
     if (!cov->reach || !cov->cells || !cov->gaps || !cov->service || !cov->circle || !cats)
         goto fail;
     int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
     const lc_network_rules *rules = lc_profile_network(profile);
-    if (o.mode == LC_MODE_NETWORK && !(demand = demand_snaps(ctx, res, o.network, rules)))
+    if (network && !(demand = demand_snaps(ctx, res, o.network, rules)))
         goto fail;
     for (size_t c = 0; c < cov->ncat; c++) {
         cov->reach[c] = o.reach_m > 0 ? o.reach_m : lc_profile_category(profile, c)->reach_m;
-        if (o.mode == LC_MODE_NETWORK) {
-            if (network_step(ctx, fac, c, cov->reach[c], o.network, rules, demand, cov->npoly, &cats[c]) != LC_OK)
-                goto fail;
-        } else if (reach_step(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
+        if (network)
+            continue; /* the workers build the network steps below */
+        if (reach_step(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
             goto fail;
         int failed = 0;
         cov->service[c] = service_area(ctx, &cats[c], &failed);
@@ -703,70 +1107,112 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         }
     }
 
-    /* The polygons are shared out to nthreads threads, this one included (it alone reports progress:
-     * the context belongs to it). Each has its own GEOS handle, all made here before any worker
-     * starts (GEOS_init_r also resets GEOS's process-wide interrupt flag, which running workers
-     * read). Each polygon's results go to its own slots, so they do not depend on the thread count. */
+    /* The work is shared out to nthreads threads, this one included (it alone reports progress: the
+     * context belongs to it). Each has its own GEOS handle and, in network mode, its own context for
+     * the network calls, all made here before any worker starts (GEOS_init_r also resets GEOS's
+     * process-wide interrupt flag, which running workers read). Each polygon's, category's and tile's
+     * results go to its own slots, so they do not depend on the thread count. */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     nthreads = o.threads > 0 ? (size_t)o.threads : ncpu > 0 ? (size_t)ncpu : 1;
     if (nthreads > MAX_THREADS)
         nthreads = MAX_THREADS;
-    if (nthreads > cov->npoly)
-        nthreads = cov->npoly ? cov->npoly : 1;
-    job jb = {.res = res, .profile = profile, .cats = cats, .ncat = cov->ncat, .cov = cov};
+    size_t most = network && cov->ncat > cov->npoly ? cov->ncat : cov->npoly;
+    if (nthreads > most)
+        nthreads = most ? most : 1;
+    job jb = {.res = res, .fac = fac, .profile = profile, .net = o.network, .rules = rules, .demand = demand,
+              .cats = cats, .ncat = cov->ncat, .cov = cov};
     if (!(ws = lc_calloc(ctx, nthreads, sizeof *ws)))
         goto fail;
     for (size_t t = 0; t < nthreads; t++) {
         ws[t].jb = &jb;
+        ws[t].ctx = ctx;
         if (!(ws[t].h = GEOS_init_r())) {
             lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot create a GEOS context for coverage worker %zu", t);
             goto fail;
         }
         GEOSContext_setErrorMessageHandler_r(ws[t].h, worker_geos_error, &ws[t]);
+        if (network && t) {
+            if (!(ws[t].ctx = lc_context_create())) {
+                ws[t].ctx = ctx;
+                lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot create a context for coverage worker %zu", t);
+                goto fail;
+            }
+            ws[t].own_ctx = 1;
+            lc_context_set_log_level(ws[t].ctx, LC_LOG_ERROR);
+        }
+        if (network && (!(ws[t].poff = lc_calloc(ctx, cov->ncat, sizeof *ws[t].poff)) ||
+                        !(ws[t].pcnt = lc_calloc(ctx, cov->ncat, sizeof *ws[t].pcnt)) ||
+                        !(ws[t].u = lc_calloc(ctx, cov->ncat, sizeof *ws[t].u)) ||
+                        !(ws[t].kind = lc_calloc(ctx, cov->ncat, 1)) || !(ws[t].own = lc_calloc(ctx, cov->ncat, 1)))) {
+            lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot prepare coverage worker %zu", t);
+            goto fail;
+        }
     }
     pthread_mutex_init(&jb.lock, NULL);
-    pthread_t threads[MAX_THREADS];
-    size_t started = 0;
-    for (size_t t = 1; t < nthreads; t++) /* one that cannot start leaves its share to the others */
-        if (pthread_create(&threads[started], NULL, worker, &ws[t]) == 0)
-            started++;
-    work(&ws[0], ctx);
-    for (size_t t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    pthread_mutex_destroy(&jb.lock);
-    if (jb.failed) {
-        const lc_feature *f = lc_layer_feature(res, (size_t)jb.failed_polygon);
-        if (jb.failed_category == NO_CATEGORY)
+    lock_made = 1;
+    if (network && network_steps(ctx, &jb, ws, nthreads) != LC_OK)
+        goto fail;
+    double t0 = seconds();
+    if (run_job(&jb, ws, nthreads, network ? network_polygon : polygon_coverage, cov->npoly, ctx) != 0) {
+        const lc_feature *f = lc_layer_feature(res, jb.failed_task);
+        if (jb.failed_detail == NO_CATEGORY)
             lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
                      lc_layer_source(res), lc_layer_name(res), f->id, jb.failed_msg[0] ? ": " : "", jb.failed_msg);
         else
-            lc_error(ctx, LC_ERR_GEOMETRY,
+            lc_error(ctx, jb.failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
                      "%s (layer %s, feature %s): coverage of category %s could not be computed%s%s",
                      lc_layer_source(res), lc_layer_name(res), f->id,
-                     lc_profile_category(profile, jb.failed_category)->code, jb.failed_msg[0] ? ": " : "",
+                     lc_profile_category(profile, jb.failed_detail)->code, jb.failed_msg[0] ? ": " : "",
                      jb.failed_msg);
         goto fail;
     }
+    if (network) {
+        size_t k[4] = {0};
+        for (size_t t = 0; t < nthreads; t++)
+            for (int j = 0; j < 4; j++)
+                k[j] += ws[t].counts[j];
+        lc_log(ctx, LC_LOG_DEBUG, "network coverage: %zu polygons %.2f s (cells: %zu out of reach, %zu whole, %zu "
+               "as an earlier category, %zu built)", cov->npoly, seconds() - t0, k[0], k[1], k[2], k[3]);
+    }
+    if (network) {
+        /* The service tiles, read by the polygons until now, dissolved into the service areas. */
+        t0 = seconds();
+        if (run_job(&jb, ws, nthreads, dissolve_task, cov->ncat, NULL) != 0) {
+            lc_error(ctx, jb.failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
+                     "cannot dissolve the network service area of category %s: %s",
+                     lc_profile_category(profile, jb.failed_detail)->code,
+                     jb.failed_msg[0] ? jb.failed_msg : "out of memory");
+            goto fail;
+        }
+        lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas dissolved %.2f s", seconds() - t0);
+    }
     lc_progress(ctx, "coverage", 1.0);
-    for (size_t t = 0; t < nthreads; t++)
-        GEOS_finish_r(ws[t].h);
+    goto done;
+fail:
+    lc_coverage_destroy(cov);
+    cov = NULL;
+done:
+    if (lock_made)
+        pthread_mutex_destroy(&jb.lock);
+    for (size_t t = 0; ws && t < nthreads; t++) {
+        if (ws[t].h)
+            GEOS_finish_r(ws[t].h);
+        if (ws[t].own_ctx)
+            lc_context_destroy(ws[t].ctx);
+        free(ws[t].ids);
+        free(ws[t].segs);
+        free(ws[t].poff);
+        free(ws[t].pcnt);
+        free(ws[t].u);
+        free(ws[t].kind);
+        free(ws[t].own);
+    }
     free(ws);
-    for (size_t c = 0; c < cov->ncat; c++)
+    for (size_t c = 0; cats && c < ncat; c++)
         reach_free(ctx, &cats[c]);
     free(cats);
     free(demand);
     return cov;
-fail:
-    for (size_t t = 0; ws && t < nthreads; t++)
-        if (ws[t].h)
-            GEOS_finish_r(ws[t].h);
-    free(ws);
-    for (size_t c = 0; cats && c < cov->ncat; c++)
-        reach_free(ctx, &cats[c]);
-    free(cats);
-    free(demand);
-    lc_coverage_destroy(cov);
-    return NULL;
 }
 
 lc_distance_mode lc_coverage_mode(const lc_coverage *cov)

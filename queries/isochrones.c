@@ -1,7 +1,8 @@
 /*
  * queries/isochrones.c — isochrones (include/lifecircle/isochrones.h): per origin one bounded
  * shortest-path pass (geo/network.c), then per threshold the reachable edge parts and the access leg,
- * buffered and dissolved into the previous threshold's polygon, so they nest by construction.
+ * buffered (the corridor shared with coverage, queries/corridor.c) and dissolved into the previous
+ * threshold's polygon, so they nest by construction.
  * Category service areas for `check` are built in queries/coverage.c; writing the layers lives in
  * outputs/isochrones_out.c.
  */
@@ -12,6 +13,7 @@
 
 #include "geo/context_int.h"
 #include "lifecircle/isochrones.h"
+#include "queries/corridor_int.h"
 
 #define MAX_THRESHOLDS 64
 
@@ -67,20 +69,10 @@ void lc_isochrones_destroy(lc_isochrones *iso)
     free(iso);
 }
 
-/* A two-point line string from a to b, or NULL when GEOS fails. Caller frees. */
-static GEOSGeometry *segment(GEOSContextHandle_t h, lc_xy a, lc_xy b)
-{
-    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
-    if (!cs)
-        return NULL;
-    GEOSCoordSeq_setXY_r(h, cs, 0, a.x, a.y);
-    GEOSCoordSeq_setXY_r(h, cs, 1, b.x, b.y);
-    return GEOSGeom_createLineString_r(h, cs);
-}
-
 /* The corridor of half-width `width` around nseg segments (segs[2k] to segs[2k+1]) and, when
- * leg_len > 0, the access leg from `from` towards `to` for leg_len metres: the pieces joined into
- * long lines (GEOSLineMerge) and buffered at once. NULL on failure (or with nothing to buffer).
+ * leg_len > 0, the access leg from `from` towards `to` for leg_len metres: the shared corridor of
+ * queries/corridor_int.h (pieces joined into long lines, each buffered, dissolved), the same shape
+ * `check --mode network` gives its service areas. NULL on failure (or with nothing to buffer).
  * Caller frees the result. */
 static GEOSGeometry *corridor(GEOSContextHandle_t h, const lc_xy *segs, size_t nseg, lc_xy from, lc_xy to,
                               double leg_len, double width, int quadsegs)
@@ -88,47 +80,18 @@ static GEOSGeometry *corridor(GEOSContextHandle_t h, const lc_xy *segs, size_t n
     size_t n = nseg + (leg_len > 0);
     if (!n)
         return NULL;
-    GEOSGeometry **lines = calloc(n, sizeof *lines);
-    if (!lines)
+    lc_seg *pieces = malloc(n * sizeof *pieces);
+    if (!pieces)
         return NULL;
-    size_t k = 0;
-    for (; k < nseg; k++)
-        if (!(lines[k] = segment(h, segs[2 * k], segs[2 * k + 1])))
-            break;
-    if (k == nseg && leg_len > 0) {
+    for (size_t k = 0; k < nseg; k++)
+        pieces[k] = (lc_seg){segs[2 * k].x, segs[2 * k].y, segs[2 * k + 1].x, segs[2 * k + 1].y};
+    if (leg_len > 0) {
         double d = hypot(to.x - from.x, to.y - from.y), t = d > 0 ? fmin(1.0, leg_len / d) : 0;
-        if ((lines[k] = segment(h, from, (lc_xy){from.x + t * (to.x - from.x), from.y + t * (to.y - from.y)})))
-            k++;
+        pieces[nseg] = (lc_seg){from.x, from.y, from.x + t * (to.x - from.x), from.y + t * (to.y - from.y)};
     }
-    GEOSGeometry *mls = k == n ? GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines, (unsigned)n) : NULL;
-    if (!mls)
-        for (size_t j = 0; j < k; j++)
-            GEOSGeom_destroy_r(h, lines[j]);
-    free(lines);
-    GEOSGeometry *merged = mls ? GEOSLineMerge_r(h, mls) : NULL;
-    /* Each merged line buffered alone, then the buffers dissolved: buffering the whole multi-line at
-     * once nodes every offset curve against every other and is many times slower. */
-    int nm = merged ? GEOSGetNumGeometries_r(h, merged) : 0;
-    GEOSGeometry **bufs = nm > 0 ? calloc((size_t)nm, sizeof *bufs) : NULL;
-    GEOSGeometry *coll = NULL, *buf = NULL;
-    int b = 0;
-    for (; bufs && b < nm; b++)
-        if (!(bufs[b] = GEOSBuffer_r(h, GEOSGetGeometryN_r(h, merged, b), width, quadsegs)))
-            break;
-    if (bufs && b == nm)
-        coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nm);
-    if (!coll)
-        for (int j = 0; bufs && j < b; j++)
-            GEOSGeom_destroy_r(h, bufs[j]);
-    free(bufs);
-    if (coll) {
-        buf = GEOSUnaryUnion_r(h, coll);
-        GEOSGeom_destroy_r(h, coll);
-    }
-    if (merged)
-        GEOSGeom_destroy_r(h, merged);
-    if (mls)
-        GEOSGeom_destroy_r(h, mls);
+    int failed = 0;
+    GEOSGeometry *buf = lc_corridor_union(h, pieces, n, width, quadsegs, &failed);
+    free(pieces);
     return buf;
 }
 

@@ -353,6 +353,73 @@ START_TEST(threads_do_not_change_results)
 }
 END_TEST
 
+START_TEST(network_threads_do_not_change_results)
+{
+    /* Network mode on the demo: cells and circle shares bit for bit, gaps and service areas vertex for
+     * vertex, with 1, 2 and 7 workers (the categories, service tiles and polygons are shared out to
+     * them in an order that varies). Each share is also the polygon's share inside the dissolved
+     * service area, intersected here with GEOS as a whole (the coverage cuts it tile by tile and tests
+     * most polygons without GEOS), and the gap is the rest of the polygon. */
+    world w = demo(NULL);
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    lc_roads *roads = lc_roads_read(lct_ctx, w.study, w.profile, lc_inputs_crs(w.inputs), NULL);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+    lc_coverage_options o1 = {.mode = LC_MODE_NETWORK, .network = net, .threads = 1};
+    lc_coverage_options o2 = o1, o7 = o1;
+    o2.threads = 2;
+    o7.threads = 7;
+    lc_coverage *a = lc_coverage_compute(lct_ctx, w.inputs, w.profile, &o1);
+    ck_assert_msg(a != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_coverage *others[2] = {lc_coverage_compute(lct_ctx, w.inputs, w.profile, &o2),
+                              lc_coverage_compute(lct_ctx, w.inputs, w.profile, &o7)};
+    ck_assert_ptr_nonnull(others[0]);
+    ck_assert_ptr_nonnull(others[1]);
+    size_t n = lc_coverage_polygon_count(a), nc = lc_coverage_category_count(a);
+    ck_assert_uint_eq(n, 193);
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < n; i++) {
+            for (size_t c = 0; c < nc; c++) {
+                ck_assert_mem_eq(lc_coverage_get(a, i, c), lc_coverage_get(others[k], i, c), sizeof(lc_coverage_cell));
+                assert_same_geometry(lc_coverage_gap(a, i, c), lc_coverage_gap(others[k], i, c));
+            }
+            double x = lc_coverage_circle_share(a, i), y = lc_coverage_circle_share(others[k], i);
+            ck_assert_mem_eq(&x, &y, sizeof x);
+        }
+        for (size_t c = 0; c < nc; c++)
+            assert_same_geometry(lc_coverage_service_area(a, c), lc_coverage_service_area(others[k], c));
+    }
+    const lc_layer *res = lc_inputs_layer(w.inputs, LC_LAYER_RESIDENTIAL);
+    size_t partial = 0;
+    for (size_t c = 0; c < nc; c++) {
+        const GEOSGeometry *sa = lc_coverage_service_area(a, c);
+        ck_assert_ptr_nonnull(sa);
+        ck_assert_int_eq(GEOSisValid_r(h, sa), 1);
+        for (size_t i = 0; i < n; i++) {
+            const lc_feature *f = lc_layer_feature(res, i);
+            GEOSGeometry *x = GEOSIntersection_r(h, f->geom, sa);
+            double inside = 0, gap = 0;
+            ck_assert_int_eq(GEOSArea_r(h, x, &inside), 1);
+            GEOSGeom_destroy_r(h, x);
+            double share = lc_coverage_get(a, i, c)->covered_share;
+            ck_assert_double_eq_tol(share, inside / f->area, 1e-9);
+            if (lc_coverage_gap(a, i, c))
+                ck_assert_int_eq(GEOSArea_r(h, lc_coverage_gap(a, i, c), &gap), 1);
+            ck_assert_double_eq_tol(gap, f->area - inside, 1e-9 * f->area);
+            partial += share > 0 && share < 1;
+        }
+    }
+    ck_assert_uint_gt(partial, 50); /* the demo's polygons are cut by service-area edges, not just in or out */
+    lc_coverage_destroy(a);
+    lc_coverage_destroy(others[0]);
+    lc_coverage_destroy(others[1]);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    destroy(&w);
+}
+END_TEST
+
 /* Records the "coverage" progress fractions. */
 typedef struct progress_log {
     double f[4096];
@@ -493,6 +560,7 @@ Suite *suite_coverage(void)
     tcase_add_checked_fixture(real, lct_setup, lct_teardown);
     tcase_set_timeout(real, 120);
     tcase_add_test(real, threads_do_not_change_results);
+    tcase_add_test(real, network_threads_do_not_change_results);
     tcase_add_test(real, progress_is_reported);
     tcase_add_test(real, demo_agrees_with_spatialite);
     tcase_add_test(real, errors);

@@ -347,6 +347,122 @@ static void plain_dijkstra(const plain_graph *g, const size_t *first, const size
     free(done);
 }
 
+START_TEST(dense_grid_matches_buffered_segments)
+{
+    /* Streets 25 m apart (closer than twice the 50 m corridor), a centre at (510,500) with a 300 m
+     * reach: the service area is a solid diamond whose inside the coverage fills without buffering
+     * (lc_corridor_in_box) and whose edge it builds from the few pieces near it. Every compound's
+     * share must equal its share of the union of GEOS buffers of every reachable segment (the
+     * network's own lc_network_reach_segments, buffered and dissolved here one by one). */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson");
+    char feats[16384];
+    size_t len = 0, npoly = 0;
+    for (int i = 0; i < 7; i++)
+        for (int j = 0; j < 7; j++) {
+            double x = 130 + 110.0 * i + 3 * j, y = 140 + 105.0 * j;
+            len += (size_t)snprintf(feats + len, sizeof feats - len,
+                                    "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"R%d_%d\",\"population\":10},"
+                                    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],"
+                                    "[%g,%g]]]}}", npoly ? "," : "", i, j, x, y, x + 70, y, x + 70, y + 55, x, y + 55, x, y);
+            npoly++;
+        }
+    write_fc(res, feats);
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[510,500]}}");
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", res);
+    lc_study_set(lct_ctx, st, "facilities.path", fac);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy pts[41];
+    for (int k = 0; k <= 40; k++) {
+        for (int i = 0; i <= 40; i++)
+            pts[i] = (lc_xy){25.0 * i, 25.0 * k};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 41, "residential", 0, 0, 0, k), LC_OK);
+        for (int i = 0; i <= 40; i++)
+            pts[i] = (lc_xy){25.0 * k, 25.0 * i};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 41, "residential", 0, 0, 0, 100 + k), LC_OK);
+    }
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 300, .threads = 2};
+    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
+    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    /* The independent corridor: every reachable segment buffered alone (round ends, 8 segments a
+     * quarter circle, the coverage's own), dissolved by GEOS. */
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    lc_snap s;
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){510, 500}, 200, &s), LC_OK);
+    long id = 0;
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
+    lc_xy *segs = NULL;
+    size_t nseg = 0;
+    ck_assert_int_eq(lc_network_reach_segments(lct_ctx, r, 300, &segs, &nseg), LC_OK);
+    ck_assert_uint_gt(nseg, 200);
+    GEOSGeometry **bufs = malloc(nseg * sizeof *bufs);
+    for (size_t k = 0; k < nseg; k++) {
+        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+        GEOSCoordSeq_setXY_r(h, cs, 0, segs[2 * k].x, segs[2 * k].y);
+        GEOSCoordSeq_setXY_r(h, cs, 1, segs[2 * k + 1].x, segs[2 * k + 1].y);
+        GEOSGeometry *line = GEOSGeom_createLineString_r(h, cs);
+        bufs[k] = GEOSBuffer_r(h, line, 50, 8);
+        GEOSGeom_destroy_r(h, line);
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nseg);
+    GEOSGeometry *sa = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    free(bufs);
+    free(segs);
+    lc_network_reach_destroy(r);
+    size_t centre = (size_t)lc_profile_find_category(p, "centre"), whole = 0, partial = 0, none = 0;
+    const lc_layer *rl = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
+    ck_assert_uint_eq(lc_layer_count(rl), npoly);
+    for (size_t i = 0; i < npoly; i++) {
+        const lc_feature *f = lc_layer_feature(rl, i);
+        GEOSGeometry *x = GEOSIntersection_r(h, f->geom, sa);
+        double inside = 0;
+        GEOSArea_r(h, x, &inside);
+        GEOSGeom_destroy_r(h, x);
+        double share = lc_coverage_get(cov, i, centre)->covered_share;
+        ck_assert_msg(fabs(share - inside / f->area) <= 1e-9, "%s: share %.12f, buffered segments %.12f", f->id, share,
+                      inside / f->area);
+        whole += share == 1;
+        none += share == 0;
+        partial += share > 0 && share < 1;
+    }
+    /* The layout puts compounds wholly inside, across the edge and outside the diamond. */
+    ck_assert_uint_gt(whole, 5);
+    ck_assert_uint_gt(partial, 5);
+    ck_assert_uint_gt(none, 5);
+    /* The dissolved service area is the same region. */
+    const GEOSGeometry *mine = lc_coverage_service_area(cov, centre);
+    double a1 = 0, a2 = 0, ad = 0;
+    GEOSArea_r(h, sa, &a1);
+    GEOSArea_r(h, mine, &a2);
+    GEOSGeometry *d = GEOSSymDifference_r(h, sa, mine);
+    GEOSArea_r(h, d, &ad);
+    GEOSGeom_destroy_r(h, d);
+    ck_assert_double_eq_tol(a1, a2, 1e-6 * a1);
+    ck_assert_double_lt(ad, 1e-6 * a1);
+    GEOSGeom_destroy_r(h, sa);
+    lc_coverage_destroy(cov);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(res);
+    free(fac);
+    free(dir);
+}
+END_TEST
+
 START_TEST(porto_matches_plain_dijkstra)
 {
     char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
@@ -482,6 +598,7 @@ Suite *suite_network(void)
     tcase_add_checked_fixture(cov, lct_setup, lct_teardown);
     tcase_set_timeout(cov, 300);
     tcase_add_test(cov, river_with_a_far_bridge);
+    tcase_add_test(cov, dense_grid_matches_buffered_segments);
     tcase_add_test(cov, porto_matches_plain_dijkstra);
     suite_add_tcase(s, cov);
     return s;
