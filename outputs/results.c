@@ -409,6 +409,44 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
     return st == LC_OK ? lc_qml_add(ctx, styles, "facilities", LC_QML_CATEGORY_POINT, &defs[2]) : st;
 }
 
+/* A catchment's geometry: its compounds' polygons as one multipolygon, which is valid as it is when
+ * they do not overlap (compounds seldom do) — a dissolve (unary union) of thousands of catchments
+ * costs seconds at city scale and adds nothing a map shows. Compounds that overlap or share edges
+ * make the multipolygon invalid; only then are they dissolved. NULL on failure (GEOS's reason in
+ * the context). Caller destroys the result. */
+static GEOSGeometry *catchment_geometry(GEOSContextHandle_t h, const lc_layer *res, const size_t *members, size_t n)
+{
+    size_t np = 0;
+    for (size_t k = 0; k < n; k++) {
+        const GEOSGeometry *g = lc_layer_feature(res, members[k])->geom;
+        np += GEOSGeomTypeId_r(h, g) == GEOS_POLYGON ? 1 : (size_t)GEOSGetNumGeometries_r(h, g);
+    }
+    GEOSGeometry **parts = malloc((np ? np : 1) * sizeof *parts);
+    if (!parts)
+        return NULL;
+    size_t made = 0;
+    int ok = 1;
+    for (size_t k = 0; k < n && ok; k++) {
+        const GEOSGeometry *g = lc_layer_feature(res, members[k])->geom;
+        int single = GEOSGeomTypeId_r(h, g) == GEOS_POLYGON, m = single ? 1 : GEOSGetNumGeometries_r(h, g);
+        for (int q = 0; q < m && ok; q++) {
+            const GEOSGeometry *part = single ? g : GEOSGetGeometryN_r(h, g, q);
+            ok = part && GEOSGeomTypeId_r(h, part) == GEOS_POLYGON && (parts[made] = GEOSGeom_clone_r(h, part));
+            made += ok;
+        }
+    }
+    /* On failure GEOS 3.10+ has already taken (and freed) the parts it was given: not freed then. */
+    GEOSGeometry *mp = ok ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)made) : NULL;
+    for (size_t k = 0; !ok && k < made; k++)
+        GEOSGeom_destroy_r(h, parts[k]);
+    free(parts);
+    if (!mp || GEOSisValid_r(h, mp) == 1)
+        return mp;
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, mp);
+    GEOSGeom_destroy_r(h, mp);
+    return u;
+}
+
 /* catchments: for every facility with at least one compound, the union of the compounds whose
  * nearest facility of its category it is, with their residents. */
 static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_results *r, const catchments *cm,
@@ -429,15 +467,13 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     size_t nf = lc_layer_count(fac), np = lc_coverage_polygon_count(r->coverage);
     /* Compounds grouped by facility (counting sort over every polygon × category). */
     size_t *first = lc_calloc(ctx, nf + 1, sizeof *first), *fill = lc_calloc(ctx, nf ? nf : 1, sizeof *fill), *list = NULL;
-    GEOSGeometry **parts = NULL;
     lc_status st = LC_ERR_NOMEM;
     if (!first || !fill)
         goto done;
     for (size_t i = 0; i < nf; i++)
         first[i + 1] = first[i] + cm->n[i];
     list = lc_calloc(ctx, first[nf] ? first[nf] : 1, sizeof *list);
-    parts = lc_calloc(ctx, first[nf] ? first[nf] : 1, sizeof *parts);
-    if (!list || !parts)
+    if (!list)
         goto done;
     for (size_t p = 0; p < np; p++)
         for (size_t c = 0; c < lc_coverage_category_count(r->coverage); c++) {
@@ -456,18 +492,9 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
         size_t n = first[i + 1] - first[i];
         if (!n || f->category < 0)
             continue;
-        size_t made = 0;
-        while (made < n && (parts[made] = GEOSGeom_clone_r(h, lc_layer_feature(res, list[first[i] + made])->geom)))
-            made++;
-        /* On failure GEOS 3.10+ has already taken (and freed) the parts it was given: not freed here. */
-        GEOSGeometry *coll = made == n ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n) : NULL;
-        for (size_t k = 0; made < n && k < made; k++)
-            GEOSGeom_destroy_r(h, parts[k]);
-        GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-        if (coll)
-            GEOSGeom_destroy_r(h, coll);
+        GEOSGeometry *u = catchment_geometry(h, res, list + first[i], n);
         if (!u) {
-            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot dissolve the catchment of facility %s (%s)", f->id,
+            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot build the catchment of facility %s (%s)", f->id,
                           lc_ctx_geos_message(ctx));
             break;
         }
@@ -482,7 +509,7 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     if (st == LC_OK)
         st = lc_qml_add(ctx, styles, "catchments", LC_QML_CATEGORY_AREA, &defs[0]);
 done:
-    free(first), free(fill), free(list), free(parts);
+    free(first), free(fill), free(list);
     return st;
 }
 

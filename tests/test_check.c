@@ -281,8 +281,10 @@ START_TEST(catchments_by_nearest_facility)
     /* Two centres, C1 at (0, 50) and C2 at (1,000, 50), reach 1,000 m; compounds (100 m squares,
      * demand point at their centre): R1 [0,100]² 100 residents (nearest C1: 50 m), R2 at x 900-1000
      * 200 (C2), R3 at x 400-500 50 (C1 450 m vs C2 550 m), R4 at x 3000-3100 40 (C2, 2,050 m: beyond
-     * reach). By hand: C1's catchment R1 + R3, 150 residents all in reach, 2 compounds, 20,000 m²;
-     * C2's R2 + R4, 240 residents of whom 200 in reach. */
+     * reach), R5 at x 100-200 10 (C1, 150 m; it shares an edge with R1). By hand: C1's catchment R1 +
+     * R5 + R3, 160 residents all in reach, 3 compounds, 30,000 m² in 2 polygons (R1 and R5 dissolved,
+     * since a multipolygon of squares sharing an edge is invalid); C2's R2 + R4, 240 residents of
+     * whom 200 in reach, 2 polygons. */
     const char *res = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
         "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":100},\"geometry\":{\"type\":\"Polygon\","
         "\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
@@ -291,7 +293,9 @@ START_TEST(catchments_by_nearest_facility)
         "{\"type\":\"Feature\",\"properties\":{\"id\":\"R3\",\"常住人口\":50},\"geometry\":{\"type\":\"Polygon\","
         "\"coordinates\":[[[400,0],[500,0],[500,100],[400,100],[400,0]]]}},"
         "{\"type\":\"Feature\",\"properties\":{\"id\":\"R4\",\"常住人口\":40},\"geometry\":{\"type\":\"Polygon\","
-        "\"coordinates\":[[[3000,0],[3100,0],[3100,100],[3000,100],[3000,0]]]}}]}";
+        "\"coordinates\":[[[3000,0],[3100,0],[3100,100],[3000,100],[3000,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R5\",\"常住人口\":10},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[100,0],[200,0],[200,100],[100,100],[100,0]]]}}]}";
     const char *fac = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
         "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":100},"
         "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,50]}},"
@@ -305,7 +309,7 @@ START_TEST(catchments_by_nearest_facility)
     ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
     free(out);
     static const struct { const char *id; long long n; double pop, reach, area; } want[] = {
-        {"C1", 2, 150, 150, 20000}, {"C2", 2, 240, 200, 20000}};
+        {"C1", 3, 160, 160, 30000}, {"C2", 2, 240, 200, 20000}};
     GDALAllRegister();
     char *path = lct_path(f.out, "facilities.geojson");
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
@@ -342,7 +346,10 @@ START_TEST(catchments_by_nearest_facility)
                 ck_assert_str_eq(OGR_F_GetFieldAsString(ft, OGR_F_GetFieldIndex(ft, "category")), "centre");
                 ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, "population")), want[k].pop,
                                         1e-6);
-                ck_assert_double_eq_tol(OGR_G_Area(OGR_F_GetGeometryRef(ft)), want[k].area, 1e-6);
+                OGRGeometryH g = OGR_F_GetGeometryRef(ft);
+                ck_assert_double_eq_tol(OGR_G_Area(g), want[k].area, 1e-6);
+                ck_assert_int_eq(OGR_G_GetGeometryCount(g), 2);
+                ck_assert(OGR_G_IsValid(g));
             }
         OGR_F_Destroy(ft);
     }
