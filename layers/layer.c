@@ -22,7 +22,14 @@
 
 /* ---- names ---------------------------------------------------------------------------------- */
 
-static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units", "candidates"};
+static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units", "candidates",
+                                                             "entrances"};
+
+/* Kinds read as points (polygons reduced to a point on their surface). */
+static int point_kind(lc_layer_kind kind)
+{
+    return kind == LC_LAYER_FACILITIES || kind == LC_LAYER_CANDIDATES || kind == LC_LAYER_ENTRANCES;
+}
 
 const char *lc_layer_kind_name(lc_layer_kind kind)
 {
@@ -31,7 +38,7 @@ const char *lc_layer_kind_name(lc_layer_kind kind)
 
 static const char *const role_names[LC_FIELD_ROLE_COUNT] = {
     "id", "name", "population", "pop60", "pop65", "unit",
-    "category", "floor_area", "meals", "beds", "nursing_beds", "status"};
+    "category", "floor_area", "meals", "beds", "nursing_beds", "status", "compound"};
 
 const char *lc_field_role_name(lc_field_role role)
 {
@@ -53,6 +60,7 @@ static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
     [LC_FIELD_BEDS] = {"beds", "床位", "床位数", NULL},
     [LC_FIELD_NURSING_BEDS] = {"nursing_beds", "护理床位", "护理型床位", NULL},
     [LC_FIELD_STATUS] = {"status", "状态", "选址状态", NULL},
+    [LC_FIELD_COMPOUND] = {"compound", "residential", "小区编号", "小区", "xq_id", NULL},
 };
 
 /* Which roles a kind reads (1 optional, 2 required). */
@@ -65,6 +73,7 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
     [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
                         [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1},
     [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_STATUS] = 1},
+    [LC_LAYER_ENTRANCES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_COMPOUND] = 1},
 };
 
 static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
@@ -437,7 +446,7 @@ static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
         GEOSGeom_destroy_r(h, g);
         return NULL;
     }
-    if (rd->layer->kind == LC_LAYER_FACILITIES || rd->layer->kind == LC_LAYER_CANDIDATES) {
+    if (point_kind(rd->layer->kind)) {
         if (type == GEOS_POINT)
             return g;
         if (polygonal || type == GEOS_MULTIPOINT) {
@@ -473,7 +482,7 @@ static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
            type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING ? "line"
            : type == GEOS_POINT || type == GEOS_MULTIPOINT       ? "point"
                                                                  : "mixed",
-           rd->layer->kind == LC_LAYER_FACILITIES || rd->layer->kind == LC_LAYER_CANDIDATES ? "points or polygons"
+           point_kind(rd->layer->kind) ? "points or polygons"
                                                                                            : "polygons");
     GEOSGeom_destroy_r(h, g);
     return NULL;
@@ -795,6 +804,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     ft.name = trim(field_text(rd, f, rd->field[LC_FIELD_NAME]));
     ft.unit = trim(field_text(rd, f, rd->field[LC_FIELD_UNIT]));
     ft.status = trim(field_text(rd, f, rd->field[LC_FIELD_STATUS]));
+    ft.compound = trim(field_text(rd, f, rd->field[LC_FIELD_COMPOUND]));
     ft.geom = g;
     rd->cur_id = NULL;
     if (!g) {
@@ -802,6 +812,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
         free((char *)ft.name);
         free((char *)ft.unit);
         free((char *)ft.status);
+        free((char *)ft.compound);
         free(id);
         return LC_OK;
     }
@@ -811,6 +822,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
         free((char *)ft.name);
         free((char *)ft.unit);
         free((char *)ft.status);
+        free((char *)ft.compound);
         free(id);
         return st;
     }
@@ -916,7 +928,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     }
     reader rd = {.ctx = ctx, .quality = quality, .study = study, .profile = profile, .layer = L,
                  .kind_name = lc_layer_kind_name(kind),
-                 .osm_layer = kind == LC_LAYER_FACILITIES || kind == LC_LAYER_CANDIDATES ? "points" : "multipolygons",
+                 .osm_layer = point_kind(kind) ? "points" : "multipolygons",
                  .path = shown, .x_field = -1, .y_field = -1};
     GDALDatasetH ds = NULL;
     char **open_opts = NULL;
@@ -1057,7 +1069,7 @@ lc_status lc_layer_transform(lc_context *ctx, lc_layer *L, const lc_transform *t
         GEOSGeom_destroy_r(h, (GEOSGeometry *)ft->geom);
         ft->geom = out[i];
         ft->area = 0;
-        if (L->kind != LC_LAYER_FACILITIES && L->kind != LC_LAYER_CANDIDATES)
+        if (!point_kind(L->kind))
             GEOSArea_r(h, out[i], &ft->area);
         double minx, miny, maxx, maxy;
         if (GEOSGeom_getExtent_r(h, out[i], &minx, &miny, &maxx, &maxy)) {
@@ -1113,6 +1125,7 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *L)
         free((char *)ft->name);
         free((char *)ft->unit);
         free((char *)ft->status);
+        free((char *)ft->compound);
         GEOSGeom_destroy_r(lc_ctx_geos(ctx), (GEOSGeometry *)ft->geom);
     }
     free(L->features);

@@ -631,6 +631,15 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
     json_object_set_new(assumptions, "population_method",
                         json_string("population spread evenly over each residential polygon; a polygon straddling "
                                     "街镇 boundaries is split by area of overlap unless its unit field names one"));
+    if (lc_coverage_mode(r->coverage) == LC_MODE_NETWORK) {
+        size_t ne = lc_coverage_entrance_polygons(r->coverage);
+        char text[400];
+        snprintf(text, sizeof text,
+                 "%zu of %zu compounds walk from their entrances (小区出入口; covered whole when one entrance is "
+                 "within reach); the others from a point on their surface, covered by the share of their area "
+                 "within the walking corridor", ne, lc_coverage_polygon_count(r->coverage));
+        json_object_set_new(assumptions, "demand_points", json_string(text));
+    }
     json_t *reach = json_array();
     for (size_t c = 0; c < lc_profile_category_count(r->profile); c++) {
         const lc_category *cat = lc_profile_category(r->profile, c);

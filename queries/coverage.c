@@ -35,6 +35,7 @@ struct lc_coverage {
     GEOSGeometry **service;   /* per category, NULL without facilities */
     double *circle;           /* per polygon */
     double population;        /* Σ population of the residential polygons */
+    size_t entrances;         /* network mode: polygons walked from their entrances */
 };
 
 void lc_coverage_destroy(lc_coverage *cov)
@@ -111,7 +112,10 @@ typedef struct job {
     const lc_profile *profile;
     const lc_network *net;
     const lc_network_rules *rules;
-    const lc_snap *demand;    /* network mode: the residential polygons' attachments */
+    const lc_snap *demand;    /* network mode: the attachments of the residential polygons' demand
+                                 points: polygon i's are demand[dstart[i] .. dstart[i + 1]) */
+    const size_t *dstart;
+    const unsigned char *by_entrance; /* network mode: polygon i walks from its entrances (all or nothing) */
     category_reach *cats;
     size_t ncat;
     long gcol0, grow0;        /* network mode: the tiles of every category: first column and row, */
@@ -453,6 +457,38 @@ static long local_runs(worker_state *w, const category_reach *c, lc_bbox box, si
     return (long)n;
 }
 
+/* Network mode task for a compound with entrances: its residents walk out through them, so for
+ * each category it is covered whole (share 1) when its best entrance is within reach, else not at
+ * all (share 0, the whole polygon a gap); in the whole life circle likewise when every life-circle
+ * category is within reach of some entrance. Writes only polygon i's slots. */
+static int entrance_polygon(worker_state *w, size_t i)
+{
+    job *jb = w->jb;
+    lc_coverage *cov = jb->cov;
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    double pop = isnan(f->population) ? 0 : f->population;
+    int any_circle = 0, circle = 1;
+    for (size_t c = 0; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        cell->distance_m = cr->ndist[i];
+        cell->nearest = cr->nnear[i];
+        int in = cr->ndist[i] <= cr->r;
+        cell->covered_share = in;
+        cell->covered_pop = in ? pop : 0;
+        if (!in && !(cov->gaps[i * jb->ncat + c] = GEOSGeom_clone_r(w->h, f->geom))) {
+            w->detail = c;
+            return -1;
+        }
+        if (lc_profile_category(jb->profile, c)->in_life_circle) {
+            any_circle = 1;
+            circle &= in;
+        }
+    }
+    cov->circle[i] = any_circle ? circle : NAN;
+    return 0;
+}
+
 /* What a category's corridor does near a polygon. */
 enum { REACH_NONE = 0, REACH_WHOLE = 1, REACH_SOME = 2 };
 
@@ -466,6 +502,8 @@ static int network_polygon(worker_state *w, size_t i)
     job *jb = w->jb;
     lc_coverage *cov = jb->cov;
     const lc_feature *f = lc_layer_feature(jb->res, i);
+    if (jb->by_entrance[i])
+        return entrance_polygon(w, i);
     lc_bbox box;
     GEOSGeom_getExtent_r(h, f->geom, &box.minx, &box.miny, &box.maxx, &box.maxy);
     double pop = isnan(f->population) ? 0 : f->population;
@@ -767,7 +805,7 @@ static lc_status run_grid(lc_context *ctx, category_reach *c)
  * demand holds the residential polygons' attachments (npoly of them). */
 static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_layer *fac, size_t category,
                               double r, const lc_network *net, const lc_network_rules *rules,
-                              const lc_snap *demand, size_t npoly, category_reach *out)
+                              const lc_snap *demand, const size_t *dstart, size_t npoly, category_reach *out)
 {
     lc_status st = LC_ERR_NOMEM;
     size_t n = 0, nseg = 0;
@@ -799,8 +837,16 @@ static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_l
     st = LC_ERR_NOMEM;
     if (!(reach = lc_network_reach_compute(ctx, net, snaps, ids, out->n, INFINITY)))
         goto fail;
-    for (size_t i = 0; i < npoly; i++)
-        out->ndist[i] = lc_network_reach_distance(reach, &demand[i], &out->nnear[i]);
+    for (size_t i = 0; i < npoly; i++) { /* the nearest facility from the best of the polygon's points */
+        out->ndist[i] = INFINITY;
+        out->nnear[i] = -1;
+        for (size_t k = dstart[i]; k < dstart[i + 1]; k++) {
+            long near = -1;
+            double d = lc_network_reach_distance(reach, &demand[k], &near);
+            if (d < out->ndist[i])
+                out->ndist[i] = d, out->nnear[i] = near;
+        }
+    }
     if ((st = lc_network_reach_segments(ctx, reach, r, &segs, &nseg)) != LC_OK)
         goto fail;
     st = LC_ERR_NOMEM;
@@ -832,7 +878,7 @@ fail:
 static int network_task(worker_state *w, size_t i)
 {
     job *jb = w->jb;
-    lc_status st = network_step(w->ctx, w->h, jb->fac, i, jb->cov->reach[i], jb->net, jb->rules, jb->demand,
+    lc_status st = network_step(w->ctx, w->h, jb->fac, i, jb->cov->reach[i], jb->net, jb->rules, jb->demand, jb->dstart,
                                 jb->cov->npoly, &jb->cats[i]);
     if (st == LC_OK)
         return 0;
@@ -929,17 +975,149 @@ static int dissolve_task(worker_state *w, size_t i)
     return 0;
 }
 
-/* Attaches every residential polygon's demand point (a point on its surface) to the network.
- * Returns the attachments (caller frees with free()) or NULL with the context's error set. */
-static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_network *net,
-                             const lc_network_rules *rules)
+/* How far from its compound an entrance without a compound id may lie and still be taken as its. */
+#define ENTRANCE_SNAP_M 30.0
+
+/* A residential polygon's id and index, sorted by id to find an entrance's compound by its id. */
+typedef struct polygon_id {
+    const char *id;
+    size_t index;
+} polygon_id;
+
+static int cmp_polygon_id(const void *a, const void *b)
+{
+    return strcmp(((const polygon_id *)a)->id, ((const polygon_id *)b)->id);
+}
+
+/* STRtree query callback: appends the polygon index (item − 1) to a growing list. */
+typedef struct index_list {
+    size_t n, cap;
+    size_t *idx;
+    int nomem;
+} index_list;
+
+static void collect_index(void *item, void *userdata)
+{
+    index_list *l = userdata;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        size_t *p = realloc(l->idx, cap * sizeof *p);
+        if (!p) {
+            l->nomem = 1;
+            return;
+        }
+        l->idx = p, l->cap = cap;
+    }
+    l->idx[l->n++] = (size_t)(uintptr_t)item - 1;
+}
+
+/* The residential polygon an entrance belongs to: the one its compound field names, else the
+ * nearest within ENTRANCE_SNAP_M (STRtree of the polygons). -1 when none, -2 out of memory. */
+static long entrance_compound(GEOSContextHandle_t h, const lc_layer *res, const polygon_id *by_id,
+                              GEOSSTRtree *tree, const lc_feature *e)
+{
+    size_t n = lc_layer_count(res);
+    if (e->compound && *e->compound) {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            int c = strcmp(by_id[mid].id, e->compound);
+            if (c == 0)
+                return (long)by_id[mid].index;
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return -1;
+    }
+    double x, y;
+    GEOSGeomGetX_r(h, e->geom, &x);
+    GEOSGeomGetY_r(h, e->geom, &y);
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(h, x - ENTRANCE_SNAP_M, y - ENTRANCE_SNAP_M, x + ENTRANCE_SNAP_M,
+                                                   y + ENTRANCE_SNAP_M);
+    if (!box)
+        return -1;
+    index_list hits = {0, 0, NULL, 0};
+    GEOSSTRtree_query_r(h, tree, box, collect_index, &hits);
+    GEOSGeom_destroy_r(h, box);
+    if (hits.nomem) {
+        free(hits.idx);
+        return -2;
+    }
+    long best = -1; /* the nearest within ENTRANCE_SNAP_M; the lowest index among equals */
+    double bestd = ENTRANCE_SNAP_M;
+    for (size_t k = 0; k < hits.n; k++) {
+        double d;
+        long i = (long)hits.idx[k];
+        if (GEOSDistance_r(h, lc_layer_feature(res, (size_t)i)->geom, e->geom, &d) && d <= bestd &&
+            (d < bestd || best < 0 || i < best))
+            best = i, bestd = d;
+    }
+    free(hits.idx);
+    return best;
+}
+
+/* The demand points of network mode, attached to the network: for a compound with entrances
+ * (lc_inputs' entrances layer), its entrances — residents walk out through them, so the compound is
+ * within reach, whole, when one entrance is; for any other compound, a point on its surface (and
+ * the share of its area within the walking corridor). On success *start receives the CSR rows
+ * (polygon i's points are [start[i], start[i + 1])) and *by_entrance which polygons use entrances;
+ * caller frees all three with free(). NULL with the context's error set. */
+static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_layer *ent, const lc_network *net,
+                             const lc_network_rules *rules, size_t **start, unsigned char **by_entrance)
 {
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    size_t n = lc_layer_count(res), off = 0;
-    lc_snap *d = lc_calloc(ctx, n ? n : 1, sizeof *d);
-    if (!d)
-        return NULL;
+    size_t n = lc_layer_count(res), ne = ent ? lc_layer_count(ent) : 0, off = 0, unassigned = 0, used = 0;
+    long *owner = lc_calloc(ctx, ne ? ne : 1, sizeof *owner);
+    polygon_id *by_id = lc_calloc(ctx, n ? n : 1, sizeof *by_id);
+    size_t *fill = lc_calloc(ctx, n ? n : 1, sizeof *fill); /* how many of polygon i's points are placed */
+    size_t *rows = lc_calloc(ctx, n + 1, sizeof *rows);
+    unsigned char *flag = lc_calloc(ctx, n ? n : 1, 1);
+    lc_snap *d = NULL;
+    GEOSSTRtree *tree = NULL;
+    if (!owner || !by_id || !fill || !rows || !flag)
+        goto fail;
+    if (ne) {
+        for (size_t i = 0; i < n; i++)
+            by_id[i] = (polygon_id){lc_layer_feature(res, i)->id, i};
+        qsort(by_id, n, sizeof *by_id, cmp_polygon_id);
+        if (!(tree = GEOSSTRtree_create_r(h, 10)))
+            goto fail;
+        for (size_t i = 0; i < n; i++)
+            GEOSSTRtree_insert_r(h, tree, lc_layer_feature(res, i)->geom, (void *)(uintptr_t)(i + 1));
+        for (size_t k = 0; k < ne; k++) {
+            owner[k] = entrance_compound(h, res, by_id, tree, lc_layer_feature(ent, k));
+            if (owner[k] == -2) {
+                lc_error(ctx, LC_ERR_NOMEM, "out of memory: matching entrances to compounds");
+                goto fail;
+            }
+            if (owner[k] < 0)
+                unassigned++;
+            else
+                rows[owner[k] + 1]++, flag[owner[k]] = 1;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
+        used += flag[i];
+        rows[i + 1] = (flag[i] ? rows[i + 1] : 1) + rows[i];
+    }
+    if (!(d = lc_calloc(ctx, rows[n] ? rows[n] : 1, sizeof *d)))
+        goto fail;
+    for (size_t k = 0; k < ne; k++) {
+        if (owner[k] < 0)
+            continue;
+        lc_xy p;
+        const lc_feature *e = lc_layer_feature(ent, k);
+        GEOSGeomGetX_r(h, e->geom, &p.x);
+        GEOSGeomGetY_r(h, e->geom, &p.y);
+        size_t at = rows[owner[k]] + fill[owner[k]]++;
+        if (lc_network_snap(ctx, net, p, rules->max_snap_m, &d[at]) != LC_OK)
+            goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (flag[i])
+            continue;
         const lc_feature *f = lc_layer_feature(res, i);
         GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
         lc_xy p;
@@ -948,20 +1126,37 @@ static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_netw
                 GEOSGeom_destroy_r(h, pt);
             lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon",
                      lc_layer_source(res), lc_layer_name(res), f->id);
-            free(d);
-            return NULL;
+            goto fail;
         }
         GEOSGeom_destroy_r(h, pt);
-        if (lc_network_snap(ctx, net, p, rules->max_snap_m, &d[i]) != LC_OK) {
-            free(d);
-            return NULL;
-        }
-        off += d[i].edge < 0;
+        if (lc_network_snap(ctx, net, p, rules->max_snap_m, &d[rows[i]]) != LC_OK)
+            goto fail;
+    }
+    for (size_t i = 0; i < n; i++) { /* off-network: none of its points attaches */
+        int on = 0;
+        for (size_t k = rows[i]; k < rows[i + 1]; k++)
+            on |= d[k].edge >= 0;
+        off += !on;
     }
     if (off)
         lc_log(ctx, LC_LOG_WARNING, "%zu of %zu residential polygons are more than %.0f m from the walking network "
                "(off-network: no facility reaches them in network mode)", off, n, rules->max_snap_m);
+    if (ne)
+        lc_log(ctx, unassigned ? LC_LOG_WARNING : LC_LOG_INFO,
+               "entrances 小区出入口: %zu of %zu compounds walk from their %zu entrances%s%zu entrances belong to no "
+               "compound (no compound id matches and none lies within %.0f m)", used, n, ne - unassigned,
+               unassigned ? "; " : "; ", unassigned, ENTRANCE_SNAP_M);
+    if (tree)
+        GEOSSTRtree_destroy_r(h, tree);
+    free(owner), free(by_id), free(fill);
+    *start = rows;
+    *by_entrance = flag;
     return d;
+fail:
+    if (tree)
+        GEOSSTRtree_destroy_r(h, tree);
+    free(owner), free(by_id), free(fill), free(rows), free(flag), free(d);
+    return NULL;
 }
 
 /* The dissolved reach of a category in straight-line mode: the union of its circles; NULL when it
@@ -1083,6 +1278,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     cov->circle = lc_calloc(ctx, cov->npoly ? cov->npoly : 1, sizeof *cov->circle);
     category_reach *cats = lc_calloc(ctx, cov->ncat, sizeof *cats);
     lc_snap *demand = NULL;
+    size_t *dstart = NULL;
+    unsigned char *by_entrance = NULL;
     worker_state *ws = NULL;
     size_t nthreads = 0;
     int lock_made = 0;
@@ -1090,8 +1287,12 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         goto fail;
     int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
     const lc_network_rules *rules = lc_profile_network(profile);
-    if (network && !(demand = demand_snaps(ctx, res, o.network, rules)))
+    if (network && !(demand = demand_snaps(ctx, res, lc_inputs_layer(in, LC_LAYER_ENTRANCES), o.network, rules,
+                                           &dstart, &by_entrance)))
         goto fail;
+    if (network)
+        for (size_t i = 0; i < cov->npoly; i++)
+            cov->entrances += by_entrance[i];
     for (size_t c = 0; c < cov->ncat; c++) {
         cov->reach[c] = o.reach_m > 0 ? o.reach_m : lc_profile_category(profile, c)->reach_m;
         if (network)
@@ -1120,7 +1321,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     if (nthreads > most)
         nthreads = most ? most : 1;
     job jb = {.res = res, .fac = fac, .profile = profile, .net = o.network, .rules = rules, .demand = demand,
-              .cats = cats, .ncat = cov->ncat, .cov = cov};
+              .dstart = dstart, .by_entrance = by_entrance, .cats = cats, .ncat = cov->ncat, .cov = cov};
     if (!(ws = lc_calloc(ctx, nthreads, sizeof *ws)))
         goto fail;
     for (size_t t = 0; t < nthreads; t++) {
@@ -1212,7 +1413,14 @@ done:
         reach_free(ctx, &cats[c]);
     free(cats);
     free(demand);
+    free(dstart);
+    free(by_entrance);
     return cov;
+}
+
+size_t lc_coverage_entrance_polygons(const lc_coverage *cov)
+{
+    return cov ? cov->entrances : 0;
 }
 
 lc_distance_mode lc_coverage_mode(const lc_coverage *cov)

@@ -580,6 +580,86 @@ START_TEST(porto_matches_plain_dijkstra)
 }
 END_TEST
 
+START_TEST(entrances_decide_walled_compounds)
+{
+    /* One street along y = 0 from x = 0 to 2,000; a centre at (0, −10) (access 10 m). Reach 1,000 m.
+     * R1 [400,600]×[20,220], 100 residents, entrance E1 at (500, 20) on its edge (no compound id: the
+     * compound within 30 m): walk 10 + 500 + 20 = 530 m → covered whole. R2 [700,900]×[20,220], 50
+     * residents, whose only gate E2 (compound id R2) is at (1,300, 20): 10 + 1,300 + 20 = 1,330 m → not
+     * covered at all, the whole 40,000 m² a gap — though its point on surface (800, 120) is 930 m away.
+     * R3 [200,300]×[−120,−20], 20 residents, no entrance: the area method, as without entrances.
+     * E3 at (1,000, 500) belongs to no compound (none within 30 m, no id). */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *ent = lct_path(dir, "e.geojson");
+    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":100},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[400,20],[600,20],[600,220],[400,220],[400,20]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"R2\",\"population\":50},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[700,20],[900,20],[900,220],[700,220],[700,20]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"R3\",\"population\":20},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[200,-120],[300,-120],[300,-20],[200,-20],[200,-120]]]}}");
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
+    write_fc(ent, "{\"type\":\"Feature\",\"properties\":{\"id\":\"E1\"},\"geometry\":{\"type\":\"Point\","
+                  "\"coordinates\":[500,20]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"E2\",\"小区编号\":\"R2\"},\"geometry\":"
+                  "{\"type\":\"Point\",\"coordinates\":[1300,20]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"E3\"},\"geometry\":{\"type\":\"Point\","
+                  "\"coordinates\":[1000,500]}}");
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    static const lc_xy street[] = {{0, 0}, {2000, 0}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 1000};
+    lc_coverage *cov[2];
+    lc_inputs *ins[2];
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    size_t centre = (size_t)lc_profile_find_category(p, "centre");
+    for (int with = 0; with < 2; with++) {
+        lc_study *st = lc_study_create(lct_ctx);
+        lc_study_set(lct_ctx, st, "residential.path", res);
+        lc_study_set(lct_ctx, st, "facilities.path", fac);
+        if (with)
+            lc_study_set(lct_ctx, st, "entrances.path", ent);
+        lc_quality *q = lc_quality_create(lct_ctx);
+        ins[with] = lc_inputs_read(lct_ctx, st, p, q);
+        ck_assert_msg(ins[with] != NULL, "%s", lc_context_errmsg(lct_ctx));
+        cov[with] = lc_coverage_compute(lct_ctx, ins[with], p, &o);
+        ck_assert_msg(cov[with] != NULL, "%s", lc_context_errmsg(lct_ctx));
+        lc_quality_destroy(q);
+        lc_study_destroy(st);
+    }
+    ck_assert_uint_eq(lc_coverage_entrance_polygons(cov[0]), 0);
+    ck_assert_uint_eq(lc_coverage_entrance_polygons(cov[1]), 2);
+    const lc_coverage_cell *r1 = lc_coverage_get(cov[1], 0, centre), *r2 = lc_coverage_get(cov[1], 1, centre);
+    ck_assert_double_eq_tol(r1->distance_m, 530, 1e-6);
+    ck_assert_double_eq(r1->covered_share, 1.0);
+    ck_assert_double_eq(r1->covered_pop, 100.0);
+    ck_assert_ptr_null(lc_coverage_gap(cov[1], 0, centre));
+    ck_assert_double_eq_tol(r2->distance_m, 1330, 1e-6);
+    ck_assert_double_eq(r2->covered_share, 0.0);
+    double a = 0;
+    ck_assert(GEOSArea_r(lc_context_geos(lct_ctx), lc_coverage_gap(cov[1], 1, centre), &a));
+    ck_assert_double_eq_tol(a, 40000, 1e-6);
+    /* Without entrances R2 walks from (800, 120): 10 + 800 + 120 = 930 m, partly covered. */
+    ck_assert_double_eq_tol(lc_coverage_get(cov[0], 1, centre)->distance_m, 930, 1e-6);
+    ck_assert(lc_coverage_get(cov[0], 1, centre)->covered_share > 0);
+    /* R3 has no entrance: the same cell either way. */
+    const lc_coverage_cell *a3 = lc_coverage_get(cov[0], 2, centre), *b3 = lc_coverage_get(cov[1], 2, centre);
+    ck_assert_double_eq(a3->distance_m, b3->distance_m);
+    ck_assert_double_eq(a3->covered_share, b3->covered_share);
+    for (int with = 0; with < 2; with++) {
+        lc_coverage_destroy(cov[with]);
+        lc_inputs_destroy(ins[with]);
+    }
+    lc_profile_destroy(p);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lct_rmtree(dir);
+    free(dir), free(res), free(fac), free(ent);
+}
+END_TEST
+
 Suite *suite_network(void)
 {
     Suite *s = suite_create("network");
@@ -598,6 +678,7 @@ Suite *suite_network(void)
     tcase_add_checked_fixture(cov, lct_setup, lct_teardown);
     tcase_set_timeout(cov, 300);
     tcase_add_test(cov, river_with_a_far_bridge);
+    tcase_add_test(cov, entrances_decide_walled_compounds);
     tcase_add_test(cov, dense_grid_matches_buffered_segments);
     tcase_add_test(cov, porto_matches_plain_dijkstra);
     suite_add_tcase(s, cov);

@@ -63,6 +63,13 @@ LC_API lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, co
 LC_API void lc_coverage_destroy(lc_coverage *cov);
 
 LC_API lc_distance_mode lc_coverage_mode(const lc_coverage *cov);
+
+/* Network mode: how many residential polygons were walked from their entrances (the inputs'
+ * entrances layer, 小区出入口): each is covered whole when one of its entrances is within reach and
+ * not at all otherwise, its distance that of its best entrance. Every other polygon walks from a point
+ * on its surface and is covered by the share of its area within the walking corridor. 0 in
+ * straight-line mode. */
+LC_API size_t lc_coverage_entrance_polygons(const lc_coverage *cov);
 LC_API size_t lc_coverage_polygon_count(const lc_coverage *cov);
 LC_API size_t lc_coverage_category_count(const lc_coverage *cov);
 

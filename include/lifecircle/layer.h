@@ -30,6 +30,9 @@ typedef enum lc_layer_kind {
     LC_LAYER_UNITS,           /* 街镇 polygons */
     LC_LAYER_CANDIDATES,      /* candidate sites for new facilities (`site`): points (polygons reduced to
                                  a point on surface) with id and name; optional */
+    LC_LAYER_ENTRANCES,       /* compound entrances (小区出入口): points, each with the id of its residential
+                                 polygon (field role `compound`) or lying within 30 m of it; optional.
+                                 In network mode a compound's walk starts at its entrances */
     LC_LAYER_KIND_COUNT
 } lc_layer_kind;
 
@@ -50,6 +53,7 @@ typedef enum lc_field_role {
     LC_FIELD_BEDS,        /* care beds */
     LC_FIELD_NURSING_BEDS,/* nursing-type care beds */
     LC_FIELD_STATUS,      /* candidates: force_in / 必选 or force_out / 排除 (siting.h), empty: free */
+    LC_FIELD_COMPOUND,    /* entrances: the id of the residential polygon the entrance belongs to */
     LC_FIELD_ROLE_COUNT
 } lc_field_role;
 
@@ -63,6 +67,7 @@ typedef struct lc_feature {
     const char *name;
     const char *unit;      /* residential: declared 街镇 */
     const char *status;    /* candidates: the status field's text (siting.h), NULL when absent */
+    const char *compound;  /* entrances: the compound field's text, NULL when absent */
     int category;          /* facilities: index into the profile's categories; -1 otherwise */
     double population;     /* 常住人口 (residential, units) */
     double pop60;
