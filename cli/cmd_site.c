@@ -120,6 +120,9 @@ int cmd_site(int argc, char **argv)
     const char *reach = lc_study_get(opts.study, "reach_m");
     if (reach)
         co.reach_m = strtod(reach, NULL);
+    const char *grid = lc_study_get(opts.study, "demand_grid_m");
+    if (grid)
+        co.demand_grid_m = strtod(grid, NULL);
 
     profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
     if (!profile || cli_apply_walk_speed(ctx, opts.study, profile) != LC_OK) {

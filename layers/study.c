@@ -45,12 +45,12 @@ static const study_key top_keys[] = {
     {"name", KIND_TEXT},       {"description", KIND_TEXT},   {"crs", KIND_CRS},
     {"profile", KIND_WORD},    {"encoding", KIND_WORD},      {"output", KIND_PATH},
     {"format", KIND_FORMAT},   {"mode", KIND_MODE},          {"reach_m", KIND_POSITIVE},
-    {"walk_speed", KIND_POSITIVE}, {"walk_minutes", KIND_POSITIVE},
+    {"walk_speed", KIND_POSITIVE}, {"walk_minutes", KIND_POSITIVE}, {"demand_grid_m", KIND_POSITIVE},
     {"output_schema", KIND_WORD},  {"output_prefix", KIND_TEXT}, /* PostGIS output; checked there */
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
                                         "format", "mode", "reach_m", "walk_speed", "walk_minutes",
-                                        "output_schema", "output_prefix", NULL};
+                                        "demand_grid_m", "output_schema", "output_prefix", NULL};
 
 /* Keys under each layer that hold a value. */
 static const study_key layer_keys[] = {
@@ -88,7 +88,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
-    "walk_minutes, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
+    "walk_minutes, demand_grid_m, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
     "roads.node_crossings, roads.fields.class|bridge|tunnel|level; layers: residential, "                \
@@ -207,7 +207,7 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
         if (!rest) {
             static const char *const all[] = {"name", "description", "crs", "profile", "encoding", "output",
                                               "format", "mode", "reach_m", "walk_speed", "walk_minutes",
-                                              "output_schema", "output_prefix", "residential", "facilities",
+                                              "demand_grid_m", "output_schema", "output_prefix", "residential", "facilities",
                                               "units", "roads", "buildings", "candidates", "entrances", NULL};
             return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);
         }

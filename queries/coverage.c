@@ -36,6 +36,8 @@ struct lc_coverage {
     double *circle;           /* per polygon */
     double population;        /* Σ population of the residential polygons */
     size_t entrances;         /* network mode: polygons walked from their entrances */
+    size_t grid;              /* network mode: polygons walked from grid points */
+    double grid_m;            /* their spacing */
 };
 
 void lc_coverage_destroy(lc_coverage *cov)
@@ -71,6 +73,7 @@ typedef struct category_reach {
     size_t off;           /* facilities farther than max_snap_m from the network */
     double *ndist;        /* per polygon: network distance to the nearest facility */
     long *nnear;          /* per polygon: its index in the facilities layer, -1 */
+    unsigned char *pin;   /* per demand point (job.dstart rows): 1 when within reach */
     lc_seg *runs;         /* reachable parts of edges, collinear neighbours joined */
     size_t nruns;
     double width;         /* corridor half-width: the profile's network buffer_m */
@@ -94,6 +97,11 @@ typedef struct category_reach {
 /* Most worker threads a call starts (options->threads is capped to this). */
 #define MAX_THREADS 64
 
+/* How a compound's residents walk in network mode: from a point on its surface (covered by the share
+ * of its area within the walking corridor), from its entrances (covered whole or not at all), or from
+ * points of a grid inside it (covered by the share of the points within reach). */
+enum { DEMAND_SURFACE = 0, DEMAND_ENTRANCES = 1, DEMAND_GRID = 2 };
+
 /* failed_detail when the polygon's demand point, not a category, could not be computed. */
 #define NO_CATEGORY ((size_t)-1)
 
@@ -115,7 +123,9 @@ typedef struct job {
     const lc_snap *demand;    /* network mode: the attachments of the residential polygons' demand
                                  points: polygon i's are demand[dstart[i] .. dstart[i + 1]) */
     const size_t *dstart;
-    const unsigned char *by_entrance; /* network mode: polygon i walks from its entrances (all or nothing) */
+    const lc_xy *dxy;         /* the demand points themselves (the same rows) */
+    const unsigned char *dkind; /* network mode: how polygon i's residents walk (DEMAND_*) */
+    double grid_m;            /* network mode: spacing of DEMAND_GRID points */
     category_reach *cats;
     size_t ncat;
     long gcol0, grow0;        /* network mode: the tiles of every category: first column and row, */
@@ -489,6 +499,80 @@ static int entrance_polygon(worker_state *w, size_t i)
     return 0;
 }
 
+/* The part of polygon f out of reach on a demand grid: the union of the grid cells (side g) of the
+ * points not within reach (in[k] == 0 for k in [from, to)), cut to the polygon. NULL on failure. */
+static GEOSGeometry *grid_gap(GEOSContextHandle_t h, const lc_feature *f, const lc_xy *pts, const unsigned char *in,
+                              size_t from, size_t to, double g)
+{
+    size_t n = 0;
+    for (size_t k = from; k < to; k++)
+        n += !in[k];
+    GEOSGeometry **cells = malloc((n ? n : 1) * sizeof *cells);
+    if (!cells)
+        return NULL;
+    size_t made = 0;
+    int ok = 1;
+    for (size_t k = from; k < to && ok; k++)
+        if (!in[k]) {
+            lc_xy p = pts[k];
+            ok = (cells[made] = GEOSGeom_createRectangle_r(h, p.x - g / 2, p.y - g / 2, p.x + g / 2, p.y + g / 2)) != NULL;
+            made += ok;
+        }
+    GEOSGeometry *coll = ok ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, cells, (unsigned)made) : NULL;
+    for (size_t k = 0; !ok && k < made; k++)
+        GEOSGeom_destroy_r(h, cells[k]);
+    free(cells);
+    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    GEOSGeometry *gap = u ? GEOSIntersection_r(h, f->geom, u) : NULL;
+    if (u)
+        GEOSGeom_destroy_r(h, u);
+    return gap;
+}
+
+/* Network mode task for a compound walked from grid points: for each category its covered share is
+ * the share of its points within reach (its residents split evenly over them), its distance that of
+ * its nearest point, its gap the grid cells of the points out of reach; in the whole life circle the
+ * share of points within reach of every life-circle category. Writes only polygon i's slots. */
+static int grid_polygon(worker_state *w, size_t i)
+{
+    job *jb = w->jb;
+    lc_coverage *cov = jb->cov;
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    double pop = isnan(f->population) ? 0 : f->population;
+    size_t from = jb->dstart[i], to = jb->dstart[i + 1], np = to - from, all = 0;
+    int any_circle = 0;
+    for (size_t k = from; k < to; k++) {
+        int every = 1;
+        for (size_t c = 0; c < jb->ncat; c++)
+            if (lc_profile_category(jb->profile, c)->in_life_circle)
+                any_circle = 1, every &= jb->cats[c].pin[k];
+        all += (size_t)every;
+    }
+    for (size_t c = 0; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        size_t in = 0;
+        for (size_t k = from; k < to; k++)
+            in += cr->pin[k];
+        cell->distance_m = cr->ndist[i];
+        cell->nearest = cr->nnear[i];
+        cell->covered_share = np ? (double)in / (double)np : 0;
+        cell->covered_pop = pop * cell->covered_share;
+        if (in < np) {
+            GEOSGeometry **gap = &cov->gaps[i * jb->ncat + c];
+            *gap = in ? grid_gap(w->h, f, jb->dxy, cr->pin, from, to, jb->grid_m) : GEOSGeom_clone_r(w->h, f->geom);
+            if (!*gap) {
+                w->detail = c;
+                return -1;
+            }
+        }
+    }
+    cov->circle[i] = any_circle ? (np ? (double)all / (double)np : 0) : NAN;
+    return 0;
+}
+
 /* What a category's corridor does near a polygon. */
 enum { REACH_NONE = 0, REACH_WHOLE = 1, REACH_SOME = 2 };
 
@@ -502,8 +586,10 @@ static int network_polygon(worker_state *w, size_t i)
     job *jb = w->jb;
     lc_coverage *cov = jb->cov;
     const lc_feature *f = lc_layer_feature(jb->res, i);
-    if (jb->by_entrance[i])
+    if (jb->dkind[i] == DEMAND_ENTRANCES)
         return entrance_polygon(w, i);
+    if (jb->dkind[i] == DEMAND_GRID)
+        return grid_polygon(w, i);
     lc_bbox box;
     GEOSGeom_getExtent_r(h, f->geom, &box.minx, &box.miny, &box.maxx, &box.maxy);
     double pop = isnan(f->population) ? 0 : f->population;
@@ -728,6 +814,7 @@ static void reach_free(lc_context *ctx, category_reach *c)
     free(c->gitem);
     free(c->ndist);
     free(c->nnear);
+    free(c->pin);
     free(c->buffer);
     free(c->x);
     free(c->y);
@@ -820,7 +907,8 @@ static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_l
     lc_xy *segs = NULL;
     out->ndist = lc_calloc(ctx, npoly ? npoly : 1, sizeof *out->ndist);
     out->nnear = lc_calloc(ctx, npoly ? npoly : 1, sizeof *out->nnear);
-    if (!snaps || !ids || !out->ndist || !out->nnear)
+    out->pin = lc_calloc(ctx, dstart[npoly] ? dstart[npoly] : 1, 1);
+    if (!snaps || !ids || !out->ndist || !out->nnear || !out->pin)
         goto fail;
     for (size_t i = 0; i < lc_layer_count(fac); i++) {
         const lc_feature *f = lc_layer_feature(fac, i);
@@ -843,6 +931,7 @@ static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_l
         for (size_t k = dstart[i]; k < dstart[i + 1]; k++) {
             long near = -1;
             double d = lc_network_reach_distance(reach, &demand[k], &near);
+            out->pin[k] = d <= r;
             if (d < out->ndist[i])
                 out->ndist[i] = d, out->nnear[i] = near;
         }
@@ -1058,80 +1147,131 @@ static long entrance_compound(GEOSContextHandle_t h, const lc_layer *res, const 
     return best;
 }
 
-/* The demand points of network mode, attached to the network: for a compound with entrances
- * (lc_inputs' entrances layer), its entrances — residents walk out through them, so the compound is
- * within reach, whole, when one entrance is; for any other compound, a point on its surface (and
- * the share of its area within the walking corridor). On success *start receives the CSR rows
- * (polygon i's points are [start[i], start[i + 1])) and *by_entrance which polygons use entrances;
- * caller frees all three with free(). NULL with the context's error set. */
+/* Appends point p to a growing list. 0, or -1 out of memory. */
+static int push_xy(lc_xy **v, size_t *n, size_t *cap, lc_xy p)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 1024;
+        lc_xy *q = realloc(*v, c * sizeof *q);
+        if (!q)
+            return -1;
+        *v = q, *cap = c;
+    }
+    (*v)[(*n)++] = p;
+    return 0;
+}
+
+/* Points of a square grid g apart (anchored on multiples of g) strictly inside polygon f, appended
+ * to the list; how many, or -1 on failure. */
+static long grid_points(GEOSContextHandle_t h, const lc_feature *f, double g, lc_xy **v, size_t *n, size_t *cap)
+{
+    double minx, miny, maxx, maxy;
+    const GEOSPreparedGeometry *pg = NULL;
+    if (!GEOSGeom_getExtent_r(h, f->geom, &minx, &miny, &maxx, &maxy) || !(pg = GEOSPrepare_r(h, f->geom)))
+        return -1;
+    long added = 0;
+    for (double y = ceil(miny / g) * g; y <= maxy && added >= 0; y += g)
+        for (double x = ceil(minx / g) * g; x <= maxx && added >= 0; x += g) {
+            GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+            int inside = pt ? GEOSPreparedContains_r(h, pg, pt) : 2;
+            if (pt)
+                GEOSGeom_destroy_r(h, pt);
+            if (inside == 2 || (inside == 1 && push_xy(v, n, cap, (lc_xy){x, y})))
+                added = -1;
+            else
+                added += inside == 1;
+        }
+    GEOSPreparedGeom_destroy_r(h, pg);
+    return added;
+}
+
+/* The demand points of network mode, attached to the network. A compound with entrances (the
+ * inputs' entrances layer) walks from them: covered whole when one entrance is within reach
+ * (DEMAND_ENTRANCES). With grid_m > 0 any other compound walks from the points of a grid inside it
+ * (DEMAND_GRID; its residents split evenly over them); a compound the grid misses, or every compound
+ * without grid_m, from a point on its surface, covered by the share of its area within the walking
+ * corridor (DEMAND_SURFACE). On success *start receives the CSR rows (polygon i's points are
+ * [start[i], start[i + 1])), *xy the points and *dkind each polygon's DEMAND_* kind; caller frees all
+ * four with free(). NULL with the context's error set. */
 static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_layer *ent, const lc_network *net,
-                             const lc_network_rules *rules, size_t **start, unsigned char **by_entrance)
+                             const lc_network_rules *rules, double grid_m, size_t **start, lc_xy **xy,
+                             unsigned char **dkind)
 {
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    size_t n = lc_layer_count(res), ne = ent ? lc_layer_count(ent) : 0, off = 0, unassigned = 0, used = 0;
+    size_t n = lc_layer_count(res), ne = ent ? lc_layer_count(ent) : 0, off = 0, unassigned = 0;
+    size_t used[3] = {0, 0, 0}, npts = 0, cap = 0;
     long *owner = lc_calloc(ctx, ne ? ne : 1, sizeof *owner);
     polygon_id *by_id = lc_calloc(ctx, n ? n : 1, sizeof *by_id);
-    size_t *fill = lc_calloc(ctx, n ? n : 1, sizeof *fill); /* how many of polygon i's points are placed */
     size_t *rows = lc_calloc(ctx, n + 1, sizeof *rows);
-    unsigned char *flag = lc_calloc(ctx, n ? n : 1, 1);
+    unsigned char *kind = lc_calloc(ctx, n ? n : 1, 1);
+    lc_xy *pts = NULL;
     lc_snap *d = NULL;
     GEOSSTRtree *tree = NULL;
-    if (!owner || !by_id || !fill || !rows || !flag)
-        goto fail;
+    if (!owner || !by_id || !rows || !kind)
+        goto nomem;
     if (ne) {
         for (size_t i = 0; i < n; i++)
             by_id[i] = (polygon_id){lc_layer_feature(res, i)->id, i};
         qsort(by_id, n, sizeof *by_id, cmp_polygon_id);
         if (!(tree = GEOSSTRtree_create_r(h, 10)))
-            goto fail;
+            goto nomem;
         for (size_t i = 0; i < n; i++)
             GEOSSTRtree_insert_r(h, tree, lc_layer_feature(res, i)->geom, (void *)(uintptr_t)(i + 1));
         for (size_t k = 0; k < ne; k++) {
             owner[k] = entrance_compound(h, res, by_id, tree, lc_layer_feature(ent, k));
-            if (owner[k] == -2) {
-                lc_error(ctx, LC_ERR_NOMEM, "out of memory: matching entrances to compounds");
-                goto fail;
-            }
+            if (owner[k] == -2)
+                goto nomem;
             if (owner[k] < 0)
                 unassigned++;
             else
-                rows[owner[k] + 1]++, flag[owner[k]] = 1;
+                kind[owner[k]] = DEMAND_ENTRANCES;
         }
     }
+    /* Polygon by polygon: its entrances, its grid points, or its point on surface. */
     for (size_t i = 0; i < n; i++) {
-        used += flag[i];
-        rows[i + 1] = (flag[i] ? rows[i + 1] : 1) + rows[i];
-    }
-    if (!(d = lc_calloc(ctx, rows[n] ? rows[n] : 1, sizeof *d)))
-        goto fail;
-    for (size_t k = 0; k < ne; k++) {
-        if (owner[k] < 0)
-            continue;
-        lc_xy p;
-        const lc_feature *e = lc_layer_feature(ent, k);
-        GEOSGeomGetX_r(h, e->geom, &p.x);
-        GEOSGeomGetY_r(h, e->geom, &p.y);
-        size_t at = rows[owner[k]] + fill[owner[k]]++;
-        if (lc_network_snap(ctx, net, p, rules->max_snap_m, &d[at]) != LC_OK)
-            goto fail;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (flag[i])
-            continue;
         const lc_feature *f = lc_layer_feature(res, i);
-        GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
-        lc_xy p;
-        if (!pt || !GEOSGeomGetX_r(h, pt, &p.x) || !GEOSGeomGetY_r(h, pt, &p.y)) {
+        rows[i] = npts;
+        if (kind[i] == DEMAND_ENTRANCES) {
+            for (size_t k = 0; k < ne; k++)
+                if (owner[k] == (long)i) {
+                    lc_xy p;
+                    GEOSGeomGetX_r(h, lc_layer_feature(ent, k)->geom, &p.x);
+                    GEOSGeomGetY_r(h, lc_layer_feature(ent, k)->geom, &p.y);
+                    if (push_xy(&pts, &npts, &cap, p))
+                        goto nomem;
+                }
+        } else if (grid_m > 0) {
+            long got = grid_points(h, f, grid_m, &pts, &npts, &cap);
+            if (got < 0) {
+                lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): cannot lay demand points in the polygon "
+                         "(%s)", lc_layer_source(res), lc_layer_name(res), f->id, lc_ctx_geos_message(ctx));
+                goto fail;
+            }
+            if (got)
+                kind[i] = DEMAND_GRID;
+        }
+        if (npts == rows[i]) {
+            GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
+            lc_xy p;
+            int ok = pt && GEOSGeomGetX_r(h, pt, &p.x) && GEOSGeomGetY_r(h, pt, &p.y);
             if (pt)
                 GEOSGeom_destroy_r(h, pt);
-            lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon",
-                     lc_layer_source(res), lc_layer_name(res), f->id);
-            goto fail;
+            if (!ok) {
+                lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon",
+                         lc_layer_source(res), lc_layer_name(res), f->id);
+                goto fail;
+            }
+            if (push_xy(&pts, &npts, &cap, p))
+                goto nomem;
         }
-        GEOSGeom_destroy_r(h, pt);
-        if (lc_network_snap(ctx, net, p, rules->max_snap_m, &d[rows[i]]) != LC_OK)
-            goto fail;
+        used[kind[i]]++;
     }
+    rows[n] = npts;
+    if (!(d = lc_calloc(ctx, npts ? npts : 1, sizeof *d)))
+        goto nomem;
+    for (size_t k = 0; k < npts; k++)
+        if (lc_network_snap(ctx, net, pts[k], rules->max_snap_m, &d[k]) != LC_OK)
+            goto fail;
     for (size_t i = 0; i < n; i++) { /* off-network: none of its points attaches */
         int on = 0;
         for (size_t k = rows[i]; k < rows[i + 1]; k++)
@@ -1143,19 +1283,25 @@ static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
                "(off-network: no facility reaches them in network mode)", off, n, rules->max_snap_m);
     if (ne)
         lc_log(ctx, unassigned ? LC_LOG_WARNING : LC_LOG_INFO,
-               "entrances 小区出入口: %zu of %zu compounds walk from their %zu entrances%s%zu entrances belong to no "
-               "compound (no compound id matches and none lies within %.0f m)", used, n, ne - unassigned,
-               unassigned ? "; " : "; ", unassigned, ENTRANCE_SNAP_M);
+               "entrances 小区出入口: %zu of %zu compounds walk from their entrances; %zu of %zu entrances belong to no "
+               "compound (no compound id matches and none lies within %.0f m)", used[DEMAND_ENTRANCES], n,
+               unassigned, ne, ENTRANCE_SNAP_M);
+    if (grid_m > 0)
+        lc_log(ctx, LC_LOG_INFO, "demand points: %zu compounds walk from grid points %.0f m apart, %zu from a point "
+               "on their surface (smaller than the grid)", used[DEMAND_GRID], grid_m, used[DEMAND_SURFACE]);
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
-    free(owner), free(by_id), free(fill);
+    free(owner), free(by_id);
     *start = rows;
-    *by_entrance = flag;
+    *xy = pts;
+    *dkind = kind;
     return d;
+nomem:
+    lc_error(ctx, LC_ERR_NOMEM, "out of memory: demand points of the walking network");
 fail:
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
-    free(owner), free(by_id), free(fill), free(rows), free(flag), free(d);
+    free(owner), free(by_id), free(rows), free(kind), free(pts), free(d);
     return NULL;
 }
 
@@ -1279,7 +1425,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     category_reach *cats = lc_calloc(ctx, cov->ncat, sizeof *cats);
     lc_snap *demand = NULL;
     size_t *dstart = NULL;
-    unsigned char *by_entrance = NULL;
+    lc_xy *dxy = NULL;
+    unsigned char *dkind = NULL;
     worker_state *ws = NULL;
     size_t nthreads = 0;
     int lock_made = 0;
@@ -1288,11 +1435,13 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
     const lc_network_rules *rules = lc_profile_network(profile);
     if (network && !(demand = demand_snaps(ctx, res, lc_inputs_layer(in, LC_LAYER_ENTRANCES), o.network, rules,
-                                           &dstart, &by_entrance)))
+                                           o.demand_grid_m, &dstart, &dxy, &dkind)))
         goto fail;
-    if (network)
-        for (size_t i = 0; i < cov->npoly; i++)
-            cov->entrances += by_entrance[i];
+    for (size_t i = 0; network && i < cov->npoly; i++) {
+        cov->entrances += dkind[i] == DEMAND_ENTRANCES;
+        cov->grid += dkind[i] == DEMAND_GRID;
+    }
+    cov->grid_m = network ? o.demand_grid_m : 0;
     for (size_t c = 0; c < cov->ncat; c++) {
         cov->reach[c] = o.reach_m > 0 ? o.reach_m : lc_profile_category(profile, c)->reach_m;
         if (network)
@@ -1321,7 +1470,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     if (nthreads > most)
         nthreads = most ? most : 1;
     job jb = {.res = res, .fac = fac, .profile = profile, .net = o.network, .rules = rules, .demand = demand,
-              .dstart = dstart, .by_entrance = by_entrance, .cats = cats, .ncat = cov->ncat, .cov = cov};
+              .dstart = dstart, .dxy = dxy, .dkind = dkind, .grid_m = o.demand_grid_m, .cats = cats, .ncat = cov->ncat, .cov = cov};
     if (!(ws = lc_calloc(ctx, nthreads, sizeof *ws)))
         goto fail;
     for (size_t t = 0; t < nthreads; t++) {
@@ -1414,13 +1563,21 @@ done:
     free(cats);
     free(demand);
     free(dstart);
-    free(by_entrance);
+    free(dxy);
+    free(dkind);
     return cov;
 }
 
 size_t lc_coverage_entrance_polygons(const lc_coverage *cov)
 {
     return cov ? cov->entrances : 0;
+}
+
+size_t lc_coverage_grid_polygons(const lc_coverage *cov, double *spacing_m)
+{
+    if (spacing_m)
+        *spacing_m = cov ? cov->grid_m : 0;
+    return cov ? cov->grid : 0;
 }
 
 lc_distance_mode lc_coverage_mode(const lc_coverage *cov)

@@ -660,6 +660,63 @@ START_TEST(entrances_decide_walled_compounds)
 }
 END_TEST
 
+START_TEST(grid_demand_points_split_a_compound)
+{
+    /* The street y = 0 from x = 0 to 2,000, a centre at (0, −10); reach 200 m; demand grid 50 m.
+     * R [0,200]×[10,110], 60 residents: grid points strictly inside at x 50, 100, 150 and y 50, 100;
+     * a point (x, y) walks 10 + x + y. Within 200 m: (50,50) 110, (100,50) 160, (50,100) 160; not
+     * (150,50) 210, (100,100) 210, (150,100) 260. Share 3/6, 30 residents, distance 110 m; the gap is
+     * the 50 m cells of the three far points cut to R: 2,500 + 1,750 + 1,750 = 6,000 m². S
+     * [300,320]×[10,30] is smaller than the grid: a point on its surface, the area method. */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson");
+    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":60},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[0,10],[200,10],[200,110],[0,110],[0,10]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"S\",\"population\":5},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[300,10],[320,10],[320,30],[300,30],[300,10]]]}}");
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    static const lc_xy street[] = {{0, 0}, {2000, 0}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", res);
+    lc_study_set(lct_ctx, st, "facilities.path", fac);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_ptr_nonnull(in);
+    size_t centre = (size_t)lc_profile_find_category(p, "centre");
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 200, .demand_grid_m = 50};
+    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
+    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    double g = 0;
+    ck_assert_uint_eq(lc_coverage_grid_polygons(cov, &g), 1);
+    ck_assert_double_eq(g, 50);
+    const lc_coverage_cell *c = lc_coverage_get(cov, 0, centre);
+    ck_assert_double_eq_tol(c->covered_share, 0.5, 1e-12);
+    ck_assert_double_eq_tol(c->covered_pop, 30, 1e-9);
+    ck_assert_double_eq_tol(c->distance_m, 110, 1e-6);
+    double a = 0;
+    ck_assert(GEOSArea_r(lc_context_geos(lct_ctx), lc_coverage_gap(cov, 0, centre), &a));
+    ck_assert_double_eq_tol(a, 6000, 1e-6);
+    /* S by the area method: its point on surface (310, 20) walks 10 + 310 + 20 = 340 m > 200: and the
+     * corridor (50 m either side of the street up to x = 190 + 50) does not reach it: share 0. */
+    ck_assert_double_eq_tol(lc_coverage_get(cov, 1, centre)->distance_m, 340, 1e-6);
+    ck_assert_double_eq(lc_coverage_get(cov, 1, centre)->covered_share, 0);
+    lc_coverage_destroy(cov);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_study_destroy(st);
+    lc_profile_destroy(p);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lct_rmtree(dir);
+    free(dir), free(res), free(fac);
+}
+END_TEST
+
 Suite *suite_network(void)
 {
     Suite *s = suite_create("network");
@@ -679,6 +736,7 @@ Suite *suite_network(void)
     tcase_set_timeout(cov, 300);
     tcase_add_test(cov, river_with_a_far_bridge);
     tcase_add_test(cov, entrances_decide_walled_compounds);
+    tcase_add_test(cov, grid_demand_points_split_a_compound);
     tcase_add_test(cov, dense_grid_matches_buffered_segments);
     tcase_add_test(cov, porto_matches_plain_dijkstra);
     suite_add_tcase(s, cov);

@@ -37,6 +37,12 @@ typedef struct lc_coverage_options {
     int threads;      /* worker threads (0: one per core) */
     const lc_network *network; /* LC_MODE_NETWORK: the walking network in the inputs' working CRS
                                   (borrowed during the call); ignored in straight-line mode */
+    double demand_grid_m;     /* LC_MODE_NETWORK, > 0: residents of a compound without entrances walk
+                                 from points of a square grid this far apart inside it (population
+                                 split evenly; a point on its surface when the grid misses it), so its
+                                 covered share is the share of those points within reach; 0: from a
+                                 point on its surface, covered by the share of its area within the
+                                 walking corridor. Study key `demand_grid_m` */
 } lc_coverage_options;
 
 /* One residential polygon against one category. */
@@ -70,6 +76,11 @@ LC_API lc_distance_mode lc_coverage_mode(const lc_coverage *cov);
  * on its surface and is covered by the share of its area within the walking corridor. 0 in
  * straight-line mode. */
 LC_API size_t lc_coverage_entrance_polygons(const lc_coverage *cov);
+
+/* Network mode with lc_coverage_options.demand_grid_m: how many residential polygons were walked
+ * from grid points (the others without entrances were smaller than the grid); *spacing_m (may be
+ * NULL) receives the spacing, 0 when not used. */
+LC_API size_t lc_coverage_grid_polygons(const lc_coverage *cov, double *spacing_m);
 LC_API size_t lc_coverage_polygon_count(const lc_coverage *cov);
 LC_API size_t lc_coverage_category_count(const lc_coverage *cov);
 
