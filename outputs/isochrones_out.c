@@ -109,8 +109,13 @@ lc_status lc_isochrones_write(lc_context *ctx, const char *dir, const lc_output_
         st = lc_qml_add(ctx, &styles, "isochrones", LC_QML_REACH, NULL);
     if (st == LC_OK)
         st = origins_layer(ctx, out, iso);
-    if (st == LC_OK && lc_isochrones_circle(iso, 0, 0))
+    if (st == LC_OK) /* origins: stars labelled with their id, as proposals are */
+        st = lc_qml_add(ctx, &styles, "origins", LC_QML_PROPOSAL, &origin_fields[0]);
+    if (st == LC_OK && lc_isochrones_circle(iso, 0, 0)) {
         st = area_layer(ctx, out, iso, 1);
+        if (st == LC_OK) /* circles: outlines only, over the isochrones, labelled with their metres */
+            st = lc_qml_add(ctx, &styles, "circles", LC_QML_OUTLINE, &area_fields[3]);
+    }
     if (st == LC_OK)
         st = lc_qml_finish(ctx, &styles);
     lc_qml_set_free(&styles);

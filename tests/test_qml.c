@@ -473,7 +473,7 @@ START_TEST(site_and_isochrones_styles)
     free(shp);
     xmlFreeDoc(doc);
 
-    snprintf(args, sizeof args, "isochrones '%s' --at -8.6110,41.1496 --minutes 5 -q -o '%s'", study, iso);
+    snprintf(args, sizeof args, "isochrones '%s' --at -8.6110,41.1496 --minutes 5 --circles -q -o '%s'", study, iso);
     rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
     free(out);
@@ -481,6 +481,23 @@ START_TEST(site_and_isochrones_styles)
     r = renderer(doc, "singleSymbol");
     assert_colour(prop(symbol(r, "0"), "color", buf, sizeof buf), lc_style_service_area, 64);
     assert_colour(prop(symbol(r, "0"), "outline_color", buf, sizeof buf), lc_style_service_area, 255);
+    xmlFreeDoc(doc);
+    /* origins: stars labelled with their id; circles: outlines labelled with their metres. */
+    doc = read_qml(iso, "origins");
+    r = renderer(doc, "singleSymbol");
+    ck_assert_str_eq(prop(symbol(r, "0"), "name", buf, sizeof buf), "star");
+    ck_assert_str_eq(label_field(doc, buf, sizeof buf), "ORIGIN_ID");
+    shp = lct_path(iso, "origins.shp");
+    assert_field(shp, NULL, "ORIGIN_ID");
+    free(shp);
+    xmlFreeDoc(doc);
+    doc = read_qml(iso, "circles");
+    r = renderer(doc, "singleSymbol");
+    assert_colour(prop(symbol(r, "0"), "outline_color", buf, sizeof buf), lc_style_unit_line, 255);
+    ck_assert_str_eq(label_field(doc, buf, sizeof buf), "METRES");
+    shp = lct_path(iso, "circles.shp");
+    assert_field(shp, NULL, "METRES");
+    free(shp);
     xmlFreeDoc(doc);
     lct_rmtree(dir);
     free(study), free(iso), free(sites), free(dir);
