@@ -67,6 +67,15 @@ char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, 
  * one coded "centre" (社区综合为老服务中心), else the first reach norm's, else the first. */
 size_t lc_qml_prominent(const struct lc_profile *profile);
 
+/* PostGIS outputs: stores the styles of n layers (items: layer name and .qml text) as their default
+ * styles in QGIS's public.layer_styles table (created if missing), replacing the rows a previous run
+ * wrote for the same tables, inside the output's transaction. A database where that cannot be done
+ * (no right to create or write public.layer_styles) keeps the results without styles, with a
+ * warning. LC_OK, or LC_ERR_NOMEM. (outputs/vector.c) */
+struct lc_output;
+struct lc_qml_item;
+lc_status lc_output_pg_styles(lc_context *ctx, struct lc_output *out, const struct lc_qml_item *items, size_t n);
+
 /* The GeoPackage table QGIS keeps layer styles in. */
 #define LC_QML_TABLE "layer_styles"
 

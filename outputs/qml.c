@@ -413,13 +413,16 @@ void lc_qml_set_free(lc_qml_set *set)
 
 lc_status lc_qml_add(lc_context *ctx, lc_qml_set *set, const char *layer, lc_qml_kind kind, const lc_field_def *field)
 {
-    if (set->format == LC_FORMAT_POSTGIS)
-        return LC_OK;
     char *qml = lc_qml_text(ctx, kind, field, set->format, set->profile, set->category);
-    char *name = qml ? lc_sprintf(ctx, "%s.qml", layer) : NULL;
-    lc_status st = name ? lc_output_write_text(ctx, set->out, name, qml) : lc_context_errno(ctx);
-    free(name);
-    if (st == LC_OK && set->format == LC_FORMAT_GPKG) {
+    if (!qml)
+        return lc_context_errno(ctx);
+    lc_status st = LC_OK;
+    if (set->format != LC_FORMAT_POSTGIS) { /* a database keeps them in layer_styles only */
+        char *name = lc_sprintf(ctx, "%s.qml", layer);
+        st = name ? lc_output_write_text(ctx, set->out, name, qml) : LC_ERR_NOMEM;
+        free(name);
+    }
+    if (st == LC_OK && (set->format == LC_FORMAT_GPKG || set->format == LC_FORMAT_POSTGIS)) {
         char *copy = lc_strdup(ctx, layer);
         st = copy ? lc_grow(ctx, (void **)&set->items, &set->cap, set->n + 1, sizeof *set->items) : LC_ERR_NOMEM;
         if (st == LC_OK) {
@@ -451,6 +454,8 @@ lc_status lc_qml_finish(lc_context *ctx, lc_qml_set *set)
         {"update_time", "UPDATED", LC_FIELD_STRING, 0, 0, "更新时间", "Update time (fixed, for equal outputs)", ""},
     };
     lc_status st = LC_OK;
+    if (set->format == LC_FORMAT_POSTGIS && set->n > 0)
+        st = lc_output_pg_styles(ctx, set->out, set->items, set->n);
     if (set->format == LC_FORMAT_GPKG && set->n > 0) {
         lc_layer_writer *w = lc_output_layer_create(ctx, set->out, LC_QML_TABLE, -1, defs, 12);
         st = w ? LC_OK : lc_context_errno(ctx);

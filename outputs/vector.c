@@ -368,6 +368,110 @@ static lc_status pg_exec(lc_context *ctx, lc_output *out, const char *sql, const
     return LC_OK;
 }
 
+/* Appends text to a growing SQL string as a standard string literal ('...' with quotes doubled). */
+static char *sql_append_literal(char *sql, size_t *len, const char *text)
+{
+    size_t n = 2;
+    for (const char *p = text; *p; p++)
+        n += *p == '\'' ? 2 : 1;
+    char *s = realloc(sql, *len + n + 1);
+    if (!s) {
+        free(sql);
+        return NULL;
+    }
+    size_t k = *len;
+    s[k++] = '\'';
+    for (const char *p = text; *p; p++) {
+        if (*p == '\'')
+            s[k++] = '\'';
+        s[k++] = *p;
+    }
+    s[k++] = '\'';
+    s[k] = '\0';
+    *len = k;
+    return s;
+}
+
+/* Appends plain text (our own SQL) to a growing SQL string. */
+static char *sql_append(char *sql, size_t *len, const char *text)
+{
+    size_t n = strlen(text);
+    char *s = realloc(sql, *len + n + 1);
+    if (!s) {
+        free(sql);
+        return NULL;
+    }
+    memcpy(s + *len, text, n + 1);
+    *len += n;
+    return s;
+}
+
+lc_status lc_output_pg_styles(lc_context *ctx, lc_output *out, const lc_qml_item *items, size_t n)
+{
+    /* QGIS's own table (QgsPostgresProviderMetadata::saveStyle); QGIS picks a layer's style by
+     * catalog, schema, table and geometry column, default first. A savepoint keeps a refusal here
+     * (no right on public) from undoing the results. Schema and prefix are checked identifiers. */
+    static const char create[] =
+        "CREATE TABLE IF NOT EXISTS public.layer_styles (id SERIAL PRIMARY KEY, f_table_catalog varchar, "
+        "f_table_schema varchar, f_table_name varchar, f_geometry_column varchar, stylename text, styleqml xml, "
+        "stylesld xml, useasdefault boolean, description text, owner varchar(63) DEFAULT CURRENT_USER, ui xml, "
+        "update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)";
+    lc_status st = LC_OK;
+    lc_gdal_begin(ctx);
+    if (pg_exec(ctx, out, "SAVEPOINT lc_styles", "start the styles") != LC_OK) {
+        lc_gdal_end(ctx);
+        lc_log(ctx, LC_LOG_WARNING, "%s: QGIS styles not stored: %s", out->shown, lc_context_errmsg(ctx));
+        lc_context_clear_error(ctx);
+        return LC_OK;
+    }
+    st = pg_exec(ctx, out, create, "create public.layer_styles");
+    for (size_t i = 0; i < n && st == LC_OK; i++) {
+        char table[2 * LC_PG_IDENT_MAX + 2];
+        snprintf(table, sizeof table, "%s%s", out->prefix, items[i].layer);
+        size_t len = 0;
+        char *sql = NULL;
+        char head[512];
+        snprintf(head, sizeof head,
+                 "DELETE FROM public.layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = "
+                 "'%s' AND f_table_name = '%s' AND stylename = '%s'", out->schema, table, table);
+        st = pg_exec(ctx, out, head, "replace the previous styles");
+        if (st != LC_OK)
+            break;
+        snprintf(head, sizeof head,
+                 "INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                 "stylename, styleqml, useasdefault, description, update_time) VALUES (current_database(), '%s', "
+                 "'%s', 'geom', '%s', XMLPARSE(DOCUMENT ", out->schema, table, table);
+        sql = sql_append(sql, &len, head);
+        sql = sql ? sql_append_literal(sql, &len, items[i].qml) : NULL;
+        sql = sql ? sql_append(sql, &len, "), true, 'lifecircle 默认样式 default style', '2000-01-01')") : NULL;
+        if (!sql) {
+            st = lc_error(ctx, LC_ERR_NOMEM, "out of memory: QGIS styles");
+            break;
+        }
+        st = pg_exec(ctx, out, sql, "store a QGIS style");
+        free(sql);
+    }
+    if (st == LC_ERR_NOMEM) {
+        pg_exec(ctx, out, "ROLLBACK TO SAVEPOINT lc_styles", "drop the styles");
+        lc_gdal_end(ctx);
+        return LC_ERR_NOMEM;
+    }
+    if (st != LC_OK) {
+        char *why = lc_strdup(ctx, lc_context_errmsg(ctx));
+        lc_context_clear_error(ctx);
+        pg_exec(ctx, out, "ROLLBACK TO SAVEPOINT lc_styles", "drop the styles");
+        lc_log(ctx, LC_LOG_WARNING, "%s: QGIS styles not stored in public.layer_styles (the results are): %s",
+               out->shown, why ? why : "");
+        free(why);
+        lc_context_clear_error(ctx);
+        st = LC_OK;
+    } else {
+        st = pg_exec(ctx, out, "RELEASE SAVEPOINT lc_styles", "finish the styles");
+    }
+    lc_gdal_end(ctx);
+    return st;
+}
+
 /* PostGIS: checks schema and prefix, opens the database for update, creates the schema if missing
  * and starts the one transaction of the output. Inside a GDAL scope. LC_OK, LC_ERR_MISUSE or
  * LC_ERR_IO; on failure out->db is NULL (nothing was changed). */

@@ -365,6 +365,25 @@ START_TEST(test_pg_output_tables)
     ck_assert_str_eq(before, after);
     free(before);
     free(after);
+    /* QGIS styles: one default row per layer in public.layer_styles (still one after the re-run), its
+     * QML parsed by PostgreSQL's xml type, naming a column the table has. */
+    snprintf(sql, sizeof sql, "SELECT string_agg(f_table_name || ' ' || f_geometry_column || ' ' || useasdefault::text "
+             "|| ' ' || (xpath('/qgis/renderer-v2/@type', styleqml))[1]::text, ',' ORDER BY f_table_name) FROM "
+             "public.layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = '%s'", out);
+    char *styles = pg(sql, 1);
+    ck_assert_str_eq(styles, "lc_catchments geom true categorizedSymbol,lc_facilities geom true categorizedSymbol,"
+                             "lc_gaps geom true singleSymbol,lc_residential geom true graduatedSymbol,"
+                             "lc_service_areas geom true categorizedSymbol,lc_units geom true singleSymbol");
+    free(styles);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM information_schema.columns c, public.layer_styles s WHERE "
+             "s.f_table_schema = '%s' AND s.f_table_name = 'lc_residential' AND c.table_schema = s.f_table_schema "
+             "AND c.table_name = s.f_table_name AND c.column_name = (xpath('/qgis/renderer-v2/@attr', "
+             "s.styleqml))[1]::text", out);
+    char *col = pg(sql, 1);
+    ck_assert_str_eq(col, "1");
+    free(col);
+    snprintf(sql, sizeof sql, "DELETE FROM public.layer_styles WHERE f_table_schema = '%s'", out);
+    free(pg(sql, 0));
     drop_schema(out);
 }
 END_TEST
