@@ -390,6 +390,32 @@ END_TEST
 
 /* ---- errors --------------------------------------------------------------------------------- */
 
+START_TEST(test_pg_styles_refused_keep_results)
+{
+    /* A public.layer_styles nobody can insert into (a view over no table): the results are stored,
+     * the styles are not, and the run says so. */
+    char out[64], extra[128], sql[512];
+    schema_name(out, sizeof out, "nostyle");
+    snprintf(extra, sizeof extra, "--pg-schema %s", out);
+    free(pg("ALTER TABLE IF EXISTS public.layer_styles RENAME TO layer_styles_kept", 0));
+    free(pg("CREATE VIEW public.layer_styles AS SELECT 1 AS x", 0));
+    char *log = NULL, *demo = lct_path(lct_source_dir(), "data/demo/porto.yml"), args[4096];
+    snprintf(args, sizeof args, "check '%s' -o '%s' %s", demo, dsn(), extra); /* not quiet: the warning */
+    free(demo);
+    int rc = lct_run_cli(args, &log);
+    free(pg("DROP VIEW public.layer_styles", 0));
+    free(pg("ALTER TABLE IF EXISTS public.layer_styles_kept RENAME TO layer_styles", 0));
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, log);
+    lct_assert_contains(log, "QGIS styles not stored");
+    free(log);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\".lc_residential", out);
+    char *n = pg(sql, 1);
+    ck_assert_str_eq(n, "193"); /* the demo's residential polygons */
+    free(n);
+    drop_schema(out);
+}
+END_TEST
+
 START_TEST(test_pg_failure_keeps_previous)
 {
     char out[64], extra[128], sql[1024];
@@ -616,6 +642,7 @@ Suite *suite_postgis(void)
     tcase_set_timeout(errors, 240);
     tcase_add_checked_fixture(errors, lct_setup, lct_teardown);
     tcase_add_test(errors, test_pg_failure_keeps_previous);
+    tcase_add_test(errors, test_pg_styles_refused_keep_results);
     tcase_add_test(errors, test_pg_wrong_password);
     tcase_add_test(errors, test_pg_table_without_srid);
     tcase_add_test(errors, test_pg_identifiers_refused);
