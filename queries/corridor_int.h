@@ -46,9 +46,9 @@ GEOSGeometry *lc_corridor_union(GEOSContextHandle_t h, const lc_seg *s, size_t n
 
 /* box ∩ the corridor of n pieces (cut to box grown by width, as lc_corridor_clip leaves them), NULL
  * when that is empty or on failure (*failed set). Equal to intersecting lc_corridor_union with the box,
- * but what lies deep inside the corridor is filled with rectangles of a raster instead of unioning the
- * buffers there, so a dense street grid costs little more than its outline. Caller frees with
- * GEOSGeom_destroy_r. */
+ * but what lies deep inside the corridor is filled with a polygon traced from a raster instead of
+ * unioning the buffers there, so a dense street grid costs little more than its outline. Caller frees
+ * with GEOSGeom_destroy_r. */
 GEOSGeometry *lc_corridor_in_box(GEOSContextHandle_t h, const lc_seg *s, size_t n, lc_bbox box, double width,
                                  int quadsegs, int *failed);
 

@@ -463,6 +463,128 @@ START_TEST(dense_grid_matches_buffered_segments)
 }
 END_TEST
 
+START_TEST(block_grid_holes_match_buffered_segments)
+{
+    /* Streets 150 m apart (blocks wider than the 100 m corridor), a centre at (760,740) with a 600 m
+     * reach: inside the diamond every block leaves a 50 m hole in the corridor, many of them inside one
+     * 500 m service square, whose certainly-inside cells then form a polygon with holes; along the
+     * diamond's edge the cells step, touching only at corners. Every compound's share must equal its
+     * share of the union of GEOS buffers of every reachable segment, buffered and dissolved here one by
+     * one; the service area must be that union, holes and all. */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson");
+    char feats[32768];
+    size_t len = 0, npoly = 0;
+    for (int i = 0; i < 12; i++)
+        for (int j = 0; j < 12; j++) { /* 40 × 30 m compounds 115 m apart: in holes, on streets, across edges */
+            double x = 20 + 115.0 * i + 4 * j, y = 35 + 113.0 * j;
+            len += (size_t)snprintf(feats + len, sizeof feats - len,
+                                    "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"R%d_%d\",\"population\":10},"
+                                    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],"
+                                    "[%g,%g]]]}}", npoly ? "," : "", i, j, x, y, x + 40, y, x + 40, y + 30, x, y + 30, x, y);
+            npoly++;
+        }
+    ck_assert_uint_lt(len, sizeof feats);
+    write_fc(res, feats);
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[760,740]}}");
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", res);
+    lc_study_set(lct_ctx, st, "facilities.path", fac);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy pts[11];
+    for (int k = 0; k <= 10; k++) {
+        for (int i = 0; i <= 10; i++)
+            pts[i] = (lc_xy){150.0 * i, 150.0 * k};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 11, "residential", 0, 0, 0, k), LC_OK);
+        for (int i = 0; i <= 10; i++)
+            pts[i] = (lc_xy){150.0 * k, 150.0 * i};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 11, "residential", 0, 0, 0, 100 + k), LC_OK);
+    }
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_ptr_nonnull(net);
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    lc_snap s;
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){760, 740}, 200, &s), LC_OK);
+    long id = 0;
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
+    lc_xy *segs = NULL;
+    size_t nseg = 0;
+    ck_assert_int_eq(lc_network_reach_segments(lct_ctx, r, 600, &segs, &nseg), LC_OK);
+    ck_assert_uint_gt(nseg, 40);
+    GEOSGeometry **bufs = malloc(nseg * sizeof *bufs);
+    for (size_t k = 0; k < nseg; k++) {
+        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+        GEOSCoordSeq_setXY_r(h, cs, 0, segs[2 * k].x, segs[2 * k].y);
+        GEOSCoordSeq_setXY_r(h, cs, 1, segs[2 * k + 1].x, segs[2 * k + 1].y);
+        GEOSGeometry *line = GEOSGeom_createLineString_r(h, cs);
+        bufs[k] = GEOSBuffer_r(h, line, 50, 8);
+        GEOSGeom_destroy_r(h, line);
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nseg);
+    GEOSGeometry *sa = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    free(bufs);
+    free(segs);
+    lc_network_reach_destroy(r);
+    size_t centre = (size_t)lc_profile_find_category(p, "centre");
+    const lc_layer *rl = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
+    ck_assert_uint_eq(lc_layer_count(rl), npoly);
+    for (int threads = 1; threads <= 2; threads++) {
+        lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 600, .threads = threads};
+        lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
+        ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+        size_t whole = 0, partial = 0, none = 0;
+        for (size_t i = 0; i < npoly; i++) {
+            const lc_feature *f = lc_layer_feature(rl, i);
+            GEOSGeometry *x = GEOSIntersection_r(h, f->geom, sa);
+            double inside = 0;
+            GEOSArea_r(h, x, &inside);
+            GEOSGeom_destroy_r(h, x);
+            double share = lc_coverage_get(cov, i, centre)->covered_share;
+            ck_assert_msg(fabs(share - inside / f->area) <= 1e-9, "%s: share %.12f, buffered segments %.12f", f->id,
+                          share, inside / f->area);
+            whole += share == 1;
+            none += share == 0;
+            partial += share > 0 && share < 1;
+        }
+        ck_assert_uint_gt(whole, 5);
+        ck_assert_uint_gt(partial, 5);
+        ck_assert_uint_gt(none, 5);
+        /* The service area is the same region, with the blocks' holes. */
+        const GEOSGeometry *mine = lc_coverage_service_area(cov, centre);
+        double a1 = 0, a2 = 0, ad = 0;
+        GEOSArea_r(h, sa, &a1);
+        GEOSArea_r(h, mine, &a2);
+        GEOSGeometry *d = GEOSSymDifference_r(h, sa, mine);
+        GEOSArea_r(h, d, &ad);
+        GEOSGeom_destroy_r(h, d);
+        ck_assert_double_eq_tol(a1, a2, 1e-9 * a1);
+        ck_assert_double_lt(ad, 1e-9 * a1);
+        int holes = 0;
+        for (int g = 0; g < GEOSGetNumGeometries_r(h, mine); g++)
+            holes += GEOSGetNumInteriorRings_r(h, GEOSGetGeometryN_r(h, mine, g));
+        ck_assert_int_ge(holes, 10); /* the blocks well inside the diamond, by construction */
+        lc_coverage_destroy(cov);
+    }
+    GEOSGeom_destroy_r(h, sa);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(res);
+    free(fac);
+    free(dir);
+}
+END_TEST
+
 START_TEST(porto_matches_plain_dijkstra)
 {
     char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
@@ -738,6 +860,7 @@ Suite *suite_network(void)
     tcase_add_test(cov, entrances_decide_walled_compounds);
     tcase_add_test(cov, grid_demand_points_split_a_compound);
     tcase_add_test(cov, dense_grid_matches_buffered_segments);
+    tcase_add_test(cov, block_grid_holes_match_buffered_segments);
     tcase_add_test(cov, porto_matches_plain_dijkstra);
     suite_add_tcase(s, cov);
     return s;
