@@ -546,6 +546,10 @@ static void section_assumptions(html *h, const json_t *sum)
     h_text(h, jstr(as, "distance_mode"));
     h_printf(h, "</td></tr>\n<tr><th>人口分布 Population</th><td>");
     h_text(h, jstr(as, "population_method"));
+    if (*jstr(as, "demand_points")) {
+        h_printf(h, "</td></tr>\n<tr><th>步行起点 Demand points</th><td>");
+        h_text(h, jstr(as, "demand_points"));
+    }
     h_printf(h, "</td></tr>\n<tr><th>坐标系 CRS</th><td>");
     h_text(h, jstr(crs, "name"));
     if (*jstr(crs, "id")) {

@@ -632,15 +632,24 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
                         json_string("population spread evenly over each residential polygon; a polygon straddling "
                                     "街镇 boundaries is split by area of overlap unless its unit field names one"));
     if (lc_coverage_mode(r->coverage) == LC_MODE_NETWORK) {
-        size_t ne = lc_coverage_entrance_polygons(r->coverage);
+        size_t ne = lc_coverage_entrance_polygons(r->coverage), np = lc_coverage_polygon_count(r->coverage);
         double g = 0;
         size_t ng = lc_coverage_grid_polygons(r->coverage, &g);
-        char text[600];
-        snprintf(text, sizeof text,
-                 "%zu of %zu compounds walk from their entrances (小区出入口; covered whole when one entrance is "
-                 "within reach); %zu from grid points %.0f m apart (covered by the share of points within reach); "
-                 "the others from a point on their surface, covered by the share of their area within the walking "
-                 "corridor", ne, lc_coverage_polygon_count(r->coverage), ng, g);
+        char text[600], part[200];
+        text[0] = '\0';
+        if (ne) {
+            snprintf(part, sizeof part, "%zu compounds walk from their entrances (小区出入口; covered whole when one "
+                     "entrance is within reach); ", ne);
+            strncat(text, part, sizeof text - strlen(text) - 1);
+        }
+        if (ng) {
+            snprintf(part, sizeof part, "%zu from points of a %.0f m grid inside them (covered by the share of "
+                     "points within reach); ", ng, g);
+            strncat(text, part, sizeof text - strlen(text) - 1);
+        }
+        snprintf(part, sizeof part, "%zu of %zu from a point on their surface (covered by the share of their area "
+                 "within the walking corridor)", np - ne - ng, np);
+        strncat(text, part, sizeof text - strlen(text) - 1);
         json_object_set_new(assumptions, "demand_points", json_string(text));
     }
     json_t *reach = json_array();
