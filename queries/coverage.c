@@ -116,6 +116,7 @@ typedef int (*task_fn)(struct worker_state *w, size_t i);
 typedef struct job {
     task_fn fn;
     size_t total;
+    const char *stage;        /* the progress stage of the running job ("coverage" when NULL) */
     const lc_layer *res, *fac;
     const lc_profile *profile;
     const lc_network *net;
@@ -717,7 +718,7 @@ static void work(worker_state *w, lc_context *report)
         pthread_mutex_unlock(&jb->lock);
         if (report && total && done * 100 / total > reported) {
             reported = done * 100 / total;
-            lc_progress(report, "coverage", (double)done / (double)total);
+            lc_progress(report, jb->stage ? jb->stage : "coverage", (double)done / (double)total);
         }
         if (stop)
             break;
@@ -1344,7 +1345,8 @@ static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_
 {
     lc_coverage *cov = jb->cov;
     double t0 = seconds();
-    if (run_job(jb, ws, nthreads, network_task, cov->ncat, NULL) != 0)
+    jb->stage = "walking distances 步行距离";
+    if (run_job(jb, ws, nthreads, network_task, cov->ncat, ctx) != 0)
         return lc_error(ctx, jb->failed_status, "network coverage of category %s: %s",
                         lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg);
     size_t nruns = 0;
@@ -1374,7 +1376,9 @@ static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_
     jb->gcols = any ? (size_t)(c1 - jb->gcol0) : 0;
     jb->grows = any ? (size_t)(r1 - jb->grow0) : 0;
     double t1 = seconds();
-    if (run_job(jb, ws, nthreads, tile_task, jb->gcols * jb->grows, NULL) != 0)
+    lc_progress(ctx, jb->stage, 1.0);
+    jb->stage = "service areas 服务范围";
+    if (run_job(jb, ws, nthreads, tile_task, jb->gcols * jb->grows, ctx) != 0)
         return lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
                         "cannot build the network service area of category %s: %s",
                         lc_profile_category(jb->profile, jb->failed_detail)->code,
@@ -1502,6 +1506,9 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     lock_made = 1;
     if (network && network_steps(ctx, &jb, ws, nthreads) != LC_OK)
         goto fail;
+    if (network)
+        lc_progress(ctx, jb.stage, 1.0);
+    jb.stage = NULL;
     double t0 = seconds();
     if (run_job(&jb, ws, nthreads, network ? network_polygon : polygon_coverage, cov->npoly, ctx) != 0) {
         const lc_feature *f = lc_layer_feature(res, jb.failed_task);
@@ -1527,7 +1534,9 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     if (network) {
         /* The service tiles, read by the polygons until now, dissolved into the service areas. */
         t0 = seconds();
-        if (run_job(&jb, ws, nthreads, dissolve_task, cov->ncat, NULL) != 0) {
+        lc_progress(ctx, "coverage", 1.0);
+        jb.stage = "dissolving service areas 合并服务范围";
+        if (run_job(&jb, ws, nthreads, dissolve_task, cov->ncat, ctx) != 0) {
             lc_error(ctx, jb.failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
                      "cannot dissolve the network service area of category %s: %s",
                      lc_profile_category(profile, jb.failed_detail)->code,
@@ -1535,8 +1544,10 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
             goto fail;
         }
         lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas dissolved %.2f s", seconds() - t0);
+        lc_progress(ctx, jb.stage, 1.0);
+    } else {
+        lc_progress(ctx, "coverage", 1.0);
     }
-    lc_progress(ctx, "coverage", 1.0);
     goto done;
 fail:
     lc_coverage_destroy(cov);
