@@ -48,7 +48,9 @@ static void print_progress(const char *stage, double fraction, void *user)
     for (int i = 0; i < 30; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[30] = '\0';
-    fprintf(stderr, "\r%-28s [%s] %3d%%%s", stage, bar, percent, percent >= 100 ? "\n" : "");
+    fputc('\r', stderr);
+    cli_print_padded(stderr, stage, 40); /* CJK characters are two columns wide */
+    fprintf(stderr, " [%s] %3d%%%s", bar, percent, percent >= 100 ? "\n" : "");
     fflush(stderr);
 }
 
