@@ -23,7 +23,7 @@
 /* ---- names ---------------------------------------------------------------------------------- */
 
 static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units", "candidates",
-                                                             "entrances"};
+                                                             "entrances", "buildings"};
 
 /* Kinds read as points (polygons reduced to a point on their surface). */
 static int point_kind(lc_layer_kind kind)
@@ -74,6 +74,8 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
                         [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1},
     [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_STATUS] = 1},
     [LC_LAYER_ENTRANCES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_COMPOUND] = 1},
+    [LC_LAYER_BUILDINGS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
+                            [LC_FIELD_FLOOR_AREA] = 1},
 };
 
 static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};

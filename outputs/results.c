@@ -634,12 +634,17 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
     if (lc_coverage_mode(r->coverage) == LC_MODE_NETWORK) {
         size_t ne = lc_coverage_entrance_polygons(r->coverage), np = lc_coverage_polygon_count(r->coverage);
         double g = 0;
-        size_t ng = lc_coverage_grid_polygons(r->coverage, &g);
+        size_t ng = lc_coverage_grid_polygons(r->coverage, &g), nb = lc_coverage_building_polygons(r->coverage);
         char text[600], part[200];
         text[0] = '\0';
         if (ne) {
             snprintf(part, sizeof part, "%zu compounds walk from their entrances (小区出入口; covered whole when one "
                      "entrance is within reach); ", ne);
+            strncat(text, part, sizeof text - strlen(text) - 1);
+        }
+        if (nb) {
+            snprintf(part, sizeof part, "%zu from their buildings (covered by the share of their residents in "
+                     "buildings within reach); ", nb);
             strncat(text, part, sizeof text - strlen(text) - 1);
         }
         if (ng) {
@@ -648,7 +653,7 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
             strncat(text, part, sizeof text - strlen(text) - 1);
         }
         snprintf(part, sizeof part, "%zu of %zu from a point on their surface (covered by the share of their area "
-                 "within the walking corridor)", np - ne - ng, np);
+                 "within the walking corridor)", np - ne - ng - nb, np);
         strncat(text, part, sizeof text - strlen(text) - 1);
         json_object_set_new(assumptions, "demand_points", json_string(text));
     }

@@ -37,6 +37,7 @@ struct lc_coverage {
     double population;        /* Σ population of the residential polygons */
     size_t entrances;         /* network mode: polygons walked from their entrances */
     size_t grid;              /* network mode: polygons walked from grid points */
+    size_t buildings;         /* network mode: polygons walked from their buildings */
     double grid_m;            /* their spacing */
 };
 
@@ -99,8 +100,9 @@ typedef struct category_reach {
 
 /* How a compound's residents walk in network mode: from a point on its surface (covered by the share
  * of its area within the walking corridor), from its entrances (covered whole or not at all), or from
- * points of a grid inside it (covered by the share of the points within reach). */
-enum { DEMAND_SURFACE = 0, DEMAND_ENTRANCES = 1, DEMAND_GRID = 2 };
+ * points of a grid inside it (covered by the share of the points within reach), or from its
+ * buildings (covered by the share of its residents in buildings within reach). */
+enum { DEMAND_SURFACE = 0, DEMAND_ENTRANCES = 1, DEMAND_GRID = 2, DEMAND_BUILDINGS = 3 };
 
 /* failed_detail when the polygon's demand point, not a category, could not be computed. */
 #define NO_CATEGORY ((size_t)-1)
@@ -125,6 +127,9 @@ typedef struct job {
                                  points: polygon i's are demand[dstart[i] .. dstart[i + 1]) */
     const size_t *dstart;
     const lc_xy *dxy;         /* the demand points themselves (the same rows) */
+    const double *dw;         /* DEMAND_BUILDINGS: each point's share of its compound's residents */
+    const long *dsrc;         /* DEMAND_BUILDINGS: each point's building (index in the buildings layer) */
+    const lc_layer *bld;      /* the buildings layer, or NULL */
     const unsigned char *dkind; /* network mode: how polygon i's residents walk (DEMAND_*) */
     double grid_m;            /* network mode: spacing of DEMAND_GRID points */
     category_reach *cats;
@@ -574,6 +579,71 @@ static int grid_polygon(worker_state *w, size_t i)
     return 0;
 }
 
+/* Network mode task for a compound walked from its buildings: for each category its covered share is
+ * the share of its residents in buildings within reach (dw), its distance that of its nearest
+ * building, its gap the footprints of the buildings out of reach (cut to the compound); in the whole
+ * life circle likewise for buildings within reach of every life-circle category. Writes only
+ * polygon i's slots. */
+static int building_polygon(worker_state *w, size_t i)
+{
+    GEOSContextHandle_t h = w->h;
+    job *jb = w->jb;
+    lc_coverage *cov = jb->cov;
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    double pop = isnan(f->population) ? 0 : f->population, all = 0;
+    size_t from = jb->dstart[i], to = jb->dstart[i + 1];
+    int any_circle = 0;
+    for (size_t k = from; k < to; k++) {
+        int every = 1;
+        for (size_t c = 0; c < jb->ncat; c++)
+            if (lc_profile_category(jb->profile, c)->in_life_circle)
+                any_circle = 1, every &= jb->cats[c].pin[k];
+        all += every ? jb->dw[k] : 0;
+    }
+    for (size_t c = 0; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        double in = 0;
+        size_t out = 0;
+        for (size_t k = from; k < to; k++) {
+            in += cr->pin[k] ? jb->dw[k] : 0;
+            out += !cr->pin[k];
+        }
+        cell->distance_m = cr->ndist[i];
+        cell->nearest = cr->nnear[i];
+        cell->covered_share = fmin(1.0, in);
+        cell->covered_pop = pop * cell->covered_share;
+        if (!out)
+            continue;
+        GEOSGeometry **parts = malloc(out * sizeof *parts), *gap = NULL;
+        size_t made = 0;
+        int ok = parts != NULL;
+        for (size_t k = from; k < to && ok; k++)
+            if (!cr->pin[k]) {
+                ok = (parts[made] = GEOSGeom_clone_r(h, lc_layer_feature(jb->bld, (size_t)jb->dsrc[k])->geom)) != NULL;
+                made += ok;
+            }
+        GEOSGeometry *coll = ok ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)made) : NULL;
+        for (size_t k = 0; !ok && k < made; k++)
+            GEOSGeom_destroy_r(h, parts[k]);
+        free(parts);
+        GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+        if (coll)
+            GEOSGeom_destroy_r(h, coll);
+        if (u) {
+            gap = GEOSIntersection_r(h, f->geom, u);
+            GEOSGeom_destroy_r(h, u);
+        }
+        if (!gap) {
+            w->detail = c;
+            return -1;
+        }
+        cov->gaps[i * jb->ncat + c] = gap;
+    }
+    cov->circle[i] = any_circle ? fmin(1.0, all) : NAN;
+    return 0;
+}
+
 /* What a category's corridor does near a polygon. */
 enum { REACH_NONE = 0, REACH_WHOLE = 1, REACH_SOME = 2 };
 
@@ -591,6 +661,8 @@ static int network_polygon(worker_state *w, size_t i)
         return entrance_polygon(w, i);
     if (jb->dkind[i] == DEMAND_GRID)
         return grid_polygon(w, i);
+    if (jb->dkind[i] == DEMAND_BUILDINGS)
+        return building_polygon(w, i);
     lc_bbox box;
     GEOSGeom_getExtent_r(h, f->geom, &box.minx, &box.miny, &box.maxx, &box.maxy);
     double pop = isnan(f->population) ? 0 : f->population;
@@ -1194,13 +1266,19 @@ static long grid_points(GEOSContextHandle_t h, const lc_feature *f, double g, lc
  * corridor (DEMAND_SURFACE). On success *start receives the CSR rows (polygon i's points are
  * [start[i], start[i + 1])), *xy the points and *dkind each polygon's DEMAND_* kind; caller frees all
  * four with free(). NULL with the context's error set. */
-static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_layer *ent, const lc_network *net,
-                             const lc_network_rules *rules, double grid_m, size_t **start, lc_xy **xy,
-                             unsigned char **dkind)
+static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_layer *ent, const lc_layer *bld,
+                             const lc_network *net, const lc_network_rules *rules, double grid_m, size_t **start,
+                             lc_xy **xy, double **weights, long **sources, unsigned char **dkind)
 {
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     size_t n = lc_layer_count(res), ne = ent ? lc_layer_count(ent) : 0, off = 0, unassigned = 0;
-    size_t used[3] = {0, 0, 0}, npts = 0, cap = 0;
+    size_t used[4] = {0, 0, 0, 0}, npts = 0, cap = 0, nb = bld ? lc_layer_count(bld) : 0, unplaced = 0;
+    long *bowner = NULL;   /* per building: the compound holding its point on surface, or -1 */
+    size_t *bfirst = NULL, *blist = NULL; /* buildings by compound: blist[bfirst[i] .. bfirst[i + 1]) */
+    lc_xy *bpt = NULL;     /* per building: its point on surface */
+    double *wts = NULL;    /* per building demand point: its share of the compound's residents */
+    long *src = NULL;      /* per building demand point: its building */
+    size_t wcap = 0, scap = 0;
     long *owner = lc_calloc(ctx, ne ? ne : 1, sizeof *owner);
     polygon_id *by_id = lc_calloc(ctx, n ? n : 1, sizeof *by_id);
     size_t *rows = lc_calloc(ctx, n + 1, sizeof *rows);
@@ -1210,14 +1288,58 @@ static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
     GEOSSTRtree *tree = NULL;
     if (!owner || !by_id || !rows || !kind)
         goto nomem;
-    if (ne) {
-        for (size_t i = 0; i < n; i++)
-            by_id[i] = (polygon_id){lc_layer_feature(res, i)->id, i};
-        qsort(by_id, n, sizeof *by_id, cmp_polygon_id);
+    if (ne || nb) {
         if (!(tree = GEOSSTRtree_create_r(h, 10)))
             goto nomem;
         for (size_t i = 0; i < n; i++)
             GEOSSTRtree_insert_r(h, tree, lc_layer_feature(res, i)->geom, (void *)(uintptr_t)(i + 1));
+    }
+    if (nb) { /* each building to the compound holding its point on surface (the lowest index of several) */
+        bowner = lc_calloc(ctx, nb, sizeof *bowner);
+        bpt = lc_calloc(ctx, nb, sizeof *bpt);
+        bfirst = lc_calloc(ctx, n + 1, sizeof *bfirst);
+        blist = lc_calloc(ctx, nb, sizeof *blist);
+        if (!bowner || !bpt || !bfirst || !blist)
+            goto nomem;
+        for (size_t b = 0; b < nb; b++) {
+            const lc_feature *bf = lc_layer_feature(bld, b);
+            GEOSGeometry *pt = GEOSPointOnSurface_r(h, bf->geom);
+            int ok = pt && GEOSGeomGetX_r(h, pt, &bpt[b].x) && GEOSGeomGetY_r(h, pt, &bpt[b].y);
+            index_list hits = {0, 0, NULL, 0};
+            if (ok)
+                GEOSSTRtree_query_r(h, tree, pt, collect_index, &hits);
+            bowner[b] = -1;
+            for (size_t q = 0; ok && q < hits.n; q++)
+                if ((bowner[b] < 0 || (long)hits.idx[q] < bowner[b]) &&
+                    GEOSIntersects_r(h, lc_layer_feature(res, hits.idx[q])->geom, pt) == 1)
+                    bowner[b] = (long)hits.idx[q];
+            free(hits.idx);
+            if (pt)
+                GEOSGeom_destroy_r(h, pt);
+            if (!ok || hits.nomem) {
+                lc_error(ctx, hits.nomem ? LC_ERR_NOMEM : LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no point on "
+                         "the building", lc_layer_source(bld), lc_layer_name(bld), bf->id);
+                goto fail;
+            }
+            if (bowner[b] < 0)
+                unplaced++;
+            else
+                bfirst[bowner[b] + 1]++;
+        }
+        for (size_t i = 0; i < n; i++)
+            bfirst[i + 1] += bfirst[i];
+        size_t *fill = lc_calloc(ctx, n ? n : 1, sizeof *fill);
+        if (!fill)
+            goto nomem;
+        for (size_t b = 0; b < nb; b++)
+            if (bowner[b] >= 0)
+                blist[bfirst[bowner[b]] + fill[bowner[b]]++] = b;
+        free(fill);
+    }
+    if (ne) {
+        for (size_t i = 0; i < n; i++)
+            by_id[i] = (polygon_id){lc_layer_feature(res, i)->id, i};
+        qsort(by_id, n, sizeof *by_id, cmp_polygon_id);
         for (size_t k = 0; k < ne; k++) {
             owner[k] = entrance_compound(h, res, by_id, tree, lc_layer_feature(ent, k));
             if (owner[k] == -2)
@@ -1241,6 +1363,31 @@ static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
                     if (push_xy(&pts, &npts, &cap, p))
                         goto nomem;
                 }
+        } else if (bld && bfirst[i + 1] > bfirst[i]) {
+            /* Its buildings, weighted by population, else floor area, else evenly. */
+            size_t b0 = bfirst[i], b1 = bfirst[i + 1];
+            double spop = 0, sarea = 0;
+            int pop_ok = 1, area_ok = 1;
+            for (size_t q = b0; q < b1; q++) {
+                const lc_feature *bf = lc_layer_feature(bld, blist[q]);
+                pop_ok &= isfinite(bf->population) && bf->population >= 0;
+                area_ok &= isfinite(bf->floor_area) && bf->floor_area >= 0;
+                spop += pop_ok ? bf->population : 0;
+                sarea += area_ok ? bf->floor_area : 0;
+            }
+            for (size_t q = b0; q < b1; q++) {
+                const lc_feature *bf = lc_layer_feature(bld, blist[q]);
+                double wq = pop_ok && spop > 0 ? bf->population / spop
+                          : area_ok && sarea > 0 ? bf->floor_area / sarea : 1.0 / (double)(b1 - b0);
+                size_t at = npts;
+                if (push_xy(&pts, &npts, &cap, bpt[blist[q]]) ||
+                    lc_grow(ctx, (void **)&wts, &wcap, at + 1, sizeof *wts) != LC_OK ||
+                    lc_grow(ctx, (void **)&src, &scap, at + 1, sizeof *src) != LC_OK)
+                    goto nomem;
+                wts[at] = wq;
+                src[at] = (long)blist[q];
+            }
+            kind[i] = DEMAND_BUILDINGS;
         } else if (grid_m > 0) {
             long got = grid_points(h, f, grid_m, &pts, &npts, &cap);
             if (got < 0) {
@@ -1287,14 +1434,23 @@ static lc_snap *demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
                "entrances 小区出入口: %zu of %zu compounds walk from their entrances; %zu of %zu entrances belong to no "
                "compound (no compound id matches and none lies within %.0f m)", used[DEMAND_ENTRANCES], n,
                unassigned, ne, ENTRANCE_SNAP_M);
+    if (nb)
+        lc_log(ctx, unplaced ? LC_LOG_WARNING : LC_LOG_INFO, "buildings: %zu compounds walk from their buildings; "
+               "%zu of %zu buildings lie in no compound", used[DEMAND_BUILDINGS], unplaced, nb);
     if (grid_m > 0)
         lc_log(ctx, LC_LOG_INFO, "demand points: %zu compounds walk from grid points %.0f m apart, %zu from a point "
                "on their surface (smaller than the grid)", used[DEMAND_GRID], grid_m, used[DEMAND_SURFACE]);
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
-    free(owner), free(by_id);
+    free(owner), free(by_id), free(bowner), free(bpt), free(bfirst), free(blist);
+    if (!wts && !(wts = lc_calloc(ctx, 1, sizeof *wts)))
+        goto nomem;
+    if (!src && !(src = lc_calloc(ctx, 1, sizeof *src)))
+        goto nomem;
     *start = rows;
     *xy = pts;
+    *weights = wts;
+    *sources = src;
     *dkind = kind;
     return d;
 nomem:
@@ -1303,6 +1459,7 @@ fail:
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
     free(owner), free(by_id), free(rows), free(kind), free(pts), free(d);
+    free(bowner), free(bpt), free(bfirst), free(blist), free(wts), free(src);
     return NULL;
 }
 
@@ -1430,6 +1587,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     lc_snap *demand = NULL;
     size_t *dstart = NULL;
     lc_xy *dxy = NULL;
+    double *dw = NULL;
+    long *dsrc = NULL;
     unsigned char *dkind = NULL;
     worker_state *ws = NULL;
     size_t nthreads = 0;
@@ -1438,12 +1597,14 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         goto fail;
     int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
     const lc_network_rules *rules = lc_profile_network(profile);
-    if (network && !(demand = demand_snaps(ctx, res, lc_inputs_layer(in, LC_LAYER_ENTRANCES), o.network, rules,
-                                           o.demand_grid_m, &dstart, &dxy, &dkind)))
+    const lc_layer *bld = lc_inputs_layer(in, LC_LAYER_BUILDINGS);
+    if (network && !(demand = demand_snaps(ctx, res, lc_inputs_layer(in, LC_LAYER_ENTRANCES), bld, o.network, rules,
+                                           o.demand_grid_m, &dstart, &dxy, &dw, &dsrc, &dkind)))
         goto fail;
     for (size_t i = 0; network && i < cov->npoly; i++) {
         cov->entrances += dkind[i] == DEMAND_ENTRANCES;
         cov->grid += dkind[i] == DEMAND_GRID;
+        cov->buildings += dkind[i] == DEMAND_BUILDINGS;
     }
     cov->grid_m = network ? o.demand_grid_m : 0;
     for (size_t c = 0; c < cov->ncat; c++) {
@@ -1474,7 +1635,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     if (nthreads > most)
         nthreads = most ? most : 1;
     job jb = {.res = res, .fac = fac, .profile = profile, .net = o.network, .rules = rules, .demand = demand,
-              .dstart = dstart, .dxy = dxy, .dkind = dkind, .grid_m = o.demand_grid_m, .cats = cats, .ncat = cov->ncat, .cov = cov};
+              .dstart = dstart, .dxy = dxy, .dw = dw, .dsrc = dsrc, .bld = bld,
+              .dkind = dkind, .grid_m = o.demand_grid_m, .cats = cats, .ncat = cov->ncat, .cov = cov};
     if (!(ws = lc_calloc(ctx, nthreads, sizeof *ws)))
         goto fail;
     for (size_t t = 0; t < nthreads; t++) {
@@ -1575,6 +1737,8 @@ done:
     free(demand);
     free(dstart);
     free(dxy);
+    free(dw);
+    free(dsrc);
     free(dkind);
     return cov;
 }
@@ -1582,6 +1746,11 @@ done:
 size_t lc_coverage_entrance_polygons(const lc_coverage *cov)
 {
     return cov ? cov->entrances : 0;
+}
+
+size_t lc_coverage_building_polygons(const lc_coverage *cov)
+{
+    return cov ? cov->buildings : 0;
 }
 
 size_t lc_coverage_grid_polygons(const lc_coverage *cov, double *spacing_m)

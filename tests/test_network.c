@@ -839,6 +839,65 @@ START_TEST(grid_demand_points_split_a_compound)
 }
 END_TEST
 
+START_TEST(buildings_weight_a_compound)
+{
+    /* The street y = 0 from x = 0 to 2,000, a centre at (0, −10); reach 200 m. Compound R
+     * [0,200]×[10,110], 100 residents, holds three buildings (20 m squares; a point on each one's
+     * surface is its centre): B1 at (50,50) 10 people walks 10 + 50 + 50 = 110 m; B2 at (150,50) 30
+     * people, 210 m; B3 at (50,90) 20 people, 150 m. Within reach: B1 and B3, 30 of 60 building
+     * residents → share 0.5, 50 of R's residents, distance 110 m, gap B2's footprint, 400 m². B4 lies
+     * outside every compound. Buildings come before the grid (demand_grid_m is also set). */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *bld = lct_path(dir, "b.geojson");
+    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":100},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[0,10],[200,10],[200,110],[0,110],[0,10]]]}}");
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
+    write_fc(bld, "{\"type\":\"Feature\",\"properties\":{\"id\":\"B1\",\"population\":10},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[40,40],[60,40],[60,60],[40,60],[40,40]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"B2\",\"population\":30},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[140,40],[160,40],[160,60],[140,60],[140,40]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"B3\",\"population\":20},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[40,80],[60,80],[60,100],[40,100],[40,80]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"B4\",\"population\":5},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[900,400],[920,400],[920,420],[900,420],[900,400]]]}}");
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    static const lc_xy street[] = {{0, 0}, {2000, 0}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", res);
+    lc_study_set(lct_ctx, st, "facilities.path", fac);
+    lc_study_set(lct_ctx, st, "buildings.path", bld);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    size_t centre = (size_t)lc_profile_find_category(p, "centre");
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 200, .demand_grid_m = 50};
+    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
+    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(lc_coverage_building_polygons(cov), 1);
+    ck_assert_uint_eq(lc_coverage_grid_polygons(cov, NULL), 0);
+    const lc_coverage_cell *c = lc_coverage_get(cov, 0, centre);
+    ck_assert_double_eq_tol(c->covered_share, 0.5, 1e-12);
+    ck_assert_double_eq_tol(c->covered_pop, 50, 1e-9);
+    ck_assert_double_eq_tol(c->distance_m, 110, 1e-6);
+    double a = 0;
+    ck_assert(GEOSArea_r(lc_context_geos(lct_ctx), lc_coverage_gap(cov, 0, centre), &a));
+    ck_assert_double_eq_tol(a, 400, 1e-6);
+    lc_coverage_destroy(cov);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_study_destroy(st);
+    lc_profile_destroy(p);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lct_rmtree(dir);
+    free(dir), free(res), free(fac), free(bld);
+}
+END_TEST
+
 Suite *suite_network(void)
 {
     Suite *s = suite_create("network");
@@ -859,6 +918,7 @@ Suite *suite_network(void)
     tcase_add_test(cov, river_with_a_far_bridge);
     tcase_add_test(cov, entrances_decide_walled_compounds);
     tcase_add_test(cov, grid_demand_points_split_a_compound);
+    tcase_add_test(cov, buildings_weight_a_compound);
     tcase_add_test(cov, dense_grid_matches_buffered_segments);
     tcase_add_test(cov, block_grid_holes_match_buffered_segments);
     tcase_add_test(cov, porto_matches_plain_dijkstra);

@@ -81,6 +81,13 @@ LC_API size_t lc_coverage_entrance_polygons(const lc_coverage *cov);
  * from grid points (the others without entrances were smaller than the grid); *spacing_m (may be
  * NULL) receives the spacing, 0 when not used. */
 LC_API size_t lc_coverage_grid_polygons(const lc_coverage *cov, double *spacing_m);
+
+/* Network mode with a buildings layer (lc_inputs' buildings): how many residential polygons without
+ * entrances were walked from the buildings inside them (each building at a point on its surface,
+ * the compound's residents split by building population, else floor area, else evenly): covered by
+ * the share of residents in buildings within reach, the gap the footprints of the buildings out of
+ * reach. Buildings come before demand_grid_m. */
+LC_API size_t lc_coverage_building_polygons(const lc_coverage *cov);
 LC_API size_t lc_coverage_polygon_count(const lc_coverage *cov);
 LC_API size_t lc_coverage_category_count(const lc_coverage *cov);
 

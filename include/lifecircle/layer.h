@@ -33,6 +33,9 @@ typedef enum lc_layer_kind {
     LC_LAYER_ENTRANCES,       /* compound entrances (小区出入口): points, each with the id of its residential
                                  polygon (field role `compound`) or lying within 30 m of it; optional.
                                  In network mode a compound's walk starts at its entrances */
+    LC_LAYER_BUILDINGS,       /* buildings: polygons, optionally with population or floor area; optional.
+                                 In network mode a compound without entrances walks from its buildings,
+                                 its residents split by their population (else floor area, else evenly) */
     LC_LAYER_KIND_COUNT
 } lc_layer_kind;
 
