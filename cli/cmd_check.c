@@ -50,7 +50,8 @@ static void usage(FILE *out)
             "                       residents both ways, side by side, with straight-line overstatement\n"
             "  --set demand_grid_m=50  network mode: residents walk from points 50 m apart inside each\n"
             "                       compound (share of points within reach) instead of its area share;\n"
-            "                       an `entrances:` layer (小区出入口) makes compounds walk from their gates\n"
+            "                       an `entrances:` (小区出入口) or `buildings:` layer makes compounds walk\n"
+            "                       from their gates or their buildings\n"
             "\n"
             "Example:\n"
             "  lifecircle check data/demo/porto.yml -o out/porto --report out/porto-report --overwrite\n"
@@ -201,8 +202,9 @@ int cmd_check(int argc, char **argv)
     const char *grid = lc_study_get(opts.study, "demand_grid_m");
     if (grid)
         co.demand_grid_m = strtod(grid, NULL);
-    if (co.mode != LC_MODE_NETWORK && !opts.quiet && (grid || lc_study_get(opts.study, "entrances.path")))
-        fprintf(stderr, "lifecircle: warning: entrances and demand_grid_m apply along the walking network "
+    if (co.mode != LC_MODE_NETWORK && !opts.quiet && (grid || lc_study_get(opts.study, "entrances.path") ||
+                                                     lc_study_get(opts.study, "buildings.path")))
+        fprintf(stderr, "lifecircle: warning: entrances, buildings and demand_grid_m apply along the walking network "
                         "(--mode network); straight-line coverage uses each compound's area\n");
 
     profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));

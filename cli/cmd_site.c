@@ -123,8 +123,9 @@ int cmd_site(int argc, char **argv)
     const char *grid = lc_study_get(opts.study, "demand_grid_m");
     if (grid)
         co.demand_grid_m = strtod(grid, NULL);
-    if (co.mode != LC_MODE_NETWORK && !opts.quiet && (grid || lc_study_get(opts.study, "entrances.path")))
-        fprintf(stderr, "lifecircle: warning: entrances and demand_grid_m apply along the walking network "
+    if (co.mode != LC_MODE_NETWORK && !opts.quiet && (grid || lc_study_get(opts.study, "entrances.path") ||
+                                                     lc_study_get(opts.study, "buildings.path")))
+        fprintf(stderr, "lifecircle: warning: entrances, buildings and demand_grid_m apply along the walking network "
                         "(--mode network); straight-line coverage uses each compound's area\n");
 
     profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
