@@ -347,6 +347,90 @@ static void plain_dijkstra(const plain_graph *g, const size_t *first, const size
     free(done);
 }
 
+/* An (n+1) × (n+1) grid of "residential" streets `spacing` metres apart from (0,0), one line each. */
+static lc_roads *street_grid(int n, double spacing)
+{
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy *pts = malloc((size_t)(n + 1) * sizeof *pts);
+    for (int k = 0; k <= n; k++) {
+        for (int i = 0; i <= n; i++)
+            pts[i] = (lc_xy){spacing * i, spacing * k};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, (size_t)n + 1, "residential", 0, 0, 0, k), LC_OK);
+        for (int i = 0; i <= n; i++)
+            pts[i] = (lc_xy){spacing * k, spacing * i};
+        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, (size_t)n + 1, "residential", 0, 0, 0, 100 + k), LC_OK);
+    }
+    free(pts);
+    return roads;
+}
+
+/* The corridor computed apart from the coverage: every segment reachable within reach from the
+ * point at (the network's own lc_network_reach_segments) buffered alone by 50 m (round ends, 8
+ * segments a quarter circle, the coverage's own) and dissolved by GEOS. At least min_segs segments.
+ * Caller destroys the result. */
+static GEOSGeometry *plain_corridor(const lc_network *net, lc_xy at, double reach, size_t min_segs)
+{
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    lc_snap s;
+    ck_assert_int_eq(lc_network_snap(lct_ctx, net, at, 200, &s), LC_OK);
+    long id = 0;
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
+    lc_xy *segs = NULL;
+    size_t nseg = 0;
+    ck_assert_int_eq(lc_network_reach_segments(lct_ctx, r, reach, &segs, &nseg), LC_OK);
+    ck_assert_uint_gt(nseg, min_segs);
+    GEOSGeometry **bufs = malloc(nseg * sizeof *bufs);
+    for (size_t k = 0; k < nseg; k++) {
+        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+        GEOSCoordSeq_setXY_r(h, cs, 0, segs[2 * k].x, segs[2 * k].y);
+        GEOSCoordSeq_setXY_r(h, cs, 1, segs[2 * k + 1].x, segs[2 * k + 1].y);
+        GEOSGeometry *line = GEOSGeom_createLineString_r(h, cs);
+        bufs[k] = GEOSBuffer_r(h, line, 50, 8);
+        GEOSGeom_destroy_r(h, line);
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nseg);
+    GEOSGeometry *sa = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    free(bufs);
+    free(segs);
+    lc_network_reach_destroy(r);
+    return sa;
+}
+
+/* Asserts that every compound's share equals its share of sa within 1e-9 (more than 5 compounds
+ * each wholly, partly and not covered) and that the service area is sa (areas within tol × area). */
+static void assert_matches_corridor(const lc_coverage *cov, const lc_layer *rl, size_t centre, const GEOSGeometry *sa,
+                                    double tol)
+{
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    size_t whole = 0, partial = 0, none = 0;
+    for (size_t i = 0; i < lc_layer_count(rl); i++) {
+        const lc_feature *f = lc_layer_feature(rl, i);
+        GEOSGeometry *x = GEOSIntersection_r(h, f->geom, sa);
+        double inside = 0;
+        GEOSArea_r(h, x, &inside);
+        GEOSGeom_destroy_r(h, x);
+        double share = lc_coverage_get(cov, i, centre)->covered_share;
+        ck_assert_msg(fabs(share - inside / f->area) <= 1e-9, "%s: share %.12f, buffered segments %.12f", f->id, share,
+                      inside / f->area);
+        whole += share == 1;
+        none += share == 0;
+        partial += share > 0 && share < 1;
+    }
+    ck_assert_uint_gt(whole, 5);
+    ck_assert_uint_gt(partial, 5);
+    ck_assert_uint_gt(none, 5);
+    const GEOSGeometry *mine = lc_coverage_service_area(cov, centre);
+    double a1 = 0, a2 = 0, ad = 0;
+    GEOSArea_r(h, sa, &a1);
+    GEOSArea_r(h, mine, &a2);
+    GEOSGeometry *d = GEOSSymDifference_r(h, sa, mine);
+    GEOSArea_r(h, d, &ad);
+    GEOSGeom_destroy_r(h, d);
+    ck_assert_double_eq_tol(a1, a2, tol * a1);
+    ck_assert_double_lt(ad, tol * a1);
+}
+
 START_TEST(dense_grid_matches_buffered_segments)
 {
     /* Streets 25 m apart (closer than twice the 50 m corridor), a centre at (510,500) with a 300 m
@@ -377,77 +461,19 @@ START_TEST(dense_grid_matches_buffered_segments)
     lc_quality *q = lc_quality_create(lct_ctx);
     lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
     ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
-    lc_roads *roads = lc_roads_create(lct_ctx);
-    lc_xy pts[41];
-    for (int k = 0; k <= 40; k++) {
-        for (int i = 0; i <= 40; i++)
-            pts[i] = (lc_xy){25.0 * i, 25.0 * k};
-        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 41, "residential", 0, 0, 0, k), LC_OK);
-        for (int i = 0; i <= 40; i++)
-            pts[i] = (lc_xy){25.0 * k, 25.0 * i};
-        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 41, "residential", 0, 0, 0, 100 + k), LC_OK);
-    }
+    lc_roads *roads = street_grid(40, 25);
     lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
     ck_assert_ptr_nonnull(net);
     lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 300, .threads = 2};
     lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
     ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
-    /* The independent corridor: every reachable segment buffered alone (round ends, 8 segments a
-     * quarter circle, the coverage's own), dissolved by GEOS. */
     GEOSContextHandle_t h = lc_context_geos(lct_ctx);
-    lc_snap s;
-    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){510, 500}, 200, &s), LC_OK);
-    long id = 0;
-    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
-    lc_xy *segs = NULL;
-    size_t nseg = 0;
-    ck_assert_int_eq(lc_network_reach_segments(lct_ctx, r, 300, &segs, &nseg), LC_OK);
-    ck_assert_uint_gt(nseg, 200);
-    GEOSGeometry **bufs = malloc(nseg * sizeof *bufs);
-    for (size_t k = 0; k < nseg; k++) {
-        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
-        GEOSCoordSeq_setXY_r(h, cs, 0, segs[2 * k].x, segs[2 * k].y);
-        GEOSCoordSeq_setXY_r(h, cs, 1, segs[2 * k + 1].x, segs[2 * k + 1].y);
-        GEOSGeometry *line = GEOSGeom_createLineString_r(h, cs);
-        bufs[k] = GEOSBuffer_r(h, line, 50, 8);
-        GEOSGeom_destroy_r(h, line);
-    }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nseg);
-    GEOSGeometry *sa = GEOSUnaryUnion_r(h, coll);
-    GEOSGeom_destroy_r(h, coll);
-    free(bufs);
-    free(segs);
-    lc_network_reach_destroy(r);
-    size_t centre = (size_t)lc_profile_find_category(p, "centre"), whole = 0, partial = 0, none = 0;
+    GEOSGeometry *sa = plain_corridor(net, (lc_xy){510, 500}, 300, 200);
+    size_t centre = (size_t)lc_profile_find_category(p, "centre");
     const lc_layer *rl = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
     ck_assert_uint_eq(lc_layer_count(rl), npoly);
-    for (size_t i = 0; i < npoly; i++) {
-        const lc_feature *f = lc_layer_feature(rl, i);
-        GEOSGeometry *x = GEOSIntersection_r(h, f->geom, sa);
-        double inside = 0;
-        GEOSArea_r(h, x, &inside);
-        GEOSGeom_destroy_r(h, x);
-        double share = lc_coverage_get(cov, i, centre)->covered_share;
-        ck_assert_msg(fabs(share - inside / f->area) <= 1e-9, "%s: share %.12f, buffered segments %.12f", f->id, share,
-                      inside / f->area);
-        whole += share == 1;
-        none += share == 0;
-        partial += share > 0 && share < 1;
-    }
-    /* The layout puts compounds wholly inside, across the edge and outside the diamond. */
-    ck_assert_uint_gt(whole, 5);
-    ck_assert_uint_gt(partial, 5);
-    ck_assert_uint_gt(none, 5);
-    /* The dissolved service area is the same region. */
-    const GEOSGeometry *mine = lc_coverage_service_area(cov, centre);
-    double a1 = 0, a2 = 0, ad = 0;
-    GEOSArea_r(h, sa, &a1);
-    GEOSArea_r(h, mine, &a2);
-    GEOSGeometry *d = GEOSSymDifference_r(h, sa, mine);
-    GEOSArea_r(h, d, &ad);
-    GEOSGeom_destroy_r(h, d);
-    ck_assert_double_eq_tol(a1, a2, 1e-6 * a1);
-    ck_assert_double_lt(ad, 1e-6 * a1);
+    /* Compounds wholly inside, across the edge and outside the diamond; the same service area. */
+    assert_matches_corridor(cov, rl, centre, sa, 1e-6);
     GEOSGeom_destroy_r(h, sa);
     lc_coverage_destroy(cov);
     lc_network_destroy(net);
@@ -495,42 +521,11 @@ START_TEST(block_grid_holes_match_buffered_segments)
     lc_quality *q = lc_quality_create(lct_ctx);
     lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
     ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
-    lc_roads *roads = lc_roads_create(lct_ctx);
-    lc_xy pts[11];
-    for (int k = 0; k <= 10; k++) {
-        for (int i = 0; i <= 10; i++)
-            pts[i] = (lc_xy){150.0 * i, 150.0 * k};
-        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 11, "residential", 0, 0, 0, k), LC_OK);
-        for (int i = 0; i <= 10; i++)
-            pts[i] = (lc_xy){150.0 * k, 150.0 * i};
-        ck_assert_int_eq(lc_roads_add(lct_ctx, roads, pts, 11, "residential", 0, 0, 0, 100 + k), LC_OK);
-    }
+    lc_roads *roads = street_grid(10, 150);
     lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
     ck_assert_ptr_nonnull(net);
     GEOSContextHandle_t h = lc_context_geos(lct_ctx);
-    lc_snap s;
-    ck_assert_int_eq(lc_network_snap(lct_ctx, net, (lc_xy){760, 740}, 200, &s), LC_OK);
-    long id = 0;
-    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, &s, &id, 1, INFINITY);
-    lc_xy *segs = NULL;
-    size_t nseg = 0;
-    ck_assert_int_eq(lc_network_reach_segments(lct_ctx, r, 600, &segs, &nseg), LC_OK);
-    ck_assert_uint_gt(nseg, 40);
-    GEOSGeometry **bufs = malloc(nseg * sizeof *bufs);
-    for (size_t k = 0; k < nseg; k++) {
-        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
-        GEOSCoordSeq_setXY_r(h, cs, 0, segs[2 * k].x, segs[2 * k].y);
-        GEOSCoordSeq_setXY_r(h, cs, 1, segs[2 * k + 1].x, segs[2 * k + 1].y);
-        GEOSGeometry *line = GEOSGeom_createLineString_r(h, cs);
-        bufs[k] = GEOSBuffer_r(h, line, 50, 8);
-        GEOSGeom_destroy_r(h, line);
-    }
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nseg);
-    GEOSGeometry *sa = GEOSUnaryUnion_r(h, coll);
-    GEOSGeom_destroy_r(h, coll);
-    free(bufs);
-    free(segs);
-    lc_network_reach_destroy(r);
+    GEOSGeometry *sa = plain_corridor(net, (lc_xy){760, 740}, 600, 40);
     size_t centre = (size_t)lc_profile_find_category(p, "centre");
     const lc_layer *rl = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
     ck_assert_uint_eq(lc_layer_count(rl), npoly);
@@ -538,33 +533,9 @@ START_TEST(block_grid_holes_match_buffered_segments)
         lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 600, .threads = threads};
         lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
         ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
-        size_t whole = 0, partial = 0, none = 0;
-        for (size_t i = 0; i < npoly; i++) {
-            const lc_feature *f = lc_layer_feature(rl, i);
-            GEOSGeometry *x = GEOSIntersection_r(h, f->geom, sa);
-            double inside = 0;
-            GEOSArea_r(h, x, &inside);
-            GEOSGeom_destroy_r(h, x);
-            double share = lc_coverage_get(cov, i, centre)->covered_share;
-            ck_assert_msg(fabs(share - inside / f->area) <= 1e-9, "%s: share %.12f, buffered segments %.12f", f->id,
-                          share, inside / f->area);
-            whole += share == 1;
-            none += share == 0;
-            partial += share > 0 && share < 1;
-        }
-        ck_assert_uint_gt(whole, 5);
-        ck_assert_uint_gt(partial, 5);
-        ck_assert_uint_gt(none, 5);
-        /* The service area is the same region, with the blocks' holes. */
+        /* The same shares, and the service area is the same region, with the blocks' holes. */
+        assert_matches_corridor(cov, rl, centre, sa, 1e-9);
         const GEOSGeometry *mine = lc_coverage_service_area(cov, centre);
-        double a1 = 0, a2 = 0, ad = 0;
-        GEOSArea_r(h, sa, &a1);
-        GEOSArea_r(h, mine, &a2);
-        GEOSGeometry *d = GEOSSymDifference_r(h, sa, mine);
-        GEOSArea_r(h, d, &ad);
-        GEOSGeom_destroy_r(h, d);
-        ck_assert_double_eq_tol(a1, a2, 1e-9 * a1);
-        ck_assert_double_lt(ad, 1e-9 * a1);
         int holes = 0;
         for (int g = 0; g < GEOSGetNumGeometries_r(h, mine); g++)
             holes += GEOSGetNumInteriorRings_r(h, GEOSGetGeometryN_r(h, mine, g));
