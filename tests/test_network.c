@@ -673,6 +673,55 @@ START_TEST(porto_matches_plain_dijkstra)
 }
 END_TEST
 
+/* The demand-point tests' setting: one street along y = 0 from x = 0 to 2,000 and its network, the
+ * built-in profile, the inputs of a study of the files res and fac (plus, when key is set, path as
+ * that layer, e.g. "entrances.path"), and their coverage along the network at reach_m with grid_m. */
+typedef struct street_case {
+    lc_roads *roads;
+    lc_network *net;
+    lc_profile *p;
+    lc_quality *q;
+    lc_study *st;
+    lc_inputs *in;
+    lc_coverage *cov;
+    size_t centre;
+} street_case;
+
+static street_case street_case_run(const char *res, const char *fac, const char *key, const char *path, double reach_m,
+                                   double grid_m)
+{
+    street_case c = {.roads = lc_roads_create(lct_ctx)};
+    static const lc_xy street[] = {{0, 0}, {2000, 0}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, c.roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
+    c.net = lc_network_build(lct_ctx, c.roads, 0.5);
+    ck_assert_ptr_nonnull(c.net);
+    c.st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, c.st, "residential.path", res);
+    lc_study_set(lct_ctx, c.st, "facilities.path", fac);
+    if (key)
+        lc_study_set(lct_ctx, c.st, key, path);
+    c.p = lc_profile_load(lct_ctx, "shanghai-2025");
+    c.q = lc_quality_create(lct_ctx);
+    c.in = lc_inputs_read(lct_ctx, c.st, c.p, c.q);
+    ck_assert_msg(c.in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    c.centre = (size_t)lc_profile_find_category(c.p, "centre");
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = c.net, .reach_m = reach_m, .demand_grid_m = grid_m};
+    c.cov = lc_coverage_compute(lct_ctx, c.in, c.p, &o);
+    ck_assert_msg(c.cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    return c;
+}
+
+static void street_case_free(street_case *c)
+{
+    lc_coverage_destroy(c->cov);
+    lc_inputs_destroy(c->in);
+    lc_quality_destroy(c->q);
+    lc_study_destroy(c->st);
+    lc_profile_destroy(c->p);
+    lc_network_destroy(c->net);
+    lc_roads_destroy(c->roads);
+}
+
 START_TEST(entrances_decide_walled_compounds)
 {
     /* One street along y = 0 from x = 0 to 2,000; a centre at (0, −10) (access 10 m). Reach 1,000 m.
@@ -698,30 +747,10 @@ START_TEST(entrances_decide_walled_compounds)
                   "{\"type\":\"Point\",\"coordinates\":[1300,20]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"E3\"},\"geometry\":{\"type\":\"Point\","
                   "\"coordinates\":[1000,500]}}");
-    lc_roads *roads = lc_roads_create(lct_ctx);
-    static const lc_xy street[] = {{0, 0}, {2000, 0}};
-    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
-    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
-    ck_assert_ptr_nonnull(net);
-    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 1000};
-    lc_coverage *cov[2];
-    lc_inputs *ins[2];
-    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
-    size_t centre = (size_t)lc_profile_find_category(p, "centre");
-    for (int with = 0; with < 2; with++) {
-        lc_study *st = lc_study_create(lct_ctx);
-        lc_study_set(lct_ctx, st, "residential.path", res);
-        lc_study_set(lct_ctx, st, "facilities.path", fac);
-        if (with)
-            lc_study_set(lct_ctx, st, "entrances.path", ent);
-        lc_quality *q = lc_quality_create(lct_ctx);
-        ins[with] = lc_inputs_read(lct_ctx, st, p, q);
-        ck_assert_msg(ins[with] != NULL, "%s", lc_context_errmsg(lct_ctx));
-        cov[with] = lc_coverage_compute(lct_ctx, ins[with], p, &o);
-        ck_assert_msg(cov[with] != NULL, "%s", lc_context_errmsg(lct_ctx));
-        lc_quality_destroy(q);
-        lc_study_destroy(st);
-    }
+    street_case without = street_case_run(res, fac, NULL, NULL, 1000, 0);
+    street_case with = street_case_run(res, fac, "entrances.path", ent, 1000, 0);
+    lc_coverage *cov[2] = {without.cov, with.cov};
+    size_t centre = with.centre;
     ck_assert_uint_eq(lc_coverage_entrance_polygons(cov[0]), 0);
     ck_assert_uint_eq(lc_coverage_entrance_polygons(cov[1]), 2);
     const lc_coverage_cell *r1 = lc_coverage_get(cov[1], 0, centre), *r2 = lc_coverage_get(cov[1], 1, centre);
@@ -741,13 +770,8 @@ START_TEST(entrances_decide_walled_compounds)
     const lc_coverage_cell *a3 = lc_coverage_get(cov[0], 2, centre), *b3 = lc_coverage_get(cov[1], 2, centre);
     ck_assert_double_eq(a3->distance_m, b3->distance_m);
     ck_assert_double_eq(a3->covered_share, b3->covered_share);
-    for (int with = 0; with < 2; with++) {
-        lc_coverage_destroy(cov[with]);
-        lc_inputs_destroy(ins[with]);
-    }
-    lc_profile_destroy(p);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
+    street_case_free(&without);
+    street_case_free(&with);
     lct_rmtree(dir);
     free(dir), free(res), free(fac), free(ent);
 }
@@ -769,21 +793,9 @@ START_TEST(grid_demand_points_split_a_compound)
                   "\"Polygon\",\"coordinates\":[[[300,10],[320,10],[320,30],[300,30],[300,10]]]}}");
     write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
-    lc_roads *roads = lc_roads_create(lct_ctx);
-    static const lc_xy street[] = {{0, 0}, {2000, 0}};
-    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
-    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
-    lc_study *st = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, st, "residential.path", res);
-    lc_study_set(lct_ctx, st, "facilities.path", fac);
-    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
-    lc_quality *q = lc_quality_create(lct_ctx);
-    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
-    ck_assert_ptr_nonnull(in);
-    size_t centre = (size_t)lc_profile_find_category(p, "centre");
-    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 200, .demand_grid_m = 50};
-    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
-    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    street_case sc = street_case_run(res, fac, NULL, NULL, 200, 50);
+    lc_coverage *cov = sc.cov;
+    size_t centre = sc.centre;
     double g = 0;
     ck_assert_uint_eq(lc_coverage_grid_polygons(cov, &g), 1);
     ck_assert_double_eq(g, 50);
@@ -798,13 +810,7 @@ START_TEST(grid_demand_points_split_a_compound)
      * corridor (50 m either side of the street up to x = 190 + 50) does not reach it: share 0. */
     ck_assert_double_eq_tol(lc_coverage_get(cov, 1, centre)->distance_m, 340, 1e-6);
     ck_assert_double_eq(lc_coverage_get(cov, 1, centre)->covered_share, 0);
-    lc_coverage_destroy(cov);
-    lc_inputs_destroy(in);
-    lc_quality_destroy(q);
-    lc_study_destroy(st);
-    lc_profile_destroy(p);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
+    street_case_free(&sc);
     lct_rmtree(dir);
     free(dir), free(res), free(fac);
 }
@@ -832,22 +838,9 @@ START_TEST(buildings_weight_a_compound)
                   "\"Polygon\",\"coordinates\":[[[40,80],[60,80],[60,100],[40,100],[40,80]]]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"B4\",\"population\":5},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[900,400],[920,400],[920,420],[900,420],[900,400]]]}}");
-    lc_roads *roads = lc_roads_create(lct_ctx);
-    static const lc_xy street[] = {{0, 0}, {2000, 0}};
-    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
-    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
-    lc_study *st = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, st, "residential.path", res);
-    lc_study_set(lct_ctx, st, "facilities.path", fac);
-    lc_study_set(lct_ctx, st, "buildings.path", bld);
-    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
-    lc_quality *q = lc_quality_create(lct_ctx);
-    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
-    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
-    size_t centre = (size_t)lc_profile_find_category(p, "centre");
-    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 200, .demand_grid_m = 50};
-    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
-    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    street_case sc = street_case_run(res, fac, "buildings.path", bld, 200, 50);
+    lc_coverage *cov = sc.cov;
+    size_t centre = sc.centre;
     ck_assert_uint_eq(lc_coverage_building_polygons(cov), 1);
     ck_assert_uint_eq(lc_coverage_grid_polygons(cov, NULL), 0);
     const lc_coverage_cell *c = lc_coverage_get(cov, 0, centre);
@@ -857,13 +850,7 @@ START_TEST(buildings_weight_a_compound)
     double a = 0;
     ck_assert(GEOSArea_r(lc_context_geos(lct_ctx), lc_coverage_gap(cov, 0, centre), &a));
     ck_assert_double_eq_tol(a, 400, 1e-6);
-    lc_coverage_destroy(cov);
-    lc_inputs_destroy(in);
-    lc_quality_destroy(q);
-    lc_study_destroy(st);
-    lc_profile_destroy(p);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
+    street_case_free(&sc);
     lct_rmtree(dir);
     free(dir), free(res), free(fac), free(bld);
 }
