@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "geo/context_int.h"
 
@@ -187,6 +188,13 @@ lc_status lc_error(lc_context *ctx, lc_status status, const char *fmt, ...)
     ctx->last_status = status;
     emit(ctx, LC_LOG_DEBUG, ctx->last_message);
     return status;
+}
+
+double lc_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 void lc_log(lc_context *ctx, lc_log_level level, const char *fmt, ...)

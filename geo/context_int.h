@@ -23,6 +23,9 @@ lc_status lc_error(lc_context *ctx, lc_status status, const char *fmt, ...)
 void lc_log(lc_context *ctx, lc_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Seconds since an arbitrary start (monotonic clock), for the debug timings of long steps. */
+double lc_seconds(void);
+
 /* Reports progress of a stage (fraction 0..1; 1 ends the stage). Cheap when no handler is set. */
 void lc_progress(lc_context *ctx, const char *stage, double fraction);
 

@@ -990,6 +990,14 @@ lc_status lc_check_inputs_outside(lc_context *ctx, const char *dir, const lc_out
     return st;
 }
 
+/* Logs (debug) how long writing a layer took since t; returns the time now. */
+static double log_layer_time(lc_context *ctx, const char *what, double t)
+{
+    double now = lc_seconds();
+    lc_log(ctx, LC_LOG_DEBUG, "writing %s: %.2f s", what, now - t);
+    return now;
+}
+
 lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r)
 {
     if (!ctx)
@@ -1005,12 +1013,16 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     char *json = NULL, *csv = NULL;
     lc_qml_set styles; /* a QGIS style beside every layer (outputs/qml.c) */
     lc_qml_set_init(&styles, out, options->format, r->profile, lc_qml_prominent(r->profile));
+    double t = lc_seconds();
     lc_status st = write_residential(ctx, out, r, &styles);
+    t = log_layer_time(ctx, "residential", t);
     lc_progress(ctx, "writing", 0.3);
     if (st == LC_OK)
         st = write_gaps(ctx, out, r, &styles);
+    t = log_layer_time(ctx, "gaps", t);
     if (st == LC_OK)
         st = write_service_areas(ctx, out, r, &styles);
+    t = log_layer_time(ctx, "service_areas", t);
     lc_progress(ctx, "writing", 0.6);
     if (st == LC_OK)
         st = write_units(ctx, out, r, &styles);
@@ -1019,8 +1031,10 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
         st = catchments_sum(ctx, r, &cm);
     if (st == LC_OK)
         st = write_facilities(ctx, out, r, &cm, &styles);
+    t = log_layer_time(ctx, "units, facilities", t);
     if (st == LC_OK)
         st = write_catchments(ctx, out, r, &cm, &styles);
+    t = log_layer_time(ctx, "catchments", t);
     catchments_free(&cm);
     if (st == LC_OK)
         st = lc_qml_finish(ctx, &styles); /* GeoPackage: the layer_styles table */
@@ -1042,7 +1056,9 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
         lc_output_abort(ctx, out);
         return st;
     }
+    t = log_layer_time(ctx, "summary, styles", t);
     st = lc_output_commit(ctx, out);
+    log_layer_time(ctx, "commit", t);
     lc_progress(ctx, "writing", 1.0);
     return st;
 }

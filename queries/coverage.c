@@ -1488,20 +1488,12 @@ static GEOSGeometry *service_area(lc_context *ctx, const category_reach *c, int 
     return u;
 }
 
-/* Seconds since an arbitrary start, for the debug timings of the steps. */
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* Network mode before the polygons: the categories' steps, then their service tiles, then the
  * dissolves, each shared out to the workers. LC_OK, or the failure recorded in ctx. */
 static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_t nthreads)
 {
     lc_coverage *cov = jb->cov;
-    double t0 = seconds();
+    double t0 = lc_seconds();
     jb->stage = "walking distances 步行距离";
     if (run_job(jb, ws, nthreads, network_task, cov->ncat, ctx) != 0)
         return lc_error(ctx, jb->failed_status, "network coverage of category %s: %s",
@@ -1532,7 +1524,7 @@ static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_
     }
     jb->gcols = any ? (size_t)(c1 - jb->gcol0) : 0;
     jb->grows = any ? (size_t)(r1 - jb->grow0) : 0;
-    double t1 = seconds();
+    double t1 = lc_seconds();
     lc_progress(ctx, jb->stage, 1.0);
     jb->stage = "service areas 服务范围";
     if (run_job(jb, ws, nthreads, tile_task, jb->gcols * jb->grows, ctx) != 0)
@@ -1541,7 +1533,7 @@ static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_
                         lc_profile_category(jb->profile, jb->failed_detail)->code,
                         jb->failed_msg[0] ? jb->failed_msg : "out of memory");
     lc_log(ctx, LC_LOG_DEBUG, "network coverage: shortest paths and runs %.2f s (%zu runs), service tiles %.2f s "
-           "(%zu squares)", t1 - t0, nruns, seconds() - t1, jb->gcols * jb->grows);
+           "(%zu squares)", t1 - t0, nruns, lc_seconds() - t1, jb->gcols * jb->grows);
     return LC_OK;
 }
 
@@ -1671,7 +1663,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     if (network)
         lc_progress(ctx, jb.stage, 1.0);
     jb.stage = NULL;
-    double t0 = seconds();
+    double t0 = lc_seconds();
     if (run_job(&jb, ws, nthreads, network ? network_polygon : polygon_coverage, cov->npoly, ctx) != 0) {
         const lc_feature *f = lc_layer_feature(res, jb.failed_task);
         if (jb.failed_detail == NO_CATEGORY)
@@ -1691,11 +1683,11 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
             for (int j = 0; j < 4; j++)
                 k[j] += ws[t].counts[j];
         lc_log(ctx, LC_LOG_DEBUG, "network coverage: %zu polygons %.2f s (cells: %zu out of reach, %zu whole, %zu "
-               "as an earlier category, %zu built)", cov->npoly, seconds() - t0, k[0], k[1], k[2], k[3]);
+               "as an earlier category, %zu built)", cov->npoly, lc_seconds() - t0, k[0], k[1], k[2], k[3]);
     }
     if (network) {
         /* The service tiles, read by the polygons until now, dissolved into the service areas. */
-        t0 = seconds();
+        t0 = lc_seconds();
         lc_progress(ctx, "coverage", 1.0);
         jb.stage = "dissolving service areas 合并服务范围";
         if (run_job(&jb, ws, nthreads, dissolve_task, cov->ncat, ctx) != 0) {
@@ -1705,7 +1697,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
                      jb.failed_msg[0] ? jb.failed_msg : "out of memory");
             goto fail;
         }
-        lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas dissolved %.2f s", seconds() - t0);
+        lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas dissolved %.2f s", lc_seconds() - t0);
         lc_progress(ctx, jb.stage, 1.0);
     } else {
         lc_progress(ctx, "coverage", 1.0);
