@@ -233,6 +233,7 @@ int cmd_check(int argc, char **argv)
     if (co.mode == LC_MODE_NETWORK) {
         lc_coverage_options so = co;
         so.mode = LC_MODE_STRAIGHT;
+        so.cells_only = 1; /* only its covered populations are compared and written */
         size_t before = lc_quality_count(quality);
         roads = lc_roads_read_report(ctx, opts.study, profile, lc_inputs_crs(in), NULL, quality);
         net = roads ? lc_network_build(ctx, roads, lc_profile_network(profile)->snap_tolerance_m) : NULL;

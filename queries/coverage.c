@@ -132,6 +132,7 @@ typedef struct job {
     const lc_layer *bld;      /* the buildings layer, or NULL */
     const unsigned char *dkind; /* network mode: how polygon i's residents walk (DEMAND_*) */
     double grid_m;            /* network mode: spacing of DEMAND_GRID points */
+    int cells_only;           /* straight-line mode: no gaps, no life-circle shares */
     category_reach *cats;
     size_t ncat;
     long gcol0, grow0;        /* network mode: the tiles of every category: first column and row, */
@@ -315,12 +316,12 @@ static int polygon_coverage(worker_state *w, size_t i)
         }
         cell->covered_share = share;
         cell->covered_pop = pop * share;
-        if (share < 1 - 1e-12) {
+        if (share < 1 - 1e-12 && !jb->cells_only) {
             cov->gaps[i * jb->ncat + c] = reach ? GEOSDifference_r(h, f->geom, reach) : GEOSGeom_clone_r(h, f->geom);
             if (!cov->gaps[i * jb->ncat + c])
                 goto fail;
         }
-        if (lc_profile_category(jb->profile, c)->in_life_circle) {
+        if (lc_profile_category(jb->profile, c)->in_life_circle && !jb->cells_only) {
             any_circle = 1;
             circle_cat = c;
             if (!reach || circle_empty) {
@@ -1599,12 +1600,15 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         cov->buildings += dkind[i] == DEMAND_BUILDINGS;
     }
     cov->grid_m = network ? o.demand_grid_m : 0;
+    double t0 = lc_seconds();
     for (size_t c = 0; c < cov->ncat; c++) {
         cov->reach[c] = o.reach_m > 0 ? o.reach_m : lc_profile_category(profile, c)->reach_m;
         if (network)
             continue; /* the workers build the network steps below */
         if (reach_step(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
             goto fail;
+        if (o.cells_only)
+            continue;
         int failed = 0;
         cov->service[c] = service_area(ctx, &cats[c], &failed);
         if (failed) {
@@ -1628,7 +1632,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         nthreads = most ? most : 1;
     job jb = {.res = res, .fac = fac, .profile = profile, .net = o.network, .rules = rules, .demand = demand,
               .dstart = dstart, .dxy = dxy, .dw = dw, .dsrc = dsrc, .bld = bld,
-              .dkind = dkind, .grid_m = o.demand_grid_m, .cats = cats, .ncat = cov->ncat, .cov = cov};
+              .dkind = dkind, .grid_m = o.demand_grid_m, .cats = cats, .ncat = cov->ncat, .cov = cov,
+              .cells_only = !network && o.cells_only};
     if (!(ws = lc_calloc(ctx, nthreads, sizeof *ws)))
         goto fail;
     for (size_t t = 0; t < nthreads; t++) {
@@ -1662,8 +1667,11 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         goto fail;
     if (network)
         lc_progress(ctx, jb.stage, 1.0);
+    else
+        lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: reach circles%s %.2f s", o.cells_only ? "" : " dissolved",
+               lc_seconds() - t0);
     jb.stage = NULL;
-    double t0 = lc_seconds();
+    t0 = lc_seconds();
     if (run_job(&jb, ws, nthreads, network ? network_polygon : polygon_coverage, cov->npoly, ctx) != 0) {
         const lc_feature *f = lc_layer_feature(res, jb.failed_task);
         if (jb.failed_detail == NO_CATEGORY)
@@ -1700,6 +1708,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas dissolved %.2f s", lc_seconds() - t0);
         lc_progress(ctx, jb.stage, 1.0);
     } else {
+        lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: %zu polygons %.2f s%s", cov->npoly, lc_seconds() - t0,
+               o.cells_only ? " (cells only)" : "");
         lc_progress(ctx, "coverage", 1.0);
     }
     goto done;

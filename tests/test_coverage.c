@@ -191,6 +191,30 @@ START_TEST(life_circle_is_the_intersection)
 }
 END_TEST
 
+START_TEST(cells_only_keeps_the_cells)
+{
+    /* The life-circle strip above with cells_only: the same hand-computed shares and populations
+     * (centre [0, 600], meal point [400, 1000], day care all), distances from GEOS's point on
+     * surface (500, 0); but no service areas, gaps or life-circle shares. */
+    lc_coverage_options o = {.reach_m = 600, .cells_only = 1};
+    world w = build("[0,-0.5],[1000,-0.5],[1000,0.5],[0,0.5],[0,-0.5]", 100,
+                    "0,0,centre;1000,0,meal_point;500,0,day_care", &o);
+    size_t centre = cat(&w, "centre"), meal = cat(&w, "meal_point"), day = cat(&w, "day_care");
+    ck_assert_double_eq_tol(lc_coverage_get(w.cov, 0, centre)->covered_share, strip_reach(600) / 1000, 1e-9);
+    ck_assert_double_eq_tol(lc_coverage_get(w.cov, 0, meal)->covered_pop, 100 * strip_reach(600) / 1000, 1e-7);
+    ck_assert_double_eq_tol(lc_coverage_get(w.cov, 0, day)->covered_share, 1.0, 1e-12);
+    ck_assert_double_eq_tol(lc_coverage_covered_population(w.cov, centre), 100 * strip_reach(600) / 1000, 1e-7);
+    ck_assert_double_eq_tol(lc_coverage_get(w.cov, 0, centre)->distance_m, 500, 1e-9);
+    ck_assert_int_eq(lc_coverage_get(w.cov, 0, meal)->nearest, 1);
+    for (size_t c = 0; c < lc_coverage_category_count(w.cov); c++) {
+        ck_assert_ptr_null(lc_coverage_gap(w.cov, 0, c));
+        ck_assert_ptr_null(lc_coverage_service_area(w.cov, c));
+    }
+    ck_assert(isnan(lc_coverage_circle_share(w.cov, 0)));
+    destroy(&w);
+}
+END_TEST
+
 START_TEST(overlapping_circles_union)
 {
     /* A strip 1,000 m long, centres at 300 and 700 with reach 300 m: the two reach polygons overlap on
@@ -548,6 +572,7 @@ Suite *suite_coverage(void)
     tcase_add_test(shapes, square_inside_reach_is_covered);
     tcase_add_test(shapes, inscribed_circle_share_is_polygon_area);
     tcase_add_test(shapes, strip_half_covered);
+    tcase_add_test(shapes, cells_only_keeps_the_cells);
     tcase_add_test(shapes, two_facilities_cover_both_ends);
     tcase_add_test(shapes, beyond_reach_and_missing_category);
     tcase_add_test(shapes, life_circle_is_the_intersection);

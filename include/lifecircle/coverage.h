@@ -43,6 +43,10 @@ typedef struct lc_coverage_options {
                                  covered share is the share of those points within reach; 0: from a
                                  point on its surface, covered by the share of its area within the
                                  walking corridor. Study key `demand_grid_m` */
+    int cells_only;   /* LC_MODE_STRAIGHT, non-zero: the cells alone (distances, shares, covered
+                         population): no service areas, gaps or life-circle shares, which then read
+                         NULL, NULL and NaN. For a second opinion on populations, such as the
+                         straight-line side of a network check; ignored in network mode */
 } lc_coverage_options;
 
 /* One residential polygon against one category. */
@@ -98,11 +102,11 @@ LC_API double lc_coverage_reach(const lc_coverage *cov, size_t category);
 LC_API const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, size_t category);
 
 /* The dissolved reach region of category c, in the working CRS; NULL when the category has no
- * facility. Borrowed, valid while cov lives. */
+ * facility (or with cells_only). Borrowed, valid while cov lives. */
 LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category);
 
-/* The part of residential polygon i outside category c's reach; NULL when fully covered.
- * Borrowed, valid while cov lives. */
+/* The part of residential polygon i outside category c's reach; NULL when fully covered (or with
+ * cells_only). Borrowed, valid while cov lives. */
 LC_API const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category);
 
 /* Residents within reach of category c: the sum of covered_pop over every polygon (0 past the end). */
@@ -112,7 +116,8 @@ LC_API double lc_coverage_covered_population(const lc_coverage *cov, size_t cate
 LC_API double lc_coverage_population(const lc_coverage *cov);
 
 /* Share of polygon i's area within reach of every life-circle category of the profile
- * (lc_category.in_life_circle) at once, 0..1. */
+ * (lc_category.in_life_circle) at once, 0..1; NaN with cells_only, or when no category is in the
+ * life circle. */
 LC_API double lc_coverage_circle_share(const lc_coverage *cov, size_t polygon);
 
 #ifdef __cplusplus
