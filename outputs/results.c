@@ -412,14 +412,19 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
 /* A catchment's geometry: its compounds' polygons as one multipolygon, which is valid as it is when
  * they do not overlap (compounds seldom do) — a dissolve (unary union) of thousands of catchments
  * costs seconds at city scale and adds nothing a map shows. Compounds that overlap or share edges
- * make the multipolygon invalid; only then are they dissolved. NULL on failure (GEOS's reason in
- * the context). Caller destroys the result. */
-static GEOSGeometry *catchment_geometry(GEOSContextHandle_t h, const lc_layer *res, const size_t *members, size_t n)
+ * make the multipolygon invalid; only then are they dissolved. Members marked apart (apart[], see
+ * compounds_apart) need no validity test: valid polygons whose boxes meet no other compound's
+ * cannot overlap or touch. NULL on failure (GEOS's reason in the context). Caller destroys the
+ * result. */
+static GEOSGeometry *catchment_geometry(GEOSContextHandle_t h, const lc_layer *res, const unsigned char *apart,
+                                       const size_t *members, size_t n)
 {
     size_t np = 0;
+    int all_apart = 1;
     for (size_t k = 0; k < n; k++) {
         const GEOSGeometry *g = lc_layer_feature(res, members[k])->geom;
         np += GEOSGeomTypeId_r(h, g) == GEOS_POLYGON ? 1 : (size_t)GEOSGetNumGeometries_r(h, g);
+        all_apart &= apart[members[k]];
     }
     GEOSGeometry **parts = malloc((np ? np : 1) * sizeof *parts);
     if (!parts)
@@ -440,11 +445,57 @@ static GEOSGeometry *catchment_geometry(GEOSContextHandle_t h, const lc_layer *r
     for (size_t k = 0; !ok && k < made; k++)
         GEOSGeom_destroy_r(h, parts[k]);
     free(parts);
-    if (!mp || GEOSisValid_r(h, mp) == 1)
+    if (!mp || all_apart || GEOSisValid_r(h, mp) == 1)
         return mp;
     GEOSGeometry *u = GEOSUnaryUnion_r(h, mp);
     GEOSGeom_destroy_r(h, mp);
     return u;
+}
+
+/* Bounding box of a residential polygon, for compounds_apart. */
+typedef struct compound_box {
+    double minx, miny, maxx, maxy;
+    size_t i;
+} compound_box;
+
+static int cmp_box_minx(const void *a, const void *b)
+{
+    const compound_box *p = a, *q = b;
+    return p->minx != q->minx ? (p->minx > q->minx) - (p->minx < q->minx) : (p->i > q->i) - (p->i < q->i);
+}
+
+/* apart[i] = 1 when residential polygon i is valid and its bounding box meets no other polygon's
+ * (a sweep over the boxes sorted by minx). Inputs are valid once read (layers/layer.c repairs them),
+ * so a catchment made only of such compounds is a valid multipolygon without a test. Caller frees
+ * with free(); NULL with LC_ERR_NOMEM. */
+static unsigned char *compounds_apart(lc_context *ctx, const lc_layer *res)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    size_t n = lc_layer_count(res);
+    unsigned char *apart = lc_calloc(ctx, n ? n : 1, 1);
+    compound_box *b = lc_calloc(ctx, n ? n : 1, sizeof *b);
+    if (!apart || !b) {
+        free(apart);
+        free(b);
+        return NULL;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const GEOSGeometry *g = lc_layer_feature(res, i)->geom;
+        compound_box *x = &b[m];
+        if (g && GEOSGeom_getExtent_r(h, g, &x->minx, &x->miny, &x->maxx, &x->maxy)) {
+            x->i = i;
+            apart[i] = 1;
+            m++;
+        }
+    }
+    qsort(b, m, sizeof *b, cmp_box_minx);
+    for (size_t k = 0; k < m; k++)
+        for (size_t j = k + 1; j < m && b[j].minx <= b[k].maxx; j++)
+            if (b[j].miny <= b[k].maxy && b[j].maxy >= b[k].miny)
+                apart[b[k].i] = apart[b[j].i] = 0;
+    free(b);
+    return apart;
 }
 
 /* catchments: for every facility with at least one compound, the union of the compounds whose
@@ -467,8 +518,9 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     size_t nf = lc_layer_count(fac), np = lc_coverage_polygon_count(r->coverage);
     /* Compounds grouped by facility (counting sort over every polygon × category). */
     size_t *first = lc_calloc(ctx, nf + 1, sizeof *first), *fill = lc_calloc(ctx, nf ? nf : 1, sizeof *fill), *list = NULL;
+    unsigned char *apart = compounds_apart(ctx, res);
     lc_status st = LC_ERR_NOMEM;
-    if (!first || !fill)
+    if (!first || !fill || !apart)
         goto done;
     for (size_t i = 0; i < nf; i++)
         first[i + 1] = first[i] + cm->n[i];
@@ -492,7 +544,7 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
         size_t n = first[i + 1] - first[i];
         if (!n || f->category < 0)
             continue;
-        GEOSGeometry *u = catchment_geometry(h, res, list + first[i], n);
+        GEOSGeometry *u = catchment_geometry(h, res, apart, list + first[i], n);
         if (!u) {
             st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot build the catchment of facility %s (%s)", f->id,
                           lc_ctx_geos_message(ctx));
@@ -509,7 +561,7 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     if (st == LC_OK)
         st = lc_qml_add(ctx, styles, "catchments", LC_QML_CATEGORY_AREA, &defs[0]);
 done:
-    free(first), free(fill), free(list);
+    free(first), free(fill), free(list), free(apart);
     return st;
 }
 
