@@ -105,7 +105,7 @@ static void print_categories(const lc_inputs *in, const lc_profile *profile)
 }
 
 /* Reads the study's roads layer, when it names one, as `check --mode network` would: prints what
- * was kept and left out (roads.exclude, OSM rules, roads.node_crossings) and adds its findings to
+ * was kept and left out (roads.exclude, OSM rules, roads.node_crossings, roads.snap_dangles_m) and adds its findings to
  * the report; a layer that cannot be read is an error of the report. */
 static void print_roads(lc_context *ctx, const lc_study *study, const lc_profile *profile, const lc_inputs *in,
                         lc_quality *quality)
@@ -127,6 +127,10 @@ static void print_roads(lc_context *ctx, const lc_study *study, const lc_profile
     if (nc && !strcmp(nc, "true"))
         printf("Crossings noded 交叉口补节点: %zu joined, %zu left apart (bridge, tunnel or level)\n",
                st.crossings_noded, st.crossings_skipped);
+    const char *sd = lc_study_get(study, "roads.snap_dangles_m");
+    if (sd && atof(sd) > 0)
+        printf("Dangling ends joined 悬挂线补连接: %zu joined within %s m, %zu left dangling (bridge, tunnel or "
+               "level)\n", st.dangles_snapped, sd, st.dangles_skipped);
     lc_roads_destroy(roads);
 }
 

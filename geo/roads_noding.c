@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
-#include "lifecircle/roads.h"
+#include "geo/roads_int.h"
 
 /* A segment: vertex k to k+1 of line `line`. */
 typedef struct seg {
@@ -205,7 +205,7 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
                     continue; /* a shared vertex (or as good as one): the network joins it already */
                 at_a = at_b = 0;
             }
-            int ok = !A->bridge && !A->tunnel && !B->bridge && !B->tunnel && A->level == B->level;
+            int ok = lc_roads_joinable(A, B);
             if (lc_grow(ctx, (void **)&ev, &capev, nev + 1, sizeof *ev) != LC_OK)
                 goto fail;
             ev[nev++] = (event){segs[i].line < segs[j].line ? segs[i].line : segs[j].line,

@@ -3,8 +3,11 @@
  * through the same OGR opening as every input (layers/layer.c, lc_ogr_open), applies the profile's
  * network tag rules (or, for a layer with a mapped class field, the study's roads.exclude list) and
  * moves the vertices into the working CRS; with roads.node_crossings the lines are then split where
- * they cross (geo/roads_noding.c). Building the graph from these lines lives in geo/network.c.
+ * they cross (geo/roads_noding.c), and with roads.snap_dangles_m ends that stop just short of another
+ * line are joined to it (geo/roads_dangles.c). Building the graph from these lines lives in
+ * geo/network.c.
  */
+#include <cpl_conv.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <stdlib.h>
@@ -328,7 +331,7 @@ static int mapped_column(lc_context *ctx, const lc_study *study, const lc_ogr_so
 /* Adds the reading's findings to quality; see lc_roads_read_report in roads.h. */
 static lc_status report(lc_context *ctx, lc_quality *q, const lc_ogr_source *src, const lc_roads *roads,
                         const lc_roads_stats *st, const char *class_field, char *const *excl, const size_t *excl_n,
-                        size_t nexcl, int noded)
+                        size_t nexcl, int noded, double dangles_m)
 {
     lc_status s = LC_OK;
     for (size_t i = 0; i < nexcl && s == LC_OK; i++) {
@@ -366,6 +369,13 @@ static lc_status report(lc_context *ctx, lc_quality *q, const lc_ogr_source *src
                            "交叉口补节点; %zu left apart (a bridge or tunnel, or different levels)",
                            src->shown, src->name, st->crossings_noded, st->crossings_noded == 1 ? "" : "s",
                            st->crossings_skipped);
+    if (s == LC_OK && dangles_m > 0)
+        s = lc_quality_add(ctx, q, LC_SEVERITY_INFO, LC_OK, LC_CHECK_DANGLES_SNAPPED, src->shown, src->name, NULL,
+                           NULL, "%s (layer %s): roads.snap_dangles_m joined %zu line end%s that stopped within %g m "
+                           "of another line 悬挂线补连接; %zu left dangling (only a bridge or tunnel, or another "
+                           "level, within %g m)",
+                           src->shown, src->name, st->dangles_snapped, st->dangles_snapped == 1 ? "" : "s",
+                           dangles_m, st->dangles_skipped, dangles_m);
     return s;
 }
 
@@ -396,6 +406,14 @@ lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_
     const char *class_field = lc_study_get(study, "roads.fields.class");
     const char *nc = lc_study_get(study, "roads.node_crossings");
     int node = nc && !strcmp(nc, "true");
+    /* roads.snap_dangles_m was checked when the study was read or set (0..50 m); 0 or unset is off */
+    const char *sd = lc_study_get(study, "roads.snap_dangles_m");
+    double dangles_m = sd ? CPLAtof(sd) : 0;
+    if (!(dangles_m >= 0 && dangles_m <= 50)) {
+        lc_error(ctx, LC_ERR_CONFIG, "%s: 'roads.snap_dangles_m' must be a distance in metres from 0 (off) to 50 "
+                 "(got '%s')", lc_study_path(study) ? lc_study_path(study) : "study", sd);
+        return NULL;
+    }
     if (exclude_list(ctx, lc_study_get(study, "roads.exclude"), &excl, &nexcl) != LC_OK)
         return NULL;
     if (!(excl_n = lc_calloc(ctx, nexcl ? nexcl : 1, sizeof *excl_n))) {
@@ -514,8 +532,16 @@ lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_
         lc_roads_destroy(roads);
         roads = split;
     }
+    if (dangles_m > 0) {
+        lc_roads *joined = lc_roads_snap_dangles(ctx, roads, rules->snap_tolerance_m, dangles_m, &st.dangles_snapped,
+                                                 &st.dangles_skipped);
+        if (!joined)
+            goto fail_closed;
+        lc_roads_destroy(roads);
+        roads = joined;
+    }
     if (quality && report(ctx, quality, &src, roads, &st, class_field ? class_field : "highway", excl, excl_n, nexcl,
-                          node) != LC_OK)
+                          node, dangles_m) != LC_OK)
         goto fail_closed;
     lc_transform_destroy(tr);
     lc_ogr_close(&src);
@@ -527,6 +553,9 @@ lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_
     if (node)
         lc_log(ctx, LC_LOG_INFO, "roads: %zu crossings noded, %zu left apart (bridge, tunnel or level)",
                st.crossings_noded, st.crossings_skipped);
+    if (dangles_m > 0)
+        lc_log(ctx, LC_LOG_INFO, "roads: %zu dangling ends joined within %g m, %zu left dangling (bridge, tunnel or "
+               "level)", st.dangles_snapped, dangles_m, st.dangles_skipped);
     if (stats)
         *stats = st;
     return roads;

@@ -31,6 +31,7 @@ typedef enum study_kind {
     KIND_POSITIVE,  /* a positive number */
     KIND_BOOL,      /* true | false (also yes/no, on/off, 1/0), stored as "true" or "false" */
     KIND_LIST,      /* roads.exclude: a YAML list or one comma-separated text, stored comma-joined */
+    KIND_SNAP_M,    /* roads.snap_dangles_m: metres from 0 (off) to SNAP_MAX_M, stored as written */
     KIND_SECTION    /* a layer, fields or categories heading left empty: ignored */
 } study_kind;
 
@@ -60,13 +61,18 @@ static const study_key layer_keys[] = {
 static const char *const layer_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y", "sql",
                                               "fields", "categories", NULL};
 
-/* Keys only the roads layer has: the walkable-class exclusions of a bureau's class field and
- * noding of lines that cross without a shared vertex (layers/roads.c reads them). */
+/* Keys only the roads layer has: the walkable-class exclusions of a bureau's class field, noding of
+ * lines that cross without a shared vertex and joining ends that stop short of another line
+ * (layers/roads.c reads them). */
 static const study_key roads_keys[] = {
-    {"exclude", KIND_LIST}, {"node_crossings", KIND_BOOL},
+    {"exclude", KIND_LIST}, {"node_crossings", KIND_BOOL}, {"snap_dangles_m", KIND_SNAP_M},
 };
 static const char *const roads_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y", "sql",
-                                              "fields", "exclude", "node_crossings", NULL};
+                                              "fields", "exclude", "node_crossings", "snap_dangles_m", NULL};
+
+/* The largest roads.snap_dangles_m: an undershoot in CAD data is a few metres; farther than this an
+ * end would be joined across a block or onto a parallel street, which is no repair. */
+#define SNAP_MAX_M 50
 
 static const char *const layer_names[] = {"residential", "facilities", "units", "roads",
                                           "buildings", "candidates", "entrances", NULL};
@@ -91,7 +97,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
     "walk_minutes, demand_grid_m, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
-    "roads.node_crossings, roads.fields.class|bridge|tunnel|level; layers: residential, "                \
+    "roads.node_crossings, roads.snap_dangles_m, roads.fields.class|bridge|tunnel|level; layers: residential, " \
     "facilities, units, roads, buildings, candidates, entrances"
 #define LAYER_KEYS "path, layer, sql, where, encoding, crs, x, y, fields.<role>"
 #define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds, status, compound"
@@ -245,7 +251,7 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
     if (strcmp(c1, "fields") != 0)
         return unknown(ctx, kv, line, key, "key", c1, at1, roads ? roads_sub_names : layer_sub_names,
                        strcmp(c0, "facilities") == 0 ? LAYER_KEYS ", categories.<label>"
-                       : roads ? LAYER_KEYS ", exclude, node_crossings" : LAYER_KEYS);
+                       : roads ? LAYER_KEYS ", exclude, node_crossings, snap_dangles_m" : LAYER_KEYS);
     if (!rest1) {
         *kind = KIND_SECTION;
         return LC_OK;
@@ -287,6 +293,20 @@ static bool positive_number(const char *v)
     return end != v && !*end && isfinite(d) && d > 0;
 }
 
+/* Parses a number from 0 to max with nothing else but surrounding blanks (locale-independent). */
+static bool bounded_number(const char *v, double max)
+{
+    char *end = NULL;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    if (!*v)
+        return false;
+    double d = CPLStrtod(v, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    return end != v && !*end && isfinite(d) && d >= 0 && d <= max;
+}
+
 /* Checks value against its key's kind and makes the value to store: a relative path joined to dir
  * (when dir is non-NULL), format and mode in lower case. LC_OK with *out (caller frees; NULL for a
  * section heading, which is not stored), or LC_ERR_CONFIG naming the key, or LC_ERR_NOMEM. */
@@ -317,6 +337,9 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
     }
     if (kind == KIND_POSITIVE && !positive_number(value))
         return key_error(ctx, kv, line, "'%s' must be a positive number (got '%s')", key, value);
+    if (kind == KIND_SNAP_M && !bounded_number(value, SNAP_MAX_M))
+        return key_error(ctx, kv, line, "'%s' must be a distance in metres from 0 (off) to %d (got '%s'); "
+                         "undershoots in CAD road lines are usually 1-5 m", key, SNAP_MAX_M, value);
     if (kind == KIND_BOOL) {
         static const char *const yes[] = {"true", "yes", "on", "1", NULL}, *const no[] = {"false", "no", "off", "0", NULL};
         for (int i = 0; yes[i]; i++)

@@ -3,8 +3,9 @@
  * answers worked out by hand: a bureau's class field whose excluded classes vanish from the graph
  * (edges and metres counted by hand), lines crossing without a shared vertex (apart by default,
  * one junction with roads.node_crossings, walking distances across it), bridges and other levels
- * never noded, an island of two compounds without a facility (residents summed by hand), and the
- * study keys with their typos.
+ * never noded, line ends stopping a few metres short of another line joined with roads.snap_dangles_m
+ * (never to a bridge; distances across the connector summed by hand), an island of two compounds
+ * without a facility (residents summed by hand), and the study keys with their typos.
  */
 #include <math.h>
 #include <stdio.h>
@@ -341,6 +342,284 @@ START_TEST(bridges_and_levels_never_noded)
 }
 END_TEST
 
+/* ---- dangling ends (undershoots) ---------------------------------------------------------------- */
+
+/* The main street and side street of the brief: (0,0)-(200,0) and (100,3)-(100,200), whose end stops
+ * 3 m short of the main street. */
+static lc_roads *main_and_side(int level, int bridge, int tunnel)
+{
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy a[] = {{0, 0}, {200, 0}}, b[] = {{100, 3}, {100, 200}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, a, 2, "road", level, bridge, tunnel, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, b, 2, "road", 0, 0, 0, 2), LC_OK);
+    return roads;
+}
+
+START_TEST(dangling_end_joins_the_nearest_line)
+{
+    lc_roads *roads = main_and_side(0, 0, 0);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    ck_assert(isinf(walk(net, (lc_xy){0, 0}, (lc_xy){100, 200})));
+    lc_network_destroy(net);
+
+    /* 5 m: the side street joins at (100,0) with a 3 m connector; the main street is split there.
+     * Nodes (0,0) (100,0) (200,0) (100,3) (100,200) = 5; edges 2 + 2 = 4; 200 + 3 + 197 = 400 m. */
+    size_t snapped = 9, skipped = 9;
+    lc_roads *joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 5, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 1);
+    ck_assert_uint_eq(skipped, 0);
+    ck_assert_uint_eq(lc_roads_count(joined), 2);
+    lc_road a = lc_roads_get(joined, 0), b = lc_roads_get(joined, 1);
+    ck_assert_uint_eq(a.n, 3);
+    ck_assert_double_eq(a.pts[1].x, 100);
+    ck_assert_double_eq(a.pts[1].y, 0);
+    ck_assert_uint_eq(b.n, 3); /* connector first, then the side street as drawn */
+    ck_assert_double_eq(b.pts[0].x, 100);
+    ck_assert_double_eq(b.pts[0].y, 0);
+    ck_assert_double_eq(b.pts[1].y, 3);
+    ck_assert_int_eq(b.fid, 2);
+    net = lc_network_build(lct_ctx, joined, 0.5);
+    ck_assert_uint_eq(lc_network_node_count(net), 5);
+    ck_assert_uint_eq(lc_network_edge_count(net), 4);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_double_eq_tol(lc_network_length(net), 400, 1e-9);
+    ck_assert_double_eq_tol(walk(net, (lc_xy){0, 0}, (lc_xy){100, 200}), 100 + 3 + 197, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(joined);
+
+    /* Exactly 3 m is within reach; 2 m is not: the two streets stay apart, unchanged. */
+    joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 3, &snapped, &skipped);
+    ck_assert_uint_eq(snapped, 1);
+    lc_roads_destroy(joined);
+    joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 2, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 0);
+    ck_assert_uint_eq(skipped, 0);
+    ck_assert_uint_eq(lc_roads_get(joined, 0).n, 2);
+    ck_assert_uint_eq(lc_roads_get(joined, 1).n, 2);
+    net = lc_network_build(lct_ctx, joined, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    lc_network_destroy(net);
+    lc_roads_destroy(joined);
+    lc_roads_destroy(roads);
+
+    /* Bad distances are refused. */
+    ck_assert_ptr_null(lc_roads_snap_dangles(lct_ctx, roads, 0.5, -1, NULL, NULL));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+}
+END_TEST
+
+START_TEST(dangling_end_never_joins_a_bridge)
+{
+    /* The main street a bridge, a tunnel, or on level 2: the side street's end 3 m away stays
+     * dangling, and is counted as left so. */
+    static const struct {
+        int level, bridge, tunnel;
+    } other[] = {{1, 1, 0}, {-1, 0, 1}, {0, 1, 0}, {2, 0, 0}};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        lc_roads *roads = main_and_side(other[i].level, other[i].bridge, other[i].tunnel);
+        size_t snapped = 9, skipped = 9;
+        lc_roads *joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 5, &snapped, &skipped);
+        ck_assert_ptr_nonnull(joined);
+        ck_assert_msg(snapped == 0 && skipped == 1, "case %zu: snapped %zu skipped %zu", i, snapped, skipped);
+        ck_assert_uint_eq(lc_roads_get(joined, 0).n, 2);
+        ck_assert_uint_eq(lc_roads_get(joined, 1).n, 2);
+        lc_network *net = lc_network_build(lct_ctx, joined, 0.5);
+        ck_assert_uint_eq(lc_network_component_count(net), 2);
+        lc_network_destroy(net);
+        lc_roads_destroy(joined);
+        lc_roads_destroy(roads);
+    }
+
+    /* A ground street 4 m away on the far side of the bridge: the end passes under the bridge and
+     * joins it at (100,-1). (0,-1) → (100,200): 100 + 4 + 197 = 301 m. */
+    lc_roads *roads = main_and_side(1, 1, 0);
+    lc_xy c[] = {{0, -1}, {200, -1}};
+    lc_roads_add(lct_ctx, roads, c, 2, "road", 0, 0, 0, 3);
+    size_t snapped = 9, skipped = 9;
+    lc_roads *joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 5, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 1);
+    /* left dangling: both ends of the bridge, 1 m above the new street, and both ends of that
+     * street, 1 m below the bridge */
+    ck_assert_uint_eq(skipped, 4);
+    ck_assert_uint_eq(lc_roads_get(joined, 0).n, 2); /* the bridge: untouched */
+    lc_network *net = lc_network_build(lct_ctx, joined, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    ck_assert_double_eq_tol(walk(net, (lc_xy){0, -1}, (lc_xy){100, 200}), 100 + 4 + 197, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(joined);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(end_at_a_junction_is_not_moved)
+{
+    /* The side street's end 0.3 m from the main street's vertex (100,0): a junction already (the
+     * network joins vertices within 0.5 m), so nothing is added although the main street is within
+     * 5 m. Neither line changes; the far ends have no line within 5 m. */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy a[] = {{0, 0}, {100, 0}, {200, 0}}, b[] = {{100, 0.3}, {100, 200}};
+    lc_roads_add(lct_ctx, roads, a, 3, "road", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, b, 2, "road", 0, 0, 0, 2);
+    size_t snapped = 9, skipped = 9;
+    lc_roads *joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 5, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 0);
+    ck_assert_uint_eq(skipped, 0);
+    for (size_t i = 0; i < 2; i++) {
+        lc_road in = lc_roads_get(roads, i), out = lc_roads_get(joined, i);
+        ck_assert_uint_eq(out.n, in.n);
+        for (size_t k = 0; k < in.n; k++) {
+            ck_assert_double_eq(out.pts[k].x, in.pts[k].x);
+            ck_assert_double_eq(out.pts[k].y, in.pts[k].y);
+        }
+    }
+    lc_roads_destroy(joined);
+    lc_roads_destroy(roads);
+
+    /* A junction with a bridge's end counts too (the network joins line ends at any level): the
+     * ramp (100,3)-(400,3) starts at the side street's end, so the main street 3 m below does not
+     * pull that end off. The main street's east end (200,0) lies 3 m under the ramp: left dangling. */
+    roads = main_and_side(0, 0, 0);
+    lc_xy ramp[] = {{100, 3}, {400, 3}};
+    lc_roads_add(lct_ctx, roads, ramp, 2, "ramp", 1, 1, 0, 3);
+    joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 5, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 0);
+    ck_assert_uint_eq(skipped, 1);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_uint_eq(lc_roads_get(joined, i).n, 2);
+    lc_roads_destroy(joined);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(facing_dangling_ends_join_once)
+{
+    /* (0,0)-(100,0) and (103,0)-(200,0): each end 3 m from the other's. One connector, one end
+     * counted: nodes 0, 100, 103, 200 = 4, edges 3, 200 m, (0,0) → (200,0) 200 m. */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy a[] = {{0, 0}, {100, 0}}, b[] = {{103, 0}, {200, 0}};
+    lc_roads_add(lct_ctx, roads, a, 2, "road", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, b, 2, "road", 0, 0, 0, 2);
+    size_t snapped = 9, skipped = 9;
+    lc_roads *joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 5, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 1);
+    ck_assert_uint_eq(skipped, 0);
+    ck_assert_uint_eq(lc_roads_get(joined, 0).n + lc_roads_get(joined, 1).n, 2 + 2 + 1);
+    lc_network *net = lc_network_build(lct_ctx, joined, 0.5);
+    ck_assert_uint_eq(lc_network_node_count(net), 4);
+    ck_assert_uint_eq(lc_network_edge_count(net), 3);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_double_eq_tol(lc_network_length(net), 200, 1e-9);
+    ck_assert_double_eq_tol(walk(net, (lc_xy){0, 0}, (lc_xy){200, 0}), 200, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(joined);
+    lc_roads_destroy(roads);
+
+    /* Offset by 1 m: (0,0)-(100,0) and (102,1)-(200,1). The ends are √(2² + 1²) = √5 apart, the
+     * nearest point of each line to the other's end is that end: joined once by a √5 m connector.
+     * (0,0) → (200,1): 100 + √5 + 98. */
+    roads = lc_roads_create(lct_ctx);
+    lc_xy c[] = {{0, 0}, {100, 0}}, d[] = {{102, 1}, {200, 1}};
+    lc_roads_add(lct_ctx, roads, c, 2, "road", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, d, 2, "road", 0, 0, 0, 2);
+    joined = lc_roads_snap_dangles(lct_ctx, roads, 0.5, 5, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 1);
+    net = lc_network_build(lct_ctx, joined, 0.5);
+    ck_assert_uint_eq(lc_network_edge_count(net), 3);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_double_eq_tol(walk(net, (lc_xy){0, 0}, (lc_xy){200, 1}), 100 + sqrt(5) + 98, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(joined);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+/* A bureau's layer: the main and side street, a viaduct (300,0)-(500,0) (是) with a street
+ * (400,3)-(400,100) stopping 3 m short of it. */
+#define DANGLE_ROADS                                                                                         \
+    LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[0,0],[200,0]]") ","                                           \
+    LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[100,3],[100,200]]") ","                                       \
+    LINE("\"DLDJ\":\"高架\",\"SFQL\":\"是\"", "[[300,0],[500,0]]") ","                                         \
+    LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[400,3],[400,100]]")
+
+START_TEST(dangles_counted_in_the_quality_summary)
+{
+    char *dir = lct_tmpdir(), *rd = lct_path(dir, "roads.geojson");
+    write_fc(rd, DANGLE_ROADS);
+    lc_study *st = study_text(dir, "roads:\n  path: roads.geojson\n  fields: {class: DLDJ, bridge: SFQL}\n"
+                                   "  snap_dangles_m: 5\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_crs *crs = lc_crs_create(lct_ctx, "EPSG:32651");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_roads_stats stats;
+    lc_roads *roads = lc_roads_read_report(lct_ctx, st, p, crs, &stats, q);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    /* By hand: the side street joins (1); the street under the viaduct is left (1); the other six
+     * ends have no line within 5 m. */
+    ck_assert_uint_eq(stats.dangles_snapped, 1);
+    ck_assert_uint_eq(stats.dangles_skipped, 1);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_DANGLES_SNAPPED), 1);
+    const lc_issue *it = lc_quality_get(q, lc_quality_count(q) - 1);
+    ck_assert_str_eq(it->check, LC_CHECK_DANGLES_SNAPPED);
+    ck_assert_int_eq(it->severity, LC_SEVERITY_INFO);
+    lct_assert_contains(it->message, "roads.geojson (layer roads)");
+    lct_assert_contains(it->message, "joined 1 line end that stopped within 5 m");
+    lct_assert_contains(it->message, "1 left dangling");
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 3); /* main+side, viaduct, the street below */
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_quality_destroy(q);
+
+    /* Off (0, or no key): nothing joined, nothing reported. */
+    lc_study_set(lct_ctx, st, "roads.snap_dangles_m", "0");
+    q = lc_quality_create(lct_ctx);
+    roads = lc_roads_read_report(lct_ctx, st, p, crs, &stats, q);
+    ck_assert_ptr_nonnull(roads);
+    ck_assert_uint_eq(stats.dangles_snapped, 0);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_DANGLES_SNAPPED), 0);
+    net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 4);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_quality_destroy(q);
+
+    /* validate prints the count and the summary line. */
+    char *res = lct_path(dir, "r.geojson"), *study = lct_path(dir, "study.yml"), args[4096], *text;
+    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\",\"population\":500},\"geometry\":"
+                  "{\"type\":\"Polygon\",\"coordinates\":[[[10,10],[60,10],[60,60],[10,60],[10,10]]]}}");
+    char *fac = lct_path(dir, "f.geojson");
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":300},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,5]}}");
+    ck_assert_int_eq(lct_write_text(study, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
+                                           "roads:\n  path: roads.geojson\n"
+                                           "  fields: {class: DLDJ, bridge: SFQL}\n"), 0);
+    snprintf(args, sizeof args, "validate '%s' --set roads.snap_dangles_m=5", study);
+    int rc = lct_run_cli(args, &text);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, text);
+    lct_assert_contains(text, "Dangling ends joined 悬挂线补连接: 1 joined within 5 m, 1 left dangling");
+    lct_assert_contains(text, "dangles_snapped (1)");
+    free(text);
+    free(study);
+    free(res);
+    free(fac);
+    lc_crs_destroy(crs);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
 /* ---- islands ------------------------------------------------------------------------------------ */
 
 /* A main street y=0 from 0 to 1000 (3 nodes) with the only centre and compound M (500 residents);
@@ -556,12 +835,21 @@ START_TEST(study_keys_and_typos)
         {"roads:\n  exclude:\n    - {x: 1}\n", "'roads.exclude' takes a list of values, not a mapping"},
         {"roads:\n  path: [a]\n", "'roads.path' takes a single value, not a list"},
         {"roads:\n  exclude: [a, \"\"]\n", "must not be empty"},
+        {"roads:\n  snap_dangle_m: 5\n", "did you mean 'roads.snap_dangles_m'?"},
+        {"roads:\n  snap_dangles_m: -1\n", "'roads.snap_dangles_m' must be a distance in metres from 0 (off) to 50 (got '-1')"},
+        {"roads:\n  snap_dangles_m: 60\n", "'roads.snap_dangles_m' must be a distance in metres from 0 (off) to 50 (got '60')"},
+        {"roads:\n  snap_dangles_m: 5m\n", "'roads.snap_dangles_m' must be a distance in metres"},
+        {"roads:\n  snap_dangles_m: abc\n", "'roads.snap_dangles_m' must be a distance in metres"},
+        {"roads:\n  snap_dangles_m: nan\n", "'roads.snap_dangles_m' must be a distance in metres"},
+        {"roads:\n  snap_dangles_m: \"\"\n", "'roads.snap_dangles_m' must not be empty"},
+        {"roads:\n  snap_dangles_m: [5]\n", "'roads.snap_dangles_m' takes a single value, not a list"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         lc_study *st = study_text(dir, bad[i].text);
         ck_assert_msg(st == NULL, "case %zu accepted", i);
         ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CONFIG);
         lct_assert_contains(lc_context_errmsg(lct_ctx), bad[i].message);
+        lct_assert_contains(lc_context_errmsg(lct_ctx), "study.yml:"); /* the file, and its line */
     }
     lc_study *st = study_text(dir, "roads:\n  path: r.shp\n  exclude: 高速公路\n  node_crossings: TRUE\n"
                                    "  fields: {class: DLDJ, bridge: SFQL, tunnel: SFSD, level: CJ}\n");
@@ -571,6 +859,11 @@ START_TEST(study_keys_and_typos)
     ck_assert_str_eq(lc_study_get(st, "roads.fields.level"), "CJ");
     ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.node_crossings", "off"), LC_OK);
     ck_assert_str_eq(lc_study_get(st, "roads.node_crossings"), "false");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.snap_dangles_m", "2.5"), LC_OK);
+    ck_assert_str_eq(lc_study_get(st, "roads.snap_dangles_m"), "2.5");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.snap_dangles_m", "50.5"), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "'roads.snap_dangles_m' must be a distance in metres");
+    ck_assert_str_eq(lc_study_get(st, "roads.snap_dangles_m"), "2.5"); /* unchanged */
     ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.exlude", "x"), LC_ERR_CONFIG);
     lct_assert_contains(lc_context_errmsg(lct_ctx), "did you mean 'roads.exclude'?");
     lc_study_destroy(st);
@@ -593,6 +886,11 @@ Suite *suite_roads(void)
     tcase_add_test(t, island_without_facility_is_reported);
     tcase_add_test(t, cli_reports_exclusions_and_islands);
     tcase_add_test(t, study_keys_and_typos);
+    tcase_add_test(t, dangling_end_joins_the_nearest_line);
+    tcase_add_test(t, dangling_end_never_joins_a_bridge);
+    tcase_add_test(t, end_at_a_junction_is_not_moved);
+    tcase_add_test(t, facing_dangling_ends_join_once);
+    tcase_add_test(t, dangles_counted_in_the_quality_summary);
     suite_add_tcase(s, t);
     return s;
 }

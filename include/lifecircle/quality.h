@@ -41,6 +41,7 @@ typedef enum lc_severity {
 #define LC_CHECK_ROAD_EXCLUDE_UNUSED "road_exclude_unused" /* a roads.exclude value no road has */
 #define LC_CHECK_ROAD_NO_CLASS "road_no_class"           /* roads without a value in roads.fields.class */
 #define LC_CHECK_CROSSINGS_NODED "crossings_noded"       /* roads.node_crossings: joined / left apart */
+#define LC_CHECK_DANGLES_SNAPPED "dangles_snapped"       /* roads.snap_dangles_m: ends joined / left dangling */
 #define LC_CHECK_ROADS_UNREADABLE "roads_unreadable"     /* validate: the roads layer cannot be read */
 #define LC_CHECK_NETWORK_ISLAND "network_island"         /* a network component with residents but no
                                                             facility of some category */

@@ -10,8 +10,9 @@
  * on except the classes listed in roads.exclude (高速公路, 快速路), and the profile's OSM highway
  * rules do not apply; roads.fields.bridge/tunnel/level map its vertical attributes. roads.exclude
  * also applies to OSM highway values. With roads.node_crossings lines that cross without a shared
- * vertex (CAD-derived data) are split at the crossing (lc_roads_node_crossings). The graph itself
- * is built in network.h.
+ * vertex (CAD-derived data) are split at the crossing (lc_roads_node_crossings); with
+ * roads.snap_dangles_m a line end that stops just short of another line (an undershoot, 悬挂线) is
+ * joined to it (lc_roads_snap_dangles). The graph itself is built in network.h.
  */
 #ifndef LIFECIRCLE_ROADS_H
 #define LIFECIRCLE_ROADS_H
@@ -53,6 +54,8 @@ typedef struct lc_roads_stats {
     size_t no_class;      /* roads.fields.class mapped but empty for the feature (kept, walkable) */
     size_t crossings_noded;   /* roads.node_crossings: crossings where the lines were joined */
     size_t crossings_skipped; /* crossings left apart: a bridge or tunnel, or different levels */
+    size_t dangles_snapped;   /* roads.snap_dangles_m: line ends joined to a nearby line */
+    size_t dangles_skipped;   /* ends left dangling: only a bridge, tunnel or other level within reach */
 } lc_roads_stats;
 
 typedef struct lc_roads lc_roads;
@@ -89,7 +92,9 @@ LC_API lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_
 /* As lc_roads_read, and adds to quality (may be NULL) what a planner should know about the roads:
  * per roads.exclude value the features it left out (info, LC_CHECK_ROAD_CLASS_EXCLUDED), a
  * roads.exclude value no feature has (warning, LC_CHECK_ROAD_EXCLUDE_UNUSED: likely a typo), features
- * without a class (info), and the crossings noded or left apart (info, LC_CHECK_CROSSINGS_NODED). */
+ * without a class (info), the crossings noded or left apart (info, LC_CHECK_CROSSINGS_NODED) and the
+ * dangling ends joined or left (info, LC_CHECK_DANGLES_SNAPPED). roads.node_crossings runs first,
+ * then roads.snap_dangles_m. A snap_dangles_m that is not a number from 0 to 50 is LC_ERR_CONFIG. */
 LC_API lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_profile *profile,
                                       const lc_crs *crs, lc_roads_stats *stats, lc_quality *quality);
 
@@ -106,6 +111,26 @@ LC_API lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, co
  * LC_ERR_GEOMETRY (GEOS failed) or LC_ERR_NOMEM. Caller frees with lc_roads_destroy(). */
 LC_API lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double tolerance_m, size_t *noded,
                                          size_t *skipped);
+
+/* Joins dangling line ends to a nearby line (undershoots in CAD-derived data, 悬挂线). An end (first
+ * or last vertex) is dangling when no vertex of another line lies within tolerance_m of it (and the
+ * line is no ring). Such an end within max_m of another line — not itself, and never where either
+ * is a bridge or a tunnel or the two lie at different levels (as lc_roads_node_crossings) — is joined
+ * to the nearest point of the nearest such line: that point becomes a vertex of the other line (a
+ * T-junction; an existing vertex within tolerance_m is used instead) and the dangling line gets a
+ * connecting segment from its end to it (its own vertices are kept; the connector's length counts
+ * in the network). Two dangling ends facing each other are joined once. Found with a vertex grid
+ * hash (is the end a junction?) and, only when something dangles, a GEOS STR-tree of segment
+ * envelopes (reentrant API). Parameters:
+ *   roads       — the lines (borrowed, unchanged);
+ *   tolerance_m — vertices this close count as the same point (≥ 0; 0 means 0.5 m);
+ *   max_m       — how far an end may be from the other line (≥ 0; 0 joins nothing);
+ *   snapped, skipped — receive the ends joined, and the ends left dangling because every line
+ *                 within max_m is a bridge, a tunnel or at another level (each may be NULL).
+ * Returns a new set with the same lines, attributes and order. NULL with LC_ERR_MISUSE,
+ * LC_ERR_GEOMETRY (GEOS failed) or LC_ERR_NOMEM. Caller frees with lc_roads_destroy(). */
+LC_API lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double tolerance_m, double max_m,
+                                       size_t *snapped, size_t *skipped);
 
 /* Releases roads. Accepts NULL. */
 LC_API void lc_roads_destroy(lc_roads *roads);

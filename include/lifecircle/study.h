@@ -15,6 +15,8 @@
  *   roads.exclude           (roads only: class values not walked on; a YAML list or one text of
  *                            comma-separated values, stored comma-joined: "高速公路,快速路")
  *   roads.node_crossings    (roads only: true | false, stored so; split lines where they cross)
+ *   roads.snap_dangles_m    (roads only: metres, 0 (off) to 50; join line ends that stop this close
+ *                            to another line)
  * where <layer> is residential, facilities, units, roads, buildings, candidates or entrances.
  * Reserved for upcoming features, checked now: output (a directory, resolved like paths), format
  * (shapefile | gpkg | geojson, stored in lower case), mode (straight | network), reach_m, walk_speed
