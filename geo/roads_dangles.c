@@ -7,8 +7,10 @@
  * junction tolerance), which tells in O(1) whether an end already meets another line's vertex: in
  * a sound city nearly every end does, and those ends cost nothing more. Only the ends left — the
  * dangling ones — are looked up in a GEOS STR-tree of segment envelopes (reentrant API), built only
- * when there is at least one, and joined to the nearest point of the nearest line they may join
- * (geo/roads_int.h: never across bridges, tunnels or levels).
+ * when there is at least one and holding only the segments that pass a coarse grid cell holding a
+ * dangling end (a few thousand of a million, so the tree stays small), and joined to the nearest
+ * point of the nearest line they may join (geo/roads_int.h: never across bridges, tunnels or
+ * levels).
  *
  * The join is a connecting segment from the end to that point, appended to the dangling line, and
  * the point becomes a vertex of the other line (a T-junction). Moving the end instead would bend
@@ -135,6 +137,18 @@ static lc_status grid_fill(lc_context *ctx, grid *g, const lc_xy *pts, size_t np
     return LC_OK;
 }
 
+/* Whether any cell of the grid within the box [x0, x1] × [y0, y1] holds a point. */
+static int grid_any_in(const grid *g, double x0, double y0, double x1, double y1)
+{
+    int64_t cx0 = (int64_t)floor(x0 / g->cell), cx1 = (int64_t)floor(x1 / g->cell);
+    int64_t cy0 = (int64_t)floor(y0 / g->cell), cy1 = (int64_t)floor(y1 / g->cell);
+    for (int64_t cx = cx0; cx <= cx1; cx++)
+        for (int64_t cy = cy0; cy <= cy1; cy++)
+            if (g->head[grid_slot(g, cx, cy)] != UINT32_MAX)
+                return 1;
+    return 0;
+}
+
 static void grid_free(grid *g)
 {
     free(g->kx);
@@ -180,7 +194,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
     cut *cuts = NULL;
     lc_roads *out = NULL;
     GEOSSTRtree *tree = NULL;
-    grid g = {0};
+    grid g = {0}, ends = {0};
     query q = {.ctx = ctx};
     if (!lines)
         return NULL;
@@ -221,10 +235,28 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
         }
     }
 
-    /* Pass 2, only when something dangles: the segments into an STR-tree, each dangling end's box of
-     * ± max_m queried, the nearest joinable point within max_m taken. */
+    /* the vertex grid is done with: freed before the tree is built, to keep the peak low */
+    grid_free(&g);
+    g = (grid){0};
+    free(vline);
+    vline = NULL;
+    free(pts);
+    pts = NULL;
+
+    /* Pass 2, only when something dangles: the dangling ends into a coarse grid (cells of 64 m, or
+     * 4 × max_m), the segments whose box ± max_m meets an occupied cell into an STR-tree, each
+     * dangling end's box of ± max_m queried, the nearest joinable point within max_m taken. */
     if (ndangling) {
-        if (nseg >= UINT32_MAX || !(segs = lc_malloc(ctx, nseg * sizeof *segs)))
+        lc_xy *dp = lc_malloc(ctx, ndangling * sizeof *dp);
+        if (!dp)
+            goto fail;
+        for (size_t i = 0, m = 0; i < nlines; i++)
+            for (int e = 0; e < 2; e++)
+                if (state[2 * i + e] == 1)
+                    dp[m++] = e ? lines[i].pts[lines[i].n - 1] : lines[i].pts[0];
+        lc_status fs = grid_fill(ctx, &ends, dp, ndangling, fmax(64, 4 * max_m));
+        free(dp);
+        if (fs != LC_OK || nseg >= UINT32_MAX || !(segs = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *segs)))
             goto fail;
         q.segs = segs;
         if (!(tree = GEOSSTRtree_create_r(h, 10))) {
@@ -233,8 +265,11 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
         }
         size_t s = 0;
         for (size_t i = 0; i < nlines; i++)
-            for (size_t k = 0; k + 1 < lines[i].n; k++, s++) {
+            for (size_t k = 0; k + 1 < lines[i].n; k++) {
                 lc_xy a = lines[i].pts[k], b = lines[i].pts[k + 1];
+                if (!grid_any_in(&ends, fmin(a.x, b.x) - max_m, fmin(a.y, b.y) - max_m, fmax(a.x, b.x) + max_m,
+                                 fmax(a.y, b.y) + max_m))
+                    continue; /* no dangling end can reach it */
                 segs[s] = (seg){(uint32_t)i, (uint32_t)k};
                 GEOSGeometry *env = GEOSGeom_createRectangle_r(h, fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x),
                                                                fmax(a.y, b.y));
@@ -242,7 +277,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
                     lc_error(ctx, LC_ERR_GEOMETRY, "cannot make a segment envelope: %s", lc_ctx_geos_message(ctx));
                     goto fail;
                 }
-                GEOSSTRtree_insert_r(h, tree, env, &segs[s]);
+                GEOSSTRtree_insert_r(h, tree, env, &segs[s++]);
                 GEOSGeom_destroy_r(h, env);
             }
     }
@@ -361,6 +396,7 @@ done:
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
     grid_free(&g);
+    grid_free(&ends);
     free(q.found);
     free(buf);
     free(cuts);
