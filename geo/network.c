@@ -775,3 +775,124 @@ lc_status lc_network_reach_segments(lc_context *ctx, const lc_network_reach *r, 
     *nseg = n;
     return LC_OK;
 }
+
+/* ---- catchments along the network ---------------------------------------------------------------- */
+
+/* One way of reaching the points of an edge: from its first node (slope +1: base + x), from its
+ * second (slope −1: base − x, base = d + L) or from a source on the edge (a V: base + |x − at|). */
+typedef struct reach_way {
+    int slope; /* +1, −1, 0 for a V */
+    double base, at;
+    long id;
+} reach_way;
+
+static double way_at(const reach_way *w, double x)
+{
+    return w->slope > 0 ? w->base + x : w->slope < 0 ? w->base - x : w->base + fabs(x - w->at);
+}
+
+/* Sorts a few doubles ascending (insertion sort: an edge has a handful of breakpoints). */
+static void sort_small(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+
+/* Edge pieces by nearest source; see network.h. Every way's distance is linear with slope ±1 between
+ * breakpoints — the edge's ends, the sources on it and every crossing of a rising line (p + x) with a
+ * falling one (q − x), at (q − p) / 2 — so between two breakpoints one way is nearest throughout
+ * (found at the midpoint), and the part of it within the budget is exact: budget − the smaller end
+ * value, clamped to the interval. */
+lc_status lc_network_reach_pieces(lc_context *ctx, const lc_network_reach *r, double budget_m,
+                                  lc_network_piece **pieces, size_t *npieces)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!r || !pieces || !npieces || isnan(budget_m) || r->bound != INFINITY)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_network_reach_pieces: an unbounded reach, a budget and outputs are "
+                                            "required");
+    *pieces = NULL;
+    *npieces = 0;
+    const lc_network *net = r->net;
+    lc_network_piece *out = NULL;
+    reach_way *ways = NULL;
+    double *bp = NULL;
+    size_t n = 0, cap = 0, wcap = 0, bcap = 0, k = 0;
+    for (size_t e = 0; e < net->nedges; e++) {
+        uint32_t a = net->ea[e], b = net->eb[e];
+        double len = net->elen[e];
+        while (k < r->nsrc && r->src[k].edge < (long)e)
+            k++;
+        size_t ks = k, m = 0;
+        while (ks < r->nsrc && r->src[ks].edge == (long)e)
+            ks++;
+        if (lc_grow(ctx, (void **)&ways, &wcap, 2 + (ks - k), sizeof *ways) != LC_OK)
+            goto nomem;
+        if (r->near[a] >= 0 && isfinite(r->dist[a]))
+            ways[m++] = (reach_way){+1, r->dist[a], 0, r->near[a]};
+        if (r->near[b] >= 0 && isfinite(r->dist[b]))
+            ways[m++] = (reach_way){-1, r->dist[b] + len, 0, r->near[b]};
+        for (size_t s = k; s < ks; s++)
+            ways[m++] = (reach_way){0, r->src[s].access, r->src[s].along, r->src[s].id};
+        if (!m)
+            continue; /* no source reaches this edge */
+        /* Breakpoints: 0, L, each V's tip, every rising × falling crossing inside the edge. */
+        if (lc_grow(ctx, (void **)&bp, &bcap, 2 + m + m * m, sizeof *bp) != LC_OK)
+            goto nomem;
+        size_t nb = 0;
+        bp[nb++] = 0;
+        bp[nb++] = len;
+        for (size_t i = 0; i < m; i++) {
+            if (ways[i].slope == 0 && ways[i].at > 0 && ways[i].at < len)
+                bp[nb++] = ways[i].at;
+            if (ways[i].slope < 0)
+                continue;
+            double p = ways[i].slope > 0 ? ways[i].base : ways[i].base - ways[i].at; /* rising: p + x */
+            for (size_t j = 0; j < m; j++) {
+                if (j == i || ways[j].slope > 0)
+                    continue;
+                double q = ways[j].slope < 0 ? ways[j].base : ways[j].base + ways[j].at; /* falling: q − x */
+                double x = (q - p) / 2;
+                if (x > 0 && x < len)
+                    bp[nb++] = x;
+            }
+        }
+        sort_small(bp, nb);
+        for (size_t i = 0; i + 1 < nb; i++) {
+            double t0 = bp[i], t1 = bp[i + 1];
+            if (!(t1 > t0))
+                continue;
+            double mid = t0 + (t1 - t0) / 2, best = INFINITY;
+            size_t w = 0;
+            for (size_t j = 0; j < m; j++) {
+                double d = way_at(&ways[j], mid);
+                if (d < best || (d == best && ways[j].id < ways[w].id))
+                    best = d, w = j;
+            }
+            double lo_val = fmin(way_at(&ways[w], t0), way_at(&ways[w], t1));
+            double in = fmin(fmax(budget_m - lo_val, 0), t1 - t0);
+            if (n && out[n - 1].edge == e && out[n - 1].id == ways[w].id && out[n - 1].hi == t0) {
+                out[n - 1].hi = t1;
+                out[n - 1].in_reach_m += in;
+                continue;
+            }
+            if (lc_grow(ctx, (void **)&out, &cap, n + 1, sizeof *out) != LC_OK)
+                goto nomem;
+            out[n++] = (lc_network_piece){e, t0, t1, ways[w].id, in};
+        }
+    }
+    free(ways);
+    free(bp);
+    *pieces = out;
+    *npieces = n;
+    return LC_OK;
+nomem:
+    free(ways);
+    free(bp);
+    free(out);
+    return LC_ERR_NOMEM;
+}

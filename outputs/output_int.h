@@ -52,7 +52,9 @@ typedef enum lc_qml_kind {
     LC_QML_CATEGORY_POINT, /* points categorized on the category code (field), the set's category large and
                             * the others small and faint: facilities */
     LC_QML_PROPOSAL,       /* points as lc_style_proposal stars labelled with field (the rank): proposals */
-    LC_QML_REACH           /* polygons filled translucent lc_style_service_area: isochrones */
+    LC_QML_REACH,          /* polygons filled translucent lc_style_service_area: isochrones */
+    LC_QML_CATEGORY_LINE   /* lines categorized on the category code (field), the set's category wider:
+                            * catchment_streets */
 } lc_qml_kind;
 
 /* The QGIS 3 style (.qml text, UTF-8) of a layer. field (borrowed) is the attribute the renderer

@@ -185,6 +185,32 @@ static void marker_symbol(qbuf *b, int name, const char *shape, lc_rgb colour, c
     qb_str(b, "      </symbol>\n");
 }
 
+/* A line symbol named name: a solid line of colour c, width in mm, round caps and joins (QGIS's
+ * SimpleLine properties). */
+static void line_symbol(qbuf *b, int name, lc_rgb colour, const char *width)
+{
+    char c[32];
+    colour_text(c, sizeof c, colour, 255);
+    const char *const kv[] = {"capstyle", "round",
+                              "customdash", "5;2",
+                              "customdash_unit", "MM",
+                              "draw_inside_polygon", "0",
+                              "joinstyle", "round",
+                              "line_color", c,
+                              "line_style", "solid",
+                              "line_width", width,
+                              "line_width_unit", "MM",
+                              "offset", "0",
+                              "offset_map_unit_scale", UNIT_SCALE,
+                              "offset_unit", "MM",
+                              "use_custom_dash", "0",
+                              "width_map_unit_scale", UNIT_SCALE,
+                              NULL};
+    qb_fmt(b, "      <symbol type=\"line\" name=\"%d\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name);
+    symbol_layer(b, "SimpleLine", kv);
+    qb_str(b, "      </symbol>\n");
+}
+
 /* ---- renderers ------------------------------------------------------------------------------- */
 
 static void renderer_open(qbuf *b, const char *type, const char *attr, const char *extra)
@@ -246,9 +272,10 @@ static void share_renderer(qbuf *b, const char *attr)
 }
 
 /* Categorized by category code in profile order, colour lc_style_category[i % 10]: polygons with a
- * translucent fill and an opaque outline of the same hue (points = 0), or markers, the prominent
- * category larger and the others smaller and faint (points = 1). */
-static void category_renderer(qbuf *b, const char *attr, const lc_profile *profile, size_t prominent, int points)
+ * translucent fill and an opaque outline of the same hue (geometry 2), markers, the prominent
+ * category larger and the others smaller and faint (geometry 0), or lines, the prominent category
+ * wider (geometry 1). */
+static void category_renderer(qbuf *b, const char *attr, const lc_profile *profile, size_t prominent, int geometry)
 {
     size_t n = lc_profile_category_count(profile);
     renderer_open(b, "categorizedSymbol", attr, "");
@@ -266,8 +293,10 @@ static void category_renderer(qbuf *b, const char *attr, const lc_profile *profi
     qb_str(b, "    </categories>\n    <symbols>\n");
     for (size_t i = 0; i < n; i++) {
         lc_rgb c = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
-        if (points)
+        if (geometry == 0)
             marker_symbol(b, (int)i, "circle", c, i == prominent ? "3.2" : "2", i == prominent ? "1" : FAINT_OPACITY);
+        else if (geometry == 1)
+            line_symbol(b, (int)i, c, i == prominent ? "0.8" : "0.5");
         else
             fill_symbol(b, (int)i, c, area_alpha(), c, 255, "0.4");
     }
@@ -325,15 +354,16 @@ char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, 
                   const lc_profile *profile, size_t category)
 {
     int needs_field = kind == LC_QML_SHARE || kind == LC_QML_CATEGORY_AREA || kind == LC_QML_OUTLINE ||
-                      kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL;
-    int needs_profile = kind == LC_QML_CATEGORY_AREA || kind == LC_QML_CATEGORY_POINT;
-    if ((unsigned)kind > LC_QML_REACH || (needs_field && !field) || (needs_profile && !profile)) {
+                      kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL || kind == LC_QML_CATEGORY_LINE;
+    int needs_profile = kind == LC_QML_CATEGORY_AREA || kind == LC_QML_CATEGORY_POINT || kind == LC_QML_CATEGORY_LINE;
+    if ((unsigned)kind > LC_QML_CATEGORY_LINE || (needs_field && !field) || (needs_profile && !profile)) {
         lc_error(ctx, LC_ERR_MISUSE, "lc_qml_text: unknown style %d, or its field or profile missing", (int)kind);
         return NULL;
     }
     const char *attr = field ? field_name(field, format) : NULL;
     int labels = kind == LC_QML_OUTLINE || kind == LC_QML_PROPOSAL;
-    int geometry = kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL ? 0 : 2; /* QGIS: point 0, polygon 2 */
+    /* QGIS: point 0, line 1, polygon 2 */
+    int geometry = kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL ? 0 : kind == LC_QML_CATEGORY_LINE ? 1 : 2;
     qbuf b = {0};
     qb_str(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
     qb_fmt(&b, "<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"%d\">\n",
@@ -349,7 +379,8 @@ char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, 
         break;
     case LC_QML_CATEGORY_AREA:
     case LC_QML_CATEGORY_POINT:
-        category_renderer(&b, attr, profile, category, kind == LC_QML_CATEGORY_POINT);
+    case LC_QML_CATEGORY_LINE:
+        category_renderer(&b, attr, profile, category, geometry);
         break;
     case LC_QML_OUTLINE:
         single_renderer_open(&b);

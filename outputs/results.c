@@ -1,6 +1,6 @@
 /*
  * outputs/results.c — turns a check's results into the output directory: the residential, gaps,
- * service_areas, units and facilities layers (field names with the short-name scheme below) and
+ * service_areas, units, facilities, catchments and (network mode) catchment_streets layers (field names with the short-name scheme below) and
  * summary.csv / summary.json, with a QGIS style beside every layer (outputs/qml.c). The writing
  * mechanics (formats, atomic directory) live in outputs/vector.c; the numbers come from queries/.
  *
@@ -565,6 +565,74 @@ done:
     return st;
 }
 
+/* A facility's catchment streets as one multilinestring (GEOS copies the points, lc_xy being x, y
+ * doubles). NULL on failure. Caller destroys the result. */
+static GEOSGeometry *street_geometry(GEOSContextHandle_t h, const lc_catchment_streets *cs)
+{
+    GEOSGeometry **lines = malloc(cs->nlines * sizeof *lines);
+    if (!lines)
+        return NULL;
+    size_t made = 0;
+    for (; made < cs->nlines; made++) {
+        size_t a = cs->start[made], n = cs->start[made + 1] - a;
+        GEOSCoordSequence *seq = GEOSCoordSeq_copyFromBuffer_r(h, &cs->points[a].x, (unsigned)n, 0, 0);
+        GEOSGeometry *g = seq ? GEOSGeom_createLineString_r(h, seq) : NULL;
+        if (!g)
+            break;
+        lines[made] = g;
+    }
+    GEOSGeometry *ml = made == cs->nlines ? GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines, (unsigned)made)
+                                          : NULL;
+    if (made < cs->nlines)
+        for (size_t k = 0; k < made; k++)
+            GEOSGeom_destroy_r(h, lines[k]);
+    free(lines);
+    return ml;
+}
+
+/* catchment_streets (network mode only): for every facility that is the nearest of its category
+ * anywhere on the network, the streets it is nearest for and their length, all of it and within the
+ * category's reach (lc_coverage_catchment_streets). */
+static lc_status write_catchment_streets(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles)
+{
+    static const lc_field_def defs[] = {
+        {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category code", ""},
+        {"category_zh", "CAT_ZH", LC_FIELD_STRING, 80, 0, "设施类别", "Category (Chinese)", ""},
+        {"facility_id", "FAC_ID", LC_FIELD_STRING, 80, 0, "设施编号", "Facility id", ""},
+        {"facility_name", "FAC_NAME", LC_FIELD_STRING, 120, 0, "设施名称", "Facility name", ""},
+        {"length_m", "LENGTH_M", LC_FIELD_REAL, 0, 0, "服务街道长度(最近设施)",
+         "Street length whose nearest facility of the category this is (along the network)", "m"},
+        {"in_reach_m", "IN_REACH_M", LC_FIELD_REAL, 0, 0, "可达范围内街道长度",
+         "Of that length, within the category's reach", "m"},
+    };
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "catchment_streets", GEOS_MULTILINESTRING, defs, 6);
+    if (!w)
+        return lc_context_errno(ctx);
+    lc_status st = LC_OK;
+    for (size_t i = 0; i < lc_layer_count(fac) && st == LC_OK; i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        lc_catchment_streets cs;
+        if (lc_coverage_catchment_streets(r->coverage, i, &cs) != 0 || !cs.nlines || f->category < 0)
+            continue;
+        GEOSGeometry *g = street_geometry(h, &cs);
+        if (!g) {
+            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot build the catchment streets of facility %s (%s)", f->id,
+                          lc_ctx_geos_message(ctx));
+            break;
+        }
+        const lc_category *cat = lc_profile_category(r->profile, (size_t)f->category);
+        lc_value v[6] = {str_value(cat->code), str_value(cat->name_zh), str_value(f->id), str_value(f->name),
+                         real_value(cs.length_m), real_value(cs.in_reach_m)};
+        st = lc_layer_writer_add(ctx, w, g, v);
+        GEOSGeom_destroy_r(h, g);
+    }
+    lc_status cst = lc_layer_writer_close(ctx, w);
+    st = st == LC_OK ? cst : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "catchment_streets", LC_QML_CATEGORY_LINE, &defs[0]) : st;
+}
+
 /* ---- summaries ------------------------------------------------------------------------------ */
 
 /* SHA-256 of a file as 64 hex digits into hex[65]; 0 on success, -1 if it cannot be read. */
@@ -985,7 +1053,8 @@ static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, cons
                                        const lc_results *r)
 {
     static const char *const written[] = {"residential", "gaps", "service_areas", "units", "facilities",
-                                          "summary", "proposals", LC_PG_METADATA, "catchments", NULL};
+                                          "summary", "proposals", LC_PG_METADATA, "catchments",
+                                          "catchment_streets", NULL};
     const char *schema = o->schema ? o->schema : "public";
     const char *prefix = o->table_prefix ? o->table_prefix : LC_PG_DEFAULT_PREFIX;
     char out_db[1200], in_db[1200];
@@ -1088,6 +1157,8 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
         st = write_catchments(ctx, out, r, &cm, &styles);
     t = log_layer_time(ctx, "catchments", t);
     catchments_free(&cm);
+    if (st == LC_OK && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK)
+        st = write_catchment_streets(ctx, out, r, &styles);
     if (st == LC_OK)
         st = lc_qml_finish(ctx, &styles); /* GeoPackage: the layer_styles table */
     lc_qml_set_free(&styles);

@@ -25,6 +25,20 @@
 #include "lifecircle/coverage.h"
 #include "queries/corridor_int.h"
 
+/* Network mode: one category's catchment streets, the polylines of every facility of it one after
+ * another (lc_coverage_catchment_streets). */
+typedef struct street_lines {
+    lc_xy *pts;
+    size_t *start;    /* line k is pts[start[k] .. start[k + 1]) */
+    size_t nlines;
+} street_lines;
+
+/* Network mode: one facility's share of its category's street_lines and its street lengths. */
+typedef struct street_share {
+    size_t category, first, nlines;
+    double length, in_reach;
+} street_share;
+
 struct lc_coverage {
     lc_context *ctx;          /* borrowed: the geometries below belong to its GEOS handle */
     lc_distance_mode mode;
@@ -39,6 +53,9 @@ struct lc_coverage {
     size_t grid;              /* network mode: polygons walked from grid points */
     size_t buildings;         /* network mode: polygons walked from their buildings */
     double grid_m;            /* their spacing */
+    size_t nfac;              /* facilities in the layer */
+    street_lines *streets;    /* network mode: per category, its catchment streets */
+    street_share *shares;     /* network mode: per facility, its part of them */
 };
 
 void lc_coverage_destroy(lc_coverage *cov)
@@ -57,6 +74,12 @@ void lc_coverage_destroy(lc_coverage *cov)
     free(cov->gaps);
     free(cov->service);
     free(cov->circle);
+    for (size_t c = 0; cov->streets && c < cov->ncat; c++) {
+        free(cov->streets[c].pts);
+        free(cov->streets[c].start);
+    }
+    free(cov->streets);
+    free(cov->shares);
     free(cov);
 }
 
@@ -960,13 +983,115 @@ static lc_status run_grid(lc_context *ctx, category_reach *c)
     return LC_OK;
 }
 
+/* Appends p to the line being built (pts[*n - 1] is its last point): where the line runs straight on
+ * through its last point (exactly collinear, same direction) that point is moved instead, so a straight
+ * street reached over many edges is one segment. LC_OK or LC_ERR_NOMEM. */
+static lc_status line_push(lc_context *ctx, lc_xy **pts, size_t *n, size_t *cap, size_t line_start, lc_xy p)
+{
+    if (*n - line_start >= 2) {
+        lc_xy a = (*pts)[*n - 2], b = (*pts)[*n - 1];
+        double ux = b.x - a.x, uy = b.y - a.y, vx = p.x - b.x, vy = p.y - b.y;
+        if (ux * vy - uy * vx == 0 && ux * vx + uy * vy > 0) {
+            (*pts)[*n - 1] = p;
+            return LC_OK;
+        }
+    }
+    if (lc_grow(ctx, (void **)pts, cap, *n + 1, sizeof **pts) != LC_OK)
+        return LC_ERR_NOMEM;
+    (*pts)[(*n)++] = p;
+    return LC_OK;
+}
+
+/* The point lo metres along edge e: the node itself at either end (so pieces meeting at a node meet
+ * exactly), else interpolated. */
+static lc_xy edge_point(const lc_network *net, size_t e, double at)
+{
+    size_t a, b;
+    double len;
+    lc_network_edge(net, e, &a, &b, &len);
+    lc_xy pa = lc_network_node(net, a), pb = lc_network_node(net, b);
+    if (at <= 0)
+        return pa;
+    if (at >= len)
+        return pb;
+    double t = at / len;
+    return (lc_xy){pa.x + t * (pb.x - pa.x), pa.y + t * (pb.y - pa.y)};
+}
+
+/* One category's catchment streets from its reach (unbounded), on a worker: the edge pieces nearest
+ * each facility (lc_network_reach_pieces) grouped by facility, keeping edge order (a stable counting
+ * sort), and chained: a piece starting exactly where the previous one of the facility ended continues
+ * its line. Writes lines and the shares of the category's facilities (ids: their indexes in the
+ * layer, n of them). LC_OK or LC_ERR_NOMEM. */
+static lc_status catchment_streets(lc_context *ctx, const lc_network *net, const lc_network_reach *reach, double r,
+                                   size_t category, const long *ids, size_t n, size_t nfac, street_lines *lines,
+                                   street_share *shares)
+{
+    lc_network_piece *pc = NULL;
+    size_t np = 0, npts = 0, cap = 0, lcap = 0;
+    size_t *first = NULL, *order = NULL;
+    lc_status st = lc_network_reach_pieces(ctx, reach, r, &pc, &np);
+    if (st != LC_OK)
+        return st;
+    st = LC_ERR_NOMEM;
+    first = lc_calloc(ctx, nfac + 1, sizeof *first);
+    order = lc_malloc(ctx, (np ? np : 1) * sizeof *order);
+    if (!first || !order)
+        goto done;
+    for (size_t k = 0; k < np; k++)
+        if (pc[k].id >= 0 && (size_t)pc[k].id < nfac)
+            first[pc[k].id + 1]++;
+    for (size_t f = 0; f < nfac; f++)
+        first[f + 1] += first[f];
+    for (size_t k = 0; k < np; k++) /* stable: each facility's pieces stay in edge order */
+        if (pc[k].id >= 0 && (size_t)pc[k].id < nfac)
+            order[first[pc[k].id]++] = k;
+    for (size_t f = nfac; f > 0; f--) /* the fill advanced each start to the next one's */
+        first[f] = first[f - 1];
+    first[0] = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t f = (size_t)ids[j];
+        street_share *sh = &shares[f];
+        *sh = (street_share){.category = category, .first = lines->nlines};
+        lc_xy end = {NAN, NAN};
+        size_t line_start = 0;
+        for (size_t q = first[f]; q < first[f + 1]; q++) {
+            const lc_network_piece *p = &pc[order[q]];
+            lc_xy a = edge_point(net, p->edge, p->lo), b = edge_point(net, p->edge, p->hi);
+            sh->length += p->hi - p->lo;
+            sh->in_reach += p->in_reach_m;
+            if (!(a.x == end.x && a.y == end.y)) { /* a new line */
+                if (lc_grow(ctx, (void **)&lines->start, &lcap, lines->nlines + 2, sizeof *lines->start) != LC_OK)
+                    goto done;
+                lines->start[lines->nlines++] = line_start = npts;
+                if (line_push(ctx, &lines->pts, &npts, &cap, line_start, a) != LC_OK)
+                    goto done;
+            }
+            if (line_push(ctx, &lines->pts, &npts, &cap, line_start, b) != LC_OK)
+                goto done;
+            end = b;
+        }
+        sh->nlines = lines->nlines - sh->first;
+    }
+    if (lc_grow(ctx, (void **)&lines->start, &lcap, lines->nlines + 1, sizeof *lines->start) != LC_OK)
+        goto done;
+    lines->start[lines->nlines] = npts;
+    st = LC_OK;
+done:
+    free(pc);
+    free(first);
+    free(order);
+    return st;
+}
+
 /* Builds one category's reach step in network mode, on a worker (ctx and h are the worker's): its
  * facilities attached to the network, one multi-source shortest-path pass, every demand point's
  * distance and nearest facility, and the reachable parts of edges joined into runs on a bucket grid.
  * demand holds the residential polygons' attachments (npoly of them). */
 static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_layer *fac, size_t category,
                               double r, const lc_network *net, const lc_network_rules *rules,
-                              const lc_snap *demand, const size_t *dstart, size_t npoly, category_reach *out)
+                              const lc_snap *demand, const size_t *dstart, size_t npoly, category_reach *out,
+                              street_lines *lines, street_share *shares)
 {
     lc_status st = LC_ERR_NOMEM;
     size_t n = 0, nseg = 0;
@@ -1010,6 +1135,8 @@ static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_l
                 out->ndist[i] = d, out->nnear[i] = near;
         }
     }
+    if ((st = catchment_streets(ctx, net, reach, r, category, ids, out->n, lc_layer_count(fac), lines, shares)) != LC_OK)
+        goto fail;
     if ((st = lc_network_reach_segments(ctx, reach, r, &segs, &nseg)) != LC_OK)
         goto fail;
     st = LC_ERR_NOMEM;
@@ -1042,7 +1169,7 @@ static int network_task(worker_state *w, size_t i)
 {
     job *jb = w->jb;
     lc_status st = network_step(w->ctx, w->h, jb->fac, i, jb->cov->reach[i], jb->net, jb->rules, jb->demand, jb->dstart,
-                                jb->cov->npoly, &jb->cats[i]);
+                                jb->cov->npoly, &jb->cats[i], &jb->cov->streets[i], jb->cov->shares);
     if (st == LC_OK)
         return 0;
     w->status = st;
@@ -1588,6 +1715,13 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     int lock_made = 0;
     if (!cov->reach || !cov->cells || !cov->gaps || !cov->service || !cov->circle || !cats)
         goto fail;
+    cov->nfac = lc_layer_count(fac);
+    if (network) {
+        cov->streets = lc_calloc(ctx, cov->ncat ? cov->ncat : 1, sizeof *cov->streets);
+        cov->shares = lc_calloc(ctx, cov->nfac ? cov->nfac : 1, sizeof *cov->shares);
+        if (!cov->streets || !cov->shares)
+            goto fail;
+    }
     int quadsegs = o.quadsegs > 0 ? o.quadsegs : 32;
     const lc_network_rules *rules = lc_profile_network(profile);
     const lc_layer *bld = lc_inputs_layer(in, LC_LAYER_BUILDINGS);
@@ -1813,4 +1947,21 @@ double lc_coverage_population(const lc_coverage *cov)
 double lc_coverage_circle_share(const lc_coverage *cov, size_t polygon)
 {
     return cov && polygon < cov->npoly ? cov->circle[polygon] : NAN;
+}
+
+int lc_coverage_catchment_streets(const lc_coverage *cov, size_t facility, lc_catchment_streets *out)
+{
+    if (!out)
+        return -1;
+    *out = (lc_catchment_streets){0};
+    if (!cov || facility >= cov->nfac)
+        return -1;
+    if (!cov->shares)
+        return 0;
+    const street_share *sh = &cov->shares[facility];
+    if (!sh->nlines)
+        return 0;
+    const street_lines *sl = &cov->streets[sh->category];
+    *out = (lc_catchment_streets){sl->pts, sl->start + sh->first, sh->nlines, sh->length, sh->in_reach};
+    return 0;
 }

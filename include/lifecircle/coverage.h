@@ -120,6 +120,24 @@ LC_API double lc_coverage_population(const lc_coverage *cov);
  * life circle. */
 LC_API double lc_coverage_circle_share(const lc_coverage *cov, size_t polygon);
 
+/* Network mode: the streets a facility is responsible for (its catchment along the network) — the
+ * parts of edges of the walking network for which it is the nearest facility of its category along
+ * the network (lc_network_reach_pieces: edges split exactly where the nearest facility changes,
+ * streets no facility of the category reaches left out), as polylines: pieces that continue one
+ * another along a road line are joined, and a vertex where such a line runs straight on is dropped. */
+typedef struct lc_catchment_streets {
+    const lc_xy *points;  /* the lines' points (borrowed) */
+    const size_t *start;  /* line k is points[start[k] .. start[k + 1]) (borrowed, nlines + 1 entries) */
+    size_t nlines;        /* 0: no street (straight-line mode, no category, or off the network) */
+    double length_m;      /* street length it is the nearest facility for, metres */
+    double in_reach_m;    /* the part of it within the category's reach, metres */
+} lc_catchment_streets;
+
+/* Fills *out with the catchment streets of facility f (index in the facilities layer); the pointers
+ * are borrowed, valid while cov lives. Returns 0, or -1 past the end (out then zeroed). In
+ * straight-line mode every facility has none. */
+LC_API int lc_coverage_catchment_streets(const lc_coverage *cov, size_t facility, lc_catchment_streets *out);
+
 #ifdef __cplusplus
 }
 #endif

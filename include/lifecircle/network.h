@@ -95,6 +95,27 @@ LC_API double lc_network_reach_distance(const lc_network_reach *reach, const lc_
 LC_API lc_status lc_network_reach_segments(lc_context *ctx, const lc_network_reach *reach, double budget_m,
                                            lc_xy **segs, size_t *nseg);
 
+/* A part of an edge and the source nearest to every point of it along the network (its catchment:
+ * the street a facility is responsible for). */
+typedef struct lc_network_piece {
+    size_t edge;       /* the edge */
+    double lo, hi;     /* metres from the edge's first node, lo < hi */
+    long id;           /* the nearest source's id (ties: the lower id, as lc_network_reach_distance) */
+    double in_reach_m; /* how much of [lo, hi] lies within budget_m of that source */
+} lc_network_piece;
+
+/* Shares every edge the pass reached out among the sources: a point x metres along edge u–v (length
+ * L) is min(d(u) + x, d(v) + L − x) from the nearest source, or closer from a source attached to the
+ * edge itself (access leg + |x − along|); the edge is cut exactly where the nearest source changes
+ * (for two ends with different sources at x = (d(v) + L − d(u)) / 2) and each piece credited to its
+ * source, with the part within budget_m. Edges no source reaches (other components) are left out, so
+ * the pieces' lengths sum to the length of the reached network. Pieces come in edge order, then lo
+ * order; adjacent parts of one edge with the same source are one piece. The pass must be unbounded
+ * (bound INFINITY). LC_OK (caller frees *pieces with free(); NULL when there are none),
+ * LC_ERR_MISUSE or LC_ERR_NOMEM. */
+LC_API lc_status lc_network_reach_pieces(lc_context *ctx, const lc_network_reach *reach, double budget_m,
+                                         lc_network_piece **pieces, size_t *npieces);
+
 /* Finds the network's islands for the data-quality report (geo/network_islands.c): connected
  * components that hold demand — residential polygons whose demand point (a point on the polygon's
  * surface, as coverage uses) attaches to one of their edges within the profile's max_snap_m — but
