@@ -356,6 +356,92 @@ START_TEST(catchments_by_nearest_facility)
     ck_assert_uint_eq(seen, 2);
     GDALClose(ds);
     free(path);
+    path = lct_path(f.out, "catchment_streets.geojson"); /* network mode only */
+    ck_assert(!exists(path));
+    free(path);
+    unmake(&f);
+}
+END_TEST
+
+START_TEST(catchment_streets_read_back)
+{
+    /* A main street (0,0)–(400,0)–(800,0), a side street (400,0)–(400,300) meeting it at J = (400,0),
+     * an island street (2000,2000)–(2100,2000); centres F0 at (100,0), F1 at (800,0), F2 at (400,260);
+     * reach 250 m. By hand (J is 300 m from F0, 400 from F1, 260 from F2): the first main edge splits
+     * where x − 100 = 260 + 400 − x, x = 380; the second where 260 + x = 400 − x, 70 m past J; the side
+     * street is F2's. F0 380 m (350 within 250 m: [0, 350]), F1 330 m (250), F2 20 + 70 + 300 = 390 m
+     * (290: the side street from 10 m up). 1,100 m in all, the island's 100 m nobody's. Read back from
+     * Shapefile (short names) and GeoPackage to 1e-6 m, each geometry as long as its length_m. */
+    const char *res = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":100},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[0,20],[100,20],[100,120],[0,120],[0,20]]]}}]}";
+    const char *fac = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"F0\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":100},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[100,0]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"F1\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":100},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[800,0]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"F2\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":100},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[400,260]}}]}";
+    const char *roads = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+        "\"coordinates\":[[0,0],[400,0],[800,0]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+        "\"coordinates\":[[400,0],[400,300]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+        "\"coordinates\":[[2000,2000],[2100,2000]]}}]}";
+    fixture f = make(res, fac);
+    char *rd = lct_path(f.dir, "roads.geojson");
+    ck_assert_int_eq(lct_write_text(rd, roads), 0);
+    static const struct { const char *id; double len, in; } want[] = {{"F0", 380, 350}, {"F1", 330, 250}, {"F2", 390, 290}};
+    GDALAllRegister();
+    for (int shp = 0; shp < 2; shp++) {
+        char args[4096], *out;
+        snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --set 'roads.path=%s' --mode network "
+                 "--reach 250 --format %s -q --overwrite -o '%s'", f.res, f.fac, rd, shp ? "shapefile" : "gpkg", f.out);
+        int rc = lct_run_cli(args, &out);
+        ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+        free(out);
+        char *path = lct_path(f.out, shp ? "catchment_streets.shp" : "lifecircle.gpkg");
+        GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+        ck_assert_ptr_nonnull(ds);
+        OGRLayerH L = shp ? GDALDatasetGetLayer(ds, 0) : GDALDatasetGetLayerByName(ds, "catchment_streets");
+        ck_assert_ptr_nonnull(L);
+        ck_assert_int_eq(OGR_L_GetFeatureCount(L, 1), 3);
+        OGRFeatureH ft;
+        size_t seen = 0;
+        double total = 0;
+        while ((ft = OGR_L_GetNextFeature(L))) {
+            const char *id = OGR_F_GetFieldAsString(ft, OGR_F_GetFieldIndex(ft, shp ? "FAC_ID" : "facility_id"));
+            double len = OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, shp ? "LENGTH_M" : "length_m"));
+            double in = OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, shp ? "IN_REACH_M" : "in_reach_m"));
+            ck_assert_str_eq(OGR_F_GetFieldAsString(ft, OGR_F_GetFieldIndex(ft, shp ? "CATEGORY" : "category")), "centre");
+            ck_assert_str_eq(OGR_F_GetFieldAsString(ft, OGR_F_GetFieldIndex(ft, shp ? "CAT_ZH" : "category_zh")),
+                             "社区综合为老服务中心");
+            for (size_t k = 0; k < 3; k++)
+                if (!strcmp(id, want[k].id)) {
+                    seen++;
+                    ck_assert_double_eq_tol(len, want[k].len, 1e-6);
+                    ck_assert_double_eq_tol(in, want[k].in, 1e-6);
+                }
+            OGRGeometryH g = OGR_F_GetGeometryRef(ft);
+            /* GeoPackage keeps the layer's multilinestrings; Shapefile reads one-part lines back as lines. */
+            OGRwkbGeometryType gt = wkbFlatten(OGR_G_GetGeometryType(g));
+            ck_assert(gt == wkbMultiLineString || (shp && gt == wkbLineString));
+            ck_assert_double_eq_tol(OGR_G_Length(g), len, 1e-6);
+            total += len;
+            OGR_F_Destroy(ft);
+        }
+        ck_assert_uint_eq(seen, 3);
+        ck_assert_double_eq_tol(total, 1100, 1e-6);
+        GDALClose(ds);
+        free(path);
+        if (shp) { /* and its QGIS style beside it */
+            path = lct_path(f.out, "catchment_streets.qml");
+            ck_assert(exists(path));
+            free(path);
+        }
+    }
+    free(rd);
     unmake(&f);
 }
 END_TEST
@@ -373,6 +459,7 @@ Suite *suite_check(void)
     tcase_add_test(tc, never_overwrites_inputs);
     tcase_add_test(tc, missing_output_is_usage_error);
     tcase_add_test(tc, catchments_by_nearest_facility);
+    tcase_add_test(tc, catchment_streets_read_back);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -856,6 +856,261 @@ START_TEST(buildings_weight_a_compound)
 }
 END_TEST
 
+/* ---- catchment streets --------------------------------------------------------------------------- */
+
+/* Runs one unbounded pass from the points src[0..n) (ids 0..n-1, snapped within 200 m) and sums the
+ * pieces per id into len[] and in[] (budget_m); asserts the pieces are in edge order, non-empty, each
+ * within its edge and within reach no longer than itself. Returns the number of pieces. */
+static size_t piece_sums(const lc_network *net, const lc_xy *src, size_t n, double budget_m, double *len, double *in)
+{
+    lc_snap *s = calloc(n, sizeof *s);
+    long *ids = calloc(n, sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(lc_network_snap(lct_ctx, net, src[i], 200, &s[i]), LC_OK);
+        ids[i] = (long)i;
+        len[i] = in[i] = 0;
+    }
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, s, ids, n, INFINITY);
+    ck_assert_ptr_nonnull(r);
+    lc_network_piece *pc = NULL;
+    size_t np = 0;
+    ck_assert_int_eq(lc_network_reach_pieces(lct_ctx, r, budget_m, &pc, &np), LC_OK);
+    for (size_t k = 0; k < np; k++) {
+        double el = 0;
+        ck_assert_int_eq(lc_network_edge(net, pc[k].edge, NULL, NULL, &el), 0);
+        ck_assert(pc[k].lo >= 0 && pc[k].lo < pc[k].hi && pc[k].hi <= el);
+        ck_assert(k == 0 || pc[k - 1].edge < pc[k].edge || (pc[k - 1].edge == pc[k].edge && pc[k - 1].hi <= pc[k].lo));
+        ck_assert(pc[k].id >= 0 && (size_t)pc[k].id < n);
+        ck_assert(pc[k].in_reach_m >= 0 && pc[k].in_reach_m <= pc[k].hi - pc[k].lo + 1e-9);
+        len[pc[k].id] += pc[k].hi - pc[k].lo;
+        in[pc[k].id] += pc[k].in_reach_m;
+    }
+    free(pc);
+    lc_network_reach_destroy(r);
+    /* A bounded pass is refused: its far edges would be missing. */
+    r = lc_network_reach_compute(lct_ctx, net, s, ids, n, 1000);
+    ck_assert_int_eq(lc_network_reach_pieces(lct_ctx, r, budget_m, &pc, &np), LC_ERR_MISUSE);
+    lc_network_reach_destroy(r);
+    free(s);
+    free(ids);
+    return np;
+}
+
+START_TEST(straight_street_split_between_two_facilities)
+{
+    /* One street (a single edge) along y = 0 from x = 0 to 1,000; facilities A at x = 100 and B at
+     * x = 700, both on it. A point at x is |x − 100| from A, |x − 700| from B: the street splits where
+     * they are equal, x = 400: A 400 m, B 600 m. Within 250 m: A's [0, 350] = 350 m, B's
+     * [450, 950] = 500 m. With access legs, A at (100, 10) (10 m) and B at (700, −20) (20 m): the split
+     * is where 10 + x − 100 = 20 + 700 − x, x = 405: A 405 m, B 595 m; within 250 m A's
+     * |x − 100| ≤ 240, [0, 340] = 340 m, and B's |x − 700| ≤ 230, [470, 930] = 460 m. */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    static const lc_xy street[] = {{0, 0}, {1000, 0}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_edge_count(net), 1);
+    double len[2], in[2];
+    const lc_xy on[] = {{100, 0}, {700, 0}}, off[] = {{100, 10}, {700, -20}};
+    ck_assert_uint_eq(piece_sums(net, on, 2, 250, len, in), 2);
+    ck_assert_double_eq_tol(len[0], 400, 1e-9);
+    ck_assert_double_eq_tol(len[1], 600, 1e-9);
+    ck_assert_double_eq_tol(in[0], 350, 1e-9);
+    ck_assert_double_eq_tol(in[1], 500, 1e-9);
+    ck_assert_uint_eq(piece_sums(net, off, 2, 250, len, in), 2);
+    ck_assert_double_eq_tol(len[0], 405, 1e-9);
+    ck_assert_double_eq_tol(len[1], 595, 1e-9);
+    ck_assert_double_eq_tol(in[0], 340, 1e-9);
+    ck_assert_double_eq_tol(in[1], 460, 1e-9);
+    /* An unlimited budget: everything within reach. */
+    piece_sums(net, off, 2, INFINITY, len, in);
+    ck_assert_double_eq_tol(in[0], 405, 1e-9);
+    ck_assert_double_eq_tol(in[1], 595, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+/* The T of the catchment tests: a main street (0,0)–(400,0)–(800,0) (two edges), a side street
+ * (400,0)–(400,300) meeting it at J = (400,0), and an island street (2000,2000)–(2100,2000) no
+ * facility reaches. 1,200 m of street, 1,100 reachable. */
+static lc_roads *t_streets(void)
+{
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    static const lc_xy main_st[] = {{0, 0}, {400, 0}, {800, 0}}, side[] = {{400, 0}, {400, 300}},
+                       island[] = {{2000, 2000}, {2100, 2000}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, main_st, 3, "residential", 0, 0, 0, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, side, 2, "residential", 0, 0, 0, 2), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, island, 2, "residential", 0, 0, 0, 3), LC_OK);
+    return roads;
+}
+
+START_TEST(t_junction_and_island)
+{
+    /* Facilities F0 at (100,0) (mid-edge on the first main edge), F1 at (800,0) (the main street's
+     * end), F2 at (400,260) (260 m up the side street). J is 300 m from F0, 400 from F1, 260 from F2:
+     * F2's. First main edge (J at 400): F0's |x − 100| meets F2's 260 + 400 − x at x = 380: F0 380 m,
+     * F2 20 m. Second main edge from J: F2's 260 + x meets F1's 400 − x at x = 70: F2 70 m, F1 330 m.
+     * The side street is F2's, 300 m. F0 380, F1 330, F2 390: 1,100 m, the island's 100 m left out.
+     * Within 250 m: F0 [0, 350] = 350; F1 the last 250 m = 250; F2 on the side street from 260 − 250
+     * = 10 to 300 = 290 m (J itself is 260 m away, so nothing on the main street). */
+    lc_roads *roads = t_streets();
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_edge_count(net), 4);
+    ck_assert_double_eq_tol(lc_network_length(net), 1200, 1e-9);
+    const lc_xy fac[] = {{100, 0}, {800, 0}, {400, 260}};
+    double len[3], in[3];
+    /* 5 pieces: F0 and F2 on the first edge, F2 and F1 on the second, F2 the side street. */
+    ck_assert_uint_eq(piece_sums(net, fac, 3, 250, len, in), 5);
+    ck_assert_double_eq_tol(len[0], 380, 1e-9);
+    ck_assert_double_eq_tol(len[1], 330, 1e-9);
+    ck_assert_double_eq_tol(len[2], 390, 1e-9);
+    ck_assert_double_eq_tol(len[0] + len[1] + len[2], 1100, 1e-9);
+    ck_assert_double_eq_tol(in[0], 350, 1e-9);
+    ck_assert_double_eq_tol(in[1], 250, 1e-9);
+    ck_assert_double_eq_tol(in[2], 290, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(grid_catchments_cover_the_reached_network)
+{
+    /* A 10 × 10 block grid of streets 150 m apart (22 streets of 1,500 m: 33,000 m) and a 300 m island
+     * street; five facilities off the streets. By construction the pieces share out exactly the
+     * 33,000 m reached, the island never; each piece's midpoint has its facility as the nearest one
+     * (lc_network_reach_distance, which walks from the point); and the parts within 300 m add up to
+     * the reachable parts of edges (lc_network_reach_segments, cut from either end). */
+    lc_roads *roads = street_grid(10, 150);
+    static const lc_xy island[] = {{5000, 5000}, {5300, 5000}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, island, 2, "residential", 0, 0, 0, 999), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_double_eq_tol(lc_network_length(net), 33300, 1e-6);
+    const lc_xy fac[] = {{70, 20}, {1310, 455}, {760, 760}, {300, 1440}, {1480, 1480}};
+    lc_snap s[5];
+    long ids[5];
+    for (size_t i = 0; i < 5; i++) {
+        ck_assert_int_eq(lc_network_snap(lct_ctx, net, fac[i], 200, &s[i]), LC_OK);
+        ids[i] = (long)i;
+    }
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, s, ids, 5, INFINITY);
+    lc_network_piece *pc = NULL;
+    size_t np = 0;
+    ck_assert_int_eq(lc_network_reach_pieces(lct_ctx, r, 300, &pc, &np), LC_OK);
+    double total = 0, in = 0;
+    size_t per[5] = {0};
+    for (size_t k = 0; k < np; k++) {
+        total += pc[k].hi - pc[k].lo;
+        in += pc[k].in_reach_m;
+        per[pc[k].id]++;
+        size_t a, b;
+        double el;
+        lc_network_edge(net, pc[k].edge, &a, &b, &el);
+        ck_assert_uint_eq(lc_network_node_component(net, a), 0); /* never the island */
+        double mid = (pc[k].lo + pc[k].hi) / 2;
+        lc_xy pa = lc_network_node(net, a), pb = lc_network_node(net, b);
+        lc_snap at = {(long)pc[k].edge, mid, 0, {pa.x + mid / el * (pb.x - pa.x), pa.y + mid / el * (pb.y - pa.y)}};
+        long near = -1;
+        lc_network_reach_distance(r, &at, &near);
+        ck_assert_msg(near == pc[k].id, "piece %zu (edge %zu, %g–%g): facility %ld, nearest %ld", k, pc[k].edge,
+                      pc[k].lo, pc[k].hi, pc[k].id, near);
+    }
+    for (size_t i = 0; i < 5; i++)
+        ck_assert_uint_gt(per[i], 0);
+    ck_assert_double_eq_tol(total, 33000, 1e-6);
+    lc_xy *segs = NULL;
+    size_t nseg = 0;
+    ck_assert_int_eq(lc_network_reach_segments(lct_ctx, r, 300, &segs, &nseg), LC_OK);
+    double reach_len = 0;
+    for (size_t k = 0; k < nseg; k++)
+        reach_len += hypot(segs[2 * k + 1].x - segs[2 * k].x, segs[2 * k + 1].y - segs[2 * k].y);
+    ck_assert_double_eq_tol(in, reach_len, 1e-6);
+    ck_assert_double_lt(in, total);
+    free(segs);
+    free(pc);
+    lc_network_reach_destroy(r);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
+START_TEST(coverage_catchment_street_lines)
+{
+    /* The T through the coverage (category centre, reach 250 m; residents far away do not matter):
+     * the facilities' lengths and parts within reach as in t_junction_and_island, and their lines:
+     * F0 (0,0)–(380,0); F1 (470,0)–(800,0); F2 (380,0)–(470,0) — its pieces on either side of J
+     * continue one another and run straight on, one segment — and (400,0)–(400,300). Facility X, of
+     * another category at (600,−30) (30 m access), alone on the network, has all 1,100 m, within
+     * 250 m its |x − 600| ≤ 220 on the main street, [380, 800] = 420 m, and from J (230 m) 20 m of the
+     * side street: 440 m. In straight-line mode no facility has any. */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson");
+    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":10},\"geometry\":{\"type\":"
+                  "\"Polygon\",\"coordinates\":[[[0,20],[50,20],[50,70],[0,70],[0,20]]]}}");
+    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F0\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[100,0]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"F1\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[800,0]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"X\",\"category\":\"canteen\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[600,-30]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"id\":\"F2\",\"category\":\"centre\",\"floor_area\":1},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[400,260]}}");
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", res);
+    lc_study_set(lct_ctx, st, "facilities.path", fac);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = t_streets();
+    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 250};
+    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
+    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    static const struct {
+        size_t index;
+        double len, in;
+        size_t nlines;
+        lc_xy pts[4];
+    } want[] = {{0, 380, 350, 1, {{0, 0}, {380, 0}}},
+                {1, 330, 250, 1, {{470, 0}, {800, 0}}},
+                {3, 390, 290, 2, {{380, 0}, {470, 0}, {400, 0}, {400, 300}}},
+                {2, 1100, 440, 2, {{0, 0}, {800, 0}, {400, 0}, {400, 300}}}};
+    for (size_t k = 0; k < 4; k++) {
+        lc_catchment_streets cs;
+        ck_assert_int_eq(lc_coverage_catchment_streets(cov, want[k].index, &cs), 0);
+        ck_assert_double_eq_tol(cs.length_m, want[k].len, 1e-9);
+        ck_assert_double_eq_tol(cs.in_reach_m, want[k].in, 1e-9);
+        ck_assert_uint_eq(cs.nlines, want[k].nlines);
+        for (size_t l = 0; l < cs.nlines; l++) {
+            ck_assert_uint_eq(cs.start[l + 1] - cs.start[l], 2);
+            for (size_t e = 0; e < 2; e++) {
+                lc_xy got = cs.points[cs.start[l] + e], w = want[k].pts[2 * l + e];
+                ck_assert_msg(fabs(got.x - w.x) < 1e-9 && fabs(got.y - w.y) < 1e-9, "facility %zu line %zu point %zu: "
+                              "(%g, %g), want (%g, %g)", want[k].index, l, e, got.x, got.y, w.x, w.y);
+            }
+        }
+    }
+    lc_catchment_streets cs;
+    ck_assert_int_eq(lc_coverage_catchment_streets(cov, 4, &cs), -1);
+    lc_coverage_options so = {.mode = LC_MODE_STRAIGHT, .reach_m = 250};
+    lc_coverage *sc = lc_coverage_compute(lct_ctx, in, p, &so);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert_int_eq(lc_coverage_catchment_streets(sc, 0, &cs), 0);
+    ck_assert_uint_eq(cs.nlines, 0);
+    ck_assert_double_eq(cs.length_m, 0);
+    lc_coverage_destroy(sc);
+    lc_coverage_destroy(cov);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(dir), free(res), free(fac);
+}
+END_TEST
+
 Suite *suite_network(void)
 {
     Suite *s = suite_create("network");
@@ -881,5 +1136,12 @@ Suite *suite_network(void)
     tcase_add_test(cov, block_grid_holes_match_buffered_segments);
     tcase_add_test(cov, porto_matches_plain_dijkstra);
     suite_add_tcase(s, cov);
+    TCase *catch = tcase_create("catchments");
+    tcase_add_checked_fixture(catch, lct_setup, lct_teardown);
+    tcase_add_test(catch, straight_street_split_between_two_facilities);
+    tcase_add_test(catch, t_junction_and_island);
+    tcase_add_test(catch, grid_catchments_cover_the_reached_network);
+    tcase_add_test(catch, coverage_catchment_street_lines);
+    suite_add_tcase(s, catch);
     return s;
 }

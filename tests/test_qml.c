@@ -504,6 +504,51 @@ START_TEST(site_and_isochrones_styles)
 }
 END_TEST
 
+START_TEST(catchment_streets_style)
+{
+    /* check --mode network on the demo writes catchment_streets (Shapefile): its style is categorized
+     * on CATEGORY in profile order, a line symbol per category in its palette colour (by hand: the
+     * first category, the centre, 31,119,180), the centre (the prominent category) wider than the
+     * others; QGIS's geometry type for lines is 1. */
+    char *dir = lct_tmpdir(), *o = lct_path(dir, "net");
+    char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    char args[4096], *out = NULL, buf[256];
+    snprintf(args, sizeof args, "check '%s' --mode network -q -o '%s'", study, o);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_ptr_nonnull(p);
+    xmlDocPtr doc = read_qml(o, "catchment_streets");
+    xmlNodePtr r = renderer(doc, "categorizedSymbol");
+    ck_assert_str_eq(attr(r, "attr", buf, sizeof buf), "CATEGORY");
+    char *shp = lct_path(o, "catchment_streets.shp");
+    assert_field(shp, NULL, "CATEGORY");
+    free(shp);
+    size_t i = 0;
+    for (xmlNodePtr c = child(child(r, "categories"), "category"); c; c = next_same(c), i++) {
+        ck_assert_str_eq(attr(c, "value", buf, sizeof buf), lc_profile_category(p, i)->code);
+        xmlNodePtr sym = symbol(r, attr(c, "symbol", buf, sizeof buf));
+        ck_assert_str_eq(attr(sym, "type", buf, sizeof buf), "line");
+        assert_colour(prop(sym, "line_color", buf, sizeof buf), lc_style_category[i % LC_STYLE_CATEGORY_COLOURS], 255);
+        if (i > 0)
+            ck_assert(strtod(prop(symbol(r, "0"), "line_width", buf, sizeof buf), NULL) >
+                      strtod(prop(sym, "line_width", buf, sizeof buf), NULL));
+    }
+    ck_assert_uint_eq(i, lc_profile_category_count(p));
+    ck_assert_str_eq(prop(symbol(r, "0"), "line_color", buf, sizeof buf), "31,119,180,255");
+    xmlNodePtr gt = child(xmlDocGetRootElement(doc), "layerGeometryType");
+    ck_assert_ptr_nonnull(gt);
+    xmlChar *t = xmlNodeGetContent(gt);
+    ck_assert_str_eq((const char *)t, "1");
+    xmlFree(t);
+    xmlFreeDoc(doc);
+    lc_profile_destroy(p);
+    lct_rmtree(dir);
+    free(study), free(o), free(dir);
+}
+END_TEST
+
 Suite *suite_qml(void)
 {
     Suite *s = suite_create("qml");
@@ -515,6 +560,7 @@ Suite *suite_qml(void)
     tcase_add_test(tc, geopackage_styles_in_layer_styles);
     tcase_add_test(tc, styles_are_deterministic);
     tcase_add_test(tc, site_and_isochrones_styles);
+    tcase_add_test(tc, catchment_streets_style);
     suite_add_tcase(s, tc);
     return s;
 }
