@@ -9,7 +9,8 @@
  * square of a fixed grid (each square's part on its own, on every core; a category with the same runs
  * near a square as an earlier one copies its part), then dissolved into the service area. A polygon
  * is shown whole inside or wholly out from the runs near it without GEOS where it can be, and is
- * otherwise cut from the squares it meets.
+ * otherwise cut from the squares it meets. The same per-category pass shares out the network's edges
+ * among the category's facilities (catchment streets, lc_network_reach_pieces), chained into lines.
  * Indicators built on these numbers live in queries/indicators.c.
  */
 #include <math.h>

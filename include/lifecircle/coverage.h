@@ -8,7 +8,8 @@
  * reach around each facility) and the walking network (network.h): distance along the network from
  * the polygon's demand point, access legs included; reach = the network service area, the parts of
  * edges within the category's reach of a facility, widened by the profile's network buffer_m (default
- * 50 m each side) and dissolved.
+ * 50 m each side) and dissolved; in network mode also each facility's catchment streets, the parts of
+ * edges it is the nearest facility of its category for.
  * Population is spread evenly over each polygon's area.
  */
 #ifndef LIFECIRCLE_COVERAGE_H
