@@ -41,6 +41,14 @@ struct lc_inputs;
 struct lc_profile;
 struct lc_siting;
 
+/* Appends a feature whose geometry is nlines lines given as points (line k is points[start[k] ..
+ * start[k + 1]), at least 2 points each) to a line layer (GEOS_MULTILINESTRING), handed to GDAL as
+ * they are: for layers of hundreds of thousands of lines, building GEOS geometries only to encode
+ * them again costs more than the writing. nlines 0 writes the feature without geometry. Otherwise as
+ * lc_layer_writer_add. */
+lc_status lc_layer_writer_add_lines(lc_context *ctx, lc_layer_writer *w, const lc_xy *points, const size_t *start,
+                                    size_t nlines, const lc_value *values);
+
 /* ---- QGIS styles (outputs/qml.c) ---- */
 
 /* The style of an output layer; colours from outputs/style_int.h. */

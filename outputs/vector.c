@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <gdal.h>
 #include <iconv.h>
+#include <limits.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -1244,14 +1245,10 @@ static lc_status add_csv_row(lc_context *ctx, lc_layer_writer *w, const lc_value
     return st;
 }
 
-/* Builds and writes one OGR feature. Inside a GDAL scope. */
-static lc_status add_ogr_feature(lc_context *ctx, lc_layer_writer *w, const GEOSGeometry *g,
-                                 const lc_value *values)
+/* Builds and writes one OGR feature with geometry og (taken; NULL: none). Inside a GDAL scope. */
+static lc_status add_ogr_feature(lc_context *ctx, lc_layer_writer *w, OGRGeometryH og, const lc_value *values)
 {
-    OGRGeometryH og = NULL;
-    lc_status st = to_ogr(ctx, w, g, &og);
-    if (st != LC_OK)
-        return st;
+    lc_status st = LC_OK;
     OGRFeatureH feat = OGR_F_Create(OGR_L_GetLayerDefn(w->layer));
     if (!feat) {
         if (og)
@@ -1308,7 +1305,59 @@ lc_status lc_layer_writer_add(lc_context *ctx, lc_layer_writer *w, const GEOSGeo
     lc_status st = gdal_enter(ctx, &scope);
     if (st != LC_OK)
         return st;
-    st = add_ogr_feature(ctx, w, g, values);
+    OGRGeometryH og = NULL;
+    st = to_ogr(ctx, w, g, &og);
+    if (st == LC_OK)
+        st = add_ogr_feature(ctx, w, og, values);
+    gdal_leave(ctx, &scope);
+    return st;
+}
+
+/* Lines straight into OGR; see output_int.h. */
+lc_status lc_layer_writer_add_lines(lc_context *ctx, lc_layer_writer *w, const lc_xy *points, const size_t *start,
+                                    size_t nlines, const lc_value *values)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!w || (w->nfields && !values) || (nlines && (!points || !start)))
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_layer_writer_add_lines: w, values and the lines must not be NULL");
+    if (w->out->ctx != ctx)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_layer_writer_add_lines: the writer belongs to another context");
+    if (w->out->broken)
+        return lc_error(ctx, LC_ERR_IO, "%s: an earlier write failed; abort the output", w->shown);
+    w->count++;
+    if (w->kind == KIND_CSV || w->ogr_type != wkbMultiLineString)
+        return lc_error(ctx, LC_ERR_MISUSE, "%s (layer %s, feature %lld): lines go only to a line layer", w->shown,
+                        w->name, w->count);
+    for (size_t k = 0; k < nlines; k++)
+        if (start[k + 1] < start[k] + 2 || start[k + 1] - start[k] > INT_MAX)
+            return lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %lld): line %zu has %zu points", w->shown,
+                            w->name, w->count, k, start[k + 1] - start[k]);
+    gdal_scope scope;
+    lc_status st = gdal_enter(ctx, &scope);
+    if (st != LC_OK)
+        return st;
+    OGRGeometryH og = nlines ? OGR_G_CreateGeometry(wkbMultiLineString) : NULL;
+    for (size_t k = 0; og && k < nlines; k++) {
+        OGRGeometryH line = OGR_G_CreateGeometry(wkbLineString);
+        if (!line) {
+            OGR_G_DestroyGeometry(og);
+            og = NULL;
+            break;
+        }
+        const lc_xy *p = points + start[k];
+        OGR_G_SetPoints(line, (int)(start[k + 1] - start[k]), &p->x, sizeof *p, &p->y, sizeof *p, NULL, 0);
+        if (OGR_G_AddGeometryDirectly(og, line) != OGRERR_NONE) {
+            OGR_G_DestroyGeometry(line);
+            OGR_G_DestroyGeometry(og);
+            og = NULL;
+        }
+    }
+    if (nlines && !og)
+        st = lc_error(ctx, LC_ERR_NOMEM, "%s (layer %s, feature %lld): cannot build its lines", w->shown, w->name,
+                      w->count);
+    else
+        st = add_ogr_feature(ctx, w, og, values);
     gdal_leave(ctx, &scope);
     return st;
 }

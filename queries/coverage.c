@@ -110,6 +110,7 @@ typedef struct category_reach {
     long tcol0, trow0;    /* service tiles: SERVICE_TILE_M squares on a grid fixed to the CRS's origin */
     size_t tx, ty;        /* (the same squares for every category); the first column and row over */
     GEOSGeometry **tiles; /* extent, how many; tx × ty: the service area inside each, NULL if none */
+    double streets_s;     /* seconds spent on the catchment streets (debug timing) */
 } category_reach;
 
 /* Segments per quarter circle of the network corridors (their round ends). */
@@ -984,6 +985,14 @@ static lc_status run_grid(lc_context *ctx, category_reach *c)
     return LC_OK;
 }
 
+/* Seconds since an arbitrary start, for the debug timings of the steps. */
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
 /* Appends p to the line being built (pts[*n - 1] is its last point): where the line runs straight on
  * through its last point (exactly collinear, same direction) that point is moved instead, so a straight
  * street reached over many edges is one segment. LC_OK or LC_ERR_NOMEM. */
@@ -1003,83 +1012,97 @@ static lc_status line_push(lc_context *ctx, lc_xy **pts, size_t *n, size_t *cap,
     return LC_OK;
 }
 
-/* The point lo metres along edge e: the node itself at either end (so pieces meeting at a node meet
- * exactly), else interpolated. */
-static lc_xy edge_point(const lc_network *net, size_t e, double at)
+/* A line of catchment streets while they are built: its facility and its points in the scratch. */
+typedef struct street_run {
+    size_t facility, start, n;
+} street_run;
+
+/* The chaining state of catchment_streets. */
+typedef struct street_chain {
+    lc_context *ctx;
+    size_t nfac;
+    street_share *shares;
+    street_run *runs;
+    size_t nr, rcap;
+    lc_xy *pts;
+    size_t npts, pcap;
+} street_chain;
+
+/* Takes one piece (lc_network_piece_fn): a piece of the same facility as the one before it, starting
+ * exactly where that one ended, continues its line; any other starts a new one. */
+static int chain_piece(const lc_network_piece *p, lc_xy a, lc_xy b, void *user)
 {
-    size_t a, b;
-    double len;
-    lc_network_edge(net, e, &a, &b, &len);
-    lc_xy pa = lc_network_node(net, a), pb = lc_network_node(net, b);
-    if (at <= 0)
-        return pa;
-    if (at >= len)
-        return pb;
-    double t = at / len;
-    return (lc_xy){pa.x + t * (pb.x - pa.x), pa.y + t * (pb.y - pa.y)};
+    street_chain *c = user;
+    if (p->id < 0 || (size_t)p->id >= c->nfac)
+        return 0;
+    size_t f = (size_t)p->id;
+    c->shares[f].length += p->hi - p->lo;
+    c->shares[f].in_reach += p->in_reach_m;
+    street_run *last = c->nr ? &c->runs[c->nr - 1] : NULL;
+    if (!last || last->facility != f || c->pts[c->npts - 1].x != a.x || c->pts[c->npts - 1].y != a.y) {
+        if (c->nr == c->rcap && lc_grow(c->ctx, (void **)&c->runs, &c->rcap, c->nr + 1, sizeof *c->runs) != LC_OK)
+            return -1;
+        c->runs[c->nr++] = (street_run){f, c->npts, 0};
+        last = &c->runs[c->nr - 1];
+        if (line_push(c->ctx, &c->pts, &c->npts, &c->pcap, last->start, a) != LC_OK)
+            return -1;
+    }
+    if (line_push(c->ctx, &c->pts, &c->npts, &c->pcap, last->start, b) != LC_OK)
+        return -1;
+    last->n = c->npts - last->start;
+    return 0;
 }
 
 /* One category's catchment streets from its reach (unbounded), on a worker: the edge pieces nearest
- * each facility (lc_network_reach_pieces) grouped by facility, keeping edge order (a stable counting
- * sort), and chained: a piece starting exactly where the previous one of the facility ended continues
- * its line. Writes lines and the shares of the category's facilities (ids: their indexes in the
- * layer, n of them). LC_OK or LC_ERR_NOMEM. */
-static lc_status catchment_streets(lc_context *ctx, const lc_network *net, const lc_network_reach *reach, double r,
-                                   size_t category, const long *ids, size_t n, size_t nfac, street_lines *lines,
-                                   street_share *shares)
+ * each facility (lc_network_reach_each_piece, never all kept) chained in one pass in edge order — a
+ * road line's edges are numbered in a row, so a street within one catchment becomes one line — then
+ * the lines grouped by facility (a stable counting sort: few lines, every pass reading memory in
+ * order). Writes lines and the shares of the category's facilities (ids: their indexes in the layer,
+ * n of them, ascending; lengths summed in edge order). LC_OK or LC_ERR_NOMEM. */
+static lc_status catchment_streets(lc_context *ctx, const lc_network_reach *reach, double r, size_t category,
+                                   const long *ids, size_t n, size_t nfac, street_lines *lines, street_share *shares)
 {
-    lc_network_piece *pc = NULL;
-    size_t np = 0, npts = 0, cap = 0, lcap = 0;
+    street_chain c = {.ctx = ctx, .nfac = nfac, .shares = shares};
     size_t *first = NULL, *order = NULL;
-    lc_status st = lc_network_reach_pieces(ctx, reach, r, &pc, &np);
+    for (size_t j = 0; j < n; j++)
+        shares[ids[j]] = (street_share){.category = category};
+    lc_status st = lc_network_reach_each_piece(ctx, reach, r, chain_piece, &c);
     if (st != LC_OK)
-        return st;
+        goto done;
+    /* Group the lines by facility, keeping their order. */
     st = LC_ERR_NOMEM;
     first = lc_calloc(ctx, nfac + 1, sizeof *first);
-    order = lc_malloc(ctx, (np ? np : 1) * sizeof *order);
-    if (!first || !order)
+    order = lc_malloc(ctx, (c.nr ? c.nr : 1) * sizeof *order);
+    lines->pts = lc_malloc(ctx, (c.npts ? c.npts : 1) * sizeof *lines->pts);
+    lines->start = lc_malloc(ctx, (c.nr + 1) * sizeof *lines->start);
+    if (!first || !order || !lines->pts || !lines->start)
         goto done;
-    for (size_t k = 0; k < np; k++)
-        if (pc[k].id >= 0 && (size_t)pc[k].id < nfac)
-            first[pc[k].id + 1]++;
+    for (size_t k = 0; k < c.nr; k++)
+        first[c.runs[k].facility + 1]++;
     for (size_t f = 0; f < nfac; f++)
         first[f + 1] += first[f];
-    for (size_t k = 0; k < np; k++) /* stable: each facility's pieces stay in edge order */
-        if (pc[k].id >= 0 && (size_t)pc[k].id < nfac)
-            order[first[pc[k].id]++] = k;
-    for (size_t f = nfac; f > 0; f--) /* the fill advanced each start to the next one's */
-        first[f] = first[f - 1];
-    first[0] = 0;
-    for (size_t j = 0; j < n; j++) {
-        size_t f = (size_t)ids[j];
-        street_share *sh = &shares[f];
-        *sh = (street_share){.category = category, .first = lines->nlines};
-        lc_xy end = {NAN, NAN};
-        size_t line_start = 0;
-        for (size_t q = first[f]; q < first[f + 1]; q++) {
-            const lc_network_piece *p = &pc[order[q]];
-            lc_xy a = edge_point(net, p->edge, p->lo), b = edge_point(net, p->edge, p->hi);
-            sh->length += p->hi - p->lo;
-            sh->in_reach += p->in_reach_m;
-            if (!(a.x == end.x && a.y == end.y)) { /* a new line */
-                if (lc_grow(ctx, (void **)&lines->start, &lcap, lines->nlines + 2, sizeof *lines->start) != LC_OK)
-                    goto done;
-                lines->start[lines->nlines++] = line_start = npts;
-                if (line_push(ctx, &lines->pts, &npts, &cap, line_start, a) != LC_OK)
-                    goto done;
-            }
-            if (line_push(ctx, &lines->pts, &npts, &cap, line_start, b) != LC_OK)
-                goto done;
-            end = b;
+    for (size_t k = 0; k < c.nr; k++)
+        order[first[c.runs[k].facility]++] = k;
+    size_t line = 0, at = 0;
+    for (size_t j = 0, q = 0; j < n; j++) {
+        street_share *sh = &shares[ids[j]];
+        sh->first = line;
+        for (; q < c.nr && c.runs[order[q]].facility == (size_t)ids[j]; q++, line++) {
+            const street_run *ru = &c.runs[order[q]];
+            lines->start[line] = at;
+            memcpy(lines->pts + at, c.pts + ru->start, ru->n * sizeof *c.pts);
+            at += ru->n;
         }
-        sh->nlines = lines->nlines - sh->first;
+        sh->nlines = line - sh->first;
     }
-    if (lc_grow(ctx, (void **)&lines->start, &lcap, lines->nlines + 1, sizeof *lines->start) != LC_OK)
-        goto done;
-    lines->start[lines->nlines] = npts;
-    st = LC_OK;
+    lines->start[line] = at;
+    lines->nlines = line;
+    st = line == c.nr ? LC_OK : lc_error(ctx, LC_ERR_MISUSE, "catchment streets: facility ids out of order");
 done:
-    free(pc);
+    if (st == LC_ERR_NOMEM)
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory building the catchment streets of category %zu", category);
+    free(c.runs);
+    free(c.pts);
     free(first);
     free(order);
     return st;
@@ -1136,8 +1159,10 @@ static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_l
                 out->ndist[i] = d, out->nnear[i] = near;
         }
     }
-    if ((st = catchment_streets(ctx, net, reach, r, category, ids, out->n, lc_layer_count(fac), lines, shares)) != LC_OK)
+    double t0 = seconds();
+    if ((st = catchment_streets(ctx, reach, r, category, ids, out->n, lc_layer_count(fac), lines, shares)) != LC_OK)
         goto fail;
+    out->streets_s = seconds() - t0;
     if ((st = lc_network_reach_segments(ctx, reach, r, &segs, &nseg)) != LC_OK)
         goto fail;
     st = LC_ERR_NOMEM;
@@ -1628,9 +1653,11 @@ static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_
         return lc_error(ctx, jb->failed_status, "network coverage of category %s: %s",
                         lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg);
     size_t nruns = 0;
+    double streets_s = 0;
     for (size_t c = 0; c < cov->ncat; c++) {
         const category_reach *cr = &jb->cats[c];
         nruns += cr->nruns;
+        streets_s += cr->streets_s;
         if (cr->off)
             lc_log(ctx, LC_LOG_WARNING, "%zu of %zu facilities of category %zu are more than %.0f m from the "
                    "walking network and serve no one in network mode", cr->off, cr->n, c, jb->rules->max_snap_m);
@@ -1661,8 +1688,9 @@ static lc_status network_steps(lc_context *ctx, job *jb, worker_state *ws, size_
                         "cannot build the network service area of category %s: %s",
                         lc_profile_category(jb->profile, jb->failed_detail)->code,
                         jb->failed_msg[0] ? jb->failed_msg : "out of memory");
-    lc_log(ctx, LC_LOG_DEBUG, "network coverage: shortest paths and runs %.2f s (%zu runs), service tiles %.2f s "
-           "(%zu squares)", t1 - t0, nruns, lc_seconds() - t1, jb->gcols * jb->grows);
+    lc_log(ctx, LC_LOG_DEBUG, "network coverage: shortest paths and runs %.2f s (%zu runs; of which catchment streets "
+           "%.2f s summed over the categories), service tiles %.2f s (%zu squares)", t1 - t0, nruns, streets_s,
+           lc_seconds() - t1, jb->gcols * jb->grows);
     return LC_OK;
 }
 

@@ -889,7 +889,10 @@ static size_t piece_sums(const lc_network *net, const lc_xy *src, size_t n, doub
     lc_network_reach_destroy(r);
     /* A bounded pass is refused: its far edges would be missing. */
     r = lc_network_reach_compute(lct_ctx, net, s, ids, n, 1000);
-    ck_assert_int_eq(lc_network_reach_pieces(lct_ctx, r, budget_m, &pc, &np), LC_ERR_MISUSE);
+    size_t none = 1;
+    ck_assert_int_eq(lc_network_reach_pieces(lct_ctx, r, budget_m, &pc, &none), LC_ERR_MISUSE);
+    ck_assert_ptr_null(pc);
+    ck_assert_uint_eq(none, 0);
     lc_network_reach_destroy(r);
     free(s);
     free(ids);

@@ -116,6 +116,17 @@ typedef struct lc_network_piece {
 LC_API lc_status lc_network_reach_pieces(lc_context *ctx, const lc_network_reach *reach, double budget_m,
                                          lc_network_piece **pieces, size_t *npieces);
 
+/* A consumer of pieces: p (borrowed for the call) runs from a to b (the nodes' own coordinates at an
+ * edge's ends, so pieces meeting at a node meet exactly). 0 to go on; non-zero stops the walk, which
+ * then returns LC_ERR_NOMEM (the consumer has recorded why). */
+typedef int (*lc_network_piece_fn)(const lc_network_piece *p, lc_xy a, lc_xy b, void *user);
+
+/* The pieces of lc_network_reach_pieces, in the same order, handed to fn one at a time instead of
+ * kept (a city's network is millions of pieces per category). LC_OK, LC_ERR_MISUSE (as
+ * lc_network_reach_pieces, or fn NULL) or LC_ERR_NOMEM. */
+LC_API lc_status lc_network_reach_each_piece(lc_context *ctx, const lc_network_reach *reach, double budget_m,
+                                             lc_network_piece_fn fn, void *user);
+
 /* Finds the network's islands for the data-quality report (geo/network_islands.c): connected
  * components that hold demand — residential polygons whose demand point (a point on the polygon's
  * surface, as coverage uses) attaches to one of their edges within the profile's max_snap_m — but
