@@ -827,8 +827,8 @@ lc_status lc_network_reach_each_piece(lc_context *ctx, const lc_network_reach *r
     if (!ctx)
         return LC_ERR_MISUSE;
     if (!r || !fn || isnan(budget_m) || r->bound != INFINITY)
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_network_reach_pieces: an unbounded reach, a budget and a consumer "
-                                            "are required");
+        return lc_error(ctx, LC_ERR_MISUSE, "cutting edges by nearest source (lc_network_reach_pieces): an unbounded "
+                                            "reach, a budget and a consumer are required");
     const lc_network *net = r->net;
     reach_way ways_small[8], *ways = ways_small;
     double bp_small[2 + 8 + 64], *bp = bp_small;
