@@ -985,14 +985,6 @@ static lc_status run_grid(lc_context *ctx, category_reach *c)
     return LC_OK;
 }
 
-/* Seconds since an arbitrary start, for the debug timings of the steps. */
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* Appends p to the line being built (pts[*n - 1] is its last point): where the line runs straight on
  * through its last point (exactly collinear, same direction) that point is moved instead, so a straight
  * street reached over many edges is one segment. LC_OK or LC_ERR_NOMEM. */
@@ -1159,10 +1151,10 @@ static lc_status network_step(lc_context *ctx, GEOSContextHandle_t h, const lc_l
                 out->ndist[i] = d, out->nnear[i] = near;
         }
     }
-    double t0 = seconds();
+    double t0 = lc_seconds();
     if ((st = catchment_streets(ctx, reach, r, category, ids, out->n, lc_layer_count(fac), lines, shares)) != LC_OK)
         goto fail;
-    out->streets_s = seconds() - t0;
+    out->streets_s = lc_seconds() - t0;
     if ((st = lc_network_reach_segments(ctx, reach, r, &segs, &nseg)) != LC_OK)
         goto fail;
     st = LC_ERR_NOMEM;
