@@ -782,12 +782,24 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
         json_object_set_new(root, "siting", siting_json(r, siting, category));
 
     json_t *inputs = json_array();
+    /* Layers often share one file (a GeoPackage): each file is hashed once. */
+    struct { const char *source; char hex[65]; int hashed; } seen[LC_LAYER_KIND_COUNT];
+    size_t nseen = 0;
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
         const lc_layer *L = lc_inputs_layer(r->inputs, (lc_layer_kind)k);
         if (!L)
             continue;
-        char hex[65] = "";
-        int hashed = file_sha256(lc_layer_source(L), hex) == 0;
+        size_t at = 0;
+        while (at < nseen && strcmp(seen[at].source, lc_layer_source(L)))
+            at++;
+        if (at == nseen) {
+            seen[at].source = lc_layer_source(L);
+            seen[at].hex[0] = '\0';
+            seen[at].hashed = file_sha256(seen[at].source, seen[at].hex) == 0;
+            nseen++;
+        }
+        const char *hex = seen[at].hex;
+        int hashed = seen[at].hashed;
         json_t *in = json_pack("{s:s, s:s, s:s, s:I, s:o}", "kind", lc_layer_kind_name((lc_layer_kind)k), "source",
                                lc_layer_source(L), "layer", lc_layer_name(L), "features", (json_int_t)lc_layer_count(L),
                                "sha256", hashed ? json_string(hex) : json_null());
