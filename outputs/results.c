@@ -1128,10 +1128,7 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     if (st == LC_OK)
         st = write_gaps(ctx, out, r, &styles);
     t = log_layer_time(ctx, "gaps", t);
-    if (st == LC_OK)
-        st = write_service_areas(ctx, out, r, &styles);
-    t = log_layer_time(ctx, "service_areas", t);
-    lc_progress(ctx, "writing", 0.6);
+    lc_progress(ctx, "writing", 0.5);
     if (st == LC_OK)
         st = write_units(ctx, out, r, &styles);
     catchments cm = {0};
@@ -1146,6 +1143,16 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     catchments_free(&cm);
     if (st == LC_OK && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK)
         st = write_catchment_streets(ctx, out, r, &styles);
+    t = log_layer_time(ctx, "catchment_streets", t);
+    /* Last of the layers: in network mode the service areas are still being dissolved on another
+     * core while the layers above are written (lc_coverage_service_areas_wait). */
+    if (st == LC_OK)
+        st = lc_coverage_service_areas_wait(ctx, r->coverage);
+    t = log_layer_time(ctx, "(waiting for the service areas)", t);
+    if (st == LC_OK)
+        st = write_service_areas(ctx, out, r, &styles);
+    t = log_layer_time(ctx, "service_areas", t);
+    lc_progress(ctx, "writing", 0.8);
     if (st == LC_OK)
         st = lc_qml_finish(ctx, &styles); /* GeoPackage: the layer_styles table */
     lc_qml_set_free(&styles);

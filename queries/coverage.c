@@ -25,6 +25,7 @@
 #include "geo/context_int.h"
 #include "lifecircle/coverage.h"
 #include "queries/corridor_int.h"
+#include "queries/dissolve_int.h"
 
 /* Network mode: one category's catchment streets, the polylines of every facility of it one after
  * another (lc_coverage_catchment_streets). */
@@ -57,12 +58,20 @@ struct lc_coverage {
     size_t nfac;              /* facilities in the layer */
     street_lines *streets;    /* network mode: per category, its catchment streets */
     street_share *shares;     /* network mode: per facility, its part of them */
+    /* Network mode: the service areas, dissolved on a thread of their own after lc_coverage_compute
+     * returns (queries/dissolve.c) until lc_coverage_service_areas_wait; NULL once waited for. */
+    lc_dissolver *dissolver;
+    lc_status dissolve_status; /* of the wait: LC_OK, or the failure it reports again */
+    char dissolve_error[400];
+    const lc_profile *profile; /* borrowed (it outlives the coverage): category codes for messages */
+    double dissolve_t0;        /* lc_seconds() when the dissolving started */
 };
 
 void lc_coverage_destroy(lc_coverage *cov)
 {
     if (!cov)
         return;
+    lc_dissolver_destroy(cov->ctx, cov->dissolver); /* first: it writes into cov->service */
     GEOSContextHandle_t h = lc_ctx_geos(cov->ctx);
     for (size_t i = 0; cov->gaps && i < cov->npoly * cov->ncat; i++)
         if (cov->gaps[i])
@@ -1255,34 +1264,6 @@ static int tile_task(worker_state *w, size_t i)
     return 0;
 }
 
-/* Task: dissolves category i's service tiles (they only touch) into its service area. */
-static int dissolve_task(worker_state *w, size_t i)
-{
-    job *jb = w->jb;
-    category_reach *cr = &jb->cats[i];
-    size_t n = 0;
-    w->detail = i;
-    for (size_t t = 0; t < cr->tx * cr->ty; t++)
-        if (cr->tiles[t])
-            cr->tiles[n++] = cr->tiles[t];
-    for (size_t t = n; t < cr->tx * cr->ty; t++)
-        cr->tiles[t] = NULL;
-    if (n == 0)
-        return 0;
-    /* The collection takes the tiles. */
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(w->h, GEOS_GEOMETRYCOLLECTION, cr->tiles, (unsigned)n);
-    if (!coll)
-        return -1;
-    for (size_t t = 0; t < n; t++)
-        cr->tiles[t] = NULL;
-    GEOSGeometry *u = GEOSUnaryUnion_r(w->h, coll);
-    GEOSGeom_destroy_r(w->h, coll);
-    if (!u)
-        return -1;
-    jb->cov->service[i] = u;
-    return 0;
-}
-
 /* How far from its compound an entrance without a compound id may lie and still be taken as its. */
 #define ENTRANCE_SNAP_M 30.0
 
@@ -1849,19 +1830,34 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
                "as an earlier category, %zu built)", cov->npoly, lc_seconds() - t0, k[0], k[1], k[2], k[3]);
     }
     if (network) {
-        /* The service tiles, read by the polygons until now, dissolved into the service areas. */
-        t0 = lc_seconds();
+        /* The service tiles, read by the polygons until now, are dissolved into the service areas on
+         * a thread of their own (queries/dissolve.c) while the caller goes on; they are taken out of
+         * the categories, which are freed below. */
         lc_progress(ctx, "coverage", 1.0);
-        jb.stage = "dissolving service areas 合并服务范围";
-        if (run_job(&jb, ws, nthreads, dissolve_task, cov->ncat, ctx) != 0) {
-            lc_error(ctx, jb.failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
-                     "cannot dissolve the network service area of category %s: %s",
-                     lc_profile_category(profile, jb.failed_detail)->code,
-                     jb.failed_msg[0] ? jb.failed_msg : "out of memory");
+        GEOSGeometry ***parts = lc_calloc(ctx, cov->ncat, sizeof *parts);
+        size_t *nparts = lc_calloc(ctx, cov->ncat, sizeof *nparts);
+        if (!parts || !nparts) {
+            free(parts);
+            free(nparts);
             goto fail;
         }
-        lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas dissolved %.2f s", lc_seconds() - t0);
-        lc_progress(ctx, jb.stage, 1.0);
+        for (size_t c = 0; c < cov->ncat; c++) {
+            category_reach *cr = &cats[c];
+            size_t n = 0;
+            for (size_t t = 0; cr->tiles && t < cr->tx * cr->ty; t++)
+                if (cr->tiles[t])
+                    cr->tiles[n++] = cr->tiles[t];
+            parts[c] = cr->tiles;
+            nparts[c] = n;
+            cr->tiles = NULL;
+        }
+        cov->profile = profile;
+        cov->dissolve_t0 = lc_seconds();
+        cov->dissolver = lc_dissolver_start(ctx, cov->ncat, parts, nparts, cov->service);
+        free(parts);
+        free(nparts);
+        if (!cov->dissolver)
+            goto fail;
     } else {
         lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: %zu polygons %.2f s%s", cov->npoly, lc_seconds() - t0,
                o.cells_only ? " (cells only)" : "");
@@ -1942,9 +1938,38 @@ const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, 
     return cov && polygon < cov->npoly && category < cov->ncat ? &cov->cells[polygon * cov->ncat + category] : NULL;
 }
 
+lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov_in)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    lc_coverage *cov = (lc_coverage *)cov_in; /* logically const: only the dissolve's own state changes */
+    if (!cov || cov->ctx != ctx)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_coverage_service_areas_wait: the coverage of this context is required");
+    if (cov->dissolver) {
+        double t0 = lc_seconds();
+        size_t bad = 0;
+        char reason[256] = "";
+        cov->dissolve_status = lc_dissolver_finish(ctx, cov->dissolver, &bad, reason, sizeof reason);
+        lc_dissolver_destroy(ctx, cov->dissolver);
+        cov->dissolver = NULL;
+        if (cov->dissolve_status != LC_OK)
+            snprintf(cov->dissolve_error, sizeof cov->dissolve_error,
+                     "cannot dissolve the network service area of category %s: %s",
+                     lc_profile_category(cov->profile, bad)->code, reason[0] ? reason : "out of memory");
+        else
+            lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas dissolved %.2f s after the cells (waited "
+                   "%.2f s)", lc_seconds() - cov->dissolve_t0, lc_seconds() - t0);
+    }
+    return cov->dissolve_status == LC_OK ? LC_OK : lc_error(ctx, cov->dissolve_status, "%s", cov->dissolve_error);
+}
+
 const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category)
 {
-    return cov && category < cov->ncat ? cov->service[category] : NULL;
+    if (!cov || category >= cov->ncat)
+        return NULL;
+    if (cov->dissolver) /* waits; a failure leaves the category NULL (lc_coverage_service_areas_wait says why) */
+        lc_coverage_service_areas_wait(cov->ctx, cov);
+    return cov->service[category];
 }
 
 const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category)

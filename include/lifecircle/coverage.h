@@ -70,7 +70,7 @@ typedef struct lc_coverage lc_coverage;
 LC_API lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
                                         const lc_coverage_options *options);
 
-/* Releases coverage results. Accepts NULL. */
+/* Releases coverage results (stopping and waiting for a background dissolve first). Accepts NULL. */
 LC_API void lc_coverage_destroy(lc_coverage *cov);
 
 LC_API lc_distance_mode lc_coverage_mode(const lc_coverage *cov);
@@ -103,8 +103,18 @@ LC_API double lc_coverage_reach(const lc_coverage *cov, size_t category);
 LC_API const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, size_t category);
 
 /* The dissolved reach region of category c, in the working CRS; NULL when the category has no
- * facility (or with cells_only). Borrowed, valid while cov lives. */
+ * facility (or with cells_only). Borrowed, valid while cov lives. In network mode the service
+ * areas are dissolved on a thread of their own after lc_coverage_compute returns, so a caller can
+ * write the cells and gaps meanwhile; this call then waits for them (and helps). A failure leaves
+ * the category NULL; lc_coverage_service_areas_wait reports it. */
 LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category);
+
+/* Network mode: waits for the service areas being dissolved in the background (dissolving the
+ * rest on the calling thread meanwhile, with ctx's GEOS handle). LC_OK at once in straight-line mode
+ * or when already waited for; LC_ERR_GEOMETRY or LC_ERR_NOMEM naming the category when a dissolve
+ * failed (every later call reports it again). ctx must be the coverage's. Call it from the thread
+ * that owns ctx; the other calls on cov need not wait first, except lc_coverage_service_area. */
+LC_API lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov);
 
 /* The part of residential polygon i outside category c's reach; NULL when fully covered (or with
  * cells_only). Borrowed, valid while cov lives. */
