@@ -163,6 +163,7 @@ int cmd_check(int argc, char **argv)
     lc_inputs *in = NULL;
     lc_coverage *cov = NULL;
     lc_coverage *straight = NULL; /* network mode: the straight-line coverage, for the comparison */
+    lc_coverage_job *straight_job = NULL; /* ... while it is being computed */
     lc_roads *roads = NULL;
     lc_network *net = NULL;
     lc_indicators *ind = NULL;
@@ -231,9 +232,16 @@ int cmd_check(int argc, char **argv)
         goto done;
     }
     if (co.mode == LC_MODE_NETWORK) {
+        /* The straight-line side of the comparison (its covered populations only) needs no network:
+         * it is computed on a thread of its own while the roads are read and the network built. */
         lc_coverage_options so = co;
         so.mode = LC_MODE_STRAIGHT;
-        so.cells_only = 1; /* only its covered populations are compared and written */
+        so.cells_only = 1;
+        straight_job = lc_coverage_start(ctx, in, profile, &so);
+        if (!straight_job) {
+            rc = cli_fail(ctx);
+            goto done;
+        }
         size_t before = lc_quality_count(quality);
         roads = lc_roads_read_report(ctx, opts.study, profile, lc_inputs_crs(in), NULL, quality);
         net = roads ? lc_network_build(ctx, roads, lc_profile_network(profile)->snap_tolerance_m) : NULL;
@@ -247,8 +255,7 @@ int cmd_check(int argc, char **argv)
                 fprintf(stderr, "lifecircle: %s: %s\n",
                         lc_quality_get(quality, i)->severity == LC_SEVERITY_WARNING ? "warning" : "note",
                         lc_quality_get(quality, i)->message);
-        straight = net ? lc_coverage_compute(ctx, in, profile, &so) : NULL;
-        if (!straight) {
+        if (!net) {
             rc = cli_fail(ctx);
             goto done;
         }
@@ -259,6 +266,14 @@ int cmd_check(int argc, char **argv)
     if (!ind) {
         rc = cli_fail(ctx);
         goto done;
+    }
+    if (straight_job) {
+        straight = lc_coverage_finish(ctx, straight_job);
+        straight_job = NULL;
+        if (!straight) {
+            rc = cli_fail(ctx);
+            goto done;
+        }
     }
     lc_results res = {opts.study, in, profile, cov, ind, quality, straight};
     if (lc_results_write(ctx, outdir, &oo, &res) != LC_OK) {
@@ -285,6 +300,7 @@ done:
     free(shown_out);
     lc_indicators_destroy(ind);
     lc_coverage_destroy(cov);
+    lc_coverage_destroy(lc_coverage_finish(ctx, straight_job)); /* a failure elsewhere: waited for, dropped */
     lc_coverage_destroy(straight);
     lc_network_destroy(net);
     lc_roads_destroy(roads);

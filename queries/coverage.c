@@ -25,6 +25,7 @@
 #include "geo/context_int.h"
 #include "lifecircle/coverage.h"
 #include "queries/corridor_int.h"
+#include "queries/coverage_int.h"
 #include "queries/dissolve_int.h"
 
 /* Network mode: one category's catchment streets, the polylines of every facility of it one after
@@ -1936,6 +1937,11 @@ double lc_coverage_reach(const lc_coverage *cov, size_t category)
 const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, size_t category)
 {
     return cov && polygon < cov->npoly && category < cov->ncat ? &cov->cells[polygon * cov->ncat + category] : NULL;
+}
+
+void lc_coverage_bind(lc_coverage *cov, lc_context *ctx)
+{
+    cov->ctx = ctx;
 }
 
 lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov_in)

@@ -215,6 +215,36 @@ START_TEST(cells_only_keeps_the_cells)
 }
 END_TEST
 
+START_TEST(job_on_its_own_thread)
+{
+    /* lc_coverage_start/finish on the life-circle strip: the same hand-computed shares as
+     * lc_coverage_compute (centre [0, 600] of [0, 1000] less the buffer's edge, day care all), the
+     * coverage bound to the caller's context; a job that cannot run (network mode without a
+     * network) reports its error into the caller's context. */
+    lc_coverage_options o = {.reach_m = 600};
+    world w = build("[0,-0.5],[1000,-0.5],[1000,0.5],[0,0.5],[0,-0.5]", 100,
+                    "0,0,centre;1000,0,meal_point;500,0,day_care", &o);
+    lc_coverage_job *job = lc_coverage_start(lct_ctx, w.inputs, w.profile, &o);
+    ck_assert_ptr_nonnull(job);
+    lc_coverage *cov = lc_coverage_finish(lct_ctx, job);
+    ck_assert_ptr_nonnull(cov);
+    size_t centre = cat(&w, "centre"), day = cat(&w, "day_care");
+    ck_assert_double_eq_tol(lc_coverage_get(cov, 0, centre)->covered_share, strip_reach(600) / 1000, 1e-9);
+    ck_assert_double_eq_tol(lc_coverage_get(cov, 0, day)->covered_share, 1.0, 1e-12);
+    ck_assert_double_eq_tol(lc_coverage_circle_share(cov, 0), (2 * strip_reach(600) - 1000) / 1000, 1e-9);
+    double gap = 0; /* the centre's gap [600, 1000] less the buffer's edge, freed with the caller's context */
+    ck_assert(GEOSArea_r(lc_context_geos(lct_ctx), lc_coverage_gap(cov, 0, centre), &gap));
+    ck_assert_double_eq_tol(gap, 1000 - strip_reach(600), 1e-6);
+    lc_coverage_destroy(cov);
+    lc_coverage_options bad = {.mode = LC_MODE_NETWORK};
+    ck_assert_ptr_null(lc_coverage_finish(lct_ctx, lc_coverage_start(lct_ctx, w.inputs, w.profile, &bad)));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_UNSUPPORTED);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "network mode needs a walking network");
+    ck_assert_ptr_null(lc_coverage_finish(lct_ctx, NULL));
+    destroy(&w);
+}
+END_TEST
+
 START_TEST(overlapping_circles_union)
 {
     /* A strip 1,000 m long, centres at 300 and 700 with reach 300 m: the two reach polygons overlap on
@@ -573,6 +603,7 @@ Suite *suite_coverage(void)
     tcase_add_test(shapes, inscribed_circle_share_is_polygon_area);
     tcase_add_test(shapes, strip_half_covered);
     tcase_add_test(shapes, cells_only_keeps_the_cells);
+    tcase_add_test(shapes, job_on_its_own_thread);
     tcase_add_test(shapes, two_facilities_cover_both_ends);
     tcase_add_test(shapes, beyond_reach_and_missing_category);
     tcase_add_test(shapes, life_circle_is_the_intersection);

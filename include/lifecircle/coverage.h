@@ -70,6 +70,24 @@ typedef struct lc_coverage lc_coverage;
 LC_API lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
                                         const lc_coverage_options *options);
 
+/* A coverage being computed on a thread of its own (lc_coverage_start). */
+typedef struct lc_coverage_job lc_coverage_job;
+
+/* Starts lc_coverage_compute on a thread of its own and returns at once, so the caller can do other
+ * work meanwhile: check --mode network computes the straight-line side of its comparison while it
+ * reads the roads and builds the walking network. The job works with a context of its own; ctx only
+ * receives the result (or the error) in lc_coverage_finish. in, profile and options->network are
+ * borrowed and must stay unchanged until then (reading them meanwhile is fine); options is copied
+ * (NULL: defaults). Without a thread the coverage is computed before this returns. NULL with
+ * LC_ERR_NOMEM; otherwise the caller must finish the job with lc_coverage_finish(). */
+LC_API lc_coverage_job *lc_coverage_start(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
+                                          const lc_coverage_options *options);
+
+/* Waits for the job and releases it. Returns the coverage as lc_coverage_compute would have, now
+ * belonging to ctx (caller frees with lc_coverage_destroy()), or NULL with the job's error recorded
+ * in ctx. Accepts a NULL job (returns NULL). */
+LC_API lc_coverage *lc_coverage_finish(lc_context *ctx, lc_coverage_job *job);
+
 /* Releases coverage results (stopping and waiting for a background dissolve first). Accepts NULL. */
 LC_API void lc_coverage_destroy(lc_coverage *cov);
 
