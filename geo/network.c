@@ -30,6 +30,8 @@ struct lc_network {
     double *elen;            /* edge lengths, metres */
     uint32_t *off;           /* CSR: the incident edges of node v are adj[off[v] .. off[v+1]) */
     uint32_t *adj;           /* edge ids */
+    uint32_t *nbr;           /* the same slots: the node at the edge's other end (a loop: v itself) */
+    double *nlen;            /* and the edge's length, so the shortest-path loop reads one array */
     uint32_t *comp;          /* component of each node, 0 the largest */
     size_t *comp_size;
     double length;
@@ -50,6 +52,8 @@ void lc_network_destroy(lc_network *net)
     free(net->elen);
     free(net->off);
     free(net->adj);
+    free(net->nbr);
+    free(net->nlen);
     free(net->comp);
     free(net->comp_size);
     for (int l = 0; l < net->tree_levels; l++)
@@ -389,7 +393,9 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     deg = lc_calloc(ctx, net->nnodes + 1, sizeof *deg);
     net->off = lc_calloc(ctx, net->nnodes + 1, sizeof *net->off);
     net->adj = lc_malloc(ctx, (net->nedges ? 2 * net->nedges : 1) * sizeof *net->adj);
-    if (!deg || !net->off || !net->adj)
+    net->nbr = lc_malloc(ctx, (net->nedges ? 2 * net->nedges : 1) * sizeof *net->nbr);
+    net->nlen = lc_malloc(ctx, (net->nedges ? 2 * net->nedges : 1) * sizeof *net->nlen);
+    if (!deg || !net->off || !net->adj || !net->nbr || !net->nlen)
         goto fail;
     for (size_t e = 0; e < net->nedges; e++) {
         net->off[net->ea[e] + 1]++;
@@ -398,8 +404,11 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     for (size_t v = 0; v < net->nnodes; v++)
         net->off[v + 1] += net->off[v];
     for (size_t e = 0; e < net->nedges; e++) {
-        net->adj[net->off[net->ea[e]] + deg[net->ea[e]]++] = (uint32_t)e;
-        net->adj[net->off[net->eb[e]] + deg[net->eb[e]]++] = (uint32_t)e;
+        uint32_t a = net->ea[e], b = net->eb[e], ka = net->off[a] + deg[a]++, kb = net->off[b] + deg[b]++;
+        net->adj[ka] = net->adj[kb] = (uint32_t)e;
+        net->nbr[ka] = b;
+        net->nbr[kb] = a;
+        net->nlen[ka] = net->nlen[kb] = net->elen[e];
     }
     if (components(ctx, net) != LC_OK || build_tree(ctx, net) != LC_OK)
         goto fail;
@@ -540,7 +549,8 @@ static int cmp_src(const void *a, const void *b)
     return (p->edge > q->edge) - (p->edge < q->edge);
 }
 
-/* A binary min-heap of (distance, node) with lazy deletion. */
+/* A 4-ary min-heap of (distance, node) with lazy deletion: shallower than a binary one, and a
+ * node's four children share a cache line. */
 typedef struct heap_item {
     double d;
     uint32_t v;
@@ -553,12 +563,12 @@ typedef struct heap {
 
 static lc_status heap_push(lc_context *ctx, heap *hp, double d, uint32_t v)
 {
-    if (lc_grow(ctx, (void **)&hp->items, &hp->cap, hp->n + 1, sizeof *hp->items) != LC_OK)
+    if (hp->n == hp->cap && lc_grow(ctx, (void **)&hp->items, &hp->cap, hp->n + 1, sizeof *hp->items) != LC_OK)
         return LC_ERR_NOMEM;
     size_t i = hp->n++;
-    while (i > 0 && hp->items[(i - 1) / 2].d > d) {
-        hp->items[i] = hp->items[(i - 1) / 2];
-        i = (i - 1) / 2;
+    while (i > 0 && hp->items[(i - 1) / 4].d > d) {
+        hp->items[i] = hp->items[(i - 1) / 4];
+        i = (i - 1) / 4;
     }
     hp->items[i] = (heap_item){d, v};
     return LC_OK;
@@ -569,15 +579,17 @@ static heap_item heap_pop(heap *hp)
     heap_item top = hp->items[0], last = hp->items[--hp->n];
     size_t i = 0;
     for (;;) {
-        size_t c = 2 * i + 1;
+        size_t c = 4 * i + 1;
         if (c >= hp->n)
             break;
-        if (c + 1 < hp->n && hp->items[c + 1].d < hp->items[c].d)
-            c++;
-        if (hp->items[c].d >= last.d)
+        size_t end = c + 4 < hp->n ? c + 4 : hp->n, best = c;
+        for (size_t j = c + 1; j < end; j++)
+            if (hp->items[j].d < hp->items[best].d)
+                best = j;
+        if (hp->items[best].d >= last.d)
             break;
-        hp->items[i] = hp->items[c];
-        i = c;
+        hp->items[i] = hp->items[best];
+        i = best;
     }
     if (hp->n)
         hp->items[i] = last;
@@ -634,11 +646,10 @@ lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *ne
         heap_item it = heap_pop(&hp);
         if (it.d > r->dist[it.v])
             continue; /* stale */
-        for (uint32_t k = net->off[it.v]; k < net->off[it.v + 1]; k++) {
-            uint32_t e = net->adj[k], w = net->ea[e] == it.v ? net->eb[e] : net->ea[e];
-            if (relax(ctx, r, &hp, w, it.d + net->elen[e], r->near[it.v]) != LC_OK)
+        long id = r->near[it.v];
+        for (uint32_t k = net->off[it.v]; k < net->off[it.v + 1]; k++)
+            if (relax(ctx, r, &hp, net->nbr[k], it.d + net->nlen[k], id) != LC_OK)
                 goto fail;
-        }
     }
     free(hp.items);
     return r;
