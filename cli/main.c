@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef LC_WITH_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 #include "cli/cli.h"
 
 static void usage(FILE *out)
@@ -36,6 +40,12 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+#ifdef LC_WITH_MIMALLOC
+    /* mimalloc (meson option allocator) keeps freed pages mapped instead of returning them to the
+     * system: GEOS frees and reallocates the same sizes all the time, and the returns and their
+     * page faults cost ~0.3 s of system time in a city-scale network check, for ~50 MB of peak. */
+    mi_option_disable(mi_option_allow_decommit);
+#endif
     if (argc < 2) {
         usage(stderr);
         return LC_EXIT_ERROR;
