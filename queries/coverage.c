@@ -100,6 +100,8 @@ typedef struct category_reach {
     double *x, *y;        /* facility points */
     long *index;          /* index in the facilities layer */
     GEOSGeometry **buffer;/* reach circle of each facility */
+    size_t *byx;          /* straight-line mode: the facilities' indices sorted by x (then index), */
+    double *xs;           /* and their x in that order: a polygon scans only the band it can reach */
     double r;
     double inner_r;       /* inner radius of the buffer polygons, a little under r */
     /* Network mode (network != 0): distances per residential polygon, the reachable parts of edges
@@ -206,21 +208,48 @@ typedef struct worker_state {
     size_t counts[4];         /* cells with no runs near, whole, as an earlier category, cut from squares */
 } worker_state;
 
-/* Nearest facility of a category to (px,py) by scanning (categories hold hundreds to a few thousand
- * points; an index pays only beyond that, and the scan is exact). */
+static int cmp_size(const void *a, const void *b)
+{
+    size_t p = *(const size_t *)a, q = *(const size_t *)b;
+    return (p > q) - (p < q);
+}
+
+/* First position in c->xs (sorted) whose x is ≥ x. */
+static size_t lower_x(const category_reach *c, double x)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->xs[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Nearest facility of a category to (px,py): outward from px through the facilities sorted by x,
+ * stopping where the x distance alone exceeds the best so far. Ties go to the lowest index, as a
+ * scan in index order would give. */
 static void nearest(const category_reach *c, double px, double py, double *dist, long *idx)
 {
     double best = INFINITY;
-    long bi = -1;
-    for (size_t k = 0; k < c->n; k++) {
-        double dx = c->x[k] - px, dy = c->y[k] - py, d = dx * dx + dy * dy;
-        if (d < best) {
+    size_t bk = SIZE_MAX, right = lower_x(c, px), left = right;
+    while (left > 0 || right < c->n) {
+        int take_right = right < c->n && (left == 0 || c->xs[right] - px <= px - c->xs[left - 1]);
+        size_t pos = take_right ? right++ : --left;
+        double dx = c->xs[pos] - px;
+        if (dx * dx > best)
+            break; /* every facility further along in x is farther still */
+        size_t k = c->byx[pos];
+        double dy = c->y[k] - py, d = dx * dx + dy * dy;
+        if (d < best || (d == best && k < bk)) {
             best = d;
-            bi = (long)k;
+            bk = k;
         }
     }
-    *dist = bi >= 0 ? sqrt(best) : INFINITY;
-    *idx = bi >= 0 ? c->index[bi] : -1;
+    *dist = bk != SIZE_MAX ? sqrt(best) : INFINITY;
+    *idx = bk != SIZE_MAX ? c->index[bk] : -1;
 }
 
 /* The union of the reach circles that can touch box (facilities within r of it), or NULL when none
@@ -236,7 +265,21 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
         *failed = 1;
         return NULL;
     }
-    for (size_t k = 0; k < c->n; k++) {
+    /* The facilities within r of the box in x, in index order (the order the parts are unioned in). */
+    size_t b0 = lower_x(c, box.minx - c->r), b1 = b0, nb = 0;
+    while (b1 < c->n && c->xs[b1] <= box.maxx + c->r)
+        b1++;
+    size_t *band = malloc((b1 > b0 ? b1 - b0 : 1) * sizeof *band);
+    if (!band) {
+        free(parts);
+        *failed = 1;
+        return NULL;
+    }
+    for (size_t pos = b0; pos < b1; pos++)
+        band[nb++] = c->byx[pos];
+    qsort(band, nb, sizeof *band, cmp_size);
+    for (size_t j = 0; j < nb; j++) {
+        size_t k = band[j];
         double dx = c->x[k] < box.minx ? box.minx - c->x[k] : c->x[k] > box.maxx ? c->x[k] - box.maxx : 0;
         double dy = c->y[k] < box.miny ? box.miny - c->y[k] : c->y[k] > box.maxy ? c->y[k] - box.maxy : 0;
         if (dx * dx + dy * dy > c->r * c->r)
@@ -248,9 +291,10 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
         double fy = fmax(fabs(c->y[k] - box.miny), fabs(c->y[k] - box.maxy));
         if (sqrt(fx * fx + fy * fy) <= c->inner_r) {
             *covered_whole = 1;
-            for (size_t j = 0; j < n; j++)
-                GEOSGeom_destroy_r(h, parts[j]);
+            for (size_t q = 0; q < n; q++)
+                GEOSGeom_destroy_r(h, parts[q]);
             free(parts);
+            free(band);
             GEOSGeometry *whole = GEOSGeom_clone_r(h, c->buffer[k]);
             if (!whole)
                 *failed = 1;
@@ -271,6 +315,7 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
         }
         n++;
     }
+    free(band);
     if (*failed || n == 0) {
         for (size_t j = 0; j < n; j++)
             GEOSGeom_destroy_r(h, parts[j]);
@@ -876,6 +921,18 @@ static int run_job(job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_
     return jb->failed ? -1 : 0;
 }
 
+/* A facility's x and index, sorted by x then index (category_reach.byx). */
+typedef struct x_index {
+    double x;
+    size_t k;
+} x_index;
+
+static int cmp_x_index(const void *a, const void *b)
+{
+    const x_index *p = a, *q = b;
+    return p->x != q->x ? (p->x > q->x) - (p->x < q->x) : (p->k > q->k) - (p->k < q->k);
+}
+
 /* Builds one category's reach step: its facilities and their circles (straight-line mode). */
 static lc_status reach_step(lc_context *ctx, const lc_layer *fac, size_t category, double r, int quadsegs,
                             category_reach *out)
@@ -907,6 +964,21 @@ static lc_status reach_step(lc_context *ctx, const lc_layer *fac, size_t categor
         GEOSGeom_getExtent_r(h, out->buffer[out->n], &e[0], &e[1], &e[2], &e[3]);
         out->n++;
     }
+    out->byx = lc_calloc(ctx, n ? n : 1, sizeof *out->byx);
+    out->xs = lc_calloc(ctx, n ? n : 1, sizeof *out->xs);
+    x_index *order = lc_calloc(ctx, n ? n : 1, sizeof *order);
+    if (!out->byx || !out->xs || !order) {
+        free(order);
+        return LC_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < out->n; k++)
+        order[k] = (x_index){out->x[k], k};
+    qsort(order, out->n, sizeof *order, cmp_x_index);
+    for (size_t k = 0; k < out->n; k++) {
+        out->byx[k] = order[k].k;
+        out->xs[k] = order[k].x;
+    }
+    free(order);
     return LC_OK;
 }
 
@@ -925,6 +997,8 @@ static void reach_free(lc_context *ctx, category_reach *c)
     free(c->nnear);
     free(c->pin);
     free(c->buffer);
+    free(c->byx);
+    free(c->xs);
     free(c->x);
     free(c->y);
     free(c->index);
