@@ -23,6 +23,19 @@ run "check demo (Porto), network mode" "$cli" check -q data/demo/porto.yml -o "$
 # Walking network at city scale: a generated grid of >= 1,000,000 edges; per-step times.
 /usr/bin/python3 bench/gen_city.py "$work/citynet" --residential 20000 --facilities 5000 --road-edges 1000000
 /usr/bin/time -f "bench-network city: %e s wall, %M KiB peak" "$build/bench/bench-network" "$work/citynet/city.yml" || true
+run "check city, network mode, gpkg (1M edges, 20k compounds, 5k facilities)" "$cli" check -q "$work/citynet/city.yml" \
+  -o "$work/out-net" --format gpkg --overwrite --mode network
+# The other real extracts beside porto: data/demo/build_demo.py builds the same layers from them (its
+# checks are Porto's and fail there, the layers are still written); CRS auto (UTM 31N/32N).
+for n in monaco andorra; do
+  pbf=../shared/data/osm/$n.osm.pbf
+  [ -f "$pbf" ] || continue
+  /usr/bin/python3 data/demo/build_demo.py "$pbf" "$work/$n.gpkg" >/dev/null 2>&1 || true
+  [ -f "$work/$n.gpkg" ] || continue
+  sed -e "s|porto.gpkg|$work/$n.gpkg|" -e 's/^crs: .*/crs: auto/' data/demo/porto.yml >"$work/$n.yml"
+  "$build/bench/bench-network" "$work/$n.yml" 2>&1 | sed "s/^/$n: /" || true
+  run "check $n, network mode, gpkg" "$cli" check -q "$work/$n.yml" -o "$work/out-$n" --format gpkg --overwrite --mode network
+done
 if command -v hyperfine >/dev/null; then
   hyperfine --warmup 1 --runs 3 -i "$cli check -q $work/city/city.yml -o $work/out-h --overwrite"
 fi
