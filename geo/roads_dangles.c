@@ -25,17 +25,8 @@
 #include "geo/context_int.h"
 #include "geo/roads_int.h"
 
-/* A segment: vertex k to k+1 of line `line` (the STR-tree's items point into this array). */
-typedef struct seg {
-    uint32_t line, k;
-} seg;
-
-/* A vertex to insert into line `line` on its segment k at parameter t (0..1). */
-typedef struct cut {
-    uint32_t line, k;
-    double t;
-    lc_xy p;
-} cut;
+typedef lc_road_seg seg; /* the STR-tree's items point into an array of these */
+typedef lc_road_cut cut;
 
 /* What the STR-tree query callback collects. */
 typedef struct query {
@@ -56,16 +47,6 @@ static void collect(void *item, void *userdata)
         return;
     }
     q->found[q->n++] = (size_t)((const seg *)item - q->segs);
-}
-
-static int cmp_cut(const void *x, const void *y)
-{
-    const cut *a = x, *b = y;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->k != b->k)
-        return a->k < b->k ? -1 : 1;
-    return (a->t > b->t) - (a->t < b->t);
 }
 
 static double dist(lc_xy a, lc_xy b)
@@ -187,7 +168,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     size_t nlines = lc_roads_count(roads), npts = 0, nseg = 0, ncut = 0, capcut = 0, n_snapped = 0, n_skipped = 0;
     lc_road *lines = lc_malloc(ctx, (nlines ? nlines : 1) * sizeof *lines);
-    lc_xy *pts = NULL, *buf = NULL, *conn = NULL;     /* conn[2i], conn[2i+1]: where line i's ends join */
+    lc_xy *pts = NULL, *conn = NULL;     /* conn[2i], conn[2i+1]: where line i's ends join */
     unsigned char *state = NULL;                      /* per end: 0 joined, 1 dangling, 2 snapped */
     uint32_t *vline = NULL;
     seg *segs = NULL;
@@ -356,32 +337,11 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
 
     /* Each line again: its cuts inserted in order along it, a connector at each snapped end (none
      * when the point is within tol of the end: the network joins those as they are). */
-    if (ncut)
-        qsort(cuts, ncut, sizeof *cuts, cmp_cut);
-    if (!(out = lc_roads_create(ctx)))
+    for (size_t k = 0; k < 2 * nlines; k++)
+        if (state[k] != 2)
+            conn[k] = (lc_xy){NAN, NAN};
+    if (!(out = lc_roads_rebuild(ctx, lines, nlines, cuts, ncut, conn, tol)))
         goto fail;
-    size_t c = 0, capbuf = 0;
-    for (size_t i = 0; i < nlines; i++) {
-        const lc_road *L = &lines[i];
-        size_t first = c;
-        while (c < ncut && cuts[c].line == i)
-            c++;
-        if (lc_grow(ctx, (void **)&buf, &capbuf, L->n + (c - first) + 2, sizeof *buf) != LC_OK)
-            goto fail;
-        size_t m = 0, at = first;
-        if (state[2 * i] == 2 && dist(conn[2 * i], L->pts[0]) > tol)
-            buf[m++] = conn[2 * i];
-        for (size_t k = 0; k < L->n; k++) {
-            buf[m++] = L->pts[k];
-            for (; at < c && cuts[at].k == k; at++)
-                if (dist(cuts[at].p, buf[m - 1]) > 1e-9)
-                    buf[m++] = cuts[at].p;
-        }
-        if (state[2 * i + 1] == 2 && dist(conn[2 * i + 1], L->pts[L->n - 1]) > tol)
-            buf[m++] = conn[2 * i + 1];
-        if (lc_roads_add(ctx, out, buf, m, L->highway, L->level, L->bridge, L->tunnel, L->fid) != LC_OK)
-            goto fail;
-    }
     if (ndangling)
         lc_progress(ctx, "joining dangling road ends", 1.0);
     if (snapped)
@@ -398,7 +358,6 @@ done:
     grid_free(&g);
     grid_free(&ends);
     free(q.found);
-    free(buf);
     free(cuts);
     free(segs);
     free(conn);

@@ -14,17 +14,8 @@
 #include "geo/context_int.h"
 #include "geo/roads_int.h"
 
-/* A segment: vertex k to k+1 of line `line`. */
-typedef struct seg {
-    uint32_t line, k;
-} seg;
-
-/* A vertex to insert into line `line` on its segment k at parameter t (0..1). */
-typedef struct cut {
-    uint32_t line, k;
-    double t;
-    lc_xy p;
-} cut;
+typedef lc_road_seg seg;
+typedef lc_road_cut cut;
 
 /* A crossing found, for counting each once: lines a ≤ b at p; ok when it was joined. */
 typedef struct event {
@@ -54,16 +45,6 @@ static void collect(void *item, void *userdata)
         return;
     }
     q->found[q->n++] = j;
-}
-
-static int cmp_cut(const void *x, const void *y)
-{
-    const cut *a = x, *b = y;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->k != b->k)
-        return a->k < b->k ? -1 : 1;
-    return (a->t > b->t) - (a->t < b->t);
 }
 
 static int cmp_event(const void *x, const void *y)
@@ -135,7 +116,6 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
     seg *segs = NULL;
     cut *cuts = NULL;
     event *ev = NULL;
-    lc_xy *buf = NULL;
     lc_roads *out = NULL;
     GEOSSTRtree *tree = NULL;
     query q = {.ctx = ctx};
@@ -225,28 +205,8 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
     count_events(ev, nev, tol, &n_noded, &n_skipped);
 
     /* Each line again, with its crossings inserted in order along it. */
-    if (ncut)
-        qsort(cuts, ncut, sizeof *cuts, cmp_cut);
-    if (!(out = lc_roads_create(ctx)))
+    if (!(out = lc_roads_rebuild(ctx, lines, nlines, cuts, ncut, NULL, 0)))
         goto fail;
-    size_t c = 0, capbuf = 0;
-    for (size_t i = 0; i < nlines; i++) {
-        const lc_road *L = &lines[i];
-        size_t first = c;
-        while (c < ncut && cuts[c].line == i)
-            c++;
-        if (lc_grow(ctx, (void **)&buf, &capbuf, L->n + (c - first), sizeof *buf) != LC_OK)
-            goto fail;
-        size_t m = 0, at = first;
-        for (size_t k = 0; k < L->n; k++) {
-            buf[m++] = L->pts[k];
-            for (; at < c && cuts[at].k == k; at++)
-                if (dist(cuts[at].p, buf[m - 1]) > 1e-9)
-                    buf[m++] = cuts[at].p;
-        }
-        if (lc_roads_add(ctx, out, buf, m, L->highway, L->level, L->bridge, L->tunnel, L->fid) != LC_OK)
-            goto fail;
-    }
     lc_progress(ctx, "noding road crossings", 1.0);
     if (noded)
         *noded = n_noded;
@@ -254,7 +214,6 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
         *skipped = n_skipped;
     GEOSSTRtree_destroy_r(h, tree);
     free(q.found);
-    free(buf);
     free(ev);
     free(cuts);
     free(segs);
@@ -265,7 +224,6 @@ fail:
         GEOSSTRtree_destroy_r(h, tree);
     lc_roads_destroy(out);
     free(q.found);
-    free(buf);
     free(ev);
     free(cuts);
     free(segs);

@@ -279,32 +279,32 @@ static bool is_connection(const char *v)
     return strstr(v, "://") != NULL || strncmp(v, "/vsi", 4) == 0;
 }
 
-/* Parses a positive, finite number with nothing else but surrounding blanks (locale-independent). */
-static bool positive_number(const char *v)
+/* Parses a number with nothing else but surrounding blanks (locale-independent) into *d. */
+static bool plain_number(const char *v, double *d)
 {
     char *end = NULL;
     while (*v == ' ' || *v == '\t')
         v++;
     if (!*v)
         return false;
-    double d = CPLStrtod(v, &end);
+    *d = CPLStrtod(v, &end);
     while (*end == ' ' || *end == '\t')
         end++;
-    return end != v && !*end && isfinite(d) && d > 0;
+    return end != v && !*end && isfinite(*d);
 }
 
-/* Parses a number from 0 to max with nothing else but surrounding blanks (locale-independent). */
+/* A number > 0 (see plain_number). */
+static bool positive_number(const char *v)
+{
+    double d;
+    return plain_number(v, &d) && d > 0;
+}
+
+/* A number from 0 to max (see plain_number). */
 static bool bounded_number(const char *v, double max)
 {
-    char *end = NULL;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    if (!*v)
-        return false;
-    double d = CPLStrtod(v, &end);
-    while (*end == ' ' || *end == '\t')
-        end++;
-    return end != v && !*end && isfinite(d) && d >= 0 && d <= max;
+    double d;
+    return plain_number(v, &d) && d >= 0 && d <= max;
 }
 
 /* Checks value against its key's kind and makes the value to store: a relative path joined to dir
