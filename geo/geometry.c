@@ -1,10 +1,12 @@
 /*
- * geo/geometry.c — small value helpers for lc_bbox and access to the context's GEOS handle.
- * Geometry operations on layers (repair, point on surface, areas) live with their callers.
+ * geo/geometry.c — small value helpers for lc_bbox and access to the context's GEOS handle, and
+ * the preparation of geometries that threads will share (lc_geom_cache_for_threads). Geometry
+ * operations on layers (repair, point on surface, areas) live with their callers.
  */
 #include <math.h>
 
 #include "geo/context_int.h"
+#include "geo/geometry_int.h"
 #include "lifecircle/geometry.h"
 
 lc_bbox lc_bbox_empty(void)
@@ -37,4 +39,40 @@ int lc_bbox_is_empty(lc_bbox box)
 GEOSContextHandle_t lc_context_geos(const lc_context *ctx)
 {
     return ctx ? lc_ctx_geos(ctx) : NULL;
+}
+
+/* Caches the envelope and coordinate dimension of one linear ring or line. */
+static void cache_linear(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    double e[4];
+    if (!g)
+        return;
+    GEOSGeom_getExtent_r(h, g, &e[0], &e[1], &e[2], &e[3]);
+    GEOSGeom_getCoordinateDimension_r(h, g);
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, g);
+    unsigned dims = 0;
+    if (cs)
+        GEOSCoordSeq_getDimensions_r(h, cs, &dims);
+}
+
+void lc_geom_cache_for_threads(GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    if (!g)
+        return;
+    double e[4];
+    GEOSGeom_getExtent_r(h, g, &e[0], &e[1], &e[2], &e[3]);
+    GEOSGeom_getCoordinateDimension_r(h, g);
+    int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POLYGON) {
+        cache_linear(h, GEOSGetExteriorRing_r(h, g));
+        int holes = GEOSGetNumInteriorRings_r(h, g);
+        for (int k = 0; k < holes; k++)
+            cache_linear(h, GEOSGetInteriorRingN_r(h, g, k));
+    } else if (type == GEOS_LINESTRING || type == GEOS_LINEARRING || type == GEOS_POINT) {
+        cache_linear(h, g);
+    } else if (type >= GEOS_MULTIPOINT) {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int k = 0; k < n; k++)
+            lc_geom_cache_for_threads(h, GEOSGetGeometryN_r(h, g, k));
+    }
 }

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "geo/context_int.h"
+#include "geo/geometry_int.h"
 #include "layers/layer_int.h"
 
 /* ---- names ---------------------------------------------------------------------------------- */
@@ -1073,6 +1074,9 @@ lc_status lc_layer_transform(lc_context *ctx, lc_layer *L, const lc_transform *t
         ft->area = 0;
         if (!point_kind(L->kind))
             GEOSArea_r(h, out[i], &ft->area);
+        /* The inputs are read by several threads from here on (coverage workers, a coverage job
+         * beside the caller): whatever GEOS caches lazily is cached now, on this thread. */
+        lc_geom_cache_for_threads(h, out[i]);
         double minx, miny, maxx, maxy;
         if (GEOSGeom_getExtent_r(h, out[i], &minx, &miny, &maxx, &maxy)) {
             L->extent = lc_bbox_extend(L->extent, (lc_xy){minx, miny});

@@ -466,8 +466,9 @@ static int cmp_box_minx(const void *a, const void *b)
 }
 
 /* apart[i] = 1 when residential polygon i is valid and its bounding box meets no other polygon's
- * (a sweep over the boxes sorted by minx). Inputs are valid once read (layers/layer.c repairs them),
- * so a catchment made only of such compounds is a valid multipolygon without a test. Caller frees
+ * (a sweep over the boxes sorted by minx), so a catchment made only of such compounds is a valid
+ * multipolygon without testing the whole (one validity test per compound instead of one per
+ * catchment of thousands of parts). Caller frees
  * with free(); NULL with LC_ERR_NOMEM. */
 static unsigned char *compounds_apart(lc_context *ctx, const lc_layer *res)
 {
@@ -486,7 +487,8 @@ static unsigned char *compounds_apart(lc_context *ctx, const lc_layer *res)
         compound_box *x = &b[m];
         if (g && GEOSGeom_getExtent_r(h, g, &x->minx, &x->miny, &x->maxx, &x->maxy)) {
             x->i = i;
-            apart[i] = 1;
+            /* Validity was tested before reprojection: tested again here, once per compound. */
+            apart[i] = GEOSisValid_r(h, g) == 1;
             m++;
         }
     }

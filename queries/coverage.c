@@ -24,6 +24,7 @@
 
 #include "geo/context_int.h"
 #include "lifecircle/coverage.h"
+#include "geo/geometry_int.h"
 #include "queries/corridor_int.h"
 #include "queries/coverage_int.h"
 #include "queries/dissolve_int.h"
@@ -266,8 +267,10 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
         return NULL;
     }
     /* The facilities within r of the box in x, in index order (the order the parts are unioned in). */
-    size_t b0 = lower_x(c, box.minx - c->r), b1 = b0, nb = 0;
-    while (b1 < c->n && c->xs[b1] <= box.maxx + c->r)
+    /* Widened by far more than the rounding of minx − r can miss: the exact test below decides. */
+    double slack = 1e-9 * (1 + c->r + fabs(box.minx) + fabs(box.maxx));
+    size_t b0 = lower_x(c, box.minx - c->r - slack), b1 = b0, nb = 0;
+    while (b1 < c->n && c->xs[b1] <= box.maxx + c->r + slack)
         b1++;
     size_t *band = malloc((b1 > b0 ? b1 - b0 : 1) * sizeof *band);
     if (!band) {
@@ -959,9 +962,8 @@ static lc_status reach_step(lc_context *ctx, const lc_layer *fac, size_t categor
         out->buffer[out->n] = GEOSBuffer_r(h, f->geom, r, quadsegs);
         if (!out->buffer[out->n])
             return lc_error(ctx, LC_ERR_GEOMETRY, "cannot buffer facility %s by %.0f m", f->id, r);
-        /* Computing the envelope now caches it, so worker threads cloning the buffer only read. */
-        double e[4];
-        GEOSGeom_getExtent_r(h, out->buffer[out->n], &e[0], &e[1], &e[2], &e[3]);
+        /* Cached now, so worker threads cloning the buffer only read it. */
+        lc_geom_cache_for_threads(h, out->buffer[out->n]);
         out->n++;
     }
     out->byx = lc_calloc(ctx, n ? n : 1, sizeof *out->byx);
@@ -1327,12 +1329,8 @@ static int tile_task(worker_state *w, size_t i)
             if (failed)
                 return -1;
         }
-        if (piece) {
-            double e[4];
-            GEOSGeom_getExtent_r(w->h, piece, &e[0], &e[1], &e[2], &e[3]);
-            for (int k = 0; k < GEOSGetNumGeometries_r(w->h, piece); k++)
-                GEOSGeom_getExtent_r(w->h, GEOSGetGeometryN_r(w->h, piece, k), &e[0], &e[1], &e[2], &e[3]);
-        }
+        /* The compounds' workers read (clone) the piece next: its lazy caches are filled here. */
+        lc_geom_cache_for_threads(w->h, piece);
         made[c] = piece;
         cr->tiles[(size_t)(row - cr->trow0) * cr->tx + (size_t)(col - cr->tcol0)] = piece;
     }
@@ -2023,6 +2021,8 @@ lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov
     if (!ctx)
         return LC_ERR_MISUSE;
     lc_coverage *cov = (lc_coverage *)cov_in; /* logically const: only the dissolve's own state changes */
+    if (cov && !cov->dissolver) /* straight-line mode, or already waited for: nothing to wait on */
+        return cov->dissolve_status == LC_OK ? LC_OK : lc_error(ctx, cov->dissolve_status, "%s", cov->dissolve_error);
     if (!cov || cov->ctx != ctx)
         return lc_error(ctx, LC_ERR_MISUSE, "lc_coverage_service_areas_wait: the coverage of this context is required");
     if (cov->dissolver) {

@@ -77,7 +77,8 @@ typedef struct lc_coverage_job lc_coverage_job;
  * work meanwhile: check --mode network computes the straight-line side of its comparison while it
  * reads the roads and builds the walking network. The job works with a context of its own; ctx only
  * receives the result (or the error) in lc_coverage_finish. in, profile and options->network are
- * borrowed and must stay unchanged until then (reading them meanwhile is fine); options is copied
+ * borrowed and must stay unchanged until then (reading them meanwhile is fine: lc_inputs_read leaves
+ * their geometries with every lazy GEOS cache filled); options is copied
  * (NULL: defaults). Without a thread the coverage is computed before this returns. NULL with
  * LC_ERR_NOMEM; otherwise the caller must finish the job with lc_coverage_finish(). */
 LC_API lc_coverage_job *lc_coverage_start(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
@@ -124,13 +125,15 @@ LC_API const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t po
  * facility (or with cells_only). Borrowed, valid while cov lives. In network mode the service
  * areas are dissolved on a thread of their own after lc_coverage_compute returns, so a caller can
  * write the cells and gaps meanwhile; this call then waits for them (and helps). A failure leaves
- * the category NULL; lc_coverage_service_areas_wait reports it. */
+ * the category NULL; lc_coverage_service_areas_wait reports it. Call it, like the wait, from the
+ * thread that owns the coverage's context, not from two threads at once. */
 LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category);
 
 /* Network mode: waits for the service areas being dissolved in the background (dissolving the
  * rest on the calling thread meanwhile, with ctx's GEOS handle). LC_OK at once in straight-line mode
- * or when already waited for; LC_ERR_GEOMETRY or LC_ERR_NOMEM naming the category when a dissolve
- * failed (every later call reports it again). ctx must be the coverage's. Call it from the thread
+ * or when already waited for (any ctx then); LC_ERR_GEOMETRY or LC_ERR_NOMEM naming the category
+ * when a dissolve failed (every later call reports it again). While it dissolves, ctx must be the
+ * coverage's (LC_ERR_MISUSE otherwise). Call it from the thread
  * that owns ctx; the other calls on cov need not wait first, except lc_coverage_service_area. */
 LC_API lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov);
 

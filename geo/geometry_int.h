@@ -1,0 +1,15 @@
+/*
+ * geo/geometry_int.h — GEOS helpers the library's modules share (not callers).
+ */
+#ifndef LIFECIRCLE_GEO_GEOMETRY_INT_H
+#define LIFECIRCLE_GEO_GEOMETRY_INT_H
+
+#include <geos_c.h>
+
+/* Computes everything GEOS 3.11 caches lazily inside a geometry — the envelope of the geometry,
+ * of each part and of each ring, and each coordinate sequence's dimension — so that threads that
+ * share it afterwards (coverage workers, a coverage job beside the caller) only read it. Call it
+ * once on the thread that made g, before g is shared. Accepts NULL. */
+void lc_geom_cache_for_threads(GEOSContextHandle_t h, const GEOSGeometry *g);
+
+#endif /* LIFECIRCLE_GEO_GEOMETRY_INT_H */
