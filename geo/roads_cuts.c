@@ -1,13 +1,27 @@
 /*
- * geo/roads_cuts.c — rebuilding road lines with the vertices a repair inserts: the crossings that
- * roads.node_crossings splits at (geo/roads_noding.c) and the T-junctions and connectors of
- * roads.snap_dangles_m (geo/roads_dangles.c). One place, so both repairs insert alike.
+ * geo/roads_cuts.c — what the two repairs of road lines share besides their rule: the STR-tree
+ * query over segments, and rebuilding the lines with the vertices a repair inserts — the crossings
+ * that roads.node_crossings splits at (geo/roads_noding.c) and the T-junctions and connectors of
+ * roads.snap_dangles_m (geo/roads_dangles.c). One place, so both repairs find and insert alike.
  */
 #include <math.h>
 #include <stdlib.h>
 
 #include "geo/context_int.h"
 #include "geo/roads_int.h"
+
+void lc_road_seg_collect(void *item, void *userdata)
+{
+    lc_road_seg_query *q = userdata;
+    size_t j = (size_t)((const lc_road_seg *)item - q->segs);
+    if (j < q->from || q->failed)
+        return;
+    if (lc_grow(q->ctx, (void **)&q->found, &q->cap, q->n + 1, sizeof *q->found) != LC_OK) {
+        q->failed = 1;
+        return;
+    }
+    q->found[q->n++] = j;
+}
 
 /* Cuts by line, segment and parameter along it. */
 static int cmp_cut(const void *x, const void *y)

@@ -28,27 +28,6 @@
 typedef lc_road_seg seg; /* the STR-tree's items point into an array of these */
 typedef lc_road_cut cut;
 
-/* What the STR-tree query callback collects. */
-typedef struct query {
-    lc_context *ctx;
-    const seg *segs;
-    size_t *found;
-    size_t n, cap;
-    int failed;
-} query;
-
-static void collect(void *item, void *userdata)
-{
-    query *q = userdata;
-    if (q->failed)
-        return;
-    if (lc_grow(q->ctx, (void **)&q->found, &q->cap, q->n + 1, sizeof *q->found) != LC_OK) {
-        q->failed = 1;
-        return;
-    }
-    q->found[q->n++] = (size_t)((const seg *)item - q->segs);
-}
-
 static double dist(lc_xy a, lc_xy b)
 {
     return hypot(a.x - b.x, a.y - b.y);
@@ -176,7 +155,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
     lc_roads *out = NULL;
     GEOSSTRtree *tree = NULL;
     grid g = {0}, ends = {0};
-    query q = {.ctx = ctx};
+    lc_road_seg_query q = {.ctx = ctx};
     if (!lines)
         return NULL;
     for (size_t i = 0; i < nlines; i++) {
@@ -274,7 +253,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
                 goto fail;
             }
             q.n = 0;
-            GEOSSTRtree_query_r(h, tree, env, collect, &q);
+            GEOSSTRtree_query_r(h, tree, env, lc_road_seg_collect, &q);
             GEOSGeom_destroy_r(h, env);
             if (q.failed)
                 goto fail;

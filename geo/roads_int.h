@@ -23,6 +23,21 @@ typedef struct lc_road_cut {
     lc_xy p;
 } lc_road_cut;
 
+/* What an STR-tree query over an array of segments collects (lc_road_seg_collect): the indices
+ * (into segs) of the segments found, from `from` on. found is grown with lc_grow; failed is set
+ * when that runs out of memory. The caller frees found. */
+typedef struct lc_road_seg_query {
+    lc_context *ctx;
+    const lc_road_seg *segs;
+    size_t from;
+    size_t *found;
+    size_t n, cap;
+    int failed;
+} lc_road_seg_query;
+
+/* GEOSSTRtree_query_r callback: item points into q->segs; userdata is the lc_road_seg_query. */
+void lc_road_seg_collect(void *item, void *userdata);
+
 /* The nlines lines again, attributes and order kept, with the cuts inserted in order along each
  * (cuts is sorted here; a cut within 1e-9 m of the vertex before it is left out) and, where
  * join_at (may be NULL; 2 per line) holds a point that is not NaN, a connecting vertex before line

@@ -24,29 +24,6 @@ typedef struct event {
     int ok;
 } event;
 
-/* What the STR-tree query callback collects: candidates j > self. */
-typedef struct query {
-    lc_context *ctx;
-    const seg *segs;
-    size_t self;
-    size_t *found;
-    size_t n, cap;
-    int failed;
-} query;
-
-static void collect(void *item, void *userdata)
-{
-    query *q = userdata;
-    size_t j = (size_t)((const seg *)item - q->segs);
-    if (j <= q->self || q->failed)
-        return;
-    if (lc_grow(q->ctx, (void **)&q->found, &q->cap, q->n + 1, sizeof *q->found) != LC_OK) {
-        q->failed = 1;
-        return;
-    }
-    q->found[q->n++] = j;
-}
-
 static int cmp_event(const void *x, const void *y)
 {
     const event *a = x, *b = y;
@@ -118,7 +95,7 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
     event *ev = NULL;
     lc_roads *out = NULL;
     GEOSSTRtree *tree = NULL;
-    query q = {.ctx = ctx};
+    lc_road_seg_query q = {.ctx = ctx}; /* candidates j > i: each pair once */
     if (!lines)
         return NULL;
     for (size_t i = 0; i < nlines; i++) {
@@ -162,9 +139,9 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
             lc_error(ctx, LC_ERR_GEOMETRY, "cannot make a segment envelope: %s", lc_ctx_geos_message(ctx));
             goto fail;
         }
-        q.self = i;
+        q.from = i + 1;
         q.n = 0;
-        GEOSSTRtree_query_r(h, tree, env, collect, &q);
+        GEOSSTRtree_query_r(h, tree, env, lc_road_seg_collect, &q);
         GEOSGeom_destroy_r(h, env);
         if (q.failed)
             goto fail;
