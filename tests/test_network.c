@@ -431,6 +431,66 @@ static void assert_matches_corridor(const lc_coverage *cov, const lc_layer *rl, 
     ck_assert_double_lt(ad, tol * a1);
 }
 
+/* The network tests' setting: the inputs of a study of the GeoJSON files res and fac (plus, when key
+ * is set, path as that layer, e.g. "entrances.path") with the built-in profile, the network of roads
+ * (taken), and their coverage along it with the options o (mode and network are set here). */
+typedef struct net_case {
+    lc_roads *roads;
+    lc_network *net;
+    lc_profile *p;
+    lc_quality *q;
+    lc_study *st;
+    lc_inputs *in;
+    lc_coverage_options o;
+    lc_coverage *cov;
+    size_t centre;
+} net_case;
+
+static net_case net_case_run(lc_roads *roads, const char *res, const char *fac, const char *key, const char *path,
+                             lc_coverage_options o)
+{
+    net_case c = {.roads = roads};
+    c.net = lc_network_build(lct_ctx, c.roads, 0.5);
+    ck_assert_ptr_nonnull(c.net);
+    c.st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, c.st, "residential.path", res);
+    lc_study_set(lct_ctx, c.st, "facilities.path", fac);
+    if (key)
+        lc_study_set(lct_ctx, c.st, key, path);
+    c.p = lc_profile_load(lct_ctx, "shanghai-2025");
+    c.q = lc_quality_create(lct_ctx);
+    c.in = lc_inputs_read(lct_ctx, c.st, c.p, c.q);
+    ck_assert_msg(c.in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    c.centre = (size_t)lc_profile_find_category(c.p, "centre");
+    c.o = o;
+    c.o.mode = LC_MODE_NETWORK;
+    c.o.network = c.net;
+    c.cov = lc_coverage_compute(lct_ctx, c.in, c.p, &c.o);
+    ck_assert_msg(c.cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    return c;
+}
+
+static void net_case_free(net_case *c)
+{
+    lc_coverage_destroy(c->cov);
+    lc_inputs_destroy(c->in);
+    lc_quality_destroy(c->q);
+    lc_study_destroy(c->st);
+    lc_profile_destroy(c->p);
+    lc_network_destroy(c->net);
+    lc_roads_destroy(c->roads);
+}
+
+/* The demand-point tests' setting: one street along y = 0 from x = 0 to 2,000, reach_m, grid_m. */
+static net_case street_case_run(const char *res, const char *fac, const char *key, const char *path, double reach_m,
+                                double grid_m)
+{
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    static const lc_xy street[] = {{0, 0}, {2000, 0}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
+    return net_case_run(roads, res, fac, key, path, (lc_coverage_options){.reach_m = reach_m, .demand_grid_m = grid_m});
+}
+
 START_TEST(dense_grid_matches_buffered_segments)
 {
     /* Streets 25 m apart (closer than twice the 50 m corridor), a centre at (510,500) with a 300 m
@@ -454,21 +514,12 @@ START_TEST(dense_grid_matches_buffered_segments)
     write_fc(res, feats);
     write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[510,500]}}");
-    lc_study *st = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, st, "residential.path", res);
-    lc_study_set(lct_ctx, st, "facilities.path", fac);
-    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
-    lc_quality *q = lc_quality_create(lct_ctx);
-    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
-    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
-    lc_roads *roads = street_grid(40, 25);
-    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
-    ck_assert_ptr_nonnull(net);
-    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 300, .threads = 2};
-    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
-    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    net_case nc = net_case_run(street_grid(40, 25), res, fac, NULL, NULL, (lc_coverage_options){.reach_m = 300, .threads = 2});
+    lc_coverage *cov = nc.cov;
+    const lc_inputs *in = nc.in;
+    const lc_profile *p = nc.p;
     GEOSContextHandle_t h = lc_context_geos(lct_ctx);
-    GEOSGeometry *sa = plain_corridor(net, (lc_xy){510, 500}, 300, 200);
+    GEOSGeometry *sa = plain_corridor(nc.net, (lc_xy){510, 500}, 300, 200);
     size_t centre = (size_t)lc_profile_find_category(p, "centre");
     const lc_layer *rl = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
     ck_assert_uint_eq(lc_layer_count(rl), npoly);
@@ -481,8 +532,8 @@ START_TEST(dense_grid_matches_buffered_segments)
      * sanitizer build checks); one waited for at once holds the same service area, vertex for
      * vertex, whoever dissolved it. */
     ck_assert_int_eq(lc_coverage_service_areas_wait(lct_ctx, cov), LC_OK);
-    lc_coverage_destroy(lc_coverage_compute(lct_ctx, in, p, &o));
-    lc_coverage *again = lc_coverage_compute(lct_ctx, in, p, &o);
+    lc_coverage_destroy(lc_coverage_compute(lct_ctx, in, p, &nc.o));
+    lc_coverage *again = lc_coverage_compute(lct_ctx, in, p, &nc.o);
     ck_assert_ptr_nonnull(again);
     lc_context *other = lc_context_create();
     ck_assert_int_eq(lc_coverage_service_areas_wait(other, again), LC_ERR_MISUSE);
@@ -491,13 +542,7 @@ START_TEST(dense_grid_matches_buffered_segments)
     lc_context_destroy(other);
     ck_assert_int_eq(GEOSEqualsExact_r(h, lc_coverage_service_area(again, centre), lc_coverage_service_area(cov, centre), 0), 1);
     lc_coverage_destroy(again);
-    lc_coverage_destroy(cov);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
-    lc_inputs_destroy(in);
-    lc_quality_destroy(q);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
+    net_case_free(&nc);
     lct_rmtree(dir);
     free(res);
     free(fac);
@@ -530,24 +575,17 @@ START_TEST(block_grid_holes_match_buffered_segments)
     write_fc(res, feats);
     write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[760,740]}}");
-    lc_study *st = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, st, "residential.path", res);
-    lc_study_set(lct_ctx, st, "facilities.path", fac);
-    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
-    lc_quality *q = lc_quality_create(lct_ctx);
-    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
-    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
-    lc_roads *roads = street_grid(10, 150);
-    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
-    ck_assert_ptr_nonnull(net);
+    net_case nc = net_case_run(street_grid(10, 150), res, fac, NULL, NULL,
+                               (lc_coverage_options){.reach_m = 600, .threads = 1});
     GEOSContextHandle_t h = lc_context_geos(lct_ctx);
-    GEOSGeometry *sa = plain_corridor(net, (lc_xy){760, 740}, 600, 40);
-    size_t centre = (size_t)lc_profile_find_category(p, "centre");
-    const lc_layer *rl = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
+    GEOSGeometry *sa = plain_corridor(nc.net, (lc_xy){760, 740}, 600, 40);
+    size_t centre = nc.centre;
+    const lc_layer *rl = lc_inputs_layer(nc.in, LC_LAYER_RESIDENTIAL);
     ck_assert_uint_eq(lc_layer_count(rl), npoly);
-    for (int threads = 1; threads <= 2; threads++) {
-        lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 600, .threads = threads};
-        lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
+    for (int threads = 1; threads <= 2; threads++) { /* 1: the case's own coverage */
+        lc_coverage_options o = nc.o;
+        o.threads = threads;
+        lc_coverage *cov = threads == 1 ? nc.cov : lc_coverage_compute(lct_ctx, nc.in, nc.p, &o);
         ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
         /* The same shares, and the service area is the same region, with the blocks' holes. */
         assert_matches_corridor(cov, rl, centre, sa, 1e-9);
@@ -556,15 +594,11 @@ START_TEST(block_grid_holes_match_buffered_segments)
         for (int g = 0; g < GEOSGetNumGeometries_r(h, mine); g++)
             holes += GEOSGetNumInteriorRings_r(h, GEOSGetGeometryN_r(h, mine, g));
         ck_assert_int_ge(holes, 10); /* the blocks well inside the diamond, by construction */
-        lc_coverage_destroy(cov);
+        if (cov != nc.cov)
+            lc_coverage_destroy(cov);
     }
     GEOSGeom_destroy_r(h, sa);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
-    lc_inputs_destroy(in);
-    lc_quality_destroy(q);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
+    net_case_free(&nc);
     lct_rmtree(dir);
     free(res);
     free(fac);
@@ -689,55 +723,6 @@ START_TEST(porto_matches_plain_dijkstra)
 }
 END_TEST
 
-/* The demand-point tests' setting: one street along y = 0 from x = 0 to 2,000 and its network, the
- * built-in profile, the inputs of a study of the files res and fac (plus, when key is set, path as
- * that layer, e.g. "entrances.path"), and their coverage along the network at reach_m with grid_m. */
-typedef struct street_case {
-    lc_roads *roads;
-    lc_network *net;
-    lc_profile *p;
-    lc_quality *q;
-    lc_study *st;
-    lc_inputs *in;
-    lc_coverage *cov;
-    size_t centre;
-} street_case;
-
-static street_case street_case_run(const char *res, const char *fac, const char *key, const char *path, double reach_m,
-                                   double grid_m)
-{
-    street_case c = {.roads = lc_roads_create(lct_ctx)};
-    static const lc_xy street[] = {{0, 0}, {2000, 0}};
-    ck_assert_int_eq(lc_roads_add(lct_ctx, c.roads, street, 2, "residential", 0, 0, 0, 1), LC_OK);
-    c.net = lc_network_build(lct_ctx, c.roads, 0.5);
-    ck_assert_ptr_nonnull(c.net);
-    c.st = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, c.st, "residential.path", res);
-    lc_study_set(lct_ctx, c.st, "facilities.path", fac);
-    if (key)
-        lc_study_set(lct_ctx, c.st, key, path);
-    c.p = lc_profile_load(lct_ctx, "shanghai-2025");
-    c.q = lc_quality_create(lct_ctx);
-    c.in = lc_inputs_read(lct_ctx, c.st, c.p, c.q);
-    ck_assert_msg(c.in != NULL, "%s", lc_context_errmsg(lct_ctx));
-    c.centre = (size_t)lc_profile_find_category(c.p, "centre");
-    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = c.net, .reach_m = reach_m, .demand_grid_m = grid_m};
-    c.cov = lc_coverage_compute(lct_ctx, c.in, c.p, &o);
-    ck_assert_msg(c.cov != NULL, "%s", lc_context_errmsg(lct_ctx));
-    return c;
-}
-
-static void street_case_free(street_case *c)
-{
-    lc_coverage_destroy(c->cov);
-    lc_inputs_destroy(c->in);
-    lc_quality_destroy(c->q);
-    lc_study_destroy(c->st);
-    lc_profile_destroy(c->p);
-    lc_network_destroy(c->net);
-    lc_roads_destroy(c->roads);
-}
-
 START_TEST(entrances_decide_walled_compounds)
 {
     /* One street along y = 0 from x = 0 to 2,000; a centre at (0, −10) (access 10 m). Reach 1,000 m.
@@ -763,8 +748,8 @@ START_TEST(entrances_decide_walled_compounds)
                   "{\"type\":\"Point\",\"coordinates\":[1300,20]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"E3\"},\"geometry\":{\"type\":\"Point\","
                   "\"coordinates\":[1000,500]}}");
-    street_case without = street_case_run(res, fac, NULL, NULL, 1000, 0);
-    street_case with = street_case_run(res, fac, "entrances.path", ent, 1000, 0);
+    net_case without = street_case_run(res, fac, NULL, NULL, 1000, 0);
+    net_case with = street_case_run(res, fac, "entrances.path", ent, 1000, 0);
     lc_coverage *cov[2] = {without.cov, with.cov};
     size_t centre = with.centre;
     ck_assert_uint_eq(lc_coverage_entrance_polygons(cov[0]), 0);
@@ -786,8 +771,8 @@ START_TEST(entrances_decide_walled_compounds)
     const lc_coverage_cell *a3 = lc_coverage_get(cov[0], 2, centre), *b3 = lc_coverage_get(cov[1], 2, centre);
     ck_assert_double_eq(a3->distance_m, b3->distance_m);
     ck_assert_double_eq(a3->covered_share, b3->covered_share);
-    street_case_free(&without);
-    street_case_free(&with);
+    net_case_free(&without);
+    net_case_free(&with);
     lct_rmtree(dir);
     free(dir), free(res), free(fac), free(ent);
 }
@@ -809,7 +794,7 @@ START_TEST(grid_demand_points_split_a_compound)
                   "\"Polygon\",\"coordinates\":[[[300,10],[320,10],[320,30],[300,30],[300,10]]]}}");
     write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
-    street_case sc = street_case_run(res, fac, NULL, NULL, 200, 50);
+    net_case sc = street_case_run(res, fac, NULL, NULL, 200, 50);
     lc_coverage *cov = sc.cov;
     size_t centre = sc.centre;
     double g = 0;
@@ -826,7 +811,7 @@ START_TEST(grid_demand_points_split_a_compound)
      * corridor (50 m either side of the street up to x = 190 + 50) does not reach it: share 0. */
     ck_assert_double_eq_tol(lc_coverage_get(cov, 1, centre)->distance_m, 340, 1e-6);
     ck_assert_double_eq(lc_coverage_get(cov, 1, centre)->covered_share, 0);
-    street_case_free(&sc);
+    net_case_free(&sc);
     lct_rmtree(dir);
     free(dir), free(res), free(fac);
 }
@@ -854,7 +839,7 @@ START_TEST(buildings_weight_a_compound)
                   "\"Polygon\",\"coordinates\":[[[40,80],[60,80],[60,100],[40,100],[40,80]]]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"B4\",\"population\":5},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[900,400],[920,400],[920,420],[900,420],[900,400]]]}}");
-    street_case sc = street_case_run(res, fac, "buildings.path", bld, 200, 50);
+    net_case sc = street_case_run(res, fac, "buildings.path", bld, 200, 50);
     lc_coverage *cov = sc.cov;
     size_t centre = sc.centre;
     ck_assert_uint_eq(lc_coverage_building_polygons(cov), 1);
@@ -866,7 +851,7 @@ START_TEST(buildings_weight_a_compound)
     double a = 0;
     ck_assert(GEOSArea_r(lc_context_geos(lct_ctx), lc_coverage_gap(cov, 0, centre), &a));
     ck_assert_double_eq_tol(a, 400, 1e-6);
-    street_case_free(&sc);
+    net_case_free(&sc);
     lct_rmtree(dir);
     free(dir), free(res), free(fac), free(bld);
 }
@@ -1073,18 +1058,8 @@ START_TEST(coverage_catchment_street_lines)
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[600,-30]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"F2\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[400,260]}}");
-    lc_study *st = lc_study_create(lct_ctx);
-    lc_study_set(lct_ctx, st, "residential.path", res);
-    lc_study_set(lct_ctx, st, "facilities.path", fac);
-    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
-    lc_quality *q = lc_quality_create(lct_ctx);
-    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
-    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
-    lc_roads *roads = t_streets();
-    lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
-    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .reach_m = 250};
-    lc_coverage *cov = lc_coverage_compute(lct_ctx, in, p, &o);
-    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    net_case nc = net_case_run(t_streets(), res, fac, NULL, NULL, (lc_coverage_options){.reach_m = 250});
+    lc_coverage *cov = nc.cov;
     static const struct {
         size_t index;
         double len, in;
@@ -1112,19 +1087,13 @@ START_TEST(coverage_catchment_street_lines)
     lc_catchment_streets cs;
     ck_assert_int_eq(lc_coverage_catchment_streets(cov, 4, &cs), -1);
     lc_coverage_options so = {.mode = LC_MODE_STRAIGHT, .reach_m = 250};
-    lc_coverage *sc = lc_coverage_compute(lct_ctx, in, p, &so);
+    lc_coverage *sc = lc_coverage_compute(lct_ctx, nc.in, nc.p, &so);
     ck_assert_ptr_nonnull(sc);
     ck_assert_int_eq(lc_coverage_catchment_streets(sc, 0, &cs), 0);
     ck_assert_uint_eq(cs.nlines, 0);
     ck_assert_double_eq(cs.length_m, 0);
     lc_coverage_destroy(sc);
-    lc_coverage_destroy(cov);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
-    lc_inputs_destroy(in);
-    lc_quality_destroy(q);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
+    net_case_free(&nc);
     lct_rmtree(dir);
     free(dir), free(res), free(fac);
 }
