@@ -8,7 +8,9 @@
  * _DIST, _SHARE, _POP, _N; norm k (1-based, profile order) as N<k>_VAL, N<k>_TGT, N<k>_PASS, N<k>_SHORT.
  * The field dictionary written beside each Shapefile spells every one out.
  */
+#include <gdal.h>
 #include <jansson.h>
+#include <ogr_api.h>
 #include <math.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -1021,8 +1023,8 @@ static void conninfo_value(const char *dsn, const char *key, char *buf, size_t s
 }
 
 /* Which database a "PG:" connection string reaches, as "host|port|dbname|service" (libpq's
- * defaults left empty, so two strings that spell the same server differently may compare unequal;
- * that only weakens the guard below, never refuses wrongly). */
+ * defaults left empty, so two strings that spell the same server differently may compare unequal:
+ * pg_same_database then asks the servers). */
 static void pg_database_id(const char *dsn, char *buf, size_t size)
 {
     char host[256], addr[256], port[32], db[256], service[256];
@@ -1032,6 +1034,47 @@ static void pg_database_id(const char *dsn, char *buf, size_t size)
     conninfo_value(dsn + 3, "dbname", db, sizeof db);
     conninfo_value(dsn + 3, "service", service, sizeof service);
     snprintf(buf, size, "%s|%s|%s|%s", *addr ? addr : host, port, db, service);
+}
+
+/* What a PostgreSQL server says it is: its database and the time its postmaster started, which
+ * two servers (or two databases) do not share, however a connection string spells the host
+ * (localhost or 127.0.0.1, a socket or TCP, an alias). Into buf; "" when it cannot be asked (the
+ * guard below then goes by the strings alone). */
+static void pg_server_identity(lc_context *ctx, const char *dsn, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    lc_gdal_begin(ctx);
+    GDALDatasetH ds = GDALOpenEx(dsn, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    OGRLayerH L = ds ? GDALDatasetExecuteSQL(ds, "SELECT current_database() || ' ' || pg_postmaster_start_time()::text "
+                                                 "AS id", NULL, NULL)
+                     : NULL;
+    OGRFeatureH f = L ? OGR_L_GetNextFeature(L) : NULL;
+    if (f && OGR_F_IsFieldSetAndNotNull(f, 0))
+        snprintf(buf, size, "%s", OGR_F_GetFieldAsString(f, 0));
+    if (f)
+        OGR_F_Destroy(f);
+    if (L)
+        GDALDatasetReleaseResultSet(ds, L);
+    if (ds)
+        GDALClose(ds);
+    lc_gdal_end(ctx);
+}
+
+/* Whether two "PG:" strings reach the same database: the same host, port, database and service as
+ * written, or else the same server identity when both servers can be asked. */
+static int pg_same_database(lc_context *ctx, const char *a, const char *b)
+{
+    char ida[1200], idb[1200];
+    pg_database_id(a, ida, sizeof ida);
+    pg_database_id(b, idb, sizeof idb);
+    if (!strcmp(ida, idb))
+        return 1;
+    char sa[512], sb[512];
+    pg_server_identity(ctx, a, sa, sizeof sa);
+    if (!sa[0])
+        return 0;
+    pg_server_identity(ctx, b, sb, sizeof sb);
+    return sb[0] && !strcmp(sa, sb);
 }
 
 /* Refuses a PostGIS output that would replace one of its own input tables: an input read from the
@@ -1046,16 +1089,15 @@ static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, cons
                                           "catchment_streets", NULL};
     const char *schema = o->schema ? o->schema : "public";
     const char *prefix = o->table_prefix ? o->table_prefix : LC_PG_DEFAULT_PREFIX;
-    char out_db[1200], in_db[1200];
-    pg_database_id(target, out_db, sizeof out_db);
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
         const lc_layer *L = lc_inputs_layer(r->inputs, (lc_layer_kind)k);
         const char *src = L ? lc_layer_source(L) : NULL;
         if (!src || strncasecmp(src, "PG:", 3) != 0 || !strcmp(lc_layer_name(L), "sql"))
             continue;
-        pg_database_id(src, in_db, sizeof in_db);
-        if (strcmp(in_db, out_db) != 0)
-            continue;
+        /* The study's own string (the layer's source has its password masked). */
+        char key[64];
+        snprintf(key, sizeof key, "%s.path", lc_layer_kind_name((lc_layer_kind)k));
+        const char *given = lc_study_get(r->study, key);
         const char *name = lc_layer_name(L), *dot = strchr(name, '.');
         size_t slen = dot ? (size_t)(dot - name) : 6;
         const char *in_schema = dot ? name : "public", *table = dot ? dot + 1 : name;
@@ -1066,7 +1108,8 @@ static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, cons
             clash = !strncmp(table, prefix, strlen(prefix));
         for (size_t i = 0; !*prefix && written[i]; i++)
             clash |= !strcmp(table, written[i]);
-        if (clash)
+        /* Only a name that clashes is worth asking the servers about. */
+        if (clash && pg_same_database(ctx, given && !strncasecmp(given, "PG:", 3) ? given : src, target))
             return lc_error(ctx, LC_ERR_IO,
                             "the PostGIS output (schema %s, table prefix '%s') would replace the %s input table "
                             "%s: choose another --pg-schema or --pg-prefix", schema, prefix,

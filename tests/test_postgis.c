@@ -604,6 +604,19 @@ START_TEST(test_pg_output_would_replace_input)
     char *n = pg(sql, 1);
     ck_assert_str_eq(n, "193 1");
     free(n);
+    /* The same server spelled another way (localhost for 127.0.0.1): the servers are asked, and
+     * say they are one (same database, same postmaster start). */
+    const char *at = strstr(dsn(), "host=127.0.0.1");
+    if (at) {
+        char alias[1024];
+        snprintf(alias, sizeof alias, "%.*shost=localhost%s", (int)(at - dsn()), dsn(), at + strlen("host=127.0.0.1"));
+        ck_assert_int_eq(run_check(study, alias, extra, &log), 2);
+        lct_assert_contains(log, "would replace the residential input table");
+        free(log);
+        n = pg(sql, 1);
+        ck_assert_str_eq(n, "193 1");
+        free(n);
+    }
     snprintf(extra, sizeof extra, "--pg-schema %s --pg-prefix out_", in);
     ck_assert_int_eq(run_check(study, dsn(), extra, &log), 1);
     free(log);
