@@ -69,6 +69,16 @@ int lct_write_text(const char *path, const char *text)
     return (fclose(f) == 0 && ok) ? 0 : -1;
 }
 
+void lct_write_fc(const char *path, const char *features)
+{
+    size_t n = strlen(features) + 512;
+    char *t = malloc(n);
+    ck_assert_ptr_nonnull(t);
+    snprintf(t, n, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[%s]}", features);
+    ck_assert_int_eq(lct_write_text(path, t), 0);
+    free(t);
+}
+
 const char *lct_source_dir(void)
 {
     const char *d = getenv("LC_SOURCE_DIR");

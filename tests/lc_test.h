@@ -44,6 +44,12 @@ char *lct_path(const char *dir, const char *name);
 /* Writes text to a file; returns 0 on success. */
 int lct_write_text(const char *path, const char *text);
 
+/* The GeoJSON "crs" member naming UTM 51N (EPSG:32651), the CRS of the hand-built fixtures. */
+#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
+
+/* Writes a GeoJSON FeatureCollection in UTM 51N of the given features text to path, asserting. */
+void lct_write_fc(const char *path, const char *features);
+
 /* The project source directory and the shared data directory (../shared beside the checkout),
  * from the environment meson sets (LC_SOURCE_DIR, LC_SHARED_DIR). Borrowed. */
 const char *lct_source_dir(void);

@@ -13,8 +13,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
 /* One compound of 1,000 residents (300 aged 60+, 200 aged 65+) at [0,100]², and within 200 m of it
  * a centre (100 m²), a meal point (20 meals), a day-care centre, a rental point, a canteen and a care
  * home (10 beds, 6 nursing). By hand: floor area 100+50+50+10+50 = 260 m² → 260 per 1,000 ≥ 40;
@@ -36,7 +34,6 @@ static const char *FAC_OK = "{\"type\":\"FeatureCollection\"," UTM "\"features\"
     "\"geometry\":{\"type\":\"Point\",\"coordinates\":[120,120]}},"
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"H\",\"类型\":\"养老机构\",\"建筑面积\":3000,\"beds\":10,"
     "\"nursing_beds\":6},\"geometry\":{\"type\":\"Point\",\"coordinates\":[-20,-20]}}]}";
-
 
 static int exists(const char *path)
 {

@@ -15,8 +15,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
 /* How far a reach polygon reaches along a 1 m wide strip through its centre. The buffer is a
  * regular n-gon (n = 4 × 32) with a vertex on the strip's axis at r; its edges leave the axis at an
  * angle, so at height y the boundary sits |y|·tan(π/n) short of r, and over the strip's width

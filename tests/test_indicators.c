@@ -11,8 +11,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
 /* Two 街镇: U1 = [0,1000]×[0,1000], U2 = [1000,2000]×[0,1000]. */
 static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"U1\",\"name\":\"甲街道\"},\"geometry\":{\"type\":\"Polygon\","

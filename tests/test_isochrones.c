@@ -16,8 +16,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
 /* An (n+1) × (n+1) grid of streets 100 m apart from (0,0), each street one line. */
 static lc_roads *grid(int n)
 {

@@ -21,7 +21,6 @@
 #include "outputs/style_int.h"
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
 #define A3_W (420.0 / 25.4 * 72.0)
 #define A3_H (297.0 / 25.4 * 72.0)
 

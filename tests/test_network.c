@@ -12,8 +12,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
 /* An (n+1) × (n+1) grid of streets 100 m apart from (0,0), each street one line. */
 static lc_roads *grid(int n)
 {
@@ -240,16 +238,6 @@ START_TEST(osm_tag_rules)
 }
 END_TEST
 
-/* A GeoJSON FeatureCollection in UTM 51N of the given features text. */
-static void write_fc(const char *path, const char *features)
-{
-    size_t n = strlen(features) + 512;
-    char *t = malloc(n);
-    snprintf(t, n, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[%s]}", features);
-    ck_assert_int_eq(lct_write_text(path, t), 0);
-    free(t);
-}
-
 START_TEST(river_with_a_far_bridge)
 {
     /* North bank street y=+200, south bank street y=-200, a 300 m wide river between; the only bridge
@@ -257,11 +245,11 @@ START_TEST(river_with_a_far_bridge)
      * (50,-220). Straight line ≈ 440 m: covered. Along the network ≈ 2·3000 + 400: not. */
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
-    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"N\",\"population\":100},\"geometry\":{\"type\":"
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"N\",\"population\":100},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[0,220],[100,220],[100,320],[0,320],[0,220]]]}}");
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,-220]}}");
-    write_fc(rd, "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+    lct_write_fc(rd, "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
                  "\"coordinates\":[[-1000,200],[3000,200]]}},"
                  "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
                  "\"coordinates\":[[-1000,-200],[3000,-200]]}},"
@@ -511,8 +499,8 @@ START_TEST(dense_grid_matches_buffered_segments)
                                     "[%g,%g]]]}}", npoly ? "," : "", i, j, x, y, x + 70, y, x + 70, y + 55, x, y + 55, x, y);
             npoly++;
         }
-    write_fc(res, feats);
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+    lct_write_fc(res, feats);
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[510,500]}}");
     net_case nc = net_case_run(street_grid(40, 25), res, fac, NULL, NULL, (lc_coverage_options){.reach_m = 300, .threads = 2});
     lc_coverage *cov = nc.cov;
@@ -572,8 +560,8 @@ START_TEST(block_grid_holes_match_buffered_segments)
             npoly++;
         }
     ck_assert_uint_lt(len, sizeof feats);
-    write_fc(res, feats);
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+    lct_write_fc(res, feats);
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[760,740]}}");
     net_case nc = net_case_run(street_grid(10, 150), res, fac, NULL, NULL,
                                (lc_coverage_options){.reach_m = 600, .threads = 1});
@@ -734,15 +722,15 @@ START_TEST(entrances_decide_walled_compounds)
      * E3 at (1,000, 500) belongs to no compound (none within 30 m, no id). */
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *ent = lct_path(dir, "e.geojson");
-    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":100},\"geometry\":{\"type\":"
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"population\":100},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[400,20],[600,20],[600,220],[400,220],[400,20]]]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"R2\",\"population\":50},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[700,20],[900,20],[900,220],[700,220],[700,20]]]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"R3\",\"population\":20},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[200,-120],[300,-120],[300,-20],[200,-20],[200,-120]]]}}");
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
-    write_fc(ent, "{\"type\":\"Feature\",\"properties\":{\"id\":\"E1\"},\"geometry\":{\"type\":\"Point\","
+    lct_write_fc(ent, "{\"type\":\"Feature\",\"properties\":{\"id\":\"E1\"},\"geometry\":{\"type\":\"Point\","
                   "\"coordinates\":[500,20]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"E2\",\"小区编号\":\"R2\"},\"geometry\":"
                   "{\"type\":\"Point\",\"coordinates\":[1300,20]}},"
@@ -788,11 +776,11 @@ START_TEST(grid_demand_points_split_a_compound)
      * [300,320]×[10,30] is smaller than the grid: a point on its surface, the area method. */
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson");
-    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":60},\"geometry\":{\"type\":"
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":60},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[0,10],[200,10],[200,110],[0,110],[0,10]]]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"S\",\"population\":5},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[300,10],[320,10],[320,30],[300,30],[300,10]]]}}");
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
     net_case sc = street_case_run(res, fac, NULL, NULL, 200, 50);
     lc_coverage *cov = sc.cov;
@@ -827,11 +815,11 @@ START_TEST(buildings_weight_a_compound)
      * outside every compound. Buildings come before the grid (demand_grid_m is also set). */
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *bld = lct_path(dir, "b.geojson");
-    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":100},\"geometry\":{\"type\":"
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":100},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[0,10],[200,10],[200,110],[0,110],[0,10]]]}}");
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,-10]}}");
-    write_fc(bld, "{\"type\":\"Feature\",\"properties\":{\"id\":\"B1\",\"population\":10},\"geometry\":{\"type\":"
+    lct_write_fc(bld, "{\"type\":\"Feature\",\"properties\":{\"id\":\"B1\",\"population\":10},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[40,40],[60,40],[60,60],[40,60],[40,40]]]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"B2\",\"population\":30},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[140,40],[160,40],[160,60],[140,60],[140,40]]]}},"
@@ -1048,9 +1036,9 @@ START_TEST(coverage_catchment_street_lines)
      * side street: 440 m. In straight-line mode no facility has any. */
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson");
-    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":10},\"geometry\":{\"type\":"
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"population\":10},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[0,20],[50,20],[50,70],[0,70],[0,20]]]}}");
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F0\",\"category\":\"centre\",\"floor_area\":1},"
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F0\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[100,0]}},"
                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"F1\",\"category\":\"centre\",\"floor_area\":1},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[800,0]}},"

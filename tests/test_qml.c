@@ -20,8 +20,6 @@
 #include "outputs/style_int.h"
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
 /* One compound at [0,100]² and, within reach, a meal point, a day-care centre and a care home but no
  * centre: the compound's centre share is 0 and its whole area a centre gap. One 街镇 around it. */
 static const char *RES = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["

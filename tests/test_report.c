@@ -13,8 +13,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
 /* Two 街镇: U1 (x < 2,500) holds R1, 1,000 residents on [0,100]², 150 m from the only facility,
  * a centre C at (150, 50) of 100 m²; U2 holds R2, 500 residents on [5000,5100]×[0,100], whose
  * point on surface (5050, 50) is 4,900 m from C. Centre reach 1,000 m: R1 is wholly covered (its

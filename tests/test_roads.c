@@ -14,18 +14,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
-
-/* A GeoJSON FeatureCollection in UTM 51N of the given features text. */
-static void write_fc(const char *path, const char *features)
-{
-    size_t n = strlen(features) + 512;
-    char *t = malloc(n);
-    snprintf(t, n, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[%s]}", features);
-    ck_assert_int_eq(lct_write_text(path, t), 0);
-    free(t);
-}
-
 /* A line feature with the given properties text. */
 #define LINE(props, coords) \
     "{\"type\":\"Feature\",\"properties\":{" props "},\"geometry\":{\"type\":\"LineString\",\"coordinates\":" coords "}}"
@@ -70,7 +58,7 @@ static const char *const BUREAU =
 START_TEST(class_field_excludes_classes)
 {
     char *dir = lct_tmpdir(), *rd = lct_path(dir, "roads.geojson");
-    write_fc(rd, BUREAU);
+    lct_write_fc(rd, BUREAU);
     lc_study *st = study_text(dir, "roads:\n  path: roads.geojson\n  fields:\n    class: DLDJ\n"
                                    "  exclude: [高速公路, 快速路]\n");
     ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
@@ -137,7 +125,7 @@ START_TEST(class_field_excludes_classes)
 
     /* OSM data: roads.exclude applies to highway values on top of the profile's rules. */
     char *osm = lct_path(dir, "osm.geojson");
-    write_fc(osm, LINE("\"highway\":\"primary\"", "[[0,0],[100,0]]") "," LINE("\"highway\":\"footway\"", "[[0,10],[100,10]]")
+    lct_write_fc(osm, LINE("\"highway\":\"primary\"", "[[0,0],[100,0]]") "," LINE("\"highway\":\"footway\"", "[[0,10],[100,10]]")
                   "," LINE("\"highway\":\"motorway\"", "[[0,20],[100,20]]"));
     lc_study *os = lc_study_create(lct_ctx);
     lc_study_set(lct_ctx, os, "roads.path", osm);
@@ -298,7 +286,7 @@ START_TEST(bridges_and_levels_never_noded)
      * (0,0)-(100,0) and (50,-50)-(50,50) cross and join; the viaduct (20,-50)-(20,50) (是) crosses the
      * first street and stays apart. Nodes by hand: 4 + 1 junction + 2 viaduct ends = 7; 5 edges. */
     char *dir = lct_tmpdir(), *rd = lct_path(dir, "roads.geojson");
-    write_fc(rd, LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[0,0],[100,0]]") ","
+    lct_write_fc(rd, LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[0,0],[100,0]]") ","
                  LINE("\"DLDJ\":\"支路\",\"SFQL\":\"否\"", "[[50,-50],[50,50]]") ","
                  LINE("\"DLDJ\":\"高架\",\"SFQL\":\"是\"", "[[20,-50],[20,50]]"));
     lc_study *st = study_text(dir, "roads:\n  path: roads.geojson\n  fields: {class: DLDJ, bridge: SFQL}\n"
@@ -552,7 +540,7 @@ END_TEST
 START_TEST(dangles_counted_in_the_quality_summary)
 {
     char *dir = lct_tmpdir(), *rd = lct_path(dir, "roads.geojson");
-    write_fc(rd, DANGLE_ROADS);
+    lct_write_fc(rd, DANGLE_ROADS);
     lc_study *st = study_text(dir, "roads:\n  path: roads.geojson\n  fields: {class: DLDJ, bridge: SFQL}\n"
                                    "  snap_dangles_m: 5\n");
     ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
@@ -594,10 +582,10 @@ START_TEST(dangles_counted_in_the_quality_summary)
 
     /* validate prints the count and the summary line. */
     char *res = lct_path(dir, "r.geojson"), *study = lct_path(dir, "study.yml"), args[4096], *text;
-    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\",\"population\":500},\"geometry\":"
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\",\"population\":500},\"geometry\":"
                   "{\"type\":\"Polygon\",\"coordinates\":[[[10,10],[60,10],[60,60],[10,60],[10,10]]]}}");
     char *fac = lct_path(dir, "f.geojson");
-    write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":300},"
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":300},"
                   "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,5]}}");
     ck_assert_int_eq(lct_write_text(study, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
                                            "roads:\n  path: roads.geojson\n"
@@ -645,9 +633,9 @@ START_TEST(island_without_facility_is_reported)
 {
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
-    write_fc(res, ISLAND_RES);
-    write_fc(fac, ISLAND_FAC);
-    write_fc(rd, ISLAND_ROADS);
+    lct_write_fc(res, ISLAND_RES);
+    lct_write_fc(fac, ISLAND_FAC);
+    lct_write_fc(rd, ISLAND_ROADS);
     lc_study *st = study_text(dir, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
                                    "roads:\n  path: roads.geojson\n  fields: {class: DLDJ}\n  exclude: [高速公路]\n");
     ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
@@ -676,7 +664,7 @@ START_TEST(island_without_facility_is_reported)
     lc_quality_destroy(q);
 
     /* A centre on the island too: no island left. */
-    write_fc(fac, ISLAND_FAC ",{\"type\":\"Feature\",\"properties\":{\"id\":\"G\",\"category\":\"centre\","
+    lct_write_fc(fac, ISLAND_FAC ",{\"type\":\"Feature\",\"properties\":{\"id\":\"G\",\"category\":\"centre\","
                              "\"floor_area\":300},\"geometry\":{\"type\":\"Point\",\"coordinates\":[290,490]}}");
     q = lc_quality_create(lct_ctx);
     in = lc_inputs_read(lct_ctx, st, p, q);
@@ -691,10 +679,10 @@ START_TEST(island_without_facility_is_reported)
     lc_quality_destroy(q);
 
     /* Compounds with no residents on a third street: not an island worth a warning. */
-    write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"Z\",\"population\":0},\"geometry\":{\"type\":"
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"Z\",\"population\":0},\"geometry\":{\"type\":"
                   "\"Polygon\",\"coordinates\":[[[0,-2010],[100,-2010],[100,-2060],[0,-2060],[0,-2010]]]}},"
                   ISLAND_RES);
-    write_fc(rd, ISLAND_ROADS "," LINE("\"DLDJ\":\"支路\"", "[[0,-2000],[200,-2000]]"));
+    lct_write_fc(rd, ISLAND_ROADS "," LINE("\"DLDJ\":\"支路\"", "[[0,-2000],[200,-2000]]"));
     q = lc_quality_create(lct_ctx);
     in = lc_inputs_read(lct_ctx, st, p, q);
     roads = lc_roads_read(lct_ctx, st, p, lc_inputs_crs(in), NULL);
@@ -747,9 +735,9 @@ START_TEST(island_message_is_valid_utf8)
                                  "\"population\":10},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%d,510],"
                                  "[%d,510],[%d,530],[%d,530],[%d,510]]]}}",
                                  i ? "," : "", i % 2 ? "x" : "", i, i * 40, i * 40 + 30, i * 40 + 30, i * 40, i * 40);
-    write_fc(res, feats);
-    write_fc(fac, ISLAND_FAC);
-    write_fc(rd, ISLAND_ROADS);
+    lct_write_fc(res, feats);
+    lct_write_fc(fac, ISLAND_FAC);
+    lct_write_fc(rd, ISLAND_ROADS);
     lc_study *st = study_text(dir, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
                                    "roads:\n  path: roads.geojson\n  fields: {class: DLDJ}\n  exclude: [高速公路]\n");
     ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
@@ -785,9 +773,9 @@ START_TEST(cli_reports_exclusions_and_islands)
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
     char *study = lct_path(dir, "study.yml"), *out = lct_path(dir, "out");
-    write_fc(res, ISLAND_RES);
-    write_fc(fac, ISLAND_FAC);
-    write_fc(rd, ISLAND_ROADS);
+    lct_write_fc(res, ISLAND_RES);
+    lct_write_fc(fac, ISLAND_FAC);
+    lct_write_fc(rd, ISLAND_ROADS);
     ck_assert_int_eq(lct_write_text(study, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
                                            "roads:\n  path: roads.geojson\n  fields: {class: DLDJ}\n"
                                            "  exclude: [高速公路]\n"), 0);

@@ -18,7 +18,6 @@
 
 #include "tests/lc_test.h"
 
-#define UTM "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32651\"}},"
 typedef lct_world world;
 
 /* GeoJSON cannot do arithmetic in coordinates: write the squares out. */

@@ -246,7 +246,6 @@ END_TEST
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-
 START_TEST(cli_names_all_three_problems)
 {
     /* The issue's acceptance case: a shapefile with a broken polygon, a missing population and an
