@@ -149,7 +149,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
            OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
            OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND,
-           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT };
+           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT, OPT_STREETS };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -181,6 +181,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"meters", required_argument, NULL, OPT_METRES},
         {"circles", no_argument, NULL, OPT_CIRCLES},
         {"report", required_argument, NULL, OPT_REPORT},
+        {"catchment-streets", no_argument, NULL, OPT_STREETS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -222,6 +223,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_METRES: opts->iso_metres = optarg; break;
         case OPT_CIRCLES: opts->iso_circles = 1; break;
         case OPT_REPORT: opts->report_dir = optarg; break;
+        case OPT_STREETS: key = "catchment_streets"; optarg = (char *)"true"; break;
         case OPT_AT:
             if (opts->iso_nat == 16) {
                 fprintf(stderr, "lifecircle %s: at most 16 --at points (use --points FILE for more)\n", argv[0]);

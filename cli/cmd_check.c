@@ -23,7 +23,7 @@ static void usage(FILE *out)
             "\n"
             "Writes to the output directory (refusing a non-empty one without --overwrite; nothing is\n"
             "written when anything fails): residential, gaps, service_areas, units, facilities and\n"
-            "catchments layers (network mode: catchment_streets too, each facility's streets), a QGIS\n"
+            "catchments layers (network mode with --catchment-streets: catchment_streets too), a QGIS\n"
             "style beside each, summary.csv and summary.json. Prints the 街镇 × indicator table.\n"
             "\n"
             "Exit code: 0 every norm passes; 1 some norm fails somewhere; 2 bad input or error.\n"
@@ -53,6 +53,16 @@ static void usage(FILE *out)
             "                       compound (share of points within reach) instead of its area share;\n"
             "                       an `entrances:` (小区出入口) or `buildings:` layer makes compounds walk\n"
             "                       from their gates or their buildings\n"
+            "  --catchment-streets  network mode: also the catchment_streets layer (study key\n"
+            "                       `catchment_streets: true`): every street shared out among the\n"
+            "                       facilities of each category, cut where the nearest one changes.\n"
+            "                       Costs about 0.3 s of CPU per category and million edges, and a\n"
+            "                       line per street stretch: 2.7 million lines (+4 s, +200 MB GeoPackage)\n"
+            "                       on a 1.2-million-edge city with 10 categories\n"
+            "\n"
+            "Network mode measures each compound's share of the walking corridor (50 m either side of the\n"
+            "streets within reach; round ends are true circles) in squares down to 1 m, to within a bound\n"
+            "summary.json states; gap and service-area outlines are traced on 2.5 m and 10 m grids.\n"
             "\n"
             "Example:\n"
             "  lifecircle check data/demo/porto.yml -o out/porto --report out/porto-report --overwrite\n"
@@ -204,6 +214,8 @@ int cmd_check(int argc, char **argv)
     const char *grid = lc_study_get(opts.study, "demand_grid_m");
     if (grid)
         co.demand_grid_m = strtod(grid, NULL);
+    const char *streets = lc_study_get(opts.study, "catchment_streets");
+    co.catchment_streets = streets && !strcmp(streets, "true");
     if (co.mode != LC_MODE_NETWORK && !opts.quiet && (grid || lc_study_get(opts.study, "entrances.path") ||
                                                      lc_study_get(opts.study, "buildings.path")))
         fprintf(stderr, "lifecircle: warning: entrances, buildings and demand_grid_m apply along the walking network "

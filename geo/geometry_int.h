@@ -6,6 +6,14 @@
 
 #include <geos_c.h>
 
+#include "lifecircle/geometry.h"
+
+/* A straight piece from (ax,ay) to (bx,by); a point when both ends are equal. The corridor routines
+ * (queries/corridor*.c) measure distances to sets of them: reached parts of edges, facility points. */
+typedef struct lc_seg {
+    double ax, ay, bx, by;
+} lc_seg;
+
 /* Computes everything GEOS 3.11 caches lazily inside a geometry — the envelope of the geometry,
  * of each part and of each ring, and each coordinate sequence's dimension — so that threads that
  * share it afterwards (coverage workers, a coverage job beside the caller) only read it. Call it

@@ -11,34 +11,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
-#include "lifecircle/network.h"
-
-#define TREE_FANOUT 16
-#define TREE_MAX_LEVELS 24
-
-/* A node of the edge index: at level 0 `first` is an edge and count 0; above, the children are
- * entries [first, first + count) of the level below. */
-typedef struct tnode {
-    double minx, miny, maxx, maxy;
-    uint32_t first, count;
-} tnode;
-
-struct lc_network {
-    size_t nnodes, nedges, ncomp;
-    double *x, *y;           /* node positions */
-    uint32_t *ea, *eb;       /* edge end nodes */
-    double *elen;            /* edge lengths, metres */
-    uint32_t *off;           /* CSR: the incident edges of node v are adj[off[v] .. off[v+1]) */
-    uint32_t *adj;           /* edge ids */
-    uint32_t *nbr;           /* the same slots: the node at the edge's other end (a loop: v itself) */
-    double *nlen;            /* and the edge's length, so the shortest-path loop reads one array */
-    uint32_t *comp;          /* component of each node, 0 the largest */
-    size_t *comp_size;
-    double length;
-    tnode *tree[TREE_MAX_LEVELS];
-    size_t tree_n[TREE_MAX_LEVELS];
-    int tree_levels;
-};
+#include "geo/network_int.h"
 
 /* Releases a network; see network.h. */
 void lc_network_destroy(lc_network *net)
@@ -517,22 +490,6 @@ lc_status lc_network_snap(lc_context *ctx, const lc_network *net, lc_xy p, doubl
 
 /* ---- shortest paths ----------------------------------------------------------------------------- */
 
-/* A source kept by a reach: sorted by edge so sources on a demand point's own edge are found fast. */
-typedef struct src_rec {
-    long edge;
-    double along, access;
-    long id;
-} src_rec;
-
-struct lc_network_reach {
-    const lc_network *net;
-    double bound;
-    double *dist;   /* per node */
-    long *near;     /* per node: the id of the nearest source, -1 */
-    src_rec *src;   /* on-network sources sorted by edge */
-    size_t nsrc;
-};
-
 void lc_network_reach_destroy(lc_network_reach *r)
 {
     if (!r)
@@ -725,61 +682,27 @@ lc_status lc_network_reach_segments(lc_context *ctx, const lc_network_reach *r, 
     const lc_network *net = r->net;
     lc_xy *out = NULL;
     size_t n = 0, cap = 0, k = 0;
+    double along[LC_EDGE_PARTS_MAX], left[LC_EDGE_PARTS_MAX], lo[LC_EDGE_PARTS_MAX], hi[LC_EDGE_PARTS_MAX];
     for (size_t e = 0; e < net->nedges; e++) {
         double len = net->elen[e];
-        /* Intervals [lo, hi] along the edge (metres from ea): from each end and around each source on it. */
-        double iv[2][2];
-        size_t ni = 0;
-        double ra = budget_m - r->dist[net->ea[e]], rb = budget_m - r->dist[net->eb[e]];
-        if (ra > 0) {
-            iv[ni][0] = 0;
-            iv[ni++][1] = fmin(len, ra);
-        }
-        if (rb > 0) {
-            iv[ni][0] = fmax(0, len - rb);
-            iv[ni++][1] = len;
-        }
-        /* Sources on this edge widen the intervals: merge them in one by one (few per edge). */
-        double lo_all[64], hi_all[64];
-        size_t m = 0;
-        for (size_t i = 0; i < ni; i++) {
-            lo_all[m] = iv[i][0];
-            hi_all[m++] = iv[i][1];
-        }
         while (k < r->nsrc && r->src[k].edge < (long)e)
             k++;
-        for (size_t s = k; s < r->nsrc && r->src[s].edge == (long)e && m < 64; s++) {
-            double rs = budget_m - r->src[s].access;
-            if (rs > 0) {
-                lo_all[m] = fmax(0, r->src[s].along - rs);
-                hi_all[m++] = fmin(len, r->src[s].along + rs);
-            }
+        size_t ns = 0;
+        for (size_t s = k; s < r->nsrc && r->src[s].edge == (long)e && ns < LC_EDGE_PARTS_MAX - 2; s++) {
+            along[ns] = r->src[s].along;
+            left[ns++] = budget_m - r->src[s].access;
         }
-        /* Sort the (few) intervals by start and merge. */
-        for (size_t i = 1; i < m; i++)
-            for (size_t j = i; j > 0 && lo_all[j - 1] > lo_all[j]; j--) {
-                double t = lo_all[j];
-                lo_all[j] = lo_all[j - 1];
-                lo_all[j - 1] = t;
-                t = hi_all[j];
-                hi_all[j] = hi_all[j - 1];
-                hi_all[j - 1] = t;
-            }
+        size_t m = lc_edge_reached_parts(len, budget_m - r->dist[net->ea[e]], budget_m - r->dist[net->eb[e]], along,
+                                         left, ns, lo, hi);
+        if (m && lc_grow(ctx, (void **)&out, &cap, 2 * (n + m), sizeof *out) != LC_OK) {
+            free(out);
+            return LC_ERR_NOMEM;
+        }
         double ax = net->x[net->ea[e]], ay = net->y[net->ea[e]], bx = net->x[net->eb[e]], by = net->y[net->eb[e]];
-        for (size_t i = 0; i < m;) {
-            double lo = lo_all[i], hi = hi_all[i++];
-            while (i < m && lo_all[i] <= hi)
-                hi = fmax(hi, hi_all[i++]);
-            if (hi <= lo && len > 0)
-                continue;
-            if (lc_grow(ctx, (void **)&out, &cap, 2 * (n + 1), sizeof *out) != LC_OK) {
-                free(out);
-                return LC_ERR_NOMEM;
-            }
-            double t0 = len > 0 ? lo / len : 0, t1 = len > 0 ? hi / len : 1;
+        for (size_t i = 0; i < m; i++, n++) {
+            double t0 = len > 0 ? lo[i] / len : 0, t1 = len > 0 ? hi[i] / len : 1;
             out[2 * n] = (lc_xy){ax + t0 * (bx - ax), ay + t0 * (by - ay)};
             out[2 * n + 1] = (lc_xy){ax + t1 * (bx - ax), ay + t1 * (by - ay)};
-            n++;
         }
     }
     *segs = out;

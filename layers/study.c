@@ -48,10 +48,12 @@ static const study_key top_keys[] = {
     {"format", KIND_FORMAT},   {"mode", KIND_MODE},          {"reach_m", KIND_POSITIVE},
     {"walk_speed", KIND_POSITIVE}, {"walk_minutes", KIND_POSITIVE}, {"demand_grid_m", KIND_POSITIVE},
     {"output_schema", KIND_WORD},  {"output_prefix", KIND_TEXT}, /* PostGIS output; checked there */
+    {"catchment_streets", KIND_BOOL},
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
                                         "format", "mode", "reach_m", "walk_speed", "walk_minutes",
-                                        "demand_grid_m", "output_schema", "output_prefix", NULL};
+                                        "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
+                                        NULL};
 
 /* Keys under each layer that hold a value. */
 static const study_key layer_keys[] = {
@@ -94,7 +96,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
-    "walk_minutes, demand_grid_m, output_schema, output_prefix, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
+    "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
     "roads.node_crossings, roads.snap_dangles_m, roads.fields.class|bridge|tunnel|level; layers: residential, " \
@@ -213,7 +215,8 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
         if (!rest) {
             static const char *const all[] = {"name", "description", "crs", "profile", "encoding", "output",
                                               "format", "mode", "reach_m", "walk_speed", "walk_minutes",
-                                              "demand_grid_m", "output_schema", "output_prefix", "residential", "facilities",
+                                              "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
+                                              "residential", "facilities",
                                               "units", "roads", "buildings", "candidates", "entrances", NULL};
             return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);
         }

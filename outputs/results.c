@@ -570,7 +570,7 @@ done:
     return st;
 }
 
-/* catchment_streets (network mode only): for every facility that is the nearest of its category
+/* catchment_streets (network mode, when the coverage built them): for every facility that is the nearest of its category
  * anywhere on the network, the streets it is nearest for and their length, all of it and within the
  * category's reach (lc_coverage_catchment_streets). */
 static lc_status write_catchment_streets(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles)
@@ -1186,7 +1186,7 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
         st = write_catchments(ctx, out, r, &cm, &styles);
     t = log_layer_time(ctx, "catchments", t);
     catchments_free(&cm);
-    if (st == LC_OK && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK)
+    if (st == LC_OK && lc_coverage_has_catchment_streets(r->coverage))
         st = write_catchment_streets(ctx, out, r, &styles);
     t = log_layer_time(ctx, "catchment_streets", t);
     /* Last of the layers: in network mode the service areas are still being dissolved on another

@@ -1,8 +1,8 @@
 /*
  * queries/isochrones.c — isochrones (include/lifecircle/isochrones.h): per origin one bounded
- * shortest-path pass (geo/network.c), then per threshold the reachable edge parts and the access leg,
- * buffered (the corridor shared with coverage, queries/corridor.c) and dissolved into the previous
- * threshold's polygon, so they nest by construction.
+ * shortest-path pass (geo/network.c), then per threshold the corridor of the reachable edge parts and
+ * the access leg traced (queries/corridor_trace.c, as coverage's service areas) and unioned with the
+ * previous threshold's polygon, so they nest by construction.
  * Category service areas for `check` are built in queries/coverage.c; writing the layers lives in
  * outputs/isochrones_out.c.
  */
@@ -70,35 +70,42 @@ void lc_isochrones_destroy(lc_isochrones *iso)
 }
 
 /* The corridor of half-width `width` around nseg segments (segs[2k] to segs[2k+1]) and, when
- * leg_len > 0, the access leg from `from` towards `to` for leg_len metres: the shared corridor of
- * queries/corridor_int.h (pieces joined into long lines, each buffered, dissolved), the same shape
- * `check --mode network` gives its service areas. NULL on failure (or with nothing to buffer).
- * Caller frees the result. */
-static GEOSGeometry *corridor(GEOSContextHandle_t h, const lc_xy *segs, size_t nseg, lc_xy from, lc_xy to,
-                              double leg_len, double width, int quadsegs)
+ * leg_len > 0, the access leg from `from` towards `to` for leg_len metres, traced on a grid of cell
+ * (queries/corridor_int.h): the same region `check --mode network` gives its service areas. NULL
+ * with nothing to trace (*failed 0) or on failure (*failed 1). Caller frees the result. */
+static GEOSGeometry *corridor(lc_corridor_scratch *scr, GEOSContextHandle_t h, const lc_xy *segs, size_t nseg,
+                              lc_xy from, lc_xy to, double leg_len, double width, double cell, int *failed)
 {
-    size_t n = nseg + (leg_len > 0);
-    if (!n)
-        return NULL;
-    lc_seg *pieces = malloc(n * sizeof *pieces);
-    if (!pieces)
-        return NULL;
-    for (size_t k = 0; k < nseg; k++)
-        pieces[k] = (lc_seg){segs[2 * k].x, segs[2 * k].y, segs[2 * k + 1].x, segs[2 * k + 1].y};
+    *failed = 0;
+    lc_corridor_pieces_reset(scr);
+    lc_bbox box = lc_bbox_empty();
+    for (size_t k = 0; k < nseg; k++) {
+        lc_seg s = {segs[2 * k].x, segs[2 * k].y, segs[2 * k + 1].x, segs[2 * k + 1].y};
+        box = lc_bbox_extend(lc_bbox_extend(box, segs[2 * k]), segs[2 * k + 1]);
+        if (lc_corridor_pieces_add(scr, &s, 1)) {
+            *failed = 1;
+            return NULL;
+        }
+    }
     if (leg_len > 0) {
         double d = hypot(to.x - from.x, to.y - from.y), t = d > 0 ? fmin(1.0, leg_len / d) : 0;
-        pieces[nseg] = (lc_seg){from.x, from.y, from.x + t * (to.x - from.x), from.y + t * (to.y - from.y)};
+        lc_seg s = {from.x, from.y, from.x + t * (to.x - from.x), from.y + t * (to.y - from.y)};
+        box = lc_bbox_extend(lc_bbox_extend(box, (lc_xy){s.ax, s.ay}), (lc_xy){s.bx, s.by});
+        if (lc_corridor_pieces_add(scr, &s, 1)) {
+            *failed = 1;
+            return NULL;
+        }
     }
-    int failed = 0;
-    GEOSGeometry *buf = lc_corridor_union(h, pieces, n, width, quadsegs, &failed);
-    free(pieces);
-    return buf;
+    if (lc_bbox_is_empty(box))
+        return NULL;
+    box = (lc_bbox){box.minx - width, box.miny - width, box.maxx + width, box.maxy + width};
+    return lc_corridor_trace(scr, h, box, width, cell, failed);
 }
 
 /* Builds origin i's polygons for every threshold into iso (one bounded pass, then per threshold the
  * corridor unioned with the previous polygon). LC_OK, LC_ERR_NOMEM or LC_ERR_GEOMETRY. */
-static lc_status origin_polygons(lc_context *ctx, lc_isochrones *iso, const lc_network *net, size_t i, double width,
-                                 int quadsegs)
+static lc_status origin_polygons(lc_context *ctx, lc_corridor_scratch *scr, lc_isochrones *iso, const lc_network *net,
+                                 size_t i, double width, double cell)
 {
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     const lc_snap *s = &iso->snaps[i];
@@ -114,9 +121,15 @@ static lc_status origin_polygons(lc_context *ctx, lc_isochrones *iso, const lc_n
         double budget = iso->thresholds[t];
         if ((st = lc_network_reach_segments(ctx, reach, budget, &segs, &nseg)) != LC_OK)
             break;
-        GEOSGeometry *c = corridor(h, segs, nseg, iso->origins[i].at, s->at, fmin(s->access_m, budget), width,
-                                   quadsegs);
+        int failed = 0;
+        GEOSGeometry *c = corridor(scr, h, segs, nseg, iso->origins[i].at, s->at, fmin(s->access_m, budget), width,
+                                   cell, &failed);
         free(segs);
+        if (failed) {
+            st = lc_error(ctx, LC_ERR_NOMEM, "out of memory tracing the %.0f m isochrone of origin %s", budget,
+                          iso->origins[i].id);
+            break;
+        }
         GEOSGeometry *poly = NULL;
         if (c && prev) {
             poly = GEOSUnion_r(h, prev, c);
@@ -159,16 +172,24 @@ lc_isochrones *lc_isochrones_compute(lc_context *ctx, const lc_network *net, con
                      t + 1, o->thresholds_m[t]);
             return NULL;
         }
-    if (o->buffer_m < 0 || o->max_snap_m < 0 || o->quadsegs < 0) {
-        lc_error(ctx, LC_ERR_MISUSE, "lc_isochrones_compute: buffer_m, max_snap_m and quadsegs must not be negative");
+    if (o->buffer_m < 0 || o->max_snap_m < 0 || o->quadsegs < 0 || !(o->cell_m >= 0) || !isfinite(o->cell_m) ||
+        !isfinite(o->buffer_m)) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_isochrones_compute: buffer_m, max_snap_m, quadsegs and cell_m must not be "
+                                     "negative");
         return NULL;
     }
     double width = o->buffer_m > 0 ? o->buffer_m : 50, max_snap = o->max_snap_m > 0 ? o->max_snap_m : 200;
     int quadsegs = o->quadsegs > 0 ? o->quadsegs : 8;
+    double cell = o->cell_m > 0 ? o->cell_m : 1.0;
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     lc_isochrones *iso = lc_calloc(ctx, 1, sizeof *iso);
-    if (!iso)
+    lc_corridor_scratch *scr = lc_corridor_scratch_create();
+    if (!iso || !scr) {
+        free(iso);
+        lc_corridor_scratch_destroy(scr);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory computing isochrones");
         return NULL;
+    }
     iso->ctx = ctx;
     iso->nt = o->nthresholds;
     size_t cells = (n ? n : 1) * iso->nt;
@@ -211,7 +232,7 @@ lc_isochrones *lc_isochrones_compute(lc_context *ctx, const lc_network *net, con
                 snprintf(dist, sizeof dist, "more than %.0f m from", max_snap);
             lc_log(ctx, LC_LOG_WARNING, "origin %s%s%s%s is %s the walking network (max_snap_m %.0f m): no isochrone",
                    org->id, org->name ? " (" : "", org->name ? org->name : "", org->name ? ")" : "", dist, max_snap);
-        } else if (origin_polygons(ctx, iso, net, i, width, quadsegs) != LC_OK) {
+        } else if (origin_polygons(ctx, scr, iso, net, i, width, cell) != LC_OK) {
             goto fail;
         }
         for (size_t t = 0; iso->circles && t < iso->nt; t++) {
@@ -228,8 +249,10 @@ lc_isochrones *lc_isochrones_compute(lc_context *ctx, const lc_network *net, con
         }
         lc_progress(ctx, "isochrones", (double)(i + 1) / (double)n);
     }
+    lc_corridor_scratch_destroy(scr);
     return iso;
 fail:
+    lc_corridor_scratch_destroy(scr);
     lc_isochrones_destroy(iso);
     return NULL;
 }

@@ -3,6 +3,7 @@
  * helpers declared in lc_test.h.
  */
 #include <errno.h>
+#include <math.h>
 #include <ftw.h>
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -200,4 +201,42 @@ int main(void)
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+GEOSGeometry *lct_buffered_reach(const lc_network *net, const lc_xy *points, size_t n, double reach, double width,
+                                 int quadsegs, size_t *nseg_out)
+{
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    lc_snap *s = malloc((n ? n : 1) * sizeof *s);
+    long *ids = malloc((n ? n : 1) * sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(lc_network_snap(lct_ctx, net, points[i], 200, &s[i]), LC_OK);
+        ids[i] = (long)i;
+    }
+    lc_network_reach *r = lc_network_reach_compute(lct_ctx, net, s, ids, n, INFINITY);
+    ck_assert_ptr_nonnull(r);
+    lc_xy *segs = NULL;
+    size_t nseg = 0;
+    ck_assert_int_eq(lc_network_reach_segments(lct_ctx, r, reach, &segs, &nseg), LC_OK);
+    GEOSGeometry **bufs = malloc((nseg ? nseg : 1) * sizeof *bufs);
+    for (size_t k = 0; k < nseg; k++) {
+        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+        GEOSCoordSeq_setXY_r(h, cs, 0, segs[2 * k].x, segs[2 * k].y);
+        GEOSCoordSeq_setXY_r(h, cs, 1, segs[2 * k + 1].x, segs[2 * k + 1].y);
+        GEOSGeometry *line = GEOSGeom_createLineString_r(h, cs);
+        bufs[k] = GEOSBuffer_r(h, line, width, quadsegs);
+        GEOSGeom_destroy_r(h, line);
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, bufs, (unsigned)nseg);
+    GEOSGeometry *sa = GEOSUnaryUnion_r(h, coll);
+    ck_assert_ptr_nonnull(sa);
+    GEOSGeom_destroy_r(h, coll);
+    free(bufs);
+    free(segs);
+    free(s);
+    free(ids);
+    lc_network_reach_destroy(r);
+    if (nseg_out)
+        *nseg_out = nseg;
+    return sa;
 }

@@ -78,6 +78,15 @@ void lct_world_load(lct_world *w, lc_study *study, const lc_coverage_options *o)
 /* Releases everything lct_world_load made and removes w->dir. */
 void lct_world_free(lct_world *w);
 
+/* The walking corridor computed apart from the coverage, by GEOS: one unbounded pass from the n
+ * points (attached within 200 m), every part of an edge within reach of it (the network's own
+ * lc_network_reach_segments) buffered alone by width with quadsegs segments a quarter circle, and
+ * the buffers dissolved. The polygons are inscribed in the true circles, so this reference falls
+ * short of the exact corridor by at most width·(1 − cos(π / (4·quadsegs))) across its edge; *nseg
+ * (may be NULL) receives how many parts were buffered. Caller destroys the result. */
+GEOSGeometry *lct_buffered_reach(const lc_network *net, const lc_xy *points, size_t n, double reach, double width,
+                                 int quadsegs, size_t *nseg);
+
 /* Runs the lifecircle command ($LC_CLI) with args (a shell-quoted string), captures stdout and
  * stderr into *out (caller frees with free()) and returns its exit code (-1 if it did not exit). */
 int lct_run_cli(const char *args, char **out);

@@ -394,7 +394,8 @@ START_TEST(catchment_streets_read_back)
     for (int shp = 0; shp < 2; shp++) {
         char args[4096], *out;
         snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --set 'roads.path=%s' --mode network "
-                 "--reach 250 --format %s -q --overwrite -o '%s'", f.res, f.fac, rd, shp ? "shapefile" : "gpkg", f.out);
+                 "--reach 250 --catchment-streets --format %s -q --overwrite -o '%s'", f.res, f.fac, rd,
+                 shp ? "shapefile" : "gpkg", f.out);
         int rc = lct_run_cli(args, &out);
         ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
         free(out);

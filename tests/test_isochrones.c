@@ -47,21 +47,21 @@ static int holds(const GEOSGeometry *g, double x, double y)
 START_TEST(plus_star_area_by_hand)
 {
     /* Origin on the node (100,100) of a 2 × 2 grid, budget 50 m: the four half-edges around it, a plus
-     * of two 100 m bars. Each bar buffered by b is a 100 × 2b rectangle plus a whole circle (two caps);
-     * the bars overlap in a 2b × 2b square. GEOS draws circles as 32-gons (8 segments a quarter): area
-     * 16·b²·sin(π/16) instead of π·b². */
+     * of two 100 m bars. Each bar widened by b is a 100 × 2b rectangle plus a whole circle (two round
+     * ends); the bars overlap in a 2b × 2b square: 2·(200b + πb²) − 4b². The outline is traced on a
+     * 1 m grid: every vertex on the true edge (the plus's inner corners too), the round ends as chords
+     * of at most √2 m, each cutting off at most c³ / (12b) of its circle: in all at most
+     * cell² · (the ends' length, 2 · 2πb) / (6b) below the true area, never above. */
     lc_roads *roads = grid(2);
     lc_network *net = lc_network_build(lct_ctx, roads, 0.5);
     double b = 10, budget = 50;
     lc_isochrone_origin o = {.id = "centre", .at = {100, 100}};
-    lc_isochrone_options opt = {.thresholds_m = &budget, .nthresholds = 1, .buffer_m = b, .quadsegs = 8};
+    lc_isochrone_options opt = {.thresholds_m = &budget, .nthresholds = 1, .buffer_m = b, .cell_m = 1};
     lc_isochrones *iso = lc_isochrones_compute(lct_ctx, net, &o, 1, &opt);
     ck_assert_msg(iso != NULL, "%s", lc_context_errmsg(lct_ctx));
-    double circle = 16 * b * b * sin(M_PI / 16);
-    double expect = 2 * (100 * 2 * b + circle) - 4 * b * b;
-    ck_assert_double_eq_tol(lc_isochrones_area(iso, 0, 0), expect, 1e-6 * expect);
-    /* And within 0.5% of the true round-capped shape. */
-    ck_assert_double_eq_tol(lc_isochrones_area(iso, 0, 0), 2 * (200 * b + M_PI * b * b) - 4 * b * b, 0.005 * expect);
+    double expect = 2 * (200 * b + M_PI * b * b) - 4 * b * b, chords = 1.0 * (2 * 2 * M_PI * b) / (6 * b);
+    ck_assert_double_le(lc_isochrones_area(iso, 0, 0), expect + 1e-6);
+    ck_assert_double_ge(lc_isochrones_area(iso, 0, 0), expect - chords);
     const GEOSGeometry *g = lc_isochrones_polygon(iso, 0, 0);
     ck_assert(holds(g, 155, 100) && holds(g, 100, 45) && holds(g, 100, 100));
     ck_assert(!holds(g, 165, 100) && !holds(g, 150, 150) && !holds(g, 100, 35));
@@ -308,9 +308,14 @@ START_TEST(cli_on_the_demo)
     OGRGeometryH iu = layer_union(g, "isochrones", "minutes = 15");
     double asa = OGR_G_Area(sa);
     ck_assert_double_gt(asa, 1e6);
+    /* The service area is traced on 10 m, the isochrones on 1 m: crossings on the corridor's edge in
+     * both, chords of the round parts 10 m long in the one (their gap to the arc under 10² / (8 · 50)
+     * = 0.25 m), and wedges of the outside thinner than a cell filled (no node falls in them). On the
+     * demo's 31 km of edge that is 3,600 m² more and 2,200 m² less than the isochrones: 0.08 % and
+     * 0.05 % of the 4.7 km². */
     OGRGeometryH d1 = OGR_G_Difference(sa, iu), d2 = OGR_G_Difference(iu, sa);
-    ck_assert_double_lt(OGR_G_Area(d1), 1e-4 * asa);
-    ck_assert_double_lt(OGR_G_Area(d2), 1e-3 * asa);
+    ck_assert_double_lt(OGR_G_Area(d1), 2e-3 * asa);
+    ck_assert_double_lt(OGR_G_Area(d2), 3e-3 * asa);
     OGR_G_DestroyGeometry(d1);
     OGR_G_DestroyGeometry(d2);
     OGR_G_DestroyGeometry(sa);

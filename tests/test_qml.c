@@ -504,14 +504,14 @@ END_TEST
 
 START_TEST(catchment_streets_style)
 {
-    /* check --mode network on the demo writes catchment_streets (Shapefile): its style is categorized
-     * on CATEGORY in profile order, a line symbol per category in its palette colour (by hand: the
-     * first category, the centre, 31,119,180), the centre (the prominent category) wider than the
-     * others; QGIS's geometry type for lines is 1. */
+    /* check --mode network --catchment-streets on the demo writes catchment_streets (Shapefile): its
+     * style is categorized on CATEGORY in profile order, a line symbol per category in its palette
+     * colour (by hand: the first category, the centre, 31,119,180), the centre (the prominent
+     * category) wider than the others; QGIS's geometry type for lines is 1. */
     char *dir = lct_tmpdir(), *o = lct_path(dir, "net");
     char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
     char args[4096], *out = NULL, buf[256];
-    snprintf(args, sizeof args, "check '%s' --mode network -q -o '%s'", study, o);
+    snprintf(args, sizeof args, "check '%s' --mode network --catchment-streets -q -o '%s'", study, o);
     int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
     free(out);

@@ -4,12 +4,12 @@
  * the population covered; the dissolved reach region (service area) of every category; the
  * uncovered parts (gaps); and the share of each polygon that has the whole life circle.
  *
- * Two distance modes share this one code path: straight line (reach = a circle of the category's
+ * Two distance modes share this one interface: straight line (reach = a circle of the category's
  * reach around each facility) and the walking network (network.h): distance along the network from
- * the polygon's demand point, access legs included; reach = the network service area, the parts of
- * edges within the category's reach of a facility, widened by the profile's network buffer_m (default
- * 50 m each side) and dissolved; in network mode also each facility's catchment streets, the parts of
- * edges it is the nearest facility of its category for.
+ * the polygon's demand point, access legs included; reach = the walking corridor, every point within
+ * the profile's network buffer_m (default 50 m) of a part of an edge within the category's reach of a
+ * facility (true circles at the ends and bends: no polygon buffers are built); in network mode also
+ * each facility's catchment streets, the parts of edges it is the nearest facility of its category for.
  * Population is spread evenly over each polygon's area.
  */
 #ifndef LIFECIRCLE_COVERAGE_H
@@ -34,7 +34,9 @@ typedef enum lc_distance_mode {
 typedef struct lc_coverage_options {
     lc_distance_mode mode;
     double reach_m;   /* > 0: use this reach for every category instead of the profile's */
-    int quadsegs;     /* segments per quarter circle of reach buffers (0: 32, area error < 0.05%) */
+    int quadsegs;     /* straight-line mode: segments per quarter circle of the reach circles (0: 32;
+                         the polygon's area falls 0.04 % short of the circle's, see
+                         lc_coverage_accuracy) */
     int threads;      /* worker threads (0: one per core) */
     const lc_network *network; /* LC_MODE_NETWORK: the walking network in the inputs' working CRS
                                   (borrowed during the call); ignored in straight-line mode */
@@ -44,11 +46,37 @@ typedef struct lc_coverage_options {
                                  covered share is the share of those points within reach; 0: from a
                                  point on its surface, covered by the share of its area within the
                                  walking corridor. Study key `demand_grid_m` */
-    int cells_only;   /* LC_MODE_STRAIGHT, non-zero: the cells alone (distances, shares, covered
-                         population): no service areas, gaps or life-circle shares, which then read
-                         NULL, NULL and NaN. For a second opinion on populations, such as the
-                         straight-line side of a network check; ignored in network mode */
+    int cells_only;   /* non-zero: the cells alone (distances, shares, covered population): no service
+                         areas, gaps or life-circle shares, which then read NULL, NULL and NaN. For a
+                         second opinion on populations, such as the straight-line side of a network
+                         check */
+    int catchment_streets; /* LC_MODE_NETWORK, non-zero: also share the streets out among the
+                              facilities (lc_coverage_catchment_streets; about 0.3 s of CPU per
+                              category and a million edges) */
+    double share_leaf_m;   /* LC_MODE_NETWORK: side of the smallest squares the covered shares are
+                              measured in (0: 1 m); the bound on the error this allows is reported
+                              (lc_coverage_accuracy.share_bound) */
+    double gap_cell_m;     /* LC_MODE_NETWORK: grid the outlines of gaps are traced on (0: 2.5 m) */
+    double service_cell_m; /* LC_MODE_NETWORK: grid the service areas are traced on (0: 10 m) */
 } lc_coverage_options;
+
+/* How exact a coverage's numbers and outlines are (lc_coverage_get_accuracy), for the record
+ * (summary.json, the report). */
+typedef struct lc_coverage_accuracy {
+    lc_distance_mode mode;
+    /* Straight line: the reach circles are regular polygons of 4 × quadsegs sides inscribed in the
+     * circle; their area falls short of the circle's by circle_deficit (relative). */
+    int quadsegs;
+    double circle_deficit;
+    /* Network: the walking corridor itself is exact (true circles at street ends and bends). Covered
+     * shares are measured in squares down to share_leaf_m a side; no share is more than share_bound
+     * (absolute, 0..1) too large, the largest such bound met in this coverage. The outlines (gaps,
+     * service areas) are traced on grids of gap_cell_m and service_cell_m; gap_deviation is the
+     * largest difference met between a gap outline's area and (1 − share) × the compound's area,
+     * relative to the compound's area. */
+    double share_leaf_m, share_bound;
+    double gap_cell_m, service_cell_m, gap_deviation;
+} lc_coverage_accuracy;
 
 /* One residential polygon against one category. */
 typedef struct lc_coverage_cell {
@@ -94,6 +122,9 @@ LC_API void lc_coverage_destroy(lc_coverage *cov);
 
 LC_API lc_distance_mode lc_coverage_mode(const lc_coverage *cov);
 
+/* How exact the numbers and outlines are (borrowed, valid while cov lives); NULL for NULL. */
+LC_API const lc_coverage_accuracy *lc_coverage_get_accuracy(const lc_coverage *cov);
+
 /* Network mode: how many residential polygons were walked from their entrances (the inputs'
  * entrances layer, 小区出入口): each is covered whole when one of its entrances is within reach and
  * not at all otherwise, its distance that of its best entrance. Every other polygon walks from a point
@@ -122,23 +153,19 @@ LC_API double lc_coverage_reach(const lc_coverage *cov, size_t category);
 LC_API const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, size_t category);
 
 /* The dissolved reach region of category c, in the working CRS; NULL when the category has no
- * facility (or with cells_only). Borrowed, valid while cov lives. In network mode the service
- * areas are dissolved on a thread of their own after lc_coverage_compute returns, so a caller can
- * write the cells and gaps meanwhile; this call then waits for them (and helps). A failure leaves
- * the category NULL; lc_coverage_service_areas_wait reports it. Call it, like the wait, from the
- * thread that owns the coverage's context, not from two threads at once. */
+ * facility (or with cells_only). In network mode it is the walking corridor's outline traced on a grid
+ * of lc_coverage_options.service_cell_m. Borrowed, valid while cov lives. */
 LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category);
 
-/* Network mode: waits for the service areas being dissolved in the background (dissolving the
- * rest on the calling thread meanwhile, with ctx's GEOS handle). LC_OK at once in straight-line mode
- * or when already waited for (any ctx then); LC_ERR_GEOMETRY or LC_ERR_NOMEM naming the category
- * when a dissolve failed (every later call reports it again). While it dissolves, ctx must be the
- * coverage's (LC_ERR_MISUSE otherwise). Call it from the thread
- * that owns ctx; the other calls on cov need not wait first, except lc_coverage_service_area. */
+/* Kept for callers written when network service areas were dissolved in the background: they are
+ * now complete when lc_coverage_compute returns, so this returns LC_OK at once (LC_ERR_MISUSE
+ * without a context). */
 LC_API lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov);
 
 /* The part of residential polygon i outside category c's reach; NULL when fully covered (or with
- * cells_only). Borrowed, valid while cov lives. */
+ * cells_only). In network mode its outline along the corridor is traced on a grid of
+ * lc_coverage_options.gap_cell_m (the share itself is measured, not read off this outline). Borrowed,
+ * valid while cov lives. */
 LC_API const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category);
 
 /* Residents within reach of category c: the sum of covered_pop over every polygon (0 past the end). */
@@ -164,6 +191,9 @@ typedef struct lc_catchment_streets {
     double length_m;      /* street length it is the nearest facility for, metres */
     double in_reach_m;    /* the part of it within the category's reach, metres */
 } lc_catchment_streets;
+
+/* Non-zero when cov built catchment streets (network mode with lc_coverage_options.catchment_streets). */
+LC_API int lc_coverage_has_catchment_streets(const lc_coverage *cov);
 
 /* Fills *out with the catchment streets of facility f (index in the facilities layer); the pointers
  * are borrowed, valid while cov lives. Returns 0, or -1 past the end (out then zeroed). In

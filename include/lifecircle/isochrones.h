@@ -3,11 +3,12 @@
  * network (network.h) within each of several walking distances (e.g. 5, 10 and 15 minutes), as
  * nested polygons; optionally the straight-line circles of the same radii, for comparison.
  *
- * An isochrone is built like a network service area (coverage.h): the parts of edges within the
- * budget (each edge cut at the remaining budget, partial edges at the origin's attachment) plus the
- * origin's straight access leg, widened by buffer_m each side and dissolved. The polygon of a larger
- * threshold is the union of its own corridor and the polygon of the next smaller one, so isochrones
- * are nested by construction. An origin farther than max_snap_m from every edge is off-network: it
+ * An isochrone is built like a network service area (coverage.h): every point within buffer_m of
+ * the parts of edges within the budget (each edge cut at the remaining budget, partial edges at the
+ * origin's attachment) or of the origin's straight access leg, its outline traced on a grid of cell_m
+ * (true circles at the ends: a point's distance to the nearest part decides, no buffers are built).
+ * The polygon of a larger threshold is the union of its own outline and the polygon of the next
+ * smaller one, so isochrones are nested by construction. An origin farther than max_snap_m from every edge is off-network: it
  * gets no polygon (a warning names it). Converting minutes to metres: lc_isochrone_metres().
  */
 #ifndef LIFECIRCLE_ISOCHRONES_H
@@ -40,7 +41,10 @@ typedef struct lc_isochrone_options {
     double buffer_m;            /* half-width of the corridor around reachable edges (0: 50 m) */
     double max_snap_m;          /* farther than this from every edge an origin is off-network (0: 200 m) */
     int circles;                /* non-zero: also the straight-line circles of each threshold */
-    int quadsegs;               /* segments per quarter circle of buffers and circles (0: 8) */
+    int quadsegs;               /* segments per quarter circle of the straight-line circles (0: 8) */
+    double cell_m;              /* grid the polygons' outlines are traced on (0: 1 m; a round end's
+                                   outline lies within cell_m² / (8 · buffer_m) of the true circle
+                                   between crossings, which lie on it) */
 } lc_isochrone_options;
 
 typedef struct lc_isochrones lc_isochrones;

@@ -1,0 +1,115 @@
+/*
+ * geo/network_int.h — what the library's other modules read of the walking network beyond its
+ * public header (not callers): the edges near a box, and a category's reach kept compactly as the
+ * budget left at every node, from which the reached parts of edges near any box are cut again when
+ * they are needed (queries/corridor*.c) instead of being kept for the whole network.
+ */
+#ifndef LIFECIRCLE_GEO_NETWORK_INT_H
+#define LIFECIRCLE_GEO_NETWORK_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "geo/geometry_int.h"
+#include "lifecircle/network.h"
+
+/* ---- the network's own data: read only by geo/network*.c ---------------------------------------- */
+
+#define TREE_FANOUT 16
+#define TREE_MAX_LEVELS 24
+
+/* A node of the edge index: at level 0 `first` is an edge and count 0; above, the children are
+ * entries [first, first + count) of the level below. */
+typedef struct tnode {
+    double minx, miny, maxx, maxy;
+    uint32_t first, count;
+} tnode;
+
+struct lc_network {
+    size_t nnodes, nedges, ncomp;
+    double *x, *y;           /* node positions */
+    uint32_t *ea, *eb;       /* edge end nodes */
+    double *elen;            /* edge lengths, metres */
+    uint32_t *off;           /* CSR: the incident edges of node v are adj[off[v] .. off[v+1]) */
+    uint32_t *adj;           /* edge ids */
+    uint32_t *nbr;           /* the same slots: the node at the edge's other end (a loop: v itself) */
+    double *nlen;            /* and the edge's length, so the shortest-path loop reads one array */
+    uint32_t *comp;          /* component of each node, 0 the largest */
+    size_t *comp_size;
+    double length;
+    tnode *tree[TREE_MAX_LEVELS];
+    size_t tree_n[TREE_MAX_LEVELS];
+    int tree_levels;
+};
+
+/* A source kept by a reach: sorted by edge so sources on a demand point's own edge are found fast. */
+typedef struct src_rec {
+    long edge;
+    double along, access;
+    long id;
+} src_rec;
+
+struct lc_network_reach {
+    const lc_network *net;
+    double bound;
+    double *dist;   /* per node */
+    long *near;     /* per node: the id of the nearest source, -1 */
+    src_rec *src;   /* on-network sources sorted by edge */
+    size_t nsrc;
+};
+
+/* ---- for the other modules ---------------------------------------------------------------------- */
+
+/* Appends to (*edges)[*n ..] every edge whose bounding box comes within d of box (the network's
+ * STR-tree), in the tree's order, growing *edges (capacity *cap) with realloc. 0, or -1 out of
+ * memory (what was found so far stays). */
+int lc_network_edges_near(const lc_network *net, lc_bbox box, double d, uint32_t **edges, size_t *n, size_t *cap);
+
+/* Edge e's end points (exactly the nodes' coordinates) and length; e must be an edge of net. */
+void lc_network_edge_geometry(const lc_network *net, uint32_t e, lc_xy *a, lc_xy *b, double *len);
+
+/* The most parts an edge's reach is cut into (more sources on one edge than this are left out). */
+#define LC_EDGE_PARTS_MAX 64
+
+/* The parts of an edge of length len within a budget: from its first node when left_a (the budget
+ * left there) is > 0, from its second likewise, and around each of nsrc sources on it (at src_along
+ * from the first node, src_left left there), merged where they overlap, in order along the edge:
+ * [lo[k], hi[k]], metres from the first node. lo and hi hold LC_EDGE_PARTS_MAX; returns how many.
+ * The one cut of every reach: lc_network_reach_segments and lc_reached_pieces. */
+size_t lc_edge_reached_parts(double len, double left_a, double left_b, const double *src_along,
+                             const double *src_left, size_t nsrc, double *lo, double *hi);
+
+/* A source on an edge, as a reach within a budget sees it: along the edge from its first node, and
+ * the budget left at the attachment point (budget − access leg). */
+typedef struct lc_reached_src {
+    uint32_t edge;
+    double along, left;
+} lc_reached_src;
+
+/* One pass's reach within one budget, compact: per node the budget left on arriving (budget − the
+ * distance from the nearest source; negative or −INFINITY when out of reach; 8 bytes a node where
+ * the pass itself holds 16, and nothing per edge), and the sources on edges sorted by edge. */
+typedef struct lc_reached {
+    double *left;           /* per node */
+    lc_reached_src *src;    /* nsrc, by edge */
+    size_t nsrc;
+    double budget;
+} lc_reached;
+
+/* Keeps reach within budget_m as *out (owned by the caller: lc_reached_free). LC_OK or LC_ERR_NOMEM. */
+lc_status lc_reached_make(lc_context *ctx, const lc_network *net, const lc_network_reach *reach, double budget_m,
+                          lc_reached *out);
+
+/* Releases what lc_reached_make allocated (the struct itself is the caller's). Accepts NULL. */
+void lc_reached_free(lc_reached *r);
+
+/* Appends to (*out)[*n ..] the reached parts of the given edges (the parts of each within the
+ * budget from either end or around a source on it, merged where they overlap; the same parts as
+ * lc_network_reach_segments cuts), growing *out (capacity *cap). 0, or -1 out of memory. */
+int lc_reached_pieces(const lc_network *net, const lc_reached *r, const uint32_t *edges, size_t nedges, lc_seg **out,
+                      size_t *n, size_t *cap);
+
+/* The bounding box of every edge r reaches a part of (empty when none). */
+lc_bbox lc_reached_extent(const lc_network *net, const lc_reached *r);
+
+#endif /* LIFECIRCLE_GEO_NETWORK_INT_H */

@@ -1,0 +1,45 @@
+/*
+ * queries/corridor_scratch.h — the scratch memory of the corridor routines, shared by
+ * queries/corridor*.c only: growable arrays that live as long as a worker thread and are reused
+ * from call to call, so the millions of squares a city's coverage looks at allocate nothing.
+ */
+#ifndef LIFECIRCLE_QUERIES_CORRIDOR_SCRATCH_H
+#define LIFECIRCLE_QUERIES_CORRIDOR_SCRATCH_H
+
+#include "queries/corridor_int.h"
+
+struct lc_corridor_scratch {
+    lc_xy *ring_pts;          /* lc_corridor_rings */
+    size_t nring_pts, ring_pts_cap;
+    size_t *ring_start;
+    size_t nrings, ring_start_cap;
+    lc_seg *pieces;           /* the piece list a source fills */
+    size_t npieces, pieces_cap;
+    uint32_t *idx;            /* indices of the pieces kept square by square, a stack */
+    size_t idx_cap;
+    lc_xy *poly;              /* the polygon cut square by square (corridor_area.c), a stack */
+    size_t poly_cap;
+    size_t *plen;             /* its rings' lengths, a stack */
+    size_t plen_cap;
+    double *val;              /* a block's grid nodes (corridor_trace.c): exact distances, */
+    size_t val_cap;
+    unsigned char *state;     /* each node's state, */
+    size_t state_cap;
+    uint32_t *near;           /* the nearest piece of a node whose distance is exact, */
+    size_t near_cap;
+    size_t *exact;            /* and the nodes whose distance is exact */
+    size_t nexact, exact_cap;
+    size_t *bstart;           /* a block's pieces by bucket (CSR) */
+    size_t bstart_cap;
+    uint32_t *bitem;
+    size_t bitem_cap;
+    uint32_t *stamp;          /* per piece: the last square that listed it */
+    size_t stamp_cap;
+    unsigned char *sqflag;    /* per square of a block: what the pieces settled of it */
+    size_t sqflag_cap;
+};
+
+/* Makes room for need elements of size bytes in *p (capacity *cap, in elements). 0, or -1. */
+int lc_scratch_grow(void **p, size_t *cap, size_t need, size_t size);
+
+#endif /* LIFECIRCLE_QUERIES_CORRIDOR_SCRATCH_H */

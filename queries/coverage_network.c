@@ -1,0 +1,448 @@
+/*
+ * queries/coverage_network.c — network-mode coverage (include/lifecircle/coverage.h): distances
+ * along the walking network and shares of the walking corridor, the region within the profile's
+ * buffer_m of the parts of edges within a category's reach of its facilities.
+ *
+ * Three jobs, each shared out to the workers:
+ *   categories — per category one multi-source shortest-path pass: every demand point's distance
+ *                and nearest facility, the catchment streets when asked for, and the pass kept
+ *                compactly as the budget left at each node (geo/network_int.h);
+ *   compounds  — per compound the edges near it (the network's own index) and each category's
+ *                reached parts of them: no part near → share 0; shown to hold the compound → 1;
+ *                otherwise its area inside the corridor measured by quadtree
+ *                (queries/corridor_area.c, with a bound on the error) and its gap's outline traced
+ *                on a fine grid (queries/corridor_trace.c) and cut from the compound by GEOS;
+ *   service areas — per category its corridor's outline traced block by block over its extent,
+ *                then assembled into one multipolygon per category.
+ * No buffers are built and no polygons are unioned: the cost follows the corridor's edge, not the
+ * number of street segments under it (a curved real street is hundreds of segments).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/context_int.h"
+#include "geo/geometry_int.h"
+#include "queries/coverage_int.h"
+
+/* Side of the blocks (in cells) a service area is traced in: each block on any core. */
+#define SERVICE_BLOCK 128
+
+/* ---- categories ---------------------------------------------------------------------------------- */
+
+/* One category on a worker (ctx and h are the worker's): its facilities attached to the network, one
+ * unbounded multi-source pass, every demand point's distance and nearest facility (and whether it is
+ * within reach), the catchment streets when the job asks for them, and the pass kept within the
+ * category's reach with the extent it covers. */
+static lc_status network_step(worker_state *w, size_t category)
+{
+    cov_job *jb = w->jb;
+    lc_context *ctx = w->ctx;
+    const lc_layer *fac = jb->fac;
+    const lc_network *net = jb->net;
+    category_reach *out = &jb->cats[category];
+    size_t npoly = jb->cov->npoly, n = 0;
+    double r = jb->cov->reach[category];
+    for (size_t i = 0; i < lc_layer_count(fac); i++)
+        n += lc_layer_feature(fac, i)->category == (int)category;
+    out->r = r;
+    out->extent = lc_bbox_empty();
+    lc_status st = LC_ERR_NOMEM;
+    lc_snap *snaps = lc_calloc(ctx, n ? n : 1, sizeof *snaps);
+    long *ids = lc_calloc(ctx, n ? n : 1, sizeof *ids);
+    lc_network_reach *reach = NULL;
+    out->ndist = lc_calloc(ctx, npoly ? npoly : 1, sizeof *out->ndist);
+    out->nnear = lc_calloc(ctx, npoly ? npoly : 1, sizeof *out->nnear);
+    out->pin = lc_calloc(ctx, jb->dstart[npoly] ? jb->dstart[npoly] : 1, 1);
+    if (!snaps || !ids || !out->ndist || !out->nnear || !out->pin)
+        goto fail;
+    for (size_t i = 0; i < lc_layer_count(fac); i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        if (f->category != (int)category)
+            continue;
+        lc_xy p;
+        GEOSGeomGetX_r(w->h, f->geom, &p.x);
+        GEOSGeomGetY_r(w->h, f->geom, &p.y);
+        if ((st = lc_network_snap(ctx, net, p, jb->rules->max_snap_m, &snaps[out->n])) != LC_OK)
+            goto fail;
+        out->off += snaps[out->n].edge < 0;
+        ids[out->n++] = (long)i;
+    }
+    st = LC_ERR_NOMEM;
+    if (!(reach = lc_network_reach_compute(ctx, net, snaps, ids, out->n, INFINITY)))
+        goto fail;
+    for (size_t i = 0; i < npoly; i++) { /* the nearest facility from the best of the polygon's points */
+        out->ndist[i] = INFINITY;
+        out->nnear[i] = -1;
+        for (size_t k = jb->dstart[i]; k < jb->dstart[i + 1]; k++) {
+            long near = -1;
+            double d = lc_network_reach_distance(reach, &jb->demand[k], &near);
+            out->pin[k] = d <= r;
+            if (d < out->ndist[i])
+                out->ndist[i] = d, out->nnear[i] = near;
+        }
+    }
+    if (jb->streets) {
+        double t0 = lc_seconds();
+        if ((st = lc_cov_catchment_streets(ctx, reach, r, category, ids, out->n, lc_layer_count(fac),
+                                           &jb->cov->streets[category], jb->cov->shares)) != LC_OK)
+            goto fail;
+        out->streets_s = lc_seconds() - t0;
+    }
+    if ((st = lc_reached_make(ctx, net, reach, r, &out->reached)) != LC_OK)
+        goto fail;
+    lc_bbox e = lc_reached_extent(net, &out->reached);
+    double wd = jb->rules->buffer_m;
+    if (!lc_bbox_is_empty(e))
+        out->extent = (lc_bbox){e.minx - wd, e.miny - wd, e.maxx + wd, e.maxy + wd};
+    st = LC_OK;
+fail:
+    lc_network_reach_destroy(reach);
+    free(snaps);
+    free(ids);
+    return st;
+}
+
+/* Task: network_step for category i. */
+static int category_task(worker_state *w, size_t i)
+{
+    lc_status st = network_step(w, i);
+    if (st == LC_OK)
+        return 0;
+    w->status = st;
+    w->detail = i;
+    snprintf(w->msg, sizeof w->msg, "%s", lc_context_errmsg(w->ctx));
+    return -1;
+}
+
+/* ---- compounds ----------------------------------------------------------------------------------- */
+
+/* Puts into w->pieces, category after category (w->poff, w->pcnt), each category's reached parts of
+ * the edges within d of box. 0, or -1 out of memory. */
+static int pieces_near(worker_state *w, lc_bbox box, double d)
+{
+    cov_job *jb = w->jb;
+    w->nedges = 0;
+    if (lc_network_edges_near(jb->net, box, d, &w->edges, &w->nedges, &w->edges_cap))
+        return -1;
+    w->npieces = 0;
+    for (size_t c = 0; c < jb->ncat; c++) {
+        w->poff[c] = w->npieces;
+        if (jb->cats[c].reached.left &&
+            lc_reached_pieces(jb->net, &jb->cats[c].reached, w->edges, w->nedges, &w->pieces, &w->npieces,
+                              &w->pieces_cap))
+            return -1;
+        w->pcnt[c] = w->npieces - w->poff[c];
+    }
+    return 0;
+}
+
+/* The gap of compound f against one category's pieces (set): the compound less the corridor's
+ * outline traced over its box. Records how far the outline's area strays from (1 − share) × area.
+ * NULL on failure. */
+static GEOSGeometry *traced_gap(worker_state *w, const lc_feature *f, lc_bbox box, const lc_piece_set *set,
+                                double share)
+{
+    GEOSContextHandle_t h = w->h;
+    lc_corridor_pieces_reset(w->scr);
+    if (lc_corridor_pieces_add(w->scr, set->s, set->n))
+        return NULL;
+    int failed = 0;
+    GEOSGeometry *inside = lc_corridor_trace(w->scr, h, box, w->jb->rules->buffer_m, w->jb->gap_cell_m, &failed);
+    if (failed)
+        return NULL;
+    GEOSGeometry *gap = inside ? GEOSDifference_r(h, f->geom, inside) : GEOSGeom_clone_r(h, f->geom);
+    if (inside)
+        GEOSGeom_destroy_r(h, inside);
+    double a = 0;
+    if (gap && f->area > 0 && GEOSArea_r(h, gap, &a))
+        w->worst_gap = fmax(w->worst_gap, fabs(a / f->area - (1 - share)));
+    return gap;
+}
+
+/* What a category's corridor does in a compound. */
+enum { REACH_NONE = 0, REACH_WHOLE = 1, REACH_SOME = 2 };
+
+/* Network mode task for a compound walked from a point on its surface: per category its distance
+ * from that point, its share of the corridor (none near, shown whole, or measured) and its gap; then
+ * its share of every life-circle category's corridor at once. Writes only polygon i's slots. Returns
+ * 0, or -1 with the failing category in w->detail. */
+static int surface_polygon(worker_state *w, size_t i)
+{
+    cov_job *jb = w->jb;
+    lc_coverage *cov = jb->cov;
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    GEOSContextHandle_t h = w->h;
+    double width = jb->rules->buffer_m, pop = isnan(f->population) ? 0 : f->population;
+    lc_bbox box;
+    GEOSGeom_getExtent_r(h, f->geom, &box.minx, &box.miny, &box.maxx, &box.maxy);
+    w->status = LC_ERR_NOMEM;
+    w->detail = 0;
+    if (pieces_near(w, box, width))
+        return -1;
+    lc_rings rings;
+    int have_rings = 0, any_circle = 0, circle_none = 0, circle_all = 1;
+    size_t nsome = 0; /* w->sets[0 .. nsome): the life-circle categories' pieces, where they cut it */
+    for (size_t c = 0; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        GEOSGeometry **gap = &cov->gaps[i * jb->ncat + c];
+        lc_piece_set set = {w->pieces + w->poff[c], w->pcnt[c]};
+        cell->distance_m = cr->ndist[i];
+        cell->nearest = cr->nnear[i];
+        w->detail = c;
+        double share = 0;
+        int k = REACH_NONE;
+        if (set.n && lc_corridor_covers(w->scr, &set, box, width)) {
+            share = 1, k = REACH_WHOLE;
+            w->counts[1]++;
+        } else if (set.n) {
+            if (!have_rings) {
+                lc_bbox rb;
+                if (lc_corridor_rings(w->scr, h, f->geom, &rings, &rb))
+                    return -1;
+                have_rings = 1;
+            }
+            double area = 0, bound = 0;
+            if (lc_corridor_area(w->scr, &rings, box, &set, 1, width, jb->leaf_m, &area, &bound))
+                return -1;
+            share = f->area > 0 ? fmin(1.0, area / f->area) : 0;
+            if (f->area > 0)
+                w->worst_share = fmax(w->worst_share, bound / f->area);
+            k = share >= 1 ? REACH_WHOLE : share > 0 ? REACH_SOME : REACH_NONE;
+            w->counts[2]++;
+        } else {
+            w->counts[0]++;
+        }
+        cell->covered_share = share;
+        cell->covered_pop = pop * share;
+        if (!jb->cells_only && k != REACH_WHOLE) {
+            w->status = LC_ERR_GEOMETRY;
+            *gap = k == REACH_NONE ? GEOSGeom_clone_r(h, f->geom) : traced_gap(w, f, box, &set, share);
+            if (!*gap)
+                return -1;
+            if (GEOSisEmpty_r(h, *gap) == 1) { /* the outline holds it all: a sliver too thin for the grid */
+                GEOSGeom_destroy_r(h, *gap);
+                *gap = NULL;
+            }
+        }
+        if (lc_profile_category(jb->profile, c)->in_life_circle) {
+            any_circle = 1;
+            circle_none |= k == REACH_NONE;
+            circle_all &= k == REACH_WHOLE;
+            if (k == REACH_SOME)
+                w->sets[nsome++] = set;
+        }
+    }
+    if (jb->cells_only || !any_circle) {
+        cov->circle[i] = NAN;
+        return 0;
+    }
+    if (circle_none || circle_all || f->area <= 0) {
+        cov->circle[i] = circle_none || f->area <= 0 ? 0 : 1;
+        return 0;
+    }
+    w->status = LC_ERR_NOMEM;
+    double area = 0;
+    w->detail = NO_CATEGORY;
+    if (lc_corridor_area(w->scr, &rings, box, w->sets, nsome, width, jb->leaf_m, &area, NULL)) {
+        snprintf(w->msg, sizeof w->msg, "the whole life circle (%zu categories at once, at most %d)", nsome,
+                 LC_CORRIDOR_MAX_SETS);
+        return -1;
+    }
+    cov->circle[i] = fmin(1.0, area / f->area);
+    return 0;
+}
+
+/* Task: compound i, by how its residents walk. */
+static int compound_task(worker_state *w, size_t i)
+{
+    switch (w->jb->dkind[i]) {
+    case DEMAND_ENTRANCES:
+        w->counts[3]++;
+        return lc_cov_entrance_polygon(w, i);
+    case DEMAND_GRID:
+        w->counts[3]++;
+        return lc_cov_grid_polygon(w, i);
+    case DEMAND_BUILDINGS:
+        w->counts[3]++;
+        return lc_cov_building_polygon(w, i);
+    default:
+        return surface_polygon(w, i);
+    }
+}
+
+/* ---- service areas ------------------------------------------------------------------------------- */
+
+/* The pieces of one category near a box, for tracing its outline (lc_piece_source). */
+typedef struct category_source {
+    worker_state *w;
+    const category_reach *cr;
+} category_source;
+
+static int category_near(void *user, lc_corridor_scratch *scr, lc_bbox box, double d)
+{
+    category_source *cs = user;
+    worker_state *w = cs->w;
+    w->nedges = w->npieces = 0;
+    if (lc_network_edges_near(w->jb->net, box, d, &w->edges, &w->nedges, &w->edges_cap) ||
+        lc_reached_pieces(w->jb->net, &cs->cr->reached, w->edges, w->nedges, &w->pieces, &w->npieces, &w->pieces_cap))
+        return -1;
+    lc_corridor_pieces_reset(scr);
+    return lc_corridor_pieces_add(scr, w->pieces, w->npieces);
+}
+
+/* Task: block t of the service areas' blocks (every category's, one after another). */
+static int service_block_task(worker_state *w, size_t t)
+{
+    cov_job *jb = w->jb;
+    size_t c = 0;
+    while (c + 1 < jb->ncat && jb->traces[c + 1].first <= t)
+        c++;
+    service_trace *tr = &jb->traces[c];
+    size_t b = t - tr->first;
+    int64_t bi = (int64_t)b % tr->bx, bj = (int64_t)b / tr->bx;
+    int64_t ci0 = tr->g.i0 + bi * SERVICE_BLOCK, cj0 = tr->g.j0 + bj * SERVICE_BLOCK;
+    int64_t ci1 = ci0 + SERVICE_BLOCK < tr->g.i1 ? ci0 + SERVICE_BLOCK : tr->g.i1;
+    int64_t cj1 = cj0 + SERVICE_BLOCK < tr->g.j1 ? cj0 + SERVICE_BLOCK : tr->g.j1;
+    category_source cs = {w, &jb->cats[c]};
+    lc_piece_source src = {category_near, &cs};
+    w->detail = c;
+    w->status = LC_ERR_NOMEM;
+    return lc_corridor_trace_block(w->scr, &src, &tr->g, ci0, cj0, ci1, cj1, &tr->segs[b]);
+}
+
+/* Task: category c's service area from its blocks' outline pieces, in block order. */
+static int service_assemble_task(worker_state *w, size_t c)
+{
+    cov_job *jb = w->jb;
+    service_trace *tr = &jb->traces[c];
+    size_t nb = (size_t)(tr->bx * tr->by), n = 0;
+    w->detail = c;
+    if (!nb)
+        return 0;
+    for (size_t b = 0; b < nb; b++)
+        n += tr->segs[b].n;
+    lc_trace_seg *all = malloc((n ? n : 1) * sizeof *all);
+    if (!all) {
+        w->status = LC_ERR_NOMEM;
+        return -1;
+    }
+    for (size_t b = 0, at = 0; b < nb; b++) {
+        if (tr->segs[b].n)
+            memcpy(all + at, tr->segs[b].v, tr->segs[b].n * sizeof *all);
+        at += tr->segs[b].n;
+        free(tr->segs[b].v);
+        tr->segs[b] = (lc_trace_segs){0};
+    }
+    int failed = 0;
+    GEOSGeometry *g = lc_corridor_assemble(w->h, &tr->g, all, n, &failed);
+    free(all);
+    if (failed) {
+        w->status = LC_ERR_NOMEM;
+        return -1;
+    }
+    lc_geom_cache_for_threads(w->h, g); /* read by the caller's thread from now on */
+    jb->cov->service[c] = g;
+    return 0;
+}
+
+/* Every category's service area: the blocks of every category's extent traced on the workers, then
+ * each category assembled. LC_OK, or the failure recorded in ctx. */
+static lc_status service_areas(lc_context *ctx, cov_job *jb, worker_state *ws, size_t nthreads)
+{
+    lc_status st = LC_ERR_NOMEM;
+    jb->traces = lc_calloc(ctx, jb->ncat ? jb->ncat : 1, sizeof *jb->traces);
+    if (!jb->traces)
+        return LC_ERR_NOMEM;
+    size_t total = 0;
+    for (size_t c = 0; c < jb->ncat; c++) {
+        service_trace *tr = &jb->traces[c];
+        tr->first = total;
+        if (lc_bbox_is_empty(jb->cats[c].extent))
+            continue;
+        tr->g = lc_corridor_grid_for(jb->cats[c].extent, jb->service_cell_m, jb->rules->buffer_m);
+        tr->bx = (tr->g.i1 - tr->g.i0 + SERVICE_BLOCK - 1) / SERVICE_BLOCK;
+        tr->by = (tr->g.j1 - tr->g.j0 + SERVICE_BLOCK - 1) / SERVICE_BLOCK;
+        if (!(tr->segs = lc_calloc(ctx, (size_t)(tr->bx * tr->by), sizeof *tr->segs)))
+            goto done;
+        total += (size_t)(tr->bx * tr->by);
+    }
+    jb->stage = "service areas 服务范围";
+    if (lc_cov_run(jb, ws, nthreads, service_block_task, total, ctx) != 0 ||
+        lc_cov_run(jb, ws, nthreads, service_assemble_task, jb->ncat, ctx) != 0) {
+        st = lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
+                      "cannot trace the network service area of category %s: %s",
+                      lc_profile_category(jb->profile, jb->failed_detail)->code,
+                      jb->failed_msg[0] ? jb->failed_msg : "out of memory");
+        goto done;
+    }
+    jb->trace_blocks = total;
+    st = LC_OK;
+done:
+    for (size_t c = 0; c < jb->ncat; c++) {
+        service_trace *tr = &jb->traces[c];
+        for (size_t b = 0; tr->segs && b < (size_t)(tr->bx * tr->by); b++)
+            free(tr->segs[b].v);
+        free(tr->segs);
+    }
+    free(jb->traces);
+    jb->traces = NULL;
+    return st;
+}
+
+/* ---- the steps ----------------------------------------------------------------------------------- */
+
+lc_status lc_cov_network(lc_context *ctx, cov_job *jb, worker_state *ws, size_t nthreads)
+{
+    lc_coverage *cov = jb->cov;
+    const lc_layer *res = jb->res;
+    double t0 = lc_seconds();
+    jb->stage = "walking distances 步行距离";
+    if (lc_cov_run(jb, ws, nthreads, category_task, cov->ncat, ctx) != 0)
+        return lc_error(ctx, jb->failed_status, "network coverage of category %s: %s",
+                        lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg);
+    double streets_s = 0;
+    for (size_t c = 0; c < cov->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        streets_s += cr->streets_s;
+        if (cr->off)
+            lc_log(ctx, LC_LOG_WARNING, "%zu of %zu facilities of category %s are more than %.0f m from the "
+                   "walking network and serve no one in network mode", cr->off, cr->n,
+                   lc_profile_category(jb->profile, c)->code, jb->rules->max_snap_m);
+    }
+    lc_progress(ctx, jb->stage, 1.0);
+    double t1 = lc_seconds();
+    jb->stage = NULL;
+    if (lc_cov_run(jb, ws, nthreads, compound_task, cov->npoly, ctx) != 0) {
+        const lc_feature *f = lc_layer_feature(res, jb->failed_task);
+        if (jb->failed_detail == NO_CATEGORY)
+            return lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
+                            lc_layer_source(res), lc_layer_name(res), f->id, jb->failed_msg[0] ? ": " : "",
+                            jb->failed_msg);
+        return lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
+                        "%s (layer %s, feature %s): coverage of category %s could not be computed%s%s",
+                        lc_layer_source(res), lc_layer_name(res), f->id,
+                        lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg[0] ? ": " : "",
+                        jb->failed_msg[0] ? jb->failed_msg : jb->failed_status == LC_ERR_NOMEM ? "out of memory" : "");
+    }
+    size_t k[4] = {0};
+    for (size_t t = 0; t < nthreads; t++) {
+        for (int j = 0; j < 4; j++)
+            k[j] += ws[t].counts[j];
+        cov->accuracy.share_bound = fmax(cov->accuracy.share_bound, ws[t].worst_share);
+        cov->accuracy.gap_deviation = fmax(cov->accuracy.gap_deviation, ws[t].worst_gap);
+    }
+    double t2 = lc_seconds();
+    if (!jb->cells_only && service_areas(ctx, jb, ws, nthreads) != LC_OK)
+        return lc_context_errno(ctx);
+    lc_log(ctx, LC_LOG_DEBUG, "network coverage: shortest paths %.2f s (catchment streets %.2f s summed over the "
+           "categories); %zu compounds %.2f s (cells: %zu out of reach, %zu whole, %zu measured, %zu compounds "
+           "walked from points; shares at most %.2g too large, gap outlines within %.2g of the area); service "
+           "areas %.2f s (%zu blocks of %d × %.1f m)", t1 - t0, streets_s, cov->npoly, t2 - t1, k[0], k[1], k[2],
+           k[3], cov->accuracy.share_bound, cov->accuracy.gap_deviation, lc_seconds() - t2, jb->trace_blocks,
+           SERVICE_BLOCK, jb->service_cell_m);
+    return LC_OK;
+}

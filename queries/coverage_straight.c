@@ -1,0 +1,332 @@
+/*
+ * queries/coverage_straight.c — straight-line coverage (include/lifecircle/coverage.h): reach regions
+ * are circles of the category's reach around its facilities (regular polygons of 4 × quadsegs sides,
+ * lc_coverage_accuracy). Per residential polygon and category: the nearest facility from the
+ * polygon's demand point (a point on its surface), and the exact share of the polygon inside the
+ * union of the circles that can touch it; the gap is the polygon less that union, and the life
+ * circle the polygon's part inside every life-circle category's circles.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "geo/context_int.h"
+#include "queries/coverage_int.h"
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t p = *(const size_t *)a, q = *(const size_t *)b;
+    return (p > q) - (p < q);
+}
+
+/* First position in c->xs (sorted) whose x is ≥ x. */
+static size_t lower_x(const category_reach *c, double x)
+{
+    size_t lo = 0, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->xs[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Nearest facility of a category to (px,py): outward from px through the facilities sorted by x,
+ * stopping where the x distance alone exceeds the best so far. Ties go to the lowest index, as a
+ * scan in index order would give. */
+static void nearest(const category_reach *c, double px, double py, double *dist, long *idx)
+{
+    double best = INFINITY;
+    size_t bk = SIZE_MAX, right = lower_x(c, px), left = right;
+    while (left > 0 || right < c->n) {
+        int take_right = right < c->n && (left == 0 || c->xs[right] - px <= px - c->xs[left - 1]);
+        size_t pos = take_right ? right++ : --left;
+        double dx = c->xs[pos] - px;
+        if (dx * dx > best)
+            break; /* every facility further along in x is farther still */
+        size_t k = c->byx[pos];
+        double dy = c->y[k] - py, d = dx * dx + dy * dy;
+        if (d < best || (d == best && k < bk)) {
+            best = d;
+            bk = k;
+        }
+    }
+    *dist = bk != SIZE_MAX ? sqrt(best) : INFINITY;
+    *idx = bk != SIZE_MAX ? c->index[bk] : -1;
+}
+
+/* The union of the reach circles that can touch box (facilities within r of it), or NULL when none
+ * can. When one circle holds the whole box, sets *covered_whole and returns that circle alone (no
+ * union is built). Caller frees the result with GEOSGeom_destroy_r. */
+static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c, lc_bbox box, int *covered_whole,
+                                 int *failed)
+{
+    *covered_whole = 0;
+    size_t cap = 8, n = 0;
+    GEOSGeometry **parts = malloc(cap * sizeof *parts);
+    if (!parts) {
+        *failed = 1;
+        return NULL;
+    }
+    /* The facilities within r of the box in x, in index order (the order the parts are unioned in). */
+    /* Widened by far more than the rounding of minx − r can miss: the exact test below decides. */
+    double slack = 1e-9 * (1 + c->r + fabs(box.minx) + fabs(box.maxx));
+    size_t b0 = lower_x(c, box.minx - c->r - slack), b1 = b0, nb = 0;
+    while (b1 < c->n && c->xs[b1] <= box.maxx + c->r + slack)
+        b1++;
+    size_t *band = malloc((b1 > b0 ? b1 - b0 : 1) * sizeof *band);
+    if (!band) {
+        free(parts);
+        *failed = 1;
+        return NULL;
+    }
+    for (size_t pos = b0; pos < b1; pos++)
+        band[nb++] = c->byx[pos];
+    qsort(band, nb, sizeof *band, cmp_size);
+    for (size_t j = 0; j < nb; j++) {
+        size_t k = band[j];
+        double dx = c->x[k] < box.minx ? box.minx - c->x[k] : c->x[k] > box.maxx ? c->x[k] - box.maxx : 0;
+        double dy = c->y[k] < box.miny ? box.miny - c->y[k] : c->y[k] > box.maxy ? c->y[k] - box.maxy : 0;
+        if (dx * dx + dy * dy > c->r * c->r)
+            continue;
+        /* The buffer is a regular polygon inscribed in the circle, whose inner radius is
+         * r·cos(π/segments): a box whose farthest corner lies within that holds the whole polygon.
+         * (Decided by arithmetic: shared geometries are never handed to GEOS predicates here.) */
+        double fx = fmax(fabs(c->x[k] - box.minx), fabs(c->x[k] - box.maxx));
+        double fy = fmax(fabs(c->y[k] - box.miny), fabs(c->y[k] - box.maxy));
+        if (sqrt(fx * fx + fy * fy) <= c->inner_r) {
+            *covered_whole = 1;
+            for (size_t q = 0; q < n; q++)
+                GEOSGeom_destroy_r(h, parts[q]);
+            free(parts);
+            free(band);
+            GEOSGeometry *whole = GEOSGeom_clone_r(h, c->buffer[k]);
+            if (!whole)
+                *failed = 1;
+            return whole;
+        }
+        if (n == cap) {
+            GEOSGeometry **p = realloc(parts, 2 * cap * sizeof *parts);
+            if (!p) {
+                *failed = 1;
+                break;
+            }
+            parts = p;
+            cap *= 2;
+        }
+        if (!(parts[n] = GEOSGeom_clone_r(h, c->buffer[k]))) {
+            *failed = 1;
+            break;
+        }
+        n++;
+    }
+    free(band);
+    if (*failed || n == 0) {
+        for (size_t j = 0; j < n; j++)
+            GEOSGeom_destroy_r(h, parts[j]);
+        free(parts);
+        return NULL;
+    }
+    /* The collection takes ownership of the clones. */
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    free(parts);
+    if (!coll) {
+        *failed = 1;
+        return NULL;
+    }
+    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+    GEOSGeom_destroy_r(h, coll);
+    if (!u)
+        *failed = 1;
+    return u;
+}
+
+/* Area of a ∩ b, or -1 on failure. */
+static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
+{
+    GEOSGeometry *x = GEOSIntersection_r(h, a, b);
+    double area = -1;
+    if (x) {
+        if (!GEOSArea_r(h, x, &area))
+            area = -1;
+        GEOSGeom_destroy_r(h, x);
+    }
+    return area;
+}
+
+/* Straight-line mode task: computes every category for residential polygon i with the worker's GEOS
+ * handle, writing only polygon i's slots of jb->cov. Returns 0, or -1 with the failing category in
+ * w->detail (NO_CATEGORY when the demand point failed); the slots already written are then released
+ * with the coverage. */
+int lc_cov_straight_polygon(worker_state *w, size_t i)
+{
+    GEOSContextHandle_t h = w->h;
+    cov_job *jb = w->jb;
+    size_t *failed_cat = &w->detail;
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    lc_coverage *cov = jb->cov;
+    lc_bbox box;
+    GEOSGeom_getExtent_r(h, f->geom, &box.minx, &box.miny, &box.maxx, &box.maxy);
+    GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
+    double px = 0, py = 0;
+    if (!pt || !GEOSGeomGetX_r(h, pt, &px) || !GEOSGeomGetY_r(h, pt, &py)) {
+        if (pt)
+            GEOSGeom_destroy_r(h, pt);
+        *failed_cat = NO_CATEGORY;
+        w->status = LC_ERR_GEOMETRY;
+        return -1;
+    }
+    GEOSGeom_destroy_r(h, pt);
+    double pop = isnan(f->population) ? 0 : f->population;
+    GEOSGeometry *circle = NULL; /* polygon ∩ every life-circle category's reach so far */
+    GEOSGeometry *reach = NULL;  /* the current category's reach near the polygon */
+    int circle_empty = 0, any_circle = 0;
+    size_t c = 0, circle_cat = 0; /* circle_cat: the last life-circle category */
+    for (; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        int whole = 0, failed = 0;
+        nearest(cr, px, py, &cell->distance_m, &cell->nearest);
+        reach = local_reach(h, cr, box, &whole, &failed);
+        if (failed)
+            goto fail;
+        double share = 0;
+        if (whole) {
+            share = 1;
+        } else if (reach) {
+            double a = intersection_area(h, f->geom, reach);
+            if (a < 0)
+                goto fail;
+            share = f->area > 0 ? fmin(1.0, a / f->area) : 0;
+        }
+        cell->covered_share = share;
+        cell->covered_pop = pop * share;
+        if (share < 1 - 1e-12 && !jb->cells_only) {
+            cov->gaps[i * jb->ncat + c] = reach ? GEOSDifference_r(h, f->geom, reach) : GEOSGeom_clone_r(h, f->geom);
+            if (!cov->gaps[i * jb->ncat + c])
+                goto fail;
+        }
+        if (lc_profile_category(jb->profile, c)->in_life_circle && !jb->cells_only) {
+            any_circle = 1;
+            circle_cat = c;
+            if (!reach || circle_empty) {
+                circle_empty = 1;
+            } else {
+                GEOSGeometry *next = GEOSIntersection_r(h, circle ? circle : f->geom, reach);
+                if (!next)
+                    goto fail;
+                if (circle)
+                    GEOSGeom_destroy_r(h, circle);
+                circle = next;
+            }
+        }
+        if (reach)
+            GEOSGeom_destroy_r(h, reach);
+        reach = NULL;
+    }
+    double ca = 0;
+    if (circle && !circle_empty && !GEOSArea_r(h, circle, &ca)) {
+        c = circle_cat;
+        goto fail;
+    }
+    if (circle)
+        GEOSGeom_destroy_r(h, circle);
+    cov->circle[i] = !any_circle ? NAN : circle_empty || f->area <= 0 ? 0 : fmin(1.0, ca / f->area);
+    return 0;
+fail:
+    if (reach)
+        GEOSGeom_destroy_r(h, reach);
+    if (circle)
+        GEOSGeom_destroy_r(h, circle);
+    *failed_cat = c;
+    w->status = LC_ERR_GEOMETRY;
+    return -1;
+}
+
+/* A facility's x and index, sorted by x then index (category_reach.byx). */
+typedef struct x_index {
+    double x;
+    size_t k;
+} x_index;
+
+static int cmp_x_index(const void *a, const void *b)
+{
+    const x_index *p = a, *q = b;
+    return p->x != q->x ? (p->x > q->x) - (p->x < q->x) : (p->k > q->k) - (p->k < q->k);
+}
+
+/* Builds one category's reach step: its facilities and their circles (straight-line mode). */
+lc_status lc_cov_straight_reach(lc_context *ctx, const lc_layer *fac, size_t category, double r, int quadsegs,
+                            category_reach *out)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    size_t n = 0;
+    for (size_t i = 0; i < lc_layer_count(fac); i++)
+        n += lc_layer_feature(fac, i)->category == (int)category;
+    out->r = r;
+    out->inner_r = r * cos(M_PI / (4.0 * quadsegs)) * (1 - 1e-12);
+    out->x = lc_calloc(ctx, n ? n : 1, sizeof *out->x);
+    out->y = lc_calloc(ctx, n ? n : 1, sizeof *out->y);
+    out->index = lc_calloc(ctx, n ? n : 1, sizeof *out->index);
+    out->buffer = lc_calloc(ctx, n ? n : 1, sizeof *out->buffer);
+    if (!out->x || !out->y || !out->index || !out->buffer)
+        return LC_ERR_NOMEM;
+    for (size_t i = 0; i < lc_layer_count(fac); i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        if (f->category != (int)category)
+            continue;
+        GEOSGeomGetX_r(h, f->geom, &out->x[out->n]);
+        GEOSGeomGetY_r(h, f->geom, &out->y[out->n]);
+        out->index[out->n] = (long)i;
+        out->buffer[out->n] = GEOSBuffer_r(h, f->geom, r, quadsegs);
+        if (!out->buffer[out->n])
+            return lc_error(ctx, LC_ERR_GEOMETRY, "cannot buffer facility %s by %.0f m", f->id, r);
+        /* Cached now, so worker threads cloning the buffer only read it. */
+        lc_geom_cache_for_threads(h, out->buffer[out->n]);
+        out->n++;
+    }
+    out->byx = lc_calloc(ctx, n ? n : 1, sizeof *out->byx);
+    out->xs = lc_calloc(ctx, n ? n : 1, sizeof *out->xs);
+    x_index *order = lc_calloc(ctx, n ? n : 1, sizeof *order);
+    if (!out->byx || !out->xs || !order) {
+        free(order);
+        return LC_ERR_NOMEM;
+    }
+    for (size_t k = 0; k < out->n; k++)
+        order[k] = (x_index){out->x[k], k};
+    qsort(order, out->n, sizeof *order, cmp_x_index);
+    for (size_t k = 0; k < out->n; k++) {
+        out->byx[k] = order[k].k;
+        out->xs[k] = order[k].x;
+    }
+    free(order);
+    return LC_OK;
+}
+
+/* The dissolved reach of a category in straight-line mode: the union of its circles; NULL when it
+ * has none. */
+GEOSGeometry *lc_cov_straight_service_area(lc_context *ctx, const category_reach *c, int *failed)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    size_t n = c->n;
+    if (!n)
+        return NULL;
+    GEOSGeometry **parts = lc_calloc(ctx, n, sizeof *parts);
+    if (!parts) {
+        *failed = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++)
+        parts[k] = GEOSGeom_clone_r(h, c->buffer[k]);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+    free(parts);
+    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    if (!u)
+        *failed = 1;
+    return u;
+}
+
