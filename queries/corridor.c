@@ -22,13 +22,13 @@ void lc_corridor_scratch_destroy(lc_corridor_scratch *scr)
     free(scr->ring_pts);
     free(scr->ring_start);
     free(scr->pieces);
+    free(scr->prep);
     free(scr->idx);
     free(scr->poly);
     free(scr->plen);
     free(scr->val);
     free(scr->state);
     free(scr->near);
-    free(scr->exact);
     free(scr->bstart);
     free(scr->bitem);
     free(scr->stamp);
@@ -48,6 +48,15 @@ int lc_scratch_grow(void **p, size_t *cap, size_t need, size_t size)
         return -1;
     *p = q;
     *cap = c;
+    return 0;
+}
+
+int lc_scratch_prepare(lc_corridor_scratch *scr, size_t at, const lc_seg *s, size_t n)
+{
+    if (lc_scratch_grow((void **)&scr->prep, &scr->prep_cap, at + n ? at + n : 1, sizeof *scr->prep))
+        return -1;
+    for (size_t k = 0; k < n; k++)
+        scr->prep[at + k] = lc_pseg_of(&s[k]);
     return 0;
 }
 
@@ -129,13 +138,13 @@ int lc_corridor_pieces_add(lc_corridor_scratch *scr, const lc_seg *s, size_t n)
 /* Whether square (cx, cy, half side a) lies within width of some piece of idx[0 .. n): settled
  * whole when one piece is within width − half-diagonal of its centre, out when none comes within
  * width + half-diagonal, else by its four quarters down to squares of width / 16. */
-static int covers_square(const lc_piece_set *set, const uint32_t *idx, size_t n, double cx, double cy, double a,
+static int covers_square(const lc_pseg *set, const uint32_t *idx, size_t n, double cx, double cy, double a,
                          double width, uint32_t *keep)
 {
     double h = a * M_SQRT2, in = width - h, out = width + h;
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
-        double d2 = lc_seg_dist2(&set->s[idx[k]], cx, cy);
+        double d2 = lc_pseg_dist2(&set[idx[k]], cx, cy);
         if (in > 0 && d2 <= in * in)
             return 1;
         if (d2 <= out * out)
@@ -158,10 +167,11 @@ int lc_corridor_covers(lc_corridor_scratch *scr, const lc_piece_set *set, lc_bbo
     int depth = 2;
     for (double s = a; s >= width / 16; s /= 2)
         depth++;
-    if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, (size_t)depth * set->n + set->n, sizeof *scr->idx))
+    if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, (size_t)depth * set->n + set->n, sizeof *scr->idx) ||
+        lc_scratch_prepare(scr, 0, set->s, set->n))
         return 0;
     for (size_t k = 0; k < set->n; k++)
         scr->idx[k] = (uint32_t)k;
-    return covers_square(set, scr->idx, set->n, (box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2, a, width,
+    return covers_square(scr->prep, scr->idx, set->n, (box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2, a, width,
                          scr->idx + set->n);
 }

@@ -34,6 +34,27 @@ static inline double lc_seg_dist2(const lc_seg *s, double px, double py)
     return ex * ex + ey * ey;
 }
 
+/* A piece ready for distances: its first end, its direction and 1 / its squared length (0 for a
+ * point), so the distance costs no division. */
+typedef struct lc_pseg {
+    double ax, ay, dx, dy, il2;
+} lc_pseg;
+
+static inline lc_pseg lc_pseg_of(const lc_seg *s)
+{
+    double dx = s->bx - s->ax, dy = s->by - s->ay, l2 = dx * dx + dy * dy;
+    return (lc_pseg){s->ax, s->ay, dx, dy, l2 > 0 ? 1 / l2 : 0};
+}
+
+/* Squared distance from (px, py) to a prepared piece. */
+static inline double lc_pseg_dist2(const lc_pseg *p, double px, double py)
+{
+    double ex = px - p->ax, ey = py - p->ay, t = (ex * p->dx + ey * p->dy) * p->il2;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    ex -= t * p->dx, ey -= t * p->dy;
+    return ex * ex + ey * ey;
+}
+
 /* A set of pieces (borrowed). */
 typedef struct lc_piece_set {
     const lc_seg *s;
@@ -92,8 +113,8 @@ int lc_corridor_pieces_add(lc_corridor_scratch *scr, const lc_seg *s, size_t n);
 
 /* A grid of square cells `cell` metres wide whose nodes lie on multiples of cell, over the nodes
  * (i0 .. i1) × (j0 .. j1) (node (i, j) at (i·cell, j·cell)); the outermost nodes count as outside,
- * so every outline closes inside the grid. lc_corridor_grid_for covers box with one node to spare on
- * every side. */
+ * so every outline closes inside the grid. lc_corridor_grid_for covers box with two nodes to spare on
+ * every side: the outline of a region that reaches box's edge closes between real nodes beyond it. */
 typedef struct lc_grid {
     double cell, width;
     int64_t i0, j0, i1, j1;

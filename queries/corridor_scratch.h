@@ -15,29 +15,32 @@ struct lc_corridor_scratch {
     size_t nrings, ring_start_cap;
     lc_seg *pieces;           /* the piece list a source fills */
     size_t npieces, pieces_cap;
+    lc_pseg *prep;            /* pieces prepared for distances (a block's, or a call's sets) */
+    size_t prep_cap;
     uint32_t *idx;            /* indices of the pieces kept square by square, a stack */
     size_t idx_cap;
     lc_xy *poly;              /* the polygon cut square by square (corridor_area.c), a stack */
     size_t poly_cap;
     size_t *plen;             /* its rings' lengths, a stack */
     size_t plen_cap;
-    double *val;              /* a block's grid nodes (corridor_trace.c): exact distances, */
+    double *val;              /* a block's grid nodes (corridor_trace.c): distances, */
     size_t val_cap;
     unsigned char *state;     /* each node's state, */
     size_t state_cap;
-    uint32_t *near;           /* the nearest piece of a node whose distance is exact, */
+    uint32_t *near;           /* and the nearest piece of a node whose distance is known */
     size_t near_cap;
-    size_t *exact;            /* and the nodes whose distance is exact */
-    size_t nexact, exact_cap;
     size_t *bstart;           /* a block's pieces by bucket (CSR) */
     size_t bstart_cap;
     uint32_t *bitem;
     size_t bitem_cap;
     uint32_t *stamp;          /* per piece: the last square that listed it */
     size_t stamp_cap;
-    unsigned char *sqflag;    /* per square of a block: what the pieces settled of it */
+    unsigned char *sqflag;    /* per square of a block: held whole by some piece */
     size_t sqflag_cap;
 };
+
+/* Prepares n pieces into scr->prep from index at. 0, or -1 out of memory. */
+int lc_scratch_prepare(lc_corridor_scratch *scr, size_t at, const lc_seg *s, size_t n);
 
 /* Makes room for need elements of size bytes in *p (capacity *cap, in elements). 0, or -1. */
 int lc_scratch_grow(void **p, size_t *cap, size_t need, size_t size);

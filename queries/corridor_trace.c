@@ -2,17 +2,21 @@
  * queries/corridor_trace.c — the outline of a corridor region on a square grid (queries/
  * corridor_int.h), as GEOS polygons: service areas, gaps, isochrones.
  *
- * Marching squares on the exact distance to the nearest piece at the grid's nodes. The distance is
- * computed only where it matters: a block of nodes whose centre has a piece within width − margin −
- * half-diagonal is certainly inside, one with none within width + margin + half-diagonal certainly
- * outside, and only the nodes within a margin (one cell) of the edge get their exact distance — so a
- * city's service area costs what its outline costs, not what its area does. Each cell the outline
- * crosses gives one or two pieces of it between crossings on its sides (interpolated linearly
- * between the two nodes; a saddle decided by the mean of its four corners), oriented with the region
- * on their left and named by the grid edges they join, so pieces from separately traced blocks join
- * exactly. lc_corridor_assemble walks them into rings, drops vertices where a ring runs straight on,
- * and nests the rings by sweeping the grid's lines (a ring's parent is the innermost ring open where
- * it first appears), which gives shells, their holes, and islands in holes without any overlay.
+ * Marching squares on the grid's nodes, each inside or outside (within width of a piece or not). A
+ * square of nodes whose centre has a piece within width − half-diagonal is inside whole, one with none
+ * within width + half-diagonal outside whole, and only squares near the region's edge are cut down to
+ * single nodes — so a city's service area costs what its outline costs, not what its area does. Each
+ * cell whose corners differ gives one or two pieces of the outline between crossings on its sides;
+ * each crossing is found where the nearer of the side's two ends' nearest pieces is exactly width
+ * away (Newton's method from the linear guess), so it lies on the region's true edge, and where a
+ * cell's two crossings come from different pieces the corner where their edges meet is added. A
+ * saddle is decided by the mean of its corners' distances. The pieces are oriented with the region on
+ * their left and named by the grid edges they join, so pieces from separately traced blocks join
+ * exactly. Between vertices the outline is a chord of the region's round parts (at most cell² / (8 ·
+ * width) inside them), and a wedge of the outside thinner than a cell, which no node falls in, is
+ * lost. lc_corridor_assemble walks the pieces into rings, drops vertices where a ring runs straight
+ * on, and nests the rings by sweeping the grid's lines (a ring's parent is the innermost ring open
+ * where it first appears): shells, their holes, and islands in holes, without any overlay.
  *
  * GDAL's contour generator (GDALContourGenerateEx) was measured for this and not used: it reads every
  * node of a full raster (0.6 s per category for a 5 m grid over a 23 × 35 km city, where the outline
@@ -24,30 +28,29 @@
 
 #include "queries/corridor_scratch.h"
 
-/* A node's state: settled with its block (certainly inside, certainly outside) or its exact distance
- * known (in scratch->val). */
-enum { NODE_IN = 1, NODE_OUT = 2, NODE_EXACT = 3 };
+/* A node's state: inside or outside, and whether its exact distance and nearest piece are known (in
+ * scratch->val and ->near); the grid's outermost nodes are forced outside. */
+enum { NODE_IN = 1, NODE_OUT = 2, NODE_EXACT = 4, NODE_FORCED = 8 };
 /* Crossings are kept this far (as a fraction of a side) from the nodes, so outlines never meet. */
 #define T_MIN 1e-8
 
 lc_grid lc_corridor_grid_for(lc_bbox box, double cell, double width)
 {
     lc_grid g = {.cell = cell, .width = width};
-    g.i0 = (int64_t)floor(box.minx / cell) - 1;
-    g.j0 = (int64_t)floor(box.miny / cell) - 1;
-    g.i1 = (int64_t)ceil(box.maxx / cell) + 1;
-    g.j1 = (int64_t)ceil(box.maxy / cell) + 1;
+    g.i0 = (int64_t)floor(box.minx / cell) - 2;
+    g.j0 = (int64_t)floor(box.miny / cell) - 2;
+    g.i1 = (int64_t)ceil(box.maxx / cell) + 2;
+    g.j1 = (int64_t)ceil(box.maxy / cell) + 2;
     return g;
 }
 
-/* One block's filling state: its nodes, and its pieces listed in square buckets so that a question
- * about the pieces near a point reads only the buckets near it. */
+/* One block's state: its nodes, and its pieces listed in square buckets so that a question about the
+ * pieces near a point reads only the buckets near it. */
 typedef struct fill_state {
     lc_corridor_scratch *scr;
-    const lc_seg *pieces;
+    const lc_pseg *prep;   /* the block's pieces, prepared */
     const lc_grid *g;
     int64_t ni0, nj0, ni;  /* the block's first node and its row length */
-    double margin;
     double bx0, by0, bs;   /* the buckets: origin, side */
     int64_t nbx, nby;
     size_t idx_top;        /* the pieces' lists: a stack in scr->idx */
@@ -99,74 +102,89 @@ static int bucket_pieces(fill_state *fs, lc_bbox box, double bs)
     return 0;
 }
 
+/* The bucket range within r of (cx, cy). */
+static void bucket_range(const fill_state *fs, double cx, double cy, double r, int64_t *bx0, int64_t *by0,
+                         int64_t *bx1, int64_t *by1)
+{
+    *bx0 = (int64_t)floor((cx - r - fs->bx0) / fs->bs), *bx1 = (int64_t)floor((cx + r - fs->bx0) / fs->bs);
+    *by0 = (int64_t)floor((cy - r - fs->by0) / fs->bs), *by1 = (int64_t)floor((cy + r - fs->by0) / fs->bs);
+    *bx0 = *bx0 < 0 ? 0 : *bx0, *by0 = *by0 < 0 ? 0 : *by0;
+    *bx1 = *bx1 >= fs->nbx ? fs->nbx - 1 : *bx1, *by1 = *by1 >= fs->nby ? fs->nby - 1 : *by1;
+}
+
 static void set_block(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb, unsigned char v)
 {
     for (int64_t j = ja; j <= jb; j++)
         memset(fs->scr->state + (j - fs->nj0) * fs->ni + (ia - fs->ni0), v, (size_t)(ib - ia + 1));
 }
 
-/* Nodes [ia, ib] × [ja, jb] (inclusive) with the pieces idx[loff .. loff + cnt) still in question:
- * settled whole when their centre has a piece within width − margin − half-diagonal (inside) or none
- * within width + margin + half-diagonal (outside); a single node left gets its exact distance (every
- * piece within width + margin is in its list); else halved, each half keeping the pieces that can
- * still matter to it. */
-static void fill(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff, size_t cnt)
+/* Nodes [ia, ib] × [ja, jb] (inclusive) with the pieces idx[loff .. loff + cnt) still in question (every
+ * piece within width + 1.5 cells + the half-diagonal of their centre): inside when their centre has a
+ * piece within width − half-diagonal, outside when none is within width + half-diagonal, else halved,
+ * each half keeping the pieces that can still matter to it. A single node is always settled, and its
+ * exact distance and nearest piece come with it (its list holds every piece within width + 1.5 cells:
+ * all a node beside the outline can be nearest to). */
+static void classify(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff, size_t cnt)
 {
     lc_corridor_scratch *scr = fs->scr;
     double cell = fs->g->cell, w = fs->g->width;
     double cx = 0.5 * (double)(ia + ib) * cell, cy = 0.5 * (double)(ja + jb) * cell;
-    double h = 0.5 * cell * hypot((double)(ib - ia), (double)(jb - ja));
-    double in = w - fs->margin - h, out = w + fs->margin + h;
+    if (ia == ib && ja == jb) {
+        double best = INFINITY;
+        uint32_t arg = UINT32_MAX;
+        for (size_t k = 0; k < cnt; k++) {
+            uint32_t i = scr->idx[loff + k];
+            double d2 = lc_pseg_dist2(&fs->prep[i], cx, cy);
+            if (d2 < best || (d2 == best && i < arg))
+                best = d2, arg = i;
+        }
+        size_t at = (size_t)((ja - fs->nj0) * fs->ni + (ia - fs->ni0));
+        scr->state[at] = (best <= w * w ? NODE_IN : NODE_OUT) | (arg != UINT32_MAX ? NODE_EXACT : 0);
+        scr->val[at] = sqrt(best);
+        scr->near[at] = arg;
+        return;
+    }
+    double di = (double)(ib - ia), dj = (double)(jb - ja), h = 0.5 * cell * sqrt(di * di + dj * dj);
+    double in = w - h, out = w + h, keep = w + 1.5 * cell + h;
     if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, fs->idx_top + cnt, sizeof *scr->idx)) {
         fs->nomem = 1;
         return;
     }
     size_t kl = fs->idx_top, m = 0;
-    double best = INFINITY;
-    uint32_t arg = UINT32_MAX; /* the nearest piece, the lowest index of equals */
+    int near = 0;
     for (size_t k = 0; k < cnt; k++) {
         uint32_t i = scr->idx[loff + k];
-        double d2 = lc_seg_dist2(&fs->pieces[i], cx, cy);
-        if (in > 0 && d2 <= in * in) {
+        double d2 = lc_pseg_dist2(&fs->prep[i], cx, cy);
+        if (in >= 0 && d2 <= in * in) {
             set_block(fs, ia, ib, ja, jb, NODE_IN);
             return;
         }
-        if (d2 <= out * out) {
+        if (d2 <= keep * keep) {
             scr->idx[kl + m++] = i;
-            if (d2 < best || (d2 == best && i < arg))
-                best = d2, arg = i;
+            near |= d2 <= out * out;
         }
     }
-    if (!m) {
+    if (!near) {
         set_block(fs, ia, ib, ja, jb, NODE_OUT);
-        return;
-    }
-    if (ia == ib && ja == jb) {
-        size_t at = (size_t)((ja - fs->nj0) * fs->ni + (ia - fs->ni0));
-        scr->val[at] = sqrt(best);
-        scr->near[at] = arg;
-        scr->state[at] = NODE_EXACT;
-        scr->exact[scr->nexact++] = at;
         return;
     }
     fs->idx_top += m;
     if (ib - ia >= jb - ja) {
         int64_t mid = ia + (ib - ia) / 2;
-        fill(fs, ia, mid, ja, jb, kl, m);
-        fill(fs, mid + 1, ib, ja, jb, kl, m);
+        classify(fs, ia, mid, ja, jb, kl, m);
+        classify(fs, mid + 1, ib, ja, jb, kl, m);
     } else {
         int64_t mid = ja + (jb - ja) / 2;
-        fill(fs, ia, ib, ja, mid, kl, m);
-        fill(fs, ia, ib, mid + 1, jb, kl, m);
+        classify(fs, ia, ib, ja, mid, kl, m);
+        classify(fs, ia, ib, mid + 1, jb, kl, m);
     }
     fs->idx_top = kl;
 }
 
-/* The block in squares of about 0.4 × width a side. Every piece first marks the squares it settles:
- * those whose centre lies within width − margin − the squares' half-diagonal of it are inside, those
- * within width + margin + half-diagonal are near it; a square no piece is near is outside. Only the
- * others (along the region's edge) are looked into, each starting from the pieces its buckets list
- * within width + margin + its half-diagonal (a piece listed in several buckets taken once). */
+/* Settles every node of the block inside or outside, in squares of about 0.4 × width a side. Every
+ * piece first marks the squares it holds whole (their centre within width − half-diagonal of it);
+ * every other square starts from the pieces in the buckets within width + 1.5 cells + its
+ * half-diagonal (each piece once): none is outside, else classify sifts them. */
 static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, int64_t cj1)
 {
     lc_corridor_scratch *scr = fs->scr;
@@ -175,47 +193,32 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
     sq = sq < 2 ? 2 : sq > 64 ? 64 : sq;
     int64_t nsx = (ci1 - ci0 + sq) / sq, nsy = (cj1 - cj0 + sq) / sq; /* ceil((nodes) / sq) */
     size_t nsq = (size_t)(nsx * nsy);
-    if (lc_scratch_grow((void **)&scr->stamp, &scr->stamp_cap, scr->npieces, sizeof *scr->stamp) ||
+    if (lc_scratch_grow((void **)&scr->stamp, &scr->stamp_cap, scr->npieces ? scr->npieces : 1, sizeof *scr->stamp) ||
         lc_scratch_grow((void **)&scr->sqflag, &scr->sqflag_cap, nsq, 1)) {
         fs->nomem = 1;
         return;
     }
     memset(scr->sqflag, 0, nsq);
-    double H = 0.5 * cell * (double)(sq - 1) * M_SQRT2, rin = w - fs->margin - H, rout = w + fs->margin + H;
-    enum { SQ_IN = 1, SQ_NEAR = 2 };
-    for (size_t k = 0; k < scr->npieces; k++) {
-        /* Near: the squares whose centre lies in the piece's box grown by rout (a little more than
-         * within rout of it: only a box test, many squares per piece). Inside: the few whose centre
-         * lies within rin of it. */
+    double H = 0.5 * cell * (double)(sq - 1) * M_SQRT2, rin = w - H;
+    for (size_t k = 0; rin > 0 && k < scr->npieces; k++) {
         const lc_seg *p = &scr->pieces[k];
-        double minx = fmin(p->ax, p->bx), maxx = fmax(p->ax, p->bx), miny = fmin(p->ay, p->by), maxy = fmax(p->ay, p->by);
-        for (int pass = 0; pass < 2; pass++) {
-            double r = pass ? rin : rout;
-            if (pass && !(rin > 0))
-                break;
-            /* Square s spans nodes ci0 + s·sq .. + sq − 1: its centre's node index ≈ ci0 + s·sq + (sq − 1) / 2. */
-            int64_t sx0 = (int64_t)floor(((minx - r) / cell - (double)ci0 - 0.5 * (double)(sq - 1)) / (double)sq);
-            int64_t sx1 = (int64_t)ceil(((maxx + r) / cell - (double)ci0 - 0.5 * (double)(sq - 1)) / (double)sq);
-            int64_t sy0 = (int64_t)floor(((miny - r) / cell - (double)cj0 - 0.5 * (double)(sq - 1)) / (double)sq);
-            int64_t sy1 = (int64_t)ceil(((maxy + r) / cell - (double)cj0 - 0.5 * (double)(sq - 1)) / (double)sq);
-            sx0 = sx0 < 0 ? 0 : sx0, sy0 = sy0 < 0 ? 0 : sy0;
-            sx1 = sx1 >= nsx ? nsx - 1 : sx1, sy1 = sy1 >= nsy ? nsy - 1 : sy1;
-            for (int64_t sy = sy0; sy <= sy1; sy++) {
-                int64_t ja = cj0 + sy * sq, jb = ja + sq - 1 < cj1 ? ja + sq - 1 : cj1;
-                double cy = 0.5 * (double)(ja + jb) * cell;
-                unsigned char *row = &scr->sqflag[sy * nsx];
-                if (!pass) {
-                    for (int64_t sx = sx0; sx <= sx1; sx++)
-                        row[sx] |= SQ_NEAR;
-                    continue;
-                }
-                for (int64_t sx = sx0; sx <= sx1; sx++) {
-                    if (row[sx] & SQ_IN)
-                        continue;
-                    int64_t ia = ci0 + sx * sq, ib = ia + sq - 1 < ci1 ? ia + sq - 1 : ci1;
-                    if (lc_seg_dist2(p, 0.5 * (double)(ia + ib) * cell, cy) <= rin * rin)
-                        row[sx] |= SQ_IN;
-                }
+        double minx = fmin(p->ax, p->bx) - rin, maxx = fmax(p->ax, p->bx) + rin;
+        double miny = fmin(p->ay, p->by) - rin, maxy = fmax(p->ay, p->by) + rin;
+        /* Square s spans nodes ci0 + s·sq .. + sq − 1: its centre's node index ≈ ci0 + s·sq + (sq − 1) / 2. */
+        int64_t sx0 = (int64_t)floor((minx / cell - (double)ci0 - 0.5 * (double)(sq - 1)) / (double)sq);
+        int64_t sx1 = (int64_t)ceil((maxx / cell - (double)ci0 - 0.5 * (double)(sq - 1)) / (double)sq);
+        int64_t sy0 = (int64_t)floor((miny / cell - (double)cj0 - 0.5 * (double)(sq - 1)) / (double)sq);
+        int64_t sy1 = (int64_t)ceil((maxy / cell - (double)cj0 - 0.5 * (double)(sq - 1)) / (double)sq);
+        sx0 = sx0 < 0 ? 0 : sx0, sy0 = sy0 < 0 ? 0 : sy0;
+        sx1 = sx1 >= nsx ? nsx - 1 : sx1, sy1 = sy1 >= nsy ? nsy - 1 : sy1;
+        for (int64_t sy = sy0; sy <= sy1; sy++) {
+            int64_t ja = cj0 + sy * sq, jb = ja + sq - 1 < cj1 ? ja + sq - 1 : cj1;
+            double cy = 0.5 * (double)(ja + jb) * cell;
+            unsigned char *row = &scr->sqflag[sy * nsx];
+            for (int64_t sx = sx0; sx <= sx1; sx++) {
+                int64_t ia = ci0 + sx * sq, ib = ia + sq - 1 < ci1 ? ia + sq - 1 : ci1;
+                if (!row[sx] && lc_pseg_dist2(&scr->prep[k], 0.5 * (double)(ia + ib) * cell, cy) <= rin * rin)
+                    row[sx] = 1;
             }
         }
     }
@@ -225,17 +228,15 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
         for (int64_t sx = 0; sx < nsx && !fs->nomem; sx++) {
             int64_t ia = ci0 + sx * sq, ib = ia + sq - 1 < ci1 ? ia + sq - 1 : ci1;
             int64_t ja = cj0 + sy * sq, jb = ja + sq - 1 < cj1 ? ja + sq - 1 : cj1;
-            unsigned char f = scr->sqflag[sy * nsx + sx];
-            if (f & SQ_IN || !(f & SQ_NEAR)) {
-                set_block(fs, ia, ib, ja, jb, f & SQ_IN ? NODE_IN : NODE_OUT);
+            if (scr->sqflag[sy * nsx + sx]) {
+                set_block(fs, ia, ib, ja, jb, NODE_IN);
                 continue;
             }
-            double x0 = (double)ia * cell, y0 = (double)ja * cell, x1 = (double)ib * cell, y1 = (double)jb * cell;
-            double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, r = w + fs->margin + 0.5 * hypot(x1 - x0, y1 - y0);
-            int64_t bx0 = (int64_t)floor((cx - r - fs->bx0) / fs->bs), bx1 = (int64_t)floor((cx + r - fs->bx0) / fs->bs);
-            int64_t by0 = (int64_t)floor((cy - r - fs->by0) / fs->bs), by1 = (int64_t)floor((cy + r - fs->by0) / fs->bs);
-            bx0 = bx0 < 0 ? 0 : bx0, by0 = by0 < 0 ? 0 : by0;
-            bx1 = bx1 >= fs->nbx ? fs->nbx - 1 : bx1, by1 = by1 >= fs->nby ? fs->nby - 1 : by1;
+            double di = (double)(ib - ia), dj = (double)(jb - ja);
+            double cx = 0.5 * (double)(ia + ib) * cell, cy = 0.5 * (double)(ja + jb) * cell;
+            double r = w + 1.5 * cell + 0.5 * cell * sqrt(di * di + dj * dj);
+            int64_t bx0, by0, bx1, by1;
+            bucket_range(fs, cx, cy, r, &bx0, &by0, &bx1, &by1);
             tick++;
             size_t m = 0;
             for (int64_t by = by0; by <= by1; by++)
@@ -245,30 +246,66 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
                         fs->nomem = 1;
                         return;
                     }
-                    for (size_t k = scr->bstart[b]; k < scr->bstart[b + 1]; k++) {
+                    for (size_t k = scr->bstart[b]; k < scr->bstart[b + 1]; k++) { /* classify sifts them */
                         uint32_t p = scr->bitem[k];
-                        if (scr->stamp[p] == tick)
-                            continue;
-                        scr->stamp[p] = tick;
-                        if (lc_seg_dist2(&fs->pieces[p], cx, cy) <= r * r)
-                            scr->idx[m++] = p;
+                        if (scr->stamp[p] != tick)
+                            scr->stamp[p] = tick, scr->idx[m++] = p;
                     }
                 }
+            if (!m) {
+                set_block(fs, ia, ib, ja, jb, NODE_OUT);
+                continue;
+            }
             fs->idx_top = m;
-            fill(fs, ia, ib, ja, jb, 0, m);
+            classify(fs, ia, ib, ja, jb, 0, m);
         }
 }
 
-/* The value marching squares reads at node (i, j): the grid's outermost nodes are outside, settled
- * nodes stand in one margin inside or outside the edge. */
+/* The state byte of node (i, j) of the block. */
+static unsigned char *node_state(const fill_state *fs, int64_t i, int64_t j)
+{
+    return &fs->scr->state[(j - fs->nj0) * fs->ni + (i - fs->ni0)];
+}
+
+/* Makes node (i, j)'s exact distance and nearest piece known (the lowest index of equals), from the
+ * pieces in the buckets within width + 1.5 cells: a node beside the outline is within a cell of it,
+ * so within width + a cell of its nearest piece. */
+static void make_exact(fill_state *fs, int64_t i, int64_t j)
+{
+    unsigned char *st = node_state(fs, i, j);
+    if (*st & (NODE_EXACT | NODE_FORCED))
+        return;
+    const lc_corridor_scratch *scr = fs->scr;
+    double cell = fs->g->cell, cx = (double)i * cell, cy = (double)j * cell, r = fs->g->width + 1.5 * cell;
+    int64_t bx0, by0, bx1, by1;
+    bucket_range(fs, cx, cy, r, &bx0, &by0, &bx1, &by1);
+    double best = INFINITY;
+    uint32_t arg = UINT32_MAX;
+    for (int64_t by = by0; by <= by1; by++)
+        for (int64_t bx = bx0; bx <= bx1; bx++) {
+            size_t b = (size_t)(by * fs->nbx + bx);
+            for (size_t k = scr->bstart[b]; k < scr->bstart[b + 1]; k++) {
+                uint32_t p = scr->bitem[k];
+                double d2 = lc_pseg_dist2(&fs->prep[p], cx, cy);
+                if (d2 < best || (d2 == best && p < arg))
+                    best = d2, arg = p;
+            }
+        }
+    size_t at = (size_t)(st - scr->state);
+    fs->scr->val[at] = sqrt(best);
+    fs->scr->near[at] = arg;
+    *st |= NODE_EXACT;
+}
+
+/* The value marching squares reads at node (i, j): its exact distance when known, else one cell
+ * inside or outside the edge (the grid's outermost nodes outside). */
 static double node_value(const fill_state *fs, int64_t i, int64_t j)
 {
-    const lc_grid *g = fs->g;
-    if (i <= g->i0 || i >= g->i1 || j <= g->j0 || j >= g->j1)
-        return g->width + g->cell;
-    size_t at = (size_t)((j - fs->nj0) * fs->ni + (i - fs->ni0));
-    unsigned char st = fs->scr->state[at];
-    return st == NODE_IN ? g->width - g->cell : st == NODE_OUT ? g->width + g->cell : fs->scr->val[at];
+    unsigned char st = *node_state(fs, i, j);
+    double w = fs->g->width, cell = fs->g->cell;
+    if (st & NODE_EXACT)
+        return fs->scr->val[(j - fs->nj0) * fs->ni + (i - fs->ni0)];
+    return st & NODE_IN ? w - cell : w + cell;
 }
 
 /* Key of the grid edge from node (i, j) going east (dir 0) or north (dir 1). */
@@ -288,14 +325,12 @@ static double dist_grad(const lc_seg *s, lc_xy p, lc_xy *grad)
     return d;
 }
 
-/* The piece of node (i, j) nearest it, when its distance is exact; NULL otherwise. */
+/* The piece of node (i, j) nearest it, when its distance is known; NULL otherwise. */
 static const lc_seg *node_piece(const fill_state *fs, int64_t i, int64_t j)
 {
-    const lc_grid *g = fs->g;
-    if (i <= g->i0 || i >= g->i1 || j <= g->j0 || j >= g->j1)
-        return NULL;
     size_t at = (size_t)((j - fs->nj0) * fs->ni + (i - fs->ni0));
-    return fs->scr->state[at] == NODE_EXACT ? &fs->pieces[fs->scr->near[at]] : NULL;
+    unsigned char st = fs->scr->state[at];
+    return st & NODE_EXACT && !(st & NODE_FORCED) ? &fs->scr->pieces[fs->scr->near[at]] : NULL;
 }
 
 /* Where the outline crosses the grid edge from node (i, j) east or north, whose ends hold va (at
@@ -311,6 +346,8 @@ static lc_xy crossing(const fill_state *fs, int64_t i, int64_t j, int dir, doubl
     lc_xy p0 = {(double)i * g->cell, (double)j * g->cell};
     lc_xy d = dir == 0 ? (lc_xy){g->cell, 0} : (lc_xy){0, g->cell};
     const lc_seg *sa = node_piece(fs, i, j), *sb = node_piece(fs, i + (dir == 0), j + (dir == 1));
+    if (!sa || !sb) /* beside a forced node: halfway, well outside what was asked for */
+        t = 0.5;
     *active = NULL;
     if (sa && sb) {
         double lo = 0, hi = 1;
@@ -370,11 +407,11 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
 {
     if (ci1 <= ci0 || cj1 <= cj0)
         return 0;
-    double cell = g->cell, w = g->width, margin = cell * 1.01;
+    double cell = g->cell, w = g->width, reach = w + 1.5 * cell; /* pieces that can matter to a node */
     if (src) {
         lc_bbox box = {(double)ci0 * cell, (double)cj0 * cell, (double)ci1 * cell, (double)cj1 * cell};
         lc_corridor_pieces_reset(scr);
-        if (src->near(src->user, scr, box, w + margin))
+        if (src->near(src->user, scr, box, reach))
             return -1;
     }
     int64_t ni = ci1 - ci0 + 1, nj = cj1 - cj0 + 1;
@@ -382,58 +419,50 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
     if (lc_scratch_grow((void **)&scr->val, &scr->val_cap, nodes, sizeof *scr->val) ||
         lc_scratch_grow((void **)&scr->state, &scr->state_cap, nodes, 1) ||
         lc_scratch_grow((void **)&scr->near, &scr->near_cap, nodes, sizeof *scr->near) ||
-        lc_scratch_grow((void **)&scr->exact, &scr->exact_cap, nodes, sizeof *scr->exact))
+        lc_scratch_prepare(scr, 0, scr->pieces, scr->npieces))
         return -1;
-    fill_state fs = {.scr = scr, .pieces = scr->pieces, .g = g, .ni0 = ci0, .nj0 = cj0, .ni = ni, .margin = margin};
-    lc_bbox nb = {(double)ci0 * cell - w - margin, (double)cj0 * cell - w - margin, (double)ci1 * cell + w + margin,
-                  (double)cj1 * cell + w + margin};
-    if (bucket_pieces(&fs, nb, fmax(cell, (w + margin) / 2)))
+    fill_state fs = {.scr = scr, .prep = scr->prep, .g = g, .ni0 = ci0, .nj0 = cj0, .ni = ni};
+    lc_bbox nb = {(double)ci0 * cell - reach, (double)cj0 * cell - reach, (double)ci1 * cell + reach,
+                  (double)cj1 * cell + reach};
+    if (bucket_pieces(&fs, nb, fmax(cell, reach / 2)))
         return -1;
-    scr->nexact = 0;
     fill_block(&fs, ci0, cj0, ci1, cj1);
     if (fs.nomem)
         return -1;
-    /* The grid's outermost nodes count as outside whatever their distance: marching squares must see
-     * the cells beside them, so they join the exact ones. */
+    /* The grid's outermost nodes count as outside whatever their distance, so every outline closes. */
     for (int side = 0; side < 4; side++) {
         int64_t fixed = side == 0 ? g->j0 : side == 1 ? g->j1 : side == 2 ? g->i0 : g->i1;
         int rows = side < 2; /* a row of the border (j fixed), else a column (i fixed) */
         if (rows ? fixed < cj0 || fixed > cj1 : fixed < ci0 || fixed > ci1)
             continue;
-        for (int64_t k = rows ? ci0 : cj0; k <= (rows ? ci1 : cj1); k++) {
-            int64_t i = rows ? k : fixed, j = rows ? fixed : k;
-            size_t at = (size_t)((j - cj0) * ni + (i - ci0));
-            if (scr->state[at] != NODE_EXACT)
-                scr->exact[scr->nexact++] = at;
-            scr->state[at] = NODE_EXACT;
-            scr->val[at] = w + cell;
-        }
+        for (int64_t k = rows ? ci0 : cj0; k <= (rows ? ci1 : cj1); k++)
+            *node_state(&fs, rows ? k : fixed, rows ? fixed : k) = NODE_OUT | NODE_FORCED;
     }
-    /* A cell the outline crosses has a corner with its exact distance (one margin of the edge: every
-     * corner next to a corner on the other side is); each such cell is taken from its first exact
-     * corner, counter-clockwise from the south-west. */
-    for (size_t e = 0; e < scr->nexact; e++) {
-        int64_t ei = ci0 + (int64_t)(scr->exact[e] % (size_t)ni), ej = cj0 + (int64_t)(scr->exact[e] / (size_t)ni);
-        for (int q = 0; q < 4; q++) {
-            int64_t i = ei - (q == 1 || q == 2), j = ej - (q >= 2); /* the node is corner q of cell (i, j) */
-            if (i < ci0 || j < cj0 || i >= ci1 || j >= cj1)
-                continue;
-            int64_t ci[4] = {i, i + 1, i + 1, i}, cj[4] = {j, j, j + 1, j + 1};
-            int first = 0;
-            while (scr->state[(cj[first] - cj0) * ni + (ci[first] - ci0)] != NODE_EXACT)
-                first++;
-            if (first != q)
+    /* Every cell whose corners differ, row by row; the corners beside a corner on the other side get
+     * their exact distance (crossings are found from their nearest pieces). */
+    for (int64_t j = cj0; j < cj1; j++) {
+        const unsigned char *lo = node_state(&fs, ci0, j), *up = node_state(&fs, ci0, j + 1);
+        for (int64_t i = ci0; i < ci1; i++, lo++, up++) {
+            int c0 = lo[0] & NODE_IN, c1 = lo[1] & NODE_IN, c2 = up[1] & NODE_IN, c3 = up[0] & NODE_IN;
+            if (c0 == c1 && c1 == c2 && c2 == c3)
                 continue;
             /* Corners counter-clockwise from the south-west; sides in the same order, each walked from
              * its first corner to its second: south (east), east (north), north (west), west (south). */
-            double v[4];
-            int inside[4], mask = 0;
+            int64_t ci[4] = {i, i + 1, i + 1, i}, cj[4] = {j, j, j + 1, j + 1};
+            int inside[4] = {c0 != 0, c1 != 0, c2 != 0, c3 != 0};
+            int forced[4] = {lo[0] & NODE_FORCED, lo[1] & NODE_FORCED, up[1] & NODE_FORCED, up[0] & NODE_FORCED};
+            /* A crossing between two real nodes is found from their nearest pieces; one beside a forced
+             * node lies outside what was asked for, where any point does. */
             for (int k = 0; k < 4; k++) {
-                v[k] = node_value(&fs, ci[k], cj[k]);
-                mask |= (inside[k] = v[k] <= w) << k;
+                int b = (k + 1) & 3;
+                if (inside[k] != inside[b] && !forced[k] && !forced[b]) {
+                    make_exact(&fs, ci[k], cj[k]);
+                    make_exact(&fs, ci[b], cj[b]);
+                }
             }
-            if (mask == 0 || mask == 15)
-                continue;
+            double v[4];
+            for (int k = 0; k < 4; k++)
+                v[k] = node_value(&fs, ci[k], cj[k]);
             int exitf[4], nc = 0;
             uint64_t key[4];
             lc_xy at[4];
