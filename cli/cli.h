@@ -63,6 +63,10 @@ lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profil
 int cli_write_report(lc_context *ctx, const cli_options *opts, const char *outdir, const lc_results *results,
                      const lc_siting *siting, size_t category);
 
+/* With -v, prints how long the step just finished took since the previous one (or the start):
+ * "step <name>: X s", for the benchmarks' per-step tables. */
+void cli_step(const char *step);
+
 /* Prints "done in X s" on stderr after a study command that was not --quiet and did not fail with
  * LC_EXIT_ERROR. Timing starts with the first cli_context(). */
 void cli_print_elapsed(int rc);

@@ -31,6 +31,7 @@ static progress_state progress;
 /* When the command started, and whether a study command asked for the closing "done in" line. */
 static struct timespec started;
 static int timed;
+static int steps_shown; /* -v: cli_step prints each step's time */
 
 static void print_progress(const char *stage, double fraction, void *user)
 {
@@ -70,6 +71,18 @@ lc_context *cli_context(int quiet, int verbose)
         lc_context_set_progress_handler(ctx, print_progress, &progress);
     }
     return ctx;
+}
+
+void cli_step(const char *step)
+{
+    static struct timespec last;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const struct timespec *from = last.tv_sec || last.tv_nsec ? &last : &started;
+    double s = (double)(now.tv_sec - from->tv_sec) + 1e-9 * (double)(now.tv_nsec - from->tv_nsec);
+    if (steps_shown)
+        fprintf(stderr, "lifecircle: debug: step %s: %.2f s\n", step, s);
+    last = now;
 }
 
 void cli_print_elapsed(int rc)
@@ -279,6 +292,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     if (opts->quiet)
         lc_context_set_progress_handler(ctx, NULL, NULL);
     timed = !opts->quiet;
+    steps_shown = opts->verbose && !opts->quiet;
 
     opts->study = opts->study_path ? lc_study_load(ctx, opts->study_path) : lc_study_create(ctx);
     if (!opts->study)

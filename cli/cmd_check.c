@@ -232,6 +232,7 @@ int cmd_check(int argc, char **argv)
         rc = cli_fail(ctx);
         goto done;
     }
+    cli_step("reading the inputs");
     size_t nerr = lc_quality_count_severity(quality, LC_SEVERITY_ERROR);
     for (size_t i = 0; i < lc_quality_count(quality); i++) {
         const lc_issue *it = lc_quality_get(quality, i);
@@ -257,7 +258,9 @@ int cmd_check(int argc, char **argv)
         }
         size_t before = lc_quality_count(quality);
         roads = lc_roads_read_report(ctx, opts.study, profile, lc_inputs_crs(in), NULL, quality);
+        cli_step("reading the roads");
         net = roads ? lc_network_build(ctx, roads, lc_profile_network(profile)->snap_tolerance_m) : NULL;
+        cli_step("building the network");
         /* islands: residents on components that miss a category (data-quality warnings) */
         if (net && lc_network_islands(ctx, net, in, profile, quality, NULL) != LC_OK) {
             rc = cli_fail(ctx);
@@ -273,8 +276,10 @@ int cmd_check(int argc, char **argv)
             goto done;
         }
         co.network = net;
+        cli_step("network islands");
     }
     cov = lc_coverage_compute(ctx, in, profile, &co);
+    cli_step("coverage");
     ind = cov ? lc_indicators_compute(ctx, in, profile, cov, quality) : NULL;
     if (!ind) {
         rc = cli_fail(ctx);
@@ -288,11 +293,13 @@ int cmd_check(int argc, char **argv)
             goto done;
         }
     }
+    cli_step("indicators");
     lc_results res = {opts.study, in, profile, cov, ind, quality, straight};
     if (lc_results_write(ctx, outdir, &oo, &res) != LC_OK) {
         rc = cli_fail(ctx);
         goto done;
     }
+    cli_step("writing the results");
     if ((rc = cli_write_report(ctx, &opts, outdir, &res, NULL, 0)) != 0)
         goto done;
     const lc_crs *crs = lc_inputs_crs(in);

@@ -107,18 +107,67 @@ static uint32_t node_of(lc_network *net, noder *nd, lc_xy p, int level, int is_e
 
 /* ---- the edge index (a packed STR-tree) ---------------------------------------------------------- */
 
-static int cmp_cx(const void *a, const void *b)
+/* A sort key and what it orders. */
+typedef struct keyed {
+    uint64_t key;
+    uint32_t val;
+} keyed;
+
+/* A double's bits as an unsigned key in the double's order. */
+static uint64_t order_key(double d)
 {
-    const tnode *p = a, *q = b;
-    double x = p->minx + p->maxx, y = q->minx + q->maxx;
-    return (x > y) - (x < y);
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u >> 63 ? ~u : u | 1ULL << 63;
 }
 
-static int cmp_cy(const void *a, const void *b)
+/* Sorts a[0 .. n) by key, stably (least-significant-digit radix sort, 11 bits a pass; tmp holds n):
+ * a million boxes in a few hundredths of a second, where qsort took a third of a second. */
+static void radix_sort(keyed *a, keyed *tmp, size_t n)
 {
-    const tnode *p = a, *q = b;
-    double x = p->miny + p->maxy, y = q->miny + q->maxy;
-    return (x > y) - (x < y);
+    static const int bits = 11;
+    size_t count[1 << 11];
+    for (int shift = 0; shift < 64; shift += bits) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i].key >> shift) & ((1u << bits) - 1)]++;
+        if (count[(a[0].key >> shift) & ((1u << bits) - 1)] == n)
+            continue; /* every key has this digit: nothing moves */
+        for (size_t b = 0, sum = 0; b < (1u << bits); b++) {
+            size_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(a[i].key >> shift) & ((1u << bits) - 1)]++] = a[i];
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
+/* Puts the n boxes in sort-tile-recursive order: by centre x, then each run of per_slice of them by
+ * centre y. LC_OK or LC_ERR_NOMEM. */
+static lc_status tile_order(lc_context *ctx, tnode *b, size_t n, size_t per_slice)
+{
+    keyed *k = lc_malloc(ctx, n * sizeof *k), *tmp = lc_malloc(ctx, n * sizeof *tmp);
+    tnode *copy = lc_malloc(ctx, n * sizeof *copy);
+    if (!k || !tmp || !copy) {
+        free(k), free(tmp), free(copy);
+        return LC_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        k[i] = (keyed){order_key(b[i].minx + b[i].maxx), (uint32_t)i};
+    radix_sort(k, tmp, n);
+    /* Then by slice (its place in x order) and centre y within it: the slice above y's top 44 bits. */
+    for (size_t i = 0; i < n; i++) {
+        const tnode *t = &b[k[i].val];
+        k[i].key = (uint64_t)(i / per_slice) << 44 | order_key(t->miny + t->maxy) >> 20;
+    }
+    radix_sort(k, tmp, n);
+    memcpy(copy, b, n * sizeof *b);
+    for (size_t i = 0; i < n; i++)
+        b[i] = copy[k[i].val];
+    free(k), free(tmp), free(copy);
+    return LC_OK;
 }
 
 /* Builds the tree bottom-up by sort-tile-recursive packing. LC_OK or LC_ERR_NOMEM. */
@@ -143,9 +192,8 @@ static lc_status build_tree(lc_context *ctx, lc_network *net)
         size_t parents = (nb + TREE_FANOUT - 1) / TREE_FANOUT;
         size_t slices = (size_t)ceil(sqrt((double)parents));
         size_t per_slice = slices * TREE_FANOUT;
-        qsort(below, nb, sizeof *below, cmp_cx);
-        for (size_t s = 0; s < nb; s += per_slice)
-            qsort(below + s, nb - s < per_slice ? nb - s : per_slice, sizeof *below, cmp_cy);
+        if (tile_order(ctx, below, nb, per_slice) != LC_OK)
+            return LC_ERR_NOMEM;
         tnode *up = lc_malloc(ctx, parents * sizeof *up);
         if (!up)
             return LC_ERR_NOMEM;
@@ -324,7 +372,7 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     if (!net)
         return NULL;
     size_t slots = 16;
-    while (slots < 2 * nv)
+    while (slots < nv + nv / 4)
         slots *= 2;
     nd.cells.mask = slots - 1;
     nd.cells.kx = lc_malloc(ctx, slots * sizeof *nd.cells.kx);
@@ -494,8 +542,7 @@ void lc_network_reach_destroy(lc_network_reach *r)
 {
     if (!r)
         return;
-    free(r->dist);
-    free(r->near);
+    free(r->node);
     free(r->src);
     free(r);
 }
@@ -506,60 +553,94 @@ static int cmp_src(const void *a, const void *b)
     return (p->edge > q->edge) - (p->edge < q->edge);
 }
 
-/* A 4-ary min-heap of (distance, node) with lazy deletion: shallower than a binary one, and a
- * node's four children share a cache line. */
+/* A radix heap of (distance, node) with lazy deletion (Ahuja, Mehlhorn, Orlin & Tarjan 1990): the
+ * distances Dijkstra takes out never decrease, so an entry lives in the bucket of the highest bit in
+ * which its key differs from the last key taken out, and moves to a lower bucket at most 64 times. A
+ * non-negative double's bits order as the double does. Pushing is an append; popping empties the
+ * lowest non-empty bucket into lower ones only when bucket 0 is empty. About twice as fast as the
+ * 4-ary heap it replaced on a million-node city. Any order of equal keys gives the same distances
+ * and sources (relax decides ties by source id). */
 typedef struct heap_item {
-    double d;
+    uint64_t k; /* the distance's bits */
     uint32_t v;
 } heap_item;
 
 typedef struct heap {
-    heap_item *items;
-    size_t n, cap;
+    heap_item *b[65];
+    size_t n[65], cap[65];
+    uint64_t last;
+    size_t size;
 } heap;
+
+static uint64_t key_of(double d)
+{
+    uint64_t k;
+    memcpy(&k, &d, sizeof k);
+    return k;
+}
+
+static int bucket_of(uint64_t k, uint64_t last)
+{
+    return k == last ? 0 : 64 - __builtin_clzll(k ^ last);
+}
 
 static lc_status heap_push(lc_context *ctx, heap *hp, double d, uint32_t v)
 {
-    if (hp->n == hp->cap && lc_grow(ctx, (void **)&hp->items, &hp->cap, hp->n + 1, sizeof *hp->items) != LC_OK)
+    uint64_t k = key_of(d);
+    int b = bucket_of(k, hp->last);
+    if (hp->n[b] == hp->cap[b] && lc_grow(ctx, (void **)&hp->b[b], &hp->cap[b], hp->n[b] + 1, sizeof *hp->b[b]) != LC_OK)
         return LC_ERR_NOMEM;
-    size_t i = hp->n++;
-    while (i > 0 && hp->items[(i - 1) / 4].d > d) {
-        hp->items[i] = hp->items[(i - 1) / 4];
-        i = (i - 1) / 4;
-    }
-    hp->items[i] = (heap_item){d, v};
+    hp->b[b][hp->n[b]++] = (heap_item){k, v};
+    hp->size++;
     return LC_OK;
 }
 
-static heap_item heap_pop(heap *hp)
+/* Takes out an entry with the smallest key (the heap must not be empty) into *v and *d. 0, or -1 out
+ * of memory (the heap is then to be freed). */
+static int heap_pop(heap *hp, uint32_t *v, double *d)
 {
-    heap_item top = hp->items[0], last = hp->items[--hp->n];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 4 * i + 1;
-        if (c >= hp->n)
-            break;
-        size_t end = c + 4 < hp->n ? c + 4 : hp->n, best = c;
-        for (size_t j = c + 1; j < end; j++)
-            if (hp->items[j].d < hp->items[best].d)
-                best = j;
-        if (hp->items[best].d >= last.d)
-            break;
-        hp->items[i] = hp->items[best];
-        i = best;
+    if (!hp->n[0]) {
+        int i = 1;
+        while (!hp->n[i])
+            i++;
+        uint64_t m = hp->b[i][0].k;
+        for (size_t j = 1; j < hp->n[i]; j++)
+            m = hp->b[i][j].k < m ? hp->b[i][j].k : m;
+        hp->last = m;
+        for (size_t j = 0; j < hp->n[i]; j++) { /* every entry goes to a lower bucket: room is there */
+            heap_item it = hp->b[i][j];
+            int b = bucket_of(it.k, m);
+            if (hp->n[b] == hp->cap[b]) {
+                size_t c = hp->cap[b] ? 2 * hp->cap[b] : 16;
+                heap_item *q = realloc(hp->b[b], c * sizeof *q);
+                if (!q)
+                    return -1;
+                hp->b[b] = q, hp->cap[b] = c;
+            }
+            hp->b[b][hp->n[b]++] = it;
+        }
+        hp->n[i] = 0;
     }
-    if (hp->n)
-        hp->items[i] = last;
-    return top;
+    heap_item it = hp->b[0][--hp->n[0]];
+    hp->size--;
+    memcpy(d, &it.k, sizeof *d);
+    *v = it.v;
+    return 0;
+}
+
+static void heap_free(heap *hp)
+{
+    for (int b = 0; b < 65; b++)
+        free(hp->b[b]);
 }
 
 /* Relaxes node v to distance d from source id; pushes it when improved. */
 static lc_status relax(lc_context *ctx, lc_network_reach *r, heap *hp, uint32_t v, double d, long id)
 {
-    if (d > r->bound || d > r->dist[v] || (d == r->dist[v] && r->near[v] <= id))
+    if (d > r->bound || d > r->node[v].dist || (d == r->node[v].dist && r->node[v].near <= id))
         return LC_OK;
-    r->dist[v] = d;
-    r->near[v] = id;
+    r->node[v].dist = d;
+    r->node[v].near = id;
     return heap_push(ctx, hp, d, v);
 }
 
@@ -579,14 +660,13 @@ lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *ne
         return NULL;
     r->net = net;
     r->bound = bound_m;
-    r->dist = lc_malloc(ctx, (net->nnodes ? net->nnodes : 1) * sizeof *r->dist);
-    r->near = lc_malloc(ctx, (net->nnodes ? net->nnodes : 1) * sizeof *r->near);
+    r->node = lc_malloc(ctx, (net->nnodes ? net->nnodes : 1) * sizeof *r->node);
     r->src = lc_malloc(ctx, (n ? n : 1) * sizeof *r->src);
-    if (!r->dist || !r->near || !r->src)
+    if (!r->node || !r->src)
         goto fail;
     for (size_t v = 0; v < net->nnodes; v++) {
-        r->dist[v] = INFINITY;
-        r->near[v] = -1;
+        r->node[v].dist = INFINITY;
+        r->node[v].near = -1;
     }
     for (size_t i = 0; i < n; i++) {
         const lc_snap *s = &sources[i];
@@ -599,19 +679,24 @@ lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *ne
             goto fail;
     }
     qsort(r->src, r->nsrc, sizeof *r->src, cmp_src);
-    while (hp.n) {
-        heap_item it = heap_pop(&hp);
-        if (it.d > r->dist[it.v])
+    while (hp.size) {
+        double d;
+        uint32_t v;
+        if (heap_pop(&hp, &v, &d)) {
+            lc_error(ctx, LC_ERR_NOMEM, "out of memory in a shortest-path pass");
+            goto fail;
+        }
+        if (d > r->node[v].dist)
             continue; /* stale */
-        long id = r->near[it.v];
-        for (uint32_t k = net->off[it.v]; k < net->off[it.v + 1]; k++)
-            if (relax(ctx, r, &hp, net->nbr[k], it.d + net->nlen[k], id) != LC_OK)
+        long id = r->node[v].near;
+        for (uint32_t k = net->off[v]; k < net->off[v + 1]; k++)
+            if (relax(ctx, r, &hp, net->nbr[k], d + net->nlen[k], id) != LC_OK)
                 goto fail;
     }
-    free(hp.items);
+    heap_free(&hp);
     return r;
 fail:
-    free(hp.items);
+    heap_free(&hp);
     lc_network_reach_destroy(r);
     return NULL;
 }
@@ -620,8 +705,8 @@ double lc_network_reach_node(const lc_network_reach *r, size_t node, long *neare
 {
     int ok = r && node < r->net->nnodes;
     if (nearest)
-        *nearest = ok ? r->near[node] : -1;
-    return ok ? r->dist[node] : INFINITY;
+        *nearest = ok ? r->node[node].near : -1;
+    return ok ? r->node[node].dist : INFINITY;
 }
 
 /* The first source on edge e (index into r->src), or r->nsrc when none. */
@@ -648,12 +733,12 @@ double lc_network_reach_distance(const lc_network_reach *r, const lc_snap *at, l
     const lc_network *net = r->net;
     long e = at->edge;
     double len = net->elen[e];
-    double best = r->dist[net->ea[e]] + at->along;
-    long id = r->near[net->ea[e]];
-    double viab = r->dist[net->eb[e]] + (len - at->along);
-    if (viab < best || (viab == best && r->near[net->eb[e]] >= 0 && r->near[net->eb[e]] < id)) {
+    double best = r->node[net->ea[e]].dist + at->along;
+    long id = r->node[net->ea[e]].near;
+    double viab = r->node[net->eb[e]].dist + (len - at->along);
+    if (viab < best || (viab == best && r->node[net->eb[e]].near >= 0 && r->node[net->eb[e]].near < id)) {
         best = viab;
-        id = r->near[net->eb[e]];
+        id = r->node[net->eb[e]].near;
     }
     for (size_t k = first_source_on(r, e); k < r->nsrc && r->src[k].edge == e; k++) {
         double d = r->src[k].access + fabs(r->src[k].along - at->along);
@@ -692,7 +777,7 @@ lc_status lc_network_reach_segments(lc_context *ctx, const lc_network_reach *r, 
             along[ns] = r->src[s].along;
             left[ns++] = budget_m - r->src[s].access;
         }
-        size_t m = lc_edge_reached_parts(len, budget_m - r->dist[net->ea[e]], budget_m - r->dist[net->eb[e]], along,
+        size_t m = lc_edge_reached_parts(len, budget_m - r->node[net->ea[e]].dist, budget_m - r->node[net->eb[e]].dist, along,
                                          left, ns, lo, hi);
         if (m && lc_grow(ctx, (void **)&out, &cap, 2 * (n + m), sizeof *out) != LC_OK) {
             free(out);
@@ -789,10 +874,10 @@ lc_status lc_network_reach_each_piece(lc_context *ctx, const lc_network_reach *r
                 break;
             }
         }
-        if (r->near[a] >= 0 && isfinite(r->dist[a]))
-            ways[m++] = (reach_way){+1, r->dist[a], 0, r->near[a]};
-        if (r->near[b] >= 0 && isfinite(r->dist[b]))
-            ways[m++] = (reach_way){-1, r->dist[b] + len, 0, r->near[b]};
+        if (r->node[a].near >= 0 && isfinite(r->node[a].dist))
+            ways[m++] = (reach_way){+1, r->node[a].dist, 0, r->node[a].near};
+        if (r->node[b].near >= 0 && isfinite(r->node[b].dist))
+            ways[m++] = (reach_way){-1, r->node[b].dist + len, 0, r->node[b].near};
         for (size_t s = k; s < ks; s++)
             ways[m++] = (reach_way){0, r->src[s].access, r->src[s].along, r->src[s].id};
         if (!m)

@@ -52,8 +52,10 @@ typedef struct src_rec {
 struct lc_network_reach {
     const lc_network *net;
     double bound;
-    double *dist;   /* per node */
-    long *near;     /* per node: the id of the nearest source, -1 */
+    struct reach_node {
+        double dist;    /* from the nearest source */
+        long near;      /* that source's id, -1 */
+    } *node;            /* per node: both together, as the shortest-path loop reads them */
     src_rec *src;   /* on-network sources sorted by edge */
     size_t nsrc;
 };

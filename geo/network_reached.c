@@ -112,7 +112,7 @@ lc_status lc_reached_make(lc_context *ctx, const lc_network *net, const lc_netwo
         return LC_ERR_NOMEM;
     }
     for (size_t v = 0; v < net->nnodes; v++)
-        out->left[v] = budget_m - reach->dist[v];
+        out->left[v] = budget_m - reach->node[v].dist;
     for (size_t k = 0; k < reach->nsrc; k++) /* reach->src is sorted by edge */
         out->src[k] = (lc_reached_src){(uint32_t)reach->src[k].edge, reach->src[k].along, budget_m - reach->src[k].access};
     out->nsrc = reach->nsrc;

@@ -51,6 +51,11 @@ int lc_scratch_grow(void **p, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
+int lc_scratch_grow_segs(lc_trace_segs *segs, size_t n)
+{
+    return lc_scratch_grow((void **)&segs->v, &segs->cap, n, sizeof *segs->v);
+}
+
 int lc_scratch_prepare(lc_corridor_scratch *scr, size_t at, const lc_seg *s, size_t n)
 {
     if (lc_scratch_grow((void **)&scr->prep, &scr->prep_cap, at + n ? at + n : 1, sizeof *scr->prep))

@@ -136,6 +136,9 @@ typedef struct lc_trace_segs {
     size_t n, cap;
 } lc_trace_segs;
 
+/* Makes room for n pieces in segs. 0, or -1 out of memory. */
+int lc_scratch_grow_segs(lc_trace_segs *segs, size_t n);
+
 /* Traces the outline in the cells [ci0, ci1) × [cj0, cj1) of grid g, appending to out: the distance
  * to the nearest piece is computed at the nodes near the region's edge only (squares certainly
  * inside or outside are settled whole), and each cell the edge crosses gives one or two pieces of

@@ -193,7 +193,9 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
     sq = sq < 2 ? 2 : sq > 64 ? 64 : sq;
     int64_t nsx = (ci1 - ci0 + sq) / sq, nsy = (cj1 - cj0 + sq) / sq; /* ceil((nodes) / sq) */
     size_t nsq = (size_t)(nsx * nsy);
+    /* A square lists each piece once: the lists' stack starts with room for all of them. */
     if (lc_scratch_grow((void **)&scr->stamp, &scr->stamp_cap, scr->npieces ? scr->npieces : 1, sizeof *scr->stamp) ||
+        lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, scr->npieces ? scr->npieces : 1, sizeof *scr->idx) ||
         lc_scratch_grow((void **)&scr->sqflag, &scr->sqflag_cap, nsq, 1)) {
         fs->nomem = 1;
         return;
@@ -239,19 +241,15 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
             bucket_range(fs, cx, cy, r, &bx0, &by0, &bx1, &by1);
             tick++;
             size_t m = 0;
-            for (int64_t by = by0; by <= by1; by++)
-                for (int64_t bx = bx0; bx <= bx1; bx++) {
-                    size_t b = (size_t)(by * fs->nbx + bx), n = scr->bstart[b + 1] - scr->bstart[b];
-                    if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, m + n, sizeof *scr->idx)) {
-                        fs->nomem = 1;
-                        return;
-                    }
-                    for (size_t k = scr->bstart[b]; k < scr->bstart[b + 1]; k++) { /* classify sifts them */
+            for (int64_t by = by0; by <= by1; by++) {
+                const size_t *row = scr->bstart + by * fs->nbx;
+                for (int64_t bx = bx0; bx <= bx1; bx++)
+                    for (size_t k = row[bx]; k < row[bx + 1]; k++) { /* classify sifts them */
                         uint32_t p = scr->bitem[k];
                         if (scr->stamp[p] != tick)
                             scr->stamp[p] = tick, scr->idx[m++] = p;
                     }
-                }
+            }
             if (!m) {
                 set_block(fs, ia, ib, ja, jb, NODE_OUT);
                 continue;
@@ -308,10 +306,13 @@ static double node_value(const fill_state *fs, int64_t i, int64_t j)
     return st & NODE_IN ? w - cell : w + cell;
 }
 
-/* Key of the grid edge from node (i, j) going east (dir 0) or north (dir 1). */
+/* Key of the grid edge from node (i, j) going east (dir 0) or north (dir 1), the same in every grid
+ * of the cell (node indices count from the CRS's origin; |i|, |j| < 2^30: 10,000 km at a centimetre),
+ * so outlines traced for different grids can be compared and copied. */
 static uint64_t edge_key(const lc_grid *g, int64_t i, int64_t j, int dir)
 {
-    return (uint64_t)(i - g->i0) << 32 | (uint64_t)(j - g->j0) << 1 | (uint64_t)dir;
+    (void)g;
+    return (uint64_t)(i + ((int64_t)1 << 31)) << 32 | (uint64_t)(j + ((int64_t)1 << 30)) << 1 | (uint64_t)dir;
 }
 
 /* The distance from p to piece s and its gradient there (unit vector from the nearest point). */

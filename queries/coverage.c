@@ -22,6 +22,7 @@ void lc_coverage_destroy(lc_coverage *cov)
 {
     if (!cov)
         return;
+    lc_cov_service_destroy(cov->service_job); /* first: it writes into cov->service */
     GEOSContextHandle_t h = lc_ctx_geos(cov->ctx);
     for (size_t i = 0; cov->gaps && i < cov->npoly * cov->ncat; i++)
         if (cov->gaps[i])
@@ -146,7 +147,9 @@ static worker_state *workers_create(lc_context *ctx, cov_job *jb, size_t nthread
         }
         if (!(w->scr = lc_corridor_scratch_create()) || !(w->poff = lc_calloc(ctx, jb->ncat + 1, sizeof *w->poff)) ||
             !(w->pcnt = lc_calloc(ctx, jb->ncat + 1, sizeof *w->pcnt)) ||
-            !(w->sets = lc_calloc(ctx, jb->ncat + 1, sizeof *w->sets)))
+            !(w->sets = lc_calloc(ctx, jb->ncat + 1, sizeof *w->sets)) ||
+            !(w->setcat = lc_calloc(ctx, jb->ncat + 1, sizeof *w->setcat)) ||
+            !(w->kinds = lc_calloc(ctx, jb->ncat + 1, 1)))
             goto nomem;
     }
     return ws;
@@ -161,6 +164,8 @@ nomem:
         free(ws[t].poff);
         free(ws[t].pcnt);
         free(ws[t].sets);
+        free(ws[t].setcat);
+        free(ws[t].kinds);
     }
     free(ws);
     return NULL;
@@ -179,6 +184,8 @@ static void workers_destroy(worker_state *ws, size_t nthreads)
         free(ws[t].poff);
         free(ws[t].pcnt);
         free(ws[t].sets);
+        free(ws[t].setcat);
+        free(ws[t].kinds);
     }
     free(ws);
 }
@@ -421,15 +428,37 @@ void lc_coverage_bind(lc_coverage *cov, lc_context *ctx)
     cov->ctx = ctx;
 }
 
-lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov)
+lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov_in)
 {
-    (void)cov;
-    return ctx ? LC_OK : LC_ERR_MISUSE;
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    lc_coverage *cov = (lc_coverage *)cov_in; /* logically const: only the tracing's own state changes */
+    if (cov && !cov->service_job) /* straight-line mode, or already waited for */
+        return cov->service_status == LC_OK ? LC_OK : lc_error(ctx, cov->service_status, "%s", cov->service_error);
+    if (!cov || cov->ctx != ctx)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_coverage_service_areas_wait: the coverage of this context is required");
+    double t0 = lc_seconds();
+    size_t bad = 0;
+    char reason[256] = "";
+    cov->service_status = lc_cov_service_finish(ctx, cov->service_job, &bad, reason, sizeof reason);
+    lc_cov_service_destroy(cov->service_job);
+    cov->service_job = NULL;
+    if (cov->service_status != LC_OK)
+        snprintf(cov->service_error, sizeof cov->service_error,
+                 "cannot trace the network service area of category %s: %s",
+                 lc_profile_category(cov->profile, bad)->code, reason[0] ? reason : "out of memory");
+    else
+        lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas traced (waited %.2f s)", lc_seconds() - t0);
+    return cov->service_status == LC_OK ? LC_OK : lc_error(ctx, cov->service_status, "%s", cov->service_error);
 }
 
 const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category)
 {
-    return cov && category < cov->ncat ? cov->service[category] : NULL;
+    if (!cov || category >= cov->ncat)
+        return NULL;
+    if (cov->service_job) /* waits; a failure leaves the category NULL (lc_coverage_service_areas_wait says why) */
+        lc_coverage_service_areas_wait(cov->ctx, cov);
+    return cov->service[category];
 }
 
 const GEOSGeometry *lc_coverage_gap(const lc_coverage *cov, size_t polygon, size_t category)

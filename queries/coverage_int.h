@@ -35,6 +35,9 @@ typedef struct street_share {
     double length, in_reach;
 } street_share;
 
+/* Network mode: the service areas being traced on a thread of their own (coverage_service.c). */
+typedef struct service_job service_job;
+
 struct lc_coverage {
     lc_context *ctx;          /* borrowed: the geometries below belong to its GEOS handle */
     lc_distance_mode mode;
@@ -53,6 +56,12 @@ struct lc_coverage {
     street_lines *streets;    /* network mode with catchment streets: per category */
     street_share *shares;     /* network mode with catchment streets: per facility */
     lc_coverage_accuracy accuracy;
+    /* Network mode: the service areas being traced after lc_coverage_compute returns, until
+     * lc_coverage_service_areas_wait; NULL once waited for. */
+    service_job *service_job;
+    lc_status service_status;  /* of the wait: LC_OK, or the failure it reports again */
+    char service_error[400];
+    const lc_profile *profile; /* borrowed (it outlives the coverage): category codes for messages */
 };
 
 /* Hands cov to ctx: its geometries are freed and its messages recorded there from now on (a
@@ -99,14 +108,6 @@ struct worker_state;
  * status, detail and (for other than GEOS failures) message. */
 typedef int (*task_fn)(struct worker_state *w, size_t i);
 
-/* A service area being traced: its grid and its blocks' outline pieces (network mode). */
-typedef struct service_trace {
-    lc_grid g;
-    int64_t bx, by;        /* blocks across and up */
-    size_t first;          /* its first block's task number */
-    lc_trace_segs *segs;   /* per block */
-} service_trace;
-
 /* Work shared by the worker threads: `total` tasks taken in turn; each task writes only its own
  * slots, so results do not depend on which thread ran it. */
 typedef struct cov_job {
@@ -131,8 +132,6 @@ typedef struct cov_job {
     double leaf_m, gap_cell_m, service_cell_m; /* network mode: the corridor's resolutions */
     category_reach *cats;
     size_t ncat;
-    service_trace *traces;    /* network mode: per category */
-    size_t trace_blocks;
     lc_coverage *cov;
     pthread_mutex_t lock;     /* guards the fields below */
     size_t next;              /* next task to take */
@@ -161,10 +160,13 @@ typedef struct worker_state {
     lc_seg *pieces;           /* network mode: their reached parts, category after category */
     size_t npieces, pieces_cap;
     size_t *poff, *pcnt;      /* per category: where its pieces start, how many */
-    lc_piece_set *sets;       /* per category: room for the sets measured at once */
+    lc_piece_set *sets;       /* per category: room for the sets measured at once, */
+    size_t *setcat;           /* and their categories */
+    unsigned char *kinds;     /* per category: what its corridor does in the current compound */
     double worst_share;       /* network mode: the largest bound on a share's error met (0..1) */
     double worst_gap;         /* and the largest |gap outline's area − (1 − share) × area| / area */
-    size_t counts[4];         /* network cells: out of reach, shown whole, by area, walked from points */
+    size_t counts[5];         /* network cells: out of reach, shown whole, measured, compounds walked from
+                                 points, as an earlier category */
 } worker_state;
 
 /* Runs total tasks of fn on nthreads threads, this one included (it alone reports progress when
@@ -191,6 +193,26 @@ lc_snap *lc_cov_demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
 int lc_cov_entrance_polygon(worker_state *w, size_t i);
 int lc_cov_grid_polygon(worker_state *w, size_t i);
 int lc_cov_building_polygon(worker_state *w, size_t i);
+
+/* Network mode (coverage_service.c): one category's reach and extent for its service area. */
+typedef struct service_area_input {
+    lc_reached reached;
+    lc_bbox extent;
+} service_area_input;
+
+/* Starts tracing the ncat categories' service areas (corridor width, grid cell) on a thread of its own
+ * (background 0: by the waiter alone) into out[c] (borrowed, read only after the finish). Takes in and
+ * every reach in it, also on failure; net is borrowed and must outlive the job. NULL with LC_ERR_NOMEM. */
+service_job *lc_cov_service_start(lc_context *ctx, const lc_network *net, service_area_input *in, size_t ncat,
+                                  double width, double cell, int background, GEOSGeometry **out);
+
+/* Does what is left on the calling thread and waits for the job's. LC_OK once every out[c] is set, or
+ * the failure with the failing category and the reason (reason_size bytes). */
+lc_status lc_cov_service_finish(lc_context *ctx, service_job *job, size_t *failed_cat, char *reason, size_t size);
+
+/* Stops the job, waits for its thread and releases it (the out[c] already set stay the caller's).
+ * Accepts NULL. */
+void lc_cov_service_destroy(service_job *job);
 
 /* Network mode (coverage_streets.c): one category's catchment streets from its unbounded reach. */
 lc_status lc_cov_catchment_streets(lc_context *ctx, const lc_network_reach *reach, double r, size_t category,

@@ -27,9 +27,6 @@
 #include "geo/geometry_int.h"
 #include "queries/coverage_int.h"
 
-/* Side of the blocks (in cells) a service area is traced in: each block on any core. */
-#define SERVICE_BLOCK 128
-
 /* ---- categories ---------------------------------------------------------------------------------- */
 
 /* One category on a worker (ctx and h are the worker's): its facilities attached to the network, one
@@ -195,7 +192,23 @@ static int surface_polygon(worker_state *w, size_t i)
         w->detail = c;
         double share = 0;
         int k = REACH_NONE;
-        if (set.n && lc_corridor_covers(w->scr, &set, box, width)) {
+        /* The same pieces near it as an earlier category (the same streets reached, each as far): the
+         * same corridor here, so that category's share and gap (common: a compound whose middle lies
+         * beyond every street's corridor however far the streets are reached). */
+        size_t same = c;
+        for (size_t q = 0; set.n && q < c && same == c; q++)
+            if (w->pcnt[q] == set.n && !memcmp(w->pieces + w->poff[q], set.s, set.n * sizeof *set.s))
+                same = q;
+        if (same < c) {
+            k = w->kinds[same];
+            cell->covered_share = share = cov->cells[i * jb->ncat + same].covered_share;
+            cell->covered_pop = pop * share;
+            const GEOSGeometry *g = cov->gaps[i * jb->ncat + same];
+            w->status = LC_ERR_GEOMETRY;
+            if (g && !(*gap = GEOSGeom_clone_r(h, g)))
+                return -1;
+            w->counts[4]++;
+        } else if (set.n && lc_corridor_covers(w->scr, &set, box, width)) {
             share = 1, k = REACH_WHOLE;
             w->counts[1]++;
         } else if (set.n) {
@@ -216,9 +229,12 @@ static int surface_polygon(worker_state *w, size_t i)
         } else {
             w->counts[0]++;
         }
-        cell->covered_share = share;
-        cell->covered_pop = pop * share;
-        if (!jb->cells_only && k != REACH_WHOLE) {
+        w->kinds[c] = (unsigned char)k;
+        if (same == c) {
+            cell->covered_share = share;
+            cell->covered_pop = pop * share;
+        }
+        if (!jb->cells_only && k != REACH_WHOLE && same == c) {
             w->status = LC_ERR_GEOMETRY;
             *gap = k == REACH_NONE ? GEOSGeom_clone_r(h, f->geom) : traced_gap(w, f, box, &set, share);
             if (!*gap)
@@ -232,8 +248,11 @@ static int surface_polygon(worker_state *w, size_t i)
             any_circle = 1;
             circle_none |= k == REACH_NONE;
             circle_all &= k == REACH_WHOLE;
-            if (k == REACH_SOME)
-                w->sets[nsome++] = set;
+            int dup = 0; /* the intersection of a set with itself is the set */
+            for (size_t q = 0; k == REACH_SOME && q < nsome && !dup; q++)
+                dup = w->sets[q].n == set.n && !memcmp(w->sets[q].s, set.s, set.n * sizeof *set.s);
+            if (k == REACH_SOME && !dup)
+                w->sets[nsome++] = set, w->setcat[nsome - 1] = c;
         }
     }
     if (jb->cells_only || !any_circle) {
@@ -242,6 +261,10 @@ static int surface_polygon(worker_state *w, size_t i)
     }
     if (circle_none || circle_all || f->area <= 0) {
         cov->circle[i] = circle_none || f->area <= 0 ? 0 : 1;
+        return 0;
+    }
+    if (nsome == 1) { /* one distinct corridor cuts it: the life circle is that category's share */
+        cov->circle[i] = cov->cells[i * jb->ncat + w->setcat[0]].covered_share;
         return 0;
     }
     w->status = LC_ERR_NOMEM;
@@ -272,125 +295,6 @@ static int compound_task(worker_state *w, size_t i)
     default:
         return surface_polygon(w, i);
     }
-}
-
-/* ---- service areas ------------------------------------------------------------------------------- */
-
-/* The pieces of one category near a box, for tracing its outline (lc_piece_source). */
-typedef struct category_source {
-    worker_state *w;
-    const category_reach *cr;
-} category_source;
-
-static int category_near(void *user, lc_corridor_scratch *scr, lc_bbox box, double d)
-{
-    category_source *cs = user;
-    worker_state *w = cs->w;
-    w->nedges = w->npieces = 0;
-    if (lc_network_edges_near(w->jb->net, box, d, &w->edges, &w->nedges, &w->edges_cap) ||
-        lc_reached_pieces(w->jb->net, &cs->cr->reached, w->edges, w->nedges, &w->pieces, &w->npieces, &w->pieces_cap))
-        return -1;
-    lc_corridor_pieces_reset(scr);
-    return lc_corridor_pieces_add(scr, w->pieces, w->npieces);
-}
-
-/* Task: block t of the service areas' blocks (every category's, one after another). */
-static int service_block_task(worker_state *w, size_t t)
-{
-    cov_job *jb = w->jb;
-    size_t c = 0;
-    while (c + 1 < jb->ncat && jb->traces[c + 1].first <= t)
-        c++;
-    service_trace *tr = &jb->traces[c];
-    size_t b = t - tr->first;
-    int64_t bi = (int64_t)b % tr->bx, bj = (int64_t)b / tr->bx;
-    int64_t ci0 = tr->g.i0 + bi * SERVICE_BLOCK, cj0 = tr->g.j0 + bj * SERVICE_BLOCK;
-    int64_t ci1 = ci0 + SERVICE_BLOCK < tr->g.i1 ? ci0 + SERVICE_BLOCK : tr->g.i1;
-    int64_t cj1 = cj0 + SERVICE_BLOCK < tr->g.j1 ? cj0 + SERVICE_BLOCK : tr->g.j1;
-    category_source cs = {w, &jb->cats[c]};
-    lc_piece_source src = {category_near, &cs};
-    w->detail = c;
-    w->status = LC_ERR_NOMEM;
-    return lc_corridor_trace_block(w->scr, &src, &tr->g, ci0, cj0, ci1, cj1, &tr->segs[b]);
-}
-
-/* Task: category c's service area from its blocks' outline pieces, in block order. */
-static int service_assemble_task(worker_state *w, size_t c)
-{
-    cov_job *jb = w->jb;
-    service_trace *tr = &jb->traces[c];
-    size_t nb = (size_t)(tr->bx * tr->by), n = 0;
-    w->detail = c;
-    if (!nb)
-        return 0;
-    for (size_t b = 0; b < nb; b++)
-        n += tr->segs[b].n;
-    lc_trace_seg *all = malloc((n ? n : 1) * sizeof *all);
-    if (!all) {
-        w->status = LC_ERR_NOMEM;
-        return -1;
-    }
-    for (size_t b = 0, at = 0; b < nb; b++) {
-        if (tr->segs[b].n)
-            memcpy(all + at, tr->segs[b].v, tr->segs[b].n * sizeof *all);
-        at += tr->segs[b].n;
-        free(tr->segs[b].v);
-        tr->segs[b] = (lc_trace_segs){0};
-    }
-    int failed = 0;
-    GEOSGeometry *g = lc_corridor_assemble(w->h, &tr->g, all, n, &failed);
-    free(all);
-    if (failed) {
-        w->status = LC_ERR_NOMEM;
-        return -1;
-    }
-    lc_geom_cache_for_threads(w->h, g); /* read by the caller's thread from now on */
-    jb->cov->service[c] = g;
-    return 0;
-}
-
-/* Every category's service area: the blocks of every category's extent traced on the workers, then
- * each category assembled. LC_OK, or the failure recorded in ctx. */
-static lc_status service_areas(lc_context *ctx, cov_job *jb, worker_state *ws, size_t nthreads)
-{
-    lc_status st = LC_ERR_NOMEM;
-    jb->traces = lc_calloc(ctx, jb->ncat ? jb->ncat : 1, sizeof *jb->traces);
-    if (!jb->traces)
-        return LC_ERR_NOMEM;
-    size_t total = 0;
-    for (size_t c = 0; c < jb->ncat; c++) {
-        service_trace *tr = &jb->traces[c];
-        tr->first = total;
-        if (lc_bbox_is_empty(jb->cats[c].extent))
-            continue;
-        tr->g = lc_corridor_grid_for(jb->cats[c].extent, jb->service_cell_m, jb->rules->buffer_m);
-        tr->bx = (tr->g.i1 - tr->g.i0 + SERVICE_BLOCK - 1) / SERVICE_BLOCK;
-        tr->by = (tr->g.j1 - tr->g.j0 + SERVICE_BLOCK - 1) / SERVICE_BLOCK;
-        if (!(tr->segs = lc_calloc(ctx, (size_t)(tr->bx * tr->by), sizeof *tr->segs)))
-            goto done;
-        total += (size_t)(tr->bx * tr->by);
-    }
-    jb->stage = "service areas 服务范围";
-    if (lc_cov_run(jb, ws, nthreads, service_block_task, total, ctx) != 0 ||
-        lc_cov_run(jb, ws, nthreads, service_assemble_task, jb->ncat, ctx) != 0) {
-        st = lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
-                      "cannot trace the network service area of category %s: %s",
-                      lc_profile_category(jb->profile, jb->failed_detail)->code,
-                      jb->failed_msg[0] ? jb->failed_msg : "out of memory");
-        goto done;
-    }
-    jb->trace_blocks = total;
-    st = LC_OK;
-done:
-    for (size_t c = 0; c < jb->ncat; c++) {
-        service_trace *tr = &jb->traces[c];
-        for (size_t b = 0; tr->segs && b < (size_t)(tr->bx * tr->by); b++)
-            free(tr->segs[b].v);
-        free(tr->segs);
-    }
-    free(jb->traces);
-    jb->traces = NULL;
-    return st;
 }
 
 /* ---- the steps ----------------------------------------------------------------------------------- */
@@ -428,21 +332,35 @@ lc_status lc_cov_network(lc_context *ctx, cov_job *jb, worker_state *ws, size_t 
                         lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg[0] ? ": " : "",
                         jb->failed_msg[0] ? jb->failed_msg : jb->failed_status == LC_ERR_NOMEM ? "out of memory" : "");
     }
-    size_t k[4] = {0};
+    size_t k[5] = {0};
     for (size_t t = 0; t < nthreads; t++) {
-        for (int j = 0; j < 4; j++)
+        for (int j = 0; j < 5; j++)
             k[j] += ws[t].counts[j];
         cov->accuracy.share_bound = fmax(cov->accuracy.share_bound, ws[t].worst_share);
         cov->accuracy.gap_deviation = fmax(cov->accuracy.gap_deviation, ws[t].worst_gap);
     }
     double t2 = lc_seconds();
-    if (!jb->cells_only && service_areas(ctx, jb, ws, nthreads) != LC_OK)
-        return lc_context_errno(ctx);
+    /* The service areas are traced on a thread of their own from here on (queries/coverage_service.c),
+     * while the caller writes the cells and gaps; it takes over the categories' reach. */
+    if (!jb->cells_only) {
+        double width = jb->rules->buffer_m;
+        service_area_input *sin = lc_calloc(ctx, cov->ncat ? cov->ncat : 1, sizeof *sin);
+        if (!sin)
+            return LC_ERR_NOMEM;
+        for (size_t c = 0; c < cov->ncat; c++) {
+            sin[c] = (service_area_input){jb->cats[c].reached, jb->cats[c].extent};
+            jb->cats[c].reached = (lc_reached){0};
+        }
+        cov->service_job = lc_cov_service_start(ctx, jb->net, sin, cov->ncat, width, jb->service_cell_m, nthreads > 1,
+                                                cov->service);
+        if (!cov->service_job)
+            return lc_context_errno(ctx);
+        cov->profile = jb->profile;
+    }
     lc_log(ctx, LC_LOG_DEBUG, "network coverage: shortest paths %.2f s (catchment streets %.2f s summed over the "
-           "categories); %zu compounds %.2f s (cells: %zu out of reach, %zu whole, %zu measured, %zu compounds "
-           "walked from points; shares at most %.2g too large, gap outlines within %.2g of the area); service "
-           "areas %.2f s (%zu blocks of %d × %.1f m)", t1 - t0, streets_s, cov->npoly, t2 - t1, k[0], k[1], k[2],
-           k[3], cov->accuracy.share_bound, cov->accuracy.gap_deviation, lc_seconds() - t2, jb->trace_blocks,
-           SERVICE_BLOCK, jb->service_cell_m);
+           "categories); %zu compounds %.2f s (cells: %zu out of reach, %zu whole, %zu measured, %zu as an earlier "
+           "category; %zu compounds walked from points; shares at most %.2g too large, gap outlines within %.2g of "
+           "the area)", t1 - t0, streets_s, cov->npoly, t2 - t1, k[0], k[1], k[2], k[4], k[3],
+           cov->accuracy.share_bound, cov->accuracy.gap_deviation);
     return LC_OK;
 }

@@ -39,7 +39,9 @@ typedef struct lc_coverage_options {
                          lc_coverage_accuracy) */
     int threads;      /* worker threads (0: one per core) */
     const lc_network *network; /* LC_MODE_NETWORK: the walking network in the inputs' working CRS
-                                  (borrowed during the call); ignored in straight-line mode */
+                                  (borrowed until the service areas are traced: keep it until
+                                  lc_coverage_service_areas_wait or lc_coverage_destroy); ignored in
+                                  straight-line mode */
     double demand_grid_m;     /* LC_MODE_NETWORK, > 0: residents of a compound without entrances walk
                                  from points of a square grid this far apart inside it (population
                                  split evenly; a point on its surface when the grid misses it), so its
@@ -154,12 +156,19 @@ LC_API const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t po
 
 /* The dissolved reach region of category c, in the working CRS; NULL when the category has no
  * facility (or with cells_only). In network mode it is the walking corridor's outline traced on a grid
- * of lc_coverage_options.service_cell_m. Borrowed, valid while cov lives. */
+ * of lc_coverage_options.service_cell_m, on a thread of its own after lc_coverage_compute returns, so
+ * a caller can write the cells and gaps meanwhile; this call then waits for it (and helps). A failure
+ * leaves the category NULL; lc_coverage_service_areas_wait reports it. Call it, like the wait, from
+ * the thread that owns the coverage's context, not from two threads at once. Borrowed, valid while
+ * cov lives. */
 LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category);
 
-/* Kept for callers written when network service areas were dissolved in the background: they are
- * now complete when lc_coverage_compute returns, so this returns LC_OK at once (LC_ERR_MISUSE
- * without a context). */
+/* Network mode: waits for the service areas being traced in the background (tracing the rest on the
+ * calling thread meanwhile). LC_OK at once in straight-line mode or when already waited for (any ctx
+ * then); LC_ERR_GEOMETRY or LC_ERR_NOMEM naming the category when tracing failed (every later call
+ * reports it again). While it traces, ctx must be the coverage's (LC_ERR_MISUSE otherwise). The
+ * network the coverage was computed on (lc_coverage_options.network) must live until this returns
+ * or the coverage is destroyed. */
 LC_API lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov);
 
 /* The part of residential polygon i outside category c's reach; NULL when fully covered (or with
