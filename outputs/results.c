@@ -414,45 +414,127 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
 
 /* A catchment's geometry: its compounds' polygons as one multipolygon, which is valid as it is when
  * they do not overlap (compounds seldom do) — a dissolve (unary union) of thousands of catchments
- * costs seconds at city scale and adds nothing a map shows. Compounds that overlap or share edges
- * make the multipolygon invalid; only then are they dissolved. Members marked apart (apart[], see
- * compounds_apart) need no validity test: valid polygons whose boxes meet no other compound's
- * cannot overlap or touch. NULL on failure (GEOS's reason in the context). Caller destroys the
- * result. */
+ * costs seconds at city scale and adds nothing a map shows. Members whose boxes meet (a sweep over
+ * their boxes, linked into clusters) are dissolved cluster by cluster; clusters' boxes then meet no
+ * other's, so the parts neither overlap nor touch and the whole is valid without testing it.
+ * Members marked apart (see compounds_apart) meet no other compound at all. NULL on failure (GEOS's
+ * reason in the context). Caller destroys the result. */
+typedef struct member_box {
+    double minx, miny, maxx, maxy;
+    size_t k;
+} member_box;
+
+static int cmp_member_minx(const void *a, const void *b)
+{
+    const member_box *p = a, *q = b;
+    return p->minx != q->minx ? (p->minx > q->minx) - (p->minx < q->minx) : (p->k > q->k) - (p->k < q->k);
+}
+
+static size_t find_root(size_t *up, size_t k)
+{
+    while (up[k] != k)
+        k = up[k] = up[up[k]];
+    return k;
+}
+
 static GEOSGeometry *catchment_geometry(GEOSContextHandle_t h, const lc_layer *res, const unsigned char *apart,
                                        const size_t *members, size_t n)
 {
-    size_t np = 0;
-    int all_apart = 1;
+    member_box *b = malloc((n ? n : 1) * sizeof *b);
+    size_t *up = malloc((n ? n : 1) * sizeof *up), *order = malloc((n ? n : 1) * sizeof *order);
+    GEOSGeometry **parts = NULL, **group = NULL, *result = NULL;
+    size_t np = 0, nparts = 0;
+    if (!b || !up || !order)
+        goto done;
+    size_t nb = 0;
     for (size_t k = 0; k < n; k++) {
         const GEOSGeometry *g = lc_layer_feature(res, members[k])->geom;
+        up[k] = k;
         np += GEOSGeomTypeId_r(h, g) == GEOS_POLYGON ? 1 : (size_t)GEOSGetNumGeometries_r(h, g);
-        all_apart &= apart[members[k]];
+        if (apart[members[k]])
+            continue;
+        member_box *x = &b[nb];
+        if (GEOSGeom_getExtent_r(h, g, &x->minx, &x->miny, &x->maxx, &x->maxy))
+            x->k = k, nb++;
     }
-    GEOSGeometry **parts = malloc((np ? np : 1) * sizeof *parts);
-    if (!parts)
-        return NULL;
-    size_t made = 0;
-    int ok = 1;
-    for (size_t k = 0; k < n && ok; k++) {
-        const GEOSGeometry *g = lc_layer_feature(res, members[k])->geom;
-        int single = GEOSGeomTypeId_r(h, g) == GEOS_POLYGON, m = single ? 1 : GEOSGetNumGeometries_r(h, g);
-        for (int q = 0; q < m && ok; q++) {
-            const GEOSGeometry *part = single ? g : GEOSGetGeometryN_r(h, g, q);
-            ok = part && GEOSGeomTypeId_r(h, part) == GEOS_POLYGON && (parts[made] = GEOSGeom_clone_r(h, part));
-            made += ok;
+    qsort(b, nb, sizeof *b, cmp_member_minx);
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = i + 1; j < nb && b[j].minx <= b[i].maxx; j++)
+            if (b[j].miny <= b[i].maxy && b[j].maxy >= b[i].miny)
+                up[find_root(up, b[j].k)] = find_root(up, b[i].k);
+    /* Members by cluster (each cluster in member order), then each cluster: one member's polygons as
+     * they are, several dissolved. */
+    size_t *count = calloc(n + 1, sizeof *count);
+    if (!count)
+        goto done;
+    for (size_t k = 0; k < n; k++)
+        count[find_root(up, k) + 1]++;
+    for (size_t k = 0; k < n; k++)
+        count[k + 1] += count[k];
+    for (size_t k = 0; k < n; k++)
+        order[count[find_root(up, k)]++] = k;
+    free(count);
+    parts = malloc((np ? np : 1) * sizeof *parts);
+    group = malloc((np ? np : 1) * sizeof *group);
+    if (!parts || !group)
+        goto done;
+    for (size_t a = 0; a < n;) {
+        size_t root = find_root(up, order[a]), z = a, ng = 0;
+        int ok = 1;
+        for (; z < n && find_root(up, order[z]) == root && ok; z++) {
+            const GEOSGeometry *g = lc_layer_feature(res, members[order[z]])->geom;
+            int single = GEOSGeomTypeId_r(h, g) == GEOS_POLYGON, m = single ? 1 : GEOSGetNumGeometries_r(h, g);
+            for (int q = 0; q < m && ok; q++) {
+                const GEOSGeometry *part = single ? g : GEOSGetGeometryN_r(h, g, q);
+                ok = part && GEOSGeomTypeId_r(h, part) == GEOS_POLYGON && (group[ng] = GEOSGeom_clone_r(h, part));
+                ng += ok;
+            }
         }
+        if (!ok) {
+            for (size_t q = 0; q < ng; q++)
+                GEOSGeom_destroy_r(h, group[q]);
+            goto done;
+        }
+        size_t members_in = z - a;
+        a = z;
+        if (members_in == 1) { /* one compound: its own valid parts, apart from every other cluster */
+            for (size_t q = 0; q < ng; q++)
+                parts[nparts++] = group[q];
+            continue;
+        }
+        GEOSGeometry *mp = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, group, (unsigned)ng);
+        GEOSGeometry *u = mp ? GEOSUnaryUnion_r(h, mp) : NULL;
+        if (mp)
+            GEOSGeom_destroy_r(h, mp);
+        if (!u)
+            goto done;
+        /* The dissolved cluster: one polygon or several, each a part of the whole. */
+        int type = GEOSGeomTypeId_r(h, u), m = type == GEOS_POLYGON ? 1 : GEOSGetNumGeometries_r(h, u);
+        if (type == GEOS_POLYGON) {
+            parts[nparts++] = u;
+            continue;
+        }
+        for (int q = 0; q < m; q++) {
+            GEOSGeometry *c = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, u, q));
+            if (!c) {
+                GEOSGeom_destroy_r(h, u);
+                goto done;
+            }
+            if (GEOSGeomTypeId_r(h, c) == GEOS_POLYGON)
+                parts[nparts++] = c;
+            else
+                GEOSGeom_destroy_r(h, c);
+        }
+        GEOSGeom_destroy_r(h, u);
     }
-    /* On failure GEOS 3.10+ has already taken (and freed) the parts it was given: not freed then. */
-    GEOSGeometry *mp = ok ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)made) : NULL;
-    for (size_t k = 0; !ok && k < made; k++)
-        GEOSGeom_destroy_r(h, parts[k]);
-    free(parts);
-    if (!mp || all_apart || GEOSisValid_r(h, mp) == 1)
-        return mp;
-    GEOSGeometry *u = GEOSUnaryUnion_r(h, mp);
-    GEOSGeom_destroy_r(h, mp);
-    return u;
+    /* GEOS takes the parts, and frees them itself if it fails. */
+    result = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)nparts);
+    nparts = 0;
+done:
+    for (size_t q = 0; q < nparts; q++)
+        GEOSGeom_destroy_r(h, parts[q]);
+    free(parts), free(group), free(b), free(up), free(order);
+    return result;
 }
 
 /* Bounding box of a residential polygon, for compounds_apart. */
