@@ -57,6 +57,12 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
  * category's reach becomes its minutes at that speed. LC_OK or the library's error. */
 lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profile *profile);
 
+/* The coverage options a study sets (mode, reach_m, demand_grid_m, catchment_streets, and how finely
+ * coverage is measured: circle_quadsegs, share_leaf_m, gap_cell_m, service_cell_m), the study having
+ * checked their values. Warns on stderr, unless quiet, when straight-line mode is given inputs only
+ * the network uses. */
+lc_coverage_options cli_coverage_options(const lc_study *study, int quiet);
+
 /* Writes the report into opts->report_dir when --report was given (after the results, so a report
  * inside the output directory survives); refuses the output directory itself. 0, or LC_EXIT_ERROR
  * after printing the problem. Prints where the report went unless quiet. */

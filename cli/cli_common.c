@@ -328,6 +328,33 @@ lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profil
     return speed ? lc_profile_set_walk_speed(ctx, profile, strtod(speed, NULL)) : LC_OK;
 }
 
+/* A study value as a number, or 0 (the library's default) when unset. */
+static double study_number(const lc_study *study, const char *key)
+{
+    const char *v = lc_study_get(study, key);
+    return v ? strtod(v, NULL) : 0;
+}
+
+lc_coverage_options cli_coverage_options(const lc_study *study, int quiet)
+{
+    lc_coverage_options co = {.mode = LC_MODE_STRAIGHT};
+    const char *mode = lc_study_get(study, "mode"), *streets = lc_study_get(study, "catchment_streets");
+    if (mode && !strcmp(mode, "network"))
+        co.mode = LC_MODE_NETWORK;
+    co.reach_m = study_number(study, "reach_m");
+    co.demand_grid_m = study_number(study, "demand_grid_m");
+    co.catchment_streets = streets && !strcmp(streets, "true");
+    co.quadsegs = (int)study_number(study, "circle_quadsegs");
+    co.share_leaf_m = study_number(study, "share_leaf_m");
+    co.gap_cell_m = study_number(study, "gap_cell_m");
+    co.service_cell_m = study_number(study, "service_cell_m");
+    if (co.mode != LC_MODE_NETWORK && !quiet &&
+        (co.demand_grid_m > 0 || lc_study_get(study, "entrances.path") || lc_study_get(study, "buildings.path")))
+        fprintf(stderr, "lifecircle: warning: entrances, buildings and demand_grid_m apply along the walking network "
+                        "(--mode network); straight-line coverage uses each compound's area\n");
+    return co;
+}
+
 void cli_options_free(cli_options *opts)
 {
     lc_study_destroy(opts->study);

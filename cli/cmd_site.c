@@ -113,20 +113,8 @@ int cmd_site(int argc, char **argv)
             goto done;
         }
     }
-    lc_coverage_options co = {.mode = LC_MODE_STRAIGHT};
-    const char *mode = lc_study_get(opts.study, "mode");
-    if (mode && !strcmp(mode, "network"))
-        co.mode = LC_MODE_NETWORK;
-    const char *reach = lc_study_get(opts.study, "reach_m");
-    if (reach)
-        co.reach_m = strtod(reach, NULL);
-    const char *grid = lc_study_get(opts.study, "demand_grid_m");
-    if (grid)
-        co.demand_grid_m = strtod(grid, NULL);
-    if (co.mode != LC_MODE_NETWORK && !opts.quiet && (grid || lc_study_get(opts.study, "entrances.path") ||
-                                                     lc_study_get(opts.study, "buildings.path")))
-        fprintf(stderr, "lifecircle: warning: entrances, buildings and demand_grid_m apply along the walking network "
-                        "(--mode network); straight-line coverage uses each compound's area\n");
+    lc_coverage_options co = cli_coverage_options(opts.study, opts.quiet);
+    co.catchment_streets = 0; /* site writes no catchment streets */
 
     profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
     if (!profile || cli_apply_walk_speed(ctx, opts.study, profile) != LC_OK) {

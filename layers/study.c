@@ -32,6 +32,7 @@ typedef enum study_kind {
     KIND_BOOL,      /* true | false (also yes/no, on/off, 1/0), stored as "true" or "false" */
     KIND_LIST,      /* roads.exclude: a YAML list or one comma-separated text, stored comma-joined */
     KIND_SNAP_M,    /* roads.snap_dangles_m: metres from 0 (off) to SNAP_MAX_M, stored as written */
+    KIND_RANGE,     /* a number within the key's range (ranges[]), stored as written */
     KIND_SECTION    /* a layer, fields or categories heading left empty: ignored */
 } study_kind;
 
@@ -49,11 +50,30 @@ static const study_key top_keys[] = {
     {"walk_speed", KIND_POSITIVE}, {"walk_minutes", KIND_POSITIVE}, {"demand_grid_m", KIND_POSITIVE},
     {"output_schema", KIND_WORD},  {"output_prefix", KIND_TEXT}, /* PostGIS output; checked there */
     {"catchment_streets", KIND_BOOL},
+    {"circle_quadsegs", KIND_RANGE}, {"share_leaf_m", KIND_RANGE}, {"gap_cell_m", KIND_RANGE},
+    {"service_cell_m", KIND_RANGE},
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
                                         "format", "mode", "reach_m", "walk_speed", "walk_minutes",
                                         "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
+                                        "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                         NULL};
+
+/* The ranges of the KIND_RANGE keys: how finely coverage is measured (lc_coverage_options). Below
+ * the lower bounds the grids grow past memory at city scale with nothing a plan could use; above the
+ * upper ones a reach circle or an outline is too coarse to be a 15-minute circle. why says so. */
+typedef struct key_range {
+    const char *name;
+    double lo, hi;
+    bool integer;
+    const char *why;
+} key_range;
+static const key_range ranges[] = {
+    {"circle_quadsegs", 2, 256, true, "segments per quarter of a straight-line reach circle (32 by default)"},
+    {"share_leaf_m", 0.5, 50, false, "metres, the smallest squares covered shares are measured in (4 by default)"},
+    {"gap_cell_m", 0.5, 50, false, "metres, the grid gap outlines are traced on (2.5 by default)"},
+    {"service_cell_m", 1, 100, false, "metres, the grid service areas are traced on (10 by default)"},
+};
 
 /* Keys under each layer that hold a value. */
 static const study_key layer_keys[] = {
@@ -96,7 +116,8 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
-    "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
+    "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, circle_quadsegs, "   \
+    "share_leaf_m, gap_cell_m, service_cell_m, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
     "roads.node_crossings, roads.snap_dangles_m, roads.fields.class|bridge|tunnel|level; layers: residential, " \
@@ -216,6 +237,7 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
             static const char *const all[] = {"name", "description", "crs", "profile", "encoding", "output",
                                               "format", "mode", "reach_m", "walk_speed", "walk_minutes",
                                               "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
+                                              "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                               "residential", "facilities",
                                               "units", "roads", "buildings", "candidates", "entrances", NULL};
             return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);
@@ -343,6 +365,16 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
     if (kind == KIND_SNAP_M && !bounded_number(value, SNAP_MAX_M))
         return key_error(ctx, kv, line, "'%s' must be a distance in metres from 0 (off) to %d (got '%s'); "
                          "undershoots in CAD road lines are usually 1-5 m", key, SNAP_MAX_M, value);
+    if (kind == KIND_RANGE) {
+        const key_range *r = NULL;
+        for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+            if (strcmp(ranges[i].name, key) == 0)
+                r = &ranges[i];
+        double d;
+        if (r && !(plain_number(value, &d) && d >= r->lo && d <= r->hi && (!r->integer || d == floor(d))))
+            return key_error(ctx, kv, line, "'%s' must be %s from %g to %g (got '%s'): %s", key,
+                             r->integer ? "a whole number" : "a number", r->lo, r->hi, value, r->why);
+    }
     if (kind == KIND_BOOL) {
         static const char *const yes[] = {"true", "yes", "on", "1", NULL}, *const no[] = {"false", "no", "off", "0", NULL};
         for (int i = 0; yes[i]; i++)

@@ -550,6 +550,26 @@ static void section_assumptions(html *h, const json_t *sum)
         h_printf(h, "</td></tr>\n<tr><th>步行起点 Demand points</th><td>");
         h_text(h, jstr(as, "demand_points"));
     }
+    const json_t *acc = json_object_get(as, "accuracy");
+    if (json_is_object(acc)) {
+        h_printf(h, "</td></tr>\n<tr><th>精度 Accuracy</th><td>");
+        if (json_integer_value(json_object_get(acc, "circle_sides")) > 0)
+            h_printf(h, "可达圆以内接 %lld 边形计算，面积比真圆小 %.3f%%。<br><span class=\"en\">Reach circles are "
+                     "inscribed %lld-gons, %.3f%% smaller in area than true circles.</span>",
+                     (long long)json_integer_value(json_object_get(acc, "circle_sides")),
+                     100 * jnum(acc, "circle_area_deficit"),
+                     (long long)json_integer_value(json_object_get(acc, "circle_sides")),
+                     100 * jnum(acc, "circle_area_deficit"));
+        else
+            h_printf(h, "覆盖比例在边长 %g 米的方格中精确计算，误差不超过 %.3f 个百分点；缺口轮廓按 %g 米、服务范围按 %g "
+                     "米网格描绘（缺口面积偏差最大 %.2f 个百分点）。<br><span class=\"en\">Covered shares are measured "
+                     "in squares down to %g m, at most %.3f percentage points too high; gap outlines are traced on a "
+                     "%g m grid and service areas on a %g m grid (gap areas deviate by at most %.2f points).</span>",
+                     jnum(acc, "share_leaf_m"), 100 * jnum(acc, "share_bound"), jnum(acc, "gap_cell_m"),
+                     jnum(acc, "service_cell_m"), 100 * jnum(acc, "gap_deviation"), jnum(acc, "share_leaf_m"),
+                     100 * jnum(acc, "share_bound"), jnum(acc, "gap_cell_m"), jnum(acc, "service_cell_m"),
+                     100 * jnum(acc, "gap_deviation"));
+    }
     h_printf(h, "</td></tr>\n<tr><th>坐标系 CRS</th><td>");
     h_text(h, jstr(crs, "name"));
     if (*jstr(crs, "id")) {

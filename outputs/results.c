@@ -791,6 +791,30 @@ static json_t *siting_json(const lc_results *r, const lc_siting *s, size_t categ
  * lc_results_summary_json. */
 
 
+/* How exact a coverage's numbers and outlines are (lc_coverage_accuracy), for summary.json: the
+ * circle's polygon in straight-line mode, the squares and grids along the network, each with the
+ * bound or the largest deviation it gave in this run. */
+static json_t *accuracy_json(const lc_coverage *cov)
+{
+    const lc_coverage_accuracy *a = lc_coverage_get_accuracy(cov);
+    if (!a)
+        return json_null();
+    if (a->mode == LC_MODE_STRAIGHT)
+        return json_pack("{s:s, s:i, s:i, s:o, s:s}", "method", "reach circles as inscribed regular polygons",
+                         "circle_quadsegs", a->quadsegs, "circle_sides", 4 * a->quadsegs, "circle_area_deficit",
+                         jnum(a->circle_deficit), "note",
+                         "covered shares are at most circle_area_deficit (relative) short of exact circles; study "
+                         "key circle_quadsegs sets the segments per quarter circle");
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "method",
+                     "walking corridor as a distance field: exact shares in squares, outlines traced on grids",
+                     "share_leaf_m", jnum(a->share_leaf_m), "share_bound", jnum(a->share_bound), "gap_cell_m",
+                     jnum(a->gap_cell_m), "gap_deviation", jnum(a->gap_deviation), "service_cell_m",
+                     jnum(a->service_cell_m), "note",
+                     "no covered share is more than share_bound (0..1) above the exact one; gap outlines differ "
+                     "from (1 - share) x area by at most gap_deviation of the compound's area; study keys "
+                     "share_leaf_m, gap_cell_m and service_cell_m set the resolutions");
+}
+
 char *lc_results_summary_json(lc_context *ctx, const lc_results *r)
 {
     return lc_summary_json(ctx, r, NULL, 0);
@@ -847,6 +871,9 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
                                                "source", cat->reach_source ? cat->reach_source : ""));
     }
     json_object_set_new(assumptions, "reach", reach);
+    json_object_set_new(assumptions, "accuracy", accuracy_json(r->coverage));
+    if (r->straight && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK)
+        json_object_set_new(assumptions, "straight_accuracy", accuracy_json(r->straight));
     json_object_set_new(root, "assumptions", assumptions);
     if (r->straight && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK) {
         /* Residents in reach per category both ways; how far straight lines overstate (percentage points). */

@@ -4,6 +4,8 @@
  * field names and their dictionary), refusal of a non-empty directory, and nothing written on error.
  */
 #include <gdal.h>
+#include <jansson.h>
+#include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
@@ -444,6 +446,60 @@ START_TEST(catchment_streets_read_back)
 }
 END_TEST
 
+START_TEST(circle_quadsegs_set_in_the_study)
+{
+    /* A 2,000 m square compound [-1000,1000]² around a centre at its middle, reach 1,000 m, circles of
+     * 2 segments per quarter (study key circle_quadsegs): the reach polygon is the regular octagon
+     * inscribed in the circle, area 2√2 r², so the covered share is 2√2 r² / 4r² = √2/2, and the
+     * octagon falls short of the circle by 1 − 2√2/π, which summary.json states. A quadsegs of 2.5
+     * is refused, naming the key. */
+    const char *res = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R\",\"常住人口\":1000},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[-1000,-1000],[1000,-1000],[1000,1000],[-1000,1000],[-1000,-1000]]]}}]}";
+    const char *fac = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"C\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":100},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,0]}}]}";
+    fixture f = make(res, fac);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format geojson -q "
+             "--set reach_m=1000 --set circle_quadsegs=2.5", f.res, f.fac, f.out);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "circle_quadsegs");
+    lct_assert_contains(out, "whole number");
+    free(out);
+    ck_assert(!exists(f.out));
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format geojson -q "
+             "--set reach_m=1000 --set circle_quadsegs=2", f.res, f.fac, f.out);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    GDALAllRegister();
+    char *path = lct_path(f.out, "residential.geojson");
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH L = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH ft = OGR_L_GetNextFeature(L);
+    ck_assert_ptr_nonnull(ft);
+    ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(ft, OGR_F_GetFieldIndex(ft, "centre_covered_share")),
+                            sqrt(2) / 2, 1e-9);
+    OGR_F_Destroy(ft);
+    GDALClose(ds);
+    free(path);
+    path = lct_path(f.out, "summary.json");
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    ck_assert_msg(root, "summary.json: %s", err.text);
+    json_t *acc = json_object_get(json_object_get(root, "assumptions"), "accuracy");
+    ck_assert_int_eq(json_integer_value(json_object_get(acc, "circle_quadsegs")), 2);
+    ck_assert_double_eq_tol(json_real_value(json_object_get(acc, "circle_area_deficit")), 1 - 2 * sqrt(2) / M_PI,
+                            1e-12);
+    json_decref(root);
+    free(path);
+    unmake(&f);
+}
+END_TEST
+
 Suite *suite_check(void)
 {
     Suite *s = suite_create("check");
@@ -458,6 +514,7 @@ Suite *suite_check(void)
     tcase_add_test(tc, missing_output_is_usage_error);
     tcase_add_test(tc, catchments_by_nearest_facility);
     tcase_add_test(tc, catchment_streets_read_back);
+    tcase_add_test(tc, circle_quadsegs_set_in_the_study);
     suite_add_tcase(s, tc);
     return s;
 }

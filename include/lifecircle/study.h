@@ -20,7 +20,9 @@
  * where <layer> is residential, facilities, units, roads, buildings, candidates or entrances.
  * Reserved for upcoming features, checked now: output (a directory, resolved like paths), format
  * (shapefile | gpkg | geojson, stored in lower case), mode (straight | network), reach_m, walk_speed
- * (m/s) and walk_minutes (positive numbers), description.
+ * (m/s) and walk_minutes (positive numbers), description. How finely coverage is measured
+ * (lc_coverage_options): circle_quadsegs (a whole number, 2 to 256), share_leaf_m (0.5 to 50),
+ * gap_cell_m (0.5 to 50) and service_cell_m (1 to 100).
  * Relative <layer>.path and output values are resolved against the study file's directory; absolute
  * paths and GDAL connection strings ("PG:...", "://" URIs, "/vsi..." paths) are kept as written.
  * Nested mappings and dotted keys ("residential.path: x") are the same thing; a layer heading left
