@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "geo/context_int.h"
+#include "geo/parallel_int.h"
 #include "lifecircle/results.h"
 #include "outputs/output_int.h"
 
@@ -585,6 +586,32 @@ static unsigned char *compounds_apart(lc_context *ctx, const lc_layer *res)
     return apart;
 }
 
+/* What the catchment tasks share (catchment_one): the compounds of facility i are list[first[i] ..
+ * first[i + 1]); each task writes geoms[i] only. */
+typedef struct catchment_task {
+    const lc_layer *res, *fac;
+    const unsigned char *apart;
+    const size_t *first, *list;
+    GEOSGeometry **geoms;
+} catchment_task;
+
+/* lc_parallel_fn: facility i's catchment geometry (none for a facility without compounds or
+ * category). */
+static int catchment_one(void *arg, size_t i, GEOSContextHandle_t h, char *msg, size_t msg_size)
+{
+    catchment_task *t = arg;
+    const lc_feature *f = lc_layer_feature(t->fac, i);
+    size_t n = t->first[i + 1] - t->first[i];
+    if (!n || f->category < 0)
+        return 0;
+    if ((t->geoms[i] = catchment_geometry(h, t->res, t->apart, t->list + t->first[i], n)))
+        return 0;
+    char reason[400];
+    snprintf(reason, sizeof reason, "%s", msg);
+    snprintf(msg, msg_size, "cannot build the catchment of facility %s (%s)", f->id ? f->id : "?", reason);
+    return -1;
+}
+
 /* catchments: for every facility with at least one compound, the union of the compounds whose
  * nearest facility of its category it is, with their residents. */
 static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_results *r, const catchments *cm,
@@ -606,6 +633,7 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     /* Compounds grouped by facility (counting sort over every polygon × category). */
     size_t *first = lc_calloc(ctx, nf + 1, sizeof *first), *fill = lc_calloc(ctx, nf ? nf : 1, sizeof *fill), *list = NULL;
     unsigned char *apart = compounds_apart(ctx, res);
+    GEOSGeometry **geoms = NULL;
     lc_status st = LC_ERR_NOMEM;
     if (!first || !fill || !apart)
         goto done;
@@ -620,35 +648,38 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
             if (f >= 0 && (size_t)f < nf)
                 list[first[f] + fill[f]++] = p;
         }
+    /* The geometries first, on every core (dissolving overlapping compounds is the costly part), then
+     * written in facility order. */
+    geoms = lc_calloc(ctx, nf ? nf : 1, sizeof *geoms);
+    if (!geoms)
+        goto done;
+    catchment_task task = {.res = res, .fac = fac, .apart = apart, .first = first, .list = list, .geoms = geoms};
+    if ((st = lc_parallel_run(ctx, 0, nf, catchment_one, &task, "catchments", NULL)) != LC_OK)
+        goto done;
     lc_layer_writer *w = lc_output_layer_create(ctx, out, "catchments", GEOS_MULTIPOLYGON, defs, 7);
     if (!w) {
         st = lc_context_errno(ctx);
         goto done;
     }
-    st = LC_OK;
     for (size_t i = 0; i < nf && st == LC_OK; i++) {
         const lc_feature *f = lc_layer_feature(fac, i);
-        size_t n = first[i + 1] - first[i];
-        if (!n || f->category < 0)
+        if (!geoms[i])
             continue;
-        GEOSGeometry *u = catchment_geometry(h, res, apart, list + first[i], n);
-        if (!u) {
-            st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot build the catchment of facility %s (%s)", f->id,
-                          lc_ctx_geos_message(ctx));
-            break;
-        }
         const lc_category *cat = lc_profile_category(r->profile, (size_t)f->category);
         lc_value v[7] = {str_value(cat->code), str_value(cat->name_zh), str_value(f->id), str_value(f->name),
-                         int_value((long long)n), real_value(cm->pop[i]), real_value(cm->reach[i])};
-        st = lc_layer_writer_add(ctx, w, u, v);
-        GEOSGeom_destroy_r(h, u);
+                         int_value((long long)(first[i + 1] - first[i])), real_value(cm->pop[i]),
+                         real_value(cm->reach[i])};
+        st = lc_layer_writer_add(ctx, w, geoms[i], v);
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
     if (st == LC_OK)
         st = lc_qml_add(ctx, styles, "catchments", LC_QML_CATEGORY_AREA, &defs[0]);
 done:
-    free(first), free(fill), free(list), free(apart);
+    for (size_t i = 0; geoms && i < nf; i++)
+        if (geoms[i])
+            GEOSGeom_destroy_r(h, geoms[i]);
+    free(first), free(fill), free(list), free(apart), free(geoms);
     return st;
 }
 
