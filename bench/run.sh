@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the lifecircle command on the generated city and the demo data (not run by CI).
-# Usage: bench/run.sh [BUILD_DIR]   (default build). Reports wall time and peak memory
+# Usage: bench/run.sh [BUILD_DIR]   (default build). The real-street cities of issue 13 have their own
+# script, bench/run_real.py (per-step medians at K = 2, 5, 10, 16). Reports wall time and peak memory
 # (/usr/bin/time -v) and, when hyperfine is installed, the mean of repeated runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -47,6 +47,9 @@ int main(int argc, char **argv)
     mi_option_disable(mi_option_allow_decommit);
     mi_option_enable(mi_option_large_os_pages);
 #endif
+    /* Line by line: with `> log.txt 2>&1` a fully buffered stdout would be flushed in the middle of
+     * a line, or of a Chinese character, whenever stderr prints a warning or the closing time. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) {
         usage(stderr);
         return LC_EXIT_ERROR;
