@@ -53,25 +53,13 @@ lc_context *cli_context(int quiet, int verbose);
 int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options *opts,
                             void (*usage)(FILE *out));
 
-/* Applies the study's `walk_speed` (m/s), when set, to profile (lc_profile_set_walk_speed): every
- * category's reach becomes its minutes at that speed. LC_OK or the library's error. */
-lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profile *profile);
+/* The run options the command line sets (overwrite, Shapefile encoding, report directory), with
+ * quality (borrowed) receiving the issues to print. */
+lc_run_options cli_run_options(const cli_options *opts, lc_quality *quality);
 
-/* The coverage options a study sets (mode, reach_m, demand_grid_m, catchment_streets, and how finely
- * coverage is measured: circle_quadsegs, share_leaf_m, gap_cell_m, service_cell_m), the study having
- * checked their values. Warns on stderr, unless quiet, when straight-line mode is given inputs only
- * the network uses. */
-lc_coverage_options cli_coverage_options(const lc_study *study, int quiet);
-
-/* Writes the report into opts->report_dir when --report was given (after the results, so a report
- * inside the output directory survives); refuses the output directory itself. 0, or LC_EXIT_ERROR
- * after printing the problem. Prints where the report went unless quiet. */
-int cli_write_report(lc_context *ctx, const cli_options *opts, const char *outdir, const lc_results *results,
-                     const lc_siting *siting, size_t category);
-
-/* With -v, prints how long the step just finished took since the previous one (or the start):
- * "step <name>: X s", for the benchmarks' per-step tables. */
-void cli_step(const char *step);
+/* Prints a run's data-quality issues to stderr: every error, and unless quiet the first 20 warnings
+ * and notes (all of them with verbose), then how many more there were. */
+void cli_print_issues(const lc_quality *quality, const cli_options *opts);
 
 /* Prints "done in X s" on stderr after a study command that was not --quiet and did not fail with
  * LC_EXIT_ERROR. Timing starts with the first cli_context(). */

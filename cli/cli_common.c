@@ -31,7 +31,6 @@ static progress_state progress;
 /* When the command started, and whether a study command asked for the closing "done in" line. */
 static struct timespec started;
 static int timed;
-static int steps_shown; /* -v: cli_step prints each step's time */
 
 static void print_progress(const char *stage, double fraction, void *user)
 {
@@ -73,18 +72,6 @@ lc_context *cli_context(int quiet, int verbose)
     return ctx;
 }
 
-void cli_step(const char *step)
-{
-    static struct timespec last;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    const struct timespec *from = last.tv_sec || last.tv_nsec ? &last : &started;
-    double s = (double)(now.tv_sec - from->tv_sec) + 1e-9 * (double)(now.tv_nsec - from->tv_nsec);
-    if (steps_shown)
-        fprintf(stderr, "lifecircle: debug: step %s: %.2f s\n", step, s);
-    last = now;
-}
-
 void cli_print_elapsed(int rc)
 {
     if (!timed || rc == LC_EXIT_ERROR)
@@ -95,18 +82,33 @@ void cli_print_elapsed(int rc)
     fprintf(stderr, "lifecircle: done in %.1f s 用时\n", s);
 }
 
-int cli_write_report(lc_context *ctx, const cli_options *opts, const char *outdir, const lc_results *results,
-                     const lc_siting *siting, size_t category)
+lc_run_options cli_run_options(const cli_options *opts, lc_quality *quality)
 {
-    (void)outdir; /* checked apart from the report by cli_parse_study_options */
-    if (!opts->report_dir)
-        return 0;
-    lc_report_options ro = {.overwrite = opts->overwrite, .siting = siting, .siting_category = category};
-    if (lc_report_write(ctx, opts->report_dir, results, &ro) != LC_OK)
-        return cli_fail(ctx);
-    if (!opts->quiet)
-        printf("Report 报告: %s/report.html\n", opts->report_dir);
-    return 0;
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    ro.overwrite = opts->overwrite;
+    ro.shapefile_encoding = opts->out_encoding;
+    ro.report_dir = opts->report_dir;
+    ro.quality = quality;
+    return ro;
+}
+
+void cli_print_issues(const lc_quality *quality, const cli_options *opts)
+{
+    static const char *const label[] = {"note", "warning", "error"};
+    size_t shown = 0, hidden = 0;
+    for (size_t i = 0; quality && i < lc_quality_count(quality); i++) {
+        const lc_issue *it = lc_quality_get(quality, i);
+        int error = it->severity == LC_SEVERITY_ERROR;
+        if (!error && (opts->quiet || (!opts->verbose && shown >= 20))) {
+            hidden += !opts->quiet;
+            continue;
+        }
+        shown += !error;
+        fprintf(stderr, "lifecircle: %s: %s\n", label[it->severity], it->message);
+    }
+    if (hidden)
+        fprintf(stderr, "lifecircle: ... and %zu more warning%s and note%s (-v lists them all; `lifecircle validate` "
+                        "explains each)\n", hidden, hidden == 1 ? "" : "s", hidden == 1 ? "" : "s");
 }
 
 int cli_fail(lc_context *ctx)
@@ -292,7 +294,6 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     if (opts->quiet)
         lc_context_set_progress_handler(ctx, NULL, NULL);
     timed = !opts->quiet;
-    steps_shown = opts->verbose && !opts->quiet;
 
     opts->study = opts->study_path ? lc_study_load(ctx, opts->study_path) : lc_study_create(ctx);
     if (!opts->study)
@@ -303,56 +304,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         if (rc)
             return rc;
     }
-    /* The report is written after the results, into its own directory: the output directory itself
-     * would be replaced by it. Refused before any work is done. */
-    const char *outdir = lc_study_get(opts->study, "output");
-    if (opts->report_dir && outdir) {
-        char *a = realpath(outdir, NULL), *b = realpath(opts->report_dir, NULL);
-        const char *o = a ? a : outdir, *r = b ? b : opts->report_dir;
-        size_t n = strlen(r);
-        /* The same directory, or the output inside the report's (replacing the report would take it). */
-        int clash = !strcmp(outdir, opts->report_dir) || !strcmp(o, r) || (!strncmp(o, r, n) && o[n] == '/');
-        free(a), free(b);
-        if (clash) {
-            fprintf(stderr, "lifecircle %s: --report %s holds the output directory %s; give the report its "
-                            "own directory (e.g. %s/report)\n", argv[0], opts->report_dir, outdir, outdir);
-            return LC_EXIT_ERROR;
-        }
-    }
     return 0;
-}
-
-lc_status cli_apply_walk_speed(lc_context *ctx, const lc_study *study, lc_profile *profile)
-{
-    const char *speed = lc_study_get(study, "walk_speed");
-    return speed ? lc_profile_set_walk_speed(ctx, profile, strtod(speed, NULL)) : LC_OK;
-}
-
-/* A study value as a number, or 0 (the library's default) when unset. */
-static double study_number(const lc_study *study, const char *key)
-{
-    const char *v = lc_study_get(study, key);
-    return v ? strtod(v, NULL) : 0;
-}
-
-lc_coverage_options cli_coverage_options(const lc_study *study, int quiet)
-{
-    lc_coverage_options co = {.mode = LC_MODE_STRAIGHT};
-    const char *mode = lc_study_get(study, "mode"), *streets = lc_study_get(study, "catchment_streets");
-    if (mode && !strcmp(mode, "network"))
-        co.mode = LC_MODE_NETWORK;
-    co.reach_m = study_number(study, "reach_m");
-    co.demand_grid_m = study_number(study, "demand_grid_m");
-    co.catchment_streets = streets && !strcmp(streets, "true");
-    co.quadsegs = (int)study_number(study, "circle_quadsegs");
-    co.share_leaf_m = study_number(study, "share_leaf_m");
-    co.gap_cell_m = study_number(study, "gap_cell_m");
-    co.service_cell_m = study_number(study, "service_cell_m");
-    if (co.mode != LC_MODE_NETWORK && !quiet &&
-        (co.demand_grid_m > 0 || lc_study_get(study, "entrances.path") || lc_study_get(study, "buildings.path")))
-        fprintf(stderr, "lifecircle: warning: entrances, buildings and demand_grid_m apply along the walking network "
-                        "(--mode network); straight-line coverage uses each compound's area\n");
-    return co;
 }
 
 void cli_options_free(cli_options *opts)

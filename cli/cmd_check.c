@@ -175,149 +175,41 @@ int cmd_check(int argc, char **argv)
 {
     cli_options opts = {0};
     lc_context *ctx = cli_context(0, 0);
-    lc_profile *profile = NULL;
-    lc_quality *quality = NULL;
-    lc_inputs *in = NULL;
-    lc_coverage *cov = NULL;
-    lc_coverage *straight = NULL; /* network mode: the straight-line coverage, for the comparison */
-    lc_coverage_job *straight_job = NULL; /* ... while it is being computed */
-    lc_roads *roads = NULL;
-    lc_network *net = NULL;
-    lc_indicators *ind = NULL;
-    char *shown_out = NULL; /* the output without its password, for printing */
-    int rc = cli_parse_study_options(ctx, argc, argv, &opts, usage);
+    lc_quality *quality = lc_quality_create(ctx);
+    lc_run *run = NULL;
+    int rc = quality ? cli_parse_study_options(ctx, argc, argv, &opts, usage) : cli_fail(ctx);
     if (rc) {
         rc = rc < 0 ? LC_EXIT_OK : rc;
         goto done;
     }
-    const char *outdir = lc_study_get(opts.study, "output");
-    lc_output_options oo = {.format = LC_FORMAT_SHAPEFILE, .overwrite = opts.overwrite, .encoding = opts.out_encoding};
-    const char *fmt = lc_study_get(opts.study, "format");
-    if (fmt && lc_format_parse(fmt, &oo.format) != 0) {
-        fprintf(stderr, "lifecircle check: unknown format '%s' (shapefile, gpkg or geojson)\n", fmt);
-        rc = LC_EXIT_ERROR;
-        goto done;
-    }
-    if (!outdir) {
-        fprintf(stderr, "lifecircle check: no output directory: pass -o DIR or set `output:` in the study\n");
-        rc = LC_EXIT_ERROR;
-        goto done;
-    }
-    oo.format = lc_output_format_for(outdir, oo.format);
-    oo.schema = lc_study_get(opts.study, "output_schema");
-    oo.table_prefix = lc_study_get(opts.study, "output_prefix");
-    if (!(shown_out = lc_output_target_shown(ctx, outdir))) {
+    lc_run_options ro = cli_run_options(&opts, quality);
+    run = lc_run_check(ctx, opts.study, &ro);
+    cli_print_issues(quality, &opts);
+    if (!run) {
         rc = cli_fail(ctx);
         goto done;
     }
-    lc_coverage_options co = cli_coverage_options(opts.study, opts.quiet);
-
-    profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
-    if (profile && cli_apply_walk_speed(ctx, opts.study, profile) != LC_OK) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    quality = profile ? lc_quality_create(ctx) : NULL;
-    in = quality ? lc_inputs_read(ctx, opts.study, profile, quality) : NULL;
-    if (!in) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    cli_step("reading the inputs");
-    size_t nerr = lc_quality_count_severity(quality, LC_SEVERITY_ERROR);
-    for (size_t i = 0; i < lc_quality_count(quality); i++) {
-        const lc_issue *it = lc_quality_get(quality, i);
-        if (it->severity == LC_SEVERITY_ERROR || (!opts.quiet && (opts.verbose || i < 20)))
-            fprintf(stderr, "lifecircle: %s: %s\n", it->severity == LC_SEVERITY_ERROR ? "error" : "warning", it->message);
-    }
-    if (nerr) {
-        fprintf(stderr, "lifecircle: error: %zu data error%s; nothing was computed or written "
-                        "(`lifecircle validate` lists every problem)\n", nerr, nerr == 1 ? "" : "s");
-        rc = LC_EXIT_ERROR;
-        goto done;
-    }
-    if (co.mode == LC_MODE_NETWORK) {
-        /* The straight-line side of the comparison (its covered populations only) needs no network:
-         * it is computed on a thread of its own while the roads are read and the network built. */
-        lc_coverage_options so = co;
-        so.mode = LC_MODE_STRAIGHT;
-        so.cells_only = 1;
-        straight_job = lc_coverage_start(ctx, in, profile, &so);
-        if (!straight_job) {
-            rc = cli_fail(ctx);
-            goto done;
-        }
-        size_t before = lc_quality_count(quality);
-        roads = lc_roads_read_report(ctx, opts.study, profile, lc_inputs_crs(in), NULL, quality);
-        cli_step("reading the roads");
-        net = roads ? lc_network_build(ctx, roads, lc_profile_network(profile)->snap_tolerance_m) : NULL;
-        cli_step("building the network");
-        /* islands: residents on components that miss a category (data-quality warnings) */
-        if (net && lc_network_islands(ctx, net, in, profile, quality, NULL) != LC_OK) {
-            rc = cli_fail(ctx);
-            goto done;
-        }
-        for (size_t i = before; net && !opts.quiet && i < lc_quality_count(quality); i++)
-            if (opts.verbose || i < 20 || lc_quality_get(quality, i)->severity == LC_SEVERITY_WARNING)
-                fprintf(stderr, "lifecircle: %s: %s\n",
-                        lc_quality_get(quality, i)->severity == LC_SEVERITY_WARNING ? "warning" : "note",
-                        lc_quality_get(quality, i)->message);
-        if (!net) {
-            rc = cli_fail(ctx);
-            goto done;
-        }
-        co.network = net;
-        cli_step("network islands");
-    }
-    cov = lc_coverage_compute(ctx, in, profile, &co);
-    cli_step("coverage");
-    ind = cov ? lc_indicators_compute(ctx, in, profile, cov, quality) : NULL;
-    if (!ind) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    if (straight_job) {
-        straight = lc_coverage_finish(ctx, straight_job);
-        straight_job = NULL;
-        if (!straight) {
-            rc = cli_fail(ctx);
-            goto done;
-        }
-    }
-    cli_step("indicators");
-    lc_results res = {opts.study, in, profile, cov, ind, quality, straight};
-    if (lc_results_write(ctx, outdir, &oo, &res) != LC_OK) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    cli_step("writing the results");
-    if ((rc = cli_write_report(ctx, &opts, outdir, &res, NULL, 0)) != 0)
-        goto done;
-    const lc_crs *crs = lc_inputs_crs(in);
+    const lc_results *res = lc_run_results(run);
     if (!opts.quiet) {
+        const lc_crs *crs = lc_inputs_crs(res->inputs);
+        int network = lc_coverage_mode(res->coverage) == LC_MODE_NETWORK;
         printf("lifecircle check — %s, profile %s, %s distance, CRS %s\n",
-               lc_study_path(opts.study) ? lc_study_path(opts.study) : "(command line)", lc_profile_name(profile),
-               co.mode == LC_MODE_STRAIGHT ? "straight-line" : "network", lc_crs_id(crs) ? lc_crs_id(crs) : lc_crs_name(crs));
-        print_table(&res);
-        if (straight)
-            print_comparison(profile, straight, cov, net);
-        printf("\nResults 结果: %s\n", shown_out);
+               lc_study_path(opts.study) ? lc_study_path(opts.study) : "(command line)", lc_profile_name(res->profile),
+               network ? "network" : "straight-line", lc_crs_id(crs) ? lc_crs_id(crs) : lc_crs_name(crs));
+        print_table(res);
+        if (res->straight)
+            print_comparison(res->profile, res->straight, res->coverage, lc_run_network(run));
+        printf("\nResults 结果: %s\n", lc_run_output_shown(run));
+        if (opts.report_dir)
+            printf("Report 报告: %s/report.html\n", opts.report_dir);
     }
-    size_t failing = lc_indicators_failures(ind);
+    size_t failing = lc_run_failures(run);
     if (!opts.quiet)
         printf("Result 结论: %s\n", failing ? "some norms fail 部分指标未达标 (exit code 1)" : "every norm passes 全部达标");
     rc = failing ? LC_EXIT_FAILS : LC_EXIT_OK;
 done:
-    free(shown_out);
-    lc_indicators_destroy(ind);
-    lc_coverage_destroy(cov);
-    lc_coverage_destroy(lc_coverage_finish(ctx, straight_job)); /* a failure elsewhere: waited for, dropped */
-    lc_coverage_destroy(straight);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
-    lc_inputs_destroy(in);
+    lc_run_destroy(run);
     lc_quality_destroy(quality);
-    lc_profile_destroy(profile);
     cli_options_free(&opts);
     lc_context_destroy(ctx);
     return rc;

@@ -98,9 +98,9 @@ static size_t parse_list(const char *opt, const char *text, double *v)
     return n;
 }
 
-/* Parses --at X,Y[,CRS] and transforms the point into the working CRS. 0, or LC_EXIT_ERROR after
- * printing the problem. */
-static int parse_at(lc_context *ctx, const char *text, const lc_crs *crs, lc_xy *out)
+/* Parses --at X,Y[,CRS] into a point (CRS default lon/lat; the library transforms it). 0, or
+ * LC_EXIT_ERROR after printing the problem. */
+static int parse_at(const char *text, lc_run_point *out)
 {
     char *end1 = NULL, *end2 = NULL;
     double x = strtod(text, &end1);
@@ -110,15 +110,7 @@ static int parse_at(lc_context *ctx, const char *text, const lc_crs *crs, lc_xy 
                         "500100,3450200,EPSG:4549), got '%s'\n", text);
         return LC_EXIT_ERROR;
     }
-    const char *def = *end2 == ',' && end2[1] ? end2 + 1 : "EPSG:4326";
-    lc_transform *tr = lc_transform_create(ctx, def, crs);
-    if (!tr || lc_transform_points(ctx, tr, &x, &y, 1) != LC_OK) {
-        lc_transform_destroy(tr);
-        fprintf(stderr, "lifecircle isochrones: --at %s: %s\n", text, lc_context_errmsg(ctx));
-        return LC_EXIT_ERROR;
-    }
-    lc_transform_destroy(tr);
-    *out = (lc_xy){x, y};
+    *out = (lc_run_point){.x = x, .y = y, .crs = *end2 == ',' && end2[1] ? end2 + 1 : NULL, .id = text};
     return 0;
 }
 
@@ -171,163 +163,63 @@ int cmd_isochrones(int argc, char **argv)
 {
     cli_options opts = {0};
     lc_context *ctx = cli_context(0, 0);
-    lc_profile *profile = NULL;
-    lc_quality *quality = NULL;
-    lc_inputs *in = NULL;
-    lc_roads *roads = NULL;
-    lc_network *net = NULL;
-    lc_isochrones *iso = NULL;
-    lc_isochrone_origin *origins = NULL;
-    size_t norigins = 0;
-    char *shown_out = NULL; /* the output without its password, for printing */
-    int rc = cli_parse_study_options(ctx, argc, argv, &opts, usage);
+    lc_quality *quality = lc_quality_create(ctx);
+    lc_run *run = NULL;
+    int rc = quality ? cli_parse_study_options(ctx, argc, argv, &opts, usage) : cli_fail(ctx);
     if (rc) {
         rc = rc < 0 ? LC_EXIT_OK : rc;
         goto done;
     }
     rc = LC_EXIT_ERROR;
-    const char *outdir = lc_study_get(opts.study, "output");
-    lc_output_options oo = {.format = LC_FORMAT_SHAPEFILE, .overwrite = opts.overwrite, .encoding = opts.out_encoding};
-    const char *fmt = lc_study_get(opts.study, "format");
-    if (fmt && lc_format_parse(fmt, &oo.format) != 0) {
-        fprintf(stderr, "lifecircle isochrones: unknown format '%s' (shapefile, gpkg or geojson)\n", fmt);
-        goto done;
-    }
-    if (!outdir) {
-        fprintf(stderr, "lifecircle isochrones: no output directory: pass -o DIR or set `output:` in the study\n");
-        goto done;
-    }
-    oo.format = lc_output_format_for(outdir, oo.format);
-    oo.schema = lc_study_get(opts.study, "output_schema");
-    oo.table_prefix = lc_study_get(opts.study, "output_prefix");
-    if (!(shown_out = lc_output_target_shown(ctx, outdir))) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
     if (opts.iso_minutes && opts.iso_metres) {
         fprintf(stderr, "lifecircle isochrones: give --minutes or --metres, not both\n");
         goto done;
     }
-    if (!opts.iso_points && !opts.iso_nat && !opts.site_category) {
-        fprintf(stderr, "lifecircle isochrones: no origins: pass --points FILE, --at X,Y or --category CAT "
-                        "(`lifecircle isochrones --help`)\n");
-        goto done;
-    }
-    if (opts.iso_points && opts.iso_nat) {
-        fprintf(stderr, "lifecircle isochrones: give --points or --at, not both\n");
-        goto done;
-    }
-    if (!lc_study_get(opts.study, "roads.path")) {
-        fprintf(stderr, "lifecircle isochrones: the study names no roads layer for the walking network: add "
-                        "'roads: {path: <file>}' to the study or pass --set roads.path=FILE\n");
-        goto done;
-    }
-    double given[MAX_THRESHOLDS], metres[MAX_THRESHOLDS], minutes[MAX_THRESHOLDS];
+    double given[MAX_THRESHOLDS];
     size_t nt = parse_list(opts.iso_metres ? "--metres" : "--minutes",
                            opts.iso_metres ? opts.iso_metres : opts.iso_minutes ? opts.iso_minutes : "5,10,15", given);
     if (!nt)
         goto done;
-
-    profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
-    if (!profile || cli_apply_walk_speed(ctx, opts.study, profile) != LC_OK) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    int category = -1;
-    if (profile && opts.site_category && (category = lc_profile_find_category(profile, opts.site_category)) < 0) {
-        fprintf(stderr, "lifecircle isochrones: unknown category '%s' (`lifecircle profile show %s` lists them)\n",
-                opts.site_category, lc_profile_name(profile));
-        goto done;
-    }
-    quality = lc_quality_create(ctx);
-    in = quality ? lc_inputs_read(ctx, opts.study, profile, quality) : NULL;
-    if (!in) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    size_t nerr = lc_quality_count_severity(quality, LC_SEVERITY_ERROR);
-    for (size_t i = 0; i < lc_quality_count(quality); i++) {
-        const lc_issue *it = lc_quality_get(quality, i);
-        if (it->severity == LC_SEVERITY_ERROR || (!opts.quiet && (opts.verbose || i < 20)))
-            fprintf(stderr, "lifecircle: %s: %s\n", it->severity == LC_SEVERITY_ERROR ? "error" : "warning", it->message);
-    }
-    if (nerr) {
-        fprintf(stderr, "lifecircle: error: %zu data error%s; nothing was computed or written "
-                        "(`lifecircle validate` lists every problem)\n", nerr, nerr == 1 ? "" : "s");
-        goto done;
-    }
-    for (size_t t = 0; t < nt; t++) {
-        minutes[t] = opts.iso_metres ? NAN : given[t];
-        metres[t] = opts.iso_metres ? given[t] : lc_isochrone_metres(profile, category, given[t]);
-    }
-
-    /* Origins: --at points, the points file (the candidates layer), or the category's facilities. */
-    const lc_layer *src = NULL;
-    if (opts.iso_points)
-        src = lc_inputs_layer(in, LC_LAYER_CANDIDATES);
-    else if (!opts.iso_nat)
-        src = lc_inputs_layer(in, LC_LAYER_FACILITIES);
-    size_t cap = opts.iso_nat ? (size_t)opts.iso_nat : src ? lc_layer_count(src) : 0;
-    if (!(origins = calloc(cap ? cap : 1, sizeof *origins))) {
-        fprintf(stderr, "lifecircle: error: out of memory\n");
-        goto done;
-    }
-    GEOSContextHandle_t h = lc_context_geos(ctx);
-    for (int i = 0; i < opts.iso_nat; i++) {
-        if (parse_at(ctx, opts.iso_at[i], lc_inputs_crs(in), &origins[norigins].at))
+    lc_run_point at[16];
+    for (int i = 0; i < opts.iso_nat; i++)
+        if (parse_at(opts.iso_at[i], &at[i]))
             goto done;
-        origins[norigins++].id = opts.iso_at[i];
-    }
-    for (size_t i = 0; src && i < lc_layer_count(src); i++) {
-        const lc_feature *f = lc_layer_feature(src, i);
-        if (!opts.iso_points && f->category != category)
-            continue;
-        GEOSGeomGetX_r(h, f->geom, &origins[norigins].at.x);
-        GEOSGeomGetY_r(h, f->geom, &origins[norigins].at.y);
-        origins[norigins].id = f->id;
-        origins[norigins++].name = f->name;
-    }
-    if (!norigins) {
-        if (opts.iso_points)
-            fprintf(stderr, "lifecircle isochrones: %s holds no points\n", lc_study_get(opts.study, "candidates.path"));
-        else
-            fprintf(stderr, "lifecircle isochrones: the study has no facility of category %s\n", opts.site_category);
-        goto done;
-    }
-
-    const lc_network_rules *rules = lc_profile_network(profile);
-    roads = lc_roads_read(ctx, opts.study, profile, lc_inputs_crs(in), NULL);
-    net = roads ? lc_network_build(ctx, roads, rules->snap_tolerance_m) : NULL;
-    lc_isochrone_options io = {.thresholds_m = metres, .minutes = minutes, .nthresholds = nt,
-                               .buffer_m = rules->buffer_m, .max_snap_m = rules->max_snap_m,
-                               .circles = opts.iso_circles};
-    iso = net ? lc_isochrones_compute(ctx, net, origins, norigins, &io) : NULL;
-    if (!iso || lc_isochrones_write(ctx, outdir, &oo, lc_inputs_crs(in), iso) != LC_OK) {
+    lc_isochrones_run_options io = LC_ISOCHRONES_RUN_OPTIONS_INIT;
+    io.points = opts.iso_nat ? at : NULL;
+    io.npoints = (size_t)opts.iso_nat;
+    io.from_points = opts.iso_points;
+    io.category = opts.site_category;
+    io.thresholds = given;
+    io.nthresholds = nt;
+    io.in_metres = opts.iso_metres != NULL;
+    io.circles = opts.iso_circles;
+    lc_run_options ro = cli_run_options(&opts, quality);
+    run = lc_run_isochrones(ctx, opts.study, &ro, &io);
+    cli_print_issues(quality, &opts);
+    if (!run) {
         rc = cli_fail(ctx);
         goto done;
     }
+    const lc_network *net = lc_run_network(run);
+    const lc_network_rules *rules = lc_profile_network(lc_run_profile(run));
     if (!opts.quiet) {
         printf("lifecircle isochrones — %s, profile %s, walking network %zu edges, %.1f km, buffer %g m\n",
-               lc_study_path(opts.study) ? lc_study_path(opts.study) : "(command line)", lc_profile_name(profile),
-               lc_network_edge_count(net), lc_network_length(net) / 1000, rules->buffer_m);
-        if (!opts.iso_metres)
+               lc_study_path(opts.study) ? lc_study_path(opts.study) : "(command line)",
+               lc_profile_name(lc_run_profile(run)), lc_network_edge_count(net), lc_network_length(net) / 1000,
+               rules->buffer_m);
+        const char *src = lc_run_isochrone_speed_source(run);
+        if (strcmp(src, "metres"))
             printf("Minutes to metres 分钟换算: %s\n",
-                   lc_study_get(opts.study, "walk_speed") ? "the study's walk_speed, as `check` uses it"
-                   : category >= 0 ? "the category's reach in the profile, as `check` uses it"
-                                   : "the profile's network.walk_speed_m_s");
-        print_summary(iso, opts.verbose);
-        printf("Results 结果: %s\n", shown_out);
+                   !strcmp(src, "walk_speed") ? "the study's walk_speed, as `check` uses it"
+                   : !strcmp(src, "category") ? "the category's reach in the profile, as `check` uses it"
+                                              : "the profile's network.walk_speed_m_s");
+        print_summary(lc_run_isochrones_result(run), opts.verbose);
+        printf("Results 结果: %s\n", lc_run_output_shown(run));
     }
     rc = LC_EXIT_OK;
 done:
-    free(shown_out);
-    lc_isochrones_destroy(iso);
-    free(origins);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
-    lc_inputs_destroy(in);
+    lc_run_destroy(run);
     lc_quality_destroy(quality);
-    lc_profile_destroy(profile);
     cli_options_free(&opts);
     lc_context_destroy(ctx);
     return rc;

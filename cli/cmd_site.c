@@ -61,28 +61,14 @@ int cmd_site(int argc, char **argv)
 {
     cli_options opts = {0};
     lc_context *ctx = cli_context(0, 0);
-    lc_profile *profile = NULL;
-    lc_quality *quality = NULL;
-    lc_inputs *in = NULL;
-    lc_coverage *cov = NULL;
-    lc_indicators *ind = NULL;
-    lc_siting *s = NULL;
-    lc_roads *roads = NULL;
-    lc_network *net = NULL;
-    int rc = cli_parse_study_options(ctx, argc, argv, &opts, usage);
+    lc_quality *quality = lc_quality_create(ctx);
+    lc_run *run = NULL;
+    int rc = quality ? cli_parse_study_options(ctx, argc, argv, &opts, usage) : cli_fail(ctx);
     if (rc) {
         rc = rc < 0 ? LC_EXIT_OK : rc;
         goto done;
     }
-    const char *outdir = lc_study_get(opts.study, "output");
-    lc_output_options oo = {.format = LC_FORMAT_SHAPEFILE, .overwrite = opts.overwrite, .encoding = opts.out_encoding};
-    const char *fmt = lc_study_get(opts.study, "format");
-    if ((fmt && lc_format_parse(fmt, &oo.format) != 0) || !outdir) {
-        fprintf(stderr, "lifecircle site: %s\n", outdir ? "unknown format (shapefile, gpkg or geojson)"
-                                                         : "no output directory: pass -o DIR or set `output:`");
-        rc = LC_EXIT_ERROR;
-        goto done;
-    }
+    lc_site_run_options site = LC_SITE_RUN_OPTIONS_INIT;
     lc_siting_options so = {.objective = LC_SITING_MCLP, .k = opts.site_k ? opts.site_k : 5,
                             .target = opts.site_target > 0 ? opts.site_target : 0.95,
                             .candidate_spacing_m = opts.site_spacing, .time_limit_s = opts.site_time_limit};
@@ -113,61 +99,24 @@ int cmd_site(int argc, char **argv)
             goto done;
         }
     }
-    lc_coverage_options co = cli_coverage_options(opts.study, opts.quiet);
-    co.catchment_streets = 0; /* site writes no catchment streets */
-
-    profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
-    if (!profile || cli_apply_walk_speed(ctx, opts.study, profile) != LC_OK) {
+    site.category = opts.site_category;
+    site.siting = so;
+    lc_run_options ro = cli_run_options(&opts, quality);
+    run = lc_run_site(ctx, opts.study, &ro, &site);
+    cli_print_issues(quality, &opts);
+    if (!run) {
         rc = cli_fail(ctx);
         goto done;
     }
-    int cat = lc_profile_find_category(profile, opts.site_category ? opts.site_category : "centre");
-    if (cat < 0) {
-        fprintf(stderr, "lifecircle site: profile %s has no category '%s' (`lifecircle profile show %s`)\n",
-                lc_profile_name(profile), opts.site_category, lc_profile_name(profile));
-        rc = LC_EXIT_ERROR;
-        goto done;
-    }
-    so.category = (size_t)cat;
-    quality = lc_quality_create(ctx);
-    in = quality ? lc_inputs_read(ctx, opts.study, profile, quality) : NULL;
-    if (!in) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    size_t nerr = lc_quality_count_severity(quality, LC_SEVERITY_ERROR);
-    for (size_t i = 0; i < lc_quality_count(quality); i++) {
-        const lc_issue *it = lc_quality_get(quality, i);
-        if (it->severity == LC_SEVERITY_ERROR)
-            fprintf(stderr, "lifecircle: error: %s\n", it->message);
-    }
-    if (nerr) {
-        fprintf(stderr, "lifecircle: error: %zu data error%s; nothing was computed or written\n", nerr,
-                nerr == 1 ? "" : "s");
-        rc = LC_EXIT_ERROR;
-        goto done;
-    }
-    if (co.mode == LC_MODE_NETWORK) {
-        roads = lc_roads_read(ctx, opts.study, profile, lc_inputs_crs(in), NULL);
-        net = roads ? lc_network_build(ctx, roads, lc_profile_network(profile)->snap_tolerance_m) : NULL;
-        if (!net) {
-            rc = cli_fail(ctx);
-            goto done;
-        }
-        co.network = so.network = net;
-    }
-    cov = lc_coverage_compute(ctx, in, profile, &co);
-    ind = cov ? lc_indicators_compute(ctx, in, profile, cov, quality) : NULL;
-    s = ind ? lc_siting_solve(ctx, in, profile, cov, ind, &so) : NULL;
-    lc_results res = {opts.study, in, profile, cov, ind, quality, NULL};
-    if (!s || lc_results_write_site(ctx, outdir, &oo, &res, s, so.category) != LC_OK) {
-        rc = cli_fail(ctx);
-        goto done;
-    }
-    if ((rc = cli_write_report(ctx, &opts, outdir, &res, s, so.category)) != 0)
-        goto done;
+    const lc_results *res = lc_run_results(run);
+    const lc_siting *s = lc_run_siting(run);
+    const lc_indicators *ind = res->indicators;
+    const lc_coverage *cov = res->coverage;
+    const lc_network *net = lc_run_network(run);
+    const lc_profile *profile = res->profile;
+    const lc_layer *units = lc_inputs_layer(res->inputs, LC_LAYER_UNITS);
+    so.category = lc_run_siting_category(run);
     const lc_category *c = lc_profile_category(profile, so.category);
-    const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
     if (!opts.quiet) {
         const char *who = so.weight_pop60 ? "registered 60+" : "residents";
         printf("lifecircle site — %s %s, %s, reach %.0f m %s, %s\n", c->name_zh, c->name_en,
@@ -213,18 +162,14 @@ int cmd_site(int argc, char **argv)
         }
         if (!lc_siting_target_met(s))
             printf("Target 目标 not reached: %s\n", lc_siting_reason(s));
-        printf("Proposals 选址: %s\n", outdir);
+        printf("Proposals 选址: %s\n", lc_run_output_shown(run));
+        if (opts.report_dir)
+            printf("Report 报告: %s/report.html\n", opts.report_dir);
     }
     rc = lc_siting_target_met(s) ? LC_EXIT_OK : LC_EXIT_FAILS;
 done:
-    lc_siting_destroy(s);
-    lc_indicators_destroy(ind);
-    lc_coverage_destroy(cov);
-    lc_network_destroy(net);
-    lc_roads_destroy(roads);
-    lc_inputs_destroy(in);
+    lc_run_destroy(run);
     lc_quality_destroy(quality);
-    lc_profile_destroy(profile);
     cli_options_free(&opts);
     lc_context_destroy(ctx);
     return rc;

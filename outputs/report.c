@@ -725,21 +725,25 @@ char *lc_report_html(lc_context *ctx, const lc_results *r, const lc_report_optio
     return h.s;
 }
 
-lc_status lc_report_write(lc_context *ctx, const char *dir, const lc_results *r, const lc_report_options *options)
+lc_output *lc_report_stage(lc_context *ctx, const char *dir, const lc_results *r, const lc_report_options *options)
 {
     if (!ctx)
-        return LC_ERR_MISUSE;
-    if (!dir || !r || !r->inputs || !r->profile || !r->coverage)
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_report_write: a directory and the results of a check are required");
+        return NULL;
+    if (!dir || !r || !r->inputs || !r->profile || !r->coverage) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_report_write: a directory and the results of a check are required");
+        return NULL;
+    }
     lc_report_options o = options ? *options : (lc_report_options){0};
     lc_output_options oo = {.format = LC_FORMAT_GEOJSON, .overwrite = o.overwrite};
-    if (lc_output_format_for(dir, LC_FORMAT_GEOJSON) == LC_FORMAT_POSTGIS)
-        return lc_error(ctx, LC_ERR_MISUSE, "the report goes into a directory, not a database");
+    if (lc_output_format_for(dir, LC_FORMAT_GEOJSON) == LC_FORMAT_POSTGIS) {
+        lc_error(ctx, LC_ERR_MISUSE, "the report goes into a directory, not a database");
+        return NULL;
+    }
     if (lc_check_inputs_outside(ctx, dir, &oo, r) != LC_OK)
-        return lc_context_errno(ctx);
+        return NULL;
     char *text = lc_report_html(ctx, r, &o);
     if (!text)
-        return lc_context_errno(ctx);
+        return NULL;
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), &oo);
     lc_status st = out ? lc_output_write_text(ctx, out, "report.html", text) : lc_context_errno(ctx);
     free(text);
@@ -754,11 +758,17 @@ lc_status lc_report_write(lc_context *ctx, const char *dir, const lc_results *r,
         free(pdf);
         lc_progress(ctx, "report", 0.8 + 0.2 * (double)(c + 1) / (double)lc_profile_category_count(r->profile));
     }
-    if (!out)
-        return st;
-    if (st != LC_OK) {
-        lc_output_abort(ctx, out);
-        return st;
+    if (out && st != LC_OK) {
+        lc_output_abort(ctx, out); /* the step's error stays the context's */
+        out = NULL;
     }
-    return lc_output_commit(ctx, out);
+    return out;
+}
+
+lc_status lc_report_write(lc_context *ctx, const char *dir, const lc_results *r, const lc_report_options *options)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    lc_output *out = lc_report_stage(ctx, dir, r, options);
+    return out ? lc_output_commit(ctx, out) : lc_context_errno(ctx);
 }

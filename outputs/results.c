@@ -1291,18 +1291,20 @@ static double log_layer_time(lc_context *ctx, const char *what, double t)
     return now;
 }
 
-lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r)
+lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r)
 {
     if (!ctx)
-        return LC_ERR_MISUSE;
+        return NULL;
     if (!dir || !options || !r || !r->inputs || !r->profile || !r->coverage || !r->indicators || !r->quality ||
-        !r->study)
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write: every argument and result is required");
+        !r->study) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_results_write: every argument and result is required");
+        return NULL;
+    }
     if (lc_check_inputs_outside(ctx, dir, options, r) != LC_OK)
-        return lc_context_errno(ctx);
+        return NULL;
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)
-        return lc_context_errno(ctx);
+        return NULL;
     char *json = NULL, *csv = NULL;
     lc_qml_set styles; /* a QGIS style beside every layer (outputs/qml.c) */
     lc_qml_set_init(&styles, out, options->format, r->profile, lc_qml_prominent(r->profile));
@@ -1355,11 +1357,22 @@ lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_opt
     free(json);
     free(csv);
     if (st != LC_OK) {
-        lc_output_abort(ctx, out);
-        return st;
+        lc_output_abort(ctx, out); /* the step's error stays the context's */
+        return NULL;
     }
-    t = log_layer_time(ctx, "summary, styles", t);
-    st = lc_output_commit(ctx, out);
+    log_layer_time(ctx, "summary, styles", t);
+    return out;
+}
+
+lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    lc_output *out = lc_results_stage(ctx, dir, options, r);
+    if (!out)
+        return lc_context_errno(ctx);
+    double t = lc_seconds();
+    lc_status st = lc_output_commit(ctx, out);
     log_layer_time(ctx, "commit", t);
     lc_progress(ctx, "writing", 1.0);
     return st;
@@ -1404,20 +1417,22 @@ static lc_status write_site_summary(lc_context *ctx, lc_output *out, const lc_re
     return st == LC_OK ? cst : st;
 }
 
-lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r,
-                               const lc_siting *s, size_t category)
+lc_output *lc_results_stage_site(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                 const lc_results *r, const lc_siting *s, size_t category)
 {
     if (!ctx)
-        return LC_ERR_MISUSE;
+        return NULL;
     if (!dir || !options || !r || !r->inputs || !r->profile || !r->coverage || !r->indicators || !r->quality ||
-        !r->study || !s || category >= lc_profile_category_count(r->profile))
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_results_write_site: every argument and result, siting included, is "
-                                            "required");
+        !r->study || !s || category >= lc_profile_category_count(r->profile)) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_results_write_site: every argument and result, siting included, is "
+                                     "required");
+        return NULL;
+    }
     if (lc_check_inputs_outside(ctx, dir, options, r) != LC_OK)
-        return lc_context_errno(ctx);
+        return NULL;
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)
-        return lc_context_errno(ctx);
+        return NULL;
     char *json = NULL;
     lc_qml_set styles;
     lc_qml_set_init(&styles, out, options->format, r->profile, category);
@@ -1434,7 +1449,16 @@ lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_outpu
     free(json);
     if (st != LC_OK) {
         lc_output_abort(ctx, out);
-        return st;
+        return NULL;
     }
-    return lc_output_commit(ctx, out);
+    return out;
+}
+
+lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_output_options *options, const lc_results *r,
+                               const lc_siting *s, size_t category)
+{
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    lc_output *out = lc_results_stage_site(ctx, dir, options, r, s, category);
+    return out ? lc_output_commit(ctx, out) : lc_context_errno(ctx);
 }

@@ -25,6 +25,7 @@ Suite *suite_network(void);
 Suite *suite_isochrones(void);
 Suite *suite_roads(void);
 Suite *suite_map(void);
+Suite *suite_run(void);
 Suite *suite_qml(void);
 Suite *suite_report(void);
 Suite *suite_postgis(void); /* needs $LC_PG; skipped (exit 77) without it */

@@ -22,5 +22,6 @@
 #include "lifecircle/isochrones.h"
 #include "lifecircle/map.h"
 #include "lifecircle/report.h"
+#include "lifecircle/run.h"
 
 #endif /* LIFECIRCLE_LIFECIRCLE_H */

@@ -44,6 +44,11 @@ LC_API char *lc_report_html(lc_context *ctx, const lc_results *results, const lc
 LC_API lc_status lc_report_write(lc_context *ctx, const char *dir, const lc_results *results,
                                  const lc_report_options *options);
 
+/* As lc_report_write, but left uncommitted (see lc_results_stage): the caller finishes with
+ * lc_output_commit() or lc_output_abort(). NULL with the error of the step that failed. */
+LC_API lc_output *lc_report_stage(lc_context *ctx, const char *dir, const lc_results *results,
+                                  const lc_report_options *options);
+
 #ifdef __cplusplus
 }
 #endif

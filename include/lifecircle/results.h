@@ -49,6 +49,16 @@ LC_API lc_status lc_results_write(lc_context *ctx, const char *dir, const lc_out
 LC_API lc_status lc_results_write_site(lc_context *ctx, const char *dir, const lc_output_options *options,
                                        const lc_results *results, const lc_siting *siting, size_t category);
 
+/* As lc_results_write and lc_results_write_site, but the output is left uncommitted: everything is
+ * written into the temporary directory (or the open PostGIS transaction), and the caller finishes
+ * with lc_output_commit() or lc_output_abort(). For writing several outputs all or nothing (a
+ * report beside, lifecircle/run.h). NULL with the error of the step that failed (nothing is left
+ * behind then). The output belongs to ctx. */
+LC_API lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                   const lc_results *results);
+LC_API lc_output *lc_results_stage_site(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                        const lc_results *results, const lc_siting *siting, size_t category);
+
 /* The summary as JSON text (UTF-8, keys in a fixed order, so equal results give equal text).
  * NULL with LC_ERR_NOMEM or LC_ERR_IO (an input could not be read for its checksum).
  * Caller frees with free(). */

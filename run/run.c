@@ -1,0 +1,255 @@
+/*
+ * run/run.c — the steps every command takes, in the same order for check, site and isochrones
+ * (run/run_int.h), and the run's accessors (lifecircle/run.h). The commands themselves are
+ * run_check.c, run_site.c and run_isochrones.c; what they compute lives in queries/ and what they
+ * write in outputs/. Before these existed the command-line program held three drifting copies.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/context_int.h"
+#include "run/run_int.h"
+
+void lc_run_destroy(lc_run *run)
+{
+    if (!run)
+        return;
+    lc_isochrones_destroy(run->isochrones);
+    lc_siting_destroy(run->siting);
+    lc_indicators_destroy(run->indicators);
+    lc_coverage_destroy(run->coverage);
+    lc_coverage_destroy(run->straight);
+    lc_network_destroy(run->network);
+    lc_roads_destroy(run->roads);
+    lc_inputs_destroy(run->inputs);
+    lc_quality_destroy(run->own_quality);
+    lc_profile_destroy(run->profile);
+    free(run->output_shown);
+    free(run);
+}
+
+void lc_run_step(lc_run *run, const char *name)
+{
+    double now = lc_seconds();
+    lc_log(run->ctx, LC_LOG_DEBUG, "step %s: %.2f s", name, now - run->step_started);
+    run->step_started = now;
+}
+
+/* The caller's options, completed: fields past options->size (an older caller) read as 0. */
+static lc_run_options options_copy(const lc_run_options *o)
+{
+    lc_run_options c = {0};
+    if (o) {
+        size_t n = o->size && o->size < sizeof c ? o->size : sizeof c;
+        memcpy(&c, o, n);
+    }
+    c.size = sizeof c;
+    return c;
+}
+
+/* Resolves the output target and its options from the study. LC_OK or LC_ERR_MISUSE/NOMEM. */
+static lc_status output_target(lc_run *run, const char *command)
+{
+    lc_context *ctx = run->ctx;
+    run->output = lc_study_get(run->study, "output");
+    if (!run->output)
+        return lc_error(ctx, LC_ERR_MISUSE, "lifecircle %s: no output directory: pass -o DIR or set `output:` in the "
+                        "study", command);
+    lc_output_options *oo = &run->output_options;
+    *oo = (lc_output_options){.format = LC_FORMAT_SHAPEFILE, .overwrite = run->options.overwrite,
+                              .encoding = run->options.shapefile_encoding};
+    const char *fmt = lc_study_get(run->study, "format");
+    if (fmt && lc_format_parse(fmt, &oo->format) != 0)
+        return lc_error(ctx, LC_ERR_MISUSE, "lifecircle %s: unknown format '%s' (shapefile, gpkg or geojson)",
+                        command, fmt);
+    oo->format = lc_output_format_for(run->output, oo->format);
+    oo->schema = lc_study_get(run->study, "output_schema");
+    oo->table_prefix = lc_study_get(run->study, "output_prefix");
+    run->output_shown = lc_output_target_shown(ctx, run->output);
+    if (!run->output_shown)
+        return lc_context_errno(ctx);
+    /* The report goes into a directory of its own: replacing it must not take the output with it. */
+    const char *report = run->options.report_dir;
+    if (report) {
+        char *a = realpath(run->output, NULL), *b = realpath(report, NULL);
+        const char *o = a ? a : run->output, *r = b ? b : report;
+        size_t n = strlen(r);
+        int clash = !strcmp(run->output, report) || !strcmp(o, r) || (!strncmp(o, r, n) && o[n] == '/');
+        free(a), free(b);
+        if (clash)
+            return lc_error(ctx, LC_ERR_MISUSE, "lifecircle %s: --report %s holds the output directory %s; give the "
+                            "report its own directory (e.g. %s/report)", command, report, run->output, run->output);
+    }
+    return LC_OK;
+}
+
+/* Loads the study's profile and applies its walk_speed. LC_OK or the error. */
+static lc_status load_profile(lc_run *run)
+{
+    run->profile = lc_profile_load(run->ctx, lc_study_get(run->study, "profile"));
+    if (!run->profile)
+        return lc_context_errno(run->ctx);
+    const char *speed = lc_study_get(run->study, "walk_speed");
+    return speed ? lc_profile_set_walk_speed(run->ctx, run->profile, strtod(speed, NULL)) : LC_OK;
+}
+
+lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_options *options, const char *command)
+{
+    if (!ctx)
+        return NULL;
+    if (!study) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_run_%s: a study is required", command);
+        return NULL;
+    }
+    lc_run *run = lc_calloc(ctx, 1, sizeof *run);
+    if (!run)
+        return NULL;
+    run->ctx = ctx;
+    run->study = study;
+    run->options = options_copy(options);
+    run->siting_category = (size_t)-1;
+    run->step_started = lc_seconds();
+    if (output_target(run, command) != LC_OK || load_profile(run) != LC_OK)
+        goto fail;
+    run->quality = run->options.quality;
+    if (!run->quality && !(run->quality = run->own_quality = lc_quality_create(ctx)))
+        goto fail;
+    run->inputs = lc_inputs_read(ctx, study, run->profile, run->quality);
+    if (!run->inputs)
+        goto fail;
+    lc_run_step(run, "reading the inputs");
+    size_t nerr = lc_quality_count_severity(run->quality, LC_SEVERITY_ERROR);
+    if (nerr) {
+        lc_error(ctx, LC_ERR_DATA, "%zu data error%s; nothing was computed or written (`lifecircle validate` lists "
+                 "every problem)", nerr, nerr == 1 ? "" : "s");
+        goto fail;
+    }
+    return run;
+fail:
+    lc_run_destroy(run);
+    return NULL;
+}
+
+/* A study value as a number, or 0 (the library's default) when unset. */
+static double study_number(const lc_study *study, const char *key)
+{
+    const char *v = lc_study_get(study, key);
+    return v ? strtod(v, NULL) : 0;
+}
+
+lc_coverage_options lc_run_coverage_options(lc_run *run)
+{
+    const lc_study *study = run->study;
+    lc_coverage_options co = {.mode = LC_MODE_STRAIGHT};
+    const char *mode = lc_study_get(study, "mode"), *streets = lc_study_get(study, "catchment_streets");
+    if (mode && !strcmp(mode, "network"))
+        co.mode = LC_MODE_NETWORK;
+    co.reach_m = study_number(study, "reach_m");
+    co.demand_grid_m = study_number(study, "demand_grid_m");
+    co.catchment_streets = streets && !strcmp(streets, "true");
+    co.quadsegs = (int)study_number(study, "circle_quadsegs");
+    co.share_leaf_m = study_number(study, "share_leaf_m");
+    co.gap_cell_m = study_number(study, "gap_cell_m");
+    co.service_cell_m = study_number(study, "service_cell_m");
+    if (co.mode != LC_MODE_NETWORK &&
+        (co.demand_grid_m > 0 || lc_study_get(study, "entrances.path") || lc_study_get(study, "buildings.path")))
+        lc_log(run->ctx, LC_LOG_WARNING, "entrances, buildings and demand_grid_m apply along the walking network "
+               "(--mode network); straight-line coverage uses each compound's area");
+    return co;
+}
+
+lc_status lc_run_network_build(lc_run *run)
+{
+    lc_context *ctx = run->ctx;
+    run->roads = lc_roads_read_report(ctx, run->study, run->profile, lc_inputs_crs(run->inputs), NULL, run->quality);
+    lc_run_step(run, "reading the roads");
+    if (!run->roads)
+        return lc_context_errno(ctx);
+    run->network = lc_network_build(ctx, run->roads, lc_profile_network(run->profile)->snap_tolerance_m);
+    lc_run_step(run, "building the network");
+    if (!run->network)
+        return lc_context_errno(ctx);
+    /* islands: residents on components that miss a category (data-quality warnings) */
+    lc_status st = lc_network_islands(ctx, run->network, run->inputs, run->profile, run->quality, NULL);
+    lc_run_step(run, "network islands");
+    return st;
+}
+
+lc_status lc_run_commit_with_report(lc_run *run, lc_output *out, const lc_siting *siting, size_t category)
+{
+    lc_context *ctx = run->ctx;
+    lc_output *report = NULL;
+    if (run->options.report_dir) {
+        lc_report_options ro = {.overwrite = run->options.overwrite, .siting = siting, .siting_category = category};
+        if (!(report = lc_report_stage(ctx, run->options.report_dir, &run->results, &ro))) {
+            lc_output_abort(ctx, out); /* neither: the report's error stays the context's */
+            return lc_context_errno(ctx);
+        }
+    }
+    double t = lc_seconds();
+    lc_status st = lc_output_commit(ctx, out);
+    lc_log(ctx, LC_LOG_DEBUG, "writing commit: %.2f s", lc_seconds() - t);
+    if (st != LC_OK) {
+        lc_output_abort(ctx, report);
+        return st;
+    }
+    if (report && (st = lc_output_commit(ctx, report)) != LC_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", lc_context_errmsg(ctx));
+        return lc_error(ctx, st, "the output %s was written, but the report could not be put in place: %s",
+                        run->output_shown, why);
+    }
+    return LC_OK;
+}
+
+const lc_results *lc_run_results(const lc_run *run)
+{
+    return run && run->has_results ? &run->results : NULL;
+}
+
+const lc_network *lc_run_network(const lc_run *run)
+{
+    return run ? run->network : NULL;
+}
+
+const lc_siting *lc_run_siting(const lc_run *run)
+{
+    return run ? run->siting : NULL;
+}
+
+const lc_isochrones *lc_run_isochrones_result(const lc_run *run)
+{
+    return run ? run->isochrones : NULL;
+}
+
+const lc_quality *lc_run_quality(const lc_run *run)
+{
+    return run ? run->quality : NULL;
+}
+
+const lc_profile *lc_run_profile(const lc_run *run)
+{
+    return run ? run->profile : NULL;
+}
+
+size_t lc_run_siting_category(const lc_run *run)
+{
+    return run ? run->siting_category : (size_t)-1;
+}
+
+const char *lc_run_output_shown(const lc_run *run)
+{
+    return run ? run->output_shown : NULL;
+}
+
+size_t lc_run_failures(const lc_run *run)
+{
+    return run && run->indicators ? lc_indicators_failures(run->indicators) : 0;
+}
+
+const char *lc_run_isochrone_speed_source(const lc_run *run)
+{
+    return run && run->speed_source ? run->speed_source : "";
+}

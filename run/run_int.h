@@ -1,0 +1,61 @@
+/*
+ * run/run_int.h — what the three runs (run_check.c, run_site.c, run_isochrones.c) share from
+ * run/run.c: the run they fill, and the steps every command takes in the same order (profile,
+ * inputs and their data errors, output target, walking network). Never included outside run/.
+ */
+#ifndef LIFECIRCLE_RUN_RUN_INT_H
+#define LIFECIRCLE_RUN_RUN_INT_H
+
+#include "lifecircle/lifecircle.h"
+#include "lifecircle/run.h"
+
+struct lc_run {
+    lc_context *ctx;
+    const lc_study *study;
+    lc_run_options options;   /* the caller's, completed to this version's size */
+    lc_profile *profile;
+    lc_quality *quality;      /* options.quality, or own_quality */
+    lc_quality *own_quality;
+    lc_inputs *inputs;
+    lc_roads *roads;
+    lc_network *network;
+    lc_coverage *coverage;
+    lc_coverage *straight;    /* check --mode network: the straight-line comparison */
+    lc_indicators *indicators;
+    lc_siting *siting;
+    size_t siting_category;
+    lc_isochrones *isochrones;
+    const char *speed_source; /* isochrones: how minutes became metres */
+    lc_results results;       /* borrowed views of the above (check, site) */
+    int has_results;
+    const char *output;       /* the study's output target (borrowed from the study) */
+    lc_output_options output_options;
+    char *output_shown;       /* output without its password */
+    double step_started;      /* lc_seconds() at the end of the last step */
+};
+
+/* Makes a run for study: the options copied (NULL: defaults), the output target and format
+ * resolved from the study, the profile loaded with the study's walk_speed applied, the inputs read
+ * and their data-quality issues recorded. NULL with the context's error: LC_ERR_MISUSE (no output,
+ * an unknown format), LC_ERR_DATA (data errors found; they are in the quality list), or the error
+ * of the step that failed. Caller frees with lc_run_destroy(). */
+lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_options *options, const char *command);
+
+/* Logs the time since the last step as "step <name>: <s> s" (LC_LOG_DEBUG). */
+void lc_run_step(lc_run *run, const char *name);
+
+/* The coverage options the study sets (mode, reach_m, demand_grid_m, catchment_streets and the
+ * resolutions). Warns once when straight-line mode is given inputs only the network uses. */
+lc_coverage_options lc_run_coverage_options(lc_run *run);
+
+/* Reads the study's roads and builds the walking network into run->roads/run->network, then adds
+ * network islands (residents on components without a category) to the quality list. LC_OK or the
+ * step's error. */
+lc_status lc_run_network_build(lc_run *run);
+
+/* Writes the staged output and, when options.report_dir is set, the report beside it, then commits
+ * both: the report is staged (written whole) first, so a failure in either leaves both targets as
+ * they were. out is the staged output (ownership passes here). LC_OK or the error. */
+lc_status lc_run_commit_with_report(lc_run *run, lc_output *out, const lc_siting *siting, size_t category);
+
+#endif /* LIFECIRCLE_RUN_RUN_INT_H */

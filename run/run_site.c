@@ -1,0 +1,63 @@
+/*
+ * run/run_site.c — lc_run_site (lifecircle/run.h): the `site` command as one library call: the
+ * check's coverage and indicators (without catchment streets, which siting does not write), then
+ * proposals for one category (queries/siting.c), written with every format check writes.
+ */
+#include <string.h>
+
+#include "geo/context_int.h"
+#include "run/run_int.h"
+
+lc_run *lc_run_site(lc_context *ctx, const lc_study *study, const lc_run_options *options,
+                    const lc_site_run_options *site)
+{
+    if (!ctx)
+        return NULL;
+    lc_site_run_options so = {0};
+    if (site) {
+        size_t n = site->size && site->size < sizeof so ? site->size : sizeof so;
+        memcpy(&so, site, n);
+    }
+    lc_run *run = lc_run_begin(ctx, study, options, "site");
+    if (!run)
+        return NULL;
+    const char *code = so.category ? so.category : "centre";
+    int cat = lc_profile_find_category(run->profile, code);
+    if (cat < 0) {
+        lc_error(ctx, LC_ERR_MISUSE, "lifecircle site: profile %s has no category '%s' (`lifecircle profile show %s`)",
+                 lc_profile_name(run->profile), code, lc_profile_name(run->profile));
+        goto fail;
+    }
+    run->siting_category = (size_t)cat;
+    lc_coverage_options co = lc_run_coverage_options(run);
+    co.catchment_streets = 0;
+    lc_siting_options sio = so.siting;
+    sio.category = (size_t)cat;
+    if (co.mode == LC_MODE_NETWORK) {
+        if (lc_run_network_build(run) != LC_OK)
+            goto fail;
+        co.network = sio.network = run->network;
+    }
+    run->coverage = lc_coverage_compute(ctx, run->inputs, run->profile, &co);
+    lc_run_step(run, "coverage");
+    if (!run->coverage)
+        goto fail;
+    run->indicators = lc_indicators_compute(ctx, run->inputs, run->profile, run->coverage, run->quality);
+    if (!run->indicators)
+        goto fail;
+    run->siting = lc_siting_solve(ctx, run->inputs, run->profile, run->coverage, run->indicators, &sio);
+    lc_run_step(run, "siting");
+    if (!run->siting)
+        goto fail;
+    run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality, NULL};
+    run->has_results = 1;
+    lc_output *out = lc_results_stage_site(ctx, run->output, &run->output_options, &run->results, run->siting,
+                                           run->siting_category);
+    if (!out || lc_run_commit_with_report(run, out, run->siting, run->siting_category) != LC_OK)
+        goto fail;
+    lc_run_step(run, "writing the results");
+    return run;
+fail:
+    lc_run_destroy(run);
+    return NULL;
+}

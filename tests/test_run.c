@@ -1,0 +1,246 @@
+/*
+ * tests/test_run.c — the commands as library calls (lifecircle/run.h): lc_run_check writes exactly
+ * what the `lifecircle check` command writes (every file compared byte for byte on the demo), data
+ * errors compute and write nothing, a report that cannot be written leaves the output as it was
+ * (both or neither), lc_run_site writes the GeoPackage check writes, and option structs from an
+ * older caller (a smaller size) read the missing fields as 0.
+ */
+#include <dirent.h>
+#include <gdal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tests/lc_test.h"
+
+/* The whole of a file (*size bytes, NUL-terminated), or NULL. Caller frees. */
+static char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = b ? fread(b, 1, (size_t)n, f) : 0;
+    fclose(f);
+    if (b)
+        b[got] = '\0';
+    *size = got;
+    return b;
+}
+
+/* The sorted names in dir (at most 64), into names; returns the count, -1 if dir cannot be read. */
+static int list_dir(const char *dir, char names[64][256])
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64)
+        if (e->d_name[0] != '.')
+            snprintf(names[n++], 256, "%s", e->d_name);
+    closedir(d);
+    qsort(names, (size_t)n, 256, (int (*)(const void *, const void *))strcmp);
+    return n;
+}
+
+/* Asserts that directories a and b hold the same files with the same bytes. */
+static void assert_same_dirs(const char *a, const char *b)
+{
+    static char na[64][256], nb[64][256];
+    int n = list_dir(a, na), m = list_dir(b, nb);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_eq(n, m);
+    for (int i = 0; i < n; i++) {
+        ck_assert_str_eq(na[i], nb[i]);
+        char *pa = lct_path(a, na[i]), *pb = lct_path(b, nb[i]);
+        size_t sa = 0, sb = 0;
+        char *x = slurp(pa, &sa), *y = slurp(pb, &sb);
+        ck_assert_msg(x && y && sa == sb && memcmp(x, y, sa) == 0, "%s differs between %s and %s", na[i], a, b);
+        free(x), free(y), free(pa), free(pb);
+    }
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The demo study with output dir and format fmt set; caller destroys. */
+static lc_study *demo_study(const char *dir, const char *fmt)
+{
+    char *demo = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    lc_study *st = lc_study_load(lct_ctx, demo);
+    free(demo);
+    ck_assert_ptr_nonnull(st);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "output", dir), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "format", fmt), LC_OK);
+    return st;
+}
+
+START_TEST(check_run_writes_what_the_command_writes)
+{
+    char *tmp = lct_tmpdir(), *a = lct_path(tmp, "lib"), *b = lct_path(tmp, "cli");
+    lc_study *st = demo_study(a, "geojson");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    ro.quality = q;
+    lc_run *run = lc_run_check(lct_ctx, st, &ro);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_ptr_nonnull(lc_run_results(run));
+    ck_assert_ptr_eq(lc_run_quality(run), q);
+    ck_assert_ptr_null(lc_run_network(run)); /* straight-line: no network built */
+    /* The failures the run counts are the indicators' own. */
+    ck_assert_uint_eq(lc_run_failures(run), lc_indicators_failures(lc_run_results(run)->indicators));
+    char *demo = lct_path(lct_source_dir(), "data/demo/porto.yml"), args[4096], *out;
+    snprintf(args, sizeof args, "check '%s' -o '%s' --format geojson -q", demo, b);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == (lc_run_failures(run) ? 1 : 0), "exit %d: %s", rc, out);
+    free(out);
+    assert_same_dirs(a, b);
+    lc_run_destroy(run);
+    lc_quality_destroy(q);
+    lc_study_destroy(st);
+    lct_rmtree(tmp);
+    free(demo), free(tmp), free(a), free(b);
+}
+END_TEST
+
+START_TEST(data_errors_compute_and_write_nothing)
+{
+    /* A compound with a negative population is a data error: nothing computed, nothing written,
+     * the error in the caller's quality list. */
+    char *tmp = lct_tmpdir(), *res = lct_path(tmp, "res.geojson"), *fac = lct_path(tmp, "fac.geojson"),
+         *dir = lct_path(tmp, "out");
+    ck_assert_int_eq(lct_write_text(res, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\","
+                                         "\"properties\":{\"id\":\"R1\",\"常住人口\":-5},\"geometry\":{\"type\":"
+                                         "\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}}]}"), 0);
+    ck_assert_int_eq(lct_write_text(fac, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\","
+                                         "\"properties\":{\"id\":\"C\",\"类型\":\"社区综合为老服务中心\"},\"geometry\":"
+                                         "{\"type\":\"Point\",\"coordinates\":[50,50]}}]}"), 0);
+    lc_study *st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", res);
+    lc_study_set(lct_ctx, st, "facilities.path", fac);
+    lc_study_set(lct_ctx, st, "output", dir);
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    ro.quality = q;
+    ck_assert_ptr_null(lc_run_check(lct_ctx, st, &ro));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_DATA);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "nothing was computed or written");
+    ck_assert_uint_ge(lc_quality_count_severity(q, LC_SEVERITY_ERROR), 1);
+    ck_assert(!exists(dir));
+    lc_quality_destroy(q);
+    lc_study_destroy(st);
+    lct_rmtree(tmp);
+    free(tmp), free(res), free(fac), free(dir);
+}
+END_TEST
+
+START_TEST(report_that_fails_leaves_the_output_as_it_was)
+{
+    /* A first run writes the output; a second with --overwrite and a report that cannot be made
+     * (under a regular file) fails, and the first output is still there, byte for byte (compared
+     * with a copy made by a third, clean run), with no report anywhere. */
+    char *tmp = lct_tmpdir(), *dir = lct_path(tmp, "out"), *ref = lct_path(tmp, "ref"),
+         *file = lct_path(tmp, "a-file"), *report = lct_path(tmp, "a-file/report");
+    ck_assert_int_eq(lct_write_text(file, "not a directory\n"), 0);
+    lc_study *st = demo_study(dir, "geojson");
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    lc_run *run = lc_run_check(lct_ctx, st, &ro);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    lc_run_destroy(run);
+    ro.overwrite = 1;
+    ro.report_dir = report;
+    ck_assert_ptr_null(lc_run_check(lct_ctx, st, &ro));
+    ck_assert(!exists(report));
+    lc_study *st2 = demo_study(ref, "geojson");
+    ro.report_dir = NULL;
+    run = lc_run_check(lct_ctx, st2, &ro);
+    ck_assert_ptr_nonnull(run);
+    lc_run_destroy(run);
+    assert_same_dirs(dir, ref);
+    lc_study_destroy(st);
+    lc_study_destroy(st2);
+    lct_rmtree(tmp);
+    free(tmp), free(dir), free(ref), free(report), free(file);
+}
+END_TEST
+
+START_TEST(site_run_writes_geopackage)
+{
+    /* Up to two proposals for the centre category into a GeoPackage (the format check writes): the
+     * proposals layer holds as many points as lc_run_siting proposes (greedy stops early when a
+     * site would add nobody), at least one on the demo. */
+    char *tmp = lct_tmpdir(), *dir = lct_path(tmp, "sites");
+    lc_study *st = demo_study(dir, "gpkg");
+    lc_site_run_options so = LC_SITE_RUN_OPTIONS_INIT;
+    so.category = "centre";
+    so.siting = (lc_siting_options){.objective = LC_SITING_MCLP, .k = 2};
+    lc_run *run = lc_run_site(lct_ctx, st, NULL, &so);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    size_t k = lc_siting_count(lc_run_siting(run));
+    ck_assert(k >= 1 && k <= 2);
+    ck_assert_uint_eq(lc_run_siting_category(run), (size_t)lc_profile_find_category(lc_run_profile(run), "centre"));
+    char *gpkg = lct_path(dir, "lifecircle.gpkg");
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "proposals");
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(l, 1), (GIntBig)k);
+    GDALClose(ds);
+    /* An unknown category is the caller's mistake, named. */
+    so.category = "nosuch";
+    char *x = lct_path(tmp, "x");
+    lc_study *st2 = demo_study(x, "gpkg");
+    ck_assert_ptr_null(lc_run_site(lct_ctx, st2, NULL, &so));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "'nosuch'");
+    lc_run_destroy(run);
+    lc_study_destroy(st);
+    lc_study_destroy(st2);
+    lct_rmtree(tmp);
+    free(tmp), free(dir), free(gpkg), free(x);
+}
+END_TEST
+
+START_TEST(older_callers_options_read_as_zero_past_their_size)
+{
+    /* A caller built when lc_run_options ended before report_dir: whatever lies past its size is
+     * not read, so no report is attempted into the garbage path (the run succeeds). */
+    char *tmp = lct_tmpdir(), *dir = lct_path(tmp, "out");
+    lc_study *st = demo_study(dir, "geojson");
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    ro.size = offsetof(lc_run_options, report_dir);
+    ro.report_dir = "/proc/not/a/place/for/reports";
+    lc_run *run = lc_run_check(lct_ctx, st, &ro);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert(exists(dir));
+    lc_run_destroy(run);
+    lc_study_destroy(st);
+    lct_rmtree(tmp);
+    free(tmp), free(dir);
+}
+END_TEST
+
+Suite *suite_run(void)
+{
+    Suite *s = suite_create("run");
+    TCase *tc = tcase_create("runs");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, check_run_writes_what_the_command_writes);
+    tcase_add_test(tc, data_errors_compute_and_write_nothing);
+    tcase_add_test(tc, report_that_fails_leaves_the_output_as_it_was);
+    tcase_add_test(tc, site_run_writes_geopackage);
+    tcase_add_test(tc, older_callers_options_read_as_zero_past_their_size);
+    suite_add_tcase(s, tc);
+    return s;
+}
