@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "geo/context_int.h"
-#include "lifecircle/isochrones.h"
+#include "lifecircle/results.h"
 #include "outputs/output_int.h"
 
 /* The fields of the isochrones and circles layers (the first five; isochrones add the access leg). */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "geo/context_int.h"
-#include "lifecircle/siting.h"
+#include "lifecircle/results.h"
 #include "outputs/output_int.h"
 
 /* Writes the `proposals` layer of s into out (borrowed; left open for the caller to commit or

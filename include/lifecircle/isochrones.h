@@ -19,7 +19,6 @@
 #include "lifecircle/context.h"
 #include "lifecircle/geometry.h"
 #include "lifecircle/network.h"
-#include "lifecircle/output.h"
 #include "lifecircle/profile.h"
 
 #ifdef __cplusplus
@@ -91,13 +90,6 @@ LC_API double lc_isochrones_area(const lc_isochrones *iso, size_t i, size_t t);
  * Borrowed, valid while iso lives. */
 LC_API const GEOSGeometry *lc_isochrones_circle(const lc_isochrones *iso, size_t i, size_t t);
 
-/* Writes iso into the output directory dir (see lc_output_begin for the rules; crs borrowed): layer
- * `isochrones` (polygons, one per on-network origin and threshold, largest thresholds first so the
- * smaller draw on top), `origins` (points, with whether each is on the network and its access leg)
- * and, when circles were computed, `circles`. Fields have Chinese and English descriptions. LC_OK,
- * or the error of the step that failed (then dir is as it was). */
-LC_API lc_status lc_isochrones_write(lc_context *ctx, const char *dir, const lc_output_options *options,
-                                     const lc_crs *crs, const lc_isochrones *iso);
 
 #ifdef __cplusplus
 }

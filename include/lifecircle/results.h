@@ -4,6 +4,9 @@
  * indicator, facilities with their unit) and summary.csv / summary.json (indicators, targets,
  * sources, assumptions, input checksums, toolkit version).
  *
+ * Also the writers of what the other queries compute: a site run's proposals (lc_siting_write) and
+ * isochrones (lc_isochrones_write). Query headers (siting.h, isochrones.h) know nothing of outputs.
+ *
  * Everything is written through lifecircle/output.h, so the directory appears whole or not at all.
  */
 #ifndef LIFECIRCLE_RESULTS_H
@@ -12,6 +15,7 @@
 #include "lifecircle/context.h"
 #include "lifecircle/coverage.h"
 #include "lifecircle/indicators.h"
+#include "lifecircle/isochrones.h"
 #include "lifecircle/layer.h"
 #include "lifecircle/output.h"
 #include "lifecircle/profile.h"
@@ -68,6 +72,22 @@ LC_API char *lc_results_summary_json(lc_context *ctx, const lc_results *results)
  * row per unit (and the whole area) and norm, with value, target, pass, shortfall and source.
  * NULL with LC_ERR_NOMEM. Caller frees with free(). */
 LC_API char *lc_results_summary_csv(lc_context *ctx, const lc_results *results);
+
+/* Writes the proposals as a `proposals` point layer (rank, 街镇, newly covered residents,
+ * cumulative coverage, suggested floor area, candidate id or "generated", solver, category in
+ * Chinese and English) into an output directory, with the guarantees of lc_output_begin (atomic, no
+ * overwrite unless asked). in, profile and s are borrowed. LC_OK or the failing step's error. */
+LC_API lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                 const lc_inputs *in, const lc_profile *profile, const lc_siting *s,
+                                 size_t category);
+
+/* Writes iso into the output directory dir (see lc_output_begin for the rules; crs borrowed): layer
+ * `isochrones` (polygons, one per on-network origin and threshold, largest thresholds first so the
+ * smaller draw on top), `origins` (points, with whether each is on the network and its access leg)
+ * and, when circles were computed, `circles`. Fields have Chinese and English descriptions. LC_OK,
+ * or the error of the step that failed (then dir is as it was). */
+LC_API lc_status lc_isochrones_write(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                     const lc_crs *crs, const lc_isochrones *iso);
 
 #ifdef __cplusplus
 }

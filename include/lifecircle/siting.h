@@ -38,7 +38,6 @@
 #include "lifecircle/indicators.h"
 #include "lifecircle/layer.h"
 #include "lifecircle/network.h"
-#include "lifecircle/output.h"
 #include "lifecircle/profile.h"
 
 #ifdef __cplusplus
@@ -201,13 +200,6 @@ LC_API const lc_siting_row *lc_siting_row_get(const lc_siting *s, size_t row);
 LC_API int lc_siting_target_met(const lc_siting *s);
 LC_API const char *lc_siting_reason(const lc_siting *s);
 
-/* Writes the proposals as a `proposals` point layer (rank, 街镇, newly covered residents,
- * cumulative coverage, suggested floor area, candidate id or "generated", solver, category in
- * Chinese and English) into an output directory, with the guarantees of lc_output_begin (atomic, no
- * overwrite unless asked). in, profile and s are borrowed. LC_OK or the failing step's error. */
-LC_API lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_options *options,
-                                 const lc_inputs *in, const lc_profile *profile, const lc_siting *s,
-                                 size_t category);
 
 #ifdef __cplusplus
 }
