@@ -65,8 +65,8 @@ static void usage(FILE *out)
     cli_study_usage(out);
 }
 
-/* Parses a comma-separated list of positive numbers into v (at most MAX_THRESHOLDS), sorted
- * increasing. Returns the count, or 0 after printing the problem. */
+/* Parses a comma-separated list of positive numbers into v (at most MAX_THRESHOLDS; the library
+ * sorts them and refuses repeats). Returns the count, or 0 after printing the problem. */
 static size_t parse_list(const char *opt, const char *text, double *v)
 {
     size_t n = 0;
@@ -82,17 +82,6 @@ static size_t parse_list(const char *opt, const char *text, double *v)
         v[n++] = x;
         p = *end ? end + 1 : end;
     }
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    for (size_t i = 1; i < n; i++)
-        if (v[i] == v[i - 1]) {
-            fprintf(stderr, "lifecircle isochrones: %s lists %g twice\n", opt, v[i]);
-            return 0;
-        }
     if (!n)
         fprintf(stderr, "lifecircle isochrones: %s needs at least one number\n", opt);
     return n;

@@ -120,6 +120,8 @@ int lc_cov_run(cov_job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_
     return jb->failed ? -1 : 0;
 }
 
+static void workers_destroy(worker_state *ws, size_t nthreads);
+
 /* Makes nthreads workers for jb (GEOS handles, and in network mode contexts and scratch), all before
  * any starts (GEOS_init_r also resets GEOS's process-wide interrupt flag, which running workers
  * read). NULL with the context's error set. */
@@ -155,22 +157,11 @@ static worker_state *workers_create(lc_context *ctx, cov_job *jb, size_t nthread
     return ws;
 nomem:
     lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot prepare the coverage workers");
-    for (size_t t = 0; t < nthreads; t++) {
-        if (ws[t].h)
-            GEOS_finish_r(ws[t].h);
-        if (ws[t].own_ctx)
-            lc_context_destroy(ws[t].ctx);
-        lc_corridor_scratch_destroy(ws[t].scr);
-        free(ws[t].poff);
-        free(ws[t].pcnt);
-        free(ws[t].sets);
-        free(ws[t].setcat);
-        free(ws[t].kinds);
-    }
-    free(ws);
+    workers_destroy(ws, nthreads);
     return NULL;
 }
 
+/* Releases what workers_create made (also a part-made set: every member starts NULL or 0). */
 static void workers_destroy(worker_state *ws, size_t nthreads)
 {
     for (size_t t = 0; ws && t < nthreads; t++) {

@@ -46,6 +46,26 @@ int lc_cov_entrance_polygon(worker_state *w, size_t i)
     return 0;
 }
 
+/* g ∩ the union of parts[0..made): the gap of a compound from its demand points' cells or
+ * buildings. Takes the parts and the array (freed here, also when ok is 0, which means making
+ * them failed part-way). NULL on failure. */
+static GEOSGeometry *cut_to_union(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeometry **parts, size_t made,
+                                  int ok)
+{
+    /* GEOS takes the parts into the collection, and frees them itself if that fails. */
+    GEOSGeometry *coll = ok ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)made) : NULL;
+    for (size_t k = 0; !ok && k < made; k++)
+        GEOSGeom_destroy_r(h, parts[k]);
+    free(parts);
+    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
+    if (coll)
+        GEOSGeom_destroy_r(h, coll);
+    GEOSGeometry *cut = u ? GEOSIntersection_r(h, g, u) : NULL;
+    if (u)
+        GEOSGeom_destroy_r(h, u);
+    return cut;
+}
+
 /* The part of polygon f out of reach on a demand grid: the union of the grid cells (side g) of the
  * points not within reach (in[k] == 0 for k in [from, to)), cut to the polygon. NULL on failure. */
 static GEOSGeometry *grid_gap(GEOSContextHandle_t h, const lc_feature *f, const lc_xy *pts, const unsigned char *in,
@@ -65,17 +85,7 @@ static GEOSGeometry *grid_gap(GEOSContextHandle_t h, const lc_feature *f, const 
             ok = (cells[made] = GEOSGeom_createRectangle_r(h, p.x - g / 2, p.y - g / 2, p.x + g / 2, p.y + g / 2)) != NULL;
             made += ok;
         }
-    GEOSGeometry *coll = ok ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, cells, (unsigned)made) : NULL;
-    for (size_t k = 0; !ok && k < made; k++)
-        GEOSGeom_destroy_r(h, cells[k]);
-    free(cells);
-    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-    if (coll)
-        GEOSGeom_destroy_r(h, coll);
-    GEOSGeometry *gap = u ? GEOSIntersection_r(h, f->geom, u) : NULL;
-    if (u)
-        GEOSGeom_destroy_r(h, u);
-    return gap;
+    return cut_to_union(h, f->geom, cells, made, ok);
 }
 
 /* Network mode task for a compound walked from grid points: for each category its covered share is
@@ -156,7 +166,7 @@ int lc_cov_building_polygon(worker_state *w, size_t i)
         cell->covered_pop = pop * cell->covered_share;
         if (!out || jb->cells_only)
             continue;
-        GEOSGeometry **parts = malloc(out * sizeof *parts), *gap = NULL;
+        GEOSGeometry **parts = malloc(out * sizeof *parts);
         size_t made = 0;
         int ok = parts != NULL;
         for (size_t k = from; k < to && ok; k++)
@@ -164,17 +174,7 @@ int lc_cov_building_polygon(worker_state *w, size_t i)
                 ok = (parts[made] = GEOSGeom_clone_r(h, lc_layer_feature(jb->bld, (size_t)jb->dsrc[k])->geom)) != NULL;
                 made += ok;
             }
-        GEOSGeometry *coll = ok ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)made) : NULL;
-        for (size_t k = 0; !ok && k < made; k++)
-            GEOSGeom_destroy_r(h, parts[k]);
-        free(parts);
-        GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-        if (coll)
-            GEOSGeom_destroy_r(h, coll);
-        if (u) {
-            gap = GEOSIntersection_r(h, f->geom, u);
-            GEOSGeom_destroy_r(h, u);
-        }
+        GEOSGeometry *gap = parts ? cut_to_union(h, f->geom, parts, made, ok) : NULL;
         if (!gap) {
             w->detail = c;
             return -1;

@@ -37,16 +37,26 @@ void lc_run_step(lc_run *run, const char *name)
     run->step_started = now;
 }
 
-/* The caller's options, completed: fields past options->size (an older caller) read as 0. */
-static lc_run_options options_copy(const lc_run_options *o)
+void lc_run_copy_options(void *dst, size_t size, const void *src)
 {
-    lc_run_options c = {0};
-    if (o) {
-        size_t n = o->size && o->size < sizeof c ? o->size : sizeof c;
-        memcpy(&c, o, n);
-    }
-    c.size = sizeof c;
-    return c;
+    memset(dst, 0, size);
+    if (!src)
+        return;
+    size_t given;
+    memcpy(&given, src, sizeof given); /* every options struct starts with its size */
+    memcpy(dst, src, given && given < size ? given : size);
+    memcpy(dst, &size, sizeof size);
+}
+
+lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co)
+{
+    lc_context *ctx = run->ctx;
+    run->coverage = lc_coverage_compute(ctx, run->inputs, run->profile, co);
+    lc_run_step(run, "coverage");
+    if (!run->coverage)
+        return lc_context_errno(ctx);
+    run->indicators = lc_indicators_compute(ctx, run->inputs, run->profile, run->coverage, run->quality);
+    return run->indicators ? LC_OK : lc_context_errno(ctx);
 }
 
 /* Resolves the output target and its options from the study. LC_OK or LC_ERR_MISUSE/NOMEM. */
@@ -108,7 +118,7 @@ lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_option
         return NULL;
     run->ctx = ctx;
     run->study = study;
-    run->options = options_copy(options);
+    lc_run_copy_options(&run->options, sizeof run->options, options);
     run->siting_category = (size_t)-1;
     run->step_started = lc_seconds();
     if (output_target(run, command) != LC_OK || load_profile(run) != LC_OK)

@@ -27,12 +27,7 @@ lc_run *lc_run_check(lc_context *ctx, const lc_study *study, const lc_run_option
             goto fail;
         co.network = run->network;
     }
-    run->coverage = lc_coverage_compute(ctx, run->inputs, run->profile, &co);
-    lc_run_step(run, "coverage");
-    if (!run->coverage)
-        goto fail;
-    run->indicators = lc_indicators_compute(ctx, run->inputs, run->profile, run->coverage, run->quality);
-    if (!run->indicators)
+    if (lc_run_coverage(run, &co) != LC_OK)
         goto fail;
     if (straight_job) {
         run->straight = lc_coverage_finish(ctx, straight_job);

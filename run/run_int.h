@@ -41,6 +41,15 @@ struct lc_run {
  * of the step that failed. Caller frees with lc_run_destroy(). */
 lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_options *options, const char *command);
 
+/* Copies a caller's options struct of this version's size `size` into dst: the caller's struct
+ * starts with its own size (0: this version's), and fields past it read as 0. src may be NULL
+ * (all 0). */
+void lc_run_copy_options(void *dst, size_t size, const void *src);
+
+/* Computes the coverage with co and the indicators on it into the run, timing the steps. LC_OK or
+ * the error. */
+lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co);
+
 /* Logs the time since the last step as "step <name>: <s> s" (LC_LOG_DEBUG). */
 void lc_run_step(lc_run *run, const char *name);
 

@@ -41,7 +41,7 @@ static size_t sorted_thresholds(lc_context *ctx, const lc_isochrones_run_options
         }
     for (size_t i = 1; i < n; i++)
         if (v[i] == v[i - 1]) {
-            lc_error(ctx, LC_ERR_MISUSE, "isochrone thresholds (%s) list %g twice", what, v[i]);
+            lc_error(ctx, LC_ERR_MISUSE, "the threshold list (%s) lists %g twice; give each once", what, v[i]);
             return 0;
         }
     return n;
@@ -105,11 +105,8 @@ lc_run *lc_run_isochrones(lc_context *ctx, const lc_study *study, const lc_run_o
 {
     if (!ctx)
         return NULL;
-    lc_isochrones_run_options o = {0};
-    if (iso) {
-        size_t n = iso->size && iso->size < sizeof o ? iso->size : sizeof o;
-        memcpy(&o, iso, n);
-    }
+    lc_isochrones_run_options o;
+    lc_run_copy_options(&o, sizeof o, iso);
     if (!o.points && !o.from_points && !o.category) {
         lc_error(ctx, LC_ERR_MISUSE, "lifecircle isochrones: no origins: pass --points FILE, --at X,Y or --category "
                  "CAT (`lifecircle isochrones --help`)");

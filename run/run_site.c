@@ -13,11 +13,8 @@ lc_run *lc_run_site(lc_context *ctx, const lc_study *study, const lc_run_options
 {
     if (!ctx)
         return NULL;
-    lc_site_run_options so = {0};
-    if (site) {
-        size_t n = site->size && site->size < sizeof so ? site->size : sizeof so;
-        memcpy(&so, site, n);
-    }
+    lc_site_run_options so;
+    lc_run_copy_options(&so, sizeof so, site);
     lc_run *run = lc_run_begin(ctx, study, options, "site");
     if (!run)
         return NULL;
@@ -38,12 +35,7 @@ lc_run *lc_run_site(lc_context *ctx, const lc_study *study, const lc_run_options
             goto fail;
         co.network = sio.network = run->network;
     }
-    run->coverage = lc_coverage_compute(ctx, run->inputs, run->profile, &co);
-    lc_run_step(run, "coverage");
-    if (!run->coverage)
-        goto fail;
-    run->indicators = lc_indicators_compute(ctx, run->inputs, run->profile, run->coverage, run->quality);
-    if (!run->indicators)
+    if (lc_run_coverage(run, &co) != LC_OK)
         goto fail;
     run->siting = lc_siting_solve(ctx, run->inputs, run->profile, run->coverage, run->indicators, &sio);
     lc_run_step(run, "siting");
