@@ -12,7 +12,6 @@
 #include "geo/context_int.h"
 #include "geo/parallel_int.h"
 
-#define MAX_THREADS 64
 
 typedef struct run_state {
     pthread_mutex_t lock;
@@ -20,12 +19,13 @@ typedef struct run_state {
     void *arg;
     size_t n, next, done;
     int failed;
-    size_t failed_task;
+    size_t failed_task, failed_thread;
     char failed_msg[512];
 } run_state;
 
 typedef struct thread_state {
     run_state *run;
+    size_t index;
     GEOSContextHandle_t h;
     char msg[512];
 } thread_state;
@@ -55,12 +55,13 @@ static void take_tasks(thread_state *t, lc_context *report, const char *stage)
         if (stop)
             return;
         t->msg[0] = '\0';
-        int rc = r->fn(r->arg, i, t->h, t->msg, sizeof t->msg);
+        int rc = r->fn(r->arg, i, t->index, t->h, t->msg, sizeof t->msg);
         pthread_mutex_lock(&r->lock);
         r->done++;
         if (rc && !r->failed) {
             r->failed = 1;
             r->failed_task = i;
+            r->failed_thread = t->index;
             snprintf(r->failed_msg, sizeof r->failed_msg, "%s", t->msg);
         }
         pthread_mutex_unlock(&r->lock);
@@ -76,17 +77,21 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_parallel_fn fn, void *arg,
-                          const char *stage, size_t *failed)
+size_t lc_parallel_threads(size_t nthreads, size_t n)
 {
     if (!nthreads) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         nthreads = cores > 0 ? (size_t)cores : 1;
     }
-    if (nthreads > MAX_THREADS)
-        nthreads = MAX_THREADS;
-    if (nthreads > n)
-        nthreads = n ? n : 1;
+    if (nthreads > LC_PARALLEL_MAX_THREADS)
+        nthreads = LC_PARALLEL_MAX_THREADS;
+    return nthreads > n ? (n ? n : 1) : nthreads;
+}
+
+lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_parallel_fn fn, void *arg,
+                          const char *stage, lc_parallel_failure *failed)
+{
+    nthreads = lc_parallel_threads(nthreads, n);
     run_state r = {.fn = fn, .arg = arg, .n = n};
     thread_state *ts = lc_calloc(ctx, nthreads, sizeof *ts);
     if (!ts)
@@ -94,6 +99,7 @@ lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_paralle
     size_t made = 0;
     for (; made < nthreads; made++) {
         ts[made].run = &r;
+        ts[made].index = made;
         /* Every handle before any thread starts: GEOS_init_r resets GEOS's interrupt flag. */
         if (!(ts[made].h = GEOS_init_r()))
             break;
@@ -106,7 +112,7 @@ lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_paralle
         return lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot make GEOS handles for %zu threads", nthreads);
     }
     pthread_mutex_init(&r.lock, NULL);
-    pthread_t tid[MAX_THREADS];
+    pthread_t tid[LC_PARALLEL_MAX_THREADS];
     size_t started = 0;
     for (size_t t = 1; t < nthreads; t++) /* one that cannot start leaves its share to the others */
         if (pthread_create(&tid[started], NULL, thread_main, &ts[t]) == 0)
@@ -120,7 +126,7 @@ lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_paralle
     free(ts);
     if (r.failed) {
         if (failed)
-            *failed = r.failed_task;
+            *failed = (lc_parallel_failure){r.failed_task, r.failed_thread};
         if (!r.failed_msg[0])
             return lc_error(ctx, LC_ERR_GEOMETRY, "task %zu of %s failed", r.failed_task, stage ? stage : "a run");
         return lc_error(ctx, LC_ERR_GEOMETRY, "%s", r.failed_msg);

@@ -597,8 +597,9 @@ typedef struct catchment_task {
 
 /* lc_parallel_fn: facility i's catchment geometry (none for a facility without compounds or
  * category). */
-static int catchment_one(void *arg, size_t i, GEOSContextHandle_t h, char *msg, size_t msg_size)
+static int catchment_one(void *arg, size_t i, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
 {
+    (void)thread;
     catchment_task *t = arg;
     const lc_feature *f = lc_layer_feature(t->fac, i);
     size_t n = t->first[i + 1] - t->first[i];

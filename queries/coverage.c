@@ -1,13 +1,12 @@
 /*
  * queries/coverage.c — who is within reach of what (include/lifecircle/coverage.h): the result's
- * accessors, the worker threads every step shares out its tasks to, and lc_coverage_compute, which
- * sets up the work of either mode. The modes themselves live in coverage_straight.c (circles around
+ * accessors, the worker state every step shares out its tasks to (on geo/parallel.c's pool), and
+ * lc_coverage_compute, which sets up the work of either mode. The modes themselves live in coverage_straight.c (circles around
  * facilities) and coverage_network.c (the walking corridor), with coverage_demand.c and
  * coverage_streets.c beside the latter (queries/coverage_int.h says which does what). Indicators
  * built on these numbers live in queries/indicators.c.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "geo/context_int.h"
+#include "geo/parallel_int.h"
 #include "lifecircle/coverage.h"
 #include "queries/coverage_int.h"
 
@@ -46,85 +46,52 @@ void lc_coverage_destroy(lc_coverage *cov)
 
 /* ---- the workers --------------------------------------------------------------------------------- */
 
-/* Keeps GEOS's error message on a worker's handle (GEOSMessageHandler_r; userdata: its
- * worker_state), so a failure can be reported with GEOS's reason. */
-static void worker_geos_error(const char *message, void *userdata)
-{
-    worker_state *w = userdata;
-    snprintf(w->msg, sizeof w->msg, "%s", message ? message : "");
-}
+/* What lc_cov_run hands the shared pool (geo/parallel.c): the job, its workers and the task. */
+typedef struct cov_pool {
+    cov_job *jb;
+    worker_state *ws;
+    task_fn fn;
+} cov_pool;
 
-/* Takes tasks one at a time until none are left or one has failed, running each with the thread's own
- * GEOS handle w->h. Each task writes only its own slots (a polygon's cells, a category, a block);
- * what every thread reads (the inputs, the network, the categories' reach) is only read: shared
- * geometries had their lazy caches filled before the threads started, and no prepared geometry or
- * STRtree is shared. report: the context to report progress through, for the thread that owns it;
- * NULL for the others. */
-static void work(worker_state *w, lc_context *report)
+/* lc_parallel_fn: task i on the thread's worker, with the pool's GEOS handle for the thread. A
+ * failing task's own message (w->msg) goes before GEOS's. Each task writes only its own slots (a
+ * polygon's cells, a category, a block); what every thread reads (the inputs, the network, the
+ * categories' reach) is only read: shared geometries had their lazy caches filled before the
+ * threads started, and no prepared geometry or STRtree is shared. */
+static int pool_task(void *arg, size_t i, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
 {
-    cov_job *jb = w->jb;
-    size_t total = jb->total, reported = 0;
-    for (;;) {
-        pthread_mutex_lock(&jb->lock);
-        size_t i = jb->next++;
-        int stop = jb->failed || i >= total;
-        size_t done = jb->done;
-        pthread_mutex_unlock(&jb->lock);
-        if (report && total && done * 100 / total > reported) {
-            reported = done * 100 / total;
-            lc_progress(report, jb->stage ? jb->stage : "coverage", (double)done / (double)total);
-        }
-        if (stop)
-            break;
-        w->msg[0] = '\0';
-        w->detail = NO_CATEGORY;
-        w->status = LC_ERR_GEOMETRY;
-        int rc = jb->fn(w, i);
-        pthread_mutex_lock(&jb->lock);
-        if (rc == 0) {
-            jb->done++;
-        } else if (!jb->failed) {
-            jb->failed = 1;
-            jb->failed_task = i;
-            jb->failed_detail = w->detail;
-            jb->failed_status = w->status;
-            snprintf(jb->failed_msg, sizeof jb->failed_msg, "%s", w->msg);
-        }
-        pthread_mutex_unlock(&jb->lock);
-        if (rc != 0)
-            break;
-    }
-}
-
-/* pthread start routine of the extra workers; arg is the thread's worker_state. */
-static void *worker(void *arg)
-{
-    work(arg, NULL);
-    return NULL;
+    cov_pool *p = arg;
+    worker_state *w = &p->ws[thread];
+    w->h = h;
+    w->msg[0] = '\0';
+    w->detail = NO_CATEGORY;
+    w->status = LC_ERR_GEOMETRY;
+    int rc = p->fn(w, i);
+    if (rc && w->msg[0])
+        snprintf(msg, msg_size, "%s", w->msg);
+    return rc;
 }
 
 int lc_cov_run(cov_job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_t total, lc_context *report)
 {
-    jb->fn = fn;
-    jb->total = total;
-    jb->next = jb->done = 0;
-    jb->failed = 0;
-    pthread_t threads[LC_COV_MAX_THREADS];
-    size_t started = 0;
-    for (size_t t = 1; t < nthreads && t < total; t++) /* one that cannot start leaves its share */
-        if (pthread_create(&threads[started], NULL, worker, &ws[t]) == 0)
-            started++;
-    work(&ws[0], report);
-    for (size_t t = 0; t < started; t++)
-        pthread_join(threads[t], NULL);
-    return jb->failed ? -1 : 0;
+    cov_pool p = {jb, ws, fn};
+    lc_parallel_failure why = {0};
+    lc_context *ctx = ws[0].ctx; /* the coverage's own: the pool's errors land there */
+    lc_status st = lc_parallel_run(ctx, nthreads, total, pool_task, &p,
+                                   report ? (jb->stage ? jb->stage : "coverage") : NULL, &why);
+    if (st == LC_OK)
+        return 0;
+    jb->failed_task = why.task;
+    jb->failed_detail = st == LC_ERR_GEOMETRY ? ws[why.thread].detail : NO_CATEGORY;
+    jb->failed_status = st == LC_ERR_GEOMETRY ? ws[why.thread].status : st;
+    snprintf(jb->failed_msg, sizeof jb->failed_msg, "%s", lc_context_errmsg(ctx));
+    return -1;
 }
 
 static void workers_destroy(worker_state *ws, size_t nthreads);
 
-/* Makes nthreads workers for jb (GEOS handles, and in network mode contexts and scratch), all before
- * any starts (GEOS_init_r also resets GEOS's process-wide interrupt flag, which running workers
- * read). NULL with the context's error set. */
+/* Makes the state of nthreads workers for jb (in network mode contexts and scratch; the GEOS handles
+ * come with each run from the pool). NULL with the context's error set. */
 static worker_state *workers_create(lc_context *ctx, cov_job *jb, size_t nthreads, int network)
 {
     worker_state *ws = lc_calloc(ctx, nthreads, sizeof *ws);
@@ -134,9 +101,6 @@ static worker_state *workers_create(lc_context *ctx, cov_job *jb, size_t nthread
         worker_state *w = &ws[t];
         w->jb = jb;
         w->ctx = ctx;
-        if (!(w->h = GEOS_init_r()))
-            goto nomem;
-        GEOSContext_setErrorMessageHandler_r(w->h, worker_geos_error, w);
         if (!network)
             continue;
         if (t) {
@@ -165,8 +129,6 @@ nomem:
 static void workers_destroy(worker_state *ws, size_t nthreads)
 {
     for (size_t t = 0; ws && t < nthreads; t++) {
-        if (ws[t].h)
-            GEOS_finish_r(ws[t].h);
         if (ws[t].own_ctx)
             lc_context_destroy(ws[t].ctx);
         lc_corridor_scratch_destroy(ws[t].scr);
@@ -252,7 +214,6 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     unsigned char *dkind = NULL;
     worker_state *ws = NULL;
     size_t nthreads = 0;
-    int lock_made = 0;
     cov_job jb = {0};
     if (!cov->reach || !cov->cells || !cov->gaps || !cov->service || !cov->circle || !cats)
         goto fail;
@@ -306,10 +267,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     /* The work is shared out to nthreads threads, this one included (it alone reports progress: the
      * context belongs to it). Each polygon's, category's and block's results go to its own slots, so
      * they do not depend on the thread count. */
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    nthreads = o.threads > 0 ? (size_t)o.threads : ncpu > 0 ? (size_t)ncpu : 1;
-    if (nthreads > LC_COV_MAX_THREADS)
-        nthreads = LC_COV_MAX_THREADS;
+    nthreads = lc_parallel_threads(o.threads > 0 ? (size_t)o.threads : 0, SIZE_MAX);
     jb = (cov_job){.res = res, .fac = fac, .profile = profile, .net = o.network, .rules = rules, .demand = demand,
                .dstart = dstart, .dxy = dxy, .dw = dw, .dsrc = dsrc, .bld = bld, .dkind = dkind,
                .grid_m = o.demand_grid_m, .cats = cats, .ncat = cov->ncat, .cov = cov, .cells_only = o.cells_only,
@@ -317,8 +275,6 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
                .gap_cell_m = cov->accuracy.gap_cell_m, .service_cell_m = cov->accuracy.service_cell_m};
     if (!(ws = workers_create(ctx, &jb, nthreads, network)))
         goto fail;
-    pthread_mutex_init(&jb.lock, NULL);
-    lock_made = 1;
     if (network) {
         if (lc_cov_network(ctx, &jb, ws, nthreads) != LC_OK)
             goto fail;
@@ -350,8 +306,6 @@ fail:
     lc_coverage_destroy(cov);
     cov = NULL;
 done:
-    if (lock_made)
-        pthread_mutex_destroy(&jb.lock);
     workers_destroy(ws, nthreads);
     for (size_t c = 0; cats && c < ncat; c++)
         reach_free(ctx, &cats[c]);

@@ -13,7 +13,6 @@
 #ifndef LIFECIRCLE_QUERIES_COVERAGE_INT_H
 #define LIFECIRCLE_QUERIES_COVERAGE_INT_H
 
-#include <pthread.h>
 #include <stdint.h>
 
 #include "geo/context_int.h"
@@ -100,7 +99,6 @@ enum { DEMAND_SURFACE = 0, DEMAND_ENTRANCES = 1, DEMAND_GRID = 2, DEMAND_BUILDIN
 #define NO_CATEGORY ((size_t)-1)
 
 /* Most worker threads a call starts (options->threads is capped to this). */
-#define LC_COV_MAX_THREADS 64
 
 struct worker_state;
 
@@ -111,8 +109,6 @@ typedef int (*task_fn)(struct worker_state *w, size_t i);
 /* Work shared by the worker threads: `total` tasks taken in turn; each task writes only its own
  * slots, so results do not depend on which thread ran it. */
 typedef struct cov_job {
-    task_fn fn;
-    size_t total;
     const char *stage;        /* the progress stage of the running job ("coverage" when NULL) */
     const lc_layer *res, *fac;
     const lc_profile *profile;
@@ -133,10 +129,7 @@ typedef struct cov_job {
     category_reach *cats;
     size_t ncat;
     lc_coverage *cov;
-    pthread_mutex_t lock;     /* guards the fields below */
-    size_t next;              /* next task to take */
-    size_t done;              /* tasks finished */
-    int failed;               /* set once; stops every worker */
+    /* The first failure of the last lc_cov_run. */
     size_t failed_task;
     size_t failed_detail;     /* the failing category, or NO_CATEGORY */
     lc_status failed_status;

@@ -6,16 +6,15 @@
  * the solvers live in queries/siting.c; the graph and snapping in geo/network.c.
  */
 #include <math.h>
-#include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "geo/context_int.h"
+#include "geo/parallel_int.h"
 #include "lifecircle/siting.h"
 
-#define MAX_THREADS 16
 #define CHUNK 64 /* sources taken at a time by a worker */
 
 /* The graph and the points, shared read-only by the workers. */
@@ -37,17 +36,9 @@ typedef struct pair {
     uint32_t s, t;
 } pair;
 
-/* Work shared by the workers. */
-typedef struct job {
-    const graph *g;
-    pthread_mutex_t lock;
-    size_t next;   /* next source to take */
-    int failed;    /* out of memory somewhere */
-} job;
-
-/* One worker's search state and results. */
+/* One thread's search state and results (geo/parallel.c's pool runs the chunks). */
 typedef struct worker {
-    job *jb;
+    const graph *g;
     double *dist;      /* per node, INFINITY outside the current search */
     uint32_t *touched; /* nodes given a distance by the current search */
     size_t ntouched;
@@ -177,28 +168,19 @@ static int search(worker *w, const graph *g, uint32_t s)
     return rc;
 }
 
-/* Takes chunks of sources until none are left or a worker has failed. */
-static void *work(void *arg)
+/* lc_parallel_fn: chunk i of CHUNK sources on the thread's worker (arg: the workers). 0, or -1 out
+ * of memory. */
+static int chunk_task(void *arg, size_t i, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
 {
-    worker *w = arg;
-    job *jb = w->jb;
-    const graph *g = jb->g;
-    for (;;) {
-        pthread_mutex_lock(&jb->lock);
-        size_t from = jb->next, failed = (size_t)jb->failed;
-        jb->next = from + CHUNK < g->nsrc ? from + CHUNK : g->nsrc;
-        pthread_mutex_unlock(&jb->lock);
-        if (failed || from >= g->nsrc)
-            break;
-        for (size_t s = from; s < from + CHUNK && s < g->nsrc; s++)
-            if (search(w, g, (uint32_t)s)) {
-                pthread_mutex_lock(&jb->lock);
-                jb->failed = 1;
-                pthread_mutex_unlock(&jb->lock);
-                return NULL;
-            }
-    }
-    return NULL;
+    (void)h;
+    worker *w = (worker *)arg + thread;
+    const graph *g = w->g;
+    for (size_t s = i * CHUNK; s < (i + 1) * CHUNK && s < g->nsrc; s++)
+        if (search(w, g, (uint32_t)s)) {
+            snprintf(msg, msg_size, "out of memory: the coverage matrix along the network");
+            return -1;
+        }
+    return 0;
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -224,7 +206,7 @@ lc_status lc_siting_network_matrix(lc_context *ctx, const lc_network *net, const
                                             "are required (fewer than 2^32 points and nodes)");
     graph g = {.nn = lc_network_node_count(net), .ne = lc_network_edge_count(net), .reach = reach_m};
     lc_snap *cs = lc_calloc(ctx, ncand ? ncand : 1, sizeof *cs), *ds = lc_calloc(ctx, ndem ? ndem : 1, sizeof *ds);
-    worker ws[MAX_THREADS];
+    worker ws[LC_PARALLEL_MAX_THREADS];
     size_t nthreads = 0, *rows = NULL, *cols = NULL;
     lc_status st = LC_ERR_NOMEM;
     memset(ws, 0, sizeof ws);
@@ -283,13 +265,10 @@ lc_status lc_siting_network_matrix(lc_context *ctx, const lc_network *net, const
         }
     free(tfill);
 
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    nthreads = threads > 0 ? (size_t)threads : ncpu > 0 ? (size_t)ncpu : 1;
-    nthreads = nthreads > MAX_THREADS ? MAX_THREADS : nthreads;
-    nthreads = nthreads > g.nsrc / CHUNK + 1 ? g.nsrc / CHUNK + 1 : nthreads;
-    job jb = {.g = &g};
+    size_t nchunks = (g.nsrc + CHUNK - 1) / CHUNK;
+    nthreads = lc_parallel_threads(threads > 0 ? (size_t)threads : 0, nchunks);
     for (size_t t = 0; t < nthreads; t++) {
-        ws[t].jb = &jb;
+        ws[t].g = &g;
         ws[t].dist = lc_malloc(ctx, (g.nn ? g.nn : 1) * sizeof *ws[t].dist);
         ws[t].touched = lc_malloc(ctx, (g.nn ? g.nn : 1) * sizeof *ws[t].touched);
         ws[t].stamp = lc_calloc(ctx, g.ntgt ? g.ntgt : 1, sizeof *ws[t].stamp);
@@ -298,17 +277,7 @@ lc_status lc_siting_network_matrix(lc_context *ctx, const lc_network *net, const
         for (size_t v = 0; v < g.nn; v++)
             ws[t].dist[v] = INFINITY;
     }
-    pthread_mutex_init(&jb.lock, NULL);
-    pthread_t tid[MAX_THREADS];
-    size_t started = 0;
-    for (size_t t = 1; t < nthreads; t++) /* one that cannot start leaves its share to the others */
-        if (pthread_create(&tid[started], NULL, work, &ws[t]) == 0)
-            started++;
-    work(&ws[0]);
-    for (size_t t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&jb.lock);
-    if (jb.failed) {
+    if (lc_parallel_run(ctx, nthreads, nchunks, chunk_task, ws, NULL, NULL) != LC_OK) {
         lc_error(ctx, LC_ERR_NOMEM, "out of memory: the coverage matrix along the network");
         goto fail;
     }
@@ -341,7 +310,7 @@ lc_status lc_siting_network_matrix(lc_context *ctx, const lc_network *net, const
     rows = cols = NULL;
     st = LC_OK;
 fail:
-    for (size_t t = 0; t < MAX_THREADS; t++) {
+    for (size_t t = 0; t < LC_PARALLEL_MAX_THREADS; t++) {
         free(ws[t].dist), free(ws[t].touched), free(ws[t].stamp), free(ws[t].heap), free(ws[t].out);
     }
     free(rows), free(cols);
