@@ -1,7 +1,12 @@
 /*
- * geo/parallel.c — lc_parallel_run (geo/parallel_int.h): a shared counter hands out task indices
- * under a mutex; every thread keeps its own GEOS handle, whose error messages land in the thread's
- * message buffer. The first failure stops the others after their current task.
+ * geo/parallel.c — the library's one way to run tasks on threads (geo/parallel_int.h). A job is n
+ * tasks taken in index order from a shared counter under a mutex; tasks from `barrier` on wait
+ * until every task before it is done (a second phase that reads the first's results). Every thread
+ * keeps its own GEOS handle, whose error messages land in the thread's message buffer; the first
+ * failure stops the others after their current task. lc_parallel_run is a job whose calling thread
+ * works with the others until the end; lc_parallel_start leaves the job to background threads
+ * while the caller does something else, and lc_parallel_finish makes the caller help with what is
+ * left before it waits.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,23 +17,27 @@
 #include "geo/context_int.h"
 #include "geo/parallel_int.h"
 
-
-typedef struct run_state {
-    pthread_mutex_t lock;
-    lc_parallel_fn fn;
-    void *arg;
-    size_t n, next, done;
-    int failed;
-    size_t failed_task, failed_thread;
-    char failed_msg[512];
-} run_state;
-
 typedef struct thread_state {
-    run_state *run;
+    lc_parallel_job *job;
     size_t index;
     GEOSContextHandle_t h;
     char msg[512];
 } thread_state;
+
+struct lc_parallel_job {
+    pthread_mutex_t lock;     /* guards what follows it */
+    pthread_cond_t changed;   /* a task finished, or the job stopped */
+    lc_parallel_fn fn;
+    void *arg;
+    size_t n, barrier, next, done, done_before_barrier;
+    int failed, stop;
+    size_t failed_task, failed_thread;
+    char failed_msg[512];
+    size_t nthreads;          /* thread states: [0] the caller's, [1 ..] the background threads' */
+    thread_state *ts;
+    pthread_t tid[LC_PARALLEL_MAX_THREADS];
+    size_t started;
+};
 
 /* GEOS's message handler: keeps the message in the thread's buffer (userdata). */
 static void keep_geos_message(const char *message, void *userdata)
@@ -37,40 +46,44 @@ static void keep_geos_message(const char *message, void *userdata)
     snprintf(t->msg, sizeof t->msg, "%s", message ? message : "");
 }
 
-/* Takes tasks until none are left or one has failed; progress through report (NULL off the
- * calling thread). */
+/* Takes tasks until none are left, one has failed or the job was stopped; progress through report
+ * (NULL off the calling thread). */
 static void take_tasks(thread_state *t, lc_context *report, const char *stage)
 {
-    run_state *r = t->run;
+    lc_parallel_job *j = t->job;
     size_t reported = 0;
+    pthread_mutex_lock(&j->lock);
     for (;;) {
-        pthread_mutex_lock(&r->lock);
-        size_t i = r->next++, done = r->done;
-        int stop = r->failed || i >= r->n;
-        pthread_mutex_unlock(&r->lock);
-        if (report && stage && r->n && done * 100 / r->n > reported) {
-            reported = done * 100 / r->n;
-            lc_progress(report, stage, (double)done / (double)r->n);
+        if (j->failed || j->stop || j->next >= j->n)
+            break;
+        if (j->next >= j->barrier && j->done_before_barrier < j->barrier) {
+            pthread_cond_wait(&j->changed, &j->lock); /* the first phase's last tasks are running */
+            continue;
         }
-        if (stop)
-            return;
+        size_t i = j->next++, done = j->done;
+        pthread_mutex_unlock(&j->lock);
+        if (report && stage && j->n && done * 100 / j->n > reported) {
+            reported = done * 100 / j->n;
+            lc_progress(report, stage, (double)done / (double)j->n);
+        }
         t->msg[0] = '\0';
-        int rc = r->fn(r->arg, i, t->index, t->h, t->msg, sizeof t->msg);
-        pthread_mutex_lock(&r->lock);
-        r->done++;
-        if (rc && !r->failed) {
-            r->failed = 1;
-            r->failed_task = i;
-            r->failed_thread = t->index;
-            snprintf(r->failed_msg, sizeof r->failed_msg, "%s", t->msg);
+        int rc = j->fn(j->arg, i, t->index, t->h, t->msg, sizeof t->msg);
+        pthread_mutex_lock(&j->lock);
+        j->done++;
+        j->done_before_barrier += i < j->barrier;
+        if (rc && !j->failed) {
+            j->failed = 1;
+            j->failed_task = i;
+            j->failed_thread = t->index;
+            snprintf(j->failed_msg, sizeof j->failed_msg, "%s", t->msg);
         }
-        pthread_mutex_unlock(&r->lock);
-        if (rc)
-            return;
+        pthread_cond_broadcast(&j->changed);
     }
+    pthread_cond_broadcast(&j->changed);
+    pthread_mutex_unlock(&j->lock);
 }
 
-/* pthread start routine of the extra threads. */
+/* pthread start routine of the background threads. */
 static void *thread_main(void *arg)
 {
     take_tasks(arg, NULL, NULL);
@@ -88,48 +101,88 @@ size_t lc_parallel_threads(size_t nthreads, size_t n)
     return nthreads > n ? (n ? n : 1) : nthreads;
 }
 
+/* Joins the background threads and releases the job. */
+static void job_free(lc_parallel_job *j)
+{
+    for (size_t t = 0; t < j->started; t++)
+        pthread_join(j->tid[t], NULL);
+    for (size_t t = 0; t < j->nthreads; t++)
+        if (j->ts[t].h)
+            GEOS_finish_r(j->ts[t].h);
+    pthread_mutex_destroy(&j->lock);
+    pthread_cond_destroy(&j->changed);
+    free(j->ts);
+    free(j);
+}
+
+lc_parallel_job *lc_parallel_start(lc_context *ctx, size_t background, size_t n, size_t barrier,
+                                   lc_parallel_fn fn, void *arg)
+{
+    if (background >= LC_PARALLEL_MAX_THREADS)
+        background = LC_PARALLEL_MAX_THREADS - 1;
+    lc_parallel_job *j = lc_calloc(ctx, 1, sizeof *j);
+    thread_state *ts = j ? lc_calloc(ctx, background + 1, sizeof *ts) : NULL;
+    if (!ts) {
+        free(j);
+        return NULL;
+    }
+    j->fn = fn, j->arg = arg, j->n = n, j->barrier = barrier < n ? barrier : n;
+    j->nthreads = background + 1, j->ts = ts;
+    pthread_mutex_init(&j->lock, NULL);
+    pthread_cond_init(&j->changed, NULL);
+    for (size_t t = 0; t < j->nthreads; t++) {
+        ts[t].job = j;
+        ts[t].index = t;
+        /* Every handle before any thread starts: GEOS_init_r resets GEOS's interrupt flag. */
+        if (!(ts[t].h = GEOS_init_r())) {
+            job_free(j);
+            lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot make GEOS handles for %zu threads", background + 1);
+            return NULL;
+        }
+        GEOSContext_setErrorMessageHandler_r(ts[t].h, keep_geos_message, &ts[t]);
+    }
+    for (size_t t = 1; t < j->nthreads; t++) /* one that cannot start leaves its share to the others */
+        if (pthread_create(&j->tid[j->started], NULL, thread_main, &ts[t]) == 0)
+            j->started++;
+    return j;
+}
+
+lc_status lc_parallel_finish(lc_context *ctx, lc_parallel_job *job, const char *stage, lc_parallel_failure *failed)
+{
+    if (!job)
+        return lc_context_errno(ctx);
+    take_tasks(&job->ts[0], ctx, stage);
+    for (size_t t = 0; t < job->started; t++)
+        pthread_join(job->tid[t], NULL);
+    job->started = 0;
+    int bad = job->failed;
+    lc_parallel_failure where = {job->failed_task, job->failed_thread};
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", job->failed_msg);
+    job_free(job);
+    if (!bad)
+        return LC_OK;
+    if (failed)
+        *failed = where;
+    if (!msg[0])
+        return lc_error(ctx, LC_ERR_GEOMETRY, "task %zu of %s failed", where.task, stage ? stage : "a run");
+    return lc_error(ctx, LC_ERR_GEOMETRY, "%s", msg);
+}
+
+void lc_parallel_cancel(lc_parallel_job *job)
+{
+    if (!job)
+        return;
+    pthread_mutex_lock(&job->lock);
+    job->stop = 1;
+    pthread_cond_broadcast(&job->changed);
+    pthread_mutex_unlock(&job->lock);
+    job_free(job);
+}
+
 lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_parallel_fn fn, void *arg,
                           const char *stage, lc_parallel_failure *failed)
 {
-    nthreads = lc_parallel_threads(nthreads, n);
-    run_state r = {.fn = fn, .arg = arg, .n = n};
-    thread_state *ts = lc_calloc(ctx, nthreads, sizeof *ts);
-    if (!ts)
-        return LC_ERR_NOMEM;
-    size_t made = 0;
-    for (; made < nthreads; made++) {
-        ts[made].run = &r;
-        ts[made].index = made;
-        /* Every handle before any thread starts: GEOS_init_r resets GEOS's interrupt flag. */
-        if (!(ts[made].h = GEOS_init_r()))
-            break;
-        GEOSContext_setErrorMessageHandler_r(ts[made].h, keep_geos_message, &ts[made]);
-    }
-    if (made < nthreads) {
-        for (size_t t = 0; t < made; t++)
-            GEOS_finish_r(ts[t].h);
-        free(ts);
-        return lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot make GEOS handles for %zu threads", nthreads);
-    }
-    pthread_mutex_init(&r.lock, NULL);
-    pthread_t tid[LC_PARALLEL_MAX_THREADS];
-    size_t started = 0;
-    for (size_t t = 1; t < nthreads; t++) /* one that cannot start leaves its share to the others */
-        if (pthread_create(&tid[started], NULL, thread_main, &ts[t]) == 0)
-            started++;
-    take_tasks(&ts[0], ctx, stage);
-    for (size_t t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
-    pthread_mutex_destroy(&r.lock);
-    for (size_t t = 0; t < nthreads; t++)
-        GEOS_finish_r(ts[t].h);
-    free(ts);
-    if (r.failed) {
-        if (failed)
-            *failed = (lc_parallel_failure){r.failed_task, r.failed_thread};
-        if (!r.failed_msg[0])
-            return lc_error(ctx, LC_ERR_GEOMETRY, "task %zu of %s failed", r.failed_task, stage ? stage : "a run");
-        return lc_error(ctx, LC_ERR_GEOMETRY, "%s", r.failed_msg);
-    }
-    return LC_OK;
+    lc_parallel_job *job = lc_parallel_start(ctx, lc_parallel_threads(nthreads, n) - 1, n, n, fn, arg);
+    return job ? lc_parallel_finish(ctx, job, stage, failed) : lc_context_errno(ctx);
 }

@@ -1,9 +1,11 @@
 /*
- * geo/parallel_int.h — the library's one way to share independent tasks out among threads, each
- * with a GEOS handle of its own (GEOS handles are not to be shared between threads). Tasks are taken
- * one at a time in index order; each writes only its own slots of the caller's arrays. Used by every
- * step that is many independent tasks: coverage per compound and category, catchments, the siting
- * matrix. Never included by cli/.
+ * geo/parallel_int.h — the library's one way to run tasks on threads: all at once (lc_parallel_run)
+ * or in the background while the caller does something else (lc_parallel_start/finish), each
+ * thread with a GEOS handle of its own (GEOS handles are not to be shared between threads). Tasks
+ * are taken one at a time in index order; each writes only its own slots of the caller's arrays.
+ * Used by every step that is many independent tasks (coverage per compound and category, the
+ * service areas' blocks, catchments, the siting matrix) and by the jobs that run beside the
+ * caller (the straight-line comparison). Never included by cli/.
  */
 #ifndef LIFECIRCLE_GEO_PARALLEL_INT_H
 #define LIFECIRCLE_GEO_PARALLEL_INT_H
@@ -37,5 +39,24 @@ size_t lc_parallel_threads(size_t nthreads, size_t n);
  * context's error, *failed (may be NULL) set; LC_ERR_NOMEM when the handles cannot be made. */
 lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_parallel_fn fn, void *arg,
                           const char *stage, lc_parallel_failure *failed);
+
+/* A job left to background threads (lc_parallel_start). */
+typedef struct lc_parallel_job lc_parallel_job;
+
+/* Starts n tasks of fn on `background` threads of their own (0: none — all the work waits for
+ * lc_parallel_finish) and returns at once. Tasks from barrier on (n: none) start only once every
+ * task before it is done. Thread indices: 1 .. background for the background threads, 0 for the
+ * caller when it helps in lc_parallel_finish. NULL with LC_ERR_NOMEM. The caller ends the job with
+ * lc_parallel_finish or lc_parallel_cancel; what arg points to must live until then. */
+lc_parallel_job *lc_parallel_start(lc_context *ctx, size_t background, size_t n, size_t barrier,
+                                   lc_parallel_fn fn, void *arg);
+
+/* Takes the tasks still left on the calling thread (thread 0; progress of stage through ctx),
+ * waits for the background threads and releases the job. LC_OK, or the first failure as
+ * lc_parallel_run reports it. A NULL job returns the context's error. */
+lc_status lc_parallel_finish(lc_context *ctx, lc_parallel_job *job, const char *stage, lc_parallel_failure *failed);
+
+/* Stops a job after the tasks running now, waits for its threads and releases it. Accepts NULL. */
+void lc_parallel_cancel(lc_parallel_job *job);
 
 #endif /* LIFECIRCLE_GEO_PARALLEL_INT_H */

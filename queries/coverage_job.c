@@ -5,10 +5,10 @@
  * idle. The job owns a context of its own, so the caller's context is never touched from two
  * threads; the result is handed over to the caller's context when the job is finished.
  */
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "geo/context_int.h"
+#include "geo/parallel_int.h"
 #include "lifecircle/coverage.h"
 #include "queries/coverage_int.h"
 
@@ -18,16 +18,16 @@ struct lc_coverage_job {
     const lc_profile *profile;
     lc_coverage_options options;
     lc_coverage *result;
-    pthread_t thread;
-    int started;
+    lc_parallel_job *run;       /* the one task, on a background thread (geo/parallel.c) */
 };
 
-/* pthread start routine: the computation itself. */
-static void *job_thread(void *arg)
+/* lc_parallel_fn: the computation itself, with the job's own context. */
+static int job_task(void *arg, size_t i, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
 {
+    (void)i, (void)thread, (void)h, (void)msg, (void)msg_size;
     lc_coverage_job *job = arg;
     job->result = lc_coverage_compute(job->ctx, job->in, job->profile, &job->options);
-    return NULL;
+    return 0; /* a failure is the NULL result, its error in job->ctx */
 }
 
 lc_coverage_job *lc_coverage_start(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
@@ -47,9 +47,13 @@ lc_coverage_job *lc_coverage_start(lc_context *ctx, const lc_inputs *in, const l
     job->in = in;
     job->profile = profile;
     job->options = options ? *options : (lc_coverage_options){0};
-    /* Without a thread the work is done here, at once. */
-    if (!(job->started = pthread_create(&job->thread, NULL, job_thread, job) == 0))
-        job_thread(job);
+    /* Without a thread to start, lc_coverage_finish does the work. */
+    if (!(job->run = lc_parallel_start(job->ctx, 1, 1, 1, job_task, job))) {
+        lc_context_destroy(job->ctx);
+        free(job);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot start a coverage job");
+        return NULL;
+    }
     return job;
 }
 
@@ -57,8 +61,7 @@ lc_coverage *lc_coverage_finish(lc_context *ctx, lc_coverage_job *job)
 {
     if (!job)
         return NULL;
-    if (job->started)
-        pthread_join(job->thread, NULL);
+    lc_parallel_finish(job->ctx, job->run, NULL, NULL); /* does the task itself if no thread took it */
     lc_coverage *cov = job->result;
     if (cov && !ctx) { /* misuse: nobody to hand it to */
         lc_coverage_destroy(cov);

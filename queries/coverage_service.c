@@ -13,13 +13,13 @@
  * not depend on the timing.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "geo/context_int.h"
 #include "geo/geometry_int.h"
+#include "geo/parallel_int.h"
 #include "queries/coverage_int.h"
 
 /* Side of the blocks, in cells. */
@@ -34,7 +34,7 @@ typedef struct trace_cat {
     unsigned char *inner;  /* per block: it lies inside the grid's border (no forced node in it) */
 } trace_cat;
 
-/* What one thread works with: its own GEOS handle and memory. */
+/* What one thread works with: the pool's GEOS handle for it, and its own memory. */
 typedef struct service_worker {
     GEOSContextHandle_t h;
     lc_corridor_scratch *scr;
@@ -43,7 +43,8 @@ typedef struct service_worker {
     lc_seg *pieces;
     size_t npieces, pieces_cap;
     size_t *poff, *pcnt;   /* per category: its pieces in the current block */
-    char msg[256];
+    size_t failed_cat;     /* the category of its failing task, */
+    lc_status failed_status; /* and why: LC_ERR_GEOMETRY (GEOS said why) or LC_ERR_NOMEM */
 } service_worker;
 
 struct service_job {
@@ -54,31 +55,13 @@ struct service_job {
     int64_t block_i0, block_j0;
     size_t blocks_x, blocks;
     GEOSGeometry **out;    /* borrowed: the coverage's service[] */
-    pthread_mutex_t lock;  /* guards what follows */
-    pthread_cond_t changed;
-    size_t next_block, blocks_done, next_cat;
-    int stop, failed;
-    size_t failed_cat;
-    lc_status failed_status;
-    char failed_msg[256];
-    pthread_t thread;
-    int started;
-    service_worker bg;     /* the job's own thread's */
+    lc_parallel_job *run;  /* the blocks, then the categories (geo/parallel.c); NULL once finished */
+    service_worker w[2];   /* [0] whoever waits (lc_cov_service_finish), [1] the background thread */
 };
-
-/* GEOS's message on a worker's handle. */
-static void worker_geos_error(const char *message, void *userdata)
-{
-    service_worker *w = userdata;
-    snprintf(w->msg, sizeof w->msg, "%s", message ? message : "");
-}
 
 static int worker_init(service_worker *w, size_t ncat)
 {
     memset(w, 0, sizeof *w);
-    if (!(w->h = GEOS_init_r()))
-        return -1;
-    GEOSContext_setErrorMessageHandler_r(w->h, worker_geos_error, w);
     w->scr = lc_corridor_scratch_create();
     w->poff = calloc(ncat + 1, sizeof *w->poff);
     w->pcnt = calloc(ncat + 1, sizeof *w->pcnt);
@@ -87,8 +70,6 @@ static int worker_init(service_worker *w, size_t ncat)
 
 static void worker_free(service_worker *w)
 {
-    if (w->h)
-        GEOS_finish_r(w->h);
     lc_corridor_scratch_destroy(w->scr);
     free(w->edges);
     free(w->pieces);
@@ -180,63 +161,32 @@ static int assemble_task(service_job *job, service_worker *w, size_t c)
     return 0;
 }
 
-/* Takes blocks, then (once every block is done) categories, until none is left, the job failed or
- * was stopped. */
-static void work(service_job *job, service_worker *w)
-{
-    pthread_mutex_lock(&job->lock);
-    for (;;) {
-        if (job->stop || job->failed)
-            break;
-        size_t t = 0, c = 0;
-        int kind;
-        if (job->next_block < job->blocks) {
-            t = job->next_block++, kind = 0;
-        } else if (job->blocks_done < job->blocks) {
-            pthread_cond_wait(&job->changed, &job->lock); /* the last blocks are being traced */
-            continue;
-        } else if (job->next_cat < job->ncat) {
-            c = job->next_cat++, kind = 1;
-        } else {
-            break;
-        }
-        pthread_mutex_unlock(&job->lock);
-        w->msg[0] = '\0';
-        size_t cat = c;
-        int rc = kind == 0 ? block_task(job, w, t, &cat) : assemble_task(job, w, c);
-        pthread_mutex_lock(&job->lock);
-        if (rc && !job->failed) {
-            job->failed = 1;
-            job->failed_cat = cat;
-            job->failed_status = w->msg[0] ? LC_ERR_GEOMETRY : LC_ERR_NOMEM;
-            snprintf(job->failed_msg, sizeof job->failed_msg, "%s", w->msg[0] ? w->msg : "out of memory");
-        }
-        if (kind == 0 && ++job->blocks_done == job->blocks)
-            pthread_cond_broadcast(&job->changed);
-    }
-    pthread_cond_broadcast(&job->changed);
-    pthread_mutex_unlock(&job->lock);
-}
-
-static void *job_thread(void *arg)
+/* lc_parallel_fn: tasks [0, blocks) trace a block for every category, tasks from blocks on (which
+ * the pool starts only once every block is done) assemble a category's outline. A failure without
+ * GEOS's message is out of memory. */
+static int service_task(void *arg, size_t i, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
 {
     service_job *job = arg;
-    work(job, &job->bg);
-    return NULL;
+    service_worker *w = &job->w[thread];
+    w->h = h;
+    size_t cat = i - job->blocks;
+    int rc = i < job->blocks ? block_task(job, w, i, &cat) : assemble_task(job, w, cat);
+    if (rc) {
+        w->failed_cat = cat;
+        w->failed_status = msg[0] ? LC_ERR_GEOMETRY : LC_ERR_NOMEM;
+        if (!msg[0])
+            snprintf(msg, msg_size, "out of memory");
+    }
+    return rc;
 }
 
 void lc_cov_service_destroy(service_job *job)
 {
     if (!job)
         return;
-    if (job->started) {
-        pthread_mutex_lock(&job->lock);
-        job->stop = 1;
-        pthread_cond_broadcast(&job->changed);
-        pthread_mutex_unlock(&job->lock);
-        pthread_join(job->thread, NULL);
-    }
-    worker_free(&job->bg);
+    lc_parallel_cancel(job->run);
+    worker_free(&job->w[0]);
+    worker_free(&job->w[1]);
     for (size_t c = 0; job->cats && c < job->ncat; c++) {
         trace_cat *tc = &job->cats[c];
         lc_reached_free(&tc->reached);
@@ -246,8 +196,6 @@ void lc_cov_service_destroy(service_job *job)
         free(tc->inner);
     }
     free(job->cats);
-    pthread_mutex_destroy(&job->lock);
-    pthread_cond_destroy(&job->changed);
     free(job);
 }
 
@@ -261,8 +209,6 @@ service_job *lc_cov_service_start(lc_context *ctx, const lc_network *net, servic
         free(in);
         return NULL;
     }
-    pthread_mutex_init(&job->lock, NULL);
-    pthread_cond_init(&job->changed, NULL);
     job->net = net, job->ncat = ncat, job->width = width, job->cell = cell, job->out = out;
     job->cats = lc_calloc(ctx, ncat ? ncat : 1, sizeof *job->cats);
     if (!job->cats) {
@@ -300,32 +246,21 @@ service_job *lc_cov_service_start(lc_context *ctx, const lc_network *net, servic
             return NULL;
         }
     }
-    if (worker_init(&job->bg, ncat)) {
+    if (worker_init(&job->w[0], ncat) || worker_init(&job->w[1], ncat) ||
+        !(job->run = lc_parallel_start(ctx, background ? 1 : 0, job->blocks + ncat, job->blocks, service_task, job))) {
         lc_cov_service_destroy(job);
         lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot prepare the service areas' thread");
         return NULL;
     }
-    /* Without a thread (one worker asked for, or none can start) the waiter does all the work. */
-    if (background)
-        job->started = pthread_create(&job->thread, NULL, job_thread, job) == 0;
     return job;
 }
 
 lc_status lc_cov_service_finish(lc_context *ctx, service_job *job, size_t *failed_cat, char *reason, size_t size)
 {
-    service_worker helper;
-    if (worker_init(&helper, job->ncat) == 0)
-        work(job, &helper);
-    worker_free(&helper);
-    if (job->started) {
-        pthread_join(job->thread, NULL);
-        job->started = 0;
-    }
-    if (!job->failed && (job->next_cat < job->ncat || job->blocks_done < job->blocks)) { /* no helper could start */
-        work(job, &job->bg);
-    }
-    *failed_cat = job->failed_cat;
-    snprintf(reason, size, "%s", job->failed ? job->failed_msg : "");
-    (void)ctx;
-    return job->failed ? job->failed_status : LC_OK;
+    lc_parallel_failure why = {0};
+    lc_status st = lc_parallel_finish(ctx, job->run, NULL, &why);
+    job->run = NULL;
+    *failed_cat = st == LC_OK ? 0 : job->w[why.thread].failed_cat;
+    snprintf(reason, size, "%s", st == LC_OK ? "" : lc_context_errmsg(ctx));
+    return st == LC_OK ? LC_OK : job->w[why.thread].failed_status;
 }
