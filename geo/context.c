@@ -96,6 +96,11 @@ fail:
     return NULL;
 }
 
+void lc_free(void *p)
+{
+    free(p);
+}
+
 void lc_context_destroy(lc_context *ctx)
 {
     if (!ctx)

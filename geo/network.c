@@ -5,6 +5,7 @@
  * reachable parts of edges. Reading and filtering the lines lives in layers/roads.c; turning reach
  * into service areas and coverage lives in queries/coverage.c. Design notes: issue 4.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -621,6 +622,7 @@ static int heap_pop(heap *hp, uint32_t *v, double *d)
         }
         hp->n[i] = 0;
     }
+    assert(hp->n[0] && hp->b[0][hp->n[0] - 1].k == hp->last); /* bucket 0 holds exactly the last minimum */
     heap_item it = hp->b[0][--hp->n[0]];
     hp->size--;
     memcpy(d, &it.k, sizeof *d);

@@ -8,6 +8,7 @@
  * while the caller does something else, and lc_parallel_finish makes the caller help with what is
  * left before it waits.
  */
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,7 @@ static void take_tasks(thread_state *t, lc_context *report, const char *stage)
             continue;
         }
         size_t i = j->next++, done = j->done;
+        assert(i < j->n && (i < j->barrier || j->done_before_barrier == j->barrier));
         pthread_mutex_unlock(&j->lock);
         if (report && stage && j->n && done * 100 / j->n > reported) {
             reported = done * 100 / j->n;

@@ -1,7 +1,8 @@
 /*
  * outputs/style_int.h — the one palette of lifecircle's maps (outputs/map.c, cairo) and of the QGIS
  * styles written beside the output layers (outputs/qml.c), so a layer opened in QGIS looks like the
- * report's map. Colours are sRGB bytes. Never included outside outputs/.
+ * report's map. Colours are sRGB bytes. Included outside outputs/ only by the tests that check
+ * the maps and styles against these very colours (tests/test_map.c, tests/test_qml.c).
  */
 #ifndef LIFECIRCLE_OUTPUTS_STYLE_INT_H
 #define LIFECIRCLE_OUTPUTS_STYLE_INT_H

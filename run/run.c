@@ -4,6 +4,7 @@
  * run_check.c, run_site.c and run_isochrones.c; what they compute lives in queries/ and what they
  * write in outputs/. Before these existed the command-line program held three drifting copies.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ void lc_run_step(lc_run *run, const char *name)
 
 void lc_run_copy_options(void *dst, size_t size, const void *src)
 {
+    assert(size >= sizeof(size_t)); /* every options struct starts with its size */
     memset(dst, 0, size);
     if (!src)
         return;

@@ -92,6 +92,20 @@ const char *lct_shared_dir(void)
     return d ? d : "../shared";
 }
 
+int lct_have_shared(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data/osm/porto.osm.pbf", lct_shared_dir());
+    if (access(path, R_OK) == 0)
+        return 1;
+    if (getenv("LC_REQUIRE_SHARED")) {
+        fprintf(stderr, "error: %s is missing and LC_REQUIRE_SHARED is set: the real-data tests cannot run\n", path);
+        exit(1);
+    }
+    fprintf(stderr, "note: %s not found: real-data tests left out (keep ../shared beside the checkout)\n", path);
+    return 0;
+}
+
 int lct_fixture(const char *out_path, const char *driver, const char *geojson, const char *const *options)
 {
     char src[4096];

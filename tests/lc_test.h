@@ -56,6 +56,12 @@ void lct_write_fc(const char *path, const char *features);
 const char *lct_source_dir(void);
 const char *lct_shared_dir(void);
 
+/* Whether the shared real data (../shared/data/osm, or $LC_SHARED_DIR) is there, for suites to add
+ * their real-data tests only then. Without it a line says which tests were left out; with
+ * LC_REQUIRE_SHARED set (CI sets it) its absence fails the run instead, so CI never passes a real-
+ * data test by skipping it. */
+int lct_have_shared(void);
+
 /* Writes a fixture: the GeoJSON text is converted by GDALVectorTranslate into out_path with the
  * given driver ("ESRI Shapefile", "GPKG", "GeoJSON", "CSV", "XLSX") and extra ogr2ogr-style options
  * (NULL-terminated list, may be NULL), e.g. {"-lco", "ENCODING=CP936", NULL}. Returns 0 on success. */

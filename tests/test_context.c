@@ -125,26 +125,43 @@ START_TEST(test_message_handler_gets_geos_notices)
 }
 END_TEST
 
+/* The last fraction reported for the "coverage" stage (-1: none). */
+static double last_coverage_fraction = -1;
+
 /* Counts progress calls and checks each one's arguments. */
 static void count_progress(const char *stage, double fraction, void *user)
 {
     int *calls = user;
     ck_assert_ptr_nonnull(stage);
     ck_assert(fraction >= 0.0 && fraction <= 1.0);
+    if (!strcmp(stage, "coverage"))
+        last_coverage_fraction = fraction;
     (*calls)++;
 }
 
 START_TEST(test_progress_handler_installs)
 {
-    /* The library reports progress through the internal lc_progress(), which the shared library
-     * does not export, so a test cannot drive it directly; this checks what a caller can: that
-     * installing, replacing and removing a handler is safe and never calls it by itself. */
+    /* Installing, replacing and removing a handler never calls it by itself; a handler installed
+     * when work runs is called, with the stage and fractions in 0..1, ending the coverage stage at 1
+     * (the demo's straight-line coverage). */
     int calls = 0;
     lc_context_set_progress_handler(lct_ctx, count_progress, &calls);
     lc_context_set_progress_handler(lct_ctx, count_progress, &calls);
     lc_context_set_progress_handler(lct_ctx, NULL, NULL);
     lc_context_set_progress_handler(NULL, count_progress, &calls);
     ck_assert_int_eq(calls, 0);
+    lc_context_set_progress_handler(lct_ctx, count_progress, &calls);
+    last_coverage_fraction = -1;
+    lct_world w = {0};
+    char *demo = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    lc_study *st = lc_study_load(lct_ctx, demo);
+    free(demo);
+    ck_assert_ptr_nonnull(st);
+    lct_world_load(&w, st, NULL);
+    lc_context_set_progress_handler(lct_ctx, NULL, NULL);
+    ck_assert_int_gt(calls, 0);
+    ck_assert_double_eq(last_coverage_fraction, 1.0);
+    lct_world_free(&w);
 }
 END_TEST
 

@@ -591,7 +591,8 @@ Suite *suite_layers(void)
     tcase_add_test(formats, reads_shapefile_gbk_without_cpg);
     tcase_add_test(formats, reads_csv_lonlat);
     tcase_add_test(formats, reads_xlsx_lonlat);
-    tcase_add_test(formats, reads_osm_pbf);
+    if (lct_have_shared()) /* real OSM data from ../shared (see lct_have_shared) */
+        tcase_add_test(formats, reads_osm_pbf);
     suite_add_tcase(s, formats);
 
     TCase *crs = tcase_create("crs");

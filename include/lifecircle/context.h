@@ -72,6 +72,11 @@ LC_API lc_context *lc_context_create(void);
 /* Releases the context and everything it owns. Accepts NULL. */
 LC_API void lc_context_destroy(lc_context *ctx);
 
+/* Frees memory the library returned with "caller frees with lc_free()" (texts, arrays, rendered
+ * maps): the library's own allocator, whatever the caller's is (a Python or QGIS binding, another C
+ * runtime). Accepts NULL. */
+LC_API void lc_free(void *p);
+
 /* Installs the message handler (NULL: messages are dropped). user_data is borrowed. */
 LC_API void lc_context_set_message_handler(lc_context *ctx, lc_message_fn fn, void *user_data);
 

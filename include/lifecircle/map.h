@@ -60,7 +60,7 @@ typedef struct lc_map_options {
 /* The map of profile category `category` of results as PNG or PDF bytes (see lc_map_options).
  * Deterministic: equal results and options give equal bytes. NULL on failure with the error in ctx
  * (LC_ERR_MISUSE for a bad category or options, LC_ERR_NOMEM, LC_ERR_IO when the font cannot be
- * found). *size receives the byte count. Caller frees with free().
+ * found). *size receives the byte count. Caller frees with lc_free().
  * options may be NULL (a 1600 × 1131 PNG); a PNG is 200..16384 × 150..16384 pixels. The PDF's
  * creation and modification dates are fixed (LC_MAP_PDF_DATE), not the time of the call. */
 LC_API unsigned char *lc_map_render(lc_context *ctx, const lc_results *results, size_t category,

@@ -91,7 +91,7 @@ LC_API double lc_network_reach_distance(const lc_network_reach *reach, const lc_
 
 /* The parts of edges within budget_m of a source (each edge cut at the remaining budget from either
  * end, and around sources on the edge), as segments: (*segs)[2k] to (*segs)[2k+1], *nseg of them.
- * LC_OK (caller frees *segs with free(); NULL when there are none) or LC_ERR_NOMEM. */
+ * LC_OK (caller frees *segs with lc_free(); NULL when there are none) or LC_ERR_NOMEM. */
 LC_API lc_status lc_network_reach_segments(lc_context *ctx, const lc_network_reach *reach, double budget_m,
                                            lc_xy **segs, size_t *nseg);
 
@@ -111,7 +111,7 @@ typedef struct lc_network_piece {
  * source, with the part within budget_m. Edges no source reaches (other components) are left out, so
  * the pieces' lengths sum to the length of the reached network. Pieces come in edge order, then lo
  * order; adjacent parts of one edge with the same source are one piece. The pass must be unbounded
- * (bound INFINITY). LC_OK (caller frees *pieces with free(); NULL when there are none),
+ * (bound INFINITY). LC_OK (caller frees *pieces with lc_free(); NULL when there are none),
  * LC_ERR_MISUSE or LC_ERR_NOMEM. */
 LC_API lc_status lc_network_reach_pieces(lc_context *ctx, const lc_network_reach *reach, double budget_m,
                                          lc_network_piece **pieces, size_t *npieces);

@@ -55,7 +55,7 @@ LC_API int lc_format_parse(const char *name, lc_format *format);
 LC_API lc_format lc_output_format_for(const char *target, lc_format fallback);
 
 /* A copy of target fit for messages: the password of a PostgreSQL connection string or URI
- * replaced by "***"; other targets unchanged. Caller frees with free(); NULL with LC_ERR_NOMEM or
+ * replaced by "***"; other targets unchanged. Caller frees with lc_free(); NULL with LC_ERR_NOMEM or
  * LC_ERR_MISUSE (NULL target). */
 LC_API char *lc_output_target_shown(lc_context *ctx, const char *target);
 

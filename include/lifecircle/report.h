@@ -34,7 +34,7 @@ typedef struct lc_report_options {
 
 /* The report as HTML text (UTF-8). Deterministic: equal results, options and date give equal text.
  * NULL with the error in ctx (LC_ERR_MISUSE for missing results, LC_ERR_NOMEM, or the map
- * renderer's error). Caller frees with free(). */
+ * renderer's error). Caller frees with lc_free(). */
 LC_API char *lc_report_html(lc_context *ctx, const lc_results *results, const lc_report_options *options);
 
 /* Writes report.html and, unless options->no_maps, map-<category>.pdf for every category into

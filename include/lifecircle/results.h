@@ -65,12 +65,12 @@ LC_API lc_output *lc_results_stage_site(lc_context *ctx, const char *dir, const 
 
 /* The summary as JSON text (UTF-8, keys in a fixed order, so equal results give equal text).
  * NULL with LC_ERR_NOMEM or LC_ERR_IO (an input could not be read for its checksum).
- * Caller frees with free(). */
+ * Caller frees with lc_free(). */
 LC_API char *lc_results_summary_json(lc_context *ctx, const lc_results *results);
 
 /* The summary as CSV text (UTF-8 with a byte-order mark so spreadsheet programs read Chinese): one
  * row per unit (and the whole area) and norm, with value, target, pass, shortfall and source.
- * NULL with LC_ERR_NOMEM. Caller frees with free(). */
+ * NULL with LC_ERR_NOMEM. Caller frees with lc_free(). */
 LC_API char *lc_results_summary_csv(lc_context *ctx, const lc_results *results);
 
 /* Writes the proposals as a `proposals` point layer (rank, 街镇, newly covered residents,

@@ -117,7 +117,8 @@ typedef struct lc_siting lc_siting;
 
 /* Proposes sites for the whole study. in, profile, coverage and indicators are borrowed for the
  * call (the result borrows candidate ids from in: keep in alive while reading them).
- * Returns NULL with LC_ERR_MISUSE (bad options), LC_ERR_UNSUPPORTED (network coverage: not yet),
+ * Returns NULL with LC_ERR_MISUSE (bad options), LC_ERR_UNSUPPORTED (network coverage without
+ * options->network, the walking network it was computed on; or an exact problem too large for GLPK),
  * LC_ERR_DATA (weight_pop60 without any registered 60+), LC_ERR_GEOMETRY or LC_ERR_NOMEM. An LSCP
  * target the candidates cannot reach is not an error: the result says so (lc_siting_target_met,
  * lc_siting_reason). Caller frees with lc_siting_destroy(). */
@@ -142,7 +143,7 @@ LC_API lc_siting *lc_siting_select(lc_context *ctx, const lc_siting_matrix *m, c
  *   cand, ncand  — candidate sites, working CRS (borrowed);
  *   dem, ndem    — demand points, working CRS (borrowed);
  *   start, demand — receive the CSR rows by candidate as in lc_siting_matrix, each row in increasing
- *                  demand order; caller frees both with free().
+ *                  demand order; caller frees both with lc_free().
  * LC_OK; LC_ERR_MISUSE (NULL arguments, reach not positive, more than 2^32 − 1 points or nodes) or
  * LC_ERR_NOMEM, with *start and *demand NULL. */
 LC_API lc_status lc_siting_network_matrix(lc_context *ctx, const lc_network *net, const lc_xy *cand, size_t ncand,
