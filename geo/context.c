@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "geo/context_int.h"
@@ -388,4 +389,19 @@ lc_status lc_grow(lc_context *ctx, void **items, size_t *cap, size_t need, size_
     *items = p;
     *cap = next;
     return LC_OK;
+}
+
+/* The kind of file a mode describes; see context_int.h. */
+const char *lc_file_type(unsigned mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFREG: return "a regular file";
+    case S_IFDIR: return "a directory";
+    case S_IFIFO: return "a named pipe (FIFO)";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFSOCK: return "a socket";
+    case S_IFLNK: return "a symbolic link";
+    default: return "a special file";
+    }
 }

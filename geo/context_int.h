@@ -59,6 +59,10 @@ char *lc_sprintf(lc_context *ctx, const char *fmt, ...) __attribute__((format(pr
  * Caller frees with free(); NULL with LC_ERR_NOMEM. */
 char *lc_redact_dsn(lc_context *ctx, const char *dsn);
 
+/* What kind of file a stat mode describes, for messages: "a directory", "a named pipe (FIFO)",
+ * "a character device" ... Borrowed (static text). */
+const char *lc_file_type(unsigned mode);
+
 /* Grows *items (of *cap elements of size each) so that it holds at least need elements. */
 lc_status lc_grow(lc_context *ctx, void **items, size_t *cap, size_t need, size_t size);
 

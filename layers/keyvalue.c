@@ -4,15 +4,20 @@
  * keys with a line number and a "did you mean" hint. What the keys mean is checked by the consumers:
  * layers/study.c (study files) and layers/profile.c (standards profiles).
  */
+#include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "geo/context_int.h"
+#include "geo/strmap_int.h"
 #include "layers/keyvalue_int.h"
 
 /* A nested mapping or sequence and the line of the key that opened it. */
@@ -26,27 +31,21 @@ struct lc_kv {
     kv_section *sections;  /* every nested container met while parsing, in document order */
     size_t nsections;
     size_t capsections;
+    lc_strmap by_section;  /* section path → index in sections (the first, if a path recurs) */
     lc_kv_entry **entries; /* each entry allocated on its own so pointers to it stay valid */
     size_t count;
     size_t cap;
+    lc_strmap by_key;      /* entry key → index in entries */
 };
 
-/* A key seen in one mapping, to catch duplicates with the line of the first. */
-typedef struct kv_seen {
-    char *key;
-    int line;
-} kv_seen;
-
-/* One open mapping or sequence while parsing. */
+/* One open mapping or sequence while parsing. A mapping key is a duplicate when its dotted path is
+ * already an entry or a section: every key read so far became one or the other. */
 typedef struct kv_frame {
     char *path;    /* dotted path of the container ("" for the top level) */
     bool is_seq;
     size_t index;  /* sequence: the index of the next item */
     char *key;     /* mapping: the key whose value comes next, NULL when a key comes next */
     int key_line;  /* mapping: the line of key */
-    kv_seen *seen; /* mapping: the keys met so far */
-    size_t nseen;
-    size_t capseen;
 } kv_frame;
 
 /* The parser's state between events. */
@@ -92,9 +91,11 @@ void lc_kv_destroy(lc_kv *kv)
     for (size_t i = 0; i < kv->count; i++)
         entry_free(kv->entries[i]);
     free(kv->entries);
+    lc_strmap_free(&kv->by_key);
     for (size_t i = 0; i < kv->nsections; i++)
         free(kv->sections[i].path);
     free(kv->sections);
+    lc_strmap_free(&kv->by_section);
     free(kv->name);
     free(kv);
 }
@@ -117,16 +118,13 @@ lc_kv_entry *lc_kv_at(const lc_kv *kv, size_t i)
     return kv && i < kv->count ? kv->entries[i] : NULL;
 }
 
-/* The entry with exactly this key; see keyvalue_int.h. Linear: study files and profiles hold a few
- * hundred keys at most. */
+/* The entry with exactly this key; see keyvalue_int.h. Hashed (geo/strmap.c). */
 lc_kv_entry *lc_kv_find(const lc_kv *kv, const char *key)
 {
     if (!kv || !key)
         return NULL;
-    for (size_t i = 0; i < kv->count; i++)
-        if (strcmp(kv->entries[i]->key, key) == 0)
-            return kv->entries[i];
-    return NULL;
+    const size_t *at = lc_strmap_find(&kv->by_key, key, strlen(key));
+    return at ? kv->entries[*at] : NULL;
 }
 
 /* The line of a section; see keyvalue_int.h. */
@@ -134,10 +132,8 @@ int lc_kv_section_line(const lc_kv *kv, const char *path)
 {
     if (!kv || !path)
         return 0;
-    for (size_t i = 0; i < kv->nsections; i++)
-        if (strcmp(kv->sections[i].path, path) == 0)
-            return kv->sections[i].line;
-    return 0;
+    const size_t *at = lc_strmap_find(&kv->by_section, path, strlen(path));
+    return at ? kv->sections[*at].line : 0;
 }
 
 /* The value of a key; see keyvalue_int.h. */
@@ -157,15 +153,19 @@ const char *lc_kv_use(lc_kv *kv, const char *key)
     return e->value;
 }
 
-/* Appends a new entry, taking ownership of key and value (freed on failure too). LC_OK or
- * LC_ERR_NOMEM with the list unchanged. */
+/* Appends a new entry for a key not in the list, taking ownership of key and value (freed on
+ * failure too). LC_OK or LC_ERR_NOMEM with the list unchanged. */
 static lc_status append_owned(lc_context *ctx, lc_kv *kv, char *key, char *value, int line, bool in_seq)
 {
     lc_kv_entry *e = NULL;
+    bool added;
     if (lc_grow(ctx, (void **)&kv->entries, &kv->cap, kv->count + 1, sizeof *kv->entries) != LC_OK)
         goto fail;
     if (!(e = lc_calloc(ctx, 1, sizeof *e)))
         goto fail;
+    if (!lc_strmap_add(ctx, &kv->by_key, key, strlen(key), kv->count, &added))
+        goto fail;
+    assert(added);
     e->key = key;
     e->value = value;
     e->line = line;
@@ -173,6 +173,7 @@ static lc_status append_owned(lc_context *ctx, lc_kv *kv, char *key, char *value
     kv->entries[kv->count++] = e;
     return LC_OK;
 fail:
+    free(e);
     free(key);
     free(value);
     return LC_ERR_NOMEM;
@@ -372,9 +373,6 @@ static void frame_clear(kv_frame *f)
 {
     free(f->path);
     free(f->key);
-    for (size_t i = 0; i < f->nseen; i++)
-        free(f->seen[i].key);
-    free(f->seen);
     memset(f, 0, sizeof *f);
 }
 
@@ -393,26 +391,59 @@ static int mark_line(yaml_mark_t mark)
     return (int)mark.line + 1;
 }
 
-/* Opens a container: the top-level mapping or the value of the innermost container's key/item
- * (which starts at line), and notes where a nested one was opened. */
-static lc_status push_frame(kv_parse *p, bool is_seq, int line)
+/* Refuses (LC_ERR_CONFIG, at line) a dotted path that would make the document hold more than
+ * LC_KV_MAX_KEYS keys (entries and sections together) or that is longer than LC_KV_MAX_KEY_BYTES,
+ * and one that is already an entry or a section: a duplicate key. LC_OK otherwise. */
+static lc_status check_new_path(kv_parse *p, const char *path, int line)
 {
+    const lc_kv *kv = p->kv;
+    size_t len = strlen(path);
+    if (kv->count + kv->nsections >= LC_KV_MAX_KEYS)
+        return lc_kv_error(p->ctx, kv, line, LC_ERR_CONFIG, "more than %d keys; a study or profile file holds a "
+                           "few hundred", LC_KV_MAX_KEYS);
+    if (len > LC_KV_MAX_KEY_BYTES) {
+        int shown = 60;
+        while (shown > 0 && ((unsigned char)path[shown] & 0xC0) == 0x80)
+            shown--; /* cut before a character, not inside one */
+        return lc_kv_error(p->ctx, kv, line, LC_ERR_CONFIG, "the key '%.*s...' is %zu bytes long, more than the %d "
+                           "a key may have", shown, path, len, LC_KV_MAX_KEY_BYTES);
+    }
+    const size_t *entry = lc_strmap_find(&kv->by_key, path, len);
+    const size_t *section = entry ? NULL : lc_strmap_find(&kv->by_section, path, len);
+    if (entry || section)
+        return lc_kv_error(p->ctx, kv, line, LC_ERR_CONFIG, "duplicate key '%s' (first given at line %d)", path,
+                           entry ? kv->entries[*entry]->line : kv->sections[*section].line);
+    return LC_OK;
+}
+
+/* Opens a container: the top-level mapping or the value of the innermost container's key/item
+ * (which starts at `at`), and notes where a nested one was opened. Refuses (LC_ERR_CONFIG) a
+ * container nested more than LC_KV_MAX_DEPTH deep, before anything of it is kept. */
+static lc_status push_frame(kv_parse *p, bool is_seq, yaml_mark_t at)
+{
+    int line = mark_line(at);
+    if (p->depth >= LC_KV_MAX_DEPTH)
+        return lc_kv_error(p->ctx, p->kv, line, LC_ERR_CONFIG, "mappings and lists nested more than %d deep at "
+                           "column %zu (a study or profile needs 4 at most)", LC_KV_MAX_DEPTH, at.column + 1);
     char *path = p->depth ? child_path(p->ctx, &p->frames[p->depth - 1]) : lc_strdup(p->ctx, "");
     if (!path)
         return LC_ERR_NOMEM;
-    if (lc_grow(p->ctx, (void **)&p->frames, &p->cap, p->depth + 1, sizeof *p->frames) != LC_OK) {
-        free(path);
-        return LC_ERR_NOMEM;
-    }
+    lc_status st = LC_ERR_NOMEM;
+    if (p->depth && p->frames[p->depth - 1].is_seq && (st = check_new_path(p, path, line)) != LC_OK)
+        goto fail; /* a mapping's key was checked when it was read */
+    st = LC_ERR_NOMEM;
+    if (lc_grow(p->ctx, (void **)&p->frames, &p->cap, p->depth + 1, sizeof *p->frames) != LC_OK)
+        goto fail;
     if (p->depth) {
         const kv_frame *parent = &p->frames[p->depth - 1];
         lc_kv *kv = p->kv;
+        bool added;
         char *copy = lc_strdup(p->ctx, path);
         if (!copy || lc_grow(p->ctx, (void **)&kv->sections, &kv->capsections, kv->nsections + 1,
-                             sizeof *kv->sections) != LC_OK) {
+                             sizeof *kv->sections) != LC_OK ||
+            !lc_strmap_add(p->ctx, &kv->by_section, copy, strlen(copy), kv->nsections, &added)) {
             free(copy);
-            free(path);
-            return LC_ERR_NOMEM;
+            goto fail;
         }
         kv->sections[kv->nsections].path = copy;
         kv->sections[kv->nsections++].line = parent->is_seq ? line : parent->key_line;
@@ -422,6 +453,9 @@ static lc_status push_frame(kv_parse *p, bool is_seq, int line)
     f->path = path;
     f->is_seq = is_seq;
     return LC_OK;
+fail:
+    free(path);
+    return st;
 }
 
 /* Notes that the innermost container's pending value has been read: a mapping waits for its next
@@ -465,23 +499,13 @@ static lc_status on_scalar(kv_parse *p, const yaml_event_t *ev)
     if (!f->is_seq && !f->key) {
         if (!*text)
             return lc_kv_error(p->ctx, p->kv, line, LC_ERR_CONFIG, "empty key");
-        for (size_t i = 0; i < f->nseen; i++)
-            if (strcmp(f->seen[i].key, text) == 0) {
-                char *full = *f->path ? lc_sprintf(p->ctx, "%s.%s", f->path, text) : lc_strdup(p->ctx, text);
-                if (!full)
-                    return LC_ERR_NOMEM;
-                lc_kv_error(p->ctx, p->kv, line, LC_ERR_CONFIG, "duplicate key '%s' (first given at line %d)",
-                            full, f->seen[i].line);
-                free(full);
-                return LC_ERR_CONFIG;
-            }
-        if (lc_grow(p->ctx, (void **)&f->seen, &f->capseen, f->nseen + 1, sizeof *f->seen) != LC_OK)
-            return LC_ERR_NOMEM;
         if (!(f->key = lc_strdup(p->ctx, text)))
             return LC_ERR_NOMEM;
-        if (!(f->seen[f->nseen].key = lc_strdup(p->ctx, text)))
-            return LC_ERR_NOMEM;
-        f->seen[f->nseen++].line = line;
+        char *full = child_path(p->ctx, f);
+        lc_status st = full ? check_new_path(p, full, line) : LC_ERR_NOMEM;
+        free(full);
+        if (st != LC_OK)
+            return st;
         f->key_line = line;
         return LC_OK;
     }
@@ -489,12 +513,10 @@ static lc_status on_scalar(kv_parse *p, const yaml_event_t *ev)
     if (!key)
         return LC_ERR_NOMEM;
     int entry_line = f->is_seq ? line : f->key_line;
-    const lc_kv_entry *other = lc_kv_find(p->kv, key);
-    if (other) {
-        lc_kv_error(p->ctx, p->kv, entry_line, LC_ERR_CONFIG, "duplicate key '%s' (first given at line %d)", key,
-                    other->line);
+    lc_status checked = f->is_seq ? check_new_path(p, key, entry_line) : LC_OK;
+    if (checked != LC_OK) {
         free(key);
-        return LC_ERR_CONFIG;
+        return checked;
     }
     char *value = lc_strdup(p->ctx, is_null_scalar(ev) ? "" : text);
     if (!value) {
@@ -521,7 +543,7 @@ static lc_status on_container(kv_parse *p, const yaml_event_t *ev, bool is_seq)
             return lc_kv_error(p->ctx, p->kv, line, LC_ERR_CONFIG,
                                "a key must be a single value, not a mapping or a list");
     }
-    return push_frame(p, is_seq, line);
+    return push_frame(p, is_seq, ev->start_mark);
 }
 
 /* Handles one parser event. */
@@ -614,6 +636,9 @@ static lc_status parse_into(lc_context *ctx, lc_kv *kv, const char *text, size_t
     yaml_parser_t parser;
     kv_parse p = {.ctx = ctx, .kv = kv};
     lc_status st = LC_OK;
+    if (len > LC_KV_MAX_BYTES)
+        return lc_kv_error(ctx, kv, 0, LC_ERR_CONFIG, "the text is larger than 1 MB (%d bytes), the most a study or "
+                           "profile may be", LC_KV_MAX_BYTES);
     if (!yaml_parser_initialize(&parser))
         return lc_error(ctx, LC_ERR_NOMEM, "out of memory starting the YAML parser");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -654,38 +679,56 @@ fail:
     return NULL;
 }
 
-/* Reads a whole file into a NUL-terminated buffer (*len bytes before the NUL). Caller frees.
- * NULL with LC_ERR_IO naming the path, or LC_ERR_NOMEM. */
+/* Reads a whole file into a NUL-terminated buffer (*len bytes before the NUL). Only a regular file
+ * of at most LC_KV_MAX_BYTES is read: it is opened without blocking (a named pipe would wait for a
+ * writer) and refused unless fstat calls it a regular file, and a file that grows past the limit
+ * while read is refused too. Caller frees. NULL with LC_ERR_IO naming the path (cannot read, not a
+ * regular file), LC_ERR_CONFIG (too large) or LC_ERR_NOMEM. */
 static char *read_file(lc_context *ctx, const char *path, size_t *len)
 {
-    char reason[256] = "";
     char *buf = NULL;
-    size_t cap = 0, n = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    size_t n = 0;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0)
         goto io_fail;
-    for (;;) {
-        if (lc_grow(ctx, (void **)&buf, &cap, n + 4097, 1) != LC_OK)
-            goto fail;
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                goto io_fail;
-            break;
-        }
+    if (!S_ISREG(st.st_mode)) {
+        lc_error(ctx, LC_ERR_IO, "cannot read '%s': it is %s, not a regular file", path, lc_file_type(st.st_mode));
+        goto fail;
     }
-    fclose(f);
+    if (st.st_size > LC_KV_MAX_BYTES)
+        goto too_large;
+    /* One byte more than the limit, to see a file that grew; one for the NUL. */
+    if (!(buf = lc_malloc(ctx, (size_t)st.st_size + 2)))
+        goto fail;
+    for (;;) {
+        ssize_t got = read(fd, buf + n, (size_t)st.st_size + 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            goto io_fail;
+        n += (size_t)got;
+        if (got == 0 || n == (size_t)st.st_size + 1)
+            break;
+    }
+    if (n > (size_t)st.st_size) /* it grew while read */
+        goto too_large;
+    close(fd);
     buf[n] = '\0';
     *len = n;
     return buf;
-io_fail:
+too_large:
+    lc_error(ctx, LC_ERR_CONFIG, "%s: larger than 1 MB (%d bytes), the most a study or profile file may be "
+             "(they are a few kilobytes)", path, LC_KV_MAX_BYTES);
+    goto fail;
+io_fail:;
+    char reason[256] = "";
     if (strerror_r(errno, reason, sizeof reason) != 0)
         snprintf(reason, sizeof reason, "error %d", errno);
     lc_error(ctx, LC_ERR_IO, "cannot read '%s': %s", path, reason);
 fail:
-    if (f)
-        fclose(f);
+    if (fd >= 0)
+        close(fd);
     free(buf);
     return NULL;
 }

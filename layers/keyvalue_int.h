@@ -11,6 +11,8 @@
  * scalars are the values (UTF-8 as written; an empty or `~` scalar is ""). Empty mappings and
  * sequences produce no entry. Anchors, aliases, more than one document, a top level that is not a
  * mapping and duplicate keys are rejected with LC_ERR_CONFIG and a "NAME:LINE: ..." message.
+ * So is a document past the limits below, which no study or profile comes near, before it costs
+ * more than a file of the limit's size: keys are found by hashing (geo/strmap.c), never by a scan.
  * Library-internal: never exported, never included by cli/.
  */
 #ifndef LIFECIRCLE_LAYERS_KEYVALUE_INT_H
@@ -20,6 +22,13 @@
 #include <stddef.h>
 
 #include "lifecircle/context.h"
+
+/* The limits of a document: its size in bytes (1 MB), how deep mappings and lists nest, how many
+ * keys it holds (entries and sections together) and how long one dotted key may be. */
+#define LC_KV_MAX_BYTES (1 << 20)
+#define LC_KV_MAX_DEPTH 64
+#define LC_KV_MAX_KEYS 50000
+#define LC_KV_MAX_KEY_BYTES 1024
 
 /* One key and its value. Owned by its lc_kv; the entry itself stays at the same address until the
  * lc_kv is destroyed, but value is replaced (and the old string freed) by lc_kv_set on the same key. */
@@ -38,9 +47,10 @@ typedef struct lc_kv lc_kv;
 lc_kv *lc_kv_create(lc_context *ctx, const char *name);
 
 /* Reads and parses a YAML file; messages name the path as given. An empty file is an empty mapping.
- * NULL with LC_ERR_IO (cannot read; the message names the path) or LC_ERR_CONFIG (malformed YAML,
- * top level not a mapping, duplicate key, anchor or alias; "PATH:LINE: ..."). Caller frees with
- * lc_kv_destroy(). */
+ * NULL with LC_ERR_IO (cannot read, or not a regular file: a named pipe or a device is refused
+ * without waiting on it; the message names the path) or LC_ERR_CONFIG (larger than LC_KV_MAX_BYTES,
+ * malformed YAML, top level not a mapping, duplicate key, anchor or alias, past a limit;
+ * "PATH:LINE: ..."). Caller frees with lc_kv_destroy(). */
 lc_kv *lc_kv_parse_file(lc_context *ctx, const char *path);
 
 /* Parses a NUL-terminated YAML text; messages name `name` ("shanghai-2025 (built-in)").

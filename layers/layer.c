@@ -324,11 +324,8 @@ static void read_number(reader *rd, OGRFeatureH f, lc_field_role role, int requi
  * codes, names and aliases. -1 if neither knows it. */
 static int resolve_category(const reader *rd, const char *label)
 {
-    size_t n = lc_study_category_map_count(rd->study);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(lc_study_category_map_label(rd->study, i), label) == 0)
-            return lc_profile_find_category(rd->profile, lc_study_category_map_code(rd->study, i));
-    return lc_profile_find_category(rd->profile, label);
+    const char *code = lc_study_category_map_find(rd->study, label);
+    return lc_profile_find_category(rd->profile, code ? code : label);
 }
 
 /* Checks that every study category mapping names a category of the profile. */

@@ -12,11 +12,17 @@
 #include <strings.h>
 
 #include "geo/context_int.h"
+#include "geo/strmap_int.h"
 #include "layers/keyvalue_int.h"
 #include "layers/profile_int.h"
 #include "lifecircle/profile.h"
 
 #define CODE_MAX 64
+
+/* The most categories and norms a profile may define: a plan has about ten of each, and past 64
+ * categories every one needs its own `short:` code anyway. */
+#define MAX_CATEGORIES 1000
+#define MAX_NORMS 1000
 
 struct lc_profile {
     lc_kv *kv;             /* the parsed file: owns every string the categories borrow */
@@ -36,6 +42,9 @@ struct lc_profile {
     const char **net_walkable;  /* owned arrays behind network.walkable / exclude_access when set */
     const char **net_exclude;
     char **speed_sources;       /* per category, owned: reach_source after lc_profile_set_walk_speed */
+    lc_strmap labels;           /* every label (code, zh, en, aliases) folded (fold_label) → category */
+    char **folded;              /* the folded labels the map's keys point into, owned */
+    size_t nfolded;
 };
 
 /* The walking-network defaults (`network:` keys the profile leaves out). motorway and trunk are never
@@ -105,6 +114,10 @@ void lc_profile_destroy(lc_profile *profile)
     for (size_t i = 0; profile->speed_sources && i < profile->count; i++)
         free(profile->speed_sources[i]);
     free(profile->speed_sources);
+    lc_strmap_free(&profile->labels);
+    for (size_t i = 0; i < profile->nfolded; i++)
+        free(profile->folded[i]);
+    free(profile->folded);
     lc_kv_destroy(profile->kv);
     free(profile);
 }
@@ -151,6 +164,25 @@ static bool same_label(const char *x, const char *y)
             return false;
     }
     return true;
+}
+
+/* The form labels are looked up by (same_label's notion of equal): trimmed, ASCII letters in lower
+ * case, into buf of size bytes when it fits, else into a fresh string. Returns the folded text and
+ * its length in *len; *heap says whether the caller must free it. NULL when memory runs out. */
+static char *fold_label(const char *label, char *buf, size_t size, size_t *len, bool *heap)
+{
+    const char *b = label, *e = label + strlen(label);
+    trim(&b, &e);
+    size_t n = (size_t)(e - b);
+    char *out = n < size ? buf : malloc(n + 1);
+    *heap = out != buf;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = b[i] >= 'A' && b[i] <= 'Z' ? (char)(b[i] - 'A' + 'a') : b[i];
+    out[n] = '\0';
+    *len = n;
+    return out;
 }
 
 /* ---- reading ---------------------------------------------------------------------------------- */
@@ -268,43 +300,61 @@ static lc_status mark_known(lc_context *ctx, lc_profile *pr)
     return LC_OK;
 }
 
+/* Adds the category code of tail's first n bytes (entry e is its first key) to pr->codes, checking
+ * its spelling and that the profile stays within MAX_CATEGORIES. LC_OK, LC_ERR_CONFIG or
+ * LC_ERR_NOMEM. */
+static lc_status add_code(lc_context *ctx, lc_profile *pr, const lc_kv_entry *e, const char *tail, size_t n)
+{
+    bool ok = n > 0 && n <= CODE_MAX && ((tail[0] >= 'a' && tail[0] <= 'z') || (tail[0] >= 'A' && tail[0] <= 'Z'));
+    for (size_t j = 0; j < n && ok; j++)
+        ok = (tail[j] >= 'a' && tail[j] <= 'z') || (tail[j] >= 'A' && tail[j] <= 'Z') ||
+             (tail[j] >= '0' && tail[j] <= '9') || tail[j] == '_';
+    char section[CODE_MAX + 16];
+    snprintf(section, sizeof section, "categories.%.*s", (int)(n < CODE_MAX ? n : CODE_MAX), tail);
+    int line = lc_kv_section_line(pr->kv, section);
+    if (!ok)
+        return lc_kv_error(ctx, pr->kv, line ? line : e->line, LC_ERR_CONFIG,
+                           "category code '%.*s' must be up to %d ASCII letters, digits and '_', starting "
+                           "with a letter (the Chinese name goes under 'zh:')",
+                           (int)n, tail, CODE_MAX);
+    if (pr->count == MAX_CATEGORIES)
+        return lc_kv_error(ctx, pr->kv, line ? line : e->line, LC_ERR_CONFIG,
+                           "more than %d categories; a profile defines about ten", MAX_CATEGORIES);
+    size_t cap = pr->cap;
+    if (lc_grow(ctx, (void **)&pr->codes, &cap, pr->count + 1, sizeof *pr->codes) != LC_OK)
+        return LC_ERR_NOMEM;
+    cap = pr->cap;
+    if (lc_grow(ctx, (void **)&pr->lines, &cap, pr->count + 1, sizeof *pr->lines) != LC_OK)
+        return LC_ERR_NOMEM;
+    pr->cap = cap;
+    if (!(pr->codes[pr->count] = lc_sprintf(ctx, "%.*s", (int)n, tail)))
+        return LC_ERR_NOMEM;
+    pr->lines[pr->count++] = line ? line : e->line;
+    return LC_OK;
+}
+
 /* Collects the category codes in the order they first appear, and checks their spelling. */
 static lc_status collect_codes(lc_context *ctx, lc_profile *pr)
 {
     size_t pos = 0;
     const lc_kv_entry *e;
+    lc_strmap seen = {0}; /* the codes collected so far (keys borrowed from the entries) */
+    lc_status st = LC_OK;
     while ((e = lc_kv_next(pr->kv, "categories", &pos))) {
         const char *tail = lc_kv_tail(e, "categories");
         size_t n = strcspn(tail, ".");
-        bool seen = false;
-        for (size_t i = 0; i < pr->count && !seen; i++)
-            seen = strlen(pr->codes[i]) == n && !strncmp(pr->codes[i], tail, n);
-        if (seen)
+        bool added;
+        if (!lc_strmap_add(ctx, &seen, tail, n, 0, &added)) {
+            st = LC_ERR_NOMEM;
+            break;
+        }
+        if (!added)
             continue;
-        bool ok = n > 0 && n <= CODE_MAX && ((tail[0] >= 'a' && tail[0] <= 'z') || (tail[0] >= 'A' && tail[0] <= 'Z'));
-        for (size_t j = 0; j < n && ok; j++)
-            ok = (tail[j] >= 'a' && tail[j] <= 'z') || (tail[j] >= 'A' && tail[j] <= 'Z') ||
-                 (tail[j] >= '0' && tail[j] <= '9') || tail[j] == '_';
-        char section[CODE_MAX + 16];
-        snprintf(section, sizeof section, "categories.%.*s", (int)(n < CODE_MAX ? n : CODE_MAX), tail);
-        int line = lc_kv_section_line(pr->kv, section);
-        if (!ok)
-            return lc_kv_error(ctx, pr->kv, line ? line : e->line, LC_ERR_CONFIG,
-                               "category code '%.*s' must be up to %d ASCII letters, digits and '_', starting "
-                               "with a letter (the Chinese name goes under 'zh:')",
-                               (int)n, tail, CODE_MAX);
-        size_t cap = pr->cap;
-        if (lc_grow(ctx, (void **)&pr->codes, &cap, pr->count + 1, sizeof *pr->codes) != LC_OK)
-            return LC_ERR_NOMEM;
-        cap = pr->cap;
-        if (lc_grow(ctx, (void **)&pr->lines, &cap, pr->count + 1, sizeof *pr->lines) != LC_OK)
-            return LC_ERR_NOMEM;
-        pr->cap = cap;
-        if (!(pr->codes[pr->count] = lc_sprintf(ctx, "%.*s", (int)n, tail)))
-            return LC_ERR_NOMEM;
-        pr->lines[pr->count++] = line ? line : e->line;
+        if ((st = add_code(ctx, pr, e, tail, n)) != LC_OK)
+            break;
     }
-    return LC_OK;
+    lc_strmap_free(&seen);
+    return st;
 }
 
 /* Reports the first key the format does not know, with a hint built from the codes present. */
@@ -545,22 +595,40 @@ static int label_line(const lc_profile *pr, size_t i, const char *label)
     return pr->lines[i];
 }
 
-/* Checks that no label (code, zh, en or alias) names two categories. Reports the later one, at its
- * line, naming both categories. */
-static lc_status check_clashes(lc_context *ctx, const lc_profile *pr)
+/* Indexes every label (code, zh, en, alias) of every category, folded, in pr->labels, and checks
+ * that no label names two categories: reports the later one, at its line, naming both. LC_OK,
+ * LC_ERR_CONFIG or LC_ERR_NOMEM. */
+static lc_status index_labels(lc_context *ctx, lc_profile *pr)
 {
-    for (size_t j = 1; j < pr->count; j++) {
-        const lc_category *b = &pr->cats[j];
-        for (size_t i = 0; i < j; i++) {
-            const lc_category *a = &pr->cats[i];
-            const char *la, *lb;
-            for (size_t y = 0; (lb = label_at(b, y)); y++)
-                for (size_t x = 0; (la = label_at(a, x)); x++)
-                    if (same_label(la, lb))
-                        return lc_kv_error(ctx, pr->kv, label_line(pr, j, lb), LC_ERR_CONFIG,
-                                           "'%s' names both category '%s' (line %d) and category '%s'; "
-                                           "a label must name one category",
-                                           lb, a->code, label_line(pr, i, la), b->code);
+    size_t total = 0, cap = 0;
+    for (size_t j = 0; j < pr->count; j++)
+        for (size_t y = 0; label_at(&pr->cats[j], y); y++)
+            total++;
+    if (lc_grow(ctx, (void **)&pr->folded, &cap, total ? total : 1, sizeof *pr->folded) != LC_OK)
+        return LC_ERR_NOMEM;
+    for (size_t j = 0; j < pr->count; j++) {
+        const char *lb;
+        for (size_t y = 0; (lb = label_at(&pr->cats[j], y)); y++) {
+            size_t len;
+            bool heap, added;
+            char *key = fold_label(lb, NULL, 0, &len, &heap);
+            if (!key)
+                return lc_error(ctx, LC_ERR_NOMEM, "out of memory indexing the labels of profile %s",
+                                lc_kv_name(pr->kv));
+            pr->folded[pr->nfolded++] = key;
+            size_t *at = lc_strmap_add(ctx, &pr->labels, key, len, j, &added);
+            if (!at)
+                return LC_ERR_NOMEM;
+            if (added || *at == j)
+                continue;
+            const lc_category *a = &pr->cats[*at];
+            const char *la = NULL;
+            for (size_t x = 0; (la = label_at(a, x)) && !same_label(la, lb); x++)
+                ;
+            return lc_kv_error(ctx, pr->kv, label_line(pr, j, lb), LC_ERR_CONFIG,
+                               "'%s' names both category '%s' (line %d) and category '%s'; "
+                               "a label must name one category",
+                               lb, a->code, label_line(pr, *at, la ? la : a->code), pr->cats[j].code);
         }
     }
     return LC_OK;
@@ -685,6 +753,9 @@ static lc_status read_norms(lc_context *ctx, lc_profile *pr)
         if (n == 0 || n > CODE_MAX || !tail[n])
             return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
                                "'norms' holds norms by code, each a mapping (kind, target, zh, en, source, ...)");
+        if (pr->norm_count == MAX_NORMS)
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "more than %d norms; a profile has about ten",
+                               MAX_NORMS);
         if (lc_grow(ctx, (void **)&pr->norm_codes, &cap, pr->norm_count + 1, sizeof *pr->norm_codes) != LC_OK)
             return LC_ERR_NOMEM;
         if (!(pr->norm_codes[pr->norm_count] = lc_sprintf(ctx, "%.*s", (int)n, tail)))
@@ -779,7 +850,7 @@ static lc_status read_profile(lc_context *ctx, lc_profile *pr)
     pr->title = lc_kv_get(pr->kv, "title");
     if (!pr->title)
         pr->title = "";
-    if ((st = check_clashes(ctx, pr)) != LC_OK || (st = check_short_codes(ctx, pr)) != LC_OK)
+    if ((st = index_labels(ctx, pr)) != LC_OK || (st = check_short_codes(ctx, pr)) != LC_OK)
         return st;
     if ((st = read_network(ctx, pr)) != LC_OK)
         return st;
@@ -963,15 +1034,14 @@ int lc_profile_find_category(const lc_profile *profile, const char *label)
 {
     if (!profile || !label || !profile->cats)
         return -1;
-    for (size_t i = 0; i < profile->count; i++) {
-        const lc_category *c = &profile->cats[i];
-        if (same_label(label, c->code) || same_label(label, c->name_zh) || same_label(label, c->name_en))
-            return (int)i;
-        for (const char *const *a = c->aliases; a && *a; a++)
-            if (same_label(label, *a))
-                return (int)i;
-    }
-    return -1;
+    char buf[256];
+    size_t len;
+    bool heap;
+    char *key = fold_label(label, buf, sizeof buf, &len, &heap);
+    const size_t *at = key ? lc_strmap_find(&profile->labels, key, len) : NULL;
+    if (heap)
+        free(key);
+    return at ? (int)*at : -1;
 }
 
 /* The profile's title; see profile.h. */

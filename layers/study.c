@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "geo/context_int.h"
+#include "geo/strmap_int.h"
 #include "layers/keyvalue_int.h"
 #include "lifecircle/study.h"
 
@@ -18,7 +19,12 @@ struct lc_study {
     char *path; /* the study file as given, NULL for lc_study_create */
     char *dir;  /* its directory, NULL when relative paths need no prefix */
     lc_kv *kv;  /* checked values, paths resolved, formats normalised */
+    const lc_kv_entry **cats; /* the facilities.categories entries of kv, in kv's order; owned array */
+    size_t ncats, capcats;
+    lc_strmap by_label;       /* label (the key after the prefix, borrowed from the entry) → index in cats */
 };
+
+#define CATEGORY_PREFIX "facilities.categories"
 
 /* What a key holds, which decides how its value is checked and stored. */
 typedef enum study_kind {
@@ -391,6 +397,29 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
     return *out ? LC_OK : LC_ERR_NOMEM;
 }
 
+/* Sets key to value in the study (lc_kv_set) and, for a facilities.categories.<label> key not met
+ * before, indexes its entry by label. LC_OK or LC_ERR_NOMEM; the index is grown before the value is
+ * stored, so only a failure to grow the hash table itself can leave a new label stored unindexed
+ * (the caller fails then: a load is dropped, lc_study_set reports it). */
+static lc_status store(lc_context *ctx, lc_study *study, const char *key, const char *value, int line)
+{
+    size_t plen = strlen(CATEGORY_PREFIX);
+    bool category = strncmp(key, CATEGORY_PREFIX ".", plen + 1) == 0;
+    if (category && lc_grow(ctx, (void **)&study->cats, &study->capcats, study->ncats + 1, sizeof *study->cats) != LC_OK)
+        return LC_ERR_NOMEM;
+    lc_status st = lc_kv_set(ctx, study->kv, key, value, line);
+    if (st != LC_OK || !category)
+        return st;
+    const lc_kv_entry *e = lc_kv_find(study->kv, key);
+    const char *label = lc_kv_tail(e, CATEGORY_PREFIX);
+    bool added;
+    if (!lc_strmap_add(ctx, &study->by_label, label, strlen(label), study->ncats, &added))
+        return LC_ERR_NOMEM;
+    if (added)
+        study->cats[study->ncats++] = e;
+    return LC_OK;
+}
+
 /* Creates an empty study; see study.h. */
 lc_study *lc_study_create(lc_context *ctx)
 {
@@ -412,6 +441,8 @@ void lc_study_destroy(lc_study *study)
 {
     if (!study)
         return;
+    free(study->cats);
+    lc_strmap_free(&study->by_label);
     lc_kv_destroy(study->kv);
     free(study->dir);
     free(study->path);
@@ -484,7 +515,7 @@ lc_study *lc_study_load(lc_context *ctx, const char *path)
                     goto fail;
             }
         }
-        lc_status st = lc_kv_set(ctx, study->kv, key, value, e->line);
+        lc_status st = store(ctx, study, key, value, e->line);
         free(value);
         if (st != LC_OK)
             goto fail;
@@ -515,7 +546,7 @@ lc_status lc_study_set(lc_context *ctx, lc_study *study, const char *key, const 
                         key, key);
     if ((st = check_value(ctx, NULL, 0, key, kind, value, NULL, &v)) != LC_OK)
         return st;
-    st = lc_kv_set(ctx, study->kv, key, v, 0);
+    st = store(ctx, study, key, v, 0);
     free(v);
     return st;
 }
@@ -541,42 +572,27 @@ const char *lc_study_path(const lc_study *study)
     return study ? study->path : NULL;
 }
 
-#define CATEGORY_PREFIX "facilities.categories"
-
-/* The i-th facilities.categories entry, in file order then set order; NULL if out of range. */
-static const lc_kv_entry *category_entry(const lc_study *study, size_t i)
-{
-    size_t pos = 0;
-    const lc_kv_entry *e;
-    if (!study)
-        return NULL;
-    while ((e = lc_kv_next(study->kv, CATEGORY_PREFIX, &pos)))
-        if (i-- == 0)
-            return e;
-    return NULL;
-}
-
 /* Number of category mappings; see study.h. */
 size_t lc_study_category_map_count(const lc_study *study)
 {
-    size_t pos = 0, n = 0;
-    if (!study)
-        return 0;
-    while (lc_kv_next(study->kv, CATEGORY_PREFIX, &pos))
-        n++;
-    return n;
+    return study ? study->ncats : 0;
 }
 
 /* The i-th mapping's label; see study.h. */
 const char *lc_study_category_map_label(const lc_study *study, size_t i)
 {
-    const lc_kv_entry *e = category_entry(study, i);
-    return e ? lc_kv_tail(e, CATEGORY_PREFIX) : NULL;
+    return study && i < study->ncats ? lc_kv_tail(study->cats[i], CATEGORY_PREFIX) : NULL;
 }
 
 /* The i-th mapping's category code; see study.h. */
 const char *lc_study_category_map_code(const lc_study *study, size_t i)
 {
-    const lc_kv_entry *e = category_entry(study, i);
-    return e ? e->value : NULL;
+    return study && i < study->ncats ? study->cats[i]->value : NULL;
+}
+
+/* The code a label maps to; see study.h. */
+const char *lc_study_category_map_find(const lc_study *study, const char *label)
+{
+    const size_t *at = study && label ? lc_strmap_find(&study->by_label, label, strlen(label)) : NULL;
+    return at ? study->cats[*at]->value : NULL;
 }

@@ -2,7 +2,8 @@
  * tests/test_layers.c — reading inputs through OGR: every supported format (fixtures written with
  * GDAL in the test), field mapping, encodings, CRS handling and the choice of the working CRS.
  * Expected values come from the fixtures' own text (populations, ids) or from construction
- * (rectangles whose areas are known), never from lifecircle's output.
+ * (rectangles whose areas are known), never from lifecircle's output. Bounds: 20,000 label mappings
+ * resolve 2,000 facilities within a processor-time bound.
  */
 #include <gdal.h>
 #include <math.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tests/lc_test.h"
 
@@ -567,6 +569,59 @@ START_TEST(multi_layer_source_needs_a_layer_name)
 }
 END_TEST
 
+
+/* Seconds of processor time this test has used: the measure of work done for the time bounds, which
+ * a machine busy with other jobs does not stretch. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+START_TEST(many_category_labels_resolved_fast)
+{
+    /* 20,000 label mappings and 2,000 facilities labelled with them: each label found by hashing,
+     * and each facility's category the one its label maps to (odd labels centre, even meal points) */
+    char *dir = lct_tmpdir(), *fac = lct_path(dir, "facilities.geojson");
+    size_t cap = 1 << 20, n = 0;
+    char *fc = malloc(cap);
+    ck_assert_ptr_nonnull(fc);
+    n += (size_t)snprintf(fc + n, cap - n, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[");
+    for (int i = 0; i < 2000; i++)
+        n += (size_t)snprintf(fc + n, cap - n,
+                              "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"F%d\",\"类型\":\"label%d\",\"建筑面积\":100},"
+                              "\"geometry\":{\"type\":\"Point\",\"coordinates\":[%d,3456100]}}",
+                              i ? "," : "", i, (i * 7919) % 20000, 350000 + i);
+    snprintf(fc + n, cap - n, "]}");
+    ck_assert_int_eq(lct_write_text(fac, fc), 0);
+    fixture_dir fx = write_pair("GPKG", "gpkg", NULL);
+    lc_study *st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.path", fac), LC_OK);
+    char key[64];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "facilities.categories.label%d", i);
+        ck_assert_int_eq(lc_study_set(lct_ctx, st, key, i % 2 ? "centre" : "meal_point"), LC_OK);
+    }
+    double t0 = cpu_now();
+    loaded l = load(st);
+    double took = cpu_now() - t0;
+    const lc_layer *L = lc_inputs_layer(l.inputs, LC_LAYER_FACILITIES);
+    ck_assert_uint_eq(lc_layer_count(L), 2000);
+    for (size_t i = 0; i < 2000; i++) {
+        const lc_feature *ft = lc_layer_feature(L, i);
+        int label = atoi(ft->id + 1) * 7919 % 20000;
+        ck_assert_int_ge(ft->category, 0);
+        ck_assert_str_eq(lc_profile_category(l.profile, (size_t)ft->category)->code, label % 2 ? "centre" : "meal_point");
+    }
+    ck_assert_msg(took < 3.0, "reading 2,000 facilities with 20,000 labels took %.3f s", took);
+    unload(&l);
+    free_pair(&fx);
+    lct_rmtree(dir);
+    free(fc), free(fac), free(dir);
+}
+END_TEST
+
 START_TEST(null_arguments_are_misuse)
 {
     lc_quality *q = lc_quality_create(lct_ctx);
@@ -620,5 +675,11 @@ Suite *suite_layers(void)
     tcase_add_test(errors, passwords_never_shown);
     tcase_add_test(errors, null_arguments_are_misuse);
     suite_add_tcase(s, errors);
+
+    TCase *bounds = tcase_create("bounds");
+    tcase_add_checked_fixture(bounds, lct_setup, lct_teardown);
+    tcase_set_timeout(bounds, 120);
+    tcase_add_test(bounds, many_category_labels_resolved_fast);
+    suite_add_tcase(s, bounds);
     return s;
 }

@@ -1,13 +1,19 @@
 /*
  * tests/test_study.c — the study file (layers/study.c), the YAML key/value reader under it
  * (layers/keyvalue.c) and standards profiles (layers/profile.c). Cases are grouped by behaviour:
- * normal use, errors, profiles, ownership. Every expected value comes from the fixture text written
- * here or from the category table of the brief that profiles/shanghai-2025.yml implements.
+ * normal use, errors, profiles, bounds (hostile files refused within processor-time bounds, lookups
+ * among tens of thousands of keys and labels), ownership. Every expected value comes from the
+ * fixture text written here or from the category table of the brief that profiles/shanghai-2025.yml
+ * implements.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tests/lc_test.h"
 
@@ -684,6 +690,317 @@ START_TEST(test_profile_missing)
 }
 END_TEST
 
+
+/* ---- bounds: what a hostile file cannot make the reader do ---------------------------------------- */
+
+/* Seconds of processor time this test has used: the measure of work done for the time bounds, which
+ * a machine busy with other jobs does not stretch. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Seconds on the monotonic clock: for bounds on waiting (a pipe that would block uses no processor
+ * time) and on other processes. */
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A growing text buffer for the generated files; asserts on allocation. */
+typedef struct gen_text {
+    char *s;
+    size_t n, cap;
+} gen_text;
+
+static void add(gen_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(gen_text *t, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int k = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
+        va_end(ap);
+        ck_assert_int_ge(k, 0);
+        if (t->s && t->n + (size_t)k < t->cap) {
+            t->n += (size_t)k;
+            return;
+        }
+        t->cap = t->cap ? t->cap * 2 : 1 << 16;
+        while (t->cap <= t->n + (size_t)k)
+            t->cap *= 2;
+        t->s = realloc(t->s, t->cap);
+        ck_assert_ptr_nonnull(t->s);
+    }
+}
+
+/* Loads a study from a generated text expected to be refused within `limit` seconds of processor
+ * time (writing the file included); returns the
+ * message (borrowed from the context) after checking status and that it names the file. */
+static const char *study_refused_fast(const char *body, lc_status status, double limit)
+{
+    double t0 = cpu_now();
+    const char *m = study_error(body, status);
+    double took = cpu_now() - t0;
+    ck_assert_msg(took < limit, "refused after %.3f s (limit %.1f s)", took, limit);
+    return m;
+}
+
+START_TEST(test_deep_nesting_refused)
+{
+    /* 100,000 nested flow mappings on one line: refused at the 65th, before any of the rest is read. */
+    gen_text t = {0};
+    add(&t, "name: x\na: ");
+    for (int i = 0; i < 100000; i++)
+        add(&t, "{a: ");
+    add(&t, "1");
+    for (int i = 0; i < 100000; i++)
+        add(&t, "}");
+    add(&t, "\n");
+    const char *m = study_refused_fast(t.s, LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "study.yml:2: mappings and lists nested more than 64 deep at column ");
+    /* the top-level mapping is the first level, so the 65th container is the 64th "{", after "a: "
+     * and 63 "{a: ": byte 3 + 63 * 4 = 255, column 256 */
+    lct_assert_contains(m, "column 256 ");
+
+    /* the same through block lists: 65 levels of "- " */
+    t.n = 0;
+    add(&t, "a:\n");
+    for (int i = 0; i < 70; i++)
+        add(&t, "%*s-\n", 2 * i + 2, "");
+    add(&t, "%*s- 1\n", 142, "");
+    m = study_refused_fast(t.s, LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "nested more than 64 deep");
+
+    /* 64 levels are still read (the limit is not off by one): a[.a]*63 = 1 */
+    t.n = 0;
+    add(&t, "name: ");
+    for (int i = 0; i < 63; i++)
+        add(&t, "{a: ");
+    add(&t, "1");
+    for (int i = 0; i < 63; i++)
+        add(&t, "}");
+    add(&t, "\n");
+    m = study_refused_fast(t.s, LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "'name' takes a single value, not a mapping"); /* read, then refused by meaning */
+    free(t.s);
+}
+END_TEST
+
+START_TEST(test_key_count_refused)
+{
+    /* 100,000 keys: refused at the 50,001st, naming its line. */
+    gen_text t = {0};
+    for (int i = 0; i < 100000; i++)
+        add(&t, "k%d: 1\n", i);
+    const char *m = study_refused_fast(t.s, LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "study.yml:50001: more than 50000 keys");
+
+    /* 49,999 distinct keys and a duplicate of the first: found at once, not by a scan of the others */
+    t.n = 0;
+    for (int i = 0; i < 49999; i++)
+        add(&t, "k%d: 1\n", i);
+    add(&t, "k0: 2\n");
+    m = study_refused_fast(t.s, LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "study.yml:50000: duplicate key 'k0' (first given at line 1)");
+
+    /* a duplicate among 40,000 keys of one nested mapping, and a key repeated as a section */
+    t.n = 0;
+    add(&t, "facilities:\n  categories:\n");
+    for (int i = 0; i < 40000; i++)
+        add(&t, "    label%d: centre\n", i);
+    add(&t, "    label123: meal_point\n");
+    m = study_refused_fast(t.s, LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "study.yml:40003: duplicate key 'facilities.categories.label123' (first given at line 126)");
+    m = study_refused_fast("residential:\n  path: a.shp\nresidential:\n  layer: x\n", LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "study.yml:3: duplicate key 'residential' (first given at line 1)");
+
+    /* a dotted key longer than 1,024 bytes: 22 bytes of "facilities.categories." and a label of
+     * 1,010 (libyaml itself takes keys of up to 1,024 characters) */
+    t.n = 0;
+    add(&t, "facilities:\n  categories:\n    ");
+    for (int i = 0; i < 1010; i++)
+        add(&t, "x");
+    add(&t, ": centre\n");
+    m = study_refused_fast(t.s, LC_ERR_CONFIG, 1.0);
+    lct_assert_contains(m, "study.yml:3: the key 'facilities.categories.xxx");
+    lct_assert_contains(m, "is 1032 bytes long, more than the 1024 a key may have");
+    free(t.s);
+}
+END_TEST
+
+START_TEST(test_file_size_refused)
+{
+    /* 1 MB is the most; a comment makes the file 1,048,577 bytes */
+    size_t n = (1u << 20) + 1;
+    char *big = malloc(n + 1);
+    ck_assert_ptr_nonnull(big);
+    memcpy(big, "name: x\n#", 9);
+    memset(big + 9, 'c', n - 10);
+    big[n - 1] = '\n';
+    big[n] = '\0';
+    double t0 = cpu_now();
+    const char *m = study_error(big, LC_ERR_CONFIG);
+    ck_assert(cpu_now() - t0 < 1.0);
+    lct_assert_contains(m, "study.yml: larger than 1 MB (1048576 bytes)");
+    /* one byte less is read (and the file is a study with a name) */
+    big[n - 2] = '\n';
+    big[n - 1] = '\0';
+    fixture f = fixture_write("study.yml", big);
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(s, "name"), "x");
+    lc_study_destroy(s);
+    fixture_free(&f);
+    free(big);
+}
+END_TEST
+
+/* Loads path as a study and as a profile, both expected to fail at once with LC_ERR_IO naming the
+ * path and `what`. */
+static void refused_special(const char *path, const char *what)
+{
+    double t0 = wall_now();
+    ck_assert_ptr_null(lc_study_load(lct_ctx, path));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_IO);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), path);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), what);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "not a regular file");
+    ck_assert_ptr_null(lc_profile_load(lct_ctx, path));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_IO);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), what);
+    double took = wall_now() - t0;
+    ck_assert_msg(took < 5.0, "%s refused after %.3f s", path, took); /* a pipe would block for ever */
+}
+
+START_TEST(test_special_files_refused)
+{
+    char *dir = lct_tmpdir();
+    char *fifo = lct_path(dir, "study.yml");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    refused_special(fifo, "a named pipe (FIFO)"); /* no writer: opening it for reading would block */
+    refused_special("/dev/zero", "a character device"); /* endless: would eat memory */
+    refused_special(dir, "a directory");
+    char *link = lct_path(dir, "zero.yml");
+    ck_assert_int_eq(symlink("/dev/zero", link), 0);
+    refused_special(link, "a character device"); /* a link is followed to what it names */
+
+    /* and through the command: exit 2 with the message, without waiting on the pipe */
+    char args[4096], *out;
+    snprintf(args, sizeof args, "validate '%s'", fifo);
+    double t0 = wall_now();
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    ck_assert(wall_now() - t0 < 5.0);
+    lct_assert_contains(out, "named pipe");
+    lct_assert_contains(out, fifo);
+    free(out);
+    lct_rmtree(dir);
+    free(link), free(fifo), free(dir);
+}
+END_TEST
+
+START_TEST(test_many_category_labels)
+{
+    /* 20,000 labels: read, counted and found by label at once (each lookup hashed) */
+    gen_text t = {0};
+    add(&t, "facilities:\n  categories:\n");
+    for (int i = 0; i < 20000; i++)
+        add(&t, "    label%d: %s\n", i, i % 2 ? "centre" : "meal_point");
+    fixture f = fixture_write("study.yml", t.s);
+    double t0 = cpu_now();
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(lc_study_category_map_count(s), 20000);
+    ck_assert_str_eq(lc_study_category_map_label(s, 19999), "label19999");
+    ck_assert_str_eq(lc_study_category_map_code(s, 19999), "centre");
+    for (int k = 0; k < 100000; k++) {
+        char label[32];
+        snprintf(label, sizeof label, "label%d", (k * 7919) % 20000);
+        ck_assert_str_eq(lc_study_category_map_find(s, label), (k * 7919) % 20000 % 2 ? "centre" : "meal_point");
+    }
+    ck_assert_ptr_null(lc_study_category_map_find(s, "label20000"));
+    ck_assert_ptr_null(lc_study_category_map_find(s, "Label1")); /* exact, as written */
+    /* a label added by lc_study_set is found too, and a changed one gives its new code */
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "facilities.categories.新标签", "canteen"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "facilities.categories.label0", "canteen"), LC_OK);
+    ck_assert_str_eq(lc_study_category_map_find(s, "新标签"), "canteen");
+    ck_assert_str_eq(lc_study_category_map_find(s, "label0"), "canteen");
+    ck_assert_uint_eq(lc_study_category_map_count(s), 20001);
+    ck_assert_str_eq(lc_study_category_map_label(s, 20000), "新标签");
+    double took = cpu_now() - t0;
+    ck_assert_msg(took < 2.0, "20,000 labels and 100,000 lookups took %.3f s", took);
+    lc_study_destroy(s);
+    fixture_free(&f);
+    free(t.s);
+}
+END_TEST
+
+START_TEST(test_profile_bounds)
+{
+    /* 40,000 aliases of one category: the profile loads and every lookup is hashed */
+    gen_text t = {0};
+    add(&t, "profile: t\nreach: {minutes: 15, metres: 1000, source: s}\ncategories:\n"
+            "  centre:\n    zh: 中心\n    en: Centre\n    aliases:\n");
+    for (int i = 0; i < 40000; i++)
+        add(&t, "      - 别名%d\n", i);
+    add(&t, "  canteen: {zh: 食堂, en: Canteen}\n");
+    fixture f = fixture_write("custom.yml", t.s);
+    double t0 = cpu_now();
+    lc_profile *p = lc_profile_load(lct_ctx, f.path);
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    for (int k = 0; k < 100000; k++) {
+        char label[32];
+        snprintf(label, sizeof label, " 别名%d\t", (k * 7919) % 40000); /* blanks around are ignored */
+        ck_assert_int_eq(lc_profile_find_category(p, label), 0);
+    }
+    ck_assert_int_eq(lc_profile_find_category(p, "CANTEEN"), 1); /* ASCII case ignored */
+    ck_assert_int_eq(lc_profile_find_category(p, "\xE3\x80\x80食堂"), 1); /* a full-width space too */
+    ck_assert_int_eq(lc_profile_find_category(p, "别名40000"), -1);
+    double took = cpu_now() - t0;
+    ck_assert_msg(took < 2.0, "40,000 aliases and 100,000 lookups took %.3f s", took);
+    lc_profile_destroy(p);
+    fixture_free(&f);
+
+    /* a label clash among thousands is still found, at the later label's line */
+    t.n = 0;
+    add(&t, "profile: t\nreach: {minutes: 15, metres: 1000, source: s}\ncategories:\n");
+    for (int i = 0; i < 900; i++)
+        add(&t, "  c%d: {zh: 类%d, en: C%d, short: S%d}\n", i, i, i, i);
+    add(&t, "  last: {zh: 最后, en: Last, short: LAST, aliases: [类17]}\n");
+    t0 = cpu_now();
+    const char *m = profile_error(t.s);
+    ck_assert(cpu_now() - t0 < 1.0);
+    lct_assert_contains(m, "custom.yml:904: '类17' names both category 'c17' (line 21) and category 'last'");
+
+    /* more than 1,000 categories */
+    t.n = 0;
+    add(&t, "profile: t\nreach: {minutes: 15, metres: 1000, source: s}\ncategories:\n");
+    for (int i = 0; i < 1500; i++)
+        add(&t, "  c%d: {zh: 类%d, en: C%d, short: X}\n", i, i, i);
+    t0 = cpu_now();
+    m = profile_error(t.s);
+    ck_assert(cpu_now() - t0 < 1.0);
+    lct_assert_contains(m, "custom.yml:1004: more than 1000 categories");
+
+    /* more than 1,000 norms */
+    t.n = 0;
+    add(&t, "profile: t\nreach: {minutes: 15, metres: 1000, source: s}\ncategories:\n"
+            "  centre: {zh: 中心, en: Centre}\nnorms:\n");
+    for (int i = 0; i < 1500; i++)
+        add(&t, "  n%d: {kind: reach, category: centre, target: 1, zh: 指标, en: N, source: s}\n", i);
+    t0 = cpu_now();
+    m = profile_error(t.s);
+    ck_assert(cpu_now() - t0 < 1.0);
+    lct_assert_contains(m, "custom.yml:1006: more than 1000 norms");
+    free(t.s);
+}
+END_TEST
+
 /* ---- ownership -------------------------------------------------------------------------------- */
 
 START_TEST(test_destroy_null)
@@ -912,6 +1229,17 @@ Suite *suite_study(void)
     tcase_add_test(tc, test_district_profiles_extend_city);
     tcase_add_test(tc, test_extends_file_overrides_keys_and_lists);
     tcase_add_test(tc, test_norm_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("bounds");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_deep_nesting_refused);
+    tcase_add_test(tc, test_key_count_refused);
+    tcase_add_test(tc, test_file_size_refused);
+    tcase_add_test(tc, test_special_files_refused);
+    tcase_add_test(tc, test_many_category_labels);
+    tcase_add_test(tc, test_profile_bounds);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ownership");
