@@ -1074,6 +1074,10 @@ lc_status lc_profile_set_walk_speed(lc_context *ctx, lc_profile *profile, double
         return LC_ERR_MISUSE;
     if (!profile || !(speed_m_s > 0) || !isfinite(speed_m_s))
         return lc_error(ctx, LC_ERR_MISUSE, "the walking speed must be a positive number of metres per second");
+    for (size_t i = 0; i < profile->count; i++)
+        if (!isfinite(profile->cats[i].reach_minutes * 60 * speed_m_s))
+            return lc_error(ctx, LC_ERR_MISUSE, "a walking speed of %g m/s makes the reach of category %s (%g min) "
+                            "infinite", speed_m_s, profile->cats[i].code, profile->cats[i].reach_minutes);
     char **src = lc_calloc(ctx, profile->count ? profile->count : 1, sizeof *src);
     if (!src)
         return LC_ERR_NOMEM;

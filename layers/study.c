@@ -4,6 +4,7 @@
  * file's directory, and answers lookups with the defaults filled in. Opening the layers it names is
  * layers/layer.c's job; what the category codes mean is the profile's (layers/profile.c).
  */
+#include <assert.h>
 #include <cpl_conv.h>
 #include <math.h>
 #include <stdlib.h>
@@ -34,10 +35,8 @@ typedef enum study_kind {
     KIND_PATH,      /* a file, directory or GDAL connection string, resolved against the study file */
     KIND_FORMAT,    /* shapefile | gpkg | geojson */
     KIND_MODE,      /* straight | network */
-    KIND_POSITIVE,  /* a positive number */
     KIND_BOOL,      /* true | false (also yes/no, on/off, 1/0), stored as "true" or "false" */
     KIND_LIST,      /* roads.exclude: a YAML list or one comma-separated text, stored comma-joined */
-    KIND_SNAP_M,    /* roads.snap_dangles_m: metres from 0 (off) to SNAP_MAX_M, stored as written */
     KIND_RANGE,     /* a number within the key's range (ranges[]), stored as written */
     KIND_SECTION    /* a layer, fields or categories heading left empty: ignored */
 } study_kind;
@@ -52,8 +51,8 @@ typedef struct study_key {
 static const study_key top_keys[] = {
     {"name", KIND_TEXT},       {"description", KIND_TEXT},   {"crs", KIND_CRS},
     {"profile", KIND_WORD},    {"encoding", KIND_WORD},      {"output", KIND_PATH},
-    {"format", KIND_FORMAT},   {"mode", KIND_MODE},          {"reach_m", KIND_POSITIVE},
-    {"walk_speed", KIND_POSITIVE}, {"walk_minutes", KIND_POSITIVE}, {"demand_grid_m", KIND_POSITIVE},
+    {"format", KIND_FORMAT},   {"mode", KIND_MODE},          {"reach_m", KIND_RANGE},
+    {"walk_speed", KIND_RANGE}, {"walk_minutes", KIND_RANGE}, {"demand_grid_m", KIND_RANGE},
     {"output_schema", KIND_WORD},  {"output_prefix", KIND_TEXT}, /* PostGIS output; checked there */
     {"catchment_streets", KIND_BOOL},
     {"circle_quadsegs", KIND_RANGE}, {"share_leaf_m", KIND_RANGE}, {"gap_cell_m", KIND_RANGE},
@@ -65,20 +64,33 @@ static const char *const top_names[] = {"name", "description", "crs", "profile",
                                         "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                         NULL};
 
-/* The ranges of the KIND_RANGE keys: how finely coverage is measured (lc_coverage_options). Below
- * the lower bounds the grids grow past memory at city scale with nothing a plan could use; above the
- * upper ones a reach circle or an outline is too coarse to be a 15-minute circle. why says so. */
+/* The ranges of the KIND_RANGE keys: every number a study holds, checked when it is read, so no
+ * value reaches the computations that a plan could not mean (a speed of 1e308 m/s would make every
+ * reach infinite). what names the quantity, why says what it is and why the bounds. The bounds of
+ * the four resolutions (lc_coverage_options): below them the grids grow past memory at city scale
+ * with nothing a plan could use; above them a reach circle or an outline is too coarse to be a
+ * 15-minute circle. */
 typedef struct key_range {
     const char *name;
     double lo, hi;
     bool integer;
-    const char *why;
+    const char *what, *why;
 } key_range;
 static const key_range ranges[] = {
-    {"circle_quadsegs", 2, 256, true, "segments per quarter of a straight-line reach circle (32 by default)"},
-    {"share_leaf_m", 0.5, 50, false, "metres, the smallest squares covered shares are measured in (4 by default)"},
-    {"gap_cell_m", 0.5, 50, false, "metres, the grid gap outlines are traced on (2.5 by default)"},
-    {"service_cell_m", 1, 100, false, "metres, the grid service areas are traced on (10 by default)"},
+    {"reach_m", 1, 10000, false, "a distance in metres",
+     "how far every category reaches, in place of the profile's (15 minutes' walk is about 1000 m)"},
+    {"walk_speed", 0.1, 3, false, "a speed in metres per second",
+     "the walking pace that turns each category's minutes into metres (older pedestrians walk 0.8-1.0)"},
+    {"walk_minutes", 1, 120, false, "a number of minutes", "a walk to a facility (the life circle is 15)"},
+    {"demand_grid_m", 5, 500, false, "a distance in metres",
+     "the spacing of the points residents walk from inside a compound (50 is typical)"},
+    {"roads.snap_dangles_m", 0, 50, false, "a distance in metres",
+     "0 turns joining off; undershoots in CAD road lines are usually 1-5 m, and farther an end would be "
+     "joined across a block or onto a parallel street"},
+    {"circle_quadsegs", 2, 256, true, "a whole number", "segments per quarter of a straight-line reach circle (32 by default)"},
+    {"share_leaf_m", 0.5, 50, false, "a number", "metres, the smallest squares covered shares are measured in (4 by default)"},
+    {"gap_cell_m", 0.5, 50, false, "a number", "metres, the grid gap outlines are traced on (2.5 by default)"},
+    {"service_cell_m", 1, 100, false, "a number", "metres, the grid service areas are traced on (10 by default)"},
 };
 
 /* Keys under each layer that hold a value. */
@@ -93,14 +105,10 @@ static const char *const layer_sub_names[] = {"path", "layer", "where", "encodin
  * lines that cross without a shared vertex and joining ends that stop short of another line
  * (layers/roads.c reads them). */
 static const study_key roads_keys[] = {
-    {"exclude", KIND_LIST}, {"node_crossings", KIND_BOOL}, {"snap_dangles_m", KIND_SNAP_M},
+    {"exclude", KIND_LIST}, {"node_crossings", KIND_BOOL}, {"snap_dangles_m", KIND_RANGE},
 };
 static const char *const roads_sub_names[] = {"path", "layer", "where", "encoding", "crs", "x", "y", "sql",
                                               "fields", "exclude", "node_crossings", "snap_dangles_m", NULL};
-
-/* The largest roads.snap_dangles_m: an undershoot in CAD data is a few metres; farther than this an
- * end would be joined across a block or onto a parallel street, which is no repair. */
-#define SNAP_MAX_M 50
 
 static const char *const layer_names[] = {"residential", "facilities", "units", "roads",
                                           "buildings", "candidates", "entrances", NULL};
@@ -324,20 +332,6 @@ static bool plain_number(const char *v, double *d)
     return end != v && !*end && isfinite(*d);
 }
 
-/* A number > 0 (see plain_number). */
-static bool positive_number(const char *v)
-{
-    double d;
-    return plain_number(v, &d) && d > 0;
-}
-
-/* A number from 0 to max (see plain_number). */
-static bool bounded_number(const char *v, double max)
-{
-    double d;
-    return plain_number(v, &d) && d >= 0 && d <= max;
-}
-
 /* Checks value against its key's kind and makes the value to store: a relative path joined to dir
  * (when dir is non-NULL), format and mode in lower case. LC_OK with *out (caller frees; NULL for a
  * section heading, which is not stored), or LC_ERR_CONFIG naming the key, or LC_ERR_NOMEM. */
@@ -366,20 +360,16 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
         return key_error(ctx, kv, line, "'%s' must be one of %s (got '%s')", key,
                          kind == KIND_FORMAT ? "shapefile, gpkg, geojson" : "straight, network", value);
     }
-    if (kind == KIND_POSITIVE && !positive_number(value))
-        return key_error(ctx, kv, line, "'%s' must be a positive number (got '%s')", key, value);
-    if (kind == KIND_SNAP_M && !bounded_number(value, SNAP_MAX_M))
-        return key_error(ctx, kv, line, "'%s' must be a distance in metres from 0 (off) to %d (got '%s'); "
-                         "undershoots in CAD road lines are usually 1-5 m", key, SNAP_MAX_M, value);
     if (kind == KIND_RANGE) {
         const key_range *r = NULL;
         for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
             if (strcmp(ranges[i].name, key) == 0)
                 r = &ranges[i];
+        assert(r); /* every KIND_RANGE key has its range */
         double d;
-        if (r && !(plain_number(value, &d) && d >= r->lo && d <= r->hi && (!r->integer || d == floor(d))))
-            return key_error(ctx, kv, line, "'%s' must be %s from %g to %g (got '%s'): %s", key,
-                             r->integer ? "a whole number" : "a number", r->lo, r->hi, value, r->why);
+        if (!(plain_number(value, &d) && d >= r->lo && d <= r->hi && (!r->integer || d == floor(d))))
+            return key_error(ctx, kv, line, "'%s' must be %s from %g to %g (got '%s'): %s", key, r->what, r->lo,
+                             r->hi, value, r->why);
     }
     if (kind == KIND_BOOL) {
         static const char *const yes[] = {"true", "yes", "on", "1", NULL}, *const no[] = {"false", "no", "off", "0", NULL};

@@ -249,6 +249,11 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     double t0 = lc_seconds();
     for (size_t c = 0; c < cov->ncat; c++) {
         cov->reach[c] = o.reach_m > 0 ? o.reach_m : lc_profile_category(profile, c)->reach_m;
+        if (!(cov->reach[c] > 0) || !isfinite(cov->reach[c])) { /* before GEOS is asked to buffer by it */
+            lc_error(ctx, LC_ERR_MISUSE, "the reach of category %s (%g m) is not a positive finite distance",
+                     lc_profile_category(profile, c)->code, cov->reach[c]);
+            goto fail;
+        }
         if (network)
             continue; /* the workers build the network steps */
         if (lc_cov_straight_reach(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)

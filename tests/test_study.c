@@ -364,9 +364,9 @@ START_TEST(test_bad_values)
     lct_assert_contains(m, "straight, network");
 
     m = study_error("reach_m: -5\n", LC_ERR_CONFIG);
-    lct_assert_contains(m, "'reach_m' must be a positive number");
+    lct_assert_contains(m, "'reach_m' must be a distance in metres from 1 to 10000 (got '-5')");
     m = study_error("walk_speed: fast\n", LC_ERR_CONFIG);
-    lct_assert_contains(m, "'walk_speed' must be a positive number (got 'fast')");
+    lct_assert_contains(m, "'walk_speed' must be a speed in metres per second from 0.1 to 3 (got 'fast')");
     m = study_error("walk_minutes: 0\n", LC_ERR_CONFIG);
     lct_assert_contains(m, "'walk_minutes'");
 
@@ -1001,6 +1001,67 @@ START_TEST(test_profile_bounds)
 }
 END_TEST
 
+START_TEST(test_number_ranges)
+{
+    /* every number of the study, at and past its bounds: the message names the file, the line and
+     * the key, the range and what the key means */
+    static const struct {
+        const char *text, *message;
+    } bad[] = {
+        {"name: x\nwalk_speed: 1e308\n", "study.yml:2: 'walk_speed' must be a speed in metres per second from 0.1 to 3 (got '1e308')"},
+        {"walk_speed: 0.05\n", "'walk_speed' must be a speed in metres per second from 0.1 to 3 (got '0.05')"},
+        {"walk_speed: inf\n", "(got 'inf')"},
+        {"walk_speed: nan\n", "(got 'nan')"},
+        {"walk_speed: 0x10\n", "(got '0x10')"},
+        {"reach_m: 1e6\n", "study.yml:1: 'reach_m' must be a distance in metres from 1 to 10000 (got '1e6')"},
+        {"reach_m: 0.5\n", "'reach_m' must be a distance in metres from 1 to 10000 (got '0.5')"},
+        {"walk_minutes: 1e9\n", "'walk_minutes' must be a number of minutes from 1 to 120 (got '1e9')"},
+        {"walk_minutes: -15\n", "'walk_minutes' must be a number of minutes from 1 to 120 (got '-15')"},
+        {"demand_grid_m: 0.001\n", "'demand_grid_m' must be a distance in metres from 5 to 500 (got '0.001')"},
+        {"demand_grid_m: 1e300\n", "'demand_grid_m' must be a distance in metres from 5 to 500 (got '1e300')"},
+        {"roads:\n  snap_dangles_m: 1e308\n", "study.yml:2: 'roads.snap_dangles_m' must be a distance in metres from 0 to 50"},
+        {"circle_quadsegs: 1e308\n", "'circle_quadsegs' must be a whole number from 2 to 256 (got '1e308')"},
+        {"share_leaf_m: -inf\n", "'share_leaf_m' must be a number from 0.5 to 50 (got '-inf')"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *m = study_error(bad[i].text, LC_ERR_CONFIG);
+        lct_assert_contains(m, bad[i].message);
+    }
+    /* the bounds themselves are accepted, from the file and from lc_study_set alike */
+    fixture f = fixture_write("study.yml", "reach_m: 1\nwalk_speed: 3\nwalk_minutes: 120\ndemand_grid_m: 5\n"
+                                           "roads:\n  snap_dangles_m: 0\n");
+    lc_study *s = lc_study_load(lct_ctx, f.path);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(s, "walk_speed"), "3");
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "reach_m", "10000"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "walk_speed", "0.1"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "walk_speed", "1e308"), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "'walk_speed' must be a speed in metres per second from 0.1 to 3");
+    ck_assert_str_eq(lc_study_get(s, "walk_speed"), "0.1"); /* a refused value changes nothing */
+    ck_assert_int_eq(lc_study_set(lct_ctx, s, "demand_grid_m", "500.5"), LC_ERR_CONFIG);
+    lc_study_destroy(s);
+    fixture_free(&f);
+
+    /* the library refuses a speed that makes a reach infinite, with the profile unchanged */
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_ptr_nonnull(p);
+    double before = lc_profile_category(p, 0)->reach_m;
+    ck_assert_int_eq(lc_profile_set_walk_speed(lct_ctx, p, 1e308), LC_ERR_MISUSE);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "infinite");
+    ck_assert(lc_profile_category(p, 0)->reach_m == before);
+    lc_profile_destroy(p);
+
+    /* and the command exits 2 naming the key, before any input is read */
+    char args[256], *out;
+    snprintf(args, sizeof args, "check '%s/data/demo/porto.yml' --set walk_speed=1e308 -o /nonexistent/x -q",
+             lct_source_dir());
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "'walk_speed' must be a speed in metres per second from 0.1 to 3 (got '1e308')");
+    free(out);
+}
+END_TEST
+
 /* ---- ownership -------------------------------------------------------------------------------- */
 
 START_TEST(test_destroy_null)
@@ -1240,6 +1301,7 @@ Suite *suite_study(void)
     tcase_add_test(tc, test_special_files_refused);
     tcase_add_test(tc, test_many_category_labels);
     tcase_add_test(tc, test_profile_bounds);
+    tcase_add_test(tc, test_number_ranges);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ownership");

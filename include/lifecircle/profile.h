@@ -127,8 +127,8 @@ LC_API const lc_network_rules *lc_profile_network(const lc_profile *profile);
 /* Walks every category's reach at one speed (the study's `walk_speed`, "15 minutes at 0.9 m/s"):
  * sets network.walk_speed_m_s to speed_m_s and each category's reach_m to its reach_minutes × 60 ×
  * speed_m_s, its reach_source saying so (and what the profile said). `check`, `site` and `isochrones`
- * then agree on what a minute of walking is. LC_OK; LC_ERR_MISUSE (speed not positive and finite) or
- * LC_ERR_NOMEM leave the profile unchanged. */
+ * then agree on what a minute of walking is. LC_OK; LC_ERR_MISUSE (speed not positive and finite, or
+ * so large that a reach would be infinite) or LC_ERR_NOMEM leave the profile unchanged. */
 LC_API lc_status lc_profile_set_walk_speed(lc_context *ctx, lc_profile *profile, double speed_m_s);
 
 #ifdef __cplusplus

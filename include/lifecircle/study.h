@@ -19,10 +19,12 @@
  *                            to another line)
  * where <layer> is residential, facilities, units, roads, buildings, candidates or entrances.
  * Reserved for upcoming features, checked now: output (a directory, resolved like paths), format
- * (shapefile | gpkg | geojson, stored in lower case), mode (straight | network), reach_m, walk_speed
- * (m/s) and walk_minutes (positive numbers), description. How finely coverage is measured
- * (lc_coverage_options): circle_quadsegs (a whole number, 2 to 256), share_leaf_m (0.5 to 50),
- * gap_cell_m (0.5 to 50) and service_cell_m (1 to 100).
+ * (shapefile | gpkg | geojson, stored in lower case), mode (straight | network), description.
+ * Every number is checked against its range when it is read (file or lc_study_set): reach_m 1 to
+ * 10000 (metres), walk_speed 0.1 to 3 (m/s), walk_minutes 1 to 120, demand_grid_m 5 to 500 (metres),
+ * roads.snap_dangles_m 0 to 50 (metres); and how finely coverage is measured (lc_coverage_options):
+ * circle_quadsegs (a whole number, 2 to 256), share_leaf_m (0.5 to 50), gap_cell_m (0.5 to 50) and
+ * service_cell_m (1 to 100).
  * Relative <layer>.path and output values are resolved against the study file's directory; absolute
  * paths and GDAL connection strings ("PG:...", "://" URIs, "/vsi..." paths) are kept as written.
  * Nested mappings and dotted keys ("residential.path: x") are the same thing; a layer heading left
