@@ -676,6 +676,8 @@ static lc_status open_source(reader *rd, const char *path, GDALDatasetH *ds, cha
     const char *enc = lc_study_get(rd->study, key);
     if (!enc)
         enc = lc_study_get(rd->study, "encoding");
+    if (lc_source_check(ctx, rd->kind_name, path, rd->path) != LC_OK)
+        return lc_context_errno(ctx);
     if (!is_utf8(enc))
         *open_opts = CSLSetNameValue(*open_opts, "ENCODING", gdal_encoding(enc));
     *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);

@@ -38,6 +38,18 @@ lc_status lc_layer_transform(lc_context *ctx, lc_layer *layer, const lc_transfor
 /* Reports duplicate ids in layer as errors in quality. LC_OK or LC_ERR_NOMEM. */
 lc_status lc_layer_check_duplicates(lc_context *ctx, const lc_layer *layer, lc_quality *quality);
 
+/* The most bytes a side file GDAL reads whole (.prj, .cpg, .csvt) may have. */
+#define LC_SIDE_FILE_MAX 65536
+
+/* Refuses (LC_ERR_IO, naming the <kind> layer as shown and the file) an input path GDAL would block
+ * on or read without end, before GDAL opens it: anything but a regular file or a directory (a named
+ * pipe, a device, a socket; symbolic links followed), a side file of a data file (.shx, .dbf, .prj,
+ * .cpg, ... of the same stem, or in a directory given as the input) that is not a regular file, and
+ * a .prj, .cpg or .csvt larger than LC_SIDE_FILE_MAX. A path naming no file (a connection string,
+ * a /vsi path, a missing file) is left to GDAL. LC_OK otherwise, or LC_ERR_NOMEM.
+ * (layers/source_files.c) */
+lc_status lc_source_check(lc_context *ctx, const char *kind, const char *path, const char *shown);
+
 /* Releases a layer. Accepts NULL. */
 void lc_layer_destroy(lc_context *ctx, lc_layer *layer);
 

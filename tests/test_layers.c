@@ -2,8 +2,9 @@
  * tests/test_layers.c — reading inputs through OGR: every supported format (fixtures written with
  * GDAL in the test), field mapping, encodings, CRS handling and the choice of the working CRS.
  * Expected values come from the fixtures' own text (populations, ids) or from construction
- * (rectangles whose areas are known), never from lifecircle's output. Bounds: 20,000 label mappings
- * resolve 2,000 facilities within a processor-time bound.
+ * (rectangles whose areas are known), never from lifecircle's output. Bounds: paths GDAL would block
+ * on or read without end (pipes, devices, a 4.4 MB .prj) are refused at once, and 20,000 label
+ * mappings resolve 2,000 facilities within a processor-time bound.
  */
 #include <gdal.h>
 #include <math.h>
@@ -11,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tests/lc_test.h"
 
@@ -579,6 +582,103 @@ static double cpu_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Seconds on the monotonic clock: for bounds on waiting (a pipe that would block uses no processor
+ * time) and on other processes. */
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* As expect_read_error, and within 5 s: the input is refused before GDAL waits on it (a pipe
+ * would block for ever). */
+static void expect_refused_fast(lc_study *st, const char *needle, const char *needle2)
+{
+    double t0 = wall_now();
+    expect_read_error(st, LC_ERR_IO, needle);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), needle2);
+    double took = wall_now() - t0;
+    ck_assert_msg(took < 5.0, "refused after %.3f s", took);
+}
+
+START_TEST(special_input_paths_refused)
+{
+    fixture_dir fx = write_pair("GPKG", "gpkg", NULL);
+    fixture_dir sx = write_pair("ESRI Shapefile", "shp", (const char *const[]){"-lco", "ENCODING=UTF-8", NULL});
+    char *fifo = lct_path(fx.dir, "pipe.gpkg");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+
+    /* the input itself: a named pipe (GDAL would wait for a writer) and /dev/zero (endless) */
+    lc_study *st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.path", fifo), LC_OK);
+    expect_refused_fast(st, "cannot open facilities layer '", "pipe.gpkg': it is a named pipe (FIFO), not a file or a folder");
+    st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.path", "/dev/zero"), LC_OK);
+    expect_refused_fast(st, "cannot open residential layer '/dev/zero'", "it is a character device");
+
+    /* a side file that is a pipe: the .dbf GDAL opens with the .shp */
+    char *dbf = lct_path(sx.dir, "residential.dbf"), *moved = lct_path(sx.dir, "residential.dbf.real");
+    ck_assert_int_eq(rename(dbf, moved), 0);
+    ck_assert_int_eq(mkfifo(dbf, 0600), 0);
+    st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.path", sx.res), LC_OK);
+    expect_refused_fast(st, "its side file ", "residential.dbf is a named pipe (FIFO), not a regular file");
+    ck_assert_int_eq(remove(dbf), 0);
+    ck_assert_int_eq(rename(moved, dbf), 0);
+
+    /* a 4.4 MB .prj: refused by its size before GDAL reads it whole */
+    char *prj = lct_path(sx.dir, "residential.prj");
+    FILE *f = fopen(prj, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 44000; i++)
+        fputs("PROJCS[\"WGS 84 / UTM zone 51N\",GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257]]]]\n", f);
+    ck_assert_int_eq(fclose(f), 0);
+    struct stat sb;
+    ck_assert_int_eq(stat(prj, &sb), 0);
+    ck_assert_int_gt(sb.st_size, 4400000);
+    char size[64];
+    snprintf(size, sizeof size, "residential.prj is %lld bytes, more than the 65536", (long long)sb.st_size);
+    st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.path", sx.res), LC_OK);
+    expect_refused_fast(st, "cannot open residential layer '", size);
+
+    /* the same .prj in a folder given as the input (a folder of shapefiles) */
+    st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.path", sx.dir), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.layer", "residential"), LC_OK);
+    expect_refused_fast(st, "its side file ", size);
+
+    /* and through the command: exit 2, the message naming the layer and the file */
+    char *study = lct_path(fx.dir, "study.yml"), text[2048];
+    snprintf(text, sizeof text, "crs: EPSG:32651\nresidential: {path: '%s'}\nfacilities: {path: '%s'}\n", sx.res, fifo);
+    ck_assert_int_eq(lct_write_text(study, text), 0);
+    char args[4096], *out;
+    snprintf(args, sizeof args, "validate '%s'", study);
+    double t0 = wall_now();
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    ck_assert(wall_now() - t0 < 10.0);
+    lct_assert_contains(out, "residential.prj is ");
+    free(out);
+    snprintf(text, sizeof text, "crs: EPSG:32651\nresidential: {path: '%s'}\nfacilities: {path: '%s'}\n", fx.res, fifo);
+    ck_assert_int_eq(lct_write_text(study, text), 0);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "pipe.gpkg': it is a named pipe (FIFO)");
+    free(out);
+
+    /* connection strings and /vsi paths name no file: still GDAL's to open (and report) */
+    st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.path", "/vsizip//nonexistent/设施.zip"), LC_OK);
+    expect_read_error(st, LC_ERR_IO, "cannot open facilities layer '/vsizip//nonexistent/设施.zip'");
+
+    free(study), free(prj), free(moved), free(dbf), free(fifo);
+    free_pair(&sx);
+    free_pair(&fx);
+}
+END_TEST
+
 START_TEST(many_category_labels_resolved_fast)
 {
     /* 20,000 label mappings and 2,000 facilities labelled with them: each label found by hashing,
@@ -679,6 +779,7 @@ Suite *suite_layers(void)
     TCase *bounds = tcase_create("bounds");
     tcase_add_checked_fixture(bounds, lct_setup, lct_teardown);
     tcase_set_timeout(bounds, 120);
+    tcase_add_test(bounds, special_input_paths_refused);
     tcase_add_test(bounds, many_category_labels_resolved_fast);
     suite_add_tcase(s, bounds);
     return s;
