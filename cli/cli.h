@@ -21,6 +21,7 @@ typedef struct cli_options {
     const char *study_path; /* the positional STUDY argument, or NULL */
     int quiet;              /* --quiet: errors only */
     int verbose;            /* --verbose: debug messages, every issue listed */
+    int progress_lines;     /* --progress-lines: progress as plain lines on stderr, for programs */
     int overwrite;          /* --overwrite: replace a non-empty output directory (check) */
     const char *out_encoding; /* --shapefile-encoding: UTF-8 (default) or GBK (check) */
     const char *site_category;  /* --category (site) */

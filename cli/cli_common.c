@@ -54,6 +54,24 @@ static void print_progress(const char *stage, double fraction, void *user)
     fflush(stderr);
 }
 
+/* Progress for programs that run the command (the QGIS provider, qgis/lifecircle_processing/): one
+ * line "lifecircle: progress: <percent> <stage>" whenever a stage's whole percentage changes, flushed
+ * at once so the reader can follow the run while it goes. */
+static void print_progress_line(const char *stage, double fraction, void *user)
+{
+    progress_state *p = user;
+    int percent = (int)(fraction * 100.0 + 0.5);
+    if (strcmp(p->stage, stage) != 0) {
+        snprintf(p->stage, sizeof p->stage, "%s", stage);
+        p->last_percent = -1;
+    }
+    if (percent == p->last_percent)
+        return;
+    p->last_percent = percent;
+    fprintf(stderr, "lifecircle: progress: %d %s\n", percent, stage);
+    fflush(stderr);
+}
+
 lc_context *cli_context(int quiet, int verbose)
 {
     if (!started.tv_sec && !started.tv_nsec)
@@ -135,6 +153,9 @@ void cli_study_usage(FILE *out)
             "                       or --set facilities.crs=GCJ-02 (repeatable)\n"
             "  -q, --quiet          print errors only (no progress, no warnings)\n"
             "  -v, --verbose        print debug messages and list every data-quality issue\n"
+            "  --progress-lines     print progress as lines 'lifecircle: progress: PERCENT STAGE' on\n"
+            "                       stderr, also when it is not a terminal (for programs that run\n"
+            "                       lifecircle, such as the QGIS Processing provider)\n"
             "  -h, --help           this help\n"
             "\n"
             "Inputs may be any vector source GDAL reads: Shapefile (.cpg honoured), GeoPackage, GeoJSON,\n"
@@ -164,7 +185,8 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
            OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
            OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND,
-           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT, OPT_STREETS };
+           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT, OPT_STREETS,
+           OPT_PROGRESS_LINES };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -197,6 +219,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"circles", no_argument, NULL, OPT_CIRCLES},
         {"report", required_argument, NULL, OPT_REPORT},
         {"catchment-streets", no_argument, NULL, OPT_STREETS},
+        {"progress-lines", no_argument, NULL, OPT_PROGRESS_LINES},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -239,6 +262,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_CIRCLES: opts->iso_circles = 1; break;
         case OPT_REPORT: opts->report_dir = optarg; break;
         case OPT_STREETS: key = "catchment_streets"; optarg = (char *)"true"; break;
+        case OPT_PROGRESS_LINES: opts->progress_lines = 1; break;
         case OPT_AT:
             if (opts->iso_nat == 16) {
                 fprintf(stderr, "lifecircle %s: at most 16 --at points (use --points FILE for more)\n", argv[0]);
@@ -291,8 +315,12 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         return LC_EXIT_ERROR;
     }
     lc_context_set_log_level(ctx, opts->quiet ? LC_LOG_ERROR : opts->verbose ? LC_LOG_DEBUG : LC_LOG_WARNING);
-    if (opts->quiet)
+    if (opts->progress_lines) { /* even with --quiet: a program asked for it */
+        memset(&progress, 0, sizeof progress);
+        lc_context_set_progress_handler(ctx, print_progress_line, &progress);
+    } else if (opts->quiet) {
         lc_context_set_progress_handler(ctx, NULL, NULL);
+    }
     timed = !opts->quiet;
 
     opts->study = opts->study_path ? lc_study_load(ctx, opts->study_path) : lc_study_create(ctx);

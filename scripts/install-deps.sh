@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package lifecircle needs to build, test and regenerate its demo data.
 # The one list of dependencies: .ci/run and the README's quick start both call this script.
+# --qgis also installs what the QGIS provider's tests need (QGIS 3.22 with PyQGIS and qgis_process;
+# CI passes it; a planner's machine installs QGIS its own way).
 set -euo pipefail
+with_qgis=0
+for arg in "$@"; do
+  case "$arg" in
+    --qgis) with_qgis=1 ;;
+    *) echo "install-deps: unknown option '$arg' (--qgis)" >&2; exit 2 ;;
+  esac
+done
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
@@ -13,4 +22,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   python3 python3-gdal valgrind \
   libcairo2-dev fonts-noto-cjk libmimalloc-dev \
   postgresql-15 postgresql-15-postgis-3 postgis >/dev/null   # the PostGIS tests' own server
+if [ "$with_qgis" = 1 ]; then
+  # No recommends: qgis_process and PyQGIS need neither the GRASS plugin nor the rest.
+  $SUDO apt-get install -y -qq --no-install-recommends qgis python3-qgis qgis-providers >/dev/null
+fi
 echo "install-deps: done"
