@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
+#include "geo/cellgrid_int.h"
 #include "geo/network_int.h"
 
 /* Releases a network; see network.h. */
@@ -37,73 +38,43 @@ void lc_network_destroy(lc_network *net)
 
 /* ---- noding ------------------------------------------------------------------------------------- */
 
-/* The hash table of grid cells used while noding: cell → first node, chained through next[]. */
-typedef struct cell_table {
-    int64_t *kx, *ky;
-    uint32_t *head;      /* UINT32_MAX: empty slot */
-    size_t mask;
-} cell_table;
-
-static size_t cell_hash(int64_t cx, int64_t cy, size_t mask)
-{
-    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ULL ^ ((uint64_t)cy + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
-    h ^= h >> 29;
-    return (size_t)h & mask;
-}
-
-/* The slot of cell (cx, cy): its own, or the empty one where it would go. */
-static size_t cell_slot(const cell_table *t, int64_t cx, int64_t cy)
-{
-    size_t i = cell_hash(cx, cy, t->mask);
-    while (t->head[i] != UINT32_MAX && (t->kx[i] != cx || t->ky[i] != cy))
-        i = (i + 1) & t->mask;
-    return i;
-}
-
 /* Vertex-to-node state while building. */
 typedef struct noder {
-    cell_table cells;
-    uint32_t *next;      /* next node in the same cell */
+    lc_cellgrid cells;   /* the nodes, by cell of side tol: point k of the grid is node k */
     int *level;          /* the level of the vertices a node joins */
     unsigned char *end;  /* a line end joined the node (ends join any level) */
     double tol;
 } noder;
 
 /* The node of vertex p (level, is a line end), joining an existing node within tol whose level
- * matches (or when either side is a line end), else a new node. Returns the node. */
-static uint32_t node_of(lc_network *net, noder *nd, lc_xy p, int level, int is_end)
+ * matches (or when either side is a line end), else a new node, into *node. LC_OK or LC_ERR_NOMEM. */
+static lc_status node_of(lc_context *ctx, lc_network *net, noder *nd, lc_xy p, int level, int is_end, uint32_t *node)
 {
-    int64_t cx = (int64_t)floor(p.x / nd->tol), cy = (int64_t)floor(p.y / nd->tol);
+    int64_t cx, cy;
+    lc_cellgrid_key(&nd->cells, p, &cx, &cy);
     uint32_t best = UINT32_MAX;
     double bestd = nd->tol * nd->tol;
     for (int64_t dx = -1; dx <= 1; dx++)
-        for (int64_t dy = -1; dy <= 1; dy++) {
-            size_t s = cell_slot(&nd->cells, cx + dx, cy + dy);
-            for (uint32_t v = nd->cells.head[s]; v != UINT32_MAX; v = nd->next[v]) {
+        for (int64_t dy = -1; dy <= 1; dy++)
+            for (uint32_t v = lc_cellgrid_first(&nd->cells, cx + dx, cy + dy); v != LC_CELL_NONE; v = nd->cells.next[v]) {
                 double ddx = net->x[v] - p.x, ddy = net->y[v] - p.y, d = ddx * ddx + ddy * ddy;
                 if (d <= bestd && (nd->level[v] == level || is_end || nd->end[v]) && (best == UINT32_MAX || d < bestd)) {
                     best = v;
                     bestd = d;
                 }
             }
-        }
     if (best != UINT32_MAX) {
         nd->end[best] |= (unsigned char)is_end;
-        return best;
+        *node = best;
+        return LC_OK;
     }
     uint32_t v = (uint32_t)net->nnodes++;
     net->x[v] = p.x;
     net->y[v] = p.y;
     nd->level[v] = level;
     nd->end[v] = (unsigned char)is_end;
-    size_t s = cell_slot(&nd->cells, cx, cy);
-    if (nd->cells.head[s] == UINT32_MAX) {
-        nd->cells.kx[s] = cx;
-        nd->cells.ky[s] = cy;
-    }
-    nd->next[v] = nd->cells.head[s];
-    nd->cells.head[s] = v;
-    return v;
+    *node = v;
+    return lc_cellgrid_add(ctx, &nd->cells, p);
 }
 
 /* ---- the edge index (a packed STR-tree) ---------------------------------------------------------- */
@@ -372,14 +343,8 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     uint32_t *deg = NULL;
     if (!net)
         return NULL;
-    size_t slots = 16;
-    while (slots < nv + nv / 4)
-        slots *= 2;
-    nd.cells.mask = slots - 1;
-    nd.cells.kx = lc_malloc(ctx, slots * sizeof *nd.cells.kx);
-    nd.cells.ky = lc_malloc(ctx, slots * sizeof *nd.cells.ky);
-    nd.cells.head = lc_malloc(ctx, slots * sizeof *nd.cells.head);
-    nd.next = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.next);
+    if (lc_cellgrid_init(ctx, &nd.cells, nd.tol, nv) != LC_OK)
+        goto fail;
     nd.level = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.level);
     nd.end = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.end);
     net->x = lc_malloc(ctx, (nv ? nv : 1) * sizeof *net->x);
@@ -388,16 +353,17 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     net->ea = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *net->ea);
     net->eb = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *net->eb);
     net->elen = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *net->elen);
-    if (!nd.cells.kx || !nd.cells.ky || !nd.cells.head || !nd.next || !nd.level || !nd.end || !net->x || !net->y ||
+    if (!nd.level || !nd.end || !net->x || !net->y ||
         !vnode || !net->ea || !net->eb || !net->elen)
         goto fail;
-    memset(nd.cells.head, 0xff, slots * sizeof *nd.cells.head);
 
     /* Nodes: every vertex joins or opens a node; then one edge per segment between distinct nodes. */
     for (size_t i = 0; i < lc_roads_count(roads); i++) {
         lc_road r = lc_roads_get(roads, i);
         for (size_t k = 0; k < r.n; k++) {
-            uint32_t v = node_of(net, &nd, r.pts[k], r.level, k == 0 || k + 1 == r.n);
+            uint32_t v;
+            if (node_of(ctx, net, &nd, r.pts[k], r.level, k == 0 || k + 1 == r.n, &v) != LC_OK)
+                goto fail;
             if (k > 0 && v != vnode[0]) {
                 double len = hypot(net->x[v] - net->x[vnode[0]], net->y[v] - net->y[vnode[0]]);
                 net->ea[net->nedges] = vnode[0];
@@ -437,20 +403,14 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     lc_progress(ctx, "building the walking network", 1.0);
     free(deg);
     free(vnode);
-    free(nd.cells.kx);
-    free(nd.cells.ky);
-    free(nd.cells.head);
-    free(nd.next);
+    lc_cellgrid_free(&nd.cells);
     free(nd.level);
     free(nd.end);
     return net;
 fail:
     free(deg);
     free(vnode);
-    free(nd.cells.kx);
-    free(nd.cells.ky);
-    free(nd.cells.head);
-    free(nd.next);
+    lc_cellgrid_free(&nd.cells);
     free(nd.level);
     free(nd.end);
     lc_network_destroy(net);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geo/cellgrid_int.h"
 #include "geo/context_int.h"
 #include "geo/roads_int.h"
 
@@ -45,87 +46,39 @@ static lc_xy nearest_on(lc_xy a, lc_xy b, lc_xy p, double *t)
 
 /* ---- the vertex grid: is an end already a junction? ----------------------------------------------- */
 
-typedef struct grid {
-    int64_t *kx, *ky;
-    uint32_t *head;      /* first vertex of the cell, UINT32_MAX for an empty slot */
-    uint32_t *next;      /* next vertex in the same cell */
-    size_t mask;
-    double cell;
-} grid;
-
-static size_t grid_hash(int64_t cx, int64_t cy, size_t mask)
+/* Fills g with the npts vertices pts (point k of the grid is pts[k]). LC_OK, or an error with g to
+ * be freed. */
+static lc_status grid_fill(lc_context *ctx, lc_cellgrid *g, const lc_xy *pts, size_t npts, double cell)
 {
-    uint64_t h = (uint64_t)cx * 0x9E3779B97F4A7C15ULL ^ ((uint64_t)cy + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
-    h ^= h >> 29;
-    return (size_t)h & mask;
-}
-
-/* The slot of cell (cx, cy): its own, or the empty one where it would go. */
-static size_t grid_slot(const grid *g, int64_t cx, int64_t cy)
-{
-    size_t i = grid_hash(cx, cy, g->mask);
-    while (g->head[i] != UINT32_MAX && (g->kx[i] != cx || g->ky[i] != cy))
-        i = (i + 1) & g->mask;
-    return i;
-}
-
-/* Fills the grid with the npts vertices pts. LC_OK or LC_ERR_NOMEM. */
-static lc_status grid_fill(lc_context *ctx, grid *g, const lc_xy *pts, size_t npts, double cell)
-{
-    size_t slots = 16;
-    while (slots < 2 * npts)
-        slots <<= 1;
-    g->mask = slots - 1;
-    g->cell = cell;
-    g->kx = lc_malloc(ctx, slots * sizeof *g->kx);
-    g->ky = lc_malloc(ctx, slots * sizeof *g->ky);
-    g->head = lc_malloc(ctx, slots * sizeof *g->head);
-    g->next = lc_malloc(ctx, (npts ? npts : 1) * sizeof *g->next);
-    if (!g->kx || !g->ky || !g->head || !g->next)
-        return LC_ERR_NOMEM;
-    memset(g->head, 0xff, slots * sizeof *g->head);
-    for (size_t v = 0; v < npts; v++) {
-        int64_t cx = (int64_t)floor(pts[v].x / cell), cy = (int64_t)floor(pts[v].y / cell);
-        size_t s = grid_slot(g, cx, cy);
-        if (g->head[s] == UINT32_MAX) {
-            g->kx[s] = cx;
-            g->ky[s] = cy;
-        }
-        g->next[v] = g->head[s];
-        g->head[s] = (uint32_t)v;
-    }
-    return LC_OK;
+    lc_status st = lc_cellgrid_init(ctx, g, cell, npts);
+    for (size_t v = 0; v < npts && st == LC_OK; v++)
+        st = lc_cellgrid_add(ctx, g, pts[v]);
+    return st;
 }
 
 /* Whether any cell of the grid within the box [x0, x1] × [y0, y1] holds a point. */
-static int grid_any_in(const grid *g, double x0, double y0, double x1, double y1)
+static int grid_any_in(const lc_cellgrid *g, double x0, double y0, double x1, double y1)
 {
-    int64_t cx0 = (int64_t)floor(x0 / g->cell), cx1 = (int64_t)floor(x1 / g->cell);
-    int64_t cy0 = (int64_t)floor(y0 / g->cell), cy1 = (int64_t)floor(y1 / g->cell);
+    int64_t cx0, cx1, cy0, cy1;
+    lc_cellgrid_key(g, (lc_xy){x0, y0}, &cx0, &cy0);
+    lc_cellgrid_key(g, (lc_xy){x1, y1}, &cx1, &cy1);
     for (int64_t cx = cx0; cx <= cx1; cx++)
         for (int64_t cy = cy0; cy <= cy1; cy++)
-            if (g->head[grid_slot(g, cx, cy)] != UINT32_MAX)
+            if (lc_cellgrid_first(g, cx, cy) != LC_CELL_NONE)
                 return 1;
     return 0;
 }
 
-static void grid_free(grid *g)
-{
-    free(g->kx);
-    free(g->ky);
-    free(g->head);
-    free(g->next);
-}
-
 /* Whether a vertex of a line other than `line` (vline[v] gives each vertex's line) lies within tol
  * of p. */
-static int grid_other_near(const grid *g, const lc_xy *pts, const uint32_t *vline, uint32_t line, lc_xy p,
+static int grid_other_near(const lc_cellgrid *g, const lc_xy *pts, const uint32_t *vline, uint32_t line, lc_xy p,
                            double tol)
 {
-    int64_t cx = (int64_t)floor(p.x / g->cell), cy = (int64_t)floor(p.y / g->cell);
+    int64_t cx, cy;
+    lc_cellgrid_key(g, p, &cx, &cy);
     for (int64_t dx = -1; dx <= 1; dx++)
         for (int64_t dy = -1; dy <= 1; dy++)
-            for (uint32_t v = g->head[grid_slot(g, cx + dx, cy + dy)]; v != UINT32_MAX; v = g->next[v])
+            for (uint32_t v = lc_cellgrid_first(g, cx + dx, cy + dy); v != LC_CELL_NONE; v = g->next[v])
                 if (vline[v] != line && dist(pts[v], p) <= tol)
                     return 1;
     return 0;
@@ -154,7 +107,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
     cut *cuts = NULL;
     lc_roads *out = NULL;
     GEOSSTRtree *tree = NULL;
-    grid g = {0}, ends = {0};
+    lc_cellgrid g = {0}, ends = {0};
     lc_road_seg_query q = {.ctx = ctx};
     if (!lines)
         return NULL;
@@ -196,8 +149,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
     }
 
     /* the vertex grid is done with: freed before the tree is built, to keep the peak low */
-    grid_free(&g);
-    g = (grid){0};
+    lc_cellgrid_free(&g);
     free(vline);
     vline = NULL;
     free(pts);
@@ -334,8 +286,8 @@ fail:
 done:
     if (tree)
         GEOSSTRtree_destroy_r(h, tree);
-    grid_free(&g);
-    grid_free(&ends);
+    lc_cellgrid_free(&g);
+    lc_cellgrid_free(&ends);
     free(q.found);
     free(cuts);
     free(segs);
