@@ -3,8 +3,8 @@
  * are added, hashed by the square cell of side `cell` they fall in (open addressing on the cell's
  * integer coordinates, linear probing, grown as it fills), each cell chaining its points newest
  * first. Used wherever points near a point are wanted without an index over all of them: joining
- * road vertices into nodes (geo/network.c), finding vertices and dangling ends near a road end
- * (geo/roads_dangles.c), keeping generated siting candidates apart (queries/siting_candidates.c).
+ * road vertices into nodes (network/network.c), finding vertices and dangling ends near a road end
+ * (network/roads_dangles.c), keeping generated siting candidates apart (queries/siting_candidates.c).
  */
 #ifndef LIFECIRCLE_GEO_CELLGRID_INT_H
 #define LIFECIRCLE_GEO_CELLGRID_INT_H

@@ -3,9 +3,9 @@
  * through the same OGR opening as every input (layers/layer.c, lc_ogr_open), applies the profile's
  * network tag rules (or, for a layer with a mapped class field, the study's roads.exclude list) and
  * moves the vertices into the working CRS; with roads.node_crossings the lines are then split where
- * they cross (geo/roads_noding.c), and with roads.snap_dangles_m ends that stop just short of another
- * line are joined to it (geo/roads_dangles.c). Building the graph from these lines lives in
- * geo/network.c.
+ * they cross (network/roads_noding.c), and with roads.snap_dangles_m ends that stop just short of another
+ * line are joined to it (network/roads_dangles.c). Building the graph from these lines lives in
+ * network/network.c.
  */
 #include <cpl_conv.h>
 #include <math.h>

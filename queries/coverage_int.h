@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "geo/context_int.h"
-#include "geo/network_int.h"
+#include "network/network_int.h"
 #include "lifecircle/coverage.h"
 #include "queries/corridor_int.h"
 

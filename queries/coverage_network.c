@@ -6,7 +6,7 @@
  * Three jobs, each shared out to the workers:
  *   categories — per category one multi-source shortest-path pass: every demand point's distance
  *                and nearest facility, the catchment streets when asked for, and the pass kept
- *                compactly as the budget left at each node (geo/network_int.h);
+ *                compactly as the budget left at each node (network/network_int.h);
  *   compounds  — per compound the edges near it (the network's own index) and each category's
  *                reached parts of them: no part near → share 0; shown to hold the compound → 1;
  *                otherwise its area inside the corridor measured by quadtree

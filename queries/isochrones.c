@@ -1,6 +1,6 @@
 /*
  * queries/isochrones.c — isochrones (include/lifecircle/isochrones.h): per origin one bounded
- * shortest-path pass (geo/network.c), then per threshold the corridor of the reachable edge parts and
+ * shortest-path pass (network/network.c), then per threshold the corridor of the reachable edge parts and
  * the access leg traced (queries/corridor_trace.c, as coverage's service areas) and unioned with the
  * previous threshold's polygon, so they nest by construction.
  * Category service areas for `check` are built in queries/coverage.c; writing the layers lives in

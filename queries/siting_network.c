@@ -1,9 +1,9 @@
 /*
  * queries/siting_network.c — the candidate × demand coverage matrix along the walking network
  * (lc_siting_network_matrix in include/lifecircle/siting.h): one bounded Dijkstra per source on a
- * private copy of the graph (CSR built from the public edge list, so geo/network.c stays as it is),
+ * private copy of the graph (CSR built from the public edge list, so network/network.c stays as it is),
  * with per-thread search state reset only where a search touched it. Demand points, candidates and
- * the solvers live in queries/siting.c; the graph and snapping in geo/network.c.
+ * the solvers live in queries/siting.c; the graph and snapping in network/network.c.
  */
 #include <math.h>
 #include <stdio.h>

@@ -127,7 +127,7 @@ typedef int (*lc_network_piece_fn)(const lc_network_piece *p, lc_xy a, lc_xy b, 
 LC_API lc_status lc_network_reach_each_piece(lc_context *ctx, const lc_network_reach *reach, double budget_m,
                                              lc_network_piece_fn fn, void *user);
 
-/* Finds the network's islands for the data-quality report (geo/network_islands.c): connected
+/* Finds the network's islands for the data-quality report (network/network_islands.c): connected
  * components that hold demand — residential polygons whose demand point (a point on the polygon's
  * surface, as coverage uses) attaches to one of their edges within the profile's max_snap_m — but
  * no facility of a category that has facilities elsewhere on the network (components whose

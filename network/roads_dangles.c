@@ -1,5 +1,5 @@
 /*
- * geo/roads_dangles.c — joining line ends that stop just short of another line (undershoots,
+ * network/roads_dangles.c — joining line ends that stop just short of another line (undershoots,
  * 悬挂线, in CAD-derived roads: lc_roads_snap_dangles in include/lifecircle/roads.h). Without it
  * the network stays cut there and the residents beyond look unreachable.
  *
@@ -9,7 +9,7 @@
  * dangling ones — are looked up in a GEOS STR-tree of segment envelopes (reentrant API), built only
  * when there is at least one and holding only the segments that pass a coarse grid cell holding a
  * dangling end (a few thousand of a million, so the tree stays small), and joined to the nearest
- * point of the nearest line they may join (geo/roads_int.h: never across bridges, tunnels or
+ * point of the nearest line they may join (network/roads_int.h: never across bridges, tunnels or
  * levels).
  *
  * The join is a connecting segment from the end to that point, appended to the dangling line, and
@@ -24,7 +24,7 @@
 
 #include "geo/cellgrid_int.h"
 #include "geo/context_int.h"
-#include "geo/roads_int.h"
+#include "network/roads_int.h"
 
 typedef lc_road_seg seg; /* the STR-tree's items point into an array of these */
 typedef lc_road_cut cut;

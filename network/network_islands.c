@@ -1,10 +1,10 @@
 /*
- * geo/network_islands.c — islands of the walking network (lc_network_islands in
+ * network/network_islands.c — islands of the walking network (lc_network_islands in
  * include/lifecircle/network.h): components that residents attach to but that hold no facility of
  * some category found elsewhere on the network. Network coverage silently gives those residents
  * nothing; the data-quality report says where and how many, since it usually means a road link is
  * missing from the roads layer. Only the network's public getters and lc_network_snap are used, so
- * geo/network.c stays as it is.
+ * network/network.c stays as it is.
  */
 #include <math.h>
 #include <stdio.h>

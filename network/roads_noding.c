@@ -1,9 +1,9 @@
 /*
- * geo/roads_noding.c — splitting walkable lines where they cross without a shared vertex
+ * network/roads_noding.c — splitting walkable lines where they cross without a shared vertex
  * (lc_roads_node_crossings in include/lifecircle/roads.h), for CAD-derived roads where streets
  * are drawn across each other. Every segment goes into a GEOS STR-tree (reentrant API); each
  * segment's envelope query gives the candidate pairs, whose crossing is computed exactly here. The
- * crossing becomes a vertex of both lines, so lc_network_build (geo/network.c, untouched) joins them
+ * crossing becomes a vertex of both lines, so lc_network_build (network/network.c, untouched) joins them
  * as at any shared vertex. Bridges, tunnels and lines at different levels are never joined.
  */
 #include <math.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
-#include "geo/roads_int.h"
+#include "network/roads_int.h"
 
 typedef lc_road_seg seg;
 typedef lc_road_cut cut;

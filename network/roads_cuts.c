@@ -1,14 +1,14 @@
 /*
- * geo/roads_cuts.c — what the two repairs of road lines share besides their rule: the STR-tree
+ * network/roads_cuts.c — what the two repairs of road lines share besides their rule: the STR-tree
  * query over segments, and rebuilding the lines with the vertices a repair inserts — the crossings
- * that roads.node_crossings splits at (geo/roads_noding.c) and the T-junctions and connectors of
- * roads.snap_dangles_m (geo/roads_dangles.c). One place, so both repairs find and insert alike.
+ * that roads.node_crossings splits at (network/roads_noding.c) and the T-junctions and connectors of
+ * roads.snap_dangles_m (network/roads_dangles.c). One place, so both repairs find and insert alike.
  */
 #include <math.h>
 #include <stdlib.h>
 
 #include "geo/context_int.h"
-#include "geo/roads_int.h"
+#include "network/roads_int.h"
 
 void lc_road_seg_collect(void *item, void *userdata)
 {

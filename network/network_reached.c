@@ -1,6 +1,6 @@
 /*
- * geo/network_reached.c — the reached parts of edges near any box, cut when they are needed
- * (geo/network_int.h). A city's category reaches a million edge parts; coverage and its outlines
+ * network/network_reached.c — the reached parts of edges near any box, cut when they are needed
+ * (network/network_int.h). A city's category reaches a million edge parts; coverage and its outlines
  * only ever look at the few near one compound or one square of the map at a time, so a reach is kept
  * as the budget left at each node and the parts of the edges near a box are cut again from it: the
  * same parts lc_network_reach_segments lists for the whole network (one function cuts both).
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
-#include "geo/network_int.h"
+#include "network/network_int.h"
 
 /* Edges under tree node (level, i) whose box comes within d of box. 0, or -1 out of memory. */
 static int edges_under(const lc_network *net, int level, size_t i, lc_bbox box, double d, uint32_t **edges, size_t *n,

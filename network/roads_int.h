@@ -1,11 +1,11 @@
 /*
- * geo/roads_int.h — what the two repairs of CAD-derived road lines share (geo/roads_noding.c,
- * geo/roads_dangles.c): the one rule deciding whether two lines may be joined where they come
+ * network/roads_int.h — what the two repairs of CAD-derived road lines share (network/roads_noding.c,
+ * network/roads_dangles.c): the one rule deciding whether two lines may be joined where they come
  * together, so crossings and dangling ends never disagree about bridges, tunnels and levels; and
- * the one way the lines are rebuilt with the vertices a repair inserts (geo/roads_cuts.c).
+ * the one way the lines are rebuilt with the vertices a repair inserts (network/roads_cuts.c).
  */
-#ifndef LC_GEO_ROADS_INT_H
-#define LC_GEO_ROADS_INT_H
+#ifndef LC_NETWORK_ROADS_INT_H
+#define LC_NETWORK_ROADS_INT_H
 
 #include <stdint.h>
 
@@ -48,10 +48,10 @@ lc_roads *lc_roads_rebuild(lc_context *ctx, const lc_road *lines, size_t nlines,
 
 /* Whether lines a and b may meet at a new junction: neither is a bridge or a tunnel, and both lie
  * at the same level. A bridge's own ends still join the street they land on at a shared vertex
- * (geo/network.c); only junctions the data does not draw are refused. */
+ * (network/network.c); only junctions the data does not draw are refused. */
 static inline int lc_roads_joinable(const lc_road *a, const lc_road *b)
 {
     return !a->bridge && !a->tunnel && !b->bridge && !b->tunnel && a->level == b->level;
 }
 
-#endif /* LC_GEO_ROADS_INT_H */
+#endif /* LC_NETWORK_ROADS_INT_H */

@@ -1,5 +1,5 @@
 /*
- * geo/network.c — the walking network (include/lifecircle/network.h): nodes at shared vertices by
+ * network/network.c — the walking network (include/lifecircle/network.h): nodes at shared vertices by
  * grid hashing, one edge per segment, CSR adjacency, connected components, a packed STR-tree of edge
  * envelopes for snapping, multi-source bounded Dijkstra with partial edges at both ends, and the
  * reachable parts of edges. Reading and filtering the lines lives in layers/roads.c; turning reach
@@ -13,7 +13,7 @@
 
 #include "geo/context_int.h"
 #include "geo/cellgrid_int.h"
-#include "geo/network_int.h"
+#include "network/network_int.h"
 
 /* Releases a network; see network.h. */
 void lc_network_destroy(lc_network *net)

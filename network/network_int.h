@@ -1,11 +1,11 @@
 /*
- * geo/network_int.h — what the library's other modules read of the walking network beyond its
+ * network/network_int.h — what the library's other modules read of the walking network beyond its
  * public header (not callers): the edges near a box, and a category's reach kept compactly as the
  * budget left at every node, from which the reached parts of edges near any box are cut again when
  * they are needed (queries/corridor*.c) instead of being kept for the whole network.
  */
-#ifndef LIFECIRCLE_GEO_NETWORK_INT_H
-#define LIFECIRCLE_GEO_NETWORK_INT_H
+#ifndef LIFECIRCLE_NETWORK_NETWORK_INT_H
+#define LIFECIRCLE_NETWORK_NETWORK_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include "geo/geometry_int.h"
 #include "lifecircle/network.h"
 
-/* ---- the network's own data: read only by geo/network*.c ---------------------------------------- */
+/* ---- the network's own data: read only by network/network*.c ---------------------------------------- */
 
 #define TREE_FANOUT 16
 #define TREE_MAX_LEVELS 24
@@ -114,4 +114,4 @@ int lc_reached_pieces(const lc_network *net, const lc_reached *r, const uint32_t
 /* The bounding box of every edge r reaches a part of (empty when none). */
 lc_bbox lc_reached_extent(const lc_network *net, const lc_reached *r);
 
-#endif /* LIFECIRCLE_GEO_NETWORK_INT_H */
+#endif /* LIFECIRCLE_NETWORK_NETWORK_INT_H */
