@@ -65,9 +65,22 @@ static void print_profile(const lc_profile *p)
             snprintf(target, sizeof target, "≥ %g m²/千人", n->target);
         else
             snprintf(target, sizeof target, "≥ %g%%", n->target * 100);
-        printf("  %-20s ", n->code);
+        printf("  %-24s ", n->code);
         cli_print_padded(stdout, target, 14);
-        printf("  %s\n%24s%s\n%24ssource 来源: %s\n", n->zh, "", n->en, "", n->source);
+        printf("  %s\n%28s%s\n", n->zh, "", n->en);
+        if (n->kind == LC_NORM_UNIT_PRESENCE) {
+            static const char *const only[] = {"", " (村委会 villagers' committees only)",
+                                               " (居委会 residents' committees only)", " (rural 镇/乡 only)",
+                                               " (街道 only)"};
+            printf("%28severy %s %s%s: at least %g of ", "", lc_level_name_zh(n->level), lc_level_name(n->level),
+                   only[n->only], n->min_count);
+            for (size_t c = 0; c < n->ncategories; c++) {
+                const lc_category *cat = lc_profile_category(p, (size_t)n->categories[c]);
+                printf("%s%s %s", c ? " or " : "", cat->name_zh, cat->code);
+            }
+            printf(", %s\n", n->serve_reach ? "inside or within reach" : "inside it");
+        }
+        printf("%28ssource 来源: %s\n", "", n->source);
     }
 }
 

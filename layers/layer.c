@@ -24,7 +24,8 @@
 /* ---- names ---------------------------------------------------------------------------------- */
 
 static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units", "candidates",
-                                                             "entrances", "buildings"};
+                                                             "entrances", "buildings", "districts", "committees",
+                                                             "groups", "areas"};
 
 /* Kinds read as points (polygons reduced to a point on their surface). */
 static int point_kind(lc_layer_kind kind)
@@ -39,7 +40,8 @@ const char *lc_layer_kind_name(lc_layer_kind kind)
 
 static const char *const role_names[LC_FIELD_ROLE_COUNT] = {
     "id", "name", "population", "pop60", "pop65", "unit",
-    "category", "floor_area", "meals", "beds", "nursing_beds", "status", "compound"};
+    "category", "floor_area", "meals", "beds", "nursing_beds", "status", "compound",
+    "district", "committee", "type", "households", "profile"};
 
 const char *lc_field_role_name(lc_field_role role)
 {
@@ -62,21 +64,34 @@ static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
     [LC_FIELD_NURSING_BEDS] = {"nursing_beds", "护理床位", "护理型床位", NULL},
     [LC_FIELD_STATUS] = {"status", "状态", "选址状态", NULL},
     [LC_FIELD_COMPOUND] = {"compound", "residential", "小区编号", "小区", "xq_id", NULL},
+    [LC_FIELD_DISTRICT] = {"district", "区", "区县", "所属区", "county", NULL},
+    [LC_FIELD_COMMITTEE] = {"committee", "居村", "居委", "村委", "居委会", "村居", NULL},
+    [LC_FIELD_TYPE] = {"type", "类型", "居村类型", "性质", "kind", NULL},
+    [LC_FIELD_HOUSEHOLDS] = {"households", "户数", "总户数", "hh", NULL},
+    [LC_FIELD_PROFILE] = {"profile", "标准", NULL},
 };
 
 /* Which roles a kind reads (1 optional, 2 required). */
 static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] = {
     [LC_LAYER_RESIDENTIAL] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 2,
-                              [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_UNIT] = 1},
+                              [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_UNIT] = 1,
+                              [LC_FIELD_COMMITTEE] = 1, [LC_FIELD_HOUSEHOLDS] = 1},
     [LC_LAYER_FACILITIES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_CATEGORY] = 2,
                              [LC_FIELD_FLOOR_AREA] = 1, [LC_FIELD_MEALS] = 1, [LC_FIELD_BEDS] = 1,
                              [LC_FIELD_NURSING_BEDS] = 1},
     [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
-                        [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1},
+                        [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_DISTRICT] = 1, [LC_FIELD_TYPE] = 1},
     [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_STATUS] = 1},
     [LC_LAYER_ENTRANCES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_COMPOUND] = 1},
     [LC_LAYER_BUILDINGS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
                             [LC_FIELD_FLOOR_AREA] = 1},
+    [LC_LAYER_DISTRICTS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
+                            [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_PROFILE] = 1},
+    [LC_LAYER_COMMITTEES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
+                             [LC_FIELD_HOUSEHOLDS] = 1, [LC_FIELD_UNIT] = 1, [LC_FIELD_TYPE] = 1},
+    [LC_LAYER_GROUPS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
+                         [LC_FIELD_COMMITTEE] = 1},
+    [LC_LAYER_AREAS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1, [LC_FIELD_UNIT] = 1},
 };
 
 static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
@@ -100,6 +115,7 @@ typedef struct reader {
     int field[LC_FIELD_ROLE_COUNT]; /* OGR field index per role, -1 when absent */
     int x_field, y_field;   /* lon/lat columns, -1 when the layer has geometries */
     const char *cur_id;     /* id of the feature being read, for messages */
+    double persons_per_household; /* residential: the study's persons_per_household, 0 when unset */
     int sql_result;         /* ogr is the result set of <kind>.sql: release it before closing */
     unsigned char *row_hashes; /* database sources: SHA-256 of every row read, 32 bytes each */
     size_t nrows, rows_cap;
@@ -175,7 +191,9 @@ static int find_any_field(OGRFeatureDefnH defn, const char *const *names)
 }
 
 /* Resolves the field of every role this kind reads: the study's mapping must exist; otherwise
- * the first default name present; a required role with no field is an error. */
+ * the first default name present; a required role with no field is an error. A district's profile
+ * field is named by districts.profile_field. Residential compounds need a population field unless
+ * they have households and the study gives persons_per_household (population = households × it). */
 static lc_status map_fields(reader *rd)
 {
     char avail[1024];
@@ -185,28 +203,38 @@ static lc_status map_fields(reader *rd)
         if (!kind_roles[kind][r])
             continue;
         char suffix[64];
-        snprintf(suffix, sizeof suffix, "fields.%s", role_names[r]);
+        snprintf(suffix, sizeof suffix, r == LC_FIELD_PROFILE ? "profile_field" : "fields.%s", role_names[r]);
         const char *mapped = study_key(rd, suffix);
         if (mapped && *mapped) {
             rd->field[r] = find_field(rd->defn, mapped);
             if (rd->field[r] < 0) {
                 list_fields(rd->defn, avail, sizeof avail);
                 return lc_error(rd->ctx, LC_ERR_FIELD,
-                                "%s (layer %s): field '%s' mapped to %s.fields.%s does not exist "
+                                "%s (layer %s): field '%s' mapped to %s.%s does not exist "
                                 "(fields available: %s)",
-                                rd->path, rd->layer->name, mapped, kind_names[kind], role_names[r], avail);
+                                rd->path, rd->layer->name, mapped, kind_names[kind], suffix, avail);
             }
             continue;
         }
         rd->field[r] = find_any_field(rd->defn, default_fields[r]);
-        if (rd->field[r] < 0 && kind_roles[kind][r] == 2) {
+        int required = kind_roles[kind][r] == 2 && !(r == LC_FIELD_POPULATION && rd->persons_per_household > 0);
+        if (rd->field[r] < 0 && required) {
             list_fields(rd->defn, avail, sizeof avail);
             return lc_error(rd->ctx, LC_ERR_FIELD,
                             "%s (layer %s): no %s field found; name it in the study file with "
-                            "'%s: {fields: {%s: <field>}}' (fields available: %s)",
+                            "'%s: {fields: {%s: <field>}}'%s (fields available: %s)",
                             rd->path, rd->layer->name, role_names[r], kind_names[kind], role_names[r],
+                            r == LC_FIELD_POPULATION ? ", or give households (fields.households) and the "
+                                                       "study's persons_per_household" : "",
                             avail);
         }
+    }
+    if (kind == LC_LAYER_RESIDENTIAL && rd->field[LC_FIELD_POPULATION] < 0 && rd->field[LC_FIELD_HOUSEHOLDS] < 0) {
+        list_fields(rd->defn, avail, sizeof avail);
+        return lc_error(rd->ctx, LC_ERR_FIELD,
+                        "%s (layer %s): no population field and no households field found; persons_per_household "
+                        "needs households: name the field with 'residential: {fields: {households: <field>}}' "
+                        "(fields available: %s)", rd->path, rd->layer->name, avail);
     }
     return LC_OK;
 }
@@ -445,6 +473,23 @@ static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
         report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_EMPTY_GEOMETRY, NULL, "geometry is empty");
         GEOSGeom_destroy_r(h, g);
         return NULL;
+    }
+    if (rd->layer->kind == LC_LAYER_RESIDENTIAL && (type == GEOS_POINT || polygonal)) {
+        /* Compounds are polygons, or points (小区 POIs) — one or the other for the whole layer. */
+        int as_points = type == GEOS_POINT;
+        if (!rd->layer->kind_set) {
+            rd->layer->points = as_points;
+            rd->layer->kind_set = 1;
+        }
+        if (as_points != rd->layer->points) {
+            report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_GEOMETRY_TYPE, NULL,
+                   "a %s where the layer's first compound is a %s: give compounds as polygons or as points, "
+                   "not both", as_points ? "point" : "polygon", as_points ? "polygon" : "point");
+            GEOSGeom_destroy_r(h, g);
+            return NULL;
+        }
+        if (as_points)
+            return g;
     }
     if (point_kind(rd->layer->kind)) {
         if (type == GEOS_POINT)
@@ -741,6 +786,39 @@ static lc_status open_source(reader *rd, const char *path, GDALDatasetH *ds, cha
 
 /* ---- reading features ----------------------------------------------------------------------- */
 
+/* Frees the texts a feature owns besides its id (name, unit, status, compound, district, committee,
+ * type, profile). */
+static void feature_strings_free(lc_feature *ft)
+{
+    free((char *)ft->name);
+    free((char *)ft->unit);
+    free((char *)ft->status);
+    free((char *)ft->compound);
+    free((char *)ft->district);
+    free((char *)ft->committee);
+    free((char *)ft->type);
+    free((char *)ft->profile);
+}
+
+/* A compound without a population value but with households, when the study gives
+ * persons_per_household: its population is households × that (ft marked so). Returns 1 when it set
+ * ft->population this way, 0 when the population field is to be read as usual. */
+static int population_from_households(reader *rd, OGRFeatureH f, lc_feature *ft)
+{
+    if (rd->layer->kind != LC_LAYER_RESIDENTIAL || !(rd->persons_per_household > 0) || isnan(ft->households))
+        return 0;
+    double v;
+    char *text = NULL;
+    num_result r = rd->field[LC_FIELD_POPULATION] >= 0
+                       ? field_number(rd, f, rd->field[LC_FIELD_POPULATION], &v, &text) : NUM_MISSING;
+    free(text);
+    if (r != NUM_MISSING)
+        return 0;
+    ft->population = ft->households * rd->persons_per_household;
+    ft->population_from_households = 1;
+    return 1;
+}
+
 /* Reads one OGR feature into the layer (problems reported, the feature kept when its geometry
  * could be read). Returns LC_OK or LC_ERR_NOMEM. */
 static lc_status read_feature(reader *rd, OGRFeatureH f)
@@ -748,7 +826,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     lc_layer *L = rd->layer;
     GEOSContextHandle_t h = lc_ctx_geos(rd->ctx);
     lc_feature ft = {.category = -1, .population = NAN, .pop60 = NAN, .pop65 = NAN,
-                     .floor_area = NAN, .meals = NAN, .beds = NAN, .nursing_beds = NAN};
+                     .floor_area = NAN, .meals = NAN, .beds = NAN, .nursing_beds = NAN, .households = NAN};
     ft.fid = OGR_F_GetFID(f);
 
     char *id = trim(field_text(rd, f, rd->field[LC_FIELD_ID]));
@@ -762,7 +840,9 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
         return LC_ERR_NOMEM;
     rd->cur_id = id;
 
-    read_number(rd, f, LC_FIELD_POPULATION, kind_roles[L->kind][LC_FIELD_POPULATION] == 2, &ft.population);
+    read_number(rd, f, LC_FIELD_HOUSEHOLDS, 0, &ft.households);
+    if (!population_from_households(rd, f, &ft))
+        read_number(rd, f, LC_FIELD_POPULATION, kind_roles[L->kind][LC_FIELD_POPULATION] == 2, &ft.population);
     read_number(rd, f, LC_FIELD_POP60, 0, &ft.pop60);
     read_number(rd, f, LC_FIELD_POP65, 0, &ft.pop65);
     read_number(rd, f, LC_FIELD_FLOOR_AREA, 0, &ft.floor_area);
@@ -807,24 +887,22 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     ft.unit = trim(field_text(rd, f, rd->field[LC_FIELD_UNIT]));
     ft.status = trim(field_text(rd, f, rd->field[LC_FIELD_STATUS]));
     ft.compound = trim(field_text(rd, f, rd->field[LC_FIELD_COMPOUND]));
+    ft.district = trim(field_text(rd, f, rd->field[LC_FIELD_DISTRICT]));
+    ft.committee = trim(field_text(rd, f, rd->field[LC_FIELD_COMMITTEE]));
+    ft.type = trim(field_text(rd, f, rd->field[LC_FIELD_TYPE]));
+    ft.profile = trim(field_text(rd, f, rd->field[LC_FIELD_PROFILE]));
     ft.geom = g;
     rd->cur_id = NULL;
     if (!g) {
         /* Reported above; a feature without geometry cannot take part in any result. */
-        free((char *)ft.name);
-        free((char *)ft.unit);
-        free((char *)ft.status);
-        free((char *)ft.compound);
+        feature_strings_free(&ft);
         free(id);
         return LC_OK;
     }
     st = lc_grow(rd->ctx, (void **)&L->features, &L->cap, L->count + 1, sizeof *L->features);
     if (st != LC_OK) {
         GEOSGeom_destroy_r(h, g);
-        free((char *)ft.name);
-        free((char *)ft.unit);
-        free((char *)ft.status);
-        free((char *)ft.compound);
+        feature_strings_free(&ft);
         free(id);
         return st;
     }
@@ -932,6 +1010,17 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
                  .kind_name = lc_layer_kind_name(kind),
                  .osm_layer = point_kind(kind) ? "points" : "multipolygons",
                  .path = shown, .x_field = -1, .y_field = -1};
+    const char *pph = kind == LC_LAYER_RESIDENTIAL ? lc_study_get(study, "persons_per_household") : NULL;
+    rd.persons_per_household = pph ? CPLStrtod(pph, NULL) : 0;
+    const char *pph_source = lc_study_get(study, "persons_per_household_source");
+    if (pph && (!pph_source || !*pph_source)) {
+        lc_error(ctx, LC_ERR_CONFIG, "%s: persons_per_household %s needs persons_per_household_source: where the "
+                 "number comes from (e.g. the 2020 census's average family-household size of the district)",
+                 lc_study_path(study) ? lc_study_path(study) : "study", pph);
+        free(shown);
+        free(L);
+        return NULL;
+    }
     GDALDatasetH ds = NULL;
     char **open_opts = NULL;
     lc_gdal_begin(ctx);
@@ -1127,10 +1216,7 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *L)
     for (size_t i = 0; i < L->count; i++) {
         lc_feature *ft = &L->features[i];
         free((char *)ft->id);
-        free((char *)ft->name);
-        free((char *)ft->unit);
-        free((char *)ft->status);
-        free((char *)ft->compound);
+        feature_strings_free(ft);
         GEOSGeom_destroy_r(lc_ctx_geos(ctx), (GEOSGeometry *)ft->geom);
     }
     free(L->features);
@@ -1165,6 +1251,11 @@ const char *lc_layer_source(const lc_layer *L)
 const char *lc_layer_rows_sha256(const lc_layer *L)
 {
     return L && L->rows_sha256[0] ? L->rows_sha256 : NULL;
+}
+
+int lc_layer_is_points(const lc_layer *L)
+{
+    return L && L->points;
 }
 
 const char *lc_layer_name(const lc_layer *L)

@@ -21,6 +21,8 @@ struct lc_layer {
     size_t cap;
     lc_bbox extent;    /* in the source CRS until lc_layer_transform, then working CRS */
     char rows_sha256[65]; /* database sources: checksum of the rows read (lc_layer_rows_sha256), else "" */
+    int points;        /* residential: the compounds are points (lc_layer_is_points) */
+    int kind_set;      /* residential: points decided by the first geometry read */
 };
 
 /* Reads the study's layer of this kind (the study must name <kind>.path) with geometries left in the

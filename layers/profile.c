@@ -45,6 +45,7 @@ struct lc_profile {
     lc_strmap labels;           /* every label (code, zh, en, aliases) folded (fold_label) → category */
     char **folded;              /* the folded labels the map's keys point into, owned */
     size_t nfolded;
+    int **norm_cats;            /* per norm, owned: norms[i].categories */
 };
 
 /* The walking-network defaults (`network:` keys the profile leaves out). motorway and trunk are never
@@ -62,7 +63,8 @@ static const char *const category_fields[] = {"zh", "en", "floor_area", "life_ci
                                               "size_max_m2", NULL};
 
 /* Keys a norm may have, after "norms.<code>.". */
-static const char *const norm_fields[] = {"kind", "category", "measure", "per", "target", "zh", "en", "source", NULL};
+static const char *const norm_fields[] = {"kind", "category", "categories", "measure", "per", "target", "zh", "en",
+                                          "source", "level", "min", "only", "serve", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "profile, extends, title, description, reach.minutes, reach.metres, reach.source, "                \
@@ -103,8 +105,12 @@ void lc_profile_destroy(lc_profile *profile)
     }
     free(profile->aliases);
     free(profile->codes);
-    for (size_t i = 0; i < profile->norm_count; i++)
+    for (size_t i = 0; i < profile->norm_count; i++) {
         free(profile->norm_codes[i]);
+        if (profile->norm_cats)
+            free(profile->norm_cats[i]);
+    }
+    free(profile->norm_cats);
     free(profile->norm_codes);
     free(profile->norms);
     free(profile->lines);
@@ -652,6 +658,123 @@ static lc_status read_share_or_number(lc_context *ctx, const lc_profile *pr, con
     return LC_OK;
 }
 
+static const char *const level_names[LC_LEVEL_COUNT] = {"district", "unit", "area", "committee", "group"};
+static const char *const level_names_zh[LC_LEVEL_COUNT] = {"区", "街镇", "片区", "居村", "村民小组"};
+
+const char *lc_level_name(lc_level level)
+{
+    return (unsigned)level < LC_LEVEL_COUNT ? level_names[level] : "unknown";
+}
+
+const char *lc_level_name_zh(lc_level level)
+{
+    return (unsigned)level < LC_LEVEL_COUNT ? level_names_zh[level] : "unknown";
+}
+
+/* Reads what a presence norm (norm i at prefix, opening at line) asks: `level:` (district, unit,
+ * area, committee or group; default unit), `category:` or `categories: [...]` (one of them; any
+ * listed category counts), `min:` (a whole number ≥ 1; default 1), `only:` (all, villagers,
+ * residents, rural, urban; villagers and residents need a committee or group level) and `serve:`
+ * (inside, reach). LC_OK, LC_ERR_CONFIG naming the key, or LC_ERR_NOMEM. */
+static lc_status read_presence(lc_context *ctx, lc_profile *pr, size_t i, const char *prefix, int line)
+{
+    lc_norm *n = &pr->norms[i];
+    char key[CODE_MAX + 48];
+    snprintf(key, sizeof key, "%s.level", prefix);
+    const char *level = lc_kv_get(pr->kv, key);
+    if (level) {
+        int found = -1;
+        for (int l = 0; l < LC_LEVEL_COUNT; l++)
+            if (!strcmp(level, level_names[l]) || !strcmp(level, level_names_zh[l]))
+                found = l;
+        if (found < 0)
+            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                               "'%s' must be district, unit, area, committee or group (区, 街镇, 片区, 居村, "
+                               "村民小组), got '%s'", key, level);
+        n->level = (lc_level)found;
+    }
+    snprintf(key, sizeof key, "%s.category", prefix);
+    const char *one = lc_kv_get(pr->kv, key);
+    char lkey[CODE_MAX + 48];
+    snprintf(lkey, sizeof lkey, "%s.categories", prefix);
+    size_t pos = 0, count = 0;
+    const lc_kv_entry *e;
+    while (lc_kv_next(pr->kv, lkey, &pos))
+        count++;
+    if ((one != NULL) == (count > 0))
+        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
+                           "norm '%s' (presence) needs either 'category:' or 'categories: [...]' (any of them "
+                           "counts), %s", n->code, one ? "not both" : "naming the profile's categories");
+    int *cats = lc_calloc(ctx, one ? 1 : count, sizeof *cats);
+    if (!cats)
+        return LC_ERR_NOMEM;
+    pr->norm_cats[i] = cats;
+    n->categories = cats;
+    if (one) {
+        if ((cats[0] = lc_profile_find_category(pr, one)) < 0)
+            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                               "norm '%s' (presence): 'category:' '%s' is none of the profile's categories", n->code,
+                               one);
+        n->ncategories = 1;
+    }
+    pos = 0;
+    while ((e = lc_kv_next(pr->kv, lkey, &pos))) {
+        int c = lc_profile_find_category(pr, e->value);
+        if (c < 0)
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                               "norm '%s' (presence): '%s' in 'categories:' is none of the profile's categories",
+                               n->code, e->value);
+        for (size_t k = 0; k < n->ncategories; k++)
+            if (cats[k] == c)
+                return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                                   "norm '%s' (presence): '%s' is listed twice in 'categories:'", n->code, e->value);
+        cats[n->ncategories++] = c;
+    }
+    n->category = cats[0];
+    snprintf(key, sizeof key, "%s.min", prefix);
+    const lc_kv_entry *m = lc_kv_find(pr->kv, key);
+    if (m) {
+        char *end = NULL;
+        double d = *m->value ? CPLStrtod(m->value, &end) : NAN;
+        if (!end || end == m->value || *end || !isfinite(d) || d < 1 || d > 1000 || d != floor(d))
+            return lc_kv_error(ctx, pr->kv, m->line, LC_ERR_CONFIG,
+                               "'%s' must be a whole number of facilities from 1 to 1000, got '%s'", key, m->value);
+        n->min_count = d;
+    }
+    snprintf(key, sizeof key, "%s.only", prefix);
+    const char *only = lc_kv_get(pr->kv, key);
+    if (only) {
+        static const char *const names[] = {"all", "villagers", "residents", "rural", "urban", NULL};
+        int found = -1;
+        for (int k = 0; names[k]; k++)
+            if (!strcmp(only, names[k]))
+                found = k;
+        if (found < 0)
+            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                               "'%s' must be all, villagers (村委会), residents (居委会), rural (镇/乡) or urban "
+                               "(街道), got '%s'", key, only);
+        n->only = (lc_only)found;
+        if ((n->only == LC_ONLY_VILLAGERS || n->only == LC_ONLY_RESIDENTS) && n->level != LC_LEVEL_COMMITTEE &&
+            n->level != LC_LEVEL_GROUP)
+            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                               "'%s: %s' needs 'level: committee' or 'level: group' (a committee's type "
+                               "says who it serves)", key, only);
+        if ((n->only == LC_ONLY_RURAL || n->only == LC_ONLY_URBAN) && n->level == LC_LEVEL_DISTRICT)
+            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                               "'%s: %s' applies to 街镇 and the levels below them, not to districts", key, only);
+    }
+    snprintf(key, sizeof key, "%s.serve", prefix);
+    const char *serve = lc_kv_get(pr->kv, key);
+    if (serve) {
+        if (strcmp(serve, "inside") && strcmp(serve, "reach"))
+            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
+                               "'%s' must be inside (facilities inside the unit count) or reach (facilities whose "
+                               "reach meets the unit count), got '%s'", key, serve);
+        n->serve_reach = !strcmp(serve, "reach");
+    }
+    return LC_OK;
+}
+
 /* Reads norm i (its code already in pr->norm_codes[i]): kind and what the kind needs. */
 static lc_status read_norm(lc_context *ctx, lc_profile *pr, size_t i)
 {
@@ -664,13 +787,14 @@ static lc_status read_norm(lc_context *ctx, lc_profile *pr, size_t i)
     const lc_kv_entry *e;
     while ((e = lc_kv_next(pr->kv, prefix, &pos))) {
         const char *field = lc_kv_tail(e, prefix);
-        bool known = false;
+        bool known = e->in_seq && !strncmp(field, "categories.", 11) && is_index(field + 11);
         for (const char *const *f = norm_fields; *f && !known; f++)
-            known = !strcmp(field, *f);
+            known = !strcmp(field, *f) && !e->in_seq;
         if (!known) {
             const char *hint = lc_kv_suggest(field, norm_fields);
             return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "unknown key '%s.%s'%s%s%s (norm keys: kind, "
-                               "category, measure, per, target, zh, en, source)", prefix, field,
+                               "category, categories, measure, per, target, zh, en, source, level, min, only, "
+                               "serve)", prefix, field,
                                hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
         }
     }
@@ -683,10 +807,12 @@ static lc_status read_norm(lc_context *ctx, lc_profile *pr, size_t i)
     for (int j = 0; kind && norm_kind_names[j]; j++)
         if (!strcmp(kind, norm_kind_names[j]))
             k = j;
+    if (kind && !strcmp(kind, "presence"))
+        k = LC_NORM_UNIT_PRESENCE;
     if (k < 0)
         return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
-                           "norm '%s' needs 'kind:' one of reach, circle, floor_area, unit_presence, capacity_ratio, "
-                           "nursing_share (got '%s')", code, kind ? kind : "nothing");
+                           "norm '%s' needs 'kind:' one of reach, circle, floor_area, presence (unit_presence), "
+                           "capacity_ratio, nursing_share (got '%s')", code, kind ? kind : "nothing");
     n->kind = (lc_norm_kind)k;
     snprintf(key, sizeof key, "%s.zh", prefix);
     n->zh = lc_kv_get(pr->kv, key);
@@ -705,10 +831,28 @@ static lc_status read_norm(lc_context *ctx, lc_profile *pr, size_t i)
     if (share && !isnan(n->target) && n->target > 1)
         return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
                            "'%s' is a share and must be at most 1 (write 0.05 for 5%%), got %g", key, n->target);
+    n->level = LC_LEVEL_UNIT;
+    n->min_count = 1;
+    if (n->kind == LC_NORM_UNIT_PRESENCE) {
+        lc_status ps = read_presence(ctx, pr, i, prefix, line);
+        if (ps != LC_OK)
+            return ps;
+    } else {
+        static const char *const presence_only[] = {"categories", "level", "min", "only", "serve", NULL};
+        for (const char *const *f = presence_only; *f; f++) {
+            snprintf(key, sizeof key, "%s.%s", prefix, *f);
+            size_t at = 0;
+            if (lc_kv_find(pr->kv, key) || lc_kv_next(pr->kv, key, &at))
+                return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG, "norm '%s' (%s) takes no '%s:' (only presence "
+                                   "norms do)", code, kind, *f);
+        }
+    }
     snprintf(key, sizeof key, "%s.category", prefix);
     const char *cat = lc_kv_get(pr->kv, key);
-    bool needs_cat = n->kind == LC_NORM_REACH || n->kind == LC_NORM_UNIT_PRESENCE;
-    if (needs_cat) {
+    bool needs_cat = n->kind == LC_NORM_REACH;
+    if (n->kind == LC_NORM_UNIT_PRESENCE) {
+        /* read_presence resolved category and categories */
+    } else if (needs_cat) {
         if (!cat || (n->category = lc_profile_find_category(pr, cat)) < 0)
             return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG, "norm '%s' (%s) needs 'category:' naming one of "
                                "the profile's categories (got '%s')", code, kind, cat ? cat : "nothing");
@@ -762,7 +906,8 @@ static lc_status read_norms(lc_context *ctx, lc_profile *pr)
             return LC_ERR_NOMEM;
         pr->norm_count++;
     }
-    if (pr->norm_count && !(pr->norms = lc_calloc(ctx, pr->norm_count, sizeof *pr->norms)))
+    if (pr->norm_count && (!(pr->norms = lc_calloc(ctx, pr->norm_count, sizeof *pr->norms)) ||
+                           !(pr->norm_cats = lc_calloc(ctx, pr->norm_count, sizeof *pr->norm_cats))))
         return LC_ERR_NOMEM;
     for (size_t i = 0; i < pr->norm_count; i++) {
         lc_status st = read_norm(ctx, pr, i);
@@ -914,6 +1059,28 @@ static lc_status copy_entry(lc_context *ctx, lc_kv *out, const lc_kv_entry *e)
     return st;
 }
 
+/* Whether base entry b is the category (or categories list) of a norm for which the child gives the
+ * other one: a norm's `category:` and `categories: [...]` are one setting, so a child giving either
+ * replaces both. */
+static bool replaced_categories(const lc_kv_entry *b, const lc_kv *child)
+{
+    if (strncmp(b->key, "norms.", 6))
+        return false;
+    const char *dot = strchr(b->key + 6, '.');
+    if (!dot)
+        return false;
+    char other[512];
+    if (!strcmp(dot, ".category")) {
+        snprintf(other, sizeof other, "%.*s.categories", (int)(dot - b->key), b->key);
+        return child_has_list(child, other);
+    }
+    if (b->in_seq && !strncmp(dot, ".categories.", 12)) {
+        snprintf(other, sizeof other, "%.*s.category", (int)(dot - b->key), b->key);
+        return lc_kv_find(child, other) != NULL;
+    }
+    return false;
+}
+
 /* Merges a child profile over its base into a new list named like the child: the base's keys in the
  * base's order with the child's values where the child sets them, a list the child sets replacing the
  * base's list whole, then the child's own new keys. `extends` itself is dropped. NULL on failure. */
@@ -925,7 +1092,7 @@ static lc_kv *merge_profiles(lc_context *ctx, const lc_kv *base, const lc_kv *ch
     char list[512];
     for (size_t i = 0; i < lc_kv_count(base); i++) {
         const lc_kv_entry *b = lc_kv_at(base, i);
-        if (!strcmp(b->key, "extends") || lc_kv_find(out, b->key))
+        if (!strcmp(b->key, "extends") || lc_kv_find(out, b->key) || replaced_categories(b, child))
             continue;
         if (b->in_seq) {
             list_key(b, list, sizeof list);

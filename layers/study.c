@@ -57,12 +57,13 @@ static const study_key top_keys[] = {
     {"catchment_streets", KIND_BOOL},
     {"circle_quadsegs", KIND_RANGE}, {"share_leaf_m", KIND_RANGE}, {"gap_cell_m", KIND_RANGE},
     {"service_cell_m", KIND_RANGE},
+    {"persons_per_household", KIND_RANGE}, {"persons_per_household_source", KIND_TEXT},
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
                                         "format", "mode", "reach_m", "walk_speed", "walk_minutes",
                                         "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
                                         "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
-                                        NULL};
+                                        "persons_per_household", "persons_per_household_source", NULL};
 
 /* The ranges of the KIND_RANGE keys: every number a study holds, checked when it is read, so no
  * value reaches the computations that a plan could not mean (a speed of 1e308 m/s would make every
@@ -91,6 +92,9 @@ static const key_range ranges[] = {
     {"share_leaf_m", 0.5, 50, false, "a number", "metres, the smallest squares covered shares are measured in (4 by default)"},
     {"gap_cell_m", 0.5, 50, false, "a number", "metres, the grid gap outlines are traced on (2.5 by default)"},
     {"service_cell_m", 1, 100, false, "a number", "metres, the grid service areas are traced on (10 by default)"},
+    {"persons_per_household", 1, 10, false, "a number of persons",
+     "the residents of one household, which turns a compound's households into its population (Shanghai's "
+     "2020 census: 2.32 persons per family household)"},
 };
 
 /* Keys under each layer that hold a value. */
@@ -111,19 +115,21 @@ static const char *const roads_sub_names[] = {"path", "layer", "where", "encodin
                                               "fields", "exclude", "node_crossings", "snap_dangles_m", NULL};
 
 static const char *const layer_names[] = {"residential", "facilities", "units", "roads",
-                                          "buildings", "candidates", "entrances", NULL};
+                                          "buildings", "candidates", "entrances", "districts",
+                                          "committees", "groups", "areas", NULL};
 
 /* The field roles, in lc_field_role order (include/lifecircle/layer.h). */
 static const char *const role_names[] = {"id", "name", "population", "pop60", "pop65", "unit", "category",
                                          "floor_area", "meals", "beds", "nursing_beds", "status", "compound",
-                                         NULL};
+                                         "district", "committee", "type", "households", NULL};
 
 /* Field roles only the roads layer has: the road class (what roads.exclude matches) and the
  * vertical attributes that keep noding off bridges and tunnels. */
 static const char *const road_role_names[] = {"class", "bridge", "tunnel", "level", NULL};
 static const char *const road_all_role_names[] = {"id", "name", "population", "pop60", "pop65", "unit",
                                                   "category", "floor_area", "meals", "beds", "nursing_beds",
-                                                  "status", "compound", "class", "bridge", "tunnel", "level", NULL};
+                                                  "status", "compound", "district", "committee", "type",
+                                                  "households", "class", "bridge", "tunnel", "level", NULL};
 
 static const char *const format_names[] = {"shapefile", "gpkg", "geojson", NULL};
 static const char *const mode_names[] = {"straight", "network", NULL};
@@ -131,13 +137,15 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
     "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, circle_quadsegs, "   \
-    "share_leaf_m, gap_cell_m, service_cell_m, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
+    "share_leaf_m, gap_cell_m, service_cell_m, persons_per_household, persons_per_household_source, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
-    "roads.node_crossings, roads.snap_dangles_m, roads.fields.class|bridge|tunnel|level; layers: residential, " \
-    "facilities, units, roads, buildings, candidates, entrances"
+    "roads.node_crossings, roads.snap_dangles_m, roads.fields.class|bridge|tunnel|level, districts.profile_field, " \
+    "districts.profiles.<区名>; layers: residential, facilities, units, roads, buildings, candidates, entrances, " \
+    "districts, committees, groups, areas"
 #define LAYER_KEYS "path, layer, sql, where, encoding, crs, x, y, fields.<role>"
-#define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds, status, compound"
+#define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds, status, " \
+                  "compound, district, committee, type, households"
 #define ROAD_ROLE_LIST ROLE_LIST ", class, bridge, tunnel, level"
 
 /* The index of s in a NULL-terminated list, or -1. */
@@ -252,12 +260,15 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
                                               "format", "mode", "reach_m", "walk_speed", "walk_minutes",
                                               "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
                                               "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
-                                              "residential", "facilities",
-                                              "units", "roads", "buildings", "candidates", "entrances", NULL};
+                                              "persons_per_household", "persons_per_household_source",
+                                              "residential", "facilities", "units", "roads", "buildings",
+                                              "candidates", "entrances", "districts", "committees", "groups",
+                                              "areas", NULL};
             return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);
         }
         return unknown(ctx, kv, line, key, "layer", c0, 0, layer_names,
-                       "residential, facilities, units, roads, buildings, candidates, entrances");
+                       "residential, facilities, units, roads, buildings, candidates, entrances, districts, "
+                       "committees, groups, areas");
     }
     if (!rest) {
         *kind = KIND_SECTION;
@@ -287,10 +298,23 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
         *kind = rest1 ? KIND_WORD : KIND_SECTION; /* the label is everything after, dots included */
         return LC_OK;
     }
+    bool districts = strcmp(c0, "districts") == 0;
+    if (districts && strcmp(c1, "profiles") == 0) {
+        *kind = rest1 ? KIND_WORD : KIND_SECTION; /* 区名 → profile: the name is everything after */
+        return LC_OK;
+    }
+    if (districts && strcmp(c1, "profile_field") == 0) {
+        if (rest1)
+            return key_error(ctx, kv, line_for(kv, key, (size_t)(rest1 - 1 - key), line),
+                             "'districts.profile_field' takes a field name, not a mapping (in key '%s')", key);
+        *kind = KIND_WORD;
+        return LC_OK;
+    }
     if (strcmp(c1, "fields") != 0)
         return unknown(ctx, kv, line, key, "key", c1, at1, roads ? roads_sub_names : layer_sub_names,
                        strcmp(c0, "facilities") == 0 ? LAYER_KEYS ", categories.<label>"
-                       : roads ? LAYER_KEYS ", exclude, node_crossings, snap_dangles_m" : LAYER_KEYS);
+                       : roads ? LAYER_KEYS ", exclude, node_crossings, snap_dangles_m"
+                       : districts ? LAYER_KEYS ", profile_field, profiles.<区名>" : LAYER_KEYS);
     if (!rest1) {
         *kind = KIND_SECTION;
         return LC_OK;
@@ -560,6 +584,44 @@ const char *lc_study_get(const lc_study *study, const char *key)
 const char *lc_study_path(const lc_study *study)
 {
     return study ? study->path : NULL;
+}
+
+/* The i-th entry under prefix; NULL if out of range. */
+static const lc_kv_entry *mapping_entry(const lc_study *study, const char *prefix, size_t i)
+{
+    size_t pos = 0;
+    const lc_kv_entry *e;
+    if (!study || !prefix)
+        return NULL;
+    while ((e = lc_kv_next(study->kv, prefix, &pos)))
+        if (i-- == 0)
+            return e;
+    return NULL;
+}
+
+/* Number of entries of a mapping; see study.h. */
+size_t lc_study_mapping_count(const lc_study *study, const char *prefix)
+{
+    size_t pos = 0, n = 0;
+    if (!study || !prefix)
+        return 0;
+    while (lc_kv_next(study->kv, prefix, &pos))
+        n++;
+    return n;
+}
+
+/* The i-th entry's key after prefix; see study.h. */
+const char *lc_study_mapping_key(const lc_study *study, const char *prefix, size_t i)
+{
+    const lc_kv_entry *e = mapping_entry(study, prefix, i);
+    return e ? lc_kv_tail(e, prefix) : NULL;
+}
+
+/* The i-th entry's value; see study.h. */
+const char *lc_study_mapping_value(const lc_study *study, const char *prefix, size_t i)
+{
+    const lc_kv_entry *e = mapping_entry(study, prefix, i);
+    return e ? e->value : NULL;
 }
 
 /* Number of category mappings; see study.h. */

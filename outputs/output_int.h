@@ -6,10 +6,18 @@
 #ifndef LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
 #define LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
 
+#include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 
+#include "geo/context_int.h"
+
 #include "lifecircle/context.h"
+#include "lifecircle/indicators.h"
 #include "lifecircle/output.h"
 
 /* An output directory being written: everything goes into tmp until commit. */
@@ -61,8 +69,10 @@ typedef enum lc_qml_kind {
                             * the others small and faint: facilities */
     LC_QML_PROPOSAL,       /* points as lc_style_proposal stars labelled with field (the rank): proposals */
     LC_QML_REACH,          /* polygons filled translucent lc_style_service_area: isochrones */
-    LC_QML_CATEGORY_LINE   /* lines categorized on the category code (field), the set's category wider:
+    LC_QML_CATEGORY_LINE,  /* lines categorized on the category code (field), the set's category wider:
                             * catchment_streets */
+    LC_QML_SHARE_POINT,    /* LC_QML_SHARE as circles: residential compounds given as points */
+    LC_QML_GAP_POINT       /* LC_QML_GAP as circles: the gaps of compounds given as points */
 } lc_qml_kind;
 
 /* The QGIS 3 style (.qml text, UTF-8) of a layer. field (borrowed) is the attribute the renderer
@@ -139,6 +149,112 @@ char *lc_summary_json(lc_context *ctx, const struct lc_results *r, const struct 
 struct lc_output_options;
 lc_status lc_check_inputs_outside(lc_context *ctx, const char *dir, const struct lc_output_options *o,
                                   const struct lc_results *r);
+
+/* ---- field lists with owned names (the layers of outputs/results.c and outputs/levels_out.c) ---- */
+
+typedef struct field_list {
+    lc_field_def *defs;
+    size_t n, cap;
+    char **owned;
+    size_t nowned, capowned;
+} field_list;
+
+static inline void fields_free(field_list *fl)
+{
+    for (size_t i = 0; i < fl->nowned; i++)
+        free(fl->owned[i]);
+    free(fl->owned);
+    free(fl->defs);
+    memset(fl, 0, sizeof *fl);
+}
+
+/* Formats a string the list owns; NULL on failure. */
+static inline const char *own(lc_context *ctx, field_list *fl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static inline const char *own(lc_context *ctx, field_list *fl, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (lc_grow(ctx, (void **)&fl->owned, &fl->capowned, fl->nowned + 1, sizeof *fl->owned) != LC_OK)
+        return NULL;
+    char *s = lc_strdup(ctx, buf);
+    if (s)
+        fl->owned[fl->nowned++] = s;
+    return s;
+}
+
+/* Appends a field (strings must already live as long as the list). */
+static inline lc_status add_field(lc_context *ctx, field_list *fl, const char *name, const char *short_name,
+                           lc_field_type type, const char *zh, const char *en, const char *unit)
+{
+    if (!name || !short_name || !zh || !en)
+        return LC_ERR_NOMEM;
+    if (lc_grow(ctx, (void **)&fl->defs, &fl->cap, fl->n + 1, sizeof *fl->defs) != LC_OK)
+        return LC_ERR_NOMEM;
+    fl->defs[fl->n++] = (lc_field_def){.name = name, .short_name = short_name, .type = type,
+                                       .width = type == LC_FIELD_STRING ? 80 : 0,
+                                       .precision = type == LC_FIELD_REAL ? 4 : 0,
+                                       .zh = zh, .en = en, .unit = unit ? unit : ""};
+    return LC_OK;
+}
+
+static inline lc_value str_value(const char *s)
+{
+    return (lc_value){.is_null = s == NULL, .s = s};
+}
+
+static inline lc_value real_value(double d)
+{
+    return (lc_value){.is_null = !isfinite(d), .d = d};
+}
+
+static inline lc_value int_value(long long i)
+{
+    return (lc_value){.i = i};
+}
+
+/* ---- the administrative ladder (outputs/levels_out.c) ---- */
+
+struct lc_results;
+struct lc_indicators;
+
+/* The `committees`, `areas` and `groups` layers of the levels the study has (each unit with its type,
+ * parent, residents, households and every presence norm asked of it), styled as outlines labelled
+ * with the name. LC_OK or the writer's error. */
+lc_status lc_levels_write_layers(lc_context *ctx, struct lc_output *out, const struct lc_results *r,
+                                 lc_qml_set *styles);
+
+/* summary.json's `levels` object: per level below the 街镇 the study has, its units and, per presence
+ * norm at it, the ids of the units lacking it. A new reference (jansson's json_t). */
+struct json_t;
+struct json_t *lc_levels_json(const struct lc_results *r);
+
+/* One row of summary.csv (and the summary table) beyond the 街镇 and whole-area rows: a district row,
+ * or one unit of a lower level and one presence norm asked of it (value 1 met / 0 not, target 1,
+ * shortfall the facilities missing, numerator the facilities counting, denominator the minimum).
+ * Strings borrowed from the results. */
+typedef struct lc_summary_row {
+    const char *level;     /* "district", "area", "committee", "group" */
+    const char *id, *name;
+    const char *parent;    /* the 街镇 (a group: the committee) it lies in, NULL */
+    const char *district;  /* the district it lies in, NULL */
+    size_t norm;           /* index into the profile's norms */
+    lc_indicator x;
+} lc_summary_row;
+
+/* The number of lower-level rows (each unit × presence norm asked of it), and the row-th of them
+ * into *out: 0, or -1 past the end. */
+size_t lc_summary_level_rows(const struct lc_results *r);
+int lc_summary_level_row(const struct lc_results *r, size_t row, lc_summary_row *out);
+
+/* A unit's type for tables: "村委会 villagers'" / "居委会 residents'" (committees, groups), "镇/乡 rural" /
+ * "街道 urban" (units, areas), "" when unknown. Never freed. */
+const char *lc_level_type_text(const struct lc_indicators *ind, lc_level level, size_t i);
+
+/* The id of unit i of a level (NULL for -1). Borrowed. */
+const char *lc_level_id(const struct lc_results *r, lc_level level, long i);
 
 /* PostGIS outputs: the table prefix when none is given, and the table text files go to (after the
  * prefix). */

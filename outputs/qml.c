@@ -239,7 +239,7 @@ static int area_alpha(void)
  * takes the first range (in file order) whose [lower, upper] holds the value, both ends included;
  * the ranges are therefore listed from the highest class down (1; 0.75–1; 0.5–0.75; ...), which
  * gives exactly the classes of the maps: a value on a break belongs to the class above it. */
-static void share_renderer(qbuf *b, const char *attr)
+static void share_renderer(qbuf *b, const char *attr, int points)
 {
     renderer_open(b, "graduatedSymbol", attr, " graduatedMethod=\"GraduatedColor\"");
     qb_str(b, "    <ranges>\n");
@@ -261,7 +261,10 @@ static void share_renderer(qbuf *b, const char *attr)
     }
     qb_str(b, "    </ranges>\n    <symbols>\n");
     for (int k = 0; k < LC_STYLE_SHARE_CLASSES; k++)
-        fill_symbol(b, k, lc_style_share_colour[k], 255, lc_style_share_colour[k], 0, "0.26");
+        if (points)
+            marker_symbol(b, k, "circle", lc_style_share_colour[k], "2.4", "1");
+        else
+            fill_symbol(b, k, lc_style_share_colour[k], 255, lc_style_share_colour[k], 0, "0.26");
     qb_str(b, "    </symbols>\n"
               "    <classificationMethod id=\"Custom\">\n"
               "      <symmetricMode enabled=\"0\" symmetrypoint=\"0\" astride=\"0\"/>\n"
@@ -353,24 +356,34 @@ static const char *field_name(const lc_field_def *f, lc_format format)
 char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, lc_format format,
                   const lc_profile *profile, size_t category)
 {
-    int needs_field = kind == LC_QML_SHARE || kind == LC_QML_CATEGORY_AREA || kind == LC_QML_OUTLINE ||
+    int needs_field = kind == LC_QML_SHARE || kind == LC_QML_SHARE_POINT || kind == LC_QML_CATEGORY_AREA || kind == LC_QML_OUTLINE ||
                       kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL || kind == LC_QML_CATEGORY_LINE;
     int needs_profile = kind == LC_QML_CATEGORY_AREA || kind == LC_QML_CATEGORY_POINT || kind == LC_QML_CATEGORY_LINE;
-    if ((unsigned)kind > LC_QML_CATEGORY_LINE || (needs_field && !field) || (needs_profile && !profile)) {
+    if ((unsigned)kind > LC_QML_GAP_POINT || (needs_field && !field) || (needs_profile && !profile)) {
         lc_error(ctx, LC_ERR_MISUSE, "lc_qml_text: unknown style %d, or its field or profile missing", (int)kind);
         return NULL;
     }
     const char *attr = field ? field_name(field, format) : NULL;
     int labels = kind == LC_QML_OUTLINE || kind == LC_QML_PROPOSAL;
     /* QGIS: point 0, line 1, polygon 2 */
-    int geometry = kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL ? 0 : kind == LC_QML_CATEGORY_LINE ? 1 : 2;
+    int geometry = kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL || kind == LC_QML_SHARE_POINT ||
+                           kind == LC_QML_GAP_POINT
+                       ? 0
+                   : kind == LC_QML_CATEGORY_LINE ? 1
+                                                  : 2;
     qbuf b = {0};
     qb_str(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
     qb_fmt(&b, "<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"%d\">\n",
            labels);
     switch (kind) {
     case LC_QML_SHARE:
-        share_renderer(&b, attr);
+    case LC_QML_SHARE_POINT:
+        share_renderer(&b, attr, kind == LC_QML_SHARE_POINT);
+        break;
+    case LC_QML_GAP_POINT:
+        single_renderer_open(&b);
+        marker_symbol(&b, 0, "circle", lc_style_gap, "2.4", "1");
+        single_renderer_close(&b);
         break;
     case LC_QML_GAP:
         single_renderer_open(&b);

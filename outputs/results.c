@@ -25,71 +25,6 @@
 #include "lifecircle/results.h"
 #include "outputs/output_int.h"
 
-/* ---- field lists with owned names ---------------------------------------------------------- */
-
-typedef struct field_list {
-    lc_field_def *defs;
-    size_t n, cap;
-    char **owned;
-    size_t nowned, capowned;
-} field_list;
-
-static void fields_free(field_list *fl)
-{
-    for (size_t i = 0; i < fl->nowned; i++)
-        free(fl->owned[i]);
-    free(fl->owned);
-    free(fl->defs);
-    memset(fl, 0, sizeof *fl);
-}
-
-/* Formats a string the list owns; NULL on failure. */
-static const char *own(lc_context *ctx, field_list *fl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static const char *own(lc_context *ctx, field_list *fl, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (lc_grow(ctx, (void **)&fl->owned, &fl->capowned, fl->nowned + 1, sizeof *fl->owned) != LC_OK)
-        return NULL;
-    char *s = lc_strdup(ctx, buf);
-    if (s)
-        fl->owned[fl->nowned++] = s;
-    return s;
-}
-
-/* Appends a field (strings must already live as long as the list). */
-static lc_status add_field(lc_context *ctx, field_list *fl, const char *name, const char *short_name,
-                           lc_field_type type, const char *zh, const char *en, const char *unit)
-{
-    if (!name || !short_name || !zh || !en)
-        return LC_ERR_NOMEM;
-    if (lc_grow(ctx, (void **)&fl->defs, &fl->cap, fl->n + 1, sizeof *fl->defs) != LC_OK)
-        return LC_ERR_NOMEM;
-    fl->defs[fl->n++] = (lc_field_def){.name = name, .short_name = short_name, .type = type,
-                                       .width = type == LC_FIELD_STRING ? 80 : 0,
-                                       .precision = type == LC_FIELD_REAL ? 4 : 0,
-                                       .zh = zh, .en = en, .unit = unit ? unit : ""};
-    return LC_OK;
-}
-
-static lc_value str_value(const char *s)
-{
-    return (lc_value){.is_null = s == NULL, .s = s};
-}
-
-static lc_value real_value(double d)
-{
-    return (lc_value){.is_null = !isfinite(d), .d = d};
-}
-
-static lc_value int_value(long long i)
-{
-    return (lc_value){.i = i};
-}
-
 /* ---- layers --------------------------------------------------------------------------------- */
 
 /* The id of unit u, or NULL for -1. */
@@ -110,6 +45,16 @@ static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_res
     st |= add_field(ctx, &fl, "name", "NAME", LC_FIELD_STRING, "小区名称", "Name", "");
     st |= add_field(ctx, &fl, "population", "POP", LC_FIELD_REAL, "常住人口", "Resident population", "people");
     st |= add_field(ctx, &fl, "unit", "UNIT", LC_FIELD_STRING, "所属街镇", "街镇 holding most of it", "");
+    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
+    int points = lc_layer_is_points(res), with_committee = lc_inputs_layer(r->inputs, LC_LAYER_COMMITTEES) != NULL,
+        with_district = lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS) != NULL;
+    if (with_committee)
+        st |= add_field(ctx, &fl, "committee", "COMMITTEE", LC_FIELD_STRING, "所属居村",
+                        "居村 (committee) its field names or holding most of it", "");
+    if (with_district)
+        st |= add_field(ctx, &fl, "district", "DISTRICT", LC_FIELD_STRING, "所属区", "District (区) of its 街镇", "");
+    if (points)
+        st |= add_field(ctx, &fl, "households", "HH", LC_FIELD_REAL, "户数", "Households", "households");
     st |= add_field(ctx, &fl, "area_m2", "AREA_M2", LC_FIELD_REAL, "面积", "Area", "m²");
     for (size_t c = 0; c < ncat && st == LC_OK; c++) {
         const lc_category *cat = lc_profile_category(r->profile, c);
@@ -134,17 +79,25 @@ static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_res
         fields_free(&fl);
         return lc_error(ctx, LC_ERR_NOMEM, "out of memory describing the residential layer");
     }
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "residential", GEOS_MULTIPOLYGON, fl.defs, fl.n);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "residential", points ? GEOS_POINT : GEOS_MULTIPOLYGON,
+                                                fl.defs, fl.n);
     lc_value *v = w ? lc_calloc(ctx, fl.n, sizeof *v) : NULL;
-    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
     st = w && v ? LC_OK : lc_context_errno(ctx);
     for (size_t i = 0; i < lc_layer_count(res) && st == LC_OK; i++) {
         const lc_feature *f = lc_layer_feature(res, i);
         size_t k = 0;
+        long u = lc_indicators_residential_unit(r->indicators, i);
         v[k++] = str_value(f->id);
         v[k++] = str_value(f->name);
         v[k++] = real_value(f->population);
-        v[k++] = str_value(unit_id(r, lc_indicators_residential_unit(r->indicators, i)));
+        v[k++] = str_value(unit_id(r, u));
+        if (with_committee)
+            v[k++] = str_value(lc_level_id(r, LC_LEVEL_COMMITTEE, lc_indicators_residential_committee(r->indicators, i)));
+        if (with_district)
+            v[k++] = str_value(lc_level_id(r, LC_LEVEL_DISTRICT, u >= 0 ? lc_indicators_unit_district(r->indicators,
+                                                                                                     (size_t)u) : -1));
+        if (points)
+            v[k++] = real_value(f->households);
         v[k++] = real_value(f->area);
         for (size_t c = 0; c < ncat; c++) {
             const lc_coverage_cell *cell = lc_coverage_get(r->coverage, i, c);
@@ -163,7 +116,7 @@ static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_res
         st = st == LC_OK ? cst : st;
     }
     if (st == LC_OK)
-        st = lc_qml_add(ctx, styles, "residential", LC_QML_SHARE, &fl.defs[share_field]);
+        st = lc_qml_add(ctx, styles, "residential", points ? LC_QML_SHARE_POINT : LC_QML_SHARE, &fl.defs[share_field]);
     fields_free(&fl);
     return st;
 }
@@ -179,10 +132,11 @@ static lc_status write_gaps(lc_context *ctx, lc_output *out, const lc_results *r
         {"area_m2", "AREA_M2", LC_FIELD_REAL, 0, 2, "未覆盖面积", "Area outside reach", "m²"},
         {"population", "POP", LC_FIELD_REAL, 0, 2, "未覆盖常住人口", "Residents outside reach", "people"},
     };
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "gaps", GEOS_MULTIPOLYGON, defs, 6);
+    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
+    int points = lc_layer_is_points(res); /* compounds as points: a gap is a point out of reach */
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "gaps", points ? GEOS_POINT : GEOS_MULTIPOLYGON, defs, 6);
     if (!w)
         return lc_context_errno(ctx);
-    const lc_layer *res = lc_inputs_layer(r->inputs, LC_LAYER_RESIDENTIAL);
     GEOSContextHandle_t h = lc_context_geos(ctx);
     lc_status st = LC_OK;
     for (size_t c = 0; c < lc_profile_category_count(r->profile) && st == LC_OK; c++) {
@@ -202,7 +156,7 @@ static lc_status write_gaps(lc_context *ctx, lc_output *out, const lc_results *r
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
-    return st == LC_OK ? lc_qml_add(ctx, styles, "gaps", LC_QML_GAP, NULL) : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "gaps", points ? LC_QML_GAP_POINT : LC_QML_GAP, NULL) : st;
 }
 
 /* service_areas: the dissolved reach of every category that has facilities. */
@@ -245,17 +199,28 @@ static const char *pass_text(int pass)
     return pass == 1 ? "pass" : pass == 0 ? "fail" : "n/a";
 }
 
-/* units: every 街镇 with its populations and every norm's value, target, pass and shortfall. */
-static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles)
+/* units: every 街镇 with its populations and every norm's value, target, pass and shortfall (and its
+ * district when the study has districts); districts (kind LC_LAYER_DISTRICTS): every 区 likewise,
+ * with the profile it is held to. */
+static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *r, lc_qml_set *styles,
+                             lc_layer_kind kind)
 {
-    const lc_layer *units = lc_inputs_layer(r->inputs, LC_LAYER_UNITS);
+    const lc_layer *units = lc_inputs_layer(r->inputs, kind);
     if (!units)
         return LC_OK;
+    int is_district = kind == LC_LAYER_DISTRICTS;
+    int with_district = !is_district && lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS) != NULL;
     field_list fl = {0};
     lc_status st = LC_OK;
     size_t ncat = lc_profile_category_count(r->profile), nnorm = lc_profile_norm_count(r->profile);
-    st |= add_field(ctx, &fl, "id", "ID", LC_FIELD_STRING, "街镇编号", "Unit id", "");
-    st |= add_field(ctx, &fl, "name", "NAME", LC_FIELD_STRING, "街镇名称", "Unit name", "");
+    st |= add_field(ctx, &fl, "id", "ID", LC_FIELD_STRING, is_district ? "区编号" : "街镇编号",
+                    is_district ? "District id" : "Unit id", "");
+    st |= add_field(ctx, &fl, "name", "NAME", LC_FIELD_STRING, is_district ? "区名称" : "街镇名称",
+                    is_district ? "District name" : "Unit name", "");
+    if (with_district)
+        st |= add_field(ctx, &fl, "district", "DISTRICT", LC_FIELD_STRING, "所属区", "District (区) it lies in", "");
+    if (is_district)
+        st |= add_field(ctx, &fl, "profile", "PROFILE", LC_FIELD_STRING, "适用标准", "Profile whose targets apply", "");
     st |= add_field(ctx, &fl, "population", "POP", LC_FIELD_REAL, "常住人口", "Resident population", "people");
     st |= add_field(ctx, &fl, "population_source", "POP_SRC", LC_FIELD_STRING, "人口来源",
                     "Where the population comes from: unit field or residential polygons", "");
@@ -278,7 +243,7 @@ static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *
                         LC_FIELD_REAL, own(ctx, &fl, "%s (缺口)", n->zh), own(ctx, &fl, "%s (shortfall)", n->en),
                         n->kind == LC_NORM_FLOOR_AREA ? "m²"
                         : n->kind == LC_NORM_REACH || n->kind == LC_NORM_CIRCLE ? "people"
-                        : n->kind == LC_NORM_UNIT_PRESENCE ? "街镇"
+                        : n->kind == LC_NORM_UNIT_PRESENCE ? lc_level_name_zh(n->level)
                         : n->kind == LC_NORM_NURSING_SHARE ? "nursing beds"
                         : !strcmp(n->measure, "meals") ? "meals/day" : "beds");
     }
@@ -296,14 +261,20 @@ static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *
         fields_free(&fl);
         return lc_error(ctx, LC_ERR_NOMEM, "out of memory describing the units layer");
     }
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "units", GEOS_MULTIPOLYGON, fl.defs, fl.n);
+    const char *lname = is_district ? "districts" : "units";
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, lname, GEOS_MULTIPOLYGON, fl.defs, fl.n);
     lc_value *v = w ? lc_calloc(ctx, fl.n, sizeof *v) : NULL;
     st = w && v ? LC_OK : lc_context_errno(ctx);
-    for (size_t u = 0; u < lc_layer_count(units) && st == LC_OK; u++) {
-        const lc_feature *f = lc_layer_feature(units, u);
+    for (size_t i = 0; i < lc_layer_count(units) && st == LC_OK; i++) {
+        const lc_feature *f = lc_layer_feature(units, i);
+        size_t u = is_district ? lc_indicators_district_row(r->indicators, i) : i;
         size_t k = 0;
         v[k++] = str_value(f->id);
         v[k++] = str_value(f->name);
+        if (with_district)
+            v[k++] = str_value(lc_level_id(r, LC_LEVEL_DISTRICT, lc_indicators_unit_district(r->indicators, i)));
+        if (is_district)
+            v[k++] = str_value(lc_profile_name(lc_indicators_district_profile(r->indicators, i)));
         v[k++] = real_value(lc_indicators_population(r->indicators, u));
         v[k++] = str_value(lc_indicators_population_from_unit(r->indicators, u) ? "unit" : "residential");
         v[k++] = real_value(lc_indicators_pop60(r->indicators, u));
@@ -328,7 +299,7 @@ static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *
         st = st == LC_OK ? cst : st;
     }
     if (st == LC_OK)
-        st = lc_qml_add(ctx, styles, "units", LC_QML_OUTLINE, &fl.defs[1]); /* labelled with the name */
+        st = lc_qml_add(ctx, styles, lname, LC_QML_OUTLINE, &fl.defs[1]); /* labelled with the name */
     fields_free(&fl);
     return st;
 }
@@ -392,7 +363,21 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
         {"catch_in_reach", "CATCH_RCH", LC_FIELD_REAL, 0, 1, "服务人口(可达范围内)",
          "Catchment residents within the category's reach", "people"},
     };
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "facilities", GEOS_POINT, defs, 13);
+    /* With the ladder: the 居村 and the 区 it lies in. */
+    static const lc_field_def committee_def = {"committee", "COMMITTEE", LC_FIELD_STRING, 80, 0, "所在居村",
+                                               "Committee (居村) it lies in", ""};
+    static const lc_field_def district_def = {"district", "DISTRICT", LC_FIELD_STRING, 80, 0, "所在区",
+                                              "District (区) it lies in", ""};
+    lc_field_def all[15];
+    size_t nf = 13;
+    memcpy(all, defs, sizeof defs);
+    int with_committee = lc_inputs_layer(r->inputs, LC_LAYER_COMMITTEES) != NULL;
+    int with_district = lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS) != NULL;
+    if (with_committee)
+        all[nf++] = committee_def;
+    if (with_district)
+        all[nf++] = district_def;
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "facilities", GEOS_POINT, all, nf);
     if (!w)
         return lc_context_errno(ctx);
     const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
@@ -400,12 +385,21 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
     for (size_t i = 0; i < lc_layer_count(fac) && st == LC_OK; i++) {
         const lc_feature *f = lc_layer_feature(fac, i);
         const lc_category *cat = f->category >= 0 ? lc_profile_category(r->profile, (size_t)f->category) : NULL;
-        lc_value v[13] = {str_value(f->id), str_value(f->name), str_value(cat ? cat->code : NULL),
+        lc_value v[15] = {str_value(f->id), str_value(f->name), str_value(cat ? cat->code : NULL),
                           str_value(cat ? cat->name_zh : NULL), str_value(cat ? cat->name_en : NULL),
                           str_value(unit_id(r, lc_indicators_facility_unit(r->indicators, i))),
                           real_value(f->floor_area), real_value(f->meals), real_value(f->beds),
                           real_value(f->nursing_beds), int_value((long long)cm->n[i]), real_value(cm->pop[i]),
                           real_value(cm->reach[i])};
+        size_t k = 13;
+        if (with_committee)
+            v[k++] = str_value(lc_level_id(r, LC_LEVEL_COMMITTEE,
+                                           lc_indicators_facility_level(r->indicators, LC_LEVEL_COMMITTEE, i)));
+        if (with_district) {
+            long u = lc_indicators_facility_unit(r->indicators, i);
+            v[k++] = str_value(lc_level_id(r, LC_LEVEL_DISTRICT, u >= 0 ? lc_indicators_unit_district(r->indicators,
+                                                                                                     (size_t)u) : -1));
+        }
         st = lc_layer_writer_add(ctx, w, f->geom, v);
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
@@ -605,7 +599,20 @@ static int catchment_one(void *arg, size_t i, size_t thread, GEOSContextHandle_t
     size_t n = t->first[i + 1] - t->first[i];
     if (!n || f->category < 0)
         return 0;
-    if ((t->geoms[i] = catchment_geometry(h, t->res, t->apart, t->list + t->first[i], n)))
+    if (lc_layer_is_points(t->res)) { /* compounds as points: the catchment is their multipoint */
+        GEOSGeometry **pts = malloc(n * sizeof *pts);
+        size_t made = 0;
+        for (; pts && made < n; made++)
+            if (!(pts[made] = GEOSGeom_clone_r(h, lc_layer_feature(t->res, t->list[t->first[i] + made])->geom)))
+                break;
+        if (pts && made == n && (t->geoms[i] = GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, pts, (unsigned)n))) {
+            free(pts);
+            return 0;
+        }
+        for (size_t k = 0; pts && k < made && made < n; k++)
+            GEOSGeom_destroy_r(h, pts[k]);
+        free(pts);
+    } else if ((t->geoms[i] = catchment_geometry(h, t->res, t->apart, t->list + t->first[i], n)))
         return 0;
     char reason[400];
     snprintf(reason, sizeof reason, "%s", msg);
@@ -657,7 +664,8 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     catchment_task task = {.res = res, .fac = fac, .apart = apart, .first = first, .list = list, .geoms = geoms};
     if ((st = lc_parallel_run(ctx, 0, nf, catchment_one, &task, "catchments", NULL)) != LC_OK)
         goto done;
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "catchments", GEOS_MULTIPOLYGON, defs, 7);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "catchments",
+                                                lc_layer_is_points(res) ? GEOS_MULTIPOINT : GEOS_MULTIPOLYGON, defs, 7);
     if (!w) {
         st = lc_context_errno(ctx);
         goto done;
@@ -675,7 +683,8 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
     if (st == LC_OK)
-        st = lc_qml_add(ctx, styles, "catchments", LC_QML_CATEGORY_AREA, &defs[0]);
+        st = lc_qml_add(ctx, styles, "catchments", lc_layer_is_points(res) ? LC_QML_CATEGORY_POINT : LC_QML_CATEGORY_AREA,
+                        &defs[0]);
 done:
     for (size_t i = 0; geoms && i < nf; i++)
         if (geoms[i])
@@ -957,18 +966,44 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
     json_t *norms = json_array();
     for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
         const lc_norm *n = lc_profile_norm(r->profile, k);
-        json_array_append_new(norms, json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "code", n->code, "kind", kind_name(n->kind),
-                                               "target", jnum(n->target), "zh", n->zh, "en", n->en, "source", n->source));
+        json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "code", n->code, "kind", kind_name(n->kind), "target",
+                              jnum(n->target), "zh", n->zh, "en", n->en, "source", n->source);
+        if (n->kind == LC_NORM_UNIT_PRESENCE) {
+            static const char *const only[] = {"all", "villagers", "residents", "rural", "urban"};
+            json_t *cats = json_array();
+            for (size_t c = 0; c < n->ncategories; c++)
+                json_array_append_new(cats, json_string(lc_profile_category(r->profile, (size_t)n->categories[c])->code));
+            json_object_set_new(o, "level", json_string(lc_level_name(n->level)));
+            json_object_set_new(o, "level_zh", json_string(lc_level_name_zh(n->level)));
+            json_object_set_new(o, "categories", cats);
+            json_object_set_new(o, "min", json_integer((json_int_t)n->min_count));
+            json_object_set_new(o, "only", json_string(only[n->only]));
+            json_object_set_new(o, "serve", json_string(n->serve_reach ? "reach" : "inside"));
+        }
+        json_array_append_new(norms, o);
     }
     json_object_set_new(root, "norms", norms);
 
     json_t *rows = json_array();
-    for (size_t row = 0; row < lc_indicators_row_count(r->indicators); row++) {
-        json_t *o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "id", jstr(row_id(r, row)), "name", row_name(r, row),
+    size_t nrow = lc_indicators_row_count(r->indicators), ndist = lc_indicators_district_count(r->indicators);
+    json_t *districts = ndist ? json_array() : NULL;
+    for (size_t at = 0; at < nrow + ndist; at++) {
+        /* the 街镇 and the whole area, then the districts */
+        size_t row = at < nrow ? at : lc_indicators_district_row(r->indicators, at - nrow);
+        const lc_feature *df = at < nrow ? NULL
+                                         : lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS), at - nrow);
+        json_t *o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "id", jstr(df ? df->id : row_id(r, row)), "name",
+                              df ? (df->name ? df->name : df->id) : row_name(r, row),
                               "population", jnum(lc_indicators_population(r->indicators, row)), "pop60",
                               jnum(lc_indicators_pop60(r->indicators, row)), "pop65",
                               jnum(lc_indicators_pop65(r->indicators, row)), "floor_area_m2",
                               jnum(lc_indicators_floor_area(r->indicators, row)));
+        if (df)
+            json_object_set_new(o, "profile",
+                                json_string(lc_profile_name(lc_indicators_district_profile(r->indicators, at - nrow))));
+        else if (ndist && at + 1 < nrow)
+            json_object_set_new(o, "district", jstr(lc_level_id(r, LC_LEVEL_DISTRICT,
+                                                                lc_indicators_unit_district(r->indicators, at))));
         json_t *ind = json_object();
         for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
             const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
@@ -988,9 +1023,16 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
                                           jnum(lc_indicators_covered(r->indicators, row, c)), "covered_share",
                                           jnum(lc_indicators_covered_share(r->indicators, row, c))));
         json_object_set_new(o, "categories", cov);
-        json_array_append_new(rows, o);
+        json_array_append_new(at < nrow ? rows : districts, o);
     }
     json_object_set_new(root, "rows", rows);
+    if (districts)
+        json_object_set_new(root, "districts", districts);
+    json_t *levels = lc_levels_json(r);
+    if (json_object_size(levels))
+        json_object_set_new(root, "levels", levels);
+    else
+        json_decref(levels);
 
     json_t *issues = json_array();
     for (size_t i = 0; i < lc_quality_count(r->quality); i++) {
@@ -1054,32 +1096,73 @@ static void sb_number(lc_context *ctx, strbuf *b, double d, int last)
     sb_field(ctx, b, buf, last);
 }
 
+/* Whether the study has a level of the ladder besides the 街镇 (summary.csv then says each row's). */
+static int has_ladder(const lc_results *r)
+{
+    return lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS) || lc_inputs_layer(r->inputs, LC_LAYER_COMMITTEES) ||
+           lc_inputs_layer(r->inputs, LC_LAYER_AREAS) || lc_inputs_layer(r->inputs, LC_LAYER_GROUPS);
+}
+
+/* Row i of summary.csv (and of the summary table): every norm of each 街镇, then of the whole area,
+ * then of each district, then every presence norm of each unit of a lower level asked it. 0, or -1
+ * past the end. */
+static int summary_row(const lc_results *r, size_t i, lc_summary_row *out)
+{
+    size_t nn = lc_profile_norm_count(r->profile), nrow = lc_indicators_row_count(r->indicators);
+    size_t nd = lc_indicators_district_count(r->indicators);
+    if (!nn)
+        return -1;
+    if (i < (nrow + nd) * nn) {
+        size_t at = i / nn, k = i % nn;
+        size_t row = at < nrow ? at : lc_indicators_district_row(r->indicators, at - nrow);
+        const lc_feature *df = at < nrow ? NULL
+                                         : lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS), at - nrow);
+        long d = df ? (long)(at - nrow) : at + 1 < nrow ? lc_indicators_unit_district(r->indicators, at) : -1;
+        *out = (lc_summary_row){.level = df ? "district" : at + 1 < nrow ? "unit" : "total",
+                                .id = df ? df->id : row_id(r, row),
+                                .name = df ? (df->name ? df->name : df->id) : row_name(r, row),
+                                .parent = df ? NULL : lc_level_id(r, LC_LEVEL_DISTRICT, d),
+                                .district = lc_level_id(r, LC_LEVEL_DISTRICT, d), .norm = k,
+                                .x = *lc_indicators_get(r->indicators, row, k)};
+        return 0;
+    }
+    return lc_summary_level_row(r, i - (nrow + nd) * nn, out);
+}
+
 char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
 {
     strbuf b = {0};
     sb_add(ctx, &b, "\xEF\xBB\xBF");
     static const char *const head[] = {"unit_id", "unit_name", "norm", "指标", "indicator", "value", "target",
-                                       "pass", "shortfall", "shortfall_unit", "numerator", "denominator", "source"};
-    for (size_t i = 0; i < 13; i++)
-        sb_field(ctx, &b, head[i], i == 12);
-    for (size_t row = 0; row < lc_indicators_row_count(r->indicators); row++)
-        for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
-            const lc_norm *n = lc_profile_norm(r->profile, k);
-            const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
-            sb_field(ctx, &b, row_id(r, row), 0);
-            sb_field(ctx, &b, row_name(r, row), 0);
-            sb_field(ctx, &b, n->code, 0);
-            sb_field(ctx, &b, n->zh, 0);
-            sb_field(ctx, &b, n->en, 0);
-            sb_number(ctx, &b, x->value, 0);
-            sb_number(ctx, &b, x->target, 0);
-            sb_field(ctx, &b, pass_text(x->pass), 0);
-            sb_number(ctx, &b, x->pass == -1 ? NAN : x->shortfall, 0);
-            sb_field(ctx, &b, x->shortfall_unit, 0);
-            sb_number(ctx, &b, x->numerator, 0);
-            sb_number(ctx, &b, x->denominator, 0);
-            sb_field(ctx, &b, n->source, 1);
+                                       "pass", "shortfall", "shortfall_unit", "numerator", "denominator", "source",
+                                       "level", "parent_id", "district_id"};
+    int ladder = has_ladder(r);
+    size_t ncol = ladder ? 16 : 13;
+    for (size_t i = 0; i < ncol; i++)
+        sb_field(ctx, &b, head[i], i + 1 == ncol);
+    lc_summary_row sr;
+    for (size_t i = 0; summary_row(r, i, &sr) == 0; i++) {
+        const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
+        const lc_indicator *x = &sr.x;
+        sb_field(ctx, &b, sr.id, 0);
+        sb_field(ctx, &b, sr.name, 0);
+        sb_field(ctx, &b, n->code, 0);
+        sb_field(ctx, &b, n->zh, 0);
+        sb_field(ctx, &b, n->en, 0);
+        sb_number(ctx, &b, x->value, 0);
+        sb_number(ctx, &b, x->target, 0);
+        sb_field(ctx, &b, pass_text(x->pass), 0);
+        sb_number(ctx, &b, x->pass == -1 ? NAN : x->shortfall, 0);
+        sb_field(ctx, &b, x->shortfall_unit, 0);
+        sb_number(ctx, &b, x->numerator, 0);
+        sb_number(ctx, &b, x->denominator, 0);
+        sb_field(ctx, &b, n->source, !ladder);
+        if (ladder) {
+            sb_field(ctx, &b, sr.level, 0);
+            sb_field(ctx, &b, sr.parent, 0);
+            sb_field(ctx, &b, sr.district, 1);
         }
+    }
     if (b.failed) {
         free(b.s);
         lc_error(ctx, LC_ERR_NOMEM, "out of memory writing summary.csv");
@@ -1107,22 +1190,28 @@ static lc_status write_summary(lc_context *ctx, lc_output *out, const lc_results
         {"numerator", "NUMERATOR", LC_FIELD_REAL, 0, 0, "分子", "Numerator", ""},
         {"denominator", "DENOM", LC_FIELD_REAL, 0, 0, "分母", "Denominator", ""},
         {"source", "SOURCE", LC_FIELD_STRING, 80, 0, "依据", "Source of the norm", ""},
+        {"level", "LEVEL", LC_FIELD_STRING, 16, 0, "层级", "Level: unit (街镇), total, district (区), area (片区), "
+         "committee (居村), group (村民小组)", ""},
+        {"parent_id", "PARENT_ID", LC_FIELD_STRING, 80, 0, "上级编号", "Id of the unit it lies in (街镇, or 区)", ""},
+        {"district_id", "DIST_ID", LC_FIELD_STRING, 80, 0, "所属区编号", "Id of its district (区)", ""},
     };
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, 13);
+    int ladder = has_ladder(r);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, ladder ? 16 : 13);
     if (!w)
         return lc_context_errno(ctx);
     lc_status st = LC_OK;
-    for (size_t row = 0; row < lc_indicators_row_count(r->indicators) && st == LC_OK; row++)
-        for (size_t k = 0; k < lc_profile_norm_count(r->profile) && st == LC_OK; k++) {
-            const lc_norm *n = lc_profile_norm(r->profile, k);
-            const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
-            lc_value v[13] = {str_value(row_id(r, row)), str_value(row_name(r, row)), str_value(n->code),
-                              str_value(n->zh), str_value(n->en), real_value(x->value), real_value(x->target),
-                              str_value(pass_text(x->pass)), real_value(x->pass == -1 ? NAN : x->shortfall),
-                              str_value(x->shortfall_unit), real_value(x->numerator),
-                              real_value(x->denominator), str_value(n->source)};
-            st = lc_layer_writer_add(ctx, w, NULL, v);
-        }
+    lc_summary_row sr;
+    for (size_t i = 0; st == LC_OK && summary_row(r, i, &sr) == 0; i++) {
+        const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
+        const lc_indicator *x = &sr.x;
+        lc_value v[16] = {str_value(sr.id), str_value(sr.name), str_value(n->code),
+                          str_value(n->zh), str_value(n->en), real_value(x->value), real_value(x->target),
+                          str_value(pass_text(x->pass)), real_value(x->pass == -1 ? NAN : x->shortfall),
+                          str_value(x->shortfall_unit), real_value(x->numerator),
+                          real_value(x->denominator), str_value(n->source), str_value(sr.level),
+                          str_value(sr.parent), str_value(sr.district)};
+        st = lc_layer_writer_add(ctx, w, NULL, v);
+    }
     lc_status cst = lc_layer_writer_close(ctx, w);
     return st == LC_OK ? cst : st;
 }
@@ -1227,7 +1316,8 @@ static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, cons
 {
     static const char *const written[] = {"residential", "gaps", "service_areas", "units", "facilities",
                                           "summary", "proposals", LC_PG_METADATA, "catchments",
-                                          "catchment_streets", NULL};
+                                          "catchment_streets", "districts", "committees", "areas", "groups",
+                                          NULL};
     const char *schema = o->schema ? o->schema : "public";
     const char *prefix = o->table_prefix ? o->table_prefix : LC_PG_DEFAULT_PREFIX;
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
@@ -1318,7 +1408,11 @@ lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_op
     t = log_layer_time(ctx, "gaps", t);
     lc_progress(ctx, "writing", 0.5);
     if (st == LC_OK)
-        st = write_units(ctx, out, r, &styles);
+        st = write_units(ctx, out, r, &styles, LC_LAYER_UNITS);
+    if (st == LC_OK)
+        st = write_units(ctx, out, r, &styles, LC_LAYER_DISTRICTS);
+    if (st == LC_OK)
+        st = lc_levels_write_layers(ctx, out, r, &styles);
     catchments cm = {0};
     if (st == LC_OK)
         st = catchments_sum(ctx, r, &cm);

@@ -245,6 +245,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         cov->grid += dkind[i] == DEMAND_GRID;
         cov->buildings += dkind[i] == DEMAND_BUILDINGS;
     }
+    for (size_t i = 0; i < cov->npoly; i++)
+        cov->points += GEOSGeomTypeId_r(lc_ctx_geos(ctx), lc_layer_feature(res, i)->geom) == GEOS_POINT;
     cov->grid_m = network ? o.demand_grid_m : 0;
     double t0 = lc_seconds();
     for (size_t c = 0; c < cov->ncat; c++) {
@@ -329,6 +331,11 @@ done:
 size_t lc_coverage_entrance_polygons(const lc_coverage *cov)
 {
     return cov ? cov->entrances : 0;
+}
+
+size_t lc_coverage_point_compounds(const lc_coverage *cov)
+{
+    return cov ? cov->points : 0;
 }
 
 size_t lc_coverage_building_polygons(const lc_coverage *cov)

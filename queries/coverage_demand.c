@@ -14,9 +14,9 @@
 #include "geo/context_int.h"
 #include "queries/coverage_int.h"
 
-/* Network mode task for a compound with entrances: its residents walk out through them, so for
- * each category it is covered whole (share 1) when its best entrance is within reach, else not at
- * all (share 0, the whole polygon a gap); in the whole life circle likewise when every life-circle
+/* Network mode task for a compound with entrances (or given as a point, its one demand point): its
+ * residents walk out through them, so for each category it is covered whole (share 1) when its best
+ * entrance is within reach, else not at all (share 0, the whole polygon a gap); in the whole life circle likewise when every life-circle
  * category is within reach of some entrance. Writes only polygon i's slots. */
 int lc_cov_entrance_polygon(worker_state *w, size_t i)
 {
@@ -320,7 +320,7 @@ lc_snap *lc_cov_demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
 {
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     size_t n = lc_layer_count(res), ne = ent ? lc_layer_count(ent) : 0, off = 0, unassigned = 0;
-    size_t used[4] = {0, 0, 0, 0}, npts = 0, cap = 0, nb = bld ? lc_layer_count(bld) : 0, unplaced = 0;
+    size_t used[5] = {0, 0, 0, 0, 0}, npts = 0, cap = 0, nb = bld ? lc_layer_count(bld) : 0, unplaced = 0;
     long *bowner = NULL;   /* per building: the compound holding its point on surface, or -1 */
     size_t *bfirst = NULL, *blist = NULL; /* buildings by compound: blist[bfirst[i] .. bfirst[i + 1]) */
     lc_xy *bpt = NULL;     /* per building: its point on surface */
@@ -402,6 +402,14 @@ lc_snap *lc_cov_demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
     for (size_t i = 0; i < n; i++) {
         const lc_feature *f = lc_layer_feature(res, i);
         rows[i] = npts;
+        if (GEOSGeomTypeId_r(h, f->geom) == GEOS_POINT) { /* a 小区 POI: its own point, nothing else */
+            lc_xy p;
+            kind[i] = DEMAND_POINT;
+            if (!GEOSGeomGetX_r(h, f->geom, &p.x) || !GEOSGeomGetY_r(h, f->geom, &p.y) || push_xy(&pts, &npts, &cap, p))
+                goto nomem;
+            used[DEMAND_POINT]++;
+            continue;
+        }
         if (kind[i] == DEMAND_ENTRANCES) {
             for (size_t k = 0; k < ne; k++)
                 if (owner[k] == (long)i) {

@@ -50,6 +50,7 @@ struct lc_coverage {
     size_t entrances;         /* network mode: polygons walked from their entrances */
     size_t grid;              /* network mode: polygons walked from grid points */
     size_t buildings;         /* network mode: polygons walked from their buildings */
+    size_t points;            /* compounds given as points (both modes) */
     double grid_m;            /* their spacing */
     size_t nfac;              /* facilities in the layer */
     street_lines *streets;    /* network mode with catchment streets: per category */
@@ -93,7 +94,9 @@ typedef struct category_reach {
  * of its area within the walking corridor), from its entrances (covered whole or not at all), or from
  * points of a grid inside it (covered by the share of the points within reach), or from its
  * buildings (covered by the share of its residents in buildings within reach). */
-enum { DEMAND_SURFACE = 0, DEMAND_ENTRANCES = 1, DEMAND_GRID = 2, DEMAND_BUILDINGS = 3 };
+enum { DEMAND_SURFACE = 0, DEMAND_ENTRANCES = 1, DEMAND_GRID = 2, DEMAND_BUILDINGS = 3, DEMAND_POINT = 4 };
+/* DEMAND_POINT: a compound given as a point (a 小区 POI) walks from that point, covered whole or not
+ * at all (as a compound with one entrance). */
 
 /* failed_detail when the polygon's demand point, not a category, could not be computed. */
 #define NO_CATEGORY ((size_t)-1)

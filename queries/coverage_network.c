@@ -284,6 +284,7 @@ static int compound_task(worker_state *w, size_t i)
 {
     switch (w->jb->dkind[i]) {
     case DEMAND_ENTRANCES:
+    case DEMAND_POINT:
         w->counts[3]++;
         return lc_cov_entrance_polygon(w, i);
     case DEMAND_GRID:

@@ -156,6 +156,37 @@ static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, co
     return area;
 }
 
+/* Straight-line mode for a compound given as a point (a 小区 POI): for each category it is covered
+ * whole when its nearest facility is within reach (distance ≤ reach) and not at all otherwise, its
+ * gap then the point itself; in the whole life circle when every life-circle category is within
+ * reach. Writes only compound i's slots. 0, or -1 with the failing category in w->detail. */
+static int point_compound(worker_state *w, size_t i, double px, double py, double pop)
+{
+    cov_job *jb = w->jb;
+    lc_coverage *cov = jb->cov;
+    const lc_feature *f = lc_layer_feature(jb->res, i);
+    int any_circle = 0, circle = 1;
+    for (size_t c = 0; c < jb->ncat; c++) {
+        const category_reach *cr = &jb->cats[c];
+        lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
+        nearest(cr, px, py, &cell->distance_m, &cell->nearest);
+        int in = cell->distance_m <= cr->r;
+        cell->covered_share = in;
+        cell->covered_pop = in ? pop : 0;
+        if (!in && !jb->cells_only && !(cov->gaps[i * jb->ncat + c] = GEOSGeom_clone_r(w->h, f->geom))) {
+            w->detail = c;
+            w->status = LC_ERR_GEOMETRY;
+            return -1;
+        }
+        if (lc_profile_category(jb->profile, c)->in_life_circle) {
+            any_circle = 1;
+            circle &= in;
+        }
+    }
+    cov->circle[i] = any_circle && !jb->cells_only ? circle : NAN;
+    return 0;
+}
+
 /* Straight-line mode task: computes every category for residential polygon i with the worker's GEOS
  * handle, writing only polygon i's slots of jb->cov. Returns 0, or -1 with the failing category in
  * w->detail (NO_CATEGORY when the demand point failed); the slots already written are then released
@@ -180,6 +211,8 @@ int lc_cov_straight_polygon(worker_state *w, size_t i)
     }
     GEOSGeom_destroy_r(h, pt);
     double pop = isnan(f->population) ? 0 : f->population;
+    if (GEOSGeomTypeId_r(h, f->geom) == GEOS_POINT)
+        return point_compound(w, i, px, py, pop);
     GEOSGeometry *circle = NULL; /* polygon ∩ every life-circle category's reach so far */
     GEOSGeometry *reach = NULL;  /* the current category's reach near the polygon */
     int circle_empty = 0, any_circle = 0;

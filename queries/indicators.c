@@ -1,8 +1,10 @@
 /*
- * queries/indicators.c — the profile's norms per unit (街镇) and for the whole area: assigns
- * residential polygons and facilities to units, sums populations, floor areas and capacities, and
- * turns them into value / target / pass / shortfall. Coverage itself comes from queries/coverage.c;
- * writing the table is outputs/' job.
+ * queries/indicators.c — the profile's norms per unit (街镇), per district (区) and for the whole
+ * area: assigns residential polygons and facilities to units (queries/assign.c), sums populations,
+ * floor areas and capacities, and turns them into value / target / pass / shortfall, each district
+ * and its 街镇 with the targets of the district's own profile. The levels below the 街镇 and the
+ * presence norms per unit of a level live in queries/levels.c; coverage itself comes from
+ * queries/coverage.c; writing the table is outputs/' job.
  */
 #include <math.h>
 #include <stdint.h>
@@ -11,20 +13,7 @@
 
 #include "geo/context_int.h"
 #include "lifecircle/indicators.h"
-
-struct lc_indicators {
-    size_t nunits, nrows, nnorms, ncat, nfac, nres;
-    lc_indicator *cells;     /* nrows × nnorms */
-    double *pop, *pop60, *pop65; /* the denominators per row */
-    int *pop_from_unit;
-    double *res_pop;         /* residential population per row (the coverage denominator) */
-    double *covered;         /* nrows × ncat residents within reach */
-    double *circle_covered;  /* residents with the whole life circle */
-    size_t *fac_count;       /* nrows × ncat */
-    double *floor_area, *meals, *beds, *nursing;
-    long *fac_unit;          /* per facility */
-    long *res_unit;          /* per residential polygon: the unit holding most of it */
-};
+#include "queries/indicators_int.h"
 
 void lc_indicators_destroy(lc_indicators *ind)
 {
@@ -45,13 +34,22 @@ void lc_indicators_destroy(lc_indicators *ind)
     free(ind->nursing);
     free(ind->fac_unit);
     free(ind->res_unit);
+    free(ind->res_committee);
+    free(ind->fac_level);
+    free(ind->district_profile);
+    /* the level arrays were released with their indexes by lc_levels_free when computing ended */
+    for (int l = 0; l < LC_LEVEL_COUNT; l++) {
+        level_units *lv = &ind->lv[l];
+        free(lv->parent), free(lv->unit), free(lv->district), free(lv->type), free(lv->rural), free(lv->pop);
+        free(lv->pop_from_field), free(lv->households), free(lv->res_pop), free(lv->count), free(lv->meets);
+    }
     free(ind);
 }
 
 /* Allocates every array; LC_OK or LC_ERR_NOMEM. */
 static lc_status allocate(lc_context *ctx, lc_indicators *ind)
 {
-    size_t r = ind->nrows;
+    size_t r = ind->nall;
     ind->cells = lc_calloc(ctx, r * (ind->nnorms ? ind->nnorms : 1), sizeof *ind->cells);
     ind->pop = lc_calloc(ctx, r, sizeof(double));
     ind->pop60 = lc_calloc(ctx, r, sizeof(double));
@@ -65,109 +63,16 @@ static lc_status allocate(lc_context *ctx, lc_indicators *ind)
     ind->meals = lc_calloc(ctx, r, sizeof(double));
     ind->beds = lc_calloc(ctx, r, sizeof(double));
     ind->nursing = lc_calloc(ctx, r, sizeof(double));
-    ind->fac_unit = lc_calloc(ctx, ind->nfac, sizeof(long));
-    ind->res_unit = lc_calloc(ctx, ind->nres, sizeof(long));
+    ind->fac_unit = lc_calloc(ctx, ind->nfac ? ind->nfac : 1, sizeof(long));
+    ind->res_unit = lc_calloc(ctx, ind->nres ? ind->nres : 1, sizeof(long));
+    ind->res_committee = lc_calloc(ctx, ind->nres ? ind->nres : 1, sizeof(long));
+    ind->fac_level = lc_calloc(ctx, LC_LEVEL_COUNT * (ind->nfac ? ind->nfac : 1), sizeof(long));
+    ind->district_profile = lc_calloc(ctx, ind->ndist ? ind->ndist : 1, sizeof *ind->district_profile);
     int ok = ind->cells && ind->pop && ind->pop60 && ind->pop65 && ind->pop_from_unit && ind->res_pop &&
              ind->covered && ind->circle_covered && ind->fac_count && ind->floor_area && ind->meals && ind->beds &&
-             ind->nursing && ind->fac_unit && ind->res_unit;
+             ind->nursing && ind->fac_unit && ind->res_unit && ind->res_committee && ind->fac_level &&
+             ind->district_profile;
     return ok ? LC_OK : LC_ERR_NOMEM;
-}
-
-/* Prepared unit polygons with their envelopes, for point-in-unit and overlap tests. */
-typedef struct unit_index {
-    const lc_layer *units;
-    const GEOSPreparedGeometry **prep;
-    lc_bbox *box;
-} unit_index;
-
-static lc_status unit_index_build(lc_context *ctx, const lc_layer *units, unit_index *ix)
-{
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    size_t n = lc_layer_count(units);
-    ix->units = units;
-    ix->prep = lc_calloc(ctx, n, sizeof *ix->prep);
-    ix->box = lc_calloc(ctx, n, sizeof *ix->box);
-    if (!ix->prep || !ix->box)
-        return LC_ERR_NOMEM;
-    for (size_t u = 0; u < n; u++) {
-        const GEOSGeometry *g = lc_layer_feature(units, u)->geom;
-        ix->prep[u] = GEOSPrepare_r(h, g);
-        if (!ix->prep[u])
-            return lc_error(ctx, LC_ERR_GEOMETRY, "cannot prepare unit %s", lc_layer_feature(units, u)->id);
-        GEOSGeom_getExtent_r(h, g, &ix->box[u].minx, &ix->box[u].miny, &ix->box[u].maxx, &ix->box[u].maxy);
-    }
-    return LC_OK;
-}
-
-static void unit_index_free(lc_context *ctx, unit_index *ix)
-{
-    for (size_t u = 0; ix->prep && u < lc_layer_count(ix->units); u++)
-        if (ix->prep[u])
-            GEOSPreparedGeom_destroy_r(lc_ctx_geos(ctx), ix->prep[u]);
-    free(ix->prep);
-    free(ix->box);
-}
-
-static int boxes_overlap(lc_bbox a, lc_bbox b)
-{
-    return a.minx <= b.maxx && b.minx <= a.maxx && a.miny <= b.maxy && b.miny <= a.maxy;
-}
-
-/* The unit a point falls in, -1 if none (the first in layer order when units overlap). */
-static long unit_of_point(lc_context *ctx, const unit_index *ix, const GEOSGeometry *pt)
-{
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    double x, y;
-    GEOSGeomGetX_r(h, pt, &x);
-    GEOSGeomGetY_r(h, pt, &y);
-    lc_bbox p = {x, y, x, y};
-    for (size_t u = 0; u < lc_layer_count(ix->units); u++)
-        if (boxes_overlap(p, ix->box[u]) && GEOSPreparedIntersects_r(h, ix->prep[u], pt) == 1)
-            return (long)u;
-    return -1;
-}
-
-/* The unit a residential polygon declares (its unit field matching a unit's id or name), -1 if
- * it declares none or none matches. */
-static long declared_unit(const lc_feature *f, const lc_layer *units)
-{
-    if (!f->unit || !*f->unit)
-        return -1;
-    for (size_t u = 0; u < lc_layer_count(units); u++) {
-        const lc_feature *uf = lc_layer_feature(units, u);
-        if (!strcmp(uf->id, f->unit) || (uf->name && !strcmp(uf->name, f->unit)))
-            return (long)u;
-    }
-    return -1;
-}
-
-/* Splits residential polygon f over the units by area of overlap: shares[u] = area(f ∩ unit) /
- * area(f). Returns the unit with the largest share, -1 if f overlaps none. */
-static long overlap_shares(lc_context *ctx, const unit_index *ix, const lc_feature *f, double *shares)
-{
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    lc_bbox b;
-    GEOSGeom_getExtent_r(h, f->geom, &b.minx, &b.miny, &b.maxx, &b.maxy);
-    long best = -1;
-    for (size_t u = 0; u < lc_layer_count(ix->units); u++) {
-        shares[u] = 0;
-        if (!boxes_overlap(b, ix->box[u]) || GEOSPreparedIntersects_r(h, ix->prep[u], f->geom) != 1)
-            continue;
-        if (GEOSPreparedContains_r(h, ix->prep[u], f->geom) == 1) {
-            shares[u] = 1;
-        } else {
-            GEOSGeometry *part = GEOSIntersection_r(h, f->geom, lc_layer_feature(ix->units, u)->geom);
-            double a = 0;
-            if (part) {
-                GEOSArea_r(h, part, &a);
-                GEOSGeom_destroy_r(h, part);
-            }
-            shares[u] = f->area > 0 ? a / f->area : 0;
-        }
-        if (shares[u] > 0 && (best < 0 || shares[u] > shares[best]))
-            best = (long)u;
-    }
-    return best;
 }
 
 /* Adds a share of residential polygon i to row r: population and coverage. */
@@ -183,53 +88,65 @@ static void add_residential(lc_indicators *ind, const lc_coverage *cov, const lc
         ind->circle_covered[r] += pop * circle * share;
 }
 
-/* Sums residential polygons into rows (by declared unit or overlap) and the total row. */
+/* The largest count of units in any level below the 街镇 (for the shares buffer). */
+static size_t widest_level(const lc_indicators *ind)
+{
+    size_t n = ind->nunits;
+    for (int l = 0; l < LC_LEVEL_COUNT; l++)
+        n = ind->lv[l].n > n ? ind->lv[l].n : n;
+    return n;
+}
+
+/* Sums residential polygons into rows (by declared unit or overlap) and the total row, and into the
+ * levels below the 街镇. */
 static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_inputs *in, const lc_coverage *cov,
-                                 const unit_index *ix, double *res60, double *res65)
+                                 const lc_parent_index *ix, double *res60, double *res65)
 {
     const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
-    size_t total = ind->nrows - 1;
-    double *shares = ind->nunits ? lc_calloc(ctx, ind->nunits, sizeof *shares) : NULL;
-    if (ind->nunits && !shares)
+    size_t total = ind->nunits, wide = widest_level(ind);
+    double *shares = lc_calloc(ctx, wide ? wide : 1, sizeof *shares);
+    if (!shares)
         return LC_ERR_NOMEM;
-    for (size_t i = 0; i < ind->nres; i++) {
+    lc_status st = LC_OK;
+    for (size_t i = 0; i < ind->nres && st == LC_OK; i++) {
         const lc_feature *f = lc_layer_feature(res, i);
         add_residential(ind, cov, f, i, total, 1.0);
         res60[total] += isnan(f->pop60) ? 0 : f->pop60;
         res65[total] += isnan(f->pop65) ? 0 : f->pop65;
         ind->res_unit[i] = -1;
-        if (!ind->nunits)
-            continue;
-        long u = declared_unit(f, units);
-        if (u >= 0) {
-            memset(shares, 0, ind->nunits * sizeof *shares);
-            shares[u] = 1;
-        } else {
-            u = overlap_shares(ctx, ix, f, shares);
+        if (ind->nunits) {
+            long u = lc_parent_declared(units, f->unit);
+            if (u >= 0) {
+                memset(shares, 0, ind->nunits * sizeof *shares);
+                shares[u] = 1;
+            } else {
+                u = lc_parent_overlap(ctx, ix, f->geom, f->area, shares);
+            }
+            ind->res_unit[i] = u;
+            for (size_t k = 0; k < ind->nunits; k++) {
+                if (shares[k] <= 0)
+                    continue;
+                add_residential(ind, cov, f, i, k, shares[k]);
+                res60[k] += (isnan(f->pop60) ? 0 : f->pop60) * shares[k];
+                res65[k] += (isnan(f->pop65) ? 0 : f->pop65) * shares[k];
+            }
         }
-        ind->res_unit[i] = u;
-        for (size_t k = 0; k < ind->nunits; k++) {
-            if (shares[k] <= 0)
-                continue;
-            add_residential(ind, cov, f, i, k, shares[k]);
-            res60[k] += (isnan(f->pop60) ? 0 : f->pop60) * shares[k];
-            res65[k] += (isnan(f->pop65) ? 0 : f->pop65) * shares[k];
-        }
+        st = lc_levels_add_residential(ctx, ind, f, i, shares);
     }
     free(shares);
-    return LC_OK;
+    return st;
 }
 
 /* Sums facilities into their unit's row and the total row. */
 static void sum_facilities(lc_context *ctx, lc_indicators *ind, const lc_inputs *in, const lc_profile *profile,
-                           const unit_index *ix)
+                           const lc_parent_index *ix)
 {
     const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
-    size_t total = ind->nrows - 1;
+    size_t total = ind->nunits;
     for (size_t i = 0; i < ind->nfac; i++) {
         const lc_feature *f = lc_layer_feature(fac, i);
-        long u = ind->nunits ? unit_of_point(ctx, ix, f->geom) : -1;
+        long u = ind->nunits ? lc_parent_of_point(ctx, ix, f->geom) : -1;
         ind->fac_unit[i] = u;
         if (f->category < 0)
             continue;
@@ -253,10 +170,10 @@ static lc_status choose_populations(lc_context *ctx, lc_indicators *ind, const l
                                     const double *res65, lc_quality *quality)
 {
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
-    size_t total = ind->nrows - 1;
+    size_t total = ind->nunits;
     int all_pop = ind->nunits > 0, all60 = ind->nunits > 0, all65 = ind->nunits > 0;
     double sum_pop = 0, sum60 = 0, sum65 = 0;
-    for (size_t r = 0; r < ind->nrows; r++) {
+    for (size_t r = 0; r <= total; r++) {
         ind->pop[r] = ind->res_pop[r];
         ind->pop60[r] = res60[r];
         ind->pop65[r] = res65[r];
@@ -304,6 +221,45 @@ static lc_status choose_populations(lc_context *ctx, lc_indicators *ind, const l
     return LC_OK;
 }
 
+/* Each district's row: the sums of its 街镇's rows (residents, coverage, facilities, capacities and
+ * the populations each 街镇 chose), or the district's own population fields where it has them. */
+static void sum_districts(lc_indicators *ind)
+{
+    const level_units *lu = &ind->lv[LC_LEVEL_UNIT];
+    for (size_t u = 0; u < ind->nunits; u++) {
+        long d = lu->district[u];
+        if (d < 0)
+            continue;
+        size_t r = IND_DISTRICT_ROW(ind, (size_t)d);
+        ind->res_pop[r] += ind->res_pop[u];
+        ind->circle_covered[r] += ind->circle_covered[u];
+        for (size_t c = 0; c < ind->ncat; c++) {
+            ind->covered[r * ind->ncat + c] += ind->covered[u * ind->ncat + c];
+            ind->fac_count[r * ind->ncat + c] += ind->fac_count[u * ind->ncat + c];
+        }
+        ind->floor_area[r] += ind->floor_area[u];
+        ind->meals[r] += ind->meals[u];
+        ind->beds[r] += ind->beds[u];
+        ind->nursing[r] += ind->nursing[u];
+        ind->pop[r] += ind->pop[u];
+        ind->pop60[r] += ind->pop60[u];
+        ind->pop65[r] += ind->pop65[u];
+    }
+    const lc_layer *dl = ind->lv[LC_LEVEL_DISTRICT].layer;
+    for (size_t d = 0; d < ind->ndist; d++) {
+        const lc_feature *f = lc_layer_feature(dl, d);
+        size_t r = IND_DISTRICT_ROW(ind, d);
+        if (!isnan(f->population)) {
+            ind->pop[r] = f->population;
+            ind->pop_from_unit[r] = 1;
+        }
+        if (!isnan(f->pop60))
+            ind->pop60[r] = f->pop60;
+        if (!isnan(f->pop65))
+            ind->pop65[r] = f->pop65;
+    }
+}
+
 /* value = num / den with the target's pass and shortfall = max(0, target × den − num) × scale. */
 static lc_indicator ratio(double num, double den, double target, double scale, const char *unit)
 {
@@ -320,28 +276,74 @@ static lc_indicator ratio(double num, double den, double target, double scale, c
     return x;
 }
 
-/* Evaluates norm n on row r. */
-static lc_indicator evaluate(const lc_indicators *ind, const lc_norm *n, size_t r, const double *presence_units)
+/* Whether unit i of level l lies in row r: the row of its 街镇, of its 区, or the whole area. */
+static int in_row(const lc_indicators *ind, const level_units *lv, size_t i, size_t r)
 {
+    if (r == ind->nunits)
+        return 1;
+    if (r < ind->nunits)
+        return lv->unit[i] == (long)r;
+    return lv->district[i] == (long)(r - ind->nunits - 1);
+}
+
+/* A presence norm (k) on row r: the share of the units of its level in the row that have enough
+ * facilities, among those the norm asks; the shortfall is the units lacking them. Without a units
+ * layer the whole area counts as one 街镇. */
+static lc_indicator presence(const lc_indicators *ind, const lc_norm *n, size_t k, size_t r, double target)
+{
+    const level_units *lv = &ind->lv[n->level];
+    if (n->level == LC_LEVEL_UNIT && !ind->nunits) {
+        size_t have = 0;
+        for (size_t c = 0; c < n->ncategories; c++)
+            have += ind->fac_count[r * ind->ncat + (size_t)n->categories[c]];
+        return ratio(have >= n->min_count, 1, target, 1, "街镇");
+    }
+    double asked = 0, met = 0;
+    for (size_t i = 0; lv->layer && i < lv->n; i++) {
+        signed char m = lv->meets[i * ind->nnorms + k];
+        if (m < 0 || !in_row(ind, lv, i, r))
+            continue;
+        asked++;
+        met += m;
+    }
+    return ratio(met, asked, target, 1, lc_level_name_zh(n->level));
+}
+
+/* The target of norm n on row r: the district's profile's where the row is a district or one of
+ * its 街镇 and that profile has a norm of the same code and kind, else the study's. */
+static double row_target(const lc_indicators *ind, const lc_norm *n, size_t r)
+{
+    long d = r < ind->nunits ? ind->lv[LC_LEVEL_UNIT].district[r] : r > ind->nunits ? (long)(r - ind->nunits - 1) : -1;
+    const lc_profile *dp = d >= 0 ? ind->district_profile[d] : NULL;
+    for (size_t k = 0; dp && k < lc_profile_norm_count(dp); k++) {
+        const lc_norm *m = lc_profile_norm(dp, k);
+        if (!strcmp(m->code, n->code) && m->kind == n->kind)
+            return m->target;
+    }
+    return n->target;
+}
+
+/* Evaluates norm n (index k) on row r. */
+static lc_indicator evaluate(const lc_indicators *ind, const lc_norm *n, size_t k, size_t r)
+{
+    double t = row_target(ind, n, r);
     switch (n->kind) {
     case LC_NORM_REACH:
-        return ratio(ind->covered[r * ind->ncat + (size_t)n->category], ind->res_pop[r], n->target, 1, "people");
+        return ratio(ind->covered[r * ind->ncat + (size_t)n->category], ind->res_pop[r], t, 1, "people");
     case LC_NORM_CIRCLE:
-        return ratio(ind->circle_covered[r], ind->res_pop[r], n->target, 1, "people");
+        return ratio(ind->circle_covered[r], ind->res_pop[r], t, 1, "people");
     case LC_NORM_FLOOR_AREA:
-        return ratio(ind->floor_area[r], ind->pop[r], n->target, 1000, "m²");
+        return ratio(ind->floor_area[r], ind->pop[r], t, 1000, "m²");
     case LC_NORM_UNIT_PRESENCE:
-        if (r == ind->nrows - 1 && ind->nunits)
-            return ratio(presence_units[0], (double)ind->nunits, n->target, 1, "街镇");
-        return ratio(ind->fac_count[r * ind->ncat + (size_t)n->category] > 0, 1, n->target, 1, "街镇");
+        return presence(ind, n, k, r, t);
     case LC_NORM_CAPACITY_RATIO: {
         const double *m = !strcmp(n->measure, "meals") ? ind->meals : !strcmp(n->measure, "beds") ? ind->beds : ind->nursing;
         const double *p = !strcmp(n->per, "pop65") ? ind->pop65 : !strcmp(n->per, "pop60") ? ind->pop60 : ind->pop;
         const char *unit = !strcmp(n->measure, "meals") ? "meals/day" : !strcmp(n->measure, "beds") ? "beds" : "nursing beds";
-        return ratio(m[r], p[r], n->target, 1, unit);
+        return ratio(m[r], p[r], t, 1, unit);
     }
     case LC_NORM_NURSING_SHARE:
-        return ratio(ind->nursing[r], ind->beds[r], n->target, 1, "nursing beds");
+        return ratio(ind->nursing[r], ind->beds[r], t, 1, "nursing beds");
     }
     return (lc_indicator){.value = NAN, .target = NAN, .pass = -1};
 }
@@ -349,56 +351,72 @@ static lc_indicator evaluate(const lc_indicators *ind, const lc_norm *n, size_t 
 lc_indicators *lc_indicators_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
                                      const lc_coverage *coverage, lc_quality *quality)
 {
+    return lc_indicators_compute_with(ctx, in, profile, coverage, NULL, quality);
+}
+
+lc_indicators *lc_indicators_compute_with(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
+                                          const lc_coverage *coverage, const lc_indicators_options *options,
+                                          lc_quality *quality)
+{
     if (!ctx)
         return NULL;
     if (!in || !profile || !coverage || !quality) {
         lc_error(ctx, LC_ERR_MISUSE, "lc_indicators_compute: inputs, profile, coverage and quality are required");
         return NULL;
     }
+    lc_indicators_options o = {0};
+    if (options)
+        memcpy(&o, options, options->size && options->size < sizeof o ? options->size : sizeof o);
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
+    const lc_layer *districts = lc_inputs_layer(in, LC_LAYER_DISTRICTS);
     lc_indicators *ind = lc_calloc(ctx, 1, sizeof *ind);
-    unit_index ix = {0};
-    double *res60 = NULL, *res65 = NULL, *presence = NULL;
+    lc_parent_index ix = {0};
+    double *res60 = NULL, *res65 = NULL;
     if (!ind)
         return NULL;
+    ind->profile = profile;
     ind->nunits = lc_layer_count(units);
     ind->nrows = ind->nunits + 1;
+    ind->ndist = lc_layer_count(districts);
+    ind->nall = ind->nrows + ind->ndist;
     ind->nnorms = lc_profile_norm_count(profile);
     ind->ncat = lc_profile_category_count(profile);
     ind->nfac = lc_layer_count(lc_inputs_layer(in, LC_LAYER_FACILITIES));
     ind->nres = lc_layer_count(lc_inputs_layer(in, LC_LAYER_RESIDENTIAL));
-    res60 = lc_calloc(ctx, ind->nrows, sizeof *res60);
-    res65 = lc_calloc(ctx, ind->nrows, sizeof *res65);
-    presence = lc_calloc(ctx, ind->nnorms ? ind->nnorms : 1, sizeof *presence);
-    if (!res60 || !res65 || !presence || allocate(ctx, ind) != LC_OK)
+    res60 = lc_calloc(ctx, ind->nall, sizeof *res60);
+    res65 = lc_calloc(ctx, ind->nall, sizeof *res65);
+    if (!res60 || !res65 || allocate(ctx, ind) != LC_OK)
         goto fail;
-    if (ind->nunits && unit_index_build(ctx, units, &ix) != LC_OK)
+    for (size_t d = 0; d < ind->ndist && o.district_profiles; d++)
+        ind->district_profile[d] = o.district_profiles[d];
+    if (lc_levels_assign(ctx, ind, in, quality) != LC_OK)
+        goto fail;
+    if (ind->nunits && lc_parent_index_build(ctx, units, &ix) != LC_OK)
         goto fail;
     if (sum_residential(ctx, ind, in, coverage, &ix, res60, res65) != LC_OK)
         goto fail;
+    lc_levels_populations(ind);
     sum_facilities(ctx, ind, in, profile, &ix);
     if (choose_populations(ctx, ind, in, res60, res65, quality) != LC_OK)
         goto fail;
+    sum_districts(ind);
+    if (lc_levels_presence(ctx, ind, in, profile, coverage, o.network, quality) != LC_OK)
+        goto fail;
     for (size_t k = 0; k < ind->nnorms; k++) {
         const lc_norm *n = lc_profile_norm(profile, k);
-        double units_with = 0;
-        if (n->kind == LC_NORM_UNIT_PRESENCE)
-            for (size_t u = 0; u < ind->nunits; u++)
-                units_with += ind->fac_count[u * ind->ncat + (size_t)n->category] > 0;
-        presence[0] = units_with;
-        for (size_t r = 0; r < ind->nrows; r++)
-            ind->cells[r * ind->nnorms + k] = evaluate(ind, n, r, presence);
+        for (size_t r = 0; r < ind->nall; r++)
+            ind->cells[r * ind->nnorms + k] = evaluate(ind, n, k, r);
     }
-    unit_index_free(ctx, &ix);
+    lc_parent_index_free(ctx, &ix);
+    lc_levels_free(ctx, ind);
     free(res60);
     free(res65);
-    free(presence);
     return ind;
 fail:
-    unit_index_free(ctx, &ix);
+    lc_parent_index_free(ctx, &ix);
+    lc_levels_free(ctx, ind);
     free(res60);
     free(res65);
-    free(presence);
     lc_indicators_destroy(ind);
     return NULL;
 }
@@ -415,42 +433,42 @@ size_t lc_indicators_total_row(const lc_indicators *ind)
 
 const lc_indicator *lc_indicators_get(const lc_indicators *ind, size_t row, size_t norm)
 {
-    return ind && row < ind->nrows && norm < ind->nnorms ? &ind->cells[row * ind->nnorms + norm] : NULL;
+    return ind && row < ind->nall && norm < ind->nnorms ? &ind->cells[row * ind->nnorms + norm] : NULL;
 }
 
 double lc_indicators_population(const lc_indicators *ind, size_t row)
 {
-    return ind && row < ind->nrows ? ind->pop[row] : NAN;
+    return ind && row < ind->nall ? ind->pop[row] : NAN;
 }
 
 double lc_indicators_pop60(const lc_indicators *ind, size_t row)
 {
-    return ind && row < ind->nrows ? ind->pop60[row] : NAN;
+    return ind && row < ind->nall ? ind->pop60[row] : NAN;
 }
 
 double lc_indicators_pop65(const lc_indicators *ind, size_t row)
 {
-    return ind && row < ind->nrows ? ind->pop65[row] : NAN;
+    return ind && row < ind->nall ? ind->pop65[row] : NAN;
 }
 
 int lc_indicators_population_from_unit(const lc_indicators *ind, size_t row)
 {
-    return ind && row < ind->nrows ? ind->pop_from_unit[row] : 0;
+    return ind && row < ind->nall ? ind->pop_from_unit[row] : 0;
 }
 
 size_t lc_indicators_facility_count(const lc_indicators *ind, size_t row, size_t category)
 {
-    return ind && row < ind->nrows && category < ind->ncat ? ind->fac_count[row * ind->ncat + category] : 0;
+    return ind && row < ind->nall && category < ind->ncat ? ind->fac_count[row * ind->ncat + category] : 0;
 }
 
 double lc_indicators_floor_area(const lc_indicators *ind, size_t row)
 {
-    return ind && row < ind->nrows ? ind->floor_area[row] : NAN;
+    return ind && row < ind->nall ? ind->floor_area[row] : NAN;
 }
 
 double lc_indicators_covered(const lc_indicators *ind, size_t row, size_t category)
 {
-    return ind && row < ind->nrows && category < ind->ncat ? ind->covered[row * ind->ncat + category] : NAN;
+    return ind && row < ind->nall && category < ind->ncat ? ind->covered[row * ind->ncat + category] : NAN;
 }
 
 double lc_indicators_covered_share(const lc_indicators *ind, size_t row, size_t category)
@@ -475,9 +493,112 @@ size_t lc_indicators_failures(const lc_indicators *ind)
     size_t n = 0;
     for (size_t k = 0; ind && k < ind->nnorms; k++) {
         int failed = 0;
-        for (size_t r = 0; r < ind->nrows && !failed; r++)
+        for (size_t r = 0; r < ind->nall && !failed; r++)
             failed = ind->cells[r * ind->nnorms + k].pass == 0;
         n += failed;
     }
     return n;
+}
+
+size_t lc_indicators_district_count(const lc_indicators *ind)
+{
+    return ind ? ind->ndist : 0;
+}
+
+size_t lc_indicators_district_row(const lc_indicators *ind, size_t district)
+{
+    return ind && district < ind->ndist ? IND_DISTRICT_ROW(ind, district) : (size_t)-1;
+}
+
+long lc_indicators_unit_district(const lc_indicators *ind, size_t unit)
+{
+    return ind && unit < ind->nunits ? ind->lv[LC_LEVEL_UNIT].district[unit] : -1;
+}
+
+const lc_profile *lc_indicators_district_profile(const lc_indicators *ind, size_t district)
+{
+    return ind && district < ind->ndist && ind->district_profile[district] ? ind->district_profile[district]
+                                                                             : ind ? ind->profile : NULL;
+}
+
+size_t lc_indicators_level_count(const lc_indicators *ind, lc_level level)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT ? ind->lv[level].n : 0;
+}
+
+long lc_indicators_level_parent(const lc_indicators *ind, lc_level level, size_t i)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT && i < ind->lv[level].n ? ind->lv[level].parent[i] : -1;
+}
+
+long lc_indicators_level_unit(const lc_indicators *ind, lc_level level, size_t i)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT && i < ind->lv[level].n ? ind->lv[level].unit[i] : -1;
+}
+
+long lc_indicators_level_district(const lc_indicators *ind, lc_level level, size_t i)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT && i < ind->lv[level].n ? ind->lv[level].district[i] : -1;
+}
+
+int lc_indicators_level_villagers(const lc_indicators *ind, lc_level level, size_t i)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT && i < ind->lv[level].n ? ind->lv[level].type[i] : -1;
+}
+
+int lc_indicators_level_rural(const lc_indicators *ind, lc_level level, size_t i)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT && i < ind->lv[level].n ? ind->lv[level].rural[i] : -1;
+}
+
+double lc_indicators_level_population(const lc_indicators *ind, lc_level level, size_t i)
+{
+    if (!ind || (unsigned)level >= LC_LEVEL_COUNT || i >= ind->lv[level].n)
+        return NAN;
+    if (level == LC_LEVEL_UNIT)
+        return ind->pop[i];
+    if (level == LC_LEVEL_DISTRICT)
+        return ind->pop[IND_DISTRICT_ROW(ind, i)];
+    return ind->lv[level].pop[i];
+}
+
+int lc_indicators_level_population_from_field(const lc_indicators *ind, lc_level level, size_t i)
+{
+    if (!ind || (unsigned)level >= LC_LEVEL_COUNT || i >= ind->lv[level].n)
+        return 0;
+    if (level == LC_LEVEL_UNIT)
+        return ind->pop_from_unit[i];
+    if (level == LC_LEVEL_DISTRICT)
+        return ind->pop_from_unit[IND_DISTRICT_ROW(ind, i)];
+    return ind->lv[level].pop_from_field[i];
+}
+
+double lc_indicators_level_households(const lc_indicators *ind, lc_level level, size_t i)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT && i < ind->lv[level].n ? ind->lv[level].households[i] : NAN;
+}
+
+size_t lc_indicators_level_facilities(const lc_indicators *ind, lc_level level, size_t i, size_t norm)
+{
+    if (!ind || (unsigned)level >= LC_LEVEL_COUNT || i >= ind->lv[level].n || norm >= ind->nnorms)
+        return 0;
+    return ind->lv[level].count[i * ind->nnorms + norm];
+}
+
+int lc_indicators_level_meets(const lc_indicators *ind, lc_level level, size_t i, size_t norm)
+{
+    if (!ind || (unsigned)level >= LC_LEVEL_COUNT || i >= ind->lv[level].n || norm >= ind->nnorms)
+        return -1;
+    return ind->lv[level].meets[i * ind->nnorms + norm];
+}
+
+long lc_indicators_residential_committee(const lc_indicators *ind, size_t polygon)
+{
+    return ind && polygon < ind->nres ? ind->res_committee[polygon] : -1;
+}
+
+long lc_indicators_facility_level(const lc_indicators *ind, lc_level level, size_t facility)
+{
+    return ind && (unsigned)level < LC_LEVEL_COUNT && facility < ind->nfac
+               ? ind->fac_level[(size_t)level * ind->nfac + facility] : -1;
 }

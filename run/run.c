@@ -27,6 +27,10 @@ void lc_run_destroy(lc_run *run)
     lc_inputs_destroy(run->inputs);
     lc_quality_destroy(run->own_quality);
     lc_profile_destroy(run->profile);
+    for (size_t i = 0; i < run->nloaded; i++)
+        lc_profile_destroy(run->loaded[i]);
+    free(run->loaded);
+    free(run->district_profiles);
     free(run->output_shown);
     free(run);
 }
@@ -57,7 +61,12 @@ lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co)
     lc_run_step(run, "coverage");
     if (!run->coverage)
         return lc_context_errno(ctx);
-    run->indicators = lc_indicators_compute(ctx, run->inputs, run->profile, run->coverage, run->quality);
+    lc_status st = lc_run_district_profiles(run);
+    if (st != LC_OK)
+        return st;
+    lc_indicators_options io = {.size = sizeof io, .district_profiles = run->district_profiles,
+                                .network = run->network};
+    run->indicators = lc_indicators_compute_with(ctx, run->inputs, run->profile, run->coverage, &io, run->quality);
     return run->indicators ? LC_OK : lc_context_errno(ctx);
 }
 

@@ -32,6 +32,9 @@ struct lc_run {
     lc_output_options output_options;
     char *output_shown;       /* output without its password */
     double step_started;      /* lc_seconds() at the end of the last step */
+    const lc_profile **district_profiles; /* per district (lc_indicators_options), NULL: the study's */
+    lc_profile **loaded;      /* the district profiles loaded, each once (owned) */
+    size_t nloaded;
 };
 
 /* Makes a run for study: the options copied (NULL: defaults), the output target and format
@@ -49,6 +52,13 @@ void lc_run_copy_options(void *dst, size_t size, const void *src);
 /* Computes the coverage with co and the indicators on it into the run, timing the steps. LC_OK or
  * the error. */
 lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co);
+
+/* Resolves each district's profile (run/run_levels.c): the districts layer's profile field
+ * (districts.profile_field), else the study's districts.profiles.<区名> mapping (a district's id or
+ * name), else the study's profile; each named profile loaded once into run->loaded. LC_OK, or
+ * LC_ERR_CONFIG naming the district (a profile that cannot be loaded) or the mapping (a 区名 no
+ * district has). */
+lc_status lc_run_district_profiles(lc_run *run);
 
 /* Logs the time since the last step as "step <name>: <s> s" (LC_LOG_DEBUG). */
 void lc_run_step(lc_run *run, const char *name);

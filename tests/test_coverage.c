@@ -463,7 +463,11 @@ START_TEST(network_threads_do_not_change_results)
     double slack = 50 * (1 - cos(M_PI / 256));
     for (size_t c = 0; c < nc; c++) {
         const GEOSGeometry *sa = lc_coverage_service_area(a, c);
-        ck_assert_ptr_nonnull(sa);
+        if (!sa) { /* a category the demo has no facility of (the profile's 睦邻点) has no service area */
+            for (size_t i = 0; i < lc_layer_count(fac); i++)
+                ck_assert_int_ne(lc_layer_feature(fac, i)->category, (int)c);
+            continue;
+        }
         ck_assert_int_eq(GEOSisValid_r(h, sa), 1);
         for (size_t i = 0; i < n; i++) {
             const lc_feature *f = lc_layer_feature(res, i);

@@ -449,16 +449,16 @@ START_TEST(test_builtin_profile)
 {
     static const char *const codes[] = {"centre", "doorstep", "meal_point", "canteen", "day_care",
                                         "care_home_small", "care_home", "rental_point", "adviser",
-                                        "activity_room"};
+                                        "activity_room", "neighbour_point"};
     static const char *const zh[] = {"社区综合为老服务中心", "家门口服务站点", "助餐点", "社区长者食堂",
                                      "日间照料中心", "长者照护之家", "养老机构", "康复辅具社区租赁点",
-                                     "养老顾问点", "老年活动室"};
+                                     "养老顾问点", "老年活动室", "睦邻点"};
     static const char *const en[] = {"Community elder-service centre", "Doorstep service station", "Meal point",
                                      "Community elders' canteen", "Day-care centre", "Small community care home",
                                      "Care home", "Assistive-device rental point", "Elder-care adviser point",
-                                     "Elderly activity room"};
-    static const double metres[] = {1000, 300, 1000, 1000, 1000, 1000, 1000, 1000, 300, 300};
-    static const double minutes[] = {15, 5, 15, 15, 15, 15, 15, 15, 5, 5};
+                                     "Elderly activity room", "Neighbourhood point"};
+    static const double metres[] = {1000, 300, 1000, 1000, 1000, 1000, 1000, 1000, 300, 300, 300};
+    static const double minutes[] = {15, 5, 15, 15, 15, 15, 15, 15, 5, 5, 5};
 
     const char *const *names = lc_profile_builtin_names();
     ck_assert_ptr_nonnull(names);
@@ -469,21 +469,23 @@ START_TEST(test_builtin_profile)
     lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
     ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
     ck_assert_str_eq(lc_profile_name(p), "shanghai-2025");
-    ck_assert_uint_eq(lc_profile_category_count(p), 10);
-    for (size_t i = 0; i < 10; i++) {
+    ck_assert_uint_eq(lc_profile_category_count(p), 11);
+    for (size_t i = 0; i < 11; i++) {
         const lc_category *c = lc_profile_category(p, i);
         ck_assert_ptr_nonnull(c);
         ck_assert_str_eq(c->code, codes[i]);
         ck_assert_str_eq(c->name_zh, zh[i]);
         ck_assert_str_eq(c->name_en, en[i]);
-        ck_assert_msg(c->counts_floor_area == (strcmp(codes[i], "care_home") != 0), "%s floor_area", codes[i]);
+        /* care homes count through beds, neighbourhood points are villagers' homes: neither counts */
+        ck_assert_msg(c->counts_floor_area == (strcmp(codes[i], "care_home") && strcmp(codes[i], "neighbour_point")),
+                      "%s floor_area", codes[i]);
         ck_assert_double_eq(c->reach_m, metres[i]);
         ck_assert_double_eq(c->reach_minutes, minutes[i]);
         ck_assert_ptr_nonnull(c->reach_source);
         ck_assert_ptr_nonnull(c->aliases);
         ck_assert_ptr_nonnull(c->aliases[0]);
     }
-    ck_assert_ptr_null(lc_profile_category(p, 10));
+    ck_assert_ptr_null(lc_profile_category(p, 11));
     lc_profile_destroy(p);
 }
 END_TEST
@@ -586,7 +588,7 @@ START_TEST(test_builtin_round_trip)
     lc_profile *p = lc_profile_load(lct_ctx, f.path);
     ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
     ck_assert_str_eq(lc_profile_name(p), "shanghai-2025");
-    ck_assert_uint_eq(lc_profile_category_count(p), 10);
+    ck_assert_uint_eq(lc_profile_category_count(p), 11);
     ck_assert_str_eq(lc_profile_category(p, 9)->name_zh, "老年活动室");
     lc_profile_destroy(p);
     fixture_free(&f);
@@ -1146,7 +1148,7 @@ START_TEST(test_builtin_norms)
      * of 街镇, meals 5% of 65+ (BS L198), nursing beds 60% (SH L272), 1+N: every resident. */
     lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
     ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
-    ck_assert_uint_eq(lc_profile_norm_count(p), 8);
+    ck_assert_uint_eq(lc_profile_norm_count(p), 13);
     const lc_norm *n = norm_by_code(p, "floor_area");
     ck_assert_int_eq(n->kind, LC_NORM_FLOOR_AREA);
     ck_assert_double_eq(n->target, 40);
@@ -1177,6 +1179,34 @@ START_TEST(test_builtin_norms)
     ck_assert_int_eq(lc_profile_category(p, 0)->in_life_circle, 1);
     ck_assert_str_eq(lc_profile_category(p, 0)->short_code, "CTR");
     ck_assert_int_eq(lc_profile_category(p, (size_t)lc_profile_find_category(p, "care_home"))->in_life_circle, 0);
+    /* The ladder (SH L553-554): a doorstep point in every 居村; 镇(乡)有“院”, 片有“所”, 村有“室”, 组有“点”. */
+    n = norm_by_code(p, "doorstep_committees");
+    ck_assert_int_eq(n->kind, LC_NORM_UNIT_PRESENCE);
+    ck_assert_int_eq(n->level, LC_LEVEL_COMMITTEE);
+    ck_assert_int_eq(n->only, LC_ONLY_ALL);
+    ck_assert_uint_eq(n->ncategories, 1);
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->category)->code, "doorstep");
+    ck_assert_double_eq(n->min_count, 1);
+    lct_assert_contains(n->source, "SH L553");
+    n = norm_by_code(p, "rural_town");
+    ck_assert_int_eq(n->level, LC_LEVEL_UNIT);
+    ck_assert_int_eq(n->only, LC_ONLY_RURAL);
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->category)->code, "care_home");
+    n = norm_by_code(p, "rural_area");
+    ck_assert_int_eq(n->level, LC_LEVEL_AREA);
+    ck_assert_uint_eq(n->ncategories, 2);
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->categories[0])->code, "care_home_small");
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->categories[1])->code, "day_care");
+    n = norm_by_code(p, "rural_village");
+    ck_assert_int_eq(n->level, LC_LEVEL_COMMITTEE);
+    ck_assert_int_eq(n->only, LC_ONLY_VILLAGERS);
+    ck_assert_uint_eq(n->ncategories, 2);
+    ck_assert_str_eq(lc_profile_category(p, (size_t)n->categories[1])->code, "neighbour_point");
+    n = norm_by_code(p, "rural_group");
+    ck_assert_int_eq(n->level, LC_LEVEL_GROUP);
+    lct_assert_contains(n->source, "SH L554");
+    /* Older norms keep the 街镇 level. */
+    ck_assert_int_eq(norm_by_code(p, "canteen_units")->level, LC_LEVEL_UNIT);
     lc_profile_destroy(p);
 }
 END_TEST
@@ -1191,11 +1221,26 @@ START_TEST(test_district_profiles_extend_city)
         lc_profile *p = lc_profile_load(lct_ctx, d[i].name);
         ck_assert_msg(p != NULL, "%s: %s", d[i].name, lc_context_errmsg(lct_ctx));
         ck_assert_str_eq(lc_profile_name(p), d[i].name);
-        ck_assert_uint_eq(lc_profile_category_count(p), 10);
-        ck_assert_uint_eq(lc_profile_norm_count(p), 8);
+        ck_assert_uint_eq(lc_profile_category_count(p), 11);
+        /* Baoshan adds adviser points and activity rooms in every 居村 (BS L291-293, L87), Songjiang
+         * adviser points (SJ L198); the others keep the city's 13 norms. */
+        ck_assert_uint_eq(lc_profile_norm_count(p), i == 2 ? 15 : i == 3 ? 14 : 13);
         ck_assert_double_eq_tol(norm_by_code(p, "beds")->target, d[i].beds, 1e-12);
         ck_assert_double_eq(norm_by_code(p, "floor_area")->target, 40);
         ck_assert_str_eq(lc_profile_category(p, 0)->name_zh, "社区综合为老服务中心");
+        if (i >= 2) { /* Baoshan, Songjiang: 村有“点” (BS L284, SJ L194), replacing the city's list */
+            const lc_norm *v = norm_by_code(p, "rural_village");
+            ck_assert_uint_eq(v->ncategories, 1);
+            ck_assert_str_eq(lc_profile_category(p, (size_t)v->category)->code, "neighbour_point");
+            lct_assert_contains(v->source, i == 2 ? "BS L284" : "SJ L194");
+            const lc_norm *a = norm_by_code(p, "adviser_committees");
+            ck_assert_int_eq(a->level, LC_LEVEL_COMMITTEE);
+            lct_assert_contains(a->source, i == 2 ? "BS L291-293" : "SJ L198");
+        }
+        if (i == 2) { /* 镇（街）有院: every 街镇, not only rural ones; activity rooms (BS L87) */
+            ck_assert_int_eq(norm_by_code(p, "rural_town")->only, LC_ONLY_ALL);
+            lct_assert_contains(norm_by_code(p, "activity_room_committees")->source, "BS L87");
+        }
         lc_profile_destroy(p);
     }
 }
@@ -1225,7 +1270,7 @@ START_TEST(test_extends_file_overrides_keys_and_lists)
     ck_assert_int_eq(lc_profile_find_category(p, "为老服务中心"), -1); /* the base's list is replaced */
     ck_assert_double_eq(norm_by_code(p, "life_circle")->target, 0.99);
     lct_assert_contains(norm_by_code(p, "life_circle")->source, "85%"); /* the rest of the norm stays */
-    ck_assert_uint_eq(lc_profile_category_count(p), 10);
+    ck_assert_uint_eq(lc_profile_category_count(p), 11);
     lc_profile_destroy(p);
     fixture_free(&f);
 }

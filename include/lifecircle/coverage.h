@@ -145,6 +145,10 @@ LC_API size_t lc_coverage_grid_polygons(const lc_coverage *cov, double *spacing_
  * the share of residents in buildings within reach, the gap the footprints of the buildings out of
  * reach. Buildings come before demand_grid_m. */
 LC_API size_t lc_coverage_building_polygons(const lc_coverage *cov);
+/* Compounds given as points (小区 POIs, lc_layer_is_points): each is covered whole when its own point
+ * is within reach (straight line, or along the network from where it attaches) and not at all
+ * otherwise; its distance is that point's. */
+LC_API size_t lc_coverage_point_compounds(const lc_coverage *cov);
 LC_API size_t lc_coverage_polygon_count(const lc_coverage *cov);
 LC_API size_t lc_coverage_category_count(const lc_coverage *cov);
 

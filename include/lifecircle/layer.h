@@ -25,7 +25,8 @@ extern "C" {
 
 /* What a layer holds. */
 typedef enum lc_layer_kind {
-    LC_LAYER_RESIDENTIAL = 0, /* residential polygons (小区/居住街坊) with population */
+    LC_LAYER_RESIDENTIAL = 0, /* residential polygons (小区/居住街坊), or points (小区 POIs), with population:
+                                 a field, or households × the study's persons_per_household */
     LC_LAYER_FACILITIES,      /* facility points (polygons reduced to a point on surface) */
     LC_LAYER_UNITS,           /* 街镇 polygons */
     LC_LAYER_CANDIDATES,      /* candidate sites for new facilities (`site`): points (polygons reduced to
@@ -36,6 +37,12 @@ typedef enum lc_layer_kind {
     LC_LAYER_BUILDINGS,       /* buildings: polygons, optionally with population or floor area; optional.
                                  In network mode a compound without entrances walks from its buildings,
                                  its residents split by their population (else floor area, else evenly) */
+    /* The administrative ladder around the 街镇 (units), each optional (queries/levels.c): */
+    LC_LAYER_DISTRICTS,       /* 区: polygons; each 街镇 belongs to one by its district field or overlap */
+    LC_LAYER_COMMITTEES,      /* 居村 (居委会 / 村委会): polygons with a type (residents' or villagers'),
+                                 population and households; each in a 街镇 by its unit field or overlap */
+    LC_LAYER_GROUPS,          /* 村民小组: polygons, each in a 居村 by its committee field or overlap */
+    LC_LAYER_AREAS,           /* 片区 where a town defines them: polygons, each in a 街镇 likewise */
     LC_LAYER_KIND_COUNT
 } lc_layer_kind;
 
@@ -57,6 +64,12 @@ typedef enum lc_field_role {
     LC_FIELD_NURSING_BEDS,/* nursing-type care beds */
     LC_FIELD_STATUS,      /* candidates: force_in / 必选 or force_out / 排除 (siting.h), empty: free */
     LC_FIELD_COMPOUND,    /* entrances: the id of the residential polygon the entrance belongs to */
+    LC_FIELD_DISTRICT,    /* units: the 区 a 街镇 belongs to (a district's id or name) */
+    LC_FIELD_COMMITTEE,   /* residential, groups: the 居村 it belongs to (a committee's id or name) */
+    LC_FIELD_TYPE,        /* committees: 居委 / 村委 (residents' or villagers'); units: 街道 / 镇 / 乡 */
+    LC_FIELD_HOUSEHOLDS,  /* residential, committees: households (户数) */
+    LC_FIELD_PROFILE,     /* districts: the standards profile of the district (study key
+                             districts.profile_field names the field) */
     LC_FIELD_ROLE_COUNT
 } lc_field_role;
 
@@ -80,8 +93,15 @@ typedef struct lc_feature {
     double beds;
     double nursing_beds;
     double area;           /* m² of geom in the working CRS (0 for points) */
-    const GEOSGeometry *geom; /* working CRS: (multi)polygon, or point for facilities */
+    const GEOSGeometry *geom; /* working CRS: (multi)polygon, or point for facilities (and for
+                                 residential compounds given as points) */
     long long fid;         /* the source feature id */
+    const char *district;  /* units: declared 区 */
+    const char *committee; /* residential, groups: declared 居村 */
+    const char *type;      /* committees, units: the type field's text */
+    const char *profile;   /* districts: the profile field's text */
+    double households;     /* residential, committees: 户数 */
+    int population_from_households; /* residential: population is households × persons_per_household */
 } lc_feature;
 
 typedef struct lc_layer lc_layer;
@@ -98,6 +118,9 @@ LC_API const char *lc_layer_name(const lc_layer *layer);
  * row hashes sorted and hashed together — so summary.json records what a table held when it was
  * read, as a file's SHA-256 does. NULL for file sources. Borrowed, valid while the layer lives. */
 LC_API const char *lc_layer_rows_sha256(const lc_layer *layer);
+/* Non-zero when a residential layer's compounds are points (小区 POIs with population or households)
+ * rather than polygons: each point is then covered whole or not at all, by its own distance. */
+LC_API int lc_layer_is_points(const lc_layer *layer);
 /* The bounding box of all features in the working CRS. */
 LC_API lc_bbox lc_layer_extent(const lc_layer *layer);
 

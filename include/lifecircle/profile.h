@@ -37,12 +37,39 @@ typedef struct lc_category {
                                  profile gives none: no limit) */
 } lc_category;
 
+/* The administrative ladder (区 → 街镇 → 片区 → 居村 → 村民小组): the levels a presence norm can
+ * ask for, each read from its own optional study layer (lifecircle/layer.h). */
+typedef enum lc_level {
+    LC_LEVEL_DISTRICT = 0, /* 区: the districts layer */
+    LC_LEVEL_UNIT,         /* 街镇 (street / town): the units layer */
+    LC_LEVEL_AREA,         /* 片区 (a cluster of villages a town defines): the areas layer */
+    LC_LEVEL_COMMITTEE,    /* 居村 (residents' or villagers' committee): the committees layer */
+    LC_LEVEL_GROUP,        /* 村民小组 (village group): the groups layer */
+    LC_LEVEL_COUNT
+} lc_level;
+
+/* The profile's name of a level ("district", "unit", "area", "committee", "group") and its Chinese
+ * name ("区", "街镇", "片区", "居村", "村民小组"). Never freed; "unknown" past the end. */
+LC_API const char *lc_level_name(lc_level level);
+LC_API const char *lc_level_name_zh(lc_level level);
+
+/* Which units of a level a presence norm asks of (`only:`). */
+typedef enum lc_only {
+    LC_ONLY_ALL = 0,   /* every unit of the level */
+    LC_ONLY_VILLAGERS, /* 村委会 only (committees; groups and areas of a village) */
+    LC_ONLY_RESIDENTS, /* 居委会 only */
+    LC_ONLY_RURAL,     /* units: 镇 and 乡 only; lower levels: those in a rural 街镇 */
+    LC_ONLY_URBAN      /* units: 街道 only; lower levels: those in a 街道 */
+} lc_only;
+
 /* What a norm measures. */
 typedef enum lc_norm_kind {
     LC_NORM_REACH = 0,         /* share of residents within reach of `category` ≥ target ("1+N") */
     LC_NORM_CIRCLE,            /* share of residents with every life-circle category in reach ≥ target */
     LC_NORM_FLOOR_AREA,        /* m² of counted floor area per 1,000 residents (常住) ≥ target */
-    LC_NORM_UNIT_PRESENCE,     /* share of units (街镇) with ≥ 1 facility of `category` ≥ target */
+    LC_NORM_UNIT_PRESENCE,     /* presence (`kind: presence`, or `unit_presence` for the 街镇 level): the
+                                  share of the units of `level` (default 街镇) with at least `min` facilities
+                                  of `category` (or of any of `categories`) ≥ target */
     LC_NORM_CAPACITY_RATIO,    /* Σ measure / Σ per (e.g. meals/day per registered 65+) ≥ target */
     LC_NORM_NURSING_SHARE      /* nursing beds / beds ≥ target */
 } lc_norm_kind;
@@ -58,6 +85,15 @@ typedef struct lc_norm {
     const char *zh;      /* 中文名 */
     const char *en;      /* English name */
     const char *source;  /* where the norm comes from (seed document and line) */
+    /* UNIT_PRESENCE only (else level LC_LEVEL_UNIT, ncategories 0, min_count 1, only ALL, serve 0): */
+    lc_level level;      /* the level every unit of which needs the facilities */
+    const int *categories; /* the categories that count, any of them (categories[0] == category) */
+    size_t ncategories;
+    double min_count;    /* at least this many facilities (`min:`, a whole number ≥ 1; default 1) */
+    lc_only only;        /* which units of the level are asked (`only:`) */
+    int serve_reach;     /* `serve: reach`: a facility counts for a unit when the unit lies within the
+                            category's reach of it (straight line, or along the walking network in
+                            network mode), not only when it lies inside; `serve: inside` (default) */
 } lc_norm;
 
 /* The walking-network rules of a profile (`network:` keys; every one optional):

@@ -45,6 +45,11 @@ typedef enum lc_severity {
 #define LC_CHECK_ROADS_UNREADABLE "roads_unreadable"     /* validate: the roads layer cannot be read */
 #define LC_CHECK_NETWORK_ISLAND "network_island"         /* a network component with residents but no
                                                             facility of some category */
+#define LC_CHECK_LEVEL_NO_PARENT "level_no_parent"       /* a 居村, 片区, 组 or 街镇 in no unit of the level
+                                                            above it (its parent field names none) */
+#define LC_CHECK_LEVEL_STRADDLES "level_straddles"       /* a 居村 (...) split across two units above it */
+#define LC_CHECK_LEVEL_TYPE "level_type"                 /* a type a presence norm needs is unknown */
+#define LC_CHECK_LEVEL_OUTSIDE "level_outside"           /* compounds in no 居村 (info) */
 
 /* One problem. Strings are borrowed from the report and valid while it lives; file, layer,
  * feature and field are NULL when they do not apply. */

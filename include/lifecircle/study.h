@@ -17,7 +17,13 @@
  *   roads.node_crossings    (roads only: true | false, stored so; split lines where they cross)
  *   roads.snap_dangles_m    (roads only: metres, 0 (off) to 50; join line ends that stop this close
  *                            to another line)
- * where <layer> is residential, facilities, units, roads, buildings, candidates or entrances.
+ *   districts.profile_field (the districts layer's field naming each district's profile), and
+ *   districts.profiles.<区名>: <profile>  (a district's id or name → a built-in name or profile file)
+ *   persons_per_household (1 to 10 persons: a compound's population is its households × this when
+ *                          it has no population value), persons_per_household_source (where the
+ *                          number comes from; required with it)
+ * where <layer> is residential, facilities, units, roads, buildings, candidates, entrances,
+ * districts, committees, groups or areas.
  * Reserved for upcoming features, checked now: output (a directory, resolved like paths), format
  * (shapefile | gpkg | geojson, stored in lower case), mode (straight | network), description.
  * Every number is checked against its range when it is read (file or lc_study_set): reach_m 1 to
@@ -81,6 +87,12 @@ LC_API const char *lc_study_category_map_code(const lc_study *study, size_t i);
  * written), or NULL when it maps none. Hashed: as fast with thousands of mappings as with one.
  * Borrowed, as lc_study_category_map_code. */
 LC_API const char *lc_study_category_map_find(const lc_study *study, const char *label);
+
+/* The entries of a mapping by prefix ("districts.profiles"): their number, and the i-th key after
+ * the prefix and value (file order, then set order; NULL past the end). Borrowed. */
+LC_API size_t lc_study_mapping_count(const lc_study *study, const char *prefix);
+LC_API const char *lc_study_mapping_key(const lc_study *study, const char *prefix, size_t i);
+LC_API const char *lc_study_mapping_value(const lc_study *study, const char *prefix, size_t i);
 
 #ifdef __cplusplus
 }

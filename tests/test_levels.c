@@ -1,0 +1,477 @@
+/*
+ * tests/test_levels.c — the administrative ladder (queries/levels.c, run/run_levels.c): a town with
+ * three villages (村) and two residents' committees (居委), its 片区 and village groups, where one
+ * 村 lacks an activity room, one 居委 lacks a doorstep point and a 片区 lacks its 所; a committee
+ * straddling two 街镇 and one in none; compounds given their 居村 by field and by overlap; a
+ * two-district study in which each district is held to its own bed target; compounds as points
+ * with households × 2.5. Every expected number is worked out by hand in the comments.
+ */
+#include <gdal.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/lc_test.h"
+
+/* A GeoJSON rectangle feature with the given properties (JSON text without braces). */
+static void rect(char *buf, size_t size, const char *props, double x0, double y0, double x1, double y1)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n,
+             "%s{\"type\":\"Feature\",\"properties\":{%s},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+             "[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}}",
+             n ? "," : "", props, x0, y0, x1, y0, x1, y1, x0, y1, x0, y0);
+}
+
+/* A GeoJSON point feature. */
+static void point(char *buf, size_t size, const char *props, double x, double y)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n,
+             "%s{\"type\":\"Feature\",\"properties\":{%s},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%g,%g]}}",
+             n ? "," : "", props, x, y);
+}
+
+/* Writes features as a GeoJSON file name in dir and sets <layer>.path in st. */
+static void layer(lc_study *st, const char *dir, const char *name, const char *features)
+{
+    char *path = lct_path(dir, name);
+    lct_write_fc(path, features);
+    char key[64];
+    snprintf(key, sizeof key, "%.*s.path", (int)(strchr(name, '.') - name), name);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, key, path), LC_OK);
+    free(path);
+}
+
+/*
+ * The town 甲镇 T1 = [0,3000]×[0,2000] (a 镇: rural by its name) and 乙街道 T2 = [3000,5000]×[0,2000]
+ * (a 街道: urban). Committees: villages 一村 V1 [0,1000]×[0,1000], 二村 V2 [1000,2000]×[0,1000],
+ * 三村 V3 [2000,3000]×[0,1000]; residents' committees 东居委会 R1 [0,1500]×[1000,2000] and
+ * 西居委会 R2 [1500,2800]×[1000,2000] (population field 1,500); 跨界居委会 S1 [2800,4000]×[1000,2000]
+ * lies 200/1200 = 16.7% in T1 and 83.3% in T2: it goes to T2 with a warning; 无主村 X
+ * [6000,7000]×[0,1000] lies in no 街镇: a warning. 片区: 东片 A1 [0,1500]×[0,1000], 西片 A2
+ * [1500,3000]×[0,1000]. Village groups of 一村: G1 [0,500]×[0,1000], G2 [500,1000]×[0,1000].
+ */
+static void town(lc_study *st, const char *dir)
+{
+    char u[2048] = "", c[4096] = "", a[2048] = "", g[2048] = "", f[4096] = "", r[4096] = "";
+    rect(u, sizeof u, "\"id\":\"T1\",\"name\":\"甲镇\"", 0, 0, 3000, 2000);
+    rect(u, sizeof u, "\"id\":\"T2\",\"name\":\"乙街道\"", 3000, 0, 5000, 2000);
+    rect(c, sizeof c, "\"id\":\"V1\",\"name\":\"一村\"", 0, 0, 1000, 1000);
+    rect(c, sizeof c, "\"id\":\"V2\",\"name\":\"二村\"", 1000, 0, 2000, 1000);
+    rect(c, sizeof c, "\"id\":\"V3\",\"name\":\"三村\"", 2000, 0, 3000, 1000);
+    rect(c, sizeof c, "\"id\":\"R1\",\"name\":\"东居委会\"", 0, 1000, 1500, 2000);
+    rect(c, sizeof c, "\"id\":\"R2\",\"name\":\"西居委会\",\"population\":1500", 1500, 1000, 2800, 2000);
+    rect(c, sizeof c, "\"id\":\"S1\",\"name\":\"跨界居委会\"", 2800, 1000, 4000, 2000);
+    rect(c, sizeof c, "\"id\":\"X\",\"name\":\"无主村\"", 6000, 0, 7000, 1000);
+    rect(a, sizeof a, "\"id\":\"A1\",\"name\":\"东片\"", 0, 0, 1500, 1000);
+    rect(a, sizeof a, "\"id\":\"A2\",\"name\":\"西片\"", 1500, 0, 3000, 1000);
+    rect(g, sizeof g, "\"id\":\"G1\",\"name\":\"一组\",\"committee\":\"一村\"", 0, 0, 500, 1000);
+    rect(g, sizeof g, "\"id\":\"G2\",\"name\":\"二组\"", 500, 0, 1000, 1000);
+    /* Activity rooms in V1 and V2 (none in V3); a 睦邻点 in V1 and G1; doorstep points in V1, V2,
+     * V3, R1 and S1 (none in R2 or X); a 长者照护之家 in A1 (none in A2); a care home in T1. */
+    point(f, sizeof f, "\"id\":\"F1\",\"category\":\"activity_room\"", 250, 500);
+    point(f, sizeof f, "\"id\":\"F2\",\"category\":\"activity_room\"", 1200, 500);
+    point(f, sizeof f, "\"id\":\"F3\",\"category\":\"neighbour_point\"", 300, 200);
+    point(f, sizeof f, "\"id\":\"D1\",\"category\":\"doorstep\",\"floor_area\":50", 600, 800);
+    point(f, sizeof f, "\"id\":\"D2\",\"category\":\"doorstep\",\"floor_area\":50", 1800, 300);
+    point(f, sizeof f, "\"id\":\"D3\",\"category\":\"doorstep\",\"floor_area\":50", 2500, 500);
+    point(f, sizeof f, "\"id\":\"D4\",\"category\":\"doorstep\",\"floor_area\":50", 700, 1500);
+    point(f, sizeof f, "\"id\":\"D5\",\"category\":\"doorstep\",\"floor_area\":50", 3500, 1500);
+    point(f, sizeof f, "\"id\":\"H1\",\"category\":\"care_home_small\",\"floor_area\":300", 800, 300);
+    point(f, sizeof f, "\"id\":\"H2\",\"category\":\"care_home\",\"floor_area\":3000,\"beds\":50", 1000, 1500);
+    /* Compounds: C1 in V1 (1,000 people, 400 households); C2 straddles V1 and V2 half and half but
+     * its committee field names 二村 (600, 200); C3 in R1 (2,000); C4 in S1's part in T2 (800). */
+    rect(r, sizeof r, "\"id\":\"C1\",\"population\":1000,\"households\":400", 100, 100, 400, 400);
+    rect(r, sizeof r, "\"id\":\"C2\",\"population\":600,\"households\":200,\"committee\":\"二村\"", 900, 100, 1100, 300);
+    rect(r, sizeof r, "\"id\":\"C3\",\"population\":2000", 200, 1200, 600, 1600);
+    rect(r, sizeof r, "\"id\":\"C4\",\"population\":800", 3200, 1200, 3600, 1600);
+    layer(st, dir, "units.geojson", u);
+    layer(st, dir, "committees.geojson", c);
+    layer(st, dir, "areas.geojson", a);
+    layer(st, dir, "groups.geojson", g);
+    layer(st, dir, "facilities.geojson", f);
+    layer(st, dir, "residential.geojson", r);
+}
+
+static size_t norm_index(const lc_profile *p, const char *code)
+{
+    for (size_t i = 0; i < lc_profile_norm_count(p); i++)
+        if (!strcmp(lc_profile_norm(p, i)->code, code))
+            return i;
+    ck_abort_msg("no norm %s", code);
+    return 0;
+}
+
+/* The index of the feature with id in a layer. */
+static size_t feature(const lct_world *w, lc_layer_kind kind, const char *id)
+{
+    const lc_layer *L = lc_inputs_layer(w->inputs, kind);
+    for (size_t i = 0; i < lc_layer_count(L); i++)
+        if (!strcmp(lc_layer_feature(L, i)->id, id))
+            return i;
+    ck_abort_msg("no feature %s", id);
+    return 0;
+}
+
+static void load_town(lct_world *w)
+{
+    w->dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    town(st, w->dir);
+    lct_world_load(w, st, NULL);
+}
+
+START_TEST(parents_types_and_warnings)
+{
+    lct_world w = {0};
+    load_town(&w);
+    const lc_indicators *ind = w.ind;
+    size_t s1 = feature(&w, LC_LAYER_COMMITTEES, "S1"), x = feature(&w, LC_LAYER_COMMITTEES, "X");
+    size_t t1 = feature(&w, LC_LAYER_UNITS, "T1"), t2 = feature(&w, LC_LAYER_UNITS, "T2");
+    ck_assert_uint_eq(lc_indicators_level_count(ind, LC_LEVEL_COMMITTEE), 7);
+    /* V1..R2 in T1; S1 83.3% in T2; X in none. */
+    for (const char *const *id = (const char *const[]){"V1", "V2", "V3", "R1", "R2", NULL}; *id; id++)
+        ck_assert_int_eq(lc_indicators_level_parent(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, *id)),
+                         (long)t1);
+    ck_assert_int_eq(lc_indicators_level_parent(ind, LC_LEVEL_COMMITTEE, s1), (long)t2);
+    ck_assert_int_eq(lc_indicators_level_parent(ind, LC_LEVEL_COMMITTEE, x), -1);
+    ck_assert_uint_eq(lc_quality_count_check(w.quality, LC_CHECK_LEVEL_STRADDLES), 1);
+    ck_assert_uint_eq(lc_quality_count_check(w.quality, LC_CHECK_LEVEL_NO_PARENT), 1);
+    for (size_t i = 0; i < lc_quality_count(w.quality); i++) {
+        const lc_issue *it = lc_quality_get(w.quality, i);
+        if (!strcmp(it->check, LC_CHECK_LEVEL_STRADDLES)) {
+            ck_assert_str_eq(it->feature, "S1");
+            lct_assert_contains(it->message, "83.3% in 街镇 乙街道 (T2)");
+            lct_assert_contains(it->message, "16.7% in 甲镇 (T1)");
+        } else if (!strcmp(it->check, LC_CHECK_LEVEL_NO_PARENT)) {
+            ck_assert_str_eq(it->feature, "X");
+        }
+    }
+    /* Types from the names: …村 villagers', …居委会 residents'; 甲镇 rural, 乙街道 not. */
+    ck_assert_int_eq(lc_indicators_level_villagers(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "V3")), 1);
+    ck_assert_int_eq(lc_indicators_level_villagers(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "R1")), 0);
+    ck_assert_int_eq(lc_indicators_level_rural(ind, LC_LEVEL_UNIT, t1), 1);
+    ck_assert_int_eq(lc_indicators_level_rural(ind, LC_LEVEL_UNIT, t2), 0);
+    /* 片区 in T1; G1 in 一村 by its field, G2 by overlap. */
+    ck_assert_int_eq(lc_indicators_level_parent(ind, LC_LEVEL_AREA, feature(&w, LC_LAYER_AREAS, "A2")), (long)t1);
+    size_t v1 = feature(&w, LC_LAYER_COMMITTEES, "V1"), v2 = feature(&w, LC_LAYER_COMMITTEES, "V2");
+    ck_assert_int_eq(lc_indicators_level_parent(ind, LC_LEVEL_GROUP, feature(&w, LC_LAYER_GROUPS, "G1")), (long)v1);
+    ck_assert_int_eq(lc_indicators_level_parent(ind, LC_LEVEL_GROUP, feature(&w, LC_LAYER_GROUPS, "G2")), (long)v1);
+    ck_assert_int_eq(lc_indicators_level_unit(ind, LC_LEVEL_GROUP, feature(&w, LC_LAYER_GROUPS, "G2")), (long)t1);
+    /* Compounds: C1 in V1 by overlap, C2 in V2 by its field although it is half in V1. */
+    ck_assert_int_eq(lc_indicators_residential_committee(ind, feature(&w, LC_LAYER_RESIDENTIAL, "C1")), (long)v1);
+    ck_assert_int_eq(lc_indicators_residential_committee(ind, feature(&w, LC_LAYER_RESIDENTIAL, "C2")), (long)v2);
+    /* Residents: V1 = C1 = 1,000, V2 = C2 = 600 (its field), R1 = 2,000, R2 its field 1,500, S1 = 800,
+     * V3 none; households V1 = 400, V2 = 200, V3 unknown. */
+    ck_assert_double_eq_tol(lc_indicators_level_population(ind, LC_LEVEL_COMMITTEE, v1), 1000, 1e-9);
+    ck_assert_double_eq_tol(lc_indicators_level_population(ind, LC_LEVEL_COMMITTEE, v2), 600, 1e-9);
+    ck_assert_double_eq_tol(
+        lc_indicators_level_population(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "R2")), 1500, 1e-9);
+    ck_assert_int_eq(
+        lc_indicators_level_population_from_field(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "R2")), 1);
+    ck_assert_double_eq_tol(lc_indicators_level_population(ind, LC_LEVEL_COMMITTEE, s1), 800, 1e-9);
+    ck_assert_double_eq_tol(lc_indicators_level_households(ind, LC_LEVEL_COMMITTEE, v1), 400, 1e-9);
+    ck_assert(isnan(lc_indicators_level_households(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "V3"))));
+    /* Facilities: D5 at (3500,1500) in S1 and T2. */
+    ck_assert_int_eq(lc_indicators_facility_level(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_FACILITIES, "D5")),
+                     (long)s1);
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(presence_per_level)
+{
+    lct_world w = {0};
+    load_town(&w);
+    const lc_indicators *ind = w.ind;
+    const lc_profile *p = w.profile;
+    size_t t1 = feature(&w, LC_LAYER_UNITS, "T1"), t2 = feature(&w, LC_LAYER_UNITS, "T2");
+    size_t total = lc_indicators_total_row(ind);
+
+    /* A doorstep point in every 居村 (SH L553): V1, V2, V3, R1 and S1 have one, R2 and X none.
+     * T1: 4 of its 5 committees, short 1; T2: S1, 1 of 1; the whole area: 5 of 7, short 2. */
+    size_t k = norm_index(p, "doorstep_committees");
+    const lc_indicator *x = lc_indicators_get(ind, t1, k);
+    ck_assert_double_eq_tol(x->value, 0.8, 1e-12);
+    ck_assert_int_eq(x->pass, 0);
+    ck_assert_double_eq_tol(x->shortfall, 1, 1e-9);
+    ck_assert_str_eq(x->shortfall_unit, "居村");
+    ck_assert_double_eq_tol(lc_indicators_get(ind, t2, k)->value, 1, 1e-12);
+    x = lc_indicators_get(ind, total, k);
+    ck_assert_double_eq_tol(x->value, 5.0 / 7, 1e-12);
+    ck_assert_double_eq_tol(x->numerator, 5, 1e-12);
+    ck_assert_double_eq_tol(x->denominator, 7, 1e-12);
+    ck_assert_double_eq_tol(x->shortfall, 2, 1e-9);
+    size_t r2 = feature(&w, LC_LAYER_COMMITTEES, "R2"), r1 = feature(&w, LC_LAYER_COMMITTEES, "R1");
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, r2, k), 0);
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, r1, k), 1);
+    ck_assert_uint_eq(lc_indicators_level_facilities(ind, LC_LEVEL_COMMITTEE, r1, k), 1);
+
+    /* 村有“室” (activity room or 睦邻点, villages only): V1 has F1 and F3 (2), V2 F2, V3 none, X none.
+     * T1: 2 of its 3 villages; the whole area 2 of 4 (X counts there); the 居委 are not asked. */
+    k = norm_index(p, "rural_village");
+    size_t v1 = feature(&w, LC_LAYER_COMMITTEES, "V1"), v3 = feature(&w, LC_LAYER_COMMITTEES, "V3");
+    ck_assert_uint_eq(lc_indicators_level_facilities(ind, LC_LEVEL_COMMITTEE, v1, k), 2);
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, v3, k), 0);
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, r1, k), -1);
+    ck_assert_double_eq_tol(lc_indicators_get(ind, t1, k)->value, 2.0 / 3, 1e-12);
+    ck_assert_double_eq_tol(lc_indicators_get(ind, total, k)->value, 0.5, 1e-12);
+    ck_assert_int_eq(lc_indicators_get(ind, t2, k)->pass, -1); /* no village in 乙街道 */
+
+    /* 片有“所”: A1 has the 长者照护之家 H1, A2 has neither it nor a day-care centre: T1 1 of 2. */
+    k = norm_index(p, "rural_area");
+    ck_assert_double_eq_tol(lc_indicators_get(ind, t1, k)->value, 0.5, 1e-12);
+    ck_assert_double_eq_tol(lc_indicators_get(ind, t1, k)->shortfall, 1, 1e-9);
+    ck_assert_str_eq(lc_indicators_get(ind, t1, k)->shortfall_unit, "片区");
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_AREA, feature(&w, LC_LAYER_AREAS, "A2"), k), 0);
+
+    /* 组有“点”: G1 holds F3, G2 nothing: 1 of 2. */
+    k = norm_index(p, "rural_group");
+    ck_assert_double_eq_tol(lc_indicators_get(ind, total, k)->value, 0.5, 1e-12);
+
+    /* 镇(乡)有“院”: 甲镇 has H2; 乙街道 is not asked. */
+    k = norm_index(p, "rural_town");
+    ck_assert_int_eq(lc_indicators_get(ind, t1, k)->pass, 1);
+    ck_assert_int_eq(lc_indicators_get(ind, t2, k)->pass, -1);
+    ck_assert_double_eq_tol(lc_indicators_get(ind, total, k)->denominator, 1, 1e-12);
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(serve_within_reach)
+{
+    /* serve: reach, with the doorstep point's reach set to 750 m in a profile of the test's own:
+     * R2 [1500,2800]×[1000,2000] has no doorstep point inside, but D2 (1800,300) is 700 m below it,
+     * D3 (2500,500) 500 m and D5 (3500,1500) 700 m to its right; D4 (700,1500) is 800 m and D1
+     * (600,800) √(900² + 200²) = 922 m away: 3 serve it. V1 [0,1000]²: D1 inside, D4 500 m above,
+     * D2 800 m to the right (too far): 2. X [6000,7000]×[0,1000] is 2,500 m from D5: none. */
+    lct_world w = {0};
+    w.dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    town(st, w.dir);
+    char *prof = lct_path(w.dir, "reach.yml");
+    ck_assert_int_eq(lct_write_text(prof, "profile: reach-test\nextends: shanghai-2025\n"
+                                          "categories:\n  doorstep:\n    reach: {minutes: 10, metres: 750, "
+                                          "source: test}\nnorms:\n  doorstep_committees:\n    serve: reach\n"), 0);
+    lct_world_load(&w, st, NULL);
+    lc_profile *p = lc_profile_load(lct_ctx, prof);
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_coverage *cov = lc_coverage_compute(lct_ctx, w.inputs, p, NULL);
+    ck_assert_ptr_nonnull(cov);
+    lc_indicators *ind = lc_indicators_compute(lct_ctx, w.inputs, p, cov, w.quality);
+    ck_assert_ptr_nonnull(ind);
+    size_t k = norm_index(p, "doorstep_committees"), r2 = feature(&w, LC_LAYER_COMMITTEES, "R2");
+    ck_assert_uint_eq(lc_indicators_level_facilities(ind, LC_LEVEL_COMMITTEE, r2, k), 3);
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, r2, k), 1);
+    ck_assert_uint_eq(lc_indicators_level_facilities(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "V1"), k),
+                      2);
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "X"), k), 0);
+    lc_indicators_destroy(ind);
+    lc_coverage_destroy(cov);
+    lc_profile_destroy(p);
+    free(prof);
+    lct_world_free(&w);
+}
+END_TEST
+
+/* The whole of a file, NUL-terminated, or NULL. Caller frees. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = b ? fread(b, 1, (size_t)n, f) : 0;
+    fclose(f);
+    if (b)
+        b[got] = '\0';
+    return b;
+}
+
+START_TEST(two_districts_two_bed_targets)
+{
+    /* 杨浦区 D1 [0,2000]×[0,1000] and 松江区 D2 [2000,4000]×[0,1000]; 街镇 U1 = D1 (its district field
+     * names 杨浦区), U2 and U3 halves of D2 (by overlap). 3,000 registered 60+ per district (U1 3,000;
+     * U2, U3 1,500 each), 100 beds in U1 and 100 in U2. The study maps 杨浦区 → yangpu-2025 (2.5%)
+     * and 松江区 → songjiang-2025 (4%); the whole area stays shanghai-2025 (no ratio target).
+     * D1: 100 / 3000 = 3.33% ≥ 2.5%, passes. D2: 100 / 3000 = 3.33% < 4%, short 0.04 × 3000 − 100
+     * = 20 beds. U2: 100 / 1500 = 6.67% ≥ 4% passes; U3: 0 of 1,500, short 60 beds against 4%. */
+    char *dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    char d[2048] = "", u[2048] = "", f[2048] = "", r[2048] = "";
+    rect(d, sizeof d, "\"id\":\"D1\",\"name\":\"杨浦区\"", 0, 0, 2000, 1000);
+    rect(d, sizeof d, "\"id\":\"D2\",\"name\":\"松江区\"", 2000, 0, 4000, 1000);
+    rect(u, sizeof u, "\"id\":\"U1\",\"name\":\"甲街道\",\"district\":\"杨浦区\"", 0, 0, 2000, 1000);
+    rect(u, sizeof u, "\"id\":\"U2\",\"name\":\"乙镇\"", 2000, 0, 3000, 1000);
+    rect(u, sizeof u, "\"id\":\"U3\",\"name\":\"丙镇\"", 3000, 0, 4000, 1000);
+    point(f, sizeof f, "\"id\":\"H1\",\"category\":\"care_home\",\"beds\":100,\"nursing_beds\":60", 500, 500);
+    point(f, sizeof f, "\"id\":\"H2\",\"category\":\"care_home\",\"beds\":100,\"nursing_beds\":60", 2500, 500);
+    rect(r, sizeof r, "\"id\":\"C1\",\"population\":10000,\"pop60\":3000", 100, 100, 900, 900);
+    rect(r, sizeof r, "\"id\":\"C2\",\"population\":5000,\"pop60\":1500", 2100, 100, 2900, 900);
+    rect(r, sizeof r, "\"id\":\"C3\",\"population\":5000,\"pop60\":1500", 3100, 100, 3900, 900);
+    layer(st, dir, "districts.geojson", d);
+    layer(st, dir, "units.geojson", u);
+    layer(st, dir, "facilities.geojson", f);
+    layer(st, dir, "residential.geojson", r);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "districts.profiles.杨浦区", "yangpu-2025"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "districts.profiles.D2", "songjiang-2025"), LC_OK);
+    char *out = lct_path(dir, "out");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "output", out), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "format", "geojson"), LC_OK);
+    lc_run *run = lc_run_check(lct_ctx, st, NULL);
+    ck_assert_msg(run != NULL, "%s", lc_context_errmsg(lct_ctx));
+    const lc_results *res = lc_run_results(run);
+    const lc_indicators *ind = res->indicators;
+    size_t k = norm_index(res->profile, "beds");
+    ck_assert_uint_eq(lc_indicators_district_count(ind), 2);
+    ck_assert_int_eq(lc_indicators_unit_district(ind, 0), 0);
+    ck_assert_int_eq(lc_indicators_unit_district(ind, 2), 1);
+    const lc_indicator *x = lc_indicators_get(ind, lc_indicators_district_row(ind, 0), k);
+    ck_assert_double_eq_tol(x->target, 0.025, 1e-12);
+    ck_assert_double_eq_tol(x->value, 100.0 / 3000, 1e-12);
+    ck_assert_int_eq(x->pass, 1);
+    x = lc_indicators_get(ind, lc_indicators_district_row(ind, 1), k);
+    ck_assert_double_eq_tol(x->target, 0.04, 1e-12);
+    ck_assert_int_eq(x->pass, 0);
+    ck_assert_double_eq_tol(x->shortfall, 20, 1e-9);
+    ck_assert_double_eq_tol(lc_indicators_get(ind, 1, k)->target, 0.04, 1e-12);
+    ck_assert_int_eq(lc_indicators_get(ind, 1, k)->pass, 1);
+    ck_assert_double_eq_tol(lc_indicators_get(ind, 2, k)->shortfall, 60, 1e-9);
+    ck_assert_double_eq_tol(lc_indicators_get(ind, 0, k)->target, 0.025, 1e-12);
+    ck_assert_int_eq(lc_indicators_get(ind, lc_indicators_total_row(ind), k)->pass, -1);
+    ck_assert_str_eq(lc_profile_name(lc_indicators_district_profile(ind, 1)), "songjiang-2025");
+    /* Written: the districts layer and summary.json's districts with their profiles and rows. */
+    char *js = lct_path(out, "summary.json"), *dl = lct_path(out, "districts.geojson");
+    char *text = slurp(js);
+    ck_assert_ptr_nonnull(text);
+    json_error_t err;
+    json_t *sum = json_loads(text, 0, &err);
+    ck_assert_ptr_nonnull(sum);
+    json_t *dists = json_object_get(sum, "districts");
+    ck_assert_uint_eq(json_array_size(dists), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dists, 1), "profile")), "songjiang-2025");
+    json_t *beds = json_object_get(json_object_get(json_array_get(dists, 1), "indicators"), "beds");
+    ck_assert_str_eq(json_string_value(json_object_get(beds, "pass")), "fail");
+    ck_assert_double_eq_tol(json_real_value(json_object_get(beds, "shortfall")), 20, 1e-9);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(sum, "rows"), 2), "district")),
+                     "D2");
+    json_decref(sum);
+    free(text);
+    char *csv = lct_path(out, "summary.csv");
+    text = slurp(csv);
+    lct_assert_contains(text, "D2,松江区,beds,");
+    lct_assert_contains(text, ",level,parent_id,district_id\r\n");
+    free(text);
+    GDALDatasetH ds = GDALOpenEx(dl, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(GDALDatasetGetLayer(ds, 0), TRUE), 2);
+    GDALClose(ds);
+    free(js), free(dl), free(csv);
+    lc_run_destroy(run);
+
+    /* A 区名 the districts layer lacks is an error naming it. */
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "districts.profiles.浦东新区", "yangpu-2025"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "output", out), LC_OK);
+    ck_assert_ptr_null(lc_run_check(lct_ctx, st, &(lc_run_options){.size = sizeof(lc_run_options), .overwrite = 1}));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "浦东新区");
+    lc_study_destroy(st);
+    free(out);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(point_demand_households)
+{
+    /* Compounds as points with households and no population: persons_per_household 2.5 makes
+     * P1 (400 households) 1,000 people and P2 (120) 300; P3 states 500 itself. A centre at (0,0)
+     * reaches 1,000 m: P1 at (600,800) is exactly 1,000 m away (covered whole), P2 at (0,1200) is
+     * 1,200 m (not at all), P3 at (300,0) 300 m. Covered: 1,000 + 500 of 1,800. */
+    lct_world w = {.dir = lct_tmpdir()};
+    lc_study *st = lc_study_create(lct_ctx);
+    char r[2048] = "", f[1024] = "";
+    point(r, sizeof r, "\"id\":\"P1\",\"households\":400", 600, 800);
+    point(r, sizeof r, "\"id\":\"P2\",\"households\":120", 0, 1200);
+    point(r, sizeof r, "\"id\":\"P3\",\"households\":200,\"population\":500", 300, 0);
+    point(f, sizeof f, "\"id\":\"C\",\"category\":\"centre\",\"floor_area\":100", 0, 0);
+    layer(st, w.dir, "residential.geojson", r);
+    layer(st, w.dir, "facilities.geojson", f);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "persons_per_household", "2.5"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "persons_per_household_source", "test: 2.5 by construction"), LC_OK);
+    lct_world_load(&w, st, NULL);
+    const lc_layer *res = lc_inputs_layer(w.inputs, LC_LAYER_RESIDENTIAL);
+    ck_assert(lc_layer_is_points(res));
+    ck_assert_double_eq_tol(lc_layer_feature(res, 0)->population, 1000, 1e-9);
+    ck_assert_int_eq(lc_layer_feature(res, 0)->population_from_households, 1);
+    ck_assert_double_eq_tol(lc_layer_feature(res, 1)->population, 300, 1e-9);
+    ck_assert_double_eq_tol(lc_layer_feature(res, 2)->population, 500, 1e-9);
+    ck_assert_int_eq(lc_layer_feature(res, 2)->population_from_households, 0);
+    size_t centre = (size_t)lc_profile_find_category(w.profile, "centre");
+    const lc_coverage_cell *c = lc_coverage_get(w.cov, 0, centre);
+    ck_assert_double_eq_tol(c->distance_m, 1000, 1e-9);
+    ck_assert_double_eq(c->covered_share, 1);
+    c = lc_coverage_get(w.cov, 1, centre);
+    ck_assert_double_eq_tol(c->distance_m, 1200, 1e-9);
+    ck_assert_double_eq(c->covered_share, 0);
+    ck_assert_double_eq_tol(lc_coverage_covered_population(w.cov, centre), 1500, 1e-9);
+    const lc_indicator *x = lc_indicators_get(w.ind, lc_indicators_total_row(w.ind), 0); /* circle_centre */
+    ck_assert_double_eq_tol(x->value, 1500.0 / 1800, 1e-12);
+    ck_assert_double_eq_tol(x->shortfall, 300, 1e-9);
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(point_demand_needs_a_source)
+{
+    /* persons_per_household without its source is refused: a planner must say where 2.5 comes from. */
+    char *dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    char r[512] = "", f[512] = "";
+    point(r, sizeof r, "\"id\":\"P1\",\"households\":400", 600, 800);
+    point(f, sizeof f, "\"id\":\"C\",\"category\":\"centre\",\"floor_area\":100", 0, 0);
+    layer(st, dir, "residential.geojson", r);
+    layer(st, dir, "facilities.geojson", f);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "persons_per_household", "2.5"), LC_OK);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    ck_assert_ptr_null(lc_inputs_read(lct_ctx, st, p, q));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "persons_per_household_source");
+    /* Without persons_per_household, households alone are no population. */
+    lc_study_destroy(st);
+    st = lc_study_create(lct_ctx);
+    layer(st, dir, "residential.geojson", r);
+    layer(st, dir, "facilities.geojson", f);
+    ck_assert_ptr_null(lc_inputs_read(lct_ctx, st, p, q));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_FIELD);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "persons_per_household");
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *suite_levels(void)
+{
+    Suite *s = suite_create("levels");
+    TCase *tc = tcase_create("ladder");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, parents_types_and_warnings);
+    tcase_add_test(tc, presence_per_level);
+    tcase_add_test(tc, serve_within_reach);
+    tcase_add_test(tc, two_districts_two_bed_targets);
+    tcase_add_test(tc, point_demand_households);
+    tcase_add_test(tc, point_demand_needs_a_source);
+    suite_add_tcase(s, tc);
+    return s;
+}
