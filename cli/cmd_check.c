@@ -110,43 +110,204 @@ static void print_comparison(const lc_profile *p, const lc_coverage *straight, c
     }
 }
 
-/* Prints the 街镇 × indicator table with pass/fail marks, then each failing norm's shortfall. */
-static void print_table(const lc_results *r)
+/* Prints one row of the indicator table: name, population and every norm's cell. */
+static void print_row(const lc_results *r, const char *name, const char *district, int with_district, size_t row)
 {
     const lc_profile *p = r->profile;
-    const lc_indicators *ind = r->indicators;
-    size_t nn = lc_profile_norm_count(p);
-    const lc_layer *units = lc_inputs_layer(r->inputs, LC_LAYER_UNITS);
+    char pop[32];
+    cli_print_padded(stdout, name, 22);
+    if (with_district) {
+        printf(" ");
+        cli_print_padded(stdout, district ? district : "-", 12);
+    }
+    printf(" %10s", cli_format_count(pop, sizeof pop, lc_indicators_population(r->indicators, row)));
+    for (size_t k = 0; k < lc_profile_norm_count(p); k++) {
+        char cell[32];
+        format_cell(cell, sizeof cell, lc_profile_norm(p, k), lc_indicators_get(r->indicators, row, k));
+        /* The check marks are one column wide but three bytes long: pad by display width. */
+        printf(" ");
+        for (int w = (int)strlen(cell) - (strstr(cell, "✓") || strstr(cell, "✗") ? 2 : 0); w < 10; w++)
+            putchar(' ');
+        fputs(cell, stdout);
+    }
     printf("\n");
-    cli_print_padded(stdout, "街镇 unit", 22);
+}
+
+/* The header of the indicator table: the row label, (区,) population and N1, N2, ... */
+static void print_header(const lc_results *r, const char *label, int with_district)
+{
+    printf("\n");
+    cli_print_padded(stdout, label, 22);
+    if (with_district) {
+        printf(" ");
+        cli_print_padded(stdout, "区 district", 12);
+    }
     printf(" %10s", "常住人口");
-    for (size_t k = 0; k < nn; k++) {
+    for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
         char head[24];
         snprintf(head, sizeof head, "N%zu", k + 1);
         printf(" %10s", head);
     }
     printf("\n");
-    for (size_t row = 0; row < lc_indicators_row_count(ind); row++) {
-        char name[64], pop[32];
-        if (row == lc_indicators_total_row(ind)) {
-            snprintf(name, sizeof name, "全区 whole area");
-        } else {
-            const lc_feature *f = lc_layer_feature(units, row);
-            snprintf(name, sizeof name, "%s", f->name ? f->name : f->id);
+}
+
+/* A feature's name (else its id). */
+static const char *feature_name(const lc_feature *f)
+{
+    return f ? (f->name ? f->name : f->id) : NULL;
+}
+
+/* The layer of each level of the ladder. */
+static const lc_layer_kind level_kind[LC_LEVEL_COUNT] = {LC_LAYER_DISTRICTS, LC_LAYER_UNITS, LC_LAYER_AREAS,
+                                                         LC_LAYER_COMMITTEES, LC_LAYER_GROUPS};
+
+/* The name of unit i of a level, NULL for -1. */
+static const char *level_unit_name(const lc_results *r, lc_level level, long i)
+{
+    return i < 0 ? NULL : feature_name(lc_layer_feature(lc_inputs_layer(r->inputs, level_kind[level]), (size_t)i));
+}
+
+/* Whether presence norm k is asked of some unit of level l (a column of its table). */
+static int asked_at(const lc_results *r, int l, size_t k, size_t n)
+{
+    const lc_norm *nm = lc_profile_norm(r->profile, k);
+    if (nm->kind != LC_NORM_UNIT_PRESENCE || nm->level != (lc_level)l)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lc_indicators_level_meets(r->indicators, (lc_level)l, i, k) >= 0)
+            return 1;
+    return 0;
+}
+
+/* Prints, per level below the 街镇 that a presence norm asks of, a table of its units (name, 街镇,
+ * type, residents, then per such norm the facilities counting and ✓/✗): every unit when there are at
+ * most 40, else only those lacking something (the whole table is in the level's layer and
+ * summary.csv). */
+static void print_levels(const lc_results *r)
+{
+    const lc_profile *p = r->profile;
+    const lc_indicators *ind = r->indicators;
+    size_t nn = lc_profile_norm_count(p);
+    for (int l = LC_LEVEL_AREA; l < LC_LEVEL_COUNT; l++) {
+        const lc_layer *L = lc_inputs_layer(r->inputs, level_kind[l]);
+        size_t n = lc_layer_count(L), asked = 0;
+        for (size_t k = 0; k < nn; k++)
+            asked += asked_at(r, l, k, n);
+        if (!L || !n || !asked)
+            continue;
+        size_t lacking = 0;
+        for (size_t i = 0; i < n; i++) {
+            int lacks = 0;
+            for (size_t k = 0; k < nn; k++)
+                lacks |= lc_indicators_level_meets(ind, (lc_level)l, i, k) == 0;
+            lacking += lacks;
         }
-        cli_print_padded(stdout, name, 22);
-        printf(" %10s", cli_format_count(pop, sizeof pop, lc_indicators_population(ind, row)));
-        for (size_t k = 0; k < nn; k++) {
-            char cell[32];
-            format_cell(cell, sizeof cell, lc_profile_norm(p, k), lc_indicators_get(ind, row, k));
-            /* The check marks are one column wide but three bytes long: pad by display width. */
-            printf(" ");
-            for (int w = (int)strlen(cell) - (strstr(cell, "✓") || strstr(cell, "✗") ? 2 : 0); w < 10; w++)
-                putchar(' ');
-            fputs(cell, stdout);
-        }
+        int all = n <= 40;
+        char label[64];
+        snprintf(label, sizeof label, "%s %s", lc_level_name_zh((lc_level)l), lc_level_name((lc_level)l));
+        printf("\n%s: %zu, %zu lacking a facility 缺设施%s\n", label, n, lacking,
+               all ? "" : " (only those are listed; every one is in the layer and summary.csv)");
+        cli_print_padded(stdout, label, 22);
+        printf(" ");
+        cli_print_padded(stdout, l == LC_LEVEL_GROUP ? "居村 committee" : "街镇 unit", 16);
+        printf(" ");
+        cli_print_padded(stdout, "类型 type", 10);
+        printf(" %10s", "常住人口");
+        for (size_t k = 0; k < nn; k++)
+            if (asked_at(r, l, k, n)) {
+                char head[24];
+                snprintf(head, sizeof head, "N%zu", k + 1);
+                printf(" %8s", head);
+            }
         printf("\n");
+        for (size_t i = 0; i < n; i++) {
+            int lacks = 0;
+            for (size_t k = 0; k < nn; k++)
+                lacks |= lc_indicators_level_meets(ind, (lc_level)l, i, k) == 0;
+            if (!all && !lacks)
+                continue;
+            char pop[32];
+            long up = l == LC_LEVEL_GROUP ? lc_indicators_level_parent(ind, (lc_level)l, i)
+                                          : lc_indicators_level_unit(ind, (lc_level)l, i);
+            const char *upname = level_unit_name(r, l == LC_LEVEL_GROUP ? LC_LEVEL_COMMITTEE : LC_LEVEL_UNIT, up);
+            int t = l == LC_LEVEL_AREA ? lc_indicators_level_rural(ind, (lc_level)l, i)
+                                       : lc_indicators_level_villagers(ind, (lc_level)l, i);
+            const char *type = l == LC_LEVEL_AREA ? (t == 1 ? "镇/乡" : t == 0 ? "街道" : "-")
+                                                  : (t == 1 ? "村委会" : t == 0 ? "居委会" : "-");
+            cli_print_padded(stdout, feature_name(lc_layer_feature(L, i)), 22);
+            printf(" ");
+            cli_print_padded(stdout, upname ? upname : "-", 16);
+            printf(" ");
+            cli_print_padded(stdout, type, 10);
+            printf(" %10s", cli_format_count(pop, sizeof pop, lc_indicators_level_population(ind, (lc_level)l, i)));
+            for (size_t k = 0; k < nn; k++) {
+                if (!asked_at(r, l, k, n))
+                    continue;
+                int m = lc_indicators_level_meets(ind, (lc_level)l, i, k);
+                if (m < 0)
+                    printf(" %8s", "");
+                else
+                    printf(" %6zu %s", lc_indicators_level_facilities(ind, (lc_level)l, i, k), m ? "✓" : "✗");
+            }
+            printf("\n");
+        }
     }
+}
+
+/* For a presence norm below the 街镇 that fails: the names of up to 8 units lacking it. */
+static void print_lacking(const lc_results *r, size_t k)
+{
+    const lc_norm *n = lc_profile_norm(r->profile, k);
+    if (n->kind != LC_NORM_UNIT_PRESENCE || n->level == LC_LEVEL_UNIT || n->level == LC_LEVEL_DISTRICT)
+        return;
+    const lc_layer *L = lc_inputs_layer(r->inputs, level_kind[n->level]);
+    size_t shown = 0, total = 0;
+    for (size_t i = 0; i < lc_layer_count(L); i++) {
+        if (lc_indicators_level_meets(r->indicators, n->level, i, k) != 0)
+            continue;
+        if (shown < 8)
+            printf("%s%s", shown ? ", " : "     lacking 缺: ", feature_name(lc_layer_feature(L, i)));
+        shown += shown < 8;
+        total++;
+    }
+    if (total > shown)
+        printf(", ... (%zu in all)", total);
+    if (total)
+        printf("\n");
+}
+
+/* Prints the 区 table (when the study has districts), the 街镇 × indicator table with pass/fail
+ * marks, the tables of the levels below, then each failing norm's shortfall. */
+static void print_table(const lc_results *r)
+{
+    const lc_profile *p = r->profile;
+    const lc_indicators *ind = r->indicators;
+    size_t nn = lc_profile_norm_count(p), nd = lc_indicators_district_count(ind);
+    const lc_layer *units = lc_inputs_layer(r->inputs, LC_LAYER_UNITS);
+    const lc_layer *districts = lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS);
+    if (nd) {
+        print_header(r, "区 district", 0);
+        for (size_t d = 0; d < nd; d++) {
+            char name[96];
+            snprintf(name, sizeof name, "%s", feature_name(lc_layer_feature(districts, d)));
+            print_row(r, name, NULL, 0, lc_indicators_district_row(ind, d));
+        }
+        for (size_t d = 0; d < nd; d++) {
+            const lc_profile *dp = lc_indicators_district_profile(ind, d);
+            if (dp != p)
+                printf("  %s: profile %s\n", feature_name(lc_layer_feature(districts, d)), lc_profile_name(dp));
+        }
+    }
+    print_header(r, "街镇 unit", nd > 0);
+    for (size_t row = 0; row < lc_indicators_row_count(ind); row++) {
+        if (row == lc_indicators_total_row(ind)) {
+            print_row(r, "全区 whole area", NULL, nd > 0, row);
+        } else {
+            const char *dn = level_unit_name(r, LC_LEVEL_DISTRICT, lc_indicators_unit_district(ind, row));
+            print_row(r, feature_name(lc_layer_feature(units, row)), dn, nd > 0, row);
+        }
+    }
+    print_levels(r);
     printf("\nNorms 指标 (✓ pass 达标, ✗ fail 未达标):\n");
     size_t total = lc_indicators_total_row(ind);
     for (size_t k = 0; k < nn; k++) {
@@ -168,6 +329,12 @@ static void print_table(const lc_results *r)
                 printf("; %zu of %zu 街镇 fail", failing, total);
             printf("\n");
         }
+        print_lacking(r, k);
+        size_t dfail = 0;
+        for (size_t d = 0; d < nd; d++)
+            dfail += lc_indicators_get(ind, lc_indicators_district_row(ind, d), k)->pass == 0;
+        if (dfail)
+            printf("     %zu of %zu 区 fail\n", dfail, nd);
     }
 }
 

@@ -94,7 +94,7 @@ static const key_range ranges[] = {
     {"service_cell_m", 1, 100, false, "a number", "metres, the grid service areas are traced on (10 by default)"},
     {"persons_per_household", 1, 10, false, "a number of persons",
      "the residents of one household, which turns a compound's households into its population (Shanghai's "
-     "2020 census: 2.32 persons per family household)"},
+     "2020 census: about 2.3 persons per family household)"},
 };
 
 /* Keys under each layer that hold a value. */

@@ -502,14 +502,20 @@ lc_status lc_levels_presence(lc_context *ctx, lc_indicators *ind, const lc_input
         if (unknown) {
             static const char *const whom[] = {"", "villagers' committees (村委会)", "residents' committees (居委会)",
                                                "units in a rural 镇 or 乡", "units in a 街道"};
-            st = lc_quality_add(ctx, q, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_LEVEL_TYPE, lc_layer_source(lv->layer),
-                                lc_layer_name(lv->layer), NULL, "type",
+            /* A layer that says no unit's type (no type field, no telling names) is told once as
+             * information: the norm is simply not checked there. Some known, some not: a warning. */
+            int none_known = unknown == lv->n;
+            st = lc_quality_add(ctx, q, none_known ? LC_SEVERITY_INFO : LC_SEVERITY_WARNING, LC_OK,
+                                LC_CHECK_LEVEL_TYPE, lc_layer_source(lv->layer), lc_layer_name(lv->layer), NULL,
+                                "type",
                                 "%s (layer %s): norm %s asks only %s, but for %zu %s%s the type is not known (%s%s): "
-                                "they are not counted; give the layer a type field (居委会/村委会, 街道/镇/乡) or "
-                                "names that end in it", lc_layer_source(lv->layer), lc_layer_name(lv->layer), n->code,
-                                whom[n->only], unknown, lc_level_name_zh(n->level),
-                                n->only == LC_ONLY_RURAL || n->only == LC_ONLY_URBAN ? " (or their 街镇)" : "", names,
-                                unknown > 5 ? ", ..." : "");
+                                "%s; give the layer a type field (居委会/村委会, 街道/镇/乡) or names that end in it",
+                                lc_layer_source(lv->layer), lc_layer_name(lv->layer), n->code, whom[n->only], unknown,
+                                lc_level_name_zh(n->level),
+                                (n->only == LC_ONLY_RURAL || n->only == LC_ONLY_URBAN) && n->level != LC_LEVEL_UNIT
+                                    ? " (or their 街镇)" : "",
+                                names, unknown > 5 ? ", ..." : "",
+                                none_known ? "the norm is not checked" : "they are not counted");
             if (st != LC_OK)
                 return st;
         }

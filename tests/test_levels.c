@@ -72,8 +72,8 @@ static void town(lc_study *st, const char *dir)
     rect(g, sizeof g, "\"id\":\"G2\",\"name\":\"二组\"", 500, 0, 1000, 1000);
     /* Activity rooms in V1 and V2 (none in V3); a 睦邻点 in V1 and G1; doorstep points in V1, V2,
      * V3, R1 and S1 (none in R2 or X); a 长者照护之家 in A1 (none in A2); a care home in T1. */
-    point(f, sizeof f, "\"id\":\"F1\",\"category\":\"activity_room\"", 250, 500);
-    point(f, sizeof f, "\"id\":\"F2\",\"category\":\"activity_room\"", 1200, 500);
+    point(f, sizeof f, "\"id\":\"F1\",\"category\":\"activity_room\",\"floor_area\":100", 250, 500);
+    point(f, sizeof f, "\"id\":\"F2\",\"category\":\"activity_room\",\"floor_area\":100", 1200, 500);
     point(f, sizeof f, "\"id\":\"F3\",\"category\":\"neighbour_point\"", 300, 200);
     point(f, sizeof f, "\"id\":\"D1\",\"category\":\"doorstep\",\"floor_area\":50", 600, 800);
     point(f, sizeof f, "\"id\":\"D2\",\"category\":\"doorstep\",\"floor_area\":50", 1800, 300);
@@ -460,6 +460,69 @@ START_TEST(point_demand_needs_a_source)
 }
 END_TEST
 
+START_TEST(cli_tables_and_layers)
+{
+    /* The town through the command: the per-居村 table and, under the doorstep norm, the 居村 lacking
+     * it — 西居委会 (R2) and 无主村 (X), by construction (no doorstep point inside either); the
+     * 片区 table with 西片 (A2) lacking its 所; the committees layer with R2 failing, V1 counting 1
+     * doorstep point (D1) and 2 rooms (F1 and the 睦邻点 F3). Exit 1: norms fail. */
+    char *dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    town(st, dir);
+    lc_study_destroy(st);
+    char *study = lct_path(dir, "town.yml"), *out = lct_path(dir, "out");
+    char text[2048];
+    snprintf(text, sizeof text,
+             "residential: {path: residential.geojson}\nfacilities: {path: facilities.geojson}\n"
+             "units: {path: units.geojson}\ncommittees: {path: committees.geojson}\n"
+             "areas: {path: areas.geojson}\ngroups: {path: groups.geojson}\n");
+    ck_assert_int_eq(lct_write_text(study, text), 0);
+    char args[4096], *got = NULL;
+    snprintf(args, sizeof args, "check '%s' -o '%s' --format geojson", study, out);
+    int rc = lct_run_cli(args, &got);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, got);
+    lct_assert_contains(got, "居村 committee: 7, ");
+    lct_assert_contains(got, "lacking 缺: 西居委会, 无主村\n");
+    lct_assert_contains(got, "片区 area: 2, 1 lacking");
+    lct_assert_contains(got, "lacking 缺: 西片\n");
+    lct_assert_contains(got, "lies 83.3% in 街镇 乙街道 (T2) and 16.7% in 甲镇 (T1)");
+    lct_assert_contains(got, "无主村                 -                村委会");
+    free(got);
+    char *layer = lct_path(out, "committees.geojson");
+    GDALDatasetH ds = GDALOpenEx(layer, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH L = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(L, TRUE), 7);
+    OGRFeatureH f;
+    int seen = 0;
+    while ((f = OGR_L_GetNextFeature(L))) {
+        const char *id = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "id"));
+        const char *pass = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "doorstep_committees_pass"));
+        if (!strcmp(id, "R2")) {
+            ck_assert_str_eq(pass, "fail");
+            ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "doorstep_committees_shortfall")), 1);
+            seen++;
+        } else if (!strcmp(id, "V1")) {
+            ck_assert_str_eq(pass, "pass");
+            ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "rural_village_count")), 2);
+            ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "rural_village_pass")), "pass");
+            seen++;
+        } else if (!strcmp(id, "R1")) {
+            ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "rural_village_pass")), "n/a");
+            seen++;
+        }
+        OGR_F_Destroy(f);
+    }
+    ck_assert_int_eq(seen, 3);
+    GDALClose(ds);
+    free(layer);
+    free(study);
+    free(out);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_levels(void)
 {
     Suite *s = suite_create("levels");
@@ -472,6 +535,7 @@ Suite *suite_levels(void)
     tcase_add_test(tc, two_districts_two_bed_targets);
     tcase_add_test(tc, point_demand_households);
     tcase_add_test(tc, point_demand_needs_a_source);
+    tcase_add_test(tc, cli_tables_and_layers);
     suite_add_tcase(s, tc);
     return s;
 }
