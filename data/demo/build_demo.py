@@ -42,6 +42,7 @@ SHARE_60 = 0.30                         # assumed share of residents aged 60+ (n
 SHARE_65 = 0.22                         # assumed share of residents aged 65+ (not data)
 MIN_RESIDENTIAL_M2 = 200.0              # residential polygons smaller than this are dropped
 GRID_CELL_M = 1500.0                    # fallback unit grid cell size (metres, EPSG:3763)
+COMMITTEE_CELL_M = 500.0                # synthetic 居委会: each unit cut into squares of this side
 PARISH_MIN_COVERAGE = 0.90              # parishes are used only if they cover >= 90% of residential area
 PARISH_MIN_COUNT = 3
 RENTAL_PHARMACY_EVERY = 4               # every 4th pharmacy (by id) is an assistive-device rental point
@@ -392,6 +393,54 @@ def grid_units(extent_poly, residential):
     return units
 
 
+# --------------------------------------------------------------------------------------
+# Layer 5: committees (synthetic 居委会: every unit cut into 500 m squares; NOT real boundaries)
+# --------------------------------------------------------------------------------------
+def synthetic_committees(units, residential):
+    """Cuts every unit into COMMITTEE_CELL_M squares (on the unit's own 100 m-snapped grid origin,
+    its north-west corner) and keeps the pieces that hold most of at least one residential polygon.
+    Porto's centre is urban, so every piece is a residents' committee (居委会)."""
+    out = []
+    for u in units:
+        x0, x1, y0, y1 = u['mgeom'].GetEnvelope()
+        ncols = int(math.ceil((x1 - x0) / COMMITTEE_CELL_M - 1e-9))
+        nrows = int(math.ceil((y1 - y0) / COMMITTEE_CELL_M - 1e-9))
+        pieces = []
+        for r in range(nrows):
+            for c in range(ncols):
+                cx0 = x0 + c * COMMITTEE_CELL_M
+                cy1 = y1 - r * COMMITTEE_CELL_M
+                ring = ogr.Geometry(ogr.wkbLinearRing)
+                for x, y in ((cx0, cy1 - COMMITTEE_CELL_M), (cx0 + COMMITTEE_CELL_M, cy1 - COMMITTEE_CELL_M),
+                             (cx0 + COMMITTEE_CELL_M, cy1), (cx0, cy1), (cx0, cy1 - COMMITTEE_CELL_M)):
+                    ring.AddPoint_2D(x, y)
+                cell = ogr.Geometry(ogr.wkbPolygon)
+                cell.AddGeometry(ring)
+                cell.AssignSpatialReference(METRIC)
+                piece = polygon_parts(cell.Intersection(u['mgeom']))
+                if piece.IsEmpty() or piece.GetArea() < 1.0:
+                    continue
+                pieces.append((r, c, piece))
+        for r, c, piece in pieces:
+            holds = 0
+            for res in residential:
+                if res['unit'] != u['name']:
+                    continue
+                best = max(pieces, key=lambda p: overlap_area(p[2], res['mgeom']))
+                holds += best[0] == r and best[1] == c and overlap_area(piece, res['mgeom']) > 0
+            if not holds:
+                continue
+            geom = piece.Clone()
+            geom.Segmentize(100.0)
+            geom.Transform(TO_WGS84)
+            k = r * ncols + c + 1
+            out.append({'id': f"{u['id']}-j{k}", 'name': f"{u['name']} 示例{k}号居委会", 'unit': u['name'],
+                        'type': '居委会', 'geom': ogr.ForceToMultiPolygon(geom), 'n_res': holds})
+    log(f'committees: {len(out)} synthetic residents\' committees ({COMMITTEE_CELL_M:.0f} m squares of the '
+        f'units holding most of a residential polygon)')
+    return out
+
+
 def assign_units(residential, units):
     for r in residential:
         best, best_area = None, 0.0
@@ -555,7 +604,7 @@ def write_rows(lyr, rows):
     lyr.CommitTransaction()
 
 
-def write_gpkg(out_path, residential, facilities, units, roads):
+def write_gpkg(out_path, residential, facilities, units, roads, committees):
     if os.path.exists(out_path):
         gdal.GetDriverByName('GPKG').Delete(out_path)
     ds = gdal.GetDriverByName('GPKG').Create(out_path, 0, 0, 0, gdal.GDT_Unknown)
@@ -576,6 +625,10 @@ def write_gpkg(out_path, residential, facilities, units, roads):
     lyr = create_layer(ds, 'units', ogr.wkbMultiPolygon, [('id', S), ('名称', S), ('常住人口', I)])
     write_rows(lyr, [({'id': u['id'], '名称': u['name'], '常住人口': u['pop']}, u['geom']) for u in units])
 
+    lyr = create_layer(ds, 'committees', ogr.wkbMultiPolygon, [('id', S), ('名称', S), ('街镇', S), ('类型', S)])
+    write_rows(lyr, [({'id': c['id'], '名称': c['name'], '街镇': c['unit'], '类型': c['type']}, c['geom'])
+                     for c in committees])
+
     road_fields = ('highway', 'name', 'foot', 'access', 'bridge', 'tunnel', 'layer')
     lyr = create_layer(ds, 'roads', ogr.wkbLineString, [('osm_id', S)] + [(k, S) for k in road_fields])
     write_rows(lyr, [(dict([('osm_id', r['osm_id'])] + [(k, r['tags'].get(k, '')) for k in road_fields]), r['geom'])
@@ -593,6 +646,7 @@ def verify(out_path):
         'residential': (ogr.wkbMultiPolygon, ['id', '名称', '常住人口', '户籍60岁以上', '户籍65岁以上', '街镇']),
         'facilities': (ogr.wkbPoint, ['id', '名称', '类型', 'osm_tag', '建筑面积', '日供餐', '床位', '护理床位']),
         'units': (ogr.wkbMultiPolygon, ['id', '名称', '常住人口']),
+        'committees': (ogr.wkbMultiPolygon, ['id', '名称', '街镇', '类型']),
         'roads': (ogr.wkbLineString, ['osm_id', 'highway', 'name', 'foot', 'access', 'bridge', 'tunnel', 'layer']),
     }
     names = sorted(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
@@ -636,6 +690,11 @@ def verify(out_path):
     log('per unit (名称: 常住人口, residential polygons):')
     for u in units:
         log(f'  {u["id"]} {u["名称"]}: {u["常住人口"]}, {sum(1 for r in res if r["街镇"] == u["名称"])}')
+    if any(c['街镇'] not in unit_names for c in data['committees']):
+        log('VERIFY FAIL: a committee 街镇 is not a unit name')
+        ok = False
+    log('committees per unit: ' + ', '.join(f'{k} {v}' for k, v in
+                                          sorted(collections.Counter(c['街镇'] for c in data['committees']).items())))
     log('facilities per 类型 (count, by osm_tag):')
     for cat in CATEGORIES:
         rows = [f for f in fac if f['类型'] == cat]
@@ -682,7 +741,8 @@ def main(argv):
         units = [u for u in units if u['name'] in used]       # drop units that hold no residential polygon
         facilities = build_facilities(pbf, polys, buildings)
         roads = build_roads(pbf)
-        write_gpkg(out_path, residential, facilities, units, roads)
+        committees = synthetic_committees(units, residential)
+        write_gpkg(out_path, residential, facilities, units, roads, committees)
         gdal.SetConfigOption('OSM_CONFIG_FILE', None)
     if not verify(out_path):
         sys.exit('build_demo.py: verification failed')
