@@ -1,7 +1,8 @@
 /*
  * outputs/report.c — the HTML report (include/lifecircle/report.h). The numbers are read back from
  * the summary JSON that summary.json holds (lc_summary_json), so the report can never disagree with
- * it; only the gap lists, which summary.json does not carry, come from the coverage itself. Maps
+ * it (the district table and the tables per 片区, 居村 and 村民小组 too); only the gap lists, which
+ * summary.json does not carry, come from the coverage itself. Maps
  * come from outputs/map.c and are inlined as base64 PNG; their A3 PDFs are written beside the HTML.
  */
 #include <jansson.h>
@@ -239,12 +240,33 @@ static void section_headline(html *h, const json_t *sum)
     h_printf(h, "</table>\n</section>\n");
 }
 
-/* One row per 街镇 (and the whole area): residents and every norm with its pass mark. */
-static void section_units(html *h, const json_t *sum)
+/* The name of the row of rows whose id is id ("" when none). */
+static const char *row_name_of(const json_t *rows, const char *id)
 {
-    const json_t *rows = json_object_get(sum, "rows"), *norms = json_object_get(sum, "norms");
-    h_printf(h, "<section id=\"units\">\n<h2>分街镇指标 <span class=\"en\">Indicators per 街镇 (sub-district)"
-                "</span></h2>\n<table>\n<tr><th>街镇 Unit</th><th>常住人口 Residents</th>");
+    size_t r;
+    const json_t *row;
+    json_array_foreach(rows, r, row)
+        if (id && !strcmp(jstr(row, "id"), id))
+            return jstr(row, "name");
+    return "";
+}
+
+/* One row per 街镇 (and the whole area) — or, for districts, per 区 with the profile it is held to —
+ * residents and every norm with its pass mark (a district's own target in the cell's title). With
+ * districts, the 街镇 rows say their 区. */
+static void section_units(html *h, const json_t *sum, int districts)
+{
+    const json_t *rows = json_object_get(sum, districts ? "districts" : "rows"), *norms = json_object_get(sum, "norms");
+    const json_t *dists = json_object_get(sum, "districts");
+    if (!json_array_size(rows))
+        return;
+    if (districts)
+        h_printf(h, "<section id=\"districts\">\n<h2>分区指标 <span class=\"en\">Indicators per district (区)"
+                    "</span></h2>\n<table>\n<tr><th>区 District</th><th>标准 Profile</th><th>常住人口 Residents</th>");
+    else
+        h_printf(h, "<section id=\"units\">\n<h2>分街镇指标 <span class=\"en\">Indicators per 街镇 (sub-district)"
+                    "</span></h2>\n<table>\n<tr><th>街镇 Unit</th>%s<th>常住人口 Residents</th>",
+                 dists ? "<th>区 District</th>" : "");
     size_t k, r;
     const json_t *n, *row;
     json_array_foreach(norms, k, n) {
@@ -256,17 +278,26 @@ static void section_units(html *h, const json_t *sum)
     }
     h_printf(h, "</tr>\n");
     json_array_foreach(rows, r, row) {
-        int is_total = r + 1 == json_array_size(rows);
+        int is_total = !districts && r + 1 == json_array_size(rows);
         if (is_total)
-            h_printf(h, "<tr class=\"total\" data-total=\"1\"><td>全区 Whole area</td>");
+            h_printf(h, "<tr class=\"total\" data-total=\"1\"><td>全区 Whole area</td>%s", dists ? "<td></td>" : "");
         else {
-            h_printf(h, "<tr data-unit=\"");
+            h_printf(h, "<tr data-%s=\"", districts ? "district" : "unit");
             h_text(h, jstr(row, "id"));
             h_printf(h, "\"><td>");
             h_text(h, jstr(row, "name"));
             h_printf(h, " <span class=\"en\">");
             h_text(h, jstr(row, "id"));
             h_printf(h, "</span></td>");
+            if (districts) {
+                h_printf(h, "<td>");
+                h_text(h, jstr(row, "profile"));
+                h_printf(h, "</td>");
+            } else if (dists) {
+                h_printf(h, "<td>");
+                h_text(h, row_name_of(dists, jstr(row, "district")));
+                h_printf(h, "</td>");
+            }
         }
         h_printf(h, "<td class=\"num\">");
         h_count(h, jnum(row, "population"));
@@ -274,13 +305,134 @@ static void section_units(html *h, const json_t *sum)
         json_array_foreach(norms, k, n) {
             const json_t *x = json_object_get(json_object_get(row, "indicators"), jstr(n, "code"));
             const char *pass = jstr(x, "pass");
-            h_printf(h, "<td class=\"num %s\">", !strcmp(pass, "pass") ? "pass" : !strcmp(pass, "fail") ? "fail" : "na");
+            h_printf(h, "<td class=\"num %s\"", !strcmp(pass, "pass") ? "pass" : !strcmp(pass, "fail") ? "fail" : "na");
+            if (districts && isfinite(jnum(x, "target"))) {
+                h_printf(h, " title=\"目标 target ≥ ");
+                h_norm_value(h, jstr(n, "kind"), jnum(x, "target"));
+                h_printf(h, "\"");
+            }
+            h_printf(h, ">");
             h_norm_value(h, jstr(n, "kind"), jnum(x, "value"));
             h_printf(h, " %s</td>", !strcmp(pass, "pass") ? "✓" : !strcmp(pass, "fail") ? "✗" : "");
         }
         h_printf(h, "</tr>\n");
     }
-    h_printf(h, "</table>\n</section>\n");
+    h_printf(h, "</table>\n");
+    if (districts)
+        h_printf(h, "<p class=\"meta\">每区按其标准的目标评估 (悬停查看目标) · Each district is held to the targets of "
+                    "its profile (hover a cell for its target).</p>\n");
+    h_printf(h, "</section>\n");
+}
+
+/* Whether presence norm code is asked of some unit of units (its pass is pass or fail somewhere). */
+static int asked_any(const json_t *units, const char *code)
+{
+    size_t i;
+    const json_t *u;
+    json_array_foreach(units, i, u) {
+        const char *pass = jstr(json_object_get(json_object_get(u, "presence"), code), "pass");
+        if (!strcmp(pass, "pass") || !strcmp(pass, "fail"))
+            return 1;
+    }
+    return 0;
+}
+
+/* Per level below the 街镇 (片区, 居村, 村民小组) that a presence norm asks of: every unit with its
+ * type, 街镇 (a group: its 居村), residents and, per such norm, the facilities counting and ✓/✗ (– not
+ * asked of it), then the units lacking each norm. From summary.json's `levels`. */
+static void section_levels(html *h, const json_t *sum)
+{
+    static const char *const order[] = {"areas", "committees", "groups"};
+    const json_t *levels = json_object_get(sum, "levels"), *norms = json_object_get(sum, "norms");
+    const json_t *rows = json_object_get(sum, "rows"), *dists = json_object_get(sum, "districts");
+    for (size_t l = 0; l < sizeof order / sizeof order[0]; l++) {
+        const json_t *lv = json_object_get(levels, order[l]);
+        const json_t *units = json_object_get(lv, "units"), *lacking = json_object_get(lv, "lacking");
+        size_t k, i, asked = 0;
+        const json_t *n, *u;
+        unsigned char *col = calloc(json_array_size(norms) + 1, 1); /* the norms shown, asked of some unit */
+        if (!col) {
+            h->nomem = 1;
+            return;
+        }
+        json_array_foreach(norms, k, n)
+            asked += col[k] = json_object_get(lacking, jstr(n, "code")) && asked_any(units, jstr(n, "code"));
+        if (!asked) {
+            free(col);
+            continue;
+        }
+        const char *zh = jstr(lv, "zh"), *code = jstr(lv, "level");
+        h_printf(h, "<section id=\"level-%s\">\n<h2>分%s指标 <span class=\"en\">Presence norms per ", code, zh);
+        h_text(h, jstr(lv, "en"));
+        h_printf(h, "</span></h2>\n<table>\n<tr><th>%s</th><th>类型 Type</th><th>%s</th>%s<th>常住人口 Residents</th>",
+                 zh, l == 2 ? "居村 Committee" : "街镇 Unit", dists ? "<th>区 District</th>" : "");
+        json_array_foreach(norms, k, n) {
+            if (!col[k])
+                continue;
+            h_printf(h, "<th title=\"");
+            h_text(h, jstr(n, "source"));
+            h_printf(h, "\">");
+            h_text(h, jstr(n, "zh"));
+            h_printf(h, "<br><span class=\"en\">");
+            h_text(h, jstr(n, "en"));
+            h_printf(h, "</span></th>");
+        }
+        h_printf(h, "</tr>\n");
+        const json_t *committees = json_object_get(json_object_get(levels, "committees"), "units");
+        json_array_foreach(units, i, u) {
+            h_printf(h, "<tr data-%s=\"", code);
+            h_text(h, jstr(u, "id"));
+            h_printf(h, "\"><td>");
+            h_text(h, jstr(u, "name"));
+            h_printf(h, " <span class=\"en\">");
+            h_text(h, jstr(u, "id"));
+            h_printf(h, "</span></td><td>");
+            h_text(h, jstr(u, "type"));
+            h_printf(h, "</td><td>");
+            h_text(h, row_name_of(l == 2 ? committees : rows, jstr(u, "parent")));
+            h_printf(h, "</td>");
+            if (dists) {
+                h_printf(h, "<td>");
+                h_text(h, row_name_of(dists, jstr(u, "district")));
+                h_printf(h, "</td>");
+            }
+            h_printf(h, "<td class=\"num\">");
+            h_count(h, jnum(u, "population"));
+            h_printf(h, "</td>");
+            json_array_foreach(norms, k, n) {
+                if (!col[k])
+                    continue;
+                const json_t *x = json_object_get(json_object_get(u, "presence"), jstr(n, "code"));
+                const char *pass = jstr(x, "pass");
+                if (strcmp(pass, "pass") && strcmp(pass, "fail")) {
+                    h_printf(h, "<td class=\"na\">–</td>");
+                    continue;
+                }
+                h_printf(h, "<td class=\"num %s\">%lld %s</td>", !strcmp(pass, "pass") ? "pass" : "fail",
+                         (long long)json_integer_value(json_object_get(x, "facilities")),
+                         !strcmp(pass, "pass") ? "✓" : "✗");
+            }
+            h_printf(h, "</tr>\n");
+        }
+        h_printf(h, "</table>\n<ul>\n");
+        json_array_foreach(norms, k, n) {
+            const json_t *ids = json_object_get(lacking, jstr(n, "code"));
+            if (!json_array_size(ids))
+                continue;
+            h_printf(h, "<li>");
+            h_text(h, jstr(n, "zh"));
+            h_printf(h, " — 缺 lacking (%zu): ", json_array_size(ids));
+            size_t j;
+            const json_t *id;
+            json_array_foreach(ids, j, id) {
+                h_printf(h, "%s", j ? ", " : "");
+                h_text(h, row_name_of(units, json_string_value(id)));
+            }
+            h_printf(h, "</li>\n");
+        }
+        h_printf(h, "</ul>\n</section>\n");
+        free(col);
+    }
 }
 
 /* Residents within reach per category; in network mode side by side with straight lines. */
@@ -703,7 +855,9 @@ char *lc_report_html(lc_context *ctx, const lc_results *r, const lc_report_optio
              lc_version(), STYLE);
     section_head(&h, sum, date, &o);
     section_headline(&h, sum);
-    section_units(&h, sum);
+    section_units(&h, sum, 1);
+    section_units(&h, sum, 0);
+    section_levels(&h, sum);
     section_coverage(&h, sum);
     section_proposals(&h, sum, r, &o);
     if (!o.no_maps)

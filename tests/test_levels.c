@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lifecircle/report.h"
 #include "tests/lc_test.h"
 
 /* A GeoJSON rectangle feature with the given properties (JSON text without braces). */
@@ -373,6 +374,21 @@ START_TEST(two_districts_two_bed_targets)
     ck_assert_int_eq(OGR_L_GetFeatureCount(GDALDatasetGetLayer(ds, 0), TRUE), 2);
     GDALClose(ds);
     free(js), free(dl), free(csv);
+    /* The report: the district table above the 街镇 table, each 区 with its profile, 松江区's bed cell
+     * failing against its own 4% (3.33%), 杨浦区's passing against 2.5%. */
+    lc_report_options ro = {.no_maps = 1, .date = "2026-12-02"};
+    char *html = lc_report_html(lct_ctx, res, &ro);
+    ck_assert_msg(html != NULL, "%s", lc_context_errmsg(lct_ctx));
+    const char *ds_at = strstr(html, "<section id=\"districts\">"), *us_at = strstr(html, "<section id=\"units\">");
+    ck_assert_ptr_nonnull(ds_at);
+    ck_assert_ptr_nonnull(us_at);
+    ck_assert(ds_at < us_at);
+    const char *d2 = strstr(ds_at, "<tr data-district=\"D2\">");
+    ck_assert_ptr_nonnull(d2);
+    lct_assert_contains(d2, "<td>songjiang-2025</td>");
+    lct_assert_contains(d2, "title=\"目标 target ≥ 4.0%\">3.3% ✗</td>");
+    lct_assert_contains(strstr(ds_at, "<tr data-district=\"D1\">"), "title=\"目标 target ≥ 2.5%\">3.3% ✓</td>");
+    lc_free(html);
     lc_run_destroy(run);
 
     /* A 区名 the districts layer lacks is an error naming it. */
@@ -523,6 +539,48 @@ START_TEST(cli_tables_and_layers)
 }
 END_TEST
 
+START_TEST(report_tables_per_level)
+{
+    /* The report of the town: a table per 居村 where R2 (西居委会) has 0 doorstep points ✗ and R1 1 ✓,
+     * the 居委 show – for the village-only norm, and the list lacking the doorstep point names
+     * 西居委会 and 无主村 — by construction (town()); the 片区 table lists 西片 lacking its 所. */
+    char *dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    town(st, dir);
+    char *out = lct_path(dir, "out");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "output", out), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "format", "geojson"), LC_OK);
+    free(out);
+    lc_run *run = lc_run_check(lct_ctx, st, NULL);
+    ck_assert_msg(run != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_report_options o = {.no_maps = 1, .date = "2026-12-02"};
+    char *html = lc_report_html(lct_ctx, lc_run_results(run), &o);
+    ck_assert_msg(html != NULL, "%s", lc_context_errmsg(lct_ctx));
+    const char *c = strstr(html, "<section id=\"level-committee\">");
+    ck_assert_ptr_nonnull(c);
+    ck_assert_ptr_nonnull(strstr(html, "<section id=\"level-area\">"));
+    ck_assert_ptr_nonnull(strstr(html, "<section id=\"level-group\">"));
+    ck_assert_ptr_null(strstr(html, "<section id=\"districts\">")); /* no districts layer */
+    const char *r2 = strstr(c, "<tr data-committee=\"R2\">");
+    ck_assert_ptr_nonnull(r2);
+    const char *end = strstr(r2, "</tr>");
+    char *row = strndup(r2, (size_t)(end - r2));
+    lct_assert_contains(row, "西居委会");
+    lct_assert_contains(row, "居委会 residents&#39;"); /* escaped for HTML */
+    lct_assert_contains(row, "<td>甲镇</td><td class=\"num\">1,500</td>");
+    lct_assert_contains(row, "<td class=\"num fail\">0 ✗</td><td class=\"na\">–</td>");
+    free(row);
+    lct_assert_contains(c, "<tr data-committee=\"R1\">");
+    lct_assert_contains(c, "缺 lacking (2): 西居委会, 无主村</li>");
+    lct_assert_contains(html, "缺 lacking (1): 西片</li>");
+    lc_free(html);
+    lc_run_destroy(run);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_levels(void)
 {
     Suite *s = suite_create("levels");
@@ -536,6 +594,7 @@ Suite *suite_levels(void)
     tcase_add_test(tc, point_demand_households);
     tcase_add_test(tc, point_demand_needs_a_source);
     tcase_add_test(tc, cli_tables_and_layers);
+    tcase_add_test(tc, report_tables_per_level);
     suite_add_tcase(s, tc);
     return s;
 }
