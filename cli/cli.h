@@ -13,7 +13,8 @@
 enum {
     LC_EXIT_OK = 0,      /* done; every norm passes */
     LC_EXIT_FAILS = 1,   /* done; some norm fails (check, site) */
-    LC_EXIT_ERROR = 2    /* bad input, bad usage or a failure: nothing was written */
+    LC_EXIT_ERROR = 2,   /* bad input, bad usage or a failure: nothing was written */
+    LC_EXIT_CANCELLED = 130 /* stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells do): nothing was written */
 };
 
 /* Options every study-based subcommand accepts (see cli_study_usage()). */
@@ -72,7 +73,8 @@ void cli_options_free(cli_options *opts);
 /* Prints the options shared by study-based subcommands, for their --help. */
 void cli_study_usage(FILE *out);
 
-/* Prints the context's last error as "lifecircle: error: ..." and returns LC_EXIT_ERROR. */
+/* Prints the context's last error as "lifecircle: error: ..." and returns LC_EXIT_ERROR; a cancel (Ctrl-C,
+ * SIGTERM) as "lifecircle: cancelled ..." with LC_EXIT_CANCELLED. */
 int cli_fail(lc_context *ctx);
 
 /* Prints s to out padded with spaces to width terminal columns, counting CJK characters as two

@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +73,18 @@ static void print_progress_line(const char *stage, double fraction, void *user)
     fflush(stderr);
 }
 
+/* The context a Ctrl-C or SIGTERM cancels (one per command). */
+static lc_context *signal_ctx;
+
+/* SIGINT / SIGTERM: asks the running call to stop at its next checkpoint, so the previous output
+ * stays whole and no temporary directory is left (lc_context_cancel is one atomic store). The
+ * handler is then reset, so a second Ctrl-C stops the command at once. */
+static void on_signal(int sig)
+{
+    (void)sig;
+    lc_context_cancel(signal_ctx);
+}
+
 lc_context *cli_context(int quiet, int verbose)
 {
     if (!started.tv_sec && !started.tv_nsec)
@@ -82,6 +95,14 @@ lc_context *cli_context(int quiet, int verbose)
         exit(LC_EXIT_ERROR);
     }
     lc_context_set_message_handler(ctx, print_message, NULL);
+    signal_ctx = ctx;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     lc_context_set_log_level(ctx, quiet ? LC_LOG_ERROR : verbose ? LC_LOG_DEBUG : LC_LOG_WARNING);
     if (!quiet && isatty(STDERR_FILENO)) {
         memset(&progress, 0, sizeof progress);
@@ -132,6 +153,10 @@ void cli_print_issues(const lc_quality *quality, const cli_options *opts)
 int cli_fail(lc_context *ctx)
 {
     const char *msg = lc_context_errmsg(ctx);
+    if (lc_context_errno(ctx) == LC_ERR_CANCELLED) {
+        fprintf(stderr, "lifecircle: %s\n", msg && *msg ? msg : "cancelled 已取消");
+        return LC_EXIT_CANCELLED;
+    }
     fprintf(stderr, "lifecircle: error: %s\n", msg && *msg ? msg : lc_status_string(lc_context_errno(ctx)));
     return LC_EXIT_ERROR;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <gdal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ struct lc_context {
     lc_progress_fn progress_fn;
     void *progress_user;
     lc_log_level log_level;
+    atomic_int cancelled;  /* lc_context_cancel: read at the checkpoints (lc_check_cancel) */
 };
 
 /* Formats into a fixed buffer, truncating safely. */
@@ -168,6 +170,7 @@ const char *lc_status_string(lc_status status)
     case LC_ERR_IO: return "input/output error";
     case LC_ERR_NOMEM: return "out of memory";
     case LC_ERR_INTERNAL: return "internal error";
+    case LC_ERR_CANCELLED: return "cancelled";
     }
     return "unknown status";
 }
@@ -175,7 +178,7 @@ const char *lc_status_string(lc_status status)
 lc_status_family lc_status_family_of(lc_status status)
 {
     int family = (int)status / 100;
-    if (family < 0 || family > LC_FAMILY_INTERNAL)
+    if (family < 0 || family > LC_FAMILY_CANCELLED)
         return LC_FAMILY_INTERNAL;
     return (lc_status_family)family;
 }
@@ -219,6 +222,30 @@ void lc_progress(lc_context *ctx, const char *stage, double fraction)
 {
     if (ctx->progress_fn)
         ctx->progress_fn(stage, fraction < 0 ? 0 : fraction > 1 ? 1 : fraction, ctx->progress_user);
+}
+
+void lc_context_cancel(lc_context *ctx)
+{
+    if (ctx)
+        atomic_store(&ctx->cancelled, 1);
+}
+
+int lc_context_cancelled(const lc_context *ctx)
+{
+    return ctx ? atomic_load(&((lc_context *)ctx)->cancelled) : 0;
+}
+
+void lc_context_uncancel(lc_context *ctx)
+{
+    if (ctx)
+        atomic_store(&ctx->cancelled, 0);
+}
+
+lc_status lc_check_cancel(lc_context *ctx, const char *step)
+{
+    if (!lc_context_cancelled(ctx))
+        return LC_OK;
+    return lc_error(ctx, LC_ERR_CANCELLED, "cancelled 已取消 (%s); nothing was written", step ? step : "before it began");
 }
 
 GEOSContextHandle_t lc_ctx_geos(const lc_context *ctx)

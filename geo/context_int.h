@@ -29,6 +29,10 @@ double lc_seconds(void);
 /* Reports progress of a stage (fraction 0..1; 1 ends the stage). Cheap when no handler is set. */
 void lc_progress(lc_context *ctx, const char *stage, double fraction);
 
+/* A checkpoint: LC_OK, or LC_ERR_CANCELLED with the message naming the step about to start (or
+ * running) when lc_context_cancel was called on ctx. The one way long calls honour a cancel. */
+lc_status lc_check_cancel(lc_context *ctx, const char *step);
+
 /* The context's GEOS handle and PROJ context; borrowed, valid until lc_context_destroy(). */
 GEOSContextHandle_t lc_ctx_geos(const lc_context *ctx);
 PJ_CONTEXT *lc_ctx_proj(const lc_context *ctx);

@@ -31,7 +31,7 @@ struct lc_parallel_job {
     lc_parallel_fn fn;
     void *arg;
     size_t n, barrier, next, done, done_before_barrier;
-    int failed, stop;
+    int failed, stop, cancelled; /* cancelled: the caller's context was cancelled (lc_context_cancel) */
     size_t failed_task, failed_thread;
     char failed_msg[512];
     size_t nthreads;          /* thread states: [0] the caller's, [1 ..] the background threads' */
@@ -48,7 +48,8 @@ static void keep_geos_message(const char *message, void *userdata)
 }
 
 /* Takes tasks until none are left, one has failed or the job was stopped; progress through report
- * (NULL off the calling thread). */
+ * (NULL off the calling thread), which is also where a cancel of the caller's context is seen: the
+ * job then stops, the tasks running finish and no more start. */
 static void take_tasks(thread_state *t, lc_context *report, const char *stage)
 {
     lc_parallel_job *j = t->job;
@@ -57,6 +58,10 @@ static void take_tasks(thread_state *t, lc_context *report, const char *stage)
     for (;;) {
         if (j->failed || j->stop || j->next >= j->n)
             break;
+        if (report && lc_context_cancelled(report)) {
+            j->stop = j->cancelled = 1;
+            break;
+        }
         if (j->next >= j->barrier && j->done_before_barrier < j->barrier) {
             pthread_cond_wait(&j->changed, &j->lock); /* the first phase's last tasks are running */
             continue;
@@ -157,11 +162,13 @@ lc_status lc_parallel_finish(lc_context *ctx, lc_parallel_job *job, const char *
     for (size_t t = 0; t < job->started; t++)
         pthread_join(job->tid[t], NULL);
     job->started = 0;
-    int bad = job->failed;
+    int bad = job->failed, cancelled = job->cancelled;
     lc_parallel_failure where = {job->failed_task, job->failed_thread};
     char msg[512];
     snprintf(msg, sizeof msg, "%s", job->failed_msg);
     job_free(job);
+    if (cancelled && !bad)
+        return lc_check_cancel(ctx, stage ? stage : "a threaded step");
     if (!bad)
         return LC_OK;
     if (failed)

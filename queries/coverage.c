@@ -81,6 +81,7 @@ int lc_cov_run(cov_job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_
                                    report ? (jb->stage ? jb->stage : "coverage") : NULL, &why);
     if (st == LC_OK)
         return 0;
+    jb->pool_failed = st != LC_ERR_GEOMETRY;
     jb->failed_task = why.task;
     jb->failed_detail = st == LC_ERR_GEOMETRY ? ws[why.thread].detail : NO_CATEGORY;
     jb->failed_status = st == LC_ERR_GEOMETRY ? ws[why.thread].status : st;
@@ -292,7 +293,9 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         t0 = lc_seconds();
         if (lc_cov_run(&jb, ws, nthreads, lc_cov_straight_polygon, cov->npoly, ctx) != 0) {
             const lc_feature *f = lc_layer_feature(res, jb.failed_task);
-            if (jb.failed_detail == NO_CATEGORY)
+            if (jb.pool_failed)
+                ; /* cancelled, or no threads: the pool's error is the context's */
+            else if (jb.failed_detail == NO_CATEGORY)
                 lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
                          lc_layer_source(res), lc_layer_name(res), f->id, jb.failed_msg[0] ? ": " : "",
                          jb.failed_msg);

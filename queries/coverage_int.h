@@ -136,6 +136,7 @@ typedef struct cov_job {
     size_t failed_task;
     size_t failed_detail;     /* the failing category, or NO_CATEGORY */
     lc_status failed_status;
+    int pool_failed;             /* the pool itself stopped (a cancel, no thread handles): its error is the context's */
     char failed_msg[256];     /* the reason (GEOS's message for geometry failures), "" when none */
 } cov_job;
 

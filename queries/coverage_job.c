@@ -61,6 +61,8 @@ lc_coverage *lc_coverage_finish(lc_context *ctx, lc_coverage_job *job)
 {
     if (!job)
         return NULL;
+    if (ctx && lc_context_cancelled(ctx))
+        lc_context_cancel(job->ctx); /* the caller gave up: the job stops at its next checkpoint */
     lc_parallel_finish(job->ctx, job->run, NULL, NULL); /* does the task itself if no thread took it */
     lc_coverage *cov = job->result;
     if (cov && !ctx) { /* misuse: nobody to hand it to */

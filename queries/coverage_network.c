@@ -307,7 +307,7 @@ lc_status lc_cov_network(lc_context *ctx, cov_job *jb, worker_state *ws, size_t 
     double t0 = lc_seconds();
     jb->stage = "walking distances 步行距离";
     if (lc_cov_run(jb, ws, nthreads, category_task, cov->ncat, ctx) != 0)
-        return lc_error(ctx, jb->failed_status, "network coverage of category %s: %s",
+        return jb->pool_failed ? lc_context_errno(ctx) : lc_error(ctx, jb->failed_status, "network coverage of category %s: %s",
                         lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg);
     double streets_s = 0;
     for (size_t c = 0; c < cov->ncat; c++) {
@@ -323,6 +323,8 @@ lc_status lc_cov_network(lc_context *ctx, cov_job *jb, worker_state *ws, size_t 
     jb->stage = NULL;
     if (lc_cov_run(jb, ws, nthreads, compound_task, cov->npoly, ctx) != 0) {
         const lc_feature *f = lc_layer_feature(res, jb->failed_task);
+        if (jb->pool_failed)
+            return lc_context_errno(ctx); /* cancelled, or no threads: the pool's error stands */
         if (jb->failed_detail == NO_CATEGORY)
             return lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
                             lc_layer_source(res), lc_layer_name(res), f->id, jb->failed_msg[0] ? ": " : "",

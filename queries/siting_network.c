@@ -277,10 +277,12 @@ lc_status lc_siting_network_matrix(lc_context *ctx, const lc_network *net, const
         for (size_t v = 0; v < g.nn; v++)
             ws[t].dist[v] = INFINITY;
     }
-    if (lc_parallel_run(ctx, nthreads, nchunks, chunk_task, ws, NULL, NULL) != LC_OK) {
-        lc_error(ctx, LC_ERR_NOMEM, "out of memory: the coverage matrix along the network");
+    if ((st = lc_parallel_run(ctx, nthreads, nchunks, chunk_task, ws, NULL, NULL)) != LC_OK) {
+        if (st != LC_ERR_CANCELLED)
+            st = lc_error(ctx, LC_ERR_NOMEM, "out of memory: the coverage matrix along the network");
         goto fail;
     }
+    st = LC_ERR_NOMEM;
     /* Pairs into CSR rows by candidate, each row sorted by demand point. */
     size_t npairs = 0;
     for (size_t t = 0; t < nthreads; t++)

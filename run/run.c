@@ -35,11 +35,16 @@ void lc_run_destroy(lc_run *run)
     free(run);
 }
 
-void lc_run_step(lc_run *run, const char *name)
+lc_status lc_run_step(lc_run *run, const char *name)
 {
     double now = lc_seconds();
     lc_log(run->ctx, LC_LOG_DEBUG, "step %s: %.2f s", name, now - run->step_started);
     run->step_started = now;
+    if (!lc_context_cancelled(run->ctx))
+        return LC_OK;
+    char step[128];
+    snprintf(step, sizeof step, "after %s", name);
+    return lc_check_cancel(run->ctx, step);
 }
 
 void lc_run_copy_options(void *dst, size_t size, const void *src)
@@ -58,8 +63,7 @@ lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co)
 {
     lc_context *ctx = run->ctx;
     run->coverage = lc_coverage_compute(ctx, run->inputs, run->profile, co);
-    lc_run_step(run, "coverage");
-    if (!run->coverage)
+    if (!run->coverage || lc_run_step(run, "coverage") != LC_OK)
         return lc_context_errno(ctx);
     lc_status st = lc_run_district_profiles(run);
     if (st != LC_OK)
@@ -132,15 +136,15 @@ lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_option
     lc_run_copy_options(&run->options, sizeof run->options, options);
     run->siting_category = (size_t)-1;
     run->step_started = lc_seconds();
-    if (output_target(run, command) != LC_OK || load_profile(run) != LC_OK)
+    if (lc_check_cancel(ctx, "before it began") != LC_OK || output_target(run, command) != LC_OK ||
+        load_profile(run) != LC_OK)
         goto fail;
     run->quality = run->options.quality;
     if (!run->quality && !(run->quality = run->own_quality = lc_quality_create(ctx)))
         goto fail;
     run->inputs = lc_inputs_read(ctx, study, run->profile, run->quality);
-    if (!run->inputs)
+    if (!run->inputs || lc_run_step(run, "reading the inputs") != LC_OK)
         goto fail;
-    lc_run_step(run, "reading the inputs");
     size_t nerr = lc_quality_count_severity(run->quality, LC_SEVERITY_ERROR);
     if (nerr) {
         lc_error(ctx, LC_ERR_DATA, "%zu data error%s; nothing was computed or written (`lifecircle validate` lists "
@@ -185,17 +189,14 @@ lc_status lc_run_network_build(lc_run *run)
 {
     lc_context *ctx = run->ctx;
     run->roads = lc_roads_read_report(ctx, run->study, run->profile, lc_inputs_crs(run->inputs), NULL, run->quality);
-    lc_run_step(run, "reading the roads");
-    if (!run->roads)
+    if (!run->roads || lc_run_step(run, "reading the roads") != LC_OK)
         return lc_context_errno(ctx);
     run->network = lc_network_build(ctx, run->roads, lc_profile_network(run->profile)->snap_tolerance_m);
-    lc_run_step(run, "building the network");
-    if (!run->network)
+    if (!run->network || lc_run_step(run, "building the network") != LC_OK)
         return lc_context_errno(ctx);
     /* islands: residents on components that miss a category (data-quality warnings) */
     lc_status st = lc_network_islands(ctx, run->network, run->inputs, run->profile, run->quality, NULL);
-    lc_run_step(run, "network islands");
-    return st;
+    return st != LC_OK ? st : lc_run_step(run, "network islands");
 }
 
 lc_status lc_run_commit_with_report(lc_run *run, lc_output *out, const lc_siting *siting, size_t category)
@@ -209,8 +210,15 @@ lc_status lc_run_commit_with_report(lc_run *run, lc_output *out, const lc_siting
             return lc_context_errno(ctx);
         }
     }
+    /* The last checkpoint: after it the output is put in place, whatever comes. */
+    lc_status st = lc_run_step(run, "writing");
+    if (st != LC_OK) {
+        lc_output_abort(ctx, report);
+        lc_output_abort(ctx, out);
+        return st;
+    }
     double t = lc_seconds();
-    lc_status st = lc_output_commit(ctx, out);
+    st = lc_output_commit(ctx, out);
     lc_log(ctx, LC_LOG_DEBUG, "writing commit: %.2f s", lc_seconds() - t);
     if (st != LC_OK) {
         lc_output_abort(ctx, report);

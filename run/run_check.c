@@ -35,7 +35,8 @@ lc_run *lc_run_check(lc_context *ctx, const lc_study *study, const lc_run_option
         if (!run->straight)
             goto fail;
     }
-    lc_run_step(run, "indicators");
+    if (lc_run_step(run, "indicators") != LC_OK)
+        goto fail;
     run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality,
                                 run->straight};
     run->has_results = 1;

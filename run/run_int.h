@@ -60,8 +60,10 @@ lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co);
  * district has). */
 lc_status lc_run_district_profiles(lc_run *run);
 
-/* Logs the time since the last step as "step <name>: <s> s" (LC_LOG_DEBUG). */
-void lc_run_step(lc_run *run, const char *name);
+/* Logs the time since the last step as "step <name>: <s> s" (LC_LOG_DEBUG), and is the run's
+ * checkpoint between steps: LC_ERR_CANCELLED (the message naming the step done) when the caller
+ * cancelled (lc_context_cancel), else LC_OK. */
+lc_status lc_run_step(lc_run *run, const char *name);
 
 /* The coverage options the study sets (mode, reach_m, demand_grid_m, catchment_streets and the
  * resolutions). Warns once when straight-line mode is given inputs only the network uses. */

@@ -148,15 +148,15 @@ lc_run *lc_run_isochrones(lc_context *ctx, const lc_study *study, const lc_run_o
     const lc_network_rules *rules = lc_profile_network(run->profile);
     if (!(run->roads = lc_roads_read(ctx, study, run->profile, lc_inputs_crs(run->inputs), NULL)))
         goto fail;
-    lc_run_step(run, "reading the roads");
-    if (!(run->network = lc_network_build(ctx, run->roads, rules->snap_tolerance_m)))
+    if (lc_run_step(run, "reading the roads") != LC_OK)
         goto fail;
-    lc_run_step(run, "building the network");
+    if (!(run->network = lc_network_build(ctx, run->roads, rules->snap_tolerance_m)) ||
+        lc_run_step(run, "building the network") != LC_OK)
+        goto fail;
     lc_isochrone_options io = {.thresholds_m = metres, .minutes = minutes, .nthresholds = nt,
                                .buffer_m = rules->buffer_m, .max_snap_m = rules->max_snap_m, .circles = o.circles};
     run->isochrones = lc_isochrones_compute(ctx, run->network, origins, norigins, &io);
-    lc_run_step(run, "isochrones");
-    if (!run->isochrones ||
+    if (!run->isochrones || lc_run_step(run, "isochrones") != LC_OK ||
         lc_isochrones_write(ctx, run->output, &run->output_options, lc_inputs_crs(run->inputs), run->isochrones) != LC_OK)
         goto fail;
     lc_run_step(run, "writing the results");

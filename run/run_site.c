@@ -38,8 +38,7 @@ lc_run *lc_run_site(lc_context *ctx, const lc_study *study, const lc_run_options
     if (lc_run_coverage(run, &co) != LC_OK)
         goto fail;
     run->siting = lc_siting_solve(ctx, run->inputs, run->profile, run->coverage, run->indicators, &sio);
-    lc_run_step(run, "siting");
-    if (!run->siting)
+    if (!run->siting || lc_run_step(run, "siting") != LC_OK)
         goto fail;
     run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality, NULL};
     run->has_results = 1;

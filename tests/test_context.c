@@ -205,6 +205,25 @@ START_TEST(test_status_families)
     ck_assert_int_eq(lc_status_family_of(LC_ERR_IO), LC_FAMILY_IO);
     ck_assert_int_eq(lc_status_family_of(LC_ERR_NOMEM), LC_FAMILY_NOMEM);
     ck_assert_int_eq(lc_status_family_of(LC_ERR_INTERNAL), LC_FAMILY_INTERNAL);
+    ck_assert_int_eq(lc_status_family_of(LC_ERR_CANCELLED), LC_FAMILY_CANCELLED);
+    ck_assert_str_eq(lc_status_string(LC_ERR_CANCELLED), "cancelled");
+}
+END_TEST
+
+START_TEST(test_cancel_flag)
+{
+    /* Sticky until undone; NULL is harmless; another context is not touched. */
+    lc_context *ctx = lc_context_create(), *other = lc_context_create();
+    ck_assert_int_eq(lc_context_cancelled(ctx), 0);
+    lc_context_cancel(ctx);
+    lc_context_cancel(NULL);
+    ck_assert_int_eq(lc_context_cancelled(ctx), 1);
+    ck_assert_int_eq(lc_context_cancelled(other), 0);
+    ck_assert_int_eq(lc_context_cancelled(NULL), 0);
+    lc_context_uncancel(ctx);
+    ck_assert_int_eq(lc_context_cancelled(ctx), 0);
+    lc_context_destroy(other);
+    lc_context_destroy(ctx);
 }
 END_TEST
 
@@ -306,6 +325,7 @@ Suite *suite_context(void)
     TCase *table = tcase_create("status");
     tcase_add_test(table, test_status_strings);
     tcase_add_test(table, test_status_families);
+    tcase_add_test(table, test_cancel_flag);
     tcase_add_test(table, test_version);
     suite_add_tcase(s, table);
 

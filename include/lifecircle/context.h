@@ -31,7 +31,8 @@ typedef enum lc_status {
     LC_ERR_CRS = 400,         /* a coordinate reference system is missing, unknown or unusable */
     LC_ERR_IO = 500,          /* a file, database or directory could not be opened, read or written */
     LC_ERR_NOMEM = 600,       /* out of memory */
-    LC_ERR_INTERNAL = 700     /* a bug in lifecircle: please report it */
+    LC_ERR_INTERNAL = 700,    /* a bug in lifecircle: please report it */
+    LC_ERR_CANCELLED = 800    /* the caller cancelled the call (lc_context_cancel): nothing was written */
 } lc_status;
 
 /* Status families, the hundreds digit of a status (LC_FAMILY_DATA for 200..299, ...). */
@@ -43,7 +44,8 @@ typedef enum lc_status_family {
     LC_FAMILY_CRS = 4,
     LC_FAMILY_IO = 5,
     LC_FAMILY_NOMEM = 6,
-    LC_FAMILY_INTERNAL = 7
+    LC_FAMILY_INTERNAL = 7,
+    LC_FAMILY_CANCELLED = 8
 } lc_status_family;
 
 /* Message levels, from chatter to failure. */
@@ -61,7 +63,9 @@ typedef struct lc_context lc_context;
 typedef void (*lc_message_fn)(lc_log_level level, const char *message, void *user_data);
 
 /* Receives progress of long steps: stage is a short English label ("reading residential"),
- * fraction runs from 0 to 1 and is exactly 1 once when the stage ends. stage is borrowed. */
+ * fraction runs from 0 to 1 and is exactly 1 once when the stage ends. stage is borrowed. Always
+ * called on the thread that made the call in progress; a handler may call lc_context_cancel (a
+ * QGIS Processing feedback's isCanceled(), a GUI's Cancel button). */
 typedef void (*lc_progress_fn)(const char *stage, double fraction, void *user_data);
 
 /* Creates a context with its own GEOS handle and PROJ context and registers GDAL's drivers.
@@ -95,6 +99,19 @@ LC_API const char *lc_context_errmsg(const lc_context *ctx);
 
 /* Forgets the last error. */
 LC_API void lc_context_clear_error(lc_context *ctx);
+
+/* Asks the call running on ctx to stop: it returns LC_ERR_CANCELLED at its next checkpoint (between
+ * steps, and between the tasks of every threaded step, so within a fraction of a second on a city)
+ * and writes nothing — an output and a report are committed only at the very end, and never after
+ * a cancel. Safe from any thread and from a signal handler (one lock-free atomic store). The context
+ * stays cancelled, so every later call on it stops too, until lc_context_uncancel. */
+LC_API void lc_context_cancel(lc_context *ctx);
+
+/* Whether lc_context_cancel was called on ctx (and not undone). */
+LC_API int lc_context_cancelled(const lc_context *ctx);
+
+/* Undoes lc_context_cancel, so the context can run calls again. */
+LC_API void lc_context_uncancel(lc_context *ctx);
 
 /* A fixed English description of a status code. Never NULL, never freed. */
 LC_API const char *lc_status_string(lc_status status);
