@@ -855,6 +855,7 @@ Suite *suite_crs(void)
 
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, lct_setup, lct_teardown);
+    tcase_set_timeout(errors, 60); /* PROJ's name search (a near miss like "foo") reads proj.db: seconds on a busy machine */
     tcase_add_test(errors, test_refuse_geographic);
     tcase_add_test(errors, test_refuse_unknown);
     tcase_add_test(errors, test_refuse_geocentric_feet_webmap_empty);
