@@ -4,6 +4,7 @@
  * operations on layers (repair, point on surface, areas) live with their callers.
  */
 #include <math.h>
+#include <string.h>
 
 #include "geo/context_int.h"
 #include "geo/geometry_int.h"
@@ -75,4 +76,40 @@ void lc_geom_cache_for_threads(GEOSContextHandle_t h, const GEOSGeometry *g)
         for (int k = 0; k < n; k++)
             lc_geom_cache_for_threads(h, GEOSGetGeometryN_r(h, g, k));
     }
+}
+
+/* Geometry as WKB; see geometry.h. GEOS's buffer is copied into one of ours, so lc_free (plain
+ * free) releases it whatever allocator GEOS uses. */
+unsigned char *lc_geometry_wkb(lc_context *ctx, const GEOSGeometry *g, size_t *size)
+{
+    if (!ctx)
+        return NULL;
+    if (!g || !size) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_geometry_wkb: a geometry and a size are required");
+        return NULL;
+    }
+    *size = 0;
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
+    if (!w) {
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory: a WKB writer");
+        return NULL;
+    }
+    GEOSWKBWriter_setOutputDimension_r(h, w, 2);
+    GEOSWKBWriter_setByteOrder_r(h, w, GEOS_WKB_NDR);
+    GEOSWKBWriter_setFlavor_r(h, w, GEOS_WKB_ISO);
+    size_t n = 0;
+    unsigned char *wkb = GEOSWKBWriter_write_r(h, w, g, &n);
+    GEOSWKBWriter_destroy_r(h, w);
+    if (!wkb) {
+        lc_error(ctx, LC_ERR_GEOMETRY, "cannot write a geometry as WKB: %s", lc_ctx_geos_message(ctx));
+        return NULL;
+    }
+    unsigned char *out = lc_malloc(ctx, n ? n : 1);
+    if (out) {
+        memcpy(out, wkb, n);
+        *size = n;
+    }
+    GEOSFree_r(h, wkb);
+    return out;
 }

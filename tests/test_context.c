@@ -3,6 +3,8 @@
  * message handler (with forwarded PROJ and GEOS messages) and its level threshold, the progress
  * handler, the status table and families, and the version string.
  */
+#include <cpl_conv.h>
+#include <ogr_api.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,6 +194,35 @@ START_TEST(test_status_strings)
 }
 END_TEST
 
+START_TEST(test_geometry_wkb_reads_back_in_ogr)
+{
+    /* A 10 m square with a 2 m square hole: area 100 − 4 = 96 m². Its WKB, read by OGR (another
+     * library's reader, as shapely's would be), gives that area and the same rings. */
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    GEOSWKTReader *r = GEOSWKTReader_create_r(h);
+    GEOSGeometry *g = GEOSWKTReader_read_r(h, r, "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (4 4, 6 4, 6 6, 4 6, 4 4))");
+    GEOSWKTReader_destroy_r(h, r);
+    ck_assert_ptr_nonnull(g);
+    size_t n = 0;
+    unsigned char *wkb = lc_geometry_wkb(lct_ctx, g, &n);
+    ck_assert_ptr_nonnull(wkb);
+    ck_assert_uint_eq(n, 1 + 4 + 4 + 2 * (4 + 5 * 16)); /* order, type, rings, 2 × (count + 5 points) */
+    ck_assert_int_eq(wkb[0], 1);                          /* little endian (NDR) */
+    OGRGeometryH og = NULL;
+    ck_assert_int_eq(OGR_G_CreateFromWkb(wkb, NULL, &og, (int)n), OGRERR_NONE);
+    ck_assert_double_eq_tol(OGR_G_Area(og), 96.0, 1e-12);
+    char *wkt = NULL;
+    OGR_G_ExportToWkt(og, &wkt);
+    ck_assert_str_eq(wkt, "POLYGON ((0 0,10 0,10 10,0 10,0 0),(4 4,6 4,6 6,4 6,4 4))");
+    CPLFree(wkt);
+    OGR_G_DestroyGeometry(og);
+    lc_free(wkb);
+    ck_assert_ptr_null(lc_geometry_wkb(lct_ctx, NULL, &n));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+    GEOSGeom_destroy_r(h, g);
+}
+END_TEST
+
 START_TEST(test_status_families)
 {
     ck_assert_int_eq(lc_status_family_of(LC_OK), LC_FAMILY_OK);
@@ -320,6 +351,7 @@ Suite *suite_context(void)
     tcase_add_test(normal, test_message_handler_gets_proj_messages);
     tcase_add_test(normal, test_message_handler_gets_geos_notices);
     tcase_add_test(normal, test_progress_handler_installs);
+    tcase_add_test(normal, test_geometry_wkb_reads_back_in_ogr);
     suite_add_tcase(s, normal);
 
     TCase *table = tcase_create("status");

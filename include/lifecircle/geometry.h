@@ -3,7 +3,9 @@
  *
  * Geometries are GEOS geometries (geos_c.h, reentrant _r API) in the study's working CRS, in metres.
  * lifecircle uses GEOS through the context's handle; callers that build or inspect geometries use
- * lc_context_geos() with the GEOS _r functions.
+ * lc_context_geos() with the GEOS _r functions — or, where their GEOS is not this one (Python's
+ * shapely bundles its own, so GEOS pointers cannot be handed across), take every geometry as WKB
+ * with lc_geometry_wkb.
  */
 #ifndef LIFECIRCLE_GEOMETRY_H
 #define LIFECIRCLE_GEOMETRY_H
@@ -42,6 +44,12 @@ LC_API int lc_bbox_is_empty(lc_bbox box);
 /* The context's GEOS handle, for use with GEOS _r functions on lifecircle's geometries.
  * Borrowed, valid until lc_context_destroy(). */
 LC_API GEOSContextHandle_t lc_context_geos(const lc_context *ctx);
+
+/* Geometry g (any the library returns: a feature's, a gap, a service area) as ISO WKB, little
+ * endian, 2D, in the working CRS: *size bytes. Caller frees with lc_free(). NULL with
+ * LC_ERR_MISUSE (no geometry or size) or LC_ERR_GEOMETRY (GEOS cannot write it). For callers whose
+ * GEOS is not the library's (shapely.from_wkb, OGR_G_CreateFromWkb). */
+LC_API unsigned char *lc_geometry_wkb(lc_context *ctx, const GEOSGeometry *g, size_t *size);
 
 #ifdef __cplusplus
 }
