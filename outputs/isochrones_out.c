@@ -2,9 +2,10 @@
  * outputs/isochrones_out.c — writes isochrones (queries/isochrones.c) through lifecircle/output.h:
  * the `isochrones` polygon layer, the `origins` point layer and, when computed, the `circles` layer,
  * into one output directory that appears whole or not at all; the isochrones get a QGIS style
- * (translucent areas, outputs/qml.c). Computing them is not done here.
+ * (graduated by walking distance, outputs/qml.c). Computing them is not done here.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "geo/context_int.h"
 #include "lifecircle/results.h"
@@ -105,16 +106,30 @@ lc_status lc_isochrones_write(lc_context *ctx, const char *dir, const lc_output_
     lc_qml_set styles;
     lc_qml_set_init(&styles, out, options->format, NULL, 0);
     lc_status st = area_layer(ctx, out, iso, 0);
+    /* isochrones: graduated by the walking distance, one class per threshold */
+    size_t nt = lc_isochrones_threshold_count(iso);
+    double *breaks = st == LC_OK ? lc_calloc(ctx, 2 * nt + 1, sizeof *breaks) : NULL;
+    if (st == LC_OK && !breaks)
+        st = LC_ERR_NOMEM;
+    for (size_t t = 0; breaks && t < nt; t++) {
+        breaks[t] = lc_isochrones_threshold(iso, t);
+        breaks[nt + t] = lc_isochrones_minutes(iso, t);
+    }
     if (st == LC_OK)
-        st = lc_qml_add(ctx, &styles, "isochrones", LC_QML_REACH, NULL);
+        st = lc_qml_add(ctx, &styles, "isochrones", LC_QML_ISOCHRONE,
+                        &(lc_qml_layer){.fields = area_fields, .nfields = 6, .key = 3, .breaks = breaks,
+                                        .minutes = breaks + nt, .nbreaks = nt});
+    free(breaks);
     if (st == LC_OK)
         st = origins_layer(ctx, out, iso);
     if (st == LC_OK) /* origins: stars labelled with their id, as proposals are */
-        st = lc_qml_add(ctx, &styles, "origins", LC_QML_PROPOSAL, &origin_fields[0]);
+        st = lc_qml_add(ctx, &styles, "origins", LC_QML_PROPOSAL,
+                        &(lc_qml_layer){.fields = origin_fields, .nfields = 4, .key = 0});
     if (st == LC_OK && lc_isochrones_circle(iso, 0, 0)) {
         st = area_layer(ctx, out, iso, 1);
         if (st == LC_OK) /* circles: outlines only, over the isochrones, labelled with their metres */
-            st = lc_qml_add(ctx, &styles, "circles", LC_QML_OUTLINE, &area_fields[3]);
+            st = lc_qml_add(ctx, &styles, "circles", LC_QML_OUTLINE,
+                            &(lc_qml_layer){.fields = area_fields, .nfields = 5, .key = 3});
     }
     if (st == LC_OK)
         st = lc_qml_finish(ctx, &styles);

@@ -148,7 +148,8 @@ static lc_status write_level(lc_context *ctx, lc_output *out, const lc_results *
         st = st == LC_OK ? cst : st;
     }
     if (st == LC_OK)
-        st = lc_qml_add(ctx, styles, sub_levels[s].name, LC_QML_OUTLINE, &fl.defs[1]);
+        st = lc_qml_add(ctx, styles, sub_levels[s].name, LC_QML_OUTLINE, /* labelled with the name */
+                        &(lc_qml_layer){.fields = fl.defs, .nfields = fl.n, .key = 1});
     fields_free(&fl);
     return st;
 }

@@ -59,28 +59,48 @@ lc_status lc_layer_writer_add_lines(lc_context *ctx, lc_layer_writer *w, const l
 
 /* ---- QGIS styles (outputs/qml.c) ---- */
 
-/* The style of an output layer; colours from outputs/style_int.h. */
+/* The style of an output layer; colours from outputs/style_int.h. Styles on a category field are
+ * rule-based with one rule per profile category, labelled in both languages, and only the prominent
+ * category's rule on (the others are listed in the layer's legend, off, for the planner to tick). */
 typedef enum lc_qml_kind {
-    LC_QML_SHARE = 0,      /* polygons graduated on a covered share 0-1 (field), 5 classes: residential */
-    LC_QML_GAP,            /* polygons filled lc_style_gap: gaps */
-    LC_QML_CATEGORY_AREA,  /* polygons categorized on the category code (field), translucent: service_areas */
-    LC_QML_OUTLINE,        /* polygons without fill, outlined lc_style_unit_line, labelled with field: units */
-    LC_QML_CATEGORY_POINT, /* points categorized on the category code (field), the set's category large and
+    LC_QML_SHARE = 0,      /* polygons graduated on a covered share 0-1 (key), 5 classes: residential */
+    LC_QML_GAP,            /* polygons hatched in their category's colour, a rule per category (key): gaps */
+    LC_QML_CATEGORY_AREA,  /* polygons translucent in their category's colour, a rule per category (key):
+                            * service_areas */
+    LC_QML_OUTLINE,        /* polygons without fill, outlined lc_style_unit_line, labelled with key: units */
+    LC_QML_CATEGORY_POINT, /* points categorized on the category code (key), the set's category large and
                             * the others small and faint: facilities */
-    LC_QML_PROPOSAL,       /* points as lc_style_proposal stars labelled with field (the rank): proposals */
-    LC_QML_REACH,          /* polygons filled translucent lc_style_service_area: isochrones */
-    LC_QML_CATEGORY_LINE,  /* lines categorized on the category code (field), the set's category wider:
-                            * catchment_streets */
+    LC_QML_PROPOSAL,       /* points as lc_style_proposal stars labelled with key (the rank): proposals */
+    LC_QML_ISOCHRONE,      /* polygons graduated on the walking distance (key), one class per threshold,
+                            * dark (near) to light (far): isochrones */
+    LC_QML_CATEGORY_LINE,  /* lines, a rule per category (key), each facility's streets in the neighbour
+                            * colour its colour field gives: catchment_streets */
+    LC_QML_CATCHMENT,      /* polygons, a rule per category (key), each facility's area in the neighbour
+                            * colour its colour field gives: catchments */
     LC_QML_SHARE_POINT,    /* LC_QML_SHARE as circles: residential compounds given as points */
-    LC_QML_GAP_POINT       /* LC_QML_GAP as circles: the gaps of compounds given as points */
+    LC_QML_GAP_POINT       /* LC_QML_GAP as circles, a rule per category (key): the gaps of compounds
+                            * given as points */
 } lc_qml_kind;
 
-/* The QGIS 3 style (.qml text, UTF-8) of a layer. field (borrowed) is the attribute the renderer
- * classifies on or the labels show, named as the format stores it (short name for Shapefile, full
- * name otherwise); profile gives the categories (index i → lc_style_category[i % 10], in profile
- * order) and category the prominent one. Caller frees with free(); NULL with LC_ERR_MISUSE (a
- * missing field or profile the kind needs) or LC_ERR_NOMEM. */
-char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, lc_format format,
+/* What a style needs to know of its layer (all borrowed). */
+typedef struct lc_qml_layer {
+    const lc_field_def *fields; /* every field of the layer, in order: each gets its Chinese name (zh)
+                                 * as its alias, so QGIS's attribute table reads 覆盖比例, not CTR_SHARE */
+    size_t nfields;
+    size_t key;                 /* the field the renderer classifies on or the labels show */
+    size_t colour;              /* LC_QML_CATCHMENT, LC_QML_CATEGORY_LINE: the neighbour-colour field
+                                 * (0 .. LC_STYLE_NEIGHBOUR_COLOURS-1, lc_colour_neighbours) */
+    const double *breaks;       /* LC_QML_ISOCHRONE: the thresholds in metres, ascending, nbreaks of them */
+    const double *minutes;      /* and their minutes (NAN or NULL: given in metres) */
+    size_t nbreaks;
+} lc_qml_layer;
+
+/* The QGIS 3 style (.qml text, UTF-8) of a layer. Fields are named as the format stores them (short
+ * name for Shapefile, full name otherwise); profile gives the categories (index i →
+ * lc_style_category[i % 10], in profile order) and category the prominent one. Caller frees with
+ * free(); NULL with LC_ERR_MISUSE (a key, colour field, profile or thresholds the kind needs
+ * missing) or LC_ERR_NOMEM. */
+char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_qml_layer *layer, lc_format format,
                   const struct lc_profile *profile, size_t category);
 
 /* The category whose share the residential style shows and whose facilities are drawn large: the
@@ -118,9 +138,10 @@ void lc_qml_set_init(lc_qml_set *set, struct lc_output *out, lc_format format, c
                      size_t category);
 
 /* Writes <layer>.qml into the output (nothing for PostGIS) and, for GeoPackage, keeps the text for
- * lc_qml_finish(). Call after the layer is written. LC_OK or the writer's error. */
+ * lc_qml_finish(). desc (borrowed) describes the layer. Call after the layer is written. LC_OK or
+ * the writer's error. */
 lc_status lc_qml_add(lc_context *ctx, lc_qml_set *set, const char *layer, lc_qml_kind kind,
-                     const lc_field_def *field);
+                     const lc_qml_layer *desc);
 
 /* GeoPackage: writes every kept style as the default style of its layer into the layer_styles
  * table (QGIS's columns; update_time fixed at 2000-01-01 so outputs stay byte-identical). Other
@@ -129,6 +150,25 @@ lc_status lc_qml_finish(lc_context *ctx, lc_qml_set *set);
 
 /* Releases the set (after an error). */
 void lc_qml_set_free(lc_qml_set *set);
+
+/* ---- neighbour colours (outputs/neighbours.c) ---- */
+
+/* Catchments of one category this close (metres) count as neighbours: across a street. */
+#define LC_CATCHMENT_NEIGHBOUR_M 50.0
+
+/* Colours n areas (colours[n], 0 .. ncolours-1) so that two of one group (group[i] >= 0: a
+ * category; -1: not coloured) whose geometries (borrowed; NULL: none) come within within_m metres of
+ * each other differ, by DSatur (Brélaz 1979); when ncolours do not suffice (rare on maps) some
+ * neighbours share one. Areas without neighbours get 0. The result depends on the input only.
+ * LC_OK, LC_ERR_MISUSE (ncolours outside 1..64), LC_ERR_NOMEM or LC_ERR_GEOMETRY. */
+lc_status lc_colour_areas(lc_context *ctx, const GEOSGeometry *const *geoms, const long *group, size_t n,
+                          double within_m, int ncolours, int *colours);
+
+/* As lc_colour_areas for n items of lines, neighbours when they have line ends at the same place (to
+ * the millimetre; catchment streets meet where the nearest facility changes): ends[k] (nends of
+ * them) is an end of a line of item[k]. */
+lc_status lc_colour_lines(lc_context *ctx, const lc_xy *ends, const size_t *item, const long *group, size_t nends,
+                          size_t n, int ncolours, int *colours);
 
 /* Writes the `proposals` point layer of a siting result into out (outputs/proposals.c; borrowed
  * arguments, out left open) and, when styles is not NULL, its QGIS style. LC_OK or the writer's

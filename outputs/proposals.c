@@ -68,7 +68,8 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
         st = st == LC_OK ? cst : st;
     }
     if (st == LC_OK && styles)
-        st = lc_qml_add(ctx, styles, "proposals", LC_QML_PROPOSAL, &defs[0]);
+        st = lc_qml_add(ctx, styles, "proposals", LC_QML_PROPOSAL,
+                        &(lc_qml_layer){.fields = defs, .nfields = 12, .key = 0}); /* labelled with the rank */
     return st;
 }
 

@@ -1,7 +1,10 @@
 /*
  * outputs/qml.c — QGIS 3 layer styles (.qml) for the output layers, so a layer opened in QGIS looks
- * like the toolkit's own maps (outputs/map.c): the same palette (outputs/style_int.h), the same
- * classes of covered share, the same category colours by profile index. Styles go beside each layer
+ * like the toolkit's own maps (outputs/map.c) and reads in Chinese: the same palette
+ * (outputs/style_int.h), the same classes of covered share, the same category colours by profile
+ * index; one rule per category with only the prominent one on, so ten categories never pile up;
+ * catchments in neighbour colours (outputs/neighbours.c); every field's Chinese name as its alias.
+ * Styles go beside each layer
  * as <layer>.qml (QGIS loads a same-named .qml with a Shapefile or GeoJSON by itself) and, in a
  * GeoPackage, also as rows of QGIS's own `layer_styles` table, the only place QGIS looks for the
  * default style of a layer inside a .gpkg. PostGIS outputs get no styles.
@@ -106,8 +109,11 @@ static void colour_text(char *buf, size_t size, lc_rgb c, int alpha)
 
 #define UNIT_SCALE "3x:0,0,0,0,0,0"
 
-/* One symbol layer of class cls with properties kv (key, value, ..., NULL), written both ways. */
-static void symbol_layer(qbuf *b, const char *cls, const char *const *kv)
+static void data_defined(qbuf *b, const char *prop, const char *expr);
+
+/* One symbol layer of class cls with properties kv (key, value, ..., NULL), written both ways, and
+ * property dd_prop from expression dd_expr when not NULL. */
+static void symbol_layer(qbuf *b, const char *cls, const char *const *kv, const char *dd_prop, const char *dd_expr)
 {
     qb_fmt(b, "        <layer class=\"%s\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", cls);
     qb_str(b, "          <Option type=\"Map\">\n");
@@ -126,13 +132,36 @@ static void symbol_layer(qbuf *b, const char *cls, const char *const *kv)
         qb_attr(b, kv[i + 1]);
         qb_str(b, "\"/>\n");
     }
+    if (dd_expr)
+        data_defined(b, dd_prop, dd_expr);
     qb_str(b, "        </layer>\n");
 }
 
-/* A fill symbol named name: fill colour (fill_alpha 0 draws no fill) and outline (line_alpha 0
- * draws none). */
-static void fill_symbol(qbuf *b, int name, lc_rgb fill, int fill_alpha, lc_rgb line, int line_alpha,
-                        const char *line_width)
+/* The data-defined colour of a symbol layer: property prop ("fillColor", "outlineColor") from
+ * expression expr (NULL: none). */
+static void data_defined(qbuf *b, const char *prop, const char *expr)
+{
+    qb_str(b, "          <data_defined_properties>\n            <Option type=\"Map\">\n"
+              "              <Option name=\"name\" type=\"QString\" value=\"\"/>\n");
+    if (expr) {
+        qb_str(b, "              <Option name=\"properties\" type=\"Map\">\n                <Option name=\"");
+        qb_str(b, prop);
+        qb_str(b, "\" type=\"Map\">\n"
+                  "                  <Option name=\"active\" type=\"bool\" value=\"true\"/>\n"
+                  "                  <Option name=\"expression\" type=\"QString\" value=\"");
+        qb_attr(b, expr);
+        qb_str(b, "\"/>\n                  <Option name=\"type\" type=\"int\" value=\"3\"/>\n"
+                  "                </Option>\n              </Option>\n");
+    }
+    qb_str(b, "              <Option name=\"type\" type=\"QString\" value=\"collection\"/>\n"
+              "            </Option>\n          </data_defined_properties>\n");
+}
+
+/* A fill symbol named name (text: "0", "3"): fill colour in brush style ("solid", "b_diagonal" for
+ * hatching; fill_alpha 0 draws no fill), outline (line_alpha 0 draws none), and the fill colour from
+ * expression fill_expr when not NULL. */
+static void fill_symbol_ex(qbuf *b, const char *name, lc_rgb fill, int fill_alpha, const char *style, lc_rgb line,
+                           int line_alpha, const char *line_width, const char *fill_expr)
 {
     char fc[32], lc[32];
     colour_text(fc, sizeof fc, fill, fill_alpha);
@@ -147,11 +176,22 @@ static void fill_symbol(qbuf *b, int name, lc_rgb fill, int fill_alpha, lc_rgb l
                               "outline_style", line_alpha ? "solid" : "no",
                               "outline_width", line_width,
                               "outline_width_unit", "MM",
-                              "style", fill_alpha ? "solid" : "no",
+                              "style", fill_alpha ? style : "no",
                               NULL};
-    qb_fmt(b, "      <symbol type=\"fill\" name=\"%d\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name);
-    symbol_layer(b, "SimpleFill", kv);
+    qb_str(b, "      <symbol type=\"fill\" name=\"");
+    qb_attr(b, name);
+    qb_str(b, "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n");
+    symbol_layer(b, "SimpleFill", kv, fill_expr ? "fillColor" : NULL, fill_expr);
     qb_str(b, "      </symbol>\n");
+}
+
+/* A solid fill symbol named by number. */
+static void fill_symbol(qbuf *b, int name, lc_rgb fill, int fill_alpha, lc_rgb line, int line_alpha,
+                        const char *line_width)
+{
+    char n[16];
+    snprintf(n, sizeof n, "%d", name);
+    fill_symbol_ex(b, n, fill, fill_alpha, "solid", line, line_alpha, line_width, NULL);
 }
 
 /* A marker symbol named name: shape ("circle", "star"), colour, size in mm, symbol opacity. */
@@ -181,13 +221,13 @@ static void marker_symbol(qbuf *b, int name, const char *shape, lc_rgb colour, c
                               NULL};
     qb_fmt(b, "      <symbol type=\"marker\" name=\"%d\" alpha=\"%s\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name,
            opacity);
-    symbol_layer(b, "SimpleMarker", kv);
+    symbol_layer(b, "SimpleMarker", kv, NULL, NULL);
     qb_str(b, "      </symbol>\n");
 }
 
-/* A line symbol named name: a solid line of colour c, width in mm, round caps and joins (QGIS's
- * SimpleLine properties). */
-static void line_symbol(qbuf *b, int name, lc_rgb colour, const char *width)
+/* A line symbol named name (text): a solid line of colour c, width in mm, round caps and joins
+ * (QGIS's SimpleLine properties), its colour from expression colour_expr when not NULL. */
+static void line_symbol_ex(qbuf *b, const char *name, lc_rgb colour, const char *width, const char *colour_expr)
 {
     char c[32];
     colour_text(c, sizeof c, colour, 255);
@@ -206,8 +246,10 @@ static void line_symbol(qbuf *b, int name, lc_rgb colour, const char *width)
                               "use_custom_dash", "0",
                               "width_map_unit_scale", UNIT_SCALE,
                               NULL};
-    qb_fmt(b, "      <symbol type=\"line\" name=\"%d\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name);
-    symbol_layer(b, "SimpleLine", kv);
+    qb_str(b, "      <symbol type=\"line\" name=\"");
+    qb_attr(b, name);
+    qb_str(b, "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n");
+    symbol_layer(b, "SimpleLine", kv, colour_expr ? "outlineColor" : NULL, colour_expr);
     qb_str(b, "      </symbol>\n");
 }
 
@@ -274,11 +316,9 @@ static void share_renderer(qbuf *b, const char *attr, int points)
     renderer_close(b);
 }
 
-/* Categorized by category code in profile order, colour lc_style_category[i % 10]: polygons with a
- * translucent fill and an opaque outline of the same hue (geometry 2), markers, the prominent
- * category larger and the others smaller and faint (geometry 0), or lines, the prominent category
- * wider (geometry 1). */
-static void category_renderer(qbuf *b, const char *attr, const lc_profile *profile, size_t prominent, int geometry)
+/* Categorized by category code in profile order, markers in lc_style_category[i % 10], the
+ * prominent category larger and the others smaller and faint: facilities. */
+static void point_categories(qbuf *b, const char *attr, const lc_profile *profile, size_t prominent)
 {
     size_t n = lc_profile_category_count(profile);
     renderer_open(b, "categorizedSymbol", attr, "");
@@ -296,14 +336,129 @@ static void category_renderer(qbuf *b, const char *attr, const lc_profile *profi
     qb_str(b, "    </categories>\n    <symbols>\n");
     for (size_t i = 0; i < n; i++) {
         lc_rgb c = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
-        if (geometry == 0)
-            marker_symbol(b, (int)i, "circle", c, i == prominent ? "3.2" : "2", i == prominent ? "1" : FAINT_OPACITY);
-        else if (geometry == 1)
-            line_symbol(b, (int)i, c, i == prominent ? "0.8" : "0.5");
-        else
-            fill_symbol(b, (int)i, c, area_alpha(), c, 255, "0.4");
+        marker_symbol(b, (int)i, "circle", c, i == prominent ? "3.2" : "2", i == prominent ? "1" : FAINT_OPACITY);
     }
     qb_str(b, "    </symbols>\n");
+    renderer_close(b);
+}
+
+/* The expression giving a neighbour colour (lc_style_neighbour_fill or _line, alpha) from field
+ * attr: CASE WHEN "attr" = 0 THEN '102,194,165,140' ... END, into buf (QGIS's expressions know only
+ * the searched CASE, not CASE "attr" WHEN 0). */
+static void neighbour_expression(char *buf, size_t size, const char *attr, const lc_rgb *palette, int alpha)
+{
+    size_t used = (size_t)snprintf(buf, size, "CASE");
+    for (int k = 0; k < LC_STYLE_NEIGHBOUR_COLOURS && used < size; k++)
+        used += (size_t)snprintf(buf + used, size - used, " WHEN \"%s\" = %d THEN '%d,%d,%d,%d'", attr, k,
+                                 palette[k].r, palette[k].g, palette[k].b, alpha);
+    if (used < size)
+        snprintf(buf + used, size - used, " ELSE '%d,%d,%d,%d' END", palette[0].r, palette[0].g, palette[0].b, alpha);
+}
+
+/* Fill alphas: gaps' hatching is opaque lines, catchments a light wash. */
+#define CATCHMENT_ALPHA 140
+
+/* Rule-based on the category code (attr): one rule per profile category, in profile order, keyed
+ * "cat-<code>" (the key QGIS's legend ticks by), labelled in both languages, only the prominent
+ * category's rule on. Symbols: gaps hatched in the category's colour (kind LC_QML_GAP; circles for
+ * point compounds, LC_QML_GAP_POINT), service areas translucent (LC_QML_CATEGORY_AREA), catchments
+ * in their neighbour colour (LC_QML_CATCHMENT, colour_attr) with a thin outline of the category's
+ * colour, streets likewise as lines (LC_QML_CATEGORY_LINE), the prominent category's wider. */
+static void category_rules(qbuf *b, lc_qml_kind kind, const char *attr, const char *colour_attr,
+                           const lc_profile *profile, size_t prominent)
+{
+    size_t n = lc_profile_category_count(profile);
+    renderer_open(b, "RuleRenderer", NULL, "");
+    qb_str(b, "    <rules key=\"rules-root\">\n");
+    for (size_t i = 0; i < n; i++) {
+        const lc_category *cat = lc_profile_category(profile, i);
+        char filter[512];
+        /* codes are [a-z0-9_] (profiles are checked on loading); quotes doubled all the same */
+        size_t used = (size_t)snprintf(filter, sizeof filter, "\"%s\" = '", attr);
+        for (const char *p = cat->code; *p && used + 3 < sizeof filter; p++) {
+            if (*p == '\'')
+                filter[used++] = '\'';
+            filter[used++] = *p;
+        }
+        snprintf(filter + used, sizeof filter - used, "'");
+        qb_str(b, "      <rule key=\"cat-");
+        qb_attr(b, cat->code);
+        qb_str(b, "\" filter=\"");
+        qb_attr(b, filter);
+        qb_fmt(b, "\" symbol=\"%d\" label=\"", (int)i);
+        qb_attr(b, cat->name_zh);
+        qb_str(b, " ");
+        qb_attr(b, cat->name_en);
+        qb_str(b, i == prominent ? "\"/>\n" : "\" checkstate=\"0\"/>\n");
+    }
+    qb_str(b, "    </rules>\n    <symbols>\n");
+    char expr[1024];
+    for (size_t i = 0; i < n; i++) {
+        lc_rgb c = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
+        char name[16];
+        snprintf(name, sizeof name, "%d", (int)i);
+        switch (kind) {
+        case LC_QML_GAP:
+            fill_symbol_ex(b, name, c, 255, "b_diagonal", c, 255, "0.3", NULL);
+            break;
+        case LC_QML_GAP_POINT:
+            marker_symbol(b, (int)i, "circle", c, "2.4", "1");
+            break;
+        case LC_QML_CATCHMENT:
+            neighbour_expression(expr, sizeof expr, colour_attr, lc_style_neighbour_fill, CATCHMENT_ALPHA);
+            fill_symbol_ex(b, name, c, CATCHMENT_ALPHA, "solid", c, 255, "0.3", expr);
+            break;
+        case LC_QML_CATEGORY_LINE:
+            neighbour_expression(expr, sizeof expr, colour_attr, lc_style_neighbour_line, 255);
+            line_symbol_ex(b, name, c, i == prominent ? "0.8" : "0.5", expr);
+            break;
+        default: /* LC_QML_CATEGORY_AREA */
+            fill_symbol(b, (int)i, c, area_alpha(), c, 255, "0.4");
+            break;
+        }
+    }
+    qb_str(b, "    </symbols>\n");
+    renderer_close(b);
+}
+
+/* Isochrone fill opacity: nested areas, each ring's own colour still shows through the next. */
+#define ISOCHRONE_ALPHA 153
+
+/* Graduated on the walking distance attr, one class per threshold (breaks ascending, metres), the
+ * nearest darkest (lc_style_isochrone_near) to the farthest lightest. A class runs from halfway to
+ * the threshold below to halfway to the one above (the last to 1.5 × itself), so a threshold
+ * written rounded (Shapefile keeps 0.1 m) still falls in its own class. */
+static void isochrone_renderer(qbuf *b, const char *attr, const double *breaks, const double *minutes, size_t n)
+{
+    renderer_open(b, "graduatedSymbol", attr, " graduatedMethod=\"GraduatedColor\"");
+    qb_str(b, "    <ranges>\n");
+    for (size_t k = 0; k < n; k++) {
+        double lo = k ? (breaks[k - 1] + breaks[k]) / 2 : 0;
+        double hi = k + 1 < n ? (breaks[k] + breaks[k + 1]) / 2 : 1.5 * breaks[k];
+        char label[256];
+        if (minutes && isfinite(minutes[k]))
+            snprintf(label, sizeof label, "步行 %g 分钟 · %g-minute walk (%.0f m)", minutes[k], minutes[k], breaks[k]);
+        else
+            snprintf(label, sizeof label, "步行 %.0f 米 · %.0f m walk", breaks[k], breaks[k]);
+        qb_fmt(b, "      <range lower=\"%.6f\" upper=\"%.6f\" symbol=\"%zu\" label=\"", lo, hi, k);
+        qb_attr(b, label);
+        qb_str(b, "\" render=\"true\"/>\n");
+    }
+    qb_str(b, "    </ranges>\n    <symbols>\n");
+    for (size_t k = 0; k < n; k++) {
+        double t = n > 1 ? (double)k / (double)(n - 1) : 0;
+        lc_rgb near = lc_style_isochrone_near, far = lc_style_isochrone_far;
+        lc_rgb c = {(unsigned char)lround(near.r + t * (far.r - near.r)),
+                    (unsigned char)lround(near.g + t * (far.g - near.g)),
+                    (unsigned char)lround(near.b + t * (far.b - near.b))};
+        fill_symbol(b, (int)k, c, ISOCHRONE_ALPHA, near, 255, "0.3");
+    }
+    qb_str(b, "    </symbols>\n"
+              "    <classificationMethod id=\"Custom\">\n"
+              "      <symmetricMode enabled=\"0\" symmetrypoint=\"0\" astride=\"0\"/>\n"
+              "      <labelFormat format=\"%1 - %2\" labelprecision=\"0\" trimtrailingzeroes=\"1\"/>\n"
+              "      <extraInformation/>\n"
+              "    </classificationMethod>\n");
     renderer_close(b);
 }
 
@@ -353,17 +508,41 @@ static const char *field_name(const lc_field_def *f, lc_format format)
     return format == LC_FORMAT_SHAPEFILE ? f->short_name : f->name;
 }
 
-char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, lc_format format,
+/* Every field's Chinese name (zh) as its alias: QGIS's attribute table and forms show them. QGIS
+ * matches aliases by field name; the index is its field order, where a GeoPackage's first field is
+ * its feature id (outputs/vector.c names it fid), aliased too. */
+static void aliases(qbuf *b, const lc_qml_layer *layer, lc_format format)
+{
+    size_t first = format == LC_FORMAT_GPKG ? 1 : 0;
+    qb_str(b, "  <aliases>\n");
+    if (first)
+        qb_str(b, "    <alias field=\"fid\" index=\"0\" name=\"要素编号\"/>\n");
+    for (size_t i = 0; i < layer->nfields; i++) {
+        const lc_field_def *f = &layer->fields[i];
+        qb_str(b, "    <alias field=\"");
+        qb_attr(b, field_name(f, format));
+        qb_fmt(b, "\" index=\"%zu\" name=\"", i + first);
+        qb_attr(b, f->zh && *f->zh ? f->zh : "");
+        qb_str(b, "\"/>\n");
+    }
+    qb_str(b, "  </aliases>\n");
+}
+
+char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_qml_layer *layer, lc_format format,
                   const lc_profile *profile, size_t category)
 {
-    int needs_field = kind == LC_QML_SHARE || kind == LC_QML_SHARE_POINT || kind == LC_QML_CATEGORY_AREA || kind == LC_QML_OUTLINE ||
-                      kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL || kind == LC_QML_CATEGORY_LINE;
-    int needs_profile = kind == LC_QML_CATEGORY_AREA || kind == LC_QML_CATEGORY_POINT || kind == LC_QML_CATEGORY_LINE;
-    if ((unsigned)kind > LC_QML_GAP_POINT || (needs_field && !field) || (needs_profile && !profile)) {
-        lc_error(ctx, LC_ERR_MISUSE, "lc_qml_text: unknown style %d, or its field or profile missing", (int)kind);
+    int needs_profile = kind == LC_QML_GAP || kind == LC_QML_GAP_POINT || kind == LC_QML_CATEGORY_AREA || kind == LC_QML_CATEGORY_POINT ||
+                        kind == LC_QML_CATEGORY_LINE || kind == LC_QML_CATCHMENT;
+    int needs_colour = kind == LC_QML_CATEGORY_LINE || kind == LC_QML_CATCHMENT;
+    if ((unsigned)kind > LC_QML_GAP_POINT || !layer || !layer->fields || layer->key >= layer->nfields ||
+        (needs_profile && !profile) || (needs_colour && layer->colour >= layer->nfields) ||
+        (kind == LC_QML_ISOCHRONE && (!layer->breaks || !layer->nbreaks))) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_qml_text: unknown style %d, or its fields, profile or thresholds missing",
+                 (int)kind);
         return NULL;
     }
-    const char *attr = field ? field_name(field, format) : NULL;
+    const char *attr = field_name(&layer->fields[layer->key], format);
+    const char *colour_attr = needs_colour ? field_name(&layer->fields[layer->colour], format) : NULL;
     int labels = kind == LC_QML_OUTLINE || kind == LC_QML_PROPOSAL;
     /* QGIS: point 0, line 1, polygon 2 */
     int geometry = kind == LC_QML_CATEGORY_POINT || kind == LC_QML_PROPOSAL || kind == LC_QML_SHARE_POINT ||
@@ -373,27 +552,22 @@ char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, 
                                                   : 2;
     qbuf b = {0};
     qb_str(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
-    qb_fmt(&b, "<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"%d\">\n",
+    qb_fmt(&b, "<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology|Labeling|Fields\" labelsEnabled=\"%d\">\n",
            labels);
     switch (kind) {
     case LC_QML_SHARE:
     case LC_QML_SHARE_POINT:
         share_renderer(&b, attr, kind == LC_QML_SHARE_POINT);
         break;
-    case LC_QML_GAP_POINT:
-        single_renderer_open(&b);
-        marker_symbol(&b, 0, "circle", lc_style_gap, "2.4", "1");
-        single_renderer_close(&b);
-        break;
     case LC_QML_GAP:
-        single_renderer_open(&b);
-        fill_symbol(&b, 0, lc_style_gap, 255, lc_style_gap, 255, "0.26");
-        single_renderer_close(&b);
-        break;
+    case LC_QML_GAP_POINT:
     case LC_QML_CATEGORY_AREA:
-    case LC_QML_CATEGORY_POINT:
     case LC_QML_CATEGORY_LINE:
-        category_renderer(&b, attr, profile, category, geometry);
+    case LC_QML_CATCHMENT:
+        category_rules(&b, kind, attr, colour_attr, profile, category);
+        break;
+    case LC_QML_CATEGORY_POINT:
+        point_categories(&b, attr, profile, category);
         break;
     case LC_QML_OUTLINE:
         single_renderer_open(&b);
@@ -407,12 +581,11 @@ char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_field_def *field, 
         single_renderer_close(&b);
         labeling(&b, attr, lc_style_proposal, "9", 1);
         break;
-    case LC_QML_REACH:
-        single_renderer_open(&b);
-        fill_symbol(&b, 0, lc_style_service_area, area_alpha(), lc_style_service_area, 255, "0.4");
-        single_renderer_close(&b);
+    case LC_QML_ISOCHRONE:
+        isochrone_renderer(&b, attr, layer->breaks, layer->minutes, layer->nbreaks);
         break;
     }
+    aliases(&b, layer, format);
     qb_fmt(&b, "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n"
                "  <layerGeometryType>%d</layerGeometryType>\n</qgis>\n", geometry);
     if (b.failed) {
@@ -455,9 +628,9 @@ void lc_qml_set_free(lc_qml_set *set)
     set->n = set->cap = 0;
 }
 
-lc_status lc_qml_add(lc_context *ctx, lc_qml_set *set, const char *layer, lc_qml_kind kind, const lc_field_def *field)
+lc_status lc_qml_add(lc_context *ctx, lc_qml_set *set, const char *layer, lc_qml_kind kind, const lc_qml_layer *desc)
 {
-    char *qml = lc_qml_text(ctx, kind, field, set->format, set->profile, set->category);
+    char *qml = lc_qml_text(ctx, kind, desc, set->format, set->profile, set->category);
     if (!qml)
         return lc_context_errno(ctx);
     lc_status st = LC_OK;

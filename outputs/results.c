@@ -24,6 +24,7 @@
 #include "geo/parallel_int.h"
 #include "lifecircle/results.h"
 #include "outputs/output_int.h"
+#include "outputs/style_int.h"
 
 /* ---- layers --------------------------------------------------------------------------------- */
 
@@ -116,7 +117,8 @@ static lc_status write_residential(lc_context *ctx, lc_output *out, const lc_res
         st = st == LC_OK ? cst : st;
     }
     if (st == LC_OK)
-        st = lc_qml_add(ctx, styles, "residential", points ? LC_QML_SHARE_POINT : LC_QML_SHARE, &fl.defs[share_field]);
+        st = lc_qml_add(ctx, styles, "residential", points ? LC_QML_SHARE_POINT : LC_QML_SHARE,
+                        &(lc_qml_layer){.fields = fl.defs, .nfields = fl.n, .key = share_field});
     fields_free(&fl);
     return st;
 }
@@ -156,7 +158,9 @@ static lc_status write_gaps(lc_context *ctx, lc_output *out, const lc_results *r
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
-    return st == LC_OK ? lc_qml_add(ctx, styles, "gaps", points ? LC_QML_GAP_POINT : LC_QML_GAP, NULL) : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "gaps", points ? LC_QML_GAP_POINT : LC_QML_GAP,
+                                    &(lc_qml_layer){.fields = defs, .nfields = 6, .key = 1})
+                       : st;
 }
 
 /* service_areas: the dissolved reach of every category that has facilities. */
@@ -190,7 +194,9 @@ static lc_status write_service_areas(lc_context *ctx, lc_output *out, const lc_r
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
-    return st == LC_OK ? lc_qml_add(ctx, styles, "service_areas", LC_QML_CATEGORY_AREA, &defs[0]) : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "service_areas", LC_QML_CATEGORY_AREA,
+                                    &(lc_qml_layer){.fields = defs, .nfields = 6, .key = 0})
+                       : st;
 }
 
 /* Short English text of a pass mark. */
@@ -299,7 +305,8 @@ static lc_status write_units(lc_context *ctx, lc_output *out, const lc_results *
         st = st == LC_OK ? cst : st;
     }
     if (st == LC_OK)
-        st = lc_qml_add(ctx, styles, lname, LC_QML_OUTLINE, &fl.defs[1]); /* labelled with the name */
+        st = lc_qml_add(ctx, styles, lname, LC_QML_OUTLINE, /* labelled with the name */
+                        &(lc_qml_layer){.fields = fl.defs, .nfields = fl.n, .key = 1});
     fields_free(&fl);
     return st;
 }
@@ -404,7 +411,9 @@ static lc_status write_facilities(lc_context *ctx, lc_output *out, const lc_resu
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
-    return st == LC_OK ? lc_qml_add(ctx, styles, "facilities", LC_QML_CATEGORY_POINT, &defs[2]) : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "facilities", LC_QML_CATEGORY_POINT,
+                                    &(lc_qml_layer){.fields = all, .nfields = nf, .key = 2})
+                       : st;
 }
 
 /* A catchment's geometry: its compounds' polygons as one multipolygon, which is valid as it is when
@@ -633,6 +642,8 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
         {"compounds", "COMPOUNDS", LC_FIELD_INTEGER, 0, 0, "居住区数", "Compounds in the catchment", ""},
         {"population", "POP", LC_FIELD_REAL, 0, 1, "服务人口", "Residents in the catchment", "people"},
         {"in_reach", "IN_REACH", LC_FIELD_REAL, 0, 1, "可达范围内人口", "Of them within reach", "people"},
+        {"colour", "COLOUR", LC_FIELD_INTEGER, 0, 0, "配色序号",
+         "Map colour 0-7: catchments of one category within 50 m of each other differ", ""},
     };
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
@@ -642,8 +653,10 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     size_t *first = lc_calloc(ctx, nf + 1, sizeof *first), *fill = lc_calloc(ctx, nf ? nf : 1, sizeof *fill), *list = NULL;
     unsigned char *apart = compounds_apart(ctx, res);
     GEOSGeometry **geoms = NULL;
+    long *group = lc_calloc(ctx, nf ? nf : 1, sizeof *group);
+    int *colour = lc_calloc(ctx, nf ? nf : 1, sizeof *colour);
     lc_status st = LC_ERR_NOMEM;
-    if (!first || !fill || !apart)
+    if (!first || !fill || !apart || !group || !colour)
         goto done;
     for (size_t i = 0; i < nf; i++)
         first[i + 1] = first[i] + cm->n[i];
@@ -664,8 +677,13 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
     catchment_task task = {.res = res, .fac = fac, .apart = apart, .first = first, .list = list, .geoms = geoms};
     if ((st = lc_parallel_run(ctx, 0, nf, catchment_one, &task, "catchments", NULL)) != LC_OK)
         goto done;
+    for (size_t i = 0; i < nf; i++) /* neighbours differ in colour, category by category */
+        group[i] = geoms[i] ? lc_layer_feature(fac, i)->category : -1;
+    if ((st = lc_colour_areas(ctx, (const GEOSGeometry *const *)geoms, group, nf, LC_CATCHMENT_NEIGHBOUR_M,
+                              LC_STYLE_NEIGHBOUR_COLOURS, colour)) != LC_OK)
+        goto done;
     lc_layer_writer *w = lc_output_layer_create(ctx, out, "catchments",
-                                                lc_layer_is_points(res) ? GEOS_MULTIPOINT : GEOS_MULTIPOLYGON, defs, 7);
+                                                lc_layer_is_points(res) ? GEOS_MULTIPOINT : GEOS_MULTIPOLYGON, defs, 8);
     if (!w) {
         st = lc_context_errno(ctx);
         goto done;
@@ -675,21 +693,59 @@ static lc_status write_catchments(lc_context *ctx, lc_output *out, const lc_resu
         if (!geoms[i])
             continue;
         const lc_category *cat = lc_profile_category(r->profile, (size_t)f->category);
-        lc_value v[7] = {str_value(cat->code), str_value(cat->name_zh), str_value(f->id), str_value(f->name),
+        lc_value v[8] = {str_value(cat->code), str_value(cat->name_zh), str_value(f->id), str_value(f->name),
                          int_value((long long)(first[i + 1] - first[i])), real_value(cm->pop[i]),
-                         real_value(cm->reach[i])};
+                         real_value(cm->reach[i]), int_value(colour[i])};
         st = lc_layer_writer_add(ctx, w, geoms[i], v);
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
     if (st == LC_OK)
-        st = lc_qml_add(ctx, styles, "catchments", lc_layer_is_points(res) ? LC_QML_CATEGORY_POINT : LC_QML_CATEGORY_AREA,
-                        &defs[0]);
+        st = lc_qml_add(ctx, styles, "catchments", lc_layer_is_points(res) ? LC_QML_CATEGORY_POINT : LC_QML_CATCHMENT,
+                        &(lc_qml_layer){.fields = defs, .nfields = 8, .key = 0, .colour = 7});
 done:
     for (size_t i = 0; geoms && i < nf; i++)
         if (geoms[i])
             GEOSGeom_destroy_r(h, geoms[i]);
-    free(first), free(fill), free(list), free(apart), free(geoms);
+    free(first), free(fill), free(list), free(apart), free(geoms), free(group), free(colour);
+    return st;
+}
+
+/* The neighbour colour of every facility's catchment streets (*colour, one per facility; caller
+ * frees): facilities of one category whose streets meet (at the points where the nearest facility
+ * changes) differ. */
+static lc_status street_colours(lc_context *ctx, const lc_results *r, int **colour)
+{
+    const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
+    size_t nf = lc_layer_count(fac), nends = 0;
+    for (size_t i = 0; i < nf; i++) {
+        lc_catchment_streets cs;
+        if (lc_coverage_catchment_streets(r->coverage, i, &cs) == 0)
+            nends += 2 * cs.nlines;
+    }
+    lc_xy *ends = lc_calloc(ctx, nends ? nends : 1, sizeof *ends);
+    size_t *item = lc_calloc(ctx, nends ? nends : 1, sizeof *item);
+    long *group = lc_calloc(ctx, nf ? nf : 1, sizeof *group);
+    *colour = lc_calloc(ctx, nf ? nf : 1, sizeof **colour);
+    lc_status st = ends && item && group && *colour ? LC_OK : LC_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < nf && st == LC_OK; i++) {
+        lc_catchment_streets cs;
+        group[i] = lc_layer_feature(fac, i)->category;
+        if (lc_coverage_catchment_streets(r->coverage, i, &cs) != 0)
+            continue;
+        for (size_t l = 0; l < cs.nlines; l++) {
+            ends[k] = cs.points[cs.start[l]], item[k++] = i;
+            ends[k] = cs.points[cs.start[l + 1] - 1], item[k++] = i;
+        }
+    }
+    if (st == LC_OK)
+        st = lc_colour_lines(ctx, ends, item, group, k, nf, LC_STYLE_NEIGHBOUR_COLOURS, *colour);
+    free(ends), free(item), free(group);
+    if (st != LC_OK) {
+        free(*colour);
+        *colour = NULL;
+    }
     return st;
 }
 
@@ -707,32 +763,43 @@ static lc_status write_catchment_streets(lc_context *ctx, lc_output *out, const 
          "Street length whose nearest facility of the category this is (along the network)", "m"},
         {"in_reach_m", "IN_REACH_M", LC_FIELD_REAL, 0, 0, "可达范围内街道长度",
          "Of that length, within the category's reach", "m"},
+        {"colour", "COLOUR", LC_FIELD_INTEGER, 0, 0, "配色序号",
+         "Map colour 0-7: streets of neighbouring facilities of one category differ", ""},
     };
     const lc_layer *fac = lc_inputs_layer(r->inputs, LC_LAYER_FACILITIES);
+    size_t nf = lc_layer_count(fac);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "catchment_streets", GEOS_MULTILINESTRING, defs, 6);
-    if (!w)
-        return lc_context_errno(ctx);
-    lc_status st = LC_OK;
+    int *colour = NULL;
+    lc_status st = street_colours(ctx, r, &colour);
+    lc_layer_writer *w = st == LC_OK ? lc_output_layer_create(ctx, out, "catchment_streets", GEOS_MULTILINESTRING,
+                                                              defs, 7)
+                                     : NULL;
+    if (!w) {
+        free(colour);
+        return st == LC_OK ? lc_context_errno(ctx) : st;
+    }
     size_t nlines = 0;
-    for (size_t i = 0; i < lc_layer_count(fac) && st == LC_OK; i++) {
+    for (size_t i = 0; i < nf && st == LC_OK; i++) {
         const lc_feature *f = lc_layer_feature(fac, i);
         lc_catchment_streets cs;
         if (lc_coverage_catchment_streets(r->coverage, i, &cs) != 0 || !cs.nlines || f->category < 0)
             continue;
         nlines += cs.nlines;
         const lc_category *cat = lc_profile_category(r->profile, (size_t)f->category);
-        lc_value v[6] = {str_value(cat->code), str_value(cat->name_zh), str_value(f->id), str_value(f->name),
-                         real_value(cs.length_m), real_value(cs.in_reach_m)};
+        lc_value v[7] = {str_value(cat->code), str_value(cat->name_zh), str_value(f->id), str_value(f->name),
+                         real_value(cs.length_m), real_value(cs.in_reach_m), int_value(colour[i])};
         st = lc_layer_writer_add_lines(ctx, w, cs.points, cs.start, cs.nlines, v);
     }
+    free(colour);
     lc_status cst = lc_layer_writer_close(ctx, w);
     st = st == LC_OK ? cst : st;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     lc_log(ctx, LC_LOG_DEBUG, "catchment_streets: %zu lines written in %.2f s", nlines,
            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
-    return st == LC_OK ? lc_qml_add(ctx, styles, "catchment_streets", LC_QML_CATEGORY_LINE, &defs[0]) : st;
+    return st == LC_OK ? lc_qml_add(ctx, styles, "catchment_streets", LC_QML_CATEGORY_LINE,
+                                    &(lc_qml_layer){.fields = defs, .nfields = 7, .key = 0, .colour = 6})
+                       : st;
 }
 
 /* ---- summaries ------------------------------------------------------------------------------ */

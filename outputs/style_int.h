@@ -29,11 +29,28 @@ static const lc_rgb lc_style_unit_line = {60, 60, 60};
 /* Proposed sites: stars in this colour. */
 static const lc_rgb lc_style_proposal = {117, 20, 173};
 
-/* Facilities by profile category index (wraps after 10): the mapped category's facilities are drawn
- * large in its colour, the others small and faint. */
-#define LC_STYLE_CATEGORY_COLOURS 10
+/* Facilities by profile category index (wraps after 12): the mapped category's facilities are drawn
+ * large in its colour, the others small and faint. Tableau 10, then a dark indigo and a gold, so the
+ * built-in profile's eleven categories (睦邻点 the eleventh) never share the centre's blue. */
+#define LC_STYLE_CATEGORY_COLOURS 12
 static const lc_rgb lc_style_category[LC_STYLE_CATEGORY_COLOURS] = {
-    {31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189},
-    {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
+    {31, 119, 180}, {255, 127, 14}, {44, 160, 44}, {214, 39, 40}, {148, 103, 189}, {140, 86, 75},
+    {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}, {57, 59, 121}, {230, 171, 2}};
+
+/* Catchments and catchment streets: every facility's area in one of these colours, chosen so that
+ * neighbouring areas of one category differ (outputs/neighbours.c): light fills for the areas
+ * (ColorBrewer Set2), strong lines for the streets (ColorBrewer Dark2). */
+#define LC_STYLE_NEIGHBOUR_COLOURS 8
+static const lc_rgb lc_style_neighbour_fill[LC_STYLE_NEIGHBOUR_COLOURS] = {
+    {102, 194, 165}, {252, 141, 98}, {141, 160, 203}, {231, 138, 195},
+    {166, 216, 84},  {255, 217, 47}, {229, 196, 148}, {179, 179, 179}};
+static const lc_rgb lc_style_neighbour_line[LC_STYLE_NEIGHBOUR_COLOURS] = {
+    {27, 158, 119}, {217, 95, 2},  {117, 112, 179}, {231, 41, 138},
+    {102, 166, 30}, {230, 171, 2}, {166, 118, 29},  {102, 102, 102}};
+
+/* Isochrones, graduated by walking distance: the shortest walk darkest, the longest lightest, the
+ * thresholds between interpolated (ColorBrewer Blues 8 to 3). */
+static const lc_rgb lc_style_isochrone_near = {8, 81, 156};
+static const lc_rgb lc_style_isochrone_far = {198, 219, 239};
 
 #endif /* LIFECIRCLE_OUTPUTS_STYLE_INT_H */

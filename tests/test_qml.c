@@ -3,9 +3,12 @@
  * a `check` (and `site`, `isochrones`) every layer has its style; each parses as XML (libxml2) with
  * root <qgis> and the expected renderer; the fields the renderer and the labels name exist in the
  * written layer (Shapefile short names, GeoPackage and GeoJSON full names, read back with OGR); the
- * colours are those of outputs/style_int.h; QGIS's first-matching-range rule puts each share in the
- * class the maps use; a GeoPackage carries the styles in QGIS's layer_styles table; and two runs
- * write the same bytes. QGIS itself is not needed (nor run).
+ * colours are those of outputs/style_int.h; gaps, service areas, catchments and catchment streets
+ * have one rule per category with only the centre's on; catchments next to each other get different
+ * neighbour colours; isochrones are graduated, one class per threshold; every field has its Chinese
+ * alias; QGIS's first-matching-range rule puts each share in the class the maps use; a GeoPackage
+ * carries the styles in QGIS's layer_styles table; and two runs write the same bytes. QGIS itself
+ * is not needed (nor run): tests/qgis/test_styles.py renders the styles in QGIS.
  */
 #include <gdal.h>
 #include <libxml/parser.h>
@@ -219,6 +222,114 @@ static int graduated_class(xmlNodePtr r, double v)
     return -1;
 }
 
+/* The first <Option name=name> child of n, or NULL. */
+static xmlNodePtr option(xmlNodePtr n, const char *name)
+{
+    char buf[128];
+    for (xmlNodePtr o = child(n, "Option"); o; o = next_same(o))
+        if (!strcmp(attr(o, "name", buf, sizeof buf), name))
+            return o;
+    return NULL;
+}
+
+/* The data-defined expression of property name ("fillColor", "outlineColor") of the symbol's first
+ * layer into buf ("" when none is active). */
+static const char *data_defined_expr(xmlNodePtr sym, const char *name, char *buf, size_t size)
+{
+    xmlNodePtr p = option(option(child(child(child(sym, "layer"), "data_defined_properties"), "Option"),
+                                 "properties"), name);
+    char active[16];
+    buf[0] = '\0';
+    if (p && !strcmp(attr(option(p, "active"), "value", active, sizeof active), "true"))
+        attr(option(p, "expression"), "value", buf, size);
+    return buf;
+}
+
+/* A rule-based style on the category field of layer: one rule per profile category, in profile
+ * order, keyed cat-<code>, filtered on exactly that code, labelled in both languages, only the first
+ * (the centre, the prominent category of a default check) on; each rule's symbol in its category's
+ * palette colour (all different): gaps hatched and opaque, service areas a translucent fill
+ * (0.25 × 255 = 63.75 → alpha 64) with an opaque outline, catchments (colour_field not NULL)
+ * outlined in the category's colour and filled from colour_field through a data-defined colour. */
+static void check_rules(const char *dir, const char *format, const char *layer, const char *category_field,
+                        const char *colour_field, const lc_profile *p)
+{
+    char buf[2048], want[256];
+    xmlDocPtr doc = read_qml(dir, layer);
+    xmlNodePtr r = renderer(doc, "RuleRenderer");
+    const char *in_ds;
+    char *path = layer_path(dir, format, layer, &in_ds);
+    assert_field(path, in_ds, category_field);
+    if (colour_field)
+        assert_field(path, in_ds, colour_field);
+    free(path);
+    size_t i = 0;
+    char seen[64][32];
+    for (xmlNodePtr rule = child(child(r, "rules"), "rule"); rule; rule = next_same(rule), i++) {
+        ck_assert_uint_lt(i, lc_profile_category_count(p));
+        const lc_category *cat = lc_profile_category(p, i);
+        snprintf(want, sizeof want, "cat-%s", cat->code);
+        ck_assert_str_eq(attr(rule, "key", buf, sizeof buf), want);
+        snprintf(want, sizeof want, "\"%s\" = '%s'", category_field, cat->code);
+        ck_assert_str_eq(attr(rule, "filter", buf, sizeof buf), want);
+        const char *label = attr(rule, "label", buf, sizeof buf);
+        lct_assert_contains(label, cat->name_zh);
+        lct_assert_contains(label, cat->name_en);
+        ck_assert_str_eq(attr(rule, "checkstate", buf, sizeof buf), i == 0 ? "" : "0");
+        xmlNodePtr s = symbol(r, attr(rule, "symbol", buf, sizeof buf));
+        lc_rgb colour = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
+        if (!strcmp(layer, "gaps")) {
+            assert_colour(prop(s, "color", buf, sizeof buf), colour, 255);
+            ck_assert_str_eq(prop(s, "style", buf, sizeof buf), "b_diagonal");
+        } else if (!colour_field) {
+            assert_colour(prop(s, "color", buf, sizeof buf), colour, 64);
+            ck_assert_str_eq(prop(s, "style", buf, sizeof buf), "solid");
+        } else {
+            const char *e = data_defined_expr(s, "fillColor", buf, sizeof buf);
+            snprintf(want, sizeof want, "CASE WHEN \"%s\" = 0 THEN ", colour_field);
+            lct_assert_contains(e, want);
+            snprintf(want, sizeof want, "WHEN \"%s\" = 7 THEN ", colour_field);
+            lct_assert_contains(e, want);
+        }
+        assert_colour(prop(s, "outline_color", buf, sizeof buf), colour, 255);
+        ck_assert_uint_lt(i, 64);
+        prop(s, "outline_color", seen[i], sizeof seen[0]);
+        for (size_t k = 0; k < i; k++) /* every category in a colour of its own */
+            ck_assert_str_ne(seen[k], seen[i]);
+    }
+    ck_assert_uint_eq(i, lc_profile_category_count(p));
+    xmlFreeDoc(doc);
+}
+
+/* Every field of layer (read back with OGR) has one <alias> naming it, at its index, with a
+ * non-empty Chinese name: QGIS's attribute table reads 常住人口, not POP. */
+static void check_aliases(const char *dir, const char *format, const char *layer)
+{
+    const char *in_ds;
+    char *path = layer_path(dir, format, layer, &in_ds), buf[256], idx[16];
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = in_ds ? GDALDatasetGetLayerByName(ds, in_ds) : GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+    int gpkg = !strcmp(format, "gpkg"); /* QGIS lists the GeoPackage's fid first */
+    xmlDocPtr doc = read_qml(dir, layer);
+    int n = 0;
+    for (xmlNodePtr a = child(child(xmlDocGetRootElement(doc), "aliases"), "alias"); a; a = next_same(a), n++) {
+        const char *field = attr(a, "field", buf, sizeof buf);
+        int at = atoi(attr(a, "index", idx, sizeof idx));
+        if (gpkg && n == 0)
+            ck_assert_str_eq(field, "fid");
+        else
+            ck_assert_msg(OGR_FD_GetFieldIndex(defn, field) == at - gpkg, "%s: alias of %s at %d", layer, field, at);
+        ck_assert_int_eq(at, n);
+        ck_assert_msg(strlen(attr(a, "name", buf, sizeof buf)) > 0, "%s: empty alias %d", layer, n);
+    }
+    ck_assert_int_eq(n, OGR_FD_GetFieldCount(defn) + gpkg);
+    xmlFreeDoc(doc);
+    GDALClose(ds);
+    free(path);
+}
+
 /* Every style of a `check` output in the given format, with the names the format stores:
  * share_field the residential renderer's attribute, name_field the units label. */
 static void check_styles(const char *dir, const char *format, const char *share_field, const char *name_field,
@@ -256,48 +367,47 @@ static void check_styles(const char *dir, const char *format, const char *share_
     lct_assert_contains(label, "fully within reach");
     xmlFreeDoc(doc);
 
-    /* gaps: one solid fill. */
-    doc = read_qml(dir, "gaps");
-    r = renderer(doc, "singleSymbol");
-    assert_colour(prop(symbol(r, "0"), "color", buf, sizeof buf), lc_style_gap, 255);
-    xmlFreeDoc(doc);
-
-    /* service_areas, catchments and facilities: categorized on the category code in profile order. */
-    for (int k = 0; k < 3; k++) {
-        const char *layer = k == 0 ? "service_areas" : k == 1 ? "catchments" : "facilities";
-        int points = k == 2;
-        doc = read_qml(dir, layer);
-        r = renderer(doc, "categorizedSymbol");
-        ck_assert_str_eq(attr(r, "attr", buf, sizeof buf), category_field);
-        path = layer_path(dir, format, layer, &in_ds);
-        assert_field(path, in_ds, category_field);
-        free(path);
-        size_t i = 0;
-        for (xmlNodePtr c = child(child(r, "categories"), "category"); c; c = next_same(c), i++) {
-            ck_assert_uint_lt(i, lc_profile_category_count(p));
-            const lc_category *cat = lc_profile_category(p, i);
-            ck_assert_str_eq(attr(c, "value", buf, sizeof buf), cat->code);
-            const char *cl = attr(c, "label", buf, sizeof buf);
-            lct_assert_contains(cl, cat->name_zh);
-            lct_assert_contains(cl, cat->name_en);
-            xmlNodePtr s = symbol(r, attr(c, "symbol", buf, sizeof buf));
-            lc_rgb colour = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
-            /* translucent fill: 0.25 × 255 = 63.75 → 64; opaque outline of the same hue */
-            assert_colour(prop(s, "color", buf, sizeof buf), colour, points ? 255 : 64);
-            if (!points)
-                assert_colour(prop(s, "outline_color", buf, sizeof buf), colour, 255);
-            else /* the centre large, the others smaller and faint */
-                ck_assert(i == 0 ? strtod(prop(s, "size", buf, sizeof buf), NULL) >
-                                       strtod(prop(symbol(r, "1"), "size", buf, sizeof buf), NULL)
-                                 : strtod(attr(s, "alpha", buf, sizeof buf), NULL) < 1);
-        }
-        ck_assert_uint_eq(i, lc_profile_category_count(p));
-        /* by hand: the first category is the centre, in the first palette colour */
-        xmlNodePtr c0 = child(child(r, "categories"), "category");
-        ck_assert_str_eq(attr(c0, "value", buf, sizeof buf), "centre");
-        ck_assert_str_eq(prop(symbol(r, "0"), "color", buf, sizeof buf), points ? "31,119,180,255" : "31,119,180,64");
-        xmlFreeDoc(doc);
+    /* gaps, service_areas, catchments: a rule per category; facilities: categorized. */
+    check_rules(dir, format, "gaps", category_field, NULL, p);
+    check_rules(dir, format, "service_areas", category_field, NULL, p);
+    check_rules(dir, format, "catchments", category_field, !strcmp(format, "shapefile") ? "COLOUR" : "colour", p);
+    doc = read_qml(dir, "facilities");
+    r = renderer(doc, "categorizedSymbol");
+    ck_assert_str_eq(attr(r, "attr", buf, sizeof buf), category_field);
+    path = layer_path(dir, format, "facilities", &in_ds);
+    assert_field(path, in_ds, category_field);
+    free(path);
+    size_t i = 0;
+    for (xmlNodePtr c = child(child(r, "categories"), "category"); c; c = next_same(c), i++) {
+        ck_assert_uint_lt(i, lc_profile_category_count(p));
+        const lc_category *cat = lc_profile_category(p, i);
+        ck_assert_str_eq(attr(c, "value", buf, sizeof buf), cat->code);
+        const char *cl = attr(c, "label", buf, sizeof buf);
+        lct_assert_contains(cl, cat->name_zh);
+        lct_assert_contains(cl, cat->name_en);
+        xmlNodePtr s = symbol(r, attr(c, "symbol", buf, sizeof buf));
+        assert_colour(prop(s, "color", buf, sizeof buf), lc_style_category[i % LC_STYLE_CATEGORY_COLOURS], 255);
+        /* the centre large, the others smaller and faint */
+        ck_assert(i == 0 ? strtod(prop(s, "size", buf, sizeof buf), NULL) >
+                               strtod(prop(symbol(r, "1"), "size", buf, sizeof buf), NULL)
+                         : strtod(attr(s, "alpha", buf, sizeof buf), NULL) < 1);
     }
+    ck_assert_uint_eq(i, lc_profile_category_count(p));
+    /* by hand: the first category is the centre, in the first palette colour */
+    ck_assert_str_eq(prop(symbol(r, "0"), "color", buf, sizeof buf), "31,119,180,255");
+    xmlFreeDoc(doc);
+    for (int k = 0; k < NLAYERS; k++)
+        check_aliases(dir, format, LAYERS[k]);
+    /* by hand from outputs/results.c: the population field reads 常住人口 */
+    doc = read_qml(dir, "residential");
+    int found = 0;
+    for (xmlNodePtr a = child(child(xmlDocGetRootElement(doc), "aliases"), "alias"); a; a = next_same(a))
+        if (!strcmp(attr(a, "field", buf, sizeof buf), !strcmp(format, "shapefile") ? "POP" : "population")) {
+            ck_assert_str_eq(attr(a, "name", buf, sizeof buf), "常住人口");
+            found = 1;
+        }
+    ck_assert(found);
+    xmlFreeDoc(doc);
 
     /* units: outline only, labelled with the name. */
     doc = read_qml(dir, "units");
@@ -471,14 +581,45 @@ START_TEST(site_and_isochrones_styles)
     free(shp);
     xmlFreeDoc(doc);
 
-    snprintf(args, sizeof args, "isochrones '%s' --at -8.6110,41.1496 --minutes 5 --circles -q -o '%s'", study, iso);
+    snprintf(args, sizeof args, "isochrones '%s' --at -8.6110,41.1496 --minutes 10,5,15 --circles -q -o '%s'", study,
+             iso);
     rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
     free(out);
+    /* isochrones: graduated on METRES, one class per threshold, 5 minutes first and darkest; each
+     * written area (its METRES and MINUTES read back with OGR) falls in the class of its minutes. */
     doc = read_qml(iso, "isochrones");
-    r = renderer(doc, "singleSymbol");
-    assert_colour(prop(symbol(r, "0"), "color", buf, sizeof buf), lc_style_service_area, 64);
-    assert_colour(prop(symbol(r, "0"), "outline_color", buf, sizeof buf), lc_style_service_area, 255);
+    r = renderer(doc, "graduatedSymbol");
+    ck_assert_str_eq(attr(r, "attr", buf, sizeof buf), "METRES");
+    int nranges = 0;
+    for (xmlNodePtr g = child(child(r, "ranges"), "range"); g; g = next_same(g))
+        nranges++;
+    ck_assert_int_eq(nranges, 3);
+    lct_assert_contains(attr(child(child(r, "ranges"), "range"), "label", buf, sizeof buf), "步行 5 分钟");
+    char c0[32], c1[32], c2[32];
+    prop(symbol(r, "0"), "color", c0, sizeof c0);
+    prop(symbol(r, "1"), "color", c1, sizeof c1);
+    prop(symbol(r, "2"), "color", c2, sizeof c2);
+    ck_assert_str_ne(c0, c1);
+    ck_assert_str_ne(c1, c2);
+    assert_colour(c0, lc_style_isochrone_near, 153); /* 0.6 opacity: 153 */
+    assert_colour(c2, lc_style_isochrone_far, 153);
+    shp = lct_path(iso, "isochrones.shp");
+    GDALDatasetH ds = GDALOpenEx(shp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH il = GDALDatasetGetLayer(ds, 0);
+    int nfeat = 0;
+    OGRFeatureH feat;
+    while ((feat = OGR_L_GetNextFeature(il))) {
+        double metres = OGR_F_GetFieldAsDouble(feat, OGR_F_GetFieldIndex(feat, "METRES"));
+        int minutes = OGR_F_GetFieldAsInteger(feat, OGR_F_GetFieldIndex(feat, "MINUTES"));
+        ck_assert_int_eq(graduated_class(r, metres), minutes / 5 - 1);
+        OGR_F_Destroy(feat);
+        nfeat++;
+    }
+    ck_assert_int_eq(nfeat, 3);
+    GDALClose(ds);
+    free(shp);
     xmlFreeDoc(doc);
     /* origins: stars labelled with their id; circles: outlines labelled with their metres. */
     doc = read_qml(iso, "origins");
@@ -505,9 +646,10 @@ END_TEST
 START_TEST(catchment_streets_style)
 {
     /* check --mode network --catchment-streets on the demo writes catchment_streets (Shapefile): its
-     * style is categorized on CATEGORY in profile order, a line symbol per category in its palette
-     * colour (by hand: the first category, the centre, 31,119,180), the centre (the prominent
-     * category) wider than the others; QGIS's geometry type for lines is 1. */
+     * style has a rule per category on CATEGORY in profile order, a line symbol per category in its
+     * palette colour (by hand: the first category, the centre, 31,119,180) drawn in the facility's
+     * neighbour colour (COLOUR), the centre (the prominent category) wider than the others and the
+     * only rule on; QGIS's geometry type for lines is 1. */
     char *dir = lct_tmpdir(), *o = lct_path(dir, "net");
     char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
     char args[4096], *out = NULL, buf[256];
@@ -518,17 +660,23 @@ START_TEST(catchment_streets_style)
     lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
     ck_assert_ptr_nonnull(p);
     xmlDocPtr doc = read_qml(o, "catchment_streets");
-    xmlNodePtr r = renderer(doc, "categorizedSymbol");
-    ck_assert_str_eq(attr(r, "attr", buf, sizeof buf), "CATEGORY");
+    xmlNodePtr r = renderer(doc, "RuleRenderer");
     char *shp = lct_path(o, "catchment_streets.shp");
     assert_field(shp, NULL, "CATEGORY");
+    assert_field(shp, NULL, "COLOUR");
     free(shp);
     size_t i = 0;
-    for (xmlNodePtr c = child(child(r, "categories"), "category"); c; c = next_same(c), i++) {
-        ck_assert_str_eq(attr(c, "value", buf, sizeof buf), lc_profile_category(p, i)->code);
-        xmlNodePtr sym = symbol(r, attr(c, "symbol", buf, sizeof buf));
+    for (xmlNodePtr rule = child(child(r, "rules"), "rule"); rule; rule = next_same(rule), i++) {
+        char want[128], e[2048];
+        snprintf(want, sizeof want, "\"CATEGORY\" = '%s'", lc_profile_category(p, i)->code);
+        ck_assert_str_eq(attr(rule, "filter", buf, sizeof buf), want);
+        ck_assert_str_eq(attr(rule, "checkstate", buf, sizeof buf), i == 0 ? "" : "0");
+        xmlNodePtr sym = symbol(r, attr(rule, "symbol", buf, sizeof buf));
         ck_assert_str_eq(attr(sym, "type", buf, sizeof buf), "line");
         assert_colour(prop(sym, "line_color", buf, sizeof buf), lc_style_category[i % LC_STYLE_CATEGORY_COLOURS], 255);
+        lc_rgb n1 = lc_style_neighbour_line[1]; /* the facility's neighbour colour, opaque */
+        snprintf(want, sizeof want, "WHEN \"COLOUR\" = 1 THEN '%d,%d,%d,255'", n1.r, n1.g, n1.b);
+        lct_assert_contains(data_defined_expr(sym, "outlineColor", e, sizeof e), want);
         if (i > 0)
             ck_assert(strtod(prop(symbol(r, "0"), "line_width", buf, sizeof buf), NULL) >
                       strtod(prop(sym, "line_width", buf, sizeof buf), NULL));
@@ -547,6 +695,63 @@ START_TEST(catchment_streets_style)
 }
 END_TEST
 
+START_TEST(neighbouring_catchments_differ)
+{
+    /* By construction: compounds A [0,100]² and B [100,200]×[0,100] share an edge; centre C1 at
+     * (50,150) is A's nearest (50 m against 111.8 m), C2 at (150,150) B's; compound D and centre C3
+     * lie 3 km east, near no other. So the catchments of C1 and C2 touch (neighbours, within 50 m)
+     * and must differ in COLOUR, C3's has no neighbour and gets colour 0. */
+    char *dir = lct_tmpdir(), *res = lct_path(dir, "res.geojson"), *fac = lct_path(dir, "fac.geojson");
+    char *units = lct_path(dir, "units.geojson"), *o = lct_path(dir, "out");
+    const char *r = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"A\",\"常住人口\":100},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"B\",\"常住人口\":100},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[100,0],[200,0],[200,100],[100,100],[100,0]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"D\",\"常住人口\":100},\"geometry\":{\"type\":\"Polygon\","
+        "\"coordinates\":[[[3000,0],[3100,0],[3100,100],[3000,100],[3000,0]]]}}]}";
+    const char *f = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":1000},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,150]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":1000},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[150,150]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"类型\":\"社区综合为老服务中心\",\"建筑面积\":1000},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[3050,150]}}]}";
+    const char *u = "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\",\"properties\":"
+        "{\"id\":\"U1\",\"name\":\"长白新村街道\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+        "[[[-1000,-1000],[4000,-1000],[4000,1000],[-1000,1000],[-1000,-1000]]]}}]}";
+    ck_assert_int_eq(lct_fixture(res, "GeoJSON", r, NULL), 0);
+    ck_assert_int_eq(lct_fixture(fac, "GeoJSON", f, NULL), 0);
+    ck_assert_int_eq(lct_fixture(units, "GeoJSON", u, NULL), 0);
+    char args[4096], *out = NULL;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' -q -o '%s'", res, fac, units, o);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    char *shp = lct_path(o, "catchments.shp");
+    GDALDatasetH ds = GDALOpenEx(shp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    int colour[3] = {-1, -1, -1}, n = 0;
+    OGRFeatureH feat;
+    while ((feat = OGR_L_GetNextFeature(l))) {
+        const char *id = OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, "FAC_ID"));
+        ck_assert(id[0] == 'C' && id[1] >= '1' && id[1] <= '3');
+        colour[id[1] - '1'] = OGR_F_GetFieldAsInteger(feat, OGR_F_GetFieldIndex(feat, "COLOUR"));
+        OGR_F_Destroy(feat);
+        n++;
+    }
+    GDALClose(ds);
+    ck_assert_int_eq(n, 3);
+    ck_assert_int_ge(colour[0], 0);
+    ck_assert_int_ge(colour[1], 0);
+    ck_assert_int_ne(colour[0], colour[1]);
+    ck_assert_int_eq(colour[2], 0);
+    lct_rmtree(dir);
+    free(shp), free(o), free(units), free(fac), free(res), free(dir);
+}
+END_TEST
+
 Suite *suite_qml(void)
 {
     Suite *s = suite_create("qml");
@@ -559,6 +764,7 @@ Suite *suite_qml(void)
     tcase_add_test(tc, styles_are_deterministic);
     tcase_add_test(tc, site_and_isochrones_styles);
     tcase_add_test(tc, catchment_streets_style);
+    tcase_add_test(tc, neighbouring_catchments_differ);
     suite_add_tcase(s, tc);
     return s;
 }
