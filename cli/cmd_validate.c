@@ -17,7 +17,11 @@ static void usage(FILE *out)
             "Reads every input the study names, brings it into the working CRS and checks it:\n"
             "invalid polygons (repaired with GEOSMakeValid and counted), empty geometries, missing,\n"
             "non-numeric or negative population/area values, duplicate ids, facilities outside every\n"
-            "街镇, unknown categories, swapped or out-of-range lon/lat. Prints a data-quality summary\n"
+            "街镇, unknown categories, swapped or out-of-range lon/lat; layers that do not meet once\n"
+            "reprojected (a wrong .prj or zone), a working CRS made for another place, empty layers,\n"
+            "a .dbf shorter than its .shp, implausible values, text that is not UTF-8, and (a note)\n"
+            "WGS 84 lon/lat in China that may be GCJ-02. Every check `check` makes on the inputs is\n"
+            "made here, by the same code. Prints a data-quality summary\n"
             "(数据质量摘要). Exit code 0: no errors (warnings allowed); 2: errors, each named with\n"
             "file, feature and field.\n"
             "\n"
@@ -120,6 +124,10 @@ static void print_roads(lc_context *ctx, const lc_study *study, const lc_profile
                        lc_study_get(study, "roads.path"), NULL, NULL, NULL, "%s", lc_context_errmsg(ctx));
         return;
     }
+    /* the same check `check --mode network` makes before it builds the network */
+    if (lc_roads_check_meet(ctx, roads, in, study, quality) != LC_OK)
+        lc_quality_add(ctx, quality, LC_SEVERITY_ERROR, lc_context_errno(ctx), LC_CHECK_ROADS_UNREADABLE,
+                       lc_study_get(study, "roads.path"), NULL, NULL, NULL, "%s", lc_context_errmsg(ctx));
     printf("\nRoads 路网: %zu features, %zu walkable lines kept; left out: %zu by class (roads.exclude), "
            "%zu not walkable, %zu foot=no, %zu closed by access, %zu without line geometry\n",
            st.features, st.kept, st.excluded_class, st.not_walkable, st.foot_no, st.access, st.bad_geometry);

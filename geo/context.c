@@ -271,8 +271,12 @@ void lc_ctx_geos_clear_message(lc_context *ctx)
 /* GDAL's handler: failures are kept for the caller's error message, warnings are forwarded. */
 static void CPL_STDCALL gdal_handler(CPLErr level, CPLErrorNum num, const char *message)
 {
-    lc_context *ctx = CPLGetErrorHandlerUserData();
     (void)num;
+    lc_gdal_message(CPLGetErrorHandlerUserData(), (int)level, message);
+}
+
+void lc_gdal_message(lc_context *ctx, int level, const char *message)
+{
     if (!ctx)
         return;
     if (level >= CE_Failure)

@@ -49,6 +49,9 @@ void lc_gdal_begin(lc_context *ctx);
 const char *lc_gdal_end(lc_context *ctx);
 /* The last GDAL error message captured since lc_gdal_begin ("" if none); borrowed. */
 const char *lc_gdal_last_message(const lc_context *ctx);
+/* Handles one GDAL message (level: a CPLErr) as lc_gdal_begin's handler does, for a handler pushed
+ * on top of it that keeps some messages for itself (layers/layer.c: a feature's warnings). */
+void lc_gdal_message(lc_context *ctx, int level, const char *message);
 
 /* Allocation helpers that record LC_ERR_NOMEM on failure and return NULL. */
 void *lc_malloc(lc_context *ctx, size_t size);

@@ -1,7 +1,8 @@
 /*
  * layers/inputs.c — reads a whole study: every input layer (layers/layer.c), the choice of the
- * working CRS, the move of every layer into it, and the checks that span layers (duplicate ids,
- * facilities outside every unit). Indicators on the inputs live in queries/.
+ * working CRS, the move of every layer into it, and the checks on the read layers: duplicate ids,
+ * plausible values (layers/values.c), the CRSs (layers/crs_checks.c), layers that meet
+ * (layers/meet.c), facilities outside every unit. Indicators on the inputs live in queries/.
  */
 #include <math.h>
 #include <stdio.h>
@@ -183,10 +184,18 @@ lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profi
         }
         lc_status st = lc_layer_transform(ctx, L, tr);
         lc_transform_destroy(tr);
-        if (st != LC_OK || lc_layer_check_duplicates(ctx, L, quality) != LC_OK)
+        if (st != LC_OK || lc_layer_check_duplicates(ctx, L, quality) != LC_OK ||
+            lc_layer_check_values(ctx, L, study, quality) != LC_OK)
             goto fail;
     }
-    if (in->layers[LC_LAYER_UNITS] && in->layers[LC_LAYER_UNITS]->count &&
+    /* The checks across layers, in the working CRS: whether the layers meet; unless a whole layer is
+     * elsewhere (then that is the finding), the CRS's distortion where they lie and each facility
+     * outside every unit. */
+    int apart = 0;
+    if (lc_inputs_check_meet(ctx, in->layers, in->crs, quality, &apart) != LC_OK ||
+        (!apart && lc_inputs_check_crs(ctx, in->layers, in->crs, quality) != LC_OK))
+        goto fail;
+    if (!apart && in->layers[LC_LAYER_UNITS] && in->layers[LC_LAYER_UNITS]->count &&
         check_outside_units(ctx, in->layers[LC_LAYER_FACILITIES], in->layers[LC_LAYER_UNITS], quality) != LC_OK)
         goto fail;
     return in;

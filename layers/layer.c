@@ -20,6 +20,7 @@
 #include "geo/context_int.h"
 #include "geo/geometry_int.h"
 #include "layers/layer_int.h"
+#include "layers/number_int.h"
 
 /* ---- names ---------------------------------------------------------------------------------- */
 
@@ -119,6 +120,7 @@ typedef struct reader {
     int sql_result;         /* ogr is the result set of <kind>.sql: release it before closing */
     unsigned char *row_hashes; /* database sources: SHA-256 of every row read, 32 bytes each */
     size_t nrows, rows_cap;
+    const struct fetch_warnings *warnings; /* GDAL's warnings while the current feature was fetched */
 } reader;
 
 /* Looks up <kind>.<suffix> in the study. */
@@ -236,6 +238,10 @@ static lc_status map_fields(reader *rd)
                         "needs households: name the field with 'residential: {fields: {households: <field>}}' "
                         "(fields available: %s)", rd->path, rd->layer->name, avail);
     }
+    for (int r = 0; r < LC_FIELD_ROLE_COUNT; r++)
+        if (rd->field[r] >= 0 &&
+            !(rd->layer->fields[r] = lc_strdup(rd->ctx, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, rd->field[r])))))
+            return LC_ERR_NOMEM;
     return LC_OK;
 }
 
@@ -259,12 +265,24 @@ static lc_status map_xy_fields(reader *rd)
 }
 
 /* A field's text in UTF-8, recoded when the layer's encoding is not UTF-8; NULL when unset/null.
- * Caller frees with free(). */
+ * Text read as UTF-8 that is not valid UTF-8 (GBK bytes behind a .cpg or a GeoJSON that says
+ * UTF-8) is an error of the feature and field: every output would refuse it later. Caller frees
+ * with free(). */
 static char *field_text(reader *rd, OGRFeatureH f, int idx)
 {
     if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx))
         return NULL;
     const char *raw = OGR_F_GetFieldAsString(f, idx);
+    if (!rd->recode_from && rd->quality && !CPLIsUTF8(raw, -1)) {
+        char bytes[40] = "";
+        for (size_t i = 0, n = 0; raw[i] && i < 8; i++)
+            n += (size_t)snprintf(bytes + n, sizeof bytes - n, "%s%02x", i ? " " : "", (unsigned char)raw[i]);
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_ENCODING,
+               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, idx)),
+               "the text is not valid UTF-8 (it starts with bytes %s%s), yet the layer is read as UTF-8; if "
+               "it is GBK, say so with '%s: {encoding: GBK}' (or fix the .cpg file)",
+               bytes, strlen(raw) > 8 ? " ..." : "", rd->kind_name);
+    }
     if (rd->recode_from) {
         char *rec = CPLRecode(raw, rd->recode_from, CPL_ENC_UTF8);
         char *copy = lc_strdup(rd->ctx, rec);
@@ -293,8 +311,9 @@ static char *trim(char *s)
 /* How a numeric field read went. */
 typedef enum { NUM_OK, NUM_MISSING, NUM_BAD } num_result;
 
-/* Reads a number from a field of any type: numeric fields directly, text fields parsed whole
- * (blanks around are allowed, nothing else). NAN when missing. */
+/* Reads a number from a field of any type: numeric fields directly, text fields parsed whole as a
+ * decimal number (lc_number_parse: blanks around are allowed, hexadecimal and trailing text are not).
+ * NAN when missing. */
 static num_result field_number(reader *rd, OGRFeatureH f, int idx, double *out, char **text_out)
 {
     *out = NAN;
@@ -311,9 +330,8 @@ static num_result field_number(reader *rd, OGRFeatureH f, int idx, double *out, 
         free(s);
         return NUM_MISSING;
     }
-    char *end = NULL;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !isfinite(v)) {
+    double v;
+    if (!lc_number_parse(s, &v)) {
         *text_out = s;
         return NUM_BAD;
     }
@@ -582,6 +600,18 @@ static OGRLayerH pick_layer(reader *rd, GDALDatasetH ds, const char *driver)
     return NULL;
 }
 
+/* Non-zero if srs is WGS 84 lon/lat itself (EPSG:4326, OGC CRS84): a geographic CRS on the WGS 84
+ * datum. CGCS2000 (EPSG:4490) and the web-map systems are not. */
+static int is_wgs84_lonlat(OGRSpatialReferenceH srs)
+{
+    if (!OSRIsGeographic(srs))
+        return 0;
+    OGRSpatialReferenceH w = OSRNewSpatialReference(NULL);
+    int same = w && OSRSetWellKnownGeogCS(w, "WGS84") == OGRERR_NONE && OSRIsSameGeogCS(srs, w);
+    OSRDestroySpatialReference(w);
+    return same;
+}
+
 /* Decides the layer's source CRS: the study's <kind>.crs (or the top-level `source_crs`), else the
  * layer's own. No CRS at all is refused: distances would be meaningless. */
 static lc_status source_crs(reader *rd)
@@ -603,6 +633,7 @@ static lc_status source_crs(reader *rd)
                             rd->path, rd->kind_name, given);
         }
         L->geographic = OSRIsGeographic(srs);
+        L->wgs84_lonlat = is_wgs84_lonlat(srs);
         OSRDestroySpatialReference(srs);
         return LC_OK;
     }
@@ -628,6 +659,7 @@ static lc_status source_crs(reader *rd)
     L->source_crs = lc_strdup(rd->ctx, wkt);
     CPLFree(wkt);
     L->geographic = OSRIsGeographic(srs);
+    L->wgs84_lonlat = is_wgs84_lonlat(srs);
     return L->source_crs ? LC_OK : LC_ERR_NOMEM;
 }
 
@@ -819,6 +851,77 @@ static int population_from_households(reader *rd, OGRFeatureH f, lc_feature *ft)
     return 1;
 }
 
+/* The GDAL warnings raised while one feature is fetched: a number in a .dbf or .csv that GDAL could
+ * read only in part ("12a4" becomes 12, a bit-flipped "1#34" 1), and whatever else a driver says
+ * about a feature. Kept here and reported against that feature (report_fetch_warnings); failures,
+ * and whatever GDAL says between fetches, go on to the context's handler. */
+#define LC_FETCH_WARNINGS_KEPT 4
+typedef struct fetch_warnings {
+    lc_context *ctx; /* receives every other message (lc_gdal_message) */
+    int fetching;    /* a feature is being fetched */
+    char text[LC_FETCH_WARNINGS_KEPT][512];
+    int kept;  /* at most LC_FETCH_WARNINGS_KEPT */
+    int total; /* raised */
+} fetch_warnings;
+
+/* GDAL error handler installed while a layer's features are read; its user data is a fetch_warnings. */
+static void CPL_STDCALL collect_warning(CPLErr level, CPLErrorNum num, const char *message)
+{
+    fetch_warnings *w = CPLGetErrorHandlerUserData();
+    (void)num;
+    if (!w)
+        return;
+    if (level != CE_Warning || !w->fetching) {
+        lc_gdal_message(w->ctx, (int)level, message);
+        return;
+    }
+    if (w->kept < LC_FETCH_WARNINGS_KEPT)
+        snprintf(w->text[w->kept++], sizeof w->text[0], "%s", message);
+    w->total++;
+}
+
+/* The role whose source field a GDAL message names ("Value 'x' of field <layer>.<field> parsed
+ * incompletely ..."), or -1 when it names none the reader maps. */
+static int warned_role(const reader *rd, const char *message)
+{
+    const char *p = strstr(message, " of field ");
+    if (!p)
+        return -1;
+    p += strlen(" of field ");
+    size_t nl = strlen(rd->layer->name);
+    if (!strncmp(p, rd->layer->name, nl) && p[nl] == '.')
+        p += nl + 1;
+    const char *end = strstr(p, " parsed");
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    for (int r = 0; r < LC_FIELD_ROLE_COUNT; r++) {
+        const char *name = rd->layer->fields[r];
+        if (name && strlen(name) == n && !strncmp(name, p, n))
+            return r;
+    }
+    return -1;
+}
+
+/* Reports the GDAL warnings of the current feature: a number GDAL read only in part, in a field the
+ * toolkit uses, is an error (its value would silently be the digits before the fault); any other
+ * warning is a warning. */
+static void report_fetch_warnings(reader *rd)
+{
+    const fetch_warnings *w = rd->warnings;
+    for (int i = 0; w && i < w->kept; i++) {
+        int role = strstr(w->text[i], "parsed incompletely") ? warned_role(rd, w->text[i]) : -1;
+        if (role >= 0)
+            report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_NOT_NUMERIC, rd->layer->fields[role],
+                   "%s is not a number GDAL could read (GDAL: %s); the file is damaged or the value mistyped",
+                   role_names[role], w->text[i]);
+        else
+            report(rd, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_GDAL_WARNING, NULL, "GDAL warned while reading it: %s",
+                   w->text[i]);
+    }
+    if (w && w->total > w->kept)
+        report(rd, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_GDAL_WARNING, NULL, "and %d more GDAL warnings",
+               w->total - w->kept);
+}
+
 /* Reads one OGR feature into the layer (problems reported, the feature kept when its geometry
  * could be read). Returns LC_OK or LC_ERR_NOMEM. */
 static lc_status read_feature(reader *rd, OGRFeatureH f)
@@ -829,6 +932,9 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
                      .floor_area = NAN, .meals = NAN, .beds = NAN, .nursing_beds = NAN, .households = NAN};
     ft.fid = OGR_F_GetFID(f);
 
+    char fid_name[32];
+    snprintf(fid_name, sizeof fid_name, "FID %lld", ft.fid);
+    rd->cur_id = fid_name; /* until the id is read: problems with the id itself name the FID */
     char *id = trim(field_text(rd, f, rd->field[LC_FIELD_ID]));
     if (id && !*id) {
         free(id);
@@ -839,6 +945,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     if (!id)
         return LC_ERR_NOMEM;
     rd->cur_id = id;
+    report_fetch_warnings(rd);
 
     read_number(rd, f, LC_FIELD_HOUSEHOLDS, 0, &ft.households);
     if (!population_from_households(rd, f, &ft))
@@ -1036,6 +1143,8 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         goto fail;
     if (kind == LC_LAYER_FACILITIES && check_category_map(&rd) != LC_OK)
         goto fail;
+    if (!rd.sql_result && lc_shapefile_check(ctx, ds, L->name, rd.path, quality) != LC_OK)
+        goto fail;
 
     GIntBig total = OGR_L_GetFeatureCount(rd.ogr, FALSE);
     char stage[96];
@@ -1044,16 +1153,34 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     OGRFeatureH f;
     GIntBig done = 0;
     int hash_rows = !strncasecmp(path, "PG:", 3);
-    while ((f = OGR_L_GetNextFeature(rd.ogr)) != NULL) {
-        lc_status st = hash_rows ? hash_row(&rd, f) : LC_OK;
+    /* GDAL says when a text number is read only in part; make sure it does, on this thread only. */
+    char *numeric_warning = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_SETFIELD_NUMERIC_WARNING", NULL));
+    CPLSetThreadLocalConfigOption("OGR_SETFIELD_NUMERIC_WARNING", "YES");
+    fetch_warnings fw = {.ctx = ctx};
+    CPLPushErrorHandlerEx(collect_warning, &fw);
+    lc_status st = LC_OK;
+    while (st == LC_OK) {
+        fw.kept = fw.total = 0;
+        fw.fetching = 1;
+        f = OGR_L_GetNextFeature(rd.ogr);
+        fw.fetching = 0;
+        if (!f)
+            break;
+        rd.warnings = &fw;
+        st = hash_rows ? hash_row(&rd, f) : LC_OK;
         if (st == LC_OK)
             st = read_feature(&rd, f);
+        rd.warnings = NULL;
         OGR_F_Destroy(f);
-        if (st != LC_OK)
-            goto fail;
+        L->read++;
         if (total > 0 && (++done & 1023) == 0)
             lc_progress(ctx, stage, (double)done / (double)total);
     }
+    CPLPopErrorHandler();
+    CPLSetThreadLocalConfigOption("OGR_SETFIELD_NUMERIC_WARNING", *numeric_warning ? numeric_warning : NULL);
+    CPLFree(numeric_warning);
+    if (st != LC_OK)
+        goto fail;
     if (*lc_gdal_last_message(ctx) && CPLGetLastErrorType() >= CE_Failure) {
         lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", rd.path, L->name, lc_gdal_last_message(ctx));
         goto fail;
@@ -1220,6 +1347,8 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *L)
         GEOSGeom_destroy_r(lc_ctx_geos(ctx), (GEOSGeometry *)ft->geom);
     }
     free(L->features);
+    for (int r = 0; r < LC_FIELD_ROLE_COUNT; r++)
+        free(L->fields[r]);
     free(L->source);
     free(L->name);
     free(L->source_crs);

@@ -16,6 +16,9 @@ struct lc_layer {
     char *name;        /* the OGR layer name */
     char *source_crs;  /* the source CRS definition: the user's, or the layer's as WKT2 */
     int geographic;    /* the source CRS is geographic (lon/lat), GCJ-02 and BD-09 included */
+    int wgs84_lonlat;  /* the source CRS is WGS 84 lon/lat itself (EPSG:4326, CRS84), not GCJ-02/BD-09 */
+    size_t read;       /* features the source gave (kept or not), after its `where` filter */
+    char *fields[LC_FIELD_ROLE_COUNT]; /* the source field read for each role, NULL when none */
     lc_feature *features; /* strings and geometries owned here */
     size_t count;
     size_t cap;
@@ -54,6 +57,34 @@ lc_status lc_source_check(lc_context *ctx, const char *kind, const char *path, c
 
 /* Releases a layer. Accepts NULL. */
 void lc_layer_destroy(lc_context *ctx, lc_layer *layer);
+
+/* Reports implausible values of a read layer (layers/values.c): an empty residential, facilities
+ * or units layer, residents summing to 0, values beyond the bounds in README.md, nursing beds above
+ * beds and 65+ above 60+. Errors and warnings go to quality; call after lc_layer_transform (densities
+ * need areas). study gives the layer's `where` filter for messages. LC_OK or LC_ERR_NOMEM. */
+lc_status lc_layer_check_values(lc_context *ctx, const lc_layer *layer, const lc_study *study, lc_quality *quality);
+
+/* Checks the CRSs of a study whose layers are in the working CRS crs (layers/crs_checks.c): a
+ * working CRS that misstates distances where the residential layer lies by more than 1 % (warning)
+ * or 5 % (error), and, once, the hint that WGS 84 lon/lat in mainland China may be GCJ-02 (info).
+ * layers are indexed by kind, NULL where the study names none. LC_OK or LC_ERR_NOMEM. */
+lc_status lc_inputs_check_crs(lc_context *ctx, lc_layer *const layers[LC_LAYER_KIND_COUNT], const lc_crs *crs,
+                              lc_quality *quality);
+
+/* Checks that the layers meet once in the working CRS crs (layers/meet.c): compounds outside every
+ * unit, facilities farther than 5 km from every compound; above 20 % an error (a swapped lon/lat named
+ * as one), below a warning. *apart is set when that is an error: a layer lies elsewhere, and checks
+ * of where the data lie (the CRS's distortion, each facility outside every unit) are moot.
+ * LC_OK, LC_ERR_NOMEM or LC_ERR_GEOMETRY. */
+lc_status lc_inputs_check_meet(lc_context *ctx, lc_layer *const layers[LC_LAYER_KIND_COUNT], const lc_crs *crs,
+                               lc_quality *quality, int *apart);
+
+/* For a Shapefile dataset (any other driver: nothing), reports as an error in quality a .dbf whose
+ * record count differs from the number of shapes its .shx indexes (layers/shapefile.c). layer is
+ * the OGR layer name (the files' base name), shown the source as messages name it. LC_OK or
+ * LC_ERR_NOMEM. */
+lc_status lc_shapefile_check(lc_context *ctx, GDALDatasetH ds, const char *layer, const char *shown,
+                             lc_quality *quality);
 
 /* An OGR layer of the study opened for a reader other than lc_layer_read (layers/roads.c). */
 typedef struct lc_ogr_source {

@@ -14,6 +14,7 @@
 #include "geo/context_int.h"
 #include "geo/strmap_int.h"
 #include "layers/keyvalue_int.h"
+#include "layers/number_int.h"
 #include "lifecircle/study.h"
 
 struct lc_study {
@@ -342,18 +343,10 @@ static bool is_connection(const char *v)
     return strstr(v, "://") != NULL || strncmp(v, "/vsi", 4) == 0;
 }
 
-/* Parses a number with nothing else but surrounding blanks (locale-independent) into *d. */
+/* Parses a number with nothing else but surrounding blanks into *d (lc_number_parse: decimal only). */
 static bool plain_number(const char *v, double *d)
 {
-    char *end = NULL;
-    while (*v == ' ' || *v == '\t')
-        v++;
-    if (!*v)
-        return false;
-    *d = CPLStrtod(v, &end);
-    while (*end == ' ' || *end == '\t')
-        end++;
-    return end != v && !*end && isfinite(*d);
+    return lc_number_parse(v, d);
 }
 
 /* Checks value against its key's kind and makes the value to store: a relative path joined to dir

@@ -191,6 +191,13 @@ lc_status lc_run_network_build(lc_run *run)
     run->roads = lc_roads_read_report(ctx, run->study, run->profile, lc_inputs_crs(run->inputs), NULL, run->quality);
     if (!run->roads || lc_run_step(run, "reading the roads") != LC_OK)
         return lc_context_errno(ctx);
+    /* roads that do not meet the compounds (a wrong CRS): as `validate` says, nothing is computed */
+    if (lc_roads_check_meet(ctx, run->roads, run->inputs, run->study, run->quality) != LC_OK)
+        return lc_context_errno(ctx);
+    size_t nerr = lc_quality_count_severity(run->quality, LC_SEVERITY_ERROR);
+    if (nerr)
+        return lc_error(ctx, LC_ERR_DATA, "%zu data error%s; nothing was computed or written (`lifecircle validate` "
+                        "lists every problem)", nerr, nerr == 1 ? "" : "s");
     run->network = lc_network_build(ctx, run->roads, lc_profile_network(run->profile)->snap_tolerance_m);
     if (!run->network || lc_run_step(run, "building the network") != LC_OK)
         return lc_context_errno(ctx);

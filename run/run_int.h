@@ -70,8 +70,9 @@ lc_status lc_run_step(lc_run *run, const char *name);
 lc_coverage_options lc_run_coverage_options(lc_run *run);
 
 /* Reads the study's roads and builds the walking network into run->roads/run->network, then adds
- * network islands (residents on components without a category) to the quality list. LC_OK or the
- * step's error. */
+ * network islands (residents on components without a category) to the quality list. Roads that do
+ * not meet the compounds (lc_roads_check_meet: an error in the quality list) stop it before the
+ * network is built, with LC_ERR_DATA. LC_OK or the step's error. */
 lc_status lc_run_network_build(lc_run *run);
 
 /* Writes the staged output and, when options.report_dir is set, the report beside it, then commits

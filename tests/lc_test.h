@@ -24,6 +24,7 @@ Suite *suite_siting(void);
 Suite *suite_network(void);
 Suite *suite_isochrones(void);
 Suite *suite_roads(void);
+Suite *suite_plausible(void);
 Suite *suite_map(void);
 Suite *suite_run(void);
 Suite *suite_qml(void);

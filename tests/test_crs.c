@@ -820,6 +820,91 @@ START_TEST(test_bound_crs_with_towgs84)
 }
 END_TEST
 
+/* ---- measuring a working CRS against the ground (geo/crs_measure.c, geo/china_outline.c) ---- */
+
+START_TEST(test_lonlat_distance_by_hand)
+{
+    /* One degree along the equator is a·π/180 = 111,319.4908 m on WGS 84; one degree of latitude
+     * from the equator the meridian arc, 110,574.3886 m (published tables). */
+    assert_near(lc_lonlat_distance((lc_xy){0, 0}, (lc_xy){1, 0}), 111319.4908, 1e-3);
+    assert_near(lc_lonlat_distance((lc_xy){0, 0}, (lc_xy){0, 1}), 110574.3886, 1e-3);
+}
+END_TEST
+
+/* The working-CRS point of lon/lat ll in crs. */
+static lc_xy projected(lc_crs *crs, lc_xy ll)
+{
+    lc_transform *tr = lc_transform_create(lct_ctx, "EPSG:4326", crs);
+    ck_assert_ptr_nonnull(tr);
+    ck_assert_int_eq(lc_transform_points(lct_ctx, tr, &ll.x, &ll.y, 1), LC_OK);
+    lc_transform_destroy(tr);
+    return ll;
+}
+
+START_TEST(test_scale_error_by_hand)
+{
+    /* Transverse Mercator on a sphere: k = k0 / sqrt(1 − (cos φ sin Δλ)²), k0 = 0.9996. Porto
+     * (8.61 W, 41.15 N) in its own zone 29N (central meridian 9 W): 0.9996139, error −0.000386; in
+     * zone 51N (123 E, Δλ = 131.61°): 1.2096. The ellipsoid moves these by less than 1e-5 and 0.003. */
+    lc_crs *z29 = lc_crs_create(lct_ctx, "EPSG:32629"), *z51 = lc_crs_create(lct_ctx, "EPSG:32651");
+    double e;
+    ck_assert_int_eq(lc_crs_scale_error(lct_ctx, z29, projected(z29, (lc_xy){-8.61, 41.15}), &e), LC_OK);
+    assert_near(e, -0.000386, 1e-5);
+    ck_assert_int_eq(lc_crs_scale_error(lct_ctx, z51, projected(z51, (lc_xy){-8.61, 41.15}), &e), LC_OK);
+    assert_near(e, 0.2096, 0.003);
+    /* Web Mercator on WGS 84 lon/lat at Shanghai (31.23 N): east-west sec φ·sqrt(1 − e² sin²φ) =
+     * 1.16844, north-south sec φ·(1 − e² sin²φ)^1.5 / (1 − e²) = 1.17419, the larger reported. */
+    lc_crs *wm = lc_crs_create(lct_ctx, "EPSG:3857");
+    ck_assert_int_eq(lc_crs_scale_error(lct_ctx, wm, projected(wm, (lc_xy){121.47, 31.23}), &e), LC_OK);
+    assert_near(e, 0.17419, 5e-4);
+    lc_crs_destroy(wm);
+    lc_crs_destroy(z51);
+    lc_crs_destroy(z29);
+}
+END_TEST
+
+START_TEST(test_lonlat_box_of_a_utm_box)
+{
+    /* The box 350000..350250 E, 3456000..3456200 N of UTM 51N; its corners by gdaltransform
+     * -s_srs EPSG:32651 -t_srs EPSG:4326: SW (121.425085, 31.228546), NE (121.427679, 31.230382),
+     * NW (121.425055, 31.230350), SE (121.427709, 31.228578). Meridians converge, so the lon/lat box
+     * takes its west edge from NW and its east edge from SE. */
+    lc_crs *z51 = lc_crs_create(lct_ctx, "EPSG:32651");
+    lc_bbox ll;
+    ck_assert_int_eq(lc_crs_lonlat_box(lct_ctx, z51, (lc_bbox){350000, 3456000, 350250, 3456200}, &ll), LC_OK);
+    assert_near(ll.minx, 121.425055, 1e-6);
+    assert_near(ll.maxx, 121.427709, 1e-6);
+    assert_near(ll.miny, 31.228546, 1e-6);
+    assert_near(ll.maxy, 31.230382, 1e-6);
+    ck_assert_int_eq(lc_crs_lonlat_box(lct_ctx, z51, lc_bbox_empty(), &ll), LC_ERR_MISUSE);
+    lc_crs_destroy(z51);
+}
+END_TEST
+
+START_TEST(test_mainland_china_outline)
+{
+    /* Cities on either side of the borders the outline follows, from their published coordinates. */
+    const struct {
+        const char *name;
+        double lon, lat;
+        int in;
+    } c[] = {
+        {"Shanghai", 121.47, 31.23, 1},    {"Chongming", 121.90, 31.60, 1},  {"Beijing", 116.40, 39.90, 1},
+        {"Shenzhen", 114.06, 22.54, 1},    {"Haikou", 110.33, 20.03, 1},     {"Sanya", 109.50, 18.25, 1},
+        {"Urumqi", 87.60, 43.80, 1},       {"Kashgar", 75.99, 39.47, 1},     {"Lhasa", 91.10, 29.65, 1},
+        {"Harbin", 126.60, 45.75, 1},      {"Manzhouli", 117.45, 49.58, 1},  {"Hunchun", 130.37, 42.86, 1},
+        {"Dandong", 124.38, 40.13, 1},     {"Xiamen", 118.09, 24.48, 1},     {"Ruili", 97.85, 24.01, 1},
+        {"Seoul", 126.98, 37.57, 0},       {"Pyongyang", 125.75, 39.03, 0},  {"Vladivostok", 131.88, 43.12, 0},
+        {"Ulaanbaatar", 106.90, 47.90, 0}, {"Almaty", 76.90, 43.25, 0},      {"Kathmandu", 85.32, 27.70, 0},
+        {"Thimphu", 89.64, 27.47, 0},      {"Hanoi", 105.85, 21.03, 0},      {"Taipei", 121.56, 25.03, 0},
+        {"Osaka", 135.50, 34.70, 0},       {"Manila", 120.98, 14.60, 0},     {"Bangkok", 100.50, 13.75, 0},
+        {"Porto", -8.61, 41.15, 0},        {"Blagoveshchensk", 127.53, 50.27, 0},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        ck_assert_msg(lc_in_mainland_china((lc_xy){c[i].lon, c[i].lat}) == c[i].in, "%s", c[i].name);
+}
+END_TEST
+
 Suite *suite_crs(void)
 {
     Suite *s = suite_create("crs");
@@ -852,6 +937,14 @@ Suite *suite_crs(void)
     tcase_add_test(webmap, test_transform_from_gcj02);
     tcase_add_test(webmap, test_transform_from_bd09);
     suite_add_tcase(s, webmap);
+
+    TCase *measure = tcase_create("measure");
+    tcase_add_checked_fixture(measure, lct_setup, lct_teardown);
+    tcase_add_test(measure, test_lonlat_distance_by_hand);
+    tcase_add_test(measure, test_scale_error_by_hand);
+    tcase_add_test(measure, test_lonlat_box_of_a_utm_box);
+    tcase_add_test(measure, test_mainland_china_outline);
+    suite_add_tcase(s, measure);
 
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, lct_setup, lct_teardown);

@@ -98,6 +98,30 @@ LC_API GEOSGeometry *lc_transform_geometry(lc_context *ctx, const lc_transform *
  * LC_ERR_CRS or LC_ERR_MISUSE. */
 LC_API lc_status lc_crs_to_lonlat(lc_context *ctx, const lc_crs *crs, lc_xy xy, lc_xy *lonlat);
 
+/* The lon/lat box (WGS 84 degrees) of a box of the working CRS, from 25 points spread over it
+ * (corners, edges, inside), so a strongly curved projection still gives a fair box. LC_OK when at
+ * least one point transforms (then *lonlat is set), else the transform's error; LC_ERR_MISUSE for
+ * NULL arguments or an empty box. */
+LC_API lc_status lc_crs_lonlat_box(lc_context *ctx, const lc_crs *crs, lc_bbox box, lc_bbox *lonlat);
+
+/* How much the working CRS misstates distances at a point xy (working coordinates): steps of 1 km
+ * east-west and north-south measured in the CRS against their geodesic length on WGS 84; *error is
+ * the one further from 0 of (CRS length / true length − 1): −0.0004 at a UTM zone's meridian, 0.0024
+ * one zone off (Porto in UTM 30N), 0.21 for Porto in UTM 51N, 0.33 for Web Mercator at Porto's
+ * latitude. LC_OK, LC_ERR_CRS (the points do not
+ * transform) or LC_ERR_MISUSE. */
+LC_API lc_status lc_crs_scale_error(lc_context *ctx, const lc_crs *crs, lc_xy xy, double *error);
+
+/* The geodesic distance in metres between two lon/lat points (degrees) on the WGS 84 ellipsoid
+ * (PROJ's geodesic routines, exact to nanometres). NAN for non-finite input. */
+LC_API double lc_lonlat_distance(lc_xy a, lc_xy b);
+
+/* Non-zero if a lon/lat point (degrees) lies in mainland China, by a coarse hand-traced outline of
+ * its borders and coasts (tens of km off along the borders; Hainan, Hong Kong and Macau inside,
+ * Taiwan outside) — unlike the rectangle the GCJ-02 algorithm itself uses, which also holds Korea,
+ * Vietnam, Mongolia and half of Japan. Pure arithmetic. */
+LC_API int lc_in_mainland_china(lc_xy lonlat);
+
 /* GCJ-02 and BD-09 conversions on lon/lat in degrees. GCJ-02 leaves points outside mainland China's
  * box (lon 72.004-137.8347, lat 0.8293-55.8271) unchanged, as the published algorithm does; BD-09's
  * offset applies everywhere. The inversions (*_to_wgs84 and lc_bd09_to_gcj02) iterate until the

@@ -50,6 +50,22 @@ typedef enum lc_severity {
 #define LC_CHECK_LEVEL_STRADDLES "level_straddles"       /* a 居村 (...) split across two units above it */
 #define LC_CHECK_LEVEL_TYPE "level_type"                 /* a type a presence norm needs is unknown */
 #define LC_CHECK_LEVEL_OUTSIDE "level_outside"           /* compounds in no 居村 (info) */
+#define LC_CHECK_LAYERS_APART "layers_apart"             /* after reprojection two layers do not meet:
+                                                            compounds outside every unit, facilities or
+                                                            roads far from every compound (a CRS is wrong) */
+#define LC_CHECK_CRS_DISTORTION "crs_distortion"         /* the working CRS misstates distances where the
+                                                            data lie (a UTM or Gauss-Krüger zone for
+                                                            another place, Web Mercator) */
+#define LC_CHECK_WEBMAP_HINT "lonlat_maybe_webmap"       /* WGS 84 lon/lat in mainland China, where web-map
+                                                            coordinates are GCJ-02/BD-09 (info, once) */
+#define LC_CHECK_EMPTY_LAYER "empty_layer"               /* a required layer holds no feature */
+#define LC_CHECK_NO_RESIDENTS "no_residents"             /* the residential layer's population sums to 0 */
+#define LC_CHECK_TRUNCATED "truncated_table"             /* a Shapefile's .dbf and .shp disagree on how many
+                                                            features there are */
+#define LC_CHECK_IMPLAUSIBLE "implausible_value"         /* a value beyond any real one (README's bounds)
+                                                            or contradicting another field */
+#define LC_CHECK_ENCODING "invalid_encoding"             /* text that is not valid in the layer's encoding */
+#define LC_CHECK_GDAL_WARNING "gdal_warning"             /* GDAL warned while reading a feature */
 
 /* One problem. Strings are borrowed from the report and valid while it lives; file, layer,
  * feature and field are NULL when they do not apply. */

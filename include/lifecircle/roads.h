@@ -22,6 +22,7 @@
 #include "lifecircle/context.h"
 #include "lifecircle/crs.h"
 #include "lifecircle/geometry.h"
+#include "lifecircle/layer.h"
 #include "lifecircle/profile.h"
 #include "lifecircle/quality.h"
 #include "lifecircle/study.h"
@@ -131,6 +132,20 @@ LC_API lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads,
  * LC_ERR_GEOMETRY (GEOS failed) or LC_ERR_NOMEM. Caller frees with lc_roads_destroy(). */
 LC_API lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double tolerance_m, double max_m,
                                        size_t *snapped, size_t *skipped);
+
+/* Checks that roads and the inputs' compounds meet (after reprojection, both in the working CRS):
+ * the compounds with no road vertex within 5 km of their bounding box (a box 5 km wider on every
+ * side), found with a grid of the vertices. More than 20 % of them is an error (LC_CHECK_LAYERS_APART,
+ * naming the share and both extents in lon/lat; LC_CHECK_SWAPPED_LONLAT when the roads' lon/lat
+ * swapped back would lie on the compounds), fewer a warning. `validate` and `check --mode network`
+ * both run it. Parameters:
+ *   roads   — in the working CRS of inputs (borrowed);
+ *   inputs  — the study's inputs (borrowed);
+ *   study   — names the roads layer in messages (roads.path, roads.layer; borrowed);
+ *   quality — receives the finding (borrowed).
+ * LC_OK, LC_ERR_MISUSE or LC_ERR_NOMEM. */
+LC_API lc_status lc_roads_check_meet(lc_context *ctx, const lc_roads *roads, const lc_inputs *inputs,
+                                     const lc_study *study, lc_quality *quality);
 
 /* Releases roads. Accepts NULL. */
 LC_API void lc_roads_destroy(lc_roads *roads);
