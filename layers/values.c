@@ -16,11 +16,11 @@
 /* More residents than any compound or 街镇 holds (Shanghai has 24.9 million in all; its most
  * populous 街镇 under a million): an error. */
 #define LC_MAX_POPULATION 1e7
-/* Residents per km² of polygon above which a warning asks to check population and polygon: one
- * resident per m² of land, denser than the densest real compounds (Shanghai's dense compounds
- * hold 50,000–150,000 per km², the demo's densest 151,000; the generated benchmark cities, built
- * to be dense, reach 807,000). */
-#define LC_MAX_DENSITY_KM2 1e6
+/* Residents per km² of a compound's (or 街镇's) polygon above which a warning asks to check the
+ * population and the polygon (issue 14's bound): Shanghai's dense high-rise compounds hold
+ * 50,000–150,000 per km² (a plot ratio of 5 at 30 m² a resident is 167,000), the demo's densest
+ * 151,000. Past it, a population typed for a larger polygon, or a polygon drawn around one building. */
+#define LC_MAX_DENSITY_KM2 2e5
 /* Floor area (m²) beyond the largest building on Earth (1.76 million m²): an error. */
 #define LC_MAX_FLOOR_AREA_M2 2e6
 /* A facility's floor area (m²) above which a warning asks to check it: the largest elder-care
@@ -73,8 +73,8 @@ static lc_status check_feature(lc_context *ctx, const lc_layer *L, const lc_feat
         f->population <= LC_MAX_POPULATION &&
         f->population / (f->area / 1e6) > LC_MAX_DENSITY_KM2)
         st = issue(ctx, q, LC_SEVERITY_WARNING, LC_CHECK_IMPLAUSIBLE, L, f, LC_FIELD_POPULATION,
-                   "population %.6g on %.0f m² is %.0f residents per km², more than one per m² of land "
-                   "(warned above %.0f): check the population and the polygon",
+                   "population %.6g on %.0f m² is %.0f residents per km², denser than real compounds (warned "
+                   "above %.0f; Shanghai's densest hold about 150,000): check the population and the polygon",
                    f->population, f->area, f->population / (f->area / 1e6), LC_MAX_DENSITY_KM2);
     if (st == LC_OK && f->floor_area > LC_MAX_FLOOR_AREA_M2)
         st = issue(ctx, q, LC_SEVERITY_ERROR, LC_CHECK_IMPLAUSIBLE, L, f, LC_FIELD_FLOOR_AREA,

@@ -586,22 +586,28 @@ END_TEST
 
 START_TEST(implausible_but_possible_values_warn)
 {
-    /* 3,000 residents on 50 m x 50 m = 1.2 million per km² (above one per m² of land), and a centre
-     * of 150,000 m²: warnings, the run goes on. */
+    /* 3,000 residents on 50 m x 50 m = 1.2 million per km²; on either side of the 200,000 per km²
+     * bound, 1,999 and 2,001 residents on 100 m x 100 m (0.01 km²) = 199,900 (quiet) and 200,100
+     * (a warning); a centre of 150,000 m² (above 100,000): warnings, the run goes on. */
     kase k = case_new();
     case_fc(&k, "res.geojson",
                  RECT("\"id\":\"R1\",\"population\":1200", 350000, 3456000, 350100, 3456200) ","
-                 RECT("\"id\":\"DENSE\",\"population\":3000", 350200, 3456000, 350250, 3456050));
+                 RECT("\"id\":\"DENSE\",\"population\":3000", 350200, 3456000, 350250, 3456050) ","
+                 RECT("\"id\":\"BELOW\",\"population\":1999", 350300, 3456000, 350400, 3456100) ","
+                 RECT("\"id\":\"ABOVE\",\"population\":2001", 350500, 3456000, 350600, 3456100));
     case_fc(&k, "fac.geojson",
                  POINT("\"id\":\"CAMPUS\",\"category\":\"社区综合为老服务中心\",\"floor_area\":150000", 350050, 3456100));
     case_text(&k, "study.yml", "crs: EPSG:32651\nresidential: {path: res.geojson}\nfacilities: {path: fac.geojson}\n");
     const char *needles[] = {
         "res.geojson (layer res, feature DENSE, field population): population 3000 on 2500 m² is 1200000 residents "
+        "per km², denser than real compounds (warned above 200000",
+        "res.geojson (layer res, feature ABOVE, field population): population 2001 on 10000 m² is 200100 residents "
         "per km²",
         "fac.geojson (layer fac, feature CAMPUS, field floor_area): floor_area 150000 m² is more than the largest "
         "elder-care campuses have", NULL};
     char *v = NULL, *c = run_both(&k, NULL, 0, 1, needles, &v);
-    lct_assert_contains(v, "0 errors, 2 warnings");
+    lct_assert_contains(v, "0 errors, 3 warnings");
+    assert_lacks(v, "feature BELOW");
     free(v);
     free(c);
     case_free(&k);
