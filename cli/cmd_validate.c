@@ -1,7 +1,7 @@
 /*
- * cli/cmd_validate.c — `lifecircle validate`: reads every input of a study through the library,
- * runs the data-quality checks alone and prints a summary a planner can act on. Computes nothing
- * beyond counts and sums; coverage and indicators belong to `check`.
+ * cli/cmd_validate.c — `lifecircle validate`: parses argv, calls lc_run_validate (run/run_validate.c:
+ * the steps `check` takes before it computes, by the same code) and prints a summary a planner can
+ * act on. Computes nothing beyond counts and sums; coverage and indicators belong to `check`.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -21,7 +21,8 @@ static void usage(FILE *out)
             "reprojected (a wrong .prj or zone), a working CRS made for another place, empty layers,\n"
             "a .dbf shorter than its .shp, implausible values, text that is not UTF-8, and (a note)\n"
             "WGS 84 lon/lat in China that may be GCJ-02. Every check `check` makes on the inputs is\n"
-            "made here, by the same code. Prints a data-quality summary\n"
+            "made here, by the same library code (with mode: network the walking network is built\n"
+            "and its islands reported too). Prints a data-quality summary\n"
             "(数据质量摘要). Exit code 0: no errors (warnings allowed); 2: errors, each named with\n"
             "file, feature and field.\n"
             "\n"
@@ -108,38 +109,28 @@ static void print_categories(const lc_inputs *in, const lc_profile *profile)
     }
 }
 
-/* Reads the study's roads layer, when it names one, as `check --mode network` would: prints what
- * was kept and left out (roads.exclude, OSM rules, roads.node_crossings, roads.snap_dangles_m) and adds its findings to
- * the report; a layer that cannot be read is an error of the report. */
-static void print_roads(lc_context *ctx, const lc_study *study, const lc_profile *profile, const lc_inputs *in,
-                        lc_quality *quality)
+/* Prints what reading the roads kept and left out (roads.exclude, OSM rules, roads.node_crossings,
+ * roads.snap_dangles_m), when the run read them; a layer that could not be read is among the issues. */
+static void print_roads(const lc_study *study, const lc_run *run)
 {
     if (!lc_study_get(study, "roads.path"))
         return;
-    lc_roads_stats st;
-    lc_roads *roads = lc_roads_read_report(ctx, study, profile, lc_inputs_crs(in), &st, quality);
-    if (!roads) {
+    const lc_roads_stats *st = lc_run_roads_stats(run);
+    if (!st) {
         printf("\nRoads 路网: cannot be read (see the errors below)\n");
-        lc_quality_add(ctx, quality, LC_SEVERITY_ERROR, lc_context_errno(ctx), LC_CHECK_ROADS_UNREADABLE,
-                       lc_study_get(study, "roads.path"), NULL, NULL, NULL, "%s", lc_context_errmsg(ctx));
         return;
     }
-    /* the same check `check --mode network` makes before it builds the network */
-    if (lc_roads_check_meet(ctx, roads, in, study, quality) != LC_OK)
-        lc_quality_add(ctx, quality, LC_SEVERITY_ERROR, lc_context_errno(ctx), LC_CHECK_ROADS_UNREADABLE,
-                       lc_study_get(study, "roads.path"), NULL, NULL, NULL, "%s", lc_context_errmsg(ctx));
     printf("\nRoads 路网: %zu features, %zu walkable lines kept; left out: %zu by class (roads.exclude), "
            "%zu not walkable, %zu foot=no, %zu closed by access, %zu without line geometry\n",
-           st.features, st.kept, st.excluded_class, st.not_walkable, st.foot_no, st.access, st.bad_geometry);
+           st->features, st->kept, st->excluded_class, st->not_walkable, st->foot_no, st->access, st->bad_geometry);
     const char *nc = lc_study_get(study, "roads.node_crossings");
     if (nc && !strcmp(nc, "true"))
         printf("Crossings noded 交叉口补节点: %zu joined, %zu left apart (bridge, tunnel or level)\n",
-               st.crossings_noded, st.crossings_skipped);
+               st->crossings_noded, st->crossings_skipped);
     const char *sd = lc_study_get(study, "roads.snap_dangles_m");
     if (sd && atof(sd) > 0)
         printf("Dangling ends joined 悬挂线补连接: %zu joined within %s m, %zu left dangling (bridge, tunnel or "
-               "level)\n", st.dangles_snapped, sd, st.dangles_skipped);
-    lc_roads_destroy(roads);
+               "level)\n", st->dangles_snapped, sd, st->dangles_skipped);
 }
 
 /* Prints issues grouped by check, all of them with --verbose, else the first few of each. */
@@ -176,23 +167,24 @@ int cmd_validate(int argc, char **argv)
 {
     cli_options opts = {0};
     lc_context *ctx = cli_context(0, 0);
-    lc_profile *profile = NULL;
-    lc_quality *quality = NULL;
-    lc_inputs *in = NULL;
-    int rc = cli_parse_study_options(ctx, argc, argv, &opts, usage);
+    lc_quality *quality = lc_quality_create(ctx);
+    lc_run *run = NULL;
+    int rc = quality ? cli_parse_study_options(ctx, argc, argv, &opts, usage) : cli_fail(ctx);
     if (rc) {
         rc = rc < 0 ? LC_EXIT_OK : rc;
         goto done;
     }
-    profile = lc_profile_load(ctx, lc_study_get(opts.study, "profile"));
-    quality = profile ? lc_quality_create(ctx) : NULL;
-    in = quality ? lc_inputs_read(ctx, opts.study, profile, quality) : NULL;
-    if (!in) {
-        if (quality && lc_quality_count(quality))
+    /* the steps `check` takes before it computes, by the same library code */
+    lc_run_options ro = cli_run_options(&opts, quality);
+    run = lc_run_validate(ctx, opts.study, &ro);
+    if (!run) {
+        if (lc_quality_count(quality))
             print_issues(quality, opts.verbose);
         rc = cli_fail(ctx);
         goto done;
     }
+    const lc_inputs *in = lc_run_inputs(run);
+    const lc_profile *profile = lc_run_profile(run);
     const lc_crs *crs = lc_inputs_crs(in);
     printf("lifecircle validate — data-quality summary 数据质量摘要\n");
     printf("Study 研究:        %s\n", lc_study_path(opts.study) ? lc_study_path(opts.study) : "(command line)");
@@ -201,7 +193,7 @@ int cmd_validate(int argc, char **argv)
            lc_crs_id(crs) ? lc_crs_id(crs) : "", lc_crs_id(crs) ? ")" : "");
     print_layers(in);
     print_categories(in, profile);
-    print_roads(ctx, opts.study, profile, in, quality);
+    print_roads(opts.study, run);
     print_issues(quality, opts.verbose);
     size_t nerr = lc_quality_count_severity(quality, LC_SEVERITY_ERROR);
     if (nerr) {
@@ -214,9 +206,8 @@ int cmd_validate(int argc, char **argv)
         rc = LC_EXIT_OK;
     }
 done:
-    lc_inputs_destroy(in);
+    lc_run_destroy(run);
     lc_quality_destroy(quality);
-    lc_profile_destroy(profile);
     cli_options_free(&opts);
     lc_context_destroy(ctx);
     return rc;

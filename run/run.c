@@ -1,7 +1,7 @@
 /*
- * run/run.c — the steps every command takes, in the same order for check, site and isochrones
- * (run/run_int.h), and the run's accessors (lifecircle/run.h). The commands themselves are
- * run_check.c, run_site.c and run_isochrones.c; what they compute lives in queries/ and what they
+ * run/run.c — the steps every command takes, in the same order for check, site, isochrones and
+ * validate (run/run_int.h), and the run's accessors (lifecircle/run.h). The commands themselves are
+ * run_check.c, run_site.c, run_isochrones.c and run_validate.c; what they compute lives in queries/ and what they
  * write in outputs/. Before these existed the command-line program held three drifting copies.
  */
 #include <assert.h>
@@ -120,7 +120,7 @@ static lc_status load_profile(lc_run *run)
     return speed ? lc_profile_set_walk_speed(run->ctx, run->profile, strtod(speed, NULL)) : LC_OK;
 }
 
-lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_options *options, const char *command)
+lc_run *lc_run_new(lc_context *ctx, const lc_study *study, const lc_run_options *options, const char *command)
 {
     if (!ctx)
         return NULL;
@@ -136,14 +136,30 @@ lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_option
     lc_run_copy_options(&run->options, sizeof run->options, options);
     run->siting_category = (size_t)-1;
     run->step_started = lc_seconds();
-    if (lc_check_cancel(ctx, "before it began") != LC_OK || output_target(run, command) != LC_OK ||
-        load_profile(run) != LC_OK)
-        goto fail;
+    return run;
+}
+
+lc_status lc_run_read_inputs(lc_run *run)
+{
+    lc_context *ctx = run->ctx;
+    if (load_profile(run) != LC_OK)
+        return lc_context_errno(ctx);
     run->quality = run->options.quality;
     if (!run->quality && !(run->quality = run->own_quality = lc_quality_create(ctx)))
-        goto fail;
-    run->inputs = lc_inputs_read(ctx, study, run->profile, run->quality);
+        return LC_ERR_NOMEM;
+    run->inputs = lc_inputs_read(ctx, run->study, run->profile, run->quality);
     if (!run->inputs || lc_run_step(run, "reading the inputs") != LC_OK)
+        return lc_context_errno(ctx);
+    return LC_OK;
+}
+
+lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_options *options, const char *command)
+{
+    lc_run *run = lc_run_new(ctx, study, options, command);
+    if (!run)
+        return NULL;
+    if (lc_check_cancel(ctx, "before it began") != LC_OK || output_target(run, command) != LC_OK ||
+        lc_run_read_inputs(run) != LC_OK)
         goto fail;
     size_t nerr = lc_quality_count_severity(run->quality, LC_SEVERITY_ERROR);
     if (nerr) {
@@ -185,15 +201,23 @@ lc_coverage_options lc_run_coverage_options(lc_run *run)
     return co;
 }
 
+lc_status lc_run_read_roads(lc_run *run)
+{
+    lc_context *ctx = run->ctx;
+    run->roads = lc_roads_read_report(ctx, run->study, run->profile, lc_inputs_crs(run->inputs), &run->roads_stats,
+                                      run->quality);
+    if (!run->roads || lc_run_step(run, "reading the roads") != LC_OK)
+        return lc_context_errno(ctx);
+    run->has_roads_stats = 1;
+    return lc_roads_check_meet(ctx, run->roads, run->inputs, run->study, run->quality);
+}
+
 lc_status lc_run_network_build(lc_run *run)
 {
     lc_context *ctx = run->ctx;
-    run->roads = lc_roads_read_report(ctx, run->study, run->profile, lc_inputs_crs(run->inputs), NULL, run->quality);
-    if (!run->roads || lc_run_step(run, "reading the roads") != LC_OK)
+    if (lc_run_read_roads(run) != LC_OK)
         return lc_context_errno(ctx);
     /* roads that do not meet the compounds (a wrong CRS): as `validate` says, nothing is computed */
-    if (lc_roads_check_meet(ctx, run->roads, run->inputs, run->study, run->quality) != LC_OK)
-        return lc_context_errno(ctx);
     size_t nerr = lc_quality_count_severity(run->quality, LC_SEVERITY_ERROR);
     if (nerr)
         return lc_error(ctx, LC_ERR_DATA, "%zu data error%s; nothing was computed or written (`lifecircle validate` "
@@ -258,6 +282,16 @@ const lc_siting *lc_run_siting(const lc_run *run)
 const lc_isochrones *lc_run_isochrones_result(const lc_run *run)
 {
     return run ? run->isochrones : NULL;
+}
+
+const lc_inputs *lc_run_inputs(const lc_run *run)
+{
+    return run ? run->inputs : NULL;
+}
+
+const lc_roads_stats *lc_run_roads_stats(const lc_run *run)
+{
+    return run && run->has_roads_stats ? &run->roads_stats : NULL;
 }
 
 const lc_quality *lc_run_quality(const lc_run *run)

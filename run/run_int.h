@@ -1,5 +1,5 @@
 /*
- * run/run_int.h — what the three runs (run_check.c, run_site.c, run_isochrones.c) share from
+ * run/run_int.h — what the runs (run_check.c, run_site.c, run_isochrones.c, run_validate.c) share from
  * run/run.c: the run they fill, and the steps every command takes in the same order (profile,
  * inputs and their data errors, output target, walking network). Never included outside run/.
  */
@@ -18,6 +18,8 @@ struct lc_run {
     lc_quality *own_quality;
     lc_inputs *inputs;
     lc_roads *roads;
+    lc_roads_stats roads_stats; /* what reading the roads kept and left out (has_roads_stats) */
+    int has_roads_stats;
     lc_network *network;
     lc_coverage *coverage;
     lc_coverage *straight;    /* check --mode network: the straight-line comparison */
@@ -36,6 +38,15 @@ struct lc_run {
     lc_profile **loaded;      /* the district profiles loaded, each once (owned) */
     size_t nloaded;
 };
+
+/* A run of study with the caller's options copied (NULL: defaults), nothing read yet. NULL with the
+ * context's error (LC_ERR_MISUSE without a study, LC_ERR_NOMEM). Caller frees with lc_run_destroy(). */
+lc_run *lc_run_new(lc_context *ctx, const lc_study *study, const lc_run_options *options, const char *command);
+
+/* Loads the profile (the study's walk_speed applied) and reads every input with its data-quality
+ * checks into the run (issues into options.quality, else a list of the run's own). LC_OK, or the
+ * error of the step that failed; data errors are issues, not a failure. */
+lc_status lc_run_read_inputs(lc_run *run);
 
 /* Makes a run for study: the options copied (NULL: defaults), the output target and format
  * resolved from the study, the profile loaded with the study's walk_speed applied, the inputs read
@@ -69,10 +80,15 @@ lc_status lc_run_step(lc_run *run, const char *name);
  * resolutions). Warns once when straight-line mode is given inputs only the network uses. */
 lc_coverage_options lc_run_coverage_options(lc_run *run);
 
-/* Reads the study's roads and builds the walking network into run->roads/run->network, then adds
- * network islands (residents on components without a category) to the quality list. Roads that do
- * not meet the compounds (lc_roads_check_meet: an error in the quality list) stop it before the
- * network is built, with LC_ERR_DATA. LC_OK or the step's error. */
+/* Reads the study's roads into run->roads (what was kept and left out in run->roads_stats) and
+ * checks that they meet the compounds (lc_roads_check_meet: a finding is an issue in the quality
+ * list, not a failure). LC_OK or the step's error. */
+lc_status lc_run_read_roads(lc_run *run);
+
+/* Reads the roads (lc_run_read_roads) and builds the walking network into run->network, then adds
+ * network islands (residents on components without a category) to the quality list. Data errors in
+ * the quality list (roads that do not meet the compounds) stop it before the network is built, with
+ * LC_ERR_DATA. LC_OK or the step's error. */
 lc_status lc_run_network_build(lc_run *run);
 
 /* Writes the staged output and, when options.report_dir is set, the report beside it, then commits

@@ -318,6 +318,52 @@ END_TEST
 #define DEMO_FAC_COLUMNS "id, 名称, 类型, osm_tag, 建筑面积, 日供餐, 床位, 护理床位"
 #define DEMO_UNIT_COLUMNS "id, 名称, 常住人口"
 
+/* Translates src into dst as GeoPackage with ogr2ogr-style arguments (NULL-terminated). */
+static void translate(const char *dst, const char *src, const char *const *args)
+{
+    GDALAllRegister();
+    GDALDatasetH in = GDALOpenEx(src, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(in);
+    GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew((char **)args, NULL);
+    int err = 0;
+    GDALDatasetH out = GDALVectorTranslate(dst, NULL, 1, &in, o, &err);
+    GDALVectorTranslateOptionsFree(o);
+    ck_assert_ptr_nonnull(out);
+    GDALClose(out);
+    GDALClose(in);
+}
+
+START_TEST(demo_compounds_one_utm_zone_off)
+{
+    /* The demo's compounds in their UTM zone 29N, then labelled 30N (ogr2ogr -t_srs EPSG:32629, then
+     * -a_srs EPSG:32630): the same numbers 6 degrees east, in Spain. Read as 30N they span lon
+     * -2.6183..-2.5934 (ogrinfo: ST_Transform to 4326 of the labelled copy), the units lie at
+     * lon -8.62..-8.59. Before: OK and 0 % coverage. */
+    kase k = case_new();
+    char *demo = lct_path(lct_source_dir(), "data/demo/porto.gpkg"), *utm = lct_path(k.dir, "utm29.gpkg"),
+         *off = lct_path(k.dir, "zone30.gpkg");
+    const char *const to29[] = {"-f", "GPKG", "-t_srs", "EPSG:32629", "residential", NULL};
+    const char *const as30[] = {"-f", "GPKG", "-a_srs", "EPSG:32630", "-nln", "residential", NULL};
+    translate(utm, demo, to29);
+    translate(off, utm, as30);
+    free(k.study);
+    k.study = lct_path(lct_source_dir(), "data/demo/porto.yml");
+    char extra[4096];
+    snprintf(extra, sizeof extra, "--set 'residential.path=%s'", off);
+    const char *needles[] = {"zone30.gpkg (layer residential): 193 of 193 compounds (100.0%) lie outside every unit "
+                             "(街镇) of", "porto.gpkg (layer units): the layers do not meet",
+                             "The residential layer lies at lon -2.62", "the units layer at lon -8.62", NULL};
+    char *v = NULL, *c = run_both(&k, extra, 2, 2, needles, &v);
+    lct_assert_contains(v, "Data quality 数据质量: 1 error, 0 warnings");
+    free(v);
+    free(c);
+    free(demo);
+    free(utm);
+    free(off);
+    case_free(&k);
+}
+END_TEST
+
 START_TEST(demo_residential_lonlat_swapped)
 {
     /* Porto's compounds with lon/lat exchanged: (41.1, -8.6) is a valid lon/lat (in the Indian Ocean
@@ -659,6 +705,74 @@ START_TEST(gbk_bytes_in_a_geojson)
 }
 END_TEST
 
+/* A study of the reference compounds and meal point in network mode with one street, its UTM 51N
+ * coordinates labelled with zone (EPSG code), and an output directory named. */
+static void street_study(const kase *k, const char *zone)
+{
+    char roads[1024];
+    snprintf(roads, sizeof roads,
+             "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+             "\"urn:ogc:def:crs:EPSG::%s\"}},\"features\":[{\"type\":\"Feature\",\"properties\":{\"highway\":"
+             "\"residential\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[349900,3456250],"
+             "[350300,3456250]]}}]}",
+             zone);
+    case_fc(k, "res.geojson", RES_FEATURES);
+    case_fc(k, "fac.geojson", FAC_FEATURES);
+    case_text(k, "roads.geojson", roads);
+    case_text(k, "study.yml", "crs: EPSG:32651\nmode: network\noutput: out\nresidential: {path: res.geojson}\n"
+                              "facilities: {path: fac.geojson}\nroads: {path: roads.geojson}\n");
+}
+
+START_TEST(validate_is_check_up_to_computing)
+{
+    /* lc_run_validate takes check's steps by check's code: the street labelled UTM 50N lies 6 degrees
+     * west, so validate finds the one error check refuses (LC_ERR_DATA, nothing written) and, like
+     * check, builds no network on it; in its own zone validate reads the one street (by
+     * construction: 1 feature, 1 line kept) and, in network mode, builds the network check builds. */
+    kase k = case_new();
+    street_study(&k, "32650");
+    lc_study *study = lc_study_load(lct_ctx, k.study);
+    ck_assert_ptr_nonnull(study);
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    ro.quality = q;
+    lc_run *run = lc_run_validate(lct_ctx, study, &ro);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_uint_eq(lc_quality_count_severity(q, LC_SEVERITY_ERROR), 1);
+    ck_assert_uint_eq(lc_quality_count_check(q, LC_CHECK_LAYERS_APART), 1);
+    ck_assert_ptr_nonnull(lc_run_inputs(run));
+    ck_assert_ptr_nonnull(lc_run_roads_stats(run));
+    ck_assert_uint_eq(lc_run_roads_stats(run)->features, 1);
+    ck_assert_ptr_null(lc_run_network(run));
+    ck_assert_ptr_null(lc_run_results(run));
+    lc_run_destroy(run);
+    lc_quality_destroy(q);
+    ck_assert_ptr_null(lc_run_check(lct_ctx, study, NULL));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_DATA);
+    char *out = lct_path(k.dir, "out");
+    struct stat sb;
+    ck_assert_int_ne(stat(out, &sb), 0);
+    lc_study_destroy(study);
+
+    street_study(&k, "32651");
+    study = lc_study_load(lct_ctx, k.study);
+    ck_assert_ptr_nonnull(study);
+    run = lc_run_validate(lct_ctx, study, NULL);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_uint_eq(lc_quality_count_severity(lc_run_quality(run), LC_SEVERITY_ERROR), 0);
+    ck_assert_uint_eq(lc_run_roads_stats(run)->kept, 1);
+    ck_assert_ptr_nonnull(lc_run_network(run));
+    ck_assert_int_ne(stat(out, &sb), 0); /* validate writes nothing */
+    lc_run_destroy(run);
+    lc_study_destroy(study);
+    free(out);
+
+    ck_assert_ptr_null(lc_run_validate(lct_ctx, NULL, NULL));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+    case_free(&k);
+}
+END_TEST
+
 Suite *suite_plausible(void)
 {
     Suite *s = suite_create("plausible");
@@ -668,6 +782,7 @@ Suite *suite_plausible(void)
     tcase_add_test(meet, facilities_with_a_wrong_prj);
     tcase_add_test(meet, few_compounds_outside_the_units_warn);
     tcase_add_test(meet, roads_in_another_zone);
+    tcase_add_test(meet, demo_compounds_one_utm_zone_off);
     tcase_add_test(meet, demo_residential_lonlat_swapped);
     tcase_add_test(meet, demo_facilities_lonlat_swapped);
     tcase_add_test(meet, demo_units_lonlat_swapped);
@@ -700,5 +815,11 @@ Suite *suite_plausible(void)
     tcase_add_test(utf8, gbk_bytes_behind_a_utf8_cpg);
     tcase_add_test(utf8, gbk_bytes_in_a_geojson);
     suite_add_tcase(s, utf8);
+
+    TCase *lib = tcase_create("validate is the library run");
+    tcase_add_checked_fixture(lib, lct_setup, lct_teardown);
+    tcase_set_timeout(lib, 120);
+    tcase_add_test(lib, validate_is_check_up_to_computing);
+    suite_add_tcase(s, lib);
     return s;
 }

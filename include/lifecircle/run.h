@@ -29,6 +29,7 @@
 #include "lifecircle/network.h"
 #include "lifecircle/quality.h"
 #include "lifecircle/results.h"
+#include "lifecircle/roads.h"
 #include "lifecircle/siting.h"
 #include "lifecircle/study.h"
 
@@ -117,18 +118,34 @@ typedef struct lc_isochrones_run_options {
 LC_API lc_run *lc_run_isochrones(lc_context *ctx, const lc_study *study, const lc_run_options *options,
                                  const lc_isochrones_run_options *iso);
 
+/* Runs `validate`: every step `check` takes before it computes — the profile loaded with the
+ * study's walk_speed, every input read and checked (lc_inputs_read), the roads read and checked
+ * against the compounds when the study names them (in network mode also the network built and its
+ * islands found) — by the same code, so what `check` refuses is found here. Writes nothing and
+ * needs no output. Data errors are not a failure: they are in the quality list (options->quality,
+ * else lc_run_quality), a roads layer that cannot be read or built among them
+ * (LC_CHECK_ROADS_UNREADABLE). Returns the run (lc_run_inputs, lc_run_profile, lc_run_roads_stats
+ * to summarise), or NULL with the context's error when the profile or an input cannot be read at
+ * all (the issues found before it in the quality list). Caller frees with lc_run_destroy(). */
+LC_API lc_run *lc_run_validate(lc_context *ctx, const lc_study *study, const lc_run_options *options);
+
 /* Releases a run and everything it computed. Accepts NULL. */
 LC_API void lc_run_destroy(lc_run *run);
 
 /* What the run computed, borrowed, valid until lc_run_destroy(). lc_run_results: check and site
  * (NULL for isochrones); lc_run_network: network mode and isochrones (NULL otherwise);
  * lc_run_siting: site only; lc_run_isochrones_result: isochrones only; lc_run_quality: the issues
- * found (options->quality when given); lc_run_profile: the profile as applied (walk_speed included). */
+ * found (options->quality when given); lc_run_profile: the profile as applied (walk_speed included);
+ * lc_run_inputs: the inputs read, in the working CRS. */
 LC_API const lc_results *lc_run_results(const lc_run *run);
 LC_API const lc_network *lc_run_network(const lc_run *run);
 LC_API const lc_siting *lc_run_siting(const lc_run *run);
 LC_API const lc_isochrones *lc_run_isochrones_result(const lc_run *run);
 LC_API const lc_quality *lc_run_quality(const lc_run *run);
+LC_API const lc_inputs *lc_run_inputs(const lc_run *run);
+/* What reading the roads kept and left out (validate and network mode), NULL when no roads were
+ * read; borrowed, valid until lc_run_destroy(). */
+LC_API const lc_roads_stats *lc_run_roads_stats(const lc_run *run);
 LC_API const lc_profile *lc_run_profile(const lc_run *run);
 
 /* The siting category's index in the profile (site), or (size_t)-1. */
