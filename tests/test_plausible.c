@@ -773,6 +773,22 @@ START_TEST(validate_is_check_up_to_computing)
 }
 END_TEST
 
+START_TEST(district_profiles_refused_by_both)
+{
+    /* districts.profiles naming a district the study does not have: check refused it while it
+     * computed the indicators, after validate had said OK. */
+    kase k = case_new();
+    case_fc(&k, "res.geojson", RES_FEATURES);
+    case_fc(&k, "fac.geojson", FAC_FEATURES);
+    case_text(&k, "study.yml", "crs: EPSG:32651\nresidential: {path: res.geojson}\nfacilities: {path: fac.geojson}\n"
+                               "districts: {profiles: {杨浦区: shanghai-2025}}\n");
+    const char *needles[] = {"study.yml: districts.profiles.杨浦区 names a district no feature of the districts layer",
+                             NULL};
+    free(run_both(&k, NULL, 2, 2, needles, NULL));
+    case_free(&k);
+}
+END_TEST
+
 Suite *suite_plausible(void)
 {
     Suite *s = suite_create("plausible");
@@ -814,6 +830,7 @@ Suite *suite_plausible(void)
     tcase_set_timeout(utf8, 120);
     tcase_add_test(utf8, gbk_bytes_behind_a_utf8_cpg);
     tcase_add_test(utf8, gbk_bytes_in_a_geojson);
+    tcase_add_test(utf8, district_profiles_refused_by_both);
     suite_add_tcase(s, utf8);
 
     TCase *lib = tcase_create("validate is the library run");

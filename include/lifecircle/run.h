@@ -119,14 +119,15 @@ LC_API lc_run *lc_run_isochrones(lc_context *ctx, const lc_study *study, const l
                                  const lc_isochrones_run_options *iso);
 
 /* Runs `validate`: every step `check` takes before it computes — the profile loaded with the
- * study's walk_speed, every input read and checked (lc_inputs_read), the roads read and checked
+ * study's walk_speed, every input read and checked (lc_inputs_read), each district's profile
+ * resolved (districts.profiles, when the inputs hold no data error), the roads read and checked
  * against the compounds when the study names them (in network mode also the network built and its
  * islands found) — by the same code, so what `check` refuses is found here. Writes nothing and
  * needs no output. Data errors are not a failure: they are in the quality list (options->quality,
  * else lc_run_quality), a roads layer that cannot be read or built among them
  * (LC_CHECK_ROADS_UNREADABLE). Returns the run (lc_run_inputs, lc_run_profile, lc_run_roads_stats
- * to summarise), or NULL with the context's error when the profile or an input cannot be read at
- * all (the issues found before it in the quality list). Caller frees with lc_run_destroy(). */
+ * to summarise), or NULL with the context's error when the profile, an input or a district's
+ * profile cannot be read at all (the issues found before it in the quality list). Caller frees with lc_run_destroy(). */
 LC_API lc_run *lc_run_validate(lc_context *ctx, const lc_study *study, const lc_run_options *options);
 
 /* Releases a run and everything it computed. Accepts NULL. */
