@@ -16,7 +16,7 @@ lc_run *lc_run_validate(lc_context *ctx, const lc_study *study, const lc_run_opt
     if (!run)
         return NULL;
     /* the districts' own profiles, which check resolves before it computes the indicators */
-    if (lc_run_read_inputs(run) != LC_OK ||
+    if (lc_check_cancel(ctx, "before it began") != LC_OK || lc_run_read_inputs(run) != LC_OK ||
         (!lc_quality_count_severity(run->quality, LC_SEVERITY_ERROR) && lc_run_district_profiles(run) != LC_OK)) {
         lc_run_destroy(run);
         return NULL;
