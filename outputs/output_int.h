@@ -23,11 +23,14 @@
 /* An output directory being written: everything goes into tmp until commit. */
 typedef struct lc_atomic_dir {
     char *target; /* the directory the caller named (resolved when it exists), owned */
-    char *tmp;    /* "<target>.tmp-XXXXXX" beside it, owned */
+    char *tmp;    /* "<target>.tmp-<pid>-XXXXXX" beside it, owned */
     int overwrite;
 } lc_atomic_dir;
 
-/* Checks the target and creates the temporary directory beside it, with the mode the target has
+/* First repairs what killed runs left beside the target (their pid is dead): a parked
+ * "<target>.old-<pid>-*" is moved back when the target is missing, other stale .old-* and .tmp-*
+ * are removed (older names without a pid only when last changed before this process started).
+ * Then checks the target and creates the temporary directory beside it, with the mode the target has
  * (or, for a new target, the mode mkdir would give under the current umask). Refuses with
  * LC_ERR_IO: a target that is not a directory, a non-empty directory unless overwrite, the current
  * directory or one of its parents, and a target whose parent is missing; LC_ERR_MISUSE for an
@@ -35,9 +38,11 @@ typedef struct lc_atomic_dir {
  * lc_atomic_dir_abort(). On failure nothing was created and *ad is zeroed. */
 lc_status lc_atomic_dir_begin(lc_context *ctx, const char *dir, int overwrite, lc_atomic_dir *ad);
 
-/* Moves tmp into place: straight onto a missing or empty target; with overwrite, the old target is
- * first renamed to "<target>.old-XXXXXX", then removed once the new one is in place (failing to
- * remove it is only a warning). On failure (LC_ERR_IO) the target is as it was and tmp has been
+/* Moves tmp into place: straight onto a missing or empty target; with overwrite, tmp and the old
+ * target swap names in one step (renameat2 RENAME_EXCHANGE) and the old one is then removed; where
+ * the filesystem cannot exchange (EINVAL, ENOSYS), the old target is first renamed to
+ * "<target>.old-<pid>-XXXXXX", then removed once the new one is in place (failing to remove it is
+ * only a warning). On failure (LC_ERR_IO) the target is as it was and tmp has been
  * removed. Releases ad's strings either way. */
 lc_status lc_atomic_dir_commit(lc_context *ctx, lc_atomic_dir *ad);
 

@@ -27,6 +27,7 @@ Suite *suite_roads(void);
 Suite *suite_plausible(void);
 Suite *suite_map(void);
 Suite *suite_run(void);
+Suite *suite_atomic(void);
 Suite *suite_qml(void);
 Suite *suite_report(void);
 Suite *suite_levels(void);
