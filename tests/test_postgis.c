@@ -79,7 +79,7 @@ static void load_demo(const char *schema)
     snprintf(lco, sizeof lco, "SCHEMA=%s", schema);
     char **argv = NULL;
     const char *args[] = {"-update", "-preserve_fid", "-lco", lco, "-lco", "LAUNDER=NO", "-lco",
-                          "GEOMETRY_NAME=geom", "residential", "facilities", "units", NULL};
+                          "GEOMETRY_NAME=geom", "residential", "facilities", "units", "committees", NULL};
     for (const char *const *a = args; *a; a++)
         argv = CSLAddString(argv, *a);
     GDALVectorTranslateOptions *o = GDALVectorTranslateOptionsNew(argv, NULL);
@@ -115,8 +115,10 @@ static char *pg_study(const char *dir, const char *schema, const char *residenti
              "  fields: {id: id, name: 名称, category: 类型, floor_area: 建筑面积, meals: 日供餐, beds: 床位, "
              "nursing_beds: 护理床位}\n"
              "units:\n  path: \"%s\"\n  layer: %s.units\n"
-             "  fields: {id: id, name: 名称, population: 常住人口}\n",
-             dsn(), schema, residential_table, dsn(), schema, dsn(), schema);
+             "  fields: {id: id, name: 名称, population: 常住人口}\n"
+             "committees:\n  path: \"%s\"\n  layer: %s.committees\n" /* the demo's synthetic 居委会 */
+             "  fields: {id: id, name: 名称, unit: 街镇, type: 类型}\n",
+             dsn(), schema, residential_table, dsn(), schema, dsn(), schema, dsn(), schema);
     ck_assert_int_eq(lct_write_text(path, text), 0);
     return path;
 }
@@ -195,7 +197,8 @@ START_TEST(test_pg_inputs_same_numbers)
     char *p1 = lct_path(d1, "summary.csv"), *p2 = lct_path(d2, "summary.csv");
     char *c1 = read_file(p1), *c2 = read_file(p2);
     static const char head[] = "\xEF\xBB\xBF" "unit_id,unit_name,norm,指标,indicator,value,target,pass,shortfall,"
-                               "shortfall_unit,numerator,denominator,source\r\n";
+                               "shortfall_unit,numerator,denominator,source,level,parent_id,district_id\r\n";
+    /* (the demo has a committees layer, so the rows say their level, issue 15) */
     ck_assert_int_eq(strncmp(c1, head, strlen(head)), 0);
     ck_assert_str_eq(c1, c2);
     /* Both into PostGIS: every output table identical, geometries included. */
@@ -345,14 +348,15 @@ START_TEST(test_pg_output_tables)
     snprintf(sql, sizeof sql, "SELECT f_table_name || ' ' || type || ' ' || srid FROM geometry_columns "
              "WHERE f_table_schema = '%s' ORDER BY f_table_name", out);
     char *g = pg(sql, 1);
-    ck_assert_str_eq(g, "lc_catchments MULTIPOLYGON 32629\nlc_facilities POINT 32629\nlc_gaps MULTIPOLYGON 32629\n"
+    ck_assert_str_eq(g, "lc_catchments MULTIPOLYGON 32629\nlc_committees MULTIPOLYGON 32629\n" /* the demo's 居委会 */
+                        "lc_facilities POINT 32629\nlc_gaps MULTIPOLYGON 32629\n"
                         "lc_residential MULTIPOLYGON 32629\nlc_service_areas MULTIPOLYGON 32629\n"
                         "lc_units MULTIPOLYGON 32629");
     free(g);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_indexes WHERE schemaname = '%s' AND indexdef LIKE "
              "'%%USING gist (geom)%%'", out);
     char *n = pg(sql, 1);
-    ck_assert_str_eq(n, "6");
+    ck_assert_str_eq(n, "7"); /* one per geometry table above */
     free(n);
     snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM \"%s\".lc_residential) || ' ' || (SELECT count(*) "
              "FROM \"%s\".lc_summary) || ' ' || (SELECT string_agg(name, ',') FROM \"%s\".lc_metadata)", out, out, out);
@@ -371,8 +375,9 @@ START_TEST(test_pg_output_tables)
              "|| ' ' || (xpath('/qgis/renderer-v2/@type', styleqml))[1]::text, ',' ORDER BY f_table_name) FROM "
              "public.layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = '%s'", out);
     char *styles = pg(sql, 1);
-    /* catchments, gaps, service areas: a rule per category (outputs/qml.c) */
-    ck_assert_str_eq(styles, "lc_catchments geom true RuleRenderer,lc_facilities geom true categorizedSymbol,"
+    /* catchments, gaps, service areas: a rule per category (outputs/qml.c); committees: outlines */
+    ck_assert_str_eq(styles, "lc_catchments geom true RuleRenderer,lc_committees geom true singleSymbol,"
+                             "lc_facilities geom true categorizedSymbol,"
                              "lc_gaps geom true RuleRenderer,lc_residential geom true graduatedSymbol,"
                              "lc_service_areas geom true RuleRenderer,lc_units geom true singleSymbol");
     free(styles);
