@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* strcasestr */
 /*
  * geo/context.c — the lc_context: owner of the GEOS handle, the PROJ context, the last error and the
  * message/progress handlers. GDAL, GEOS and PROJ messages are forwarded into the handler here, so the
@@ -361,50 +360,6 @@ char *lc_sprintf(lc_context *ctx, const char *fmt, ...)
     vsnprintf(buf, (size_t)n + 1, fmt, ap);
     va_end(ap);
     return buf;
-}
-
-char *lc_redact_dsn(lc_context *ctx, const char *dsn)
-{
-    char *out = lc_strdup(ctx, dsn);
-    if (!out)
-        return NULL;
-    /* password=value or password='quoted value' (libpq keyword syntax), any case. */
-    for (char *p = out; (p = strcasestr(p, "password")) != NULL;) {
-        char *q = p + 8;
-        while (*q == ' ')
-            q++;
-        if (*q != '=') {
-            p = q;
-            continue;
-        }
-        q++;
-        while (*q == ' ')
-            q++;
-        char *end = q;
-        if (*q == '\'') {
-            for (end = q + 1; *end && *end != '\''; end++)
-                if (*end == '\\' && end[1])
-                    end++;
-            if (*end)
-                end++;
-        } else {
-            while (*end && *end != ' ')
-                end++;
-        }
-        memmove(q + 3, end, strlen(end) + 1);
-        memcpy(q, "***", 3);
-        p = q + 3;
-    }
-    /* scheme://user:password@host */
-    char *scheme = strstr(out, "://");
-    if (scheme) {
-        char *auth = scheme + 3, *at = strchr(auth, '@'), *colon = strchr(auth, ':');
-        if (at && colon && colon < at && !memchr(auth, '/', (size_t)(at - auth))) {
-            memmove(colon + 4, at, strlen(at) + 1);
-            memcpy(colon + 1, "***", 3);
-        }
-    }
-    return out;
 }
 
 lc_status lc_grow(lc_context *ctx, void **items, size_t *cap, size_t need, size_t size)

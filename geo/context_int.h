@@ -61,11 +61,6 @@ char *lc_strdup(lc_context *ctx, const char *s);
 /* Formats into a fresh string (caller frees with free()); NULL with LC_ERR_NOMEM on failure. */
 char *lc_sprintf(lc_context *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* A copy of a dataset name fit for messages and outputs: the value of every `password=` in a
- * PostgreSQL connection string and the password of a `user:password@host` URI replaced by "***".
- * Caller frees with free(); NULL with LC_ERR_NOMEM. */
-char *lc_redact_dsn(lc_context *ctx, const char *dsn);
-
 /* What kind of file a stat mode describes, for messages: "a directory", "a named pipe (FIFO)",
  * "a character device" ... Borrowed (static text). */
 const char *lc_file_type(unsigned mode);

@@ -755,6 +755,15 @@ static lc_status open_source(reader *rd, const char *path, GDALDatasetH *ds, cha
         enc = lc_study_get(rd->study, "encoding");
     if (lc_source_check(ctx, rd->kind_name, path, rd->path) != LC_OK)
         return lc_context_errno(ctx);
+    if (lc_conninfo_is_pg(path)) {
+        /* libpq's parser judges the string before GDAL sees it, and refuses it quoting none of it. */
+        char what[96];
+        snprintf(what, sizeof what, "the %s input (%s.path)", rd->kind_name, rd->kind_name);
+        lc_conninfo *ci = lc_conninfo_parse(ctx, path, what);
+        if (!ci)
+            return lc_context_errno(ctx);
+        lc_conninfo_destroy(ci);
+    }
     if (!is_utf8(enc))
         *open_opts = CSLSetNameValue(*open_opts, "ENCODING", gdal_encoding(enc));
     *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
@@ -1108,7 +1117,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     L->kind = kind;
     L->extent = lc_bbox_empty();
     /* Messages and outputs name the source without its password (PG:... password=***). */
-    char *shown = lc_redact_dsn(ctx, path);
+    char *shown = lc_conninfo_redact(ctx, path);
     if (!shown) {
         free(L);
         return NULL;
@@ -1152,7 +1161,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     OGR_L_ResetReading(rd.ogr);
     OGRFeatureH f;
     GIntBig done = 0;
-    int hash_rows = !strncasecmp(path, "PG:", 3);
+    int hash_rows = lc_conninfo_is_pg(path);
     /* GDAL says when a text number is read only in part; make sure it does, on this thread only. */
     char *numeric_warning = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_SETFIELD_NUMERIC_WARNING", NULL));
     CPLSetThreadLocalConfigOption("OGR_SETFIELD_NUMERIC_WARNING", "YES");
@@ -1220,7 +1229,7 @@ lc_status lc_ogr_open(lc_context *ctx, const lc_study *study, const char *kind, 
     if (!path)
         return lc_error(ctx, LC_ERR_CONFIG, "the study names no %s layer (%s)", kind, key);
     lc_layer tmp = {.kind = LC_LAYER_KIND_COUNT, .extent = lc_bbox_empty()};
-    if (!(out->shown = lc_redact_dsn(ctx, path)))
+    if (!(out->shown = lc_conninfo_redact(ctx, path)))
         return LC_ERR_NOMEM;
     reader rd = {.ctx = ctx, .study = study, .layer = &tmp, .kind_name = kind, .osm_layer = osm_layer,
                  .path = out->shown, .x_field = -1, .y_field = -1};

@@ -8,6 +8,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "geo/conninfo_int.h"
 #include "lifecircle/layer.h"
 
 struct lc_layer {

@@ -451,7 +451,7 @@ lc_status lc_roads_check_meet(lc_context *ctx, const lc_roads *roads, const lc_i
     if (st != LC_OK)
         return st;
     roads_box = g.all;
-    char *shown = lc_redact_dsn(ctx, lc_study_get(study, "roads.path") ? lc_study_get(study, "roads.path") : "roads");
+    char *shown = lc_conninfo_redact(ctx, lc_study_get(study, "roads.path") ? lc_study_get(study, "roads.path") : "roads");
     if (!shown)
         return LC_ERR_NOMEM;
     side sroad = {shown, lc_study_get(study, "roads.layer"), "roads", lc_bbox_empty(), 1};

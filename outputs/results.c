@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "geo/conninfo_int.h"
 #include "geo/context_int.h"
 #include "geo/parallel_int.h"
 #include "lifecircle/results.h"
@@ -1283,83 +1284,39 @@ static lc_status write_summary(lc_context *ctx, lc_output *out, const lc_results
     return st == LC_OK ? cst : st;
 }
 
-/* The value of key in a libpq key=value connection string ("PG:dbname=x host=y"; values may be
- * quoted '...' with \' escapes) into buf; "" when absent. */
-static void conninfo_value(const char *dsn, const char *key, char *buf, size_t size)
+/* Which database a parsed connection string names as written, as "host|port|dbname|service"
+ * (libpq's defaults left empty, so two strings that spell the same server differently may compare
+ * unequal: pg_same_database then asks the servers). */
+static void pg_database_id(const lc_conninfo *ci, char *buf, size_t size)
 {
-    size_t klen = strlen(key), n = 0;
-    buf[0] = '\0';
-    for (const char *p = dsn; *p;) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        const char *eq = strchr(p, '=');
-        if (!eq)
-            break;
-        int match = (size_t)(eq - p) == klen && !strncmp(p, key, klen);
-        p = eq + 1;
-        n = 0;
-        if (*p == '\'') {
-            for (p++; *p && *p != '\''; p++) {
-                if (*p == '\\' && p[1])
-                    p++;
-                if (match && n + 1 < size)
-                    buf[n++] = *p;
-            }
-            if (*p)
-                p++;
-        } else {
-            for (; *p && *p != ' ' && *p != '\t'; p++)
-                if (match && n + 1 < size)
-                    buf[n++] = *p;
-        }
-        if (match) {
-            buf[n] = '\0';
-            return;
-        }
-    }
-}
-
-/* Which database a "PG:" connection string reaches, as "host|port|dbname|service" (libpq's
- * defaults left empty, so two strings that spell the same server differently may compare unequal:
- * pg_same_database then asks the servers). */
-static void pg_database_id(const char *dsn, char *buf, size_t size)
-{
-    char host[256], addr[256], port[32], db[256], service[256];
-    conninfo_value(dsn + 3, "host", host, sizeof host);
-    conninfo_value(dsn + 3, "hostaddr", addr, sizeof addr);
-    conninfo_value(dsn + 3, "port", port, sizeof port);
-    conninfo_value(dsn + 3, "dbname", db, sizeof db);
-    conninfo_value(dsn + 3, "service", service, sizeof service);
-    snprintf(buf, size, "%s|%s|%s|%s", *addr ? addr : host, port, db, service);
+    const char *host = lc_conninfo_get(ci, "host"), *addr = lc_conninfo_get(ci, "hostaddr");
+    const char *port = lc_conninfo_get(ci, "port"), *db = lc_conninfo_get(ci, "dbname");
+    const char *service = lc_conninfo_get(ci, "service");
+    snprintf(buf, size, "%s|%s|%s|%s", addr ? addr : host ? host : "", port ? port : "", db ? db : "",
+             service ? service : "");
 }
 
 /* What a PostgreSQL server says it is: its database and the time its postmaster started, which
  * two servers (or two databases) do not share, however a connection string spells the host
- * (localhost or 127.0.0.1, a socket or TCP, an alias). Into buf; "" when it cannot be asked (the
- * guard below then goes by the strings alone). */
-static void pg_server_identity(lc_context *ctx, const char *dsn, char *buf, size_t size)
+ * (localhost or 127.0.0.1, a socket or TCP, an alias). Asked on a read-only connection; into buf,
+ * "" when it cannot be asked (the guard below then goes by the strings alone). */
+static void pg_server_identity(lc_context *ctx, const lc_conninfo *ci, const char *shown, char *buf, size_t size)
 {
     buf[0] = '\0';
-    lc_gdal_begin(ctx);
-    GDALDatasetH ds = GDALOpenEx(dsn, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    OGRLayerH L = ds ? GDALDatasetExecuteSQL(ds, "SELECT current_database() || ' ' || pg_postmaster_start_time()::text "
-                                                 "AS id", NULL, NULL)
-                     : NULL;
-    OGRFeatureH f = L ? OGR_L_GetNextFeature(L) : NULL;
-    if (f && OGR_F_IsFieldSetAndNotNull(f, 0))
-        snprintf(buf, size, "%s", OGR_F_GetFieldAsString(f, 0));
-    if (f)
-        OGR_F_Destroy(f);
-    if (L)
-        GDALDatasetReleaseResultSet(ds, L);
-    if (ds)
-        GDALClose(ds);
-    lc_gdal_end(ctx);
+    PGconn *conn = lc_conninfo_connect(ctx, ci, 1, shown);
+    if (!conn)
+        return; /* not reaching a server is no error of the guard: the output says so itself */
+    PGresult *res = PQexec(conn, "SELECT current_database() || ' ' || pg_postmaster_start_time()::text");
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(conn);
 }
 
-/* Whether two "PG:" strings reach the same database: the same host, port, database and service as
- * written, or else the same server identity when both servers can be asked. */
-static int pg_same_database(lc_context *ctx, const char *a, const char *b)
+/* Whether two connection strings reach the same database: the same host, port, database and
+ * service as written, or else the same server identity when both servers can be asked. */
+static int pg_same_database(lc_context *ctx, const lc_conninfo *a, const char *a_shown, const lc_conninfo *b,
+                            const char *b_shown)
 {
     char ida[1200], idb[1200];
     pg_database_id(a, ida, sizeof ida);
@@ -1367,53 +1324,78 @@ static int pg_same_database(lc_context *ctx, const char *a, const char *b)
     if (!strcmp(ida, idb))
         return 1;
     char sa[512], sb[512];
-    pg_server_identity(ctx, a, sa, sizeof sa);
+    pg_server_identity(ctx, a, a_shown, sa, sizeof sa);
     if (!sa[0])
         return 0;
-    pg_server_identity(ctx, b, sb, sizeof sb);
+    pg_server_identity(ctx, b, b_shown, sb, sizeof sb);
     return sb[0] && !strcmp(sa, sb);
 }
 
-/* Refuses a PostGIS output that would replace one of its own input tables: an input read from the
- * same database whose table lies in the output schema under a name the output writes
- * (<prefix>..., or with an empty prefix one of the layer names). A re-run would drop the input
- * half-way through. Inputs given as an SQL query are not checked (their tables are not known). */
-static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, const lc_output_options *o,
-                                       const lc_results *r)
+/* Non-zero if table ("schema.table", or "table" in public) is one the PostGIS output writes: in
+ * schema, named <prefix>... or, with an empty prefix, one of the layer names. */
+static int pg_output_writes(const char *table, const char *schema, const char *prefix)
 {
     static const char *const written[] = {"residential", "gaps", "service_areas", "units", "facilities",
                                           "summary", "proposals", LC_PG_METADATA, "catchments",
                                           "catchment_streets", "districts", "committees", "areas", "groups",
                                           NULL};
+    const char *dot = strchr(table, '.');
+    size_t slen = dot ? (size_t)(dot - table) : 6;
+    const char *in_schema = dot ? table : "public", *name = dot ? dot + 1 : table;
+    if (strlen(schema) != slen || strncmp(schema, in_schema, slen) != 0)
+        return 0;
+    if (*prefix)
+        return !strncmp(name, prefix, strlen(prefix));
+    for (size_t i = 0; written[i]; i++)
+        if (!strcmp(name, written[i]))
+            return 1;
+    return 0;
+}
+
+/* Refuses a PostGIS output that would replace one of its own input tables: an input read from the
+ * same database whose table lies in the output schema under a name the output writes
+ * (pg_output_writes). A re-run would drop the input half-way through. Inputs given as an SQL
+ * query are not checked (their tables are not known). */
+static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, const lc_output_options *o,
+                                       const lc_results *r)
+{
     const char *schema = o->schema ? o->schema : "public";
     const char *prefix = o->table_prefix ? o->table_prefix : LC_PG_DEFAULT_PREFIX;
-    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
+    lc_conninfo *out_ci = NULL;
+    char *out_shown = NULL;
+    lc_status st = LC_OK;
+    for (int k = 0; k < LC_LAYER_KIND_COUNT && st == LC_OK; k++) {
         const lc_layer *L = lc_inputs_layer(r->inputs, (lc_layer_kind)k);
-        const char *src = L ? lc_layer_source(L) : NULL;
-        if (!src || strncasecmp(src, "PG:", 3) != 0 || !strcmp(lc_layer_name(L), "sql"))
-            continue;
         /* The study's own string (the layer's source has its password masked). */
         char key[64];
         snprintf(key, sizeof key, "%s.path", lc_layer_kind_name((lc_layer_kind)k));
         const char *given = lc_study_get(r->study, key);
-        const char *name = lc_layer_name(L), *dot = strchr(name, '.');
-        size_t slen = dot ? (size_t)(dot - name) : 6;
-        const char *in_schema = dot ? name : "public", *table = dot ? dot + 1 : name;
-        if (strlen(schema) != slen || strncmp(schema, in_schema, slen) != 0)
+        if (!L || !lc_conninfo_is_pg(given))
             continue;
-        int clash = 0;
-        if (*prefix)
-            clash = !strncmp(table, prefix, strlen(prefix));
-        for (size_t i = 0; !*prefix && written[i]; i++)
-            clash |= !strcmp(table, written[i]);
-        /* Only a name that clashes is worth asking the servers about. */
-        if (clash && pg_same_database(ctx, given && !strncasecmp(given, "PG:", 3) ? given : src, target))
-            return lc_error(ctx, LC_ERR_IO,
-                            "the PostGIS output (schema %s, table prefix '%s') would replace the %s input table "
-                            "%s: choose another --pg-schema or --pg-prefix", schema, prefix,
-                            lc_layer_kind_name((lc_layer_kind)k), name);
+        if (!strcmp(lc_layer_name(L), "sql") || !pg_output_writes(lc_layer_name(L), schema, prefix))
+            continue; /* only a name that clashes is worth asking the servers about */
+        const char *clash = lc_layer_name(L);
+        if (!out_ci && (!(out_ci = lc_conninfo_parse(ctx, target, "the PostGIS output")) ||
+                        !(out_shown = lc_conninfo_redact(ctx, target)))) {
+            st = lc_context_errno(ctx);
+            break;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "the %s input", lc_layer_kind_name((lc_layer_kind)k));
+        lc_conninfo *in_ci = lc_conninfo_parse(ctx, given, what);
+        if (!in_ci) {
+            st = lc_context_errno(ctx);
+            break;
+        }
+        if (pg_same_database(ctx, in_ci, lc_layer_source(L), out_ci, out_shown))
+            st = lc_error(ctx, LC_ERR_IO, "the PostGIS output (schema %s, table prefix '%s') would replace the %s "
+                          "input table %s: choose another --pg-schema or --pg-prefix", schema, prefix,
+                          lc_layer_kind_name((lc_layer_kind)k), clash);
+        lc_conninfo_destroy(in_ci);
     }
-    return LC_OK;
+    lc_conninfo_destroy(out_ci);
+    free(out_shown);
+    return st;
 }
 
 /* Refuses an output directory that holds an input file (or is one): --overwrite would delete it;

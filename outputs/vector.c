@@ -23,6 +23,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "geo/conninfo_int.h"
 #include "geo/context_int.h"
 #include "lifecircle/output.h"
 #include "outputs/output_int.h"
@@ -342,7 +343,7 @@ static int is_pg_ident(const char *s, int may_be_empty)
 
 lc_format lc_output_format_for(const char *target, lc_format fallback)
 {
-    return target && !strncasecmp(target, "PG:", 3) ? LC_FORMAT_POSTGIS : fallback;
+    return lc_conninfo_is_pg(target) ? LC_FORMAT_POSTGIS : fallback;
 }
 
 char *lc_output_target_shown(lc_context *ctx, const char *target)
@@ -353,7 +354,7 @@ char *lc_output_target_shown(lc_context *ctx, const char *target)
         lc_error(ctx, LC_ERR_MISUSE, "lc_output_target_shown: target is NULL");
         return NULL;
     }
-    return lc_redact_dsn(ctx, target);
+    return lc_conninfo_redact(ctx, target);
 }
 
 /* Runs one SQL statement that returns no rows on the output's database. LC_OK, or LC_ERR_IO with
@@ -540,7 +541,7 @@ lc_output *lc_output_begin(lc_context *ctx, const char *dir, const lc_crs *crs,
     out->ctx = ctx;
     out->format = options->format;
     out->gbk = gbk;
-    if (!(out->shown = lc_redact_dsn(ctx, dir)))
+    if (!(out->shown = lc_conninfo_redact(ctx, dir)))
         goto fail;
     for (size_t n = strlen(out->shown); n > 1 && out->shown[n - 1] == '/'; n--)
         out->shown[n - 1] = '\0';

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "geo/conninfo_int.h"
 #include "geo/context_int.h"
 #include "run/run_int.h"
 
@@ -30,7 +31,7 @@ lc_run *lc_run_validate(lc_context *ctx, const lc_study *study, const lc_run_opt
         /* a layer that cannot be read or built is a finding of its own, named without a password */
         char why[1024];
         snprintf(why, sizeof why, "%s", lc_context_errmsg(ctx));
-        char *shown = lc_redact_dsn(ctx, lc_study_get(study, "roads.path"));
+        char *shown = lc_conninfo_redact(ctx, lc_study_get(study, "roads.path"));
         if (!shown || lc_quality_add(ctx, run->quality, LC_SEVERITY_ERROR, st, LC_CHECK_ROADS_UNREADABLE, shown,
                                      lc_study_get(study, "roads.layer"), NULL, NULL, "%s", why) != LC_OK) {
             free(shown);

@@ -558,6 +558,27 @@ START_TEST(passwords_never_shown)
     lc_study_set(lct_ctx, st, "facilities.path", "/nonexistent/设施.shp");
     expect_read_error(st, LC_ERR_IO, "password=***");
     ck_assert_ptr_null(strstr(lc_context_errmsg(lct_ctx), "s3cret"));
+    /* libpq's escaped blank: the whole value is the password. */
+    st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path",
+                 "PG:host=127.0.0.1 port=1 dbname=planning user=gis password=Secret\\ TailB connect_timeout=2");
+    lc_study_set(lct_ctx, st, "facilities.path", "/nonexistent/设施.shp");
+    expect_read_error(st, LC_ERR_IO, "password=*** connect_timeout=2");
+    ck_assert_ptr_null(strstr(lc_context_errmsg(lct_ctx), "TailB"));
+    /* A blank not escaped: libpq cannot parse the string, and the message quotes none of it (libpq's
+     * own message would name "TailB" as a keyword without '='). */
+    st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", "PG:host=127.0.0.1 dbname=planning password=Secret TailB");
+    lc_study_set(lct_ctx, st, "facilities.path", "/nonexistent/设施.shp");
+    expect_read_error(st, LC_ERR_CONFIG, "the connection string of the residential input (residential.path) cannot "
+                      "be read");
+    ck_assert_ptr_null(strstr(lc_context_errmsg(lct_ctx), "TailB"));
+    ck_assert_ptr_null(strstr(lc_context_errmsg(lct_ctx), "Secret"));
+    /* GDAL's own keys are refused by name: the toolkit's own connections would not share them. */
+    st = lc_study_create(lct_ctx);
+    lc_study_set(lct_ctx, st, "residential.path", "PG:host=127.0.0.1 dbname=planning ACTIVE_SCHEMA=p2");
+    lc_study_set(lct_ctx, st, "facilities.path", "/nonexistent/设施.shp");
+    expect_read_error(st, LC_ERR_CONFIG, "GDAL's active_schema=");
 }
 END_TEST
 

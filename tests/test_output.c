@@ -920,6 +920,42 @@ START_TEST(bad_values_and_geometries_are_refused)
 }
 END_TEST
 
+START_TEST(targets_shown_without_passwords)
+{
+    /* Every form a password takes in a connection string, and what is shown instead (written out by
+     * hand from libpq's rules: an unquoted value ends at a blank unless it is escaped with '\'). */
+    static const struct {
+        const char *target, *shown;
+    } cases[] = {
+        {"PG:host=db port=5432 dbname=gis user=planner password=Secret\\ TailB",
+         "PG:host=db port=5432 dbname=gis user=planner password=***"},
+        {"PG:dbname=gis password='Secret \\' TailB' host=db", "PG:host=db dbname=gis password=***"},
+        {"pg:password = Secret\\ TailB dbname=gis", "PG:dbname=gis password=***"},
+        {"PG:postgresql://planner:Secret%20TailB@db:5432/gis", "PG:host=db port=5432 dbname=gis user=planner password=***"},
+        {"postgresql://planner:Secret%20TailB@db/gis", "PG:host=db dbname=gis user=planner password=***"},
+        {"postgresql://planner@db/gis?password=Secret%20TailB&sslmode=disable",
+         "PG:host=db dbname=gis user=planner password=*** sslmode=disable"},
+        {"PG:host=db sslpassword=Secret\\ TailB", "PG:host=db sslpassword=***"},
+        {"PG:host=db application_name='my app'", "PG:host=db application_name='my app'"},
+        /* Strings libpq cannot parse (a quote left open, a blank not escaped): nothing of them. */
+        {"PG:host=db password='Secret TailB", "PG:***"},
+        {"PG:host=db password=Secret TailB", "PG:***"},
+        {"MYSQL:gis,user=planner,password=Secret TailB", "MYSQL:***"},
+        {"/vsicurl/https://planner:Secret%20TailB@example.com/a.gpkg", "/vsicurl/https://planner:***@example.com/a.gpkg"},
+        {"https://planner:x@example.com/a.gpkg", "https://planner:***@example.com/a.gpkg"},
+        {"data/小区.shp", "data/小区.shp"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *shown = lc_output_target_shown(lct_ctx, cases[i].target);
+        ck_assert_ptr_nonnull(shown);
+        ck_assert_msg(!strcmp(shown, cases[i].shown), "%s shown as %s, not %s", cases[i].target, shown,
+                      cases[i].shown);
+        ck_assert_ptr_null(strstr(shown, "TailB"));
+        free(shown);
+    }
+}
+END_TEST
+
 START_TEST(misuse_is_reported)
 {
     char *tmp = lct_tmpdir();
@@ -983,6 +1019,7 @@ Suite *suite_output(void)
     tcase_add_test(errors, layer_and_file_names_are_checked);
     tcase_add_test(errors, bad_values_and_geometries_are_refused);
     tcase_add_test(errors, misuse_is_reported);
+    tcase_add_test(errors, targets_shown_without_passwords);
     suite_add_tcase(s, errors);
     return s;
 }

@@ -3,11 +3,15 @@
  * .ci/run starts one with scripts/pg-test-server.sh; without it the runner skips this suite): the
  * demo loaded with GDALVectorTranslate gives the same numbers as the files; output tables with their
  * geometry type, SRID and GIST index; a re-run replaces them; a failure half-way keeps the previous
- * run; a wrong password; a table without SRID; schema names that could escape into SQL; an SQL query
+ * run; a wrong password; a password in every form libpq reads, found in no console line, output file,
+ * report or output table; a table without SRID; schema names that could escape into SQL; an SQL query
  * as an input; queries and filters that try to write (the input session is read-only); an output that
  * would replace its own input table.
  */
 #include <cpl_error.h>
+#include <dirent.h>
+#include <libpq-fe.h>
+#include <sys/stat.h>
 #include <cpl_string.h>
 #include <gdal.h>
 #include <gdal_utils.h>
@@ -504,6 +508,146 @@ START_TEST(test_pg_wrong_password)
 }
 END_TEST
 
+/* Fails the test if any file under dir (recursively, binary files too) holds needle. */
+static void assert_no_file_holds(const char *dir, const char *needle)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *path = lct_path(dir, e->d_name);
+        struct stat sb;
+        ck_assert_int_eq(stat(path, &sb), 0);
+        if (S_ISDIR(sb.st_mode)) {
+            assert_no_file_holds(path, needle);
+        } else {
+            FILE *f = fopen(path, "rb");
+            ck_assert_ptr_nonnull(f);
+            char *buf = malloc((size_t)sb.st_size + 1);
+            size_t n = fread(buf, 1, (size_t)sb.st_size, f);
+            fclose(f);
+            ck_assert_uint_eq(n, (size_t)sb.st_size);
+            size_t len = strlen(needle), at = 0;
+            while (at + len <= n && memcmp(buf + at, needle, len) != 0)
+                at++;
+            ck_assert_msg(at + len > n, "%s holds \"%s\" at byte %zu", path, needle, at);
+            free(buf);
+        }
+        free(path);
+    }
+    closedir(d);
+}
+
+START_TEST(test_pg_passwords_never_written)
+{
+    /* A role whose password has a blank, given in every form libpq reads: escaped (Secret\ TailB),
+     * quoted ('Secret TailB') and percent-encoded in a URI. Neither half of it may reach the console,
+     * any file of the output directory and the report, or the PostGIS output's tables. */
+    char in[64], out[64], role[64], pw[64], sql[1024];
+    schema_name(in, sizeof in, "pwin");
+    schema_name(out, sizeof out, "pwout");
+    snprintf(role, sizeof role, "lct_pw_%d", (int)getpid());
+    snprintf(pw, sizeof pw, "Secret TailB%d", (int)getpid());
+    load_demo(in);
+    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS \"%s\" CASCADE; DROP ROLE IF EXISTS %s; "
+             "CREATE ROLE %s LOGIN PASSWORD '%s'; GRANT USAGE ON SCHEMA \"%s\" TO %s; "
+             "GRANT SELECT ON ALL TABLES IN SCHEMA \"%s\" TO %s; CREATE SCHEMA \"%s\" AUTHORIZATION %s; "
+             "DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %%I TO %s', current_database()); END $$",
+             out, role, role, pw, in, role, in, role, out, role, role);
+    pg_exec(sql);
+    /* The server's address, from the test server's own string (read by libpq). */
+    PQconninfoOption *opts = PQconninfoParse(dsn() + 3, NULL);
+    ck_assert_ptr_nonnull(opts);
+    const char *host = NULL, *port = NULL, *db = NULL;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!strcmp(o->keyword, "host"))
+            host = o->val;
+        else if (!strcmp(o->keyword, "port"))
+            port = o->val;
+        else if (!strcmp(o->keyword, "dbname"))
+            db = o->val;
+    }
+    ck_assert(host && port && db);
+    char escaped[512], quoted[512], uri[512];
+    snprintf(escaped, sizeof escaped, "PG:host=%s port=%s dbname=%s user=%s password=Secret\\ TailB%d", host, port,
+             db, role, (int)getpid());
+    snprintf(quoted, sizeof quoted, "PG:host=%s port=%s dbname=%s user=%s password='%s'", host, port, db, role, pw);
+    snprintf(uri, sizeof uri, "postgresql://%s:Secret%%20TailB%d@%s:%s/%s", role, (int)getpid(), host, port, db);
+    char *dir = lct_tmpdir();
+    char *study = lct_path(dir, "pw.yml");
+    char text[4096];
+    /* YAML single quotes: backslashes as written, '' for a quote. */
+    char quoted_yaml[600];
+    size_t k = 0;
+    for (const char *p = quoted; *p && k + 2 < sizeof quoted_yaml; p++) {
+        quoted_yaml[k++] = *p;
+        if (*p == '\'')
+            quoted_yaml[k++] = '\'';
+    }
+    quoted_yaml[k] = '\0';
+    snprintf(text, sizeof text,
+             "crs: EPSG:32629\n"
+             "profile: shanghai-2025\n"
+             "residential:\n  path: '%s'\n  layer: %s.residential\n"
+             "  fields: {id: id, name: 名称, population: 常住人口, pop60: 户籍60岁以上, pop65: 户籍65岁以上, unit: 街镇}\n"
+             "facilities:\n  path: '%s'\n  sql: 'SELECT * FROM \"%s\".facilities'\n"
+             "  fields: {id: id, name: 名称, category: 类型, floor_area: 建筑面积, meals: 日供餐, beds: 床位, "
+             "nursing_beds: 护理床位}\n"
+             "units:\n  path: '%s'\n  layer: %s.units\n"
+             "  fields: {id: id, name: 名称, population: 常住人口}\n",
+             escaped, in, uri, in, quoted_yaml, in);
+    ck_assert_int_eq(lct_write_text(study, text), 0);
+    char *files = lct_path(dir, "out"), *report = lct_path(dir, "report"), args[4096], *log = NULL;
+    /* validate, and check into files with the report: every line of the console, every byte written. */
+    snprintf(args, sizeof args, "validate '%s'", study);
+    int rc = lct_run_cli(args, &log);
+    ck_assert_msg(rc == 0, "validate: exit %d: %s", rc, log);
+    ck_assert_ptr_null(strstr(log, "TailB"));
+    ck_assert_ptr_null(strstr(log, "Secret"));
+    free(log);
+    snprintf(args, sizeof args, "check '%s' -o '%s' --report '%s'", study, files, report);
+    rc = lct_run_cli(args, &log);
+    ck_assert_msg(rc == 1, "check: exit %d: %s", rc, log);
+    ck_assert_ptr_null(strstr(log, "TailB"));
+    ck_assert_ptr_null(strstr(log, "Secret"));
+    free(log);
+    char *sj = lct_path(files, "summary.json");
+    char *summary = read_file(sj);
+    lct_assert_contains(summary, "password=***"); /* the sources are recorded, without their password */
+    free(summary);
+    free(sj);
+    assert_no_file_holds(files, "TailB");
+    assert_no_file_holds(files, "Secret");
+    assert_no_file_holds(report, "TailB");
+    assert_no_file_holds(report, "Secret");
+    /* check into PostGIS as the role, the password escaped in the target. */
+    snprintf(args, sizeof args, "check '%s' -o '%s' --pg-schema %s", study, escaped, out);
+    rc = lct_run_cli(args, &log);
+    ck_assert_msg(rc == 1, "check into PostGIS: exit %d: %s", rc, log);
+    ck_assert_ptr_null(strstr(log, "TailB"));
+    ck_assert_ptr_null(strstr(log, "Secret"));
+    free(log);
+    snprintf(sql, sizeof sql, "SELECT count(*) || ' ' || sum((strpos(body, 'TailB') > 0 OR strpos(body, 'Secret') > 0)"
+             "::int) || ' ' || sum((strpos(body, 'password=***') > 0)::int) FROM \"%s\".lc_metadata", out);
+    char *n = pg(sql, 1);
+    long rows = 0, leaks = -1, masked = 0;
+    ck_assert_int_eq(sscanf(n, "%ld %ld %ld", &rows, &leaks, &masked), 3);
+    ck_assert_msg(rows > 0 && leaks == 0 && masked > 0, "metadata rows, with the password, with it masked: %s", n);
+    free(n);
+    PQconninfoFree(opts);
+    drop_schema(out);
+    drop_schema(in);
+    snprintf(sql, sizeof sql, "DELETE FROM public.layer_styles WHERE f_table_schema = '%s'; DROP OWNED BY %s; "
+             "DROP ROLE %s", out, role, role);
+    free(pg(sql, 0));
+    free(files), free(report), free(study);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_pg_table_without_srid)
 {
     char in[64], sql[512];
@@ -663,6 +807,7 @@ Suite *suite_postgis(void)
     tcase_add_test(errors, test_pg_failure_keeps_previous);
     tcase_add_test(errors, test_pg_styles_refused_keep_results);
     tcase_add_test(errors, test_pg_wrong_password);
+    tcase_add_test(errors, test_pg_passwords_never_written);
     tcase_add_test(errors, test_pg_table_without_srid);
     tcase_add_test(errors, test_pg_identifiers_refused);
     tcase_add_test(errors, test_pg_inputs_cannot_write);

@@ -11,7 +11,7 @@
  * (tables, field dictionaries) are UTF-8 with a byte-order mark, so Excel shows the Chinese, and
  * RFC 4180 quoting with CRLF line ends.
  *
- * PostGIS (LC_FORMAT_POSTGIS, chosen by lc_output_format_for() for a target starting with "PG:"):
+ * PostGIS (LC_FORMAT_POSTGIS, chosen by lc_output_format_for() for a "PG:" or postgresql:// target):
  * the target is a GDAL PostgreSQL connection string; every layer becomes a table
  * <schema>.<prefix><layer> (identifiers quoted, never laundered) with its geometry type, the
  * working CRS's SRID and a GIST spatial index, tables without geometry plain tables, and text files
@@ -50,13 +50,15 @@ typedef enum lc_format {
  * case-insensitive). Returns 0 and sets *format, or -1 for an unknown name. */
 LC_API int lc_format_parse(const char *name, lc_format *format);
 
-/* The format a target implies: LC_FORMAT_POSTGIS for "PG:..." (ASCII case-insensitive), else
- * fallback. */
+/* The format a target implies: LC_FORMAT_POSTGIS for "PG:..." (ASCII case-insensitive) or a
+ * postgresql:// URI, else fallback. */
 LC_API lc_format lc_output_format_for(const char *target, lc_format fallback);
 
-/* A copy of target fit for messages: the password of a PostgreSQL connection string or URI
- * replaced by "***"; other targets unchanged. Caller frees with lc_free(); NULL with LC_ERR_NOMEM or
- * LC_ERR_MISUSE (NULL target). */
+/* A copy of target (or of any dataset name) fit for messages: a PostgreSQL connection string is
+ * read by libpq's parser and shown as "PG:keyword=value ..." with its password (and any other
+ * secret option) as "***", URIs included; one libpq cannot parse is shown as "PG:***"; the
+ * password of other URLs' user:password@ is masked too. Other targets unchanged. Caller frees with
+ * lc_free(); NULL with LC_ERR_NOMEM or LC_ERR_MISUSE (NULL target). */
 LC_API char *lc_output_target_shown(lc_context *ctx, const char *target);
 
 typedef enum lc_field_type {
