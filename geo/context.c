@@ -278,7 +278,9 @@ void lc_gdal_message(lc_context *ctx, int level, const char *message)
 {
     if (!ctx)
         return;
-    if (level >= CE_Failure)
+    /* In a PostgreSQL transaction every statement after a failed one fails with "current
+     * transaction is aborted" (PostGIS inputs are read in one transaction): the first is the reason. */
+    if (level >= CE_Failure && !(ctx->gdal_message[0] && strstr(message, "current transaction is aborted")))
         snprintf(ctx->gdal_message, sizeof ctx->gdal_message, "%s", message);
     emit(ctx, level >= CE_Failure ? LC_LOG_DEBUG : level == CE_Warning ? LC_LOG_WARNING : LC_LOG_DEBUG,
          message);

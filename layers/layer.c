@@ -663,11 +663,11 @@ static lc_status source_crs(reader *rd)
     return L->source_crs ? LC_OK : LC_ERR_NOMEM;
 }
 
-/* Non-zero if text (a `where` filter or an `sql` query from the study) is one SQL statement
- * without comments: no ';', '--', slash-star or '$' (dollar quoting) outside '...' literals and "..."
- * identifiers, and every literal closed. PostgreSQL then cannot be made to run a second statement
- * or to read the rest as a comment; what the text may still do is limited by the read-only session
- * (pg_read_only). On refusal writes the reason into why. */
+/* Non-zero if text (a `where` filter or an `sql` query on a file source, which GDAL hands to its
+ * own SQL engines: SQLite for a GeoPackage, OGR SQL elsewhere) is one statement without comments:
+ * no ';', '--', slash-star or '$' outside '...' literals and "..." identifiers, and every literal
+ * closed; SQLite would silently ignore whatever follows a ';'. PostgreSQL sources are checked by
+ * the server itself instead (pg_check_sql). On refusal writes the reason into why. */
 static int sql_text_is_plain(const char *text, char *why, size_t size)
 {
     char quote = 0;
@@ -713,116 +713,178 @@ static int sql_is_select(const char *query, char *why, size_t size)
     return 0;
 }
 
-/* Makes a PostgreSQL input's session read-only, so neither a study's `sql` query nor a `where`
- * filter (both handed to the server as written) can change the database: every later transaction
- * of the session is READ ONLY, and the setting is read back. LC_OK, or LC_ERR_IO. Inside a GDAL
- * scope. */
-static lc_status pg_read_only(reader *rd, GDALDatasetH ds)
+/* Opens a PostgreSQL source read-only, so neither a study's `sql` query nor a `where` filter (both
+ * reach the server) can change the database: GDAL's whole session is one READ ONLY transaction
+ * (its PRELUDE_STATEMENTS), never committed (CLOSING_STATEMENTS: ROLLBACK), on a connection whose
+ * every transaction starts read-only (default_transaction_read_only in libpq's options) — a query
+ * can neither end the transaction (the server's parser is asked first, pg_check_sql) nor make a
+ * later one read-write. The state is read back. Also opens *probe, the libpq connection the
+ * server is asked on. On failure the context's error is set and whatever was opened is left in
+ * *ds / *probe for the caller. Inside a GDAL scope. */
+static lc_status open_pg(reader *rd, const char *path, GDALDatasetH *ds, char ***open_opts, lc_pg_probe **probe)
 {
-    CPLErrorReset();
-    OGRLayerH res = GDALDatasetExecuteSQL(ds, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", NULL, NULL);
-    if (res)
-        GDALDatasetReleaseResultSet(ds, res);
+    lc_context *ctx = rd->ctx;
+    char what[96];
+    snprintf(what, sizeof what, "the %s input (%s.path)", rd->kind_name, rd->kind_name);
+    lc_conninfo *ci = lc_conninfo_parse(ctx, path, what);
+    if (!ci)
+        return lc_context_errno(ctx);
+    char *gdal = NULL;
+    lc_status st = LC_OK;
+    if (!(*probe = lc_pg_probe_open(ctx, ci, rd->path)) || !(gdal = lc_conninfo_gdal(ctx, ci, 1)))
+        st = lc_context_errno(ctx);
+    lc_conninfo_destroy(ci);
+    if (st != LC_OK)
+        return st;
+    *open_opts = CSLSetNameValue(*open_opts, "PRELUDE_STATEMENTS", "BEGIN TRANSACTION READ ONLY");
+    *open_opts = CSLSetNameValue(*open_opts, "CLOSING_STATEMENTS", "ROLLBACK");
+    *ds = GDALOpenEx(gdal, GDAL_OF_VECTOR | GDAL_OF_READONLY, (const char *const[]){"PostgreSQL", NULL},
+                     (const char *const *)*open_opts, NULL);
+    free(gdal);
+    if (!*ds)
+        return lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
+                        *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "GDAL cannot open it");
     int ok = 0;
-    if (CPLGetLastErrorType() < CE_Failure && (res = GDALDatasetExecuteSQL(ds, "SHOW transaction_read_only", NULL, NULL))) {
+    OGRLayerH res = GDALDatasetExecuteSQL(*ds, "SHOW transaction_read_only", NULL, NULL);
+    if (res) {
         OGRFeatureH f = OGR_L_GetNextFeature(res);
         ok = f && !strcmp(OGR_F_GetFieldAsString(f, 0), "on");
         if (f)
             OGR_F_Destroy(f);
-        GDALDatasetReleaseResultSet(ds, res);
+        GDALDatasetReleaseResultSet(*ds, res);
     }
     if (!ok)
-        return lc_error(rd->ctx, LC_ERR_IO, "%s: cannot make the %s connection read-only: %s", rd->path,
-                        rd->kind_name, *lc_gdal_last_message(rd->ctx) ? lc_gdal_last_message(rd->ctx)
-                                                                      : "the server did not confirm it");
+        return lc_error(ctx, LC_ERR_IO, "%s: cannot make the %s connection read-only: %s", rd->path, rd->kind_name,
+                        *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "the server did not confirm it");
+    return LC_OK;
+}
+
+/* PostgreSQL sources: the study's <kind>.sql asked of the server and run as the text it approved
+ * (lc_pg_probe_query), the tables it reads kept in the layer; else the layer picked. LC_OK with
+ * rd->ogr set, or the context's error. Inside a GDAL scope. */
+static lc_status pg_check_sql(reader *rd, GDALDatasetH ds, lc_pg_probe *probe, const char *sql)
+{
+    lc_context *ctx = rd->ctx;
+    char what[64], *wrapped = NULL;
+    snprintf(what, sizeof what, "%s.sql", rd->kind_name);
+    lc_layer *L = rd->layer;
+    if (lc_pg_probe_query(ctx, probe, what, sql, &wrapped, &L->sql_tables, &L->n_sql_tables) != LC_OK)
+        return lc_context_errno(ctx);
+    CPLErrorReset();
+    rd->ogr = GDALDatasetExecuteSQL(ds, wrapped, NULL, NULL);
+    free(wrapped);
+    if (!rd->ogr)
+        return lc_error(ctx, LC_ERR_IO, "%s: the query %s failed: %s", rd->path, what,
+                        *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
+    rd->sql_result = 1;
     return LC_OK;
 }
 
 /* Opens the study's <kind> source as rd says (rd->kind_name, rd->path shown in messages): the
- * dataset with its attribute encoding, the layer (pick_layer), its name and definition, and the
- * study's <kind>.where filter. On success *ds and *open_opts belong to the caller (GDALClose,
- * CSLDestroy) and rd->ogr, rd->defn, rd->layer->name are set; on failure the context's error is set and
- * whatever was opened is still in *ds / *open_opts for the caller's cleanup. */
+ * dataset with its attribute encoding (PostgreSQL: read-only, open_pg), the layer (pick_layer) or
+ * the study's <kind>.sql, its name and definition, and the study's <kind>.where filter — SQL the
+ * server is asked about first for PostgreSQL, checked as text for files. On success *ds and
+ * *open_opts belong to the caller (GDALClose, CSLDestroy) and rd->ogr, rd->defn, rd->layer->name
+ * are set; on failure the context's error is set and whatever was opened is still in *ds /
+ * *open_opts for the caller's cleanup. */
 static lc_status open_source(reader *rd, const char *path, GDALDatasetH *ds, char ***open_opts)
 {
     lc_context *ctx = rd->ctx;
     lc_layer *L = rd->layer;
     char key[64];
+    lc_pg_probe *probe = NULL;
+    lc_status st = LC_OK;
+    int pg = lc_conninfo_is_pg(path);
 
     snprintf(key, sizeof key, "%s.encoding", rd->kind_name);
     const char *enc = lc_study_get(rd->study, key);
     if (!enc)
         enc = lc_study_get(rd->study, "encoding");
-    if (lc_source_check(ctx, rd->kind_name, path, rd->path) != LC_OK)
-        return lc_context_errno(ctx);
-    if (lc_conninfo_is_pg(path)) {
-        /* libpq's parser judges the string before GDAL sees it, and refuses it quoting none of it. */
-        char what[96];
-        snprintf(what, sizeof what, "the %s input (%s.path)", rd->kind_name, rd->kind_name);
-        lc_conninfo *ci = lc_conninfo_parse(ctx, path, what);
-        if (!ci)
-            return lc_context_errno(ctx);
-        lc_conninfo_destroy(ci);
-    }
-    if (!is_utf8(enc))
-        *open_opts = CSLSetNameValue(*open_opts, "ENCODING", gdal_encoding(enc));
-    *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (*ds && *open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "ESRI Shapefile") == 0) {
-        /* The shapefile driver recodes from the ENCODING open option itself. */
-        GDALClose(*ds);
-        *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)*open_opts, NULL);
-    } else if (*ds && !is_utf8(enc)) {
-        rd->recode_from = gdal_encoding(enc);
-    }
-    if (!*ds) {
-        lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
-                 *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "not a vector dataset GDAL can read");
-        return lc_context_errno(ctx);
+    if (!pg && (st = lc_source_check(ctx, rd->kind_name, path, rd->path)) != LC_OK)
+        goto done;
+    if (pg) {
+        if ((st = open_pg(rd, path, ds, open_opts, &probe)) != LC_OK)
+            goto done;
+        if (!is_utf8(enc))
+            rd->recode_from = gdal_encoding(enc);
+    } else {
+        if (!is_utf8(enc))
+            *open_opts = CSLSetNameValue(*open_opts, "ENCODING", gdal_encoding(enc));
+        *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+        if (*ds && *open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "ESRI Shapefile") == 0) {
+            /* The shapefile driver recodes from the ENCODING open option itself. */
+            GDALClose(*ds);
+            *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)*open_opts, NULL);
+        } else if (*ds && !is_utf8(enc)) {
+            rd->recode_from = gdal_encoding(enc);
+        }
+        if (!*ds) {
+            st = lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
+                          *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx)
+                                                     : "not a vector dataset GDAL can read");
+            goto done;
+        }
     }
     const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(*ds));
-    if (strcmp(driver, "PostgreSQL") == 0 && pg_read_only(rd, *ds) != LC_OK)
-        return lc_context_errno(ctx);
+    if (!pg && strcmp(driver, "PostgreSQL") == 0) {
+        st = lc_error(ctx, LC_ERR_CONFIG, "%s: a PostgreSQL source is named \"PG:...\" (or postgresql://...), so "
+                      "that it is read read-only", rd->path);
+        goto done;
+    }
     snprintf(key, sizeof key, "%s.where", rd->kind_name);
     const char *where = lc_study_get(rd->study, key);
     char why[160];
-    if (where && !sql_text_is_plain(where, why, sizeof why)) {
-        lc_error(ctx, LC_ERR_CONFIG, "%s: the filter %s '%s' is refused: %s (a filter is one condition, "
-                 "such as 区县 = '杨浦区')", rd->path, key, where, why);
-        return lc_context_errno(ctx);
+    if (where && !pg && !sql_text_is_plain(where, why, sizeof why)) {
+        st = lc_error(ctx, LC_ERR_CONFIG, "%s: the filter %s '%s' is refused: %s (a filter is one condition, "
+                      "such as 区县 = '杨浦区')", rd->path, key, where, why);
+        goto done;
     }
     const char *sql = study_key(rd, "sql");
     if (sql) {
         if (study_key(rd, "layer")) {
-            lc_error(ctx, LC_ERR_CONFIG, "%s: the study gives both %s.layer and %s.sql; give one of them",
-                     rd->path, rd->kind_name, rd->kind_name);
-            return lc_context_errno(ctx);
+            st = lc_error(ctx, LC_ERR_CONFIG, "%s: the study gives both %s.layer and %s.sql; give one of them",
+                          rd->path, rd->kind_name, rd->kind_name);
+            goto done;
         }
-        if (!sql_text_is_plain(sql, why, sizeof why) || !sql_is_select(sql, why, sizeof why)) {
-            lc_error(ctx, LC_ERR_CONFIG, "%s: the query %s.sql is refused: %s", rd->path, rd->kind_name, why);
-            return lc_context_errno(ctx);
+        if (pg) {
+            if ((st = pg_check_sql(rd, *ds, probe, sql)) != LC_OK)
+                goto done;
+        } else {
+            if (!sql_text_is_plain(sql, why, sizeof why) || !sql_is_select(sql, why, sizeof why)) {
+                st = lc_error(ctx, LC_ERR_CONFIG, "%s: the query %s.sql is refused: %s", rd->path, rd->kind_name,
+                              why);
+                goto done;
+            }
+            CPLErrorReset();
+            rd->ogr = GDALDatasetExecuteSQL(*ds, sql, NULL, NULL);
+            if (!rd->ogr) {
+                st = lc_error(ctx, LC_ERR_IO, "%s: the query %s.sql failed: %s", rd->path, rd->kind_name,
+                              *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
+                goto done;
+            }
+            rd->sql_result = 1;
         }
-        CPLErrorReset();
-        rd->ogr = GDALDatasetExecuteSQL(*ds, sql, NULL, NULL);
-        if (!rd->ogr) {
-            lc_error(ctx, LC_ERR_IO, "%s: the query %s.sql failed: %s", rd->path, rd->kind_name,
-                     *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
-            return lc_context_errno(ctx);
-        }
-        rd->sql_result = 1;
     } else if (!(rd->ogr = pick_layer(rd, *ds, driver))) {
-        return lc_context_errno(ctx);
+        st = lc_context_errno(ctx);
+        goto done;
     }
     L->name = lc_strdup(ctx, sql ? "sql" : OGR_L_GetName(rd->ogr));
-    if (!L->name)
-        return lc_context_errno(ctx);
-    rd->defn = OGR_L_GetLayerDefn(rd->ogr);
-
-    if (where && OGR_L_SetAttributeFilter(rd->ogr, where) != OGRERR_NONE) {
-        lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd->path, L->name,
-                 key, where, lc_gdal_last_message(ctx));
-        return lc_context_errno(ctx);
+    if (!L->name) {
+        st = LC_ERR_NOMEM;
+        goto done;
     }
-    return LC_OK;
+    rd->defn = OGR_L_GetLayerDefn(rd->ogr);
+    /* A filter on a query's rows is evaluated by GDAL (OGR SQL), one on a table by the server. */
+    if (where && pg && !sql && (st = lc_pg_probe_filter(ctx, probe, key, L->name, where)) != LC_OK)
+        goto done;
+    if (where && OGR_L_SetAttributeFilter(rd->ogr, where) != OGRERR_NONE) {
+        st = lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd->path, L->name,
+                      key, where, lc_gdal_last_message(ctx));
+        goto done;
+    }
+done:
+    lc_pg_probe_close(probe);
+    return st;
 }
 
 /* ---- reading features ----------------------------------------------------------------------- */
@@ -1216,6 +1278,16 @@ fail:
     return NULL;
 }
 
+/* Releases the tables a query input reads (lc_layer.sql_tables). */
+static void free_sql_tables(lc_layer *L)
+{
+    for (size_t i = 0; i < L->n_sql_tables; i++)
+        free(L->sql_tables[i]);
+    free(L->sql_tables);
+    L->sql_tables = NULL;
+    L->n_sql_tables = 0;
+}
+
 /* ---- other layers (roads) ------------------------------------------------------------------- */
 
 /* Opens the study's <kind> line layer through the same path as lc_layer_read; see layer_int.h. */
@@ -1235,6 +1307,7 @@ lc_status lc_ogr_open(lc_context *ctx, const lc_study *study, const char *kind, 
                  .path = out->shown, .x_field = -1, .y_field = -1};
     lc_gdal_begin(ctx);
     lc_status st = open_source(&rd, path, &out->ds, &out->open_opts);
+    free_sql_tables(&tmp); /* the replace-an-input guard covers the study's layers, not its roads */
     out->name = tmp.name;
     if (st == LC_OK && OGR_FD_GetGeomFieldCount(rd.defn) == 0)
         st = lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s) has no geometry column; the %s layer needs lines",
@@ -1361,6 +1434,7 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *L)
     free(L->source);
     free(L->name);
     free(L->source_crs);
+    free_sql_tables(L);
     free(L);
 }
 
@@ -1399,6 +1473,11 @@ int lc_layer_is_points(const lc_layer *L)
 const char *lc_layer_name(const lc_layer *L)
 {
     return L ? L->name : NULL;
+}
+
+const char *lc_layer_sql_table(const lc_layer *L, size_t i)
+{
+    return L && i < L->n_sql_tables ? L->sql_tables[i] : NULL;
 }
 
 lc_bbox lc_layer_extent(const lc_layer *L)

@@ -27,6 +27,8 @@ struct lc_layer {
     char rows_sha256[65]; /* database sources: checksum of the rows read (lc_layer_rows_sha256), else "" */
     int points;        /* residential: the compounds are points (lc_layer_is_points) */
     int kind_set;      /* residential: points decided by the first geometry read */
+    char **sql_tables; /* PostgreSQL <kind>.sql inputs: the tables its plan reads ("schema.table"), owned */
+    size_t n_sql_tables;
 };
 
 /* Reads the study's layer of this kind (the study must name <kind>.path) with geometries left in the
@@ -110,5 +112,33 @@ lc_status lc_ogr_open(lc_context *ctx, const lc_study *study, const char *kind, 
 
 /* Releases what lc_ogr_open acquired and zeroes *src. Accepts NULL and a zeroed source. */
 void lc_ogr_close(lc_ogr_source *src);
+
+/* ---- PostgreSQL inputs: the study's SQL checked by the server (layers/pg_input.c) ---- */
+
+/* A read-only libpq connection of its own beside GDAL's, inside one READ ONLY transaction that is
+ * never committed. */
+typedef struct lc_pg_probe lc_pg_probe;
+
+/* Connects (shown: the redacted source, borrowed for messages until close). NULL with LC_ERR_IO
+ * (libpq's reason) or LC_ERR_NOMEM. Caller closes with lc_pg_probe_close(). */
+lc_pg_probe *lc_pg_probe_open(lc_context *ctx, const lc_conninfo *ci, const char *shown);
+
+/* Closes the connection (its transaction rolled back). Accepts NULL. */
+void lc_pg_probe_close(lc_pg_probe *probe);
+
+/* Asks the server about query, the study's <kind>.sql (what: "residential.sql"), without running
+ * it: it must prepare as one statement (PQprepare refuses more), return rows, and explain without a
+ * ModifyTable node (no INSERT/UPDATE/DELETE, in a WITH either). On LC_OK *wrapped is the text GDAL
+ * is to run instead, "SELECT * FROM (<query>) AS lc_sql" (prepared too), and *tables the ntables
+ * tables its plan reads as "schema.table" (views resolved to their tables); the caller frees all
+ * with free(). On refusal LC_ERR_CONFIG with the server's reason, and nothing to free. */
+lc_status lc_pg_probe_query(lc_context *ctx, lc_pg_probe *probe, const char *what, const char *query,
+                            char **wrapped, char ***tables, size_t *ntables);
+
+/* Asks the server whether where (the study's <kind>.where, what: "residential.where") is one
+ * condition on layer (GDAL's name, "schema.table" or "table"): "SELECT * FROM layer WHERE
+ * (<where>)" must prepare. LC_OK, or LC_ERR_CONFIG with the server's reason. */
+lc_status lc_pg_probe_filter(lc_context *ctx, lc_pg_probe *probe, const char *what, const char *layer,
+                             const char *where);
 
 #endif /* LIFECIRCLE_LAYERS_LAYER_INT_H */

@@ -1353,9 +1353,9 @@ static int pg_output_writes(const char *table, const char *schema, const char *p
 }
 
 /* Refuses a PostGIS output that would replace one of its own input tables: an input read from the
- * same database whose table lies in the output schema under a name the output writes
- * (pg_output_writes). A re-run would drop the input half-way through. Inputs given as an SQL
- * query are not checked (their tables are not known). */
+ * same database whose table — the layer it names, or any table its `sql` query reads as the
+ * server's plan lists them (lc_layer_sql_table) — lies in the output schema under a name the
+ * output writes (pg_output_writes). A re-run would drop the input half-way through. */
 static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, const lc_output_options *o,
                                        const lc_results *r)
 {
@@ -1372,9 +1372,15 @@ static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, cons
         const char *given = lc_study_get(r->study, key);
         if (!L || !lc_conninfo_is_pg(given))
             continue;
-        if (!strcmp(lc_layer_name(L), "sql") || !pg_output_writes(lc_layer_name(L), schema, prefix))
+        const int is_sql = lc_layer_sql_table(L, 0) || !strcmp(lc_layer_name(L), "sql");
+        const char *clash = NULL;
+        for (size_t i = 0; !clash && (is_sql ? lc_layer_sql_table(L, i) != NULL : i == 0); i++) {
+            const char *table = is_sql ? lc_layer_sql_table(L, i) : lc_layer_name(L);
+            if (pg_output_writes(table, schema, prefix))
+                clash = table;
+        }
+        if (!clash)
             continue; /* only a name that clashes is worth asking the servers about */
-        const char *clash = lc_layer_name(L);
         if (!out_ci && (!(out_ci = lc_conninfo_parse(ctx, target, "the PostGIS output")) ||
                         !(out_shown = lc_conninfo_redact(ctx, target)))) {
             st = lc_context_errno(ctx);
@@ -1387,10 +1393,17 @@ static lc_status check_pg_inputs_apart(lc_context *ctx, const char *target, cons
             st = lc_context_errno(ctx);
             break;
         }
-        if (pg_same_database(ctx, in_ci, lc_layer_source(L), out_ci, out_shown))
-            st = lc_error(ctx, LC_ERR_IO, "the PostGIS output (schema %s, table prefix '%s') would replace the %s "
-                          "input table %s: choose another --pg-schema or --pg-prefix", schema, prefix,
-                          lc_layer_kind_name((lc_layer_kind)k), clash);
+        if (pg_same_database(ctx, in_ci, lc_layer_source(L), out_ci, out_shown)) {
+            if (is_sql)
+                st = lc_error(ctx, LC_ERR_IO, "the PostGIS output (schema %s, table prefix '%s') would replace the "
+                              "table %s that the %s input's query (%s.sql) reads: choose another --pg-schema or "
+                              "--pg-prefix", schema, prefix, clash, lc_layer_kind_name((lc_layer_kind)k),
+                              lc_layer_kind_name((lc_layer_kind)k));
+            else
+                st = lc_error(ctx, LC_ERR_IO, "the PostGIS output (schema %s, table prefix '%s') would replace the "
+                              "%s input table %s: choose another --pg-schema or --pg-prefix", schema, prefix,
+                              lc_layer_kind_name((lc_layer_kind)k), clash);
+        }
         lc_conninfo_destroy(in_ci);
     }
     lc_conninfo_destroy(out_ci);

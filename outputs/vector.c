@@ -484,6 +484,12 @@ static lc_status begin_postgis(lc_context *ctx, lc_output *out, const char *dsn,
     if (!is_pg_ident(schema, 0))
         return lc_error(ctx, LC_ERR_MISUSE, "PostGIS schema '%s' is not allowed: use lower-case ASCII letters, "
                         "digits and '_' (not starting with a digit, at most %d bytes)", schema, LC_PG_IDENT_MAX);
+    /* PostgreSQL's own schemas: its catalog, the SQL-standard views over it, TOAST and temporary
+     * schemas (the server reserves every name starting with pg_). */
+    if (!strcmp(schema, "information_schema") || !strncmp(schema, "pg_", 3))
+        return lc_error(ctx, LC_ERR_MISUSE, "PostGIS schema '%s' is not allowed: it is a system schema of "
+                        "PostgreSQL (information_schema, pg_catalog, pg_toast and every pg_... name); write "
+                        "into a schema of your own, e.g. --pg-schema lifecircle", schema);
     if (!is_pg_ident(prefix, 1) || strlen(prefix) > LC_PG_IDENT_MAX - 16)
         return lc_error(ctx, LC_ERR_MISUSE, "PostGIS table prefix '%s' is not allowed: use lower-case ASCII "
                         "letters, digits and '_' (not starting with a digit, at most %d bytes)", prefix,

@@ -4,9 +4,11 @@
  * demo loaded with GDALVectorTranslate gives the same numbers as the files; output tables with their
  * geometry type, SRID and GIST index; a re-run replaces them; a failure half-way keeps the previous
  * run; a wrong password; a password in every form libpq reads, found in no console line, output file,
- * report or output table; a table without SRID; schema names that could escape into SQL; an SQL query
- * as an input; queries and filters that try to write (the input session is read-only); an output that
- * would replace its own input table.
+ * report or output table; a table without SRID; schema names that could escape into SQL and system
+ * schemas; an SQL query as an input (a WITH query with a filter too); queries and filters that try to
+ * write, issue 14's injection payload among them (the server's parser judges them, the input's session
+ * is one read-only transaction; pg_catalog counts the relations before and after); an output that
+ * would replace its own input table, named as a layer or read by a query.
  */
 #include <cpl_error.h>
 #include <dirent.h>
@@ -269,6 +271,18 @@ START_TEST(test_pg_sql_input_same_numbers)
     lct_assert_contains(j, "\"features\": 120");
     free(j);
     free(pj);
+    /* A WITH query, which GDAL read apart before (into memory, without its CRS and ignoring a
+     * `where` filter), now runs as a subquery: with the condition as a filter, the same 120
+     * compounds, the same numbers. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'WITH r AS (SELECT * FROM \"%s\".residential) SELECT * FROM r'\n"
+             "  where: \"fid <= 120\"\n", dsn(), in);
+    char *s_with = study_with_residential(dir, "with.yml", in, block);
+    char *d4 = lct_path(dir, "with"), *p4 = lct_path(d4, "summary.csv");
+    ck_assert_int_eq(run_check(s_with, d4, NULL, &log), 1);
+    free(log);
+    char *c4 = read_file(p4);
+    ck_assert_str_eq(c1, c4);
+    free(c4), free(p4), free(d4), free(s_with);
     free(c1), free(c2), free(c3), free(p1), free(p2), free(p3), free(d1), free(d2), free(d3);
     free(s_file), free(s_sql), free(gpkg);
     drop_schema(in);
@@ -689,7 +703,8 @@ static void expect_refused(const char *dir, const char *schema, const char *bloc
 
 START_TEST(test_pg_inputs_cannot_write)
 {
-    /* Queries and filters reach the server as written; none of them may change the database. */
+    /* Queries and filters reach the server; none of them may change the database. The server's
+     * own parser is asked first, and the input's whole session is one read-only transaction. */
     char in[64], sql[1024], block[2048];
     schema_name(in, sizeof in, "ro");
     load_demo(in);
@@ -698,25 +713,42 @@ START_TEST(test_pg_inputs_cannot_write)
              "'INSERT INTO \"%s\".touched VALUES (1); SELECT true'", in, in, in);
     pg_exec(sql);
     char *dir = lct_tmpdir();
-    /* A data-modifying WITH inside a SELECT: refused by the read-only session. */
+    /* A data-modifying WITH inside a SELECT: its plan changes a table. */
     snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'WITH d AS (DELETE FROM \"%s\".units RETURNING *) "
              "SELECT r.* FROM \"%s\".residential r, d WHERE false'\n", dsn(), in, in);
-    expect_refused(dir, in, block, "read-only transaction");
-    /* A filter calling a function that writes: refused the same way. */
+    expect_refused(dir, in, block, "it would change the table");
+    /* INSERT ... RETURNING returns rows, and changes a table. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'INSERT INTO \"%s\".touched VALUES (2) RETURNING *'\n",
+             dsn(), in);
+    expect_refused(dir, in, block, "it would change the table");
+    /* A filter calling a function that writes: refused by the read-only transaction. */
     snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: '\"%s\".touch()'\n", dsn(), in,
              in);
     expect_refused(dir, in, block, "read-only transaction");
-    /* A second statement or a comment in a filter: refused before reaching the server. */
+    /* A query that turns the session's default read-write and writes in GDAL's next transaction
+     * (the rows are read more than once): there is no next transaction, so it reads its rows and
+     * writes nothing. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: |-\n    SELECT r.* FROM \"%s\".residential r WHERE CASE "
+             "WHEN current_setting('transaction_read_only') = 'off' THEN \"%s\".touch() ELSE "
+             "set_config('default_transaction_read_only', 'off', false) IS NOT NULL END\n", dsn(), in, in);
+    char *study = study_with_residential(dir, "flip.yml", in, block);
+    char *out = lct_path(dir, "flip"), *log = NULL;
+    int rc = run_check(study, out, NULL, &log);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, log);
+    free(log), free(out), free(study);
+    /* A second statement, a comment that swallows the rest, an unclosed literal: the server says so. */
     snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: 'fid > 0; DROP TABLE \"%s\".units'\n",
              dsn(), in, in);
-    expect_refused(dir, in, block, "only one statement");
+    expect_refused(dir, in, block, "syntax error at or near \";\"");
     snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: \"fid > 0 --\"\n", dsn(), in);
-    expect_refused(dir, in, block, "comment");
+    expect_refused(dir, in, block, "syntax error at end of input");
     snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  where: \"名称 = 'x\"\n", dsn(), in);
-    expect_refused(dir, in, block, "is not closed");
-    /* Not a query, and a query with a layer too. */
+    expect_refused(dir, in, block, "unterminated quoted string");
+    /* Not a query (no rows), a setting, and a query with a layer too. */
     snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'DELETE FROM \"%s\".units'\n", dsn(), in);
-    expect_refused(dir, in, block, "must be a SELECT");
+    expect_refused(dir, in, block, "it returns no rows");
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: 'SET default_transaction_read_only = off'\n", dsn());
+    expect_refused(dir, in, block, "it returns no rows");
     snprintf(block, sizeof block, "  path: \"%s\"\n  layer: %s.residential\n  sql: 'SELECT 1'\n", dsn(), in);
     expect_refused(dir, in, block, "give one of them");
     /* Nothing changed. */
@@ -725,6 +757,62 @@ START_TEST(test_pg_inputs_cannot_write)
     char *counts = pg(sql, 1);
     ck_assert_str_eq(counts, "6 0");
     free(counts);
+    lct_rmtree(dir);
+    free(dir);
+    drop_schema(in);
+}
+END_TEST
+
+/* The number of tables, views and sequences in the whole database, from pg_catalog. */
+static long relation_count(void)
+{
+    char *n = pg("SELECT count(*) FROM pg_catalog.pg_class WHERE relkind IN ('r', 'p', 'v', 'm', 'S')", 1);
+    long v = atol(n);
+    free(n);
+    return v;
+}
+
+START_TEST(test_pg_sql_injection_payload)
+{
+    /* The payload of issue 14: a query starting with WITH (or with '(') that holds E'\'' (a quote
+     * inside a literal, which a hand-written scanner took for the literal's end, so the ';' after
+     * it seemed quoted), then COMMIT; BEGIN READ WRITE; and statements that create a table and drop
+     * one. Before the server's parser was asked, it created and dropped tables in the test
+     * database. Now it is refused, and pg_catalog counts the same relations before and after. */
+    char in[64], sql[512], block[4096];
+    schema_name(in, sizeof in, "inj");
+    load_demo(in);
+    snprintf(sql, sizeof sql, "CREATE TABLE \"%s\".victim (n int)", in);
+    pg_exec(sql);
+    char *dir = lct_tmpdir();
+    for (size_t i = 0; i < 2; i++) {
+        char head[256], payload[2048];
+        if (i == 0)
+            snprintf(head, sizeof head, "WITH x AS (SELECT E'\\'' AS q) SELECT r.* FROM \"%s\".residential r", in);
+        else
+            snprintf(head, sizeof head, "(SELECT E'\\'' AS q, r.* FROM \"%s\".residential r)", in);
+        snprintf(payload, sizeof payload, "%s; COMMIT; BEGIN READ WRITE; CREATE TABLE \"%s\".injected (n int); "
+                 "DROP TABLE \"%s\".victim; COMMIT; SELECT r.* FROM \"%s\".residential r -- '", head, in, in, in);
+        long before = relation_count();
+        /* A YAML block scalar: the payload reaches the study exactly as written. */
+        snprintf(block, sizeof block, "  path: \"%s\"\n  sql: |-\n    %s\n", dsn(), payload);
+        expect_refused(dir, in, block, "cannot insert multiple commands into a prepared statement");
+        ck_assert_int_eq(relation_count(), before);
+        snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = '%s' AND "
+                 "tablename = 'victim') || ' ' || (SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                 "'%s' AND tablename = 'injected')", in, in);
+        char *there = pg(sql, 1);
+        ck_assert_str_eq(there, "1 0"); /* the victim stands, nothing was injected */
+        free(there);
+    }
+    /* The same literal in a query that is one statement is no trouble to the server's parser. */
+    snprintf(block, sizeof block, "  path: \"%s\"\n  sql: |-\n    SELECT r.* FROM \"%s\".residential r WHERE "
+             "E'\\'' = ''''\n", dsn(), in);
+    char *study = study_with_residential(dir, "quote.yml", in, block);
+    char *out = lct_path(dir, "quote"), *log = NULL;
+    int rc = run_check(study, out, NULL, &log);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, log);
+    free(log), free(out), free(study);
     lct_rmtree(dir);
     free(dir);
     drop_schema(in);
@@ -767,6 +855,31 @@ START_TEST(test_pg_output_would_replace_input)
         ck_assert_str_eq(n, "193 1");
         free(n);
     }
+    /* The residential input as an SQL query reading that table, directly or through a view: the
+     * server's plan names the table, so the output is refused the same way. */
+    snprintf(sql, sizeof sql, "CREATE VIEW \"%s\".res_view AS SELECT * FROM \"%s\".lc_residential", in, in);
+    pg_exec(sql);
+    for (size_t i = 0; i < 2; i++) {
+        char query[256];
+        if (i == 0)
+            snprintf(query, sizeof query, "SELECT r.* FROM \\\"%s\\\".lc_residential r WHERE r.fid > 0", in);
+        else
+            snprintf(query, sizeof query, "SELECT * FROM \\\"%s\\\".res_view", in);
+        snprintf(block, sizeof block, "  path: \"%s\"\n  sql: \"%s\"\n", dsn(), query);
+        char *sql_study = study_with_residential(dir, "clash_sql.yml", in, block);
+        snprintf(extra, sizeof extra, "--pg-schema %s", in);
+        ck_assert_int_eq(run_check(sql_study, dsn(), extra, &log), 2);
+        char want[256];
+        snprintf(want, sizeof want, "would replace the table %s.lc_residential that the residential input's query", in);
+        lct_assert_contains(log, want);
+        free(log);
+        free(sql_study);
+    }
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM \"%s\".lc_residential) || ' ' || (SELECT count(*) "
+             "FROM information_schema.tables WHERE table_schema = '%s' AND table_name LIKE 'lc%%')", in, in);
+    n = pg(sql, 1);
+    ck_assert_str_eq(n, "193 1");
+    free(n);
     snprintf(extra, sizeof extra, "--pg-schema %s --pg-prefix out_", in);
     ck_assert_int_eq(run_check(study, dsn(), extra, &log), 1);
     free(log);
@@ -787,6 +900,17 @@ START_TEST(test_pg_identifiers_refused)
         lct_assert_contains(log, "is not allowed");
         free(log);
     }
+    /* PostgreSQL's own schemas are well-formed names, and refused: nothing may be written there. */
+    static const char *const system[] = {"information_schema", "pg_catalog", "pg_toast", "pg_temp", "pg_anything"};
+    long before = relation_count();
+    for (size_t i = 0; i < 5; i++) {
+        char extra[64], *log = NULL;
+        snprintf(extra, sizeof extra, "--pg-schema %s", system[i]);
+        ck_assert_int_eq(run_check(NULL, dsn(), extra, &log), 2);
+        lct_assert_contains(log, "is a system schema of PostgreSQL");
+        free(log);
+    }
+    ck_assert_int_eq(relation_count(), before);
 }
 END_TEST
 
@@ -811,6 +935,7 @@ Suite *suite_postgis(void)
     tcase_add_test(errors, test_pg_table_without_srid);
     tcase_add_test(errors, test_pg_identifiers_refused);
     tcase_add_test(errors, test_pg_inputs_cannot_write);
+    tcase_add_test(errors, test_pg_sql_injection_payload);
     tcase_add_test(errors, test_pg_output_would_replace_input);
     suite_add_tcase(s, errors);
     return s;

@@ -121,6 +121,11 @@ LC_API const char *lc_layer_rows_sha256(const lc_layer *layer);
 /* Non-zero when a residential layer's compounds are points (小区 POIs with population or households)
  * rather than polygons: each point is then covered whole or not at all, by its own distance. */
 LC_API int lc_layer_is_points(const lc_layer *layer);
+/* For an input read through the study's <kind>.sql from PostgreSQL, the i-th table the query reads
+ * ("schema.table", as the server's plan names it: views resolved to their tables; tables read only
+ * inside functions are not seen); NULL past the last, and for every other input. Borrowed, valid
+ * while the layer lives. */
+LC_API const char *lc_layer_sql_table(const lc_layer *layer, size_t i);
 /* The bounding box of all features in the working CRS. */
 LC_API lc_bbox lc_layer_extent(const lc_layer *layer);
 
