@@ -1,7 +1,7 @@
 /*
  * outputs/output_int.h — what the outputs/ files share: the atomic output directory (a temporary
- * directory beside the target, renamed into place on commit) and the QGIS styles written beside the
- * layers (outputs/qml.c). Never included outside outputs/.
+ * directory beside the target, renamed into place on commit), CSV cells (outputs/csv.c) and the
+ * QGIS styles written beside the layers (outputs/qml.c). Never included outside outputs/.
  */
 #ifndef LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
 #define LIFECIRCLE_OUTPUTS_OUTPUT_INT_H
@@ -48,6 +48,34 @@ lc_status lc_atomic_dir_commit(lc_context *ctx, lc_atomic_dir *ad);
 
 /* Removes tmp and releases ad's strings. Accepts a zeroed ad. */
 void lc_atomic_dir_abort(lc_context *ctx, lc_atomic_dir *ad);
+
+/* ---- CSV (outputs/csv.c): every CSV cell the toolkit writes ---- */
+
+/* A CSV text being built; a zeroed one is empty. text is owned (lc_csv_free). */
+typedef struct lc_csv {
+    char *text; /* NUL-terminated, or NULL while empty */
+    size_t len, cap;
+} lc_csv;
+
+/* Starts a CSV file in c: UTF-8 byte-order mark (so Excel shows the Chinese). LC_OK or LC_ERR_NOMEM. */
+lc_status lc_csv_begin(lc_context *ctx, lc_csv *c);
+
+/* Appends a text cell (NULL: empty), after a comma unless first: quoted when it holds a comma,
+ * quote, CR or LF (RFC 4180, quotes doubled), and prefixed with ' when it starts with = + - @ tab or
+ * CR, so a spreadsheet shows it instead of running it as a formula (OWASP's rule for CSV
+ * injection). LC_OK or LC_ERR_NOMEM. */
+lc_status lc_csv_text(lc_context *ctx, lc_csv *c, const char *s, int first);
+
+/* Appends a number cell as a number (never prefixed: -5 stays -5): %.15g with '.' in any locale,
+ * empty when not finite; or a whole number. LC_OK or LC_ERR_NOMEM. */
+lc_status lc_csv_real(lc_context *ctx, lc_csv *c, double d, int first);
+lc_status lc_csv_integer(lc_context *ctx, lc_csv *c, long long i, int first);
+
+/* Ends a row (CRLF, as RFC 4180 and spreadsheet programs expect). LC_OK or LC_ERR_NOMEM. */
+lc_status lc_csv_end_row(lc_context *ctx, lc_csv *c);
+
+/* Releases c's text and zeroes it. */
+void lc_csv_free(lc_csv *c);
 
 struct lc_output;
 struct lc_inputs;

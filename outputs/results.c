@@ -1122,48 +1122,6 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
     return text;
 }
 
-/* Appends a CSV field (quoted when it holds a comma, quote or newline) to a growing buffer. */
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} strbuf;
-
-static void sb_add(lc_context *ctx, strbuf *b, const char *text)
-{
-    size_t n = strlen(text);
-    if (b->failed || lc_grow(ctx, (void **)&b->s, &b->cap, b->len + n + 1, 1) != LC_OK) {
-        b->failed = 1;
-        return;
-    }
-    memcpy(b->s + b->len, text, n + 1);
-    b->len += n;
-}
-
-static void sb_field(lc_context *ctx, strbuf *b, const char *text, int last)
-{
-    text = text ? text : "";
-    if (strpbrk(text, ",\"\n\r")) {
-        sb_add(ctx, b, "\"");
-        for (const char *p = text; *p; p++) {
-            char one[3] = {*p, *p == '"' ? '"' : '\0', '\0'};
-            sb_add(ctx, b, one);
-        }
-        sb_add(ctx, b, "\"");
-    } else {
-        sb_add(ctx, b, text);
-    }
-    sb_add(ctx, b, last ? "\r\n" : ",");
-}
-
-static void sb_number(lc_context *ctx, strbuf *b, double d, int last)
-{
-    char buf[64] = "";
-    if (isfinite(d))
-        snprintf(buf, sizeof buf, "%.15g", d); /* as the table path writes reals (outputs/vector.c) */
-    sb_field(ctx, b, buf, last);
-}
-
 /* Whether the study has a level of the ladder besides the 街镇 (summary.csv then says each row's). */
 static int has_ladder(const lc_results *r)
 {
@@ -1199,44 +1157,48 @@ static int summary_row(const lc_results *r, size_t i, lc_summary_row *out)
 
 char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
 {
-    strbuf b = {0};
-    sb_add(ctx, &b, "\xEF\xBB\xBF");
     static const char *const head[] = {"unit_id", "unit_name", "norm", "指标", "indicator", "value", "target",
                                        "pass", "shortfall", "shortfall_unit", "numerator", "denominator", "source",
                                        "level", "parent_id", "district_id"};
     int ladder = has_ladder(r);
     size_t ncol = ladder ? 16 : 13;
-    for (size_t i = 0; i < ncol; i++)
-        sb_field(ctx, &b, head[i], i + 1 == ncol);
+    lc_csv c;
+    lc_status st = lc_csv_begin(ctx, &c);
+    for (size_t i = 0; i < ncol && st == LC_OK; i++)
+        st = lc_csv_text(ctx, &c, head[i], i == 0);
+    if (st == LC_OK)
+        st = lc_csv_end_row(ctx, &c);
     lc_summary_row sr;
-    for (size_t i = 0; summary_row(r, i, &sr) == 0; i++) {
+    for (size_t i = 0; st == LC_OK && summary_row(r, i, &sr) == 0; i++) {
         const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
         const lc_indicator *x = &sr.x;
-        sb_field(ctx, &b, sr.id, 0);
-        sb_field(ctx, &b, sr.name, 0);
-        sb_field(ctx, &b, n->code, 0);
-        sb_field(ctx, &b, n->zh, 0);
-        sb_field(ctx, &b, n->en, 0);
-        sb_number(ctx, &b, x->value, 0);
-        sb_number(ctx, &b, x->target, 0);
-        sb_field(ctx, &b, pass_text(x->pass), 0);
-        sb_number(ctx, &b, x->pass == -1 ? NAN : x->shortfall, 0);
-        sb_field(ctx, &b, x->shortfall_unit, 0);
-        sb_number(ctx, &b, x->numerator, 0);
-        sb_number(ctx, &b, x->denominator, 0);
-        sb_field(ctx, &b, n->source, !ladder);
+        /* The cells of write_summary, in its order and kinds (text or number). */
+        st = lc_csv_text(ctx, &c, sr.id, 1);
+        st = st ? st : lc_csv_text(ctx, &c, sr.name, 0);
+        st = st ? st : lc_csv_text(ctx, &c, n->code, 0);
+        st = st ? st : lc_csv_text(ctx, &c, n->zh, 0);
+        st = st ? st : lc_csv_text(ctx, &c, n->en, 0);
+        st = st ? st : lc_csv_real(ctx, &c, x->value, 0);
+        st = st ? st : lc_csv_real(ctx, &c, x->target, 0);
+        st = st ? st : lc_csv_text(ctx, &c, pass_text(x->pass), 0);
+        st = st ? st : lc_csv_real(ctx, &c, x->pass == -1 ? NAN : x->shortfall, 0);
+        st = st ? st : lc_csv_text(ctx, &c, x->shortfall_unit, 0);
+        st = st ? st : lc_csv_real(ctx, &c, x->numerator, 0);
+        st = st ? st : lc_csv_real(ctx, &c, x->denominator, 0);
+        st = st ? st : lc_csv_text(ctx, &c, n->source, 0);
         if (ladder) {
-            sb_field(ctx, &b, sr.level, 0);
-            sb_field(ctx, &b, sr.parent, 0);
-            sb_field(ctx, &b, sr.district, 1);
+            st = st ? st : lc_csv_text(ctx, &c, sr.level, 0);
+            st = st ? st : lc_csv_text(ctx, &c, sr.parent, 0);
+            st = st ? st : lc_csv_text(ctx, &c, sr.district, 0);
         }
+        st = st ? st : lc_csv_end_row(ctx, &c);
     }
-    if (b.failed) {
-        free(b.s);
+    if (st != LC_OK) {
+        lc_csv_free(&c);
         lc_error(ctx, LC_ERR_NOMEM, "out of memory writing summary.csv");
         return NULL;
     }
-    return b.s;
+    return c.text;
 }
 
 /* summary: the rows of summary.csv as a table layer, so every format stores it its own way

@@ -46,8 +46,6 @@
 #define LC_GBK_CPG "936"
 #define LC_GBK_ICONV "CP936"
 
-static const char UTF8_BOM[] = "\xEF\xBB\xBF";
-
 /* How a layer is stored. */
 typedef enum writer_kind {
     KIND_OGR_FILE = 0, /* its own GDAL dataset: Shapefile or GeoJSON */
@@ -129,51 +127,6 @@ static void names_free(name_set *set)
         free(set->items[i]);
     free(set->items);
     memset(set, 0, sizeof *set);
-}
-
-/* A growing byte buffer for CSV rows. */
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-} sbuf;
-
-static lc_status sbuf_add(lc_context *ctx, sbuf *b, const char *s, size_t len)
-{
-    if (lc_grow(ctx, (void **)&b->p, &b->cap, b->n + len + 1, 1) != LC_OK)
-        return LC_ERR_NOMEM;
-    memcpy(b->p + b->n, s, len);
-    b->n += len;
-    b->p[b->n] = '\0';
-    return LC_OK;
-}
-
-static lc_status sbuf_str(lc_context *ctx, sbuf *b, const char *s)
-{
-    return sbuf_add(ctx, b, s, strlen(s));
-}
-
-/* Appends one CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF, with quotes
- * doubled. A leading separator is added unless first. */
-static lc_status csv_cell(lc_context *ctx, sbuf *b, const char *s, int first)
-{
-    if (!first && sbuf_add(ctx, b, ",", 1) != LC_OK)
-        return LC_ERR_NOMEM;
-    if (!s)
-        return LC_OK;
-    if (!strpbrk(s, ",\"\r\n"))
-        return sbuf_str(ctx, b, s);
-    if (sbuf_add(ctx, b, "\"", 1) != LC_OK)
-        return LC_ERR_NOMEM;
-    for (const char *p = s; *p; p++)
-        if (sbuf_add(ctx, b, p, 1) != LC_OK || (*p == '"' && sbuf_add(ctx, b, "\"", 1) != LC_OK))
-            return LC_ERR_NOMEM;
-    return sbuf_add(ctx, b, "\"", 1);
-}
-
-/* Ends a CSV row (CRLF, as RFC 4180 and spreadsheet programs expect). */
-static lc_status csv_end_row(lc_context *ctx, sbuf *b)
-{
-    return sbuf_add(ctx, b, "\r\n", 2);
 }
 
 /* Non-zero if name can be a file name on Linux, Windows and macOS: 1 to LC_NAME_MAX bytes of valid
@@ -698,25 +651,24 @@ static lc_status write_file(lc_context *ctx, const lc_output *out, const char *f
 static lc_status write_dictionary(lc_context *ctx, const lc_output *out, const char *file,
                                   const lc_field_def *fields, size_t n)
 {
-    sbuf b = {0};
-    lc_status st = sbuf_str(ctx, &b, UTF8_BOM);
+    lc_csv b;
+    lc_status st = lc_csv_begin(ctx, &b);
     const char *header[] = {"short_name", "name", "type", "unit", "zh", "en"};
     for (size_t k = 0; k < 6 && st == LC_OK; k++)
-        st = csv_cell(ctx, &b, header[k], k == 0);
+        st = lc_csv_text(ctx, &b, header[k], k == 0);
     if (st == LC_OK)
-        st = csv_end_row(ctx, &b);
+        st = lc_csv_end_row(ctx, &b);
     for (size_t i = 0; i < n && st == LC_OK; i++) {
         const lc_field_def *f = &fields[i];
-        const char *row[] = {f->short_name, f->name, type_name(f->type), f->unit ? f->unit : "",
-                             f->zh ? f->zh : "", f->en ? f->en : ""};
+        const char *row[] = {f->short_name, f->name, type_name(f->type), f->unit, f->zh, f->en};
         for (size_t k = 0; k < 6 && st == LC_OK; k++)
-            st = csv_cell(ctx, &b, row[k], k == 0);
+            st = lc_csv_text(ctx, &b, row[k], k == 0);
         if (st == LC_OK)
-            st = csv_end_row(ctx, &b);
+            st = lc_csv_end_row(ctx, &b);
     }
     if (st == LC_OK)
-        st = write_file(ctx, out, file, b.p, b.n);
-    free(b.p);
+        st = write_file(ctx, out, file, b.text, b.len);
+    lc_csv_free(&b);
     return st;
 }
 
@@ -883,15 +835,15 @@ static lc_status writer_open(lc_context *ctx, lc_layer_writer *w)
         free(path);
         if (!w->csv)
             return lc_error(ctx, LC_ERR_IO, "cannot create %s (%s)", w->shown, strerror(err));
-        sbuf b = {0};
-        lc_status st = sbuf_str(ctx, &b, UTF8_BOM);
+        lc_csv b;
+        lc_status st = lc_csv_begin(ctx, &b);
         for (size_t i = 0; i < w->nfields && st == LC_OK; i++)
-            st = csv_cell(ctx, &b, w->fields[i].name, i == 0);
+            st = lc_csv_text(ctx, &b, w->fields[i].name, i == 0);
         if (st == LC_OK)
-            st = csv_end_row(ctx, &b);
-        if (st == LC_OK && fwrite(b.p, 1, b.n, w->csv) != b.n)
+            st = lc_csv_end_row(ctx, &b);
+        if (st == LC_OK && fwrite(b.text, 1, b.len, w->csv) != b.len)
             st = lc_error(ctx, LC_ERR_IO, "cannot write %s (%s)", w->shown, strerror(errno));
-        free(b.p);
+        lc_csv_free(&b);
         return st;
     }
 
@@ -1217,38 +1169,31 @@ static lc_status to_ogr(lc_context *ctx, lc_layer_writer *w, const GEOSGeometry 
  * nothing unless the disk fails half-way (then the output is marked broken). */
 static lc_status add_csv_row(lc_context *ctx, lc_layer_writer *w, const lc_value *values)
 {
-    sbuf b = {0};
+    lc_csv b = {0};
     lc_status st = LC_OK;
     for (size_t i = 0; i < w->nfields && st == LC_OK; i++) {
         const lc_field_def *f = &w->fields[i];
         const lc_value *v = &values[i];
-        char num[64];
-        const char *cell = NULL;
-        char *cut = NULL; /* stays NULL: only Shapefile text is cut */
         if (v->is_null) {
-            cell = NULL;
+            st = lc_csv_text(ctx, &b, NULL, i == 0);
         } else if (f->type == LC_FIELD_STRING) {
-            cell = v->s;
-            if (cell && (st = prepare_text(ctx, w, f, cell, &cut)) != LC_OK)
-                break;
-            cell = cut ? cut : cell;
+            char *cut = NULL; /* stays NULL: only Shapefile text is cut */
+            if (!v->s || (st = prepare_text(ctx, w, f, v->s, &cut)) == LC_OK)
+                st = lc_csv_text(ctx, &b, cut ? cut : v->s, i == 0);
+            free(cut);
         } else if (f->type == LC_FIELD_INTEGER) {
-            snprintf(num, sizeof num, "%lld", v->i);
-            cell = num;
-        } else if (isfinite(v->d)) {
-            CPLsnprintf(num, sizeof num, "%.15g", v->d); /* '.' whatever the locale */
-            cell = num;
+            st = lc_csv_integer(ctx, &b, v->i, i == 0);
+        } else {
+            st = lc_csv_real(ctx, &b, v->d, i == 0);
         }
-        st = csv_cell(ctx, &b, cell, i == 0);
-        free(cut);
     }
     if (st == LC_OK)
-        st = csv_end_row(ctx, &b);
-    if (st == LC_OK && fwrite(b.p, 1, b.n, w->csv) != b.n) {
+        st = lc_csv_end_row(ctx, &b);
+    if (st == LC_OK && fwrite(b.text, 1, b.len, w->csv) != b.len) {
         w->out->broken = 1;
         st = lc_error(ctx, LC_ERR_IO, "cannot write %s (%s)", w->shown, strerror(errno));
     }
-    free(b.p);
+    lc_csv_free(&b);
     return st;
 }
 

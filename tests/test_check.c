@@ -184,6 +184,49 @@ START_TEST(failing_norm_exit_1_and_outputs_read_back)
 }
 END_TEST
 
+START_TEST(formula_names_are_not_run_by_spreadsheets)
+{
+    /* Two 街镇 named as formulas: every cell of summary.csv naming them starts with ', and the
+     * Shapefile (table writer) and GeoPackage (lc_results_summary_csv) outputs write the same bytes. */
+    fixture f = make(RES_OK, FAC_OK);
+    const char *units = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"@U1\",\"name\":\"=HYPERLINK(\\\"http://example.com\\\",\\\"x\\\")\"},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1000,-1000],[1000,-1000],[1000,1000],[-1000,1000],"
+        "[-1000,-1000]]]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"U2\",\"name\":\"@SUM(1+1)\"},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1000,-1000],[3000,-1000],[3000,1000],[1000,1000],"
+        "[1000,-1000]]]}}]}";
+    char *upath = lct_path(f.dir, "units.gpkg");
+    ck_assert_int_eq(lct_fixture(upath, "GPKG", units, NULL), 0);
+    char *outs[2] = {lct_path(f.dir, "shp"), lct_path(f.dir, "gpkg")};
+    char *csv[2];
+    for (int i = 0; i < 2; i++) {
+        char args[4096], *log;
+        snprintf(args, sizeof args, "check -q --residential '%s' --facilities '%s' --units '%s' -o '%s' --format %s",
+                 f.res, f.fac, upath, outs[i], i ? "gpkg" : "shapefile");
+        int rc = lct_run_cli(args, &log);
+        ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, log);
+        free(log);
+        char *path = lct_path(outs[i], "summary.csv");
+        FILE *fp = fopen(path, "rb");
+        ck_assert_ptr_nonnull(fp);
+        csv[i] = calloc(1, 1 << 20);
+        fread(csv[i], 1, (1 << 20) - 1, fp);
+        fclose(fp);
+        free(path);
+        lct_assert_contains(csv[i], "\r\n'@U1,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"x\"\")\",");
+        lct_assert_contains(csv[i], "\r\nU2,'@SUM(1+1),");
+        ck_assert_ptr_null(strstr(csv[i], ",=HYPERLINK"));
+        ck_assert_ptr_null(strstr(csv[i], "\r\n@U1"));
+    }
+    ck_assert_str_eq(csv[0], csv[1]);
+    for (int i = 0; i < 2; i++)
+        free(csv[i]), free(outs[i]);
+    free(upath);
+    unmake(&f);
+}
+END_TEST
+
 START_TEST(geopackage_keeps_full_names)
 {
     fixture f = make(RES_OK, FAC_OK);
@@ -508,6 +551,7 @@ Suite *suite_check(void)
     tcase_add_test(tc, all_norms_pass_exit_0);
     tcase_add_test(tc, failing_norm_exit_1_and_outputs_read_back);
     tcase_add_test(tc, geopackage_keeps_full_names);
+    tcase_add_test(tc, formula_names_are_not_run_by_spreadsheets);
     tcase_add_test(tc, refuses_non_empty_output);
     tcase_add_test(tc, bad_input_writes_nothing);
     tcase_add_test(tc, never_overwrites_inputs);

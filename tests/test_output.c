@@ -608,6 +608,59 @@ START_TEST(geojson_reads_back)
 END_TEST
 
 /* Two runs, every file byte-identical, for each format; OGR_CURRENT_DATE is restored after. */
+START_TEST(csv_cells_never_run_as_formulas)
+{
+    /* Text a spreadsheet would run (OWASP's leading = + - @ tab CR) is prefixed with ', in tables
+     * and in field dictionaries; numbers, negative ones included, are written as they are. The
+     * expected bytes are written out by hand. */
+    static const lc_field_def fields[] = {
+        {"name", "NAME", LC_FIELD_STRING, 0, 0, "=cmd|' /C calc'!A0", "@SUM(1+1)", "-"},
+        {"value", "VALUE", LC_FIELD_REAL, 0, 0, "数值", "Value", ""},
+        {"count", "COUNT", LC_FIELD_INTEGER, 0, 0, "个数", "Count", ""},
+    };
+    char *tmp = lct_tmpdir();
+    char *dir = lct_path(tmp, "csv");
+    lc_crs *crs = utm51();
+    lc_output *out = begin(dir, crs, LC_FORMAT_SHAPEFILE, NULL, 0);
+    lc_layer_writer *w = lc_output_layer_create(lct_ctx, out, "cells", -1, fields, 3);
+    ck_assert_msg(w != NULL, "%s", lc_context_errmsg(lct_ctx));
+    add_ok(w, NULL, (lc_value[]){S("=HYPERLINK(\"http://example.com\",\"x\")"), D(-5.5), I(-3)});
+    add_ok(w, NULL, (lc_value[]){S("@SUM(A1:A9)"), D(-0.25), I(0)});
+    add_ok(w, NULL, (lc_value[]){S("+1"), D(1e21), I(7)});
+    add_ok(w, NULL, (lc_value[]){S("-2"), D(NAN), NUL});
+    add_ok(w, NULL, (lc_value[]){S("\tx"), D(0), I(1)});
+    add_ok(w, NULL, (lc_value[]){S("\rx"), D(0), I(1)});
+    add_ok(w, NULL, (lc_value[]){S("长白=新村 -1"), D(2), I(2)});
+    ck_assert_int_eq(lc_layer_writer_close(lct_ctx, w), LC_OK);
+    /* A Shapefile layer, for its field dictionary. */
+    w = lc_output_layer_create(lct_ctx, out, "points", GEOS_POINT, fields, 3);
+    ck_assert_msg(w != NULL, "%s", lc_context_errmsg(lct_ctx));
+    add_ok(w, "POINT (350050 3456100)", (lc_value[]){S("=1+1"), D(-1), I(-1)});
+    ck_assert_int_eq(lc_layer_writer_close(lct_ctx, w), LC_OK);
+    ck_assert_int_eq(lc_output_commit(lct_ctx, out), LC_OK);
+    assert_file_text(dir, "cells.csv",
+                     "\xEF\xBB\xBF"
+                     "name,value,count\r\n"
+                     "\"'=HYPERLINK(\"\"http://example.com\"\",\"\"x\"\")\",-5.5,-3\r\n"
+                     "'@SUM(A1:A9),-0.25,0\r\n"
+                     "'+1,1e+21,7\r\n"
+                     "'-2,,\r\n"
+                     "'\tx,0,1\r\n"
+                     "\"'\rx\",0,1\r\n"
+                     "长白=新村 -1,2,2\r\n");
+    assert_file_text(dir, "points_fields.csv",
+                     "\xEF\xBB\xBF"
+                     "short_name,name,type,unit,zh,en\r\n"
+                     "NAME,name,string,'-,'=cmd|' /C calc'!A0,'@SUM(1+1)\r\n"
+                     "VALUE,value,real,,数值,Value\r\n"
+                     "COUNT,count,integer,,个数,Count\r\n");
+    lc_crs_destroy(crs);
+    free(dir);
+    lct_rmtree(tmp);
+    free(tmp);
+}
+END_TEST
+
 START_TEST(output_is_deterministic)
 {
     static const struct {
@@ -998,6 +1051,7 @@ Suite *suite_output(void)
     tcase_add_test(formats, geopackage_reads_back);
     tcase_add_test(formats, geojson_reads_back);
     tcase_add_test(formats, output_is_deterministic);
+    tcase_add_test(formats, csv_cells_never_run_as_formulas);
     suite_add_tcase(s, formats);
 
     TCase *dirs = tcase_create("directory");

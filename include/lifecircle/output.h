@@ -9,7 +9,8 @@
  * name to its full name, Chinese and English description and unit. Tables without geometry are
  * GeoPackage attribute tables, or `<layer>.csv` for Shapefile and GeoJSON outputs. CSV files
  * (tables, field dictionaries) are UTF-8 with a byte-order mark, so Excel shows the Chinese, and
- * RFC 4180 quoting with CRLF line ends.
+ * RFC 4180 quoting with CRLF line ends; a text cell starting with = + - @ tab or CR is prefixed
+ * with ' (so a spreadsheet shows it rather than running it as a formula), numbers stay numbers.
  *
  * PostGIS (LC_FORMAT_POSTGIS, chosen by lc_output_format_for() for a "PG:" or postgresql:// target):
  * the target is a GDAL PostgreSQL connection string; every layer becomes a table

@@ -69,8 +69,10 @@ LC_API lc_output *lc_results_stage_site(lc_context *ctx, const char *dir, const 
 LC_API char *lc_results_summary_json(lc_context *ctx, const lc_results *results);
 
 /* The summary as CSV text (UTF-8 with a byte-order mark so spreadsheet programs read Chinese): one
- * row per unit (and the whole area) and norm, with value, target, pass, shortfall and source.
- * NULL with LC_ERR_NOMEM. Caller frees with lc_free(). */
+ * row per unit (and the whole area) and norm, with value, target, pass, shortfall and source —
+ * the bytes of the summary.csv a Shapefile output writes. A text cell starting with = + - @ tab or
+ * CR (a 街镇 named "=HYPERLINK(...)") is prefixed with ' so a spreadsheet does not run it; numbers
+ * are written as numbers. NULL with LC_ERR_NOMEM. Caller frees with lc_free(). */
 LC_API char *lc_results_summary_csv(lc_context *ctx, const lc_results *results);
 
 /* Writes the proposals as a `proposals` point layer (rank, 街镇, newly covered residents,
