@@ -945,12 +945,13 @@ static lc_status read_network_list(lc_context *ctx, lc_profile *pr, const char *
 
 /* Reads `network:` (the walking-network rules) over the defaults: walkable highway values, access
  * values that exclude a way, the largest snap distance (200 m), walking speed (1.0 m/s), service-area
- * buffer width (50 m) and the vertex snap tolerance (0.5 m). LC_OK or LC_ERR_CONFIG. */
+ * buffer width (50 m) and the vertex snap tolerance (0: only vertices that coincide join). LC_OK or
+ * LC_ERR_CONFIG. */
 static lc_status read_network(lc_context *ctx, lc_profile *pr)
 {
     lc_network_rules *r = &pr->network;
     *r = (lc_network_rules){.walkable = default_walkable, .exclude_access = default_exclude_access,
-                            .max_snap_m = 200, .walk_speed_m_s = 1.0, .buffer_m = 50, .snap_tolerance_m = 0.5};
+                            .max_snap_m = 200, .walk_speed_m_s = 1.0, .buffer_m = 50, .snap_tolerance_m = 0};
     lc_status st;
     if ((st = read_network_list(ctx, pr, "walkable", &pr->net_walkable, &r->walkable)) != LC_OK ||
         (st = read_network_list(ctx, pr, "exclude_access", &pr->net_exclude, &r->exclude_access)) != LC_OK)
@@ -960,9 +961,29 @@ static lc_status read_network(lc_context *ctx, lc_profile *pr)
         double *out;
     } nums[] = {{"network.max_snap_m", &r->max_snap_m}, {"network.walk_speed_m_s", &r->walk_speed_m_s},
                 {"network.buffer_m", &r->buffer_m}, {"network.snap_tolerance_m", &r->snap_tolerance_m}};
-    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
-        if (lc_kv_find(pr->kv, nums[i].key) && (st = read_positive(ctx, pr, nums[i].key, nums[i].out)) != LC_OK)
-            return st;
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        const lc_kv_entry *e = lc_kv_find(pr->kv, nums[i].key);
+        if (!e)
+            continue;
+        /* snap_tolerance_m may be 0 (exact shared vertices, the default) and at most 5 m: farther,
+         * vertices of different streets across a narrow lane would join. */
+        int tol = nums[i].out == &r->snap_tolerance_m;
+        char *end = NULL;
+        if (tol && *e->value && CPLStrtod(e->value, &end) == 0 && end != e->value && !*end) {
+            *nums[i].out = 0;
+            continue;
+        }
+        if ((st = read_positive(ctx, pr, nums[i].key, nums[i].out)) != LC_OK)
+            return tol ? lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                                     "'%s' must be 0 (join only vertices that coincide, the default) or a distance "
+                                     "up to 5 m (got '%s')", nums[i].key, e->value)
+                       : st;
+        if (tol && *nums[i].out > 5)
+            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
+                               "'%s' must be 0 (join only vertices that coincide, the default) or a distance up to "
+                               "5 m (got '%s'): farther, vertices of different streets would join", nums[i].key,
+                               e->value);
+    }
     return LC_OK;
 }
 

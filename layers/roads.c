@@ -119,8 +119,40 @@ static int in_list(const char *const *list, const char *s)
     return 0;
 }
 
-/* The walkability rule; see roads.h. */
+static int walkable_one(const lc_network_rules *rules, const char *highway, const char *foot, const char *access);
+
+/* The walkability rule; see roads.h. An osmnx-style list ("['footway', 'steps']", a way merged from
+ * several) is walkable when one of its elements is. */
 int lc_roads_walkable(const lc_network_rules *rules, const char *highway, const char *foot, const char *access)
+{
+    if (!highway || highway[0] != '[')
+        return walkable_one(rules, highway, foot, access);
+    const char *p = highway + 1;
+    while (*p && *p != ']') {
+        while (*p == ' ' || *p == ',' || *p == '\'' || *p == '"')
+            p++;
+        const char *q = p;
+        while (*q && *q != ',' && *q != ']' && *q != '\'' && *q != '"')
+            q++;
+        char item[64];
+        size_t n = (size_t)(q - p);
+        if (n && n < sizeof item) {
+            memcpy(item, p, n);
+            item[n] = '\0';
+            while (n && item[n - 1] == ' ')
+                item[--n] = '\0';
+            if (n && walkable_one(rules, item, foot, access))
+                return 1;
+        }
+        p = q;
+        while (*p == '\'' || *p == '"')
+            p++;
+    }
+    return 0;
+}
+
+/* The rule for one highway value. */
+static int walkable_one(const lc_network_rules *rules, const char *highway, const char *foot, const char *access)
 {
     static const char *const never[] = {"motorway", "motorway_link", "trunk", "trunk_link", NULL};
     static const char *const foot_ok[] = {"yes", "designated", "permissive", NULL};

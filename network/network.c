@@ -47,7 +47,9 @@ typedef struct noder {
 } noder;
 
 /* The node of vertex p (level, is a line end), joining an existing node within tol whose level
- * matches (or when either side is a line end), else a new node, into *node. LC_OK or LC_ERR_NOMEM. */
+ * matches (or when either side is a line end), else a new node, into *node; tol 0 joins only a
+ * vertex at exactly the same coordinates. A join of two vertices that do not coincide is counted in
+ * net (with the place of the first LC_NETWORK_MERGES_KEPT). LC_OK or LC_ERR_NOMEM. */
 static lc_status node_of(lc_context *ctx, lc_network *net, noder *nd, lc_xy p, int level, int is_end, uint32_t *node)
 {
     int64_t cx, cy;
@@ -66,6 +68,15 @@ static lc_status node_of(lc_context *ctx, lc_network *net, noder *nd, lc_xy p, i
     if (best != UINT32_MAX) {
         nd->end[best] |= (unsigned char)is_end;
         *node = best;
+        if (bestd > 0) { /* a join the tolerance made: two vertices that do not coincide */
+            double d = sqrt(bestd);
+            if (net->nmerged < LC_NETWORK_MERGES_KEPT) {
+                net->merged_at[net->nmerged] = p;
+                net->merged_d[net->nmerged] = d;
+            }
+            net->nmerged++;
+            net->merged_max = fmax(net->merged_max, d);
+        }
         return LC_OK;
     }
     uint32_t v = (uint32_t)net->nnodes++;
@@ -327,7 +338,7 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
         lc_error(ctx, LC_ERR_MISUSE, "lc_network_build: roads and a snap tolerance ≥ 0 are required");
         return NULL;
     }
-    noder nd = {.tol = snap_tolerance_m > 0 ? snap_tolerance_m : 0.5};
+    noder nd = {.tol = snap_tolerance_m};
     size_t nv = 0, nseg = 0;
     for (size_t i = 0; i < lc_roads_count(roads); i++) {
         size_t n = lc_roads_get(roads, i).n;
@@ -343,7 +354,9 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     uint32_t *deg = NULL;
     if (!net)
         return NULL;
-    if (lc_cellgrid_init(ctx, &nd.cells, nd.tol, nv) != LC_OK)
+    net->tolerance = snap_tolerance_m;
+    /* Cells of the tolerance's side (1 m for exact joins: equal points share a cell either way). */
+    if (lc_cellgrid_init(ctx, &nd.cells, nd.tol > 0 ? nd.tol : 1.0, nv) != LC_OK)
         goto fail;
     nd.level = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.level);
     nd.end = lc_malloc(ctx, (nv ? nv : 1) * sizeof *nd.end);
@@ -418,6 +431,24 @@ fail:
 }
 
 /* ---- getters ------------------------------------------------------------------------------------ */
+
+size_t lc_network_merge_count(const lc_network *net, double *max_m)
+{
+    if (max_m)
+        *max_m = net ? net->merged_max : 0;
+    return net ? net->nmerged : 0;
+}
+
+int lc_network_merge(const lc_network *net, size_t i, lc_xy *at, double *distance_m)
+{
+    if (!net || i >= net->nmerged || i >= LC_NETWORK_MERGES_KEPT)
+        return -1;
+    if (at)
+        *at = net->merged_at[i];
+    if (distance_m)
+        *distance_m = net->merged_d[i];
+    return 0;
+}
 
 size_t lc_network_node_count(const lc_network *net)
 {

@@ -25,6 +25,9 @@ typedef struct tnode {
     uint32_t first, count;
 } tnode;
 
+/* How many of the merges a tolerance made the network keeps the place of. */
+#define LC_NETWORK_MERGES_KEPT 20
+
 struct lc_network {
     size_t nnodes, nedges, ncomp;
     double *x, *y;           /* node positions */
@@ -40,6 +43,11 @@ struct lc_network {
     tnode *tree[TREE_MAX_LEVELS];
     size_t tree_n[TREE_MAX_LEVELS];
     int tree_levels;
+    double tolerance;        /* the snap tolerance built with (0: exact shared vertices) */
+    size_t nmerged;          /* vertices joined to a node they did not exactly coincide with */
+    double merged_max;       /* the farthest such join, metres */
+    lc_xy merged_at[LC_NETWORK_MERGES_KEPT]; /* where the first of them were, and how far */
+    double merged_d[LC_NETWORK_MERGES_KEPT];
 };
 
 /* A source kept by a reach: sorted by edge so sources on a demand point's own edge are found fast. */

@@ -212,6 +212,34 @@ lc_status lc_run_read_roads(lc_run *run)
     return lc_roads_check_meet(ctx, run->roads, run->inputs, run->study, run->quality);
 }
 
+/* Reports the joins the snap tolerance made (a data-quality note). LC_OK or the quality list's error. */
+lc_status lc_run_network_merges(lc_run *run)
+{
+    double max_m = 0, tol = lc_profile_network(run->profile)->snap_tolerance_m;
+    size_t n = lc_network_merge_count(run->network, &max_m);
+    if (!n || !run->quality)
+        return LC_OK;
+    char where[512] = "";
+    for (size_t i = 0, used = 0; i < 5; i++) {
+        lc_xy at;
+        double d;
+        if (lc_network_merge(run->network, i, &at, &d) != 0)
+            break;
+        used += (size_t)snprintf(where + used, sizeof where - used, "%s(%.1f, %.1f) %.2f m", i ? "; " : "", at.x,
+                                 at.y, d);
+        if (used >= sizeof where)
+            break;
+    }
+    const char *src = lc_study_get(run->study, "roads.path");
+    return lc_quality_add(run->ctx, run->quality, LC_SEVERITY_INFO, LC_OK, LC_CHECK_NETWORK_MERGES, src, "roads",
+                          NULL, NULL,
+                          "%s: the profile's network.snap_tolerance_m %g m joined %zu road vertices to junctions they "
+                          "do not meet (up to %.2f m apart; the first, in the working CRS: %s%s); such joins shorten "
+                          "walks across gaps that may be real (a footway beside a road): use 0 for OSM or noded "
+                          "data, where lines share their junction vertices", src ? src : "roads", tol, n, max_m, where,
+                          n > 5 ? "; ..." : "");
+}
+
 lc_status lc_run_network_build(lc_run *run)
 {
     lc_context *ctx = run->ctx;
@@ -224,6 +252,8 @@ lc_status lc_run_network_build(lc_run *run)
                         "lists every problem)", nerr, nerr == 1 ? "" : "s");
     run->network = lc_network_build(ctx, run->roads, lc_profile_network(run->profile)->snap_tolerance_m);
     if (!run->network || lc_run_step(run, "building the network") != LC_OK)
+        return lc_context_errno(ctx);
+    if (lc_run_network_merges(run) != LC_OK)
         return lc_context_errno(ctx);
     /* islands: residents on components that miss a category (data-quality warnings) */
     lc_status st = lc_network_islands(ctx, run->network, run->inputs, run->profile, run->quality, NULL);

@@ -71,6 +71,10 @@ lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co);
  * district has). */
 lc_status lc_run_district_profiles(lc_run *run);
 
+/* Reports the joins run->network's snap tolerance made of vertices that do not coincide (how many,
+ * how far, where the first were) as an information issue in run->quality. LC_OK or LC_ERR_NOMEM. */
+lc_status lc_run_network_merges(lc_run *run);
+
 /* Logs the time since the last step as "step <name>: <s> s" (LC_LOG_DEBUG), and is the run's
  * checkpoint between steps: LC_ERR_CANCELLED (the message naming the step done) when the caller
  * cancelled (lc_context_cancel), else LC_OK. */

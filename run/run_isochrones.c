@@ -151,7 +151,7 @@ lc_run *lc_run_isochrones(lc_context *ctx, const lc_study *study, const lc_run_o
     if (lc_run_step(run, "reading the roads") != LC_OK)
         goto fail;
     if (!(run->network = lc_network_build(ctx, run->roads, rules->snap_tolerance_m)) ||
-        lc_run_step(run, "building the network") != LC_OK)
+        lc_run_network_merges(run) != LC_OK || lc_run_step(run, "building the network") != LC_OK)
         goto fail;
     lc_isochrone_options io = {.thresholds_m = metres, .minutes = minutes, .nthresholds = nt,
                                .buffer_m = rules->buffer_m, .max_snap_m = rules->max_snap_m, .circles = o.circles};

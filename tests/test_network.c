@@ -1078,6 +1078,77 @@ START_TEST(coverage_catchment_street_lines)
 }
 END_TEST
 
+START_TEST(exact_joins_by_default)
+{
+    /* A footway whose end stops 0.41 m short of a cycleway's vertex (0,0) — they do not meet. Exact
+     * joining (tolerance 0, the profile's default): two components, no merge, the footway's far end
+     * unreachable from the cycleway. With 0.5 m (a CAD choice) they join, and the join is counted
+     * with its place (the footway's end, 0.41 m from the vertex): the footway's end moves onto the
+     * vertex, so the walk from (50,0) to (0,100) is 50 + 100 = 150 m (a walk that does not exist). */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy cycle[] = {{-100, 0}, {0, 0}, {100, 0}}, foot[] = {{0, 0.41}, {0, 100}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, cycle, 3, "cycleway", 0, 0, 0, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, foot, 2, "footway", 0, 0, 0, 2), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0);
+    ck_assert_ptr_nonnull(net);
+    ck_assert_uint_eq(lc_network_component_count(net), 2);
+    ck_assert_uint_eq(lc_network_merge_count(net, NULL), 0);
+    ck_assert_int_eq(lc_network_merge(net, 0, NULL, NULL), -1);
+    ck_assert(isinf(one_source(net, (lc_xy){50, 0}, (lc_xy){0, 100}, NULL)));
+    lc_network_destroy(net);
+    net = lc_network_build(lct_ctx, roads, 0.5);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    double max_m = 0, dist = 0;
+    lc_xy at;
+    ck_assert_uint_eq(lc_network_merge_count(net, &max_m), 1);
+    ck_assert_double_eq_tol(max_m, 0.41, 1e-9);
+    ck_assert_int_eq(lc_network_merge(net, 0, &at, &dist), 0);
+    ck_assert_double_eq_tol(at.x, 0, 1e-12);
+    ck_assert_double_eq_tol(at.y, 0.41, 1e-12);
+    ck_assert_double_eq_tol(dist, 0.41, 1e-9);
+    ck_assert_double_eq_tol(one_source(net, (lc_xy){50, 0}, (lc_xy){0, 100}, NULL), 150, 1e-6);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+
+    /* The profile: 0 is the default and may be written; up to 5 m; more, or negative, is refused. */
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    ck_assert_double_eq(lc_profile_network(p)->snap_tolerance_m, 0);
+    lc_profile_destroy(p);
+    char *dir = lct_tmpdir(), *path = lct_path(dir, "p.yml");
+    static const char *const good[] = {"0", "0.0", "0.5", "5"}, *const bad[] = {"6", "-1", "x"};
+    for (size_t i = 0; i < 4; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "profile: t\nextends: shanghai-2025\nnetwork:\n  snap_tolerance_m: %s\n", good[i]);
+        ck_assert_int_eq(lct_write_text(path, text), 0);
+        p = lc_profile_load(lct_ctx, path);
+        ck_assert_msg(p != NULL, "%s: %s", good[i], lc_context_errmsg(lct_ctx));
+        ck_assert_double_eq(lc_profile_network(p)->snap_tolerance_m, atof(good[i]));
+        lc_profile_destroy(p);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "profile: t\nextends: shanghai-2025\nnetwork:\n  snap_tolerance_m: %s\n", bad[i]);
+        ck_assert_int_eq(lct_write_text(path, text), 0);
+        ck_assert_ptr_null(lc_profile_load(lct_ctx, path));
+        lct_assert_contains(lc_context_errmsg(lct_ctx), "snap_tolerance_m");
+    }
+    lct_rmtree(dir);
+    free(path);
+    free(dir);
+
+    /* osmnx writes the highway of a way merged from several as a list: walked when one element is. */
+    p = lc_profile_load(lct_ctx, "shanghai-2025");
+    const lc_network_rules *r = lc_profile_network(p);
+    ck_assert_int_eq(lc_roads_walkable(r, "['footway', 'steps']", NULL, NULL), 1);
+    ck_assert_int_eq(lc_roads_walkable(r, "[\"primary\", \"motorway\"]", NULL, NULL), 1);
+    ck_assert_int_eq(lc_roads_walkable(r, "['motorway', 'motorway_link']", NULL, NULL), 0);
+    ck_assert_int_eq(lc_roads_walkable(r, "['construction']", NULL, NULL), 0);
+    ck_assert_int_eq(lc_roads_walkable(r, "[]", NULL, NULL), 0);
+    ck_assert_int_eq(lc_roads_walkable(r, "['footway', 'steps']", "no", NULL), 0); /* foot=no still closes it */
+    lc_profile_destroy(p);
+}
+END_TEST
+
 Suite *suite_network(void)
 {
     Suite *s = suite_create("network");
@@ -1087,6 +1158,7 @@ Suite *suite_network(void)
     tcase_add_test(graph, partial_edges_and_access_legs);
     tcase_add_test(graph, off_network_points);
     tcase_add_test(graph, bridges_are_not_noded);
+    tcase_add_test(graph, exact_joins_by_default);
     suite_add_tcase(s, graph);
     TCase *rules = tcase_create("rules");
     tcase_add_checked_fixture(rules, lct_setup, lct_teardown);

@@ -36,11 +36,21 @@ typedef struct lc_snap {
     lc_xy at;         /* the attachment point */
 } lc_snap;
 
-/* Builds the network of roads: nodes at shared vertices (within snap_tolerance_m, > 0; 0 means
- * 0.5 m), one edge per segment (zero-length segments dropped), CSR adjacency, connected components
- * and a spatial index of edges. roads is only read (borrowed during the call). NULL with
- * LC_ERR_MISUSE or LC_ERR_NOMEM. Caller frees with lc_network_destroy(). */
+/* Builds the network of roads: nodes at shared vertices (snap_tolerance_m 0: only vertices at exactly
+ * the same coordinates join, as OSM ways and noded data share theirs; > 0: vertices within that
+ * distance join too, for CAD lines that stop short — every such join of two vertices that do not
+ * coincide is counted, lc_network_merge_count), one edge per segment (zero-length segments
+ * dropped), CSR adjacency, connected components and a spatial index of edges. roads is only read
+ * (borrowed during the call). NULL with LC_ERR_MISUSE or LC_ERR_NOMEM. Caller frees with
+ * lc_network_destroy(). */
 LC_API lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap_tolerance_m);
+
+/* The joins the snap tolerance made of vertices that do not coincide: their number (0 with an exact
+ * build), and in *max_m (may be NULL) the farthest. */
+LC_API size_t lc_network_merge_count(const lc_network *net, double *max_m);
+/* The place (the vertex joined) and distance of the i-th such join, for the first 20; 0, or -1
+ * past them. */
+LC_API int lc_network_merge(const lc_network *net, size_t i, lc_xy *at, double *distance_m);
 
 /* Releases a network. Accepts NULL. */
 LC_API void lc_network_destroy(lc_network *net);

@@ -105,7 +105,8 @@ typedef struct lc_norm {
  *                            # (isochrones of points); the study's walk_speed overrides it and every
  *                            # category's reach (lc_profile_set_walk_speed)
  *     buffer_m: 50           # half-width of the service-area corridor around reachable edges
- *     snap_tolerance_m: 0.5  # line vertices closer than this become one junction
+ *     snap_tolerance_m: 0    # 0: only vertices that coincide join (OSM, noded data); up to 5 m:
+ *                            # vertices closer than this join too (CAD lines), each join counted
  * Defaults: the values shown, walkable = footway pedestrian path steps living_street residential service
  * unclassified tertiary(_link) secondary(_link) primary(_link) cycleway track. Whatever the list says,
  * motorway and trunk (and their links) are never walkable, and foot=no closes any way.

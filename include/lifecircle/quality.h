@@ -45,6 +45,8 @@ typedef enum lc_severity {
 #define LC_CHECK_ROADS_UNREADABLE "roads_unreadable"     /* validate: the roads layer cannot be read */
 #define LC_CHECK_NETWORK_ISLAND "network_island"         /* a network component with residents but no
                                                             facility of some category */
+#define LC_CHECK_NETWORK_MERGES "network_merges"         /* the profile's snap_tolerance_m joined vertices
+                                                            that do not coincide (info: how many, where) */
 #define LC_CHECK_LEVEL_NO_PARENT "level_no_parent"       /* a 居村, 片区, 组 or 街镇 in no unit of the level
                                                             above it (its parent field names none) */
 #define LC_CHECK_LEVEL_STRADDLES "level_straddles"       /* a 居村 (...) split across two units above it */
