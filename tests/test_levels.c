@@ -581,6 +581,152 @@ START_TEST(report_tables_per_level)
 }
 END_TEST
 
+/* Dijkstra with an O(n) scan for the minimum — slow and obviously right, written here apart from
+ * network/ — over n nodes and m edges (a[e], b[e], len[e]) from node distances d (INFINITY where
+ * not a source). */
+static void simple_dijkstra(size_t n, size_t m, const size_t *a, const size_t *b, const double *len, double *d)
+{
+    char *done = calloc(n ? n : 1, 1);
+    size_t *first = calloc(n + 1, sizeof *first), *inc = malloc((2 * m + 1) * sizeof *inc);
+    size_t *fill = calloc(n ? n : 1, sizeof *fill);
+    for (size_t e = 0; e < m; e++)
+        first[a[e] + 1]++, first[b[e] + 1]++;
+    for (size_t v = 0; v < n; v++)
+        first[v + 1] += first[v];
+    for (size_t e = 0; e < m; e++) {
+        inc[first[a[e]] + fill[a[e]]++] = e;
+        inc[first[b[e]] + fill[b[e]]++] = e;
+    }
+    for (;;) {
+        size_t best = n;
+        for (size_t v = 0; v < n; v++)
+            if (!done[v] && isfinite(d[v]) && (best == n || d[v] < d[best]))
+                best = v;
+        if (best == n)
+            break;
+        done[best] = 1;
+        for (size_t k = first[best]; k < first[best + 1]; k++) {
+            size_t e = inc[k], w = a[e] == best ? b[e] : a[e];
+            if (d[best] + len[e] < d[w])
+                d[w] = d[best] + len[e];
+        }
+    }
+    free(done), free(first), free(inc), free(fill);
+}
+
+START_TEST(point_demand_real_osm_matches_dijkstra)
+{
+    /* Real streets: Monaco's OSM extract (../shared/data/osm/monaco.osm.pbf, every highway line; the
+     * profile's rules decide what is walked). Compounds as 48 points on a 6 × 8 grid over the
+     * extract (lon 7.412-7.445, lat 43.726-43.749), 40 households each × 2.5 = 100 residents; three
+     * centres. With the default exact vertex joining (no merges), every point's network distance to
+     * the nearest centre must equal a plain Dijkstra over the exported edges from the centres'
+     * attachment points, plus both access legs (or the direct walk along a shared edge), within 0.01 m. */
+    lct_world w = {.dir = lct_tmpdir()};
+    lc_study *st = lc_study_create(lct_ctx);
+    char r[16384] = "", f[1024] = "";
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 8; j++) {
+            char props[64];
+            snprintf(props, sizeof props, "\"id\":\"P%d%d\",\"households\":40", i, j);
+            point(r, sizeof r, props, 7.412 + 0.0066 * i, 43.726 + 0.0033 * j);
+        }
+    point(f, sizeof f, "\"id\":\"C1\",\"category\":\"centre\",\"floor_area\":500", 7.4205, 43.7313);
+    point(f, sizeof f, "\"id\":\"C2\",\"category\":\"centre\",\"floor_area\":500", 7.4266, 43.7389);
+    point(f, sizeof f, "\"id\":\"C3\",\"category\":\"centre\",\"floor_area\":500", 7.4300, 43.7425);
+    char *rp = lct_path(w.dir, "points.geojson"), *fp = lct_path(w.dir, "centres.geojson");
+    char *text = malloc(strlen(r) + 256);
+    sprintf(text, "{\"type\":\"FeatureCollection\",\"features\":[%s]}", r);
+    ck_assert_int_eq(lct_write_text(rp, text), 0);
+    sprintf(text, "{\"type\":\"FeatureCollection\",\"features\":[%s]}", f);
+    ck_assert_int_eq(lct_write_text(fp, text), 0);
+    free(text);
+    char *pbf = lct_path(lct_shared_dir(), "data/osm/monaco.osm.pbf");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "crs", "EPSG:32632"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.path", rp), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.path", fp), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.path", pbf), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "roads.layer", "lines"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "persons_per_household", "2.5"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "persons_per_household_source", "test: 2.5 by construction"), LC_OK);
+    free(rp), free(fp), free(pbf);
+    w.study = st;
+    w.profile = lc_profile_load(lct_ctx, "shanghai-2025");
+    w.quality = lc_quality_create(lct_ctx);
+    w.inputs = lc_inputs_read(lct_ctx, st, w.profile, w.quality);
+    ck_assert_msg(w.inputs != NULL, "%s", lc_context_errmsg(lct_ctx));
+    const lc_layer *res = lc_inputs_layer(w.inputs, LC_LAYER_RESIDENTIAL);
+    ck_assert(lc_layer_is_points(res));
+    ck_assert_uint_eq(lc_layer_count(res), 48);
+    ck_assert_double_eq_tol(lc_layer_feature(res, 0)->population, 100, 1e-9);
+    const lc_network_rules *rules = lc_profile_network(w.profile);
+    ck_assert_double_eq(rules->snap_tolerance_m, 0); /* the default: exact shared vertices */
+    lc_roads *roads = lc_roads_read(lct_ctx, st, w.profile, lc_inputs_crs(w.inputs), NULL);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_network *net = lc_network_build(lct_ctx, roads, rules->snap_tolerance_m);
+    ck_assert_ptr_nonnull(net);
+    ck_assert_uint_eq(lc_network_merge_count(net, NULL), 0);
+    lc_coverage_options o = {.mode = LC_MODE_NETWORK, .network = net, .threads = 2};
+    w.cov = lc_coverage_compute(lct_ctx, w.inputs, w.profile, &o);
+    ck_assert_msg(w.cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+
+    size_t n = lc_network_node_count(net), m = lc_network_edge_count(net);
+    size_t *a = malloc(m * sizeof *a), *b = malloc(m * sizeof *b);
+    double *len = malloc(m * sizeof *len), *d = malloc(n * sizeof *d);
+    for (size_t e = 0; e < m; e++)
+        ck_assert_int_eq(lc_network_edge(net, e, &a[e], &b[e], &len[e]), 0);
+    GEOSContextHandle_t h = lc_context_geos(lct_ctx);
+    const lc_layer *fac = lc_inputs_layer(w.inputs, LC_LAYER_FACILITIES);
+    lc_snap fs[3];
+    for (size_t v = 0; v < n; v++)
+        d[v] = INFINITY;
+    for (size_t k = 0; k < 3; k++) {
+        lc_xy xy;
+        GEOSGeomGetX_r(h, lc_layer_feature(fac, k)->geom, &xy.x);
+        GEOSGeomGetY_r(h, lc_layer_feature(fac, k)->geom, &xy.y);
+        ck_assert_int_eq(lc_network_snap(lct_ctx, net, xy, rules->max_snap_m, &fs[k]), LC_OK);
+        ck_assert_msg(fs[k].edge >= 0, "centre %zu off the network (%zu edges, %zu nodes)", k, m, n);
+        size_t e = (size_t)fs[k].edge;
+        d[a[e]] = fmin(d[a[e]], fs[k].access_m + fs[k].along);
+        d[b[e]] = fmin(d[b[e]], fs[k].access_m + len[e] - fs[k].along);
+    }
+    simple_dijkstra(n, m, a, b, len, d);
+    size_t centre = (size_t)lc_profile_find_category(w.profile, "centre"), finite = 0;
+    for (size_t i = 0; i < 48; i++) {
+        const lc_feature *ft = lc_layer_feature(res, i);
+        lc_xy xy;
+        GEOSGeomGetX_r(h, ft->geom, &xy.x);
+        GEOSGeomGetY_r(h, ft->geom, &xy.y);
+        lc_snap s;
+        ck_assert_int_eq(lc_network_snap(lct_ctx, net, xy, rules->max_snap_m, &s), LC_OK);
+        double want = INFINITY;
+        if (s.edge >= 0) {
+            size_t e = (size_t)s.edge;
+            want = fmin(d[a[e]] + s.along, d[b[e]] + len[e] - s.along);
+            for (size_t k = 0; k < 3; k++)
+                if (fs[k].edge == s.edge)
+                    want = fmin(want, fs[k].access_m + fabs(fs[k].along - s.along));
+            want += s.access_m;
+        }
+        double got = lc_coverage_get(w.cov, i, centre)->distance_m;
+        if (isinf(want))
+            ck_assert_msg(isinf(got), "point %s: %g m, want unreachable", ft->id, got);
+        else
+            ck_assert_msg(fabs(got - want) <= 0.01, "point %s: %.4f m, want %.4f m", ft->id, got, want);
+        /* covered whole or not at all, by its own distance */
+        double share = lc_coverage_get(w.cov, i, centre)->covered_share;
+        ck_assert(share == (got <= lc_coverage_reach(w.cov, centre) ? 1.0 : 0.0));
+        finite += isfinite(want);
+    }
+    ck_assert_uint_ge(finite, 16); /* a third at least reach a centre (the grid spans sea and hills beyond
+                                     * 200 m of any street): the comparison is not vacuous */
+    free(a), free(b), free(len), free(d);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lct_world_free(&w);
+}
+END_TEST
+
 Suite *suite_levels(void)
 {
     Suite *s = suite_create("levels");
@@ -596,5 +742,12 @@ Suite *suite_levels(void)
     tcase_add_test(tc, cli_tables_and_layers);
     tcase_add_test(tc, report_tables_per_level);
     suite_add_tcase(s, tc);
+    if (lct_have_shared()) { /* real OSM data from ../shared (see lct_have_shared) */
+        TCase *real = tcase_create("real");
+        tcase_add_checked_fixture(real, lct_setup, lct_teardown);
+        tcase_set_timeout(real, 300);
+        tcase_add_test(real, point_demand_real_osm_matches_dijkstra);
+        suite_add_tcase(s, real);
+    }
     return s;
 }
