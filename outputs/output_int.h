@@ -329,6 +329,40 @@ const char *lc_level_type_text(const struct lc_indicators *ind, lc_level level, 
 /* The id of unit i of a level (NULL for -1). Borrowed. */
 const char *lc_level_id(const struct lc_results *r, lc_level level, long i);
 
+/* ---- spreadsheets (outputs/xlsx.c) ---- */
+
+/* An .xlsx workbook being built in memory: sheets of typed columns, rows of lc_value. */
+typedef struct lc_xlsx lc_xlsx;
+#define LC_XLSX_MAX_COLUMNS 256
+
+/* One column: its header is "<zh> <en>" (街镇名称 unit_name), its cells of type type. */
+typedef struct lc_xlsx_column {
+    const char *zh, *en;
+    lc_field_type type;
+} lc_xlsx_column;
+
+/* A new, empty workbook. Caller finishes it with lc_xlsx_write() or lc_xlsx_destroy(); NULL with
+ * LC_ERR_IO (no XLSX driver) or LC_ERR_NOMEM. */
+lc_xlsx *lc_xlsx_create(lc_context *ctx);
+/* Starts sheet name (at most 31 characters, Excel's limit) with n columns (borrowed for the call);
+ * the rows that follow go to it. LC_OK, LC_ERR_MISUSE or LC_ERR_IO. */
+lc_status lc_xlsx_sheet(lc_context *ctx, lc_xlsx *x, const char *name, const lc_xlsx_column *cols, size_t n);
+/* Appends a row of the current sheet: one value per column (null, NaN, or NULL strings: empty cells). */
+lc_status lc_xlsx_row(lc_context *ctx, lc_xlsx *x, const lc_value *values);
+/* Zips the workbook and writes it as file into out (lc_output_write_file: atomically, with the rest).
+ * Releases x whatever the outcome. LC_OK or the error. */
+lc_status lc_xlsx_write(lc_context *ctx, lc_xlsx *x, struct lc_output *out, const char *file);
+/* Releases an unfinished workbook; accepts NULL. */
+void lc_xlsx_destroy(lc_xlsx *x);
+
+/* summary.xlsx (outputs/summary_xlsx.c): the rows of summary.csv on sheet 汇总 summary, and one row
+ * per 街镇 (and the whole area) with every norm's value, target and pass on sheet 街镇 units, headers
+ * in Chinese and English, pass marks as 达标 pass / 未达标 fail / 不适用 n/a. LC_OK or the error. */
+lc_status lc_summary_xlsx_write(lc_context *ctx, struct lc_output *out, const struct lc_results *r);
+
+/* Row i of summary.csv (outputs/results.c): 0, or -1 past the end. */
+int lc_summary_row_at(const struct lc_results *r, size_t i, lc_summary_row *out);
+
 /* PostGIS outputs: the table prefix when none is given, and the table text files go to (after the
  * prefix). */
 #define LC_PG_DEFAULT_PREFIX "lc_"

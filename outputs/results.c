@@ -1132,7 +1132,7 @@ static int has_ladder(const lc_results *r)
 /* Row i of summary.csv (and of the summary table): every norm of each 街镇, then of the whole area,
  * then of each district, then every presence norm of each unit of a lower level asked it. 0, or -1
  * past the end. */
-static int summary_row(const lc_results *r, size_t i, lc_summary_row *out)
+int lc_summary_row_at(const lc_results *r, size_t i, lc_summary_row *out)
 {
     size_t nn = lc_profile_norm_count(r->profile), nrow = lc_indicators_row_count(r->indicators);
     size_t nd = lc_indicators_district_count(r->indicators);
@@ -1169,7 +1169,7 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
     if (st == LC_OK)
         st = lc_csv_end_row(ctx, &c);
     lc_summary_row sr;
-    for (size_t i = 0; st == LC_OK && summary_row(r, i, &sr) == 0; i++) {
+    for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
         const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
         const lc_indicator *x = &sr.x;
         /* The cells of write_summary, in its order and kinds (text or number). */
@@ -1231,7 +1231,7 @@ static lc_status write_summary(lc_context *ctx, lc_output *out, const lc_results
         return lc_context_errno(ctx);
     lc_status st = LC_OK;
     lc_summary_row sr;
-    for (size_t i = 0; st == LC_OK && summary_row(r, i, &sr) == 0; i++) {
+    for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
         const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
         const lc_indicator *x = &sr.x;
         lc_value v[16] = {str_value(sr.id), str_value(sr.name), str_value(n->code),
@@ -1473,6 +1473,8 @@ lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_op
         st = lc_output_write_text(ctx, out, "summary.json", json);
     if (st == LC_OK && csv)
         st = lc_output_write_text(ctx, out, "summary.csv", csv);
+    if (st == LC_OK && options->format != LC_FORMAT_POSTGIS) /* Excel beside the CSV (outputs/summary_xlsx.c) */
+        st = lc_summary_xlsx_write(ctx, out, r);
     free(json);
     free(csv);
     if (st != LC_OK) {

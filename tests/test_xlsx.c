@@ -1,0 +1,171 @@
+/*
+ * tests/test_xlsx.c — summary.xlsx (outputs/summary_xlsx.c, outputs/xlsx.c), read back with GDAL's
+ * XLSX driver: every directory format gets it beside summary.csv; sheet 汇总 summary has the rows of
+ * summary.csv (counted from the CSV, another writer) under Chinese and English headers; sheet 街镇
+ * units one row per 街镇 and the whole area with each norm's value, target and pass; a compound
+ * with no centre within reach reads 0 and 未达标 fail for "1+N" (by hand); two runs a second apart
+ * write the same bytes and docProps/core.xml carries no date.
+ */
+#include <cpl_conv.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/lc_test.h"
+
+/* One compound of 1,000 residents at [0,100]², a meal point and a day-care centre within reach and
+ * no centre at all; one 街镇 around it. */
+static const char *RES = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"名称\":\"长白新村\",\"常住人口\":1000},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[100,0],[100,100],[0,100],[0,0]]]}}]}";
+static const char *FAC = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M\",\"类型\":\"助餐点\",\"建筑面积\":50,\"meals\":20},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[50,150]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"D\",\"类型\":\"日间照料中心\",\"建筑面积\":50},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-50,50]}}]}";
+static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\",\"properties\":"
+    "{\"id\":\"U1\",\"name\":\"长白新村街道\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "[[[-1000,-1000],[1000,-1000],[1000,1000],[-1000,1000],[-1000,-1000]]]}}]}";
+
+/* Runs check into <dir>/<name> in format; the centre norm fails, so exit 1. Caller frees. */
+static char *run_check(const char *dir, const char *name, const char *format)
+{
+    char *res = lct_path(dir, "res.geojson"), *fac = lct_path(dir, "fac.geojson"), *units = lct_path(dir, "u.geojson");
+    ck_assert_int_eq(lct_fixture(res, "GeoJSON", RES, NULL), 0);
+    ck_assert_int_eq(lct_fixture(fac, "GeoJSON", FAC, NULL), 0);
+    ck_assert_int_eq(lct_fixture(units, "GeoJSON", UNITS, NULL), 0);
+    char *o = lct_path(dir, name), args[4096], *out = NULL;
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' --format %s -q -o '%s'", res,
+             fac, units, format, o);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    free(out), free(res), free(fac), free(units);
+    return o;
+}
+
+/* The whole file (caller frees), its size in *n. */
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)len + 1);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(fread(s, 1, (size_t)len, f), (size_t)len);
+    fclose(f);
+    s[len] = '\0';
+    *n = (size_t)len;
+    return s;
+}
+
+/* The rows of summary.csv after its header (CRLF lines). */
+static int csv_rows(const char *dir)
+{
+    char *p = lct_path(dir, "summary.csv");
+    size_t n;
+    char *s = slurp(p, &n);
+    int lines = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        lines += s[i] == '\r' && s[i + 1] == '\n';
+    free(s), free(p);
+    return lines - 1;
+}
+
+static GDALDatasetH open_xlsx(const char *dir)
+{
+    char *p = lct_path(dir, "summary.xlsx");
+    CPLSetConfigOption("OGR_XLSX_HEADERS", "FORCE");
+    const char *drivers[] = {"XLSX", NULL};
+    GDALDatasetH ds = GDALOpenEx(p, GDAL_OF_VECTOR, drivers, NULL, NULL);
+    ck_assert_msg(ds != NULL, "%s does not open as XLSX", p);
+    free(p);
+    return ds;
+}
+
+START_TEST(every_format_gets_summary_xlsx)
+{
+    char *dir = lct_tmpdir();
+    const char *formats[] = {"shapefile", "gpkg", "geojson"};
+    for (int k = 0; k < 3; k++) {
+        char *o = run_check(dir, formats[k], formats[k]);
+        GDALDatasetH ds = open_xlsx(o);
+        ck_assert_int_eq(GDALDatasetGetLayerCount(ds), 2);
+        OGRLayerH sum = GDALDatasetGetLayerByName(ds, "汇总 summary");
+        OGRLayerH units = GDALDatasetGetLayerByName(ds, "街镇 units");
+        ck_assert_ptr_nonnull(sum);
+        ck_assert_ptr_nonnull(units);
+        /* summary: summary.csv's rows, under Chinese and English headers */
+        ck_assert_int_eq((int)OGR_L_GetFeatureCount(sum, TRUE), csv_rows(o));
+        OGRFeatureDefnH d = OGR_L_GetLayerDefn(sum);
+        ck_assert_str_eq(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, 0)), "编号 unit_id");
+        ck_assert_str_eq(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, 7)), "是否达标 pass");
+        /* units: U1 and the whole area, by hand */
+        ck_assert_int_eq((int)OGR_L_GetFeatureCount(units, TRUE), 2);
+        OGR_L_ResetReading(units);
+        OGRFeatureH f = OGR_L_GetNextFeature(units);
+        ck_assert_str_eq(OGR_F_GetFieldAsString(f, 0), "U1");
+        ck_assert_str_eq(OGR_F_GetFieldAsString(f, 1), "长白新村街道");
+        /* "1+N" (the first norm): no centre anywhere, so no resident within reach of one: 0, fail */
+        OGRFeatureDefnH ud = OGR_L_GetLayerDefn(units);
+        const char *h = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(ud, 2));
+        ck_assert_msg(!strncmp(h, "circle_centre ", 14) && strstr(h, "value"), "column 3 is '%s'", h);
+        ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(f, 2), 0, 1e-12);
+        ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(f, 3), 1, 1e-12);
+        ck_assert_str_eq(OGR_F_GetFieldAsString(f, 4), "未达标 fail");
+        OGR_F_Destroy(f);
+        f = OGR_L_GetNextFeature(units);
+        ck_assert_str_eq(OGR_F_GetFieldAsString(f, 1), "全区 whole study area");
+        ck_assert_str_eq(OGR_F_GetFieldAsString(f, 4), "未达标 fail");
+        OGR_F_Destroy(f);
+        GDALClose(ds);
+        free(o);
+    }
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(summary_xlsx_is_deterministic)
+{
+    char *dir = lct_tmpdir();
+    char *a = run_check(dir, "a", "shapefile");
+    sleep(1); /* a clock in the file would differ now */
+    char *b = run_check(dir, "b", "shapefile");
+    char *pa = lct_path(a, "summary.xlsx"), *pb = lct_path(b, "summary.xlsx");
+    size_t na, nb;
+    char *sa = slurp(pa, &na), *sb = slurp(pb, &nb);
+    ck_assert_msg(na == nb && !memcmp(sa, sb, na), "summary.xlsx differs between two runs");
+    /* docProps/core.xml: no creation or modification date */
+    char core[4096];
+    snprintf(core, sizeof core, "/vsizip/%s/docProps/core.xml", pa);
+    VSILFILE *fp = VSIFOpenL(core, "rb");
+    ck_assert_ptr_nonnull(fp);
+    char buf[4096] = "";
+    size_t got = VSIFReadL(buf, 1, sizeof buf - 1, fp);
+    buf[got] = '\0';
+    VSIFCloseL(fp);
+    ck_assert_ptr_null(strstr(buf, "dcterms:created"));
+    ck_assert_ptr_null(strstr(buf, "dcterms:modified"));
+    free(sa), free(sb), free(pa), free(pb), free(a), free(b);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *suite_xlsx(void)
+{
+    Suite *s = suite_create("xlsx");
+    TCase *tc = tcase_create("summary");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, every_format_gets_summary_xlsx);
+    tcase_add_test(tc, summary_xlsx_is_deterministic);
+    suite_add_tcase(s, tc);
+    return s;
+}
