@@ -1,7 +1,10 @@
 /*
- * layers/layer.c — reads one input layer through OGR: opens any GDAL vector source, maps fields onto
- * roles, parses and checks values, repairs polygons, and keeps geometries in the source CRS.
- * Choosing the working CRS and checks across layers live in layers/inputs.c; CRS maths in geo/crs.c.
+ * layers/layer.c — reads one input layer through OGR: maps fields onto roles, parses and checks
+ * values, reads every feature (lc_layer_read), and the layer's getters. Opening the source (files,
+ * PostgreSQL, OSM, the study's sql and where) is in layers/layer_open.c, each feature's geometry in
+ * layers/layer_geometry.c, the rows' checksum, the move into the working CRS and the duplicate-id
+ * check in layers/layer_rows.c; the reader they share in layers/reader_int.h. Choosing the working
+ * CRS and checks across layers live in layers/inputs.c; CRS maths in geo/crs.c.
  */
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -21,18 +24,13 @@
 #include "geo/geometry_int.h"
 #include "layers/layer_int.h"
 #include "layers/number_int.h"
+#include "layers/reader_int.h"
 
 /* ---- names ---------------------------------------------------------------------------------- */
 
 static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units", "candidates",
                                                              "entrances", "buildings", "districts", "committees",
                                                              "groups", "areas"};
-
-/* Kinds read as points (polygons reduced to a point on their surface). */
-static int point_kind(lc_layer_kind kind)
-{
-    return kind == LC_LAYER_FACILITIES || kind == LC_LAYER_CANDIDATES || kind == LC_LAYER_ENTRANCES;
-}
 
 const char *lc_layer_kind_name(lc_layer_kind kind)
 {
@@ -98,59 +96,7 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
 static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
 static const char *const y_fields[] = {"lat", "latitude", "纬度", "y", NULL};
 
-/* ---- the reader ----------------------------------------------------------------------------- */
-
-/* Everything one layer read needs, so helpers take a single pointer. */
-typedef struct reader {
-    lc_context *ctx;
-    lc_quality *quality;
-    const lc_study *study;
-    const lc_profile *profile;
-    lc_layer *layer;
-    const char *kind_name;  /* the study's layer heading: "residential", ..., "roads" */
-    const char *osm_layer;  /* the OSM driver layer to read when the study names none */
-    const char *path;       /* as given */
-    const char *recode_from;/* attribute encoding to convert from, NULL when UTF-8 */
-    OGRLayerH ogr;
-    OGRFeatureDefnH defn;
-    int field[LC_FIELD_ROLE_COUNT]; /* OGR field index per role, -1 when absent */
-    int x_field, y_field;   /* lon/lat columns, -1 when the layer has geometries */
-    const char *cur_id;     /* id of the feature being read, for messages */
-    double persons_per_household; /* residential: the study's persons_per_household, 0 when unset */
-    int sql_result;         /* ogr is the result set of <kind>.sql: release it before closing */
-    unsigned char *row_hashes; /* database sources: SHA-256 of every row read, 32 bytes each */
-    size_t nrows, rows_cap;
-    const struct fetch_warnings *warnings; /* GDAL's warnings while the current feature was fetched */
-} reader;
-
-/* Looks up <kind>.<suffix> in the study. */
-static const char *study_key(const reader *rd, const char *suffix)
-{
-    char key[128];
-    snprintf(key, sizeof key, "%s.%s", rd->kind_name, suffix);
-    return lc_study_get(rd->study, key);
-}
-
-/* Adds an issue about the current feature and field, prefixing file and layer. */
-static void report(reader *rd, lc_severity severity, lc_status status, const char *check,
-                   const char *field, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void report(reader *rd, lc_severity severity, lc_status status, const char *check,
-                   const char *field, const char *fmt, ...)
-{
-    char detail[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    char where[1024];
-    int n = snprintf(where, sizeof where, "%s (layer %s", rd->path, rd->layer->name);
-    if (rd->cur_id && n > 0 && (size_t)n < sizeof where)
-        n += snprintf(where + n, sizeof where - (size_t)n, ", feature %s", rd->cur_id);
-    if (field && n > 0 && (size_t)n < sizeof where)
-        snprintf(where + n, sizeof where - (size_t)n, ", field %s", field);
-    lc_quality_add(rd->ctx, rd->quality, severity, status, check, rd->path, rd->layer->name,
-                   rd->cur_id, field, "%s): %s", where, detail);
-}
+/* ---- the reader (its state and reports: layers/reader_int.h) -------------------------------- */
 
 /* Lists the layer's field names, comma-separated, into buf (for "fields available: ..."). */
 static void list_fields(OGRFeatureDefnH defn, char *buf, size_t size)
@@ -409,54 +355,6 @@ static int read_category(reader *rd, OGRFeatureH f)
     return cat;
 }
 
-/* ---- geometry ------------------------------------------------------------------------------- */
-
-/* Converts an OGR geometry into a 2-D GEOS geometry with linear rings (curves stroked) through WKB.
- * NULL on failure. Caller frees with GEOSGeom_destroy_r(). */
-static GEOSGeometry *ogr_to_geos(lc_context *ctx, OGRGeometryH g)
-{
-    OGRGeometryH lin = OGR_G_GetLinearGeometry(g, 0, NULL);
-    if (!lin)
-        return NULL;
-    OGR_G_FlattenTo2D(lin);
-    int size = OGR_G_WkbSize(lin);
-    unsigned char *wkb = size > 0 ? lc_malloc(ctx, (size_t)size) : NULL;
-    GEOSGeometry *out = NULL;
-    if (wkb && OGR_G_ExportToWkb(lin, wkbNDR, wkb) == OGRERR_NONE) {
-        GEOSWKBReader *r = GEOSWKBReader_create_r(lc_ctx_geos(ctx));
-        if (r) {
-            out = GEOSWKBReader_read_r(lc_ctx_geos(ctx), r, wkb, (size_t)size);
-            GEOSWKBReader_destroy_r(lc_ctx_geos(ctx), r);
-        }
-    }
-    free(wkb);
-    OGR_G_DestroyGeometry(lin);
-    return out;
-}
-
-/* Checks the lon/lat range of a geographic geometry; reports swapped or out-of-range coordinates.
- * Returns 0 when the coordinates are usable. */
-static int check_lonlat(reader *rd, const GEOSGeometry *g)
-{
-    double minx, miny, maxx, maxy;
-    if (!GEOSGeom_getExtent_r(lc_ctx_geos(rd->ctx), g, &minx, &miny, &maxx, &maxy))
-        return 0;
-    if (minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90)
-        return 0;
-    if (minx >= -90 && maxx <= 90 && miny >= -180 && maxy <= 180)
-        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_SWAPPED_LONLAT, NULL,
-               "coordinates (%.6f, %.6f) look like latitude/longitude swapped: longitude must come "
-               "first (x) and latitude second (y)",
-               minx, miny);
-    else
-        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_OUT_OF_RANGE, NULL,
-               "coordinates (%.6f, %.6f) are outside longitude -180..180 / latitude -90..90; is the "
-               "layer's CRS right?",
-               minx, miny);
-    return -1;
-}
-
-/* Builds a point from the lon/lat columns, reporting missing and non-numeric values. */
 static GEOSGeometry *xy_point(reader *rd, OGRFeatureH f)
 {
     double xy[2];
@@ -482,410 +380,6 @@ static GEOSGeometry *xy_point(reader *rd, OGRFeatureH f)
 /* Makes g fit its kind: polygons for residential and units (invalid ones repaired with
  * GEOSMakeValid, keeping polygonal parts), a point for facilities and candidates. Takes ownership of g; returns
  * the result (possibly g itself) or NULL after reporting why. */
-static GEOSGeometry *fit_geometry(reader *rd, GEOSGeometry *g)
-{
-    GEOSContextHandle_t h = lc_ctx_geos(rd->ctx);
-    int type = GEOSGeomTypeId_r(h, g);
-    int polygonal = type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON;
-    if (GEOSisEmpty_r(h, g)) {
-        report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_EMPTY_GEOMETRY, NULL, "geometry is empty");
-        GEOSGeom_destroy_r(h, g);
-        return NULL;
-    }
-    if (rd->layer->kind == LC_LAYER_RESIDENTIAL && (type == GEOS_POINT || polygonal)) {
-        /* Compounds are polygons, or points (小区 POIs) — one or the other for the whole layer. */
-        int as_points = type == GEOS_POINT;
-        if (!rd->layer->kind_set) {
-            rd->layer->points = as_points;
-            rd->layer->kind_set = 1;
-        }
-        if (as_points != rd->layer->points) {
-            report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_GEOMETRY_TYPE, NULL,
-                   "a %s where the layer's first compound is a %s: give compounds as polygons or as points, "
-                   "not both", as_points ? "point" : "polygon", as_points ? "polygon" : "point");
-            GEOSGeom_destroy_r(h, g);
-            return NULL;
-        }
-        if (as_points)
-            return g;
-    }
-    if (point_kind(rd->layer->kind)) {
-        if (type == GEOS_POINT)
-            return g;
-        if (polygonal || type == GEOS_MULTIPOINT) {
-            GEOSGeometry *p = GEOSPointOnSurface_r(h, g);
-            GEOSGeom_destroy_r(h, g);
-            return p;
-        }
-    } else if (polygonal) {
-        if (GEOSisValid_r(h, g) == 1)
-            return g;
-        char *reason = GEOSisValidReason_r(h, g);
-        GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(h);
-        GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
-        GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
-        GEOSGeometry *fixed = GEOSMakeValidWithParams_r(h, g, params);
-        GEOSMakeValidParams_destroy_r(h, params);
-        GEOSGeom_destroy_r(h, g);
-        if (!fixed || GEOSisEmpty_r(h, fixed)) {
-            report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_INVALID_GEOMETRY, NULL,
-                   "invalid polygon (%s) could not be repaired", reason ? reason : "?");
-            if (fixed)
-                GEOSGeom_destroy_r(h, fixed);
-            GEOSFree_r(h, reason);
-            return NULL;
-        }
-        report(rd, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_INVALID_GEOMETRY, NULL,
-               "invalid polygon (%s) repaired with GEOSMakeValid", reason ? reason : "?");
-        GEOSFree_r(h, reason);
-        return fixed;
-    }
-    report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_GEOMETRY_TYPE, NULL,
-           "a %s geometry where %s are needed",
-           type == GEOS_LINESTRING || type == GEOS_MULTILINESTRING ? "line"
-           : type == GEOS_POINT || type == GEOS_MULTIPOINT       ? "point"
-                                                                 : "mixed",
-           point_kind(rd->layer->kind) ? "points or polygons"
-                                                                                           : "polygons");
-    GEOSGeom_destroy_r(h, g);
-    return NULL;
-}
-
-/* ---- opening -------------------------------------------------------------------------------- */
-
-/* True for encodings that need no recoding. */
-static int is_utf8(const char *enc)
-{
-    return !enc || !*enc || strcasecmp(enc, "UTF-8") == 0 || strcasecmp(enc, "UTF8") == 0;
-}
-
-/* Maps user spellings of Chinese encodings onto the name GDAL/iconv know. */
-static const char *gdal_encoding(const char *enc)
-{
-    if (strcasecmp(enc, "GBK") == 0 || strcasecmp(enc, "CP936") == 0 || strcasecmp(enc, "GB2312") == 0)
-        return "CP936";
-    if (strcasecmp(enc, "GB18030") == 0)
-        return "GB18030";
-    return enc;
-}
-
-/* Picks the OGR layer: the study's <kind>.layer; for OSM data the layer that holds the kind's
- * geometries; the only layer; otherwise an error listing the layers to choose from. */
-static OGRLayerH pick_layer(reader *rd, GDALDatasetH ds, const char *driver)
-{
-    const char *want = study_key(rd, "layer");
-    if (!want && strcmp(driver, "OSM") == 0)
-        want = rd->osm_layer;
-    if (want) {
-        OGRLayerH l = GDALDatasetGetLayerByName(ds, want);
-        if (!l)
-            lc_error(rd->ctx, LC_ERR_IO, "%s: no layer named '%s'", rd->path, want);
-        return l;
-    }
-    int n = GDALDatasetGetLayerCount(ds);
-    if (n == 1)
-        return GDALDatasetGetLayer(ds, 0);
-    char names[1024] = "";
-    size_t used = 0;
-    for (int i = 0; i < n && used + 1 < sizeof names; i++) {
-        int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                         OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
-        used += k > 0 ? (size_t)k : 0;
-    }
-    if (n == 0)
-        lc_error(rd->ctx, LC_ERR_IO, "%s holds no vector layer", rd->path);
-    else
-        lc_error(rd->ctx, LC_ERR_IO, "%s holds %d layers (%s); say which with '%s: {layer: <name>}'",
-                 rd->path, n, names, rd->kind_name);
-    return NULL;
-}
-
-/* Non-zero if srs is WGS 84 lon/lat itself (EPSG:4326, OGC CRS84): a geographic CRS on the WGS 84
- * datum. CGCS2000 (EPSG:4490) and the web-map systems are not. */
-static int is_wgs84_lonlat(OGRSpatialReferenceH srs)
-{
-    if (!OSRIsGeographic(srs))
-        return 0;
-    OGRSpatialReferenceH w = OSRNewSpatialReference(NULL);
-    int same = w && OSRSetWellKnownGeogCS(w, "WGS84") == OGRERR_NONE && OSRIsSameGeogCS(srs, w);
-    OSRDestroySpatialReference(w);
-    return same;
-}
-
-/* Decides the layer's source CRS: the study's <kind>.crs (or the top-level `source_crs`), else the
- * layer's own. No CRS at all is refused: distances would be meaningless. */
-static lc_status source_crs(reader *rd)
-{
-    const char *given = study_key(rd, "crs");
-    lc_layer *L = rd->layer;
-    if (given && *given) {
-        L->source_crs = lc_strdup(rd->ctx, given);
-        if (!L->source_crs)
-            return LC_ERR_NOMEM;
-        if (lc_crs_is_chinese_webmap(given)) {
-            L->geographic = 1;
-            return LC_OK;
-        }
-        OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-        if (OSRSetFromUserInput(srs, given) != OGRERR_NONE) {
-            OSRDestroySpatialReference(srs);
-            return lc_error(rd->ctx, LC_ERR_CRS, "%s: %s.crs '%s' is not a CRS GDAL/PROJ knows",
-                            rd->path, rd->kind_name, given);
-        }
-        L->geographic = OSRIsGeographic(srs);
-        L->wgs84_lonlat = is_wgs84_lonlat(srs);
-        OSRDestroySpatialReference(srs);
-        return LC_OK;
-    }
-    OGRSpatialReferenceH srs = rd->x_field >= 0 ? NULL : OGR_L_GetSpatialRef(rd->ogr);
-    if (!srs) {
-        if (rd->x_field >= 0)
-            return lc_error(rd->ctx, LC_ERR_CRS,
-                            "%s (layer %s): coordinate columns carry no CRS; state it with "
-                            "'%s: {crs: ...}': EPSG:4326 for GPS/WGS 84, GCJ-02 for Amap/Tencent, "
-                            "BD-09 for Baidu, or the EPSG code of projected coordinates",
-                            rd->path, L->name, rd->kind_name);
-        return lc_error(rd->ctx, LC_ERR_CRS,
-                        "%s (layer %s) has no CRS (for a shapefile: no .prj); state it with "
-                        "'%s: {crs: EPSG:xxxx}' (or GCJ-02 / BD-09 for web-map coordinates)",
-                        rd->path, L->name, rd->kind_name);
-    }
-    const char *opts[] = {"FORMAT=WKT2_2019", NULL};
-    char *wkt = NULL;
-    if (OSRExportToWktEx(srs, &wkt, opts) != OGRERR_NONE || !wkt) {
-        CPLFree(wkt);
-        return lc_error(rd->ctx, LC_ERR_CRS, "%s (layer %s): its CRS cannot be exported", rd->path, L->name);
-    }
-    L->source_crs = lc_strdup(rd->ctx, wkt);
-    CPLFree(wkt);
-    L->geographic = OSRIsGeographic(srs);
-    L->wgs84_lonlat = is_wgs84_lonlat(srs);
-    return L->source_crs ? LC_OK : LC_ERR_NOMEM;
-}
-
-/* Non-zero if text (a `where` filter or an `sql` query on a file source, which GDAL hands to its
- * own SQL engines: SQLite for a GeoPackage, OGR SQL elsewhere) is one statement without comments:
- * no ';', '--', slash-star or '$' outside '...' literals and "..." identifiers, and every literal
- * closed; SQLite would silently ignore whatever follows a ';'. PostgreSQL sources are checked by
- * the server itself instead (pg_check_sql). On refusal writes the reason into why. */
-static int sql_text_is_plain(const char *text, char *why, size_t size)
-{
-    char quote = 0;
-    for (const char *p = text; *p; p++) {
-        if (quote) {
-            if (*p == quote) {
-                if (p[1] == quote)
-                    p++; /* '' or "" inside: an escaped quote */
-                else
-                    quote = 0;
-            }
-        } else if (*p == '\'' || *p == '"') {
-            quote = *p;
-        } else if (*p == ';') {
-            snprintf(why, size, "it holds ';' (only one statement is allowed)");
-            return 0;
-        } else if ((p[0] == '-' && p[1] == '-') || (p[0] == '/' && p[1] == '*')) {
-            snprintf(why, size, "it holds a comment (%.2s)", p);
-            return 0;
-        } else if (*p == '$') {
-            snprintf(why, size, "it holds '$' (dollar-quoted text is not allowed)");
-            return 0;
-        }
-    }
-    if (quote) {
-        snprintf(why, size, "a %s opened with %c is not closed", quote == '"' ? "quoted name" : "text literal",
-                 quote);
-        return 0;
-    }
-    return 1;
-}
-
-/* Non-zero if query starts (after blanks and opening parentheses) with SELECT or WITH. */
-static int sql_is_select(const char *query, char *why, size_t size)
-{
-    const char *p = query;
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '(')
-        p++;
-    if ((!strncasecmp(p, "select", 6) && !isalnum((unsigned char)p[6])) ||
-        (!strncasecmp(p, "with", 4) && !isalnum((unsigned char)p[4])))
-        return 1;
-    snprintf(why, size, "it must be a SELECT (or WITH ... SELECT) query");
-    return 0;
-}
-
-/* Opens a PostgreSQL source read-only, so neither a study's `sql` query nor a `where` filter (both
- * reach the server) can change the database: GDAL's whole session is one READ ONLY transaction
- * (its PRELUDE_STATEMENTS), never committed (CLOSING_STATEMENTS: ROLLBACK), on a connection whose
- * every transaction starts read-only (default_transaction_read_only in libpq's options) — a query
- * can neither end the transaction (the server's parser is asked first, pg_check_sql) nor make a
- * later one read-write. The state is read back. Also opens *probe, the libpq connection the
- * server is asked on. On failure the context's error is set and whatever was opened is left in
- * *ds / *probe for the caller. Inside a GDAL scope. */
-static lc_status open_pg(reader *rd, const char *path, GDALDatasetH *ds, char ***open_opts, lc_pg_probe **probe)
-{
-    lc_context *ctx = rd->ctx;
-    char what[96];
-    snprintf(what, sizeof what, "the %s input (%s.path)", rd->kind_name, rd->kind_name);
-    lc_conninfo *ci = lc_conninfo_parse(ctx, path, what);
-    if (!ci)
-        return lc_context_errno(ctx);
-    char *gdal = NULL;
-    lc_status st = LC_OK;
-    if (!(*probe = lc_pg_probe_open(ctx, ci, rd->path)) || !(gdal = lc_conninfo_gdal(ctx, ci, 1)))
-        st = lc_context_errno(ctx);
-    lc_conninfo_destroy(ci);
-    if (st != LC_OK)
-        return st;
-    *open_opts = CSLSetNameValue(*open_opts, "PRELUDE_STATEMENTS", "BEGIN TRANSACTION READ ONLY");
-    *open_opts = CSLSetNameValue(*open_opts, "CLOSING_STATEMENTS", "ROLLBACK");
-    *ds = GDALOpenEx(gdal, GDAL_OF_VECTOR | GDAL_OF_READONLY, (const char *const[]){"PostgreSQL", NULL},
-                     (const char *const *)*open_opts, NULL);
-    free(gdal);
-    if (!*ds)
-        return lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
-                        *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "GDAL cannot open it");
-    int ok = 0;
-    OGRLayerH res = GDALDatasetExecuteSQL(*ds, "SHOW transaction_read_only", NULL, NULL);
-    if (res) {
-        OGRFeatureH f = OGR_L_GetNextFeature(res);
-        ok = f && !strcmp(OGR_F_GetFieldAsString(f, 0), "on");
-        if (f)
-            OGR_F_Destroy(f);
-        GDALDatasetReleaseResultSet(*ds, res);
-    }
-    if (!ok)
-        return lc_error(ctx, LC_ERR_IO, "%s: cannot make the %s connection read-only: %s", rd->path, rd->kind_name,
-                        *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "the server did not confirm it");
-    return LC_OK;
-}
-
-/* PostgreSQL sources: the study's <kind>.sql asked of the server and run as the text it approved
- * (lc_pg_probe_query), the tables it reads kept in the layer; else the layer picked. LC_OK with
- * rd->ogr set, or the context's error. Inside a GDAL scope. */
-static lc_status pg_check_sql(reader *rd, GDALDatasetH ds, lc_pg_probe *probe, const char *sql)
-{
-    lc_context *ctx = rd->ctx;
-    char what[64], *wrapped = NULL;
-    snprintf(what, sizeof what, "%s.sql", rd->kind_name);
-    lc_layer *L = rd->layer;
-    if (lc_pg_probe_query(ctx, probe, what, sql, &wrapped, &L->sql_tables, &L->n_sql_tables) != LC_OK)
-        return lc_context_errno(ctx);
-    CPLErrorReset();
-    rd->ogr = GDALDatasetExecuteSQL(ds, wrapped, NULL, NULL);
-    free(wrapped);
-    if (!rd->ogr)
-        return lc_error(ctx, LC_ERR_IO, "%s: the query %s failed: %s", rd->path, what,
-                        *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
-    rd->sql_result = 1;
-    return LC_OK;
-}
-
-/* Opens the study's <kind> source as rd says (rd->kind_name, rd->path shown in messages): the
- * dataset with its attribute encoding (PostgreSQL: read-only, open_pg), the layer (pick_layer) or
- * the study's <kind>.sql, its name and definition, and the study's <kind>.where filter — SQL the
- * server is asked about first for PostgreSQL, checked as text for files. On success *ds and
- * *open_opts belong to the caller (GDALClose, CSLDestroy) and rd->ogr, rd->defn, rd->layer->name
- * are set; on failure the context's error is set and whatever was opened is still in *ds /
- * *open_opts for the caller's cleanup. */
-static lc_status open_source(reader *rd, const char *path, GDALDatasetH *ds, char ***open_opts)
-{
-    lc_context *ctx = rd->ctx;
-    lc_layer *L = rd->layer;
-    char key[64];
-    lc_pg_probe *probe = NULL;
-    lc_status st = LC_OK;
-    int pg = lc_conninfo_is_pg(path);
-
-    snprintf(key, sizeof key, "%s.encoding", rd->kind_name);
-    const char *enc = lc_study_get(rd->study, key);
-    if (!enc)
-        enc = lc_study_get(rd->study, "encoding");
-    if (!pg && (st = lc_source_check(ctx, rd->kind_name, path, rd->path)) != LC_OK)
-        goto done;
-    if (pg) {
-        if ((st = open_pg(rd, path, ds, open_opts, &probe)) != LC_OK)
-            goto done;
-        if (!is_utf8(enc))
-            rd->recode_from = gdal_encoding(enc);
-    } else {
-        if (!is_utf8(enc))
-            *open_opts = CSLSetNameValue(*open_opts, "ENCODING", gdal_encoding(enc));
-        *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-        if (*ds && *open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "ESRI Shapefile") == 0) {
-            /* The shapefile driver recodes from the ENCODING open option itself. */
-            GDALClose(*ds);
-            *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)*open_opts, NULL);
-        } else if (*ds && !is_utf8(enc)) {
-            rd->recode_from = gdal_encoding(enc);
-        }
-        if (!*ds) {
-            st = lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
-                          *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx)
-                                                     : "not a vector dataset GDAL can read");
-            goto done;
-        }
-    }
-    const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(*ds));
-    if (!pg && strcmp(driver, "PostgreSQL") == 0) {
-        st = lc_error(ctx, LC_ERR_CONFIG, "%s: a PostgreSQL source is named \"PG:...\" (or postgresql://...), so "
-                      "that it is read read-only", rd->path);
-        goto done;
-    }
-    snprintf(key, sizeof key, "%s.where", rd->kind_name);
-    const char *where = lc_study_get(rd->study, key);
-    char why[160];
-    if (where && !pg && !sql_text_is_plain(where, why, sizeof why)) {
-        st = lc_error(ctx, LC_ERR_CONFIG, "%s: the filter %s '%s' is refused: %s (a filter is one condition, "
-                      "such as 区县 = '杨浦区')", rd->path, key, where, why);
-        goto done;
-    }
-    const char *sql = study_key(rd, "sql");
-    if (sql) {
-        if (study_key(rd, "layer")) {
-            st = lc_error(ctx, LC_ERR_CONFIG, "%s: the study gives both %s.layer and %s.sql; give one of them",
-                          rd->path, rd->kind_name, rd->kind_name);
-            goto done;
-        }
-        if (pg) {
-            if ((st = pg_check_sql(rd, *ds, probe, sql)) != LC_OK)
-                goto done;
-        } else {
-            if (!sql_text_is_plain(sql, why, sizeof why) || !sql_is_select(sql, why, sizeof why)) {
-                st = lc_error(ctx, LC_ERR_CONFIG, "%s: the query %s.sql is refused: %s", rd->path, rd->kind_name,
-                              why);
-                goto done;
-            }
-            CPLErrorReset();
-            rd->ogr = GDALDatasetExecuteSQL(*ds, sql, NULL, NULL);
-            if (!rd->ogr) {
-                st = lc_error(ctx, LC_ERR_IO, "%s: the query %s.sql failed: %s", rd->path, rd->kind_name,
-                              *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
-                goto done;
-            }
-            rd->sql_result = 1;
-        }
-    } else if (!(rd->ogr = pick_layer(rd, *ds, driver))) {
-        st = lc_context_errno(ctx);
-        goto done;
-    }
-    L->name = lc_strdup(ctx, sql ? "sql" : OGR_L_GetName(rd->ogr));
-    if (!L->name) {
-        st = LC_ERR_NOMEM;
-        goto done;
-    }
-    rd->defn = OGR_L_GetLayerDefn(rd->ogr);
-    /* A filter on a query's rows is evaluated by GDAL (OGR SQL), one on a table by the server. */
-    if (where && pg && !sql && (st = lc_pg_probe_filter(ctx, probe, key, L->name, where)) != LC_OK)
-        goto done;
-    if (where && OGR_L_SetAttributeFilter(rd->ogr, where) != OGRERR_NONE) {
-        st = lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd->path, L->name,
-                      key, where, lc_gdal_last_message(ctx));
-        goto done;
-    }
-done:
-    lc_pg_probe_close(probe);
-    return st;
-}
 
 /* ---- reading features ----------------------------------------------------------------------- */
 
@@ -975,7 +469,7 @@ static int warned_role(const reader *rd, const char *message)
 /* Reports the GDAL warnings of the current feature: a number GDAL read only in part, in a field the
  * toolkit uses, is an error (its value would silently be the digits before the fault); any other
  * warning is a warning. */
-static void report_fetch_warnings(reader *rd)
+static inline void report_fetch_warnings(reader *rd)
 {
     const fetch_warnings *w = rd->warnings;
     for (int i = 0; w && i < w->kept; i++) {
@@ -1048,16 +542,16 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
         if (!og || OGR_G_IsEmpty(og))
             report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_EMPTY_GEOMETRY, NULL,
                    "geometry is %s", og ? "empty" : "missing (NULL)");
-        else if (!(g = ogr_to_geos(rd->ctx, og)))
+        else if (!(g = lc_reader_ogr_to_geos(rd->ctx, og)))
             report(rd, LC_SEVERITY_ERROR, LC_ERR_GEOMETRY, LC_CHECK_GEOMETRY_TYPE, NULL,
                    "geometry cannot be read (%s)", lc_ctx_geos_message(rd->ctx));
     }
-    if (g && L->geographic && check_lonlat(rd, g) != 0) {
+    if (g && L->geographic && lc_reader_check_lonlat(rd, g) != 0) {
         GEOSGeom_destroy_r(h, g);
         g = NULL;
     }
     if (g)
-        g = fit_geometry(rd, g);
+        g = lc_reader_fit_geometry(rd, g);
 
     lc_status st = LC_OK;
     ft.id = id;
@@ -1085,81 +579,6 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
         return st;
     }
     L->features[L->count++] = ft;
-    return LC_OK;
-}
-
-/* ---- checksum of database rows --------------------------------------------------------------- */
-
-/* Appends n bytes to a row digest, preceded by their length so fields cannot run into each other. */
-static void digest_bytes(EVP_MD_CTX *md, const void *bytes, uint64_t n)
-{
-    unsigned char len[8];
-    for (int i = 0; i < 8; i++)
-        len[i] = (unsigned char)(n >> (8 * i));
-    EVP_DigestUpdate(md, len, sizeof len);
-    EVP_DigestUpdate(md, bytes, n);
-}
-
-/* Adds the SHA-256 of row f (FID, every attribute as text or a NULL mark, geometry as ISO WKB) to
- * rd->row_hashes. LC_OK, or LC_ERR_NOMEM / LC_ERR_INTERNAL. */
-static lc_status hash_row(reader *rd, OGRFeatureH f)
-{
-    if (lc_grow(rd->ctx, (void **)&rd->row_hashes, &rd->rows_cap, (rd->nrows + 1) * 32, 1) != LC_OK)
-        return LC_ERR_NOMEM;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        EVP_MD_CTX_free(md);
-        return lc_error(rd->ctx, LC_ERR_INTERNAL, "SHA-256 is not available from OpenSSL");
-    }
-    GIntBig fid = OGR_F_GetFID(f);
-    digest_bytes(md, &fid, sizeof fid);
-    for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
-        if (!OGR_F_IsFieldSetAndNotNull(f, i)) {
-            EVP_DigestUpdate(md, "N", 1);
-            continue;
-        }
-        const char *v = OGR_F_GetFieldAsString(f, i);
-        EVP_DigestUpdate(md, "V", 1);
-        digest_bytes(md, v, strlen(v));
-    }
-    OGRGeometryH g = OGR_F_GetGeometryRef(f);
-    lc_status st = LC_OK;
-    if (g) {
-        size_t n = (size_t)OGR_G_WkbSizeEx(g);
-        unsigned char *wkb = malloc(n ? n : 1);
-        if (!wkb)
-            st = LC_ERR_NOMEM;
-        else if (OGR_G_ExportToIsoWkb(g, wkbNDR, wkb) == OGRERR_NONE)
-            digest_bytes(md, wkb, n);
-        free(wkb);
-    }
-    unsigned int len = 0;
-    if (EVP_DigestFinal_ex(md, rd->row_hashes + rd->nrows * 32, &len) != 1 || len != 32)
-        st = lc_error(rd->ctx, LC_ERR_INTERNAL, "SHA-256 of a row failed");
-    EVP_MD_CTX_free(md);
-    if (st == LC_OK)
-        rd->nrows++;
-    return st;
-}
-
-static int compare_hash(const void *a, const void *b)
-{
-    return memcmp(a, b, 32);
-}
-
-/* The checksum of every row read: the row hashes sorted (so the order the server returned them in
- * does not matter) and hashed together, as hex into L->rows_sha256. LC_OK or LC_ERR_INTERNAL. */
-static lc_status finish_rows_hash(reader *rd)
-{
-    if (rd->nrows)
-        qsort(rd->row_hashes, rd->nrows, 32, compare_hash);
-    unsigned char out[32];
-    unsigned int len = 0;
-    if (EVP_Digest(rd->nrows ? rd->row_hashes : (const unsigned char *)"", rd->nrows * 32, out, &len, EVP_sha256(),
-                   NULL) != 1 || len != 32)
-        return lc_error(rd->ctx, LC_ERR_INTERNAL, "SHA-256 of the rows failed");
-    for (int i = 0; i < 32; i++)
-        snprintf(rd->layer->rows_sha256 + 2 * i, 3, "%02x", out[i]);
     return LC_OK;
 }
 
@@ -1203,12 +622,12 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
     char **open_opts = NULL;
     lc_gdal_begin(ctx);
     L->source = shown; /* the layer owns it from here */
-    if (open_source(&rd, path, &ds, &open_opts) != LC_OK)
+    if (lc_reader_open_source(&rd, path, &ds, &open_opts) != LC_OK)
         goto fail;
     /* Where the coordinates are and what they mean come first: without them nothing else matters. */
     if (OGR_FD_GetGeomFieldCount(rd.defn) == 0 && map_xy_fields(&rd) != LC_OK)
         goto fail;
-    if (source_crs(&rd) != LC_OK)
+    if (lc_reader_source_crs(&rd) != LC_OK)
         goto fail;
     if (map_fields(&rd) != LC_OK)
         goto fail;
@@ -1238,7 +657,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         if (!f)
             break;
         rd.warnings = &fw;
-        st = hash_rows ? hash_row(&rd, f) : LC_OK;
+        st = hash_rows ? lc_reader_hash_row(&rd, f) : LC_OK;
         if (st == LC_OK)
             st = read_feature(&rd, f);
         rd.warnings = NULL;
@@ -1256,7 +675,7 @@ lc_layer *lc_layer_read(lc_context *ctx, lc_layer_kind kind, const lc_study *stu
         lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", rd.path, L->name, lc_gdal_last_message(ctx));
         goto fail;
     }
-    if (hash_rows && finish_rows_hash(&rd) != LC_OK)
+    if (hash_rows && lc_reader_finish_rows_hash(&rd) != LC_OK)
         goto fail;
     free(rd.row_hashes);
     lc_progress(ctx, stage, 1.0);
@@ -1278,146 +697,6 @@ fail:
     return NULL;
 }
 
-/* Releases the tables a query input reads (lc_layer.sql_tables). */
-static void free_sql_tables(lc_layer *L)
-{
-    for (size_t i = 0; i < L->n_sql_tables; i++)
-        free(L->sql_tables[i]);
-    free(L->sql_tables);
-    L->sql_tables = NULL;
-    L->n_sql_tables = 0;
-}
-
-/* ---- other layers (roads) ------------------------------------------------------------------- */
-
-/* Opens the study's <kind> line layer through the same path as lc_layer_read; see layer_int.h. */
-lc_status lc_ogr_open(lc_context *ctx, const lc_study *study, const char *kind, const char *osm_layer,
-                      lc_ogr_source *out)
-{
-    char key[64];
-    memset(out, 0, sizeof *out);
-    snprintf(key, sizeof key, "%s.path", kind);
-    const char *path = lc_study_get(study, key);
-    if (!path)
-        return lc_error(ctx, LC_ERR_CONFIG, "the study names no %s layer (%s)", kind, key);
-    lc_layer tmp = {.kind = LC_LAYER_KIND_COUNT, .extent = lc_bbox_empty()};
-    if (!(out->shown = lc_conninfo_redact(ctx, path)))
-        return LC_ERR_NOMEM;
-    reader rd = {.ctx = ctx, .study = study, .layer = &tmp, .kind_name = kind, .osm_layer = osm_layer,
-                 .path = out->shown, .x_field = -1, .y_field = -1};
-    lc_gdal_begin(ctx);
-    lc_status st = open_source(&rd, path, &out->ds, &out->open_opts);
-    free_sql_tables(&tmp); /* the replace-an-input guard covers the study's layers, not its roads */
-    out->name = tmp.name;
-    if (st == LC_OK && OGR_FD_GetGeomFieldCount(rd.defn) == 0)
-        st = lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s) has no geometry column; the %s layer needs lines",
-                      out->shown, tmp.name, kind);
-    if (st == LC_OK)
-        st = source_crs(&rd);
-    out->source_crs = tmp.source_crs;
-    out->geographic = tmp.geographic;
-    out->ogr = rd.ogr;
-    out->sql_result = rd.sql_result;
-    out->defn = rd.defn;
-    if (st != LC_OK) {
-        lc_gdal_end(ctx);
-        lc_ogr_close(out);
-    }
-    return st;
-}
-
-/* Closes what lc_ogr_open opened; see layer_int.h. */
-void lc_ogr_close(lc_ogr_source *src)
-{
-    if (!src)
-        return;
-    if (src->ds && src->sql_result && src->ogr)
-        GDALDatasetReleaseResultSet(src->ds, src->ogr);
-    if (src->ds)
-        GDALClose(src->ds);
-    CSLDestroy(src->open_opts);
-    free(src->shown);
-    free(src->name);
-    free(src->source_crs);
-    memset(src, 0, sizeof *src);
-}
-
-/* ---- after reading -------------------------------------------------------------------------- */
-
-lc_status lc_layer_transform(lc_context *ctx, lc_layer *L, const lc_transform *tr)
-{
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    GEOSGeometry **out = lc_calloc(ctx, L->count, sizeof *out);
-    if (!out)
-        return LC_ERR_NOMEM;
-    for (size_t i = 0; i < L->count; i++) {
-        out[i] = lc_transform_geometry(ctx, tr, L->features[i].geom);
-        if (!out[i]) {
-            lc_status st = lc_context_errno(ctx);
-            char msg[1024];
-            snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
-            for (size_t k = 0; k < i; k++)
-                GEOSGeom_destroy_r(h, out[k]);
-            free(out);
-            return lc_error(ctx, st ? st : LC_ERR_CRS, "%s (layer %s, feature %s): %s", L->source,
-                            L->name, L->features[i].id, msg);
-        }
-    }
-    L->extent = lc_bbox_empty();
-    for (size_t i = 0; i < L->count; i++) {
-        lc_feature *ft = &L->features[i];
-        GEOSGeom_destroy_r(h, (GEOSGeometry *)ft->geom);
-        ft->geom = out[i];
-        ft->area = 0;
-        if (!point_kind(L->kind))
-            GEOSArea_r(h, out[i], &ft->area);
-        /* The inputs are read by several threads from here on (coverage workers, a coverage job
-         * beside the caller): whatever GEOS caches lazily is cached now, on this thread. */
-        lc_geom_cache_for_threads(h, out[i]);
-        double minx, miny, maxx, maxy;
-        if (GEOSGeom_getExtent_r(h, out[i], &minx, &miny, &maxx, &maxy)) {
-            L->extent = lc_bbox_extend(L->extent, (lc_xy){minx, miny});
-            L->extent = lc_bbox_extend(L->extent, (lc_xy){maxx, maxy});
-        }
-    }
-    free(out);
-    return LC_OK;
-}
-
-/* A feature's id and index, sorted by id to find duplicates without a global comparator state. */
-typedef struct id_ref {
-    const char *id;
-    size_t index;
-} id_ref;
-
-static int cmp_id_ref(const void *a, const void *b)
-{
-    const id_ref *x = a, *y = b;
-    int c = strcmp(x->id, y->id);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
-lc_status lc_layer_check_duplicates(lc_context *ctx, const lc_layer *L, lc_quality *quality)
-{
-    id_ref *refs = lc_calloc(ctx, L->count, sizeof *refs);
-    if (!refs)
-        return LC_ERR_NOMEM;
-    for (size_t i = 0; i < L->count; i++)
-        refs[i] = (id_ref){L->features[i].id, i};
-    qsort(refs, L->count, sizeof *refs, cmp_id_ref);
-    lc_status st = LC_OK;
-    for (size_t i = 1; i < L->count && st == LC_OK; i++) {
-        const lc_feature *a = &L->features[refs[i - 1].index], *b = &L->features[refs[i].index];
-        if (strcmp(a->id, b->id) == 0)
-            st = lc_quality_add(ctx, quality, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_DUPLICATE_ID,
-                                L->source, L->name, b->id, NULL,
-                                "%s (layer %s, feature %s): duplicate id: FID %lld and FID %lld share it",
-                                L->source, L->name, b->id, a->fid, b->fid);
-    }
-    free(refs);
-    return st;
-}
-
 void lc_layer_destroy(lc_context *ctx, lc_layer *L)
 {
     if (!L)
@@ -1434,7 +713,7 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *L)
     free(L->source);
     free(L->name);
     free(L->source_crs);
-    free_sql_tables(L);
+    lc_reader_free_sql_tables(L);
     free(L);
 }
 
