@@ -1,8 +1,10 @@
 /*
  * layers/profile.c — standards profiles (include/lifecircle/profile.h): the facility categories with
  * their names, reach and aliases, read from a built-in YAML text (the profiles folder, embedded by
- * layers/embed_profiles.py) or a user's file through layers/keyvalue.c, and the norms a study is
- * checked against. A profile may extend another (`extends: shanghai-2025`) and override single keys.
+ * layers/embed_profiles.py) or a user's file through layers/keyvalue.c, loading and the getters.
+ * The norms a study is checked against are read in layers/profile_norms.c, the `network:` section
+ * in layers/profile_network.c, `extends:` (a profile over another, overriding single keys) merged in
+ * layers/profile_extends.c; the profile's state is in layers/profile_int.h.
  * The file format is described in profiles/shanghai-2025.yml; computing indicators lives in queries/.
  */
 #include <cpl_conv.h>
@@ -17,54 +19,16 @@
 #include "layers/profile_int.h"
 #include "lifecircle/profile.h"
 
-#define CODE_MAX 64
-
 /* The most categories and norms a profile may define: a plan has about ten of each, and past 64
  * categories every one needs its own `short:` code anyway. */
 #define MAX_CATEGORIES 1000
-#define MAX_NORMS 1000
 
-struct lc_profile {
-    lc_kv *kv;             /* the parsed file: owns every string the categories borrow */
-    const char *name;      /* `profile:` */
-    const char *title;     /* `title:` or "" */
-    lc_norm *norms;
-    char **norm_codes;     /* norm_codes[i] is norms[i].code, owned */
-    size_t norm_count;
-    char short_codes[64][5]; /* derived short codes when a category sets none (first 64 categories) */
-    lc_category *cats;
-    const char ***aliases; /* aliases[i] is cats[i].aliases (NULL-terminated), owned */
-    char **codes;          /* codes[i] is cats[i].code, owned */
-    int *lines;            /* the line of category i's key (or of its first entry) */
-    size_t count;
-    size_t cap;
-    lc_network_rules network;   /* `network:`; lists borrow from kv or from the defaults below */
-    const char **net_walkable;  /* owned arrays behind network.walkable / exclude_access when set */
-    const char **net_exclude;
-    char **speed_sources;       /* per category, owned: reach_source after lc_profile_set_walk_speed */
-    lc_strmap labels;           /* every label (code, zh, en, aliases) folded (fold_label) → category */
-    char **folded;              /* the folded labels the map's keys point into, owned */
-    size_t nfolded;
-    int **norm_cats;            /* per norm, owned: norms[i].categories */
-};
-
-/* The walking-network defaults (`network:` keys the profile leaves out). motorway and trunk are never
- * walkable, whatever the list says; foot=no always excludes a way. */
-static const char *const default_walkable[] = {
-    "footway", "pedestrian", "path", "steps", "living_street", "residential", "service", "unclassified",
-    "tertiary", "tertiary_link", "secondary", "secondary_link", "primary", "primary_link", "cycleway",
-    "track", NULL};
-static const char *const default_exclude_access[] = {"private", "no", NULL};
 #define NETWORK_FIELDS "walkable, exclude_access, max_snap_m, walk_speed_m_s, buffer_m, snap_tolerance_m"
 
 /* Keys a category may have, after "categories.<code>.". */
 static const char *const category_fields[] = {"zh", "en", "floor_area", "life_circle", "short", "aliases",
                                               "reach.minutes", "reach.metres", "reach.source", "size_min_m2",
                                               "size_max_m2", NULL};
-
-/* Keys a norm may have, after "norms.<code>.". */
-static const char *const norm_fields[] = {"kind", "category", "categories", "measure", "per", "target", "zh", "en",
-                                          "source", "level", "min", "only", "serve", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "profile, extends, title, description, reach.minutes, reach.metres, reach.source, "                \
@@ -193,17 +157,6 @@ static char *fold_label(const char *label, char *buf, size_t size, size_t *len, 
 
 /* ---- reading ---------------------------------------------------------------------------------- */
 
-/* Whether s is a list index: digits only. */
-static bool is_index(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 /* Marks a `network:` entry used when the format knows it: the lists walkable and exclude_access
  * (items only) and the numbers max_snap_m, walk_speed_m_s, buffer_m, snap_tolerance_m. A list where
  * a number belongs or a value where a list belongs is LC_ERR_CONFIG; unknown keys stay unmarked. */
@@ -249,7 +202,7 @@ static lc_status mark_known(lc_context *ctx, lc_profile *pr)
         lc_kv_entry *e = lc_kv_at(pr->kv, i);
         const char *k = e->key;
         if (!strcmp(k, "norms") || !strncmp(k, "norms.", 6)) {
-            e->used = true; /* checked key by key in read_norms() */
+            e->used = true; /* checked key by key in lc_profile_read_norms() */
             continue;
         }
         if (!strcmp(k, "network") || !strncmp(k, "network.", 8)) {
@@ -393,7 +346,7 @@ fail:
 }
 
 /* Reads a positive number at key (which must be present). */
-static lc_status read_positive(lc_context *ctx, const lc_profile *pr, const char *key, double *out)
+lc_status lc_profile_read_positive(lc_context *ctx, const lc_profile *pr, const char *key, double *out)
 {
     const lc_kv_entry *e = lc_kv_find(pr->kv, key);
     char *end = NULL;
@@ -445,9 +398,9 @@ static lc_status read_reach(lc_context *ctx, const lc_profile *pr, const char *p
         if (!lc_kv_find(pr->kv, keys[i]))
             return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
                                "'%s' needs minutes, metres and source together; '%s' is missing", prefix, keys[i]);
-    lc_status st = read_positive(ctx, pr, kmin, &out->reach_minutes);
+    lc_status st = lc_profile_read_positive(ctx, pr, kmin, &out->reach_minutes);
     if (st == LC_OK)
-        st = read_positive(ctx, pr, kmet, &out->reach_m);
+        st = lc_profile_read_positive(ctx, pr, kmet, &out->reach_m);
     if (st != LC_OK)
         return st;
     out->reach_source = lc_kv_get(pr->kv, ksrc);
@@ -558,10 +511,10 @@ static lc_status read_category(lc_context *ctx, lc_profile *pr, size_t i, const 
     if ((st = read_short_code(ctx, pr, i)) != LC_OK)
         return st;
     snprintf(key, sizeof key, "categories.%s.size_min_m2", code);
-    if (lc_kv_find(pr->kv, key) && (st = read_positive(ctx, pr, key, &c->size_min_m2)) != LC_OK)
+    if (lc_kv_find(pr->kv, key) && (st = lc_profile_read_positive(ctx, pr, key, &c->size_min_m2)) != LC_OK)
         return st;
     snprintf(key, sizeof key, "categories.%s.size_max_m2", code);
-    if (lc_kv_find(pr->kv, key) && (st = read_positive(ctx, pr, key, &c->size_max_m2)) != LC_OK)
+    if (lc_kv_find(pr->kv, key) && (st = lc_profile_read_positive(ctx, pr, key, &c->size_max_m2)) != LC_OK)
         return st;
     if (c->size_max_m2 > 0 && c->size_min_m2 > c->size_max_m2)
         return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
@@ -640,353 +593,6 @@ static lc_status index_labels(lc_context *ctx, lc_profile *pr)
     return LC_OK;
 }
 
-/* ---- norms ------------------------------------------------------------------------------------ */
-
-static const char *const norm_kind_names[] = {"reach", "circle", "floor_area", "unit_presence",
-                                              "capacity_ratio", "nursing_share", NULL};
-
-/* Reads a number at key that must be in [0, max]. */
-static lc_status read_share_or_number(lc_context *ctx, const lc_profile *pr, const char *key, double *out)
-{
-    const lc_kv_entry *e = lc_kv_find(pr->kv, key);
-    char *end = NULL;
-    double d = *e->value ? CPLStrtod(e->value, &end) : NAN;
-    if (!end || end == e->value || *end || !isfinite(d) || d < 0)
-        return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
-                           "'%s' must be a number ≥ 0 (a share as 0.05, not 5%%), got '%s'", key, e->value);
-    *out = d;
-    return LC_OK;
-}
-
-static const char *const level_names[LC_LEVEL_COUNT] = {"district", "unit", "area", "committee", "group"};
-static const char *const level_names_zh[LC_LEVEL_COUNT] = {"区", "街镇", "片区", "居村", "村民小组"};
-
-const char *lc_level_name(lc_level level)
-{
-    return (unsigned)level < LC_LEVEL_COUNT ? level_names[level] : "unknown";
-}
-
-const char *lc_level_name_zh(lc_level level)
-{
-    return (unsigned)level < LC_LEVEL_COUNT ? level_names_zh[level] : "unknown";
-}
-
-/* Reads what a presence norm (norm i at prefix, opening at line) asks: `level:` (district, unit,
- * area, committee or group; default unit), `category:` or `categories: [...]` (one of them; any
- * listed category counts), `min:` (a whole number ≥ 1; default 1), `only:` (all, villagers,
- * residents, rural, urban; villagers and residents need a committee or group level) and `serve:`
- * (inside, reach). LC_OK, LC_ERR_CONFIG naming the key, or LC_ERR_NOMEM. */
-static lc_status read_presence(lc_context *ctx, lc_profile *pr, size_t i, const char *prefix, int line)
-{
-    lc_norm *n = &pr->norms[i];
-    char key[CODE_MAX + 48];
-    snprintf(key, sizeof key, "%s.level", prefix);
-    const char *level = lc_kv_get(pr->kv, key);
-    if (level) {
-        int found = -1;
-        for (int l = 0; l < LC_LEVEL_COUNT; l++)
-            if (!strcmp(level, level_names[l]) || !strcmp(level, level_names_zh[l]))
-                found = l;
-        if (found < 0)
-            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                               "'%s' must be district, unit, area, committee or group (区, 街镇, 片区, 居村, "
-                               "村民小组), got '%s'", key, level);
-        n->level = (lc_level)found;
-    }
-    snprintf(key, sizeof key, "%s.category", prefix);
-    const char *one = lc_kv_get(pr->kv, key);
-    char lkey[CODE_MAX + 48];
-    snprintf(lkey, sizeof lkey, "%s.categories", prefix);
-    size_t pos = 0, count = 0;
-    const lc_kv_entry *e;
-    while (lc_kv_next(pr->kv, lkey, &pos))
-        count++;
-    if ((one != NULL) == (count > 0))
-        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
-                           "norm '%s' (presence) needs either 'category:' or 'categories: [...]' (any of them "
-                           "counts), %s", n->code, one ? "not both" : "naming the profile's categories");
-    int *cats = lc_calloc(ctx, one ? 1 : count, sizeof *cats);
-    if (!cats)
-        return LC_ERR_NOMEM;
-    pr->norm_cats[i] = cats;
-    n->categories = cats;
-    if (one) {
-        if ((cats[0] = lc_profile_find_category(pr, one)) < 0)
-            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                               "norm '%s' (presence): 'category:' '%s' is none of the profile's categories", n->code,
-                               one);
-        n->ncategories = 1;
-    }
-    pos = 0;
-    while ((e = lc_kv_next(pr->kv, lkey, &pos))) {
-        int c = lc_profile_find_category(pr, e->value);
-        if (c < 0)
-            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
-                               "norm '%s' (presence): '%s' in 'categories:' is none of the profile's categories",
-                               n->code, e->value);
-        for (size_t k = 0; k < n->ncategories; k++)
-            if (cats[k] == c)
-                return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
-                                   "norm '%s' (presence): '%s' is listed twice in 'categories:'", n->code, e->value);
-        cats[n->ncategories++] = c;
-    }
-    n->category = cats[0];
-    snprintf(key, sizeof key, "%s.min", prefix);
-    const lc_kv_entry *m = lc_kv_find(pr->kv, key);
-    if (m) {
-        char *end = NULL;
-        double d = *m->value ? CPLStrtod(m->value, &end) : NAN;
-        if (!end || end == m->value || *end || !isfinite(d) || d < 1 || d > 1000 || d != floor(d))
-            return lc_kv_error(ctx, pr->kv, m->line, LC_ERR_CONFIG,
-                               "'%s' must be a whole number of facilities from 1 to 1000, got '%s'", key, m->value);
-        n->min_count = d;
-    }
-    snprintf(key, sizeof key, "%s.only", prefix);
-    const char *only = lc_kv_get(pr->kv, key);
-    if (only) {
-        static const char *const names[] = {"all", "villagers", "residents", "rural", "urban", NULL};
-        int found = -1;
-        for (int k = 0; names[k]; k++)
-            if (!strcmp(only, names[k]))
-                found = k;
-        if (found < 0)
-            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                               "'%s' must be all, villagers (村委会), residents (居委会), rural (镇/乡) or urban "
-                               "(街道), got '%s'", key, only);
-        n->only = (lc_only)found;
-        if ((n->only == LC_ONLY_VILLAGERS || n->only == LC_ONLY_RESIDENTS) && n->level != LC_LEVEL_COMMITTEE &&
-            n->level != LC_LEVEL_GROUP)
-            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                               "'%s: %s' needs 'level: committee' or 'level: group' (a committee's type "
-                               "says who it serves)", key, only);
-        if ((n->only == LC_ONLY_RURAL || n->only == LC_ONLY_URBAN) && n->level == LC_LEVEL_DISTRICT)
-            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                               "'%s: %s' applies to 街镇 and the levels below them, not to districts", key, only);
-    }
-    snprintf(key, sizeof key, "%s.serve", prefix);
-    const char *serve = lc_kv_get(pr->kv, key);
-    if (serve) {
-        if (strcmp(serve, "inside") && strcmp(serve, "reach"))
-            return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                               "'%s' must be inside (facilities inside the unit count) or reach (facilities whose "
-                               "reach meets the unit count), got '%s'", key, serve);
-        n->serve_reach = !strcmp(serve, "reach");
-    }
-    return LC_OK;
-}
-
-/* Reads norm i (its code already in pr->norm_codes[i]): kind and what the kind needs. */
-static lc_status read_norm(lc_context *ctx, lc_profile *pr, size_t i)
-{
-    const char *code = pr->norm_codes[i];
-    lc_norm *n = &pr->norms[i];
-    char prefix[CODE_MAX + 16], key[CODE_MAX + 48];
-    snprintf(prefix, sizeof prefix, "norms.%s", code);
-    int line = lc_kv_section_line(pr->kv, prefix);
-    size_t pos = 0;
-    const lc_kv_entry *e;
-    while ((e = lc_kv_next(pr->kv, prefix, &pos))) {
-        const char *field = lc_kv_tail(e, prefix);
-        bool known = e->in_seq && !strncmp(field, "categories.", 11) && is_index(field + 11);
-        for (const char *const *f = norm_fields; *f && !known; f++)
-            known = !strcmp(field, *f) && !e->in_seq;
-        if (!known) {
-            const char *hint = lc_kv_suggest(field, norm_fields);
-            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "unknown key '%s.%s'%s%s%s (norm keys: kind, "
-                               "category, categories, measure, per, target, zh, en, source, level, min, only, "
-                               "serve)", prefix, field,
-                               hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
-        }
-    }
-    n->code = code;
-    n->category = -1;
-    n->target = NAN;
-    snprintf(key, sizeof key, "%s.kind", prefix);
-    const char *kind = lc_kv_get(pr->kv, key);
-    int k = -1;
-    for (int j = 0; kind && norm_kind_names[j]; j++)
-        if (!strcmp(kind, norm_kind_names[j]))
-            k = j;
-    if (kind && !strcmp(kind, "presence"))
-        k = LC_NORM_UNIT_PRESENCE;
-    if (k < 0)
-        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
-                           "norm '%s' needs 'kind:' one of reach, circle, floor_area, presence (unit_presence), "
-                           "capacity_ratio, nursing_share (got '%s')", code, kind ? kind : "nothing");
-    n->kind = (lc_norm_kind)k;
-    snprintf(key, sizeof key, "%s.zh", prefix);
-    n->zh = lc_kv_get(pr->kv, key);
-    snprintf(key, sizeof key, "%s.en", prefix);
-    n->en = lc_kv_get(pr->kv, key);
-    snprintf(key, sizeof key, "%s.source", prefix);
-    n->source = lc_kv_get(pr->kv, key);
-    if (!n->zh || !*n->zh || !n->en || !*n->en || !n->source || !*n->source)
-        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
-                           "norm '%s' needs zh:, en: and source: (planners read every number with its source)", code);
-    snprintf(key, sizeof key, "%s.target", prefix);
-    lc_status st;
-    if (lc_kv_find(pr->kv, key) && (st = read_share_or_number(ctx, pr, key, &n->target)) != LC_OK)
-        return st;
-    bool share = n->kind != LC_NORM_FLOOR_AREA;
-    if (share && !isnan(n->target) && n->target > 1)
-        return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                           "'%s' is a share and must be at most 1 (write 0.05 for 5%%), got %g", key, n->target);
-    n->level = LC_LEVEL_UNIT;
-    n->min_count = 1;
-    if (n->kind == LC_NORM_UNIT_PRESENCE) {
-        lc_status ps = read_presence(ctx, pr, i, prefix, line);
-        if (ps != LC_OK)
-            return ps;
-    } else {
-        static const char *const presence_only[] = {"categories", "level", "min", "only", "serve", NULL};
-        for (const char *const *f = presence_only; *f; f++) {
-            snprintf(key, sizeof key, "%s.%s", prefix, *f);
-            size_t at = 0;
-            if (lc_kv_find(pr->kv, key) || lc_kv_next(pr->kv, key, &at))
-                return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG, "norm '%s' (%s) takes no '%s:' (only presence "
-                                   "norms do)", code, kind, *f);
-        }
-    }
-    snprintf(key, sizeof key, "%s.category", prefix);
-    const char *cat = lc_kv_get(pr->kv, key);
-    bool needs_cat = n->kind == LC_NORM_REACH;
-    if (n->kind == LC_NORM_UNIT_PRESENCE) {
-        /* read_presence resolved category and categories */
-    } else if (needs_cat) {
-        if (!cat || (n->category = lc_profile_find_category(pr, cat)) < 0)
-            return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG, "norm '%s' (%s) needs 'category:' naming one of "
-                               "the profile's categories (got '%s')", code, kind, cat ? cat : "nothing");
-    } else if (cat) {
-        return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
-                           "norm '%s' (%s) takes no 'category:'", code, kind);
-    }
-    char kmeas[CODE_MAX + 48], kper[CODE_MAX + 48];
-    snprintf(kmeas, sizeof kmeas, "%s.measure", prefix);
-    snprintf(kper, sizeof kper, "%s.per", prefix);
-    n->measure = lc_kv_get(pr->kv, kmeas);
-    n->per = lc_kv_get(pr->kv, kper);
-    if (n->kind == LC_NORM_CAPACITY_RATIO) {
-        bool mok = n->measure && (!strcmp(n->measure, "meals") || !strcmp(n->measure, "beds") ||
-                                  !strcmp(n->measure, "nursing_beds"));
-        bool pok = n->per && (!strcmp(n->per, "population") || !strcmp(n->per, "pop60") || !strcmp(n->per, "pop65"));
-        if (!mok || !pok)
-            return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG,
-                               "norm '%s' (capacity_ratio) needs 'measure:' meals, beds or nursing_beds and 'per:' "
-                               "population, pop60 or pop65", code);
-    } else if (n->measure || n->per) {
-        return lc_kv_error(ctx, pr->kv, line, LC_ERR_CONFIG, "norm '%s' (%s) takes no 'measure:' or 'per:'", code, kind);
-    }
-    return LC_OK;
-}
-
-/* Collects norm codes in document order and reads each norm. */
-static lc_status read_norms(lc_context *ctx, lc_profile *pr)
-{
-    size_t pos = 0, cap = 0;
-    const lc_kv_entry *e;
-    while ((e = lc_kv_next(pr->kv, "norms", &pos))) {
-        const char *tail = lc_kv_tail(e, "norms");
-        size_t n = strcspn(tail, ".");
-        if (!tail[n] && !*e->value)
-            continue; /* "norms.<code>:" opening an empty mapping is reported when its kind is read */
-        bool seen = false;
-        for (size_t i = 0; i < pr->norm_count && !seen; i++)
-            seen = strlen(pr->norm_codes[i]) == n && !strncmp(pr->norm_codes[i], tail, n);
-        if (seen)
-            continue;
-        if (n == 0 || n > CODE_MAX || !tail[n])
-            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
-                               "'norms' holds norms by code, each a mapping (kind, target, zh, en, source, ...)");
-        if (pr->norm_count == MAX_NORMS)
-            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "more than %d norms; a profile has about ten",
-                               MAX_NORMS);
-        if (lc_grow(ctx, (void **)&pr->norm_codes, &cap, pr->norm_count + 1, sizeof *pr->norm_codes) != LC_OK)
-            return LC_ERR_NOMEM;
-        if (!(pr->norm_codes[pr->norm_count] = lc_sprintf(ctx, "%.*s", (int)n, tail)))
-            return LC_ERR_NOMEM;
-        pr->norm_count++;
-    }
-    if (pr->norm_count && (!(pr->norms = lc_calloc(ctx, pr->norm_count, sizeof *pr->norms)) ||
-                           !(pr->norm_cats = lc_calloc(ctx, pr->norm_count, sizeof *pr->norm_cats))))
-        return LC_ERR_NOMEM;
-    for (size_t i = 0; i < pr->norm_count; i++) {
-        lc_status st = read_norm(ctx, pr, i);
-        if (st != LC_OK)
-            return st;
-    }
-    return LC_OK;
-}
-
-/* Reads the list network.<name> into a fresh NULL-terminated array (*owned, values borrowed from kv),
- * or leaves *out at the default when the profile sets none. An empty item is LC_ERR_CONFIG. */
-static lc_status read_network_list(lc_context *ctx, lc_profile *pr, const char *name, const char **owned[],
-                                   const char *const **out)
-{
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, "network.%s", name);
-    size_t n = 0, pos = 0;
-    const lc_kv_entry *e;
-    while (lc_kv_next(pr->kv, prefix, &pos))
-        n++;
-    if (!n)
-        return LC_OK;
-    if (!(*owned = lc_calloc(ctx, n + 1, sizeof **owned)))
-        return LC_ERR_NOMEM;
-    n = 0;
-    pos = 0;
-    while ((e = lc_kv_next(pr->kv, prefix, &pos))) {
-        if (!*e->value)
-            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG, "empty item in '%s'", prefix);
-        (*owned)[n++] = e->value;
-    }
-    *out = *owned;
-    return LC_OK;
-}
-
-/* Reads `network:` (the walking-network rules) over the defaults: walkable highway values, access
- * values that exclude a way, the largest snap distance (200 m), walking speed (1.0 m/s), service-area
- * buffer width (50 m) and the vertex snap tolerance (0: only vertices that coincide join). LC_OK or
- * LC_ERR_CONFIG. */
-static lc_status read_network(lc_context *ctx, lc_profile *pr)
-{
-    lc_network_rules *r = &pr->network;
-    *r = (lc_network_rules){.walkable = default_walkable, .exclude_access = default_exclude_access,
-                            .max_snap_m = 200, .walk_speed_m_s = 1.0, .buffer_m = 50, .snap_tolerance_m = 0};
-    lc_status st;
-    if ((st = read_network_list(ctx, pr, "walkable", &pr->net_walkable, &r->walkable)) != LC_OK ||
-        (st = read_network_list(ctx, pr, "exclude_access", &pr->net_exclude, &r->exclude_access)) != LC_OK)
-        return st;
-    struct {
-        const char *key;
-        double *out;
-    } nums[] = {{"network.max_snap_m", &r->max_snap_m}, {"network.walk_speed_m_s", &r->walk_speed_m_s},
-                {"network.buffer_m", &r->buffer_m}, {"network.snap_tolerance_m", &r->snap_tolerance_m}};
-    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-        const lc_kv_entry *e = lc_kv_find(pr->kv, nums[i].key);
-        if (!e)
-            continue;
-        /* snap_tolerance_m may be 0 (exact shared vertices, the default) and at most 5 m: farther,
-         * vertices of different streets across a narrow lane would join. */
-        int tol = nums[i].out == &r->snap_tolerance_m;
-        char *end = NULL;
-        if (tol && *e->value && CPLStrtod(e->value, &end) == 0 && end != e->value && !*end) {
-            *nums[i].out = 0;
-            continue;
-        }
-        if ((st = read_positive(ctx, pr, nums[i].key, nums[i].out)) != LC_OK)
-            return tol ? lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
-                                     "'%s' must be 0 (join only vertices that coincide, the default) or a distance "
-                                     "up to 5 m (got '%s')", nums[i].key, e->value)
-                       : st;
-        if (tol && *nums[i].out > 5)
-            return lc_kv_error(ctx, pr->kv, e->line, LC_ERR_CONFIG,
-                               "'%s' must be 0 (join only vertices that coincide, the default) or a distance up to "
-                               "5 m (got '%s'): farther, vertices of different streets would join", nums[i].key,
-                               e->value);
-    }
-    return LC_OK;
-}
-
 /* Reads a parsed profile into pr. LC_OK or an error recorded in ctx. */
 static lc_status read_profile(lc_context *ctx, lc_profile *pr)
 {
@@ -1018,162 +624,9 @@ static lc_status read_profile(lc_context *ctx, lc_profile *pr)
         pr->title = "";
     if ((st = index_labels(ctx, pr)) != LC_OK || (st = check_short_codes(ctx, pr)) != LC_OK)
         return st;
-    if ((st = read_network(ctx, pr)) != LC_OK)
+    if ((st = lc_profile_read_network(ctx, pr)) != LC_OK)
         return st;
-    return read_norms(ctx, pr);
-}
-
-/* Parses the text of a built-in profile or a profile file into a key/value list. */
-static lc_kv *parse_profile_source(lc_context *ctx, const char *name_or_path)
-{
-    const char *text = lc_profile_builtin_text(name_or_path);
-    if (text) {
-        char *display = lc_sprintf(ctx, "%s (built-in)", name_or_path);
-        if (!display)
-            return NULL;
-        lc_kv *kv = lc_kv_parse_string(ctx, text, display);
-        free(display);
-        return kv;
-    }
-    lc_kv *kv = lc_kv_parse_file(ctx, name_or_path);
-    if (!kv && lc_context_errno(ctx) == LC_ERR_IO && !strchr(name_or_path, '/')) {
-        char msg[1024], names[512] = "";
-        snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
-        for (size_t i = 0; lc_builtin_profile_names[i]; i++) {
-            size_t used = strlen(names);
-            snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", lc_builtin_profile_names[i]);
-        }
-        lc_error(ctx, LC_ERR_IO, "%s (and '%s' is not a built-in profile; built-in: %s)", msg, name_or_path,
-                 *names ? names : "none");
-    }
-    return kv;
-}
-
-/* The key of the list an item belongs to ("categories.centre.aliases" for ".aliases.3"), into buf. */
-static void list_key(const lc_kv_entry *e, char *buf, size_t size)
-{
-    const char *dot = strrchr(e->key, '.');
-    snprintf(buf, size, "%.*s", dot ? (int)(dot - e->key) : 0, e->key);
-}
-
-/* Whether child holds any item of the list `list`. */
-static bool child_has_list(const lc_kv *child, const char *list)
-{
-    char buf[512];
-    for (size_t i = 0; i < lc_kv_count(child); i++) {
-        const lc_kv_entry *e = lc_kv_at(child, i);
-        if (!e->in_seq)
-            continue;
-        list_key(e, buf, sizeof buf);
-        if (!strcmp(buf, list))
-            return true;
-    }
-    return false;
-}
-
-/* Copies one entry into out, keeping its line and list flag. */
-static lc_status copy_entry(lc_context *ctx, lc_kv *out, const lc_kv_entry *e)
-{
-    lc_status st = lc_kv_set(ctx, out, e->key, e->value, e->line);
-    if (st == LC_OK)
-        lc_kv_find(out, e->key)->in_seq = e->in_seq;
-    return st;
-}
-
-/* Whether base entry b is the category (or categories list) of a norm for which the child gives the
- * other one: a norm's `category:` and `categories: [...]` are one setting, so a child giving either
- * replaces both. */
-static bool replaced_categories(const lc_kv_entry *b, const lc_kv *child)
-{
-    if (strncmp(b->key, "norms.", 6))
-        return false;
-    const char *dot = strchr(b->key + 6, '.');
-    if (!dot)
-        return false;
-    char other[512];
-    if (!strcmp(dot, ".category")) {
-        snprintf(other, sizeof other, "%.*s.categories", (int)(dot - b->key), b->key);
-        return child_has_list(child, other);
-    }
-    if (b->in_seq && !strncmp(dot, ".categories.", 12)) {
-        snprintf(other, sizeof other, "%.*s.category", (int)(dot - b->key), b->key);
-        return lc_kv_find(child, other) != NULL;
-    }
-    return false;
-}
-
-/* Merges a child profile over its base into a new list named like the child: the base's keys in the
- * base's order with the child's values where the child sets them, a list the child sets replacing the
- * base's list whole, then the child's own new keys. `extends` itself is dropped. NULL on failure. */
-static lc_kv *merge_profiles(lc_context *ctx, const lc_kv *base, const lc_kv *child)
-{
-    lc_kv *out = lc_kv_create(ctx, lc_kv_name(child));
-    if (!out)
-        return NULL;
-    char list[512];
-    for (size_t i = 0; i < lc_kv_count(base); i++) {
-        const lc_kv_entry *b = lc_kv_at(base, i);
-        if (!strcmp(b->key, "extends") || lc_kv_find(out, b->key) || replaced_categories(b, child))
-            continue;
-        if (b->in_seq) {
-            list_key(b, list, sizeof list);
-            if (child_has_list(child, list)) {
-                for (size_t k = 0; k < lc_kv_count(child); k++) {
-                    const lc_kv_entry *c = lc_kv_at(child, k);
-                    char cl[512];
-                    if (c->in_seq && (list_key(c, cl, sizeof cl), !strcmp(cl, list)) && !lc_kv_find(out, c->key) &&
-                        copy_entry(ctx, out, c) != LC_OK)
-                        goto fail;
-                }
-                continue;
-            }
-        }
-        const lc_kv_entry *c = lc_kv_find(child, b->key);
-        if (copy_entry(ctx, out, c ? c : b) != LC_OK)
-            goto fail;
-    }
-    for (size_t k = 0; k < lc_kv_count(child); k++) {
-        const lc_kv_entry *c = lc_kv_at(child, k);
-        if (strcmp(c->key, "extends") && !lc_kv_find(out, c->key) && copy_entry(ctx, out, c) != LC_OK)
-            goto fail;
-    }
-    return out;
-fail:
-    lc_kv_destroy(out);
-    return NULL;
-}
-
-/* Parses a profile and, while it says `extends: <base>`, merges it over its base (built-in name or a
- * path relative to the extending file), at most four levels deep. */
-static lc_kv *load_profile_kv(lc_context *ctx, const char *name_or_path, int depth)
-{
-    lc_kv *kv = parse_profile_source(ctx, name_or_path);
-    const lc_kv_entry *ext = kv ? lc_kv_find(kv, "extends") : NULL;
-    if (!ext)
-        return kv;
-    if (depth >= 4) {
-        lc_kv_error(ctx, kv, ext->line, LC_ERR_CONFIG, "'extends' goes more than four profiles deep (a loop?)");
-        lc_kv_destroy(kv);
-        return NULL;
-    }
-    char *base_name = NULL;
-    if (!lc_profile_builtin_text(ext->value) && ext->value[0] != '/' && strchr(name_or_path, '/')) {
-        const char *slash = strrchr(name_or_path, '/');
-        base_name = lc_sprintf(ctx, "%.*s/%s", (int)(slash - name_or_path), name_or_path, ext->value);
-    } else {
-        base_name = lc_strdup(ctx, ext->value);
-    }
-    lc_kv *base = base_name ? load_profile_kv(ctx, base_name, depth + 1) : NULL;
-    free(base_name);
-    lc_kv *merged = base ? merge_profiles(ctx, base, kv) : NULL;
-    if (!base && lc_context_errno(ctx) != LC_ERR_NOMEM) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
-        lc_kv_error(ctx, kv, ext->line, LC_ERR_CONFIG, "extends '%s': %s", ext->value, msg);
-    }
-    lc_kv_destroy(base);
-    lc_kv_destroy(kv);
-    return merged;
+    return lc_profile_read_norms(ctx, pr);
 }
 
 /* Loads a profile by built-in name or path; see profile.h. */
@@ -1188,7 +641,7 @@ lc_profile *lc_profile_load(lc_context *ctx, const char *name_or_path)
     }
     if (!(pr = lc_calloc(ctx, 1, sizeof *pr)))
         return NULL;
-    pr->kv = load_profile_kv(ctx, name_or_path, 0);
+    pr->kv = lc_profile_load_kv(ctx, name_or_path, 0);
     if (!pr->kv)
         goto fail;
     if (read_profile(ctx, pr) != LC_OK)
