@@ -122,4 +122,15 @@ int lc_reached_pieces(const lc_network *net, const lc_reached *r, const uint32_t
 /* The bounding box of every edge r reaches a part of (empty when none). */
 lc_bbox lc_reached_extent(const lc_network *net, const lc_reached *r);
 
+/* ---- the edge index (network/network_index.c) ---- */
+
+/* Builds net's STR-tree over its edges bottom-up by sort-tile-recursive packing. LC_OK or
+ * LC_ERR_NOMEM. */
+lc_status lc_network_index_build(lc_context *ctx, lc_network *net);
+
+/* The nearest edge to p under tree node (level, i), improving *best (squared distance), *best_e (the
+ * edge, -1 for none yet) and *best_t (where along it, 0..1); ties go to the lower edge. */
+void lc_network_index_nearest(const lc_network *net, int level, size_t i, lc_xy p, double *best, long *best_e,
+                              double *best_t);
+
 #endif /* LIFECIRCLE_NETWORK_NETWORK_INT_H */
