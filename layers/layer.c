@@ -40,7 +40,7 @@ const char *lc_layer_kind_name(lc_layer_kind kind)
 static const char *const role_names[LC_FIELD_ROLE_COUNT] = {
     "id", "name", "population", "pop60", "pop65", "unit",
     "category", "floor_area", "meals", "beds", "nursing_beds", "status", "compound",
-    "district", "committee", "type", "households", "profile"};
+    "district", "committee", "type", "households", "profile", "places"};
 
 const char *lc_field_role_name(lc_field_role role)
 {
@@ -68,6 +68,7 @@ static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
     [LC_FIELD_TYPE] = {"type", "类型", "居村类型", "性质", "kind", NULL},
     [LC_FIELD_HOUSEHOLDS] = {"households", "户数", "总户数", "hh", NULL},
     [LC_FIELD_PROFILE] = {"profile", "标准", NULL},
+    [LC_FIELD_PLACES] = {"places", "托位", "日托位", "托位数", "day_places", NULL},
 };
 
 /* Which roles a kind reads (1 optional, 2 required). */
@@ -77,7 +78,7 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
                               [LC_FIELD_COMMITTEE] = 1, [LC_FIELD_HOUSEHOLDS] = 1},
     [LC_LAYER_FACILITIES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_CATEGORY] = 2,
                              [LC_FIELD_FLOOR_AREA] = 1, [LC_FIELD_MEALS] = 1, [LC_FIELD_BEDS] = 1,
-                             [LC_FIELD_NURSING_BEDS] = 1},
+                             [LC_FIELD_NURSING_BEDS] = 1, [LC_FIELD_PLACES] = 1},
     [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
                         [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_DISTRICT] = 1, [LC_FIELD_TYPE] = 1},
     [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_STATUS] = 1},
@@ -494,7 +495,8 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     lc_layer *L = rd->layer;
     GEOSContextHandle_t h = lc_ctx_geos(rd->ctx);
     lc_feature ft = {.category = -1, .population = NAN, .pop60 = NAN, .pop65 = NAN,
-                     .floor_area = NAN, .meals = NAN, .beds = NAN, .nursing_beds = NAN, .households = NAN};
+                     .floor_area = NAN, .meals = NAN, .beds = NAN, .nursing_beds = NAN, .households = NAN,
+                     .places = NAN};
     ft.fid = OGR_F_GetFID(f);
 
     char fid_name[32];
@@ -521,6 +523,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     read_number(rd, f, LC_FIELD_MEALS, 0, &ft.meals);
     read_number(rd, f, LC_FIELD_BEDS, 0, &ft.beds);
     read_number(rd, f, LC_FIELD_NURSING_BEDS, 0, &ft.nursing_beds);
+    read_number(rd, f, LC_FIELD_PLACES, 0, &ft.places);
     if (L->kind == LC_LAYER_FACILITIES) {
         ft.category = read_category(rd, f);
         if (ft.category >= 0 && rd->field[LC_FIELD_FLOOR_AREA] >= 0 && isnan(ft.floor_area) &&

@@ -38,7 +38,7 @@ static const char *const category_fields[] = {"zh", "en", "floor_area", "life_ci
     "norms.<code>.kind, norms.<code>.category, norms.<code>.measure, norms.<code>.per, "                \
     "norms.<code>.target, norms.<code>.zh, norms.<code>.en, norms.<code>.source, network.walkable, "      \
     "network.exclude_access, network.max_snap_m, network.walk_speed_m_s, network.buffer_m, "              \
-    "network.snap_tolerance_m"
+    "network.snap_tolerance_m, accessibility.<code>.*"
 
 /* The built-in names; see profile.h. */
 const char *const *lc_profile_builtin_names(void)
@@ -88,6 +88,7 @@ void lc_profile_destroy(lc_profile *profile)
     for (size_t i = 0; i < profile->nfolded; i++)
         free(profile->folded[i]);
     free(profile->folded);
+    lc_profile_access_free(&profile->access);
     lc_kv_destroy(profile->kv);
     free(profile);
 }
@@ -201,7 +202,8 @@ static lc_status mark_known(lc_context *ctx, lc_profile *pr)
     for (size_t i = 0; i < lc_kv_count(pr->kv); i++) {
         lc_kv_entry *e = lc_kv_at(pr->kv, i);
         const char *k = e->key;
-        if (!strcmp(k, "norms") || !strncmp(k, "norms.", 6)) {
+        if (!strcmp(k, "norms") || !strncmp(k, "norms.", 6) || !strcmp(k, "accessibility") ||
+            !strncmp(k, "accessibility.", 14)) { /* accessibility: checked in lc_profile_access_read() */
             e->used = true; /* checked key by key in lc_profile_read_norms() */
             continue;
         }
@@ -320,7 +322,7 @@ static lc_status collect_codes(lc_context *ctx, lc_profile *pr)
 static lc_status check_unknown(lc_context *ctx, lc_profile *pr)
 {
     static const char *const fixed[] = {"profile", "extends", "title", "description", "reach.minutes",
-                                        "reach.metres", "reach.source", "norms", "network.walkable",
+                                        "reach.metres", "reach.source", "norms", "accessibility", "network.walkable",
                                         "network.exclude_access", "network.max_snap_m", "network.walk_speed_m_s",
                                         "network.buffer_m", "network.snap_tolerance_m"};
     size_t nfixed = sizeof fixed / sizeof fixed[0], nfields = sizeof category_fields / sizeof *category_fields - 1;
@@ -626,7 +628,9 @@ static lc_status read_profile(lc_context *ctx, lc_profile *pr)
         return st;
     if ((st = lc_profile_read_network(ctx, pr)) != LC_OK)
         return st;
-    return lc_profile_read_norms(ctx, pr);
+    if ((st = lc_profile_read_norms(ctx, pr)) != LC_OK)
+        return st;
+    return lc_profile_access_read(ctx, pr->kv, pr, &pr->access);
 }
 
 /* Loads a profile by built-in name or path; see profile.h. */
@@ -704,6 +708,16 @@ const lc_norm *lc_profile_norm(const lc_profile *profile, size_t i)
 }
 
 /* The walking-network rules; see profile.h. */
+size_t lc_profile_access_count(const lc_profile *profile)
+{
+    return profile ? profile->access.n : 0;
+}
+
+const lc_access_spec *lc_profile_access(const lc_profile *profile, size_t i)
+{
+    return profile && i < profile->access.n ? &profile->access.specs[i] : NULL;
+}
+
 const lc_network_rules *lc_profile_network(const lc_profile *profile)
 {
     return profile ? &profile->network : NULL;

@@ -19,6 +19,15 @@ extern const char *const lc_builtin_profile_names[];
 /* The YAML text of each name, at the same index, NULL-terminated; never freed. */
 extern const char *const lc_builtin_profile_texts[];
 
+/* A profile's `accessibility:` entries (layers/profile_access.c), owned by the profile. */
+typedef struct lc_access_specs {
+    lc_access_spec *specs;
+    size_t n;
+    char **codes;      /* codes[i] is specs[i].code */
+    int **cats;        /* specs[i].categories */
+    double **steps;    /* specs[i].step_m, step_w one after the other (2 × nsteps) */
+} lc_access_specs;
+
 /* ---- a profile being read (layers/profile*.c) ---- */
 
 /* The longest category or norm code. */
@@ -46,6 +55,7 @@ struct lc_profile {
     char **folded;              /* the folded labels the map's keys point into, owned */
     size_t nfolded;
     int **norm_cats;            /* per norm, owned: norms[i].categories */
+    lc_access_specs access;     /* `accessibility:` (layers/profile_access.c) */
 };
 
 /* Whether s is a list index: digits only. */
@@ -75,5 +85,15 @@ lc_status lc_profile_read_network(lc_context *ctx, lc_profile *pr);
  * base; depth counts the levels so far (0 for the caller). Caller frees with lc_kv_destroy(); NULL
  * with the error in ctx. (layers/profile_extends.c) */
 lc_kv *lc_profile_load_kv(lc_context *ctx, const char *name_or_path, int depth);
+
+/* Reads every `accessibility.<code>` entry of kv (the profile's parsed text) into *out, checking
+ * each key (unknown keys, categories the profile lacks, a norm that is not a capacity_ratio, bands
+ * not increasing, weights outside (0, 1]); pr is the profile read so far (its categories and norms).
+ * LC_OK; LC_ERR_CONFIG naming the file, line and key; LC_ERR_NOMEM. What was read is released by
+ * lc_profile_access_free either way. (layers/profile_access.c) */
+lc_status lc_profile_access_read(lc_context *ctx, lc_kv *kv, const lc_profile *pr, lc_access_specs *out);
+
+/* Releases what lc_profile_access_read allocated (the struct itself is the caller's). */
+void lc_profile_access_free(lc_access_specs *s);
 
 #endif /* LIFECIRCLE_LAYERS_PROFILE_INT_H */

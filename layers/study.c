@@ -122,7 +122,7 @@ static const char *const layer_names[] = {"residential", "facilities", "units", 
 /* The field roles, in lc_field_role order (include/lifecircle/layer.h). */
 static const char *const role_names[] = {"id", "name", "population", "pop60", "pop65", "unit", "category",
                                          "floor_area", "meals", "beds", "nursing_beds", "status", "compound",
-                                         "district", "committee", "type", "households", NULL};
+                                         "district", "committee", "type", "households", "places", NULL};
 
 /* Field roles only the roads layer has: the road class (what roads.exclude matches) and the
  * vertical attributes that keep noding off bridges and tunnels. */
@@ -130,7 +130,7 @@ static const char *const road_role_names[] = {"class", "bridge", "tunnel", "leve
 static const char *const road_all_role_names[] = {"id", "name", "population", "pop60", "pop65", "unit",
                                                   "category", "floor_area", "meals", "beds", "nursing_beds",
                                                   "status", "compound", "district", "committee", "type",
-                                                  "households", "class", "bridge", "tunnel", "level", NULL};
+                                                  "households", "places", "class", "bridge", "tunnel", "level", NULL};
 
 static const char *const format_names[] = {"shapefile", "gpkg", "geojson", NULL};
 static const char *const mode_names[] = {"straight", "network", NULL};
@@ -146,7 +146,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
     "districts, committees, groups, areas"
 #define LAYER_KEYS "path, layer, sql, where, encoding, crs, x, y, fields.<role>"
 #define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds, status, " \
-                  "compound, district, committee, type, households"
+                  "compound, district, committee, type, households, places"
 #define ROAD_ROLE_LIST ROLE_LIST ", class, bridge, tunnel, level"
 
 /* The index of s in a NULL-terminated list, or -1. */

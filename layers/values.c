@@ -85,9 +85,9 @@ static lc_status check_feature(lc_context *ctx, const lc_layer *L, const lc_feat
                    "floor_area %.6g m² is more than the largest elder-care campuses have (warned above %.0f m²): "
                    "it alone would count as %.0f m² per 1,000 residents of a 100,000-resident 街镇",
                    f->floor_area, LC_WARN_FACILITY_FLOOR_M2, f->floor_area / 100);
-    static const lc_field_role caps[] = {LC_FIELD_MEALS, LC_FIELD_BEDS, LC_FIELD_NURSING_BEDS};
-    const double cv[] = {f->meals, f->beds, f->nursing_beds};
-    for (int k = 0; k < 3 && st == LC_OK; k++)
+    static const lc_field_role caps[] = {LC_FIELD_MEALS, LC_FIELD_BEDS, LC_FIELD_NURSING_BEDS, LC_FIELD_PLACES};
+    const double cv[] = {f->meals, f->beds, f->nursing_beds, f->places};
+    for (int k = 0; k < 4 && st == LC_OK; k++)
         if (cv[k] > LC_MAX_CAPACITY)
             st = issue(ctx, q, LC_SEVERITY_ERROR, LC_CHECK_IMPLAUSIBLE, L, f, caps[k],
                        "%s %.6g is more than any single facility has (at most %.0f)", lc_field_role_name(caps[k]),

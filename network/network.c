@@ -373,6 +373,7 @@ void lc_network_reach_destroy(lc_network_reach *r)
         return;
     free(r->node);
     free(r->src);
+    free(r->touched);
     free(r);
 }
 
@@ -469,10 +470,18 @@ static lc_status relax(lc_context *ctx, lc_network_reach *r, heap *hp, uint32_t 
 {
     if (d > r->bound || d > r->node[v].dist || (d == r->node[v].dist && r->node[v].near <= id))
         return LC_OK;
+    if (r->track && r->node[v].near < 0) { /* first reached in this pass */
+        if (r->ntouched == r->tcap && lc_grow(ctx, (void **)&r->touched, &r->tcap, r->ntouched + 1,
+                                              sizeof *r->touched) != LC_OK)
+            return LC_ERR_NOMEM;
+        r->touched[r->ntouched++] = v;
+    }
     r->node[v].dist = d;
     r->node[v].near = id;
     return heap_push(ctx, hp, d, v);
 }
+
+static lc_status reach_pass(lc_context *ctx, lc_network_reach *r, const lc_snap *sources, const long *ids, size_t n);
 
 /* Multi-source Dijkstra; see network.h. */
 lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *net, const lc_snap *sources,
@@ -484,7 +493,6 @@ lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *ne
         lc_error(ctx, LC_ERR_MISUSE, "lc_network_reach_compute: a network, sources with ids and a bound ≥ 0 are required");
         return NULL;
     }
-    heap hp = {0};
     lc_network_reach *r = lc_calloc(ctx, 1, sizeof *r);
     if (!r)
         return NULL;
@@ -492,12 +500,63 @@ lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *ne
     r->bound = bound_m;
     r->node = lc_malloc(ctx, (net->nnodes ? net->nnodes : 1) * sizeof *r->node);
     r->src = lc_malloc(ctx, (n ? n : 1) * sizeof *r->src);
+    r->srccap = n ? n : 1;
     if (!r->node || !r->src)
         goto fail;
     for (size_t v = 0; v < net->nnodes; v++) {
         r->node[v].dist = INFINITY;
         r->node[v].near = -1;
     }
+    if (reach_pass(ctx, r, sources, ids, n) != LC_OK)
+        goto fail;
+    return r;
+fail:
+    lc_network_reach_destroy(r);
+    return NULL;
+}
+
+/* Another bounded pass in r; see network_int.h. */
+lc_status lc_network_reach_rerun(lc_context *ctx, lc_network_reach *r, const lc_snap *sources, const long *ids,
+                                 size_t n, double bound_m)
+{
+    if (!r || (n && (!sources || !ids)) || isnan(bound_m) || bound_m < 0)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_network_reach_rerun: a reach, sources with ids and a bound ≥ 0 "
+                                            "are required");
+    const lc_network *net = r->net;
+    if (r->track) {
+        for (size_t k = 0; k < r->ntouched; k++) {
+            r->node[r->touched[k]].dist = INFINITY;
+            r->node[r->touched[k]].near = -1;
+        }
+    } else {
+        for (size_t v = 0; v < net->nnodes; v++) {
+            r->node[v].dist = INFINITY;
+            r->node[v].near = -1;
+        }
+        r->track = 1;
+    }
+    r->ntouched = 0;
+    r->nsrc = 0;
+    r->bound = bound_m;
+    if (n > r->srccap && lc_grow(ctx, (void **)&r->src, &r->srccap, n, sizeof *r->src) != LC_OK)
+        return LC_ERR_NOMEM;
+    lc_status st = reach_pass(ctx, r, sources, ids, n);
+    if (st != LC_OK) { /* reset what the failed pass reached */
+        for (size_t v = 0; v < net->nnodes; v++) {
+            r->node[v].dist = INFINITY;
+            r->node[v].near = -1;
+        }
+        r->ntouched = r->nsrc = 0;
+    }
+    return st;
+}
+
+/* The pass itself, into r (every node unreached, r->src with room for n): sources entered, then
+ * Dijkstra to the bound. LC_OK or LC_ERR_NOMEM. */
+static lc_status reach_pass(lc_context *ctx, lc_network_reach *r, const lc_snap *sources, const long *ids, size_t n)
+{
+    const lc_network *net = r->net;
+    heap hp = {0};
     for (size_t i = 0; i < n; i++) {
         const lc_snap *s = &sources[i];
         if (s->edge < 0 || (size_t)s->edge >= net->nedges || !isfinite(s->access_m))
@@ -524,11 +583,10 @@ lc_network_reach *lc_network_reach_compute(lc_context *ctx, const lc_network *ne
                 goto fail;
     }
     heap_free(&hp);
-    return r;
+    return LC_OK;
 fail:
     heap_free(&hp);
-    lc_network_reach_destroy(r);
-    return NULL;
+    return LC_ERR_NOMEM;
 }
 
 double lc_network_reach_node(const lc_network_reach *r, size_t node, long *nearest)

@@ -66,9 +66,22 @@ struct lc_network_reach {
     } *node;            /* per node: both together, as the shortest-path loop reads them */
     src_rec *src;   /* on-network sources sorted by edge */
     size_t nsrc;
+    /* lc_network_reach_rerun: the nodes the last pass reached, so the next one resets only those. */
+    uint32_t *touched;
+    size_t ntouched, tcap, srccap;
+    int track;
 };
 
 /* ---- for the other modules ---------------------------------------------------------------------- */
+
+/* Runs the pass of lc_network_reach_compute again in r (made by it, or by an earlier rerun) from new
+ * sources and a new bound, resetting only the nodes the last rerun reached: for one bounded pass per
+ * facility (queries/access.c), each costing what it reaches instead of the whole network. The
+ * distances are exactly those lc_network_reach_compute gives for the same sources and bound. One
+ * thread at a time per r (a thread keeps its own). LC_OK, LC_ERR_MISUSE or LC_ERR_NOMEM (r then
+ * reads as reaching nothing until the next successful rerun). */
+lc_status lc_network_reach_rerun(lc_context *ctx, lc_network_reach *r, const lc_snap *sources, const long *ids,
+                                 size_t n, double bound_m);
 
 /* Appends to (*edges)[*n ..] every edge whose bounding box comes within d of box (the network's
  * STR-tree), in the tree's order, growing *edges (capacity *cap) with realloc. 0, or -1 out of

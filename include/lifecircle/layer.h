@@ -70,6 +70,7 @@ typedef enum lc_field_role {
     LC_FIELD_HOUSEHOLDS,  /* residential, committees: households (户数) */
     LC_FIELD_PROFILE,     /* districts: the standards profile of the district (study key
                              districts.profile_field names the field) */
+    LC_FIELD_PLACES,      /* facilities: day-care places (日托位), for accessibility (profile.h) */
     LC_FIELD_ROLE_COUNT
 } lc_field_role;
 
@@ -102,6 +103,7 @@ typedef struct lc_feature {
     const char *profile;   /* districts: the profile field's text */
     double households;     /* residential, committees: 户数 */
     int population_from_households; /* residential: population is households × persons_per_household */
+    double places;         /* facilities: day-care places */
 } lc_feature;
 
 typedef struct lc_layer lc_layer;

@@ -16,6 +16,7 @@
 #include "lifecircle/network.h"
 #include "lifecircle/coverage.h"
 #include "lifecircle/indicators.h"
+#include "lifecircle/access.h"
 #include "lifecircle/output.h"
 #include "lifecircle/results.h"
 #include "lifecircle/siting.h"

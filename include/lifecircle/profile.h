@@ -120,6 +120,72 @@ typedef struct lc_network_rules {
     double snap_tolerance_m;
 } lc_network_rules;
 
+/* Supply-demand accessibility (two-step floating catchment area, include/lifecircle/access.h): what a
+ * profile's `accessibility:` entry asks.
+ *   accessibility:
+ *     meals:                        # a code
+ *       zh: / en: / source:         # names and where the method and its parameters come from (required)
+ *       categories: [meal_point, canteen]  # facilities of these categories supply (each its own reach)
+ *       capacity: meals             # the facility field supplied: meals | beds | nursing_beds | places
+ *       demand: pop65               # the compounds' field demanding: population | pop60 | pop65
+ *       method: e2sfca              # 2sfca (every pair within reach weighs 1) | e2sfca (distance decay)
+ *       weights: stepped            # e2sfca: stepped | gaussian
+ *       steps_m: [333, 667, 1000]   # stepped: upper bounds of the distance bands, metres, increasing;
+ *       step_weights: [1, 0.68, 0.22]  #   and each band's weight in (0, 1] (past the last band, within
+ *                                   #   the reach, the last band's weight holds)
+ *       sigma_m: 500                # gaussian: W(d) = exp(−d² / (2 σ²)) within the reach
+ *       norm: meal_capacity         # optional: the capacity_ratio norm whose target (capacity per person
+ *                                   #   of demand) flags a facility over-subscribed; capacity and
+ *                                   #   demand default to the norm's measure and per
+ *       target: 0.05                # optional, instead of (or over) the norm's target
+ *       per: 100                    # the compounds' ratio is reported per this many persons (default 100)
+ * A facility counts for a compound when the distance between them is within the facility's category
+ * reach (step 1 and step 2 use the same pairs). Strings and arrays borrowed from the profile. */
+typedef enum lc_access_capacity {
+    LC_CAPACITY_MEALS = 0,   /* meals per day (field role meals) */
+    LC_CAPACITY_BEDS,        /* care beds (beds) */
+    LC_CAPACITY_NURSING_BEDS,/* nursing-type beds (nursing_beds) */
+    LC_CAPACITY_PLACES       /* day-care places (places) */
+} lc_access_capacity;
+
+typedef enum lc_access_demand {
+    LC_DEMAND_POPULATION = 0, /* 常住人口 */
+    LC_DEMAND_POP60,          /* registered 60+ */
+    LC_DEMAND_POP65           /* registered 65+ */
+} lc_access_demand;
+
+typedef enum lc_access_method {
+    LC_ACCESS_2SFCA = 0,  /* Luo & Wang 2003: W ≡ 1 within the catchment */
+    LC_ACCESS_E2SFCA      /* Luo & Qi 2009: distance-decay weights W(d) */
+} lc_access_method;
+
+typedef enum lc_access_weights {
+    LC_WEIGHTS_NONE = 0,  /* 2sfca */
+    LC_WEIGHTS_STEPPED,   /* weight of the first band whose upper bound is ≥ d */
+    LC_WEIGHTS_GAUSSIAN   /* exp(−d² / (2 σ²)) */
+} lc_access_weights;
+
+typedef struct lc_access_spec {
+    const char *code, *zh, *en, *source;
+    const int *categories;   /* the supplying categories (indices into the profile's) */
+    size_t ncategories;
+    lc_access_capacity capacity;
+    lc_access_demand demand;
+    lc_access_method method;
+    lc_access_weights weights;
+    const double *step_m, *step_w; /* stepped: nsteps bands */
+    size_t nsteps;
+    double sigma_m;          /* gaussian */
+    int norm;                /* index of the linked capacity_ratio norm, -1 when none */
+    double target;           /* capacity per person of demand a facility should offer; NAN: none */
+    double per;              /* compounds' ratio reported per this many persons (100) */
+} lc_access_spec;
+
+/* The study field-role name of a capacity ("meals", "beds", "nursing_beds", "places") and of a
+ * demand ("population", "pop60", "pop65"). Never freed; "unknown" past the end. */
+LC_API const char *lc_access_capacity_name(lc_access_capacity c);
+LC_API const char *lc_access_demand_name(lc_access_demand d);
+
 typedef struct lc_profile lc_profile;
 
 /* Loads a profile: a built-in name ("shanghai-2025") or a path to a YAML profile file.
@@ -149,6 +215,11 @@ LC_API const char *lc_profile_title(const lc_profile *profile);
 /* Number of norms, and the i-th (borrowed, valid while profile lives), in file order. */
 LC_API size_t lc_profile_norm_count(const lc_profile *profile);
 LC_API const lc_norm *lc_profile_norm(const lc_profile *profile, size_t i);
+
+/* Number of accessibility entries (`accessibility:`), and the i-th (borrowed, valid while profile
+ * lives; NULL past the end), in file order. */
+LC_API size_t lc_profile_access_count(const lc_profile *profile);
+LC_API const lc_access_spec *lc_profile_access(const lc_profile *profile, size_t i);
 
 /* The index of the category a label names: its code, Chinese or English name, or an alias
  * (ASCII case-insensitive; surrounding ASCII blanks and full-width spaces U+3000 ignored; other
