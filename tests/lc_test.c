@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,6 +60,122 @@ char *lct_path(const char *dir, const char *name)
     ck_assert_ptr_nonnull(p);
     snprintf(p, n, "%s/%s", dir, name);
     return p;
+}
+
+char *lct_slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *buf = malloc(cap);
+    ck_assert_ptr_nonnull(buf);
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            buf = realloc(buf, cap *= 2);
+            ck_assert_ptr_nonnull(buf);
+        }
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    if (size)
+        *size = n;
+    return buf;
+}
+
+char *lct_read_file(const char *path, size_t *size)
+{
+    char *text = lct_slurp(path, size);
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    return text;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **lct_list_dir(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    size_t cap = 16;
+    char **names = malloc(cap * sizeof *names);
+    ck_assert_ptr_nonnull(names);
+    *n = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (*n == cap) {
+            names = realloc(names, (cap *= 2) * sizeof *names);
+            ck_assert_ptr_nonnull(names);
+        }
+        names[(*n)++] = strdup(de->d_name);
+        ck_assert_ptr_nonnull(names[*n - 1]);
+    }
+    closedir(d);
+    qsort(names, *n, sizeof *names, cmp_names);
+    return names;
+}
+
+void lct_free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* The first difference between directories a and b into why, "" when they are the same; 0 when
+ * they are the same, 1 otherwise (a missing directory included). */
+static int dirs_differ(const char *a, const char *b, char *why, size_t size)
+{
+    struct stat sa, sb;
+    why[0] = '\0';
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0 || !S_ISDIR(sa.st_mode) || !S_ISDIR(sb.st_mode)) {
+        snprintf(why, size, "%s or %s is not a directory", a, b);
+        return 1;
+    }
+    size_t na = 0, nb = 0;
+    char **la = lct_list_dir(a, &na), **lb = lct_list_dir(b, &nb);
+    if (na != nb)
+        snprintf(why, size, "%s holds %zu entries, %s %zu", a, na, b, nb);
+    for (size_t i = 0; !why[0] && i < na; i++) {
+        if (strcmp(la[i], lb[i])) {
+            snprintf(why, size, "%s holds %s where %s holds %s", a, la[i], b, lb[i]);
+            break;
+        }
+        char *pa = lct_path(a, la[i]), *pb = lct_path(b, lb[i]);
+        size_t za = 0, zb = 0;
+        char *da = lct_slurp(pa, &za), *db = lct_slurp(pb, &zb);
+        if (!da || !db || za != zb || memcmp(da, db, za))
+            snprintf(why, size, "%s differs between %s and %s", la[i], a, b);
+        free(da), free(db), free(pa), free(pb);
+    }
+    lct_free_names(la, na);
+    lct_free_names(lb, nb);
+    return why[0] != '\0';
+}
+
+int lct_same_dirs(const char *a, const char *b)
+{
+    char why[1024];
+    return !dirs_differ(a, b, why, sizeof why);
+}
+
+void lct_assert_same_dirs(const char *a, const char *b)
+{
+    char why[1024];
+    ck_assert_msg(!dirs_differ(a, b, why, sizeof why), "%s", why);
+    size_t n = 0;
+    lct_free_names(lct_list_dir(a, &n), n);
+    ck_assert_msg(n > 0, "%s is empty: nothing was compared", a);
 }
 
 int lct_write_text(const char *path, const char *text)

@@ -47,6 +47,21 @@ char *lct_tmpdir(void);
 void lct_rmtree(const char *path);
 /* path joined to name, caller frees. */
 char *lct_path(const char *dir, const char *name);
+/* The whole of a file, NUL-terminated (its length in *size when size is not NULL), or NULL when it
+ * cannot be read. Caller frees. */
+char *lct_slurp(const char *path, size_t *size);
+/* As lct_slurp, failing the test (naming the file) when it cannot be read. */
+char *lct_read_file(const char *path, size_t *size);
+/* The entry names of dir but "." and "..", sorted by strcmp, their count in *n; fails the test
+ * when dir cannot be opened. Caller frees with lct_free_names(). */
+char **lct_list_dir(const char *dir, size_t *n);
+void lct_free_names(char **names, size_t n);
+/* 1 if directories a and b hold the same names with the same bytes (one level: outputs are flat),
+ * 0 otherwise (also when either is missing). */
+int lct_same_dirs(const char *a, const char *b);
+/* Fails the test, naming the first difference, unless a and b hold the same names with the same
+ * bytes and at least one file. */
+void lct_assert_same_dirs(const char *a, const char *b);
 /* Writes text to a file; returns 0 on success. */
 int lct_write_text(const char *path, const char *text);
 

@@ -59,39 +59,14 @@ int rename(const char *oldpath, const char *newpath)
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-/* The sorted names in dir (caller frees each and the array), *n their count. */
-static char **names_in(const char *dir, size_t *n)
-{
-    struct dirent **list = NULL;
-    int k = scandir(dir, &list, NULL, alphasort);
-    ck_assert_msg(k >= 0, "cannot read %s", dir);
-    char **names = calloc((size_t)k + 1, sizeof *names);
-    ck_assert_ptr_nonnull(names);
-    *n = 0;
-    for (int i = 0; i < k; i++) {
-        if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, ".."))
-            names[(*n)++] = strdup(list[i]->d_name);
-        free(list[i]);
-    }
-    free(list);
-    return names;
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 /* How many entries of dir start with prefix. */
 static size_t count_prefixed(const char *dir, const char *prefix)
 {
     size_t n = 0, hits = 0;
-    char **names = names_in(dir, &n);
+    char **names = lct_list_dir(dir, &n);
     for (size_t i = 0; i < n; i++)
         hits += !strncmp(names[i], prefix, strlen(prefix));
-    free_names(names, n);
+    lct_free_names(names, n);
     return hits;
 }
 
@@ -100,61 +75,16 @@ static size_t count_prefixed(const char *dir, const char *prefix)
 static char *the_prefixed(const char *dir, const char *prefix)
 {
     size_t n = 0;
-    char **names = names_in(dir, &n), *found = NULL;
+    char **names = lct_list_dir(dir, &n), *found = NULL;
     for (size_t i = 0; i < n; i++) {
         if (strncmp(names[i], prefix, strlen(prefix)))
             continue;
         ck_assert_msg(!found, "%s holds more than one %s*", dir, prefix);
         found = lct_path(dir, names[i]);
     }
-    free_names(names, n);
+    lct_free_names(names, n);
     ck_assert_msg(found != NULL, "%s holds no %s*", dir, prefix);
     return found;
-}
-
-/* The whole file, its size in *len; NULL if it cannot be read. Caller frees. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    ck_assert_ptr_nonnull(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            buf = realloc(buf, cap *= 2);
-            ck_assert_ptr_nonnull(buf);
-        }
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
-/* 1 if directories a and b hold the same names with the same bytes (one level: outputs are flat),
- * 0 otherwise (also when either is missing). */
-static int same_tree(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (stat(a, &sa) != 0 || stat(b, &sb) != 0 || !S_ISDIR(sa.st_mode) || !S_ISDIR(sb.st_mode))
-        return 0;
-    size_t na = 0, nb = 0;
-    char **la = names_in(a, &na), **lb = names_in(b, &nb);
-    int same = na == nb;
-    for (size_t i = 0; same && i < na; i++) {
-        same = !strcmp(la[i], lb[i]);
-        char *pa = lct_path(a, la[i]), *pb = lct_path(b, lb[i]);
-        size_t za = 0, zb = 0;
-        char *da = same ? slurp(pa, &za) : NULL, *db = same ? slurp(pb, &zb) : NULL;
-        same = same && da && db && za == zb && !memcmp(da, db, za);
-        free(da), free(db), free(pa), free(pb);
-    }
-    free_names(la, na);
-    free_names(lb, nb);
-    return same;
 }
 
 /* An output of three text files, each holding tag and the file's name (so a whole output is one
@@ -186,19 +116,19 @@ static lc_status write_tagged(lc_context *ctx, const char *dir, const char *tag,
 static void assert_tagged(const char *dir, const char *tag)
 {
     size_t n = 0;
-    char **names = names_in(dir, &n);
+    char **names = lct_list_dir(dir, &n);
     ck_assert_uint_eq(n, 3);
     for (size_t i = 0; i < n; i++) {
         char *p = lct_path(dir, names[i]);
         size_t len = 0;
-        char *text = slurp(p, &len);
+        char *text = lct_slurp(p, &len);
         ck_assert_ptr_nonnull(text);
         char want[64];
         snprintf(want, sizeof want, "%s %s\n", tag, names[i]);
         ck_assert_msg(len == strlen(want) && !memcmp(text, want, len), "%s does not hold \"%s\"", p, tag);
         free(text), free(p);
     }
-    free_names(names, n);
+    lct_free_names(names, n);
 }
 
 /* Forks a child that replaces dir by the output tagged "new" with the hook set, and waits for it;
@@ -250,10 +180,10 @@ START_TEST(kill_after_exchange_keeps_the_new_output)
     ck_assert_int_eq(write_tagged(lct_ctx, dir, "next", 1), LC_OK);
     assert_tagged(dir, "next");
     size_t n = 0;
-    char **names = names_in(tmp, &n);
+    char **names = lct_list_dir(tmp, &n);
     ck_assert_uint_eq(n, 1);
     ck_assert_str_eq(names[0], "out");
-    free_names(names, n);
+    lct_free_names(names, n);
     lct_rmtree(tmp);
     free(left), free(dir), free(tmp);
 }
@@ -286,10 +216,10 @@ START_TEST(kill_between_the_fallback_renames_is_repaired)
     lc_output_abort(lct_ctx, out);
     lc_crs_destroy(crs);
     size_t n = 0;
-    char **names = names_in(tmp, &n);
+    char **names = lct_list_dir(tmp, &n);
     ck_assert_uint_eq(n, 1);
     ck_assert_str_eq(names[0], "out");
-    free_names(names, n);
+    lct_free_names(names, n);
     lct_rmtree(tmp);
     free(parked), free(fresh), free(dir), free(tmp);
 }
@@ -304,9 +234,9 @@ START_TEST(fallback_order_replaces)
     ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     assert_tagged(dir, "new");
     size_t n = 0;
-    char **names = names_in(tmp, &n);
+    char **names = lct_list_dir(tmp, &n);
     ck_assert_uint_eq(n, 1); /* neither .tmp- nor .old- left */
-    free_names(names, n);
+    lct_free_names(names, n);
     lct_rmtree(tmp);
     free(dir), free(tmp);
 }
@@ -350,7 +280,7 @@ START_TEST(repair_removes_only_stale_leftovers)
     ck_assert_int_eq(write_tagged(lct_ctx, dir, "new", 1), LC_OK);
     assert_tagged(dir, "new");
     size_t n = 0;
-    char **names = names_in(tmp, &n);
+    char **names = lct_list_dir(tmp, &n);
     const char *want[] = {"other.tmp-Zz9Yy6", "out", "out.tmp-Zz9Yy7", "out.tmp-notes", live};
     ck_assert_uint_eq(n, 5);
     for (size_t i = 0; i < 5; i++) {
@@ -359,7 +289,7 @@ START_TEST(repair_removes_only_stale_leftovers)
             found |= !strcmp(names[k], want[i]);
         ck_assert_msg(found, "%s was removed", want[i]);
     }
-    free_names(names, n);
+    lct_free_names(names, n);
     lct_rmtree(tmp);
     free(dir), free(tmp);
 }
@@ -426,7 +356,7 @@ START_TEST(random_kills_leave_old_or_new)
     ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 1, "the demo check exited %d (1 expected)", st);
     st = run_cli(args_b, -1);
     ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
-    ck_assert_msg(!same_tree(ref_a, ref_b), "the two references must differ for the test to mean anything");
+    ck_assert_msg(!lct_same_dirs(ref_a, ref_b), "the two references must differ for the test to mean anything");
 
     char *run_a[] = {(char *)cli, "check", "-q", study, "--overwrite", "-o", out, NULL};
     char *run_b[] = {(char *)cli, "check", "-q", study, "--reach", "800", "--overwrite", "-o", out, NULL};
@@ -449,7 +379,7 @@ START_TEST(random_kills_leave_old_or_new)
             finished++;
         }
         const char *old_ref = was_b ? ref_b : ref_a, *new_ref = to_b ? ref_b : ref_a;
-        int is_old = same_tree(out, old_ref), is_new = same_tree(out, new_ref);
+        int is_old = lct_same_dirs(out, old_ref), is_new = lct_same_dirs(out, new_ref);
         ck_assert_msg(is_old || is_new, "after run %d (killed at %.3f s) the output is neither the old nor "
                       "the new one", i, delay);
         ck_assert_msg(WIFSIGNALED(st) || is_new, "run %d finished but the output is not the new one", i);
@@ -463,11 +393,11 @@ START_TEST(random_kills_leave_old_or_new)
     /* the next run leaves nothing but its output */
     st = run_cli(was_b ? run_a : run_b, -1);
     ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
-    ck_assert(same_tree(out, was_b ? ref_a : ref_b));
+    ck_assert(lct_same_dirs(out, was_b ? ref_a : ref_b));
     size_t n = 0;
-    char **names = names_in(work, &n);
+    char **names = lct_list_dir(work, &n);
     ck_assert_msg(n == 1, "%zu entries beside the output after the last run (first: %s)", n, names[0]);
-    free_names(names, n);
+    lct_free_names(names, n);
     ck_assert_msg(runs >= KILLS / 4, "only %d of %d runs within %.0f s: the machine is too loaded", runs, KILLS,
                   budget_s);
     ck_assert_msg(killed >= runs / 2, "only %d of %d runs were killed: the delays are too long", killed, runs);

@@ -278,23 +278,6 @@ START_TEST(serve_within_reach)
 }
 END_TEST
 
-/* The whole of a file, NUL-terminated, or NULL. Caller frees. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = b ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    if (b)
-        b[got] = '\0';
-    return b;
-}
-
 START_TEST(two_districts_two_bed_targets)
 {
     /* 杨浦区 D1 [0,2000]×[0,1000] and 松江区 D2 [2000,4000]×[0,1000]; 街镇 U1 = D1 (its district field
@@ -349,7 +332,7 @@ START_TEST(two_districts_two_bed_targets)
     ck_assert_str_eq(lc_profile_name(lc_indicators_district_profile(ind, 1)), "songjiang-2025");
     /* Written: the districts layer and summary.json's districts with their profiles and rows. */
     char *js = lct_path(out, "summary.json"), *dl = lct_path(out, "districts.geojson");
-    char *text = slurp(js);
+    char *text = lct_slurp(js, NULL);
     ck_assert_ptr_nonnull(text);
     json_error_t err;
     json_t *sum = json_loads(text, 0, &err);
@@ -365,7 +348,7 @@ START_TEST(two_districts_two_bed_targets)
     json_decref(sum);
     free(text);
     char *csv = lct_path(out, "summary.csv");
-    text = slurp(csv);
+    text = lct_slurp(csv, NULL);
     lct_assert_contains(text, "D2,松江区,beds,");
     lct_assert_contains(text, ",level,parent_id,district_id\r\n");
     free(text);

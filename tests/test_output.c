@@ -145,30 +145,11 @@ static void write_sample(const char *dir, lc_format format, const char *encoding
 
 /* ---- reading back --------------------------------------------------------------------------- */
 
-/* The whole file (NUL-terminated), its size in *len; NULL if it cannot be read. Caller frees. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    size_t got = fread(buf, 1, (size_t)n, f);
-    fclose(f);
-    buf[got] = '\0';
-    if (len)
-        *len = got;
-    return buf;
-}
-
 static void assert_file_text(const char *dir, const char *name, const char *expected)
 {
     char *path = lct_path(dir, name);
     size_t len = 0;
-    char *text = slurp(path, &len);
+    char *text = lct_slurp(path, &len);
     ck_assert_msg(text != NULL, "%s is missing", path);
     ck_assert_uint_eq(len, strlen(expected));
     ck_assert_msg(memcmp(text, expected, len) == 0, "%s differs:\n%s\nexpected:\n%s", name, text, expected);
@@ -185,71 +166,18 @@ static int exists(const char *dir, const char *name)
     return rc;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The sorted entry names of dir; *n set. Caller frees each and the array. */
-static char **list_dir(const char *dir, size_t *n)
-{
-    DIR *d = opendir(dir);
-    ck_assert_msg(d != NULL, "cannot open %s", dir);
-    char **names = NULL;
-    *n = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        names = realloc(names, (*n + 1) * sizeof *names);
-        ck_assert_ptr_nonnull(names);
-        names[(*n)++] = strdup(de->d_name);
-    }
-    closedir(d);
-    if (*n)
-        qsort(names, *n, sizeof *names, cmp_names);
-    return names;
-}
-
-static void free_list(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 /* Asserts that dir holds exactly the given (sorted, NULL-terminated) names. */
 static void assert_listing(const char *dir, const char *const *expected)
 {
     size_t n = 0, k = 0;
-    char **names = list_dir(dir, &n);
+    char **names = lct_list_dir(dir, &n);
     for (; expected[k]; k++) {
         ck_assert_msg(k < n, "%s: %s missing", dir, expected[k]);
         ck_assert_str_eq(names[k], expected[k]);
     }
     ck_assert_msg(n == k, "%s holds %zu entries, expected %zu (first extra: %s)", dir, n, k,
                   n > k ? names[k] : "");
-    free_list(names, n);
-}
-
-/* Asserts that two directories hold the same file names with the same bytes. */
-static void assert_same_tree(const char *a, const char *b)
-{
-    size_t na = 0, nb = 0;
-    char **la = list_dir(a, &na), **lb = list_dir(b, &nb);
-    ck_assert_uint_eq(na, nb);
-    for (size_t i = 0; i < na; i++) {
-        ck_assert_str_eq(la[i], lb[i]);
-        char *pa = lct_path(a, la[i]), *pb = lct_path(b, lb[i]);
-        size_t sa = 0, sb = 0;
-        char *da = slurp(pa, &sa), *db = slurp(pb, &sb);
-        ck_assert_ptr_nonnull(da);
-        ck_assert_ptr_nonnull(db);
-        ck_assert_msg(sa == sb && memcmp(da, db, sa) == 0, "%s differs between the two runs", la[i]);
-        free(da), free(db), free(pa), free(pb);
-    }
-    free_list(la, na);
-    free_list(lb, nb);
+    lct_free_names(names, n);
 }
 
 static GDALDatasetH open_vector(const char *dir, const char *name)
@@ -387,7 +315,7 @@ START_TEST(shapefile_utf8_reads_back)
     assert_file_text(dir, "norms.csv", TABLE_CSV);
     assert_file_text(dir, "summary.json", "{\"街镇\": 2}\n");
     char *prj_path = lct_path(dir, "residential.prj");
-    char *prj = slurp(prj_path, NULL);
+    char *prj = lct_slurp(prj_path, NULL);
     ck_assert_ptr_nonnull(prj);
     ck_assert_msg(!strncmp(prj, "PROJCS[\"WGS_1984_UTM_Zone_51N\"", 30), ".prj is not ESRI WKT: %s", prj);
 
@@ -427,7 +355,7 @@ START_TEST(shapefile_gbk_reads_back)
     assert_file_text(dir, "facilities.cpg", "936");
     char *dbf_path = lct_path(dir, "facilities.dbf");
     size_t n = 0;
-    char *dbf = slurp(dbf_path, &n);
+    char *dbf = lct_slurp(dbf_path, &n);
     ck_assert_ptr_nonnull(dbf);
     ck_assert_uint_gt(n, 32);
     ck_assert_int_eq((unsigned char)dbf[29], 0x4D); /* language driver id 77: code page 936 */
@@ -587,7 +515,7 @@ START_TEST(geojson_reads_back)
                                               "summary.json", NULL});
     assert_file_text(dir, "norms.csv", TABLE_CSV);
     char *path = lct_path(dir, "residential.geojson");
-    char *text = slurp(path, NULL);
+    char *text = lct_slurp(path, NULL);
     ck_assert_ptr_nonnull(text);
     lct_assert_contains(text, "urn:ogc:def:crs:EPSG::32651");
     lct_assert_contains(text, "\"centre_covered_share\"");
@@ -675,7 +603,7 @@ START_TEST(output_is_deterministic)
         write_sample(a, cases[i].format, cases[i].encoding, 0);
         nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL); /* a clock would have moved */
         write_sample(b, cases[i].format, cases[i].encoding, 0);
-        assert_same_tree(a, b);
+        lct_assert_same_dirs(a, b);
         lct_rmtree(tmp);
         free(a), free(b), free(tmp);
     }
@@ -829,7 +757,7 @@ START_TEST(failed_write_keeps_previous_output)
     ck_assert_ptr_null(lc_output_layer_create(lct_ctx, out, "residential", GEOS_POLYGON, bad, 1));
     ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
     lc_output_abort(lct_ctx, out);
-    assert_same_tree(dir, ref);
+    lct_assert_same_dirs(dir, ref);
     assert_listing(tmp, (const char *const[]){"out", "reference", NULL});
     lc_crs_destroy(crs);
     lct_rmtree(tmp);

@@ -171,17 +171,6 @@ static char *table_text(const char *schema, const char *table)
     return pg(sql, 1);
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char *buf = malloc(1 << 20);
-    size_t n = fread(buf, 1, (1 << 20) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* ---- normal use ----------------------------------------------------------------------------- */
 
 START_TEST(test_pg_inputs_same_numbers)
@@ -201,7 +190,7 @@ START_TEST(test_pg_inputs_same_numbers)
     ck_assert_int_eq(run_check(study, d2, NULL, &log), 1);
     free(log);
     char *p1 = lct_path(d1, "summary.csv"), *p2 = lct_path(d2, "summary.csv");
-    char *c1 = read_file(p1), *c2 = read_file(p2);
+    char *c1 = lct_read_file(p1, NULL), *c2 = lct_read_file(p2, NULL);
     static const char head[] = "\xEF\xBB\xBF" "unit_id,unit_name,norm,指标,indicator,value,target,pass,shortfall,"
                                "shortfall_unit,numerator,denominator,source,level,parent_id,district_id\r\n";
     /* (the demo has a committees layer, so the rows say their level, issue 15) */
@@ -262,12 +251,12 @@ START_TEST(test_pg_sql_input_same_numbers)
     ck_assert_int_eq(run_check(NULL, d3, NULL, &log), 1);
     free(log);
     char *p1 = lct_path(d1, "summary.csv"), *p2 = lct_path(d2, "summary.csv"), *p3 = lct_path(d3, "summary.csv");
-    char *c1 = read_file(p1), *c2 = read_file(p2), *c3 = read_file(p3);
+    char *c1 = lct_read_file(p1, NULL), *c2 = lct_read_file(p2, NULL), *c3 = lct_read_file(p3, NULL);
     ck_assert_str_eq(c1, c2);
     ck_assert_str_ne(c1, c3);
     /* 120 compounds read from the query (summary.json lists each input with its feature count). */
     char *pj = lct_path(d2, "summary.json");
-    char *j = read_file(pj);
+    char *j = lct_read_file(pj, NULL);
     lct_assert_contains(j, "\"features\": 120");
     free(j);
     free(pj);
@@ -280,7 +269,7 @@ START_TEST(test_pg_sql_input_same_numbers)
     char *d4 = lct_path(dir, "with"), *p4 = lct_path(d4, "summary.csv");
     ck_assert_int_eq(run_check(s_with, d4, NULL, &log), 1);
     free(log);
-    char *c4 = read_file(p4);
+    char *c4 = lct_read_file(p4, NULL);
     ck_assert_str_eq(c1, c4);
     free(c4), free(p4), free(d4), free(s_with);
     free(c1), free(c2), free(c3), free(p1), free(p2), free(p3), free(d1), free(d2), free(d3);
@@ -494,7 +483,7 @@ START_TEST(test_pg_wrong_password)
     /* The same for an input. */
     char *dir = lct_tmpdir();
     char *study = pg_study(dir, "public", "residential");
-    char *text = read_file(study);
+    char *text = lct_read_file(study, NULL);
     char *wrong = lct_path(dir, "wrong.yml");
     FILE *f = fopen(wrong, "wb");
     for (const char *p = text; *p;) {
@@ -628,7 +617,7 @@ START_TEST(test_pg_passwords_never_written)
     ck_assert_ptr_null(strstr(log, "Secret"));
     free(log);
     char *sj = lct_path(files, "summary.json");
-    char *summary = read_file(sj);
+    char *summary = lct_read_file(sj, NULL);
     lct_assert_contains(summary, "password=***"); /* the sources are recorded, without their password */
     free(summary);
     free(sj);

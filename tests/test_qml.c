@@ -423,28 +423,6 @@ static void check_styles(const char *dir, const char *format, const char *share_
     lc_profile_destroy(p);
 }
 
-/* Reads a whole file (caller frees); NULL if it cannot. */
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = s ? fread(s, 1, (size_t)n, f) : 0;
-    fclose(f);
-    if (!s || got != (size_t)n) {
-        free(s);
-        return NULL;
-    }
-    s[n] = '\0';
-    if (size)
-        *size = (size_t)n;
-    return s;
-}
-
 /* ---- tests ------------------------------------------------------------------------------------- */
 
 START_TEST(shapefile_styles_use_short_names)
@@ -524,7 +502,7 @@ START_TEST(geopackage_styles_in_layer_styles)
         ck_assert_int_eq(OGR_F_GetFieldAsInteger(feat, OGR_FD_GetFieldIndex(defn, "useAsDefault")), 1);
         char name[64];
         snprintf(name, sizeof name, "%s.qml", LAYERS[i]);
-        char *qpath = lct_path(dir, name), *qml = slurp(qpath, NULL);
+        char *qpath = lct_path(dir, name), *qml = lct_slurp(qpath, NULL);
         ck_assert_ptr_nonnull(qml);
         ck_assert_str_eq(OGR_F_GetFieldAsString(feat, OGR_FD_GetFieldIndex(defn, "styleQML")), qml);
         ck_assert_str_eq(OGR_F_GetFieldAsString(feat, OGR_FD_GetFieldIndex(defn, "styleName")), LAYERS[i]);
@@ -550,7 +528,7 @@ START_TEST(styles_are_deterministic)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *pa = lct_path(a, files[i]), *pb = lct_path(b, files[i]);
         size_t na = 0, nb = 0;
-        char *sa = slurp(pa, &na), *sb = slurp(pb, &nb);
+        char *sa = lct_slurp(pa, &na), *sb = lct_slurp(pb, &nb);
         ck_assert_ptr_nonnull(sa);
         ck_assert_ptr_nonnull(sb);
         ck_assert_msg(na == nb && !memcmp(sa, sb, na), "%s differs between two runs", files[i]);

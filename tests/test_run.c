@@ -20,57 +20,6 @@
 
 #include "tests/lc_test.h"
 
-/* The whole of a file (*size bytes, NUL-terminated), or NULL. Caller frees. */
-static char *slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = b ? fread(b, 1, (size_t)n, f) : 0;
-    fclose(f);
-    if (b)
-        b[got] = '\0';
-    *size = got;
-    return b;
-}
-
-/* The sorted names in dir (at most 64), into names; returns the count, -1 if dir cannot be read. */
-static int list_dir(const char *dir, char names[64][256])
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 64)
-        if (e->d_name[0] != '.')
-            snprintf(names[n++], 256, "%s", e->d_name);
-    closedir(d);
-    qsort(names, (size_t)n, 256, (int (*)(const void *, const void *))strcmp);
-    return n;
-}
-
-/* Asserts that directories a and b hold the same files with the same bytes. */
-static void assert_same_dirs(const char *a, const char *b)
-{
-    static char na[64][256], nb[64][256];
-    int n = list_dir(a, na), m = list_dir(b, nb);
-    ck_assert_int_gt(n, 0);
-    ck_assert_int_eq(n, m);
-    for (int i = 0; i < n; i++) {
-        ck_assert_str_eq(na[i], nb[i]);
-        char *pa = lct_path(a, na[i]), *pb = lct_path(b, nb[i]);
-        size_t sa = 0, sb = 0;
-        char *x = slurp(pa, &sa), *y = slurp(pb, &sb);
-        ck_assert_msg(x && y && sa == sb && memcmp(x, y, sa) == 0, "%s differs between %s and %s", na[i], a, b);
-        free(x), free(y), free(pa), free(pb);
-    }
-}
-
 static int exists(const char *path)
 {
     struct stat st;
@@ -108,7 +57,7 @@ START_TEST(check_run_writes_what_the_command_writes)
     int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == (lc_run_failures(run) ? 1 : 0), "exit %d: %s", rc, out);
     free(out);
-    assert_same_dirs(a, b);
+    lct_assert_same_dirs(a, b);
     lc_run_destroy(run);
     lc_quality_destroy(q);
     lc_study_destroy(st);
@@ -170,7 +119,7 @@ START_TEST(report_that_fails_leaves_the_output_as_it_was)
     run = lc_run_check(lct_ctx, st2, &ro);
     ck_assert_ptr_nonnull(run);
     lc_run_destroy(run);
-    assert_same_dirs(dir, ref);
+    lct_assert_same_dirs(dir, ref);
     lc_study_destroy(st);
     lc_study_destroy(st2);
     lct_rmtree(tmp);
@@ -254,10 +203,12 @@ static void cancel_at(const char *stage, double fraction, void *user)
 /* Names in dir starting with prefix (the atomic writer's ".tmp-" / ".old-" leftovers). */
 static int count_prefixed(const char *dir, const char *prefix)
 {
-    char names[64][256];
-    int n = list_dir(dir, names), k = 0;
-    for (int i = 0; i < n; i++)
+    size_t n = 0;
+    char **names = lct_list_dir(dir, &n);
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
         k += strstr(names[i], prefix) != NULL;
+    lct_free_names(names, n);
     return k;
 }
 
@@ -295,7 +246,7 @@ START_TEST(cancel_stops_the_run_and_writes_nothing)
     run = lc_run_check(lct_ctx, st2, &ro);
     ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
     lc_run_destroy(run);
-    assert_same_dirs(dir, ref);
+    lct_assert_same_dirs(dir, ref);
     /* Cancelled before the call: nothing is read. */
     lc_context_cancel(lct_ctx);
     ck_assert_ptr_null(lc_run_check(lct_ctx, st, &ro));
@@ -350,7 +301,7 @@ START_TEST(sigterm_cancels_the_command)
     const char *said = all;
     lct_assert_contains(said, "cancelled");
     size_t size = 0;
-    char *text = slurp(marker, &size);
+    char *text = lct_slurp(marker, &size);
     ck_assert_str_eq(text, "the previous output\n");
     ck_assert_int_eq(count_prefixed(tmp, ".tmp-") + count_prefixed(tmp, ".old-"), 0);
     free(text);

@@ -47,29 +47,12 @@ static char *run_check(const char *dir, const char *name, const char *format)
     return o;
 }
 
-/* The whole file (caller frees), its size in *n. */
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)len + 1);
-    ck_assert_ptr_nonnull(s);
-    ck_assert_uint_eq(fread(s, 1, (size_t)len, f), (size_t)len);
-    fclose(f);
-    s[len] = '\0';
-    *n = (size_t)len;
-    return s;
-}
-
 /* The rows of summary.csv after its header (CRLF lines). */
 static int csv_rows(const char *dir)
 {
     char *p = lct_path(dir, "summary.csv");
     size_t n;
-    char *s = slurp(p, &n);
+    char *s = lct_read_file(p, &n);
     int lines = 0;
     for (size_t i = 0; i + 1 < n; i++)
         lines += s[i] == '\r' && s[i + 1] == '\n';
@@ -139,7 +122,7 @@ START_TEST(summary_xlsx_is_deterministic)
     char *b = run_check(dir, "b", "shapefile");
     char *pa = lct_path(a, "summary.xlsx"), *pb = lct_path(b, "summary.xlsx");
     size_t na, nb;
-    char *sa = slurp(pa, &na), *sb = slurp(pb, &nb);
+    char *sa = lct_read_file(pa, &na), *sb = lct_read_file(pb, &nb);
     ck_assert_msg(na == nb && !memcmp(sa, sb, na), "summary.xlsx differs between two runs");
     /* docProps/core.xml: no creation or modification date */
     char core[4096];
