@@ -315,6 +315,28 @@ static size_t witnesses(const side sides[LC_LAYER_KIND_COUNT], lc_layer_kind a, 
     return n;
 }
 
+/* The verdict on layer x against layer y once a (x's features apart from y) is known: when more than
+ * LC_MEET_SHARE of x lies apart and one of the two stands apart from every other layer (the
+ * witnesses), that one is named as the layer in the wrong place (report_swap) and *bad is set;
+ * otherwise the features apart are reported (report_apart, which sets *bad when that is an error).
+ * LC_OK or LC_ERR_NOMEM. */
+static lc_status judge_apart(lc_context *ctx, lc_quality *q, const side sides[LC_LAYER_KIND_COUNT], lc_layer_kind x,
+                             lc_layer_kind y, apart a, const char *what, const char *relation,
+                             const char *consequence, int *bad)
+{
+    const side *w[LC_LAYER_KIND_COUNT];
+    size_t nw = witnesses(sides, x, y, w);
+    const side *sx = &sides[x], *sy = &sides[y];
+    int undecided = 0;
+    const side *swapped = (double)a.n > LC_MEET_SHARE * (double)a.total ? swapped_side(sx, sy, w, nw, &undecided)
+                                                                         : NULL;
+    if (swapped) {
+        *bad = 1;
+        return report_swap(ctx, q, swapped, swapped == sx ? sy : sx, undecided);
+    }
+    return report_apart(ctx, q, sx, sy, a, what, relation, "", consequence, bad);
+}
+
 lc_status lc_inputs_check_meet(lc_context *ctx, lc_layer *const layers[LC_LAYER_KIND_COUNT], const lc_crs *crs,
                                lc_quality *q, int *apart_out)
 {
@@ -327,43 +349,23 @@ lc_status lc_inputs_check_meet(lc_context *ctx, lc_layer *const layers[LC_LAYER_
     side sides[LC_LAYER_KIND_COUNT];
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++)
         sides[k] = layers[k] ? layer_side(ctx, crs, layers[k]) : (side){.ll = lc_bbox_empty()};
-    const side *const sr = &sides[LC_LAYER_RESIDENTIAL], *const su = &sides[LC_LAYER_UNITS],
-                      *const sf = &sides[LC_LAYER_FACILITIES];
     lc_status st = LC_OK;
     int ru_bad = 0, fr_bad = 0;
     if (units && units->count) {
-        const side *w[LC_LAYER_KIND_COUNT];
-        size_t nw = witnesses(sides, LC_LAYER_RESIDENTIAL, LC_LAYER_UNITS, w);
         apart a;
         st = compounds_outside_units(ctx, res, units, &a);
-        int undecided = 0;
-        const side *swapped = st == LC_OK && (double)a.n > LC_MEET_SHARE * (double)a.total
-                                  ? swapped_side(sr, su, w, nw, &undecided) : NULL;
-        if (swapped) {
-            ru_bad = 1;
-            st = report_swap(ctx, q, swapped, swapped == sr ? su : sr, undecided);
-        } else if (st == LC_OK) {
-            st = report_apart(ctx, q, sr, su, a, "compounds", "lie outside every unit (街镇) of", "",
-                              "they count for no unit's indicators", &ru_bad);
-        }
+        if (st == LC_OK)
+            st = judge_apart(ctx, q, sides, LC_LAYER_RESIDENTIAL, LC_LAYER_UNITS, a, "compounds",
+                             "lie outside every unit (街镇) of", "they count for no unit's indicators", &ru_bad);
     }
     /* Compounds apart from the units and facilities apart from the compounds: the compounds are the
      * odd layer, already named; the facilities are compared with them only when they stand. */
     if (st == LC_OK && fac && fac->count && !ru_bad) {
-        const side *w[LC_LAYER_KIND_COUNT];
-        size_t nw = witnesses(sides, LC_LAYER_FACILITIES, LC_LAYER_RESIDENTIAL, w);
         apart a;
         st = facilities_far(ctx, fac, res, &a);
-        int undecided = 0;
-        const side *swapped = st == LC_OK && (double)a.n > LC_MEET_SHARE * (double)a.total
-                                  ? swapped_side(sf, sr, w, nw, &undecided) : NULL;
-        if (swapped) {
-            fr_bad = 1;
-            st = report_swap(ctx, q, swapped, swapped == sf ? sr : sf, undecided);
-        } else if (st == LC_OK) {
-            st = report_apart(ctx, q, sf, sr, a, "facilities", "lie farther than 5 km from every compound of", "",
-                              "they serve no compound", &fr_bad);
-        }
+        if (st == LC_OK)
+            st = judge_apart(ctx, q, sides, LC_LAYER_FACILITIES, LC_LAYER_RESIDENTIAL, a, "facilities",
+                             "lie farther than 5 km from every compound of", "they serve no compound", &fr_bad);
     }
     *apart_out = ru_bad || fr_bad;
     lc_log(ctx, LC_LOG_DEBUG, "layers meet: %.3f s", lc_seconds() - t0);

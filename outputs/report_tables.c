@@ -29,6 +29,35 @@ static const char *row_name_of(const json_t *rows, const char *id)
     return "";
 }
 
+/* Opens the row of unit u (a 街镇, district or unit of a lower level):
+ * <tr data-<attr>="id"><td>name <span class="en">id</span></td>. */
+static void unit_row_head(html *h, const char *attr, const json_t *u)
+{
+    h_printf(h, "<tr data-%s=\"", attr);
+    h_text(h, jstr(u, "id"));
+    h_printf(h, "\"><td>");
+    h_text(h, jstr(u, "name"));
+    h_printf(h, " <span class=\"en\">");
+    h_text(h, jstr(u, "id"));
+    h_printf(h, "</span></td>");
+}
+
+/* A cell of text (escaped). */
+static void text_cell(html *h, const char *s)
+{
+    h_printf(h, "<td>");
+    h_text(h, s);
+    h_printf(h, "</td>");
+}
+
+/* A cell with a whole count, right-aligned. */
+static void count_cell(html *h, double v)
+{
+    h_printf(h, "<td class=\"num\">");
+    h_count(h, v);
+    h_printf(h, "</td>");
+}
+
 /* One row per 街镇 (and the whole area) — or, for districts, per 区 with the profile it is held to —
  * residents and every norm with its pass mark (a district's own target in the cell's title). With
  * districts, the 街镇 rows say their 区. */
@@ -60,26 +89,13 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         if (is_total)
             h_printf(h, "<tr class=\"total\" data-total=\"1\"><td>全区 Whole area</td>%s", dists ? "<td></td>" : "");
         else {
-            h_printf(h, "<tr data-%s=\"", districts ? "district" : "unit");
-            h_text(h, jstr(row, "id"));
-            h_printf(h, "\"><td>");
-            h_text(h, jstr(row, "name"));
-            h_printf(h, " <span class=\"en\">");
-            h_text(h, jstr(row, "id"));
-            h_printf(h, "</span></td>");
-            if (districts) {
-                h_printf(h, "<td>");
-                h_text(h, jstr(row, "profile"));
-                h_printf(h, "</td>");
-            } else if (dists) {
-                h_printf(h, "<td>");
-                h_text(h, row_name_of(dists, jstr(row, "district")));
-                h_printf(h, "</td>");
-            }
+            unit_row_head(h, districts ? "district" : "unit", row);
+            if (districts)
+                text_cell(h, jstr(row, "profile"));
+            else if (dists)
+                text_cell(h, row_name_of(dists, jstr(row, "district")));
         }
-        h_printf(h, "<td class=\"num\">");
-        h_count(h, jnum(row, "population"));
-        h_printf(h, "</td>");
+        count_cell(h, jnum(row, "population"));
         json_array_foreach(norms, k, n) {
             const json_t *x = json_object_get(json_object_get(row, "indicators"), jstr(n, "code"));
             const char *pass = jstr(x, "pass");
@@ -158,25 +174,12 @@ void lc_report_section_levels(html *h, const json_t *sum)
         h_printf(h, "</tr>\n");
         const json_t *committees = json_object_get(json_object_get(levels, "committees"), "units");
         json_array_foreach(units, i, u) {
-            h_printf(h, "<tr data-%s=\"", code);
-            h_text(h, jstr(u, "id"));
-            h_printf(h, "\"><td>");
-            h_text(h, jstr(u, "name"));
-            h_printf(h, " <span class=\"en\">");
-            h_text(h, jstr(u, "id"));
-            h_printf(h, "</span></td><td>");
-            h_text(h, jstr(u, "type"));
-            h_printf(h, "</td><td>");
-            h_text(h, row_name_of(l == 2 ? committees : rows, jstr(u, "parent")));
-            h_printf(h, "</td>");
-            if (dists) {
-                h_printf(h, "<td>");
-                h_text(h, row_name_of(dists, jstr(u, "district")));
-                h_printf(h, "</td>");
-            }
-            h_printf(h, "<td class=\"num\">");
-            h_count(h, jnum(u, "population"));
-            h_printf(h, "</td>");
+            unit_row_head(h, code, u);
+            text_cell(h, jstr(u, "type"));
+            text_cell(h, row_name_of(l == 2 ? committees : rows, jstr(u, "parent")));
+            if (dists)
+                text_cell(h, row_name_of(dists, jstr(u, "district")));
+            count_cell(h, jnum(u, "population"));
             json_array_foreach(norms, k, n) {
                 if (!col[k])
                     continue;
