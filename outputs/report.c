@@ -34,7 +34,21 @@ static const char STYLE[] =
     "figure{margin:1em 0 2em}figure img{max-width:100%;border:1px solid #ddd}"
     "figcaption{color:#555}code{font-size:.88em;word-break:break-all}"
     ".warn{color:#8a5a00}.err{color:#c62828}"
-    "@media print{body{max-width:none}h2{page-break-after:avoid}figure{page-break-inside:avoid}}";
+    /* Print (issue 17): A4 portrait with margins; table headers repeated on every page a table
+     * spans (thead as a header group), rows never split, headings kept with what follows, the short
+     * tables (a category's gaps, the assumptions) whole, and each map on a page of its own, whole and
+     * as wide as the text. */
+    "@page{size:A4 portrait;margin:14mm 12mm 16mm}"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:9.5pt;line-height:1.35;"
+    "-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "h1,h2,h3{break-after:avoid;page-break-after:avoid}h2{margin-top:1.2em}"
+    "table{font-size:7.5pt;width:100%}th,td{padding:.2em .3em}"
+    "thead{display:table-header-group}tr,th,td{break-inside:avoid;page-break-inside:avoid}"
+    "#maps,#maps figure+figure{break-before:page;page-break-before:always}"
+    "#gaps table,#assumptions table{break-inside:avoid;page-break-inside:avoid}"
+    "figure{break-inside:avoid;page-break-inside:avoid;margin:0 0 1.2em}"
+    "figure img{display:block;width:100%;max-width:100%;height:auto}"
+    "a{color:inherit;text-decoration:none}}";
 
 /* Title, study, profile, mode, date. */
 static void section_head(html *h, const json_t *sum, const char *date, const lc_report_options *o)
@@ -69,8 +83,8 @@ static void section_headline(html *h, const json_t *sum)
                 "</span></h2>\n<p>全区常住人口 Residents: ");
     h_count(h, jnum(total, "population"));
     h_printf(h, " · 未达标指标 Norms failing somewhere: %lld</p>\n", (long long)json_integer_value(json_object_get(sum, "failing_norms")));
-    h_printf(h, "<table>\n<tr><th>指标 Indicator</th><th>现状 Value</th><th>目标 Target</th><th>结论 Result</th>"
-                "<th>差额 Shortfall</th><th>依据 Source</th></tr>\n");
+    h_printf(h, "<table>\n<thead><tr><th>指标 Indicator</th><th>现状 Value</th><th>目标 Target</th><th>结论 Result</th>"
+                "<th>差额 Shortfall</th><th>依据 Source</th></tr></thead>\n<tbody>\n");
     size_t k;
     const json_t *n;
     json_array_foreach(norms, k, n) {
@@ -100,7 +114,7 @@ static void section_headline(html *h, const json_t *sum)
         h_text(h, jstr(n, "source"));
         h_printf(h, "</td></tr>\n");
     }
-    h_printf(h, "</table>\n</section>\n");
+    h_printf(h, "</tbody>\n</table>\n</section>\n");
 }
 
 /* Standard base64 of n bytes into a new string. NULL when out of memory. */
@@ -194,8 +208,8 @@ static void section_assumptions(html *h, const json_t *sum)
     h_printf(h, "</td></tr>\n</table>\n<h3>可达范围 <span class=\"en\">Reach per category</span></h3>\n"
                 "<p>没有规划文件给出“15分钟”的米数；本工具按 GB 50180-2018 取 15 分钟步行 ≈ 800–1000 米，可修改。"
                 "<br><span class=\"en\">No plan gives metres for \"15 minutes\": the toolkit assumes GB 50180-2018's "
-                "800–1000 m for a 15-minute walk; users can change it.</span></p>\n<table>\n<tr><th>类别 Category"
-                "</th><th>分钟 Minutes</th><th>米 Metres</th><th>步速 Walking speed</th><th>依据 Source</th></tr>\n");
+                "800–1000 m for a 15-minute walk; users can change it.</span></p>\n<table>\n<thead><tr><th>类别 Category"
+                "</th><th>分钟 Minutes</th><th>米 Metres</th><th>步速 Walking speed</th><th>依据 Source</th></tr></thead>\n<tbody>\n");
     size_t k;
     const json_t *rc;
     json_array_foreach(json_object_get(as, "reach"), k, rc) {
@@ -211,8 +225,8 @@ static void section_assumptions(html *h, const json_t *sum)
         h_text(h, jstr(rc, "source"));
         h_printf(h, "</td></tr>\n");
     }
-    h_printf(h, "</table>\n<h3>输入数据 <span class=\"en\">Input files</span></h3>\n<table>\n<tr><th>图层 Layer</th>"
-                "<th>来源 Source</th><th>要素 Features</th><th>SHA-256</th></tr>\n");
+    h_printf(h, "</tbody>\n</table>\n<h3>输入数据 <span class=\"en\">Input files</span></h3>\n<table>\n<thead><tr><th>图层 Layer</th>"
+                "<th>来源 Source</th><th>要素 Features</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
     const json_t *in;
     json_array_foreach(json_object_get(sum, "inputs"), k, in) {
         h_printf(h, "<tr><td>");
@@ -230,7 +244,7 @@ static void section_assumptions(html *h, const json_t *sum)
         h_text(h, *jstr(in, "sha256") ? jstr(in, "sha256") : jstr(in, "rows_sha256"));
         h_printf(h, "</code></td></tr>\n");
     }
-    h_printf(h, "</table>\n</section>\n");
+    h_printf(h, "</tbody>\n</table>\n</section>\n");
 }
 
 static void section_quality(html *h, const json_t *sum)

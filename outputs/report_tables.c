@@ -69,10 +69,10 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         return;
     if (districts)
         h_printf(h, "<section id=\"districts\">\n<h2>分区指标 <span class=\"en\">Indicators per district (区)"
-                    "</span></h2>\n<table>\n<tr><th>区 District</th><th>标准 Profile</th><th>常住人口 Residents</th>");
+                    "</span></h2>\n<table>\n<thead><tr><th>区 District</th><th>标准 Profile</th><th>常住人口 Residents</th>");
     else
         h_printf(h, "<section id=\"units\">\n<h2>分街镇指标 <span class=\"en\">Indicators per 街镇 (sub-district)"
-                    "</span></h2>\n<table>\n<tr><th>街镇 Unit</th>%s<th>常住人口 Residents</th>",
+                    "</span></h2>\n<table>\n<thead><tr><th>街镇 Unit</th>%s<th>常住人口 Residents</th>",
                  dists ? "<th>区 District</th>" : "");
     size_t k, r;
     const json_t *n, *row;
@@ -83,7 +83,7 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         h_text(h, jstr(n, "zh"));
         h_printf(h, "</th>");
     }
-    h_printf(h, "</tr>\n");
+    h_printf(h, "</tr></thead>\n<tbody>\n");
     json_array_foreach(rows, r, row) {
         int is_total = !districts && r + 1 == json_array_size(rows);
         if (is_total)
@@ -111,7 +111,7 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         }
         h_printf(h, "</tr>\n");
     }
-    h_printf(h, "</table>\n");
+    h_printf(h, "</tbody>\n</table>\n");
     if (districts)
         h_printf(h, "<p class=\"meta\">每区按其标准的目标评估 (悬停查看目标) · Each district is held to the targets of "
                     "its profile (hover a cell for its target).</p>\n");
@@ -158,7 +158,7 @@ void lc_report_section_levels(html *h, const json_t *sum)
         const char *zh = jstr(lv, "zh"), *code = jstr(lv, "level");
         h_printf(h, "<section id=\"level-%s\">\n<h2>分%s指标 <span class=\"en\">Presence norms per ", code, zh);
         h_text(h, jstr(lv, "en"));
-        h_printf(h, "</span></h2>\n<table>\n<tr><th>%s</th><th>类型 Type</th><th>%s</th>%s<th>常住人口 Residents</th>",
+        h_printf(h, "</span></h2>\n<table>\n<thead><tr><th>%s</th><th>类型 Type</th><th>%s</th>%s<th>常住人口 Residents</th>",
                  zh, l == 2 ? "居村 Committee" : "街镇 Unit", dists ? "<th>区 District</th>" : "");
         json_array_foreach(norms, k, n) {
             if (!col[k])
@@ -171,7 +171,7 @@ void lc_report_section_levels(html *h, const json_t *sum)
             h_text(h, jstr(n, "en"));
             h_printf(h, "</span></th>");
         }
-        h_printf(h, "</tr>\n");
+        h_printf(h, "</tr></thead>\n<tbody>\n");
         const json_t *committees = json_object_get(json_object_get(levels, "committees"), "units");
         json_array_foreach(units, i, u) {
             unit_row_head(h, code, u);
@@ -195,7 +195,7 @@ void lc_report_section_levels(html *h, const json_t *sum)
             }
             h_printf(h, "</tr>\n");
         }
-        h_printf(h, "</table>\n<ul>\n");
+        h_printf(h, "</tbody>\n</table>\n<ul>\n");
         json_array_foreach(norms, k, n) {
             const json_t *ids = json_object_get(lacking, jstr(n, "code"));
             if (!json_array_size(ids))
@@ -223,8 +223,8 @@ void lc_report_section_coverage(html *h, const json_t *sum)
     const json_t *total = json_array_get(rows, json_array_size(rows) - 1), *cmp = json_object_get(sum, "network_comparison");
     const json_t *cats = json_object_get(total, "categories");
     h_printf(h, "<section id=\"coverage\">\n<h2>分类覆盖 <span class=\"en\">Coverage by category</span></h2>\n<table>\n"
-                "<tr><th>设施类别 Category</th><th>可达范围 Reach</th><th>设施数 Facilities</th>"
-                "<th>覆盖人口 Residents in reach</th><th>覆盖率 Share</th>%s</tr>\n",
+                "<thead><tr><th>设施类别 Category</th><th>可达范围 Reach</th><th>设施数 Facilities</th>"
+                "<th>覆盖人口 Residents in reach</th><th>覆盖率 Share</th>%s</tr></thead>\n<tbody>\n",
              cmp ? "<th>直线覆盖 Straight-line</th><th>直线高估 Overstated by</th>" : "");
     size_t c;
     const json_t *rc;
@@ -259,7 +259,7 @@ void lc_report_section_coverage(html *h, const json_t *sum)
         }
         h_printf(h, "</tr>\n");
     }
-    h_printf(h, "</table>\n");
+    h_printf(h, "</tbody>\n</table>\n");
     if (cmp)
         h_printf(h, "<p>直线距离高估可达性：沿步行路网计算时，河流、铁路、快速路和封闭小区会拉长步行距离。<br>"
                     "<span class=\"en\">Straight lines overstate reach: along the walking network, rivers, rail "
@@ -319,8 +319,8 @@ lc_status lc_report_section_gaps(lc_context *ctx, html *h, const lc_results *r)
         h_printf(h, " 人未覆盖 residents out of reach</h3>\n");
         if (!n)
             continue;
-        h_printf(h, "<table>\n<tr><th>居住区 Compound</th><th>街镇 Unit</th><th>常住人口 Residents</th>"
-                    "<th>未覆盖 Out of reach</th><th>最近设施 Nearest facility</th></tr>\n");
+        h_printf(h, "<table>\n<thead><tr><th>居住区 Compound</th><th>街镇 Unit</th><th>常住人口 Residents</th>"
+                    "<th>未覆盖 Out of reach</th><th>最近设施 Nearest facility</th></tr></thead>\n<tbody>\n");
         for (size_t k = 0; k < n && k < GAP_ROWS; k++) {
             const lc_feature *f = lc_layer_feature(res, g[k].polygon);
             const lc_coverage_cell *cell = lc_coverage_get(r->coverage, g[k].polygon, c);
@@ -346,7 +346,7 @@ lc_status lc_report_section_gaps(lc_context *ctx, html *h, const lc_results *r)
                 h_printf(h, "无可达 none");
             h_printf(h, "</td></tr>\n");
         }
-        h_printf(h, "</table>\n");
+        h_printf(h, "</tbody>\n</table>\n");
     }
     h_printf(h, "</section>\n");
     free(g);
@@ -378,8 +378,8 @@ void lc_report_section_proposals(html *h, const json_t *sum, const lc_results *r
         h_text(h, jstr(s, "reason"));
         h_printf(h, "</p>\n");
     }
-    h_printf(h, "<table>\n<tr><th>序号 Rank</th><th>X</th><th>Y</th><th>街镇 Unit</th><th>候选 Candidate</th>"
-                "<th>新增覆盖 Newly covered</th><th>累计覆盖率 Cumulative</th><th>建议面积 Floor area</th></tr>\n");
+    h_printf(h, "<table>\n<thead><tr><th>序号 Rank</th><th>X</th><th>Y</th><th>街镇 Unit</th><th>候选 Candidate</th>"
+                "<th>新增覆盖 Newly covered</th><th>累计覆盖率 Cumulative</th><th>建议面积 Floor area</th></tr></thead>\n<tbody>\n");
     size_t k;
     const json_t *p;
     json_array_foreach(json_object_get(s, "proposals"), k, p) {
@@ -403,8 +403,8 @@ void lc_report_section_proposals(html *h, const json_t *sum, const lc_results *r
             h_printf(h, "%.0f m²", jnum(p, "floor_area_m2"));
         h_printf(h, "</td></tr>\n");
     }
-    h_printf(h, "</table>\n<table>\n<tr><th>街镇 Unit</th><th>新增设施 New sites</th><th>覆盖率 Coverage before → after"
-                "</th><th>面积 m²/千人 before → after</th></tr>\n");
+    h_printf(h, "</tbody>\n</table>\n<table>\n<thead><tr><th>街镇 Unit</th><th>新增设施 New sites</th><th>覆盖率 Coverage before → after"
+                "</th><th>面积 m²/千人 before → after</th></tr></thead>\n<tbody>\n");
     const json_t *row;
     json_array_foreach(json_object_get(s, "rows"), k, row) {
         h_printf(h, "<tr%s><td>", k + 1 == json_array_size(json_object_get(s, "rows")) ? " class=\"total\"" : "");
@@ -420,5 +420,5 @@ void lc_report_section_proposals(html *h, const json_t *sum, const lc_results *r
         else
             h_printf(h, "</td><td class=\"num\">–</td></tr>\n"); /* no residents: no m² per 1,000 */
     }
-    h_printf(h, "</table>\n</section>\n");
+    h_printf(h, "</tbody>\n</table>\n</section>\n");
 }

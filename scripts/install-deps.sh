@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package lifecircle needs to build, test and regenerate its demo data.
 # The one list of dependencies: .ci/run and the README's quick start both call this script.
-# --qgis also installs what the QGIS provider's tests need (QGIS 3.22 with PyQGIS and qgis_process;
-# CI passes it; a planner's machine installs QGIS its own way).
+# --qgis also installs what the QGIS provider's tests need (QGIS 3.22 with PyQGIS and qgis_process)
+# and what the print test needs (headless Chromium and poppler-utils: tests/test_print.py); CI passes
+# it; a planner's machine installs QGIS its own way.
 set -euo pipefail
 with_qgis=0
 for arg in "$@"; do
@@ -25,5 +26,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 if [ "$with_qgis" = 1 ]; then
   # No recommends: qgis_process and PyQGIS need neither the GRASS plugin nor the rest.
   $SUDO apt-get install -y -qq --no-install-recommends qgis python3-qgis qgis-providers >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends chromium poppler-utils >/dev/null
 fi
 echo "install-deps: done"
