@@ -13,6 +13,7 @@
 
 #include "geo/conninfo_int.h"
 #include "geo/context_int.h"
+#include "geo/strbuf_int.h"
 
 /* Added to libpq's `options` of a read-only session (server settings at connection start). */
 #define LC_READ_ONLY_OPTION "-c default_transaction_read_only=on"
@@ -35,59 +36,27 @@ static const char *libpq_part(const char *name)
     return !strncasecmp(name, "PG:", 3) ? name + 3 : name;
 }
 
-/* ---- a growing string ------------------------------------------------------------------------ */
-
-typedef struct text {
-    char *s;
-    size_t n, cap;
-    int failed;
-} text;
-
-static void text_add(text *t, const char *s, size_t len)
-{
-    if (t->failed)
-        return;
-    if (t->n + len + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 128;
-        while (cap < t->n + len + 1)
-            cap *= 2;
-        char *p = realloc(t->s, cap);
-        if (!p) {
-            t->failed = 1;
-            return;
-        }
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->n, s, len);
-    t->n += len;
-    t->s[t->n] = '\0';
-}
-
-static void text_str(text *t, const char *s)
-{
-    text_add(t, s, strlen(s));
-}
+/* ---- building strings (geo/strbuf_int.h) ----------------------------------------------------- */
 
 /* Appends value as libpq reads it back: in '...' with \ and ' escaped when always or when it is
  * empty or holds a blank, quote or backslash; else as it is. */
-static void text_value(text *t, const char *value, int always)
+static void text_value(lc_strbuf *t, const char *value, int always)
 {
     if (!always && *value && !strpbrk(value, " \t\n\r\f\v'\\")) {
-        text_str(t, value);
+        lc_strbuf_str(t, value);
         return;
     }
-    text_add(t, "'", 1);
+    lc_strbuf_add(t, "'", 1);
     for (const char *p = value; *p; p++) {
         if (*p == '\'' || *p == '\\')
-            text_add(t, "\\", 1);
-        text_add(t, p, 1);
+            lc_strbuf_add(t, "\\", 1);
+        lc_strbuf_add(t, p, 1);
     }
-    text_add(t, "'", 1);
+    lc_strbuf_add(t, "'", 1);
 }
 
 /* The string built, or NULL with LC_ERR_NOMEM (the buffer released). */
-static char *text_done(lc_context *ctx, text *t)
+static char *text_done(lc_context *ctx, lc_strbuf *t)
 {
     if (t->failed || !t->s) {
         free(t->s);
@@ -200,12 +169,12 @@ static char *session_options(const lc_conninfo *ci, int read_only, int *failed)
         *failed = given && !copy;
         return copy;
     }
-    text t = {0};
+    lc_strbuf t = {0};
     if (given && *given) {
-        text_str(&t, given);
-        text_str(&t, " ");
+        lc_strbuf_str(&t, given);
+        lc_strbuf_str(&t, " ");
     }
-    text_str(&t, LC_READ_ONLY_OPTION);
+    lc_strbuf_str(&t, LC_READ_ONLY_OPTION);
     if (t.failed) {
         free(t.s);
         *failed = 1;
@@ -222,18 +191,18 @@ char *lc_conninfo_gdal(lc_context *ctx, const lc_conninfo *ci, int read_only)
         lc_error(ctx, LC_ERR_NOMEM, "out of memory building a connection string");
         return NULL;
     }
-    text t = {0};
-    text_str(&t, "PG:");
+    lc_strbuf t = {0};
+    lc_strbuf_str(&t, "PG:");
     int first = 1;
     for (const PQconninfoOption *o = ci->opts; o->keyword; o++) {
         const char *v = !strcmp(o->keyword, "options") ? options : o->val;
         if (!v)
             continue;
         if (!first)
-            text_str(&t, " ");
+            lc_strbuf_str(&t, " ");
         first = 0;
-        text_str(&t, o->keyword);
-        text_str(&t, "=");
+        lc_strbuf_str(&t, o->keyword);
+        lc_strbuf_str(&t, "=");
         text_value(&t, v, 1);
     }
     free(options);
@@ -301,17 +270,17 @@ PGconn *lc_conninfo_connect(lc_context *ctx, const lc_conninfo *ci, int read_onl
 static const char *const shown_first[] = {"host", "hostaddr", "port", "dbname", "user", "password", NULL};
 
 /* Appends option o as keyword=value, its value "***" when libpq marks it secret. */
-static void redacted_option(text *t, const PQconninfoOption *o, int *first)
+static void redacted_option(lc_strbuf *t, const PQconninfoOption *o, int *first)
 {
     if (!o->val)
         return;
     if (!*first)
-        text_str(t, " ");
+        lc_strbuf_str(t, " ");
     *first = 0;
-    text_str(t, o->keyword);
-    text_str(t, "=");
+    lc_strbuf_str(t, o->keyword);
+    lc_strbuf_str(t, "=");
     if (o->dispchar && o->dispchar[0] == '*')
-        text_str(t, "***");
+        lc_strbuf_str(t, "***");
     else
         text_value(t, o->val, 0);
 }
@@ -322,8 +291,8 @@ static char *redact_pg(lc_context *ctx, const char *name)
     PQconninfoOption *opts = PQconninfoParse(libpq_part(name), NULL);
     if (!opts)
         return lc_strdup(ctx, "PG:***");
-    text t = {0};
-    text_str(&t, "PG:");
+    lc_strbuf t = {0};
+    lc_strbuf_str(&t, "PG:");
     int first = 1;
     for (int i = 0; shown_first[i]; i++)
         for (const PQconninfoOption *o = opts; o->keyword; o++)

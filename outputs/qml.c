@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
+#include "geo/strbuf_int.h"
 #include "lifecircle/profile.h"
 #include "outputs/output_int.h"
 #include "outputs/style_int.h"
@@ -32,44 +33,12 @@
 /* Facilities of categories other than the prominent one are drawn this opaque (and smaller). */
 #define FAINT_OPACITY "0.5"
 
-/* ---- a growing string ------------------------------------------------------------------------ */
-
-typedef struct qbuf {
-    char *s;
-    size_t n, cap;
-    int failed;
-} qbuf;
-
-static void qb_add(qbuf *b, const char *s, size_t len)
-{
-    if (b->failed)
-        return;
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + len + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-static void qb_str(qbuf *b, const char *s)
-{
-    qb_add(b, s, strlen(s));
-}
+/* ---- the text (geo/strbuf_int.h) ---------------------------------------------------------------- */
 
 /* Appends formatted text (only ASCII numbers and fixed text go through here; the locale never
  * changes a number: CPLvsnprintf writes '.' whatever LC_NUMERIC says). */
-static void qb_fmt(qbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void qb_fmt(qbuf *b, const char *fmt, ...)
+static void qb_fmt(lc_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void qb_fmt(lc_strbuf *b, const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -79,22 +48,22 @@ static void qb_fmt(qbuf *b, const char *fmt, ...)
     if (n < 0 || (size_t)n >= sizeof buf)
         b->failed = 1;
     else
-        qb_add(b, buf, (size_t)n);
+        lc_strbuf_add(b, buf, (size_t)n);
 }
 
 /* Appends s escaped for an XML attribute value in double quotes. */
-static void qb_attr(qbuf *b, const char *s)
+static void qb_attr(lc_strbuf *b, const char *s)
 {
     for (const char *p = s ? s : ""; *p; p++) {
         switch (*p) {
-        case '&': qb_str(b, "&amp;"); break;
-        case '<': qb_str(b, "&lt;"); break;
-        case '>': qb_str(b, "&gt;"); break;
-        case '"': qb_str(b, "&quot;"); break;
-        case '\'': qb_str(b, "&apos;"); break;
-        case '\n': qb_str(b, "&#10;"); break;
-        case '\t': qb_str(b, "&#9;"); break;
-        default: qb_add(b, p, 1);
+        case '&': lc_strbuf_str(b, "&amp;"); break;
+        case '<': lc_strbuf_str(b, "&lt;"); break;
+        case '>': lc_strbuf_str(b, "&gt;"); break;
+        case '"': lc_strbuf_str(b, "&quot;"); break;
+        case '\'': lc_strbuf_str(b, "&apos;"); break;
+        case '\n': lc_strbuf_str(b, "&#10;"); break;
+        case '\t': lc_strbuf_str(b, "&#9;"); break;
+        default: lc_strbuf_add(b, p, 1);
         }
     }
 }
@@ -109,58 +78,58 @@ static void colour_text(char *buf, size_t size, lc_rgb c, int alpha)
 
 #define UNIT_SCALE "3x:0,0,0,0,0,0"
 
-static void data_defined(qbuf *b, const char *prop, const char *expr);
+static void data_defined(lc_strbuf *b, const char *prop, const char *expr);
 
 /* One symbol layer of class cls with properties kv (key, value, ..., NULL), written both ways, and
  * property dd_prop from expression dd_expr when not NULL. */
-static void symbol_layer(qbuf *b, const char *cls, const char *const *kv, const char *dd_prop, const char *dd_expr)
+static void symbol_layer(lc_strbuf *b, const char *cls, const char *const *kv, const char *dd_prop, const char *dd_expr)
 {
     qb_fmt(b, "        <layer class=\"%s\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", cls);
-    qb_str(b, "          <Option type=\"Map\">\n");
+    lc_strbuf_str(b, "          <Option type=\"Map\">\n");
     for (size_t i = 0; kv[i]; i += 2) {
-        qb_str(b, "            <Option name=\"");
+        lc_strbuf_str(b, "            <Option name=\"");
         qb_attr(b, kv[i]);
-        qb_str(b, "\" type=\"QString\" value=\"");
+        lc_strbuf_str(b, "\" type=\"QString\" value=\"");
         qb_attr(b, kv[i + 1]);
-        qb_str(b, "\"/>\n");
+        lc_strbuf_str(b, "\"/>\n");
     }
-    qb_str(b, "          </Option>\n");
+    lc_strbuf_str(b, "          </Option>\n");
     for (size_t i = 0; kv[i]; i += 2) {
-        qb_str(b, "          <prop k=\"");
+        lc_strbuf_str(b, "          <prop k=\"");
         qb_attr(b, kv[i]);
-        qb_str(b, "\" v=\"");
+        lc_strbuf_str(b, "\" v=\"");
         qb_attr(b, kv[i + 1]);
-        qb_str(b, "\"/>\n");
+        lc_strbuf_str(b, "\"/>\n");
     }
     if (dd_expr)
         data_defined(b, dd_prop, dd_expr);
-    qb_str(b, "        </layer>\n");
+    lc_strbuf_str(b, "        </layer>\n");
 }
 
 /* The data-defined colour of a symbol layer: property prop ("fillColor", "outlineColor") from
  * expression expr (NULL: none). */
-static void data_defined(qbuf *b, const char *prop, const char *expr)
+static void data_defined(lc_strbuf *b, const char *prop, const char *expr)
 {
-    qb_str(b, "          <data_defined_properties>\n            <Option type=\"Map\">\n"
+    lc_strbuf_str(b, "          <data_defined_properties>\n            <Option type=\"Map\">\n"
               "              <Option name=\"name\" type=\"QString\" value=\"\"/>\n");
     if (expr) {
-        qb_str(b, "              <Option name=\"properties\" type=\"Map\">\n                <Option name=\"");
-        qb_str(b, prop);
-        qb_str(b, "\" type=\"Map\">\n"
+        lc_strbuf_str(b, "              <Option name=\"properties\" type=\"Map\">\n                <Option name=\"");
+        lc_strbuf_str(b, prop);
+        lc_strbuf_str(b, "\" type=\"Map\">\n"
                   "                  <Option name=\"active\" type=\"bool\" value=\"true\"/>\n"
                   "                  <Option name=\"expression\" type=\"QString\" value=\"");
         qb_attr(b, expr);
-        qb_str(b, "\"/>\n                  <Option name=\"type\" type=\"int\" value=\"3\"/>\n"
+        lc_strbuf_str(b, "\"/>\n                  <Option name=\"type\" type=\"int\" value=\"3\"/>\n"
                   "                </Option>\n              </Option>\n");
     }
-    qb_str(b, "              <Option name=\"type\" type=\"QString\" value=\"collection\"/>\n"
+    lc_strbuf_str(b, "              <Option name=\"type\" type=\"QString\" value=\"collection\"/>\n"
               "            </Option>\n          </data_defined_properties>\n");
 }
 
 /* A fill symbol named name (text: "0", "3"): fill colour in brush style ("solid", "b_diagonal" for
  * hatching; fill_alpha 0 draws no fill), outline (line_alpha 0 draws none), and the fill colour from
  * expression fill_expr when not NULL. */
-static void fill_symbol_ex(qbuf *b, const char *name, lc_rgb fill, int fill_alpha, const char *style, lc_rgb line,
+static void fill_symbol_ex(lc_strbuf *b, const char *name, lc_rgb fill, int fill_alpha, const char *style, lc_rgb line,
                            int line_alpha, const char *line_width, const char *fill_expr)
 {
     char fc[32], lc[32];
@@ -178,15 +147,15 @@ static void fill_symbol_ex(qbuf *b, const char *name, lc_rgb fill, int fill_alph
                               "outline_width_unit", "MM",
                               "style", fill_alpha ? style : "no",
                               NULL};
-    qb_str(b, "      <symbol type=\"fill\" name=\"");
+    lc_strbuf_str(b, "      <symbol type=\"fill\" name=\"");
     qb_attr(b, name);
-    qb_str(b, "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n");
+    lc_strbuf_str(b, "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n");
     symbol_layer(b, "SimpleFill", kv, fill_expr ? "fillColor" : NULL, fill_expr);
-    qb_str(b, "      </symbol>\n");
+    lc_strbuf_str(b, "      </symbol>\n");
 }
 
 /* A solid fill symbol named by number. */
-static void fill_symbol(qbuf *b, int name, lc_rgb fill, int fill_alpha, lc_rgb line, int line_alpha,
+static void fill_symbol(lc_strbuf *b, int name, lc_rgb fill, int fill_alpha, lc_rgb line, int line_alpha,
                         const char *line_width)
 {
     char n[16];
@@ -195,7 +164,7 @@ static void fill_symbol(qbuf *b, int name, lc_rgb fill, int fill_alpha, lc_rgb l
 }
 
 /* A marker symbol named name: shape ("circle", "star"), colour, size in mm, symbol opacity. */
-static void marker_symbol(qbuf *b, int name, const char *shape, lc_rgb colour, const char *size,
+static void marker_symbol(lc_strbuf *b, int name, const char *shape, lc_rgb colour, const char *size,
                           const char *opacity)
 {
     char c[32];
@@ -222,12 +191,12 @@ static void marker_symbol(qbuf *b, int name, const char *shape, lc_rgb colour, c
     qb_fmt(b, "      <symbol type=\"marker\" name=\"%d\" alpha=\"%s\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name,
            opacity);
     symbol_layer(b, "SimpleMarker", kv, NULL, NULL);
-    qb_str(b, "      </symbol>\n");
+    lc_strbuf_str(b, "      </symbol>\n");
 }
 
 /* A line symbol named name (text): a solid line of colour c, width in mm, round caps and joins
  * (QGIS's SimpleLine properties), its colour from expression colour_expr when not NULL. */
-static void line_symbol_ex(qbuf *b, const char *name, lc_rgb colour, const char *width, const char *colour_expr)
+static void line_symbol_ex(lc_strbuf *b, const char *name, lc_rgb colour, const char *width, const char *colour_expr)
 {
     char c[32];
     colour_text(c, sizeof c, colour, 255);
@@ -246,29 +215,29 @@ static void line_symbol_ex(qbuf *b, const char *name, lc_rgb colour, const char 
                               "use_custom_dash", "0",
                               "width_map_unit_scale", UNIT_SCALE,
                               NULL};
-    qb_str(b, "      <symbol type=\"line\" name=\"");
+    lc_strbuf_str(b, "      <symbol type=\"line\" name=\"");
     qb_attr(b, name);
-    qb_str(b, "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n");
+    lc_strbuf_str(b, "\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n");
     symbol_layer(b, "SimpleLine", kv, colour_expr ? "outlineColor" : NULL, colour_expr);
-    qb_str(b, "      </symbol>\n");
+    lc_strbuf_str(b, "      </symbol>\n");
 }
 
 /* ---- renderers ------------------------------------------------------------------------------- */
 
-static void renderer_open(qbuf *b, const char *type, const char *attr, const char *extra)
+static void renderer_open(lc_strbuf *b, const char *type, const char *attr, const char *extra)
 {
     qb_fmt(b, "  <renderer-v2 type=\"%s\"", type);
     if (attr) {
-        qb_str(b, " attr=\"");
+        lc_strbuf_str(b, " attr=\"");
         qb_attr(b, attr);
-        qb_str(b, "\"");
+        lc_strbuf_str(b, "\"");
     }
     qb_fmt(b, "%s symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n", extra);
 }
 
-static void renderer_close(qbuf *b)
+static void renderer_close(lc_strbuf *b)
 {
-    qb_str(b, "    <rotation/>\n    <sizescale/>\n  </renderer-v2>\n");
+    lc_strbuf_str(b, "    <rotation/>\n    <sizescale/>\n  </renderer-v2>\n");
 }
 
 /* The fill alpha (0-255) of LC_STYLE_SERVICE_AREA_ALPHA. */
@@ -281,10 +250,10 @@ static int area_alpha(void)
  * takes the first range (in file order) whose [lower, upper] holds the value, both ends included;
  * the ranges are therefore listed from the highest class down (1; 0.75–1; 0.5–0.75; ...), which
  * gives exactly the classes of the maps: a value on a break belongs to the class above it. */
-static void share_renderer(qbuf *b, const char *attr, int points)
+static void share_renderer(lc_strbuf *b, const char *attr, int points)
 {
     renderer_open(b, "graduatedSymbol", attr, " graduatedMethod=\"GraduatedColor\"");
-    qb_str(b, "    <ranges>\n");
+    lc_strbuf_str(b, "    <ranges>\n");
     for (int k = LC_STYLE_SHARE_CLASSES; k-- > 0;) {
         double lo = lc_style_share_breaks[k];
         double hi = k + 1 < LC_STYLE_SHARE_CLASSES ? lc_style_share_breaks[k + 1] : lo;
@@ -299,15 +268,15 @@ static void share_renderer(qbuf *b, const char *attr, int points)
                      phi, plo, phi);
         qb_fmt(b, "      <range lower=\"%.15f\" upper=\"%.15f\" symbol=\"%d\" label=\"", lo, hi, k);
         qb_attr(b, label);
-        qb_str(b, "\" render=\"true\"/>\n");
+        lc_strbuf_str(b, "\" render=\"true\"/>\n");
     }
-    qb_str(b, "    </ranges>\n    <symbols>\n");
+    lc_strbuf_str(b, "    </ranges>\n    <symbols>\n");
     for (int k = 0; k < LC_STYLE_SHARE_CLASSES; k++)
         if (points)
             marker_symbol(b, k, "circle", lc_style_share_colour[k], "2.4", "1");
         else
             fill_symbol(b, k, lc_style_share_colour[k], 255, lc_style_share_colour[k], 0, "0.26");
-    qb_str(b, "    </symbols>\n"
+    lc_strbuf_str(b, "    </symbols>\n"
               "    <classificationMethod id=\"Custom\">\n"
               "      <symmetricMode enabled=\"0\" symmetrypoint=\"0\" astride=\"0\"/>\n"
               "      <labelFormat format=\"%1 - %2\" labelprecision=\"2\" trimtrailingzeroes=\"1\"/>\n"
@@ -318,27 +287,27 @@ static void share_renderer(qbuf *b, const char *attr, int points)
 
 /* Categorized by category code in profile order, markers in lc_style_category[i % 10], the
  * prominent category larger and the others smaller and faint: facilities. */
-static void point_categories(qbuf *b, const char *attr, const lc_profile *profile, size_t prominent)
+static void point_categories(lc_strbuf *b, const char *attr, const lc_profile *profile, size_t prominent)
 {
     size_t n = lc_profile_category_count(profile);
     renderer_open(b, "categorizedSymbol", attr, "");
-    qb_str(b, "    <categories>\n");
+    lc_strbuf_str(b, "    <categories>\n");
     for (size_t i = 0; i < n; i++) {
         const lc_category *cat = lc_profile_category(profile, i);
-        qb_str(b, "      <category value=\"");
+        lc_strbuf_str(b, "      <category value=\"");
         qb_attr(b, cat->code);
         qb_fmt(b, "\" symbol=\"%d\" label=\"", (int)i);
         qb_attr(b, cat->name_zh);
-        qb_str(b, " ");
+        lc_strbuf_str(b, " ");
         qb_attr(b, cat->name_en);
-        qb_str(b, "\" render=\"true\"/>\n");
+        lc_strbuf_str(b, "\" render=\"true\"/>\n");
     }
-    qb_str(b, "    </categories>\n    <symbols>\n");
+    lc_strbuf_str(b, "    </categories>\n    <symbols>\n");
     for (size_t i = 0; i < n; i++) {
         lc_rgb c = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
         marker_symbol(b, (int)i, "circle", c, i == prominent ? "3.2" : "2", i == prominent ? "1" : FAINT_OPACITY);
     }
-    qb_str(b, "    </symbols>\n");
+    lc_strbuf_str(b, "    </symbols>\n");
     renderer_close(b);
 }
 
@@ -364,12 +333,12 @@ static void neighbour_expression(char *buf, size_t size, const char *attr, const
  * point compounds, LC_QML_GAP_POINT), service areas translucent (LC_QML_CATEGORY_AREA), catchments
  * in their neighbour colour (LC_QML_CATCHMENT, colour_attr) with a thin outline of the category's
  * colour, streets likewise as lines (LC_QML_CATEGORY_LINE), the prominent category's wider. */
-static void category_rules(qbuf *b, lc_qml_kind kind, const char *attr, const char *colour_attr,
+static void category_rules(lc_strbuf *b, lc_qml_kind kind, const char *attr, const char *colour_attr,
                            const lc_profile *profile, size_t prominent)
 {
     size_t n = lc_profile_category_count(profile);
     renderer_open(b, "RuleRenderer", NULL, "");
-    qb_str(b, "    <rules key=\"rules-root\">\n");
+    lc_strbuf_str(b, "    <rules key=\"rules-root\">\n");
     for (size_t i = 0; i < n; i++) {
         const lc_category *cat = lc_profile_category(profile, i);
         char filter[512];
@@ -381,17 +350,17 @@ static void category_rules(qbuf *b, lc_qml_kind kind, const char *attr, const ch
             filter[used++] = *p;
         }
         snprintf(filter + used, sizeof filter - used, "'");
-        qb_str(b, "      <rule key=\"cat-");
+        lc_strbuf_str(b, "      <rule key=\"cat-");
         qb_attr(b, cat->code);
-        qb_str(b, "\" filter=\"");
+        lc_strbuf_str(b, "\" filter=\"");
         qb_attr(b, filter);
         qb_fmt(b, "\" symbol=\"%d\" label=\"", (int)i);
         qb_attr(b, cat->name_zh);
-        qb_str(b, " ");
+        lc_strbuf_str(b, " ");
         qb_attr(b, cat->name_en);
-        qb_str(b, i == prominent ? "\"/>\n" : "\" checkstate=\"0\"/>\n");
+        lc_strbuf_str(b, i == prominent ? "\"/>\n" : "\" checkstate=\"0\"/>\n");
     }
-    qb_str(b, "    </rules>\n    <symbols>\n");
+    lc_strbuf_str(b, "    </rules>\n    <symbols>\n");
     char expr[1024];
     for (size_t i = 0; i < n; i++) {
         lc_rgb c = lc_style_category[i % LC_STYLE_CATEGORY_COLOURS];
@@ -417,7 +386,7 @@ static void category_rules(qbuf *b, lc_qml_kind kind, const char *attr, const ch
             break;
         }
     }
-    qb_str(b, "    </symbols>\n");
+    lc_strbuf_str(b, "    </symbols>\n");
     renderer_close(b);
 }
 
@@ -428,10 +397,10 @@ static void category_rules(qbuf *b, lc_qml_kind kind, const char *attr, const ch
  * nearest darkest (lc_style_isochrone_near) to the farthest lightest. A class runs from halfway to
  * the threshold below to halfway to the one above (the last to 1.5 × itself), so a threshold
  * written rounded (Shapefile keeps 0.1 m) still falls in its own class. */
-static void isochrone_renderer(qbuf *b, const char *attr, const double *breaks, const double *minutes, size_t n)
+static void isochrone_renderer(lc_strbuf *b, const char *attr, const double *breaks, const double *minutes, size_t n)
 {
     renderer_open(b, "graduatedSymbol", attr, " graduatedMethod=\"GraduatedColor\"");
-    qb_str(b, "    <ranges>\n");
+    lc_strbuf_str(b, "    <ranges>\n");
     for (size_t k = 0; k < n; k++) {
         double lo = k ? (breaks[k - 1] + breaks[k]) / 2 : 0;
         double hi = k + 1 < n ? (breaks[k] + breaks[k + 1]) / 2 : 1.5 * breaks[k];
@@ -442,9 +411,9 @@ static void isochrone_renderer(qbuf *b, const char *attr, const double *breaks, 
             snprintf(label, sizeof label, "步行 %.0f 米 · %.0f m walk", breaks[k], breaks[k]);
         qb_fmt(b, "      <range lower=\"%.6f\" upper=\"%.6f\" symbol=\"%zu\" label=\"", lo, hi, k);
         qb_attr(b, label);
-        qb_str(b, "\" render=\"true\"/>\n");
+        lc_strbuf_str(b, "\" render=\"true\"/>\n");
     }
-    qb_str(b, "    </ranges>\n    <symbols>\n");
+    lc_strbuf_str(b, "    </ranges>\n    <symbols>\n");
     for (size_t k = 0; k < n; k++) {
         double t = n > 1 ? (double)k / (double)(n - 1) : 0;
         lc_rgb near = lc_style_isochrone_near, far = lc_style_isochrone_far;
@@ -453,7 +422,7 @@ static void isochrone_renderer(qbuf *b, const char *attr, const double *breaks, 
                     (unsigned char)lround(near.b + t * (far.b - near.b))};
         fill_symbol(b, (int)k, c, ISOCHRONE_ALPHA, near, 255, "0.3");
     }
-    qb_str(b, "    </symbols>\n"
+    lc_strbuf_str(b, "    </symbols>\n"
               "    <classificationMethod id=\"Custom\">\n"
               "      <symmetricMode enabled=\"0\" symmetrypoint=\"0\" astride=\"0\"/>\n"
               "      <labelFormat format=\"%1 - %2\" labelprecision=\"0\" trimtrailingzeroes=\"1\"/>\n"
@@ -463,39 +432,39 @@ static void isochrone_renderer(qbuf *b, const char *attr, const double *breaks, 
 }
 
 /* One symbol for every feature. */
-static void single_renderer_open(qbuf *b)
+static void single_renderer_open(lc_strbuf *b)
 {
     renderer_open(b, "singleSymbol", NULL, "");
-    qb_str(b, "    <symbols>\n");
+    lc_strbuf_str(b, "    <symbols>\n");
 }
 
-static void single_renderer_close(qbuf *b)
+static void single_renderer_close(lc_strbuf *b)
 {
-    qb_str(b, "    </symbols>\n");
+    lc_strbuf_str(b, "    </symbols>\n");
     renderer_close(b);
 }
 
 /* Simple labels from field attr in colour c, with a white halo: over the centroid of polygons,
  * beside points (QGIS placement 1 OverPoint, 0 AroundPoint). */
-static void labeling(qbuf *b, const char *attr, lc_rgb c, const char *size, int points)
+static void labeling(lc_strbuf *b, const char *attr, lc_rgb c, const char *size, int points)
 {
     char tc[32];
     colour_text(tc, sizeof tc, c, 255);
-    qb_str(b, "  <labeling type=\"simple\">\n    <settings calloutEnabled=\"0\">\n      <text-style fieldName=\"");
+    lc_strbuf_str(b, "  <labeling type=\"simple\">\n    <settings calloutEnabled=\"0\">\n      <text-style fieldName=\"");
     qb_attr(b, attr);
     qb_fmt(b, "\" isExpression=\"0\" fontFamily=\"" LABEL_FONT "\" namedStyle=\"Regular\" fontSize=\"%s\" "
               "fontSizeUnit=\"Point\" fontWeight=\"50\" fontItalic=\"0\" textColor=\"%s\" textOpacity=\"1\" "
               "multilineHeight=\"1\" blendMode=\"0\" allowHtml=\"0\">\n",
            size, tc);
-    qb_str(b, "        <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" "
+    lc_strbuf_str(b, "        <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" "
               "bufferColor=\"255,255,255,255\" bufferOpacity=\"1\" bufferNoFill=\"1\" bufferJoinStyle=\"128\" "
               "bufferBlendMode=\"0\"/>\n"
               "      </text-style>\n"
               "      <text-format wrapChar=\"\" multilineAlign=\"3\" formatNumbers=\"0\" decimals=\"3\" plussign=\"0\" "
               "addDirectionSymbol=\"0\"/>\n"
               "      <placement placement=\"");
-    qb_str(b, points ? "0" : "1");
-    qb_str(b, "\" dist=\"1\" distUnits=\"MM\" offsetType=\"0\" quadOffset=\"4\" "
+    lc_strbuf_str(b, points ? "0" : "1");
+    lc_strbuf_str(b, "\" dist=\"1\" distUnits=\"MM\" offsetType=\"0\" quadOffset=\"4\" "
               "priority=\"5\" centroidWhole=\"0\" centroidInside=\"1\" fitInPolygonOnly=\"0\"/>\n"
               "      <rendering drawLabels=\"1\" obstacle=\"1\" displayAll=\"0\" labelPerPart=\"0\" "
               "upsidedownLabels=\"0\" scaleVisibility=\"0\" fontLimitPixelSize=\"0\" limitNumLabels=\"0\"/>\n"
@@ -511,21 +480,21 @@ static const char *field_name(const lc_field_def *f, lc_format format)
 /* Every field's Chinese name (zh) as its alias: QGIS's attribute table and forms show them. QGIS
  * matches aliases by field name; the index is its field order, where a GeoPackage's first field is
  * its feature id (outputs/vector.c names it fid), aliased too. */
-static void aliases(qbuf *b, const lc_qml_layer *layer, lc_format format)
+static void aliases(lc_strbuf *b, const lc_qml_layer *layer, lc_format format)
 {
     size_t first = format == LC_FORMAT_GPKG ? 1 : 0;
-    qb_str(b, "  <aliases>\n");
+    lc_strbuf_str(b, "  <aliases>\n");
     if (first)
-        qb_str(b, "    <alias field=\"fid\" index=\"0\" name=\"要素编号\"/>\n");
+        lc_strbuf_str(b, "    <alias field=\"fid\" index=\"0\" name=\"要素编号\"/>\n");
     for (size_t i = 0; i < layer->nfields; i++) {
         const lc_field_def *f = &layer->fields[i];
-        qb_str(b, "    <alias field=\"");
+        lc_strbuf_str(b, "    <alias field=\"");
         qb_attr(b, field_name(f, format));
         qb_fmt(b, "\" index=\"%zu\" name=\"", i + first);
         qb_attr(b, f->zh && *f->zh ? f->zh : "");
-        qb_str(b, "\"/>\n");
+        lc_strbuf_str(b, "\"/>\n");
     }
-    qb_str(b, "  </aliases>\n");
+    lc_strbuf_str(b, "  </aliases>\n");
 }
 
 char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_qml_layer *layer, lc_format format,
@@ -550,8 +519,8 @@ char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_qml_layer *layer, 
                        ? 0
                    : kind == LC_QML_CATEGORY_LINE ? 1
                                                   : 2;
-    qbuf b = {0};
-    qb_str(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
+    lc_strbuf b = {0};
+    lc_strbuf_str(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
     qb_fmt(&b, "<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology|Labeling|Fields\" labelsEnabled=\"%d\">\n",
            labels);
     switch (kind) {

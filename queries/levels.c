@@ -29,6 +29,19 @@ static int ends_with(const char *text, const char *suffix)
     return n >= k && !memcmp(text + n - k, suffix, k);
 }
 
+/* 1 when t is one of the words of one (ignoring ASCII case), 0 when one of zero's, -1 otherwise
+ * (both lists NULL-terminated). */
+static int word_type(const char *t, const char *const *one, const char *const *zero)
+{
+    for (int i = 0; one[i]; i++)
+        if (!strcasecmp(t, one[i]))
+            return 1;
+    for (int i = 0; zero[i]; i++)
+        if (!strcasecmp(t, zero[i]))
+            return 0;
+    return -1;
+}
+
 /* A committee's type from its type field's text: 1 villagers' (村委会, 村), 0 residents' (居委会, 社区),
  * -1 when the text says neither. */
 static int committee_type_text(const char *t)
@@ -39,13 +52,7 @@ static int committee_type_text(const char *t)
     int cun = strstr(t, "村") != NULL, ju = strstr(t, "居") != NULL || strstr(t, "社区") != NULL;
     if (cun != ju)
         return cun ? 1 : 0;
-    for (int i = 0; villagers[i]; i++)
-        if (!strcasecmp(t, villagers[i]))
-            return 1;
-    for (int i = 0; residents[i]; i++)
-        if (!strcasecmp(t, residents[i]))
-            return 0;
-    return -1;
+    return word_type(t, villagers, residents);
 }
 
 /* A committee's type from its name: …村 / 村委会 / 村民委员会 villagers', …居委会 / 居民委员会 / 社区 /
@@ -70,13 +77,7 @@ static int unit_type_text(const char *t)
     int zhen = strstr(t, "镇") != NULL || strstr(t, "乡") != NULL, jie = strstr(t, "街道") != NULL;
     if (zhen != jie)
         return zhen ? 1 : 0;
-    for (int i = 0; rural[i]; i++)
-        if (!strcasecmp(t, rural[i]))
-            return 1;
-    for (int i = 0; urban[i]; i++)
-        if (!strcasecmp(t, urban[i]))
-            return 0;
-    return -1;
+    return word_type(t, rural, urban);
 }
 
 /* A 街镇's type from its name: …镇 / …乡 rural, …街道 urban, -1 otherwise. */

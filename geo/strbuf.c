@@ -1,0 +1,37 @@
+/*
+ * geo/strbuf.c — the growing string of geo/strbuf_int.h (doubling capacity, a failed allocation
+ * remembered). Formatting and escaping stay with the builders that need them (geo/conninfo.c,
+ * outputs/qml.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/strbuf_int.h"
+
+/* Appends len bytes of s; on a failed allocation sets b->failed and leaves the text as it was. */
+void lc_strbuf_add(lc_strbuf *b, const char *s, size_t len)
+{
+    if (b->failed)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->failed = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+/* Appends the NUL-terminated s. */
+void lc_strbuf_str(lc_strbuf *b, const char *s)
+{
+    lc_strbuf_add(b, s, strlen(s));
+}
