@@ -137,21 +137,11 @@ static json_t *accuracy_json(const lc_coverage *cov)
                      "share_leaf_m, gap_cell_m and service_cell_m set the resolutions");
 }
 
-char *lc_results_summary_json(lc_context *ctx, const lc_results *r)
+/* summary.json's "assumptions": distance mode, how population is spread, the demand points (network
+ * mode), each category's reach, and the accuracy of the coverage (and of the straight-line one). A new
+ * reference. */
+static json_t *assumptions_json(const lc_results *r)
 {
-    return lc_summary_json(ctx, r, NULL, 0);
-}
-
-char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *siting, size_t category)
-{
-    json_t *root = json_object();
-    const lc_crs *crs = lc_inputs_crs(r->inputs);
-    json_object_set_new(root, "toolkit", json_pack("{s:s, s:s}", "name", "lifecircle", "version", lc_version()));
-    json_object_set_new(root, "study", jstr(lc_study_path(r->study)));
-    json_object_set_new(root, "profile", json_pack("{s:s, s:s}", "name", lc_profile_name(r->profile), "title",
-                                                   lc_profile_title(r->profile)));
-    json_object_set_new(root, "crs", json_pack("{s:s, s:o}", "name", lc_crs_name(crs), "id", jstr(lc_crs_id(crs))));
-
     json_t *assumptions = json_object();
     json_object_set_new(assumptions, "distance_mode",
                         json_string(lc_coverage_mode(r->coverage) == LC_MODE_STRAIGHT ? "straight-line" : "network"));
@@ -196,26 +186,32 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
     json_object_set_new(assumptions, "accuracy", accuracy_json(r->coverage));
     if (r->straight && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK)
         json_object_set_new(assumptions, "straight_accuracy", accuracy_json(r->straight));
-    json_object_set_new(root, "assumptions", assumptions);
-    if (r->straight && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK) {
-        /* Residents in reach per category both ways; how far straight lines overstate (percentage points). */
-        json_t *cmp = json_array();
-        double total = lc_coverage_population(r->coverage);
-        for (size_t c = 0; c < lc_profile_category_count(r->profile); c++) {
-            double s = lc_coverage_covered_population(r->straight, c), n = lc_coverage_covered_population(r->coverage, c);
-            json_array_append_new(cmp, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "category",
-                                                 lc_profile_category(r->profile, c)->code, "population", jnum(total),
-                                                 "straight_pop", jnum(s), "network_pop", jnum(n), "straight_share",
-                                                 jnum(total > 0 ? s / total : NAN), "network_share",
-                                                 jnum(total > 0 ? n / total : NAN), "overstatement_pp",
-                                                 jnum(total > 0 ? 100 * (s - n) / total : NAN)));
-        }
-        json_object_set_new(root, "network_comparison", cmp);
+    return assumptions;
+}
+
+/* summary.json's "network_comparison": residents in reach per category both ways, and how far
+ * straight lines overstate (percentage points). A new reference. */
+static json_t *comparison_json(const lc_results *r)
+{
+    /* Residents in reach per category both ways; how far straight lines overstate (percentage points). */
+    json_t *cmp = json_array();
+    double total = lc_coverage_population(r->coverage);
+    for (size_t c = 0; c < lc_profile_category_count(r->profile); c++) {
+        double s = lc_coverage_covered_population(r->straight, c), n = lc_coverage_covered_population(r->coverage, c);
+        json_array_append_new(cmp, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "category",
+                                             lc_profile_category(r->profile, c)->code, "population", jnum(total),
+                                             "straight_pop", jnum(s), "network_pop", jnum(n), "straight_share",
+                                             jnum(total > 0 ? s / total : NAN), "network_share",
+                                             jnum(total > 0 ? n / total : NAN), "overstatement_pp",
+                                             jnum(total > 0 ? 100 * (s - n) / total : NAN)));
     }
+    return cmp;
+}
 
-    if (siting)
-        json_object_set_new(root, "siting", siting_json(r, siting, category));
-
+/* summary.json's "inputs": every layer read with its source, layer, features and the SHA-256 of its
+ * file (each file hashed once) or of its rows (a database table). A new reference. */
+static json_t *inputs_json(const lc_results *r)
+{
     json_t *inputs = json_array();
     /* Layers often share one file (a GeoPackage): each file is hashed once. */
     struct { const char *source; char hex[65]; int hashed; } seen[LC_LAYER_KIND_COUNT];
@@ -242,8 +238,13 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
             json_object_set_new(in, "rows_sha256", json_string(lc_layer_rows_sha256(L)));
         json_array_append_new(inputs, in);
     }
-    json_object_set_new(root, "inputs", inputs);
+    return inputs;
+}
 
+/* summary.json's "norms": every norm of the profile with its kind, target, names and source, and for
+ * presence norms their level, categories and rules. A new reference. */
+static json_t *norms_json(const lc_results *r)
+{
     json_t *norms = json_array();
     for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
         const lc_norm *n = lc_profile_norm(r->profile, k);
@@ -263,47 +264,96 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
         }
         json_array_append_new(norms, o);
     }
-    json_object_set_new(root, "norms", norms);
+    return norms;
+}
+
+/* summary.json's "data_quality": every issue with its severity and check. A new reference. */
+static json_t *issues_json(const lc_results *r)
+{
+    json_t *issues = json_array();
+    for (size_t i = 0; i < lc_quality_count(r->quality); i++) {
+        const lc_issue *it = lc_quality_get(r->quality, i);
+        json_array_append_new(issues, json_pack("{s:s, s:s, s:s}", "severity",
+                                                it->severity == LC_SEVERITY_ERROR ? "error" : it->severity == LC_SEVERITY_WARNING ? "warning" : "info",
+                                                "check", it->check, "message", it->message));
+    }
+    return issues;
+}
+
+/* Row at of summary.json's "rows" (the 街镇 and the whole area, at < nrow) or "districts" (at - nrow):
+ * populations, floor area, every norm's indicator and per category facilities and coverage. A new
+ * reference. */
+static json_t *row_json(const lc_results *r, size_t at, size_t nrow, size_t ndist)
+{
+    size_t row = at < nrow ? at : lc_indicators_district_row(r->indicators, at - nrow);
+    const lc_feature *df = at < nrow ? NULL
+                                     : lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS), at - nrow);
+    json_t *o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "id", jstr(df ? df->id : row_id(r, row)), "name",
+                          df ? (df->name ? df->name : df->id) : row_name(r, row),
+                          "population", jnum(lc_indicators_population(r->indicators, row)), "pop60",
+                          jnum(lc_indicators_pop60(r->indicators, row)), "pop65",
+                          jnum(lc_indicators_pop65(r->indicators, row)), "floor_area_m2",
+                          jnum(lc_indicators_floor_area(r->indicators, row)));
+    if (df)
+        json_object_set_new(o, "profile",
+                            json_string(lc_profile_name(lc_indicators_district_profile(r->indicators, at - nrow))));
+    else if (ndist && at + 1 < nrow)
+        json_object_set_new(o, "district", jstr(lc_level_id(r, LC_LEVEL_DISTRICT,
+                                                            lc_indicators_unit_district(r->indicators, at))));
+    json_t *ind = json_object();
+    for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
+        const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
+        json_object_set_new(ind, lc_profile_norm(r->profile, k)->code,
+                            json_pack("{s:o, s:o, s:s, s:o, s:s, s:o, s:o}", "value", jnum(x->value), "target",
+                                      jnum(x->target), "pass", pass_text(x->pass), "shortfall",
+                                      jnum(x->pass == -1 ? NAN : x->shortfall), "shortfall_unit",
+                                      x->shortfall_unit ? x->shortfall_unit : "", "numerator", jnum(x->numerator),
+                                      "denominator", jnum(x->denominator)));
+    }
+    json_object_set_new(o, "indicators", ind);
+    json_t *cov = json_object();
+    for (size_t c = 0; c < lc_profile_category_count(r->profile); c++)
+        json_object_set_new(cov, lc_profile_category(r->profile, c)->code,
+                            json_pack("{s:I, s:o, s:o}", "facilities",
+                                      (json_int_t)lc_indicators_facility_count(r->indicators, row, c), "covered_pop",
+                                      jnum(lc_indicators_covered(r->indicators, row, c)), "covered_share",
+                                      jnum(lc_indicators_covered_share(r->indicators, row, c))));
+    json_object_set_new(o, "categories", cov);
+    return o;
+}
+
+char *lc_results_summary_json(lc_context *ctx, const lc_results *r)
+{
+    return lc_summary_json(ctx, r, NULL, 0);
+}
+
+char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *siting, size_t category)
+{
+    json_t *root = json_object();
+    const lc_crs *crs = lc_inputs_crs(r->inputs);
+    json_object_set_new(root, "toolkit", json_pack("{s:s, s:s}", "name", "lifecircle", "version", lc_version()));
+    json_object_set_new(root, "study", jstr(lc_study_path(r->study)));
+    json_object_set_new(root, "profile", json_pack("{s:s, s:s}", "name", lc_profile_name(r->profile), "title",
+                                                   lc_profile_title(r->profile)));
+    json_object_set_new(root, "crs", json_pack("{s:s, s:o}", "name", lc_crs_name(crs), "id", jstr(lc_crs_id(crs))));
+
+    json_object_set_new(root, "assumptions", assumptions_json(r));
+    if (r->straight && lc_coverage_mode(r->coverage) == LC_MODE_NETWORK)
+        json_object_set_new(root, "network_comparison", comparison_json(r));
+
+    if (siting)
+        json_object_set_new(root, "siting", siting_json(r, siting, category));
+
+    json_object_set_new(root, "inputs", inputs_json(r));
+
+    json_object_set_new(root, "norms", norms_json(r));
 
     json_t *rows = json_array();
     size_t nrow = lc_indicators_row_count(r->indicators), ndist = lc_indicators_district_count(r->indicators);
     json_t *districts = ndist ? json_array() : NULL;
     for (size_t at = 0; at < nrow + ndist; at++) {
         /* the 街镇 and the whole area, then the districts */
-        size_t row = at < nrow ? at : lc_indicators_district_row(r->indicators, at - nrow);
-        const lc_feature *df = at < nrow ? NULL
-                                         : lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS), at - nrow);
-        json_t *o = json_pack("{s:o, s:s, s:o, s:o, s:o, s:o}", "id", jstr(df ? df->id : row_id(r, row)), "name",
-                              df ? (df->name ? df->name : df->id) : row_name(r, row),
-                              "population", jnum(lc_indicators_population(r->indicators, row)), "pop60",
-                              jnum(lc_indicators_pop60(r->indicators, row)), "pop65",
-                              jnum(lc_indicators_pop65(r->indicators, row)), "floor_area_m2",
-                              jnum(lc_indicators_floor_area(r->indicators, row)));
-        if (df)
-            json_object_set_new(o, "profile",
-                                json_string(lc_profile_name(lc_indicators_district_profile(r->indicators, at - nrow))));
-        else if (ndist && at + 1 < nrow)
-            json_object_set_new(o, "district", jstr(lc_level_id(r, LC_LEVEL_DISTRICT,
-                                                                lc_indicators_unit_district(r->indicators, at))));
-        json_t *ind = json_object();
-        for (size_t k = 0; k < lc_profile_norm_count(r->profile); k++) {
-            const lc_indicator *x = lc_indicators_get(r->indicators, row, k);
-            json_object_set_new(ind, lc_profile_norm(r->profile, k)->code,
-                                json_pack("{s:o, s:o, s:s, s:o, s:s, s:o, s:o}", "value", jnum(x->value), "target",
-                                          jnum(x->target), "pass", pass_text(x->pass), "shortfall",
-                                          jnum(x->pass == -1 ? NAN : x->shortfall), "shortfall_unit",
-                                          x->shortfall_unit ? x->shortfall_unit : "", "numerator", jnum(x->numerator),
-                                          "denominator", jnum(x->denominator)));
-        }
-        json_object_set_new(o, "indicators", ind);
-        json_t *cov = json_object();
-        for (size_t c = 0; c < lc_profile_category_count(r->profile); c++)
-            json_object_set_new(cov, lc_profile_category(r->profile, c)->code,
-                                json_pack("{s:I, s:o, s:o}", "facilities",
-                                          (json_int_t)lc_indicators_facility_count(r->indicators, row, c), "covered_pop",
-                                          jnum(lc_indicators_covered(r->indicators, row, c)), "covered_share",
-                                          jnum(lc_indicators_covered_share(r->indicators, row, c))));
-        json_object_set_new(o, "categories", cov);
+        json_t *o = row_json(r, at, nrow, ndist);
         json_array_append_new(at < nrow ? rows : districts, o);
     }
     json_object_set_new(root, "rows", rows);
@@ -315,14 +365,7 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
     else
         json_decref(levels);
 
-    json_t *issues = json_array();
-    for (size_t i = 0; i < lc_quality_count(r->quality); i++) {
-        const lc_issue *it = lc_quality_get(r->quality, i);
-        json_array_append_new(issues, json_pack("{s:s, s:s, s:s}", "severity",
-                                                it->severity == LC_SEVERITY_ERROR ? "error" : it->severity == LC_SEVERITY_WARNING ? "warning" : "info",
-                                                "check", it->check, "message", it->message));
-    }
-    json_object_set_new(root, "data_quality", issues);
+    json_object_set_new(root, "data_quality", issues_json(r));
     json_object_set_new(root, "failing_norms", json_integer((json_int_t)lc_indicators_failures(r->indicators)));
 
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
