@@ -211,7 +211,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
            OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
            OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND,
            OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT, OPT_STREETS,
-           OPT_PROGRESS_LINES };
+           OPT_PROGRESS_LINES, OPT_YEARS, OPT_TARGET_YEAR };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -245,6 +245,8 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"report", required_argument, NULL, OPT_REPORT},
         {"catchment-streets", no_argument, NULL, OPT_STREETS},
         {"progress-lines", no_argument, NULL, OPT_PROGRESS_LINES},
+        {"years", required_argument, NULL, OPT_YEARS},
+        {"target-year", required_argument, NULL, OPT_TARGET_YEAR},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -288,6 +290,8 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_REPORT: opts->report_dir = optarg; break;
         case OPT_STREETS: key = "catchment_streets"; optarg = (char *)"true"; break;
         case OPT_PROGRESS_LINES: opts->progress_lines = 1; break;
+        case OPT_YEARS: key = "years"; break;
+        case OPT_TARGET_YEAR: key = "target_year"; break;
         case OPT_AT:
             if (opts->iso_nat == 16) {
                 fprintf(stderr, "lifecircle %s: at most 16 --at points (use --points FILE for more)\n", argv[0]);

@@ -24,6 +24,8 @@ static void usage(FILE *out)
             "  check STUDY -o DIR   coverage and every norm per 街镇; writes layers and summaries to DIR\n"
             "  site STUDY -o DIR    propose sites for new facilities that close the gaps (选址)\n"
             "  isochrones STUDY -o DIR  nested walking isochrones (等时圈, 5/10/15 min) around points\n"
+            "  progress STUDY --years 2020,2021,... -o DIR  every norm per year and the pace toward\n"
+            "                       the plan year (规划进度: facilities by opening year)\n"
             "  profile list         list the built-in standards profiles\n"
             "  profile show NAME    print a profile (categories, reach, norms and their sources)\n"
             "  profile init NAME FILE  write a profile to FILE for editing\n"
@@ -72,6 +74,8 @@ int main(int argc, char **argv)
         rc = cmd_site(argc - 1, argv + 1);
     else if (strcmp(cmd, "isochrones") == 0)
         rc = cmd_isochrones(argc - 1, argv + 1);
+    else if (strcmp(cmd, "progress") == 0)
+        rc = cmd_progress(argc - 1, argv + 1);
     if (rc >= 0) {
         cli_print_elapsed(rc);
         return rc;

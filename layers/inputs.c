@@ -2,7 +2,9 @@
  * layers/inputs.c — reads a whole study: every input layer (layers/layer.c), the choice of the
  * working CRS, the move of every layer into it, and the checks on the read layers: duplicate ids,
  * plausible values (layers/values.c), the CRSs (layers/crs_checks.c), layers that meet
- * (layers/meet.c), facilities outside every unit. Indicators on the inputs live in queries/.
+ * (layers/meet.c), facilities outside every unit; and views of read inputs with another set of
+ * facilities (lc_inputs_view: a year's, for `progress`; with a site run's proposals added, for
+ * `check --with-proposals`). Indicators on the inputs live in queries/.
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,8 +16,10 @@
 
 struct lc_inputs {
     lc_context *ctx; /* borrowed: the layers' GEOS geometries belong to its handle */
-    lc_layer *layers[LC_LAYER_KIND_COUNT];
-    lc_crs *crs;
+    lc_layer *layers[LC_LAYER_KIND_COUNT]; /* a view (base set): only the facilities layer is its own */
+    lc_crs *crs;     /* a view: base's */
+    const lc_inputs *base; /* a view (lc_inputs_view): the inputs it shows, borrowed; NULL otherwise */
+    lc_layer *extra; /* a view: the facilities it added (owned), NULL when none */
 };
 
 void lc_inputs_destroy(lc_inputs *in)
@@ -23,9 +27,114 @@ void lc_inputs_destroy(lc_inputs *in)
     if (!in)
         return;
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++)
-        lc_layer_destroy(in->ctx, in->layers[k]);
-    lc_crs_destroy(in->crs);
+        if (!in->base || k == LC_LAYER_FACILITIES)
+            lc_layer_destroy(in->ctx, in->layers[k]);
+    lc_layer_destroy(in->ctx, in->extra);
+    if (!in->base)
+        lc_crs_destroy(in->crs);
     free(in);
+}
+
+/* Reads the facilities layer of study extra into base's working CRS, checked as lc_inputs_read
+ * checks a layer (ids prefixed with id_prefix when given). NULL with the context's error. */
+static lc_layer *read_extra(lc_context *ctx, const lc_inputs *base, const lc_study *extra, const char *id_prefix,
+                            const lc_profile *profile, lc_quality *quality)
+{
+    lc_layer *L = lc_layer_read(ctx, LC_LAYER_FACILITIES, extra, profile, quality);
+    if (!L)
+        return NULL;
+    lc_transform *tr = lc_transform_create(ctx, L->source_crs, base->crs);
+    if (!tr) {
+        lc_error(ctx, LC_ERR_CRS, "%s (layer %s): cannot transform into %s: %s", L->source, L->name,
+                 lc_crs_name(base->crs), lc_context_errmsg(ctx));
+        goto fail;
+    }
+    lc_status st = lc_layer_transform(ctx, L, tr);
+    lc_transform_destroy(tr);
+    if (st != LC_OK || lc_layer_check_duplicates(ctx, L, quality) != LC_OK ||
+        lc_layer_check_values(ctx, L, extra, quality) != LC_OK)
+        goto fail;
+    for (size_t i = 0; id_prefix && i < L->count; i++) {
+        char *id = lc_sprintf(ctx, "%s%s", id_prefix, L->features[i].id);
+        if (!id)
+            goto fail;
+        free((char *)L->features[i].id);
+        L->features[i].id = id;
+    }
+    return L;
+fail:
+    lc_layer_destroy(ctx, L);
+    return NULL;
+}
+
+lc_inputs *lc_inputs_view(lc_context *ctx, const lc_inputs *base, const unsigned char *keep, const lc_study *extra,
+                          const char *id_prefix, const lc_profile *profile, lc_quality *quality)
+{
+    if (!ctx)
+        return NULL;
+    if (!base || !base->layers[LC_LAYER_FACILITIES] || (extra && (!profile || !quality))) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_inputs_view: inputs with facilities are required (and a profile and a "
+                 "quality list with extra facilities)");
+        return NULL;
+    }
+    if (base->base) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_inputs_view: a view of a view is not supported; view the inputs read");
+        return NULL;
+    }
+    lc_inputs *in = lc_calloc(ctx, 1, sizeof *in);
+    if (!in)
+        return NULL;
+    in->ctx = ctx;
+    in->base = base;
+    in->crs = base->crs;
+    for (int k = 0; k < LC_LAYER_KIND_COUNT; k++)
+        in->layers[k] = base->layers[k];
+    in->layers[LC_LAYER_FACILITIES] = NULL;
+    if (extra && !(in->extra = read_extra(ctx, base, extra, id_prefix, profile, quality)))
+        goto fail;
+    const lc_layer *B = base->layers[LC_LAYER_FACILITIES];
+    lc_layer *V = lc_calloc(ctx, 1, sizeof *V);
+    if (!V)
+        goto fail;
+    in->layers[LC_LAYER_FACILITIES] = V;
+    *V = (lc_layer){.kind = B->kind, .geographic = B->geographic, .wgs84_lonlat = B->wgs84_lonlat, .read = B->read,
+                    .extent = lc_bbox_empty()};
+    memcpy(V->rows_sha256, B->rows_sha256, sizeof V->rows_sha256);
+    if (!(V->source = lc_strdup(ctx, B->source)) || !(V->name = lc_strdup(ctx, B->name)) ||
+        (B->source_crs && !(V->source_crs = lc_strdup(ctx, B->source_crs))))
+        goto fail;
+    for (int r = 0; r < LC_FIELD_ROLE_COUNT; r++)
+        if (B->fields[r] && !(V->fields[r] = lc_strdup(ctx, B->fields[r])))
+            goto fail;
+    size_t nextra = in->extra ? in->extra->count : 0;
+    if (B->count + nextra &&
+        !(V->features = lc_calloc(ctx, B->count + nextra, sizeof *V->features)))
+        goto fail;
+    V->cap = B->count + nextra;
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    for (size_t i = 0; i < B->count + nextra; i++) {
+        const lc_feature *f = i < B->count ? &B->features[i] : &in->extra->features[i - B->count];
+        if (i < B->count && keep && !keep[i])
+            continue;
+        V->features[V->count++] = *f;
+        double minx, miny, maxx, maxy;
+        if (GEOSGeom_getExtent_r(h, f->geom, &minx, &miny, &maxx, &maxy)) {
+            V->extent = lc_bbox_extend(V->extent, (lc_xy){minx, miny});
+            V->extent = lc_bbox_extend(V->extent, (lc_xy){maxx, maxy});
+        }
+    }
+    V->borrowed = V->count;
+    return in;
+fail:
+    lc_inputs_destroy(in);
+    return NULL;
+}
+
+size_t lc_inputs_added(const lc_inputs *in, const char **source)
+{
+    if (source)
+        *source = in && in->extra ? in->extra->source : NULL;
+    return in && in->extra ? in->extra->count : 0;
 }
 
 const lc_layer *lc_inputs_layer(const lc_inputs *in, lc_layer_kind kind)

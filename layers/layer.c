@@ -40,7 +40,7 @@ const char *lc_layer_kind_name(lc_layer_kind kind)
 static const char *const role_names[LC_FIELD_ROLE_COUNT] = {
     "id", "name", "population", "pop60", "pop65", "unit",
     "category", "floor_area", "meals", "beds", "nursing_beds", "status", "compound",
-    "district", "committee", "type", "households", "profile", "places"};
+    "district", "committee", "type", "households", "profile", "places", "opened", "closed"};
 
 const char *lc_field_role_name(lc_field_role role)
 {
@@ -69,6 +69,8 @@ static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
     [LC_FIELD_HOUSEHOLDS] = {"households", "户数", "总户数", "hh", NULL},
     [LC_FIELD_PROFILE] = {"profile", "标准", NULL},
     [LC_FIELD_PLACES] = {"places", "托位", "日托位", "托位数", "day_places", NULL},
+    [LC_FIELD_OPENED] = {"opened", "开业年份", "建成年份", "开办年份", "投用年份", "year_opened", "open_year", NULL},
+    [LC_FIELD_CLOSED] = {"closed", "关闭年份", "停业年份", "撤销年份", "year_closed", "close_year", NULL},
 };
 
 /* Which roles a kind reads (1 optional, 2 required). */
@@ -78,7 +80,8 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
                               [LC_FIELD_COMMITTEE] = 1, [LC_FIELD_HOUSEHOLDS] = 1},
     [LC_LAYER_FACILITIES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_CATEGORY] = 2,
                              [LC_FIELD_FLOOR_AREA] = 1, [LC_FIELD_MEALS] = 1, [LC_FIELD_BEDS] = 1,
-                             [LC_FIELD_NURSING_BEDS] = 1, [LC_FIELD_PLACES] = 1},
+                             [LC_FIELD_NURSING_BEDS] = 1, [LC_FIELD_PLACES] = 1, [LC_FIELD_OPENED] = 1,
+                             [LC_FIELD_CLOSED] = 1},
     [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
                         [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_DISTRICT] = 1, [LC_FIELD_TYPE] = 1},
     [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_STATUS] = 1},
@@ -313,6 +316,22 @@ static void read_number(reader *rd, OGRFeatureH f, lc_field_role role, int requi
     free(text);
 }
 
+/* Reads a year (opened, closed) into *out: a whole number from 1900 to 2100, else an error naming
+ * the field; NAN when the layer has no such field or the value is empty. */
+static void read_year(reader *rd, OGRFeatureH f, lc_field_role role, double *out)
+{
+    read_number(rd, f, role, 0, out);
+    if (isnan(*out))
+        return;
+    if (*out != floor(*out) || *out < 1900 || *out > 2100) {
+        int idx = rd->field[role];
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_IMPLAUSIBLE,
+               OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, idx)),
+               "%s %g is not a year (a whole number from 1900 to 2100)", role_names[role], *out);
+        *out = NAN;
+    }
+}
+
 /* Resolves a category label: the study's facilities.categories mapping first, then the profile's
  * codes, names and aliases. -1 if neither knows it. */
 static int resolve_category(const reader *rd, const char *label)
@@ -496,7 +515,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     GEOSContextHandle_t h = lc_ctx_geos(rd->ctx);
     lc_feature ft = {.category = -1, .population = NAN, .pop60 = NAN, .pop65 = NAN,
                      .floor_area = NAN, .meals = NAN, .beds = NAN, .nursing_beds = NAN, .households = NAN,
-                     .places = NAN};
+                     .places = NAN, .opened = NAN, .closed = NAN};
     ft.fid = OGR_F_GetFID(f);
 
     char fid_name[32];
@@ -524,6 +543,13 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
     read_number(rd, f, LC_FIELD_BEDS, 0, &ft.beds);
     read_number(rd, f, LC_FIELD_NURSING_BEDS, 0, &ft.nursing_beds);
     read_number(rd, f, LC_FIELD_PLACES, 0, &ft.places);
+    read_year(rd, f, LC_FIELD_OPENED, &ft.opened);
+    read_year(rd, f, LC_FIELD_CLOSED, &ft.closed);
+    if (!isnan(ft.opened) && !isnan(ft.closed) && ft.closed <= ft.opened) {
+        report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_IMPLAUSIBLE, rd->layer->fields[LC_FIELD_CLOSED],
+               "closed %.0f is not after opened %.0f (a facility open in no year)", ft.closed, ft.opened);
+        ft.closed = NAN;
+    }
     if (L->kind == LC_LAYER_FACILITIES) {
         ft.category = read_category(rd, f);
         if (ft.category >= 0 && rd->field[LC_FIELD_FLOOR_AREA] >= 0 && isnan(ft.floor_area) &&
@@ -704,7 +730,7 @@ void lc_layer_destroy(lc_context *ctx, lc_layer *L)
 {
     if (!L)
         return;
-    for (size_t i = 0; i < L->count; i++) {
+    for (size_t i = L->borrowed; i < L->count; i++) {
         lc_feature *ft = &L->features[i];
         free((char *)ft->id);
         feature_strings_free(ft);

@@ -29,6 +29,8 @@ struct lc_layer {
     int kind_set;      /* residential: points decided by the first geometry read */
     char **sql_tables; /* PostgreSQL <kind>.sql inputs: the tables its plan reads ("schema.table"), owned */
     size_t n_sql_tables;
+    size_t borrowed;   /* the first `borrowed` features are another layer's (a view, lc_inputs_view):
+                          their strings and geometries are not freed here */
 };
 
 /* Reads the study's layer of this kind (the study must name <kind>.path) with geometries left in the

@@ -59,12 +59,14 @@ static const study_key top_keys[] = {
     {"circle_quadsegs", KIND_RANGE}, {"share_leaf_m", KIND_RANGE}, {"gap_cell_m", KIND_RANGE},
     {"service_cell_m", KIND_RANGE},
     {"persons_per_household", KIND_RANGE}, {"persons_per_household_source", KIND_TEXT},
+    {"years", KIND_LIST}, {"target_year", KIND_RANGE}, /* `progress` (run/run_progress.c) */
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
                                         "format", "mode", "reach_m", "walk_speed", "walk_minutes",
                                         "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
                                         "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
-                                        "persons_per_household", "persons_per_household_source", NULL};
+                                        "persons_per_household", "persons_per_household_source", "years",
+                                        "target_year", NULL};
 
 /* The ranges of the KIND_RANGE keys: every number a study holds, checked when it is read, so no
  * value reaches the computations that a plan could not mean (a speed of 1e308 m/s would make every
@@ -96,6 +98,7 @@ static const key_range ranges[] = {
     {"persons_per_household", 1, 10, false, "a number of persons",
      "the residents of one household, which turns a compound's households into its population (Shanghai's "
      "2020 census: about 2.3 persons per family household)"},
+    {"target_year", 1900, 2100, true, "a year", "the plan year whose targets `progress` measures the pace toward (2025)"},
 };
 
 /* Keys under each layer that hold a value. */
@@ -122,7 +125,8 @@ static const char *const layer_names[] = {"residential", "facilities", "units", 
 /* The field roles, in lc_field_role order (include/lifecircle/layer.h). */
 static const char *const role_names[] = {"id", "name", "population", "pop60", "pop65", "unit", "category",
                                          "floor_area", "meals", "beds", "nursing_beds", "status", "compound",
-                                         "district", "committee", "type", "households", "places", NULL};
+                                         "district", "committee", "type", "households", "places", "opened",
+                                         "closed", NULL};
 
 /* Field roles only the roads layer has: the road class (what roads.exclude matches) and the
  * vertical attributes that keep noding off bridges and tunnels. */
@@ -130,7 +134,8 @@ static const char *const road_role_names[] = {"class", "bridge", "tunnel", "leve
 static const char *const road_all_role_names[] = {"id", "name", "population", "pop60", "pop65", "unit",
                                                   "category", "floor_area", "meals", "beds", "nursing_beds",
                                                   "status", "compound", "district", "committee", "type",
-                                                  "households", "places", "class", "bridge", "tunnel", "level", NULL};
+                                                  "households", "places", "opened", "closed", "class", "bridge", "tunnel",
+                                                  "level", NULL};
 
 static const char *const format_names[] = {"shapefile", "gpkg", "geojson", NULL};
 static const char *const mode_names[] = {"straight", "network", NULL};
@@ -138,7 +143,8 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
     "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, circle_quadsegs, "   \
-    "share_leaf_m, gap_cell_m, service_cell_m, persons_per_household, persons_per_household_source, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
+    "share_leaf_m, gap_cell_m, service_cell_m, persons_per_household, persons_per_household_source, years, "  \
+    "target_year, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
     "roads.node_crossings, roads.snap_dangles_m, roads.fields.class|bridge|tunnel|level, districts.profile_field, " \
@@ -146,7 +152,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
     "districts, committees, groups, areas"
 #define LAYER_KEYS "path, layer, sql, where, encoding, crs, x, y, fields.<role>"
 #define ROLE_LIST "id, name, population, pop60, pop65, unit, category, floor_area, meals, beds, nursing_beds, status, " \
-                  "compound, district, committee, type, households, places"
+                  "compound, district, committee, type, households, places, opened, closed"
 #define ROAD_ROLE_LIST ROLE_LIST ", class, bridge, tunnel, level"
 
 /* The index of s in a NULL-terminated list, or -1. */
@@ -262,7 +268,7 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
                                               "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
                                               "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                               "persons_per_household", "persons_per_household_source",
-                                              "residential", "facilities", "units", "roads", "buildings",
+                                              "years", "target_year", "residential", "facilities", "units", "roads", "buildings",
                                               "candidates", "entrances", "districts", "committees", "groups",
                                               "areas", NULL};
             return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);

@@ -336,6 +336,9 @@ char *lc_report_html(lc_context *ctx, const lc_results *r, const lc_report_optio
     lc_report_section_levels(&h, sum);
     lc_report_section_coverage(&h, sum);
     lc_report_section_proposals(&h, sum, r, &o);
+    json_t *pj = o.progress_json ? json_loads(o.progress_json, 0, &jerr) : NULL;
+    lc_report_section_progress(&h, pj);
+    json_decref(pj);
     if (!o.no_maps)
         st = section_maps(ctx, &h, r, &o);
     lc_progress(ctx, "report", 0.8);

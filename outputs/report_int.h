@@ -173,5 +173,9 @@ lc_status lc_report_section_gaps(lc_context *ctx, html *h, const lc_results *r);
 /* The proposals of a `site` run (o->siting), then coverage before/after per 街镇; nothing for a check. */
 void lc_report_section_proposals(html *h, const json_t *sum, const lc_results *r, const lc_report_options *o);
 
+/* A progress run's table from its progress.json pj (NULL: nothing): per 街镇 and norm the value each
+ * year, the target, the paces and the year reached (outputs/report_progress.c). */
+void lc_report_section_progress(html *h, const json_t *pj);
+
 #endif /* LIFECIRCLE_OUTPUTS_REPORT_INT_H */
 

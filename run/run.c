@@ -24,6 +24,9 @@ void lc_run_destroy(lc_run *run)
     lc_coverage_destroy(run->straight);
     lc_network_destroy(run->network);
     lc_roads_destroy(run->roads);
+    lc_trend_destroy(run->trend);
+    free(run->progress_json);
+    lc_inputs_destroy(run->view); /* a view of inputs: before them */
     lc_inputs_destroy(run->inputs);
     lc_quality_destroy(run->own_quality);
     lc_profile_destroy(run->profile);
@@ -265,7 +268,8 @@ lc_status lc_run_commit_with_report(lc_run *run, lc_output *out, const lc_siting
     lc_context *ctx = run->ctx;
     lc_output *report = NULL;
     if (run->options.report_dir) {
-        lc_report_options ro = {.overwrite = run->options.overwrite, .siting = siting, .siting_category = category};
+        lc_report_options ro = {.overwrite = run->options.overwrite, .siting = siting, .siting_category = category,
+                                .progress_json = run->progress_json};
         if (!(report = lc_report_stage(ctx, run->options.report_dir, &run->results, &ro))) {
             lc_output_abort(ctx, out); /* neither: the report's error stays the context's */
             return lc_context_errno(ctx);

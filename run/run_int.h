@@ -37,6 +37,9 @@ struct lc_run {
     const lc_profile **district_profiles; /* per district (lc_indicators_options), NULL: the study's */
     lc_profile **loaded;      /* the district profiles loaded, each once (owned) */
     size_t nloaded;
+    lc_inputs *view;          /* progress: the last year's facilities (a view of inputs), owned */
+    lc_trend *trend;          /* progress: the series, owned */
+    char *progress_json;      /* progress with a report: progress.json for the report's section, owned */
 };
 
 /* A run of study with the caller's options copied (NULL: defaults), nothing read yet. NULL with the

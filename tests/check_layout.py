@@ -23,7 +23,7 @@ PUBLIC = {
     "roads.h": "layers",
     "network.h": "network",
     "coverage.h": "queries", "indicators.h": "queries", "siting.h": "queries",
-    "isochrones.h": "queries", "access.h": "queries", "levels.h": "queries",
+    "isochrones.h": "queries", "trend.h": "queries", "access.h": "queries", "levels.h": "queries",
     "output.h": "outputs", "results.h": "outputs", "map.h": "outputs", "report.h": "outputs",
     "run.h": "run", "lifecircle.h": "run",
 }

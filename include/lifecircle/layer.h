@@ -71,6 +71,8 @@ typedef enum lc_field_role {
     LC_FIELD_PROFILE,     /* districts: the standards profile of the district (study key
                              districts.profile_field names the field) */
     LC_FIELD_PLACES,      /* facilities: day-care places (日托位), for accessibility (profile.h) */
+    LC_FIELD_OPENED,      /* facilities: the year it opened (开业年份 / 建成年份), a whole year; `progress` */
+    LC_FIELD_CLOSED,      /* facilities: the year it closed (关闭年份), after the opening year; `progress` */
     LC_FIELD_ROLE_COUNT
 } lc_field_role;
 
@@ -104,6 +106,8 @@ typedef struct lc_feature {
     double households;     /* residential, committees: 户数 */
     int population_from_households; /* residential: population is households × persons_per_household */
     double places;         /* facilities: day-care places */
+    double opened;         /* facilities: the year it opened, NAN when not given (open in every year) */
+    double closed;         /* facilities: the year it closed, NAN when it has not */
 } lc_feature;
 
 typedef struct lc_layer lc_layer;
@@ -155,6 +159,29 @@ LC_API void lc_inputs_destroy(lc_inputs *inputs);
 
 /* A layer of the inputs, or NULL when the study names none of that kind. Borrowed. */
 LC_API const lc_layer *lc_inputs_layer(const lc_inputs *inputs, lc_layer_kind kind);
+
+/* A view of base with another set of facilities: base's facilities for which keep[i] is non-zero
+ * (keep NULL: all of them; keep has one entry per feature of base's facilities layer), in their
+ * order, then — when extra is given — the facilities of the study extra's facilities layer, read
+ * and checked as lc_inputs_read reads a layer (its problems into quality) and brought into base's
+ * working CRS, their ids prefixed with id_prefix (NULL: as read). Every other layer and the CRS are
+ * base's. For `progress` (the facilities open in a year) and `check --with-proposals` (a site run's
+ * proposals added). Parameters:
+ *   base      — inputs read by lc_inputs_read (borrowed; must outlive the view; not itself a view);
+ *   keep      — NULL, or one flag per base facility (borrowed for the call);
+ *   extra     — NULL, or a study naming facilities.path and its fields (borrowed for the call);
+ *   id_prefix — NULL or text put before each extra facility's id (borrowed for the call);
+ *   profile   — the categories extra's labels are read with (borrowed; needed with extra);
+ *   quality   — receives extra's problems (borrowed; needed with extra).
+ * Returns the view, or NULL with the context's error (LC_ERR_MISUSE, LC_ERR_NOMEM, or reading extra:
+ * LC_ERR_IO, LC_ERR_FIELD, LC_ERR_CRS, ...). Caller frees with lc_inputs_destroy(). */
+LC_API lc_inputs *lc_inputs_view(lc_context *ctx, const lc_inputs *base, const unsigned char *keep,
+                                 const lc_study *extra, const char *id_prefix, const lc_profile *profile,
+                                 lc_quality *quality);
+
+/* For a view made with extra facilities (lc_inputs_view): how many were added, and (source, may be
+ * NULL) the dataset they came from (borrowed, valid while in lives); 0 and NULL otherwise. */
+LC_API size_t lc_inputs_added(const lc_inputs *in, const char **source);
 
 /* The working CRS. Borrowed, valid while inputs live. */
 LC_API const lc_crs *lc_inputs_crs(const lc_inputs *inputs);

@@ -17,6 +17,7 @@
 #include "lifecircle/coverage.h"
 #include "lifecircle/indicators.h"
 #include "lifecircle/access.h"
+#include "lifecircle/trend.h"
 #include "lifecircle/output.h"
 #include "lifecircle/results.h"
 #include "lifecircle/siting.h"

@@ -30,6 +30,8 @@ typedef struct lc_report_options {
                                   SOURCE_DATE_EPOCH when that is set (reproducible reports), else today */
     int no_maps;               /* non-zero: leave the maps out (no font or cairo work) */
     int map_width_px;          /* width of the maps in the HTML; 0: 1600 */
+    const char *progress_json; /* a progress run's progress.json (borrowed), shown as a section
+                                  "Progress toward the plan year"; NULL: none */
 } lc_report_options;
 
 /* The report as HTML text (UTF-8). Deterministic: equal results, options and date give equal text.

@@ -22,6 +22,7 @@
 #include "lifecircle/quality.h"
 #include "lifecircle/siting.h"
 #include "lifecircle/study.h"
+#include "lifecircle/trend.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,6 +91,41 @@ LC_API lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_outp
  * or the error of the step that failed (then dir is as it was). */
 LC_API lc_status lc_isochrones_write(lc_context *ctx, const char *dir, const lc_output_options *options,
                                      const lc_crs *crs, const lc_isochrones *iso);
+
+/* ---- `lifecircle progress` (outputs/progress_out.c) ---- */
+
+/* What a progress run states beside its table (progress.json "method" and counts). Borrowed. */
+typedef struct lc_progress_info {
+    const char *study;            /* the study file, or NULL */
+    int network;                  /* non-zero: distances along the walking network */
+    const size_t *open_counts;    /* facilities open in each year of the series, or NULL */
+    size_t without_opened;        /* facilities with no opening year (counted in every year) */
+    const char *population_note;  /* how each year's population was taken */
+} lc_progress_info;
+
+/* The progress table as CSV text (UTF-8 with a byte-order mark, as summary.csv): one row per 街镇
+ * (then the whole area) and norm — ids, names and the norm in Chinese and English, the unit of its
+ * values, a column per year, the target, the target year, the pace needed and achieved per year, the
+ * year the target is reached at today's pace (empty: not at today's pace) and the status in English
+ * and Chinese (lifecircle/trend.h gives the formulas). Headers "<中文> <English>". NULL with
+ * LC_ERR_NOMEM or LC_ERR_MISUSE. Caller frees with lc_free(). */
+LC_API char *lc_progress_csv(lc_context *ctx, const lc_trend *trend, const lc_inputs *inputs,
+                             const lc_profile *profile);
+
+/* The same as JSON (progress.json: the years, the target year, the methods, the facilities open
+ * each year, then per row and norm the values by year, target, paces, reached_in_year and status);
+ * info may be NULL. Keys in a fixed order. NULL with LC_ERR_NOMEM or LC_ERR_MISUSE. Caller frees
+ * with lc_free(). */
+LC_API char *lc_progress_json(lc_context *ctx, const lc_trend *trend, const lc_inputs *inputs,
+                              const lc_profile *profile, const lc_progress_info *info);
+
+/* Writes progress.csv, progress.json and progress.xlsx (sheet 进度 progress, the CSV's table) into
+ * dir with the rules of lc_output_begin, left uncommitted for the caller to lc_output_commit() or
+ * lc_output_abort() (with a report beside it). Everything borrowed. NULL with the error (LC_ERR_MISUSE
+ * for a PostGIS target: progress writes files). */
+LC_API lc_output *lc_progress_stage(lc_context *ctx, const char *dir, const lc_output_options *options,
+                                    const lc_trend *trend, const lc_inputs *inputs, const lc_profile *profile,
+                                    const lc_progress_info *info);
 
 #ifdef __cplusplus
 }

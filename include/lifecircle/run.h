@@ -32,6 +32,7 @@
 #include "lifecircle/roads.h"
 #include "lifecircle/siting.h"
 #include "lifecircle/study.h"
+#include "lifecircle/trend.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -129,6 +130,34 @@ LC_API lc_run *lc_run_isochrones(lc_context *ctx, const lc_study *study, const l
  * to summarise), or NULL with the context's error when the profile, an input or a district's
  * profile cannot be read at all (the issues found before it in the quality list). Caller frees with lc_run_destroy(). */
 LC_API lc_run *lc_run_validate(lc_context *ctx, const lc_study *study, const lc_run_options *options);
+
+/* Options of lc_run_progress beyond lc_run_options. size as there (LC_PROGRESS_RUN_OPTIONS_INIT). */
+typedef struct lc_progress_run_options {
+    size_t size;        /* sizeof(lc_progress_run_options); 0: this one */
+    const int *years;   /* the years to measure, ascending (borrowed for the call); NULL: the study's
+                           `years` */
+    size_t nyears;      /* 1 to 64 */
+    int target_year;    /* the plan year (0: the study's `target_year`, else 2025) */
+} lc_progress_run_options;
+
+#define LC_PROGRESS_RUN_OPTIONS_INIT {sizeof(lc_progress_run_options), NULL, 0, 0}
+
+/* Runs `progress` (issue 16): for each year of the series the check's coverage and every norm with
+ * the facilities open that year — opened (field role `opened`) in or before it, or with no opening
+ * year (a warning says how many), and not closed (`closed`) in or before it — against today's
+ * residents, the walking network built once; then per 街镇 and for the whole area the value per
+ * year, the target, the pace needed and achieved and the year the target is reached
+ * (lifecircle/trend.h), written to the study's output as progress.csv, progress.xlsx and
+ * progress.json, and with options->report_dir the report of the last year with a progress
+ * section. Returns the run (lc_run_trend; lc_run_results holds the last year's check), or NULL with
+ * the context's error: LC_ERR_CONFIG (no years, years not ascending or not years, naming the study
+ * file), LC_ERR_MISUSE (no output, a PostGIS output), LC_ERR_DATA, or a step's error (nothing
+ * written then). Caller frees with lc_run_destroy(). */
+LC_API lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_run_options *options,
+                               const lc_progress_run_options *progress);
+
+/* The series of a progress run (borrowed, valid until lc_run_destroy()); NULL for other runs. */
+LC_API const lc_trend *lc_run_trend(const lc_run *run);
 
 /* Releases a run and everything it computed. Accepts NULL. */
 LC_API void lc_run_destroy(lc_run *run);

@@ -8,7 +8,9 @@
  *   <layer>.path, <layer>.layer, <layer>.where, <layer>.encoding, <layer>.crs, <layer>.x, <layer>.y,
  *   <layer>.sql (a SELECT run on the source instead of reading a layer; not with <layer>.layer),
  *   <layer>.fields.<role>   (role: id name population pop60 pop65 unit category floor_area meals
- *                            beds nursing_beds)
+ *                            beds nursing_beds opened closed ...)
+ *   years (a YAML list or comma-separated years, stored comma-joined: "2020,2021,2022") and
+ *   target_year (1900 to 2100): the series of `progress` (lifecircle/run.h lc_run_progress)
  *   facilities.categories.<label>: <category code>  (the user's labels → the profile's categories)
  *   roads.fields.class|bridge|tunnel|level  (roads only: the road-class field and the vertical
  *                            attributes of a non-OSM line layer; layers/roads.c)

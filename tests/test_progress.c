@@ -1,0 +1,315 @@
+/*
+ * tests/test_progress.c — `lifecircle progress` (issue 16): the series of every norm over the years
+ * with the facilities open in each (opening and closing years), the paces and the year the target is
+ * reached, against values worked by hand below; the three files (progress.csv, .json, .xlsx) and the
+ * report's section; the command's exit codes; bad years refused naming the file, feature and field.
+ */
+#include <gdal.h>
+#include <jansson.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tests/lc_test.h"
+
+/* Two 街镇, U1 = [0,3000]×[0,3000] and U2 = [3000,6000]×[0,3000], and three compounds inside them:
+ *   R1 [900,1000]×[900,1000]    in U1, 1,000 residents, 200 aged 65+
+ *   R3 [100,200]×[2800,2900]    in U1, 1,000 residents, 200 aged 65+
+ *   R2 [4800,5000]×[800,1000]   in U2, 3,000 residents, 600 aged 65+
+ * Facilities (straight-line reach 1000 m for all four categories):
+ *   C1 centre (1000,1000)   100 m², opened 2020: reaches R1 (farthest corner 141 m), not R3 (nearest
+ *                           corner (200,2800): √(800² + 1800²) = 1970 m) nor R2
+ *   C2 centre (5000,1000)   200 m², opened 2022: reaches R2 (farthest corner (4800,800): 283 m)
+ *   C3 centre (150,2500)     50 m², opened 2024: after the last year measured, so in no year
+ *   K1 canteen (5100,1100)   40 m², 60 meals, opened 2021, in U2
+ *   M1 meal point (950,1050) 30 m², 40 meals, opened 2020, closed 2023, in U1
+ *   RP rental point (1000,1100) 10 m², no opening year: open in every year
+ * Years 2020-2023, target year 2025. By hand (x̄ of the years 2021.5, Σ(y − ȳ)² = 5):
+ *   circle_centre, whole area: 1000/5000 = 0.2, 0.2, then C2 adds R2: 4000/5000 = 0.8, 0.8.
+ *     slope = [(-1.5)(-0.3) + (-0.5)(-0.3) + (0.5)(0.3) + (1.5)(0.3)] / 5 = 1.2 / 5 = 0.24 a year;
+ *     needed (1 − 0.8) / (2025 − 2023) = 0.1 a year; reached 2023 + ⌈0.2 / 0.24⌉ = 2024: on track.
+ *   circle_centre, U1: 1000/2000 = 0.5 every year: slope 0, needed 0.25: not at today's pace.
+ *   circle_centre, U2: 0, 0, 1, 1: slope 2 / 5 = 0.4; met from 2022: reached 2022, needed 0.
+ *   floor_area, whole area (m² per 1,000 of 5,000): 2020 C1+M1+RP = 140 → 28; 2021 +K1 = 180 → 36;
+ *     2022 +C2 = 380 → 76; 2023 −M1 = 350 → 70. Mean 52.5, slope [(-1.5)(-24.5) + (-0.5)(-16.5) +
+ *     (0.5)(23.5) + (1.5)(17.5)] / 5 = 83 / 5 = 16.6; met (≥ 40) in 2022 and 2023: reached 2022.
+ *   floor_area, U1 (of 2,000): 140 → 70, 70, 70, then 110 → 55. U2 (of 3,000): 0, 40 → 13.333…,
+ *     240 → 80, 80.
+ *   meal_capacity, whole area (meals / 1,000 aged 65+): 40 → 0.04, +60 → 0.10, 0.10, −40 → 0.06;
+ *     met (≥ 0.05) from 2021: reached 2021.
+ *   canteen_units, whole area (share of 街镇 with a canteen): 0, 0.5, 0.5, 0.5. Mean 0.375, slope
+ *     [(-1.5)(-0.375) + (-0.5)(0.125) + (0.5)(0.125) + (1.5)(0.125)] / 5 = 0.75 / 5 = 0.15; needed
+ *     (1 − 0.5) / 2 = 0.25; reached 2023 + ⌈0.5 / 0.15⌉ = 2023 + ⌈3.33⌉ = 2027: late. */
+#define SQ(x0, y0, x1, y1) "[[[" #x0 "," #y0 "],[" #x1 "," #y0 "],[" #x1 "," #y1 "],[" #x0 "," #y1 "],[" #x0 "," #y0 "]]]"
+static const char *RES = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":1000,\"pop65\":200},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(900, 900, 1000, 1000) "}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"R3\",\"常住人口\":1000,\"pop65\":200},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(100, 2800, 200, 2900) "}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"R2\",\"常住人口\":3000,\"pop65\":600},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(4800, 800, 5000, 1000) "}}]}";
+static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"U1\",\"name\":\"西街道\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(0, 0, 3000, 3000) "}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"U2\",\"name\":\"东街道\"},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(3000, 0, 6000, 3000) "}}]}";
+#define FAC_HEAD "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+#define FAC_BODY                                                                                                  \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"centre\",\"建筑面积\":100,\"开业年份\":2020},"   \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1000]}},"                                             \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"类型\":\"centre\",\"建筑面积\":200,\"开业年份\":2022},"   \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[5000,1000]}},"                                             \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"类型\":\"centre\",\"建筑面积\":50,\"开业年份\":2024},"    \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[150,2500]}},"                                              \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"类型\":\"canteen\",\"建筑面积\":40,\"meals\":60,"        \
+    "\"开业年份\":2021},\"geometry\":{\"type\":\"Point\",\"coordinates\":[5100,1100]}},"                           \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M1\",\"类型\":\"meal_point\",\"建筑面积\":30,\"meals\":40,"     \
+    "\"开业年份\":2020,\"关闭年份\":2023},\"geometry\":{\"type\":\"Point\",\"coordinates\":[950,1050]}},"           \
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"RP\",\"类型\":\"rental_point\",\"建筑面积\":10},"              \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1100]}}"
+static const char *FAC = FAC_HEAD FAC_BODY "]}";
+
+typedef struct world {
+    char *dir, *res, *fac, *units, *out;
+    lc_study *study;
+} world;
+
+/* Writes the fixture (facilities fac) into a fresh directory and a study naming it, output <dir>/out. */
+static world make(const char *fac)
+{
+    world w = {.dir = lct_tmpdir()};
+    w.res = lct_path(w.dir, "res.geojson");
+    w.fac = lct_path(w.dir, "fac.geojson");
+    w.units = lct_path(w.dir, "units.geojson");
+    w.out = lct_path(w.dir, "out");
+    ck_assert_int_eq(lct_fixture(w.res, "GeoJSON", RES, NULL), 0);
+    ck_assert_int_eq(lct_fixture(w.fac, "GeoJSON", fac, NULL), 0);
+    ck_assert_int_eq(lct_fixture(w.units, "GeoJSON", UNITS, NULL), 0);
+    w.study = lc_study_create(lct_ctx);
+    ck_assert_ptr_nonnull(w.study);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "residential.path", w.res), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "facilities.path", w.fac), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "units.path", w.units), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "output", w.out), LC_OK);
+    return w;
+}
+
+static void unmake(world *w)
+{
+    lc_study_destroy(w->study);
+    lct_rmtree(w->dir);
+    free(w->dir), free(w->res), free(w->fac), free(w->units), free(w->out);
+}
+
+/* The index of the norm with this code in profile p. */
+static size_t norm_index(const lc_profile *p, const char *code)
+{
+    for (size_t k = 0; k < lc_profile_norm_count(p); k++)
+        if (!strcmp(lc_profile_norm(p, k)->code, code))
+            return k;
+    ck_abort_msg("no norm %s", code);
+    return 0;
+}
+
+/* Asserts a cell's four values against the hand-worked ones (NAN: none). */
+static void assert_series(const lc_trend *t, size_t row, size_t k, const double v[4])
+{
+    lc_trend_cell c;
+    ck_assert_int_eq(lc_trend_cell_get(t, row, k, &c), LC_OK);
+    for (int y = 0; y < 4; y++)
+        ck_assert_msg(fabs(c.values[y] - v[y]) < 1e-9, "row %zu norm %zu year %d: %.12g, by hand %.12g", row, k,
+                      2020 + y, c.values[y], v[y]);
+}
+
+static void assert_pace(const lc_trend *t, size_t row, size_t k, double needed, double achieved, double reached,
+                        lc_trend_status status)
+{
+    lc_trend_cell c;
+    ck_assert_int_eq(lc_trend_cell_get(t, row, k, &c), LC_OK);
+    ck_assert_msg(fabs(c.pace_needed - needed) < 1e-9, "row %zu norm %zu: needed %.12g, by hand %.12g", row, k,
+                  c.pace_needed, needed);
+    ck_assert_msg(fabs(c.pace_achieved - achieved) < 1e-9, "row %zu norm %zu: achieved %.12g, by hand %.12g", row,
+                  k, c.pace_achieved, achieved);
+    if (isnan(reached))
+        ck_assert_msg(isnan(c.reached_year), "row %zu norm %zu: reached %g, by hand none", row, k, c.reached_year);
+    else
+        ck_assert_msg(c.reached_year == reached, "row %zu norm %zu: reached %g, by hand %g", row, k, c.reached_year,
+                      reached);
+    ck_assert_int_eq(c.status, status);
+}
+
+static const int YEARS[] = {2020, 2021, 2022, 2023};
+
+START_TEST(series_and_pace_by_hand)
+{
+    world w = make(FAC);
+    lc_progress_run_options po = LC_PROGRESS_RUN_OPTIONS_INIT;
+    po.years = YEARS;
+    po.nyears = 4;
+    po.target_year = 2025;
+    lc_run *run = lc_run_progress(lct_ctx, w.study, NULL, &po);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    const lc_trend *t = lc_run_trend(run);
+    const lc_profile *p = lc_run_profile(run);
+    ck_assert_uint_eq(lc_trend_year_count(t), 4);
+    ck_assert_uint_eq(lc_trend_row_count(t), 3); /* U1, U2, the whole area */
+    size_t cc = norm_index(p, "circle_centre"), fa = norm_index(p, "floor_area"), mc = norm_index(p, "meal_capacity"),
+           cu = norm_index(p, "canteen_units");
+    assert_series(t, 2, cc, (double[]){0.2, 0.2, 0.8, 0.8});
+    assert_pace(t, 2, cc, 0.1, 0.24, 2024, LC_TREND_ON_TRACK);
+    assert_series(t, 0, cc, (double[]){0.5, 0.5, 0.5, 0.5});
+    assert_pace(t, 0, cc, 0.25, 0, NAN, LC_TREND_NOT_AT_PACE);
+    assert_series(t, 1, cc, (double[]){0, 0, 1, 1});
+    assert_pace(t, 1, cc, 0, 0.4, 2022, LC_TREND_REACHED);
+    assert_series(t, 2, fa, (double[]){28, 36, 76, 70});
+    assert_pace(t, 2, fa, 0, 16.6, 2022, LC_TREND_REACHED);
+    assert_series(t, 0, fa, (double[]){70, 70, 70, 55});
+    assert_series(t, 1, fa, (double[]){0, 40.0 / 3, 80, 80});
+    assert_series(t, 2, mc, (double[]){0.04, 0.10, 0.10, 0.06});
+    assert_pace(t, 2, mc, 0, (-1.5 * -0.035 + -0.5 * 0.025 + 0.5 * 0.025 + 1.5 * -0.015) / 5, 2021, LC_TREND_REACHED);
+    assert_series(t, 2, cu, (double[]){0, 0.5, 0.5, 0.5});
+    assert_pace(t, 2, cu, 0.25, 0.15, 2027, LC_TREND_LATE);
+    size_t nn = lc_profile_norm_count(p);
+    lc_run_destroy(run);
+
+    /* the files: progress.json holds the same numbers (read back with jansson), progress.csv the
+     * bilingual headers and a column per year, progress.xlsx one row per (row, norm) */
+    char *path = lct_path(w.out, "progress.json");
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    ck_assert_msg(root, "progress.json: %s", err.text);
+    ck_assert_int_eq(json_integer_value(json_object_get(root, "target_year")), 2025);
+    ck_assert_int_eq(json_integer_value(json_object_get(root, "facilities_without_opening_year")), 1);
+    /* open: 2020 C1 M1 RP; 2021 +K1; 2022 +C2; 2023 −M1 */
+    const int open[] = {3, 4, 5, 4};
+    for (int y = 0; y < 4; y++)
+        ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(root, "facilities_open"), y)), open[y]);
+    json_t *total = json_array_get(json_object_get(root, "rows"), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(total, "id")), "total");
+    json_t *c = json_object_get(json_object_get(total, "indicators"), "canteen_units");
+    ck_assert_double_eq_tol(json_real_value(json_object_get(json_object_get(c, "values"), "2021")), 0.5, 1e-12);
+    ck_assert_int_eq(json_integer_value(json_object_get(c, "reached_in_year")), 2027);
+    ck_assert_str_eq(json_string_value(json_object_get(c, "status")), "late");
+    json_decref(root);
+    free(path);
+    path = lct_path(w.out, "progress.csv");
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char buf[4096];
+    const char *head = fgets(buf, sizeof buf, f);
+    ck_assert_ptr_nonnull(head);
+    lct_assert_contains(head, "2020年 2020");
+    lct_assert_contains(head, "2023年 2023");
+    lct_assert_contains(head, "所需年均进度 pace_needed_per_year");
+    size_t lines = 0;
+    char line[4096];
+    while (fgets(line, sizeof line, f))
+        lines++;
+    fclose(f);
+    ck_assert_uint_eq(lines, 3 * nn); /* 3 rows × 13 norms */
+    free(path);
+    path = lct_path(w.out, "progress.xlsx");
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH sheet = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(sheet, 1), 39);
+    GDALClose(ds);
+    free(path);
+    unmake(&w);
+}
+END_TEST
+
+/* The command: the years from --years, exit 1 (canteen_units is late in the whole area), the
+ * report holds the progress section; a year that is no year is refused naming file, feature, field. */
+START_TEST(command_and_report)
+{
+    world w = make(FAC);
+    char *report = lct_path(w.dir, "report"), args[4096], *out = NULL;
+    snprintf(args, sizeof args, "progress --residential '%s' --facilities '%s' --units '%s' -o '%s' --years "
+             "2020,2021,2022,2023 --target-year 2025 --report '%s'", w.res, w.fac, w.units, w.out, report);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "1 of 6 facilities have no opening year");
+    lct_assert_contains(out, "late 按当前进度将逾期达标");
+    free(out);
+    char *html = lct_path(report, "report.html");
+    FILE *f = fopen(html, "rb");
+    ck_assert_ptr_nonnull(f);
+    static char page[1 << 20];
+    size_t n = fread(page, 1, sizeof page - 1, f);
+    page[n] = 0;
+    const char *text = page;
+    fclose(f);
+    lct_assert_contains(text, "<section id=\"progress\">");
+    lct_assert_contains(text, "Progress toward 2025");
+    free(html);
+    free(report);
+
+    /* no years at all */
+    snprintf(args, sizeof args, "progress --residential '%s' --facilities '%s' -o '%s/x'", w.res, w.fac, w.dir);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "no years to measure");
+    free(out);
+    snprintf(args, sizeof args, "progress --residential '%s' --facilities '%s' -o '%s/x' --years 2021,2020", w.res,
+             w.fac, w.dir);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "2020 after 2021");
+    free(out);
+    unmake(&w);
+
+    /* an opening year of 2020.5 and a closing year before the opening one */
+    world b = make(FAC_HEAD FAC_BODY ",{\"type\":\"Feature\",\"properties\":{\"id\":\"X1\",\"类型\":\"centre\","
+                   "\"建筑面积\":10,\"开业年份\":2020.5},\"geometry\":{\"type\":\"Point\",\"coordinates\":[900,900]}},"
+                   "{\"type\":\"Feature\",\"properties\":{\"id\":\"X2\",\"类型\":\"centre\",\"建筑面积\":10,"
+                   "\"开业年份\":2022,\"关闭年份\":2021},\"geometry\":{\"type\":\"Point\",\"coordinates\":[900,900]}}]}");
+    snprintf(args, sizeof args, "progress --residential '%s' --facilities '%s' -o '%s' --years 2020", b.res, b.fac,
+             b.out);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "X1");
+    lct_assert_contains(out, "开业年份");
+    lct_assert_contains(out, "opened 2020.5 is not a year");
+    lct_assert_contains(out, "X2");
+    lct_assert_contains(out, "closed 2021 is not after opened 2022");
+    free(out);
+    struct stat st;
+    ck_assert_int_ne(stat(b.out, &st), 0); /* nothing written */
+    unmake(&b);
+}
+END_TEST
+
+/* The series in a study file: years as a YAML list (stored comma-joined), target_year checked. */
+START_TEST(study_keys)
+{
+    char *dir = lct_tmpdir(), *path = lct_path(dir, "s.yml");
+    ck_assert_int_eq(lct_write_text(path, "years: [2020, 2022, 2023]\ntarget_year: 2025\n"), 0);
+    lc_study *s = lc_study_load(lct_ctx, path);
+    ck_assert_msg(s, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_str_eq(lc_study_get(s, "years"), "2020,2022,2023");
+    ck_assert_str_eq(lc_study_get(s, "target_year"), "2025");
+    lc_study_destroy(s);
+    ck_assert_int_eq(lct_write_text(path, "target_year: 2025.5\n"), 0);
+    ck_assert_ptr_null(lc_study_load(lct_ctx, path));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "'target_year' must be a year");
+    lct_rmtree(dir);
+    free(dir), free(path);
+}
+END_TEST
+
+Suite *suite_progress(void)
+{
+    Suite *s = suite_create("progress");
+    TCase *tc = tcase_create("progress");
+    tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, series_and_pace_by_hand);
+    tcase_add_test(tc, command_and_report);
+    tcase_add_test(tc, study_keys);
+    suite_add_tcase(s, tc);
+    return s;
+}
