@@ -94,5 +94,6 @@ int cmd_site(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_isochrones(int argc, char **argv);
 int cmd_progress(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif /* LIFECIRCLE_CLI_CLI_H */

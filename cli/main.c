@@ -26,6 +26,7 @@ static void usage(FILE *out)
             "  isochrones STUDY -o DIR  nested walking isochrones (等时圈, 5/10/15 min) around points\n"
             "  progress STUDY --years 2020,2021,... -o DIR  every norm per year and the pace toward\n"
             "                       the plan year (规划进度: facilities by opening year)\n"
+            "  compare RUN_A RUN_B  which norms changed in which 街镇 between two finished runs\n"
             "  profile list         list the built-in standards profiles\n"
             "  profile show NAME    print a profile (categories, reach, norms and their sources)\n"
             "  profile init NAME FILE  write a profile to FILE for editing\n"
@@ -82,6 +83,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "profile") == 0)
         return cmd_profile(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
     fprintf(stderr, "lifecircle: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return LC_EXIT_ERROR;

@@ -71,6 +71,18 @@ static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"RP\",\"类型\":\"rental_point\",\"建筑面积\":10},"              \
     "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1100]}}"
 static const char *FAC = FAC_HEAD FAC_BODY "]}";
+/* The same without C2 (for compare). */
+static const char *FAC_NO_C2 = FAC_HEAD
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"centre\",\"建筑面积\":100,\"开业年份\":2020},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1000]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"类型\":\"centre\",\"建筑面积\":50,\"开业年份\":2024},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[150,2500]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"类型\":\"canteen\",\"建筑面积\":40,\"meals\":60,"
+    "\"开业年份\":2021},\"geometry\":{\"type\":\"Point\",\"coordinates\":[5100,1100]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M1\",\"类型\":\"meal_point\",\"建筑面积\":30,\"meals\":40,"
+    "\"开业年份\":2020,\"关闭年份\":2023},\"geometry\":{\"type\":\"Point\",\"coordinates\":[950,1050]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"id\":\"RP\",\"类型\":\"rental_point\",\"建筑面积\":10},"
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1100]}}]}";
 
 typedef struct world {
     char *dir, *res, *fac, *units, *out;
@@ -301,6 +313,126 @@ START_TEST(study_keys)
 }
 END_TEST
 
+/* Reads a whole file into a string (caller frees); NULL when it cannot. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = calloc((size_t)n + 1, 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    fclose(f);
+    return s;
+}
+
+/* compare of two checks built to differ by one facility: run A has every facility of the fixture
+ * (a check counts them all, whatever their years), run B the same without C2 (the centre of U2, 200
+ * m²). By construction only the cells C2 enters change:
+ *   U2 circle_centre   1 → 0     (R2 loses its only centre)                      pass → fail
+ *   U2 floor_area      (200 + 40) / 3000 × 1000 = 80 → 40 / 3 = 13.33…             pass → fail
+ *   total circle_centre (1000 + 1000 + 3000) / 5000 = 1 → 2000 / 5000 = 0.4        pass → fail
+ *   total floor_area   (100+200+50+40+30+10) / 5 = 86 → 230 / 5 = 46              still pass
+ * U1's cells and every other norm (life circle, rental point and canteen per 街镇, meals) are
+ * untouched, and must not be listed; A against itself lists nothing. */
+START_TEST(compare_lists_exactly_the_changed_cells)
+{
+    world a = make(FAC), b = make(FAC_NO_C2);
+    lc_run *ra = lc_run_check(lct_ctx, a.study, NULL);
+    ck_assert_msg(ra, "%s", lc_context_errmsg(lct_ctx));
+    lc_run_destroy(ra);
+    lc_run *rb = lc_run_check(lct_ctx, b.study, NULL);
+    ck_assert_msg(rb, "%s", lc_context_errmsg(lct_ctx));
+    lc_run_destroy(rb);
+    char *csv = lct_path(a.dir, "changes.csv");
+    lc_compare_run_options o = LC_COMPARE_RUN_OPTIONS_INIT;
+    o.output = csv;
+    lc_comparison *c = lc_run_compare(lct_ctx, a.out, b.out, &o);
+    ck_assert_msg(c, "%s", lc_context_errmsg(lct_ctx));
+    static const struct {
+        const char *row, *norm;
+        double before, after;
+        int flip;
+    } want[] = {{"U2", "circle_centre", 1, 0, 1},
+                {"U2", "floor_area", 80, 40.0 / 3, 1},
+                {"total", "circle_centre", 1, 0.4, 1},
+                {"total", "floor_area", 86, 46, 0}};
+    ck_assert_uint_eq(lc_comparison_count(c), 4);
+    for (size_t i = 0; i < 4; i++) {
+        const lc_change *ch = lc_comparison_get(c, i);
+        ck_assert_str_eq(ch->row_id, want[i].row);
+        ck_assert_str_eq(ch->norm, want[i].norm);
+        ck_assert_double_eq_tol(ch->before, want[i].before, 1e-9);
+        ck_assert_double_eq_tol(ch->after, want[i].after, 1e-9);
+        ck_assert_double_eq_tol(ch->change, want[i].after - want[i].before, 1e-9);
+        ck_assert_int_eq(ch->flip, want[i].flip);
+        ck_assert_int_eq(ch->row, LC_CHANGE_ROW_BOTH);
+    }
+    lc_comparison_destroy(c);
+    char *text = slurp(csv);
+    ck_assert_ptr_nonnull(text);
+    size_t lines = 0;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    ck_assert_uint_eq(lines, 5); /* the header and the four cells */
+    lct_assert_contains(text, "原值 before");
+    lct_assert_contains(text, "pass→fail 达标→未达标");
+    free(text);
+    /* an existing file is not replaced without overwrite */
+    ck_assert_ptr_null(lc_run_compare(lct_ctx, a.out, b.out, &o));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "exists");
+
+    c = lc_run_compare(lct_ctx, a.out, a.out, NULL);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(lc_comparison_count(c), 0);
+    lc_comparison_destroy(c);
+
+    /* the command: exit 1 with changes, 0 without; a progress.json and another profile refused */
+    char args[4096], *out = NULL;
+    snprintf(args, sizeof args, "compare '%s' '%s'", a.out, b.out);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "4 changed cells");
+    lct_assert_contains(out, "13.3");
+    free(out);
+    snprintf(args, sizeof args, "compare '%s' '%s/summary.json'", b.out, b.out);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    free(out);
+    char *sum = lct_path(a.out, "summary.json"), *s = slurp(sum), *edited = lct_path(a.dir, "other.json");
+    char *at = strstr(s, "\"shanghai-2025\"");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at + 1, "yangpu-20", 9); /* the same length: "yangpu-2025" */
+    ck_assert_int_eq(lct_write_text(edited, s), 0);
+    snprintf(args, sizeof args, "compare '%s' '%s'", a.out, edited);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "profile");
+    free(out);
+    lc_progress_run_options po = LC_PROGRESS_RUN_OPTIONS_INIT;
+    po.years = YEARS;
+    po.nyears = 4;
+    char *pout = lct_path(b.dir, "progress");
+    ck_assert_int_eq(lc_study_set(lct_ctx, b.study, "output", pout), LC_OK);
+    lc_run *rp = lc_run_progress(lct_ctx, b.study, NULL, &po);
+    ck_assert_msg(rp, "%s", lc_context_errmsg(lct_ctx));
+    lc_run_destroy(rp);
+    snprintf(args, sizeof args, "compare '%s' '%s/progress.json'", a.out, pout);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "it is a progress.json");
+    free(out);
+    free(pout), free(sum), free(s), free(edited), free(csv);
+    unmake(&a);
+    unmake(&b);
+}
+END_TEST
+
 Suite *suite_progress(void)
 {
     Suite *s = suite_create("progress");
@@ -310,6 +442,7 @@ Suite *suite_progress(void)
     tcase_add_test(tc, series_and_pace_by_hand);
     tcase_add_test(tc, command_and_report);
     tcase_add_test(tc, study_keys);
+    tcase_add_test(tc, compare_lists_exactly_the_changed_cells);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -127,6 +127,57 @@ LC_API lc_output *lc_progress_stage(lc_context *ctx, const char *dir, const lc_o
                                     const lc_trend *trend, const lc_inputs *inputs, const lc_profile *profile,
                                     const lc_progress_info *info);
 
+/* ---- `lifecircle compare`: two finished runs (outputs/compare.c) ---- */
+
+/* Whether a row is in both summaries. */
+typedef enum lc_change_row {
+    LC_CHANGE_ROW_BOTH = 0,   /* a changed cell (norm) of a row both runs have */
+    LC_CHANGE_ROW_REMOVED,    /* the row is only in the first run */
+    LC_CHANGE_ROW_ADDED       /* the row is only in the second run */
+} lc_change_row;
+
+/* One changed cell (or a row only one run has). Strings borrowed from the comparison. */
+typedef struct lc_change {
+    const char *level;        /* "unit" (a 街镇), "total" (the whole area) or "district" (a 区) */
+    const char *row_id, *row_name;
+    const char *norm, *norm_zh, *norm_en; /* the norm's code and names (NULL for a row change) */
+    const char *kind;         /* the norm's kind as summary.json names it ("reach", "floor_area", ...) */
+    double before, after, change; /* the values (NAN when missing) and after − before */
+    const char *pass_before, *pass_after; /* "pass", "fail" or "n/a" */
+    int flip;                 /* 1 pass → fail, -1 fail → pass, 0 neither */
+    lc_change_row row;
+} lc_change;
+
+typedef struct lc_comparison lc_comparison;
+
+/* Compares two summary.json texts (a_name and b_name name them in messages and the output, e.g. the
+ * files; may be NULL): rows of 街镇, the whole area and 区 matched by id, norms by code; a cell counts
+ * as changed when its pass changed or its values differ by more than 1e-9 of the larger (and of 1),
+ * so equal runs give no change at all. Returns the changes in the first summary's order, then the
+ * rows only the second has. NULL with LC_ERR_DATA naming the file: not JSON, not the summary of a
+ * check or site run (a progress.json is named as one), another profile, or norms of another kind
+ * or target (the profile was edited), or no 街镇 in common; LC_ERR_NOMEM. Caller frees with
+ * lc_comparison_destroy(). */
+LC_API lc_comparison *lc_compare_summaries(lc_context *ctx, const char *a_text, const char *a_name,
+                                           const char *b_text, const char *b_name);
+
+/* Releases a comparison. Accepts NULL. */
+LC_API void lc_comparison_destroy(lc_comparison *c);
+
+/* The changes: their number and the i-th (borrowed, valid while c lives; NULL past the end). */
+LC_API size_t lc_comparison_count(const lc_comparison *c);
+LC_API const lc_change *lc_comparison_get(const lc_comparison *c, size_t i);
+
+/* The changes as CSV text (as summary.csv: UTF-8 with a byte-order mark, headers "<中文> <English>")
+ * or JSON (the two runs named, then the changes). NULL with LC_ERR_NOMEM. Caller frees with lc_free(). */
+LC_API char *lc_comparison_csv(lc_context *ctx, const lc_comparison *c);
+LC_API char *lc_comparison_json(lc_context *ctx, const lc_comparison *c);
+
+/* Writes the changes to path, CSV or JSON by its extension (.csv, .json), atomically (written
+ * beside it and renamed over it). An existing path is refused unless overwrite. LC_OK, LC_ERR_MISUSE
+ * (another extension) or LC_ERR_IO. */
+LC_API lc_status lc_comparison_write(lc_context *ctx, const lc_comparison *c, const char *path, int overwrite);
+
 #ifdef __cplusplus
 }
 #endif

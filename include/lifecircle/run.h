@@ -159,6 +159,25 @@ LC_API lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_
 /* The series of a progress run (borrowed, valid until lc_run_destroy()); NULL for other runs. */
 LC_API const lc_trend *lc_run_trend(const lc_run *run);
 
+/* Options of lc_run_compare. size as lc_run_options (LC_COMPARE_RUN_OPTIONS_INIT). */
+typedef struct lc_compare_run_options {
+    size_t size;            /* sizeof(lc_compare_run_options); 0: this one */
+    const char *output;     /* also write the changes to this .csv or .json file (NULL: none) */
+    int overwrite;          /* non-zero: replace an existing output file */
+} lc_compare_run_options;
+
+#define LC_COMPARE_RUN_OPTIONS_INIT {sizeof(lc_compare_run_options), NULL, 0}
+
+/* Runs `compare` (issue 16): the summaries of two finished check or site runs — run_a and run_b are
+ * their output directories (summary.json inside) or the summary.json files — compared cell by cell
+ * (lc_compare_summaries, lifecircle/results.h), the changes written to options->output when given
+ * (atomically). options may be NULL. Returns the comparison, or NULL with the context's error:
+ * LC_ERR_IO (a run or its summary.json cannot be read, the output cannot be written), LC_ERR_DATA
+ * (not lifecircle summaries, another profile, no 街镇 in common), LC_ERR_MISUSE. Caller frees with
+ * lc_comparison_destroy(). */
+LC_API lc_comparison *lc_run_compare(lc_context *ctx, const char *run_a, const char *run_b,
+                                     const lc_compare_run_options *options);
+
 /* Releases a run and everything it computed. Accepts NULL. */
 LC_API void lc_run_destroy(lc_run *run);
 
