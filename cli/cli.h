@@ -40,6 +40,7 @@ typedef struct cli_options {
     const char *iso_metres;     /* --metres 300,500,1000 (isochrones) */
     int iso_circles;            /* --circles (isochrones) */
     const char *report_dir;     /* --report DIR (check, site): the HTML report and A3 PDF maps */
+    const char *with_proposals; /* --with-proposals DIR (check): a site run's proposals added */
     lc_study *study;        /* built by cli_parse_study_options(); owned here */
 } cli_options;
 

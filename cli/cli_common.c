@@ -128,6 +128,7 @@ lc_run_options cli_run_options(const cli_options *opts, lc_quality *quality)
     ro.shapefile_encoding = opts->out_encoding;
     ro.report_dir = opts->report_dir;
     ro.quality = quality;
+    ro.with_proposals = opts->with_proposals;
     return ro;
 }
 
@@ -211,7 +212,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
            OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
            OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND,
            OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT, OPT_STREETS,
-           OPT_PROGRESS_LINES, OPT_YEARS, OPT_TARGET_YEAR };
+           OPT_PROGRESS_LINES, OPT_YEARS, OPT_TARGET_YEAR, OPT_WITH_PROPOSALS };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
         {"facilities", required_argument, NULL, OPT_FAC},
@@ -247,6 +248,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"progress-lines", no_argument, NULL, OPT_PROGRESS_LINES},
         {"years", required_argument, NULL, OPT_YEARS},
         {"target-year", required_argument, NULL, OPT_TARGET_YEAR},
+        {"with-proposals", required_argument, NULL, OPT_WITH_PROPOSALS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -292,6 +294,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_PROGRESS_LINES: opts->progress_lines = 1; break;
         case OPT_YEARS: key = "years"; break;
         case OPT_TARGET_YEAR: key = "target_year"; break;
+        case OPT_WITH_PROPOSALS: opts->with_proposals = optarg; break;
         case OPT_AT:
             if (opts->iso_nat == 16) {
                 fprintf(stderr, "lifecircle %s: at most 16 --at points (use --points FILE for more)\n", argv[0]);

@@ -42,6 +42,10 @@ static void usage(FILE *out)
             "                       indicators, 街镇 table, gaps, maps, assumptions, data quality) and an\n"
             "                       A3 PDF map per category, DIR/map-<category>.pdf\n"
             "  --shapefile-encoding ENC  attribute encoding of Shapefile outputs: UTF-8 (default) or GBK\n"
+            "  --with-proposals DIR add the proposals of a `lifecircle site` run (its output directory)\n"
+            "                       to the facilities — each of its category, with its suggested floor\n"
+            "                       area — so every norm shows the plan's after state; compare with the\n"
+            "                       check before it: `lifecircle compare BEFORE AFTER`\n"
             "  --reach METRES       one reach for every category instead of the profile's (study key\n"
             "                       `reach_m`); the profile default is 15 min ≈ 1000 m (GB 50180-2018)\n"
             "  --set walk_speed=V   walk every category's reach minutes at V m/s (e.g. 0.9 for elders:\n"
@@ -363,6 +367,11 @@ int cmd_check(int argc, char **argv)
         printf("lifecircle check — %s, profile %s, %s distance, CRS %s\n",
                lc_study_path(opts.study) ? lc_study_path(opts.study) : "(command line)", lc_profile_name(res->profile),
                network ? "network" : "straight-line", lc_crs_id(crs) ? lc_crs_id(crs) : lc_crs_name(crs));
+        const char *from = NULL;
+        size_t added = lc_inputs_added(res->inputs, &from);
+        if (added)
+            printf("With proposals 含选址建议: %zu proposed facilit%s from %s added\n", added, added == 1 ? "y" : "ies",
+                   from);
         print_table(res);
         if (res->straight)
             print_comparison(res->profile, res->straight, res->coverage, lc_run_network(run));

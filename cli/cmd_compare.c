@@ -32,10 +32,10 @@ static void usage(FILE *out)
             "  -q, --quiet          print errors only\n"
             "  -h, --help           this help\n"
             "\n"
-            "Example:\n"
-            "  lifecircle check plan-2023.yml -o out/2023\n"
-            "  lifecircle check plan-2024.yml -o out/2024\n"
-            "  lifecircle compare out/2023 out/2024 -o changes.csv\n");
+            "Example (before and after a plan's new centres):\n"
+            "  lifecircle check plan.yml -o out/before\n"
+            "  lifecircle check plan.yml --with-proposals out/sites -o out/after\n"
+            "  lifecircle compare out/before out/after -o changes.csv\n");
 }
 
 /* A value in its norm's units: m²/千人 for floor area, else %. */

@@ -343,6 +343,13 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
 
     if (siting)
         json_object_set_new(root, "siting", siting_json(r, siting, category));
+    const char *added_from = NULL;
+    size_t added = lc_inputs_added(r->inputs, &added_from);
+    if (added) /* check --with-proposals */
+        json_object_set_new(root, "proposals_added",
+                            json_pack("{s:I, s:s, s:s}", "count", (json_int_t)added, "source", added_from, "note",
+                                      "a site run's proposals added as facilities of their category, with their "
+                                      "suggested floor area, before the check (ids proposal-<rank>)"));
 
     json_object_set_new(root, "inputs", inputs_json(r));
 

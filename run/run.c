@@ -28,6 +28,7 @@ void lc_run_destroy(lc_run *run)
     free(run->progress_json);
     lc_inputs_destroy(run->view); /* a view of inputs: before them */
     lc_inputs_destroy(run->inputs);
+    lc_inputs_destroy(run->base_inputs); /* inputs was a view of these */
     lc_quality_destroy(run->own_quality);
     lc_profile_destroy(run->profile);
     for (size_t i = 0; i < run->nloaded; i++)
@@ -161,6 +162,11 @@ lc_run *lc_run_begin(lc_context *ctx, const lc_study *study, const lc_run_option
     lc_run *run = lc_run_new(ctx, study, options, command);
     if (!run)
         return NULL;
+    if (run->options.with_proposals && strcmp(command, "check")) {
+        lc_error(ctx, LC_ERR_MISUSE, "lifecircle %s: --with-proposals is an option of check (a plan's after state)",
+                 command);
+        goto fail;
+    }
     if (lc_check_cancel(ctx, "before it began") != LC_OK || output_target(run, command) != LC_OK ||
         lc_run_read_inputs(run) != LC_OK)
         goto fail;

@@ -5,15 +5,79 @@
  * traced in the background while the layers are written (queries/coverage_service.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "geo/context_int.h"
 #include "run/run_int.h"
+
+/* check --with-proposals DIR: makes run->inputs a view of the inputs read with the proposals layer
+ * of the site run in dir added to the facilities (lc_inputs_view), the inputs read kept in
+ * run->base_inputs. LC_OK, or LC_ERR_IO (no proposals layer in dir, dir is the output), LC_ERR_DATA
+ * (data errors in the proposals: they are in the quality list), or reading's error. */
+static lc_status add_proposals(lc_run *run, const char *dir)
+{
+    lc_context *ctx = run->ctx;
+    /* the formats a site run writes: the layer and its category, floor area and rank fields */
+    static const struct {
+        const char *file, *layer, *category, *floor, *rank;
+    } forms[] = {{"proposals.shp", NULL, "CATEGORY", "FLOOR_M2", "RANK"},
+                 {"proposals.geojson", NULL, "category", "floor_area_m2", "rank"},
+                 {"lifecircle.gpkg", "proposals", "category", "floor_area_m2", "rank"}};
+    char *a = realpath(dir, NULL), *b = realpath(run->output, NULL);
+    int same = a && b && !strcmp(a, b);
+    free(a), free(b);
+    if (same)
+        return lc_error(ctx, LC_ERR_IO, "--with-proposals %s is the output directory: write the check elsewhere "
+                        "(the site run's proposals are read from it)", dir);
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char *path = lc_sprintf(ctx, "%s/%s", dir, forms[i].file);
+        struct stat st;
+        if (!path)
+            return LC_ERR_NOMEM;
+        if (stat(path, &st) != 0) {
+            free(path);
+            continue;
+        }
+        lc_study *extra = lc_study_create(ctx);
+        lc_status s = extra ? lc_study_set(ctx, extra, "facilities.path", path) : LC_ERR_NOMEM;
+        if (s == LC_OK && forms[i].layer)
+            s = lc_study_set(ctx, extra, "facilities.layer", forms[i].layer);
+        s = s ? s : lc_study_set(ctx, extra, "facilities.fields.category", forms[i].category);
+        s = s ? s : lc_study_set(ctx, extra, "facilities.fields.floor_area", forms[i].floor);
+        s = s ? s : lc_study_set(ctx, extra, "facilities.fields.id", forms[i].rank);
+        lc_inputs *view = s == LC_OK ? lc_inputs_view(ctx, run->inputs, NULL, extra, "proposal-", run->profile,
+                                                      run->quality)
+                                     : NULL;
+        lc_study_destroy(extra);
+        free(path);
+        if (!view)
+            return lc_context_errno(ctx);
+        run->base_inputs = run->inputs;
+        run->inputs = view;
+        size_t nerr = lc_quality_count_severity(run->quality, LC_SEVERITY_ERROR);
+        if (nerr)
+            return lc_error(ctx, LC_ERR_DATA, "%zu data error%s in the proposals of %s; nothing was computed or "
+                            "written", nerr, nerr == 1 ? "" : "s", dir);
+        const char *from = NULL;
+        lc_log(ctx, LC_LOG_INFO, "--with-proposals: %zu proposals from %s added to the facilities",
+               lc_inputs_added(view, &from), from ? from : dir);
+        return LC_OK;
+    }
+    return lc_error(ctx, LC_ERR_IO, "--with-proposals %s: no proposals layer (proposals.shp, proposals.geojson or "
+                    "lifecircle.gpkg): give the output directory of a `lifecircle site` run", dir);
+}
 
 lc_run *lc_run_check(lc_context *ctx, const lc_study *study, const lc_run_options *options)
 {
     lc_run *run = lc_run_begin(ctx, study, options, "check");
     if (!run)
         return NULL;
+    if (run->options.with_proposals && add_proposals(run, run->options.with_proposals) != LC_OK) {
+        lc_run_destroy(run);
+        return NULL;
+    }
     lc_coverage_options co = lc_run_coverage_options(run);
     lc_coverage_job *straight_job = NULL;
     if (co.mode == LC_MODE_NETWORK) {

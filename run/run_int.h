@@ -38,6 +38,7 @@ struct lc_run {
     lc_profile **loaded;      /* the district profiles loaded, each once (owned) */
     size_t nloaded;
     lc_inputs *view;          /* progress: the last year's facilities (a view of inputs), owned */
+    lc_inputs *base_inputs;   /* check --with-proposals: the inputs read, of which inputs is a view (owned) */
     lc_trend *trend;          /* progress: the series, owned */
     char *progress_json;      /* progress with a report: progress.json for the report's section, owned */
 };

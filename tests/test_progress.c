@@ -433,6 +433,114 @@ START_TEST(compare_lists_exactly_the_changed_cells)
 }
 END_TEST
 
+/* The number at key (a JSON number) of object o. */
+static double jreal(const json_t *o, const char *key)
+{
+    return json_number_value(json_object_get(o, key));
+}
+
+/* The value of norm on row i of a summary's rows. */
+static double row_value(const json_t *rows, size_t i, const char *norm)
+{
+    return jreal(json_object_get(json_object_get(json_array_get(rows, i), "indicators"), norm), "value");
+}
+
+/* The siting row of unit id in a site run's summary (its "after" table). */
+static const json_t *site_row(const json_t *siting, const char *id)
+{
+    size_t i;
+    const json_t *r;
+    json_array_foreach(json_object_get(siting, "rows"), i, r) if (!strcmp(json_string_value(json_object_get(r, "unit_id")), id)) return r;
+    ck_abort_msg("no siting row %s", id);
+    return NULL;
+}
+
+/* check --with-proposals after a site run: R2 is made 2600 m square, so no one centre reaches all of
+ * it; the site run (straight line, one centre, mclp) states in its after table how much of U2 and of
+ * the whole area its proposal brings within reach (queries/siting.c's exact recount). The check with
+ * the proposal added computes the same coverage again by the check's own path (queries/coverage*.c):
+ * its circle_centre per 街镇 and for the whole area must equal the site run's after shares, its floor
+ * area per 1,000 in U2 must be (40 m² of K1 + the proposal's suggested floor area, read from the
+ * proposals layer with OGR) / 3,000 × 1,000, and the summary says one proposal was added. */
+START_TEST(with_proposals_reflects_the_site_run)
+{
+    static const char *RES_BIG = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":1000,\"pop65\":200},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(900, 900, 1000, 1000) "}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R3\",\"常住人口\":1000,\"pop65\":200},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(100, 2800, 200, 2900) "}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"R2\",\"常住人口\":3000,\"pop65\":600},"
+        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(3200, 200, 5800, 2800) "}}]}";
+    world w = make(FAC_NO_C2);
+    ck_assert_int_eq(lct_fixture(w.res, "GeoJSON", RES_BIG, NULL), 0);
+    char *site_out = lct_path(w.dir, "site"), *after = lct_path(w.dir, "after");
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "output", site_out), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "format", "geojson"), LC_OK);
+    lc_site_run_options so = LC_SITE_RUN_OPTIONS_INIT;
+    so.category = "centre";
+    so.siting.objective = LC_SITING_MCLP;
+    so.siting.k = 1;
+    lc_run *rs = lc_run_site(lct_ctx, w.study, NULL, &so);
+    ck_assert_msg(rs, "%s", lc_context_errmsg(lct_ctx));
+    lc_run_destroy(rs);
+
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "output", after), LC_OK);
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    ro.with_proposals = site_out;
+    lc_run *rc = lc_run_check(lct_ctx, w.study, &ro);
+    ck_assert_msg(rc, "%s", lc_context_errmsg(lct_ctx));
+    const lc_results *res = lc_run_results(rc);
+    ck_assert_uint_eq(lc_layer_count(lc_inputs_layer(res->inputs, LC_LAYER_FACILITIES)), 6);
+    lc_run_destroy(rc);
+
+    char *p = lct_path(site_out, "summary.json");
+    json_error_t err;
+    json_t *site = json_load_file(p, 0, &err);
+    ck_assert_msg(site, "%s", err.text);
+    free(p);
+    p = lct_path(after, "summary.json");
+    json_t *chk = json_load_file(p, 0, &err);
+    ck_assert_msg(chk, "%s", err.text);
+    free(p);
+    const json_t *siting = json_object_get(site, "siting");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(chk, "proposals_added"), "count")), 1);
+    const json_t *rows = json_object_get(chk, "rows");
+    double cc_u2 = row_value(rows, 1, "circle_centre"), cc_total = row_value(rows, 2, "circle_centre"),
+           fa_u2 = row_value(rows, 1, "floor_area");
+    double site_u2 = jreal(site_row(siting, "U2"), "share_after"), site_total = jreal(siting, "share_after");
+    ck_assert_msg(site_u2 > 0.2 && site_u2 < 0.6, "one centre reaches part of R2: %g", site_u2);
+    ck_assert_msg(fabs(cc_u2 - site_u2) < 1e-9, "U2: check %.12g, site's after %.12g", cc_u2, site_u2);
+    ck_assert_msg(fabs(cc_total - site_total) < 1e-9, "total: check %.12g, site's after %.12g", cc_total, site_total);
+    json_decref(site);
+    json_decref(chk);
+
+    p = lct_path(site_out, "proposals.geojson");
+    GDALDatasetH ds = GDALOpenEx(p, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH L = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH f = OGR_L_GetNextFeature(L);
+    ck_assert_ptr_nonnull(f);
+    double floor = OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "floor_area_m2"));
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    free(p);
+    ck_assert_msg(fabs(fa_u2 - (40 + floor) / 3) < 1e-9, "U2 floor area %.12g, by hand (40 + %g) / 3", fa_u2, floor);
+
+    /* no proposals there; the output itself; another command */
+    ro.with_proposals = w.dir;
+    ck_assert_ptr_null(lc_run_check(lct_ctx, w.study, &ro));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "no proposals layer");
+    ro.with_proposals = after;
+    ck_assert_ptr_null(lc_run_check(lct_ctx, w.study, &ro));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "is the output directory");
+    ro.with_proposals = site_out;
+    ck_assert_ptr_null(lc_run_site(lct_ctx, w.study, &ro, &so));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "--with-proposals is an option of check");
+    free(site_out), free(after);
+    unmake(&w);
+}
+END_TEST
+
 Suite *suite_progress(void)
 {
     Suite *s = suite_create("progress");
@@ -443,6 +551,7 @@ Suite *suite_progress(void)
     tcase_add_test(tc, command_and_report);
     tcase_add_test(tc, study_keys);
     tcase_add_test(tc, compare_lists_exactly_the_changed_cells);
+    tcase_add_test(tc, with_proposals_reflects_the_site_run);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -53,9 +53,15 @@ typedef struct lc_run_options {
                                        Output and report are both written before either replaces
                                        what was there, so a failure in either leaves both as they were */
     lc_quality *quality;            /* receives every data-quality issue found (NULL: kept in the run) */
+    const char *with_proposals;     /* check: the output directory of a `site` run whose proposals layer
+                                       (proposals.shp, .geojson or lifecircle.gpkg) is added to the
+                                       facilities — each a facility of its category with its suggested
+                                       floor area, id proposal-<rank> — before anything is computed, so
+                                       every norm reflects them (summary.json `proposals_added`); NULL:
+                                       none */
 } lc_run_options;
 
-#define LC_RUN_OPTIONS_INIT {sizeof(lc_run_options), 0, NULL, NULL, NULL}
+#define LC_RUN_OPTIONS_INIT {sizeof(lc_run_options), 0, NULL, NULL, NULL, NULL}
 
 /* Runs a check: for every compound and category the distance and covered share (straight-line, or
  * along the walking network with the straight-line comparison beside it), the norms per 街镇 and for
