@@ -57,32 +57,33 @@ static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":
     "{\"type\":\"Feature\",\"properties\":{\"id\":\"U2\",\"name\":\"东街道\"},"
     "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(3000, 0, 6000, 3000) "}}]}";
 #define FAC_HEAD "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
-#define FAC_BODY                                                                                                  \
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"centre\",\"建筑面积\":100,\"开业年份\":2020},"   \
-    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1000]}},"                                             \
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"类型\":\"centre\",\"建筑面积\":200,\"开业年份\":2022},"   \
-    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[5000,1000]}},"                                             \
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"类型\":\"centre\",\"建筑面积\":50,\"开业年份\":2024},"    \
-    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[150,2500]}},"                                              \
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"类型\":\"canteen\",\"建筑面积\":40,\"meals\":60,"        \
-    "\"开业年份\":2021},\"geometry\":{\"type\":\"Point\",\"coordinates\":[5100,1100]}},"                           \
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M1\",\"类型\":\"meal_point\",\"建筑面积\":30,\"meals\":40,"     \
-    "\"开业年份\":2020,\"关闭年份\":2023},\"geometry\":{\"type\":\"Point\",\"coordinates\":[950,1050]}},"           \
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"RP\",\"类型\":\"rental_point\",\"建筑面积\":10},"              \
+#define F_C1 "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"centre\",\"建筑面积\":100,\"开业年份\":2020}," \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1000]}}"
+#define F_C2 "{\"type\":\"Feature\",\"properties\":{\"id\":\"C2\",\"类型\":\"centre\",\"建筑面积\":200,\"开业年份\":2022}," \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[5000,1000]}}"
+#define F_C3 "{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"类型\":\"centre\",\"建筑面积\":50,\"开业年份\":2024}," \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[150,2500]}}"
+#define F_K1 "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"类型\":\"canteen\",\"建筑面积\":40,\"meals\":60," \
+    "\"开业年份\":2021},\"geometry\":{\"type\":\"Point\",\"coordinates\":[5100,1100]}}"
+#define F_M1 "{\"type\":\"Feature\",\"properties\":{\"id\":\"M1\",\"类型\":\"meal_point\",\"建筑面积\":30,\"meals\":40," \
+    "\"开业年份\":2020,\"关闭年份\":2023},\"geometry\":{\"type\":\"Point\",\"coordinates\":[950,1050]}}"
+#define F_RP "{\"type\":\"Feature\",\"properties\":{\"id\":\"RP\",\"类型\":\"rental_point\",\"建筑面积\":10}," \
     "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1100]}}"
+#define FAC_BODY F_C1 "," F_C2 "," F_C3 "," F_K1 "," F_M1 "," F_RP
 static const char *FAC = FAC_HEAD FAC_BODY "]}";
 /* The same without C2 (for compare). */
-static const char *FAC_NO_C2 = FAC_HEAD
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C1\",\"类型\":\"centre\",\"建筑面积\":100,\"开业年份\":2020},"
-    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1000]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"C3\",\"类型\":\"centre\",\"建筑面积\":50,\"开业年份\":2024},"
-    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[150,2500]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"类型\":\"canteen\",\"建筑面积\":40,\"meals\":60,"
-    "\"开业年份\":2021},\"geometry\":{\"type\":\"Point\",\"coordinates\":[5100,1100]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"M1\",\"类型\":\"meal_point\",\"建筑面积\":30,\"meals\":40,"
-    "\"开业年份\":2020,\"关闭年份\":2023},\"geometry\":{\"type\":\"Point\",\"coordinates\":[950,1050]}},"
-    "{\"type\":\"Feature\",\"properties\":{\"id\":\"RP\",\"类型\":\"rental_point\",\"建筑面积\":10},"
-    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,1100]}}]}";
+static const char *FAC_NO_C2 = FAC_HEAD F_C1 "," F_C3 "," F_K1 "," F_M1 "," F_RP "]}";
+
+/* Streets for network mode: y = 950 across both 街镇, and x = 150, 1000 and 5000 from south to north. */
+static const char *ROADS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+    "\"coordinates\":[[0,950],[150,950],[1000,950],[5000,950],[6000,950]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+    "\"coordinates\":[[150,0],[150,950],[150,3000]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+    "\"coordinates\":[[1000,0],[1000,950],[1000,3000]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"highway\":\"residential\"},\"geometry\":{\"type\":\"LineString\","
+    "\"coordinates\":[[5000,0],[5000,950],[5000,3000]]}}]}";
 
 typedef struct world {
     char *dir, *res, *fac, *units, *out;
@@ -541,6 +542,59 @@ START_TEST(with_proposals_reflects_the_site_run)
 }
 END_TEST
 
+/* Network mode, the network built once for all years: each year of the series equals, cell for cell,
+ * a plain check (lc_run_check, its own network) of a facilities file holding that year's facilities
+ * as listed here by hand from the opening and closing years: 2020 C1 M1 RP; 2021 + K1; 2022 + C2;
+ * 2023 − M1 (C3 opens in 2024). */
+START_TEST(network_years_equal_checks_of_each_year)
+{
+    static const char *const year_fac[4] = {
+        FAC_HEAD F_C1 "," F_M1 "," F_RP "]}", FAC_HEAD F_C1 "," F_M1 "," F_RP "," F_K1 "]}",
+        FAC_HEAD F_C1 "," F_M1 "," F_RP "," F_K1 "," F_C2 "]}", FAC_HEAD F_C1 "," F_RP "," F_K1 "," F_C2 "]}"};
+    world w = make(FAC);
+    char *roads = lct_path(w.dir, "roads.geojson");
+    ck_assert_int_eq(lct_fixture(roads, "GeoJSON", ROADS, NULL), 0);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "roads.path", roads), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "mode", "network"), LC_OK);
+    lc_progress_run_options po = LC_PROGRESS_RUN_OPTIONS_INIT;
+    po.years = YEARS;
+    po.nyears = 4;
+    lc_run *run = lc_run_progress(lct_ctx, w.study, NULL, &po);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_ptr_nonnull(lc_run_network(run));
+    const lc_trend *t = lc_run_trend(run);
+    size_t nn = lc_trend_norm_count(t), checked = 0;
+    for (int y = 0; y < 4; y++) {
+        char name[32], dir[32];
+        snprintf(name, sizeof name, "fac%d.geojson", YEARS[y]);
+        snprintf(dir, sizeof dir, "check%d", YEARS[y]);
+        char *fac = lct_path(w.dir, name), *out = lct_path(w.dir, dir);
+        ck_assert_int_eq(lct_fixture(fac, "GeoJSON", year_fac[y], NULL), 0);
+        ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "facilities.path", fac), LC_OK);
+        ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "output", out), LC_OK);
+        lc_run *chk = lc_run_check(lct_ctx, w.study, NULL);
+        ck_assert_msg(chk, "%s", lc_context_errmsg(lct_ctx));
+        const lc_indicators *ind = lc_run_results(chk)->indicators;
+        ck_assert_uint_eq(lc_indicators_row_count(ind), lc_trend_row_count(t));
+        for (size_t r = 0; r < lc_trend_row_count(t); r++)
+            for (size_t k = 0; k < nn; k++) {
+                lc_trend_cell c;
+                lc_trend_cell_get(t, r, k, &c);
+                double v = lc_indicators_get(ind, r, k)->value;
+                ck_assert_msg((isnan(v) && isnan(c.values[y])) || fabs(v - c.values[y]) < 1e-12,
+                              "%d row %zu norm %zu: progress %.15g, check %.15g", YEARS[y], r, k, c.values[y], v);
+                checked += !isnan(v);
+            }
+        lc_run_destroy(chk);
+        free(fac), free(out);
+    }
+    ck_assert_uint_ge(checked, 4 * 3 * 6); /* six norms have values on every row */
+    lc_run_destroy(run);
+    free(roads);
+    unmake(&w);
+}
+END_TEST
+
 Suite *suite_progress(void)
 {
     Suite *s = suite_create("progress");
@@ -552,6 +606,7 @@ Suite *suite_progress(void)
     tcase_add_test(tc, study_keys);
     tcase_add_test(tc, compare_lists_exactly_the_changed_cells);
     tcase_add_test(tc, with_proposals_reflects_the_site_run);
+    tcase_add_test(tc, network_years_equal_checks_of_each_year);
     suite_add_tcase(s, tc);
     return s;
 }
