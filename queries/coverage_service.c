@@ -110,8 +110,9 @@ static int block_task(service_job *job, service_worker *w, size_t t, size_t *cat
         int copied = 0;
         for (size_t q = 0; inner && q < c && !copied; q++) {
             const trace_cat *tq = &job->cats[q];
+            /* no pieces: w->pieces may still be NULL, and memcmp(NULL, NULL, 0) is undefined */
             if (!tq->segs || !tq->inner[t] || w->pcnt[q] != w->pcnt[c] ||
-                memcmp(w->pieces + w->poff[q], w->pieces + w->poff[c], w->pcnt[c] * sizeof *w->pieces))
+                (w->pcnt[c] && memcmp(w->pieces + w->poff[q], w->pieces + w->poff[c], w->pcnt[c] * sizeof *w->pieces)))
                 continue;
             const lc_trace_segs *from = &tq->segs[t];
             if (from->n && lc_scratch_grow_segs(out, from->n))
