@@ -248,16 +248,10 @@ START_TEST(command_and_report)
     lct_assert_contains(out, "1 of 6 facilities have no opening year");
     lct_assert_contains(out, "late 按当前进度将逾期达标");
     free(out);
-    char *html = lct_path(report, "report.html");
-    FILE *f = fopen(html, "rb");
-    ck_assert_ptr_nonnull(f);
-    static char page[1 << 20];
-    size_t n = fread(page, 1, sizeof page - 1, f);
-    page[n] = 0;
-    const char *text = page;
-    fclose(f);
+    char *html = lct_path(report, "report.html"), *text = lct_read_file(html, NULL);
     lct_assert_contains(text, "<section id=\"progress\">");
     lct_assert_contains(text, "Progress toward 2025");
+    free(text);
     free(html);
     free(report);
 
@@ -314,24 +308,6 @@ START_TEST(study_keys)
 }
 END_TEST
 
-/* Reads a whole file into a string (caller frees); NULL when it cannot. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = calloc((size_t)n + 1, 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    fclose(f);
-    return s;
-}
-
 /* compare of two checks built to differ by one facility: run A has every facility of the fixture
  * (a check counts them all, whatever their years), run B the same without C2 (the centre of U2, 200
  * m²). By construction only the cells C2 enters change:
@@ -375,7 +351,7 @@ START_TEST(compare_lists_exactly_the_changed_cells)
         ck_assert_int_eq(ch->row, LC_CHANGE_ROW_BOTH);
     }
     lc_comparison_destroy(c);
-    char *text = slurp(csv);
+    char *text = lct_read_file(csv, NULL);
     ck_assert_ptr_nonnull(text);
     size_t lines = 0;
     for (const char *p = text; *p; p++)
@@ -405,7 +381,7 @@ START_TEST(compare_lists_exactly_the_changed_cells)
     rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
     free(out);
-    char *sum = lct_path(a.out, "summary.json"), *s = slurp(sum), *edited = lct_path(a.dir, "other.json");
+    char *sum = lct_path(a.out, "summary.json"), *s = lct_read_file(sum, NULL), *edited = lct_path(a.dir, "other.json");
     char *at = strstr(s, "\"shanghai-2025\"");
     ck_assert_ptr_nonnull(at);
     memcpy(at + 1, "yangpu-20", 9); /* the same length: "yangpu-2025" */
