@@ -82,6 +82,24 @@ static void print_profile(const lc_profile *p)
         }
         printf("%28ssource 来源: %s\n", "", n->source);
     }
+    if (!lc_profile_access_count(p))
+        return;
+    printf("\nAccessibility 供需可达性 (%zu; 2SFCA / E2SFCA)\n", lc_profile_access_count(p));
+    for (size_t i = 0; i < lc_profile_access_count(p); i++) {
+        const lc_access_spec *a = lc_profile_access(p, i);
+        printf("  %-24s %s per %s, %s", a->code, lc_access_capacity_name(a->capacity), lc_access_demand_name(a->demand),
+               a->method == LC_ACCESS_2SFCA ? "2SFCA" : "E2SFCA");
+        if (a->weights == LC_WEIGHTS_STEPPED) {
+            printf(" stepped");
+            for (size_t k = 0; k < a->nsteps; k++)
+                printf("%s ≤%g m: %g", k ? "," : "", a->step_m[k], a->step_w[k]);
+        } else if (a->weights == LC_WEIGHTS_GAUSSIAN) {
+            printf(" gaussian σ %g m", a->sigma_m);
+        }
+        if (!isnan(a->target))
+            printf("; over-subscribed below %g per person", a->target);
+        printf("\n%28s%s\n%28s%s\n%28ssource 来源: %s\n", "", a->zh, "", a->en, "", a->source);
+    }
 }
 
 int cmd_profile(int argc, char **argv)

@@ -196,11 +196,17 @@ static void draw_page(map *m)
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
     cairo_set_font_options(cr, fo);
     cairo_font_options_destroy(fo);
-    lc_map_draw_title(m);
+    if (m->access)
+        lc_map_access_title(m);
+    else
+        lc_map_draw_title(m);
     lc_map_draw_body(m);
     lc_map_draw_scale_bar(m);
     lc_map_draw_north_arrow(m);
-    lc_map_draw_legend(m);
+    if (m->access)
+        lc_map_access_legend(m);
+    else
+        lc_map_draw_legend(m);
 }
 
 unsigned char *lc_map_render(lc_context *ctx, const lc_results *results, size_t category,
@@ -219,6 +225,10 @@ unsigned char *lc_map_render(lc_context *ctx, const lc_results *results, size_t 
         return lc_error(ctx, LC_ERR_MISUSE, "lc_map_render: category %zu does not exist (the profile has %zu)", category,
                         lc_profile_category_count(results->profile)),
                NULL;
+    if (o.access && (!results->access || o.access > lc_access_count(results->access)))
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_map_render: accessibility entry %zu does not exist (the results hold "
+                        "%zu)", o.access - 1, lc_access_count(results->access)),
+               NULL;
     if (o.format != LC_MAP_PNG && o.format != LC_MAP_PDF)
         return lc_error(ctx, LC_ERR_MISUSE, "lc_map_render: unknown format %d", (int)o.format), NULL;
     if (o.width_px == 0)
@@ -230,7 +240,8 @@ unsigned char *lc_map_render(lc_context *ctx, const lc_results *results, size_t 
                         MAX_PX, o.width_px, o.height_px),
                NULL;
 
-    map m = {.ctx = ctx, .h = lc_ctx_geos(ctx), .res = results, .category = category, .siting = o.siting};
+    map m = {.ctx = ctx, .h = lc_ctx_geos(ctx), .res = results, .category = category, .siting = o.siting,
+             .access = o.access};
     m.regular = cjk_face(ctx, 0);
     if (!m.regular)
         return NULL;

@@ -305,7 +305,7 @@ void lc_map_draw_body(map *m)
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
 
     /* Service area under the compounds: their class colours stay those of the legend. */
-    const GEOSGeometry *sa = lc_coverage_service_area(cov, c);
+    const GEOSGeometry *sa = m->access ? NULL : lc_coverage_service_area(cov, c);
     if (sa) {
         cairo_new_path(cr);
         geom_path(m, sa);
@@ -321,7 +321,11 @@ void lc_map_draw_body(map *m)
             continue;
         cairo_new_path(cr);
         geom_path(m, f->geom);
-        lc_map_set_rgb(cr, lc_style_share_colour[lc_map_share_class(lc_coverage_get(cov, i, c)->covered_share)]);
+        int k = m->access ? lc_map_access_class(m, i) : lc_map_share_class(lc_coverage_get(cov, i, c)->covered_share);
+        if (k < 0)
+            lc_map_set_rgb(cr, (lc_rgb){200, 200, 200});
+        else
+            lc_map_set_rgb(cr, lc_style_share_colour[k]);
         cairo_fill_preserve(cr);
         lc_map_set_rgba(cr, white, 0.9);
         cairo_set_line_width(cr, 0.5 * u);
@@ -329,7 +333,7 @@ void lc_map_draw_body(map *m)
     }
 
     /* Gaps: hatched inside, outlined so that slivers narrower than the hatching still show. */
-    for (size_t i = 0; i < ncov; i++) {
+    for (size_t i = 0; i < ncov && !m->access; i++) {
         const GEOSGeometry *g = lc_coverage_gap(cov, i, c);
         if (!g)
             continue;
@@ -375,10 +379,20 @@ void lc_map_draw_body(map *m)
         for (size_t i = 0; i < nfac; i++) {
             const lc_feature *f = lc_layer_feature(fac, i);
             double x, y;
-            if (f->category < 0 || ((size_t)f->category == c) != major || !point_xy(m, f->geom, &x, &y))
+            const lc_access_facility *af =
+                m->access ? lc_access_facility_get(m->res->access, m->access - 1, i) : NULL;
+            int is_major = af ? af->supplies : f->category >= 0 && (size_t)f->category == c;
+            if (f->category < 0 || is_major != major || !point_xy(m, f->geom, &x, &y))
                 continue;
             lc_map_facility_marker(m, px(&m->v, x), py(&m->v, y),
                             lc_style_category[(size_t)f->category % LC_STYLE_CATEGORY_COLOURS], major);
+            if (af && af->over) { /* over-subscribed: a ring in the gaps' colour */
+                cairo_new_path(cr);
+                cairo_arc(cr, px(&m->v, x), py(&m->v, y), 9.5 * u, 0, 2 * M_PI);
+                lc_map_set_rgb(cr, lc_style_gap);
+                cairo_set_line_width(cr, 2.2 * u);
+                cairo_stroke(cr);
+            }
         }
 
     /* Unit names over the facilities, under the proposals. */

@@ -47,6 +47,7 @@ typedef struct map {
     const lc_results *res;
     size_t category;
     const lc_siting *siting;
+    size_t access;           /* 0, or entry + 1: the accessibility map (outputs/map_access.c) */
     cairo_font_face_t *regular, *bold;
     layout lay;
     view v;
@@ -96,6 +97,11 @@ void lc_map_draw_north_arrow(map *m);
 
 /* The title band above the frame, and the legend panel beside it. */
 void lc_map_draw_title(map *m);
+/* The accessibility map's class of compound i (m->access set): the share class of the target met,
+ * -1 without a target or demand (drawn grey); and its title and legend (outputs/map_access.c). */
+int lc_map_access_class(const map *m, size_t i);
+void lc_map_access_title(map *m);
+void lc_map_access_legend(map *m);
 void lc_map_draw_legend(map *m);
 
 #endif /* LIFECIRCLE_OUTPUTS_MAP_INT_H */

@@ -44,7 +44,7 @@ static const char STYLE[] =
     "h1,h2,h3{break-after:avoid;page-break-after:avoid}h2{margin-top:1.2em}"
     "table{font-size:7.5pt;width:100%}th,td{padding:.2em .3em}"
     "thead{display:table-header-group}tr,th,td{break-inside:avoid;page-break-inside:avoid}"
-    "#maps,#maps figure+figure{break-before:page;page-break-before:always}"
+    "#maps,#maps figure+figure,#accessibility figure{break-before:page;page-break-before:always}"
     "#gaps table,#assumptions table{break-inside:avoid;page-break-inside:avoid}"
     "figure{break-inside:avoid;page-break-inside:avoid;margin:0 0 1.2em}"
     "figure img{display:block;width:100%;max-width:100%;height:auto}"
@@ -342,6 +342,8 @@ char *lc_report_html(lc_context *ctx, const lc_results *r, const lc_report_optio
     if (!o.no_maps)
         st = section_maps(ctx, &h, r, &o);
     lc_progress(ctx, "report", 0.8);
+    if (st == LC_OK)
+        st = lc_report_section_access(ctx, &h, sum, r, &o); /* outputs/report_access.c */
     if (st == LC_OK)
         st = lc_report_section_gaps(ctx, &h, r);
     section_assumptions(&h, sum);

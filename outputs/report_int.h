@@ -177,5 +177,11 @@ void lc_report_section_proposals(html *h, const json_t *sum, const lc_results *r
  * year, the target, the paces and the year reached (outputs/report_progress.c). */
 void lc_report_section_progress(html *h, const json_t *pj);
 
+/* Supply and demand within reach (outputs/report_access.c): per accessibility entry its map and the
+ * 街镇 where capacity is short though the ratio passes; nothing without results->access. LC_OK or
+ * the map's error (in ctx). */
+lc_status lc_report_section_access(lc_context *ctx, html *h, const json_t *sum, const lc_results *r,
+                                   const lc_report_options *o);
+
 #endif /* LIFECIRCLE_OUTPUTS_REPORT_INT_H */
 

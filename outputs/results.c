@@ -18,6 +18,7 @@
 
 #include "geo/context_int.h"
 #include "lifecircle/results.h"
+#include "outputs/access_out_int.h"
 #include "outputs/output_int.h"
 #include "outputs/results_int.h"
 #include "outputs/style_int.h"
@@ -344,6 +345,8 @@ lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_op
         st = lc_results_write_catchments(ctx, out, r, &cm, &styles);
     t = log_layer_time(ctx, "catchments", t);
     lc_catchments_free(&cm);
+    if (st == LC_OK)
+        st = lc_access_write_layers(ctx, out, r, &styles); /* outputs/access_out.c */
     if (st == LC_OK && lc_coverage_has_catchment_streets(r->coverage))
         st = lc_results_write_catchment_streets(ctx, out, r, &styles);
     t = log_layer_time(ctx, "catchment_streets", t);

@@ -14,6 +14,7 @@
 
 #include "geo/context_int.h"
 #include "lifecircle/results.h"
+#include "outputs/access_out_int.h"
 #include "outputs/output_int.h"
 #include "outputs/results_int.h"
 
@@ -372,6 +373,9 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
     else
         json_decref(levels);
 
+    json_t *access = lc_access_summary_json(r); /* outputs/access_out.c */
+    if (access)
+        json_object_set_new(root, "accessibility", access);
     json_object_set_new(root, "data_quality", issues_json(r));
     json_object_set_new(root, "failing_norms", json_integer((json_int_t)lc_indicators_failures(r->indicators)));
 

@@ -19,6 +19,7 @@ void lc_run_destroy(lc_run *run)
         return;
     lc_isochrones_destroy(run->isochrones);
     lc_siting_destroy(run->siting);
+    lc_access_destroy(run->access);
     lc_indicators_destroy(run->indicators);
     lc_coverage_destroy(run->coverage);
     lc_coverage_destroy(run->straight);

@@ -101,8 +101,13 @@ lc_run *lc_run_check(lc_context *ctx, const lc_study *study, const lc_run_option
     }
     if (lc_run_step(run, "indicators") != LC_OK)
         goto fail;
+    /* Supply against demand (2SFCA), from the distances coverage used (queries/access.c). */
+    if (lc_profile_access_count(run->profile) &&
+        (!(run->access = lc_access_compute(ctx, run->inputs, run->profile, &co, run->indicators)) ||
+         lc_run_step(run, "accessibility") != LC_OK))
+        goto fail;
     run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality,
-                                run->straight};
+                                run->straight, run->access};
     run->has_results = 1;
     lc_output *out = lc_results_stage(ctx, run->output, &run->output_options, &run->results);
     if (!out || lc_run_commit_with_report(run, out, NULL, 0) != LC_OK)

@@ -24,6 +24,7 @@ struct lc_run {
     lc_coverage *coverage;
     lc_coverage *straight;    /* check --mode network: the straight-line comparison */
     lc_indicators *indicators;
+    lc_access *access;        /* check: supply-demand accessibility, NULL when the profile asks none */
     lc_siting *siting;
     size_t siting_category;
     lc_isochrones *isochrones;

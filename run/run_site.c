@@ -40,7 +40,8 @@ lc_run *lc_run_site(lc_context *ctx, const lc_study *study, const lc_run_options
     run->siting = lc_siting_solve(ctx, run->inputs, run->profile, run->coverage, run->indicators, &sio);
     if (!run->siting || lc_run_step(run, "siting") != LC_OK)
         goto fail;
-    run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality, NULL};
+    run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality, NULL,
+                                NULL};
     run->has_results = 1;
     lc_output *out = lc_results_stage_site(ctx, run->output, &run->output_options, &run->results, run->siting,
                                            run->siting_category);

@@ -5,7 +5,10 @@
  * errors, and Monaco's real OSM streets, where every compound's ratio must equal the two steps
  * recomputed here from a plain Dijkstra per facility within 1e-9 relative.
  */
+#include <gdal.h>
+#include <jansson.h>
 #include <math.h>
+#include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +132,7 @@ static void load(fixture *fx, lc_distance_mode mode)
     fx->quality = lc_quality_create(lct_ctx);
     fx->inputs = lc_inputs_read(lct_ctx, fx->study, fx->profile, fx->quality);
     ck_assert_msg(fx->inputs != NULL, "%s", lc_context_errmsg(lct_ctx));
-    lc_coverage_options o = {.mode = mode, .threads = 2, .cells_only = 1};
+    lc_coverage_options o = {.mode = mode, .threads = 2};
     if (mode == LC_MODE_NETWORK) {
         fx->roads = lc_roads_read(lct_ctx, fx->study, fx->profile, lc_inputs_crs(fx->inputs), NULL);
         ck_assert_msg(fx->roads != NULL, "%s", lc_context_errmsg(lct_ctx));
@@ -306,6 +309,96 @@ START_TEST(network_2sfca_and_e2sfca_by_hand)
     int cant = lc_profile_find_category(fx.profile, "canteen");
     ck_assert_double_eq_tol(lc_coverage_get(fx.cov, feature(&fx, LC_LAYER_RESIDENTIAL, "R4"), (size_t)cant)->distance_m,
                             1820, 1e-6);
+    unload(&fx);
+}
+END_TEST
+
+/* The value of field name of the feature whose id field is id in the GeoJSON file path (NAN when
+ * the field is null). Asserts the feature is there. */
+static double field_of(const char *path, const char *id, const char *name)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_msg(ds != NULL, "cannot open %s", path);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH f;
+    double v = NAN;
+    int found = 0;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l))) {
+        int ki = OGR_F_GetFieldIndex(f, "id"), kv = OGR_F_GetFieldIndex(f, name);
+        ck_assert_msg(kv >= 0, "%s: no field %s", path, name);
+        if (!strcmp(OGR_F_GetFieldAsString(f, ki), id)) {
+            found = 1;
+            v = OGR_F_IsFieldSetAndNotNull(f, kv) ? OGR_F_GetFieldAsDouble(f, kv) : NAN;
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    ck_assert_msg(found, "%s: no feature %s", path, id);
+    return v;
+}
+
+START_TEST(outputs_carry_the_hand_values)
+{
+    /* The straight-line world of straight_2sfca_by_hand written out (GeoJSON): R2's meals per 100
+     * elders 100 · 100/5,500 = 1.818, below the target (5 per 100); C1's supply ratio per 100 the same
+     * and over-subscribed; C2's 25 and not; summary.json's rows: U1 4,500 elders below the target of
+     * 5,500, U2 none, the whole area 4,500 of 5,700. */
+    fixture fx;
+    load(&fx, LC_MODE_STRAIGHT);
+    lc_results r = {fx.study, fx.inputs, fx.profile, fx.cov, fx.ind, fx.quality, NULL, fx.acc};
+    char *out = lct_path(fx.dir, "out");
+    lc_output_options oo = {.format = LC_FORMAT_GEOJSON};
+    ck_assert_msg(lc_results_write(lct_ctx, out, &oo, &r) == LC_OK, "%s", lc_context_errmsg(lct_ctx));
+    char *acc = lct_path(out, "accessibility.geojson"), *sup = lct_path(out, "supply.geojson");
+    ck_assert_double_eq_tol(field_of(acc, "R2", "t2_per100"), 100 * 100.0 / 5500, 1e-9);
+    ck_assert(field_of(acc, "R2", "t2_short") == 1);
+    ck_assert_double_eq_tol(field_of(acc, "R1", "t2_per100"), 100 * (100.0 / 5500 + 0.25), 1e-9);
+    ck_assert_double_eq_tol(field_of(acc, "R1", "t2_target_met"), 1, 1e-12);
+    ck_assert_double_eq_tol(field_of(acc, "R2", "t2_target_met"), (100.0 / 5500) / 0.05, 1e-9);
+    ck_assert_double_eq_tol(field_of(acc, "R2", "t2_demand"), 4000, 1e-9);
+    ck_assert(isnan(field_of(acc, "R2", "tg_short"))); /* no target: neither short nor not */
+    ck_assert_double_eq_tol(field_of(sup, "C1", "t2_ratio_per100"), 100 * 100.0 / 5500, 1e-9);
+    ck_assert(field_of(sup, "C1", "t2_over") == 1);
+    ck_assert(field_of(sup, "C2", "t2_over") == 0);
+    ck_assert_double_eq_tol(field_of(sup, "C2", "t2_demand"), 1200, 1e-9);
+    char *js = lct_path(out, "summary.json");
+    json_error_t err;
+    json_t *sum = json_load_file(js, 0, &err);
+    ck_assert_msg(sum != NULL, "%s", err.text);
+    const json_t *all = json_object_get(sum, "accessibility"), *t2 = NULL;
+    for (size_t k = 0; k < json_array_size(all); k++)
+        if (!strcmp(json_string_value(json_object_get(json_array_get(all, k), "code")), "t2"))
+            t2 = json_array_get(all, k);
+    ck_assert_ptr_nonnull(t2);
+    const json_t *rows = json_object_get(t2, "rows");
+    ck_assert_uint_eq(json_array_size(rows), 3);
+    ck_assert_double_eq_tol(json_number_value(json_object_get(json_array_get(rows, 0), "demand_below_target")), 4500,
+                            1e-9);
+    ck_assert_double_eq_tol(json_number_value(json_object_get(json_array_get(rows, 1), "demand_below_target")), 0, 1e-9);
+    ck_assert_double_eq_tol(json_number_value(json_object_get(json_array_get(rows, 2), "ratio")), 100 * 400.0 / 5700,
+                            1e-9);
+    ck_assert_int_eq(json_integer_value(json_object_get(t2, "over_subscribed_facilities")), 1);
+    json_decref(sum);
+    /* The report: entry te (linked to the norm meal_capacity) has R2 and R4 (4,500 elders) below 0.05
+     * (A = 0.02, straight_e2sfca_stepped_by_hand) while the whole area's ratio 400 / 5,700 = 7.0 %
+     * passes: its whole-area row reads "short though the ratio passes" (U1's own ratio, 100 / 5,500 =
+     * 1.8 %, fails: plain "short"). */
+    char *rep = lct_path(fx.dir, "report");
+    lc_report_options ro = {.map_width_px = 400};
+    ck_assert_msg(lc_report_write(lct_ctx, rep, &r, &ro) == LC_OK, "%s", lc_context_errmsg(lct_ctx));
+    char *html_path = lct_path(rep, "report.html");
+    FILE *fp = fopen(html_path, "rb");
+    ck_assert_ptr_nonnull(fp);
+    char *html = calloc(1, 1 << 24);
+    size_t n = fread(html, 1, (1 << 24) - 1, fp);
+    fclose(fp);
+    ck_assert_uint_gt(n, 0);
+    lct_assert_contains(html, "id=\"accessibility\"");
+    lct_assert_contains(html, "data-access=\"t2\"");
+    lct_assert_contains(html, "short though the ratio passes");
+    free(html), free(html_path), free(rep);
+    free(js), free(acc), free(sup), free(out);
     unload(&fx);
 }
 END_TEST
@@ -555,6 +648,7 @@ Suite *suite_access(void)
     tcase_add_test(tc, straight_e2sfca_stepped_by_hand);
     tcase_add_test(tc, network_2sfca_and_e2sfca_by_hand);
     tcase_add_test(tc, profile_section_errors);
+    tcase_add_test(tc, outputs_carry_the_hand_values);
     suite_add_tcase(s, tc);
     if (lct_have_shared()) { /* real OSM data from ../shared (see lct_have_shared) */
         TCase *real = tcase_create("real");

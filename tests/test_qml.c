@@ -39,8 +39,10 @@ static const char *UNITS = "{\"type\":\"FeatureCollection\"," UTM "\"features\":
     "{\"id\":\"U1\",\"name\":\"长白新村街道\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
     "[[[-1000,-1000],[1000,-1000],[1000,1000],[-1000,1000],[-1000,-1000]]]}}]}";
 
-static const char *const LAYERS[] = {"residential", "gaps", "service_areas", "units", "facilities", "catchments"};
-#define NLAYERS 6
+static const char *const LAYERS[] = {"residential", "gaps", "service_areas", "units", "facilities", "catchments",
+                                     "accessibility", "supply"}; /* the last two: the profile's accessibility */
+
+#define NLAYERS 8
 
 typedef struct fixture {
     char *dir, *res, *fac, *units;

@@ -31,6 +31,11 @@ typedef struct lc_map_options {
     int width_px;             /* PNG width; 0: 1600 */
     int height_px;            /* PNG height; 0: 1131 (the A3 aspect) */
     const lc_siting *siting;  /* proposals to draw (borrowed), or NULL */
+    size_t access;            /* 0: the coverage map of the category; s + 1: the accessibility map of
+                                 results->access's entry s instead (lc_map_render's category is then
+                                 ignored): compounds classed by the share of the entry's target their
+                                 ratio meets (0 – <25 %, …, 100 %: the coverage classes' colours),
+                                 its supplying facilities large, over-subscribed ones ringed */
 } lc_map_options;
 
 /* The page, so that a caller (or a test) can tell where a point lands. W × H is the page in page units

@@ -12,6 +12,7 @@
 #ifndef LIFECIRCLE_RESULTS_H
 #define LIFECIRCLE_RESULTS_H
 
+#include "lifecircle/access.h"
 #include "lifecircle/context.h"
 #include "lifecircle/coverage.h"
 #include "lifecircle/indicators.h"
@@ -38,6 +39,9 @@ typedef struct lc_results {
     const lc_quality *quality;
     const lc_coverage *straight; /* network mode: the straight-line coverage of the same inputs, for the
                                     network_comparison table of summary.json; NULL otherwise */
+    const lc_access *access;     /* supply-demand accessibility (the profile's `accessibility:`), written as
+                                    the accessibility and supply layers and summary.json's section; NULL:
+                                    none */
 } lc_results;
 
 /* Writes every result layer and summary.csv/summary.json into dir (see lc_output_begin for the
