@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "geo/context_int.h"
@@ -29,11 +30,49 @@ static const lc_layer *reference_layer(lc_layer *const layers[LC_LAYER_KIND_COUN
     return NULL;
 }
 
-/* Reports a working CRS whose scale error at the reference layer's centre or corners passes the
- * bounds above, suggesting the UTM zone of the data. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Where most of the layer lies: the box from the 5th to the 95th percentile of its features' box
+ * centres, in x and in y (the whole extent when the layer has fewer than 20 features or memory is
+ * short). A few features typed far off (one compound in another city) stretch the extent across the
+ * globe, and a CRS measured at that extent's corners would be blamed for them; they are reported as
+ * lying outside every unit instead (layers/meet.c). A layer that is wholly elsewhere moves this box
+ * too, so a wrong zone is still caught. */
+static lc_bbox core_box(lc_context *ctx, const lc_layer *L)
+{
+    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    size_t n = 0;
+    double *x = L->count >= 20 ? malloc(L->count * sizeof *x) : NULL, *y = x ? malloc(L->count * sizeof *y) : NULL;
+    if (!x || !y) {
+        free(x);
+        return L->extent;
+    }
+    for (size_t i = 0; i < L->count; i++) {
+        double x0, y0, x1, y1;
+        const GEOSGeometry *g = L->features[i].geom;
+        if (g && GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1) && isfinite(x0 + y0 + x1 + y1))
+            x[n] = (x0 + x1) / 2, y[n++] = (y0 + y1) / 2;
+    }
+    lc_bbox b = L->extent;
+    if (n >= 20) {
+        qsort(x, n, sizeof *x, cmp_double);
+        qsort(y, n, sizeof *y, cmp_double);
+        size_t lo = n / 20, hi = n - 1 - n / 20;
+        b = (lc_bbox){x[lo], y[lo], x[hi], y[hi]};
+    }
+    free(x), free(y);
+    return b;
+}
+
+/* Reports a working CRS whose scale error at the centre or corners of where most of the reference
+ * layer lies passes the bounds above, suggesting the UTM zone of the data. */
 static lc_status check_distortion(lc_context *ctx, const lc_layer *L, const lc_crs *crs, lc_bbox ll, lc_quality *q)
 {
-    const lc_bbox b = L->extent;
+    const lc_bbox b = core_box(ctx, L);
     const lc_xy at[] = {{(b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2}, {b.minx, b.miny}, {b.maxx, b.miny},
                         {b.minx, b.maxy}, {b.maxx, b.maxy}};
     double worst = 0;
@@ -100,7 +139,7 @@ lc_status lc_inputs_check_crs(lc_context *ctx, lc_layer *const layers[LC_LAYER_K
 {
     const lc_layer *L = reference_layer(layers);
     lc_bbox ll;
-    if (!L || lc_crs_lonlat_box(ctx, crs, L->extent, &ll) != LC_OK) {
+    if (!L || lc_crs_lonlat_box(ctx, crs, core_box(ctx, L), &ll) != LC_OK) {
         lc_context_clear_error(ctx);
         return LC_OK;
     }

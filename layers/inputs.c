@@ -278,8 +278,14 @@ lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profi
 
     const char *def = lc_study_get(study, "crs");
     in->crs = def && strcmp(def, "auto") != 0 ? lc_crs_create(ctx, def) : choose_crs(ctx, in);
-    if (!in->crs)
+    if (!in->crs) {
+        if (def && strcmp(def, "auto") != 0) { /* say where the CRS was given */
+            char why[700];
+            snprintf(why, sizeof why, "%s", lc_context_errmsg(ctx));
+            lc_error(ctx, lc_context_errno(ctx), "%s: crs: %s", lc_study_path(study) ? lc_study_path(study) : "the study", why);
+        }
         goto fail;
+    }
 
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
         lc_layer *L = in->layers[k];

@@ -8,6 +8,7 @@
 #include <cpl_string.h>
 #include <ctype.h>
 #include <gdal.h>
+#include <iconv.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -40,6 +41,58 @@ static const char *gdal_encoding(const char *enc)
     if (strcasecmp(enc, "GB18030") == 0)
         return "GB18030";
     return enc;
+}
+
+/* LC_OK when iconv can recode from enc (a study's encoding, after gdal_encoding), else
+ * LC_ERR_CONFIG naming where it was given: an unknown name would otherwise leave the text
+ * unrecoded without a word. */
+static lc_status check_encoding(reader *rd, const char *key, const char *enc)
+{
+    iconv_t cd = iconv_open("UTF-8", gdal_encoding(enc));
+    if (cd != (iconv_t)-1) {
+        iconv_close(cd);
+        return LC_OK;
+    }
+    return lc_error(rd->ctx, LC_ERR_CONFIG, "%s: %s '%s' (for %s) is not an encoding this system can read; Chinese "
+                    "data is GBK (also written CP936 or GB2312), GB18030 or UTF-8",
+                    lc_study_path(rd->study) ? lc_study_path(rd->study) : "the study", key, enc, rd->path);
+}
+
+/* The encoding a Shapefile's .cpg names, when it is one this system cannot read: a warning, since
+ * GDAL then leaves the text as it is (read as UTF-8). */
+static lc_status check_cpg(reader *rd, const char *path)
+{
+    size_t n = strlen(path);
+    if (!rd->quality || n < 4 || strcasecmp(path + n - 4, ".shp") != 0)
+        return LC_OK;
+    char cpg[4096], text[256] = "";
+    snprintf(cpg, sizeof cpg, "%.*s.cpg", (int)(n - 4), path);
+    FILE *f = fopen(cpg, "rb");
+    if (!f) {
+        snprintf(cpg, sizeof cpg, "%.*s.CPG", (int)(n - 4), path);
+        f = fopen(cpg, "rb");
+    }
+    if (!f)
+        return LC_OK;
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[got] = 0;
+    text[strcspn(text, "\r\n")] = 0;
+    char *name = text + strspn(text, " \t");
+    for (char *e = name + strlen(name); e > name && (e[-1] == ' ' || e[-1] == '\t');)
+        *--e = 0;
+    if (!*name || is_utf8(name) || strspn(name, "0123456789") == strlen(name)) /* code page numbers: GDAL's */
+        return LC_OK;
+    iconv_t cd = iconv_open("UTF-8", gdal_encoding(name));
+    if (cd != (iconv_t)-1) {
+        iconv_close(cd);
+        return LC_OK;
+    }
+    return lc_quality_add(rd->ctx, rd->quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_ENCODING, rd->path,
+                          rd->layer->name, NULL, NULL,
+                          "%s: its .cpg names the encoding '%s', which this system cannot read, so the text is read "
+                          "as it is (UTF-8); if the names look garbled, give %s.encoding (GBK for most Chinese data)",
+                          rd->path, name, rd->kind_name);
 }
 
 /* Picks the OGR layer: the study's <kind>.layer; for OSM data the layer that holds the kind's
@@ -275,6 +328,11 @@ lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, 
         enc = lc_study_get(rd->study, "encoding");
     if (!pg && (st = lc_source_check(ctx, rd->kind_name, path, rd->path)) != LC_OK)
         goto done;
+    if (enc && !is_utf8(enc) &&
+        (st = check_encoding(rd, lc_study_get(rd->study, key) ? key : "encoding", enc)) != LC_OK)
+        goto done;
+    if (!pg && !enc && (st = check_cpg(rd, path)) != LC_OK)
+        goto done;
     if (pg) {
         if ((st = open_pg(rd, path, ds, open_opts, &probe)) != LC_OK)
             goto done;
@@ -347,6 +405,23 @@ lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, 
         goto done;
     }
     rd->defn = OGR_L_GetLayerDefn(rd->ogr);
+    /* Drivers that do not recode themselves (CSV, GeoJSON) give field names in the file's bytes: a
+     * CSV that Excel saved in GBK has GBK names, which the study's names (UTF-8) would never match.
+     * The names are recoded once here, in the layer's own definition, so every lookup and message
+     * sees UTF-8 (the values are recoded as they are read, field_text). */
+    for (int i = 0; !pg && rd->recode_from && i < OGR_FD_GetFieldCount(rd->defn); i++) {
+        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(rd->defn, i);
+        const char *raw = OGR_Fld_GetNameRef(fd);
+        int ascii = 1;
+        for (const unsigned char *c = (const unsigned char *)raw; *c; c++)
+            ascii &= *c < 0x80;
+        if (ascii)
+            continue;
+        char *rec = CPLRecode(raw, rd->recode_from, CPL_ENC_UTF8);
+        if (rec && *rec)
+            OGR_Fld_SetName(fd, rec);
+        CPLFree(rec);
+    }
     /* A filter on a query's rows is evaluated by GDAL (OGR SQL), one on a table by the server. */
     if (where && pg && !sql && (st = lc_pg_probe_filter(ctx, probe, key, L->name, where)) != LC_OK)
         goto done;

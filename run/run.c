@@ -119,8 +119,11 @@ static lc_status output_target(lc_run *run, const char *command)
 static lc_status load_profile(lc_run *run)
 {
     run->profile = lc_profile_load(run->ctx, lc_study_get(run->study, "profile"));
-    if (!run->profile)
-        return lc_context_errno(run->ctx);
+    if (!run->profile) { /* say where the profile was named */
+        char why[900];
+        snprintf(why, sizeof why, "%s", lc_context_errmsg(run->ctx));
+        return lc_error(run->ctx, lc_context_errno(run->ctx), "%s: profile: %s", lc_study_path(run->study) ? lc_study_path(run->study) : "the study", why);
+    }
     const char *speed = lc_study_get(run->study, "walk_speed");
     return speed ? lc_profile_set_walk_speed(run->ctx, run->profile, strtod(speed, NULL)) : LC_OK;
 }

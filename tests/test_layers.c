@@ -323,6 +323,55 @@ START_TEST(reads_xlsx_lonlat)
 }
 END_TEST
 
+START_TEST(reads_excel_gbk_csv)
+{
+    /* Excel on Chinese Windows saves "CSV (逗号分隔)" in GBK: header and cells. The bytes below are
+     * the GBK encoding of 编号,名称,类型,经度,纬度 / F1,长者食堂,社区长者食堂,121.4737,31.2304, taken from
+     * the GB 2312 code chart (编 B1E0 号 BAC5, 名 C3FB 称 B3C6, 类 C0E0 型 D0CD, 经 BEAD 度 B6C8,
+     * 纬 CEB3; 长 B3A4 者 D5DF 食 CAB3 堂 CCC3, 社 C9E7 区 C7F8) — not written through any recoder of ours. */
+    static const char gbk[] = "\xB1\xE0\xBA\xC5,\xC3\xFB\xB3\xC6,\xC0\xE0\xD0\xCD,\xBE\xAD\xB6\xC8,"
+                              "\xCE\xB3\xB6\xC8\r\n"
+                              "F1,\xB3\xA4\xD5\xDF\xCA\xB3\xCC\xC3,\xC9\xE7\xC7\xF8\xB3\xA4\xD5\xDF\xCA\xB3"
+                              "\xCC\xC3,121.4737,31.2304\r\n";
+    fixture_dir fx = write_pair("GPKG", "gpkg", NULL);
+    char *table = lct_path(fx.dir, "excel.csv");
+    ck_assert_int_eq(lct_write_text(table, gbk), 0);
+    lc_study *st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.path", table), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.crs", "EPSG:4326"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.encoding", "GBK"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.fields.id", "编号"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.fields.name", "名称"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.fields.category", "类型"), LC_OK);
+    loaded l = load(st);
+    const lc_layer *fac = lc_inputs_layer(l.inputs, LC_LAYER_FACILITIES);
+    ck_assert_uint_eq(lc_layer_count(fac), 1);
+    const lc_feature *f = find_feature(fac, "F1");
+    ck_assert_str_eq(f->name, "长者食堂");
+    ck_assert_str_eq(lc_profile_category(l.profile, (size_t)f->category)->code, "canteen");
+    unload(&l);
+    free(table);
+    free_pair(&fx);
+}
+END_TEST
+
+START_TEST(unknown_encoding_is_refused)
+{
+    /* An encoding iconv does not know would leave the text unrecoded without a word. */
+    fixture_dir fx = write_pair("GPKG", "gpkg", NULL);
+    lc_study *st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.encoding", "KLINGON-8"), LC_OK);
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    ck_assert_ptr_null(lc_inputs_read(lct_ctx, st, p, q));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CONFIG);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "residential.encoding 'KLINGON-8'");
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    free_pair(&fx);
+}
+END_TEST
+
 START_TEST(reads_osm_pbf)
 {
     /* Real OSM data: pharmacies mapped as buildings in central Porto (the multipolygons layer, the
@@ -767,6 +816,7 @@ Suite *suite_layers(void)
     tcase_add_test(formats, reads_shapefile_gbk_without_cpg);
     tcase_add_test(formats, reads_csv_lonlat);
     tcase_add_test(formats, reads_xlsx_lonlat);
+    tcase_add_test(formats, reads_excel_gbk_csv);
     if (lct_have_shared()) /* real OSM data from ../shared (see lct_have_shared) */
         tcase_add_test(formats, reads_osm_pbf);
     suite_add_tcase(s, formats);
@@ -792,6 +842,7 @@ Suite *suite_layers(void)
     tcase_add_test(errors, mapped_field_missing_is_an_error);
     tcase_add_test(errors, required_field_absent_is_an_error);
     tcase_add_test(errors, missing_file_is_an_io_error);
+    tcase_add_test(errors, unknown_encoding_is_refused);
     tcase_add_test(errors, multi_layer_source_needs_a_layer_name);
     tcase_add_test(errors, passwords_never_shown);
     tcase_add_test(errors, null_arguments_are_misuse);
