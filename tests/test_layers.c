@@ -368,6 +368,7 @@ START_TEST(unknown_encoding_is_refused)
     lct_assert_contains(lc_context_errmsg(lct_ctx), "residential.encoding 'KLINGON-8'");
     lc_quality_destroy(q);
     lc_profile_destroy(p);
+    lc_study_destroy(st);
     free_pair(&fx);
 }
 END_TEST
