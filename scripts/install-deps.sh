@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package lifecircle needs to build, test and regenerate its demo data.
 # The one list of dependencies: .ci/run and the README's quick start both call this script.
+# clang and its runtime (libclang-rt-14-dev: libFuzzer) build the fuzz targets (fuzz/meson.build).
 # --qgis also installs what the QGIS provider's tests need (QGIS 3.22 with PyQGIS and qgis_process)
 # and what the print test needs (headless Chromium and poppler-utils: tests/test_print.py); CI passes
 # it; a planner's machine installs QGIS its own way.
@@ -20,7 +21,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential pkg-config meson ninja-build \
   libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev \
   libyaml-dev libjansson-dev libssl-dev libpq-dev libglpk-dev check libxml2-dev \
-  python3 python3-gdal valgrind \
+  python3 python3-gdal valgrind clang libclang-rt-14-dev \
   libcairo2-dev fonts-noto-cjk libmimalloc-dev \
   postgresql-15 postgresql-15-postgis-3 postgis >/dev/null   # the PostGIS tests' own server
 if [ "$with_qgis" = 1 ]; then
