@@ -58,8 +58,52 @@ static lc_status check_encoding(reader *rd, const char *key, const char *enc)
                     lc_study_path(rd->study) ? lc_study_path(rd->study) : "the study", key, enc, rd->path);
 }
 
-/* The encoding a Shapefile's .cpg names, when it is one this system cannot read: a warning, since
- * GDAL then leaves the text as it is (read as UTF-8). */
+/* 1 when the character fields of the .dbf at path (its first 5,000 records) hold non-ASCII text and
+ * all of it is valid UTF-8; 0 when not (or all ASCII); -1 when it cannot be read. Read here from the
+ * bytes (dBase III: record count at 4, header and record lengths at 8 and 10, 32-byte field
+ * descriptors), because GDAL recodes what it gives from the .cpg. */
+static int dbf_text_is_utf8(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char h[32];
+    if (!f || fread(h, 1, 32, f) != 32) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    unsigned nrec = h[4] | h[5] << 8 | h[6] << 16 | (unsigned)h[7] << 24, hlen = h[8] | h[9] << 8,
+             rlen = h[10] | h[11] << 8;
+    int result = -1;
+    unsigned char *fd = hlen > 33 && rlen > 1 ? malloc(hlen - 32) : NULL, *rec = fd ? malloc(rlen + 1) : NULL;
+    if (!rec || fread(fd, 1, hlen - 32, f) != hlen - 32)
+        goto done;
+    result = 0;
+    int nonascii = 0, bad = 0;
+    for (unsigned r = 0; r < nrec && r < 5000 && !bad && fread(rec, 1, rlen, f) == rlen; r++) {
+        unsigned off = 1;
+        for (unsigned k = 0; k + 32 <= hlen - 32 && fd[k] != 0x0D && off < rlen; k += 32) {
+            unsigned len = fd[k + 16];
+            if (fd[k + 11] == 'C' && off + len <= rlen) {
+                char cell[256];
+                memcpy(cell, rec + off, len);
+                cell[len] = 0;
+                for (unsigned i = 0; i < len; i++)
+                    nonascii |= (unsigned char)cell[i] >= 0x80;
+                bad |= !CPLIsUTF8(cell, -1);
+            }
+            off += len;
+        }
+    }
+    result = nonascii && !bad;
+done:
+    free(fd), free(rec);
+    fclose(f);
+    return result;
+}
+
+/* The encoding a Shapefile's .cpg names: a warning when it is one this system cannot read (GDAL then
+ * leaves the text as it is, read as UTF-8), or a Chinese one while the .dbf's text is valid UTF-8
+ * (a .cpg copied from other data: GDAL would garble every name). */
 static lc_status check_cpg(reader *rd, const char *path)
 {
     size_t n = strlen(path);
@@ -86,7 +130,15 @@ static lc_status check_cpg(reader *rd, const char *path)
     iconv_t cd = iconv_open("UTF-8", gdal_encoding(name));
     if (cd != (iconv_t)-1) {
         iconv_close(cd);
-        return LC_OK;
+        snprintf(cpg, sizeof cpg, "%.*s.dbf", (int)(n - 4), path);
+        if (dbf_text_is_utf8(cpg) != 1)
+            return LC_OK;
+        return lc_quality_add(rd->ctx, rd->quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_ENCODING, rd->path,
+                              rd->layer->name, NULL, NULL,
+                              "%s: its .cpg says the text is %s, but the .dbf's Chinese (non-ASCII) text is valid "
+                              "UTF-8, which text in %s almost never is: read as %s, names and labels would come out "
+                              "garbled. If they do, give %s.encoding: UTF-8 (or fix the .cpg)",
+                              rd->path, name, name, name, rd->kind_name);
     }
     return lc_quality_add(rd->ctx, rd->quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_ENCODING, rd->path,
                           rd->layer->name, NULL, NULL,
@@ -339,8 +391,12 @@ lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, 
         if (!is_utf8(enc))
             rd->recode_from = gdal_encoding(enc);
     } else {
-        if (!is_utf8(enc))
-            *open_opts = CSLSetNameValue(*open_opts, "ENCODING", gdal_encoding(enc));
+        /* A stated UTF-8 is kept even against a .cpg (ENCODING="" asks the Shapefile driver not to recode). */
+        *open_opts = CSLSetNameValue(*open_opts, "ENCODING", is_utf8(enc) ? "" : gdal_encoding(enc));
+        if (!enc) {
+            CSLDestroy(*open_opts);
+            *open_opts = NULL;
+        }
         *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
         if (*ds && *open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "ESRI Shapefile") == 0) {
             /* The shapefile driver recodes from the ENCODING open option itself. */

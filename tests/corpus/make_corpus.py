@@ -276,9 +276,10 @@ def shapefile_cases(total):
              'PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1]]').encode()
     case("prj_says_utm_for_lonlat", "error", ["residential"], files={"residential.prj": utm28})
     case("cpg_bogus", "error_or_warn", ["residential"], files={"residential.cpg": b"KLINGON-8"})
-    case("cpg_gbk_on_utf8", "error_or_warn", ["residential"], files={"residential.cpg": b"GBK"},
-         known="a .cpg that says GBK over UTF-8 bytes: GDAL recodes as told and the names come out garbled "
-               "(numbers are unaffected); telling it needs the .dbf's raw bytes, not read yet")
+    case("cpg_gbk_on_utf8", "error_or_warn", ["residential"], files={"residential.cpg": b"GBK"})
+    case("cpg_gbk_on_utf8_stated_utf8", "ok", [], files={"residential.cpg": b"GBK"},
+         study=STUDY.replace("path: residential.shp\n", "path: residential.shp\n  encoding: UTF-8\n"), cmd="check",
+         total=total)
     case("cpg_huge", "error", ["residential"], files={"residential.cpg": b"UTF-8" + b" " * (2 * 1024 * 1024)})
     b = bytearray(dbf)
     q = hlen + 2 * rlen + next(f for f in fields if f[0] == "name")[1]
