@@ -84,30 +84,15 @@ static void legend_count(map *m, double y, size_t count)
     lc_map_text(m, 0, 9, m->lay.lx + m->lay.lw - 12 * m->lay.u, y, 2, ink_soft, buf);
 }
 
-void lc_map_draw_legend(map *m)
+/* The legend's areas from y down: the share classes (fully covered first) with the number of
+ * compounds in each, the gap hatching with its count, the service area. Returns the y below them. */
+static double legend_areas(map *m, double x, double tx, double y)
 {
     cairo_t *cr = m->cr;
     const layout *l = &m->lay;
-    const lc_inputs *in = m->res->inputs;
     const lc_coverage *cov = m->res->coverage;
-    const lc_category *cat = lc_profile_category(m->res->profile, m->category);
-    double u = l->u, x = l->lx + 14 * u, tx = x + (SW_W + 10) * u, y = l->ly + 26 * u;
+    double u = l->u;
     size_t c = m->category;
-
-    cairo_new_path(cr);
-    cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
-    lc_map_set_rgb(cr, white);
-    cairo_fill_preserve(cr);
-    lc_map_set_rgb(cr, frame_line);
-    cairo_set_line_width(cr, 0.8 * u);
-    cairo_stroke(cr);
-    cairo_save(cr);
-    cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
-    cairo_clip(cr);
-
-    lc_map_text(m, 1, 15, x, y, 0, ink, "图例 Legend");
-    y += 28 * u;
-
     /* Share classes, fully covered first, with the number of compounds in each. */
     size_t counts[LC_STYLE_SHARE_CLASSES] = {0}, ngap = 0;
     for (size_t i = 0; i < lc_coverage_polygon_count(cov); i++) {
@@ -158,6 +143,18 @@ void lc_map_draw_legend(map *m)
     lc_map_text(m, 0, 9.5, tx, y + SW_H * u - 2.5 * u, 0, ink, buf);
     y += 30 * u;
 
+    return y;
+}
+
+/* The legend's points and lines from y down: the mapped category's facilities and the others, the
+ * proposals of a site run, the 街镇 boundaries, each with its count. Returns the y below them. */
+static double legend_points(map *m, double x, double tx, double y)
+{
+    cairo_t *cr = m->cr;
+    const lc_inputs *in = m->res->inputs;
+    const lc_category *cat = lc_profile_category(m->res->profile, m->category);
+    double u = m->lay.u;
+    size_t c = m->category;
     /* Facilities. */
     const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
     size_t nmajor = 0, nminor = 0;
@@ -210,6 +207,19 @@ void lc_map_draw_legend(map *m)
         y += 22 * u;
     }
 
+    return y;
+}
+
+/* The notes at the foot of the legend panel (version, profile, CRS; what the share and the service
+ * area mean, when there is room below y). */
+static void legend_notes(map *m, double x, double y)
+{
+    const layout *l = &m->lay;
+    const lc_inputs *in = m->res->inputs;
+    const lc_coverage *cov = m->res->coverage;
+    double u = l->u;
+    char buf[256], reach_txt[64];
+    lc_map_distance_text(reach_txt, sizeof reach_txt, lc_coverage_reach(cov, m->category));
     /* Notes at the foot of the panel: how it was computed and where it came from. */
     const lc_crs *crs = lc_inputs_crs(in);
     const char *crs_name = crs ? lc_crs_name(crs) : NULL, *crs_id = crs ? lc_crs_id(crs) : NULL;
@@ -246,6 +256,30 @@ void lc_map_draw_legend(map *m)
         for (size_t i = 0; i < nnotes; i++)
             lc_map_text(m, 0, 8, x, ny + (double)(i + 1) * 12 * u + 2 * u, 0, ink_soft, notes[i]);
     }
+}
+
+void lc_map_draw_legend(map *m)
+{
+    cairo_t *cr = m->cr;
+    const layout *l = &m->lay;
+    double u = l->u, x = l->lx + 14 * u, tx = x + (SW_W + 10) * u, y = l->ly + 26 * u;
+
+    cairo_new_path(cr);
+    cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
+    lc_map_set_rgb(cr, white);
+    cairo_fill_preserve(cr);
+    lc_map_set_rgb(cr, frame_line);
+    cairo_set_line_width(cr, 0.8 * u);
+    cairo_stroke(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
+    cairo_clip(cr);
+
+    lc_map_text(m, 1, 15, x, y, 0, ink, "图例 Legend");
+    y += 28 * u;
+    y = legend_areas(m, x, tx, y);
+    y = legend_points(m, x, tx, y);
+    legend_notes(m, x, y);
     cairo_restore(cr);
 }
 
