@@ -355,15 +355,17 @@ START_TEST(test_pg_output_tables)
     snprintf(sql, sizeof sql, "SELECT f_table_name || ' ' || type || ' ' || srid FROM geometry_columns "
              "WHERE f_table_schema = '%s' ORDER BY f_table_name", out);
     char *g = pg(sql, 1);
-    ck_assert_str_eq(g, "lc_catchments MULTIPOLYGON 32629\nlc_committees MULTIPOLYGON 32629\n" /* the demo's 居委会 */
+    /* accessibility (compounds) and supply (facilities): the 2SFCA layers the demo's profile asks for */
+    ck_assert_str_eq(g, "lc_accessibility MULTIPOLYGON 32629\n"
+                        "lc_catchments MULTIPOLYGON 32629\nlc_committees MULTIPOLYGON 32629\n" /* the demo's 居委会 */
                         "lc_facilities POINT 32629\nlc_gaps MULTIPOLYGON 32629\n"
                         "lc_residential MULTIPOLYGON 32629\nlc_service_areas MULTIPOLYGON 32629\n"
-                        "lc_units MULTIPOLYGON 32629");
+                        "lc_supply POINT 32629\nlc_units MULTIPOLYGON 32629");
     free(g);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_indexes WHERE schemaname = '%s' AND indexdef LIKE "
              "'%%USING gist (geom)%%'", out);
     char *n = pg(sql, 1);
-    ck_assert_str_eq(n, "7"); /* one per geometry table above */
+    ck_assert_str_eq(n, "9"); /* one per geometry table above */
     free(n);
     snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM \"%s\".lc_residential) || ' ' || (SELECT count(*) "
              "FROM \"%s\".lc_summary) || ' ' || (SELECT string_agg(name, ',') FROM \"%s\".lc_metadata)", out, out, out);
@@ -383,10 +385,13 @@ START_TEST(test_pg_output_tables)
              "public.layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = '%s'", out);
     char *styles = pg(sql, 1);
     /* catchments, gaps, service areas: a rule per category (outputs/qml.c); committees: outlines */
-    ck_assert_str_eq(styles, "lc_catchments geom true RuleRenderer,lc_committees geom true singleSymbol,"
+    /* accessibility: classes of the target met (graduated); supply: over-subscribed or not (categorised) */
+    ck_assert_str_eq(styles, "lc_accessibility geom true graduatedSymbol,"
+                             "lc_catchments geom true RuleRenderer,lc_committees geom true singleSymbol,"
                              "lc_facilities geom true categorizedSymbol,"
                              "lc_gaps geom true RuleRenderer,lc_residential geom true graduatedSymbol,"
-                             "lc_service_areas geom true RuleRenderer,lc_units geom true singleSymbol");
+                             "lc_service_areas geom true RuleRenderer,lc_supply geom true categorizedSymbol,"
+                             "lc_units geom true singleSymbol");
     free(styles);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM information_schema.columns c, public.layer_styles s WHERE "
              "s.f_table_schema = '%s' AND s.f_table_name = 'lc_residential' AND c.table_schema = s.f_table_schema "
