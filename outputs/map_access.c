@@ -65,14 +65,6 @@ void lc_map_access_title(map *m)
     cairo_stroke(m->cr);
 }
 
-/* A count right-aligned in the legend panel. */
-static void count_at(map *m, double y, size_t count)
-{
-    char buf[64];
-    lc_map_thousands(buf, sizeof buf, (double)count);
-    lc_map_text(m, 0, 9, m->lay.lx + m->lay.lw - 12 * m->lay.u, y, 2, ink_soft, buf);
-}
-
 void lc_map_access_legend(map *m)
 {
     cairo_t *cr = m->cr;
@@ -120,7 +112,7 @@ void lc_map_access_legend(map *m)
         double base = y + 13 * u - 2.5 * u;
         lc_map_text(m, 1, 9.5, tx, base, 0, ink, met_range[k]);
         lc_map_text(m, 0, 9.5, tx + 60 * u, base, 0, ink, met_label[k]);
-        count_at(m, base, counts[k]);
+        lc_map_legend_count(m, base, counts[k]);
         y += 20 * u;
     }
     if (none) {
@@ -129,7 +121,7 @@ void lc_map_access_legend(map *m)
         lc_map_set_rgb(cr, (lc_rgb){200, 200, 200});
         cairo_fill(cr);
         lc_map_text(m, 0, 9.5, tx, y + 10.5 * u, 0, ink, "无目标或无需求 no target or demand");
-        count_at(m, y + 10.5 * u, none);
+        lc_map_legend_count(m, y + 10.5 * u, none);
         y += 20 * u;
     }
     y += 10 * u;
@@ -143,7 +135,7 @@ void lc_map_access_legend(map *m)
     int c0 = a->ncategories ? a->categories[0] : 0;
     lc_map_facility_marker(m, x + 13 * u, cy, lc_style_category[(size_t)c0 % LC_STYLE_CATEGORY_COLOURS], 1);
     lc_map_text(m, 0, 9.5, tx, cy + 3.5 * u, 0, ink, "供给设施 supplying (category colour)");
-    count_at(m, cy + 3.5 * u, nsup);
+    lc_map_legend_count(m, cy + 3.5 * u, nsup);
     y += 24 * u;
     cy = y + 6.5 * u;
     lc_map_facility_marker(m, x + 13 * u, cy, lc_style_category[(size_t)c0 % LC_STYLE_CATEGORY_COLOURS], 1);
@@ -153,7 +145,7 @@ void lc_map_access_legend(map *m)
     cairo_set_line_width(cr, 2.2 * u);
     cairo_stroke(cr);
     lc_map_text(m, 0, 9.5, tx, cy + 3.5 * u, 0, ink, "超负荷 over-subscribed");
-    count_at(m, cy + 3.5 * u, lc_access_over_count(acc, s));
+    lc_map_legend_count(m, cy + 3.5 * u, lc_access_over_count(acc, s));
     y += 30 * u;
     const char *notes[] = {"· 设施供需比 R = 容量 / 可达范围内加权需求",
                            "  supply ratio R = capacity / weighted demand in reach",

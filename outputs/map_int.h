@@ -80,6 +80,10 @@ void lc_map_proposal_marker(map *m, double x, double y);
 /* v as "12,345" into buf (size bytes). */
 void lc_map_thousands(char *buf, size_t size, double v);
 
+/* A count right-aligned in the legend panel, at y (outputs/map_legend.c; the coverage and the
+ * accessibility legends). */
+void lc_map_legend_count(map *m, double y, size_t count);
+
 /* metres as "500 m", "1 km", "2.5 km" into buf (size bytes). */
 void lc_map_distance_text(char *buf, size_t size, double metres);
 

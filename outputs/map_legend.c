@@ -76,8 +76,7 @@ static void swatch_outline(map *m, double x, double y, lc_rgb c)
     cairo_stroke(m->cr);
 }
 
-/* A count right-aligned in the legend panel. */
-static void legend_count(map *m, double y, size_t count)
+void lc_map_legend_count(map *m, double y, size_t count)
 {
     char buf[64];
     lc_map_thousands(buf, sizeof buf, (double)count);
@@ -112,7 +111,7 @@ static double legend_areas(map *m, double x, double tx, double y)
         double base = y + SW_H * u - 2.5 * u;
         lc_map_text(m, 1, 9.5, tx, base, 0, ink, share_range[k]);
         lc_map_text(m, 0, 9.5, tx + 60 * u, base, 0, ink, share_label[k]);
-        legend_count(m, base, counts[k]);
+        lc_map_legend_count(m, base, counts[k]);
         y += 20 * u;
     }
 
@@ -128,7 +127,7 @@ static double legend_areas(map *m, double x, double tx, double y)
     swatch_outline(m, x, y, lc_style_gap);
     double base = y + SW_H * u - 2.5 * u;
     lc_map_text(m, 0, 9.5, tx, base, 0, ink, "覆盖缺口 gap (outside reach)");
-    legend_count(m, base, ngap);
+    lc_map_legend_count(m, base, ngap);
     y += 20 * u;
 
     char buf[256], reach_txt[64];
@@ -171,14 +170,14 @@ static double legend_points(map *m, double x, double tx, double y)
     lc_map_facility_marker(m, x + SW_W * u / 2, cy, lc_style_category[c % LC_STYLE_CATEGORY_COLOURS], 1);
     lc_map_text(m, 0, 9.5, tx, cy - 1 * u, 0, ink, cat->name_zh);
     lc_map_text(m, 0, 8.5, tx, cy + 10 * u, 0, ink_soft, cat->name_en);
-    legend_count(m, cy - 1 * u, nmajor);
+    lc_map_legend_count(m, cy - 1 * u, nmajor);
     y += 30 * u;
     cy = y + SW_H * u / 2;
     for (int k = 0; k < 3; k++) /* the other categories' colours, small */
         lc_map_facility_marker(m, x + (5 + 8 * k) * u, cy, lc_style_category[(c + 1 + (size_t)k) % LC_STYLE_CATEGORY_COLOURS],
                         0);
     lc_map_text(m, 0, 9.5, tx, cy + 3.5 * u, 0, ink, "其他类别设施 other facilities");
-    legend_count(m, cy + 3.5 * u, nminor);
+    lc_map_legend_count(m, cy + 3.5 * u, nminor);
     y += 22 * u;
 
     size_t np = m->siting ? lc_siting_count(m->siting) : 0;
@@ -186,7 +185,7 @@ static double legend_points(map *m, double x, double tx, double y)
         cy = y + SW_H * u / 2;
         lc_map_proposal_marker(m, x + SW_W * u / 2, cy);
         lc_map_text(m, 0, 9.5, tx, cy + 3.5 * u, 0, ink, "建议新增站点 proposed site (rank)");
-        legend_count(m, cy + 3.5 * u, np);
+        lc_map_legend_count(m, cy + 3.5 * u, np);
         y += 22 * u;
     }
 
@@ -203,7 +202,7 @@ static double legend_points(map *m, double x, double tx, double y)
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         lc_map_text(m, 0, 9.5, tx, cy + 3.5 * u, 0, ink, "街镇边界 subdistrict boundary");
-        legend_count(m, cy + 3.5 * u, lc_layer_count(units));
+        lc_map_legend_count(m, cy + 3.5 * u, lc_layer_count(units));
         y += 22 * u;
     }
 
