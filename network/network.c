@@ -551,6 +551,13 @@ lc_status lc_network_reach_rerun(lc_context *ctx, lc_network_reach *r, const lc_
     return st;
 }
 
+/* The nodes of the last rerun; see network_int.h. */
+const uint32_t *lc_network_reach_reached(const lc_network_reach *r, size_t *n)
+{
+    *n = r->track ? r->ntouched : 0;
+    return r->touched;
+}
+
 /* The pass itself, into r (every node unreached, r->src with room for n): sources entered, then
  * Dijkstra to the bound. LC_OK or LC_ERR_NOMEM. */
 static lc_status reach_pass(lc_context *ctx, lc_network_reach *r, const lc_snap *sources, const long *ids, size_t n)

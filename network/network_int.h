@@ -83,6 +83,12 @@ struct lc_network_reach {
 lc_status lc_network_reach_rerun(lc_context *ctx, lc_network_reach *r, const lc_snap *sources, const long *ids,
                                  size_t n, double bound_m);
 
+/* The nodes the last lc_network_reach_rerun of r reached (*n of them, in the order first reached;
+ * none before r's first rerun), owned by r and valid until its next rerun: the only nodes with a
+ * finite distance, so a caller looks at what a bounded pass found without a scan of the network
+ * (queries/siting_network.c). */
+const uint32_t *lc_network_reach_reached(const lc_network_reach *r, size_t *n);
+
 /* Appends to (*edges)[*n ..] every edge whose bounding box comes within d of box (the network's
  * STR-tree), in the tree's order, growing *edges (capacity *cap) with realloc. 0, or -1 out of
  * memory (what was found so far stays). */

@@ -136,9 +136,10 @@ LC_API lc_siting *lc_siting_select(lc_context *ctx, const lc_siting_matrix *m, c
 /* The coverage matrix along the walking network: candidate j reaches demand point i when the walk
  * from j to i — the access leg from j to the network, along the edges, the access leg from the
  * network to i — is at most reach_m (share 1). Both sets attach with lc_network_snap(max_snap_m);
- * an off-network point reaches, or is reached by, nothing. One bounded shortest-path search per
- * candidate, or per demand point when there are fewer of those (the network is undirected), on
- * `threads` threads (0: one per core), each with its own search state. Parameters:
+ * an off-network point reaches, or is reached by, nothing. One bounded pass of the network's
+ * shortest-path search per candidate, or per demand point when there are fewer of those (the network
+ * is undirected), on `threads` threads (0: one per core), each with a reach of its own
+ * (lc_network_reach_rerun), distances measured as lc_network_reach_distance measures them. Parameters:
  *   net          — the network (borrowed for the call);
  *   cand, ncand  — candidate sites, working CRS (borrowed);
  *   dem, ndem    — demand points, working CRS (borrowed);
