@@ -96,7 +96,9 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
         lc_error(ctx, LC_ERR_MISUSE, "lc_roads_snap_dangles: roads, a tolerance ≥ 0 and a distance ≥ 0 are required");
         return NULL;
     }
-    double tol = tolerance_m > 0 ? tolerance_m : 0.5;
+    /* 0: exact coincidence, as lc_network_build joins with tolerance 0 — an end 0.4 m from another
+     * line's vertex is no junction there and gets its connector (the grid's cells stay 1 m) */
+    double tol = tolerance_m, cell = tolerance_m > 0 ? tolerance_m : 1.0;
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     size_t nlines = lc_roads_count(roads), npts = 0, nseg = 0, ncut = 0, capcut = 0, n_snapped = 0, n_skipped = 0;
     lc_road *lines = lc_malloc(ctx, (nlines ? nlines : 1) * sizeof *lines);
@@ -134,7 +136,7 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
      * not close its own line into a ring). With max_m 0 nothing is looked at. */
     size_t ndangling = 0;
     if (max_m > 0) {
-        if (grid_fill(ctx, &g, pts, npts, tol) != LC_OK)
+        if (grid_fill(ctx, &g, pts, npts, cell) != LC_OK)
             goto fail;
         for (size_t i = 0; i < nlines; i++) {
             lc_xy first = lines[i].pts[0], last = lines[i].pts[lines[i].n - 1];

@@ -85,7 +85,9 @@ lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads, double
         lc_error(ctx, LC_ERR_MISUSE, "lc_roads_node_crossings: roads and a tolerance ≥ 0 are required");
         return NULL;
     }
-    double tol = tolerance_m > 0 ? tolerance_m : 0.5;
+    /* 0: exact coincidence, as lc_network_build joins with tolerance 0 — a crossing 0.3 m from a
+     * line's end is cut into that line too, or the exact network would leave the lines apart */
+    double tol = tolerance_m;
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     size_t nlines = lc_roads_count(roads), nseg = 0, ncut = 0, capcut = 0, nev = 0, capev = 0;
     size_t n_noded = 0, n_skipped = 0;

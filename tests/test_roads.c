@@ -485,6 +485,53 @@ START_TEST(end_at_a_junction_is_not_moved)
 }
 END_TEST
 
+START_TEST(exact_tolerance_joins_what_the_exact_network_would_leave_apart)
+{
+    /* With tolerance 0 (the profile's default snap_tolerance_m, as lc_network_build joins) a repair
+     * treats only coinciding points as meeting. (1) The side street's end (100,0.4) is 0.4 m from the
+     * main street's vertex (100,0): no junction for an exact network, so roads.snap_dangles_m 5 joins
+     * it with a 0.4 m connector to that vertex (the nearest point of the main street). By hand:
+     * (0,0) → (100,200) walks 100 + 0.4 + 199.6 = 300 m; before, the 0.5 m default of the repair
+     * called the end a junction and the exact network left the side street cut off. */
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy a[] = {{0, 0}, {100, 0}, {200, 0}}, b[] = {{100, 0.4}, {100, 200}};
+    lc_roads_add(lct_ctx, roads, a, 3, "road", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, b, 2, "road", 0, 0, 0, 2);
+    size_t snapped = 9, skipped = 9;
+    lc_roads *joined = lc_roads_snap_dangles(lct_ctx, roads, 0, 5, &snapped, &skipped);
+    ck_assert_ptr_nonnull(joined);
+    ck_assert_uint_eq(snapped, 1);
+    ck_assert_uint_eq(skipped, 0);
+    lc_network *net = lc_network_build(lct_ctx, joined, 0);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_uint_eq(lc_network_merge_count(net, NULL), 0);
+    ck_assert_double_eq_tol(walk(net, (lc_xy){0, 0}, (lc_xy){100, 200}), 300, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(joined);
+    lc_roads_destroy(roads);
+
+    /* (2) A (0,-100)-(0,0.3) ends 0.3 m past B (-100,0)-(100,0), crossing it at (0,0): noded with
+     * tolerance 0 both lines get the vertex (0,0) (before, A was left uncut as "within 0.5 m of its
+     * end" and the exact network did not join it). By hand: (0,-100) → (100,0) is 100 + 100 = 200 m. */
+    roads = lc_roads_create(lct_ctx);
+    lc_xy c[] = {{0, -100}, {0, 0.3}}, d[] = {{-100, 0}, {100, 0}};
+    lc_roads_add(lct_ctx, roads, c, 2, "road", 0, 0, 0, 1);
+    lc_roads_add(lct_ctx, roads, d, 2, "road", 0, 0, 0, 2);
+    size_t noded = 9;
+    lc_roads *split = lc_roads_node_crossings(lct_ctx, roads, 0, &noded, &skipped);
+    ck_assert_ptr_nonnull(split);
+    ck_assert_uint_eq(noded, 1);
+    ck_assert_uint_eq(lc_roads_get(split, 0).n, 3);
+    ck_assert_uint_eq(lc_roads_get(split, 1).n, 3);
+    net = lc_network_build(lct_ctx, split, 0);
+    ck_assert_uint_eq(lc_network_component_count(net), 1);
+    ck_assert_double_eq_tol(walk(net, (lc_xy){0, -100}, (lc_xy){100, 0}), 200, 1e-9);
+    lc_network_destroy(net);
+    lc_roads_destroy(split);
+    lc_roads_destroy(roads);
+}
+END_TEST
+
 START_TEST(facing_dangling_ends_join_once)
 {
     /* (0,0)-(100,0) and (103,0)-(200,0): each end 3 m from the other's. One connector, one end
@@ -878,6 +925,7 @@ Suite *suite_roads(void)
     tcase_add_test(t, dangling_end_never_joins_a_bridge);
     tcase_add_test(t, end_at_a_junction_is_not_moved);
     tcase_add_test(t, facing_dangling_ends_join_once);
+    tcase_add_test(t, exact_tolerance_joins_what_the_exact_network_would_leave_apart);
     tcase_add_test(t, dangles_counted_in_the_quality_summary);
     suite_add_tcase(s, t);
     return s;

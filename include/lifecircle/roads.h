@@ -106,7 +106,8 @@ LC_API lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, co
  * so lc_network_build joins them there. A line's end touching another line's interior counts as a
  * crossing; collinear overlaps do not. Parameters:
  *   roads       — the lines (borrowed, unchanged);
- *   tolerance_m — vertices this close count as the same point (> 0; 0 means 0.5 m);
+ *   tolerance_m — vertices this close count as the same point (≥ 0; 0: only exactly the same point,
+ *                 as lc_network_build with 0 joins — pass the network's snap tolerance);
  *   noded, skipped — receive the crossings joined and those left apart (each may be NULL).
  * Returns a new set with the same lines, attributes and order. NULL with LC_ERR_MISUSE,
  * LC_ERR_GEOMETRY (GEOS failed) or LC_ERR_NOMEM. Caller frees with lc_roads_destroy(). */
@@ -124,7 +125,8 @@ LC_API lc_roads *lc_roads_node_crossings(lc_context *ctx, const lc_roads *roads,
  * hash (is the end a junction?) and, only when something dangles, a GEOS STR-tree of segment
  * envelopes (reentrant API). Parameters:
  *   roads       — the lines (borrowed, unchanged);
- *   tolerance_m — vertices this close count as the same point (≥ 0; 0 means 0.5 m);
+ *   tolerance_m — vertices this close count as the same point (≥ 0; 0: only exactly the same point,
+ *                 as lc_network_build with 0 joins — pass the network's snap tolerance);
  *   max_m       — how far an end may be from the other line (≥ 0; 0 joins nothing);
  *   snapped, skipped — receive the ends joined, and the ends left dangling because every line
  *                 within max_m is a bridge, a tunnel or at another level (each may be NULL).
