@@ -211,7 +211,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
     enum { OPT_RES = 256, OPT_FAC, OPT_UNITS, OPT_CRS, OPT_PROFILE, OPT_ENC, OPT_SET, OPT_FORMAT, OPT_OVERWRITE,
            OPT_OUTENC, OPT_REACH, OPT_MODE, OPT_CATEGORY, OPT_OBJECTIVE, OPT_TARGET,
            OPT_PG_SCHEMA, OPT_PG_PREFIX, OPT_SOLVER, OPT_TIME_LIMIT, OPT_CANDIDATES, OPT_SPACING, OPT_DEMAND,
-           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT, OPT_STREETS,
+           OPT_POINTS, OPT_AT, OPT_MINUTES, OPT_METRES, OPT_CIRCLES, OPT_REPORT, OPT_STREETS, OPT_CATCHMENTS,
            OPT_PROGRESS_LINES, OPT_YEARS, OPT_TARGET_YEAR, OPT_WITH_PROPOSALS };
     static const struct option longopts[] = {
         {"residential", required_argument, NULL, OPT_RES},
@@ -245,6 +245,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         {"circles", no_argument, NULL, OPT_CIRCLES},
         {"report", required_argument, NULL, OPT_REPORT},
         {"catchment-streets", no_argument, NULL, OPT_STREETS},
+        {"catchments", no_argument, NULL, OPT_CATCHMENTS},
         {"progress-lines", no_argument, NULL, OPT_PROGRESS_LINES},
         {"years", required_argument, NULL, OPT_YEARS},
         {"target-year", required_argument, NULL, OPT_TARGET_YEAR},
@@ -291,6 +292,7 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
         case OPT_CIRCLES: opts->iso_circles = 1; break;
         case OPT_REPORT: opts->report_dir = optarg; break;
         case OPT_STREETS: key = "catchment_streets"; optarg = (char *)"true"; break;
+        case OPT_CATCHMENTS: key = "catchments"; optarg = (char *)"true"; break;
         case OPT_PROGRESS_LINES: opts->progress_lines = 1; break;
         case OPT_YEARS: key = "years"; break;
         case OPT_TARGET_YEAR: key = "target_year"; break;

@@ -55,7 +55,7 @@ static const study_key top_keys[] = {
     {"format", KIND_FORMAT},   {"mode", KIND_MODE},          {"reach_m", KIND_RANGE},
     {"walk_speed", KIND_RANGE}, {"walk_minutes", KIND_RANGE}, {"demand_grid_m", KIND_RANGE},
     {"output_schema", KIND_WORD},  {"output_prefix", KIND_TEXT}, /* PostGIS output; checked there */
-    {"catchment_streets", KIND_BOOL},
+    {"catchment_streets", KIND_BOOL}, {"catchments", KIND_BOOL},
     {"circle_quadsegs", KIND_RANGE}, {"share_leaf_m", KIND_RANGE}, {"gap_cell_m", KIND_RANGE},
     {"service_cell_m", KIND_RANGE},
     {"persons_per_household", KIND_RANGE}, {"persons_per_household_source", KIND_TEXT},
@@ -63,7 +63,7 @@ static const study_key top_keys[] = {
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
                                         "format", "mode", "reach_m", "walk_speed", "walk_minutes",
-                                        "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
+                                        "demand_grid_m", "output_schema", "output_prefix", "catchment_streets", "catchments",
                                         "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                         "persons_per_household", "persons_per_household_source", "years",
                                         "target_year", NULL};
@@ -142,7 +142,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
-    "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, circle_quadsegs, "   \
+    "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, catchments, circle_quadsegs, "   \
     "share_leaf_m, gap_cell_m, service_cell_m, persons_per_household, persons_per_household_source, years, "  \
     "target_year, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
@@ -265,7 +265,7 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
         if (!rest) {
             static const char *const all[] = {"name", "description", "crs", "profile", "encoding", "output",
                                               "format", "mode", "reach_m", "walk_speed", "walk_minutes",
-                                              "demand_grid_m", "output_schema", "output_prefix", "catchment_streets",
+                                              "demand_grid_m", "output_schema", "output_prefix", "catchment_streets", "catchments",
                                               "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                               "persons_per_household", "persons_per_household_source",
                                               "years", "target_year", "residential", "facilities", "units", "roads", "buildings",

@@ -341,7 +341,10 @@ lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_op
     if (st == LC_OK)
         st = lc_results_write_facilities(ctx, out, r, &cm, &styles);
     t = log_layer_time(ctx, "units, facilities", t);
-    if (st == LC_OK)
+    /* Opt-in (study key catchments: true, --catchments): dissolving the compounds of each facility is
+     * the costliest layer when compounds overlap (about half a straight-line check's CPU). */
+    const char *want_catchments = lc_study_get(r->study, "catchments");
+    if (st == LC_OK && want_catchments && !strcmp(want_catchments, "true"))
         st = lc_results_write_catchments(ctx, out, r, &cm, &styles);
     t = log_layer_time(ctx, "catchments", t);
     lc_catchments_free(&cm);

@@ -345,8 +345,8 @@ START_TEST(catchments_by_nearest_facility)
         "\"geometry\":{\"type\":\"Point\",\"coordinates\":[1000,50]}}]}";
     fixture f = make(res, fac);
     char args[4096], *out;
-    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format geojson -q", f.res, f.fac,
-             f.out);
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format geojson -q --catchments",
+             f.res, f.fac, f.out);
     int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
     free(out);
@@ -401,6 +401,20 @@ START_TEST(catchments_by_nearest_facility)
     path = lct_path(f.out, "catchment_streets.geojson"); /* network mode only */
     ck_assert(!exists(path));
     free(path);
+    /* Without --catchments (opt-in): no catchments layer, the facilities still have their counts. */
+    char *plain = lct_path(f.dir, "plain");
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' -o '%s' --format geojson -q", f.res, f.fac,
+             plain);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    path = lct_path(plain, "catchments.geojson");
+    ck_assert(!exists(path));
+    free(path);
+    path = lct_path(plain, "facilities.geojson");
+    ck_assert(exists(path));
+    free(path);
+    free(plain);
     unmake(&f);
 }
 END_TEST

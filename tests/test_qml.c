@@ -74,7 +74,7 @@ static void unmake(fixture *f)
 static char *run_check(const fixture *f, const char *name, const char *format)
 {
     char *out_dir = lct_path(f->dir, name), args[4096], *out;
-    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' --format %s -q -o '%s'",
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' --format %s -q --catchments -o '%s'",
              f->res, f->fac, f->units, format, out_dir);
     int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
@@ -704,7 +704,8 @@ START_TEST(neighbouring_catchments_differ)
     ck_assert_int_eq(lct_fixture(fac, "GeoJSON", f, NULL), 0);
     ck_assert_int_eq(lct_fixture(units, "GeoJSON", u, NULL), 0);
     char args[4096], *out = NULL;
-    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' -q -o '%s'", res, fac, units, o);
+    snprintf(args, sizeof args, "check --residential '%s' --facilities '%s' --units '%s' -q --catchments -o '%s'", res,
+             fac, units, o);
     int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
     free(out);

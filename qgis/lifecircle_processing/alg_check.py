@@ -21,13 +21,16 @@ class CheckAlgorithm(LifecircleAlgorithm):
             '助餐能力、床位）。Runs `lifecircle check`: for every compound the distance to each category\'s '
             'nearest facility and the share within reach, and every norm of the profile per 街镇 and for the '
             'whole area (straight-line or along the walking network). Writes the residential, gaps, '
-            'service_areas, units, facilities and catchments layers with their styles, summary.csv and '
-            'summary.json, and with a report folder the HTML report and A3 PDF maps. A failing norm is a '
+            'service_areas, units and facilities layers (and, when asked, the catchments) with their styles, '
+            'summary.csv and summary.json, and with a report folder the HTML report and A3 PDF maps. A failing norm is a '
             'result, not an error: NORMS_FAILING counts them.')
 
     def initAlgorithm(self, config=None):
         self.add_study_parameters()
         self.add_distance_parameters()
+        self.addParameter(QgsProcessingParameterBoolean(
+            'CATCHMENTS', '服务片区 Catchments: each facility\'s compounds, dissolved (slow when compounds overlap)',
+            defaultValue=False))
         self.addParameter(advanced(QgsProcessingParameterBoolean(
             'CATCHMENT_STREETS', '服务街道 Catchment streets (network mode)', defaultValue=False)))
         self.add_format_parameter()
@@ -47,6 +50,8 @@ class CheckAlgorithm(LifecircleAlgorithm):
         report = self.parameterAsString(parameters, 'REPORT', context) if parameters.get('REPORT') else ''
         fmt = self.output_format(parameters, context)
         args = self.study_arguments(parameters, context, feedback) + self.distance_arguments(parameters, context)
+        if self.parameterAsBool(parameters, 'CATCHMENTS', context):
+            args.append('--catchments')
         if self.parameterAsBool(parameters, 'CATCHMENT_STREETS', context):
             args.append('--catchment-streets')
         args += ['--format', fmt, '-o', out_dir]
