@@ -261,16 +261,14 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
             continue; /* the workers build the network steps */
         if (lc_cov_straight_reach(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
             goto fail;
-        if (o.cells_only)
-            continue;
-        int failed = 0;
-        cov->service[c] = lc_cov_straight_service_area(ctx, &cats[c], &failed);
-        if (failed) {
-            lc_error(ctx, LC_ERR_GEOMETRY, "cannot dissolve the reach of category %s: %s",
-                     lc_profile_category(profile, c)->code, lc_ctx_geos_message(ctx));
-            goto fail;
-        }
     }
+    /* Straight-line service areas: each category's circles dissolved, the categories on every core
+     * (a failure is the context's error, naming the category). */
+    straight_service_task sst = {.cats = cats, .service = cov->service, .profile = profile};
+    if (!network && !o.cells_only &&
+        lc_parallel_run(ctx, o.threads > 0 ? (size_t)o.threads : 0, cov->ncat, lc_cov_straight_service_area, &sst, NULL,
+                        NULL) != LC_OK)
+        goto fail;
 
     /* The work is shared out to nthreads threads, this one included (it alone reports progress: the
      * context belongs to it). Each polygon's, category's and block's results go to its own slots, so

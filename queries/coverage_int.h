@@ -171,10 +171,20 @@ typedef struct worker_state {
 int lc_cov_run(cov_job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_t total, lc_context *report);
 
 /* Straight-line mode (coverage_straight.c): one category's facilities and circles; the dissolved
- * circles; the task for residential polygon i. */
+ * circles (a task on the pool); the task for residential polygon i. */
 lc_status lc_cov_straight_reach(lc_context *ctx, const lc_layer *fac, size_t category, double r, int quadsegs,
                                 category_reach *out);
-GEOSGeometry *lc_cov_straight_service_area(lc_context *ctx, const category_reach *c, int *failed);
+
+/* What the straight-line service areas are dissolved from and into (lc_cov_straight_service_area). */
+typedef struct straight_service_task {
+    const category_reach *cats;  /* per category: its circles */
+    GEOSGeometry **service;      /* per category: its dissolved reach, set here (NULL: no facilities) */
+    const lc_profile *profile;   /* for the category's code in a failure */
+} straight_service_task;
+
+/* lc_parallel_fn (arg a straight_service_task): category c's service area, the union of its circles
+ * (NULL when it has none), into service[c]. 0, or -1 with msg naming the category. */
+int lc_cov_straight_service_area(void *arg, size_t c, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size);
 int lc_cov_straight_polygon(worker_state *w, size_t i);
 
 /* Network mode (coverage_network.c): every step after the demand points — distances per category,

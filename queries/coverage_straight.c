@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "geo/context_int.h"
@@ -57,20 +58,18 @@ static void nearest(const category_reach *c, double px, double py, double *dist,
     *idx = bk != SIZE_MAX ? c->index[bk] : -1;
 }
 
-/* The union of the reach circles that can touch box (facilities within r of it), or NULL when none
- * can. When one circle holds the whole box, sets *covered_whole and returns that circle alone (no
- * union is built). Caller frees the result with GEOSGeom_destroy_r. */
-static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c, lc_bbox box, int *covered_whole,
-                                 int *failed)
+/* The part of polygon g (box its extent) outside every reach circle of category c: g less each
+ * circle that can touch the box, in facility index order, each circle first clipped to the box grown
+ * by a margin (GEOSClipByRect: no noding, a few vertices left) so the differences stay small; no union
+ * of circles is built. NULL with *covered_whole set when one circle holds the whole box (decided by
+ * arithmetic: the buffer is a regular polygon inscribed in the circle, whose inner radius is
+ * r·cos(π/segments), and a box whose farthest corner lies within that is inside it); a clone of g
+ * when no circle touches it. NULL with *failed set on failure. Caller frees the result. */
+static GEOSGeometry *local_gap(GEOSContextHandle_t h, const category_reach *c, const GEOSGeometry *g, lc_bbox box,
+                               int *covered_whole, int *failed)
 {
     *covered_whole = 0;
-    size_t cap = 8, n = 0;
-    GEOSGeometry **parts = malloc(cap * sizeof *parts);
-    if (!parts) {
-        *failed = 1;
-        return NULL;
-    }
-    /* The facilities within r of the box in x, in index order (the order the parts are unioned in). */
+    /* The facilities within r of the box in x, in index order (the order the circles are taken in). */
     /* Widened by far more than the rounding of minx − r can miss: the exact test below decides. */
     double slack = 1e-9 * (1 + c->r + fabs(box.minx) + fabs(box.maxx));
     size_t b0 = lower_x(c, box.minx - c->r - slack), b1 = b0, nb = 0;
@@ -78,82 +77,48 @@ static GEOSGeometry *local_reach(GEOSContextHandle_t h, const category_reach *c,
         b1++;
     size_t *band = malloc((b1 > b0 ? b1 - b0 : 1) * sizeof *band);
     if (!band) {
-        free(parts);
         *failed = 1;
         return NULL;
     }
-    for (size_t pos = b0; pos < b1; pos++)
-        band[nb++] = c->byx[pos];
-    qsort(band, nb, sizeof *band, cmp_size);
-    for (size_t j = 0; j < nb; j++) {
-        size_t k = band[j];
+    for (size_t pos = b0; pos < b1; pos++) {
+        size_t k = c->byx[pos];
         double dx = c->x[k] < box.minx ? box.minx - c->x[k] : c->x[k] > box.maxx ? c->x[k] - box.maxx : 0;
         double dy = c->y[k] < box.miny ? box.miny - c->y[k] : c->y[k] > box.maxy ? c->y[k] - box.maxy : 0;
         if (dx * dx + dy * dy > c->r * c->r)
             continue;
-        /* The buffer is a regular polygon inscribed in the circle, whose inner radius is
-         * r·cos(π/segments): a box whose farthest corner lies within that holds the whole polygon.
-         * (Decided by arithmetic: shared geometries are never handed to GEOS predicates here.) */
         double fx = fmax(fabs(c->x[k] - box.minx), fabs(c->x[k] - box.maxx));
         double fy = fmax(fabs(c->y[k] - box.miny), fabs(c->y[k] - box.maxy));
         if (sqrt(fx * fx + fy * fy) <= c->inner_r) {
             *covered_whole = 1;
-            for (size_t q = 0; q < n; q++)
-                GEOSGeom_destroy_r(h, parts[q]);
-            free(parts);
             free(band);
-            GEOSGeometry *whole = GEOSGeom_clone_r(h, c->buffer[k]);
-            if (!whole)
-                *failed = 1;
-            return whole;
+            return NULL;
         }
-        if (n == cap) {
-            GEOSGeometry **p = realloc(parts, 2 * cap * sizeof *parts);
-            if (!p) {
-                *failed = 1;
-                break;
-            }
-            parts = p;
-            cap *= 2;
+        band[nb++] = k;
+    }
+    qsort(band, nb, sizeof *band, cmp_size);
+    /* The clip rectangle lies a margin outside the box, so no clipped edge runs along g's own. */
+    double margin = 1 + 1e-6 * fmax(box.maxx - box.minx, box.maxy - box.miny);
+    GEOSGeometry *gap = GEOSGeom_clone_r(h, g);
+    for (size_t j = 0; gap && j < nb; j++) {
+        GEOSGeometry *clip = GEOSClipByRect_r(h, c->buffer[band[j]], box.minx - margin, box.miny - margin,
+                                              box.maxx + margin, box.maxy + margin);
+        GEOSGeometry *next = NULL;
+        if (clip && GEOSisEmpty_r(h, clip) == 1) {
+            GEOSGeom_destroy_r(h, clip);
+            continue;
         }
-        if (!(parts[n] = GEOSGeom_clone_r(h, c->buffer[k]))) {
-            *failed = 1;
+        next = clip ? GEOSDifference_r(h, gap, clip) : NULL;
+        if (clip)
+            GEOSGeom_destroy_r(h, clip);
+        GEOSGeom_destroy_r(h, gap);
+        gap = next;
+        if (gap && GEOSisEmpty_r(h, gap) == 1)
             break;
-        }
-        n++;
     }
     free(band);
-    if (*failed || n == 0) {
-        for (size_t j = 0; j < n; j++)
-            GEOSGeom_destroy_r(h, parts[j]);
-        free(parts);
-        return NULL;
-    }
-    /* The collection takes ownership of the clones. */
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
-    free(parts);
-    if (!coll) {
+    if (!gap)
         *failed = 1;
-        return NULL;
-    }
-    GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
-    GEOSGeom_destroy_r(h, coll);
-    if (!u)
-        *failed = 1;
-    return u;
-}
-
-/* Area of a ∩ b, or -1 on failure. */
-static double intersection_area(GEOSContextHandle_t h, const GEOSGeometry *a, const GEOSGeometry *b)
-{
-    GEOSGeometry *x = GEOSIntersection_r(h, a, b);
-    double area = -1;
-    if (x) {
-        if (!GEOSArea_r(h, x, &area))
-            area = -1;
-        GEOSGeom_destroy_r(h, x);
-    }
-    return area;
+    return gap;
 }
 
 /* Straight-line mode for a compound given as a point (a 小区 POI): for each category it is covered
@@ -214,7 +179,7 @@ int lc_cov_straight_polygon(worker_state *w, size_t i)
     if (GEOSGeomTypeId_r(h, f->geom) == GEOS_POINT)
         return point_compound(w, i, px, py, pop);
     GEOSGeometry *circle = NULL; /* polygon ∩ every life-circle category's reach so far */
-    GEOSGeometry *reach = NULL;  /* the current category's reach near the polygon */
+    GEOSGeometry *gap = NULL;    /* the polygon outside the current category's reach */
     int circle_empty = 0, any_circle = 0;
     size_t c = 0, circle_cat = 0; /* circle_cat: the last life-circle category */
     for (; c < jb->ncat; c++) {
@@ -222,32 +187,27 @@ int lc_cov_straight_polygon(worker_state *w, size_t i)
         lc_coverage_cell *cell = &cov->cells[i * jb->ncat + c];
         int whole = 0, failed = 0;
         nearest(cr, px, py, &cell->distance_m, &cell->nearest);
-        reach = local_reach(h, cr, box, &whole, &failed);
+        gap = local_gap(h, cr, f->geom, box, &whole, &failed);
         if (failed)
             goto fail;
-        double share = 0;
-        if (whole) {
-            share = 1;
-        } else if (reach) {
-            double a = intersection_area(h, f->geom, reach);
-            if (a < 0)
+        double share = 1, gap_area = 0;
+        if (gap) {
+            if (!GEOSArea_r(h, gap, &gap_area))
                 goto fail;
-            share = f->area > 0 ? fmin(1.0, a / f->area) : 0;
+            share = f->area > 0 ? fmin(1.0, fmax(0.0, 1 - gap_area / f->area)) : 0;
         }
         cell->covered_share = share;
         cell->covered_pop = pop * share;
-        if (share < 1 - 1e-12 && !jb->cells_only) {
-            cov->gaps[i * jb->ncat + c] = reach ? GEOSDifference_r(h, f->geom, reach) : GEOSGeom_clone_r(h, f->geom);
-            if (!cov->gaps[i * jb->ncat + c])
-                goto fail;
-        }
-        if (lc_profile_category(jb->profile, c)->in_life_circle && !jb->cells_only) {
+        int in_circle = lc_profile_category(jb->profile, c)->in_life_circle && !jb->cells_only;
+        if (in_circle) {
+            /* polygon ∩ reach = polygon − gap, so the circle so far less this category's gap. */
             any_circle = 1;
             circle_cat = c;
-            if (!reach || circle_empty) {
+            if (share <= 0 || circle_empty) {
                 circle_empty = 1;
-            } else {
-                GEOSGeometry *next = GEOSIntersection_r(h, circle ? circle : f->geom, reach);
+            } else if (gap || !circle) {
+                const GEOSGeometry *base = circle ? circle : f->geom;
+                GEOSGeometry *next = gap ? GEOSDifference_r(h, base, gap) : GEOSGeom_clone_r(h, base);
                 if (!next)
                     goto fail;
                 if (circle)
@@ -255,9 +215,13 @@ int lc_cov_straight_polygon(worker_state *w, size_t i)
                 circle = next;
             }
         }
-        if (reach)
-            GEOSGeom_destroy_r(h, reach);
-        reach = NULL;
+        if (share < 1 - 1e-12 && !jb->cells_only) {
+            cov->gaps[i * jb->ncat + c] = gap; /* the coverage owns it now */
+            gap = NULL;
+        }
+        if (gap)
+            GEOSGeom_destroy_r(h, gap);
+        gap = NULL;
     }
     double ca = 0;
     if (circle && !circle_empty && !GEOSArea_r(h, circle, &ca)) {
@@ -269,8 +233,8 @@ int lc_cov_straight_polygon(worker_state *w, size_t i)
     cov->circle[i] = !any_circle ? NAN : circle_empty || f->area <= 0 ? 0 : fmin(1.0, ca / f->area);
     return 0;
 fail:
-    if (reach)
-        GEOSGeom_destroy_r(h, reach);
+    if (gap)
+        GEOSGeom_destroy_r(h, gap);
     if (circle)
         GEOSGeom_destroy_r(h, circle);
     *failed_cat = c;
@@ -338,28 +302,36 @@ lc_status lc_cov_straight_reach(lc_context *ctx, const lc_layer *fac, size_t cat
     return LC_OK;
 }
 
-/* The dissolved reach of a category in straight-line mode: the union of its circles; NULL when it
- * has none. */
-GEOSGeometry *lc_cov_straight_service_area(lc_context *ctx, const category_reach *c, int *failed)
+int lc_cov_straight_service_area(void *arg, size_t cat, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
 {
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
+    (void)thread;
+    straight_service_task *t = arg;
+    const category_reach *c = &t->cats[cat];
     size_t n = c->n;
+    t->service[cat] = NULL;
     if (!n)
-        return NULL;
-    GEOSGeometry **parts = lc_calloc(ctx, n, sizeof *parts);
-    if (!parts) {
-        *failed = 1;
-        return NULL;
-    }
-    for (size_t k = 0; k < n; k++)
-        parts[k] = GEOSGeom_clone_r(h, c->buffer[k]);
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n);
+        return 0;
+    GEOSGeometry **parts = calloc(n, sizeof *parts);
+    size_t made = 0;
+    while (parts && made < n && (parts[made] = GEOSGeom_clone_r(h, c->buffer[made])))
+        made++;
+    /* The collection takes the clones. */
+    GEOSGeometry *coll = parts && made == n ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n)
+                                            : NULL;
+    if (!coll)
+        for (size_t k = 0; parts && k < made; k++)
+            GEOSGeom_destroy_r(h, parts[k]);
     free(parts);
     GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
     if (coll)
         GEOSGeom_destroy_r(h, coll);
-    if (!u)
-        *failed = 1;
-    return u;
+    if (u) {
+        t->service[cat] = u;
+        return 0;
+    }
+    char reason[400];
+    snprintf(reason, sizeof reason, "%s", msg[0] ? msg : "out of memory");
+    snprintf(msg, msg_size, "cannot dissolve the reach of category %s: %s",
+             lc_profile_category(t->profile, cat)->code, reason);
+    return -1;
 }
-
