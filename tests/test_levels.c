@@ -278,6 +278,67 @@ START_TEST(serve_within_reach)
 }
 END_TEST
 
+START_TEST(serve_within_reach_along_the_streets)
+{
+    /* serve: reach in network mode, the doorstep point's reach 750 m as above, on three streets built
+     * here: W (2500,0)-(2500,300)-(2500,2000) through R2 [1500,2800]×[1000,2000], S (1000,300)-(2500,300)
+     * meeting W at its vertex (2500,300), and E (3500,0)-(3500,2000) meeting neither.
+     * D3 (2500,500) lies on W, outside R2 (in V3): it walks 500 m north to R2's edge y = 1000, within
+     * 750 m, so it serves R2. D2 (1800,300) lies on S, 700 m straight below R2 (it served R2 in
+     * straight-line mode), but along the streets it walks 700 m east to (2500,300) and then only
+     * 50 m up W, to y = 350, never reaching R2 (1,400 m along the streets). D5 (3500,1500) lies on E,
+     * 700 m straight to R2's edge x = 2800, but E meets no other street: not along the streets
+     * either. D4 (700,1500) and D1 (600,800) are more than 200 m (max_snap_m) from every street
+     * (the nearest, S's end (1000,300), is √(300² + 1200²) = 1,237 m and √(400² + 500²) = 640 m
+     * away): off the network they serve only the committee they stand in, D1 V1.
+     * So R2: 1 (D3; 3 in straight-line mode), V1: 1 (D1; D4 no longer), X: 0. */
+    lct_world w = {0};
+    w.dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    town(st, w.dir);
+    char *prof = lct_path(w.dir, "reach.yml");
+    ck_assert_int_eq(lct_write_text(prof, "profile: reach-test\nextends: shanghai-2025\n"
+                                          "categories:\n  doorstep:\n    reach: {minutes: 10, metres: 750, "
+                                          "source: test}\nnorms:\n  doorstep_committees:\n    serve: reach\n"), 0);
+    lct_world_load(&w, st, NULL);
+    lc_profile *p = lc_profile_load(lct_ctx, prof);
+    ck_assert_msg(p != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    lc_xy west[] = {{2500, 0}, {2500, 300}, {2500, 2000}}, south[] = {{1000, 300}, {2500, 300}},
+          east[] = {{3500, 0}, {3500, 2000}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, west, 3, "residential", 0, 0, 0, 1), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, south, 2, "residential", 0, 0, 0, 2), LC_OK);
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, east, 2, "residential", 0, 0, 0, 3), LC_OK);
+    lc_network *net = lc_network_build(lct_ctx, roads, 0);
+    ck_assert_ptr_nonnull(net);
+    ck_assert_uint_eq(lc_network_component_count(net), 2); /* W+S, and E on its own */
+    lc_coverage_options co = {.mode = LC_MODE_NETWORK, .network = net};
+    lc_coverage *cov = lc_coverage_compute(lct_ctx, w.inputs, p, &co);
+    ck_assert_msg(cov != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_indicators_options io = {.size = sizeof io, .network = net};
+    lc_indicators *ind = lc_indicators_compute_with(lct_ctx, w.inputs, p, cov, &io, w.quality);
+    ck_assert_msg(ind != NULL, "%s", lc_context_errmsg(lct_ctx));
+    size_t k = norm_index(p, "doorstep_committees"), r2 = feature(&w, LC_LAYER_COMMITTEES, "R2");
+    ck_assert_uint_eq(lc_indicators_level_facilities(ind, LC_LEVEL_COMMITTEE, r2, k), 1);
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, r2, k), 1);
+    ck_assert_uint_eq(lc_indicators_level_facilities(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "V1"), k),
+                      1);
+    ck_assert_uint_eq(lc_indicators_level_facilities(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "X"), k),
+                      0);
+    ck_assert_int_eq(lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, feature(&w, LC_LAYER_COMMITTEES, "X"), k), 0);
+    /* without the network the norm cannot be counted in network mode: refused, naming the norm */
+    ck_assert_ptr_null(lc_indicators_compute(lct_ctx, w.inputs, p, cov, w.quality));
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "doorstep_committees");
+    lc_indicators_destroy(ind);
+    lc_coverage_destroy(cov);
+    lc_network_destroy(net);
+    lc_roads_destroy(roads);
+    lc_profile_destroy(p);
+    free(prof);
+    lct_world_free(&w);
+}
+END_TEST
+
 START_TEST(two_districts_two_bed_targets)
 {
     /* 杨浦区 D1 [0,2000]×[0,1000] and 松江区 D2 [2000,4000]×[0,1000]; 街镇 U1 = D1 (its district field
@@ -719,6 +780,7 @@ Suite *suite_levels(void)
     tcase_add_test(tc, parents_types_and_warnings);
     tcase_add_test(tc, presence_per_level);
     tcase_add_test(tc, serve_within_reach);
+    tcase_add_test(tc, serve_within_reach_along_the_streets);
     tcase_add_test(tc, two_districts_two_bed_targets);
     tcase_add_test(tc, point_demand_households);
     tcase_add_test(tc, point_demand_needs_a_source);
