@@ -103,9 +103,8 @@ static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_i
                                  const lc_parent_index *ix, double *res60, double *res65)
 {
     const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
-    const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
     size_t total = ind->nunits, wide = widest_level(ind);
-    double *shares = lc_calloc(ctx, wide ? wide : 1, sizeof *shares);
+    lc_parent_share *shares = lc_calloc(ctx, wide ? wide : 1, sizeof *shares);
     if (!shares)
         return LC_ERR_NOMEM;
     lc_status st = LC_OK;
@@ -116,23 +115,22 @@ static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_i
         res65[total] += isnan(f->pop65) ? 0 : f->pop65;
         ind->res_unit[i] = -1;
         if (ind->nunits) {
-            long u = lc_parent_declared(units, f->unit);
-            if (u >= 0) {
-                memset(shares, 0, ind->nunits * sizeof *shares);
-                shares[u] = 1;
-            } else {
-                u = lc_parent_overlap(ctx, ix, f->geom, f->area, shares);
-            }
+            size_t ns = 0;
+            long u = lc_parent_declared(ix, f->unit);
+            if (u >= 0)
+                shares[ns++] = (lc_parent_share){(size_t)u, 1};
+            else if ((u = lc_parent_overlap(ctx, ix, f->geom, f->area, shares, &ns)) == -2)
+                st = LC_ERR_NOMEM;
             ind->res_unit[i] = u;
-            for (size_t k = 0; k < ind->nunits; k++) {
-                if (shares[k] <= 0)
-                    continue;
-                add_residential(ind, cov, f, i, k, shares[k]);
-                res60[k] += (isnan(f->pop60) ? 0 : f->pop60) * shares[k];
-                res65[k] += (isnan(f->pop65) ? 0 : f->pop65) * shares[k];
+            for (size_t j = 0; j < ns; j++) {
+                size_t k = shares[j].parent;
+                add_residential(ind, cov, f, i, k, shares[j].share);
+                res60[k] += (isnan(f->pop60) ? 0 : f->pop60) * shares[j].share;
+                res65[k] += (isnan(f->pop65) ? 0 : f->pop65) * shares[j].share;
             }
         }
-        st = lc_levels_add_residential(ctx, ind, f, i, shares);
+        if (st == LC_OK)
+            st = lc_levels_add_residential(ctx, ind, f, i, shares);
     }
     free(shares);
     return st;

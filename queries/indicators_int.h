@@ -62,9 +62,10 @@ lc_status lc_levels_assign(lc_context *ctx, lc_indicators *ind, const lc_inputs 
 
 /* Adds a share of residential polygon i (with population pop and households hh) to the levels below
  * the 街镇 by area of overlap (the committee field decides the 居村 when it names one), and records
- * its 居村 in ind->res_committee. shares has room for the largest level. LC_OK or LC_ERR_NOMEM. */
+ * its 居村 in ind->res_committee. shares (scratch) has room for the largest level. LC_OK or
+ * LC_ERR_NOMEM. */
 lc_status lc_levels_add_residential(lc_context *ctx, lc_indicators *ind, const lc_feature *f, size_t i,
-                                    double *shares);
+                                    lc_parent_share *shares);
 
 /* Chooses each level unit's population (its field, else its compounds') once every compound is
  * added. */

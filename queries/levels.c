@@ -127,19 +127,23 @@ static lc_status assign_parents(lc_context *ctx, lc_indicators *ind, lc_level l,
         return LC_OK;
     const level_units *up = &ind->lv[pl];
     const lc_layer *L = lv->layer;
-    double *shares = lc_calloc(ctx, up->n ? up->n : 1, sizeof *shares);
+    lc_parent_share *shares = lc_calloc(ctx, up->n ? up->n : 1, sizeof *shares);
     if (!shares)
         return LC_ERR_NOMEM;
     lc_status st = LC_OK;
     for (size_t i = 0; i < lv->n && st == LC_OK; i++) {
         const lc_feature *f = lc_layer_feature(L, i);
         const char *said = declared_parent(l, f);
-        long p = lc_parent_declared(up->layer, said);
+        long p = lc_parent_declared(&up->ix, said);
         if (p >= 0) {
             lv->parent[i] = p;
             continue;
         }
-        p = lc_parent_overlap(ctx, &up->ix, f->geom, f->area, shares);
+        size_t ns = 0;
+        if ((p = lc_parent_overlap(ctx, &up->ix, f->geom, f->area, shares, &ns)) == -2) {
+            st = LC_ERR_NOMEM;
+            break;
+        }
         lv->parent[i] = p;
         const char *lname = lc_level_name_zh(l), *pname = lc_level_name_zh((lc_level)pl);
         if (p < 0) {
@@ -154,25 +158,28 @@ static lc_status assign_parents(lc_context *ctx, lc_indicators *ind, lc_level l,
                                 lc_layer_source(up->layer), why, pname);
             continue;
         }
-        if (shares[p] < STRADDLE_SHARE) {
-            long second = -1;
-            for (size_t k = 0; k < up->n; k++)
-                if ((long)k != p && shares[k] > 0 && (second < 0 || shares[k] > shares[second]))
-                    second = (long)k;
+        double share_p = 0, share_second = 0;
+        long second = -1;
+        for (size_t j = 0; j < ns; j++)
+            if ((long)shares[j].parent == p)
+                share_p = shares[j].share;
+            else if (second < 0 || shares[j].share > share_second)
+                second = (long)shares[j].parent, share_second = shares[j].share;
+        if (share_p < STRADDLE_SHARE) {
             const lc_feature *a = lc_layer_feature(up->layer, (size_t)p);
             char other[300];
             if (second >= 0) {
                 const lc_feature *b = lc_layer_feature(up->layer, (size_t)second);
-                snprintf(other, sizeof other, "%.1f%% in %s (%s)", 100 * shares[second], b->name ? b->name : b->id,
+                snprintf(other, sizeof other, "%.1f%% in %s (%s)", 100 * share_second, b->name ? b->name : b->id,
                          b->id);
             } else {
-                snprintf(other, sizeof other, "%.1f%% in no %s", 100 * (1 - shares[p]), pname);
+                snprintf(other, sizeof other, "%.1f%% in no %s", 100 * (1 - share_p), pname);
             }
             st = lc_quality_add(ctx, q, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_LEVEL_STRADDLES, lc_layer_source(L),
                                 lc_layer_name(L), f->id, NULL,
                                 "%s (layer %s, feature %s): this %s lies %.1f%% in %s %s (%s) and %s; it is put in "
                                 "%s (name its %s in the '%s' field to decide)", lc_layer_source(L), lc_layer_name(L),
-                                f->id, lname, 100 * shares[p], pname, a->name ? a->name : a->id, a->id, other,
+                                f->id, lname, 100 * share_p, pname, a->name ? a->name : a->id, a->id, other,
                                 a->name ? a->name : a->id, pname, parent_field(l));
         }
     }
@@ -294,7 +301,7 @@ lc_status lc_levels_assign(lc_context *ctx, lc_indicators *ind, const lc_inputs 
 }
 
 lc_status lc_levels_add_residential(lc_context *ctx, lc_indicators *ind, const lc_feature *f, size_t i,
-                                    double *shares)
+                                    lc_parent_share *shares)
 {
     static const lc_level below[] = {LC_LEVEL_AREA, LC_LEVEL_COMMITTEE, LC_LEVEL_GROUP};
     double pop = isnan(f->population) ? 0 : f->population;
@@ -303,25 +310,24 @@ lc_status lc_levels_add_residential(lc_context *ctx, lc_indicators *ind, const l
         level_units *lv = &ind->lv[below[b]];
         if (!lv->layer)
             continue;
-        long best = below[b] == LC_LEVEL_COMMITTEE ? lc_parent_declared(lv->layer, f->committee) : -1;
-        if (best >= 0) {
-            memset(shares, 0, lv->n * sizeof *shares);
-            shares[best] = 1;
-        } else {
-            best = lc_parent_overlap(ctx, &lv->ix, f->geom, f->area, shares);
-        }
+        size_t ns = 0;
+        long best = below[b] == LC_LEVEL_COMMITTEE ? lc_parent_declared(&lv->ix, f->committee) : -1;
+        if (best >= 0)
+            shares[ns++] = (lc_parent_share){(size_t)best, 1};
+        else if ((best = lc_parent_overlap(ctx, &lv->ix, f->geom, f->area, shares, &ns)) == -2)
+            return LC_ERR_NOMEM;
         if (below[b] == LC_LEVEL_COMMITTEE)
             ind->res_committee[i] = best;
-        for (size_t k = 0; k < lv->n; k++)
-            if (shares[k] > 0) {
-                lv->res_pop[k] += pop * shares[k];
-                if (!isnan(f->households)) {
-                    /* households: NAN until a compound brings some (then the field, if any, still wins) */
-                    double *hh = &lv->households[k];
-                    if (isnan(lc_layer_feature(lv->layer, k)->households))
-                        *hh = (isnan(*hh) ? 0 : *hh) + f->households * shares[k];
-                }
+        for (size_t j = 0; j < ns; j++) {
+            size_t k = shares[j].parent;
+            lv->res_pop[k] += pop * shares[j].share;
+            if (!isnan(f->households)) {
+                /* households: NAN until a compound brings some (then the field, if any, still wins) */
+                double *hh = &lv->households[k];
+                if (isnan(lc_layer_feature(lv->layer, k)->households))
+                    *hh = (isnan(*hh) ? 0 : *hh) + f->households * shares[j].share;
             }
+        }
     }
     return LC_OK;
 }
@@ -427,6 +433,7 @@ static lc_status count_facilities(lc_context *ctx, lc_indicators *ind, const lc_
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
     level_units *lv = &ind->lv[n->level];
     const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
+    size_t *cand = NULL, capcand = 0; /* the units near a facility's reach (queries/assign.c's grid) */
     for (size_t f = 0; f < ind->nfac; f++) {
         const lc_feature *ff = lc_layer_feature(fac, f);
         if (ff->category < 0 || !counts_category(n, ff->category))
@@ -439,8 +446,10 @@ static lc_status count_facilities(lc_context *ctx, lc_indicators *ind, const lc_
         }
         double r = lc_coverage_reach(cov, (size_t)ff->category);
         GEOSGeometry *walk = net ? network_reach_lines(ctx, net, ff->geom, r, rules ? rules->max_snap_m : 200) : NULL;
-        if (net && !walk)
+        if (net && !walk) {
+            free(cand);
             return lc_context_errno(ctx) ? lc_context_errno(ctx) : LC_ERR_GEOMETRY;
+        }
         lc_bbox wb;
         if (walk)
             GEOSGeom_getExtent_r(h, walk, &wb.minx, &wb.miny, &wb.maxx, &wb.maxy);
@@ -449,15 +458,21 @@ static lc_status count_facilities(lc_context *ctx, lc_indicators *ind, const lc_
             GEOSGeomGetY_r(h, ff->geom, &wb.miny);
             wb.maxx = wb.minx + r, wb.maxy = wb.miny + r, wb.minx -= r, wb.miny -= r;
         }
-        for (size_t u = 0; u < lv->n; u++) {
-            const lc_bbox *b = &lv->ix.box[u];
-            if (b->minx > wb.maxx || b->maxx < wb.minx || b->miny > wb.maxy || b->maxy < wb.miny)
-                continue;
+        size_t ncand = 0;
+        if (lc_parent_candidates(&lv->ix, wb, &cand, &ncand, &capcand)) {
+            if (walk)
+                GEOSGeom_destroy_r(h, walk);
+            free(cand);
+            return lc_error(ctx, LC_ERR_NOMEM, "out of memory: the units near facility %s", ff->id);
+        }
+        for (size_t c = 0; c < ncand; c++) {
+            size_t u = cand[c];
             char hit = walk ? GEOSPreparedIntersects_r(h, lv->ix.prep[u], walk)
                             : GEOSPreparedDistanceWithin_r(h, lv->ix.prep[u], ff->geom, r);
             if (hit == 2) {
                 if (walk)
                     GEOSGeom_destroy_r(h, walk);
+                free(cand);
                 return lc_error(ctx, LC_ERR_GEOMETRY, "cannot tell whether facility %s reaches %s %s: %s", ff->id,
                                 lc_level_name_zh(n->level), lc_layer_feature(lv->layer, u)->id,
                                 lc_ctx_geos_message(ctx));
@@ -467,6 +482,7 @@ static lc_status count_facilities(lc_context *ctx, lc_indicators *ind, const lc_
         if (walk)
             GEOSGeom_destroy_r(h, walk);
     }
+    free(cand);
     return LC_OK;
 }
 

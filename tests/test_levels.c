@@ -339,6 +339,77 @@ START_TEST(serve_within_reach_along_the_streets)
 }
 END_TEST
 
+START_TEST(committee_lookups_on_a_grid_of_2000)
+{
+    /* 2,000 committees, the 100 m squares c(i,j) = [100i, 100i+100] × [100j, 100j+100] (i < 50, j < 40,
+     * layer order i·40 + j) in one 街道, and one more, 大村 [−10000,15000] × [−10000,−100], so large
+     * that the grid of queries/assign.c keeps it apart. By construction: a doorstep point at
+     * (100i + 10 + i, 100j + 50) in every square with (i + 2j) mod 7 ≠ 0, one at the corner (500,500)
+     * shared by c(4,4), c(4,5), c(5,4) and c(5,5) — it goes to the first in layer order, c(4,4) — and
+     * one in 大村: c(4,4) 2, 大村 1, the others 1 or 0 by the rule. Compounds: one in every square with
+     * j even, of 10(i+1) + j residents; one of 100 halved between c(10,10) and c(11,10); one of 7 in
+     * c(20,21) whose committee field names 第3-3居委会. So c(10,10) 120 + 50, c(11,10) 130 + 50,
+     * c(3,3) 7, c(20,21) 0. */
+    enum { NI = 50, NJ = 40 };
+    size_t cap = 600000;
+    char *u = calloc(1, 4096), *c = calloc(1, cap), *f = calloc(1, cap), *r = calloc(1, cap), props[160];
+    ck_assert_ptr_nonnull(c);
+    rect(u, 4096, "\"id\":\"T\",\"name\":\"甲街道\"", 0, 0, 5000, 4000);
+    for (int i = 0; i < NI; i++)
+        for (int j = 0; j < NJ; j++) {
+            snprintf(props, sizeof props, "\"id\":\"c-%d-%d\",\"name\":\"第%d-%d居委会\"", i, j, i, j);
+            rect(c, cap, props, 100 * i, 100 * j, 100 * i + 100, 100 * j + 100);
+            if ((i + 2 * j) % 7) {
+                snprintf(props, sizeof props, "\"id\":\"D-%d-%d\",\"category\":\"doorstep\"", i, j);
+                point(f, cap, props, 100 * i + 10 + i, 100 * j + 50);
+            }
+            if (j % 2 == 0) {
+                snprintf(props, sizeof props, "\"id\":\"C-%d-%d\",\"population\":%d", i, j, 10 * (i + 1) + j);
+                rect(r, cap, props, 100 * i + 20, 100 * j + 20, 100 * i + 80, 100 * j + 80);
+            }
+        }
+    rect(c, cap, "\"id\":\"big\",\"name\":\"大村\"", -10000, -10000, 15000, -100);
+    point(f, cap, "\"id\":\"corner\",\"category\":\"doorstep\"", 500, 500);
+    point(f, cap, "\"id\":\"in-big\",\"category\":\"doorstep\"", 0, -5000);
+    rect(r, cap, "\"id\":\"half\",\"population\":100", 1090, 1020, 1110, 1040);
+    rect(r, cap, "\"id\":\"said\",\"population\":7,\"committee\":\"第3-3居委会\"", 2020, 2120, 2080, 2180);
+    lct_world w = {0};
+    w.dir = lct_tmpdir();
+    lc_study *st = lc_study_create(lct_ctx);
+    layer(st, w.dir, "units.geojson", u);
+    layer(st, w.dir, "committees.geojson", c);
+    layer(st, w.dir, "facilities.geojson", f);
+    layer(st, w.dir, "residential.geojson", r);
+    free(u), free(c), free(f), free(r);
+    lct_world_load(&w, st, NULL);
+    size_t k = norm_index(w.profile, "doorstep_committees"), lacking = 0;
+    ck_assert_uint_eq(lc_indicators_level_count(w.ind, LC_LEVEL_COMMITTEE), NI * NJ + 1);
+    for (int i = 0; i < NI; i++)
+        for (int j = 0; j < NJ; j++) {
+            size_t q = (size_t)(i * NJ + j), want = (i + 2 * j) % 7 ? 1 : 0;
+            want += i == 4 && j == 4;
+            lacking += !want;
+            ck_assert_msg(lc_indicators_level_facilities(w.ind, LC_LEVEL_COMMITTEE, q, k) == want,
+                          "c(%d,%d): %zu facilities, %zu by construction", i, j,
+                          lc_indicators_level_facilities(w.ind, LC_LEVEL_COMMITTEE, q, k), want);
+            ck_assert_int_eq(lc_indicators_level_parent(w.ind, LC_LEVEL_COMMITTEE, q), 0);
+            double pop = j % 2 == 0 ? 10 * (i + 1) + j : 0;
+            pop += (j == 10 && (i == 10 || i == 11)) ? 50 : 0;
+            pop += (i == 3 && j == 3) ? 7 : 0;
+            ck_assert_msg(fabs(lc_indicators_level_population(w.ind, LC_LEVEL_COMMITTEE, q) - pop) < 1e-9,
+                          "c(%d,%d): %g residents, %g by construction", i, j,
+                          lc_indicators_level_population(w.ind, LC_LEVEL_COMMITTEE, q), pop);
+        }
+    ck_assert_uint_eq(lc_indicators_level_facilities(w.ind, LC_LEVEL_COMMITTEE, NI * NJ, k), 1);
+    ck_assert_int_eq(lc_indicators_level_parent(w.ind, LC_LEVEL_COMMITTEE, NI * NJ), -1);
+    /* the whole area: every committee with at least one, of all 2,001 */
+    const lc_indicator *x = lc_indicators_get(w.ind, lc_indicators_total_row(w.ind), k);
+    ck_assert_double_eq_tol(x->denominator, NI * NJ + 1, 1e-9);
+    ck_assert_double_eq_tol(x->numerator, NI * NJ + 1 - lacking, 1e-9);
+    lct_world_free(&w);
+}
+END_TEST
+
 START_TEST(two_districts_two_bed_targets)
 {
     /* 杨浦区 D1 [0,2000]×[0,1000] and 松江区 D2 [2000,4000]×[0,1000]; 街镇 U1 = D1 (its district field
@@ -781,6 +852,7 @@ Suite *suite_levels(void)
     tcase_add_test(tc, presence_per_level);
     tcase_add_test(tc, serve_within_reach);
     tcase_add_test(tc, serve_within_reach_along_the_streets);
+    tcase_add_test(tc, committee_lookups_on_a_grid_of_2000);
     tcase_add_test(tc, two_districts_two_bed_targets);
     tcase_add_test(tc, point_demand_households);
     tcase_add_test(tc, point_demand_needs_a_source);
