@@ -29,7 +29,7 @@ const char *lc_level_type_text(const lc_indicators *ind, lc_level level, size_t 
 {
     if (level == LC_LEVEL_COMMITTEE || level == LC_LEVEL_GROUP) {
         int t = lc_indicators_level_villagers(ind, level, i);
-        return t == 1 ? "村委会 villagers'" : t == 0 ? "居委会 residents'" : "";
+        return t == 1 ? "村委会 villagers' committee" : t == 0 ? "居委会 residents' committee" : "";
     }
     if (level == LC_LEVEL_UNIT || level == LC_LEVEL_AREA) {
         int t = lc_indicators_level_rural(ind, level, i);

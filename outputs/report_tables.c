@@ -74,14 +74,29 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         h_printf(h, "<section id=\"units\">\n<h2>分街镇指标 <span class=\"en\">Indicators per 街镇 (sub-district)"
                     "</span></h2>\n<table>\n<thead><tr><th>街镇 Unit</th>%s<th>常住人口 Residents</th>",
                  dists ? "<th>区 District</th>" : "");
-    size_t k, r;
+    size_t k, r, nna = 0;
     const json_t *n, *row;
+    unsigned char *col = calloc(json_array_size(norms) + 1, 1); /* the norms with a value in some row */
+    if (!col) {
+        h->nomem = 1;
+        return;
+    }
     json_array_foreach(norms, k, n) {
+        json_array_foreach(rows, r, row) {
+            const json_t *x = json_object_get(json_object_get(row, "indicators"), jstr(n, "code"));
+            const char *pass = jstr(x, "pass");
+            col[k] |= !strcmp(pass, "pass") || !strcmp(pass, "fail") || isfinite(jnum(x, "value"));
+        }
+        nna += !col[k];
+        if (!col[k])
+            continue;
         h_printf(h, "<th title=\"");
-        h_text(h, jstr(n, "en"));
+        h_text(h, jstr(n, "source"));
         h_printf(h, "\">");
         h_text(h, jstr(n, "zh"));
-        h_printf(h, "</th>");
+        h_printf(h, "<br><span class=\"en\">");
+        h_text(h, jstr(n, "en"));
+        h_printf(h, "</span></th>");
     }
     h_printf(h, "</tr></thead>\n<tbody>\n");
     json_array_foreach(rows, r, row) {
@@ -97,6 +112,8 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         }
         count_cell(h, jnum(row, "population"));
         json_array_foreach(norms, k, n) {
+            if (!col[k])
+                continue;
             const json_t *x = json_object_get(json_object_get(row, "indicators"), jstr(n, "code"));
             const char *pass = jstr(x, "pass");
             h_printf(h, "<td class=\"num %s\"", !strcmp(pass, "pass") ? "pass" : !strcmp(pass, "fail") ? "fail" : "na");
@@ -112,6 +129,18 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         h_printf(h, "</tr>\n");
     }
     h_printf(h, "</tbody>\n</table>\n");
+    if (nna) {
+        h_printf(h, "<p class=\"meta\">未列出 (没有适用的单位, 见核心指标) · Not listed (no unit they apply to, no value; "
+                    "see the headline table): ");
+        size_t shown = 0;
+        json_array_foreach(norms, k, n)
+            if (!col[k]) {
+                h_printf(h, "%s", shown++ ? "; " : "");
+                h_text(h, jstr(n, "zh"));
+            }
+        h_printf(h, "</p>\n");
+    }
+    free(col);
     if (districts)
         h_printf(h, "<p class=\"meta\">每区按其标准的目标评估 (悬停查看目标) · Each district is held to the targets of "
                     "its profile (hover a cell for its target).</p>\n");
@@ -131,6 +160,41 @@ static int asked_any(const json_t *units, const char *code)
     return 0;
 }
 
+/* The column head of presence norm n in a table per unit, where a cell counts facilities: the
+ * categories counted (names from the reach list), how many a unit needs and where they count,
+ * in both languages; the norm itself and its source in the title. */
+static void presence_head(html *h, const json_t *n, const json_t *reach)
+{
+    const json_t *cats = json_object_get(n, "categories"), *c, *rc;
+    size_t i, j;
+    h_printf(h, "<th title=\"");
+    h_text(h, jstr(n, "zh"));
+    h_printf(h, " · ");
+    h_text(h, jstr(n, "en"));
+    h_printf(h, " · ");
+    h_text(h, jstr(n, "source"));
+    h_printf(h, "\">");
+    for (int lang = 0; lang < 2; lang++) {
+        if (lang)
+            h_printf(h, "<br><span class=\"en\">");
+        json_array_foreach(cats, i, c) {
+            const char *name = json_string_value(c);
+            json_array_foreach(reach, j, rc)
+                if (!strcmp(jstr(rc, "category"), json_string_value(c)))
+                    name = jstr(rc, lang ? "en" : "zh");
+            h_printf(h, "%s", i ? (lang ? " or " : "或") : "");
+            h_text(h, name);
+        }
+        long long need = (long long)jnum(n, "min");
+        int reach_m = !strcmp(jstr(n, "serve"), "reach");
+        if (!lang)
+            h_printf(h, " 设施数 (需 ≥ %lld%s)", need, reach_m ? ", 含可达范围内" : "");
+        else
+            h_printf(h, ": facilities (need ≥ %lld%s)</span>", need, reach_m ? ", within reach counts" : "");
+    }
+    h_printf(h, "</th>");
+}
+
 /* Per level below the 街镇 (片区, 居村, 村民小组) that a presence norm asks of: every unit with its
  * type, 街镇 (a group: its 居村), residents and, per such norm, the facilities counting and ✓/✗ (– not
  * asked of it), then the units lacking each norm. From summary.json's `levels`. */
@@ -139,6 +203,7 @@ void lc_report_section_levels(html *h, const json_t *sum)
     static const char *const order[] = {"areas", "committees", "groups"};
     const json_t *levels = json_object_get(sum, "levels"), *norms = json_object_get(sum, "norms");
     const json_t *rows = json_object_get(sum, "rows"), *dists = json_object_get(sum, "districts");
+    const json_t *reach = json_object_get(json_object_get(sum, "assumptions"), "reach");
     for (size_t l = 0; l < sizeof order / sizeof order[0]; l++) {
         const json_t *lv = json_object_get(levels, order[l]);
         const json_t *units = json_object_get(lv, "units"), *lacking = json_object_get(lv, "lacking");
@@ -158,18 +223,13 @@ void lc_report_section_levels(html *h, const json_t *sum)
         const char *zh = jstr(lv, "zh"), *code = jstr(lv, "level");
         h_printf(h, "<section id=\"level-%s\">\n<h2>分%s指标 <span class=\"en\">Presence norms per ", code, zh);
         h_text(h, jstr(lv, "en"));
+        static const char *const first[] = {"片区 Area", "居村 Committee", "村民小组 Village group"};
         h_printf(h, "</span></h2>\n<table>\n<thead><tr><th>%s</th><th>类型 Type</th><th>%s</th>%s<th>常住人口 Residents</th>",
-                 zh, l == 2 ? "居村 Committee" : "街镇 Unit", dists ? "<th>区 District</th>" : "");
+                 first[l], l == 2 ? "居村 Committee" : "街镇 Unit", dists ? "<th>区 District</th>" : "");
         json_array_foreach(norms, k, n) {
             if (!col[k])
                 continue;
-            h_printf(h, "<th title=\"");
-            h_text(h, jstr(n, "source"));
-            h_printf(h, "\">");
-            h_text(h, jstr(n, "zh"));
-            h_printf(h, "<br><span class=\"en\">");
-            h_text(h, jstr(n, "en"));
-            h_printf(h, "</span></th>");
+            presence_head(h, n, reach);
         }
         h_printf(h, "</tr></thead>\n<tbody>\n");
         const json_t *committees = json_object_get(json_object_get(levels, "committees"), "units");
@@ -202,7 +262,9 @@ void lc_report_section_levels(html *h, const json_t *sum)
                 continue;
             h_printf(h, "<li>");
             h_text(h, jstr(n, "zh"));
-            h_printf(h, " — 缺 lacking (%zu): ", json_array_size(ids));
+            h_printf(h, " <span class=\"en\">");
+            h_text(h, jstr(n, "en"));
+            h_printf(h, "</span> — 缺 lacking (%zu): ", json_array_size(ids));
             size_t j;
             const json_t *id;
             json_array_foreach(ids, j, id) {

@@ -681,10 +681,20 @@ START_TEST(report_tables_per_level)
     const char *end = strstr(r2, "</tr>");
     char *row = strndup(r2, (size_t)(end - r2));
     lct_assert_contains(row, "西居委会");
-    lct_assert_contains(row, "居委会 residents&#39;"); /* escaped for HTML */
+    lct_assert_contains(row, "居委会 residents&#39; committee"); /* escaped for HTML */
     lct_assert_contains(row, "<td>甲镇</td><td class=\"num\">1,500</td>");
     lct_assert_contains(row, "<td class=\"num fail\">0 ✗</td><td class=\"na\">–</td>");
     free(row);
+    lct_assert_contains(c, "<th>居村 Committee</th><th>类型 Type</th><th>街镇 Unit</th>");
+    /* a cell counts facilities: the column says of which categories and how many are needed */
+    lct_assert_contains(c, ">家门口服务站点 设施数 (需 ≥ 1)<br><span class=\"en\">Doorstep service station: facilities "
+                           "(need ≥ 1)</span></th>");
+    lct_assert_contains(c, ">老年活动室或睦邻点 设施数 (需 ≥ 1)<br><span class=\"en\">Elderly activity room or "
+                           "Neighbourhood point: facilities (need ≥ 1)</span></th>");
+    /* the 街镇 table's heads in both languages */
+    const char *units = strstr(html, "<section id=\"units\">");
+    ck_assert_ptr_nonnull(units);
+    lct_assert_contains(units, "有家门口服务站点的居村比例<br><span class=\"en\">Share of 居村");
     lct_assert_contains(c, "<tr data-committee=\"R1\">");
     lct_assert_contains(c, "缺 lacking (2): 西居委会, 无主村</li>");
     lct_assert_contains(html, "缺 lacking (1): 西片</li>");
