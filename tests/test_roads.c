@@ -7,6 +7,7 @@
  * (never to a bridge; distances across the connector summed by hand), an island of two compounds
  * without a facility (residents summed by hand), and the study keys with their typos.
  */
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -852,6 +853,53 @@ END_TEST
 
 /* ---- study keys --------------------------------------------------------------------------------- */
 
+START_TEST(cli_reports_the_joins_a_tolerance_makes)
+{
+    /* The island's roads and a side street from (500,0.3), 0.3 m beside the main street's vertex
+     * (500,0). By default (exact joining) nothing is joined and nothing said; with a profile's
+     * snap_tolerance_m 0.5 that one vertex joins the junction it does not meet, 0.30 m apart: the
+     * console says so (a note naming the key) and summary.json lists it as network_merges. */
+    char *dir = lct_tmpdir();
+    char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
+    char *study = lct_path(dir, "study.yml"), *prof = lct_path(dir, "cad.yml"), *out = lct_path(dir, "out");
+    char *out2 = lct_path(dir, "out2"), *sum = lct_path(dir, "out2/summary.json");
+    lct_write_fc(res, ISLAND_RES);
+    lct_write_fc(fac, ISLAND_FAC);
+    lct_write_fc(rd, ISLAND_ROADS "," LINE("\"DLDJ\":\"支路\"", "[[500,0.3],[500,300]]"));
+    ck_assert_int_eq(lct_write_text(study, "residential: {path: r.geojson}\nfacilities: {path: f.geojson}\n"
+                                           "roads:\n  path: roads.geojson\n  fields: {class: DLDJ}\n"
+                                           "  exclude: [高速公路]\n"), 0);
+    ck_assert_int_eq(lct_write_text(prof, "profile: cad\nextends: shanghai-2025\nnetwork:\n  snap_tolerance_m: 0.5\n"), 0);
+    char args[4096], *text;
+    snprintf(args, sizeof args, "check '%s' --mode network -o '%s'", study, out);
+    int rc = lct_run_cli(args, &text);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, text);
+    ck_assert_ptr_null(strstr(text, "snap_tolerance_m"));
+    free(text);
+    snprintf(args, sizeof args, "check '%s' --mode network --profile '%s' -o '%s'", study, prof, out2);
+    rc = lct_run_cli(args, &text);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, text);
+    lct_assert_contains(text, "network.snap_tolerance_m 0.5 m joined 1 road vertices to junctions they do not meet "
+                              "(up to 0.30 m apart");
+    free(text);
+    json_error_t err;
+    json_t *j = json_load_file(sum, 0, &err);
+    ck_assert_msg(j != NULL, "%s", err.text);
+    size_t i, found = 0;
+    json_t *it;
+    json_array_foreach(json_object_get(j, "data_quality"), i, it)
+        if (!strcmp(json_string_value(json_object_get(it, "check")), "network_merges")) {
+            found++;
+            lct_assert_contains(json_string_value(json_object_get(it, "message")), "joined 1 road vertices");
+        }
+    ck_assert_uint_eq(found, 1);
+    json_decref(j);
+    lct_rmtree(dir);
+    free(res), free(fac), free(rd), free(study), free(prof), free(out), free(out2), free(sum);
+    free(dir);
+}
+END_TEST
+
 START_TEST(study_keys_and_typos)
 {
     char *dir = lct_tmpdir();
@@ -920,6 +968,7 @@ Suite *suite_roads(void)
     tcase_add_test(t, island_message_is_valid_utf8);
     tcase_add_test(t, island_without_facility_is_reported);
     tcase_add_test(t, cli_reports_exclusions_and_islands);
+    tcase_add_test(t, cli_reports_the_joins_a_tolerance_makes);
     tcase_add_test(t, study_keys_and_typos);
     tcase_add_test(t, dangling_end_joins_the_nearest_line);
     tcase_add_test(t, dangling_end_never_joins_a_bridge);
