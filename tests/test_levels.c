@@ -410,6 +410,121 @@ START_TEST(committee_lookups_on_a_grid_of_2000)
 }
 END_TEST
 
+START_TEST(demo_committees_in_every_output)
+{
+    /* The demo's synthetic 居委会 (data/demo/build_demo.py): which of them hold a doorstep station
+     * (the profile's 家门口服务站点, the facilities' 类型 field) is found here with OGR alone, each
+     * station in the first committee polygon that holds it; then the console, summary.json,
+     * summary.csv, the committees layer and the report must each say the same. */
+    char *gpkg = lct_path(lct_source_dir(), "data/demo/porto.gpkg");
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH C = GDALDatasetGetLayerByName(ds, "committees"), F = GDALDatasetGetLayerByName(ds, "facilities");
+    size_t nc = (size_t)OGR_L_GetFeatureCount(C, TRUE);
+    ck_assert_uint_gt(nc, 1);
+    char (*ids)[64] = calloc(nc, sizeof *ids);
+    OGRGeometryH *polys = calloc(nc, sizeof *polys);
+    int *count = calloc(nc, sizeof *count);
+    OGRFeatureH f;
+    for (size_t i = 0; (f = OGR_L_GetNextFeature(C)); i++) {
+        snprintf(ids[i], sizeof ids[i], "%s", OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "id")));
+        polys[i] = OGR_G_Clone(OGR_F_GetGeometryRef(f));
+        OGR_F_Destroy(f);
+    }
+    while ((f = OGR_L_GetNextFeature(F))) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "类型")), "家门口服务站点"))
+            for (size_t i = 0; i < nc; i++)
+                if (OGR_G_Intersects(polys[i], OGR_F_GetGeometryRef(f))) {
+                    count[i]++;
+                    break;
+                }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    size_t lacking = 0;
+    for (size_t i = 0; i < nc; i++) {
+        lacking += !count[i];
+        OGR_G_DestroyGeometry(polys[i]);
+    }
+    ck_assert_uint_gt(lacking, 0);
+    ck_assert_uint_lt(lacking, nc); /* some have one, some not: the check can tell them apart */
+
+    char *dir = lct_tmpdir(), *out = lct_path(dir, "out"), *rep = lct_path(dir, "rep"), *study =
+        lct_path(lct_source_dir(), "data/demo/porto.yml");
+    char args[4096], *got = NULL, want[256];
+    snprintf(args, sizeof args, "check '%s' -o '%s' --format geojson --report '%s'", study, out, rep);
+    int rc = lct_run_cli(args, &got);
+    ck_assert_msg(rc == 1, "exit %d: %s", rc, got);
+    snprintf(want, sizeof want, "居村 committee: %zu, %zu lacking", nc, lacking);
+    lct_assert_contains(got, want);
+    free(got);
+
+    char *path = lct_path(out, "summary.json");
+    json_error_t err;
+    json_t *j = json_load_file(path, 0, &err);
+    ck_assert_msg(j != NULL, "%s", err.text);
+    free(path);
+    const json_t *lv = json_object_get(json_object_get(j, "levels"), "committees");
+    ck_assert_uint_eq(json_array_size(json_object_get(lv, "units")), nc);
+    const json_t *lk = json_object_get(json_object_get(lv, "lacking"), "doorstep_committees");
+    ck_assert_uint_eq(json_array_size(lk), lacking);
+    for (size_t i = 0; i < nc; i++) {
+        int listed = 0;
+        size_t k;
+        const json_t *id;
+        json_array_foreach(lk, k, id) listed |= !strcmp(json_string_value(id), ids[i]);
+        ck_assert_msg(listed == !count[i], "%s: %d stations, listed as lacking: %d", ids[i], count[i], listed);
+    }
+    json_decref(j);
+
+    path = lct_path(out, "summary.csv");
+    char *csv = lct_read_file(path, NULL);
+    ck_assert_ptr_nonnull(csv);
+    free(path);
+    for (size_t i = 0; i < nc; i++) {
+        snprintf(want, sizeof want, "\n%s,", ids[i]);
+        const char *line = strstr(csv, want);
+        ck_assert_msg(line != NULL, "summary.csv has no row of %s", ids[i]);
+        char *row = strndup(line + 1, (size_t)(strchr(line + 1, '\n') - line - 1));
+        lct_assert_contains(row, ",doorstep_committees,");
+        lct_assert_contains(row, count[i] ? ",pass," : ",fail,");
+        lct_assert_contains(row, ",committee,");
+        free(row);
+    }
+    free(csv);
+
+    path = lct_path(out, "committees.geojson");
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    free(path);
+    OGRLayerH L = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(L, TRUE), (GIntBig)nc);
+    while ((f = OGR_L_GetNextFeature(L))) {
+        const char *id = OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "id"));
+        for (size_t i = 0; i < nc; i++)
+            if (!strcmp(id, ids[i]))
+                ck_assert_int_eq(OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "doorstep_committees_count")),
+                                 count[i]);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+
+    path = lct_path(rep, "report.html");
+    char *html = lct_read_file(path, NULL);
+    ck_assert_ptr_nonnull(html);
+    free(path);
+    size_t rows = 0;
+    for (const char *q = strstr(html, "<tr data-committee=\""); q; q = strstr(q + 1, "<tr data-committee=\""))
+        rows++;
+    ck_assert_uint_eq(rows, nc);
+    snprintf(want, sizeof want, "缺 lacking (%zu): ", lacking);
+    lct_assert_contains(html, want);
+    free(html);
+    lct_rmtree(dir);
+    free(dir), free(out), free(rep), free(study), free(gpkg), free(ids), free(polys), free(count);
+}
+END_TEST
+
 START_TEST(two_districts_two_bed_targets)
 {
     /* 杨浦区 D1 [0,2000]×[0,1000] and 松江区 D2 [2000,4000]×[0,1000]; 街镇 U1 = D1 (its district field
@@ -863,6 +978,7 @@ Suite *suite_levels(void)
     tcase_add_test(tc, serve_within_reach);
     tcase_add_test(tc, serve_within_reach_along_the_streets);
     tcase_add_test(tc, committee_lookups_on_a_grid_of_2000);
+    tcase_add_test(tc, demo_committees_in_every_output);
     tcase_add_test(tc, two_districts_two_bed_targets);
     tcase_add_test(tc, point_demand_households);
     tcase_add_test(tc, point_demand_needs_a_source);
