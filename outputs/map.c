@@ -241,7 +241,10 @@ unsigned char *lc_map_render(lc_context *ctx, const lc_results *results, size_t 
                NULL;
 
     map m = {.ctx = ctx, .h = lc_ctx_geos(ctx), .res = results, .category = category, .siting = o.siting,
-             .access = o.access};
+             .access = o.access, .after = o.siting && o.after};
+    const lc_layer *fac = lc_inputs_layer(results->inputs, LC_LAYER_FACILITIES);
+    size_t nfac = fac ? lc_layer_count(fac) : 0, added = lc_inputs_added(results->inputs, NULL);
+    m.nfacilities = m.after && added <= nfac ? nfac - added : nfac;
     m.regular = cjk_face(ctx, 0);
     if (!m.regular)
         return NULL;

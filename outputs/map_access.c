@@ -147,6 +147,7 @@ void lc_map_access_legend(map *m)
     lc_map_text(m, 0, 9.5, tx, cy + 3.5 * u, 0, ink, "超负荷 over-subscribed");
     lc_map_legend_count(m, cy + 3.5 * u, lc_access_over_count(acc, s));
     y += 30 * u;
+    y = lc_map_legend_streets(m, x, tx, y);
     const char *notes[] = {"· 设施供需比 R = 容量 / 可达范围内加权需求",
                            "  supply ratio R = capacity / weighted demand in reach",
                            "· 小区可达性 A = Σ 可达设施的 W·R",

@@ -2,7 +2,7 @@
  * outputs/map_draw.c — the drawing of a coverage map (outputs/map.c sets up the page): cairo helpers
  * (colours, paths of GEOS geometries in page units, hatching, text that cairo can always draw, with a
  * halo, markers of facilities and proposals, numbers as text), then the map body — residential
- * polygons shaded by covered share over the translucent service area, gaps hatched, 街镇 boundaries and
+ * polygons shaded by covered share over the translucent service area and the streets, gaps hatched, 街镇 boundaries and
  * names, facilities, proposals — and the scale bar and north arrow. Title and legend:
  * outputs/map_legend.c.
  */
@@ -287,6 +287,54 @@ int lc_map_share_class(double share)
 
 /* ---- the map body --------------------------------------------------------------------------- */
 
+/* Whether a road's class is a main road, drawn wider (OSM primary, secondary, tertiary and links). */
+static int main_road(const char *highway)
+{
+    static const char *const main[] = {"primary", "primary_link", "secondary", "secondary_link", "tertiary",
+                                       "tertiary_link"};
+    for (size_t i = 0; highway && i < sizeof main / sizeof main[0]; i++)
+        if (!strcmp(highway, main[i]))
+            return 1;
+    return 0;
+}
+
+/* The walking network (m->res->roads, when given): every walkable line as read, thin and grey, main
+ * roads wider, minor ones first; lines wholly outside the map's extent are skipped. */
+static void draw_streets(map *m)
+{
+    const lc_roads *roads = m->res->roads;
+    size_t n = roads ? lc_roads_count(roads) : 0;
+    if (!n)
+        return;
+    cairo_t *cr = m->cr;
+    const layout *l = &m->lay;
+    double minx = m->v.minx, maxy = m->v.maxy, maxx = minx + l->fw / m->v.s, miny = maxy - l->fh / m->v.s;
+    cairo_save(cr);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    lc_map_set_rgb(cr, lc_style_street);
+    for (int major = 0; major <= 1; major++) {
+        cairo_new_path(cr);
+        for (size_t i = 0; i < n; i++) {
+            lc_road r = lc_roads_get(roads, i);
+            if (main_road(r.highway) != major)
+                continue;
+            double bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY, by1 = -INFINITY;
+            for (size_t j = 0; j < r.n; j++) {
+                bx0 = fmin(bx0, r.pts[j].x), bx1 = fmax(bx1, r.pts[j].x);
+                by0 = fmin(by0, r.pts[j].y), by1 = fmax(by1, r.pts[j].y);
+            }
+            if (bx1 < minx || bx0 > maxx || by1 < miny || by0 > maxy)
+                continue;
+            cairo_move_to(cr, px(&m->v, r.pts[0].x), py(&m->v, r.pts[0].y));
+            for (size_t j = 1; j < r.n; j++)
+                cairo_line_to(cr, px(&m->v, r.pts[j].x), py(&m->v, r.pts[j].y));
+        }
+        cairo_set_line_width(cr, (major ? LC_STYLE_STREET_MAIN_WIDTH : LC_STYLE_STREET_WIDTH) * l->u);
+        cairo_stroke(cr);
+    }
+    cairo_restore(cr);
+}
+
 void lc_map_draw_body(map *m)
 {
     cairo_t *cr = m->cr;
@@ -312,6 +360,9 @@ void lc_map_draw_body(map *m)
         lc_map_set_rgba(cr, lc_style_service_area, LC_STYLE_SERVICE_AREA_ALPHA);
         cairo_fill(cr);
     }
+
+    /* Streets over the service area's fill, under the compounds (so the fill's colour is the legend's). */
+    draw_streets(m);
 
     const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
     size_t nres = res ? lc_layer_count(res) : 0, ncov = lc_coverage_polygon_count(cov);
@@ -374,7 +425,7 @@ void lc_map_draw_body(map *m)
     }
 
     const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
-    size_t nfac = fac ? lc_layer_count(fac) : 0;
+    size_t nfac = fac ? m->nfacilities : 0;
     for (int major = 0; major <= 1; major++)
         for (size_t i = 0; i < nfac; i++) {
             const lc_feature *f = lc_layer_feature(fac, i);

@@ -48,6 +48,8 @@ typedef struct map {
     size_t category;
     const lc_siting *siting;
     size_t access;           /* 0, or entry + 1: the accessibility map (outputs/map_access.c) */
+    int after;               /* with siting: the after-state map (lc_map_options.after) */
+    size_t nfacilities;      /* facilities drawn: the layer's, without those a view added (proposals) */
     cairo_font_face_t *regular, *bold;
     layout lay;
     view v;
@@ -107,6 +109,10 @@ int lc_map_access_class(const map *m, size_t i);
 void lc_map_access_title(map *m);
 void lc_map_access_legend(map *m);
 void lc_map_draw_legend(map *m);
+/* The legend's streets row from y down (x the swatch's left, tx the text's): the walking network's
+ * line with its count, or a note that no streets are drawn; then the note that water is not drawn.
+ * Returns the y below (outputs/map_legend.c; the coverage and the accessibility legends). */
+double lc_map_legend_streets(map *m, double x, double tx, double y);
 
 #endif /* LIFECIRCLE_OUTPUTS_MAP_INT_H */
 

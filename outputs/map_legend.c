@@ -35,6 +35,10 @@ void lc_map_draw_title(map *m)
         snprintf(title, sizeof title, "%s %s — %g分钟覆盖 coverage", cat->name_zh, cat->name_en, cat->reach_minutes);
     else
         snprintf(title, sizeof title, "%s %s — %g米覆盖 coverage", cat->name_zh, cat->name_en, reach);
+    size_t tn = strlen(title);
+    if (m->siting) /* a site run: which state this map shows */
+        snprintf(title + tn, sizeof title - tn, "%s", m->after ? " · 建议实施后 after the proposals"
+                                                              : " · 现状 before the proposals");
     lc_map_text(m, 1, 20, l->fx, (MARGIN + 24) * u, 0, ink, title);
 
     lc_map_distance_text(reach_txt, sizeof reach_txt, reach);
@@ -157,7 +161,7 @@ static double legend_points(map *m, double x, double tx, double y)
     /* Facilities. */
     const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
     size_t nmajor = 0, nminor = 0;
-    for (size_t i = 0; fac && i < lc_layer_count(fac); i++) {
+    for (size_t i = 0; fac && i < m->nfacilities; i++) {
         int fc = lc_layer_feature(fac, i)->category;
         if (fc >= 0 && (size_t)fc == c)
             nmajor++;
@@ -205,8 +209,38 @@ static double legend_points(map *m, double x, double tx, double y)
         lc_map_legend_count(m, cy + 3.5 * u, lc_layer_count(units));
         y += 22 * u;
     }
+    return lc_map_legend_streets(m, x, tx, y);
+}
 
-    return y;
+double lc_map_legend_streets(map *m, double x, double tx, double y)
+{
+    cairo_t *cr = m->cr;
+    double u = m->lay.u, cy = y + SW_H * u / 2;
+    size_t nroads = m->res->roads ? lc_roads_count(m->res->roads) : 0;
+    if (nroads) {
+        cairo_new_path(cr);
+        cairo_move_to(cr, x, cy - 2.5 * u);
+        cairo_line_to(cr, x + SW_W * u, cy - 2.5 * u);
+        lc_map_set_rgb(cr, lc_style_street);
+        cairo_set_line_width(cr, LC_STYLE_STREET_MAIN_WIDTH * u);
+        cairo_stroke(cr);
+        cairo_move_to(cr, x, cy + 2.5 * u);
+        cairo_line_to(cr, x + SW_W * u, cy + 2.5 * u);
+        cairo_set_line_width(cr, LC_STYLE_STREET_WIDTH * u);
+        cairo_stroke(cr);
+        lc_map_text(m, 0, 9.5, tx, cy - 1 * u, 0, ink, "步行路网 (道路图层)");
+        lc_map_text(m, 0, 8.5, tx, cy + 10 * u, 0, ink_soft, "walking network (roads layer)");
+        lc_map_legend_count(m, cy - 1 * u, nroads);
+        y += 30 * u;
+    } else {
+        lc_map_text(m, 0, 8.5, x, cy, 0, ink_soft, "未绘街道: 研究未给出道路图层");
+        lc_map_text(m, 0, 8.5, x, cy + 11 * u, 0, ink_soft, "no streets drawn: the study has no roads layer");
+        y += 28 * u;
+    }
+    /* Water: no study input is read for it, and none is invented. */
+    lc_map_text(m, 0, 8.5, x, y, 0, ink_soft, "未绘水系: 未读取水体数据");
+    lc_map_text(m, 0, 8.5, x, y + 11 * u, 0, ink_soft, "no water drawn: no water layer is read");
+    return y + 26 * u;
 }
 
 /* The notes at the foot of the legend panel (version, profile, CRS; what the share and the service

@@ -1,13 +1,17 @@
 /*
  * outputs/proposals.c — writes siting proposals (queries/siting.c) as a `proposals` point layer
  * through lifecircle/output.h: into an output of its own (lc_siting_write) or one that also holds
- * the before/after summary (lc_results_write_site in outputs/results.c). Choosing the sites is not
- * done here.
+ * the before/after summary (lc_results_write_site in outputs/results.c); and the inputs with the
+ * proposals among the facilities, for the after-state map (lc_proposals_view). Choosing the sites is
+ * not done here.
  */
+#include <cpl_vsi.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "geo/context_int.h"
+#include "geo/strbuf_int.h"
 #include "lifecircle/results.h"
 #include "outputs/output_int.h"
 
@@ -94,4 +98,59 @@ lc_status lc_siting_write(lc_context *ctx, const char *dir, const lc_output_opti
         return st;
     }
     return lc_output_commit(ctx, out);
+}
+
+lc_inputs *lc_proposals_view(lc_context *ctx, const lc_inputs *in, const lc_profile *profile, const lc_siting *s,
+                             size_t category)
+{
+    const lc_category *cat = lc_profile_category(profile, category);
+    lc_strbuf b = {0};
+    char buf[512];
+    lc_strbuf_str(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (size_t i = 0; i < lc_siting_count(s); i++) {
+        const lc_proposal *p = lc_siting_get(s, i);
+        lc_xy ll;
+        if (lc_crs_to_lonlat(ctx, lc_inputs_crs(in), p->site, &ll) != LC_OK) {
+            free(b.s);
+            return NULL;
+        }
+        snprintf(buf, sizeof buf,
+                 "%s{\"type\":\"Feature\",\"properties\":{\"rank\":\"%zu\",\"category\":\"%s\","
+                 "\"floor_area_m2\":%.17g},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.17g,%.17g]}}",
+                 i ? "," : "", p->rank, cat->code, p->floor_area_m2, ll.x, ll.y);
+        lc_strbuf_str(&b, buf);
+    }
+    lc_strbuf_str(&b, "]}");
+    if (b.failed) {
+        free(b.s);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory: the proposals as facilities");
+        return NULL;
+    }
+    char path[96];
+    snprintf(path, sizeof path, "/vsimem/lifecircle-proposals-%p.geojson", (void *)ctx);
+    VSILFILE *f = VSIFileFromMemBuffer(path, (GByte *)b.s, (vsi_l_offset)b.n, FALSE);
+    if (!f) {
+        free(b.s);
+        lc_error(ctx, LC_ERR_IO, "cannot make the memory file %s of the proposals", path);
+        return NULL;
+    }
+    VSIFCloseL(f);
+    lc_study *extra = lc_study_create(ctx);
+    lc_quality *q = lc_quality_create(ctx); /* the proposals' own checks: not the run's data quality */
+    lc_status st = extra && q ? lc_study_set(ctx, extra, "facilities.path", path) : LC_ERR_NOMEM;
+    st = st ? st : lc_study_set(ctx, extra, "facilities.fields.category", "category");
+    st = st ? st : lc_study_set(ctx, extra, "facilities.fields.floor_area", "floor_area_m2");
+    st = st ? st : lc_study_set(ctx, extra, "facilities.fields.id", "rank");
+    lc_inputs *view = st == LC_OK ? lc_inputs_view(ctx, in, NULL, extra, "proposal-", profile, q) : NULL;
+    if (view && lc_quality_count_severity(q, LC_SEVERITY_ERROR)) {
+        lc_error(ctx, LC_ERR_INTERNAL, "the proposals read back as facilities have %zu data errors",
+                 lc_quality_count_severity(q, LC_SEVERITY_ERROR));
+        lc_inputs_destroy(view);
+        view = NULL;
+    }
+    lc_quality_destroy(q);
+    lc_study_destroy(extra);
+    VSIUnlink(path);
+    free(b.s);
+    return view;
 }

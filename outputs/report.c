@@ -132,34 +132,53 @@ static char *base64(const unsigned char *bytes, size_t n)
     return out;
 }
 
-/* A map per category, inline PNG, with a link to its PDF beside the report. */
+/* The figure of category c's map, inline PNG, with a link to its PDF beside the report: of r, or with
+ * after set the after-state map of a site run (o->after). LC_OK or the renderer's error. */
+static lc_status map_figure(lc_context *ctx, html *h, const lc_results *r, const lc_report_options *o, size_t c,
+                            int after)
+{
+    const lc_category *cat = lc_profile_category(r->profile, c);
+    lc_map_options mo = {.format = LC_MAP_PNG, .width_px = o->map_width_px,
+                         .height_px = o->map_width_px > 0 ? o->map_width_px * 1131 / 1600 : 0,
+                         .siting = o->siting && c == o->siting_category ? o->siting : NULL, .after = after};
+    size_t size = 0;
+    unsigned char *png = lc_map_render(ctx, after ? o->after : r, c, &mo, &size);
+    if (!png)
+        return lc_context_errno(ctx);
+    char *b64 = base64(png, size);
+    free(png);
+    if (!b64)
+        return lc_error(ctx, LC_ERR_NOMEM, "out of memory: a map of the report");
+    const char *state_zh = !mo.siting ? "" : after ? " · 建议实施后" : " · 现状",
+               *state_en = !mo.siting ? "" : after ? " after the proposals" : " before the proposals";
+    h_printf(h, "<figure data-category=\"%s\"%s><img alt=\"", cat->code,
+             !mo.siting ? "" : after ? " data-state=\"after\"" : " data-state=\"before\"");
+    h_text(h, cat->name_en);
+    h_text(h, state_en);
+    h_printf(h, "\" src=\"data:image/png;base64,");
+    h_raw(h, b64, strlen(b64));
+    free(b64);
+    h_printf(h, "\"><figcaption>");
+    h_text(h, cat->name_zh);
+    h_text(h, state_zh);
+    h_printf(h, " <span class=\"en\">");
+    h_text(h, cat->name_en);
+    h_text(h, state_en);
+    h_printf(h, "</span> · %.0f m · <a href=\"map-%s%s.pdf\">A3 PDF</a></figcaption></figure>\n",
+             lc_coverage_reach(r->coverage, c), cat->code, after ? "-after" : "");
+    return LC_OK;
+}
+
+/* A map per category; a site run's sited category has its after-state map (o->after) right after. */
 static lc_status section_maps(lc_context *ctx, html *h, const lc_results *r, const lc_report_options *o)
 {
     h_printf(h, "<section id=\"maps\">\n<h2>地图 <span class=\"en\">Maps</span></h2>\n");
     for (size_t c = 0; c < lc_profile_category_count(r->profile); c++) {
-        const lc_category *cat = lc_profile_category(r->profile, c);
-        lc_map_options mo = {.format = LC_MAP_PNG, .width_px = o->map_width_px,
-                             .height_px = o->map_width_px > 0 ? o->map_width_px * 1131 / 1600 : 0,
-                             .siting = o->siting && c == o->siting_category ? o->siting : NULL};
-        size_t size = 0;
-        unsigned char *png = lc_map_render(ctx, r, c, &mo, &size);
-        if (!png)
-            return lc_context_errno(ctx);
-        char *b64 = base64(png, size);
-        free(png);
-        if (!b64)
-            return lc_error(ctx, LC_ERR_NOMEM, "out of memory: a map of the report");
-        h_printf(h, "<figure data-category=\"%s\"><img alt=\"", cat->code);
-        h_text(h, cat->name_en);
-        h_printf(h, "\" src=\"data:image/png;base64,");
-        h_raw(h, b64, strlen(b64));
-        free(b64);
-        h_printf(h, "\"><figcaption>");
-        h_text(h, cat->name_zh);
-        h_printf(h, " <span class=\"en\">");
-        h_text(h, cat->name_en);
-        h_printf(h, "</span> · %.0f m · <a href=\"map-%s.pdf\">A3 PDF</a></figcaption></figure>\n",
-                 lc_coverage_reach(r->coverage, c), cat->code);
+        lc_status st = map_figure(ctx, h, r, o, c, 0);
+        if (st == LC_OK && o->siting && o->after && c == o->siting_category)
+            st = map_figure(ctx, h, r, o, c, 1);
+        if (st != LC_OK)
+            return st;
     }
     h_printf(h, "</section>\n");
     return LC_OK;
@@ -384,13 +403,16 @@ lc_output *lc_report_stage(lc_context *ctx, const char *dir, const lc_results *r
     free(text);
     for (size_t c = 0; st == LC_OK && !o.no_maps && c < lc_profile_category_count(r->profile); c++) {
         const lc_category *cat = lc_profile_category(r->profile, c);
-        lc_map_options mo = {.format = LC_MAP_PDF, .siting = o.siting && c == o.siting_category ? o.siting : NULL};
-        size_t size = 0;
-        unsigned char *pdf = lc_map_render(ctx, r, c, &mo, &size);
-        char name[96];
-        snprintf(name, sizeof name, "map-%s.pdf", cat->code);
-        st = pdf ? lc_output_write_file(ctx, out, name, pdf, size) : lc_context_errno(ctx);
-        free(pdf);
+        int sited = o.siting && c == o.siting_category;
+        for (int after = 0; st == LC_OK && after <= (sited && o.after); after++) {
+            lc_map_options mo = {.format = LC_MAP_PDF, .siting = sited ? o.siting : NULL, .after = after};
+            size_t size = 0;
+            unsigned char *pdf = lc_map_render(ctx, after ? o.after : r, c, &mo, &size);
+            char name[96];
+            snprintf(name, sizeof name, "map-%s%s.pdf", cat->code, after ? "-after" : "");
+            st = pdf ? lc_output_write_file(ctx, out, name, pdf, size) : lc_context_errno(ctx);
+            free(pdf);
+        }
         lc_progress(ctx, "report", 0.8 + 0.2 * (double)(c + 1) / (double)lc_profile_category_count(r->profile));
     }
     if (out && st != LC_OK) {

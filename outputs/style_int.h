@@ -26,6 +26,11 @@ static const lc_rgb lc_style_service_area = {49, 130, 189};
 #define LC_STYLE_SERVICE_AREA_ALPHA 0.25
 /* 街镇 boundaries: dark grey lines, no fill. */
 static const lc_rgb lc_style_unit_line = {60, 60, 60};
+/* Streets (the walking network, drawn under the compounds on the maps): thin grey lines, wider for
+ * the main roads (OSM primary, secondary, tertiary and their links). Widths in map units (1 pt on A3). */
+static const lc_rgb lc_style_street = {178, 178, 178};
+#define LC_STYLE_STREET_WIDTH 0.55
+#define LC_STYLE_STREET_MAIN_WIDTH 1.3
 /* Proposed sites: stars in this colour. */
 static const lc_rgb lc_style_proposal = {117, 20, 173};
 

@@ -95,13 +95,50 @@ static int parse_status(const char *t)
     return -2;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median floor area of in's facilities of category c that have one (> 0) into *median (0 when
+ * none has). LC_OK or LC_ERR_NOMEM. */
+static lc_status typical_size(lc_context *ctx, const lc_inputs *in, size_t c, double *median)
+{
+    const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
+    size_t n = fac ? lc_layer_count(fac) : 0, k = 0;
+    *median = 0;
+    double *v = n ? lc_calloc(ctx, n, sizeof *v) : NULL;
+    if (n && !v)
+        return LC_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        if (f->category >= 0 && (size_t)f->category == c && isfinite(f->floor_area) && f->floor_area > 0)
+            v[k++] = f->floor_area;
+    }
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_double);
+        *median = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+    }
+    free(v);
+    return LC_OK;
+}
+
 /* Suggested floor areas: each unit's shortfall against the floor-area norm split over its new
- * sites, held within the category's size range. */
-static void size_sites(lc_siting *s, const lc_profile *profile, const lc_indicators *ind, size_t category)
+ * sites, held within the category's size range; without a size_min_m2 in the profile, no smaller
+ * than the median floor area of the study's facilities of the category (a new centre as large as a
+ * typical existing one, not 0 m² where the 街镇 already meets the norm). LC_OK or LC_ERR_NOMEM. */
+static lc_status size_sites(lc_context *ctx, lc_siting *s, const lc_inputs *in, const lc_profile *profile,
+                            const lc_indicators *ind, size_t category)
 {
     const lc_category *cat = lc_profile_category(profile, category);
-    double lo = cat->size_min_m2 > 0 ? cat->size_min_m2 : 0;
+    double typical = 0;
+    if (!(cat->size_min_m2 > 0) && typical_size(ctx, in, category, &typical) != LC_OK)
+        return LC_ERR_NOMEM;
+    double lo = cat->size_min_m2 > 0 ? cat->size_min_m2 : typical;
     double hi = cat->size_max_m2 > 0 ? cat->size_max_m2 : INFINITY;
+    lo = fmin(lo, hi);
+    s->typical_m2 = typical;
     long norm = -1;
     for (size_t k = 0; k < lc_profile_norm_count(profile); k++)
         if (lc_profile_norm(profile, k)->kind == LC_NORM_FLOOR_AREA)
@@ -117,8 +154,9 @@ static void size_sites(lc_siting *s, const lc_profile *profile, const lc_indicat
             raw = x && x->pass == 0 && isfinite(x->shortfall) ? x->shortfall / (double)n : 0;
         }
         p->floor_area_m2 = fmin(hi, fmax(lo, raw));
-        p->size_bound = raw < lo ? -1 : raw > hi ? 1 : 0;
+        p->size_bound = raw < lo ? (cat->size_min_m2 > 0 ? -1 : -2) : raw > hi ? 1 : 0;
     }
+    return LC_OK;
 }
 
 /* Before/after per indicator row: demand, covered before (the coverage) and after (plus what the
@@ -390,7 +428,8 @@ lc_siting *lc_siting_solve(lc_context *ctx, const lc_inputs *in, const lc_profil
                                                                       : NULL;
         p->unit = unit_at(ctx, &ui, p->site);
     }
-    size_sites(s, profile, indicators, o->category);
+    if (size_sites(ctx, s, in, profile, indicators, o->category) != LC_OK)
+        goto fail;
     demand dp = {.n = pd.n, .polygon = pd.polygon}; /* network mode: fill_rows reads n and polygon */
     if (fill_rows(ctx, s, in, indicators, coverage, o, netmode ? &dp : &d, gained,
                   lc_profile_category(profile, o->category)->counts_floor_area) != LC_OK)

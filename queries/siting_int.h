@@ -31,6 +31,7 @@ struct lc_siting {
     size_t nrows;
     char solver[96];
     char reason[512];
+    double typical_m2;     /* median floor area of the study's facilities of the category (size_sites) */
 };
 
 /* ---- the model on a coverage matrix ------------------------------------------------------------ */

@@ -259,6 +259,11 @@ double lc_siting_share_after(const lc_siting *s)
     return s ? s->after : NAN;
 }
 
+double lc_siting_typical_floor_area(const lc_siting *s)
+{
+    return s ? s->typical_m2 : 0;
+}
+
 double lc_siting_objective_value(const lc_siting *s)
 {
     return s ? s->value : NAN;

@@ -21,6 +21,8 @@ void lc_run_destroy(lc_run *run)
     lc_siting_destroy(run->siting);
     lc_access_destroy(run->access);
     lc_indicators_destroy(run->indicators);
+    lc_coverage_destroy(run->after_coverage);
+    lc_inputs_destroy(run->after_inputs); /* a view of inputs: before them */
     lc_coverage_destroy(run->coverage);
     lc_coverage_destroy(run->straight);
     lc_network_destroy(run->network);
@@ -273,13 +275,32 @@ lc_status lc_run_network_build(lc_run *run)
     return st != LC_OK ? st : lc_run_step(run, "network islands");
 }
 
+const lc_roads *lc_run_map_roads(lc_run *run)
+{
+    if (run->roads || !run->options.report_dir)
+        return run->roads;
+    const char *path = lc_study_get(run->study, "roads.path");
+    if (!path)
+        return NULL;
+    lc_context *ctx = run->ctx;
+    run->roads = lc_roads_read(ctx, run->study, run->profile, lc_inputs_crs(run->inputs), NULL);
+    if (!run->roads) {
+        lc_log(ctx, LC_LOG_WARNING, "the maps draw no streets: the roads layer %s could not be read (%s)", path,
+               lc_context_errmsg(ctx));
+        lc_context_clear_error(ctx);
+        return NULL;
+    }
+    return run->roads;
+}
+
 lc_status lc_run_commit_with_report(lc_run *run, lc_output *out, const lc_siting *siting, size_t category)
 {
     lc_context *ctx = run->ctx;
     lc_output *report = NULL;
     if (run->options.report_dir) {
         lc_report_options ro = {.overwrite = run->options.overwrite, .siting = siting, .siting_category = category,
-                                .progress_json = run->progress_json};
+                                .progress_json = run->progress_json,
+                                .after = run->has_after ? &run->after_results : NULL};
         if (!(report = lc_report_stage(ctx, run->options.report_dir, &run->results, &ro))) {
             lc_output_abort(ctx, out); /* neither: the report's error stays the context's */
             return lc_context_errno(ctx);

@@ -107,7 +107,7 @@ lc_run *lc_run_check(lc_context *ctx, const lc_study *study, const lc_run_option
          lc_run_step(run, "accessibility") != LC_OK))
         goto fail;
     run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality,
-                                run->straight, run->access};
+                                run->straight, run->access, lc_run_map_roads(run)};
     run->has_results = 1;
     lc_output *out = lc_results_stage(ctx, run->output, &run->output_options, &run->results);
     if (!out || lc_run_commit_with_report(run, out, NULL, 0) != LC_OK)

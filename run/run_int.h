@@ -42,6 +42,11 @@ struct lc_run {
     lc_inputs *base_inputs;   /* check --with-proposals: the inputs read, of which inputs is a view (owned) */
     lc_trend *trend;          /* progress: the series, owned */
     char *progress_json;      /* progress with a report: progress.json for the report's section, owned */
+    lc_inputs *after_inputs;  /* site with a report: the inputs with the proposals among the facilities
+                                 (a view of inputs, lc_proposals_view), owned */
+    lc_coverage *after_coverage; /* ... and their coverage, for the after-state map, owned */
+    lc_results after_results; /* borrowed views of those two (has_after) */
+    int has_after;
 };
 
 /* A run of study with the caller's options copied (NULL: defaults), nothing read yet. NULL with the
@@ -93,6 +98,13 @@ lc_coverage_options lc_run_coverage_options(lc_run *run);
  * checks that they meet the compounds (lc_roads_check_meet: a finding is an issue in the quality
  * list, not a failure). LC_OK or the step's error. */
 lc_status lc_run_read_roads(lc_run *run);
+
+/* The streets the report's maps draw: run->roads when the network was built; otherwise, when a report
+ * is written and the study has a roads layer (straight-line mode), that layer read into run->roads
+ * without its data-quality checks (the coverage does not use it). A layer that cannot be read is a
+ * warning naming it (the maps then say they draw no streets), never a failure. Returns the roads
+ * (borrowed from run) or NULL. */
+const lc_roads *lc_run_map_roads(lc_run *run);
 
 /* Reads the roads (lc_run_read_roads) and builds the walking network into run->network, then adds
  * network islands (residents on components without a category) to the quality list. Data errors in

@@ -178,7 +178,7 @@ lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_run_opt
                              .population_note = "today's residents (the residential layer's population) in every "
                                                 "year; only the facilities change"};
     run->results = (lc_results){study, run->view, run->profile, run->coverage, run->indicators, run->quality, NULL,
-                                NULL};
+                                NULL, lc_run_map_roads(run)};
     run->has_results = 1;
     lc_output *out = lc_progress_stage(ctx, run->output, &run->output_options, run->trend, run->inputs,
                                        run->profile, &info);

@@ -41,8 +41,21 @@ lc_run *lc_run_site(lc_context *ctx, const lc_study *study, const lc_run_options
     if (!run->siting || lc_run_step(run, "siting") != LC_OK)
         goto fail;
     run->results = (lc_results){study, run->inputs, run->profile, run->coverage, run->indicators, run->quality, NULL,
-                                NULL};
+                                NULL, lc_run_map_roads(run)};
     run->has_results = 1;
+    /* The report's after-state map: the coverage with the proposals among the facilities, computed as
+     * `check --with-proposals` computes it (the same view of the inputs, the same coverage). */
+    if (run->options.report_dir) {
+        if (!(run->after_inputs = lc_proposals_view(ctx, run->inputs, run->profile, run->siting,
+                                                    run->siting_category)) ||
+            !(run->after_coverage = lc_coverage_compute(ctx, run->after_inputs, run->profile, &co)) ||
+            lc_run_step(run, "coverage after the proposals") != LC_OK)
+            goto fail;
+        run->after_results = run->results;
+        run->after_results.inputs = run->after_inputs;
+        run->after_results.coverage = run->after_coverage;
+        run->has_after = 1;
+    }
     lc_output *out = lc_results_stage_site(ctx, run->output, &run->output_options, &run->results, run->siting,
                                            run->siting_category);
     if (!out || lc_run_commit_with_report(run, out, run->siting, run->siting_category) != LC_OK)

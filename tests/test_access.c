@@ -346,7 +346,7 @@ START_TEST(outputs_carry_the_hand_values)
      * 5,500, U2 none, the whole area 4,500 of 5,700. */
     fixture fx;
     load(&fx, LC_MODE_STRAIGHT);
-    lc_results r = {fx.study, fx.inputs, fx.profile, fx.cov, fx.ind, fx.quality, NULL, fx.acc};
+    lc_results r = {fx.study, fx.inputs, fx.profile, fx.cov, fx.ind, fx.quality, NULL, fx.acc, NULL};
     char *out = lct_path(fx.dir, "out");
     lc_output_options oo = {.format = LC_FORMAT_GEOJSON};
     ck_assert_msg(lc_results_write(lct_ctx, out, &oo, &r) == LC_OK, "%s", lc_context_errmsg(lct_ctx));

@@ -322,6 +322,86 @@ static const unsigned char *find_bytes(const unsigned char *hay, size_t len, con
     return NULL;
 }
 
+START_TEST(streets_under_the_compounds)
+{
+    /* A main road (primary) along y = 260 from x = 1,300 to 1,900: above both compounds (y ≤ 200),
+     * farther than 1,000 m from the centre at the origin (no service area there) and 150 m+ from
+     * the meal point, so at (1,600, 260) the page shows the street's grey alone. A 4,000-pixel page
+     * makes it 1.3u = 4.4 px wide, so the pixel holding its centre line is wholly covered. Without
+     * roads the same pixel is the frame's background. */
+    world w = build();
+    lc_results res = results_of(&w);
+    size_t centre = cat(&w, "centre");
+    lc_roads *roads = lc_roads_create(lct_ctx);
+    static const lc_xy line[] = {{1300, 260}, {1900, 260}};
+    ck_assert_int_eq(lc_roads_add(lct_ctx, roads, line, 2, "primary", 0, 0, 0, 1), LC_OK);
+    lc_map_options o = {.format = LC_MAP_PNG, .width_px = 4000, .height_px = 2828};
+    page p = layout_of(4000, 2828);
+    for (int with = 0; with <= 1; with++) {
+        res.roads = with ? roads : NULL;
+        size_t n = 0;
+        unsigned char *png = lc_map_render(lct_ctx, &res, centre, &o, &n);
+        ck_assert_msg(png != NULL, "%s", lc_context_errmsg(lct_ctx));
+        cairo_surface_t *s = decode(png, n);
+        assert_rgb(pixel(s, pix_x(&p, 1600), pix_y(&p, 260)), with ? lc_style_street : BG);
+        /* A compound is drawn over the streets: A's inside stays its class colour. */
+        assert_rgb(pixel(s, pix_x(&p, 100), pix_y(&p, 100)), lc_style_share_colour[4]);
+        cairo_surface_destroy(s);
+        free(png);
+    }
+    lc_roads_destroy(roads);
+    lct_world_free(&w);
+}
+END_TEST
+
+START_TEST(after_map_shows_the_proposals_coverage)
+{
+    /* One proposal goes into B's gap (2 km east, 200 m square; see png_other_size_and_proposals).
+     * Before, B is a gap (share 0: not the fully-covered colour); after, with the proposal among the
+     * facilities (lc_proposals_view, the coverage computed again), B lies within 1,000 m of it in
+     * every corner (the square's diagonal is 283 m), so B's inside is the fully-covered colour, and
+     * the star is drawn at the site. */
+    world w = build();
+    lc_results res = results_of(&w);
+    size_t centre = cat(&w, "centre");
+    lc_siting_options so = {.objective = LC_SITING_MCLP, .category = centre, .k = 1};
+    lc_siting *sit = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &so);
+    ck_assert_msg(sit != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_xy site = lc_siting_get(sit, 0)->site;
+    lc_inputs *view = lc_proposals_view(lct_ctx, w.inputs, w.profile, sit, centre);
+    ck_assert_msg(view != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(lc_inputs_added(view, NULL), 1);
+    lc_coverage *after = lc_coverage_compute(lct_ctx, view, w.profile, NULL);
+    ck_assert_msg(after != NULL, "%s", lc_context_errmsg(lct_ctx));
+    /* B (residential index 1) is wholly covered after, not before. */
+    ck_assert_double_eq_tol(lc_coverage_get(after, 1, centre)->covered_share, 1, 1e-9);
+    ck_assert_double_lt(lc_coverage_get(w.cov, 1, centre)->covered_share, 0.25);
+    lc_results ar = res;
+    ar.inputs = view;
+    ar.coverage = after;
+    page p = layout_of(1600, 1131);
+    for (int a = 0; a <= 1; a++) {
+        lc_map_options o = {.format = LC_MAP_PNG, .siting = sit, .after = a};
+        size_t n = 0;
+        unsigned char *png = lc_map_render(lct_ctx, a ? &ar : &res, centre, &o, &n);
+        ck_assert_msg(png != NULL, "%s", lc_context_errmsg(lct_ctx));
+        cairo_surface_t *s = decode(png, n);
+        lc_rgb b = pixel(s, pix_x(&p, 2030), pix_y(&p, 170));
+        if (a)
+            assert_rgb(b, lc_style_share_colour[4]);
+        else
+            ck_assert(!same(b, lc_style_share_colour[4]));
+        assert_rgb(pixel(s, pix_x(&p, site.x), pix_y(&p, site.y)), lc_style_proposal);
+        cairo_surface_destroy(s);
+        free(png);
+    }
+    lc_coverage_destroy(after);
+    lc_inputs_destroy(view);
+    lc_siting_destroy(sit);
+    lct_world_free(&w);
+}
+END_TEST
+
 START_TEST(pdf_is_one_a3_page_and_reproducible)
 {
     world w = build();
@@ -549,6 +629,8 @@ Suite *suite_map(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, png_pixels_where_expected);
     tcase_add_test(tc, png_other_size_and_proposals);
+    tcase_add_test(tc, streets_under_the_compounds);
+    tcase_add_test(tc, after_map_shows_the_proposals_coverage);
     tcase_add_test(tc, pdf_is_one_a3_page_and_reproducible);
     tcase_add_test(tc, misuse);
     tcase_add_test(tc, missing_font_is_io_error);

@@ -55,7 +55,7 @@ static lct_world load(void)
 
 static lc_results results_of(const lct_world *w)
 {
-    return (lc_results){w->study, w->inputs, w->profile, w->cov, w->ind, w->quality, NULL, NULL};
+    return (lc_results){w->study, w->inputs, w->profile, w->cov, w->ind, w->quality, NULL, NULL, NULL};
 }
 
 /* The text of the element that starts at the first occurrence of marker, up to the next "</tr>". */

@@ -538,6 +538,58 @@ START_TEST(sizing_splits_the_shortfall_within_the_range)
 }
 END_TEST
 
+START_TEST(sizing_without_a_minimum_takes_the_typical_size)
+{
+    /* Three existing centres far outside both units (x = 5,000 .. 7,000; out of every compound's
+     * 100 m reach), with 2,100, 900 and 1,500 m²: their median, by hand, is 1,500 m². They count for
+     * no unit, so U1's shortfall is 8 m² as in the test above and its two sites would get 4 m² each;
+     * the built-in profile has no size_min_m2 for centres, so each is raised to 1,500 m² (bound -2).
+     * A profile with size_min_m2 3 keeps the plain split (4 m², bound 0): the profile wins. */
+    static const char *far_centres = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K1\",\"category\":\"centre\",\"floor_area\":2100},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[5000,5000]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K2\",\"category\":\"centre\",\"floor_area\":900},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[6000,5000]}},"
+        "{\"type\":\"Feature\",\"properties\":{\"id\":\"K3\",\"category\":\"centre\",\"floor_area\":1500},"
+        "\"geometry\":{\"type\":\"Point\",\"coordinates\":[7000,5000]}}]}";
+    world w = build(far_centres, UNITS);
+    static const lc_xy two[] = {{0, 0}, {150, 0}};
+    lc_siting_options o = {.objective = LC_SITING_MCLP, .category = (size_t)lc_profile_find_category(w.profile, "centre"),
+                           .k = 2, .candidates = two, .ncandidates = 2};
+    ck_assert_double_eq(lc_profile_category(w.profile, o.category)->size_min_m2, 0);
+    lc_siting *s = lc_siting_solve(lct_ctx, w.inputs, w.profile, w.cov, w.ind, &o);
+    ck_assert_msg(s != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(lc_siting_count(s), 2);
+    ck_assert_double_eq_tol(lc_siting_typical_floor_area(s), 1500, 1e-9);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_int_eq(lc_siting_get(s, i)->unit, 0);
+        ck_assert_double_eq_tol(lc_siting_get(s, i)->floor_area_m2, 1500, 1e-9);
+        ck_assert_int_eq(lc_siting_get(s, i)->size_bound, -2);
+    }
+    /* U1 after: 0 + 2 × 1,500 m². */
+    const lc_siting_row *r = lc_siting_row_get(s, 0);
+    ck_assert_double_eq_tol(r->floor_area_after_m2 - r->floor_area_before_m2, 3000, 1e-9);
+    lc_siting_destroy(s);
+
+    char *pp = lct_path(w.dir, "min3.yml");
+    ck_assert_int_eq(lct_write_text(pp, "profile: min3\nextends: shanghai-2025\ncategories:\n  centre:\n"
+                                        "    size_min_m2: 3\n"), 0);
+    lc_profile *sized = lc_profile_load(lct_ctx, pp);
+    ck_assert_msg(sized != NULL, "%s", lc_context_errmsg(lct_ctx));
+    s = lc_siting_solve(lct_ctx, w.inputs, sized, w.cov, w.ind, &o);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_double_eq(lc_siting_typical_floor_area(s), 0);
+    for (size_t i = 0; i < 2; i++) {
+        ck_assert_double_eq_tol(lc_siting_get(s, i)->floor_area_m2, 4, 1e-9);
+        ck_assert_int_eq(lc_siting_get(s, i)->size_bound, 0);
+    }
+    lc_siting_destroy(s);
+    lc_profile_destroy(sized);
+    free(pp);
+    destroy(&w);
+}
+END_TEST
+
 START_TEST(partial_shares_and_exact_recount)
 {
     /* One 200 × 2 m compound (100 residents) from x = 0 to 200, no centre; reach 100 m. A candidate
@@ -1139,6 +1191,7 @@ Suite *suite_siting(void)
     tcase_add_checked_fixture(geo, lct_setup, lct_teardown);
     tcase_set_timeout(geo, 120);
     tcase_add_test(geo, sizing_splits_the_shortfall_within_the_range);
+    tcase_add_test(geo, sizing_without_a_minimum_takes_the_typical_size);
     tcase_add_test(geo, partial_shares_and_exact_recount);
     tcase_add_test(geo, candidates_layer_gives_ids);
     tcase_add_test(geo, generated_candidates_keep_their_spacing);

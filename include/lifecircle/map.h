@@ -36,6 +36,11 @@ typedef struct lc_map_options {
                                  ignored): compounds classed by the share of the entry's target their
                                  ratio meets (0 – <25 %, …, 100 %: the coverage classes' colours),
                                  its supplying facilities large, over-subscribed ones ringed */
+    int after;                /* with siting: 0 the before map of a site run (title "现状 before the
+                                 proposals"), non-zero the after map — results hold the proposals among
+                                 the facilities (the inputs' added facilities, lc_inputs_added, are
+                                 drawn as the proposals' stars only) and their coverage; title "建议实施后
+                                 after the proposals" */
 } lc_map_options;
 
 /* The page, so that a caller (or a test) can tell where a point lands. W × H is the page in page units
@@ -53,8 +58,11 @@ typedef struct lc_map_options {
  *   (fx + (fw − ew·s)/2 + (x − minx)·s,  fy + (fh − eh·s)/2 + (maxy − y)·s)
  * with (fx, fy, fw, fh) the frame and (minx, maxy, ew, eh) the grown extent; north is up.
  * Drawing order: frame background (LC_MAP_BG_*), service area (translucent, alpha
- * LC_STYLE_SERVICE_AREA_ALPHA of outputs/style_int.h), residential polygons (opaque, by share
- * class), gaps (hatched), service-area outline, 街镇 lines, facilities, 街镇 names, proposals. */
+ * LC_STYLE_SERVICE_AREA_ALPHA of outputs/style_int.h), streets (results->roads: every walkable line,
+ * LC_STYLE_STREET_WIDTH wide in lc_style_street, main roads LC_STYLE_STREET_MAIN_WIDTH), residential
+ * polygons (opaque, by share class), gaps (hatched), service-area outline, 街镇 lines, facilities,
+ * 街镇 names, proposals. Without roads the legend says that no streets are drawn; water is never
+ * drawn (no water layer is read), and the legend says so. */
 #define LC_MAP_BG_R 246
 #define LC_MAP_BG_G 246
 #define LC_MAP_BG_B 242

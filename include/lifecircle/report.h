@@ -32,6 +32,10 @@ typedef struct lc_report_options {
     int map_width_px;          /* width of the maps in the HTML; 0: 1600 */
     const char *progress_json; /* a progress run's progress.json (borrowed), shown as a section
                                   "Progress toward the plan year"; NULL: none */
+    const lc_results *after;   /* with siting: the after state (borrowed) — the results' inputs with the
+                                  proposals among the facilities and their coverage — drawn as a second
+                                  map of siting_category beside the before map (map-<code>-after.pdf);
+                                  NULL: the before map alone */
 } lc_report_options;
 
 /* The report as HTML text (UTF-8). Deterministic: equal results, options and date give equal text.

@@ -21,6 +21,7 @@
 #include "lifecircle/output.h"
 #include "lifecircle/profile.h"
 #include "lifecircle/quality.h"
+#include "lifecircle/roads.h"
 #include "lifecircle/siting.h"
 #include "lifecircle/study.h"
 #include "lifecircle/trend.h"
@@ -42,7 +43,20 @@ typedef struct lc_results {
     const lc_access *access;     /* supply-demand accessibility (the profile's `accessibility:`), written as
                                     the accessibility and supply layers and summary.json's section; NULL:
                                     none */
+    const lc_roads *roads;       /* the walkable lines of the study's roads layer, drawn thin and grey
+                                    under the compounds on the maps (network mode; straight-line mode
+                                    when the study has a roads layer and a report is written); NULL:
+                                    no streets on the maps (the legend says so) */
 } lc_results;
+
+/* The inputs after a site run's proposals: a view of in (lc_inputs_view) with every proposal of s
+ * added to the facilities as a facility of category `category` with its suggested floor area and id
+ * proposal-<rank>, read back through the facilities reader from a GeoJSON (WGS 84) in GDAL's memory
+ * files, the way `check --with-proposals` reads a site run's layer; for the after-state map (their
+ * coverage is lc_coverage_compute's). in, profile and s borrowed (in must outlive the view). NULL
+ * with the context's error. Caller frees with lc_inputs_destroy(). */
+LC_API lc_inputs *lc_proposals_view(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
+                                    const lc_siting *s, size_t category);
 
 /* Writes every result layer and summary.csv/summary.json into dir (see lc_output_begin for the
  * directory rules). LC_OK, or the error of the step that failed (then dir is as it was). */

@@ -21,8 +21,10 @@
  *
  * Sizing: every proposal gets a suggested floor area when the profile has a floor-area norm: its
  * 街镇's shortfall against the norm split evenly over the 街镇's new sites, held within the
- * category's size range (lc_category.size_min_m2 .. size_max_m2; without one in the profile 0 .. no
- * limit, i.e. the plain split).
+ * category's size range (lc_category.size_min_m2 .. size_max_m2). Without a size_min_m2 in the
+ * profile the smallest size is the median floor area of the study's facilities of the category that
+ * have one (lc_siting_typical_floor_area), so a site in a 街镇 already meeting the norm gets a
+ * typical centre's size rather than 0 m²; with none either, 0. Without a size_max_m2 there is no limit.
  *
  * lc_siting_select() runs the same solvers on a coverage matrix given directly (tests, benchmarks,
  * or a distance mode that computes its own reach).
@@ -94,7 +96,9 @@ typedef struct lc_proposal {
                                norm or outside every unit */
     const char *candidate_id; /* the candidates layer's id of the site; NULL otherwise. Borrowed from
                                  the inputs, valid while they live */
-    int size_bound;         /* -1: raised to the category's size_min_m2, 1: cut to size_max_m2, 0: neither */
+    int size_bound;         /* -1: raised to the category's size_min_m2, -2: raised to the median floor
+                               area of the study's facilities of the category (no size_min_m2 in the
+                               profile), 1: cut to size_max_m2, 0: neither */
 } lc_proposal;
 
 /* A coverage matrix for lc_siting_select(): every array borrowed for the call. */
@@ -162,6 +166,11 @@ LC_API const lc_proposal *lc_siting_get(const lc_siting *s, size_t i);
  * before and after the proposals. */
 LC_API double lc_siting_share_before(const lc_siting *s);
 LC_API double lc_siting_share_after(const lc_siting *s);
+
+/* The median floor area (m²) of the study's existing facilities of the sited category that have one:
+ * the smallest suggested floor area when the profile gives no size_min_m2. 0 when none has a floor
+ * area, when the profile gives a size_min_m2, and for lc_siting_select. */
+LC_API double lc_siting_typical_floor_area(const lc_siting *s);
 
 /* The objective value the solver reached on its model: newly covered demand (mclp, units) or the
  * number of sites (lscp). */
