@@ -127,7 +127,8 @@ int cmd_site(int argc, char **argv)
                lc_siting_solver(s));
         if (!isnan(lc_siting_gap(s)))
             printf("gap to the best bound 与最优界差距: %.2f%%\n", lc_siting_gap(s) * 100);
-        printf("\nrank          x            y  街镇             candidate     new %-9s coverage  floor area m²\n", who);
+        printf("\nrank  lon (WGS 84)  lat        lon (GCJ-02)  lat        街镇             candidate     new %-9s"
+               " coverage  floor area m²\n", who);
         for (size_t i = 0; i < lc_siting_count(s); i++) {
             const lc_proposal *p = lc_siting_get(s, i);
             char pop[32], cand[32];
@@ -137,8 +138,14 @@ int cmd_site(int argc, char **argv)
                 snprintf(cand, sizeof cand, "#%ld", p->candidate);
             else
                 snprintf(cand, sizeof cand, "generated");
-            printf("%4zu %12.1f %12.1f  ", p->rank, p->site.x, p->site.y);
-            cli_print_padded(stdout, p->unit >= 0 && units ? lc_layer_feature(units, (size_t)p->unit)->id : "-", 16);
+            /* lon/lat where planners look sites up: WGS 84, and GCJ-02 for Amap */
+            lc_xy ll = {NAN, NAN};
+            if (lc_crs_to_lonlat(ctx, lc_inputs_crs(res->inputs), p->site, &ll) != LC_OK)
+                lc_context_clear_error(ctx);
+            lc_xy gcj = lc_wgs84_to_gcj02(ll);
+            printf("%4zu  %11.6f  %10.6f %11.6f  %10.6f  ", p->rank, ll.x, ll.y, gcj.x, gcj.y);
+            const lc_feature *uf = p->unit >= 0 && units ? lc_layer_feature(units, (size_t)p->unit) : NULL;
+            cli_print_padded(stdout, uf ? (uf->name && *uf->name ? uf->name : uf->id) : "-", 16);
             printf(" ");
             cli_print_padded(stdout, cand, 12);
             printf(" %13s  %7.1f%%  %13.0f\n", cli_format_count(pop, sizeof pop, p->new_pop),

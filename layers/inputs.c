@@ -67,6 +67,27 @@ fail:
     return NULL;
 }
 
+/* The facilities layer of a study that names none: empty, with a warning in quality that every
+ * category starts from no facility (siting from scratch). NULL with LC_ERR_NOMEM. */
+static lc_layer *no_facilities(lc_context *ctx, const lc_study *study, lc_quality *quality)
+{
+    lc_layer *L = lc_calloc(ctx, 1, sizeof *L);
+    if (!L)
+        return NULL;
+    L->kind = LC_LAYER_FACILITIES;
+    L->extent = lc_bbox_empty();
+    const char *sp = lc_study_path(study) ? lc_study_path(study) : "the study";
+    if (!(L->source = lc_strdup(ctx, sp)) || !(L->name = lc_strdup(ctx, "facilities")) ||
+        lc_quality_add(ctx, quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_EMPTY_LAYER, sp, "facilities", NULL, NULL,
+                       "%s: no facilities layer: every category starts from no facility (every coverage is 0; "
+                       "`site` proposes from scratch); add 'facilities: {path: <file>}' for today's facilities",
+                       sp) != LC_OK) {
+        lc_layer_destroy(ctx, L);
+        return NULL;
+    }
+    return L;
+}
+
 lc_inputs *lc_inputs_view(lc_context *ctx, const lc_inputs *base, const unsigned char *keep, const lc_study *extra,
                           const char *id_prefix, const lc_profile *profile, lc_quality *quality)
 {
@@ -261,6 +282,11 @@ lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profi
         char key[64];
         snprintf(key, sizeof key, "%s.path", lc_layer_kind_name((lc_layer_kind)k));
         if (!lc_study_get(study, key)) {
+            if (k == LC_LAYER_FACILITIES) { /* none yet: `site` from scratch, said once */
+                if (!(in->layers[k] = no_facilities(ctx, study, quality)))
+                    goto fail;
+                continue;
+            }
             if (required[k]) {
                 lc_error(ctx, LC_ERR_CONFIG,
                          "%s: no %s layer; add '%s: {path: <file>}' to the study file or pass --%s",
@@ -289,7 +315,7 @@ lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profi
 
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
         lc_layer *L = in->layers[k];
-        if (!L)
+        if (!L || !L->source_crs) /* absent, or the facilities the study has none of */
             continue;
         lc_transform *tr = lc_transform_create(ctx, L->source_crs, in->crs);
         if (!tr) {

@@ -157,7 +157,17 @@ static lc_status map_fields(reader *rd)
         char suffix[64];
         snprintf(suffix, sizeof suffix, r == LC_FIELD_PROFILE ? "profile_field" : "fields.%s", role_names[r]);
         const char *mapped = study_key(rd, suffix);
-        if (mapped && *mapped) {
+        int required = kind_roles[kind][r] == 2 && !(r == LC_FIELD_POPULATION && rd->persons_per_household > 0);
+        if (mapped && !*mapped) { /* unmapped on purpose (an empty mapping): no field, no default looked for */
+            if (required)
+                return lc_error(rd->ctx, LC_ERR_FIELD, "%s (layer %s): %s.%s is unmapped (empty), but a %s layer "
+                                "needs its %s field", rd->path, rd->layer->name, kind_names[kind], suffix,
+                                kind_names[kind], role_names[r]);
+            lc_log(rd->ctx, LC_LOG_INFO, "%s (layer %s): %s.%s unmapped: the layer is read without a %s field",
+                   rd->path, rd->layer->name, kind_names[kind], suffix, role_names[r]);
+            continue;
+        }
+        if (mapped) {
             rd->field[r] = find_field(rd->defn, mapped);
             if (rd->field[r] < 0) {
                 list_fields(rd->defn, avail, sizeof avail);
@@ -169,7 +179,6 @@ static lc_status map_fields(reader *rd)
             continue;
         }
         rd->field[r] = find_any_field(rd->defn, default_fields[r]);
-        int required = kind_roles[kind][r] == 2 && !(r == LC_FIELD_POPULATION && rd->persons_per_household > 0);
         if (rd->field[r] < 0 && required) {
             list_fields(rd->defn, avail, sizeof avail);
             return lc_error(rd->ctx, LC_ERR_FIELD,

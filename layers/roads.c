@@ -484,13 +484,22 @@ lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_
             mapped[roles[i].tag] = 1;
         }
     }
-    if (cols[TAG_HIGHWAY] < 0 && other < 0) {
+    /* No class at all (a bureau's roads Shapefile with only names): every line is walked on, said once. */
+    int no_class_field = cols[TAG_HIGHWAY] < 0 && other < 0;
+    if (no_class_field) {
         char names[1024];
         field_names(src.defn, names, sizeof names);
-        lc_error(ctx, LC_ERR_FIELD, "%s (layer %s): no 'highway' field (nor OSM 'other_tags'); the roads layer "
-                 "needs the OSM highway class of every line, or the study key roads.fields.class naming the field "
-                 "that holds the road class (fields available: %s)", src.shown, src.name, names);
-        goto fail;
+        if (quality) {
+            if (lc_quality_add(ctx, quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_ROAD_NO_CLASS, src.shown, src.name,
+                               NULL, NULL, "%s (layer %s): no road class (no 'highway' field, no OSM 'other_tags', no "
+                               "roads.fields.class): every line is walked on; name the class field with "
+                               "roads.fields.class to leave classes out with roads.exclude (fields available: %s)",
+                               src.shown, src.name, names) != LC_OK)
+                goto fail;
+        } else {
+            lc_log(ctx, LC_LOG_WARNING, "%s (layer %s): no road class (no 'highway' field, no OSM 'other_tags', no "
+                   "roads.fields.class): every line is walked on", src.shown, src.name);
+        }
     }
     OGR_L_ResetReading(src.ogr);
     OGRFeatureH f;
@@ -506,9 +515,9 @@ lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_
             OGR_F_Destroy(f);
             continue;
         }
-        if (class_field) {
-            /* a bureau's class vocabulary: everything but roads.exclude is walked on */
-            st.no_class += !h;
+        if (class_field || no_class_field) {
+            /* a bureau's class vocabulary (or none): everything but roads.exclude is walked on */
+            st.no_class += !h && class_field;
         } else {
             const char *fo = tag_value(f, cols, other, TAG_FOOT, foot, sizeof foot);
             const char *ac = tag_value(f, cols, other, TAG_ACCESS, access, sizeof access);

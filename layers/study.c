@@ -367,6 +367,12 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
             return key_error(ctx, kv, line, "'%s' takes a mapping of keys, not the value '%s'", key, value);
         return LC_OK;
     }
+    /* An empty field mapping unmaps the role (`--set residential.fields.pop60=`): no field, no
+     * default name looked for (layers/layer.c). */
+    if (kind == KIND_WORD && !*value && strstr(key, ".fields.")) {
+        *out = lc_strdup(ctx, "");
+        return *out ? LC_OK : LC_ERR_NOMEM;
+    }
     if (kind != KIND_TEXT && !*value) {
         if (kind == KIND_CRS)
             return key_error(ctx, kv, line, "'%s' must not be empty (write 'auto' to use the UTM zone of the data, "
@@ -403,7 +409,13 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
             }
         return key_error(ctx, kv, line, "'%s' must be true or false (got '%s')", key, value);
     }
-    if (kind == KIND_PATH && dir && value[0] != '/' && !is_connection(value))
+    /* A profile given as a file (a '/' or a .yml/.yaml name, not a built-in name) resolves from the
+     * study file like the layers' paths. */
+    size_t vn = strlen(value);
+    bool profile_file = !strcmp(key, "profile") &&
+                        (strchr(value, '/') || (vn > 4 && !strcasecmp(value + vn - 4, ".yml")) ||
+                         (vn > 5 && !strcasecmp(value + vn - 5, ".yaml")));
+    if ((kind == KIND_PATH || profile_file) && dir && value[0] != '/' && !is_connection(value))
         *out = strcmp(dir, "/") == 0 ? lc_sprintf(ctx, "/%s", value) : lc_sprintf(ctx, "%s/%s", dir, value);
     else
         *out = lc_strdup(ctx, value);

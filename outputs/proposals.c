@@ -34,11 +34,17 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
         {"floor_area_m2", "FLOOR_M2", LC_FIELD_REAL, 0, 1, "建议建筑面积", "Suggested floor area", "m²"},
         {"candidate", "CANDIDATE", LC_FIELD_STRING, 32, 0, "候选点", "Candidate id it came from, or generated", ""},
         {"solver", "SOLVER", LC_FIELD_STRING, 60, 0, "求解方法", "Solver", ""},
+        {"unit_name", "UNIT_NAME", LC_FIELD_STRING, 80, 0, "所在街镇名称", "Name of the unit (街镇)", ""},
+        {"lon", "LON", LC_FIELD_REAL, 0, 7, "经度 WGS 84", "Longitude, WGS 84", "degrees"},
+        {"lat", "LAT", LC_FIELD_REAL, 0, 7, "纬度 WGS 84", "Latitude, WGS 84", "degrees"},
+        {"lon_gcj02", "LON_GCJ", LC_FIELD_REAL, 0, 7, "经度 GCJ-02 (高德)", "Longitude, GCJ-02 (Amap)", "degrees"},
+        {"lat_gcj02", "LAT_GCJ", LC_FIELD_REAL, 0, 7, "纬度 GCJ-02 (高德)", "Latitude, GCJ-02 (Amap)", "degrees"},
     };
+    enum { NDEFS = sizeof defs / sizeof defs[0] };
     const lc_category *cat = lc_profile_category(profile, category);
     const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
     GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "proposals", GEOS_POINT, defs, 12);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "proposals", GEOS_POINT, defs, NDEFS);
     lc_status st = w ? LC_OK : lc_context_errno(ctx);
     for (size_t i = 0; i < lc_siting_count(s) && st == LC_OK; i++) {
         const lc_proposal *p = lc_siting_get(s, i);
@@ -49,8 +55,15 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
             snprintf(cand, sizeof cand, "%ld", p->candidate);
         else
             snprintf(cand, sizeof cand, "generated");
-        const char *unit = p->unit >= 0 && units ? lc_layer_feature(units, (size_t)p->unit)->id : NULL;
-        lc_value v[12] = {{.i = (long long)p->rank},
+        const lc_feature *uf = p->unit >= 0 && units ? lc_layer_feature(units, (size_t)p->unit) : NULL;
+        const char *unit = uf ? uf->id : NULL, *uname = uf ? (uf->name && *uf->name ? uf->name : uf->id) : NULL;
+        lc_xy ll;
+        if (lc_crs_to_lonlat(ctx, lc_inputs_crs(in), p->site, &ll) != LC_OK) {
+            st = lc_context_errno(ctx);
+            break;
+        }
+        lc_xy gcj = lc_wgs84_to_gcj02(ll);
+        lc_value v[NDEFS] = {{.i = (long long)p->rank},
                           {.s = cat->code},
                           {.s = cat->name_zh},
                           {.s = cat->name_en},
@@ -61,7 +74,12 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
                           {.is_null = !isfinite(p->cumulative_share), .d = p->cumulative_share},
                           {.d = p->floor_area_m2},
                           {.s = cand},
-                          {.s = lc_siting_solver(s)}};
+                          {.s = lc_siting_solver(s)},
+                          {.is_null = uname == NULL, .s = uname},
+                          {.d = ll.x},
+                          {.d = ll.y},
+                          {.d = gcj.x},
+                          {.d = gcj.y}};
         GEOSGeometry *g = GEOSGeom_createPointFromXY_r(h, p->site.x, p->site.y);
         st = g ? lc_layer_writer_add(ctx, w, g, v) : lc_error(ctx, LC_ERR_NOMEM, "out of memory");
         if (g)
@@ -73,7 +91,7 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
     }
     if (st == LC_OK && styles)
         st = lc_qml_add(ctx, styles, "proposals", LC_QML_PROPOSAL,
-                        &(lc_qml_layer){.fields = defs, .nfields = 12, .key = 0}); /* labelled with the rank */
+                        &(lc_qml_layer){.fields = defs, .nfields = NDEFS, .key = 0}); /* labelled with the rank */
     return st;
 }
 

@@ -440,17 +440,19 @@ void lc_report_section_proposals(html *h, const json_t *sum, const lc_results *r
         h_text(h, jstr(s, "reason"));
         h_printf(h, "</p>\n");
     }
-    h_printf(h, "<table>\n<thead><tr><th>序号 Rank</th><th>X</th><th>Y</th><th>街镇 Unit</th><th>候选 Candidate</th>"
+    h_printf(h, "<table>\n<thead><tr><th>序号 Rank</th><th>经度, 纬度 WGS 84 lon, lat</th>"
+                "<th>高德 GCJ-02 (Amap) lon, lat</th><th>街镇 Unit</th><th>候选 Candidate</th>"
                 "<th>新增覆盖 Newly covered</th><th>累计覆盖率 Cumulative</th><th>建议面积 Floor area</th></tr></thead>\n<tbody>\n");
     size_t k;
     const json_t *p;
     json_array_foreach(json_object_get(s, "proposals"), k, p) {
         const json_t *cand = json_object_get(p, "candidate");
-        h_printf(h, "<tr data-proposal=\"%lld\"><td class=\"num\">%lld</td><td class=\"num\">%.1f</td>"
-                    "<td class=\"num\">%.1f</td><td>",
+        h_printf(h, "<tr data-proposal=\"%lld\"><td class=\"num\">%lld</td><td class=\"num\">%.6f, %.6f</td>"
+                    "<td class=\"num\">%.6f, %.6f</td><td>",
                  (long long)json_integer_value(json_object_get(p, "rank")),
-                 (long long)json_integer_value(json_object_get(p, "rank")), jnum(p, "x"), jnum(p, "y"));
-        h_text(h, jstr(p, "unit"));
+                 (long long)json_integer_value(json_object_get(p, "rank")), jnum(p, "lon"), jnum(p, "lat"),
+                 jnum(p, "lon_gcj02"), jnum(p, "lat_gcj02"));
+        h_text(h, jstr(p, "unit_name"));
         h_printf(h, "</td><td>");
         if (json_is_string(cand))
             h_text(h, json_string_value(cand));

@@ -78,19 +78,34 @@ static const char *kind_name(lc_norm_kind k)
 
 /* The "siting" section of summary.json: the category, solver, gap, target, proposals and, per row
  * (units, then the whole area), demand and coverage before/after with floor area per 1,000. */
-static json_t *siting_json(const lc_results *r, const lc_siting *s, size_t category)
+static json_t *siting_json(lc_context *ctx, const lc_results *r, const lc_siting *s, size_t category)
 {
     const lc_category *cat = lc_profile_category(r->profile, category);
     json_t *props = json_array(), *rows = json_array();
     for (size_t i = 0; i < lc_siting_count(s); i++) {
         const lc_proposal *p = lc_siting_get(s, i);
-        json_array_append_new(props, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rank", (json_int_t)p->rank,
+        /* Where a planner looks a site up: lon/lat in WGS 84 and in GCJ-02 (Amap, Tencent maps). */
+        lc_xy ll = {NAN, NAN};
+        if (lc_crs_to_lonlat(ctx, lc_inputs_crs(r->inputs), p->site, &ll) != LC_OK) {
+            ll = (lc_xy){NAN, NAN};
+            lc_context_clear_error(ctx);
+        }
+        lc_xy gcj = lc_wgs84_to_gcj02(ll);
+        const lc_layer *units = lc_inputs_layer(r->inputs, LC_LAYER_UNITS);
+        const lc_feature *uf = p->unit >= 0 && units ? lc_layer_feature(units, (size_t)p->unit) : NULL;
+        json_t *one = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "rank", (json_int_t)p->rank,
                                                "x", jnum(p->site.x), "y", jnum(p->site.y), "unit",
                                                jstr(unit_id(r, p->unit)), "new_pop", jnum(p->new_pop),
                                                "cumulative_share", jnum(p->cumulative_share), "floor_area_m2",
                                                jnum(p->floor_area_m2), "candidate",
                                                p->candidate_id ? jstr(p->candidate_id)
-                                               : p->candidate >= 0 ? json_integer(p->candidate) : jstr("generated")));
+                                               : p->candidate >= 0 ? json_integer(p->candidate) : jstr("generated"));
+        json_object_set_new(one, "unit_name", jstr(uf ? (uf->name && *uf->name ? uf->name : uf->id) : NULL));
+        json_object_set_new(one, "lon", jnum(ll.x));
+        json_object_set_new(one, "lat", jnum(ll.y));
+        json_object_set_new(one, "lon_gcj02", jnum(gcj.x));
+        json_object_set_new(one, "lat_gcj02", jnum(gcj.y));
+        json_array_append_new(props, one);
     }
     for (size_t row = 0; row < lc_siting_row_count(s); row++) {
         const lc_siting_row *x = lc_siting_row_get(s, row);
@@ -343,7 +358,7 @@ char *lc_summary_json(lc_context *ctx, const lc_results *r, const lc_siting *sit
         json_object_set_new(root, "network_comparison", comparison_json(r));
 
     if (siting)
-        json_object_set_new(root, "siting", siting_json(r, siting, category));
+        json_object_set_new(root, "siting", siting_json(ctx, r, siting, category));
     const char *added_from = NULL;
     size_t added = lc_inputs_added(r->inputs, &added_from);
     if (added) /* check --with-proposals */

@@ -12,6 +12,7 @@
 #include <glpk.h>
 #include <math.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,7 +144,9 @@ START_TEST(units_objective_fills_units_without_the_category)
 {
     /* U1 = x < 500 holds A and B and an existing centre at x = 75; U2 = x ≥ 500 holds C and no
      * centre: exactly one site, in U2, at P2, covering C's 50. Floor area: U2 has 50 residents and
-     * 0 m² (the meal point is outside both units) → the norm's 40 m²/1,000 → 2 m² for the new site. */
+     * 0 m² (the meal point is outside both units) → the norm's 40 m²/1,000 → 2 m² short, raised to
+     * the typical size of the study's centres (the one centre, C1: 500 m²; the profile has no
+     * size_min_m2). */
     const char *fac = "{\"type\":\"FeatureCollection\"," UTM "\"features\":[{\"type\":\"Feature\","
         "\"properties\":{\"id\":\"C1\",\"category\":\"centre\",\"floor_area\":500},\"geometry\":{\"type\":\"Point\","
         "\"coordinates\":[75,0]}}]}";
@@ -161,7 +164,8 @@ START_TEST(units_objective_fills_units_without_the_category)
     ck_assert_int_eq(p->candidate, 1);
     ck_assert_int_eq(p->unit, 1);
     ck_assert_double_eq_tol(p->new_pop, 50, 1e-9);
-    ck_assert_double_eq_tol(p->floor_area_m2, 40.0 * 50 / 1000, 1e-9);
+    ck_assert_double_eq_tol(p->floor_area_m2, 500, 1e-9);
+    ck_assert_int_eq(p->size_bound, -2);
     ck_assert_double_eq_tol(lc_siting_share_before(s), 200.0 / 250, 1e-12);
     ck_assert_double_eq_tol(lc_siting_share_after(s), 1.0, 1e-12);
     lc_siting_destroy(s);
@@ -230,7 +234,45 @@ START_TEST(cli_site_writes_proposals)
     ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), 3);
     ck_assert_int_eq(wkbFlatten(OGR_L_GetGeomType(l)), wkbPoint);
     OGRFeatureH f = OGR_L_GetNextFeature(l);
-    ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "CAT_ZH")), "家门口服务站点");
+    OGRFeatureDefnH fd = OGR_L_GetLayerDefn(l);
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(fd, "CAT_ZH")), "家门口服务站点");
+    /* Where a planner looks the site up: lon/lat in WGS 84, worked out here from X/Y (the demo's
+     * EPSG:32629) by OGR's own transformation; GCJ-02 equals WGS 84 outside China (Porto), as the
+     * published algorithm leaves such points; the 街镇's name, looked up here in the demo's units. */
+    double x = OGR_F_GetFieldAsDouble(f, OGR_FD_GetFieldIndex(fd, "X")), y = OGR_F_GetFieldAsDouble(f, OGR_FD_GetFieldIndex(fd, "Y"));
+    OGRSpatialReferenceH utm = OSRNewSpatialReference(NULL), wgs = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(utm, 32629);
+    OSRImportFromEPSG(wgs, 4326);
+    OSRSetAxisMappingStrategy(wgs, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(utm, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(utm, wgs);
+    ck_assert(OCTTransform(ct, 1, &x, &y, NULL));
+    double lon = OGR_F_GetFieldAsDouble(f, OGR_FD_GetFieldIndex(fd, "LON")), lat = OGR_F_GetFieldAsDouble(f, OGR_FD_GetFieldIndex(fd, "LAT"));
+    ck_assert_double_eq_tol(lon, x, 1e-6); /* X/Y are stored to 0.1 m: 1e-6° is 0.1 m */
+    ck_assert_double_eq_tol(lat, y, 1e-6);
+    ck_assert(x > -9 && x < -8 && y > 41 && y < 42); /* Porto */
+    ck_assert_double_eq(OGR_F_GetFieldAsDouble(f, OGR_FD_GetFieldIndex(fd, "LON_GCJ")), lon);
+    ck_assert_double_eq(OGR_F_GetFieldAsDouble(f, OGR_FD_GetFieldIndex(fd, "LAT_GCJ")), lat);
+    OCTDestroyCoordinateTransformation(ct);
+    OSRDestroySpatialReference(utm);
+    OSRDestroySpatialReference(wgs);
+    char unit_id[64], unit_name[128] = "";
+    snprintf(unit_id, sizeof unit_id, "%s", OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(fd, "UNIT")));
+    char *gpkg = lct_path(lct_source_dir(), "data/demo/porto.gpkg");
+    GDALDatasetH demo = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(demo);
+    OGRLayerH ul = GDALDatasetGetLayerByName(demo, "units");
+    OGRFeatureH uf;
+    while ((uf = OGR_L_GetNextFeature(ul)) != NULL) {
+        OGRFeatureDefnH ud = OGR_L_GetLayerDefn(ul);
+        if (!strcmp(OGR_F_GetFieldAsString(uf, OGR_FD_GetFieldIndex(ud, "id")), unit_id))
+            snprintf(unit_name, sizeof unit_name, "%s", OGR_F_GetFieldAsString(uf, OGR_FD_GetFieldIndex(ud, "名称")));
+        OGR_F_Destroy(uf);
+    }
+    GDALClose(demo);
+    free(gpkg);
+    ck_assert_str_ne(unit_name, "");
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(fd, "UNIT_NAME")), unit_name);
     OGR_F_Destroy(f);
     GDALClose(ds);
     /* Before/after per 街镇 beside it, and the siting section of summary.json. */
@@ -247,6 +289,8 @@ START_TEST(cli_site_writes_proposals)
     fclose(jf);
     text[got] = '\0';
     ck_assert_ptr_nonnull(strstr(text, "\"siting\"") ? text : NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\"lon_gcj02\"") ? text : NULL);
+    ck_assert_ptr_nonnull(strstr(text, "\"unit_name\"") ? text : NULL);
     free(csv), free(json);
     /* The exact solver through the command says so. */
     snprintf(args, sizeof args, "site '%s' -o '%s' --overwrite --category doorstep -k 2 --solver exact --time-limit 10",

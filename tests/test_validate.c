@@ -3,10 +3,13 @@
  * its severity and that the message names file, feature and field; and `lifecircle validate` end to
  * end (messages and exit codes), including the demo data.
  */
+#include <gdal.h>
 #include <math.h>
+#include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tests/lc_test.h"
 
@@ -372,6 +375,87 @@ START_TEST(cli_set_overrides_study)
 }
 END_TEST
 
+/* The demo's residential and units layers (and, with facilities, its facilities) as a study in dir,
+ * with the given profile line; written by hand so each case changes one thing. */
+static char *friction_study(const char *dir, const char *name, const char *profile, int facilities)
+{
+    char *gpkg = lct_path(lct_source_dir(), "data/demo/porto.gpkg"), text[4096];
+    snprintf(text, sizeof text,
+             "name: friction\ncrs: EPSG:32629\n%s"
+             "residential:\n  path: %s\n  layer: residential\n  fields:\n    id: id\n    name: 名称\n"
+             "    population: 常住人口\n    pop60: 户籍60岁以上\n    pop65: 户籍65岁以上\n    unit: 街镇\n"
+             "units:\n  path: %s\n  layer: units\n  fields:\n    id: id\n    name: 名称\n    population: 常住人口\n"
+             "%s%s%s",
+             profile, gpkg, gpkg, facilities ? "facilities:\n  path: " : "", facilities ? gpkg : "",
+             facilities ? "\n  layer: facilities\n  fields:\n    id: id\n    category: 类型\n    floor_area: 建筑面积\n"
+                          "    meals: 日供餐\n    beds: 床位\n    nursing_beds: 护理床位\n" : "");
+    char *path = lct_path(dir, name);
+    ck_assert_int_eq(lct_write_text(path, text), 0);
+    free(gpkg);
+    return path;
+}
+
+START_TEST(cli_frictions_of_real_studies)
+{
+    /* Issue 17's frictions, each against the demo's layers. */
+    char *dir = lct_tmpdir(), *sub = lct_path(dir, "sub"), args[8192], *out = NULL;
+    ck_assert_int_eq(mkdir(sub, 0755), 0);
+    /* 1. `profile: my.yml` is the file beside the study, not in the current directory (the tests run
+     * from the build directory): its title shows in the output. */
+    char *prof = lct_path(sub, "my.yml");
+    ck_assert_int_eq(lct_write_text(prof, "profile: my-office\ntitle: 我的规划口径 my office\nextends: shanghai-2025\n"), 0);
+    char *study = friction_study(sub, "s.yml", "profile: my.yml\n", 1);
+    snprintf(args, sizeof args, "validate '%s'", study);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    free(out);
+    snprintf(args, sizeof args, "check '%s' -o '%s/out' --quiet", study, dir);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    char *sj = lct_path(dir, "out/summary.json"), *text = lct_read_file(sj, NULL);
+    ck_assert_ptr_nonnull(text);
+    lct_assert_contains(text, "\"my-office\"");
+    free(text), free(sj);
+
+    /* 2. `--set <layer>.fields.<role>=` unmaps a mapped field: the registered 60+ (8,787 in
+     * data/demo/README.md) are no longer read; a required role cannot be unmapped. */
+    snprintf(args, sizeof args, "validate '%s'", study);
+    ck_assert_int_eq(lct_run_cli(args, &out), 0);
+    lct_assert_contains(out, "8,787");
+    free(out);
+    snprintf(args, sizeof args, "validate '%s' --set residential.fields.pop60=", study);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    ck_assert_msg(!strstr(out, "8,787"), "the 60+ still read: %s", out);
+    free(out);
+    snprintf(args, sizeof args, "validate '%s' --set residential.fields.population=", study);
+    ck_assert_int_eq(lct_run_cli(args, &out), 2);
+    lct_assert_contains(out, "residential.fields.population is unmapped");
+    free(out);
+
+    /* 3. `site` from scratch: no facilities layer at all. Said once; every resident uncovered before;
+     * three proposals written. */
+    char *bare = friction_study(dir, "bare.yml", "", 0);
+    snprintf(args, sizeof args, "site '%s' -o '%s/sites' -k 3", bare, dir);
+    rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "no facilities layer");
+    ck_assert_ptr_eq(strstr(strstr(out, "no facilities layer") + 1, "no facilities layer"), NULL);
+    lct_assert_contains(out, "before 现状 0.0%");
+    free(out);
+    char *shp = lct_path(dir, "sites/proposals.shp");
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(shp, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(GDALDatasetGetLayer(ds, 0), TRUE), 3);
+    GDALClose(ds);
+    free(shp), free(bare), free(study), free(prof);
+    lct_rmtree(dir);
+    free(dir), free(sub);
+}
+END_TEST
+
 Suite *suite_validate(void)
 {
     Suite *s = suite_create("validate");
@@ -399,6 +483,7 @@ Suite *suite_validate(void)
     tcase_add_test(cli, cli_usage_errors_exit_2);
     tcase_add_test(cli, cli_profile_commands);
     tcase_add_test(cli, cli_set_overrides_study);
+    tcase_add_test(cli, cli_frictions_of_real_studies);
     suite_add_tcase(s, cli);
     return s;
 }
