@@ -151,6 +151,16 @@ void cli_print_issues(const lc_quality *quality, const cli_options *opts)
                         "explains each)\n", hidden, hidden == 1 ? "" : "s", hidden == 1 ? "" : "s");
 }
 
+/* Prints each line of msg as its own "lifecircle: error:" line (several mistakes at once). */
+static void print_errors(const char *msg)
+{
+    while (msg && *msg) {
+        size_t n = strcspn(msg, "\n");
+        fprintf(stderr, "lifecircle: error: %.*s\n", (int)n, msg);
+        msg += n + (msg[n] == '\n');
+    }
+}
+
 int cli_fail(lc_context *ctx)
 {
     const char *msg = lc_context_errmsg(ctx);
@@ -158,7 +168,36 @@ int cli_fail(lc_context *ctx)
         fprintf(stderr, "lifecircle: %s\n", msg && *msg ? msg : "cancelled 已取消");
         return LC_EXIT_CANCELLED;
     }
-    fprintf(stderr, "lifecircle: error: %s\n", msg && *msg ? msg : lc_status_string(lc_context_errno(ctx)));
+    if (msg && *msg)
+        print_errors(msg);
+    else
+        fprintf(stderr, "lifecircle: error: %s\n", lc_status_string(lc_context_errno(ctx)));
+    return LC_EXIT_ERROR;
+}
+
+/* A study whose keys have errors (already in ctx): those errors, then what reading its layers with
+ * the keys that are right finds (a wrong field, a missing file), so that every mistake of the study
+ * is reported in one run. Nothing is computed. Returns LC_EXIT_ERROR. */
+static int fail_with_layers(lc_context *ctx, const char *path)
+{
+    char *keys = strdup(lc_context_errmsg(ctx)), *errors = NULL, *layers = NULL;
+    lc_study *st = lc_study_load_lenient(ctx, path, &errors);
+    lc_free(errors);
+    if (st) {
+        lc_profile *p = lc_profile_load(ctx, lc_study_get(st, "profile"));
+        lc_quality *q = p ? lc_quality_create(ctx) : NULL;
+        lc_inputs *in = q ? lc_inputs_read(ctx, st, p, q) : NULL;
+        if (!in)
+            layers = strdup(lc_context_errmsg(ctx));
+        lc_inputs_destroy(in);
+        lc_quality_destroy(q);
+        lc_profile_destroy(p);
+        lc_study_destroy(st);
+    }
+    print_errors(keys ? keys : "out of memory");
+    print_errors(layers);
+    free(keys);
+    free(layers);
     return LC_EXIT_ERROR;
 }
 
@@ -359,7 +398,8 @@ int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options 
 
     opts->study = opts->study_path ? lc_study_load(ctx, opts->study_path) : lc_study_create(ctx);
     if (!opts->study)
-        return cli_fail(ctx);
+        return opts->study_path && lc_context_errno(ctx) == LC_ERR_CONFIG ? fail_with_layers(ctx, opts->study_path)
+                                                                          : cli_fail(ctx);
     for (int i = 0; i < nsets; i++) {
         int rc = *sets[i][0] ? (lc_study_set(ctx, opts->study, sets[i][0], sets[i][1]) == LC_OK ? 0 : cli_fail(ctx))
                              : apply_set(ctx, opts->study, sets[i][1]);

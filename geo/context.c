@@ -17,7 +17,7 @@
 
 #include "geo/context_int.h"
 
-#define LC_MESSAGE_MAX 2048
+#define LC_MESSAGE_MAX 8192 /* several mistakes reported at once (lc_study_load) */
 
 struct lc_context {
     GEOSContextHandle_t geos;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
+#include "geo/strbuf_int.h"
 #include "layers/layer_int.h"
 
 struct lc_inputs {
@@ -277,6 +278,9 @@ lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profi
     if (!in)
         return NULL;
     in->ctx = ctx;
+    lc_strbuf errs = {0};
+    size_t nerr = 0;
+    lc_status first = LC_OK;
     static const int required[LC_LAYER_KIND_COUNT] = {[LC_LAYER_RESIDENTIAL] = 1, [LC_LAYER_FACILITIES] = 1};
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++) {
         char key[64];
@@ -298,9 +302,24 @@ lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profi
             continue;
         }
         in->layers[k] = lc_layer_read(ctx, (lc_layer_kind)k, study, profile, quality);
-        if (!in->layers[k])
-            goto fail;
+        if (!in->layers[k]) { /* kept, and on to the next layer: every layer's mistake in one run */
+            lc_status ls = lc_context_errno(ctx);
+            if (ls == LC_ERR_NOMEM || ls == LC_ERR_CANCELLED || ls == LC_ERR_MISUSE)
+                goto fail;
+            first = nerr++ ? first : ls;
+            lc_strbuf_str(&errs, nerr > 1 ? "\n" : "");
+            lc_strbuf_str(&errs, lc_context_errmsg(ctx));
+        }
     }
+    if (nerr || errs.failed) {
+        if (errs.failed)
+            lc_error(ctx, LC_ERR_NOMEM, "out of memory reading the inputs");
+        else
+            lc_error(ctx, first, "%s", errs.s);
+        goto fail;
+    }
+    free(errs.s);
+    errs.s = NULL;
 
     const char *def = lc_study_get(study, "crs");
     in->crs = def && strcmp(def, "auto") != 0 ? lc_crs_create(ctx, def) : choose_crs(ctx, in);
@@ -341,6 +360,7 @@ lc_inputs *lc_inputs_read(lc_context *ctx, const lc_study *study, const lc_profi
         goto fail;
     return in;
 fail:
+    free(errs.s);
     lc_inputs_destroy(in);
     return NULL;
 }

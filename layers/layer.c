@@ -22,6 +22,7 @@
 
 #include "geo/context_int.h"
 #include "geo/geometry_int.h"
+#include "layers/keyvalue_int.h"
 #include "layers/layer_int.h"
 #include "layers/number_int.h"
 #include "layers/reader_int.h"
@@ -171,10 +172,19 @@ static lc_status map_fields(reader *rd)
             rd->field[r] = find_field(rd->defn, mapped);
             if (rd->field[r] < 0) {
                 list_fields(rd->defn, avail, sizeof avail);
-                return lc_error(rd->ctx, LC_ERR_FIELD,
-                                "%s (layer %s): field '%s' mapped to %s.%s does not exist "
-                                "(fields available: %s)",
-                                rd->path, rd->layer->name, mapped, kind_names[kind], suffix, avail);
+                /* the layer's field closest to the one written (a character or two off: 常驻 for 常住) */
+                int nf = OGR_FD_GetFieldCount(rd->defn);
+                const char **names = calloc((size_t)nf + 1, sizeof *names);
+                for (int i = 0; names && i < nf; i++)
+                    names[i] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, i));
+                const char *hint = names ? lc_kv_suggest(mapped, names) : NULL;
+                lc_status st = lc_error(rd->ctx, LC_ERR_FIELD,
+                                        "%s (layer %s): field '%s' mapped to %s.%s does not exist%s%s%s "
+                                        "(fields available: %s)",
+                                        rd->path, rd->layer->name, mapped, kind_names[kind], suffix,
+                                        hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "", avail);
+                free(names);
+                return st;
             }
             continue;
         }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "geo/context_int.h"
 #include "geo/geometry_int.h"
@@ -99,6 +100,67 @@ done:
     free(fd), free(rec);
     fclose(f);
     return result;
+}
+
+/* Whether the file at path (its first 4 MB) holds non-ASCII text that is all valid UTF-8: 1 yes, 0
+ * no (or all ASCII), -1 unreadable. A character cut at the 4 MB mark is not held against it. */
+static int file_text_is_utf8(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    enum { CAP = 4 << 20 };
+    char *buf = malloc(CAP + 1);
+    size_t n = buf ? fread(buf, 1, CAP, f) : 0;
+    int full = feof(f);
+    fclose(f);
+    if (!buf)
+        return -1;
+    int nonascii = 0;
+    for (size_t i = 0; i < n && !nonascii; i++)
+        nonascii = (unsigned char)buf[i] >= 0x80;
+    /* drop a character cut at the end: up to 3 continuation bytes and their lead byte */
+    size_t end = n;
+    if (!full)
+        for (int k = 0; k < 4 && end > 0 && ((unsigned char)buf[end - 1] & 0xC0) == 0x80; k++)
+            end--;
+    if (!full && end > 0 && (unsigned char)buf[end - 1] >= 0xC0)
+        end--;
+    buf[end] = 0;
+    int ok = nonascii && memchr(buf, 0, end) == NULL && CPLIsUTF8(buf, (int)end);
+    free(buf);
+    return ok;
+}
+
+/* The study-wide encoding (study key `encoding`, --encoding) is a default for layers that need
+ * one: it does not apply to a GeoPackage or PostgreSQL (UTF-8 by definition), a Shapefile with a
+ * .cpg (the .cpg says), or a file whose text is valid UTF-8 (a GBK default would garble it). Returns
+ * why it does not apply to path, or NULL when it does. */
+static const char *global_encoding_skip(const char *path, int pg)
+{
+    size_t n = strlen(path);
+    if (pg)
+        return "PostgreSQL gives its text in UTF-8";
+    if (n >= 5 && !strcasecmp(path + n - 5, ".gpkg"))
+        return "GeoPackage text is UTF-8 by definition";
+    if (n >= 4 && !strcasecmp(path + n - 4, ".shp")) {
+        char side[4096];
+        struct stat st;
+        snprintf(side, sizeof side, "%.*s.cpg", (int)(n - 4), path);
+        int cpg = stat(side, &st) == 0;
+        snprintf(side, sizeof side, "%.*s.CPG", (int)(n - 4), path);
+        cpg |= stat(side, &st) == 0;
+        if (cpg)
+            return "its .cpg names the encoding";
+        snprintf(side, sizeof side, "%.*s.dbf", (int)(n - 4), path);
+        int utf8 = dbf_text_is_utf8(side);
+        if (utf8 != 1) {
+            snprintf(side, sizeof side, "%.*s.DBF", (int)(n - 4), path);
+            utf8 = utf8 == 1 ? 1 : dbf_text_is_utf8(side);
+        }
+        return utf8 == 1 ? "its text is valid UTF-8" : NULL;
+    }
+    return file_text_is_utf8(path) == 1 ? "its text is valid UTF-8" : NULL;
 }
 
 /* The encoding a Shapefile's .cpg names: a warning when it is one this system cannot read (GDAL then
@@ -376,6 +438,7 @@ lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, 
 
     snprintf(key, sizeof key, "%s.encoding", rd->kind_name);
     const char *enc = lc_study_get(rd->study, key);
+    int global = !enc;
     if (!enc)
         enc = lc_study_get(rd->study, "encoding");
     if (!pg && (st = lc_source_check(ctx, rd->kind_name, path, rd->path)) != LC_OK)
@@ -383,6 +446,20 @@ lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, 
     if (enc && !is_utf8(enc) &&
         (st = check_encoding(rd, lc_study_get(rd->study, key) ? key : "encoding", enc)) != LC_OK)
         goto done;
+    /* The study-wide encoding applies layer by layer, and each layer says which it got. */
+    if (global && enc && !is_utf8(enc)) {
+        const char *skip = global_encoding_skip(path, pg);
+        if (rd->quality &&
+            (st = lc_quality_add(ctx, rd->quality, LC_SEVERITY_INFO, LC_OK, LC_CHECK_ENCODING, rd->path, NULL, NULL,
+                                 NULL, skip ? "%s layer %s: read as %s, not the study's encoding %s: %s"
+                                            : "%s layer %s: read as %s (the study's encoding: no .cpg, and the text is "
+                                              "not valid UTF-8)",
+                                 rd->kind_name, rd->path, skip ? (strstr(skip, ".cpg") ? "its .cpg says" : "UTF-8")
+                                                               : enc, enc, skip ? skip : "")) != LC_OK)
+            goto done;
+        if (skip)
+            enc = NULL;
+    }
     if (!pg && !enc && (st = check_cpg(rd, path)) != LC_OK)
         goto done;
     if (pg) {

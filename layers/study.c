@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "geo/context_int.h"
+#include "geo/strbuf_int.h"
 #include "geo/strmap_int.h"
 #include "layers/keyvalue_int.h"
 #include "layers/number_int.h"
@@ -487,13 +488,20 @@ static char *dir_of(lc_context *ctx, const char *path, bool *ok)
     return dir;
 }
 
-/* Reads a study file; see study.h. Every entry is classified and checked in document order, so the
- * first problem in the file is the one reported. */
-lc_study *lc_study_load(lc_context *ctx, const char *path)
+/* Reads a study file (lc_study_load, lenient: lc_study_load_lenient). Every entry is classified and
+ * checked in document order; an entry with an error is left out and its message kept, so every
+ * mistake of the file is reported at once (one line each, in file order). Not lenient: NULL with
+ * LC_ERR_CONFIG and all the messages when there was any. Lenient: the study without those entries,
+ * *errors the messages (caller frees; NULL when none). */
+static lc_study *load(lc_context *ctx, const char *path, int lenient, char **errors)
 {
     lc_kv *file = NULL;
     lc_study *study = NULL;
+    lc_strbuf errs = {0};
+    size_t nerr = 0;
     bool ok;
+    if (errors)
+        *errors = NULL;
     if (!ctx)
         return NULL;
     if (!path) {
@@ -513,9 +521,16 @@ lc_study *lc_study_load(lc_context *ctx, const char *path)
         lc_kv_entry *e = lc_kv_at(file, i);
         study_kind kind;
         char *value = NULL;
-        if (classify(ctx, file, e->line, e->key, e->in_seq, &kind) != LC_OK)
-            goto fail;
-        if (check_value(ctx, file, e->line, e->key, kind, e->value, study->dir, &value) != LC_OK)
+        lc_status cs = classify(ctx, file, e->line, e->key, e->in_seq, &kind);
+        if (cs == LC_OK)
+            cs = check_value(ctx, file, e->line, e->key, kind, e->value, study->dir, &value);
+        if (cs == LC_ERR_CONFIG) { /* kept, and on to the next entry */
+            lc_strbuf_str(&errs, nerr++ ? "\n" : "");
+            lc_strbuf_str(&errs, lc_context_errmsg(ctx));
+            e->used = true;
+            continue;
+        }
+        if (cs != LC_OK)
             goto fail;
         e->used = true;
         if (!value)
@@ -530,7 +545,9 @@ lc_study *lc_study_load(lc_context *ctx, const char *path)
             if (strchr(value, ',')) {
                 free(value);
                 key_error(ctx, file, e->line, "an item of '%s' must not contain ',' (commas separate values)", key);
-                goto fail;
+                lc_strbuf_str(&errs, nerr++ ? "\n" : "");
+                lc_strbuf_str(&errs, lc_context_errmsg(ctx));
+                continue;
             }
             const char *before = lc_kv_get(study->kv, key);
             if (before) {
@@ -546,11 +563,35 @@ lc_study *lc_study_load(lc_context *ctx, const char *path)
             goto fail;
     }
     lc_kv_destroy(file);
+    if (errs.failed) {
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory reading %s", path);
+        goto fail_read;
+    }
+    if (nerr && !lenient) {
+        lc_error(ctx, LC_ERR_CONFIG, "%s", errs.s);
+        goto fail_read;
+    }
+    if (errors)
+        *errors = errs.s;
+    else
+        free(errs.s);
     return study;
 fail:
-    lc_study_destroy(study);
     lc_kv_destroy(file);
+fail_read:
+    lc_study_destroy(study);
+    free(errs.s);
     return NULL;
+}
+
+lc_study *lc_study_load(lc_context *ctx, const char *path)
+{
+    return load(ctx, path, 0, NULL);
+}
+
+lc_study *lc_study_load_lenient(lc_context *ctx, const char *path, char **errors)
+{
+    return load(ctx, path, 1, errors);
 }
 
 /* Sets or overrides a key; see study.h. Checked like a key in the file; a section heading

@@ -355,6 +355,62 @@ START_TEST(reads_excel_gbk_csv)
 }
 END_TEST
 
+START_TEST(mixed_study_with_a_global_gbk)
+{
+    /* `--encoding GBK` on a study of mixed files (issue 17): the residential Shapefile is GBK without
+     * a .cpg (read as GBK), the facilities a UTF-8 CSV (its text is valid UTF-8: kept as UTF-8, not
+     * re-decoded into 搴峰嶈… garble). Every layer says
+     * which encoding it was read in, as a note. The names below are what the files hold, written
+     * here: 长白新村 in the Shapefile (write_pair), 长者食堂 / 社区长者食堂 in the CSV, both in UTF-8
+     * source text. */
+    fixture_dir fx = write_pair("ESRI Shapefile", "shp", (const char *const[]){"-lco", "ENCODING=CP936", NULL});
+    char *cpg = lct_path(fx.dir, "residential.cpg");
+    remove(cpg);
+    free(cpg);
+    char *table = lct_path(fx.dir, "facilities-utf8.csv");
+    ck_assert_int_eq(lct_write_text(table, "编号,名称,类型,经度,纬度\r\nF1,长者食堂,社区长者食堂,121.4737,31.2304\r\n"), 0);
+    lc_study *st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "encoding", "GBK"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.path", table), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.crs", "EPSG:4326"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.fields.id", "编号"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.fields.name", "名称"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "facilities.fields.category", "类型"), LC_OK);
+    map_cut_names(st, "residential", fx.res, "ENCODING=CP936");
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_quality *q = lc_quality_create(lct_ctx);
+    lc_inputs *in = lc_inputs_read(lct_ctx, st, p, q);
+    ck_assert_msg(in != NULL, "%s", lc_context_errmsg(lct_ctx));
+    const lc_feature *r1 = find_feature(lc_inputs_layer(in, LC_LAYER_RESIDENTIAL), "R1");
+    ck_assert_ptr_nonnull(r1);
+    ck_assert_str_eq(r1->name, "长白新村");
+    ck_assert_str_eq(r1->unit, "长白新村街道");
+    const lc_feature *f1 = find_feature(lc_inputs_layer(in, LC_LAYER_FACILITIES), "F1");
+    ck_assert_ptr_nonnull(f1);
+    ck_assert_str_eq(f1->name, "长者食堂");
+    ck_assert_str_eq(lc_profile_category(p, (size_t)f1->category)->code, "canteen");
+    /* One note per layer read, saying the encoding used. */
+    int said_gbk = 0, said_utf8 = 0;
+    for (size_t i = 0; i < lc_quality_count(q); i++) {
+        const lc_issue *it = lc_quality_get(q, i);
+        if (strcmp(it->check, LC_CHECK_ENCODING))
+            continue;
+        ck_assert_int_eq(it->severity, LC_SEVERITY_INFO);
+        said_gbk += strstr(it->message, "residential layer") && strstr(it->message, "read as GBK");
+        said_utf8 += strstr(it->message, "facilities layer") && strstr(it->message, "read as UTF-8") &&
+                     strstr(it->message, "valid UTF-8");
+    }
+    ck_assert_int_eq(said_gbk, 1);
+    ck_assert_int_eq(said_utf8, 1);
+    lc_inputs_destroy(in);
+    lc_quality_destroy(q);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    free(table);
+    free_pair(&fx);
+}
+END_TEST
+
 START_TEST(unknown_encoding_is_refused)
 {
     /* An encoding iconv does not know would leave the text unrecoded without a word. */
@@ -818,6 +874,7 @@ Suite *suite_layers(void)
     tcase_add_test(formats, reads_csv_lonlat);
     tcase_add_test(formats, reads_xlsx_lonlat);
     tcase_add_test(formats, reads_excel_gbk_csv);
+    tcase_add_test(formats, mixed_study_with_a_global_gbk);
     if (lct_have_shared()) /* real OSM data from ../shared (see lct_have_shared) */
         tcase_add_test(formats, reads_osm_pbf);
     suite_add_tcase(s, formats);

@@ -8,7 +8,8 @@ poppler-utils. It asserts what the print rule in outputs/report.c promises:
   since it would then prove nothing) has its header row on every page holding its rows, above them;
 - no section heading (h2) ends a page;
 - each map is one image on a page of its own with its caption, never cut (an image drawn on two
-  pages would be listed twice), and as wide as the text (A4 less the 12 mm margins, within 2 %).
+  pages would be listed twice), and as wide as the text (A4 less the 12 mm margins, within 2 %);
+- the map shows streets (pixels of the street grey of outputs/style_int.h in the printed image).
 
 Expected values come from the page geometry (A4, the @page margins) and from the report's own
 HTML (its tables, headings and figures), not from a previous PDF. Skipped (exit 77), saying why,
@@ -131,8 +132,19 @@ def check(lc, src, chromium, tmp):
         width_pt = int(im[3]) / float(im[12]) * 72  # pixels / x-ppi
         assert abs(width_pt - TEXT_WIDTH) < 0.02 * TEXT_WIDTH, "map %r is %.0f pt wide, not the text's %.0f" % (
             cap, width_pt, TEXT_WIDTH)
-    print("print: %d A4 pages, %d table(s) over several pages with their header on each, %d maps whole"
-          % (npages, spanning, len(captions)))
+
+    # The map shows streets: the demo's roads layer drawn under the compounds in the street grey
+    # (lc_style_street, outputs/style_int.h: 178, 178, 178), a colour nothing else on a map uses. The
+    # first map as printed, read back raw (pdfimages -ppm: P6, maxval 255), must hold many such pixels.
+    first = int(images[0][0])
+    run(["pdfimages", "-f", str(first), "-l", str(first), pdf, os.path.join(tmp, "map")])
+    ppm = open(os.path.join(tmp, "map-000.ppm"), "rb").read()
+    magic, dims, maxval, raster = ppm.split(b"\n", 3)
+    assert magic == b"P6" and maxval == b"255", "pdfimages wrote %r %r" % (magic, maxval)
+    grey = sum(1 for i in range(0, len(raster) - 2, 3) if raster[i:i + 3] == b"\xb2\xb2\xb2")
+    assert grey > 1000, "the printed map shows no streets: %d street-grey pixels" % grey
+    print("print: %d A4 pages, %d table(s) over several pages with their header on each, %d maps whole, "
+          "%d street pixels on the first map" % (npages, spanning, len(captions), grey))
 
 
 if __name__ == "__main__":

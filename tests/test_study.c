@@ -304,6 +304,11 @@ START_TEST(test_unknown_top_key)
     m = study_error("colour: red\n", LC_ERR_CONFIG);
     lct_assert_contains(m, "study.yml:1: unknown key 'colour'");
     ck_assert_ptr_null(strstr(m, "did you mean"));
+
+    /* Every mistake of the file at once, in file order, one line each (issue 17). */
+    m = study_error("name: test\ncrss: auto\nprofile: shanghai-2025\nwalkspeed: 1.0\n", LC_ERR_CONFIG);
+    const char *a = strstr(m, "study.yml:2: unknown key 'crss'"), *b = strstr(m, "study.yml:4: unknown key 'walkspeed'");
+    ck_assert_msg(a && b && a < b && memchr(a, '\n', (size_t)(b - a)), "both, in order, on lines of their own: %s", m);
 }
 END_TEST
 

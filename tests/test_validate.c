@@ -456,6 +456,35 @@ START_TEST(cli_frictions_of_real_studies)
 }
 END_TEST
 
+START_TEST(cli_reports_every_mistake_at_once)
+{
+    /* Three mistakes in one study (issue 17): a misspelt key (mdoe), a misspelt field (常驻人口 for the
+     * demo's 常住人口) and a units file that is not there. One run names all three, with "did you
+     * mean" for the key and for the field, and computes nothing (exit 2). */
+    char *dir = lct_tmpdir(), *gpkg = lct_path(lct_source_dir(), "data/demo/porto.gpkg"), text[4096], args[4096];
+    snprintf(text, sizeof text,
+             "name: three mistakes\ncrs: EPSG:32629\nmdoe: network\n"
+             "residential:\n  path: %s\n  layer: residential\n  fields:\n    id: id\n    population: 常驻人口\n"
+             "facilities:\n  path: %s\n  layer: facilities\n  fields:\n    id: id\n    category: 类型\n"
+             "    floor_area: 建筑面积\n"
+             "units:\n  path: %s/no-such-units.gpkg\n",
+             gpkg, gpkg, dir);
+    char *study = lct_path(dir, "three.yml"), *out = NULL;
+    ck_assert_int_eq(lct_write_text(study, text), 0);
+    snprintf(args, sizeof args, "validate '%s'", study);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+    lct_assert_contains(out, "unknown key 'mdoe'; did you mean 'mode'?");
+    lct_assert_contains(out, "field '常驻人口' mapped to residential.fields.population does not exist; did you mean "
+                             "'常住人口'?");
+    lct_assert_contains(out, "no-such-units.gpkg");
+    free(out);
+    free(study), free(gpkg);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_validate(void)
 {
     Suite *s = suite_create("validate");
@@ -484,6 +513,7 @@ Suite *suite_validate(void)
     tcase_add_test(cli, cli_profile_commands);
     tcase_add_test(cli, cli_set_overrides_study);
     tcase_add_test(cli, cli_frictions_of_real_studies);
+    tcase_add_test(cli, cli_reports_every_mistake_at_once);
     suite_add_tcase(s, cli);
     return s;
 }

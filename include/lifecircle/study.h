@@ -58,9 +58,17 @@ LC_API lc_study *lc_study_create(lc_context *ctx);
 /* Reads a study file. NULL with LC_ERR_IO (cannot read; not a regular file: a named pipe or a
  * device is refused without waiting on it) or LC_ERR_CONFIG (larger than 1 MB, malformed YAML,
  * nested more than 64 deep, more than 50,000 keys, an unknown key, a value of the wrong kind or out
- * of its range), the message naming file, line and key.
+ * of its range), the message naming file, line and key — every such key of the file, one line
+ * each in file order, so a study with several mistakes needs one run.
  * Caller frees with lc_study_destroy(). */
 LC_API lc_study *lc_study_load(lc_context *ctx, const char *path);
+
+/* As lc_study_load, but the keys with errors are left out instead of failing: the study of the
+ * keys that are right, and *errors (caller frees with lc_free(); NULL when none) the messages
+ * lc_study_load would have failed with. For reporting the layers' mistakes in the same run as the
+ * keys' (`lifecircle validate`); never for computing (a misspelt key would silently not apply).
+ * NULL, with the context's error, only where lc_study_load fails otherwise (unreadable, malformed). */
+LC_API lc_study *lc_study_load_lenient(lc_context *ctx, const char *path, char **errors);
 
 /* Releases a study. Accepts NULL. */
 LC_API void lc_study_destroy(lc_study *study);
