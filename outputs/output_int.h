@@ -19,6 +19,7 @@
 #include "lifecircle/context.h"
 #include "lifecircle/indicators.h"
 #include "lifecircle/output.h"
+#include "lifecircle/profile.h"
 
 /* An output directory being written: everything goes into tmp until commit. */
 typedef struct lc_atomic_dir {
@@ -313,7 +314,11 @@ typedef struct lc_summary_row {
     const char *id, *name;
     const char *parent;    /* the 街镇 (a group: the committee) it lies in, NULL */
     const char *district;  /* the district it lies in, NULL */
-    size_t norm;           /* index into the profile's norms */
+    size_t norm;           /* index into the profile's norms; an accessibility row: the entry's index */
+    const lc_access_spec *access; /* an accessibility row (level "unit", "total" or "district"): its entry
+                                     (lc_access_row_get), NULL for a norm's row */
+    const char *code, *zh, *en, *source; /* the norm's, or "access_<code>" (in code_buf) and the entry's */
+    char code_buf[80];
     lc_indicator x;
 } lc_summary_row;
 
@@ -360,7 +365,9 @@ void lc_xlsx_destroy(lc_xlsx *x);
  * in Chinese and English, pass marks as 达标 pass / 未达标 fail / 不适用 n/a. LC_OK or the error. */
 lc_status lc_summary_xlsx_write(lc_context *ctx, struct lc_output *out, const struct lc_results *r);
 
-/* Row i of summary.csv (outputs/results.c): 0, or -1 past the end. */
+/* Row i of summary.csv (outputs/results_summary.c): every norm of each 街镇, the whole area and each
+ * district, the lower levels' presence rows, then every accessibility entry of each 街镇, the whole
+ * area and each district. 0, or -1 past the end. */
 int lc_summary_row_at(const struct lc_results *r, size_t i, lc_summary_row *out);
 
 /* PostGIS outputs: the table prefix when none is given, and the table text files go to (after the

@@ -412,14 +412,12 @@ static int has_ladder(const lc_results *r)
 }
 
 /* Row i of summary.csv (and of the summary table): every norm of each 街镇, then of the whole area,
- * then of each district, then every presence norm of each unit of a lower level asked it. 0, or -1
- * past the end. */
+ * then of each district, then every presence norm of each unit of a lower level asked it, then
+ * every accessibility entry of each 街镇, the whole area and each district. 0, or -1 past the end. */
 int lc_summary_row_at(const lc_results *r, size_t i, lc_summary_row *out)
 {
     size_t nn = lc_profile_norm_count(r->profile), nrow = lc_indicators_row_count(r->indicators);
     size_t nd = lc_indicators_district_count(r->indicators);
-    if (!nn)
-        return -1;
     if (i < (nrow + nd) * nn) {
         size_t at = i / nn, k = i % nn;
         size_t row = at < nrow ? at : lc_indicators_district_row(r->indicators, at - nrow);
@@ -432,9 +430,38 @@ int lc_summary_row_at(const lc_results *r, size_t i, lc_summary_row *out)
                                 .parent = df ? NULL : lc_level_id(r, LC_LEVEL_DISTRICT, d),
                                 .district = lc_level_id(r, LC_LEVEL_DISTRICT, d), .norm = k,
                                 .x = *lc_indicators_get(r->indicators, row, k)};
-        return 0;
+    } else {
+        size_t j = i - (nrow + nd) * nn, nlevel = nn ? lc_summary_level_rows(r) : 0;
+        if (j < nlevel) {
+            if (lc_summary_level_row(r, j, out) != 0)
+                return -1;
+        } else {
+            /* accessibility: per entry, each 街镇, the whole area, each district (the access rows) */
+            size_t na = r->access ? lc_access_count(r->access) : 0, nar = nrow + nd;
+            j -= nlevel;
+            if (j >= na * nar)
+                return -1;
+            size_t s = j / nar, at = j % nar;
+            size_t row = at < nrow ? at : lc_indicators_district_row(r->indicators, at - nrow);
+            const lc_feature *df =
+                at < nrow ? NULL : lc_layer_feature(lc_inputs_layer(r->inputs, LC_LAYER_DISTRICTS), at - nrow);
+            long d = df ? (long)(at - nrow) : at + 1 < nrow ? lc_indicators_unit_district(r->indicators, at) : -1;
+            const lc_access_spec *a = lc_access_spec_of(r->access, s);
+            *out = (lc_summary_row){.level = df ? "district" : at + 1 < nrow ? "unit" : "total",
+                                    .id = df ? df->id : row_id(r, row),
+                                    .name = df ? (df->name ? df->name : df->id) : row_name(r, row),
+                                    .parent = df ? NULL : lc_level_id(r, LC_LEVEL_DISTRICT, d),
+                                    .district = lc_level_id(r, LC_LEVEL_DISTRICT, d), .norm = s, .access = a,
+                                    .zh = a->zh, .en = a->en, .source = a->source,
+                                    .x = lc_access_row_get(r->access, s, row)};
+            snprintf(out->code_buf, sizeof out->code_buf, "access_%s", a->code);
+            out->code = out->code_buf;
+            return 0;
+        }
     }
-    return lc_summary_level_row(r, i - (nrow + nd) * nn, out);
+    const lc_norm *n = lc_profile_norm(r->profile, out->norm);
+    out->code = n->code, out->zh = n->zh, out->en = n->en, out->source = n->source;
+    return 0;
 }
 
 char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
@@ -452,14 +479,13 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
         st = lc_csv_end_row(ctx, &c);
     lc_summary_row sr;
     for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
-        const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
         const lc_indicator *x = &sr.x;
         /* The cells of lc_results_write_summary, in its order and kinds (text or number). */
         st = lc_csv_text(ctx, &c, sr.id, 1);
         st = st ? st : lc_csv_text(ctx, &c, sr.name, 0);
-        st = st ? st : lc_csv_text(ctx, &c, n->code, 0);
-        st = st ? st : lc_csv_text(ctx, &c, n->zh, 0);
-        st = st ? st : lc_csv_text(ctx, &c, n->en, 0);
+        st = st ? st : lc_csv_text(ctx, &c, sr.code, 0);
+        st = st ? st : lc_csv_text(ctx, &c, sr.zh, 0);
+        st = st ? st : lc_csv_text(ctx, &c, sr.en, 0);
         st = st ? st : lc_csv_real(ctx, &c, x->value, 0);
         st = st ? st : lc_csv_real(ctx, &c, x->target, 0);
         st = st ? st : lc_csv_text(ctx, &c, pass_text(x->pass), 0);
@@ -467,7 +493,7 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
         st = st ? st : lc_csv_text(ctx, &c, x->shortfall_unit, 0);
         st = st ? st : lc_csv_real(ctx, &c, x->numerator, 0);
         st = st ? st : lc_csv_real(ctx, &c, x->denominator, 0);
-        st = st ? st : lc_csv_text(ctx, &c, n->source, 0);
+        st = st ? st : lc_csv_text(ctx, &c, sr.source, 0);
         if (ladder) {
             st = st ? st : lc_csv_text(ctx, &c, sr.level, 0);
             st = st ? st : lc_csv_text(ctx, &c, sr.parent, 0);
@@ -514,13 +540,12 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
     lc_status st = LC_OK;
     lc_summary_row sr;
     for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
-        const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
         const lc_indicator *x = &sr.x;
-        lc_value v[16] = {str_value(sr.id), str_value(sr.name), str_value(n->code),
-                          str_value(n->zh), str_value(n->en), real_value(x->value), real_value(x->target),
+        lc_value v[16] = {str_value(sr.id), str_value(sr.name), str_value(sr.code),
+                          str_value(sr.zh), str_value(sr.en), real_value(x->value), real_value(x->target),
                           str_value(pass_text(x->pass)), real_value(x->pass == -1 ? NAN : x->shortfall),
                           str_value(x->shortfall_unit), real_value(x->numerator),
-                          real_value(x->denominator), str_value(n->source), str_value(sr.level),
+                          real_value(x->denominator), str_value(sr.source), str_value(sr.level),
                           str_value(sr.parent), str_value(sr.district)};
         st = lc_layer_writer_add(ctx, w, NULL, v);
     }

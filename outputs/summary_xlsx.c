@@ -2,7 +2,8 @@
  * outputs/summary_xlsx.c — summary.xlsx beside summary.csv, for planners who work in Excel: sheet
  * 汇总 summary holds the rows of summary.csv (lc_summary_row_at, outputs/results.c: the same rows,
  * the same numbers), sheet 街镇 units one row per 街镇 and the whole area with every norm's value,
- * target and pass side by side. Headers and pass marks in Chinese and English. The workbook itself
+ * target and pass side by side (then each accessibility entry's, access_<code>). Headers and pass
+ * marks in Chinese and English. The workbook itself
  * is outputs/xlsx.c's; PostGIS outputs get none (their summary is a table).
  */
 #include <math.h>
@@ -45,36 +46,41 @@ static lc_status summary_sheet(lc_context *ctx, lc_xlsx *x, const lc_results *r,
     lc_status st = lc_xlsx_sheet(ctx, x, "汇总 summary", cols, ladder ? 16 : 13);
     lc_summary_row sr;
     for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
-        const lc_norm *n = lc_profile_norm(r->profile, sr.norm);
         const lc_indicator *v = &sr.x;
-        lc_value row[16] = {s_(sr.id), s_(sr.name), s_(n->code), s_(n->zh), s_(n->en), d_(v->value),
+        lc_value row[16] = {s_(sr.id), s_(sr.name), s_(sr.code), s_(sr.zh), s_(sr.en), d_(v->value),
                             d_(v->target), s_(pass_zh(v->pass)), d_(v->pass == -1 ? NAN : v->shortfall),
-                            s_(v->shortfall_unit), d_(v->numerator), d_(v->denominator), s_(n->source),
+                            s_(v->shortfall_unit), d_(v->numerator), d_(v->denominator), s_(sr.source),
                             s_(sr.level), s_(sr.parent), s_(sr.district)};
         st = lc_xlsx_row(ctx, x, row);
     }
     return st;
 }
 
-/* Sheet 街镇 units: per 街镇 (then the whole area) every norm's value, target and pass. */
+/* Sheet 街镇 units: per 街镇 (then the whole area) every norm's value, target and pass, then every
+ * accessibility entry's (lc_access_row_get: per 100 persons of demand). */
 static lc_status units_sheet(lc_context *ctx, lc_xlsx *x, const lc_results *r)
 {
-    size_t nn = lc_profile_norm_count(r->profile), ncol = 2 + 3 * nn;
+    size_t nn = lc_profile_norm_count(r->profile), na = r->access ? lc_access_count(r->access) : 0;
+    size_t nk = nn + na, ncol = 2 + 3 * nk;
     if (ncol > LC_XLSX_MAX_COLUMNS)
-        return lc_error(ctx, LC_ERR_MISUSE, "summary.xlsx: %zu norms do not fit one sheet", nn);
+        return lc_error(ctx, LC_ERR_MISUSE, "summary.xlsx: %zu norms and accessibility entries do not fit one sheet",
+                        nk);
     lc_xlsx_column *cols = lc_calloc(ctx, ncol, sizeof *cols);
-    char **heads = lc_calloc(ctx, 3 * nn + 1, sizeof *heads);
+    char **heads = lc_calloc(ctx, 3 * nk + 1, sizeof *heads);
     lc_value *row = lc_calloc(ctx, ncol, sizeof *row);
     lc_status st = cols && heads && row ? LC_OK : LC_ERR_NOMEM;
     if (st == LC_OK) {
         cols[0] = (lc_xlsx_column){"街镇编号", "unit_id", LC_FIELD_STRING};
         cols[1] = (lc_xlsx_column){"街镇名称", "unit_name", LC_FIELD_STRING};
     }
-    for (size_t k = 0; k < nn && st == LC_OK; k++) {
-        const lc_norm *n = lc_profile_norm(r->profile, k);
-        heads[3 * k] = lc_sprintf(ctx, "%s %s", n->code, n->zh);
-        heads[3 * k + 1] = lc_sprintf(ctx, "%s 目标", n->code);
-        heads[3 * k + 2] = lc_sprintf(ctx, "%s 是否达标", n->code);
+    for (size_t k = 0; k < nk && st == LC_OK; k++) {
+        const lc_access_spec *a = k < nn ? NULL : lc_access_spec_of(r->access, k - nn);
+        const char *code = a ? a->code : lc_profile_norm(r->profile, k)->code;
+        const char *zh = a ? a->zh : lc_profile_norm(r->profile, k)->zh;
+        const char *pre = a ? "access_" : "";
+        heads[3 * k] = lc_sprintf(ctx, "%s%s %s", pre, code, zh);
+        heads[3 * k + 1] = lc_sprintf(ctx, "%s%s 目标", pre, code);
+        heads[3 * k + 2] = lc_sprintf(ctx, "%s%s 是否达标", pre, code);
         if (!heads[3 * k] || !heads[3 * k + 1] || !heads[3 * k + 2]) {
             st = LC_ERR_NOMEM;
             break;
@@ -85,19 +91,29 @@ static lc_status units_sheet(lc_context *ctx, lc_xlsx *x, const lc_results *r)
     }
     if (st == LC_OK)
         st = lc_xlsx_sheet(ctx, x, "街镇 units", cols, ncol);
-    /* summary.csv lists each row's norms together, 街镇 by 街镇, then the whole area */
+    /* summary.csv lists each row's norms together, 街镇 by 街镇, then the whole area: the indicator
+     * rows in their order, so the n-th row written is indicator row n */
     lc_summary_row sr;
-    for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
-        if (strcmp(sr.level, "unit") && strcmp(sr.level, "total"))
+    size_t written = 0;
+    for (size_t i = 0; st == LC_OK && nn && lc_summary_row_at(r, i, &sr) == 0; i++) {
+        if (sr.access || (strcmp(sr.level, "unit") && strcmp(sr.level, "total")))
             continue;
         row[0] = s_(sr.id), row[1] = s_(sr.name);
         row[2 + 3 * sr.norm] = d_(sr.x.value);
         row[3 + 3 * sr.norm] = d_(sr.x.target);
         row[4 + 3 * sr.norm] = s_(pass_zh(sr.x.pass));
-        if (sr.norm + 1 == nn)
-            st = lc_xlsx_row(ctx, x, row);
+        if (sr.norm + 1 < nn)
+            continue;
+        for (size_t s = 0; s < na; s++) {
+            lc_indicator v = lc_access_row_get(r->access, s, written);
+            row[2 + 3 * (nn + s)] = d_(v.value);
+            row[3 + 3 * (nn + s)] = d_(v.target);
+            row[4 + 3 * (nn + s)] = s_(pass_zh(v.pass));
+        }
+        st = lc_xlsx_row(ctx, x, row);
+        written++;
     }
-    for (size_t k = 0; heads && k < 3 * nn; k++)
+    for (size_t k = 0; heads && k < 3 * nk; k++)
         free(heads[k]);
     free(heads), free(cols), free(row);
     return st;

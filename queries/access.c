@@ -33,6 +33,7 @@ struct lc_access {
     lc_access_facility *fac;       /* nspec × nfac */
     size_t *over;                  /* per entry */
     double *row_value, *row_demand, *row_short; /* nspec × nrows */
+    double *row_target;            /* nspec × nrows: the target each row is held to, NAN: none */
 };
 
 double lc_access_weight(const lc_access_spec *spec, double d)
@@ -209,6 +210,7 @@ void lc_access_destroy(lc_access *acc)
     free(acc->row_value);
     free(acc->row_demand);
     free(acc->row_short);
+    free(acc->row_target);
     free(acc);
 }
 
@@ -341,12 +343,13 @@ lc_access *lc_access_compute(lc_context *ctx, const lc_inputs *in, const lc_prof
         !(acc->over = lc_calloc(ctx, ns, sizeof *acc->over)) ||
         !(acc->row_value = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))) ||
         !(acc->row_demand = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))) ||
-        !(acc->row_short = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))))
+        !(acc->row_short = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))) ||
+        !(acc->row_target = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))))
         goto fail;
     for (size_t s = 0; s < acc->nspec; s++)
         acc->spec[s] = lc_profile_access(profile, s);
     for (size_t s = 0; s < acc->nspec * acc->nrows; s++)
-        acc->row_value[s] = NAN;
+        acc->row_value[s] = NAN, acc->row_target[s] = acc->spec[s / acc->nrows]->target;
     if (!acc->nspec)
         return acc;
     if (lc_check_cancel(ctx, "accessibility") != LC_OK)
@@ -507,4 +510,37 @@ double lc_access_row_demand(const lc_access *acc, size_t s, size_t row)
 double lc_access_row_short(const lc_access *acc, size_t s, size_t row)
 {
     return acc && s < acc->nspec && row < acc->nrows ? acc->row_short[s * acc->nrows + row] : NAN;
+}
+
+double lc_access_row_target(const lc_access *acc, size_t s, size_t row)
+{
+    return acc && s < acc->nspec && row < acc->nrows ? acc->row_target[s * acc->nrows + row] : NAN;
+}
+
+/* The unit a shortfall of capacity c is counted in. */
+static const char *capacity_unit(lc_access_capacity c)
+{
+    static const char *const u[] = {"meals/day", "beds", "nursing beds", "places"};
+    return (unsigned)c < 4 ? u[c] : "capacity";
+}
+
+lc_indicator lc_access_row_get(const lc_access *acc, size_t s, size_t row)
+{
+    lc_indicator x = {.value = NAN, .target = NAN, .pass = -1, .shortfall = NAN, .numerator = NAN,
+                      .denominator = NAN};
+    if (!acc || s >= acc->nspec || row >= acc->nrows)
+        return x;
+    const lc_access_spec *a = acc->spec[s];
+    double v = acc->row_value[s * acc->nrows + row], P = acc->row_demand[s * acc->nrows + row];
+    double t = acc->row_target[s * acc->nrows + row];
+    x.value = v * a->per;
+    x.target = t * a->per;
+    x.shortfall_unit = capacity_unit(a->capacity);
+    x.denominator = P;
+    x.numerator = isfinite(v) ? v * P : NAN;
+    if (isfinite(v) && isfinite(t)) {
+        x.pass = v >= t;
+        x.shortfall = x.pass ? 0 : (t - v) * P;
+    }
+    return x;
 }

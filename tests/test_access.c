@@ -17,7 +17,8 @@
 
 /* The test profile: shanghai-2025 with three entries over canteens' meals and the registered 65+,
  * a 5 % target (0.05 meals per elder): plain 2SFCA, E2SFCA with bands ≤ 500 m → 1, ≤ 1,000 m → 0.5,
- * and E2SFCA with a Gaussian of σ = 400 m. Canteens reach 1,000 m (the profile's). */
+ * E2SFCA with a Gaussian of σ = 400 m, and plain 2SFCA held to 0.1 meals per elder (th). Canteens
+ * reach 1,000 m (the profile's). */
 static const char *const test_profile =
     "profile: access-test\n"
     "extends: shanghai-2025\n"
@@ -50,7 +51,16 @@ static const char *const test_profile =
     "    demand: pop65\n"
     "    method: e2sfca\n"
     "    weights: gaussian\n"
-    "    sigma_m: 400\n";
+    "    sigma_m: 400\n"
+    "  th:\n"
+    "    zh: 测试高目标\n"
+    "    en: test high target\n"
+    "    source: test\n"
+    "    categories: [canteen]\n"
+    "    capacity: meals\n"
+    "    demand: pop65\n"
+    "    target: 0.1\n"
+    "    method: 2sfca\n";
 
 typedef struct fixture {
     char *dir;
@@ -403,6 +413,116 @@ START_TEST(outputs_carry_the_hand_values)
 }
 END_TEST
 
+/* The cells of the summary.csv row of unit and norm code (13 columns, no field holds a comma), into
+ * cells[13] (pointers into a copy the caller frees, returned). Fails the test when there is none. */
+static char *csv_row(const char *csv, const char *unit, const char *code, char *cells[13])
+{
+    char key[160];
+    const char *at = csv;
+    size_t klen = (size_t)snprintf(key, sizeof key, "%s,", unit);
+    for (; at && *at; at = strchr(at, '\n') ? strchr(at, '\n') + 1 : NULL) {
+        if (strncmp(at, key, klen))
+            continue;
+        const char *end = strchr(at, '\n');
+        char *line = strndup(at, end ? (size_t)(end - at) : strlen(at));
+        line[strcspn(line, "\r")] = 0; /* rows end in CRLF */
+        size_t n = 0;
+        for (char *p = line; n < 13; n++) {
+            cells[n] = p;
+            char *c = strchr(p, ',');
+            if (!c)
+                break;
+            *c = 0;
+            p = c + 1;
+        }
+        if (n >= 12 && !strcmp(cells[2], code))
+            return line;
+        free(line);
+    }
+    ck_abort_msg("summary.csv: no row %s %s", unit, code);
+    return NULL;
+}
+
+START_TEST(summary_tables_carry_accessibility)
+{
+    /* summary.csv and summary.xlsx carry each entry per 街镇 and for the whole area, in meals per 100
+     * registered 65+. Entry th (plain 2SFCA, target 0.1 meals per elder, so 10 per 100): the A of
+     * straight_2sfca_by_hand, A_R1 = 100/5,500 + 0.25, A_R2 = A_R4 = 100/5,500, A_R3 = 0.25.
+     *   U1 (R1 1,000, R2 4,000, R4 500 elders): Σ P·A = 1,000·(100/5,500 + 0.25) + 4,500·100/5,500
+     *      = 100 + 250 = 350 meals, demand 5,500, mean 350 / 5,500 = 0.063636 → 6.3636 per 100 < 10:
+     *      fails, short (0.1 − 0.063636)·5,500 = 550 − 350 = 200 meals/day;
+     *   U2 (R3 200): Σ P·A = 50, mean 0.25 → 25 per 100: passes, short 0;
+     *   whole area: 400 meals over 5,700 → 7.0175 per 100: fails, short 570 − 400 = 170 meals/day.
+     * Entry te (E2SFCA, target 0.05 from meal_capacity), U1: 1,000·0.26 + 4,500·0.02 = 350 over
+     * 5,500 → 6.3636 per 100 ≥ 5: passes. */
+    fixture fx;
+    load(&fx, LC_MODE_STRAIGHT);
+    lc_results r = {fx.study, fx.inputs, fx.profile, fx.cov, fx.ind, fx.quality, NULL, fx.acc, NULL};
+    char *out = lct_path(fx.dir, "out");
+    lc_output_options oo = {.format = LC_FORMAT_GEOJSON};
+    ck_assert_msg(lc_results_write(lct_ctx, out, &oo, &r) == LC_OK, "%s", lc_context_errmsg(lct_ctx));
+    char *path = lct_path(out, "summary.csv");
+    char *csv = lct_read_file(path, NULL), *c[13], *line;
+    ck_assert_ptr_nonnull(csv);
+    line = csv_row(csv, "U1", "access_th", c);
+    ck_assert_str_eq(c[3], "测试高目标");
+    ck_assert_str_eq(c[4], "test high target");
+    ck_assert_double_eq_tol(strtod(c[5], NULL), 100 * 350.0 / 5500, 1e-6);
+    ck_assert_double_eq_tol(strtod(c[6], NULL), 10, 1e-9);
+    ck_assert_str_eq(c[7], "fail");
+    ck_assert_double_eq_tol(strtod(c[8], NULL), 200, 1e-6);
+    ck_assert_str_eq(c[9], "meals/day");
+    ck_assert_double_eq_tol(strtod(c[10], NULL), 350, 1e-6);
+    ck_assert_double_eq_tol(strtod(c[11], NULL), 5500, 1e-6);
+    ck_assert_str_eq(c[12], "test");
+    free(line);
+    line = csv_row(csv, "U2", "access_th", c);
+    ck_assert_double_eq_tol(strtod(c[5], NULL), 25, 1e-6);
+    ck_assert_str_eq(c[7], "pass");
+    ck_assert_double_eq_tol(strtod(c[8], NULL), 0, 1e-9);
+    free(line);
+    line = csv_row(csv, "total", "access_th", c);
+    ck_assert_double_eq_tol(strtod(c[5], NULL), 100 * 400.0 / 5700, 1e-6);
+    ck_assert_str_eq(c[7], "fail");
+    ck_assert_double_eq_tol(strtod(c[8], NULL), 170, 1e-6);
+    free(line);
+    line = csv_row(csv, "U1", "access_te", c);
+    ck_assert_double_eq_tol(strtod(c[5], NULL), 100 * 350.0 / 5500, 1e-6);
+    ck_assert_double_eq_tol(strtod(c[6], NULL), 5, 1e-9);
+    ck_assert_str_eq(c[7], "pass");
+    free(line);
+    /* No target (tg): n/a, no shortfall. */
+    line = csv_row(csv, "U1", "access_tg", c);
+    ck_assert_str_eq(c[7], "n/a");
+    ck_assert_str_eq(c[8], "");
+    free(line);
+    /* summary.xlsx, sheet 街镇 units, read back with GDAL's XLSX driver: U1's th value and pass. */
+    char *xp = lct_path(out, "summary.xlsx");
+    GDALDatasetH ds = GDALOpenEx(xp, GDAL_OF_VECTOR, NULL, (const char *const[]){"HEADERS=FORCE", NULL}, NULL);
+    ck_assert_msg(ds != NULL, "cannot open %s", xp);
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "街镇 units");
+    ck_assert_ptr_nonnull(l);
+    OGRFeatureH f;
+    int seen = 0;
+    while ((f = OGR_L_GetNextFeature(l))) {
+        int ki = OGR_F_GetFieldIndex(f, "街镇编号 unit_id");
+        int kv = OGR_F_GetFieldIndex(f, "access_th 测试高目标 value");
+        int kp = OGR_F_GetFieldIndex(f, "access_th 是否达标 pass");
+        ck_assert_msg(ki >= 0 && kv >= 0 && kp >= 0, "summary.xlsx: no accessibility columns");
+        if (!strcmp(OGR_F_GetFieldAsString(f, ki), "U1")) {
+            seen = 1;
+            ck_assert_double_eq_tol(OGR_F_GetFieldAsDouble(f, kv), 100 * 350.0 / 5500, 1e-9);
+            ck_assert_str_eq(OGR_F_GetFieldAsString(f, kp), "未达标 fail");
+        }
+        OGR_F_Destroy(f);
+    }
+    ck_assert(seen);
+    GDALClose(ds);
+    free(xp), free(csv), free(path), free(out);
+    unload(&fx);
+}
+END_TEST
+
 /* Loads a profile text extending shanghai-2025 and expects LC_ERR_CONFIG with msg in the message. */
 static void refused(const char *body, const char *msg)
 {
@@ -649,6 +769,7 @@ Suite *suite_access(void)
     tcase_add_test(tc, network_2sfca_and_e2sfca_by_hand);
     tcase_add_test(tc, profile_section_errors);
     tcase_add_test(tc, outputs_carry_the_hand_values);
+    tcase_add_test(tc, summary_tables_carry_accessibility);
     suite_add_tcase(s, tc);
     if (lct_have_shared()) { /* real OSM data from ../shared (see lct_have_shared) */
         TCase *real = tcase_create("real");

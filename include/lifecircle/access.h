@@ -86,6 +86,18 @@ LC_API double lc_access_row_demand(const lc_access *acc, size_t s, size_t row);
 LC_API double lc_access_row_short(const lc_access *acc, size_t s, size_t row);
 LC_API size_t lc_access_row_count(const lc_access *acc);
 
+/* The target row is held to under entry s, in capacity per person of demand: the entry's (NAN:
+ * none); NAN past the end. */
+LC_API double lc_access_row_target(const lc_access *acc, size_t s, size_t row);
+
+/* Row's accessibility under entry s as an indicator, for the summary tables: value and target in
+ * the reported units (× spec->per: meals per 100 elders), pass when the demand-weighted mean A
+ * meets the row's target (-1 without a target or a value), shortfall the capacity that would lift
+ * the mean to the target ((target − A) × demand, in meals/day, beds, nursing beds or places; 0 when
+ * passing), numerator Σ P·A (the capacity the row's demand is credited with), denominator Σ P.
+ * Every field NAN (pass -1) past the end. */
+LC_API lc_indicator lc_access_row_get(const lc_access *acc, size_t s, size_t row);
+
 /* The weight W(d) entry s gives a facility at d metres (within its reach): 1 for 2SFCA; stepped:
  * the weight of the first band whose upper bound is ≥ d, past the last band the last weight;
  * gaussian: exp(−d² / (2 σ²)). NAN for a NULL spec or d not ≥ 0. */
