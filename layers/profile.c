@@ -28,13 +28,15 @@
 /* Keys a category may have, after "categories.<code>.". */
 static const char *const category_fields[] = {"zh", "en", "floor_area", "life_circle", "short", "aliases",
                                               "reach.minutes", "reach.metres", "reach.source", "size_min_m2",
-                                              "size_max_m2", NULL};
+                                              "size_max_m2", "typical.meals", "typical.beds",
+                                              "typical.nursing_beds", "typical.places", "typical.source", NULL};
 
 #define KNOWN_KEYS                                                                                       \
     "profile, extends, title, description, reach.minutes, reach.metres, reach.source, "                \
     "categories.<code>.zh, categories.<code>.en, categories.<code>.floor_area, "                         \
     "categories.<code>.life_circle, categories.<code>.short, categories.<code>.aliases, "                \
     "categories.<code>.reach.minutes, categories.<code>.reach.metres, categories.<code>.reach.source, " \
+    "categories.<code>.typical.{meals, beds, nursing_beds, places, source}, "                          \
     "norms.<code>.kind, norms.<code>.category, norms.<code>.measure, norms.<code>.per, "                \
     "norms.<code>.target, norms.<code>.zh, norms.<code>.en, norms.<code>.source, network.walkable, "      \
     "network.exclude_access, network.max_snap_m, network.walk_speed_m_s, network.buffer_m, "              \
@@ -487,6 +489,32 @@ static lc_status check_short_codes(lc_context *ctx, const lc_profile *pr)
     return LC_OK;
 }
 
+/* Reads a category's `typical:` capacities (what a new facility of it offers: `check --with-proposals`
+ * gives a site run's proposals these), each NAN when not given; a number needs `typical.source`.
+ * LC_OK or LC_ERR_CONFIG naming the key and line. */
+static lc_status read_typical(lc_context *ctx, lc_profile *pr, lc_category *c)
+{
+    static const char *const names[] = {"meals", "beds", "nursing_beds", "places"};
+    double *slots[] = {&c->typical_meals, &c->typical_beds, &c->typical_nursing_beds, &c->typical_places};
+    char key[CODE_MAX + 48];
+    const lc_kv_entry *first = NULL;
+    for (size_t k = 0; k < 4; k++) {
+        *slots[k] = NAN;
+        snprintf(key, sizeof key, "categories.%s.typical.%s", c->code, names[k]);
+        const lc_kv_entry *e = lc_kv_find(pr->kv, key);
+        lc_status st;
+        if (e && (st = lc_profile_read_positive(ctx, pr, key, slots[k])) != LC_OK)
+            return st;
+        first = first ? first : e;
+    }
+    snprintf(key, sizeof key, "categories.%s.typical.source", c->code);
+    c->typical_source = lc_kv_get(pr->kv, key);
+    if (first && (!c->typical_source || !*c->typical_source))
+        return lc_kv_error(ctx, pr->kv, first->line, LC_ERR_CONFIG, "category '%s': typical capacities need "
+                           "'typical.source:' (the document and line, or the assumption, they come from)", c->code);
+    return LC_OK;
+}
+
 /* Reads category i: names, floor-area flag, size range for siting, reach (or the default), aliases. */
 static lc_status read_category(lc_context *ctx, lc_profile *pr, size_t i, const lc_category *fallback)
 {
@@ -522,6 +550,8 @@ static lc_status read_category(lc_context *ctx, lc_profile *pr, size_t i, const 
         return lc_kv_error(ctx, pr->kv, lc_kv_find(pr->kv, key)->line, LC_ERR_CONFIG,
                            "category '%s': size_min_m2 (%g) is larger than size_max_m2 (%g)", code, c->size_min_m2,
                            c->size_max_m2);
+    if ((st = read_typical(ctx, pr, c)) != LC_OK)
+        return st;
     bool present;
     snprintf(key, sizeof key, "categories.%s.reach", code);
     if ((st = read_reach(ctx, pr, key, pr->lines[i], &present, c)) != LC_OK)

@@ -39,6 +39,13 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
         {"lat", "LAT", LC_FIELD_REAL, 0, 7, "纬度 WGS 84", "Latitude, WGS 84", "degrees"},
         {"lon_gcj02", "LON_GCJ", LC_FIELD_REAL, 0, 7, "经度 GCJ-02 (高德)", "Longitude, GCJ-02 (Amap)", "degrees"},
         {"lat_gcj02", "LAT_GCJ", LC_FIELD_REAL, 0, 7, "纬度 GCJ-02 (高德)", "Latitude, GCJ-02 (Amap)", "degrees"},
+        /* the category's typical capacities (profile `typical:`), read back by check --with-proposals */
+        {"meals", "MEALS", LC_FIELD_REAL, 0, 0, "典型日供餐数", "Meals per day it is assumed to serve", "meals/day"},
+        {"beds", "BEDS", LC_FIELD_REAL, 0, 0, "典型床位数", "Beds it is assumed to offer", "beds"},
+        {"nursing_beds", "NURS_BEDS", LC_FIELD_REAL, 0, 0, "典型护理型床位数", "Nursing-type beds assumed", "beds"},
+        {"places", "PLACES", LC_FIELD_REAL, 0, 0, "典型日托位", "Day-care places assumed", "places"},
+        {"capacity_source", "CAP_SRC", LC_FIELD_STRING, 254, 0, "供给能力依据", "Source of the assumed capacity",
+         ""},
     };
     enum { NDEFS = sizeof defs / sizeof defs[0] };
     const lc_category *cat = lc_profile_category(profile, category);
@@ -79,7 +86,12 @@ lc_status lc_proposals_layer(lc_context *ctx, lc_output *out, const lc_inputs *i
                           {.d = ll.x},
                           {.d = ll.y},
                           {.d = gcj.x},
-                          {.d = gcj.y}};
+                          {.d = gcj.y},
+                          {.is_null = !isfinite(cat->typical_meals), .d = cat->typical_meals},
+                          {.is_null = !isfinite(cat->typical_beds), .d = cat->typical_beds},
+                          {.is_null = !isfinite(cat->typical_nursing_beds), .d = cat->typical_nursing_beds},
+                          {.is_null = !isfinite(cat->typical_places), .d = cat->typical_places},
+                          {.is_null = cat->typical_source == NULL, .s = cat->typical_source}};
         GEOSGeometry *g = GEOSGeom_createPointFromXY_r(h, p->site.x, p->site.y);
         st = g ? lc_layer_writer_add(ctx, w, g, v) : lc_error(ctx, LC_ERR_NOMEM, "out of memory");
         if (g)

@@ -22,9 +22,14 @@ static lc_status add_proposals(lc_run *run, const char *dir)
     /* the formats a site run writes: the layer and its category, floor area and rank fields */
     static const struct {
         const char *file, *layer, *category, *floor, *rank;
-    } forms[] = {{"proposals.shp", NULL, "CATEGORY", "FLOOR_M2", "RANK"},
-                 {"proposals.geojson", NULL, "category", "floor_area_m2", "rank"},
-                 {"lifecircle.gpkg", "proposals", "category", "floor_area_m2", "rank"}};
+        const char *capacity[4]; /* meals, beds, nursing_beds, places (outputs/proposals.c) */
+    } forms[] = {{"proposals.shp", NULL, "CATEGORY", "FLOOR_M2", "RANK", {"MEALS", "BEDS", "NURS_BEDS", "PLACES"}},
+                 {"proposals.geojson", NULL, "category", "floor_area_m2", "rank",
+                  {"meals", "beds", "nursing_beds", "places"}},
+                 {"lifecircle.gpkg", "proposals", "category", "floor_area_m2", "rank",
+                  {"meals", "beds", "nursing_beds", "places"}}};
+    static const char *const roles[] = {"facilities.fields.meals", "facilities.fields.beds",
+                                        "facilities.fields.nursing_beds", "facilities.fields.places"};
     char *a = realpath(dir, NULL), *b = realpath(run->output, NULL);
     int same = a && b && !strcmp(a, b);
     free(a), free(b);
@@ -40,17 +45,33 @@ static lc_status add_proposals(lc_run *run, const char *dir)
             free(path);
             continue;
         }
-        lc_study *extra = lc_study_create(ctx);
-        lc_status s = extra ? lc_study_set(ctx, extra, "facilities.path", path) : LC_ERR_NOMEM;
-        if (s == LC_OK && forms[i].layer)
-            s = lc_study_set(ctx, extra, "facilities.layer", forms[i].layer);
-        s = s ? s : lc_study_set(ctx, extra, "facilities.fields.category", forms[i].category);
-        s = s ? s : lc_study_set(ctx, extra, "facilities.fields.floor_area", forms[i].floor);
-        s = s ? s : lc_study_set(ctx, extra, "facilities.fields.id", forms[i].rank);
-        lc_inputs *view = s == LC_OK ? lc_inputs_view(ctx, run->inputs, NULL, extra, "proposal-", run->profile,
-                                                      run->quality)
-                                     : NULL;
-        lc_study_destroy(extra);
+        /* The proposals' capacities (the profile's `typical:`) as the facilities' meals, beds, nursing
+         * beds and places; a site run of an earlier version wrote none: read without them, and say so. */
+        lc_inputs *view = NULL;
+        for (int with_capacity = 1; with_capacity >= 0 && !view; with_capacity--) {
+            lc_study *extra = lc_study_create(ctx);
+            lc_status s = extra ? lc_study_set(ctx, extra, "facilities.path", path) : LC_ERR_NOMEM;
+            if (s == LC_OK && forms[i].layer)
+                s = lc_study_set(ctx, extra, "facilities.layer", forms[i].layer);
+            s = s ? s : lc_study_set(ctx, extra, "facilities.fields.category", forms[i].category);
+            s = s ? s : lc_study_set(ctx, extra, "facilities.fields.floor_area", forms[i].floor);
+            s = s ? s : lc_study_set(ctx, extra, "facilities.fields.id", forms[i].rank);
+            for (int k = 0; k < 4 && with_capacity; k++)
+                s = s ? s : lc_study_set(ctx, extra, roles[k], forms[i].capacity[k]);
+            view = s == LC_OK ? lc_inputs_view(ctx, run->inputs, NULL, extra, "proposal-", run->profile,
+                                               run->quality)
+                              : NULL;
+            lc_study_destroy(extra);
+            if (!view && with_capacity && lc_context_errno(ctx) == LC_ERR_FIELD) {
+                lc_log(ctx, LC_LOG_WARNING, "--with-proposals: %s has no capacity fields (meals, beds, "
+                       "nursing_beds, places: written by `site` since issue 16); the proposals add floor area "
+                       "and reach only", path);
+                lc_context_clear_error(ctx);
+                continue;
+            }
+            if (!view)
+                break;
+        }
         free(path);
         if (!view)
             return lc_context_errno(ctx);

@@ -439,6 +439,108 @@ static const json_t *site_row(const json_t *siting, const char *id)
  * its circle_centre per 街镇 and for the whole area must equal the site run's after shares, its floor
  * area per 1,000 in U2 must be (40 m² of K1 + the proposal's suggested floor area, read from the
  * proposals layer with OGR) / 3,000 × 1,000, and the summary says one proposal was added. */
+/* The meals a proposal of the site run in dir carries, and where it stands. */
+static double proposal_meals(const char *dir, double *x, double *y)
+{
+    char *p = lct_path(dir, "proposals.geojson");
+    GDALDatasetH ds = GDALOpenEx(p, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH L = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(L, 1), 1);
+    OGRFeatureH f = OGR_L_GetNextFeature(L);
+    ck_assert_ptr_nonnull(f);
+    int k = OGR_F_GetFieldIndex(f, "meals");
+    ck_assert_msg(k >= 0 && OGR_F_IsFieldSetAndNotNull(f, k), "the proposal carries no meals");
+    double meals = OGR_F_GetFieldAsDouble(f, k);
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_F_GetFieldIndex(f, "category")), "centre");
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    *x = OGR_G_GetX(g, 0), *y = OGR_G_GetY(g, 0);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    free(p);
+    return meals;
+}
+
+/* E2SFCA as shanghai-2025's `meals` entry defines it (bands ≤ 333 m → 1, ≤ 667 → 0.68, ≤ 1,000 →
+ * 0.22, straight line from each compound's centre), written out here for n facilities at fx, fy
+ * with meals S over the three compounds of with_proposals_reflects_the_site_run; A per compound. */
+static void plain_e2sfca(size_t n, const double *fx, const double *fy, const double *S, double A[3])
+{
+    static const double cx[3] = {950, 150, 4500}, cy[3] = {950, 2850, 1500}, P[3] = {200, 200, 600};
+    for (int i = 0; i < 3; i++)
+        A[i] = 0;
+    for (size_t j = 0; j < n; j++) {
+        double w[3], D = 0;
+        for (int i = 0; i < 3; i++) {
+            double d = hypot(cx[i] - fx[j], cy[i] - fy[j]);
+            w[i] = d <= 333 ? 1 : d <= 667 ? 0.68 : d <= 1000 ? 0.22 : 0;
+            D += w[i] * P[i];
+        }
+        for (int i = 0; D > 0 && i < 3; i++)
+            A[i] += w[i] * S[j] / D;
+    }
+}
+
+/* check --with-proposals (run rc, the site run's output in site_dir): the proposal carries the
+ * profile's typical meals for a centre (97 a day: SH L59, 120,000 meals over 1,232 venues), so the
+ * meal capacity and its accessibility move. By hand, before: M1 (40 meals at (950, 1050)) reaches
+ * R1 (centre (950, 950), 100 m, weight 1) only: R_M1 = 40 / 200 = 0.2; K1 (60 at (5100, 1100))
+ * reaches R2 (centre (4500, 1500), √(600² + 400²) = 721 m, weight 0.22) only: R_K1 = 60 / 132;
+ * A_R1 = 0.2, A_R2 = 0.22 · 60 / 132 = 0.1, A_R3 = 0. After: the same with the proposal's 97 meals
+ * where the site run put it (plain_e2sfca). The whole area's meal_capacity: 100 → 197 meals over
+ * 1,000 aged 65+. */
+static void proposals_move_accessibility(lc_run *rc, const char *site_dir, const char *dir)
+{
+    double px, py, meals = proposal_meals(site_dir, &px, &py);
+    ck_assert_double_eq_tol(meals, 97, 1e-12);
+    const lc_results *res = lc_run_results(rc);
+    const lc_access *acc = res->access;
+    ck_assert_ptr_nonnull(acc);
+    size_t s = 0;
+    while (s < lc_access_count(acc) && strcmp(lc_access_spec_of(acc, s)->code, "meals"))
+        s++;
+    ck_assert_uint_lt(s, lc_access_count(acc));
+    double fx[3] = {950, 5100, px}, fy[3] = {1050, 1100, py}, S[3] = {40, 60, meals}, before[3], after[3];
+    plain_e2sfca(2, fx, fy, S, before);
+    plain_e2sfca(3, fx, fy, S, after);
+    ck_assert_double_eq_tol(before[0], 0.2, 1e-12);
+    ck_assert_double_eq_tol(before[2], 0.1, 1e-12);
+    ck_assert_msg(fabs(after[0] - before[0]) + fabs(after[1] - before[1]) + fabs(after[2] - before[2]) > 1e-3,
+                  "the proposal at (%g, %g) reaches no compound", px, py);
+    static const char *const ids[3] = {"R1", "R3", "R2"};
+    const lc_layer *rl = lc_inputs_layer(res->inputs, LC_LAYER_RESIDENTIAL);
+    for (size_t i = 0; i < lc_layer_count(rl); i++)
+        for (int k = 0; k < 3; k++)
+            if (!strcmp(lc_layer_feature(rl, i)->id, ids[k]))
+                ck_assert_msg(fabs(lc_access_compound(acc, s, i) - after[k]) < 1e-9 * fmax(1, after[k]),
+                              "%s: A after %.12g, by hand %.12g (before %.12g)", ids[k],
+                              lc_access_compound(acc, s, i), after[k], before[k]);
+    size_t mc = norm_index(res->profile, "meal_capacity");
+    ck_assert_double_eq_tol(lc_indicators_get(res->indicators, 2, mc)->value, 197.0 / 1000, 1e-12);
+    /* The same check without the proposals: A as before. */
+    lc_study *st = lc_study_create(lct_ctx);
+    char *out = lct_path(dir, "before");
+    static const char *const keys[] = {"residential.path", "facilities.path", "units.path"};
+    static const char *const files[] = {"res.geojson", "fac.geojson", "units.geojson"};
+    for (int k = 0; k < 3; k++) {
+        char *p = lct_path(dir, files[k]);
+        ck_assert_int_eq(lc_study_set(lct_ctx, st, keys[k], p), LC_OK);
+        free(p);
+    }
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "output", out), LC_OK);
+    lc_run *rb = lc_run_check(lct_ctx, st, NULL);
+    ck_assert_msg(rb, "%s", lc_context_errmsg(lct_ctx));
+    const lc_results *rr = lc_run_results(rb);
+    for (size_t i = 0; i < lc_layer_count(rl); i++)
+        for (int k = 0; k < 3; k++)
+            if (!strcmp(lc_layer_feature(rl, i)->id, ids[k]))
+                ck_assert_double_eq_tol(lc_access_compound(rr->access, s, i), before[k], 1e-12);
+    ck_assert_double_eq_tol(lc_indicators_get(rr->indicators, 2, mc)->value, 100.0 / 1000, 1e-12);
+    lc_run_destroy(rb);
+    lc_study_destroy(st);
+    free(out);
+}
+
 START_TEST(with_proposals_reflects_the_site_run)
 {
     static const char *RES_BIG = "{\"type\":\"FeatureCollection\"," UTM "\"features\":["
@@ -468,6 +570,7 @@ START_TEST(with_proposals_reflects_the_site_run)
     ck_assert_msg(rc, "%s", lc_context_errmsg(lct_ctx));
     const lc_results *res = lc_run_results(rc);
     ck_assert_uint_eq(lc_layer_count(lc_inputs_layer(res->inputs, LC_LAYER_FACILITIES)), 6);
+    proposals_move_accessibility(rc, site_out, w.dir);
     lc_run_destroy(rc);
 
     char *p = lct_path(site_out, "summary.json");

@@ -35,6 +35,12 @@ typedef struct lc_category {
                                  0 when the profile gives none) */
     double size_max_m2;       /* siting: largest floor area of a new site (`size_max_m2:`; 0 when the
                                  profile gives none: no limit) */
+    double typical_meals;     /* `typical:` what a new facility of the category offers (a site run's
+                                 proposals carry it, so `check --with-proposals` moves the capacity */
+    double typical_beds;      /*  norms and 2SFCA): meals/day, beds, nursing-type beds, day-care */
+    double typical_nursing_beds; /* places; NAN when the profile gives none */
+    double typical_places;
+    const char *typical_source; /* where the typical capacities come from; NULL when none */
 } lc_category;
 
 /* The administrative ladder (区 → 街镇 → 片区 → 居村 → 村民小组): the levels a presence norm can
