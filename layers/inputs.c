@@ -4,7 +4,8 @@
  * plausible values (layers/values.c), the CRSs (layers/crs_checks.c), layers that meet
  * (layers/meet.c), facilities outside every unit; and views of read inputs with another set of
  * facilities (lc_inputs_view: a year's, for `progress`; with a site run's proposals added, for
- * `check --with-proposals`). Indicators on the inputs live in queries/.
+ * `check --with-proposals`; lc_inputs_view_populations: a year's populations too). Indicators on
+ * the inputs live in queries/.
  */
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ struct lc_inputs {
     lc_crs *crs;     /* a view: base's */
     const lc_inputs *base; /* a view (lc_inputs_view): the inputs it shows, borrowed; NULL otherwise */
     lc_layer *extra; /* a view: the facilities it added (owned), NULL when none */
+    int own[LC_LAYER_KIND_COUNT]; /* a view: non-zero for the layers it copied (lc_inputs_view_populations) */
 };
 
 void lc_inputs_destroy(lc_inputs *in)
@@ -28,7 +30,7 @@ void lc_inputs_destroy(lc_inputs *in)
     if (!in)
         return;
     for (int k = 0; k < LC_LAYER_KIND_COUNT; k++)
-        if (!in->base || k == LC_LAYER_FACILITIES)
+        if (!in->base || k == LC_LAYER_FACILITIES || in->own[k])
             lc_layer_destroy(in->ctx, in->layers[k]);
     lc_layer_destroy(in->ctx, in->extra);
     if (!in->base)
@@ -150,6 +152,66 @@ lc_inputs *lc_inputs_view(lc_context *ctx, const lc_inputs *base, const unsigned
 fail:
     lc_inputs_destroy(in);
     return NULL;
+}
+
+/* A copy of layer B whose features are B's (strings and geometries borrowed: B->count of them), with
+ * three population values per feature from v (NAN: B's). NULL with LC_ERR_NOMEM. */
+static lc_layer *copy_with_populations(lc_context *ctx, const lc_layer *B, const double *v)
+{
+    lc_layer *V = lc_calloc(ctx, 1, sizeof *V);
+    if (!V)
+        return NULL;
+    *V = *B;
+    V->source = V->name = V->source_crs = NULL;
+    V->sql_tables = NULL, V->n_sql_tables = 0;
+    V->features = NULL;
+    for (int r = 0; r < LC_FIELD_ROLE_COUNT; r++)
+        V->fields[r] = NULL;
+    V->count = V->cap = V->borrowed = 0;
+    int ok = (V->source = lc_strdup(ctx, B->source)) && (V->name = lc_strdup(ctx, B->name)) &&
+             (!B->source_crs || (V->source_crs = lc_strdup(ctx, B->source_crs))) &&
+             (!B->count || (V->features = lc_calloc(ctx, B->count, sizeof *V->features)));
+    for (int r = 0; ok && r < LC_FIELD_ROLE_COUNT; r++)
+        ok = !B->fields[r] || (V->fields[r] = lc_strdup(ctx, B->fields[r]));
+    if (!ok) {
+        lc_layer_destroy(ctx, V);
+        return NULL;
+    }
+    for (size_t i = 0; i < B->count; i++) {
+        lc_feature f = B->features[i];
+        if (v && !isnan(v[3 * i]))
+            f.population = v[3 * i];
+        if (v && !isnan(v[3 * i + 1]))
+            f.pop60 = v[3 * i + 1];
+        if (v && !isnan(v[3 * i + 2]))
+            f.pop65 = v[3 * i + 2];
+        V->features[i] = f;
+    }
+    V->count = V->cap = V->borrowed = B->count;
+    return V;
+}
+
+lc_inputs *lc_inputs_view_populations(lc_context *ctx, const lc_inputs *base, const unsigned char *keep,
+                                      const double *res, const double *units)
+{
+    lc_inputs *in = lc_inputs_view(ctx, base, keep, NULL, NULL, NULL, NULL);
+    if (!in)
+        return NULL;
+    static const lc_layer_kind kinds[2] = {LC_LAYER_RESIDENTIAL, LC_LAYER_UNITS};
+    const double *values[2] = {res, units};
+    for (int k = 0; k < 2; k++) {
+        const lc_layer *B = base->layers[kinds[k]];
+        if (!B || !values[k])
+            continue;
+        lc_layer *V = copy_with_populations(ctx, B, values[k]);
+        if (!V) {
+            lc_inputs_destroy(in);
+            return NULL;
+        }
+        in->layers[kinds[k]] = V;
+        in->own[kinds[k]] = 1;
+    }
+    return in;
 }
 
 size_t lc_inputs_added(const lc_inputs *in, const char **source)

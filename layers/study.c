@@ -61,13 +61,14 @@ static const study_key top_keys[] = {
     {"service_cell_m", KIND_RANGE},
     {"persons_per_household", KIND_RANGE}, {"persons_per_household_source", KIND_TEXT},
     {"years", KIND_LIST}, {"target_year", KIND_RANGE}, /* `progress` (run/run_progress.c) */
+    {"population_years", KIND_PATH}, /* `progress`: the 街镇 × year population table */
 };
 static const char *const top_names[] = {"name", "description", "crs", "profile", "encoding", "output",
                                         "format", "mode", "reach_m", "walk_speed", "walk_minutes",
                                         "demand_grid_m", "output_schema", "output_prefix", "catchment_streets", "catchments",
                                         "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                         "persons_per_household", "persons_per_household_source", "years",
-                                        "target_year", NULL};
+                                        "target_year", "population_years", NULL};
 
 /* The ranges of the KIND_RANGE keys: every number a study holds, checked when it is read, so no
  * value reaches the computations that a plan could not mean (a speed of 1e308 m/s would make every
@@ -145,7 +146,7 @@ static const char *const mode_names[] = {"straight", "network", NULL};
     "name, description, crs, profile, encoding, output, format, mode, reach_m, walk_speed, "            \
     "walk_minutes, demand_grid_m, output_schema, output_prefix, catchment_streets, catchments, circle_quadsegs, "   \
     "share_leaf_m, gap_cell_m, service_cell_m, persons_per_household, persons_per_household_source, years, "  \
-    "target_year, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
+    "target_year, population_years, <layer>.path, <layer>.layer, <layer>.sql, <layer>.where, " \
     "<layer>.encoding, <layer>.crs, "                                                                    \
     "<layer>.x, <layer>.y, <layer>.fields.<role>, facilities.categories.<label>, roads.exclude, "          \
     "roads.node_crossings, roads.snap_dangles_m, roads.fields.class|bridge|tunnel|level, districts.profile_field, " \
@@ -269,7 +270,7 @@ static lc_status classify(lc_context *ctx, const lc_kv *kv, int line, const char
                                               "demand_grid_m", "output_schema", "output_prefix", "catchment_streets", "catchments",
                                               "circle_quadsegs", "share_leaf_m", "gap_cell_m", "service_cell_m",
                                               "persons_per_household", "persons_per_household_source",
-                                              "years", "target_year", "residential", "facilities", "units", "roads", "buildings",
+                                              "years", "target_year", "population_years", "residential", "facilities", "units", "roads", "buildings",
                                               "candidates", "entrances", "districts", "committees", "groups",
                                               "areas", NULL};
             return unknown(ctx, kv, line, key, "key", c0, 0, all, KNOWN_KEYS);

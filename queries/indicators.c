@@ -136,6 +136,36 @@ static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_i
     return st;
 }
 
+lc_status lc_indicators_assign_residential(lc_context *ctx, const lc_inputs *in, long *unit_of)
+{
+    const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
+    const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
+    if (!ctx)
+        return LC_ERR_MISUSE;
+    if (!res || !unit_of)
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_indicators_assign_residential: inputs with compounds and an array "
+                        "for them are required");
+    size_t nu = lc_layer_count(units);
+    for (size_t i = 0; i < lc_layer_count(res); i++)
+        unit_of[i] = -1;
+    if (!nu)
+        return LC_OK;
+    lc_parent_index ix = {0};
+    lc_parent_share *shares = lc_calloc(ctx, nu, sizeof *shares);
+    lc_status st = shares ? lc_parent_index_build(ctx, units, &ix) : LC_ERR_NOMEM;
+    for (size_t i = 0; st == LC_OK && i < lc_layer_count(res); i++) {
+        const lc_feature *f = lc_layer_feature(res, i);
+        size_t ns = 0;
+        long u = lc_parent_declared(&ix, f->unit);
+        if (u < 0 && (u = lc_parent_overlap(ctx, &ix, f->geom, f->area, shares, &ns)) == -2)
+            st = LC_ERR_NOMEM;
+        unit_of[i] = u;
+    }
+    lc_parent_index_free(ctx, &ix);
+    free(shares);
+    return st;
+}
+
 /* Sums facilities into their unit's row and the total row. */
 static void sum_facilities(lc_context *ctx, lc_indicators *ind, const lc_inputs *in, const lc_profile *profile,
                            const lc_parent_index *ix)

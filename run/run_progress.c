@@ -73,11 +73,133 @@ static int open_in(const lc_feature *f, int y)
     return (isnan(f->opened) || f->opened <= y) && (isnan(f->closed) || f->closed > y);
 }
 
+/* The per-year population (`population_years:`): the table, each compound's 街镇, the compounds'
+ * sums per 街镇 in the layer read, and the values of the year being measured. */
+typedef struct year_population {
+    lc_population_years *table; /* NULL: today's residents in every year */
+    long *unit_of;              /* per compound */
+    double *sum;                /* per 街镇 × 3 (population, pop60, pop65): Σ of its compounds' values */
+    double *res, *unit;         /* the year's values: per compound × 3, per 街镇 × 3 (NAN: as read) */
+    char *note;                 /* how the years' populations were taken (progress.json, the report) */
+} year_population;
+
+static void year_population_free(year_population *yp)
+{
+    lc_population_years_destroy(yp->table);
+    free(yp->unit_of), free(yp->sum), free(yp->res), free(yp->unit), free(yp->note);
+}
+
+/* Reads the study's population table, when it names one, and each compound's 街镇. LC_OK (yp->table
+ * NULL when the study names none) or the error (the table's, naming file, row and field). */
+static lc_status year_population_read(lc_context *ctx, const lc_study *study, const lc_inputs *in,
+                                      year_population *yp)
+{
+    const char *path = lc_study_get(study, "population_years");
+    if (!path)
+        return LC_OK;
+    const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL), *units = lc_inputs_layer(in, LC_LAYER_UNITS);
+    size_t nr = lc_layer_count(res), nu = lc_layer_count(units);
+    if (!(yp->table = lc_population_years_read(ctx, path, units)))
+        return lc_context_errno(ctx);
+    if (!(yp->unit_of = lc_calloc(ctx, nr ? nr : 1, sizeof *yp->unit_of)) ||
+        !(yp->sum = lc_calloc(ctx, 3 * nu, sizeof *yp->sum)) ||
+        !(yp->res = lc_calloc(ctx, 3 * (nr ? nr : 1), sizeof *yp->res)) ||
+        !(yp->unit = lc_calloc(ctx, 3 * nu, sizeof *yp->unit)))
+        return LC_ERR_NOMEM;
+    lc_status st = lc_indicators_assign_residential(ctx, in, yp->unit_of);
+    if (st != LC_OK)
+        return st;
+    for (size_t i = 0; i < nr; i++) {
+        const lc_feature *f = lc_layer_feature(res, i);
+        double v[3] = {f->population, f->pop60, f->pop65};
+        for (int k = 0; k < 3 && yp->unit_of[i] >= 0; k++)
+            yp->sum[3 * (size_t)yp->unit_of[i] + (size_t)k] += isnan(v[k]) ? 0 : v[k];
+    }
+    char given[64] = "";
+    for (int k = 0; k < 3; k++)
+        if (lc_population_years_has(yp->table, k))
+            snprintf(given + strlen(given), sizeof given - strlen(given), "%s%s", *given ? ", " : "",
+                     lc_population_kind_name(k));
+    yp->note = lc_sprintf(ctx, "per year from %s (%s per 街镇 and year; linear between the years it gives, held at "
+                          "the nearest given year outside them, never extrapolated); each 街镇's compounds scaled "
+                          "in today's proportions to its year's total; what the table does not give is today's",
+                          path, given);
+    return yp->note ? LC_OK : LC_ERR_NOMEM;
+}
+
+/* Fills yp->res and yp->unit for year: per 街镇 and kind the table's value T (given, interpolated or
+ * held), each of its compounds' value × T / (their sum today), the 街镇's own field (where it has one)
+ * T. Warns of the 街镇 held at a given year's value, or whose compounds have none to scale. LC_OK or
+ * LC_ERR_NOMEM. */
+static lc_status population_of_year(lc_context *ctx, const lc_inputs *in, const year_population *yp, int year)
+{
+    const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL), *units = lc_inputs_layer(in, LC_LAYER_UNITS);
+    size_t nr = lc_layer_count(res), nu = lc_layer_count(units);
+    double *factor = lc_calloc(ctx, 3 * (nu ? nu : 1), sizeof *factor);
+    if (!factor)
+        return LC_ERR_NOMEM;
+    size_t held = 0, interpolated = 0, missing = 0, empty = 0;
+    char held_ids[256] = "", empty_ids[256] = "";
+    for (size_t u = 0; u < nu; u++) {
+        const lc_feature *uf = lc_layer_feature(units, u);
+        double own[3] = {uf->population, uf->pop60, uf->pop65};
+        int any = 0;
+        for (int k = 0; k < 3; k++) {
+            lc_population_how how;
+            double T = lc_population_years_value(yp->table, u, k, year, &how);
+            double S = yp->sum[3 * u + (size_t)k];
+            factor[3 * u + (size_t)k] = NAN;
+            yp->unit[3 * u + (size_t)k] = how != LC_POPULATION_NONE && !isnan(own[k]) ? T : NAN;
+            if (how == LC_POPULATION_NONE)
+                continue;
+            any = 1;
+            held += how == LC_POPULATION_HELD && k == 0;
+            interpolated += how == LC_POPULATION_INTERPOLATED && k == 0;
+            if (how == LC_POPULATION_HELD && strlen(held_ids) + strlen(uf->id) + 3 < sizeof held_ids &&
+                !strstr(held_ids, uf->id))
+                snprintf(held_ids + strlen(held_ids), sizeof held_ids - strlen(held_ids), "%s%s",
+                         *held_ids ? ", " : "", uf->id);
+            if (S > 0) {
+                factor[3 * u + (size_t)k] = T / S;
+            } else if (T > 0) {
+                empty++;
+                if (strlen(empty_ids) + strlen(uf->id) + 3 < sizeof empty_ids)
+                    snprintf(empty_ids + strlen(empty_ids), sizeof empty_ids - strlen(empty_ids), "%s%s %s",
+                             *empty_ids ? ", " : "", uf->id, lc_population_kind_name(k));
+            }
+        }
+        missing += !any;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        const lc_feature *f = lc_layer_feature(res, i);
+        double v[3] = {f->population, f->pop60, f->pop65};
+        long u = yp->unit_of[i];
+        for (int k = 0; k < 3; k++) {
+            double fk = u >= 0 ? factor[3 * (size_t)u + (size_t)k] : NAN;
+            yp->res[3 * i + (size_t)k] = isnan(v[k]) || isnan(fk) ? NAN : v[k] * fk;
+        }
+    }
+    free(factor);
+    if (held)
+        lc_log(ctx, LC_LOG_WARNING, "progress: %d: the population of %zu 街镇 (%s) is held at the nearest year %s "
+               "gives (not extrapolated)", year, held, held_ids, lc_population_years_path(yp->table));
+    if (interpolated)
+        lc_log(ctx, LC_LOG_INFO, "progress: %d: the population of %zu 街镇 interpolated linearly between the years "
+               "%s gives", year, interpolated, lc_population_years_path(yp->table));
+    if (missing)
+        lc_log(ctx, LC_LOG_WARNING, "progress: %d: %zu 街镇 are not in %s; their compounds keep today's population",
+               year, missing, lc_population_years_path(yp->table));
+    if (empty)
+        lc_log(ctx, LC_LOG_WARNING, "progress: %d: %s: the table gives a population but the compounds have none to "
+               "scale; today's (none) kept", year, empty_ids);
+    return LC_OK;
+}
+
 /* Measures year number i of the series: the facilities open in it (a view), its coverage and
  * indicators, recorded into the trend. The last year's view, coverage and indicators stay in the run
  * (for the report); earlier years' are released. LC_OK or the step's error. */
 static lc_status measure_year(lc_run *run, const lc_coverage_options *co, size_t i, unsigned char *keep,
-                              size_t *open)
+                              size_t *open, const year_population *yp)
 {
     lc_context *ctx = run->ctx;
     const lc_layer *fac = lc_inputs_layer(run->inputs, LC_LAYER_FACILITIES);
@@ -88,7 +210,13 @@ static lc_status measure_year(lc_run *run, const lc_coverage_options *co, size_t
         *open += keep[f] = (unsigned char)open_in(lc_layer_feature(fac, f), year);
     lc_log(ctx, LC_LOG_INFO, "progress: %d, %zu of %zu facilities open", year, *open, lc_layer_count(fac));
     lc_quality *scratch = NULL; /* earlier years' notes (a population mismatch) would repeat the last's */
-    lc_inputs *view = lc_inputs_view(ctx, run->inputs, keep, NULL, NULL, NULL, NULL);
+    lc_inputs *view = NULL;
+    if (yp->table) {
+        if (population_of_year(ctx, run->inputs, yp, year) == LC_OK)
+            view = lc_inputs_view_populations(ctx, run->inputs, keep, yp->res, yp->unit);
+    } else {
+        view = lc_inputs_view(ctx, run->inputs, keep, NULL, NULL, NULL, NULL);
+    }
     lc_coverage *cov = view ? lc_coverage_compute(ctx, view, run->profile, co) : NULL;
     lc_indicators *ind = NULL;
     if (cov && (last || (scratch = lc_quality_create(ctx)))) {
@@ -145,8 +273,15 @@ lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_run_opt
     if (without)
         lc_log(ctx, LC_LOG_WARNING, "progress: %zu of %zu facilities have no opening year (field role `opened`, e.g. "
                "开业年份); they count as open in every year", without, nfac);
-    lc_log(ctx, LC_LOG_WARNING, "progress: every year is measured against today's residents (the residential "
-           "layer's population); only the facilities change from year to year");
+    year_population yp = {0};
+    if (year_population_read(ctx, study, run->inputs, &yp) != LC_OK) {
+        year_population_free(&yp);
+        lc_run_destroy(run);
+        return NULL;
+    }
+    if (!yp.table)
+        lc_log(ctx, LC_LOG_WARNING, "progress: every year is measured against today's residents (the residential "
+               "layer's population); give population_years: (a CSV of 街镇, year and population) for each year's");
     lc_coverage_options co = lc_run_coverage_options(run);
     unsigned char *keep = lc_calloc(ctx, nfac ? nfac : 1, 1);
     size_t *open = lc_calloc(ctx, ny, sizeof *open);
@@ -169,14 +304,15 @@ lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_run_opt
         goto fail;
     for (size_t i = 0; i < ny; i++) {
         lc_progress(ctx, "progress", (double)i / (double)ny);
-        if (measure_year(run, &co, i, keep, &open[i]) != LC_OK)
+        if (measure_year(run, &co, i, keep, &open[i], &yp) != LC_OK)
             goto fail;
     }
     lc_progress(ctx, "progress", 1.0);
     lc_progress_info info = {.study = lc_study_path(study), .network = co.mode == LC_MODE_NETWORK,
                              .open_counts = open, .without_opened = without,
-                             .population_note = "today's residents (the residential layer's population) in every "
-                                                "year; only the facilities change"};
+                             .population_note = yp.note ? yp.note
+                                                        : "today's residents (the residential layer's population) in "
+                                                          "every year; only the facilities change"};
     run->results = (lc_results){study, run->view, run->profile, run->coverage, run->indicators, run->quality, NULL,
                                 NULL, lc_run_map_roads(run)};
     run->has_results = 1;
@@ -194,10 +330,12 @@ lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_run_opt
     lc_run_step(run, "writing the progress tables");
     free(keep);
     free(open);
+    year_population_free(&yp);
     return run;
 fail:
     free(keep);
     free(open);
+    year_population_free(&yp);
     lc_run_destroy(run);
     return NULL;
 }

@@ -235,6 +235,77 @@ START_TEST(series_and_pace_by_hand)
 }
 END_TEST
 
+/* Population per year (`population_years:`), the fixture above with this table (U2 by its name):
+ *   U1: 常住人口 1,600 in 2020 and 2,400 in 2022, pop65 not given;
+ *   东街道 (U2): 常住人口 3,000 in 2021 and 3,600 in 2023, pop65 500 and 700.
+ * By hand, each 街镇's compounds scaled in today's proportions (R1 = R3 = half of U1, R2 all of U2):
+ *   U1 population: 2020 1,600 (given), 2021 2,000 (linear), 2022 2,400, 2023 2,400 (held at 2022:
+ *      not extrapolated) → R1 800, 1,000, 1,200, 1,200; U1 pop65 today's 400 in every year.
+ *   U2 population: 2020 3,000 (held at 2021), 2021 3,000, 2022 3,300 (linear), 2023 3,600;
+ *      pop65 500 (held), 500, 600, 700.
+ *   circle_centre, whole area (C1 reaches R1; C2, from 2022, R2): 800 / 4,600, 1,000 / 5,000,
+ *      (1,200 + 3,300) / 5,700, (1,200 + 3,600) / 6,000; U1 0.5 every year.
+ *   floor_area, whole area (140, 180, 380, 350 m², fixture comment): 140 / 4.6, 180 / 5, 380 / 5.7,
+ *      350 / 6 per 1,000; U2 (0, 40, 240, 240 m²): 0, 40 / 3, 240 / 3.3, 240 / 3.6.
+ *   meal_capacity, whole area (40, 100, 100, 60 meals): 40 / 900, 100 / 900, 100 / 1,000, 60 / 1,100. */
+START_TEST(population_per_year_by_hand)
+{
+    world w = make(FAC);
+    char *csv = lct_path(w.dir, "pop.csv");
+    ck_assert_int_eq(lct_write_text(csv, "街镇,年份,常住人口,65岁以上户籍人口\n"
+                                         "U1,2020,1600,\n"
+                                         "U1,2022,2400,\n"
+                                         "东街道,2021,3000,500\n"
+                                         "东街道,2023,3600,700\n"), 0);
+    ck_assert_int_eq(lc_study_set(lct_ctx, w.study, "population_years", csv), LC_OK);
+    lc_progress_run_options po = LC_PROGRESS_RUN_OPTIONS_INIT;
+    po.years = YEARS;
+    po.nyears = 4;
+    po.target_year = 2025;
+    lc_run *run = lc_run_progress(lct_ctx, w.study, NULL, &po);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    const lc_trend *t = lc_run_trend(run);
+    const lc_profile *p = lc_run_profile(run);
+    size_t cc = norm_index(p, "circle_centre"), fa = norm_index(p, "floor_area"), mc = norm_index(p, "meal_capacity");
+    assert_series(t, 2, cc, (double[]){800.0 / 4600, 1000.0 / 5000, 4500.0 / 5700, 4800.0 / 6000});
+    assert_series(t, 0, cc, (double[]){0.5, 0.5, 0.5, 0.5});
+    assert_series(t, 2, fa, (double[]){140 / 4.6, 180 / 5.0, 380 / 5.7, 350 / 6.0});
+    assert_series(t, 1, fa, (double[]){0, 40 / 3.0, 240 / 3.3, 240 / 3.6});
+    assert_series(t, 2, mc, (double[]){40.0 / 900, 100.0 / 900, 100.0 / 1000, 60.0 / 1100});
+    lc_run_destroy(run);
+    /* progress.json says how the populations were taken */
+    char *path = lct_path(w.out, "progress.json");
+    char *text = lct_read_file(path, NULL);
+    ck_assert_ptr_nonnull(text);
+    lct_assert_contains(text, "pop.csv");
+    lct_assert_contains(text, "never extrapolated");
+    free(text), free(path);
+
+    /* bad tables: named file, row and field */
+    static const struct {
+        const char *body, *msg;
+    } bad[] = {
+        {"街镇,年份,常住人口\nU1,2020,1600\nU9,2021,100\n", "(row 3, field 街镇): 'U9' is the id or name of no 街镇"},
+        {"街镇,年份,常住人口\nU1,二〇二〇,1600\n", "(row 2, field 年份): '二〇二〇' is not a year"},
+        {"街镇,年份,常住人口\nU1,2020,\"1,600\"\n", "(row 2, field 常住人口): '1,600' is not a number of persons"},
+        {"街镇,年份,常住人口\nU1,2020,-5\n", "(row 2, field 常住人口): '-5' is not a number of persons"},
+        {"街镇,年份,常住人口\nU1,2020,1600\n西街道,2020,1700\n", "街镇 U1 (西街道) is given twice for 2020"},
+        {"unit,population\nU1,1600\n", "no 年份 (year) column"},
+        {"街镇,年份,常住人口\nU1,2020,\n", "no population for 街镇 U1 in 2020"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        ck_assert_int_eq(lct_write_text(csv, bad[k].body), 0);
+        lct_rmtree(w.out);
+        lc_run *r = lc_run_progress(lct_ctx, w.study, NULL, &po);
+        ck_assert_msg(r == NULL, "bad table %zu accepted", k);
+        lct_assert_contains(lc_context_errmsg(lct_ctx), "pop.csv");
+        lct_assert_contains(lc_context_errmsg(lct_ctx), bad[k].msg);
+    }
+    free(csv);
+    unmake(&w);
+}
+END_TEST
+
 /* The command: the years from --years, exit 1 (canteen_units is late in the whole area), the
  * report holds the progress section; a year that is no year is refused naming file, feature, field. */
 START_TEST(command_and_report)
@@ -685,6 +756,7 @@ Suite *suite_progress(void)
     tcase_add_test(tc, study_keys);
     tcase_add_test(tc, compare_lists_exactly_the_changed_cells);
     tcase_add_test(tc, with_proposals_reflects_the_site_run);
+    tcase_add_test(tc, population_per_year_by_hand);
     tcase_add_test(tc, network_years_equal_checks_of_each_year);
     suite_add_tcase(s, tc);
     return s;

@@ -113,6 +113,12 @@ LC_API long lc_indicators_facility_unit(const lc_indicators *ind, size_t facilit
 /* The unit holding most of a residential polygon, -1 when it lies outside every unit. */
 LC_API long lc_indicators_residential_unit(const lc_indicators *ind, size_t polygon);
 
+/* The 街镇 each compound of in lies in, as the indicators assign it (its declared unit field, else
+ * the unit holding most of it), without computing anything else: unit_of[i] for each compound of the
+ * residential layer (-1 outside every unit, or without a units layer). LC_OK, LC_ERR_MISUSE (no
+ * residential layer), LC_ERR_NOMEM or LC_ERR_GEOMETRY. */
+LC_API lc_status lc_indicators_assign_residential(lc_context *ctx, const lc_inputs *in, long *unit_of);
+
 /* Districts (区): their number (the districts layer's features), and the row of district d, which
  * every per-row getter above accepts (lc_indicators_get, _population, ...). Rows of districts come
  * after the whole area's, so row_count and total_row are those of the 街镇 alone. (size_t)-1 past

@@ -179,6 +179,52 @@ LC_API lc_inputs *lc_inputs_view(lc_context *ctx, const lc_inputs *base, const u
                                  const lc_study *extra, const char *id_prefix, const lc_profile *profile,
                                  lc_quality *quality);
 
+/* A view of base (lc_inputs_view with keep, no extra facilities) whose compounds and 街镇 carry other
+ * populations: res holds three values per compound of base's residential layer (population, pop60,
+ * pop65), units three per 街镇 of its units layer; NAN (or a NULL array) keeps base's value. For
+ * `progress` with a per-year population (lc_population_years). The view's residential and units
+ * layers are its own copies (strings and geometries base's). Returns the view, or NULL with
+ * LC_ERR_MISUSE or LC_ERR_NOMEM. Caller frees with lc_inputs_destroy(). */
+LC_API lc_inputs *lc_inputs_view_populations(lc_context *ctx, const lc_inputs *base, const unsigned char *keep,
+                                             const double *res, const double *units);
+
+/* A study's per-year population table (`population_years:`, layers/population_years.c): rows of
+ * 街镇 × year from a CSV, columns found by name — 街镇 / unit (a 街镇's id or name), 年份 / year, and
+ * any of 常住人口 / population, 60岁以上户籍人口 / pop60, 65岁以上户籍人口 / pop65 (an empty cell: not
+ * given that year). */
+typedef struct lc_population_years lc_population_years;
+
+/* How a value of the table was had for a year. */
+typedef enum lc_population_how {
+    LC_POPULATION_NONE = 0,     /* the 街镇 has no value of that kind in any year */
+    LC_POPULATION_GIVEN,        /* the table gives that year */
+    LC_POPULATION_INTERPOLATED, /* linear between the given years on either side */
+    LC_POPULATION_HELD          /* before the first or after the last given year: that year's value held
+                                   (never extrapolated) */
+} lc_population_how;
+
+/* Reads the table at path, each row's 街镇 matched in units (borrowed for the call). NULL with
+ * LC_ERR_IO (not a table), LC_ERR_FIELD (no 街镇, year or population column), LC_ERR_DATA (a row
+ * naming no 街镇, a bad year or number, a 街镇 and year given twice, no rows; naming the file, row
+ * and field) or LC_ERR_CONFIG (no units). Caller frees with lc_population_years_destroy(). */
+LC_API lc_population_years *lc_population_years_read(lc_context *ctx, const char *path, const lc_layer *units);
+
+/* Releases a table. Accepts NULL. */
+LC_API void lc_population_years_destroy(lc_population_years *t);
+
+/* 街镇 unit's value of kind (0 population, 1 pop60, 2 pop65) in year, and (how, may be NULL) how it
+ * was had; NAN with LC_POPULATION_NONE when the table has none for that 街镇 and kind. */
+LC_API double lc_population_years_value(const lc_population_years *t, size_t unit, int kind, int year,
+                                        lc_population_how *how);
+
+/* Non-zero when the table has a column of kind. */
+LC_API int lc_population_years_has(const lc_population_years *t, int kind);
+
+/* The table's path (borrowed), and the study-role name of kind ("population", "pop60", "pop65";
+ * never freed). */
+LC_API const char *lc_population_years_path(const lc_population_years *t);
+LC_API const char *lc_population_kind_name(int kind);
+
 /* For a view made with extra facilities (lc_inputs_view): how many were added, and (source, may be
  * NULL) the dataset they came from (borrowed, valid while in lives); 0 and NULL otherwise. */
 LC_API size_t lc_inputs_added(const lc_inputs *in, const char **source);
