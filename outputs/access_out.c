@@ -47,10 +47,10 @@ static const char *demand_en(lc_access_demand d)
     return (unsigned)d < 3 ? en[d] : "persons";
 }
 
-/* The share of the target a compound's A meets, 0..1 (NAN without a target or demand). */
-static double target_met(const lc_access_spec *a, double A)
+/* The share of the target t a compound's A meets, 0..1 (NAN without a target or demand). */
+static double target_met(double t, double A)
 {
-    return isfinite(a->target) && a->target > 0 && isfinite(A) ? fmin(1.0, A / a->target) : NAN;
+    return isfinite(t) && t > 0 && isfinite(A) ? fmin(1.0, A / t) : NAN;
 }
 
 /* The id of unit u, or NULL for -1. */
@@ -81,7 +81,7 @@ static lc_status write_compounds(lc_context *ctx, lc_output *out, const lc_resul
                         own(ctx, &fl, "%s: %s within reach per %g %s (%s)", a->en, capacity_en(a->capacity), a->per,
                             demand_en(a->demand), a->method == LC_ACCESS_2SFCA ? "2SFCA" : "E2SFCA"),
                         own(ctx, &fl, "%s per %g persons", capacity_en(a->capacity), a->per));
-        if (!keyed && isfinite(a->target)) {
+        if (!keyed && lc_access_has_target(acc, s)) {
             key = fl.n;
             keyed = 1;
         }
@@ -110,11 +110,11 @@ static lc_status write_compounds(lc_context *ctx, lc_output *out, const lc_resul
         v[k++] = str_value(unit_id(r, lc_indicators_residential_unit(r->indicators, i)));
         for (size_t s = 0; s < ns; s++) {
             const lc_access_spec *a = lc_access_spec_of(acc, s);
-            double A = lc_access_compound(acc, s, i);
+            double A = lc_access_compound(acc, s, i), t = lc_access_compound_target(acc, s, i);
             v[k++] = real_value(lc_access_demand_of(a, f));
             v[k++] = real_value(A * a->per);
-            v[k++] = real_value(target_met(a, A));
-            v[k++] = isfinite(a->target) && isfinite(A) ? int_value(A < a->target) : (lc_value){.is_null = 1};
+            v[k++] = real_value(target_met(t, A));
+            v[k++] = isfinite(t) && isfinite(A) ? int_value(A < t) : (lc_value){.is_null = 1};
         }
         st = lc_layer_writer_add(ctx, w, f->geom, v);
     }
@@ -187,7 +187,7 @@ static lc_status write_supply(lc_context *ctx, lc_output *out, const lc_results 
             v[k++] = real_value(F->supply);
             v[k++] = F->supplies ? real_value(F->demand) : (lc_value){.is_null = 1};
             v[k++] = real_value(F->ratio * a->per);
-            v[k++] = F->supplies && isfinite(a->target) && F->demand > 0 ? int_value(F->over) : (lc_value){.is_null = 1};
+            v[k++] = F->supplies && isfinite(F->target) && F->demand > 0 ? int_value(F->over) : (lc_value){.is_null = 1};
         }
         st = lc_layer_writer_add(ctx, w, f->geom, v);
     }
@@ -258,12 +258,14 @@ json_t *lc_access_summary_json(const lc_results *r)
         json_t *rows = json_array();
         for (size_t row = 0; row <= nunits && row < lc_access_row_count(acc); row++) {
             const lc_feature *uf = row < total && units ? lc_layer_feature(units, row) : NULL;
-            json_array_append_new(rows, json_pack("{s:o, s:o, s:o, s:o, s:o}", "unit",
+            json_array_append_new(rows, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "unit",
                                                   uf ? json_string(uf->id) : json_string("total"), "name",
                                                   uf && uf->name ? json_string(uf->name) : json_null(), "ratio",
-                                                  jnum(lc_access_row_value(acc, s, row) * a->per), "demand",
+                                                  jnum(lc_access_row_value(acc, s, row) * a->per), "target",
+                                                  jnum(lc_access_row_target(acc, s, row) * a->per), "demand",
                                                   jnum(lc_access_row_demand(acc, s, row)), "demand_below_target",
-                                                  jnum(isfinite(a->target) ? lc_access_row_short(acc, s, row) : NAN)));
+                                                  jnum(lc_access_has_target(acc, s) ? lc_access_row_short(acc, s, row)
+                                                                                    : NAN)));
         }
         json_object_set_new(e, "rows", rows);
         json_array_append_new(all, e);

@@ -23,10 +23,10 @@ int lc_map_access_class(const map *m, size_t i)
 {
     const lc_access *acc = m->res->access;
     const lc_access_spec *a = lc_access_spec_of(acc, m->access - 1);
-    double A = lc_access_compound(acc, m->access - 1, i);
-    if (!a || !isfinite(a->target) || !(a->target > 0) || !isfinite(A))
+    double A = lc_access_compound(acc, m->access - 1, i), t = lc_access_compound_target(acc, m->access - 1, i);
+    if (!a || !isfinite(t) || !(t > 0) || !isfinite(A))
         return -1;
-    double met = A / a->target;
+    double met = A / t;
     if (met >= 1)
         return LC_STYLE_SHARE_CLASSES - 1;
     int k = 0;
@@ -51,7 +51,7 @@ void lc_map_access_title(map *m)
     int n = snprintf(sub, sizeof sub, "%s · %s (%s)", a->en, a->method == LC_ACCESS_2SFCA ? "2SFCA" : "E2SFCA",
                      lc_coverage_mode(m->res->coverage) == LC_MODE_NETWORK ? "步行路网 along the walking network"
                                                                           : "直线距离 straight line");
-    if (isfinite(a->target) && dem > 0 && n > 0 && (size_t)n < sizeof sub) {
+    if (lc_access_has_target(acc, s) && dem > 0 && n > 0 && (size_t)n < sizeof sub) {
         lc_map_thousands(x, sizeof x, low);
         lc_map_thousands(y, sizeof y, dem);
         snprintf(sub + n, sizeof sub - (size_t)n, " · 低于目标 below target %s / %s (%.1f%%)", x, y, 100 * low / dem);
@@ -100,6 +100,8 @@ void lc_map_access_legend(map *m)
     y += 13 * u;
     if (isfinite(a->target))
         snprintf(buf, sizeof buf, "Compounds: ratio / target (%g per %g)", a->target * a->per, a->per);
+    else if (lc_access_has_target(m->res->access, m->access - 1))
+        snprintf(buf, sizeof buf, "Compounds: ratio / their district's target");
     else
         snprintf(buf, sizeof buf, "Compounds: no target set (grey)");
     lc_map_text(m, 0, 9, x, y, 0, ink_soft, buf);

@@ -118,7 +118,7 @@ lc_status lc_report_section_access(lc_context *ctx, html *h, const json_t *sum, 
                 h_printf(h, "<td class=\"fail\">比例达标但局部不足 short though the ratio passes</td></tr>\n");
             else if (low > 0)
                 h_printf(h, "<td class=\"fail\">不足 short</td></tr>\n");
-            else if (isfinite(a->target) && dem > 0)
+            else if (lc_access_has_target(r->access, s) && dem > 0)
                 h_printf(h, "<td class=\"pass\">足够 enough</td></tr>\n");
             else
                 h_printf(h, "<td class=\"na\">–</td></tr>\n");

@@ -34,6 +34,10 @@ struct lc_access {
     size_t *over;                  /* per entry */
     double *row_value, *row_demand, *row_short; /* nspec × nrows */
     double *row_target;            /* nspec × nrows: the target each row is held to, NAN: none */
+    const lc_access_spec **fspec;  /* nspec × nfac: the entry each facility is computed with (its
+                                      district's profile's entry of the same code, else the study's) */
+    double *ctarget;               /* nspec × npoly: the target each compound is held to */
+    int *has_target;               /* per entry: some compound, facility or row has a target */
 };
 
 double lc_access_weight(const lc_access_spec *spec, double d)
@@ -211,6 +215,9 @@ void lc_access_destroy(lc_access *acc)
     free(acc->row_demand);
     free(acc->row_short);
     free(acc->row_target);
+    free(acc->fspec);
+    free(acc->ctarget);
+    free(acc->has_target);
     free(acc);
 }
 
@@ -242,29 +249,31 @@ static void two_steps(lc_access *acc, size_t s, const lc_layer *res, const lc_la
         F[j] = (lc_access_facility){.supply = NAN, .ratio = NAN};
         if (!supplies(a, f) || !(S >= 0))
             continue;
+        const lc_access_spec *fs = acc->fspec[s * acc->nfac + j];
         F[j].supplies = 1;
         F[j].supply = S;
+        F[j].target = fs->target;
         /* Step 1: the weighted demand within reach. */
         double D = 0;
         long last = -1;
         for (size_t q = 0; q < npairs[j]; q++) {
             uint32_t g = pairs[j][q].g;
             double P = lc_access_demand_of(a, lc_layer_feature(res, gpoly[g]));
-            D += lc_access_weight(a, pairs[j][q].d) * (isfinite(P) ? P : 0) * gw[g];
+            D += lc_access_weight(fs, pairs[j][q].d) * (isfinite(P) ? P : 0) * gw[g];
             if ((long)gpoly[g] != last)
                 F[j].compounds++;
             last = (long)gpoly[g];
         }
         F[j].demand = D;
         F[j].ratio = D > 0 ? S / D : NAN;
-        F[j].over = D > 0 && isfinite(a->target) && F[j].ratio < a->target;
+        F[j].over = D > 0 && isfinite(fs->target) && F[j].ratio < fs->target;
         acc->over[s] += (size_t)F[j].over;
         /* Step 2: what it gives each compound it reaches. */
         if (!(D > 0) || !any)
             continue;
         for (size_t q = 0; q < npairs[j]; q++) {
             uint32_t g = pairs[j][q].g;
-            A[gpoly[g]] += gw[g] * lc_access_weight(a, pairs[j][q].d) * F[j].ratio;
+            A[gpoly[g]] += gw[g] * lc_access_weight(fs, pairs[j][q].d) * F[j].ratio;
         }
     }
     if (!ind || !any)
@@ -291,12 +300,84 @@ static void two_steps(lc_access *acc, size_t s, const lc_layer *res, const lc_la
                 continue;
             V[rows[k]] += p * A[i];
             P[rows[k]] += p;
-            if (isfinite(a->target) && A[i] < a->target)
+            double t = acc->ctarget[s * acc->npoly + i];
+            if (isfinite(t) && A[i] < t)
                 Sh[rows[k]] += p;
         }
     }
     for (size_t r = 0; r < acc->nrows; r++)
         V[r] = P[r] > 0 ? V[r] / P[r] : NAN;
+}
+
+/* The district a 街镇 row lies in under ind, -1 when none. */
+static long district_of_unit(const lc_indicators *ind, long u)
+{
+    return ind && u >= 0 ? lc_indicators_unit_district(ind, (size_t)u) : -1;
+}
+
+/* The entry of code in district d's profile (its own, held by ind), else the study's a. A district
+ * entry must count what the study's counts (the same capacity and demand): LC_ERR_CONFIG otherwise,
+ * naming both profiles, and NULL. */
+static const lc_access_spec *district_spec(lc_context *ctx, const lc_indicators *ind, const lc_profile *profile,
+                                           const lc_access_spec *a, long d)
+{
+    const lc_profile *dp = ind && d >= 0 ? lc_indicators_district_profile(ind, (size_t)d) : NULL;
+    if (!dp || dp == profile)
+        return a;
+    for (size_t k = 0; k < lc_profile_access_count(dp); k++) {
+        const lc_access_spec *b = lc_profile_access(dp, k);
+        if (strcmp(b->code, a->code))
+            continue;
+        if (b->capacity != a->capacity || b->demand != a->demand) {
+            lc_error(ctx, LC_ERR_CONFIG, "profile %s: accessibility.%s counts %s against %s, but the study's profile "
+                     "%s counts %s against %s; a district's entry may change the weights and the target, not what "
+                     "is counted", lc_profile_name(dp), a->code, lc_access_capacity_name(b->capacity),
+                     lc_access_demand_name(b->demand), lc_profile_name(profile), lc_access_capacity_name(a->capacity),
+                     lc_access_demand_name(a->demand));
+            return NULL;
+        }
+        return b;
+    }
+    return a;
+}
+
+/* Every facility's and compound's entry (their district's, access.h) and every row's target. LC_OK
+ * or LC_ERR_CONFIG (district_spec). */
+static lc_status district_targets(lc_context *ctx, lc_access *acc, const lc_indicators *ind,
+                                  const lc_profile *profile)
+{
+    size_t nd = ind ? lc_indicators_district_count(ind) : 0, nrow = ind ? lc_indicators_row_count(ind) : 0;
+    for (size_t s = 0; s < acc->nspec; s++) {
+        const lc_access_spec *a = acc->spec[s];
+        int any = isfinite(a->target);
+        for (size_t j = 0; j < acc->nfac; j++) {
+            long d = ind ? district_of_unit(ind, lc_indicators_facility_unit(ind, j)) : -1;
+            const lc_access_spec *fs = district_spec(ctx, ind, profile, a, d);
+            if (!fs)
+                return LC_ERR_CONFIG;
+            acc->fspec[s * acc->nfac + j] = fs;
+            any |= isfinite(fs->target);
+        }
+        for (size_t i = 0; i < acc->npoly; i++) {
+            long d = ind ? district_of_unit(ind, lc_indicators_residential_unit(ind, i)) : -1;
+            const lc_access_spec *cs = district_spec(ctx, ind, profile, a, d);
+            if (!cs)
+                return LC_ERR_CONFIG;
+            acc->ctarget[s * acc->npoly + i] = cs->target;
+            any |= isfinite(cs->target);
+        }
+        /* rows: each 街镇 its district's, the whole area the study's, each district its own */
+        for (size_t r = 0; r < acc->nrows; r++) {
+            long d = r + 1 < nrow ? district_of_unit(ind, (long)r) : r >= nrow && r - nrow < nd ? (long)(r - nrow) : -1;
+            const lc_access_spec *rs = district_spec(ctx, ind, profile, a, d);
+            if (!rs)
+                return LC_ERR_CONFIG;
+            acc->row_target[s * acc->nrows + r] = rs->target;
+            any |= isfinite(rs->target);
+        }
+        acc->has_target[s] = any;
+    }
+    return LC_OK;
 }
 
 /* The accessibility of every entry; see access.h. */
@@ -344,7 +425,10 @@ lc_access *lc_access_compute(lc_context *ctx, const lc_inputs *in, const lc_prof
         !(acc->row_value = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))) ||
         !(acc->row_demand = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))) ||
         !(acc->row_short = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))) ||
-        !(acc->row_target = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))))
+        !(acc->row_target = lc_calloc(ctx, ns * (acc->nrows + 1), sizeof(double))) ||
+        !(acc->fspec = lc_calloc(ctx, ns * (acc->nfac ? acc->nfac : 1), sizeof *acc->fspec)) ||
+        !(acc->ctarget = lc_calloc(ctx, ns * (acc->npoly ? acc->npoly : 1), sizeof(double))) ||
+        !(acc->has_target = lc_calloc(ctx, ns, sizeof(int))))
         goto fail;
     for (size_t s = 0; s < acc->nspec; s++)
         acc->spec[s] = lc_profile_access(profile, s);
@@ -352,7 +436,7 @@ lc_access *lc_access_compute(lc_context *ctx, const lc_inputs *in, const lc_prof
         acc->row_value[s] = NAN, acc->row_target[s] = acc->spec[s / acc->nrows]->target;
     if (!acc->nspec)
         return acc;
-    if (lc_check_cancel(ctx, "accessibility") != LC_OK)
+    if (district_targets(ctx, acc, ind, profile) != LC_OK || lc_check_cancel(ctx, "accessibility") != LC_OK)
         goto fail;
     /* Demand points and their groups: straight line, each compound's point on its surface; network,
      * coverage's own demand points (entrances one group, grid points and buildings each their own). */
@@ -510,6 +594,16 @@ double lc_access_row_demand(const lc_access *acc, size_t s, size_t row)
 double lc_access_row_short(const lc_access *acc, size_t s, size_t row)
 {
     return acc && s < acc->nspec && row < acc->nrows ? acc->row_short[s * acc->nrows + row] : NAN;
+}
+
+double lc_access_compound_target(const lc_access *acc, size_t s, size_t i)
+{
+    return acc && s < acc->nspec && i < acc->npoly ? acc->ctarget[s * acc->npoly + i] : NAN;
+}
+
+int lc_access_has_target(const lc_access *acc, size_t s)
+{
+    return acc && s < acc->nspec ? acc->has_target[s] : 0;
 }
 
 double lc_access_row_target(const lc_access *acc, size_t s, size_t row)

@@ -73,6 +73,8 @@ typedef struct fixture {
     lc_coverage *cov;
     lc_indicators *ind;
     lc_access *acc;
+    lc_profile *dprofile; /* district D2's (load_with), NULL otherwise */
+    const lc_profile *dps[2];
 } fixture;
 
 /* Appends a GeoJSON point feature with properties props to buf. */
@@ -104,7 +106,16 @@ static void layer(lc_study *st, const char *dir, const char *key, const char *na
  *   Streets (network mode): a main street y = 0 from x = −1,000 to 2,500; a side street y = 300 from
  *   x = −200 to 1,500 that meets the main street only through a link x = 1,500 from y = 300 to 0.
  * In network mode the compounds walk to their street (access 50 m; R4 20 m to the side street). */
+static void load_with(fixture *fx, lc_distance_mode mode, const char *d2_profile);
+
 static void load(fixture *fx, lc_distance_mode mode)
+{
+    load_with(fx, mode, NULL);
+}
+
+/* load, and with d2_profile (a profile's text) two districts: D1 holding U1 (the study's profile)
+ * and D2 holding U2, held to d2_profile. */
+static void load_with(fixture *fx, lc_distance_mode mode, const char *d2_profile)
 {
     memset(fx, 0, sizeof *fx);
     fx->dir = lct_tmpdir();
@@ -136,6 +147,22 @@ static void load(fixture *fx, lc_distance_mode mode)
     layer(fx->study, fx->dir, "units.path", "units.geojson", u);
     if (mode == LC_MODE_NETWORK)
         layer(fx->study, fx->dir, "roads.path", "roads.geojson", roads);
+    if (d2_profile) {
+        char d[1024];
+        snprintf(d, sizeof d,
+                 "{\"type\":\"Feature\",\"properties\":{\"id\":\"D1\",\"name\":\"甲区\"},\"geometry\":{\"type\":"
+                 "\"Polygon\",\"coordinates\":[[[-2000,-1000],[1000,-1000],[1000,1000],[-2000,1000],[-2000,-1000]]]}},"
+                 "{\"type\":\"Feature\",\"properties\":{\"id\":\"D2\",\"name\":\"乙区\"},\"geometry\":{\"type\":"
+                 "\"Polygon\",\"coordinates\":[[[1000,-1000],[3000,-1000],[3000,1000],[1000,1000],[1000,-1000]]]}}");
+        layer(fx->study, fx->dir, "districts.path", "districts.geojson", d);
+        char *dp = lct_path(fx->dir, "d2.yml");
+        ck_assert_int_eq(lct_write_text(dp, d2_profile), 0);
+        fx->dprofile = lc_profile_load(lct_ctx, dp);
+        ck_assert_msg(fx->dprofile != NULL, "%s", lc_context_errmsg(lct_ctx));
+        free(dp);
+        fx->dps[0] = NULL;
+        fx->dps[1] = fx->dprofile;
+    }
     fx->profile = lc_profile_load(lct_ctx, pp);
     ck_assert_msg(fx->profile != NULL, "%s", lc_context_errmsg(lct_ctx));
     free(pp);
@@ -152,10 +179,11 @@ static void load(fixture *fx, lc_distance_mode mode)
     }
     fx->cov = lc_coverage_compute(lct_ctx, fx->inputs, fx->profile, &o);
     ck_assert_msg(fx->cov != NULL, "%s", lc_context_errmsg(lct_ctx));
-    fx->ind = lc_indicators_compute(lct_ctx, fx->inputs, fx->profile, fx->cov, fx->quality);
+    lc_indicators_options io = {.size = sizeof io, .district_profiles = d2_profile ? fx->dps : NULL};
+    fx->ind = lc_indicators_compute_with(lct_ctx, fx->inputs, fx->profile, fx->cov, &io, fx->quality);
     ck_assert_msg(fx->ind != NULL, "%s", lc_context_errmsg(lct_ctx));
     fx->acc = lc_access_compute(lct_ctx, fx->inputs, fx->profile, &o, fx->ind);
-    ck_assert_msg(fx->acc != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_msg(fx->acc != NULL || d2_profile, "%s", lc_context_errmsg(lct_ctx));
 }
 
 static void unload(fixture *fx)
@@ -168,6 +196,7 @@ static void unload(fixture *fx)
     lc_inputs_destroy(fx->inputs);
     lc_quality_destroy(fx->quality);
     lc_profile_destroy(fx->profile);
+    lc_profile_destroy(fx->dprofile);
     lc_study_destroy(fx->study);
     lct_rmtree(fx->dir);
     free(fx->dir);
@@ -409,6 +438,98 @@ START_TEST(outputs_carry_the_hand_values)
     lct_assert_contains(html, "short though the ratio passes");
     free(html), free(html_path), free(rep);
     free(js), free(acc), free(sup), free(out);
+    unload(&fx);
+}
+END_TEST
+
+START_TEST(district_entries_by_hand)
+{
+    /* Two districts: D1 holds U1 (R1, R2, R4; C1) under the study's entry te (bands ≤ 500 m → 1,
+     * ≤ 1,000 m → 0.5, target 0.05); D2 holds U2 (R3; C2) under its own profile, whose te has
+     * weights ≤ 500 m → 1, ≤ 1,000 m → 0.25 and a target of 1.5 meals per elder. Each facility is
+     * computed with its district's weights, each compound and 街镇 held to its district's target.
+     * Distances as in straight_2sfca_by_hand.
+     * Step 1: C1 (D1's weights): D = 0.5·1,000 (R1, 602 m) + 4,000 (R2) + 500 (R4) = 5,000,
+     *         R_C1 = 100 / 5,000 = 0.02 < 0.05: over-subscribed;
+     *         C2 (D2's weights): D = 0.25·1,000 (R1, 902 m) + 0.25·200 (R3, 502.5 m) = 300,
+     *         R_C2 = 300 / 300 = 1.0 < 1.5: over-subscribed (under the study's 0.05 it would not be).
+     * Step 2: A_R1 = 0.5·0.02 + 0.25·1.0 = 0.26; A_R2 = A_R4 = 0.02; A_R3 = 0.25·1.0 = 0.25.
+     * Σ P·A = 260 + 80 + 10 + 50 = 400 = the meals.
+     * Targets: R1, R2, R4 0.05 (D1), R3 1.5 (D2). Short: U1 R2 + R4 = 4,500; U2 R3 = 200 (0.25 < 1.5;
+     * under the study's target it passes); the whole area 4,700; D2 200.
+     * Rows (summary): U2 0.25 against 1.5 → 25 against 150 per 100, fails, short (1.5 − 0.25)·200 =
+     * 250 meals/day; U1 (1,000·0.26 + 4,500·0.02) / 5,500 = 350 / 5,500 against 0.05: passes. */
+    static const char *d2 =
+        "profile: d2-test\n"
+        "extends: shanghai-2025\n"
+        "accessibility:\n"
+        "  te:\n"
+        "    zh: 乙区 E2SFCA\n"
+        "    en: district 2 E2SFCA\n"
+        "    source: test\n"
+        "    categories: [canteen]\n"
+        "    capacity: meals\n"
+        "    demand: pop65\n"
+        "    target: 1.5\n"
+        "    method: e2sfca\n"
+        "    weights: stepped\n"
+        "    steps_m: [500, 1000]\n"
+        "    step_weights: [1.0, 0.25]\n";
+    fixture fx;
+    load_with(&fx, LC_MODE_STRAIGHT, d2);
+    ck_assert_msg(fx.acc != NULL, "%s", lc_context_errmsg(lct_ctx));
+    size_t s = entry(fx.acc, "te");
+    ck_assert_double_eq_tol(F(&fx, s, "C1")->demand, 5000, 1e-9);
+    ck_assert_double_eq_tol(F(&fx, s, "C1")->ratio, 0.02, 1e-12);
+    ck_assert_int_eq(F(&fx, s, "C1")->over, 1);
+    ck_assert_double_eq_tol(F(&fx, s, "C2")->demand, 300, 1e-9);
+    ck_assert_double_eq_tol(F(&fx, s, "C2")->ratio, 1.0, 1e-12);
+    ck_assert_double_eq_tol(F(&fx, s, "C2")->target, 1.5, 1e-15);
+    ck_assert_int_eq(F(&fx, s, "C2")->over, 1);
+    ck_assert_double_eq_tol(A(&fx, s, "R1"), 0.26, 1e-12);
+    ck_assert_double_eq_tol(A(&fx, s, "R2"), 0.02, 1e-12);
+    ck_assert_double_eq_tol(A(&fx, s, "R3"), 0.25, 1e-12);
+    ck_assert_double_eq_tol(A(&fx, s, "R4"), 0.02, 1e-12);
+    ck_assert_double_eq_tol(lc_access_compound_target(fx.acc, s, feature(&fx, LC_LAYER_RESIDENTIAL, "R3")), 1.5,
+                            1e-15);
+    ck_assert_double_eq_tol(lc_access_compound_target(fx.acc, s, feature(&fx, LC_LAYER_RESIDENTIAL, "R1")), 0.05,
+                            1e-15);
+    /* rows: U1, U2, the whole area, then D1, D2 */
+    ck_assert_uint_eq(lc_access_row_count(fx.acc), 5);
+    ck_assert_double_eq_tol(lc_access_row_short(fx.acc, s, 0), 4500, 1e-9);
+    ck_assert_double_eq_tol(lc_access_row_short(fx.acc, s, 1), 200, 1e-9);
+    ck_assert_double_eq_tol(lc_access_row_short(fx.acc, s, 2), 4700, 1e-9);
+    ck_assert_double_eq_tol(lc_access_row_short(fx.acc, s, 4), 200, 1e-9);
+    ck_assert_double_eq_tol(lc_access_row_target(fx.acc, s, 1), 1.5, 1e-15);
+    ck_assert_double_eq_tol(lc_access_row_target(fx.acc, s, 2), 0.05, 1e-15);
+    ck_assert_double_eq_tol(lc_access_row_target(fx.acc, s, 3), 0.05, 1e-15);
+    ck_assert_double_eq_tol(lc_access_row_target(fx.acc, s, 4), 1.5, 1e-15);
+    lc_indicator u2 = lc_access_row_get(fx.acc, s, 1), u1 = lc_access_row_get(fx.acc, s, 0);
+    ck_assert_double_eq_tol(u2.value, 25, 1e-9);
+    ck_assert_double_eq_tol(u2.target, 150, 1e-9);
+    ck_assert_int_eq(u2.pass, 0);
+    ck_assert_double_eq_tol(u2.shortfall, 250, 1e-9);
+    ck_assert_double_eq_tol(u1.value, 100 * 350.0 / 5500, 1e-9);
+    ck_assert_int_eq(u1.pass, 1);
+    unload(&fx);
+
+    /* a district entry counting something else is refused, naming both profiles */
+    static const char *d2_beds =
+        "profile: d2-beds\n"
+        "extends: shanghai-2025\n"
+        "accessibility:\n"
+        "  te:\n"
+        "    zh: 乙区\n"
+        "    en: district 2\n"
+        "    source: test\n"
+        "    categories: [care_home]\n"
+        "    capacity: beds\n"
+        "    demand: pop60\n"
+        "    method: 2sfca\n";
+    load_with(&fx, LC_MODE_STRAIGHT, d2_beds);
+    ck_assert_ptr_null(fx.acc);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "profile d2-beds: accessibility.te counts beds against pop60");
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "access-test");
     unload(&fx);
 }
 END_TEST
@@ -770,6 +891,7 @@ Suite *suite_access(void)
     tcase_add_test(tc, profile_section_errors);
     tcase_add_test(tc, outputs_carry_the_hand_values);
     tcase_add_test(tc, summary_tables_carry_accessibility);
+    tcase_add_test(tc, district_entries_by_hand);
     suite_add_tcase(s, tc);
     if (lct_have_shared()) { /* real OSM data from ../shared (see lct_have_shared) */
         TCase *real = tcase_create("real");

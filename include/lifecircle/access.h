@@ -41,7 +41,8 @@ typedef struct lc_access_facility {
     double ratio;      /* R_j = supply / demand, capacity per person of demand; NAN when nobody
                           demanding is within reach (or it does not supply) */
     size_t compounds;  /* compounds with a demand point within its reach */
-    int over;          /* over-subscribed: ratio below the entry's target (never without a target) */
+    int over;          /* over-subscribed: ratio below its target (never without a target) */
+    double target;     /* the target it is held to: its district's entry's (below), else the study's */
 } lc_access_facility;
 
 typedef struct lc_access lc_access;
@@ -86,8 +87,20 @@ LC_API double lc_access_row_demand(const lc_access *acc, size_t s, size_t row);
 LC_API double lc_access_row_short(const lc_access *acc, size_t s, size_t row);
 LC_API size_t lc_access_row_count(const lc_access *acc);
 
-/* The target row is held to under entry s, in capacity per person of demand: the entry's (NAN:
- * none); NAN past the end. */
+/* Districts with profiles of their own (lc_indicators_options.district_profiles, through ind): where
+ * a district's profile has an entry of the same code (with the same capacity and demand; else
+ * lc_access_compute fails with LC_ERR_CONFIG naming both profiles), its facilities are computed with
+ * that entry's method and weights and held to its target, and its compounds and 街镇 to its target;
+ * everything else to the study's entry. The reach is the study's. */
+
+/* The target compound i is held to under entry s (capacity per person of demand), NAN: none. */
+LC_API double lc_access_compound_target(const lc_access *acc, size_t s, size_t compound);
+
+/* Non-zero when some compound, facility or row under entry s has a target. */
+LC_API int lc_access_has_target(const lc_access *acc, size_t s);
+
+/* The target row is held to under entry s, in capacity per person of demand: a 街镇's its district's,
+ * a district's its own, the whole area the study's entry's (NAN: none); NAN past the end. */
 LC_API double lc_access_row_target(const lc_access *acc, size_t s, size_t row);
 
 /* Row's accessibility under entry s as an indicator, for the summary tables: value and target in
