@@ -93,6 +93,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_site(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_study(int argc, char **argv);
 int cmd_isochrones(int argc, char **argv);
 int cmd_progress(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

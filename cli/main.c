@@ -30,6 +30,8 @@ static void usage(FILE *out)
             "  profile list         list the built-in standards profiles\n"
             "  profile show NAME    print a profile (categories, reach, norms and their sources)\n"
             "  profile init NAME FILE  write a profile to FILE for editing\n"
+            "  study init -o STUDY.yml FILE|DIR...  inspect your files and write a commented study\n"
+            "                       with its guesses marked (生成研究配置)\n"
             "\n"
             "Options:\n"
             "  -h, --help           this help; `lifecircle <command> --help` for a command's options\n"
@@ -83,6 +85,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "profile") == 0)
         return cmd_profile(argc - 1, argv + 1);
+    if (strcmp(cmd, "study") == 0)
+        return cmd_study(argc - 1, argv + 1);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 1, argv + 1);
     fprintf(stderr, "lifecircle: unknown command '%s'\n\n", cmd);

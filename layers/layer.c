@@ -101,6 +101,22 @@ static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] 
 static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
 static const char *const y_fields[] = {"lat", "latitude", "纬度", "y", NULL};
 
+const char *const *lc_layer_default_fields(lc_field_role role)
+{
+    static const char *const none[] = {NULL};
+    return (unsigned)role < LC_FIELD_ROLE_COUNT ? default_fields[role] : none;
+}
+
+int lc_layer_kind_reads(lc_layer_kind kind, lc_field_role role)
+{
+    return (unsigned)kind < LC_LAYER_KIND_COUNT && (unsigned)role < LC_FIELD_ROLE_COUNT ? kind_roles[kind][role] : 0;
+}
+
+const char *const *lc_layer_xy_fields(int y)
+{
+    return y ? y_fields : x_fields;
+}
+
 /* ---- the reader (its state and reports: layers/reader_int.h) -------------------------------- */
 
 /* Lists the layer's field names, comma-separated, into buf (for "fields available: ..."). */

@@ -60,6 +60,19 @@ lc_status lc_layer_check_duplicates(lc_context *ctx, const lc_layer *layer, lc_q
  * (layers/source_files.c) */
 lc_status lc_source_check(lc_context *ctx, const char *kind, const char *path, const char *shown);
 
+/* What the reader does when the study maps no field (layers/layer.c), for `study init`
+ * (layers/study_init.c) to guess as the reader would: the names tried for role, in order
+ * (NULL-terminated; static), whether kind reads role (0 no, 1 optional, 2 required), and the names
+ * of the longitude (y 0) or latitude (y 1) columns of a table without geometry. */
+const char *const *lc_layer_default_fields(lc_field_role role);
+int lc_layer_kind_reads(lc_layer_kind kind, lc_field_role role);
+const char *const *lc_layer_xy_fields(int y);
+
+/* The attribute encoding the study-wide `encoding: GBK` would give path (layers/layer_open.c, the
+ * readers' own decision): NULL when the file is read as it says (a GeoPackage, PostgreSQL, a .cpg, or
+ * text that is valid UTF-8), with *why saying so; else "GBK", *why saying why. *why is static text. */
+const char *lc_source_encoding_guess(const char *path, const char **why);
+
 /* Releases a layer. Accepts NULL. */
 void lc_layer_destroy(lc_context *ctx, lc_layer *layer);
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "geo/context_int.h"
 #include "geo/geometry_int.h"
@@ -161,6 +162,42 @@ static const char *global_encoding_skip(const char *path, int pg)
         return utf8 == 1 ? "its text is valid UTF-8" : NULL;
     }
     return file_text_is_utf8(path) == 1 ? "its text is valid UTF-8" : NULL;
+}
+
+/* Whether the file at path (its first 4 MB; a Shapefile's .dbf) holds only ASCII bytes. */
+static int file_is_ascii(const char *path)
+{
+    size_t n = strlen(path);
+    char dbf[4096];
+    if (n >= 4 && !strcasecmp(path + n - 4, ".shp")) {
+        snprintf(dbf, sizeof dbf, "%.*s.dbf", (int)(n - 4), path);
+        if (access(dbf, F_OK) != 0)
+            snprintf(dbf, sizeof dbf, "%.*s.DBF", (int)(n - 4), path);
+        path = dbf;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    unsigned char buf[65536];
+    size_t got, total = 0;
+    int ascii = 1;
+    while (ascii && total < (4u << 20) && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+        for (size_t i = 0; i < got && ascii; i++)
+            ascii = buf[i] < 0x80;
+        total += got;
+    }
+    fclose(f);
+    return ascii;
+}
+
+const char *lc_source_encoding_guess(const char *path, const char **why)
+{
+    const char *skip = global_encoding_skip(path, lc_conninfo_is_pg(path));
+    if (!skip && file_is_ascii(path))
+        skip = "its text is ASCII only";
+    *why = skip ? skip : "no .cpg, and the text is not valid UTF-8: most likely GBK (Chinese Windows software, "
+                         "Excel's CSV)";
+    return skip ? NULL : "GBK";
 }
 
 /* The encoding a Shapefile's .cpg names: a warning when it is one this system cannot read (GDAL then

@@ -317,7 +317,8 @@ int main(void)
     suite_fn suites[] = {suite_context, suite_crs, suite_study, suite_layers, suite_validate, suite_output,
                          suite_indicators, suite_check, suite_coverage, suite_siting, suite_network,
                          suite_isochrones, suite_report, suite_qml, suite_map, suite_roads, suite_run,
-                         suite_levels, suite_plausible, suite_atomic, suite_xlsx, suite_access, suite_progress};
+                         suite_levels, suite_plausible, suite_atomic, suite_xlsx, suite_access, suite_progress,
+                         suite_init};
     /* The postgis suite needs a server ($LC_PG, see scripts/pg-test-server.sh): asked for alone
      * without one it reports SKIPPED, never a pass; in a run of every suite it is left out. */
     const char *only = getenv("CK_RUN_SUITE"), *pg = getenv("LC_PG");

@@ -34,6 +34,7 @@ Suite *suite_levels(void);
 Suite *suite_xlsx(void);
 Suite *suite_access(void);
 Suite *suite_progress(void);
+Suite *suite_init(void);
 Suite *suite_postgis(void); /* needs $LC_PG; skipped (exit 77) without it */
 
 /* The context of the running test, created by lct_setup() and destroyed by lct_teardown(). */

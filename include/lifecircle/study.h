@@ -104,6 +104,38 @@ LC_API size_t lc_study_mapping_count(const lc_study *study, const char *prefix);
 LC_API const char *lc_study_mapping_key(const lc_study *study, const char *prefix, size_t i);
 LC_API const char *lc_study_mapping_value(const lc_study *study, const char *prefix, size_t i);
 
+/* `lifecircle study init` (layers/study_init.c, layers/study_init_write.c): inspects a planner's own
+ * files through GDAL — every layer's geometry, fields, CRS, attribute encoding (as the readers decide
+ * it: a .cpg, valid UTF-8, else GBK), feature count, sample values and a facilities layer's category
+ * labels — guesses which layer is which (residential, facilities, units, roads, districts,
+ * committees, ...) and which field holds each role, and writes a commented study with every key the
+ * loader knows, each guess marked "# guessed: ..., check" and the other candidates listed.
+ * Zero-initialise; size lets the struct grow (set it to sizeof(lc_study_init_options)). */
+typedef struct lc_study_init_options {
+    size_t size;
+    const char *const *inputs; /* files (a .shp, .gpkg, .geojson, .csv, .xlsx, ...) or directories (their
+                                  data files, one level deep); borrowed for the call */
+    size_t ninputs;
+    const char *output;        /* the study file to write; relative paths in it are written relative to
+                                  its directory. NULL: write nothing (text only) */
+    const char *profile;       /* built-in name or profile file the labels are matched against; NULL:
+                                  "shanghai-2025" */
+    int force;                 /* non-zero: replace an existing output file (else it is refused) */
+} lc_study_init_options;
+
+/* Inspects options->inputs and writes the study (atomically: a temporary file renamed into place, so
+ * a failure leaves nothing; an existing file is refused with LC_ERR_IO unless options->force).
+ * Parameters:
+ *   options — what to inspect and where to write (borrowed for the call);
+ *   text    — NULL, or receives the study's text (caller frees with lc_free());
+ *   summary — NULL, or receives one line per layer: the role guessed for it and why, for the console
+ *             (caller frees with lc_free()).
+ * LC_OK; LC_ERR_MISUSE (no inputs, a NULL argument, size too small); LC_ERR_IO (an input GDAL cannot
+ * open, naming it; a directory holding no data file; the output exists or cannot be written);
+ * LC_ERR_CONFIG (the profile cannot be loaded); LC_ERR_NOMEM. Nothing is written on failure. */
+LC_API lc_status lc_study_init(lc_context *ctx, const lc_study_init_options *options, char **text,
+                               char **summary);
+
 #ifdef __cplusplus
 }
 #endif
