@@ -282,6 +282,43 @@ START_TEST(cli_names_all_three_problems)
 }
 END_TEST
 
+/* The demo's indicators land where a planner expects them (issue 17): every facility has its category's
+ * typical floor area (data/demo/build_demo.py TYPICAL_FLOOR_AREA), so the whole area's floor area per
+ * 1,000 residents is worked by hand from the counts of `ogrinfo -dialect sqlite -sql "select 类型,
+ * count(*) from facilities group by 类型"` (care homes, 养老机构, do not count toward the norm):
+ *   centre 3 x 500 + doorstep 6 x 30 + meal 8 x 30 + canteen 4 x 120 + day care 3 x 200
+ *   + small care home 3 x 300 + rental 15 x 15 + adviser 8 x 10 + activity room 8 x 30 = 4,445 m²;
+ *   4,445 / 29,258 x 1,000 = 151.92 -> "151.9" (a surplus: the old town holds most facilities).
+ * Meals: (8 + 4 + 3) venues x 97 = 1,455 a day over 6,440 registered 65+ = 22.59 % -> "22.6%".
+ * Grid r3c2 (5,334 residents) has no facility at all: 0.0 floor area. */
+START_TEST(cli_demo_indicators)
+{
+    char *study = lct_path(lct_source_dir(), "data/demo/porto.yml"), *dir = lct_tmpdir();
+    char args[4096], *out = NULL;
+    snprintf(args, sizeof args, "check '%s' -o '%s/out'", study, dir);
+    int rc = lct_run_cli(args, &out);
+    ck_assert_msg(rc == 1, "exit %d (1: some norms fail): %s", rc, out);
+    const char *whole = strstr(out, "全区 whole area");
+    ck_assert_msg(whole, "no whole-area row: %s", out);
+    char buf[512];
+    const char *line = buf;
+    snprintf(buf, sizeof buf, "%.*s", (int)strcspn(whole, "\n"), whole);
+    lct_assert_contains(line, "29,258");
+    lct_assert_contains(line, "151.9");
+    lct_assert_contains(line, "22.6%");
+    const char *r3c2 = strstr(out, "\nGrid r3c2 "); /* the table row, not the note naming the units */
+    ck_assert_ptr_nonnull(r3c2);
+    r3c2++;
+    snprintf(buf, sizeof buf, "%.*s", (int)strcspn(r3c2, "\n"), r3c2);
+    lct_assert_contains(line, "5,334");
+    lct_assert_contains(line, "0.0✗");
+    free(out);
+    lct_rmtree(dir);
+    free(dir);
+    free(study);
+}
+END_TEST
+
 START_TEST(cli_validates_demo)
 {
     char *study = lct_path(lct_source_dir(), "data/demo/porto.yml");
@@ -289,10 +326,12 @@ START_TEST(cli_validates_demo)
     snprintf(args, sizeof args, "validate '%s'", study);
     int rc = lct_run_cli(args, &out);
     ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
-    /* Counts from data/demo/README.md, which the demo builder checked against ogrinfo. */
+    /* Counts from `ogrinfo -ro -so data/demo/porto.gpkg <layer>` (Feature Count: 193, 61, 4), also in
+     * data/demo/README.md: 61 facilities after the proxy samples, 4 units after the two cells of fewer
+     * than 1,000 residents joined Grid r2c1. */
     lct_assert_contains(out, "residential     193 features");
-    lct_assert_contains(out, "facilities       93 features");
-    lct_assert_contains(out, "units             6 features");
+    lct_assert_contains(out, "facilities       61 features");
+    lct_assert_contains(out, "units             4 features");
     lct_assert_contains(out, "29,258");
     lct_assert_contains(out, "EPSG:32629");
     lct_assert_contains(out, "Result 结论: OK");
@@ -509,6 +548,7 @@ Suite *suite_validate(void)
     tcase_set_timeout(cli, 120);
     tcase_add_test(cli, cli_names_all_three_problems);
     tcase_add_test(cli, cli_validates_demo);
+    tcase_add_test(cli, cli_demo_indicators);
     tcase_add_test(cli, cli_usage_errors_exit_2);
     tcase_add_test(cli, cli_profile_commands);
     tcase_add_test(cli, cli_set_overrides_study);

@@ -46,7 +46,12 @@ COMMITTEE_CELL_M = 500.0                # synthetic 居委会: each unit cut int
 PARISH_MIN_COVERAGE = 0.90              # parishes are used only if they cover >= 90% of residential area
 PARISH_MIN_COUNT = 3
 RENTAL_PHARMACY_EVERY = 4               # every 4th pharmacy (by id) is an assistive-device rental point
-MEAL_RESTAURANT_EVERY = 20              # every 20th restaurant (by id) is a meal point
+MEAL_RESTAURANT_EVERY = 60              # every 60th restaurant (by id) is a meal point
+CENTRE_EVERY = 3                        # every 3rd community centre (by id) stands in for an elder-service centre
+DAYCARE_SOCIAL_EVERY = 2                # every 2nd parish "Centro Social" stands in for a day-care centre
+HOSPITAL_EVERY = 5                      # every 5th hospital stands in for a small care home
+DOORSTEP_SOCIAL_EVERY = 2               # every 2nd other social facility stands in for a doorstep station
+MIN_UNIT_POPULATION = 1000              # a grid cell with fewer residents joins its most populous edge neighbour
 CANTEEN_MIN_CAPACITY = 50               # restaurants with capacity >= 50 are canteen proxies
 
 # Toolkit categories (exact labels) with default floor area (m²), meals/day and beds.
@@ -61,10 +66,12 @@ RENTAL = '康复辅具社区租赁点'
 ADVISER = '养老顾问点'
 ACTIVITY = '老年活动室'
 CATEGORIES = (CENTRE, DOORSTEP, MEAL, CANTEEN, DAYCARE, SMALL_HOME, CARE_HOME, RENTAL, ADVISER, ACTIVITY)
-DEFAULT_FLOOR_AREA = {CENTRE: 1500, DOORSTEP: 150, MEAL: 200, CANTEEN: 400, DAYCARE: 600,
-                      SMALL_HOME: 1000, CARE_HOME: 4000, RENTAL: 60, ADVISER: 30, ACTIVITY: 100}
-MEALS_PER_DAY = {MEAL: 100, CANTEEN: 300, CENTRE: 150}
-DEFAULT_BEDS = {CARE_HOME: 150, SMALL_HOME: 30}
+# Typical floor area (m², 建筑面积) of each category: every facility gets its category's size, never the
+# host building's footprint x levels (a proxy only hosts the service). Toolkit assumptions, README.md.
+TYPICAL_FLOOR_AREA = {CENTRE: 500, DOORSTEP: 30, MEAL: 30, CANTEEN: 120, DAYCARE: 200,
+                      SMALL_HOME: 300, CARE_HOME: 2600, RENTAL: 15, ADVISER: 10, ACTIVITY: 30}
+MEALS_PER_DAY = {MEAL: 97, CANTEEN: 97, CENTRE: 97}    # SH L59: 120,000 meals/day over 1,232 venues
+DEFAULT_BEDS = {CARE_HOME: 131, SMALL_HOME: 20}        # 131: YP L51 (10,856 beds over 83 institutions)
 NURSING_SHARE = {CARE_HOME: 0.6, SMALL_HOME: 0.5}
 
 ATTRIBUTION = ('Derived from OpenStreetMap (porto.osm.pbf, snapshot 2020-07-20). '
@@ -393,6 +400,40 @@ def grid_units(extent_poly, residential):
     return units
 
 
+def merge_small_cells(units, residential):
+    """A grid cell with fewer than MIN_UNIT_POPULATION residents (an edge cell or the old town, where OSM
+    has few residential polygons) joins the edge neighbour with the most residents (ties: the first in
+    unit order), keeping that neighbour's id and name: a 街镇 of 130 residents would turn every per-1,000
+    indicator into noise. Cells are taken smallest population first; the residential polygons are then
+    assigned again."""
+    while True:
+        small = [u for u in units if u['pop'] < MIN_UNIT_POPULATION]
+        if not small or len(units) < 2:
+            return units
+        u = min(small, key=lambda x: x['pop'])       # min() keeps the first on a tie: unit order
+        best = None
+        for v in units:
+            if v is u:
+                continue
+            shared = u['mgeom'].Buffer(0.5).Intersection(v['mgeom'])   # a 0.5 m strip along a shared edge
+            if shared is None or shared.IsEmpty() or shared.GetArea() < 1.0:
+                continue                                 # not an edge neighbour (a corner at most)
+            if best is None or v['pop'] > best['pop']:
+                best = v
+        if best is None:
+            return units
+        merged = best['mgeom'].Union(u['mgeom'])
+        merged.AssignSpatialReference(METRIC)
+        geom = merged.Clone()
+        geom.Segmentize(100.0)
+        geom.Transform(TO_WGS84)
+        log(f"units: {u['name']} ({u['pop']} residents) joins {best['name']} ({best['pop']})")
+        best['mgeom'], best['geom'] = merged, ogr.ForceToMultiPolygon(geom)
+        best.setdefault('joined', []).append(u['name'])
+        units = [v for v in units if v is not u]
+        assign_units(residential, units)
+
+
 # --------------------------------------------------------------------------------------
 # Layer 5: committees (synthetic 居委会: every unit cut into 500 m squares; NOT real boundaries)
 # --------------------------------------------------------------------------------------
@@ -472,19 +513,19 @@ RULES = [
         and _name_re(t, r'^Lar\b'), False),
     (SMALL_HOME, 'social_facility=assisted_living', lambda t: _has(t, 'social_facility', 'assisted_living'), False),
     (SMALL_HOME, 'social_facility=group_home', lambda t: _has(t, 'social_facility', 'group_home'), False),
-    (SMALL_HOME, 'amenity=hospital', lambda t: _has(t, 'amenity', 'hospital'), True),
+    (SMALL_HOME, f'amenity=hospital(every {HOSPITAL_EVERY}th)', lambda t: _has(t, 'amenity', 'hospital'), True),
     (DAYCARE, 'social_facility=day_care', lambda t: _has(t, 'social_facility', 'day_care'), False),
     (DAYCARE, 'description~Centro de Dia', lambda t: re.search(r'centro de dia', t.get('name', '') + ' '
                                                               + t.get('description', ''), re.I) is not None,
      False),
-    (DAYCARE, 'amenity=social_facility+name~Centro Social', lambda t: _has(t, 'amenity', 'social_facility')
+    (DAYCARE, f'amenity=social_facility+name~Centro Social(every {DAYCARE_SOCIAL_EVERY}nd)', lambda t: _has(t, 'amenity', 'social_facility')
         and _name_re(t, r'\bCentro Social\b'), True),
     (CENTRE, 'social_facility=outreach', lambda t: _has(t, 'social_facility', 'outreach')
         and 'senior' in t.get('social_facility:for', ''), False),
-    (CENTRE, 'amenity=community_centre', lambda t: _has(t, 'amenity', 'community_centre'), True),
+    (CENTRE, f'amenity=community_centre(every {CENTRE_EVERY}rd)', lambda t: _has(t, 'amenity', 'community_centre'), True),
     (DOORSTEP, 'social_facility:for=senior', lambda t: _has(t, 'amenity', 'social_facility')
         and 'senior' in t.get('social_facility:for', ''), False),
-    (DOORSTEP, 'amenity=social_facility', lambda t: _has(t, 'amenity', 'social_facility'), True),
+    (DOORSTEP, f'amenity=social_facility(every {DOORSTEP_SOCIAL_EVERY}nd)', lambda t: _has(t, 'amenity', 'social_facility'), True),
     (CANTEEN, 'amenity=canteen', lambda t: _has(t, 'amenity', 'canteen'), False),
     (CANTEEN, 'amenity=restaurant+name~^Cantina', lambda t: _has(t, 'amenity', 'restaurant')
         and _name_re(t, r'^Cantina\b'), True),
@@ -503,30 +544,21 @@ RULES = [
         and _name_re(t, r'Reformados|Pensionistas|Idosos'), False),
     (ACTIVITY, 'amenity=library', lambda t: _has(t, 'amenity', 'library'), True),
 ]
-SAMPLED = {MEAL: MEAL_RESTAURANT_EVERY, RENTAL: RENTAL_PHARMACY_EVERY}
 
 
-def floor_area(cat, tags, geom, all_buildings_index, proxy):
-    """建筑面积: directly tagged polygon -> footprint x levels; point or proxy -> category default.
+def sample_every(label):
+    """A sampled rule's label ends in '(every <n>th)' (or 2nd, 3rd): it keeps positions 0, n, 2n, ..."""
+    m = re.search(r'\(every (\d+)(?:st|nd|rd|th)\)$', label)
+    return int(m.group(1)) if m else 0
 
-    A proxy (e.g. a town hall standing in for an adviser point) only hosts a notional service, so
-    the host building's floor area would be meaningless; it gets the category default instead.
+
+def floor_area(cat):
+    """建筑面积: the category's typical size (TYPICAL_FLOOR_AREA), for points, polygons and proxies alike.
+
+    A proxy (e.g. a town hall standing in for an adviser point) only hosts a notional service, and even a
+    directly tagged care site's footprint x levels counts corridors, wards and offices of other uses.
     """
-    gt = ogr.GT_Flatten(geom.GetGeometryType())
-    if proxy or gt not in (ogr.wkbPolygon, ogr.wkbMultiPolygon):
-        return float(DEFAULT_FLOOR_AREA[cat]), 'default'
-    mg = polygon_parts(metric(geom))
-    if mg.IsEmpty():
-        return float(DEFAULT_FLOOR_AREA[cat]), 'default'
-    if 'building' in tags:
-        return round(mg.GetArea() * levels_of(tags), 1), 'building'
-    # a site polygon (e.g. a hospital campus): sum the buildings on it, else footprint x default levels
-    total = 0.0
-    for lv, bg in all_buildings_index.query(mg):
-        total += overlap_area(bg, mg) * lv
-    if total > 0:
-        return round(total, 1), 'site-buildings'
-    return round(mg.GetArea() * levels_of(tags), 1), 'site'
+    return float(TYPICAL_FLOOR_AREA[cat]), 'typical'
 
 
 def build_facilities(pbf, polys, buildings):
@@ -541,17 +573,16 @@ def build_facilities(pbf, polys, buildings):
     for fid, tags, g in candidates:
         for cat, label, pred, proxy in RULES:
             if pred(tags):
-                if cat in SAMPLED and label.endswith('th)'):
+                if sample_every(label):
                     k = seen[label]
                     seen[label] += 1
-                    if k % SAMPLED[cat] != 0:
+                    if k % sample_every(label) != 0:
                         break       # not in the sample: not a facility at all
                 matched.append((fid, tags, g, cat, label, proxy))
                 break
-    bindex = Index([(levels_of(t), polygon_parts(metric(g))) for _, t, g in buildings])
     out = []
     for fid, tags, g, cat, label, proxy in matched:
-        area, how = floor_area(cat, tags, g, bindex, proxy)
+        area, how = floor_area(cat)
         beds = nursing = 0
         if cat in DEFAULT_BEDS:
             beds = positive_int(tags.get('beds')) or positive_int(tags.get('capacity')) or DEFAULT_BEDS[cat]
@@ -739,6 +770,8 @@ def main(argv):
         assign_units(residential, units)                       # ties go to the first unit in this order
         used = {r['unit'] for r in residential}
         units = [u for u in units if u['name'] in used]       # drop units that hold no residential polygon
+        if units and units[0]['id'].startswith('grid-'):
+            units = merge_small_cells(units, residential)
         facilities = build_facilities(pbf, polys, buildings)
         roads = build_roads(pbf)
         committees = synthetic_committees(units, residential)
