@@ -932,6 +932,7 @@ START_TEST(point_demand_real_osm_matches_dijkstra)
     }
     simple_dijkstra(n, m, a, b, len, d);
     size_t centre = (size_t)lc_profile_find_category(w.profile, "centre"), finite = 0;
+    double wanted[48];
     for (size_t i = 0; i < 48; i++) {
         const lc_feature *ft = lc_layer_feature(res, i);
         lc_xy xy;
@@ -948,6 +949,7 @@ START_TEST(point_demand_real_osm_matches_dijkstra)
                     want = fmin(want, fs[k].access_m + fabs(fs[k].along - s.along));
             want += s.access_m;
         }
+        wanted[i] = want;
         double got = lc_coverage_get(w.cov, i, centre)->distance_m;
         if (isinf(want))
             ck_assert_msg(isinf(got), "point %s: %g m, want unreachable", ft->id, got);
@@ -960,10 +962,139 @@ START_TEST(point_demand_real_osm_matches_dijkstra)
     }
     ck_assert_uint_ge(finite, 16); /* a third at least reach a centre (the grid spans sea and hills beyond
                                      * 200 m of any street): the comparison is not vacuous */
+
+    /* The written output, as a planner opens it: a network check of the same study to a GeoPackage,
+     * its residential layer read back with OGR — every point's centre_distance_m equals the plain
+     * Dijkstra above within 0.01 m (NULL where no centre is reachable), matched by id. */
+    char *out = lct_path(w.dir, "out"), *gpkg = lct_path(w.dir, "out/lifecircle.gpkg");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "mode", "network"), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "output", out), LC_OK);
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "format", "gpkg"), LC_OK);
+    lc_run *run = lc_run_check(lct_ctx, st, NULL);
+    ck_assert_msg(run != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_run_destroy(run);
+    GDALDatasetH ds = GDALOpenEx(gpkg, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_msg(ds != NULL, "cannot open %s", gpkg);
+    OGRLayerH L = GDALDatasetGetLayerByName(ds, "residential");
+    ck_assert_ptr_nonnull(L);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(L, TRUE), 48);
+    OGRFeatureH of;
+    size_t read = 0, read_finite = 0;
+    while ((of = OGR_L_GetNextFeature(L))) {
+        const char *id = OGR_F_GetFieldAsString(of, OGR_F_GetFieldIndex(of, "id"));
+        int fd = OGR_F_GetFieldIndex(of, "centre_distance_m");
+        ck_assert_int_ge(fd, 0);
+        size_t i = 0;
+        while (i < 48 && strcmp(lc_layer_feature(res, i)->id, id))
+            i++;
+        ck_assert_msg(i < 48, "the GeoPackage has a point %s the study has not", id);
+        if (isinf(wanted[i])) {
+            ck_assert_msg(!OGR_F_IsFieldSetAndNotNull(of, fd), "point %s: %s m written, want none (unreachable)", id,
+                          OGR_F_GetFieldAsString(of, fd));
+        } else {
+            ck_assert_msg(OGR_F_IsFieldSetAndNotNull(of, fd), "point %s: no distance written, want %.4f m", id,
+                          wanted[i]);
+            double gotw = OGR_F_GetFieldAsDouble(of, fd);
+            ck_assert_msg(fabs(gotw - wanted[i]) <= 0.01, "point %s in the GeoPackage: %.4f m, want %.4f m", id, gotw,
+                          wanted[i]);
+            read_finite++;
+        }
+        read++;
+        OGR_F_Destroy(of);
+    }
+    GDALClose(ds);
+    ck_assert_uint_eq(read, 48);
+    ck_assert_uint_eq(read_finite, finite);
+    free(out), free(gpkg);
     free(a), free(b), free(len), free(d);
     lc_network_destroy(net);
     lc_roads_destroy(roads);
     lct_world_free(&w);
+}
+END_TEST
+
+/* The block `profile show` prints for norm code in out: from its line to the next norm's. NULL when
+ * the norm is not listed. Caller frees. */
+static char *norm_block(const char *out, const char *code)
+{
+    char head[64];
+    snprintf(head, sizeof head, "\n  %s ", code);
+    const char *at = strstr(out, head);
+    if (!at)
+        return NULL;
+    const char *end = at + 1;
+    while ((end = strstr(end, "\n  ")) && end[3] == ' ')
+        end++;
+    return strndup(at + 1, end ? (size_t)(end - at - 1) : strlen(at + 1));
+}
+
+START_TEST(profile_show_lists_the_ladder_norms)
+{
+    /* `lifecircle profile show` lists every norm of the ladder with its target, its level and its seed
+     * source line. The expected sources were read here from ../shared/domain/seed-norms.md, not from
+     * the profiles: §0 "1+N" — N doorstep points 结合居村布局 SH L553 (table row 2, SH L550-553);
+     * "Rural tiers" — SH L554 (组有点、村有室、片有所、镇(乡)有院), BS L284, SJ L194; 养老顾问点 in every
+     * 居村 — BS L291-293, SJ L198; standardised activity rooms covering every 居(村) — BS L87 (§1.1 j);
+     * beds vs registered elderly — YP 2.5% L245, CN 3% L228, BS 3.5% L21/L87, SJ 4% L194/L347, and
+     * the city only a total, SH L265. */
+    static const struct {
+        const char *profile, *code, *target, *level, *source;
+    } want[] = {
+        {"shanghai-2025", "doorstep_committees", "≥ 100%", "every 居村 committee: at least 1 of 家门口服务站点", "SH L553"},
+        {"shanghai-2025", "rural_town", "≥ 100%", "every 街镇 unit (rural 镇/乡 only): at least 1 of 养老机构", "SH L554"},
+        {"shanghai-2025", "rural_area", "≥ 100%", "every 片区 area (rural 镇/乡 only): at least 1 of 长者照护之家",
+         "SH L554"},
+        {"shanghai-2025", "rural_village", "≥ 100%",
+         "every 居村 committee (村委会 villagers' committees only): at least 1 of 老年活动室", "SH L554"},
+        {"shanghai-2025", "rural_group", "≥ 100%", "every 村民小组 group: at least 1 of 睦邻点", "SH L554"},
+        {"shanghai-2025", "beds", "(no target)", NULL, "SH L265"},
+        {"baoshan-2025", "adviser_committees", "≥ 100%", "every 居村 committee: at least 1 of 养老顾问点",
+         "BS L291-293"},
+        {"baoshan-2025", "activity_room_committees", "≥ 100%", "every 居村 committee: at least 1 of 老年活动室",
+         "BS L87"},
+        {"baoshan-2025", "rural_town", "≥ 100%", "every 街镇 unit: at least 1 of 养老机构", "BS L284"},
+        {"baoshan-2025", "rural_area", "≥ 100%", "every 片区 area: at least 1 of 长者照护之家", "BS L284"},
+        {"baoshan-2025", "rural_village", "≥ 100%", "(村委会 villagers' committees only): at least 1 of 睦邻点",
+         "BS L284"},
+        {"baoshan-2025", "rural_group", "≥ 100%", "every 村民小组 group: at least 1 of 睦邻点", "BS L284"},
+        {"baoshan-2025", "beds", "≥ 3.5%", NULL, "BS L21, L87"},
+        {"songjiang-2025", "adviser_committees", "≥ 100%", "every 居村 committee: at least 1 of 养老顾问点", "SJ L198"},
+        {"songjiang-2025", "rural_village", "≥ 100%", "(村委会 villagers' committees only): at least 1 of 睦邻点",
+         "SJ L194"},
+        {"songjiang-2025", "beds", "≥ 4%", NULL, "SJ L194, L347"},
+        {"yangpu-2025", "beds", "≥ 2.5%", NULL, "YP L245"},
+        {"changning-2025", "beds", "≥ 3%", NULL, "CN L228"},
+    };
+    char *out = NULL;
+    const char *shown = "";
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (strcmp(shown, want[i].profile)) {
+            free(out);
+            char args[128];
+            snprintf(args, sizeof args, "profile show %s", want[i].profile);
+            ck_assert_int_eq(lct_run_cli(args, &out), 0);
+            shown = want[i].profile;
+        }
+        char *b = norm_block(out, want[i].code);
+        ck_assert_msg(b != NULL, "%s: no norm %s in:\n%s", want[i].profile, want[i].code, out);
+        char line[128];
+        ck_assert_msg(strstr(b, want[i].target) != NULL, "%s %s: target %s not in:\n%s", want[i].profile,
+                      want[i].code, want[i].target, b);
+        if (want[i].level)
+            ck_assert_msg(strstr(b, want[i].level) != NULL, "%s %s: '%s' not in:\n%s", want[i].profile, want[i].code,
+                          want[i].level, b);
+        snprintf(line, sizeof line, "source 来源: %s", want[i].source);
+        ck_assert_msg(strstr(b, line) != NULL, "%s %s: '%s' not in:\n%s", want[i].profile, want[i].code, line, b);
+        free(b);
+    }
+    /* the city profile names every district's bed target in its beds source */
+    free(out);
+    ck_assert_int_eq(lct_run_cli("profile show shanghai-2025", &out), 0);
+    char *b = norm_block(out, "beds");
+    ck_assert_ptr_nonnull(b);
+    lct_assert_contains(b, "YP 2.5% (L245), CN 3% (L228), BS 3.5% (L21, L87), SJ 4% (L194, L347)");
+    free(b);
+    free(out);
 }
 END_TEST
 
@@ -984,6 +1115,7 @@ Suite *suite_levels(void)
     tcase_add_test(tc, point_demand_needs_a_source);
     tcase_add_test(tc, cli_tables_and_layers);
     tcase_add_test(tc, report_tables_per_level);
+    tcase_add_test(tc, profile_show_lists_the_ladder_norms);
     suite_add_tcase(s, tc);
     if (lct_have_shared()) { /* real OSM data from ../shared (see lct_have_shared) */
         TCase *real = tcase_create("real");
