@@ -227,12 +227,34 @@ lc_status lc_run_read_roads(lc_run *run)
     return lc_roads_check_meet(ctx, run->roads, run->inputs, run->study, run->quality);
 }
 
-/* Reports the joins the snap tolerance made (a data-quality note). LC_OK or the quality list's error. */
+/* Warns of the joins the snap tolerance made (through the logging path: their count, the farthest
+ * and the first one's place in lon/lat and in the working CRS) and lists the first five in the
+ * data-quality list (summary.json's network_merges). LC_OK or the quality list's error. */
 lc_status lc_run_network_merges(lc_run *run)
 {
     double max_m = 0, tol = lc_profile_network(run->profile)->snap_tolerance_m;
     size_t n = lc_network_merge_count(run->network, &max_m);
-    if (!n || !run->quality)
+    if (!n)
+        return LC_OK;
+    const char *src = lc_study_get(run->study, "roads.path");
+    lc_xy first, ll;
+    double first_m;
+    if (lc_network_merge(run->network, 0, &first, &first_m) == 0) {
+        char at[160];
+        if (lc_crs_to_lonlat(run->ctx, lc_inputs_crs(run->inputs), first, &ll) == LC_OK) {
+            snprintf(at, sizeof at, "lon %.6f, lat %.6f (%.1f, %.1f in the working CRS)", ll.x, ll.y, first.x,
+                     first.y);
+        } else {
+            lc_context_clear_error(run->ctx);
+            snprintf(at, sizeof at, "(%.1f, %.1f) in the working CRS", first.x, first.y);
+        }
+        lc_log(run->ctx, LC_LOG_WARNING,
+               "%s: network.snap_tolerance_m %g m joined %zu road %s (up to %.2f m apart), e.g. one %.2f m from "
+               "its junction at %s; walks across such gaps come out shorter: use 0 for OSM or noded data",
+               src ? src : "roads", tol, n, n == 1 ? "vertex to a junction it does not meet"
+                                                   : "vertices to junctions they do not meet", max_m, first_m, at);
+    }
+    if (!run->quality)
         return LC_OK;
     char where[512] = "";
     for (size_t i = 0, used = 0; i < 5; i++) {
@@ -245,7 +267,6 @@ lc_status lc_run_network_merges(lc_run *run)
         if (used >= sizeof where)
             break;
     }
-    const char *src = lc_study_get(run->study, "roads.path");
     return lc_quality_add(run->ctx, run->quality, LC_SEVERITY_INFO, LC_OK, LC_CHECK_NETWORK_MERGES, src, "roads",
                           NULL, NULL,
                           "%s: the profile's network.snap_tolerance_m %g m joined %zu road vertices to junctions they "

@@ -878,7 +878,8 @@ START_TEST(cli_reports_the_joins_a_tolerance_makes)
     /* The island's roads and a side street from (500,0.3), 0.3 m beside the main street's vertex
      * (500,0). By default (exact joining) nothing is joined and nothing said; with a profile's
      * snap_tolerance_m 0.5 that one vertex joins the junction it does not meet, 0.30 m apart: the
-     * console says so (a note naming the key) and summary.json lists it as network_merges. */
+     * console says so (a warning with the count and the place, and a note naming the key) and
+     * summary.json lists it as network_merges. */
     char *dir = lct_tmpdir();
     char *res = lct_path(dir, "r.geojson"), *fac = lct_path(dir, "f.geojson"), *rd = lct_path(dir, "roads.geojson");
     char *study = lct_path(dir, "study.yml"), *prof = lct_path(dir, "cad.yml"), *out = lct_path(dir, "out");
@@ -901,6 +902,24 @@ START_TEST(cli_reports_the_joins_a_tolerance_makes)
     ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, text);
     lct_assert_contains(text, "network.snap_tolerance_m 0.5 m joined 1 road vertices to junctions they do not meet "
                               "(up to 0.30 m apart");
+    /* and, as the run goes, a warning through the logging path naming the count and the place: the
+     * vertex (500, 0.3) of UTM 51N, which PROJ's own `echo 500 0.3 | cs2cs -f %.6f EPSG:32651
+     * EPSG:4326` gives as lat 0.000003, lon 118.515736 */
+    const char *warn = strstr(text, "roads.geojson: network.snap_tolerance_m 0.5 m joined 1 road vertex to a junction "
+                                    "it does not meet (up to 0.30 m apart), e.g. one 0.30 m from its junction at lon "
+                                    "118.515736, lat 0.000003 (500.0, 0.3 in the working CRS)");
+    ck_assert_msg(warn != NULL, "no warning of the join in the console");
+    const char *bol = warn;
+    while (bol > text && bol[-1] != '\n')
+        bol--;
+    ck_assert_msg(!strncmp(bol, "lifecircle: warning: ", 21), "the join is reported as '%.40s', not a warning", bol);
+    free(text);
+    /* --quiet silences it with the rest of the warnings */
+    snprintf(args, sizeof args, "check '%s' --mode network --profile '%s' -o '%s' --overwrite --quiet", study, prof,
+             out2);
+    rc = lct_run_cli(args, &text);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d: %s", rc, text);
+    ck_assert_ptr_null(strstr(text, "warning: roads.geojson: network.snap_tolerance_m"));
     free(text);
     json_error_t err;
     json_t *j = json_load_file(sum, 0, &err);
