@@ -119,7 +119,7 @@ int cmd_progress(int argc, char **argv)
     const lc_trend *t = lc_run_trend(run);
     const lc_profile *p = lc_run_profile(run);
     const lc_layer *units = lc_inputs_layer(lc_run_inputs(run), LC_LAYER_UNITS);
-    size_t total = lc_trend_row_count(t) - 1, late = 0;
+    size_t total = lc_trend_total_row(t), late = 0;
     for (size_t k = 0; k < lc_trend_norm_count(t); k++) {
         lc_trend_cell c;
         lc_trend_cell_get(t, total, k, &c);
@@ -140,6 +140,21 @@ int cmd_progress(int argc, char **argv)
         } else {
             printf("\n(%zu 街镇: their tables are in progress.csv and progress.xlsx)\n", total);
         }
+        const lc_layer *districts = lc_inputs_layer(lc_run_inputs(run), LC_LAYER_DISTRICTS);
+        size_t ncommittees = 0;
+        for (size_t row = total + 1; row < lc_trend_row_count(t); row++) {
+            size_t i;
+            lc_trend_row_kind kind = lc_trend_row_kind_of(t, row, &i);
+            ncommittees += kind == LC_TREND_ROW_COMMITTEE;
+            if (kind != LC_TREND_ROW_DISTRICT)
+                continue;
+            const lc_feature *f = lc_layer_feature(districts, i);
+            printf("\n区 district %s\n", f->name ? f->name : f->id);
+            print_row_table(t, p, row);
+        }
+        if (ncommittees)
+            printf("\n(%zu 居村 committees: each presence norm asked of them per year is in progress.csv, "
+                   "progress.xlsx and the report)\n", ncommittees);
         printf("\nNorms 指标:\n");
         for (size_t k = 0; k < lc_trend_norm_count(t); k++)
             printf("  N%zu %s — %s\n", k + 1, lc_profile_norm(p, k)->zh, lc_profile_norm(p, k)->en);

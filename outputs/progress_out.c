@@ -1,7 +1,8 @@
 /*
  * outputs/progress_out.c — the tables of `lifecircle progress` (issue 16): progress.csv (through
- * outputs/csv.c), progress.xlsx (outputs/xlsx.c) and progress.json, one row per (街镇 or whole area,
- * norm) with a column per year, the target, the paces and the year the target is reached. The
+ * outputs/csv.c), progress.xlsx (outputs/xlsx.c) and progress.json, one row per (街镇, whole area, 区
+ * or 居村, norm) with a column per year, the target, the paces, the year the target is reached, the
+ * row's level and the unit it lies in (a 居村 only for the presence norms asked of it). The
  * values and paces are computed in queries/trend.c; the run that measures each year is
  * run/run_progress.c. Headers are Chinese and English; all three files hold the same numbers.
  */
@@ -16,19 +17,48 @@
 #include "outputs/output_int.h"
 
 #define FIXED_BEFORE 6 /* unit_id unit_name norm 指标 indicator unit */
-#define FIXED_AFTER 7  /* target target_year pace_needed pace_achieved reached_year status 状态 */
+#define FIXED_AFTER 9  /* target target_year pace_needed pace_achieved reached_year status 状态 level parent */
 
-/* The row's id and name: the 街镇's, or "total" and the whole area. Borrowed. */
+/* The row's id and name: the 街镇's, 区's or 居村's, or "total" and the whole area. Borrowed. */
 static void row_label(const lc_inputs *in, const lc_trend *t, size_t row, const char **id, const char **name)
 {
-    if (row + 1 == lc_trend_row_count(t)) {
+    size_t i;
+    lc_trend_row_kind kind = lc_trend_row_kind_of(t, row, &i);
+    if (kind == LC_TREND_ROW_TOTAL) {
         *id = "total";
         *name = "全区 whole study area";
         return;
     }
-    const lc_feature *f = lc_layer_feature(lc_inputs_layer(in, LC_LAYER_UNITS), row);
+    lc_layer_kind layer = kind == LC_TREND_ROW_DISTRICT    ? LC_LAYER_DISTRICTS
+                          : kind == LC_TREND_ROW_COMMITTEE ? LC_LAYER_COMMITTEES
+                                                           : LC_LAYER_UNITS;
+    const lc_feature *f = lc_layer_feature(lc_inputs_layer(in, layer), i);
     *id = f->id;
     *name = f->name ? f->name : f->id;
+}
+
+/* The id of the unit row lies in (a 街镇's 区, a 居村's 街镇), NULL when none. Borrowed. */
+static const char *parent_id(const lc_inputs *in, const lc_trend *t, size_t row)
+{
+    long p = lc_trend_row_parent(t, row);
+    const char *id = NULL, *name;
+    if (p >= 0)
+        row_label(in, t, (size_t)p, &id, &name);
+    return id;
+}
+
+/* Whether (row, norm) is listed: every norm of a 街镇, the whole area and a 区; of a 居村 the presence
+ * norms asked of it (a value in some year). */
+static int listed(const lc_trend *t, size_t row, size_t norm)
+{
+    if (lc_trend_row_kind_of(t, row, NULL) != LC_TREND_ROW_COMMITTEE)
+        return 1;
+    lc_trend_cell c;
+    lc_trend_cell_get(t, row, norm, &c);
+    for (size_t y = 0; y < lc_trend_year_count(t); y++)
+        if (isfinite(c.values[y]))
+            return 1;
+    return 0;
 }
 
 /* The unit of a norm's values. */
@@ -46,7 +76,8 @@ static void column_head(const lc_trend *t, size_t i, char *zh, char *en, size_t 
     static const char *const after[FIXED_AFTER][2] = {
         {"目标", "target"}, {"目标年份", "target_year"}, {"所需年均进度", "pace_needed_per_year"},
         {"实际年均进度(最小二乘)", "pace_achieved_per_year (least squares)"},
-        {"按当前进度达标年份", "reached_in_year"}, {"状态", "status"}, {"状态(中文)", "status (Chinese)"}};
+        {"按当前进度达标年份", "reached_in_year"}, {"状态", "status"}, {"状态(中文)", "status (Chinese)"},
+        {"层级", "level"}, {"上级编号", "parent_id"}};
     size_t ny = lc_trend_year_count(t);
     if (i < FIXED_BEFORE) {
         snprintf(zh, size, "%s", before[i][0]);
@@ -86,6 +117,9 @@ static void table_row(const lc_trend *t, const lc_inputs *in, const lc_profile *
     v[i++] = (lc_value){.is_null = !isfinite(c.reached_year), .i = isfinite(c.reached_year) ? (long long)c.reached_year : 0};
     v[i++] = (lc_value){.s = lc_trend_status_en(c.status)};
     v[i++] = (lc_value){.s = lc_trend_status_zh(c.status)};
+    v[i++] = (lc_value){.s = lc_trend_row_kind_name(lc_trend_row_kind_of(t, row, NULL))};
+    const char *parent = parent_id(in, t, row);
+    v[i++] = (lc_value){.is_null = !parent, .s = parent};
 }
 
 /* The type of column i. */
@@ -121,6 +155,8 @@ char *lc_progress_csv(lc_context *ctx, const lc_trend *t, const lc_inputs *in, c
     st = st ? st : lc_csv_end_row(ctx, &c);
     for (size_t row = 0; row < lc_trend_row_count(t) && st == LC_OK; row++)
         for (size_t k = 0; k < lc_trend_norm_count(t) && st == LC_OK; k++) {
+            if (!listed(t, row, k))
+                continue;
             table_row(t, in, profile, row, k, v);
             for (size_t i = 0; i < ncol && st == LC_OK; i++) {
                 lc_field_type ty = column_type(t, i);
@@ -163,6 +199,8 @@ static lc_status progress_xlsx(lc_context *ctx, lc_output *out, const lc_trend *
     st = st ? st : lc_xlsx_sheet(ctx, x, "进度 progress", cols, ncol);
     for (size_t row = 0; row < lc_trend_row_count(t) && st == LC_OK; row++)
         for (size_t k = 0; k < lc_trend_norm_count(t) && st == LC_OK; k++) {
+            if (!listed(t, row, k))
+                continue;
             table_row(t, in, profile, row, k, v);
             st = lc_xlsx_row(ctx, x, v);
         }
@@ -229,6 +267,8 @@ char *lc_progress_json(lc_context *ctx, const lc_trend *t, const lc_inputs *in, 
         row_label(in, t, row, &id, &name);
         json_t *ind = json_object();
         for (size_t k = 0; k < lc_trend_norm_count(t); k++) {
+            if (!listed(t, row, k))
+                continue;
             lc_trend_cell c;
             lc_trend_cell_get(t, row, k, &c);
             json_t *vals = json_object();
@@ -246,7 +286,10 @@ char *lc_progress_json(lc_context *ctx, const lc_trend *t, const lc_inputs *in, 
                                           "status", lc_trend_status_en(c.status), "status_zh",
                                           lc_trend_status_zh(c.status)));
         }
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:o}", "id", id, "name", name, "indicators", ind));
+        const char *parent = parent_id(in, t, row);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", id, "name", name, "level",
+                                              lc_trend_row_kind_name(lc_trend_row_kind_of(t, row, NULL)), "parent",
+                                              parent ? json_string(parent) : json_null(), "indicators", ind));
     }
     json_object_set_new(root, "rows", rows);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));

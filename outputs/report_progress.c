@@ -19,17 +19,33 @@ void lc_report_section_progress(html *h, const json_t *pj)
     h_text(h, jstr(json_object_get(pj, "method"), "population"));
     h_printf(h, ". 实际年均进度为最小二乘斜率 <span class=\"en\">the pace achieved is the least-squares slope over "
                 "the years</span>; 所需年均进度 = (目标 − 末年值) / 剩余年数 <span class=\"en\">pace needed = (target − "
-                "last value) / years left</span>.</p>\n<table>\n<tr><th>街镇 Unit</th><th>指标 Indicator</th>");
+                "last value) / years left</span>.</p>\n");
+    size_t ncommittees = 0;
+    json_array_foreach(json_object_get(pj, "rows"), k, row)
+        ncommittees += !strcmp(jstr(row, "level"), "committee");
+    if (ncommittees > 40)
+        h_printf(h, "<p>%zu 个居村的逐年数据见 progress.csv <span class=\"en\">the rows of the %zu 居村 are in "
+                    "progress.csv and progress.xlsx</span>.</p>\n", ncommittees, ncommittees);
+    h_printf(h, "<table>\n<tr><th>街镇 / 区 / 居村 Unit</th><th>指标 Indicator</th>");
     json_array_foreach(years, i, y)
         h_printf(h, "<th>%lld</th>", (long long)json_integer_value(y));
     h_printf(h, "<th>目标 Target</th><th>所需年均 Pace needed</th><th>实际年均 Pace achieved</th>"
                 "<th>达标年份 Reached in</th><th>状态 Status</th></tr>\n");
     json_array_foreach(json_object_get(pj, "rows"), k, row) {
+        const char *level = jstr(row, "level");
+        int district = !strcmp(level, "district"), committee = !strcmp(level, "committee");
+        if (committee && ncommittees > 40)
+            continue;
         json_array_foreach(norms, i, n) {
             const char *code = jstr(n, "code");
             int floor = strstr(jstr(n, "unit"), "m²") != NULL;
             const json_t *c = json_object_get(json_object_get(row, "indicators"), code);
-            h_printf(h, "<tr%s><td>", !strcmp(jstr(row, "id"), "total") ? " class=\"total\"" : "");
+            if (!c)
+                continue; /* a 居村 lists only the presence norms asked of it */
+            h_printf(h, "<tr data-level=\"%s\"%s><td>", level,
+                     !strcmp(jstr(row, "id"), "total") ? " class=\"total\"" : "");
+            if (district || committee)
+                h_printf(h, "%s ", district ? "区" : "居村");
             h_text(h, jstr(row, "name"));
             h_printf(h, "</td><td>");
             h_text(h, code);

@@ -13,6 +13,8 @@
 struct lc_trend {
     int *years;
     size_t nyears, nrows, nnorms;
+    size_t nunits, ndistricts, ncommittees; /* rows: 街镇, the whole area, 区, 居村 */
+    long *parent;     /* per row: the row of the unit it lies in, -1 none */
     int target_year;
     double *values;   /* [(row * nnorms + norm) * nyears + y] */
     int *pass;        /* same layout */
@@ -23,8 +25,19 @@ struct lc_trend {
 lc_trend *lc_trend_create(lc_context *ctx, const int *years, size_t nyears, int target_year, size_t nrows,
                           size_t nnorms)
 {
+    if (ctx && !nrows) {
+        lc_error(ctx, LC_ERR_MISUSE, "lc_trend_create: at least one year, one row and one norm");
+        return NULL;
+    }
+    return lc_trend_create_ladder(ctx, years, nyears, target_year, nrows ? nrows - 1 : 0, 0, 0, nnorms);
+}
+
+lc_trend *lc_trend_create_ladder(lc_context *ctx, const int *years, size_t nyears, int target_year, size_t nunits,
+                                 size_t ndistricts, size_t ncommittees, size_t nnorms)
+{
     if (!ctx)
         return NULL;
+    size_t nrows = nunits + 1 + ndistricts + ncommittees;
     if (!years || !nyears || !nrows || !nnorms) {
         lc_error(ctx, LC_ERR_MISUSE, "lc_trend_create: at least one year, one row and one norm");
         return NULL;
@@ -41,7 +54,7 @@ lc_trend *lc_trend_create(lc_context *ctx, const int *years, size_t nyears, int 
         !(t->values = lc_calloc(ctx, ncell * nyears, sizeof *t->values)) ||
         !(t->pass = lc_calloc(ctx, ncell * nyears, sizeof *t->pass)) ||
         !(t->targets = lc_calloc(ctx, ncell, sizeof *t->targets)) ||
-        !(t->recorded = lc_calloc(ctx, nyears, 1))) {
+        !(t->recorded = lc_calloc(ctx, nyears, 1)) || !(t->parent = lc_calloc(ctx, nrows, sizeof *t->parent))) {
         lc_trend_destroy(t);
         return NULL;
     }
@@ -49,7 +62,12 @@ lc_trend *lc_trend_create(lc_context *ctx, const int *years, size_t nyears, int 
     t->nyears = nyears;
     t->nrows = nrows;
     t->nnorms = nnorms;
+    t->nunits = nunits;
+    t->ndistricts = ndistricts;
+    t->ncommittees = ncommittees;
     t->target_year = target_year;
+    for (size_t r = 0; r < nrows; r++)
+        t->parent[r] = -1;
     for (size_t i = 0; i < ncell * nyears; i++) {
         t->values[i] = NAN;
         t->pass[i] = -1;
@@ -68,27 +86,90 @@ void lc_trend_destroy(lc_trend *t)
     free(t->pass);
     free(t->targets);
     free(t->recorded);
+    free(t->parent);
     free(t);
+}
+
+/* Sets cell (row, norm) of year y. */
+static void set_cell(lc_trend *t, size_t y, size_t row, size_t k, double value, int pass, double target)
+{
+    size_t c = row * t->nnorms + k;
+    t->values[c * t->nyears + y] = value;
+    t->pass[c * t->nyears + y] = pass;
+    if (y + 1 == t->nyears)
+        t->targets[c] = target;
 }
 
 lc_status lc_trend_record(lc_context *ctx, lc_trend *t, size_t y, const lc_indicators *ind)
 {
-    if (!t || !ind || y >= t->nyears || lc_indicators_row_count(ind) != t->nrows)
-        return lc_error(ctx, LC_ERR_MISUSE, "lc_trend_record: a year of the series and indicators of its %zu rows",
-                        t ? t->nrows : 0);
-    for (size_t r = 0; r < t->nrows; r++)
+    if (!t || !ind || y >= t->nyears || lc_indicators_row_count(ind) != t->nunits + 1 ||
+        (t->ndistricts && lc_indicators_district_count(ind) != t->ndistricts) ||
+        (t->ncommittees && lc_indicators_level_count(ind, LC_LEVEL_COMMITTEE) != t->ncommittees))
+        return lc_error(ctx, LC_ERR_MISUSE, "lc_trend_record: a year of the series and indicators of its %zu 街镇, "
+                        "%zu 区 and %zu 居村", t ? t->nunits : 0, t ? t->ndistricts : 0, t ? t->ncommittees : 0);
+    int last = y + 1 == t->nyears;
+    size_t drow0 = t->nunits + 1, crow0 = drow0 + t->ndistricts;
+    for (size_t r = 0; r < drow0 + t->ndistricts; r++) {
+        size_t from = r < drow0 ? r : lc_indicators_district_row(ind, r - drow0);
         for (size_t k = 0; k < t->nnorms; k++) {
-            const lc_indicator *x = lc_indicators_get(ind, r, k);
+            const lc_indicator *x = lc_indicators_get(ind, from, k);
             if (!x)
                 return lc_error(ctx, LC_ERR_MISUSE, "lc_trend_record: the indicators have no norm %zu", k + 1);
-            size_t c = r * t->nnorms + k;
-            t->values[c * t->nyears + y] = x->value;
-            t->pass[c * t->nyears + y] = x->pass;
-            if (y + 1 == t->nyears)
-                t->targets[c] = x->target;
+            set_cell(t, y, r, k, x->value, x->pass, x->target);
         }
+        if (last && r < t->nunits && t->ndistricts) {
+            long d = lc_indicators_unit_district(ind, r);
+            t->parent[r] = d >= 0 ? (long)drow0 + d : -1;
+        }
+    }
+    for (size_t i = 0; i < t->ncommittees; i++) {
+        for (size_t k = 0; k < t->nnorms; k++) {
+            int meets = lc_indicators_level_meets(ind, LC_LEVEL_COMMITTEE, i, k);
+            set_cell(t, y, crow0 + i, k, meets < 0 ? NAN : meets, meets < 0 ? -1 : meets, meets < 0 ? NAN : 1.0);
+        }
+        if (last)
+            t->parent[crow0 + i] = lc_indicators_level_unit(ind, LC_LEVEL_COMMITTEE, i);
+    }
     t->recorded[y] = 1;
     return LC_OK;
+}
+
+size_t lc_trend_total_row(const lc_trend *t)
+{
+    return t ? t->nunits : 0;
+}
+
+lc_trend_row_kind lc_trend_row_kind_of(const lc_trend *t, size_t row, size_t *index)
+{
+    size_t i = row;
+    lc_trend_row_kind k = LC_TREND_ROW_UNIT;
+    if (t && row == t->nunits) {
+        k = LC_TREND_ROW_TOTAL, i = 0;
+    } else if (t && row > t->nunits && row <= t->nunits + t->ndistricts) {
+        k = LC_TREND_ROW_DISTRICT, i = row - t->nunits - 1;
+    } else if (t && row > t->nunits + t->ndistricts) {
+        k = LC_TREND_ROW_COMMITTEE, i = row - t->nunits - 1 - t->ndistricts;
+    }
+    if (index)
+        *index = i;
+    return k;
+}
+
+long lc_trend_row_parent(const lc_trend *t, size_t row)
+{
+    return t && row < t->nrows ? t->parent[row] : -1;
+}
+
+const char *lc_trend_row_kind_name(lc_trend_row_kind k)
+{
+    static const char *const en[] = {"unit", "total", "district", "committee"};
+    return (unsigned)k < 4 ? en[k] : "";
+}
+
+const char *lc_trend_row_kind_zh(lc_trend_row_kind k)
+{
+    static const char *const zh[] = {"街镇", "全区", "区", "居村"};
+    return (unsigned)k < 4 ? zh[k] : "";
 }
 
 size_t lc_trend_year_count(const lc_trend *t)

@@ -294,13 +294,12 @@ lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_run_opt
     }
     if (lc_run_district_profiles(run) != LC_OK)
         goto fail;
-    size_t nrows = 0;
-    {
-        /* the rows: the 街镇 and the whole area, as the indicators count them */
-        const lc_layer *units = lc_inputs_layer(run->inputs, LC_LAYER_UNITS);
-        nrows = lc_layer_count(units) + 1;
-    }
-    if (!(run->trend = lc_trend_create(ctx, years, ny, target_year, nrows, lc_profile_norm_count(run->profile))))
+    /* the rows: the 街镇, the whole area, the 区 and the 居村, as the indicators count them */
+    size_t nunits = lc_layer_count(lc_inputs_layer(run->inputs, LC_LAYER_UNITS));
+    size_t ndistricts = lc_layer_count(lc_inputs_layer(run->inputs, LC_LAYER_DISTRICTS));
+    size_t ncommittees = lc_layer_count(lc_inputs_layer(run->inputs, LC_LAYER_COMMITTEES));
+    if (!(run->trend = lc_trend_create_ladder(ctx, years, ny, target_year, nunits, ndistricts, ncommittees,
+                                              lc_profile_norm_count(run->profile))))
         goto fail;
     for (size_t i = 0; i < ny; i++) {
         lc_progress(ctx, "progress", (double)i / (double)ny);

@@ -745,6 +745,197 @@ START_TEST(network_years_equal_checks_of_each_year)
 }
 END_TEST
 
+/* Progress per 区 and per 居村: districts 甲区 DA = [0,4000]×[0,2000] and 乙区 DB = [4000,6000]×[0,2000];
+ * 街镇 U1 [0,2000], U2 [2000,4000] (both in DA by overlap) and U3 [4000,6000] (in DB), all ×[0,2000];
+ * residents' committees 一居委会 K1 [0,1000]×[0,2000] and 二居委会 K2 [1000,2000]×[0,2000] in U1,
+ * 三居委会 K3 [4000,6000]×[0,2000] in U3 (U2 has none). Compounds R1 [900,1000]×[900,1000] 1,000
+ * residents (U1, K1), R2 [2900,3000]×[900,1000] 3,000 (U2), R3 [4900,5000]×[900,1000] 2,000 (U3).
+ * Facilities, the years asked of the issue:
+ *   C1 centre (1000,1000) 100 m², opened 2020: reaches R1 only (R2's nearest corner is 1,900 m away)
+ *   C2 centre (3000,1000) 200 m², opened 2022: reaches R2 only (R1 2,000 m, R3 1,900 m)
+ *   C3 centre (5000,1000) 400 m², opened 2024: reaches R3 only
+ *   D1 doorstep (500,500) 50 m² in K1, opened 2022; D2 doorstep (5500,500) 50 m² in K3, opened 2024.
+ * Years 2020, 2022, 2024 (ȳ = 2022, Σ(y − ȳ)² = 8), target year 2025. By hand:
+ *   circle_centre DA (R1 + R2 = 4,000): 1000/4000 = 0.25, 1, 1; slope [(−2)(0.25 − 0.75) + 2(1 − 0.75)] / 8
+ *     = 1.5 / 8 = 0.1875; met from 2022: reached 2022, needed 0.
+ *   circle_centre DB (R3, 2,000): 0, 0, 1; slope [(−2)(−1/3) + 2(2/3)] / 8 = 0.25; reached 2024.
+ *   floor_area DA (per 1,000 of 4,000): 100 → 25; C1 + C2 + D1 = 350 → 87.5; 87.5 (C3, D2 are in DB);
+ *     slope [(−2)(25 − 66.67) + 2(87.5 − 66.67)] / 8 = 125 / 8 = 15.625; ≥ 40 from 2022.
+ *   floor_area DB (of 2,000): 0, 0, C3 + D2 = 450 → 225; slope [(−2)(−75) + 2(150)] / 8 = 56.25.
+ *   doorstep_committees, each 居村 (1 = has one, target 1): K1 0, 1, 1 (reached 2022); K2 0, 0, 0
+ *     (slope 0, needed (1 − 0) / 1 = 1: not at today's pace); K3 0, 0, 1 (reached 2024).
+ *   doorstep_committees DA (K1, K2): 0, 0.5, 0.5; slope [(−2)(−1/3) + 2(1/6)] / 8 = 0.125; needed
+ *     (1 − 0.5) / (2025 − 2024) = 0.5; reached 2024 + ⌈0.5 / 0.125⌉ = 2028: late. DB (K3): 0, 0, 1.
+ *   doorstep_committees, whole area (3 居村): 0, 1/3, 2/3; slope (4/3) / 8 = 1/6; needed 1/3; reached
+ *     2024 + ⌈(1/3) / (1/6)⌉ = 2026: late.
+ * The rows: U1, U2, U3, the whole area (row 3), DA, DB, K1, K2, K3; a 居村 lists only the presence
+ * norm asked of it (doorstep_committees: the rural tiers ask nothing of residents' committees), so
+ * progress.csv has 6 × 13 + 3 lines under its head. */
+#define RECT(id, props, x0, y0, x1, y1) "{\"type\":\"Feature\",\"properties\":{\"id\":\"" id "\"" props "}," \
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" SQ(x0, y0, x1, y1) "}}"
+#define PT(id, props, x, y) "{\"type\":\"Feature\",\"properties\":{\"id\":\"" id "\"" props "}," \
+    "\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
+START_TEST(districts_and_committees_by_hand)
+{
+    char *dir = lct_tmpdir();
+    static const struct {
+        const char *file, *key, *body;
+    } layers[] = {
+        {"d.geojson", "districts.path", RECT("DA", ",\"name\":\"甲区\"", 0, 0, 4000, 2000) ","
+                                        RECT("DB", ",\"name\":\"乙区\"", 4000, 0, 6000, 2000)},
+        {"u.geojson", "units.path", RECT("U1", ",\"name\":\"一街道\"", 0, 0, 2000, 2000) ","
+                                    RECT("U2", ",\"name\":\"二街道\"", 2000, 0, 4000, 2000) ","
+                                    RECT("U3", ",\"name\":\"三街道\"", 4000, 0, 6000, 2000)},
+        {"k.geojson", "committees.path", RECT("K1", ",\"name\":\"一居委会\"", 0, 0, 1000, 2000) ","
+                                         RECT("K2", ",\"name\":\"二居委会\"", 1000, 0, 2000, 2000) ","
+                                         RECT("K3", ",\"name\":\"三居委会\"", 4000, 0, 6000, 2000)},
+        {"r.geojson", "residential.path", RECT("R1", ",\"population\":1000", 900, 900, 1000, 1000) ","
+                                          RECT("R2", ",\"population\":3000", 2900, 900, 3000, 1000) ","
+                                          RECT("R3", ",\"population\":2000", 4900, 900, 5000, 1000)},
+        {"f.geojson", "facilities.path",
+         PT("C1", ",\"category\":\"centre\",\"floor_area\":100,\"开业年份\":2020", 1000, 1000) ","
+         PT("C2", ",\"category\":\"centre\",\"floor_area\":200,\"开业年份\":2022", 3000, 1000) ","
+         PT("C3", ",\"category\":\"centre\",\"floor_area\":400,\"开业年份\":2024", 5000, 1000) ","
+         PT("D1", ",\"category\":\"doorstep\",\"floor_area\":50,\"开业年份\":2022", 500, 500) ","
+         PT("D2", ",\"category\":\"doorstep\",\"floor_area\":50,\"开业年份\":2024", 5500, 500)},
+    };
+    lc_study *st = lc_study_create(lct_ctx);
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+        char *path = lct_path(dir, layers[i].file);
+        char *text = malloc(strlen(layers[i].body) + 256);
+        sprintf(text, "{\"type\":\"FeatureCollection\"," UTM "\"features\":[%s]}", layers[i].body);
+        ck_assert_int_eq(lct_write_text(path, text), 0);
+        ck_assert_int_eq(lc_study_set(lct_ctx, st, layers[i].key, path), LC_OK);
+        free(text), free(path);
+    }
+    char *out = lct_path(dir, "out"), *report = lct_path(dir, "report");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "output", out), LC_OK);
+    static const int years[] = {2020, 2022, 2024};
+    lc_progress_run_options po = LC_PROGRESS_RUN_OPTIONS_INIT;
+    po.years = years;
+    po.nyears = 3;
+    po.target_year = 2025;
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    ro.report_dir = report;
+    lc_run *run = lc_run_progress(lct_ctx, st, &ro, &po);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    const lc_trend *t = lc_run_trend(run);
+    const lc_profile *p = lc_run_profile(run);
+    size_t cc = norm_index(p, "circle_centre"), fa = norm_index(p, "floor_area"),
+           dc = norm_index(p, "doorstep_committees");
+    ck_assert_uint_eq(lc_trend_row_count(t), 9);
+    ck_assert_uint_eq(lc_trend_total_row(t), 3);
+    size_t idx;
+    ck_assert_int_eq(lc_trend_row_kind_of(t, 4, &idx), LC_TREND_ROW_DISTRICT);
+    ck_assert_uint_eq(idx, 0);
+    ck_assert_int_eq(lc_trend_row_kind_of(t, 7, &idx), LC_TREND_ROW_COMMITTEE);
+    ck_assert_uint_eq(idx, 1);
+    ck_assert_int_eq(lc_trend_row_parent(t, 1), 4); /* U2 in DA */
+    ck_assert_int_eq(lc_trend_row_parent(t, 2), 5); /* U3 in DB */
+    ck_assert_int_eq(lc_trend_row_parent(t, 8), 2); /* K3 in U3 */
+    ck_assert_int_eq(lc_trend_row_parent(t, 4), -1);
+    const size_t DA = 4, DB = 5, K1 = 6, K2 = 7, K3 = 8, TOTAL = 3;
+    lc_trend_cell c;
+#define SERIES3(row, k, a, b, d)                                                                              \
+    do {                                                                                                      \
+        const double v_[3] = {a, b, d};                                                                       \
+        ck_assert_int_eq(lc_trend_cell_get(t, row, k, &c), LC_OK);                                            \
+        for (int y_ = 0; y_ < 3; y_++)                                                                        \
+            ck_assert_msg(fabs(c.values[y_] - v_[y_]) < 1e-9, "row %zu norm %zu year %d: %.12g, by hand %.12g", \
+                          (size_t)(row), (size_t)(k), years[y_], c.values[y_], v_[y_]);                       \
+    } while (0)
+    SERIES3(DA, cc, 0.25, 1, 1);
+    ck_assert_double_eq_tol(c.pace_achieved, 0.1875, 1e-12);
+    ck_assert_double_eq(c.reached_year, 2022);
+    ck_assert_int_eq(c.status, LC_TREND_REACHED);
+    SERIES3(DB, cc, 0, 0, 1);
+    ck_assert_double_eq_tol(c.pace_achieved, 0.25, 1e-12);
+    ck_assert_double_eq(c.reached_year, 2024);
+    SERIES3(DA, fa, 25, 87.5, 87.5);
+    ck_assert_double_eq_tol(c.pace_achieved, 15.625, 1e-9);
+    ck_assert_double_eq(c.reached_year, 2022);
+    SERIES3(DB, fa, 0, 0, 225);
+    ck_assert_double_eq_tol(c.pace_achieved, 56.25, 1e-9);
+    SERIES3(K1, dc, 0, 1, 1);
+    ck_assert_double_eq(c.reached_year, 2022);
+    ck_assert_int_eq(c.status, LC_TREND_REACHED);
+    SERIES3(K2, dc, 0, 0, 0);
+    ck_assert_double_eq_tol(c.pace_needed, 1, 1e-12);
+    ck_assert_int_eq(c.status, LC_TREND_NOT_AT_PACE);
+    SERIES3(K3, dc, 0, 0, 1);
+    ck_assert_double_eq(c.reached_year, 2024);
+    SERIES3(DA, dc, 0, 0.5, 0.5);
+    ck_assert_double_eq_tol(c.pace_achieved, 0.125, 1e-12);
+    ck_assert_double_eq_tol(c.pace_needed, 0.5, 1e-12);
+    ck_assert_double_eq(c.reached_year, 2028);
+    ck_assert_int_eq(c.status, LC_TREND_LATE);
+    SERIES3(DB, dc, 0, 0, 1);
+    SERIES3(TOTAL, dc, 0, 1.0 / 3, 2.0 / 3);
+    ck_assert_double_eq_tol(c.pace_achieved, 1.0 / 6, 1e-12);
+    ck_assert_double_eq_tol(c.pace_needed, 1.0 / 3, 1e-12);
+    ck_assert_double_eq(c.reached_year, 2026);
+    ck_assert_int_eq(c.status, LC_TREND_LATE);
+    ck_assert_int_eq(lc_trend_cell_get(t, K1, fa, &c), LC_OK); /* not asked of a 居村 */
+    ck_assert(isnan(c.values[0]) && isnan(c.values[2]));
+#undef SERIES3
+    size_t nn = lc_profile_norm_count(p);
+    lc_run_destroy(run);
+
+    /* progress.json: the rows with their level and parent; a 居村 only with its presence norm */
+    char *path = lct_path(out, "progress.json");
+    json_error_t err;
+    json_t *root = json_load_file(path, 0, &err);
+    ck_assert_msg(root, "progress.json: %s", err.text);
+    free(path);
+    json_t *rows = json_object_get(root, "rows");
+    ck_assert_uint_eq(json_array_size(rows), 9);
+    json_t *da = json_array_get(rows, DA), *k3 = json_array_get(rows, K3);
+    ck_assert_str_eq(json_string_value(json_object_get(da, "id")), "DA");
+    ck_assert_str_eq(json_string_value(json_object_get(da, "name")), "甲区");
+    ck_assert_str_eq(json_string_value(json_object_get(da, "level")), "district");
+    ck_assert(json_is_null(json_object_get(da, "parent")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(rows, 0), "parent")), "DA");
+    ck_assert_str_eq(json_string_value(json_object_get(k3, "level")), "committee");
+    ck_assert_str_eq(json_string_value(json_object_get(k3, "parent")), "U3");
+    ck_assert_uint_eq(json_object_size(json_object_get(k3, "indicators")), 1);
+    json_t *kc = json_object_get(json_object_get(k3, "indicators"), "doorstep_committees");
+    ck_assert_double_eq(json_real_value(json_object_get(json_object_get(kc, "values"), "2024")), 1);
+    ck_assert_int_eq(json_integer_value(json_object_get(kc, "reached_in_year")), 2024);
+    json_t *dfa = json_object_get(json_object_get(da, "indicators"), "floor_area");
+    ck_assert_double_eq_tol(json_real_value(json_object_get(json_object_get(dfa, "values"), "2022")), 87.5, 1e-9);
+    json_decref(root);
+
+    /* progress.csv: 6 rows × every norm and 3 居村 lines, the level and parent columns */
+    path = lct_path(out, "progress.csv");
+    char *csv = lct_read_file(path, NULL);
+    free(path);
+    size_t lines = 0;
+    for (const char *q = csv; (q = strchr(q, '\n')); q++)
+        lines++;
+    ck_assert_uint_eq(lines, 1 + 6 * nn + 3);
+    lct_assert_contains(csv, "状态(中文) status (Chinese),层级 level,上级编号 parent_id\r\n");
+    lct_assert_contains(csv, "\nDA,甲区,floor_area,");
+    lct_assert_contains(csv, ",district,\r\n");
+    lct_assert_contains(csv, "\nK2,二居委会,doorstep_committees,");
+    lct_assert_contains(csv, ",committee,U1\r\n");
+    ck_assert_ptr_null(strstr(csv, "\nK2,二居委会,floor_area,"));
+    free(csv);
+
+    /* the report's progress table: DA's rows and K2's, named with their level */
+    path = lct_path(report, "report.html");
+    char *html = lct_read_file(path, NULL);
+    free(path);
+    const char *sec = strstr(html, "<section id=\"progress\">");
+    ck_assert_ptr_nonnull(sec);
+    lct_assert_contains(sec, "<tr data-level=\"district\"><td>区 甲区</td>");
+    lct_assert_contains(sec, "<tr data-level=\"committee\"><td>居村 二居委会</td>");
+    free(html);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(dir), free(out), free(report);
+}
+END_TEST
+
 Suite *suite_progress(void)
 {
     Suite *s = suite_create("progress");
@@ -752,6 +943,7 @@ Suite *suite_progress(void)
     tcase_add_checked_fixture(tc, lct_setup, lct_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, series_and_pace_by_hand);
+    tcase_add_test(tc, districts_and_committees_by_hand);
     tcase_add_test(tc, command_and_report);
     tcase_add_test(tc, study_keys);
     tcase_add_test(tc, compare_lists_exactly_the_changed_cells);
