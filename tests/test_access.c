@@ -435,6 +435,10 @@ START_TEST(outputs_carry_the_hand_values)
     ck_assert_uint_gt(n, 0);
     lct_assert_contains(html, "id=\"accessibility\"");
     lct_assert_contains(html, "data-access=\"t2\"");
+    /* the entry's map is in the page as a PNG (base64 of the PNG signature 89 50 4E 47 0D 0A 1A 0A) */
+    const char *fig = strstr(html, "<figure data-access=\"t2\"><img alt=");
+    ck_assert_ptr_nonnull(fig);
+    lct_assert_contains(fig, "src=\"data:image/png;base64,iVBORw0KGgo");
     lct_assert_contains(html, "short though the ratio passes");
     free(html), free(html_path), free(rep);
     free(js), free(acc), free(sup), free(out);
