@@ -312,8 +312,14 @@ lc_run *lc_run_progress(lc_context *ctx, const lc_study *study, const lc_run_opt
                              .population_note = yp.note ? yp.note
                                                         : "today's residents (the residential layer's population) in "
                                                           "every year; only the facilities change"};
+    /* The report is the last year's: with its accessibility (2SFCA) maps and tables, from that year's
+     * facilities and distances, as a check of that year would draw them. */
+    if (run->options.report_dir && lc_profile_access_count(run->profile) &&
+        (!(run->access = lc_access_compute(ctx, run->view, run->profile, &co, run->indicators)) ||
+         lc_run_step(run, "accessibility") != LC_OK))
+        goto fail;
     run->results = (lc_results){study, run->view, run->profile, run->coverage, run->indicators, run->quality, NULL,
-                                NULL, lc_run_map_roads(run)};
+                                run->access, lc_run_map_roads(run)};
     run->has_results = 1;
     lc_output *out = lc_progress_stage(ctx, run->output, &run->output_options, run->trend, run->inputs,
                                        run->profile, &info);

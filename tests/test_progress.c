@@ -322,6 +322,11 @@ START_TEST(command_and_report)
     char *html = lct_path(report, "report.html"), *text = lct_read_file(html, NULL);
     lct_assert_contains(text, "<section id=\"progress\">");
     lct_assert_contains(text, "Progress toward 2025");
+    /* the report is 2023's, with its accessibility map: meals within reach per 65+ (K1's 60 meals;
+     * M1 closed in 2023), drawn as a PNG (base64 of the PNG signature) */
+    const char *fig = strstr(text, "<figure data-access=\"meals\"><img alt=");
+    ck_assert_msg(fig != NULL, "the progress report has no accessibility map");
+    lct_assert_contains(fig, "src=\"data:image/png;base64,iVBORw0KGgo");
     free(text);
     free(html);
     free(report);
