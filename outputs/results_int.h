@@ -24,6 +24,12 @@ static inline const char *pass_text(int pass)
     return pass == 1 ? "pass" : pass == 0 ? "fail" : "n/a";
 }
 
+/* The pass mark in Chinese, for the tables planners hand in (issue 17). Never freed. */
+static inline const char *pass_text_zh(int pass)
+{
+    return pass == 1 ? "达标" : pass == 0 ? "未达标" : "不适用";
+}
+
 /* ---- facilities and catchments (outputs/results_catchments.c) ---- */
 
 /* Catchments (areas of responsibility): for every facility, the compounds whose nearest facility of

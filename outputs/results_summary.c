@@ -468,9 +468,9 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
 {
     static const char *const head[] = {"unit_id", "unit_name", "norm", "指标", "indicator", "value", "target",
                                        "pass", "shortfall", "shortfall_unit", "numerator", "denominator", "source",
-                                       "level", "parent_id", "district_id"};
+                                       "是否达标", "level", "parent_id", "district_id"};
     int ladder = has_ladder(r);
-    size_t ncol = ladder ? 16 : 13;
+    size_t ncol = ladder ? 17 : 14;
     lc_csv c;
     lc_status st = lc_csv_begin(ctx, &c);
     for (size_t i = 0; i < ncol && st == LC_OK; i++)
@@ -494,6 +494,7 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
         st = st ? st : lc_csv_real(ctx, &c, x->numerator, 0);
         st = st ? st : lc_csv_real(ctx, &c, x->denominator, 0);
         st = st ? st : lc_csv_text(ctx, &c, sr.source, 0);
+        st = st ? st : lc_csv_text(ctx, &c, pass_text_zh(x->pass), 0);
         if (ladder) {
             st = st ? st : lc_csv_text(ctx, &c, sr.level, 0);
             st = st ? st : lc_csv_text(ctx, &c, sr.parent, 0);
@@ -528,24 +529,27 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
         {"numerator", "NUMERATOR", LC_FIELD_REAL, 0, 0, "分子", "Numerator", ""},
         {"denominator", "DENOM", LC_FIELD_REAL, 0, 0, "分母", "Denominator", ""},
         {"source", "SOURCE", LC_FIELD_STRING, 80, 0, "依据", "Source of the norm", ""},
+        {"是否达标", "PASS_ZH", LC_FIELD_STRING, 16, 0, "是否达标 (达标/未达标/不适用)", "pass in Chinese: 达标 pass, "
+         "未达标 fail, 不适用 n/a", ""},
         {"level", "LEVEL", LC_FIELD_STRING, 16, 0, "层级", "Level: unit (街镇), total, district (区), area (片区), "
          "committee (居村), group (村民小组)", ""},
         {"parent_id", "PARENT_ID", LC_FIELD_STRING, 80, 0, "上级编号", "Id of the unit it lies in (街镇, or 区)", ""},
         {"district_id", "DIST_ID", LC_FIELD_STRING, 80, 0, "所属区编号", "Id of its district (区)", ""},
     };
     int ladder = has_ladder(r);
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, ladder ? 16 : 13);
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, ladder ? 17 : 14);
     if (!w)
         return lc_context_errno(ctx);
     lc_status st = LC_OK;
     lc_summary_row sr;
     for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
         const lc_indicator *x = &sr.x;
-        lc_value v[16] = {str_value(sr.id), str_value(sr.name), str_value(sr.code),
+        lc_value v[17] = {str_value(sr.id), str_value(sr.name), str_value(sr.code),
                           str_value(sr.zh), str_value(sr.en), real_value(x->value), real_value(x->target),
                           str_value(pass_text(x->pass)), real_value(x->pass == -1 ? NAN : x->shortfall),
                           str_value(x->shortfall_unit), real_value(x->numerator),
-                          real_value(x->denominator), str_value(sr.source), str_value(sr.level),
+                          real_value(x->denominator), str_value(sr.source), str_value(pass_text_zh(x->pass)),
+                          str_value(sr.level),
                           str_value(sr.parent), str_value(sr.district)};
         st = lc_layer_writer_add(ctx, w, NULL, v);
     }

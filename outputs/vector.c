@@ -321,6 +321,7 @@ lc_status lc_layer_writer_close(lc_context *ctx, lc_layer_writer *w)
         return ctx ? lc_error(ctx, LC_ERR_MISUSE, "lc_layer_writer_close: w is NULL") : LC_ERR_MISUSE;
     lc_context *own = w->out->ctx; /* the writer is freed with its own context whatever ctx is */
     lc_vec_writer_unlink(w);
+    lc_vec_gbk_warn(own, w);
     gdal_scope scope;
     lc_status st = lc_vec_gdal_enter(own, &scope);
     if (st == LC_OK) {

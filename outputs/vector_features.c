@@ -59,11 +59,56 @@ static size_t encoded_len(lc_layer_writer *w, const char *s, size_t n, const cha
     return total;
 }
 
-/* Checks that s can be written in w's encoding: valid UTF-8 and, for GBK, every character has a
- * GBK code; LC_ERR_DATA naming the feature and field otherwise. A Shapefile text longer than a
- * dBASE field can hold (254 bytes once encoded) is cut at a character boundary (GDAL would cut
- * through a character) into *cut, which the caller frees; the first cut in a layer is logged as a
- * warning. *cut stays NULL when s is written as it is. */
+/* s (valid UTF-8 that GBK cannot hold whole) with every character GBK has no code for replaced by
+ * LC_GBK_SUBSTITUTE, into *sub (caller frees); counts them in w, remembering the first one's feature,
+ * field and character for the warning lc_vec_gbk_warn() gives when the layer closes. */
+static lc_status gbk_substitute(lc_context *ctx, lc_layer_writer *w, const lc_field_def *f, const char *s,
+                                char **sub)
+{
+    size_t n = strlen(s), o = 0;
+    if (!(*sub = lc_malloc(ctx, n + 1)))
+        return LC_ERR_NOMEM;
+    long long before = w->gbk_chars;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char_len(s + i);
+        const char *bad = NULL;
+        if (encoded_len(w, s + i, k, &bad) == (size_t)-1) {
+            if (!w->gbk_chars) {
+                w->gbk_feature = w->count;
+                snprintf(w->gbk_field, sizeof w->gbk_field, "%s (%s)", f->name, f->short_name ? f->short_name : f->name);
+                snprintf(w->gbk_char, sizeof w->gbk_char, "%.*s", (int)k, s + i);
+            }
+            w->gbk_chars++;
+            (*sub)[o++] = LC_GBK_SUBSTITUTE;
+        } else {
+            memcpy(*sub + o, s + i, k);
+            o += k;
+        }
+        i += k;
+    }
+    (*sub)[o] = '\0';
+    w->gbk_texts += w->gbk_chars > before;
+    return LC_OK;
+}
+
+/* The warning for a GBK layer some of whose characters had no GBK code (nothing when none had). */
+void lc_vec_gbk_warn(lc_context *ctx, const lc_layer_writer *w)
+{
+    if (!w->gbk_chars)
+        return;
+    lc_log(ctx, LC_LOG_WARNING, "%s (layer %s, feature %lld, field %s): '%s' has no GBK code and was written "
+           "as '%c'; %lld character%s in %lld text%s of the layer replaced so; write the Shapefile in UTF-8 "
+           "to keep them 无GBK编码的字符已替换为'%c'", w->shown, w->name, w->gbk_feature,
+           w->gbk_field, w->gbk_char, LC_GBK_SUBSTITUTE, w->gbk_chars, w->gbk_chars == 1 ? "" : "s",
+           w->gbk_texts, w->gbk_texts == 1 ? "" : "s", LC_GBK_SUBSTITUTE);
+}
+
+/* Checks that s can be written in w's encoding: valid UTF-8 (LC_ERR_DATA naming the feature and field
+ * otherwise); for GBK, a character with no GBK code is written as LC_GBK_SUBSTITUTE and counted for
+ * the layer's warning (gbk_substitute). A Shapefile text longer than a dBASE field can hold (254 bytes
+ * once encoded) is cut at a character boundary (GDAL would cut through a character); the first cut in
+ * a layer is logged as a warning. *cut receives the text to write instead of s, which the caller
+ * frees; it stays NULL when s is written as it is. */
 static lc_status prepare_text(lc_context *ctx, lc_layer_writer *w, const lc_field_def *f, const char *s,
                               char **cut)
 {
@@ -73,10 +118,13 @@ static lc_status prepare_text(lc_context *ctx, lc_layer_writer *w, const lc_fiel
                         "UTF-8", w->shown, w->name, w->count, f->name);
     const char *bad = NULL;
     size_t len = encoded_len(w, s, strlen(s), &bad);
-    if (len == (size_t)-1)
-        return lc_error(ctx, LC_ERR_DATA, "%s (layer %s, feature %lld, field %s): '%.*s' in \"%s\" "
-                        "has no GBK code; write the Shapefile in UTF-8 instead", w->shown, w->name,
-                        w->count, f->name, (int)utf8_char_len(bad), bad, s);
+    if (len == (size_t)-1) {
+        lc_status st = gbk_substitute(ctx, w, f, s, cut);
+        if (st != LC_OK)
+            return st;
+        s = *cut;
+        len = encoded_len(w, s, strlen(s), &bad);
+    }
     if (w->kind != KIND_OGR_FILE || w->out->format != LC_FORMAT_SHAPEFILE || len <= LC_DBF_WIDTH_MAX)
         return LC_OK;
     size_t keep = 0, used = 0;
@@ -88,10 +136,13 @@ static lc_status prepare_text(lc_context *ctx, lc_layer_writer *w, const lc_fiel
         used += e;
         keep += n;
     }
-    if (!(*cut = lc_malloc(ctx, keep + 1)))
-        return LC_ERR_NOMEM;
-    memcpy(*cut, s, keep);
-    (*cut)[keep] = '\0';
+    char *kept = lc_malloc(ctx, keep + 1);
+    if (!kept)
+        return LC_ERR_NOMEM; /* *cut (a substituted text, if any) is freed by the caller */
+    memcpy(kept, s, keep);
+    kept[keep] = '\0';
+    free(*cut);
+    *cut = kept;
     if (!w->warned_cut) {
         w->warned_cut = 1;
         lc_log(ctx, LC_LOG_WARNING, "%s (layer %s, feature %lld, field %s): text of %zu bytes cut to %zu "

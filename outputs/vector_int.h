@@ -85,7 +85,15 @@ struct lc_layer_writer {
     iconv_t gbk;          /* UTF-8 → CP936, to refuse text GBK cannot hold; (iconv_t)-1 if unused */
     long long count;      /* lc_layer_writer_add calls so far */
     int warned_cut;       /* a text was cut to fit a Shapefile field, and that was logged */
+    long long gbk_chars;  /* characters with no GBK code written as LC_GBK_SUBSTITUTE */
+    long long gbk_texts;  /* texts that held one or more of them */
+    long long gbk_feature;/* the first such text: its feature, field and character */
+    char gbk_field[160];
+    char gbk_char[8];
 };
+
+/* What a character with no GBK code is written as in a GBK Shapefile (and the warning says so). */
+#define LC_GBK_SUBSTITUTE '?'
 
 /* ---- GDAL scope ----------------------------------------------------------------------------- */
 
@@ -97,6 +105,9 @@ typedef struct gdal_scope {
 } gdal_scope;
 
 /* ---- helpers (outputs/vector.c) ---- */
+
+/* Warns once for a GBK layer whose characters without a GBK code were replaced (outputs/vector_features.c). */
+void lc_vec_gbk_warn(lc_context *ctx, const lc_layer_writer *w);
 
 /* Non-zero if set holds name, ignoring ASCII case. */
 int lc_vec_names_has(const name_set *set, const char *name);

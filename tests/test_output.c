@@ -378,39 +378,6 @@ START_TEST(shapefile_gbk_reads_back)
 }
 END_TEST
 
-START_TEST(shapefile_gbk_refuses_text_gbk_lacks)
-{
-    char *tmp = lct_tmpdir();
-    char *dir = lct_path(tmp, "out");
-    lc_crs *crs = utm51();
-    lc_output *out = begin(dir, crs, LC_FORMAT_SHAPEFILE, "gbk", 0);
-    lc_layer_writer *w = lc_output_layer_create(lct_ctx, out, "facilities", GEOS_POINT, FAC_FIELDS, 4);
-    ck_assert_ptr_nonnull(w);
-    GEOSGeometry *g = geom("POINT (350050 3456100)");
-    lc_value bad[] = {S("长者食堂😀"), S("长白新村街道"), I(1), D(1)};
-    ck_assert_int_eq(lc_layer_writer_add(lct_ctx, w, g, bad), LC_ERR_DATA);
-    lct_assert_contains(lc_context_errmsg(lct_ctx), "GBK");
-    lct_assert_contains(lc_context_errmsg(lct_ctx), "field name");
-    lct_assert_contains(lc_context_errmsg(lct_ctx), "feature 1");
-    /* the failed call wrote nothing; the writer goes on */
-    add_ok(w, "POINT (350050 3456100)", (lc_value[]){S("长者食堂"), S("长白新村街道"), I(1), D(1)});
-    ck_assert_int_eq(lc_layer_writer_close(lct_ctx, w), LC_OK);
-    ck_assert_int_eq(lc_output_commit(lct_ctx, out), LC_OK);
-    GDALDatasetH ds = open_vector(dir, "facilities.shp");
-    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
-    ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), 1);
-    OGRFeatureH f = OGR_L_GetNextFeature(l);
-    ck_assert_str_eq(OGR_F_GetFieldAsString(f, 0), "长者食堂");
-    OGR_F_Destroy(f);
-    GDALClose(ds);
-    geom_free(g);
-    lc_crs_destroy(crs);
-    lct_rmtree(tmp);
-    free(dir);
-    free(tmp);
-}
-END_TEST
-
 /* Counts warnings through the context's message handler. */
 static void count_warnings(lc_log_level level, const char *message, void *user)
 {
@@ -418,6 +385,57 @@ static void count_warnings(lc_log_level level, const char *message, void *user)
     if (level == LC_LOG_WARNING)
         ++*(int *)user;
 }
+
+/* Keeps the last warning through the context's message handler. */
+static void keep_warning(lc_log_level level, const char *message, void *user)
+{
+    if (level == LC_LOG_WARNING)
+        snprintf((char *)user, 1024, "%s", message);
+}
+
+/* A character GBK has no code for does not stop the run (issue 17): it is written as '?', the rest of
+ * the text as it is, and one warning names the layer, the first feature and field, the character and
+ * the count. By hand: 'ç' (U+00E7) is not in GBK, while 'í' (U+00ED) is (GB 2312 row 8, the pinyin
+ * letters, A8AA), so "Praça do Município" becomes "Pra?a do Município"; the emoji U+1F600 has no GBK
+ * code either: "长者食堂?". 2 characters in 2 texts, the first in feature 1, field name (NAME). */
+START_TEST(shapefile_gbk_substitutes_text_gbk_lacks)
+{
+    char *tmp = lct_tmpdir();
+    char *dir = lct_path(tmp, "out");
+    char kept[1024] = "";
+    const char *warning = kept;
+    lc_context_set_message_handler(lct_ctx, keep_warning, kept);
+    lc_crs *crs = utm51();
+    lc_output *out = begin(dir, crs, LC_FORMAT_SHAPEFILE, "gbk", 0);
+    lc_layer_writer *w = lc_output_layer_create(lct_ctx, out, "facilities", GEOS_POINT, FAC_FIELDS, 4);
+    ck_assert_ptr_nonnull(w);
+    add_ok(w, "POINT (350050 3456100)", (lc_value[]){S("Praça do Município"), S("长白新村街道"), I(1), D(1)});
+    add_ok(w, "POINT (350060 3456100)", (lc_value[]){S("长者食堂😀"), S("长白新村街道"), I(1), D(1)});
+    ck_assert_int_eq(lc_layer_writer_close(lct_ctx, w), LC_OK);
+    ck_assert_int_eq(lc_output_commit(lct_ctx, out), LC_OK);
+    lc_context_set_message_handler(lct_ctx, NULL, NULL);
+    lct_assert_contains(warning, "layer facilities, feature 1, field name (NAME)");
+    lct_assert_contains(warning, "'ç' has no GBK code and was written as '?'");
+    lct_assert_contains(warning, "2 characters in 2 texts");
+    lct_assert_contains(warning, "UTF-8");
+    GDALDatasetH ds = open_vector(dir, "facilities.shp");
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(l, TRUE), 2);
+    OGRFeatureH f = OGR_L_GetNextFeature(l);
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, 0), "Pra?a do Município");
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, 1), "长白新村街道");
+    OGR_F_Destroy(f);
+    f = OGR_L_GetNextFeature(l);
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, 0), "长者食堂?");
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    lc_crs_destroy(crs);
+    lct_rmtree(tmp);
+    free(dir);
+    free(tmp);
+}
+END_TEST
+
 
 /* A text longer than a dBASE field is cut at a character, not through one (GDAL alone would). */
 START_TEST(shapefile_cuts_long_text_at_a_character)
@@ -974,7 +992,7 @@ Suite *suite_output(void)
     tcase_add_test(formats, format_names_parse);
     tcase_add_test(formats, shapefile_utf8_reads_back);
     tcase_add_test(formats, shapefile_gbk_reads_back);
-    tcase_add_test(formats, shapefile_gbk_refuses_text_gbk_lacks);
+    tcase_add_test(formats, shapefile_gbk_substitutes_text_gbk_lacks);
     tcase_add_test(formats, shapefile_cuts_long_text_at_a_character);
     tcase_add_test(formats, geopackage_reads_back);
     tcase_add_test(formats, geojson_reads_back);

@@ -300,7 +300,7 @@ START_TEST(cli_demo_indicators)
     ck_assert_msg(rc == 1, "exit %d (1: some norms fail): %s", rc, out);
     const char *whole = strstr(out, "全区 whole area");
     ck_assert_msg(whole, "no whole-area row: %s", out);
-    char buf[512];
+    char buf[2048], kept[64];
     const char *line = buf;
     snprintf(buf, sizeof buf, "%.*s", (int)strcspn(whole, "\n"), whole);
     lct_assert_contains(line, "29,258");
@@ -313,6 +313,26 @@ START_TEST(cli_demo_indicators)
     lct_assert_contains(line, "5,334");
     lct_assert_contains(line, "0.0✗");
     free(out);
+    /* summary.csv says pass and fail in Chinese too (issue 17): 151.9 >= 40 达标, 0 < 40 未达标. */
+    char *csv_path = lct_path(dir, "out/summary.csv"), *csv = lct_read_file(csv_path, NULL);
+    ck_assert_ptr_nonnull(csv);
+    lct_assert_contains(csv, ",pass,shortfall,");
+    lct_assert_contains(csv, ",source,是否达标,");
+    static const char *const rows[][2] = {{"\ntotal,", "达标"}, {"\ngrid-r3c2,", "未达标"}};
+    for (size_t i = 0; i < 2; i++) {
+        const char *row;
+        for (row = strstr(csv, rows[i][0]); row; row = strstr(row + 1, rows[i][0])) {
+            snprintf(buf, sizeof buf, "%.*s", (int)strcspn(row + 1, "\r\n"), row + 1);
+            if (strstr(buf, ",floor_area,"))
+                break;
+        }
+        ck_assert_msg(row, "no floor_area row %s in summary.csv", rows[i][0] + 1);
+        snprintf(kept, sizeof kept, ",%s,", rows[i][1]);
+        lct_assert_contains(line, kept);
+        lct_assert_contains(line, i == 0 ? ",pass," : ",fail,");
+    }
+    free(csv);
+    free(csv_path);
     lct_rmtree(dir);
     free(dir);
     free(study);
