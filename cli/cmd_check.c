@@ -387,8 +387,16 @@ int cmd_check(int argc, char **argv)
             printf("Report 报告: %s/report.html\n", opts.report_dir);
     }
     size_t failing = lc_run_failures(run);
-    if (!opts.quiet)
-        printf("Result 结论: %s\n", failing ? "some norms fail 部分指标未达标 (exit code 1)" : "every norm passes 全部达标");
+    if (!opts.quiet && failing) {
+        /* Say what is counted (issue 17): whole-area fails apart from norms failing only in some 街镇. */
+        size_t whole = 0, total = lc_indicators_total_row(res->indicators);
+        for (size_t n = 0; n < lc_profile_norm_count(res->profile); n++)
+            whole += lc_indicators_get(res->indicators, total, n)->pass == 0;
+        printf("Result 结论: some norms fail 部分指标未达标 — %zu for the whole area 全区未达标, %zu more pass for the "
+               "whole area but fail in some 街镇 全区达标但部分街镇未达标 (exit code 1)\n", whole,
+               failing > whole ? failing - whole : 0);
+    } else if (!opts.quiet)
+        printf("Result 结论: every norm passes 全部达标\n");
     rc = failing ? LC_EXIT_FAILS : LC_EXIT_OK;
 done:
     lc_run_destroy(run);

@@ -82,7 +82,16 @@ static void section_headline(html *h, const json_t *sum)
     h_printf(h, "<section id=\"indicators\">\n<h2>核心指标 <span class=\"en\">Headline indicators (whole area)"
                 "</span></h2>\n<p>全区常住人口 Residents: ");
     h_count(h, jnum(total, "population"));
-    h_printf(h, " · 未达标指标 Norms failing somewhere: %lld</p>\n", (long long)json_integer_value(json_object_get(sum, "failing_norms")));
+    /* Whole-area fails apart from norms that pass for the whole area but fail in some 街镇 (issue 17):
+     * failing_norms counts a norm failing anywhere. */
+    long long anywhere = (long long)json_integer_value(json_object_get(sum, "failing_norms")), whole = 0;
+    size_t i;
+    const json_t *m;
+    json_array_foreach(norms, i, m) {
+        whole += !strcmp(jstr(json_object_get(ind, jstr(m, "code")), "pass"), "fail");
+    }
+    h_printf(h, " · 全区未达标指标 Norms failing for the whole area: %lld · 全区达标但部分街镇未达标 passing for the "
+                "whole area but failing in some 街镇: %lld</p>\n", whole, anywhere > whole ? anywhere - whole : 0);
     h_printf(h, "<table>\n<thead><tr><th>指标 Indicator</th><th>现状 Value</th><th>目标 Target</th><th>结论 Result</th>"
                 "<th>差额 Shortfall</th><th>依据 Source</th></tr></thead>\n<tbody>\n");
     size_t k;
@@ -227,8 +236,14 @@ static void section_assumptions(html *h, const json_t *sum)
     h_printf(h, "</td></tr>\n</table>\n<h3>可达范围 <span class=\"en\">Reach per category</span></h3>\n"
                 "<p>没有规划文件给出“15分钟”的米数；本工具按 GB 50180-2018 取 15 分钟步行 ≈ 800–1000 米，可修改。"
                 "<br><span class=\"en\">No plan gives metres for \"15 minutes\": the toolkit assumes GB 50180-2018's "
-                "800–1000 m for a 15-minute walk; users can change it.</span></p>\n<table>\n<thead><tr><th>类别 Category"
-                "</th><th>分钟 Minutes</th><th>米 Metres</th><th>步速 Walking speed</th><th>依据 Source</th></tr></thead>\n<tbody>\n");
+                "800–1000 m for a 15-minute walk; users can change it.</span><br>标准为每类设施直接规定米数，不规定步速；"
+                "下表“折合步速”仅为米数 ÷ 分钟，各类不同（如 15 分钟 1000 米、5 分钟 300 米出自 GB 50180-2018 的两级生活圈），"
+                "并非两种步速。<br><span class=\"en\">The profile sets each category's metres, not a walking speed: the "
+                "speed column is only metres ÷ minutes, and it differs between categories (15 minutes 1000 m and 5 "
+                "minutes 300 m come from GB 50180-2018's two circle sizes), not two speeds. With "
+                "--set walk_speed=V every category walks its minutes at V m/s instead.</span></p>\n<table>\n<thead><tr><th>类别 Category"
+                "</th><th>分钟 Minutes</th><th>米 Metres</th><th>折合步速 Metres ÷ minutes</th><th>依据 Source</th></tr>"
+                "</thead>\n<tbody>\n");
     size_t k;
     const json_t *rc;
     json_array_foreach(json_object_get(as, "reach"), k, rc) {
