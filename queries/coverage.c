@@ -197,6 +197,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     cov->mode = o.mode;
     cov->npoly = lc_layer_count(res);
     cov->ncat = lc_profile_category_count(profile);
+    cov->profile = profile;
     for (size_t i = 0; i < cov->npoly; i++)
         if (!isnan(lc_layer_feature(res, i)->population))
             cov->population += lc_layer_feature(res, i)->population;
@@ -262,14 +263,6 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         if (lc_cov_straight_reach(ctx, fac, c, cov->reach[c], quadsegs, &cats[c]) != LC_OK)
             goto fail;
     }
-    /* Straight-line service areas: each category's circles dissolved, the categories on every core
-     * (a failure is the context's error, naming the category). */
-    straight_service_task sst = {.cats = cats, .service = cov->service, .profile = profile};
-    if (!network && !o.cells_only &&
-        lc_parallel_run(ctx, o.threads > 0 ? (size_t)o.threads : 0, cov->ncat, lc_cov_straight_service_area, &sst, NULL,
-                        NULL) != LC_OK)
-        goto fail;
-
     /* The work is shared out to nthreads threads, this one included (it alone reports progress: the
      * context belongs to it). Each polygon's, category's and block's results go to its own slots, so
      * they do not depend on the thread count. */
@@ -285,8 +278,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         if (lc_cov_network(ctx, &jb, ws, nthreads) != LC_OK)
             goto fail;
     } else {
-        lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: reach circles%s %.2f s", o.cells_only ? "" : " dissolved",
-               lc_seconds() - t0);
+        lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: reach circles %.2f s", lc_seconds() - t0);
         jb.stage = NULL;
         t0 = lc_seconds();
         if (lc_cov_run(&jb, ws, nthreads, lc_cov_straight_polygon, cov->npoly, ctx) != 0) {
@@ -306,7 +298,23 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
             goto fail;
         }
         lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: %zu polygons %.2f s%s", cov->npoly, lc_seconds() - t0,
-               o.cells_only ? " (cells only)" : "");
+               o.cells_only ? " (cells only)" : "");        /* The service areas: each category's circles dissolved on a thread of its own while the caller
+         * writes the layers (lc_coverage_service_areas_wait), as network mode traces its own. */
+        if (!o.cells_only) {
+            GEOSGeometry **circles = lc_calloc(ctx, cov->ncat ? cov->ncat : 1, sizeof *circles);
+            if (!circles)
+                goto fail;
+            for (size_t c = 0; c < cov->ncat; c++)
+                if (lc_cov_straight_circles(ctx, &cats[c], &circles[c]) != LC_OK) {
+                    for (size_t q = 0; q < c; q++)
+                        if (circles[q])
+                            GEOSGeom_destroy_r(lc_ctx_geos(ctx), circles[q]);
+                    free(circles);
+                    goto fail;
+                }
+            if (!(cov->service_job = lc_cov_dissolve_start(ctx, circles, cov->ncat, nthreads > 1, cov->service)))
+                goto fail;
+        }
     }
     lc_progress(ctx, "coverage", 1.0);
     goto done;
@@ -391,7 +399,7 @@ lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov
     if (!ctx)
         return LC_ERR_MISUSE;
     lc_coverage *cov = (lc_coverage *)cov_in; /* logically const: only the tracing's own state changes */
-    if (cov && !cov->service_job) /* straight-line mode, or already waited for */
+    if (cov && !cov->service_job) /* none (cells only), or already waited for */
         return cov->service_status == LC_OK ? LC_OK : lc_error(ctx, cov->service_status, "%s", cov->service_error);
     if (!cov || cov->ctx != ctx)
         return lc_error(ctx, LC_ERR_MISUSE, "lc_coverage_service_areas_wait: the coverage of this context is required");
@@ -401,12 +409,14 @@ lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov
     cov->service_status = lc_cov_service_finish(ctx, cov->service_job, &bad, reason, sizeof reason);
     lc_cov_service_destroy(cov->service_job);
     cov->service_job = NULL;
+    int network = cov->mode == LC_MODE_NETWORK;
     if (cov->service_status != LC_OK)
-        snprintf(cov->service_error, sizeof cov->service_error,
-                 "cannot trace the network service area of category %s: %s",
+        snprintf(cov->service_error, sizeof cov->service_error, "cannot %s of category %s: %s",
+                 network ? "trace the network service area" : "dissolve the reach circles",
                  lc_profile_category(cov->profile, bad)->code, reason[0] ? reason : "out of memory");
     else
-        lc_log(ctx, LC_LOG_DEBUG, "network coverage: service areas traced (waited %.2f s)", lc_seconds() - t0);
+        lc_log(ctx, LC_LOG_DEBUG, "%s coverage: service areas %s (waited %.2f s)", network ? "network" : "straight-line",
+               network ? "traced" : "dissolved", lc_seconds() - t0);
     return cov->service_status == LC_OK ? LC_OK : lc_error(ctx, cov->service_status, "%s", cov->service_error);
 }
 

@@ -34,7 +34,8 @@ typedef struct street_share {
     double length, in_reach;
 } street_share;
 
-/* Network mode: the service areas being traced on a thread of their own (coverage_service.c). */
+/* The service areas being traced (network mode) or dissolved (straight-line mode) on a thread of
+ * their own (coverage_service.c). */
 typedef struct service_job service_job;
 
 struct lc_coverage {
@@ -175,16 +176,9 @@ int lc_cov_run(cov_job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_
 lc_status lc_cov_straight_reach(lc_context *ctx, const lc_layer *fac, size_t category, double r, int quadsegs,
                                 category_reach *out);
 
-/* What the straight-line service areas are dissolved from and into (lc_cov_straight_service_area). */
-typedef struct straight_service_task {
-    const category_reach *cats;  /* per category: its circles */
-    GEOSGeometry **service;      /* per category: its dissolved reach, set here (NULL: no facilities) */
-    const lc_profile *profile;   /* for the category's code in a failure */
-} straight_service_task;
-
-/* lc_parallel_fn (arg a straight_service_task): category c's service area, the union of its circles
- * (NULL when it has none), into service[c]. 0, or -1 with msg naming the category. */
-int lc_cov_straight_service_area(void *arg, size_t c, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size);
+/* Moves category c's circles (c->buffer, then empty) into one collection for the dissolve
+ * (lc_cov_dissolve_start): *out, NULL when it has none. LC_OK or LC_ERR_NOMEM. */
+lc_status lc_cov_straight_circles(lc_context *ctx, category_reach *c, GEOSGeometry **out);
 int lc_cov_straight_polygon(worker_state *w, size_t i);
 
 /* Network mode (coverage_network.c): every step after the demand points — distances per category,
@@ -212,6 +206,12 @@ typedef struct service_area_input {
  * every reach in it, also on failure; net is borrowed and must outlive the job. NULL with LC_ERR_NOMEM. */
 service_job *lc_cov_service_start(lc_context *ctx, const lc_network *net, service_area_input *in, size_t ncat,
                                   double width, double cell, int background, GEOSGeometry **out);
+
+/* Straight-line mode: starts dissolving each category's circles (circles[c], one collection per
+ * category, NULL without facilities) into out[c], on a thread of its own (background 0: by the waiter
+ * alone). Takes circles and every collection in it, also on failure. NULL with LC_ERR_NOMEM. */
+service_job *lc_cov_dissolve_start(lc_context *ctx, GEOSGeometry **circles, size_t ncat, int background,
+                                   GEOSGeometry **out);
 
 /* Does what is left on the calling thread and waits for the job's. LC_OK once every out[c] is set, or
  * the failure with the failing category and the reason (reason_size bytes). */

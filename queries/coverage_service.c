@@ -1,5 +1,5 @@
 /*
- * queries/coverage_service.c — network-mode service areas, traced behind the caller's back.
+ * queries/coverage_service.c — the service areas, made behind the caller's back.
  *
  * A category's service area is its walking corridor's outline over the whole network
  * (queries/corridor_trace.c). Only the service_areas layer and the maps need it, so
@@ -11,6 +11,10 @@
  * earlier category with the very same parts and cells), then each category's blocks assembled in
  * block order. Every block and category is done by one thread whichever it is, so the result does
  * not depend on the timing.
+ *
+ * In straight-line mode the same job dissolves each category's reach circles (GEOSUnaryUnion, one
+ * task per category) while the caller writes: measured at K = 10 on the real-street city, 0.36 s of
+ * both cores that the single-threaded GeoPackage writing now hides.
  */
 #include <math.h>
 #include <stdio.h>
@@ -55,6 +59,9 @@ struct service_job {
     int64_t block_i0, block_j0;
     size_t blocks_x, blocks;
     GEOSGeometry **out;    /* borrowed: the coverage's service[] */
+    GEOSGeometry **circles;/* straight-line mode: per category its circles as one collection (owned,
+                              NULL without facilities); NULL in network mode */
+    lc_context *ctx;       /* borrowed: its GEOS handle frees what is left of circles */
     lc_parallel_job *run;  /* the blocks, then the categories (geo/parallel.c); NULL once finished */
     service_worker w[2];   /* [0] whoever waits (lc_cov_service_finish), [1] the background thread */
 };
@@ -162,16 +169,33 @@ static int assemble_task(service_job *job, service_worker *w, size_t c)
     return 0;
 }
 
-/* lc_parallel_fn: tasks [0, blocks) trace a block for every category, tasks from blocks on (which
- * the pool starts only once every block is done) assemble a category's outline. A failure without
- * GEOS's message is out of memory. */
+/* Straight-line mode: category c's circles dissolved into job->out[c] (the collection freed once
+ * used). 0, or -1. */
+static int dissolve_task(service_job *job, service_worker *w, size_t c)
+{
+    if (!job->circles[c])
+        return 0;
+    GEOSGeometry *u = GEOSUnaryUnion_r(w->h, job->circles[c]);
+    if (!u)
+        return -1;
+    GEOSGeom_destroy_r(w->h, job->circles[c]);
+    job->circles[c] = NULL;
+    job->out[c] = u;
+    return 0;
+}
+
+/* lc_parallel_fn: in network mode tasks [0, blocks) trace a block for every category, tasks from
+ * blocks on (which the pool starts only once every block is done) assemble a category's outline; in
+ * straight-line mode task c dissolves category c. A failure without GEOS's message is out of memory. */
 static int service_task(void *arg, size_t i, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
 {
     service_job *job = arg;
     service_worker *w = &job->w[thread];
     w->h = h;
-    size_t cat = i - job->blocks;
-    int rc = i < job->blocks ? block_task(job, w, i, &cat) : assemble_task(job, w, cat);
+    size_t cat = job->circles ? i : i - job->blocks;
+    int rc = job->circles ? dissolve_task(job, w, cat)
+             : i < job->blocks ? block_task(job, w, i, &cat)
+                               : assemble_task(job, w, cat);
     if (rc) {
         w->failed_cat = cat;
         w->failed_status = msg[0] ? LC_ERR_GEOMETRY : LC_ERR_NOMEM;
@@ -197,7 +221,31 @@ void lc_cov_service_destroy(service_job *job)
         free(tc->inner);
     }
     free(job->cats);
+    for (size_t c = 0; job->circles && c < job->ncat; c++)
+        if (job->circles[c])
+            GEOSGeom_destroy_r(lc_ctx_geos(job->ctx), job->circles[c]);
+    free(job->circles);
     free(job);
+}
+
+service_job *lc_cov_dissolve_start(lc_context *ctx, GEOSGeometry **circles, size_t ncat, int background,
+                                   GEOSGeometry **out)
+{
+    service_job *job = lc_calloc(ctx, 1, sizeof *job);
+    if (!job) {
+        for (size_t c = 0; c < ncat; c++)
+            if (circles[c])
+                GEOSGeom_destroy_r(lc_ctx_geos(ctx), circles[c]);
+        free(circles);
+        return NULL;
+    }
+    job->ncat = ncat, job->out = out, job->circles = circles, job->ctx = ctx;
+    if (!(job->run = lc_parallel_start(ctx, background ? 1 : 0, ncat, ncat, service_task, job))) {
+        lc_cov_service_destroy(job);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot prepare the service areas' thread");
+        return NULL;
+    }
+    return job;
 }
 
 service_job *lc_cov_service_start(lc_context *ctx, const lc_network *net, service_area_input *in, size_t ncat,

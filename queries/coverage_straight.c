@@ -302,36 +302,19 @@ lc_status lc_cov_straight_reach(lc_context *ctx, const lc_layer *fac, size_t cat
     return LC_OK;
 }
 
-int lc_cov_straight_service_area(void *arg, size_t cat, size_t thread, GEOSContextHandle_t h, char *msg, size_t msg_size)
+/* Circles into one collection for the dissolve; see coverage_int.h. The collection takes the
+ * geometries themselves (no copies): the polygons no longer need them once their step is done. */
+lc_status lc_cov_straight_circles(lc_context *ctx, category_reach *c, GEOSGeometry **out)
 {
-    (void)thread;
-    straight_service_task *t = arg;
-    const category_reach *c = &t->cats[cat];
-    size_t n = c->n;
-    t->service[cat] = NULL;
-    if (!n)
-        return 0;
-    GEOSGeometry **parts = calloc(n, sizeof *parts);
-    size_t made = 0;
-    while (parts && made < n && (parts[made] = GEOSGeom_clone_r(h, c->buffer[made])))
-        made++;
-    /* The collection takes the clones. */
-    GEOSGeometry *coll = parts && made == n ? GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)n)
-                                            : NULL;
+    *out = NULL;
+    if (!c->n)
+        return LC_OK;
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(lc_ctx_geos(ctx), GEOS_GEOMETRYCOLLECTION, c->buffer,
+                                                     (unsigned)c->n);
     if (!coll)
-        for (size_t k = 0; parts && k < made; k++)
-            GEOSGeom_destroy_r(h, parts[k]);
-    free(parts);
-    GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
-    if (coll)
-        GEOSGeom_destroy_r(h, coll);
-    if (u) {
-        t->service[cat] = u;
-        return 0;
-    }
-    char reason[400];
-    snprintf(reason, sizeof reason, "%s", msg[0] ? msg : "out of memory");
-    snprintf(msg, msg_size, "cannot dissolve the reach of category %s: %s",
-             lc_profile_category(t->profile, cat)->code, reason);
-    return -1;
+        return lc_error(ctx, LC_ERR_NOMEM, "out of memory: cannot collect the reach circles");
+    free(c->buffer); /* the collection holds the circles now */
+    c->buffer = NULL;
+    *out = coll;
+    return LC_OK;
 }

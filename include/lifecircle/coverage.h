@@ -160,16 +160,17 @@ LC_API const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t po
 
 /* The dissolved reach region of category c, in the working CRS; NULL when the category has no
  * facility (or with cells_only). In network mode it is the walking corridor's outline traced on a grid
- * of lc_coverage_options.service_cell_m, on a thread of its own after lc_coverage_compute returns, so
- * a caller can write the cells and gaps meanwhile; this call then waits for it (and helps). A failure
+ * of lc_coverage_options.service_cell_m, in straight-line mode the union of the reach circles; either
+ * is made on a thread of its own after lc_coverage_compute returns, so a caller can write the cells
+ * and gaps meanwhile; this call then waits for it (and helps). A failure
  * leaves the category NULL; lc_coverage_service_areas_wait reports it. Call it, like the wait, from
  * the thread that owns the coverage's context, not from two threads at once. Borrowed, valid while
  * cov lives. */
 LC_API const GEOSGeometry *lc_coverage_service_area(const lc_coverage *cov, size_t category);
 
-/* Network mode: waits for the service areas being traced in the background (tracing the rest on the
- * calling thread meanwhile). LC_OK at once in straight-line mode or when already waited for (any ctx
- * then); LC_ERR_GEOMETRY or LC_ERR_NOMEM naming the category when tracing failed (every later call
+/* Waits for the service areas being made in the background (doing the rest on the calling thread
+ * meanwhile). LC_OK at once with cells_only or when already waited for (any ctx then);
+ * LC_ERR_GEOMETRY or LC_ERR_NOMEM naming the category when that failed (every later call
  * reports it again). While it traces, ctx must be the coverage's (LC_ERR_MISUSE otherwise). The
  * network the coverage was computed on (lc_coverage_options.network) must live until this returns
  * or the coverage is destroyed. */
