@@ -72,19 +72,8 @@ void lc_map_access_legend(map *m)
     const lc_access *acc = m->res->access;
     size_t s = m->access - 1;
     const lc_access_spec *a = lc_access_spec_of(acc, s);
-    double u = l->u, x = l->lx + 14 * u, tx = x + 36 * u, y = l->ly + 26 * u;
-    cairo_new_path(cr);
-    cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
-    lc_map_set_rgb(cr, white);
-    cairo_fill_preserve(cr);
-    lc_map_set_rgb(cr, frame_line);
-    cairo_set_line_width(cr, 0.8 * u);
-    cairo_stroke(cr);
-    cairo_save(cr);
-    cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
-    cairo_clip(cr);
-    lc_map_text(m, 1, 15, x, y, 0, ink, "图例 Legend");
-    y += 28 * u;
+    double u = l->u, x = l->lx + 14 * u, tx = x + 36 * u;
+    double y = lc_map_legend_open(m);
     const lc_layer *res = lc_inputs_layer(m->res->inputs, LC_LAYER_RESIDENTIAL);
     size_t counts[LC_STYLE_SHARE_CLASSES] = {0}, none = 0;
     for (size_t i = 0; i < lc_layer_count(res); i++) {

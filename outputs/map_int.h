@@ -82,6 +82,10 @@ void lc_map_proposal_marker(map *m, double x, double y);
 /* v as "12,345" into buf (size bytes). */
 void lc_map_thousands(char *buf, size_t size, double v);
 
+/* Draws the legend panel's frame and its title 图例 Legend, and clips to the panel (the caller ends
+ * with cairo_restore); returns where the first entry goes (outputs/map_legend.c). */
+double lc_map_legend_open(map *m);
+
 /* A count right-aligned in the legend panel, at y (outputs/map_legend.c; the coverage and the
  * accessibility legends). */
 void lc_map_legend_count(map *m, double y, size_t count);

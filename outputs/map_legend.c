@@ -291,12 +291,12 @@ static void legend_notes(map *m, double x, double y)
     }
 }
 
-void lc_map_draw_legend(map *m)
+/* The legend panel's frame and title; see map_int.h. */
+double lc_map_legend_open(map *m)
 {
     cairo_t *cr = m->cr;
     const layout *l = &m->lay;
-    double u = l->u, x = l->lx + 14 * u, tx = x + (SW_W + 10) * u, y = l->ly + 26 * u;
-
+    double u = l->u, x = l->lx + 14 * u, y = l->ly + 26 * u;
     cairo_new_path(cr);
     cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
     lc_map_set_rgb(cr, white);
@@ -307,9 +307,16 @@ void lc_map_draw_legend(map *m)
     cairo_save(cr);
     cairo_rectangle(cr, l->lx, l->ly, l->lw, l->lh);
     cairo_clip(cr);
-
     lc_map_text(m, 1, 15, x, y, 0, ink, "图例 Legend");
-    y += 28 * u;
+    return y + 28 * u;
+}
+
+void lc_map_draw_legend(map *m)
+{
+    cairo_t *cr = m->cr;
+    const layout *l = &m->lay;
+    double u = l->u, x = l->lx + 14 * u, tx = x + (SW_W + 10) * u;
+    double y = lc_map_legend_open(m);
     y = legend_areas(m, x, tx, y);
     y = legend_points(m, x, tx, y);
     legend_notes(m, x, y);
