@@ -12,6 +12,7 @@
 
 #include "geo/context_int.h"
 #include "layers/layer_int.h"
+#include "layers/quality_int.h"
 
 /* The working CRS's scale error (|CRS length / true length − 1|) above which distances and areas are
  * wrong: a 1,000 m reach off by 50 m (error) or 10 m (warning). The UTM zone of the data stays under

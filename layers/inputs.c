@@ -15,6 +15,7 @@
 #include "geo/context_int.h"
 #include "geo/strbuf_int.h"
 #include "layers/layer_int.h"
+#include "layers/quality_int.h"
 
 struct lc_inputs {
     lc_context *ctx; /* borrowed: the layers' GEOS geometries belong to its handle */

@@ -25,6 +25,7 @@
 #include "geo/geometry_int.h"
 #include "layers/layer_int.h"
 #include "layers/number_int.h"
+#include "layers/quality_int.h"
 #include "layers/reader_int.h"
 
 /* ---- opening -------------------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include "geo/context_int.h"
 #include "layers/layer_int.h"
+#include "layers/quality_int.h"
 #include "lifecircle/roads.h"
 
 /* A facility or road farther than this from every compound serves none of them (m). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
+#include "layers/quality_int.h"
 #include "lifecircle/quality.h"
 
 struct lc_quality {
@@ -24,7 +25,7 @@ lc_quality *lc_quality_create(lc_context *ctx)
     return lc_calloc(ctx, 1, sizeof(lc_quality));
 }
 
-/* Frees the strings an issue owns (they were copied by lc_quality_add). */
+/* Frees the strings an issue owns (they were copied by lc_quality_append). */
 static void issue_free(lc_issue *it)
 {
     free((char *)it->check);
@@ -82,20 +83,15 @@ static char *copy_or_null(lc_context *ctx, const char *s, int *failed)
     return c;
 }
 
-lc_status lc_quality_add(lc_context *ctx, lc_quality *q, lc_severity severity, lc_status status,
-                         const char *check, const char *file, const char *layer, const char *feature,
-                         const char *field, const char *fmt, ...)
+/* Appends an issue; see quality.h. */
+lc_status lc_quality_append(lc_context *ctx, lc_quality *q, lc_severity severity, lc_status status,
+                            const char *check, const char *file, const char *layer, const char *feature,
+                            const char *field, const char *message)
 {
-    if (!ctx || !q || !check || !fmt)
-        return ctx ? lc_error(ctx, LC_ERR_MISUSE, "lc_quality_add: NULL argument") : LC_ERR_MISUSE;
+    if (!ctx || !q || !check || !message)
+        return ctx ? lc_error(ctx, LC_ERR_MISUSE, "lc_quality_append: NULL argument") : LC_ERR_MISUSE;
     if (lc_grow(ctx, (void **)&q->items, &q->cap, q->count + 1, sizeof *q->items) != LC_OK)
         return LC_ERR_NOMEM;
-    char message[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-
     int failed = 0;
     lc_issue it = {.severity = severity, .status = status};
     it.check = copy_or_null(ctx, check, &failed);
@@ -111,4 +107,19 @@ lc_status lc_quality_add(lc_context *ctx, lc_quality *q, lc_severity severity, l
     q->items[q->count++] = it;
     lc_log(ctx, LC_LOG_DEBUG, "%s", message);
     return LC_OK;
+}
+
+/* The library's printf-style variant; see quality_int.h. */
+lc_status lc_quality_add(lc_context *ctx, lc_quality *q, lc_severity severity, lc_status status,
+                         const char *check, const char *file, const char *layer, const char *feature,
+                         const char *field, const char *fmt, ...)
+{
+    if (!fmt)
+        return ctx ? lc_error(ctx, LC_ERR_MISUSE, "lc_quality_add: NULL argument") : LC_ERR_MISUSE;
+    char message[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    return lc_quality_append(ctx, q, severity, status, check, file, layer, feature, field, message);
 }

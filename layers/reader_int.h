@@ -13,7 +13,7 @@
 
 #include "geo/context_int.h"
 #include "layers/layer_int.h"
-#include "lifecircle/quality.h"
+#include "layers/quality_int.h"
 
 struct fetch_warnings;
 

@@ -16,6 +16,7 @@
 
 #include "geo/context_int.h"
 #include "layers/layer_int.h"
+#include "layers/quality_int.h"
 #include "lifecircle/roads.h"
 
 /* One line: its vertices are pts[off .. off+n) of the shared array. */

@@ -12,6 +12,7 @@
 
 #include "geo/context_int.h"
 #include "layers/layer_int.h"
+#include "layers/quality_int.h"
 
 /* The file of files[] whose name is <base>.<ext> (extension compared ignoring case), or NULL. */
 static const char *part_of(char **files, const char *base, const char *ext)

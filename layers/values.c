@@ -11,6 +11,7 @@
 
 #include "geo/context_int.h"
 #include "layers/layer_int.h"
+#include "layers/quality_int.h"
 #include "lifecircle/study.h"
 
 /* More residents than any compound or 街镇 holds (Shanghai has 24.9 million in all; its most

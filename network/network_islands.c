@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
+#include "layers/quality_int.h"
 #include "lifecircle/network.h"
 
 /* What one component holds. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
+#include "layers/quality_int.h"
 #include "lifecircle/indicators.h"
 #include "queries/indicators_int.h"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "layers/quality_int.h"
 #include "lifecircle/coverage.h"
 #include "lifecircle/network.h"
 #include "queries/indicators_int.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "geo/context_int.h"
+#include "layers/quality_int.h"
 #include "run/run_int.h"
 
 void lc_run_destroy(lc_run *run)

@@ -9,6 +9,7 @@
 
 #include "geo/conninfo_int.h"
 #include "geo/context_int.h"
+#include "layers/quality_int.h"
 #include "run/run_int.h"
 
 lc_run *lc_run_validate(lc_context *ctx, const lc_study *study, const lc_run_options *options)

@@ -98,16 +98,18 @@ LC_API const lc_issue *lc_quality_get(const lc_quality *q, size_t i);
 LC_API size_t lc_quality_count_severity(const lc_quality *q, lc_severity severity);
 LC_API size_t lc_quality_count_check(const lc_quality *q, const char *check);
 
-/* Appends an issue; the message is formatted printf-style and copied, as are the other strings.
+/* Appends an issue; every string, the message included, is copied. (No variadic call in the public
+ * API, so that Python's ctypes and other bindings can call every function; the library's own
+ * printf-style variant is internal, layers/quality_int.h.)
  * Parameters:
  *   severity, status — how bad, and the error family for errors (LC_OK for warnings);
  *   check            — an LC_CHECK_* identifier;
- *   file, layer, feature, field — what the issue is about, each may be NULL.
+ *   file, layer, feature, field — what the issue is about, each may be NULL;
+ *   message          — what is wrong and what to do, not NULL.
  * Returns LC_OK, or LC_ERR_NOMEM (then the report is unchanged). */
-LC_API lc_status lc_quality_add(lc_context *ctx, lc_quality *q, lc_severity severity, lc_status status,
-                                const char *check, const char *file, const char *layer,
-                                const char *feature, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 10, 11)));
+LC_API lc_status lc_quality_append(lc_context *ctx, lc_quality *q, lc_severity severity, lc_status status,
+                                   const char *check, const char *file, const char *layer,
+                                   const char *feature, const char *field, const char *message);
 
 #ifdef __cplusplus
 }
