@@ -256,7 +256,7 @@ static void section_assumptions(html *h, const json_t *sum)
         if (min > 0)
             h_printf(h, "%.2f m/s", m / (60 * min));
         h_printf(h, "</td><td class=\"en\">");
-        h_text(h, jstr(rc, "source"));
+        h_cite(h, jstr(rc, "source"));
         h_printf(h, "</td></tr>\n");
     }
     h_printf(h, "</tbody>\n</table>\n<h3>输入数据 <span class=\"en\">Input files</span></h3>\n<table>\n<thead><tr><th>图层 Layer</th>"
@@ -277,6 +277,25 @@ static void section_assumptions(html *h, const json_t *sum)
                  (long long)json_integer_value(json_object_get(in, "features")));
         h_text(h, *jstr(in, "sha256") ? jstr(in, "sha256") : jstr(in, "rows_sha256"));
         h_printf(h, "</code></td></tr>\n");
+    }
+    h_printf(h, "</tbody>\n</table>\n</section>\n");
+}
+
+/* Every norm's source spelt out as a 规划说明书 cites it (outputs/citations.c): document title, number,
+ * section, with the line reference the tables above use (issue 17). At the end, so the tables keep
+ * their short codes and their pages. */
+static void section_citations(html *h, const json_t *sum)
+{
+    h_printf(h, "<section id=\"citations\">\n<h2>依据文件 <span class=\"en\">Documents cited</span></h2>\n"
+                "<table>\n<thead><tr><th>指标 Norm</th><th>依据 Source, as a 规划说明书 cites it</th></tr></thead>\n<tbody>\n");
+    size_t k;
+    const json_t *n;
+    json_array_foreach(json_object_get(sum, "norms"), k, n) {
+        h_printf(h, "<tr><td>");
+        h_text(h, jstr(n, "zh"));
+        h_printf(h, "</td><td>");
+        h_cite(h, jstr(n, "source"));
+        h_printf(h, "</td></tr>\n");
     }
     h_printf(h, "</tbody>\n</table>\n</section>\n");
 }
@@ -382,6 +401,7 @@ char *lc_report_html(lc_context *ctx, const lc_results *r, const lc_report_optio
         st = lc_report_section_gaps(ctx, &h, r);
     section_assumptions(&h, sum);
     section_quality(&h, sum);
+    section_citations(&h, sum);
     h_printf(&h, "<footer class=\"meta\"><p>lifecircle %s · 示例数据请注意来源与许可 Data sources and licences: see "
                  "the input files above.</p></footer>\n</body>\n</html>\n", lc_version());
     json_decref(sum);

@@ -15,6 +15,7 @@
 
 #include "lifecircle/report.h"
 #include "lifecircle/results.h"
+#include "outputs/citations_int.h"
 
 
 /* ---- a growing HTML buffer ------------------------------------------------------------------ */
@@ -151,6 +152,14 @@ static inline void h_pass(html *h, const char *pass)
         h_printf(h, "<td class=\"fail\">✗ 未达标 fail</td>");
     else
         h_printf(h, "<td class=\"na\">– 无目标 n/a</td>");
+}
+
+/* A profile's source spelt out as a 规划说明书 cites it (outputs/citations.c): title, number, section. */
+static inline void h_cite(html *h, const char *source)
+{
+    char *c = lc_cite_expand(NULL, source);
+    h_text(h, c ? c : source);
+    free(c);
 }
 
 /* ---- the tables (outputs/report_tables.c); h, sum and r borrowed ---- */

@@ -91,7 +91,7 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         if (!col[k])
             continue;
         h_printf(h, "<th title=\"");
-        h_text(h, jstr(n, "source"));
+        h_cite(h, jstr(n, "source"));
         h_printf(h, "\">");
         h_text(h, jstr(n, "zh"));
         h_printf(h, "<br><span class=\"en\">");
@@ -172,7 +172,7 @@ static void presence_head(html *h, const json_t *n, const json_t *reach)
     h_printf(h, " · ");
     h_text(h, jstr(n, "en"));
     h_printf(h, " · ");
-    h_text(h, jstr(n, "source"));
+    h_cite(h, jstr(n, "source"));
     h_printf(h, "\">");
     for (int lang = 0; lang < 2; lang++) {
         if (lang)
