@@ -162,6 +162,27 @@ static void reach_free(lc_context *ctx, category_reach *c)
 
 /* ---- the computation ----------------------------------------------------------------------------- */
 
+/* Whether the options can be computed with; sets the context's error when not. */
+static int options_valid(lc_context *ctx, const lc_coverage_options *o)
+{
+    if (o->mode == LC_MODE_NETWORK && !o->network) {
+        lc_error(ctx, LC_ERR_UNSUPPORTED, "network mode needs a walking network: name a roads layer in the study "
+                                          "('roads: {path: <file>}'), or use the straight-line mode");
+        return 0;
+    }
+    if (o->reach_m < 0 || !isfinite(o->reach_m)) {
+        lc_error(ctx, LC_ERR_MISUSE, "reach must be a positive number of metres");
+        return 0;
+    }
+    if (!(o->share_leaf_m >= 0 && o->gap_cell_m >= 0 && o->service_cell_m >= 0) || !isfinite(o->share_leaf_m) ||
+        !isfinite(o->gap_cell_m) || !isfinite(o->service_cell_m)) {
+        lc_error(ctx, LC_ERR_MISUSE, "the corridor's resolutions (share_leaf_m, gap_cell_m, service_cell_m) must be "
+                                     "finite numbers of metres ≥ 0 (0: the default)");
+        return 0;
+    }
+    return 1;
+}
+
 lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
                                  const lc_coverage_options *options)
 {
@@ -172,21 +193,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
         return NULL;
     }
     lc_coverage_options o = options ? *options : (lc_coverage_options){0};
-    if (o.mode == LC_MODE_NETWORK && !o.network) {
-        lc_error(ctx, LC_ERR_UNSUPPORTED, "network mode needs a walking network: name a roads layer in the study "
-                                          "('roads: {path: <file>}'), or use the straight-line mode");
+    if (!options_valid(ctx, &o))
         return NULL;
-    }
-    if (o.reach_m < 0 || !isfinite(o.reach_m)) {
-        lc_error(ctx, LC_ERR_MISUSE, "reach must be a positive number of metres");
-        return NULL;
-    }
-    if (!(o.share_leaf_m >= 0 && o.gap_cell_m >= 0 && o.service_cell_m >= 0) || !isfinite(o.share_leaf_m) ||
-        !isfinite(o.gap_cell_m) || !isfinite(o.service_cell_m)) {
-        lc_error(ctx, LC_ERR_MISUSE, "the corridor's resolutions (share_leaf_m, gap_cell_m, service_cell_m) must be "
-                                     "finite numbers of metres ≥ 0 (0: the default)");
-        return NULL;
-    }
     const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
     const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
     lc_coverage *cov = lc_calloc(ctx, 1, sizeof *cov);
@@ -279,42 +287,8 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
             goto fail;
     } else {
         lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: reach circles %.2f s", lc_seconds() - t0);
-        jb.stage = NULL;
-        t0 = lc_seconds();
-        if (lc_cov_run(&jb, ws, nthreads, lc_cov_straight_polygon, cov->npoly, ctx) != 0) {
-            const lc_feature *f = lc_layer_feature(res, jb.failed_task);
-            if (jb.pool_failed)
-                ; /* cancelled, or no threads: the pool's error is the context's */
-            else if (jb.failed_detail == NO_CATEGORY)
-                lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
-                         lc_layer_source(res), lc_layer_name(res), f->id, jb.failed_msg[0] ? ": " : "",
-                         jb.failed_msg);
-            else
-                lc_error(ctx, jb.failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
-                         "%s (layer %s, feature %s): coverage of category %s could not be computed%s%s",
-                         lc_layer_source(res), lc_layer_name(res), f->id,
-                         lc_profile_category(profile, jb.failed_detail)->code, jb.failed_msg[0] ? ": " : "",
-                         jb.failed_msg);
+        if (lc_cov_straight(ctx, &jb, ws, nthreads) != LC_OK)
             goto fail;
-        }
-        lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: %zu polygons %.2f s%s", cov->npoly, lc_seconds() - t0,
-               o.cells_only ? " (cells only)" : "");        /* The service areas: each category's circles dissolved on a thread of its own while the caller
-         * writes the layers (lc_coverage_service_areas_wait), as network mode traces its own. */
-        if (!o.cells_only) {
-            GEOSGeometry **circles = lc_calloc(ctx, cov->ncat ? cov->ncat : 1, sizeof *circles);
-            if (!circles)
-                goto fail;
-            for (size_t c = 0; c < cov->ncat; c++)
-                if (lc_cov_straight_circles(ctx, &cats[c], &circles[c]) != LC_OK) {
-                    for (size_t q = 0; q < c; q++)
-                        if (circles[q])
-                            GEOSGeom_destroy_r(lc_ctx_geos(ctx), circles[q]);
-                    free(circles);
-                    goto fail;
-                }
-            if (!(cov->service_job = lc_cov_dissolve_start(ctx, circles, cov->ncat, nthreads > 1, cov->service)))
-                goto fail;
-        }
     }
     lc_progress(ctx, "coverage", 1.0);
     goto done;

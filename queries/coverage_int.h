@@ -181,6 +181,11 @@ lc_status lc_cov_straight_reach(lc_context *ctx, const lc_layer *fac, size_t cat
 lc_status lc_cov_straight_circles(lc_context *ctx, category_reach *c, GEOSGeometry **out);
 int lc_cov_straight_polygon(worker_state *w, size_t i);
 
+/* Straight-line mode: every step after the circles (jb->cats built) — the compounds on the workers,
+ * then, unless cells only, the service areas' dissolve started (cov->service_job). LC_OK, or the
+ * failure recorded in ctx naming the compound and category. */
+lc_status lc_cov_straight(lc_context *ctx, cov_job *jb, worker_state *ws, size_t nthreads);
+
 /* Network mode (coverage_network.c): every step after the demand points — distances per category,
  * the compounds, the service areas. LC_OK, or the failure recorded in ctx. */
 lc_status lc_cov_network(lc_context *ctx, cov_job *jb, worker_state *ws, size_t nthreads);
