@@ -135,20 +135,44 @@ lc_run_options cli_run_options(const cli_options *opts, lc_quality *quality)
 void cli_print_issues(const lc_quality *quality, const cli_options *opts)
 {
     static const char *const label[] = {"note", "warning", "error"};
-    size_t shown = 0, hidden = 0;
-    for (size_t i = 0; quality && i < lc_quality_count(quality); i++) {
+    size_t n = quality ? lc_quality_count(quality) : 0;
+    /* Every error; the warnings and notes grouped by check, each group counted and its first three
+     * shown (all with -v), so a warning that changes a number is never hidden behind others. */
+    const char **checks = calloc(n + 1, sizeof *checks);
+    size_t nchecks = 0;
+    for (size_t i = 0; i < n; i++) {
         const lc_issue *it = lc_quality_get(quality, i);
-        int error = it->severity == LC_SEVERITY_ERROR;
-        if (!error && (opts->quiet || (!opts->verbose && shown >= 20))) {
-            hidden += !opts->quiet;
+        if (it->severity == LC_SEVERITY_ERROR) {
+            fprintf(stderr, "lifecircle: %s: %s\n", label[it->severity], it->message);
             continue;
         }
-        shown += !error;
-        fprintf(stderr, "lifecircle: %s: %s\n", label[it->severity], it->message);
+        size_t k = 0;
+        while (checks && k < nchecks && strcmp(checks[k], it->check ? it->check : ""))
+            k++;
+        if (checks && k == nchecks)
+            checks[nchecks++] = it->check ? it->check : "";
     }
-    if (hidden)
-        fprintf(stderr, "lifecircle: ... and %zu more warning%s and note%s (-v lists them all; `lifecircle validate` "
-                        "explains each)\n", hidden, hidden == 1 ? "" : "s", hidden == 1 ? "" : "s");
+    for (size_t k = 0; !opts->quiet && k < nchecks; k++) {
+        size_t count = 0, shown = 0, warnings = 0;
+        for (size_t i = 0; i < n; i++) {
+            const lc_issue *it = lc_quality_get(quality, i);
+            if (it->severity != LC_SEVERITY_ERROR && !strcmp(it->check ? it->check : "", checks[k]))
+                count++, warnings += it->severity == LC_SEVERITY_WARNING;
+        }
+        if (count > 1)
+            fprintf(stderr, "lifecircle: %s: %zu × %s:\n", warnings ? "warning" : "note", count, checks[k]);
+        for (size_t i = 0; i < n; i++) {
+            const lc_issue *it = lc_quality_get(quality, i);
+            if (it->severity == LC_SEVERITY_ERROR || strcmp(it->check ? it->check : "", checks[k]))
+                continue;
+            if (shown++ < 3 || opts->verbose)
+                fprintf(stderr, "lifecircle: %s: %s\n", label[it->severity], it->message);
+        }
+        if (shown > 3 && !opts->verbose)
+            fprintf(stderr, "lifecircle:   ... and %zu more %s (-v lists them all; `lifecircle validate` explains "
+                            "each)\n", shown - 3, checks[k]);
+    }
+    free(checks);
 }
 
 /* Prints each line of msg as its own "lifecircle: error:" line (several mistakes at once). */

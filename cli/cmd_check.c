@@ -88,10 +88,18 @@ static void usage(FILE *out)
 }
 
 /* One table cell: the value in the norm's units, and a pass mark. */
-static void format_cell(char *buf, size_t size, const lc_norm *n, const lc_indicator *x)
+/* Set when a cell of the table had no value, so the legend of the reasons is printed under it. */
+static int cells_without_value;
+
+static void format_cell(char *buf, size_t size, const lc_norm *n, const lc_indicator *x, const lc_indicators *ind,
+                        size_t row, size_t k)
 {
     const char *mark = x->pass == 1 ? "✓" : x->pass == 0 ? "✗" : " ";
-    if (isnan(x->value))
+    const char *code = NULL;
+    if (isnan(x->value) && lc_indicators_why_na(ind, row, k, &code)) {
+        snprintf(buf, size, "-%s", code);
+        cells_without_value = 1;
+    } else if (isnan(x->value))
         snprintf(buf, size, "-");
     else if (n->kind == LC_NORM_FLOOR_AREA)
         snprintf(buf, size, "%.1f%s", x->value, mark);
@@ -134,7 +142,8 @@ static void print_row(const lc_results *r, const char *name, const char *distric
     printf(" %10s", cli_format_count(pop, sizeof pop, lc_indicators_population(r->indicators, row)));
     for (size_t k = 0; k < lc_profile_norm_count(p); k++) {
         char cell[32];
-        format_cell(cell, sizeof cell, lc_profile_norm(p, k), lc_indicators_get(r->indicators, row, k));
+        format_cell(cell, sizeof cell, lc_profile_norm(p, k), lc_indicators_get(r->indicators, row, k), r->indicators,
+                    row, k);
         /* The check marks are one column wide but three bytes long: pad by display width. */
         printf(" ");
         for (int w = (int)strlen(cell) - (strstr(cell, "✓") || strstr(cell, "✗") ? 2 : 0); w < 10; w++)
@@ -318,6 +327,9 @@ static void print_table(const lc_results *r)
             print_row(r, feature_name(lc_layer_feature(units, row)), dn, nd > 0, row);
         }
     }
+    if (cells_without_value)
+        printf("(-no pop60, -no pop65, -no beds, -no layer, -no units, -no pop: the norm cannot be computed there "
+               "无法计算; why is said under Norms below and in summary.csv's note column)\n");
     print_levels(r);
     printf("\nNorms 指标 (✓ pass 达标, ✗ fail 未达标):\n");
     size_t total = lc_indicators_total_row(ind);
@@ -329,6 +341,9 @@ static void print_table(const lc_results *r)
             snprintf(target, sizeof target, n->kind == LC_NORM_FLOOR_AREA ? "≥ %g m²/千人" : "≥ %g%%",
                      n->kind == LC_NORM_FLOOR_AREA ? n->target : n->target * 100);
         printf("  N%zu %s — %s (%s)\n", k + 1, n->zh, n->en, target);
+        const char *why = lc_indicators_why_na(ind, total, k, NULL);
+        if (why)
+            printf("     not computed 无法计算: %s\n", why);
         if (x->pass == 0) {
             char amount[32];
             printf("     whole area short by %s %s", cli_format_count(amount, sizeof amount, ceil(x->shortfall)),

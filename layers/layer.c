@@ -54,9 +54,10 @@ static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
     [LC_FIELD_ID] = {"id", "编号", "代码", "code", "osm_id", NULL},
     [LC_FIELD_NAME] = {"name", "名称", "小区名称", "机构名称", "街镇名称", NULL},
     [LC_FIELD_POPULATION] = {"population", "常住人口", "pop", "人口", NULL},
-    [LC_FIELD_POP60] = {"pop60", "户籍60岁以上", "60岁以上", NULL},
-    [LC_FIELD_POP65] = {"pop65", "户籍65岁以上", "65岁以上", NULL},
-    [LC_FIELD_UNIT] = {"unit", "街镇", "街道", "town", NULL},
+    /* HJ60 / HJ65: 户籍 (HuJi) 60+ / 65+, the short names of bureau tables (a .dbf allows 10 bytes) */
+    [LC_FIELD_POP60] = {"pop60", "户籍60岁以上", "60岁以上", "60岁以上户籍人口", "60岁及以上户籍人口", "HJ60", NULL},
+    [LC_FIELD_POP65] = {"pop65", "户籍65岁以上", "65岁以上", "65岁以上户籍人口", "65岁及以上户籍人口", "HJ65", NULL},
+    [LC_FIELD_UNIT] = {"unit", "街镇", "街道", "town", "所属街镇", "所属街道", NULL},
     [LC_FIELD_CATEGORY] = {"category", "类型", "类别", "设施类型", "type", NULL},
     [LC_FIELD_FLOOR_AREA] = {"floor_area", "建筑面积", "面积", "area_m2", NULL},
     [LC_FIELD_MEALS] = {"meals", "日供餐", "供餐能力", "meals_per_day", NULL},

@@ -320,6 +320,7 @@ typedef struct lc_summary_row {
     const char *code, *zh, *en, *source; /* the norm's, or "access_<code>" (in code_buf) and the entry's */
     char code_buf[80];
     lc_indicator x;
+    const char *note;      /* why a 街镇, whole-area or district row has no value (lc_indicators_why_na), NULL */
 } lc_summary_row;
 
 /* The number of lower-level rows (each unit × presence norm asked of it), and the row-th of them

@@ -325,6 +325,9 @@ static json_t *row_json(const lc_results *r, size_t at, size_t nrow, size_t ndis
                                       jnum(x->pass == -1 ? NAN : x->shortfall), "shortfall_unit",
                                       x->shortfall_unit ? x->shortfall_unit : "", "numerator", jnum(x->numerator),
                                       "denominator", jnum(x->denominator)));
+        const char *why = lc_indicators_why_na(r->indicators, row, k, NULL);
+        if (why)
+            json_object_set_new(json_object_get(ind, lc_profile_norm(r->profile, k)->code), "note", json_string(why));
     }
     json_object_set_new(o, "indicators", ind);
     json_t *cov = json_object();
@@ -429,7 +432,8 @@ int lc_summary_row_at(const lc_results *r, size_t i, lc_summary_row *out)
                                 .name = df ? (df->name ? df->name : df->id) : row_name(r, row),
                                 .parent = df ? NULL : lc_level_id(r, LC_LEVEL_DISTRICT, d),
                                 .district = lc_level_id(r, LC_LEVEL_DISTRICT, d), .norm = k,
-                                .x = *lc_indicators_get(r->indicators, row, k)};
+                                .x = *lc_indicators_get(r->indicators, row, k),
+                                .note = lc_indicators_why_na(r->indicators, row, k, NULL)};
     } else {
         size_t j = i - (nrow + nd) * nn, nlevel = nn ? lc_summary_level_rows(r) : 0;
         if (j < nlevel) {
@@ -471,10 +475,12 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
                                        "是否达标", "level", "parent_id", "district_id"};
     int ladder = has_ladder(r);
     size_t ncol = ladder ? 17 : 14;
+    /* after them, note: why a norm has no value in a row (its cell is empty, pass n/a) */
     lc_csv c;
     lc_status st = lc_csv_begin(ctx, &c);
     for (size_t i = 0; i < ncol && st == LC_OK; i++)
         st = lc_csv_text(ctx, &c, head[i], i == 0);
+    st = st ? st : lc_csv_text(ctx, &c, "note", 0);
     if (st == LC_OK)
         st = lc_csv_end_row(ctx, &c);
     lc_summary_row sr;
@@ -500,6 +506,7 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
             st = st ? st : lc_csv_text(ctx, &c, sr.parent, 0);
             st = st ? st : lc_csv_text(ctx, &c, sr.district, 0);
         }
+        st = st ? st : lc_csv_text(ctx, &c, sr.note, 0);
         st = st ? st : lc_csv_end_row(ctx, &c);
     }
     if (st != LC_OK) {
@@ -536,8 +543,14 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
         {"parent_id", "PARENT_ID", LC_FIELD_STRING, 80, 0, "上级编号", "Id of the unit it lies in (街镇, or 区)", ""},
         {"district_id", "DIST_ID", LC_FIELD_STRING, 80, 0, "所属区编号", "Id of its district (区)", ""},
     };
+    static const lc_field_def note_def = {"note", "NOTE", LC_FIELD_STRING, 160, 0, "说明",
+                                          "Why the norm has no value in this row (empty when it has one)", ""};
     int ladder = has_ladder(r);
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, ladder ? 17 : 14);
+    size_t nf = ladder ? 17 : 14;
+    lc_field_def all[18];
+    memcpy(all, defs, nf * sizeof *defs);
+    all[nf++] = note_def;
+    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, all, nf);
     if (!w)
         return lc_context_errno(ctx);
     lc_status st = LC_OK;
@@ -551,7 +564,10 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
                           real_value(x->denominator), str_value(sr.source), str_value(pass_text_zh(x->pass)),
                           str_value(sr.level),
                           str_value(sr.parent), str_value(sr.district)};
-        st = lc_layer_writer_add(ctx, w, NULL, v);
+        lc_value vals[18];
+        memcpy(vals, v, (nf - 1) * sizeof *v);
+        vals[nf - 1] = str_value(sr.note);
+        st = lc_layer_writer_add(ctx, w, NULL, vals);
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     return st == LC_OK ? cst : st;

@@ -100,9 +100,37 @@ static size_t widest_level(const lc_indicators *ind)
 
 /* Sums residential polygons into rows (by declared unit or overlap) and the total row, and into the
  * levels below the 街镇. */
-static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_inputs *in, const lc_coverage *cov,
-                                 const lc_parent_index *ix, double *res60, double *res65)
+/* Says on the console (a warning in quality) when compounds were put in their 街镇 by area because
+ * the residential layer has no 街镇 field, or its value names no unit: split compounds divide their
+ * residents between 街镇, which moves every per-街镇 number. */
+static lc_status warn_split(lc_context *ctx, const lc_layer *res, size_t split, double split_pop, size_t unnamed,
+                            const char *example, lc_quality *quality)
 {
+    if (split && lc_quality_add(ctx, quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_SPLIT_BY_AREA, lc_layer_source(res),
+                                lc_layer_name(res), NULL, "unit",
+                                "%s (layer %s): %zu compounds (%.0f residents) straddle 街镇 boundaries and were split "
+                                "between them by area 按面积拆分, as %s; map the compounds' 街镇 field with "
+                                "residential.fields.unit to place each whole", lc_layer_source(res), lc_layer_name(res),
+                                split, split_pop, example ? "their 街镇 field names no unit for them"
+                                                          : "the layer has no 街镇 field (names tried: unit, 街镇, 街道, "
+                                                            "town, 所属街镇, 所属街道)") != LC_OK)
+        return LC_ERR_NOMEM;
+    if (unnamed && example &&
+        lc_quality_add(ctx, quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_SPLIT_BY_AREA, lc_layer_source(res),
+                       lc_layer_name(res), NULL, "unit",
+                       "%s (layer %s, field unit): %zu compounds name a 街镇 the units layer does not have (e.g. '%s'): "
+                       "each was put in the 街镇 it overlaps instead", lc_layer_source(res), lc_layer_name(res), unnamed,
+                       example) != LC_OK)
+        return LC_ERR_NOMEM;
+    return LC_OK;
+}
+
+static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_inputs *in, const lc_coverage *cov,
+                                 const lc_parent_index *ix, double *res60, double *res65, lc_quality *quality)
+{
+    size_t split = 0, unnamed = 0;
+    double split_pop = 0;
+    const char *example = NULL;
     const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
     size_t total = ind->nunits, wide = widest_level(ind);
     lc_parent_share *shares = lc_calloc(ctx, wide ? wide : 1, sizeof *shares);
@@ -122,6 +150,14 @@ static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_i
                 shares[ns++] = (lc_parent_share){(size_t)u, 1};
             else if ((u = lc_parent_overlap(ctx, ix, f->geom, f->area, shares, &ns)) == -2)
                 st = LC_ERR_NOMEM;
+            else {
+                if (f->unit && *f->unit) {
+                    unnamed++;
+                    example = example ? example : f->unit;
+                }
+                if (ns > 1)
+                    split++, split_pop += isnan(f->population) ? 0 : f->population;
+            }
             ind->res_unit[i] = u;
             for (size_t j = 0; j < ns; j++) {
                 size_t k = shares[j].parent;
@@ -134,6 +170,8 @@ static lc_status sum_residential(lc_context *ctx, lc_indicators *ind, const lc_i
             st = lc_levels_add_residential(ctx, ind, f, i, shares);
     }
     free(shares);
+    if (st == LC_OK)
+        st = warn_split(ctx, lc_inputs_layer(in, LC_LAYER_RESIDENTIAL), split, split_pop, unnamed, example, quality);
     return st;
 }
 
@@ -383,6 +421,37 @@ lc_indicators *lc_indicators_compute(lc_context *ctx, const lc_inputs *in, const
     return lc_indicators_compute_with(ctx, in, profile, coverage, NULL, quality);
 }
 
+/* A norm per registered 60+ or 65+ that no layer gives the population of cannot be computed: says
+ * so, naming the norm and the names tried (its cells then read "-no pop65" on the console). */
+static lc_status warn_denominators(lc_context *ctx, lc_indicators *ind, const lc_inputs *in, const lc_profile *profile,
+                                   lc_quality *quality)
+{
+    const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL), *units = lc_inputs_layer(in, LC_LAYER_UNITS);
+    const lc_layer *dist = lc_inputs_layer(in, LC_LAYER_DISTRICTS);
+    const lc_layer *layers[] = {res, units, dist};
+    for (size_t l = 0; l < 3; l++)
+        for (size_t i = 0; i < lc_layer_count(layers[l]); i++) {
+            ind->has_pop60 |= !isnan(lc_layer_feature(layers[l], i)->pop60);
+            ind->has_pop65 |= !isnan(lc_layer_feature(layers[l], i)->pop65);
+        }
+    for (size_t k = 0; k < lc_profile_norm_count(profile); k++) {
+        const lc_norm *n = lc_profile_norm(profile, k);
+        if (n->kind != LC_NORM_CAPACITY_RATIO || !n->per || (strcmp(n->per, "pop60") && strcmp(n->per, "pop65")))
+            continue;
+        int age = strcmp(n->per, "pop60") ? 65 : 60, any = age == 60 ? ind->has_pop60 : ind->has_pop65;
+        if (!any && lc_quality_add(ctx, quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_NORM_NOT_COMPUTED,
+                                   lc_layer_source(res), lc_layer_name(res), NULL, n->per,
+                                   "norm N%zu %s (%s) cannot be computed 无法计算: no registered %d+ population — "
+                                   "neither the residential layer %s nor the units or districts layer has a %s field (names "
+                                   "tried: %s, 户籍%d岁以上, %d岁以上, %d岁以上户籍人口, HJ%d); map it with "
+                                   "residential.fields.%s or units.fields.%s",
+                                   k + 1, n->code, n->zh, age, lc_layer_name(res), n->per, n->per, age, age, age, age,
+                                   n->per, n->per) != LC_OK)
+            return LC_ERR_NOMEM;
+    }
+    return LC_OK;
+}
+
 lc_indicators *lc_indicators_compute_with(lc_context *ctx, const lc_inputs *in, const lc_profile *profile,
                                           const lc_coverage *coverage, const lc_indicators_options *options,
                                           lc_quality *quality)
@@ -422,11 +491,12 @@ lc_indicators *lc_indicators_compute_with(lc_context *ctx, const lc_inputs *in, 
         goto fail;
     if (ind->nunits && lc_parent_index_build(ctx, units, &ix) != LC_OK)
         goto fail;
-    if (sum_residential(ctx, ind, in, coverage, &ix, res60, res65) != LC_OK)
+    if (sum_residential(ctx, ind, in, coverage, &ix, res60, res65, quality) != LC_OK)
         goto fail;
     lc_levels_populations(ind);
     sum_facilities(ctx, ind, in, profile, &ix);
-    if (choose_populations(ctx, ind, in, res60, res65, quality) != LC_OK)
+    if (choose_populations(ctx, ind, in, res60, res65, quality) != LC_OK ||
+        warn_denominators(ctx, ind, in, profile, quality) != LC_OK)
         goto fail;
     sum_districts(ind);
     if (lc_levels_presence(ctx, ind, in, profile, coverage, o.network, quality) != LC_OK)
@@ -630,4 +700,44 @@ long lc_indicators_facility_level(const lc_indicators *ind, lc_level level, size
 {
     return ind && (unsigned)level < LC_LEVEL_COUNT && facility < ind->nfac
                ? ind->fac_level[(size_t)level * ind->nfac + facility] : -1;
+}
+
+const char *lc_indicators_why_na(const lc_indicators *ind, size_t row, size_t norm, const char **short_code)
+{
+    static const char *const no_layer[LC_LEVEL_COUNT] = {
+        "the study gives no 区 (districts) layer 未提供区图层", "the study gives no 街镇 (units) layer 未提供街镇图层",
+        "the study gives no 片区 (areas) layer 未提供片区图层", "the study gives no 居村 (committees) layer 未提供居村图层",
+        "the study gives no 村民小组 (groups) layer 未提供村民小组图层"};
+    const char *code = NULL, *why = NULL;
+    if (short_code)
+        *short_code = NULL;
+    if (!ind || row >= ind->nall || norm >= ind->nnorms || !isnan(ind->cells[row * ind->nnorms + norm].value))
+        return NULL;
+    const lc_norm *n = lc_profile_norm(ind->profile, norm);
+    const lc_indicator *x = &ind->cells[row * ind->nnorms + norm];
+    if (n->kind == LC_NORM_CAPACITY_RATIO && n->per && !strcmp(n->per, "pop60")) {
+        code = "no pop60";
+        why = ind->has_pop60 ? "no registered 60+ residents here 此处无60岁以上户籍人口"
+                             : "no registered 60+ population field (pop60 / 户籍60岁以上 / HJ60) 无60岁以上户籍人口字段";
+    } else if (n->kind == LC_NORM_CAPACITY_RATIO && n->per && !strcmp(n->per, "pop65")) {
+        code = "no pop65";
+        why = ind->has_pop65 ? "no registered 65+ residents here 此处无65岁以上户籍人口"
+                             : "no registered 65+ population field (pop65 / 户籍65岁以上 / HJ65) 无65岁以上户籍人口字段";
+    } else if (n->kind == LC_NORM_NURSING_SHARE) {
+        code = "no beds", why = "no care beds here 此处无养老床位";
+    } else if (n->kind == LC_NORM_UNIT_PRESENCE && !ind->lv[n->level].layer && n->level != LC_LEVEL_UNIT) {
+        code = "no layer", why = no_layer[n->level];
+    } else if (n->kind == LC_NORM_UNIT_PRESENCE) {
+        code = "no units";
+        why = n->only != LC_ONLY_ALL ? "no unit of the type this norm asks of (街道, 镇/乡, 居委, 村委) here, or the "
+                                       "types are not known 此处无适用类型的单元（或类型未知）"
+                                     : "no unit of the level here 此处无适用单元";
+    } else if (!(x->denominator > 0)) {
+        code = "no pop", why = "no residents here 此处无常住人口";
+    } else {
+        code = "n/a", why = "not computed 未计算";
+    }
+    if (short_code)
+        *short_code = code;
+    return why;
 }

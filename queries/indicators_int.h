@@ -47,6 +47,7 @@ struct lc_indicators {
     long *res_committee;     /* per residential polygon: the 居村 declared or holding most of it, -1 */
     long *fac_level;         /* LC_LEVEL_COUNT × nfac: the unit of each level a facility lies in, -1 */
     level_units lv[LC_LEVEL_COUNT];
+    int has_pop60, has_pop65;            /* some compound or 街镇 gives a registered 60+ / 65+ figure */
     const lc_profile *profile;           /* borrowed */
     const lc_profile **district_profile; /* per district: its profile (borrowed), NULL for the study's */
 };

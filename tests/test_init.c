@@ -185,6 +185,72 @@ START_TEST(init_refuses_bad_inputs)
 }
 END_TEST
 
+/* Warnings that change a number reach the console, grouped and counted (issue 17). Built so:
+ * 街镇 U1 (x 0-1000) says 1,000 residents, U2 (x 1000-2000) 100; compound R1 (inside U1) has 1,000
+ * residents and HJ65 100, R2 (x 800-1200, half in each) 200 and HJ65 20; no 街镇 field and no 60+
+ * field. So R2 is split by area (1 compound, 200 residents); U1's compounds sum to 1,000 + 100 =
+ * 1,100, 10.0% off its own 1,000 (a mismatch naming U1); HJ65 is read as pop65, so meals per 65+
+ * has a value: 10 meals over 100 + 20 = 120 elders = 8.3%; care beds per 60+ (N7) cannot be
+ * computed and says so, and its cells read "-no pop60"; with no beds, nursing share reads "-no beds". */
+START_TEST(console_says_what_changes_a_number)
+{
+    char *tmp = lct_tmpdir(), *res = lct_path(tmp, "res.geojson"), *fac = lct_path(tmp, "fac.geojson");
+    char *units = lct_path(tmp, "units.geojson"), *yml = lct_path(tmp, "s.yml"), *out = lct_path(tmp, "out");
+    lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":1000,\"HJ65\":100},"
+                      "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[400,0],[400,400],[0,400],[0,0]]]}},"
+                      "{\"type\":\"Feature\",\"properties\":{\"id\":\"R2\",\"常住人口\":200,\"HJ65\":20},"
+                      "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[800,0],[1200,0],[1200,400],[800,400],[800,0]]]}}");
+    lct_write_fc(units, "{\"type\":\"Feature\",\"properties\":{\"id\":\"U1\",\"常住人口\":1000},"
+                        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1000,0],[1000,1000],[0,1000],[0,0]]]}},"
+                        "{\"type\":\"Feature\",\"properties\":{\"id\":\"U2\",\"常住人口\":100},"
+                        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1000,0],[2000,0],[2000,1000],[1000,1000],[1000,0]]]}}");
+    lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F1\",\"类型\":\"canteen\",\"日供餐\":10},"
+                      "\"geometry\":{\"type\":\"Point\",\"coordinates\":[200,200]}}");
+    char study[2048];
+    snprintf(study, sizeof study, "crs: EPSG:32651\nresidential: {path: '%s'}\nfacilities: {path: '%s'}\n"
+             "units: {path: '%s'}\n", res, fac, units);
+    ck_assert_int_eq(lct_write_text(yml, study), 0);
+    char args[4096], *text = NULL;
+    snprintf(args, sizeof args, "check '%s' -o '%s'", yml, out);
+    int rc = lct_run_cli(args, &text);
+    ck_assert_msg(rc == 0 || rc == 1, "exit %d", rc);
+    lct_assert_contains(text, "1 compounds (200 residents) straddle 街镇 boundaries and were split between them by area");
+    lct_assert_contains(text, "feature U1, field population): the unit's population 1000 differs from the sum of its "
+                              "residential polygons 1100 by 10.0%");
+    lct_assert_contains(text, "warning: norm N7 beds");
+    lct_assert_contains(text, "cannot be computed 无法计算: no registered 60+ population");
+    ck_assert_ptr_null(strstr(text, "no registered 65+ population")); /* HJ65 was read */
+    lct_assert_contains(text, "-no pop60");
+    lct_assert_contains(text, "-no beds");
+    lct_assert_contains(text, "8.3%");
+    lct_assert_contains(text, "not computed 无法计算: no registered 60+ population field");
+    free(text);
+    /* summary.csv says why in its note column: the whole area's beds row, and a 街镇's nursing share */
+    char *csvp = lct_path(out, "summary.csv"), *csv = lct_read_file(csvp, NULL);
+    lct_assert_contains(csv, ",note\r\n");
+    lct_assert_contains(csv, "total,全区 whole study area,beds,");
+    const char *beds = strstr(csv, "total,全区 whole study area,beds,");
+    char *row = strndup(beds, strcspn(beds, "\r"));
+    lct_assert_contains(row, ",n/a,");
+    lct_assert_contains(row, "no registered 60+ population field (pop60 / 户籍60岁以上 / HJ60) 无60岁以上户籍人口字段");
+    free(row);
+    const char *ns = strstr(csv, "U1,U1,nursing_share,");
+    ck_assert_ptr_nonnull(ns);
+    row = strndup(ns, strcspn(ns, "\r"));
+    lct_assert_contains(row, "no care beds here 此处无养老床位");
+    free(row);
+    /* a norm with a value has an empty note: meals per 65+ of the whole area (8.3 %) ends in ",," + "" */
+    const char *meal = strstr(csv, "total,全区 whole study area,meal_capacity,");
+    ck_assert_ptr_nonnull(meal);
+    row = strndup(meal, strcspn(meal, "\r"));
+    ck_assert_msg(row[strlen(row) - 1] == ',', "meal_capacity row has a note: %s", row);
+    free(row);
+    free(csv), free(csvp);
+    lct_rmtree(tmp);
+    free(res), free(fac), free(units), free(yml), free(out), free(tmp);
+}
+END_TEST
+
 Suite *suite_init(void)
 {
     Suite *s = suite_create("init");
@@ -194,6 +260,7 @@ Suite *suite_init(void)
     tcase_add_test(tc, init_demo_matches_the_hand_written_study);
     tcase_add_test(tc, init_ambiguous_fields_and_gbk_csv);
     tcase_add_test(tc, init_refuses_bad_inputs);
+    tcase_add_test(tc, console_says_what_changes_a_number);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -597,7 +597,7 @@ START_TEST(two_districts_two_bed_targets)
     char *csv = lct_path(out, "summary.csv");
     text = lct_slurp(csv, NULL);
     lct_assert_contains(text, "D2,松江区,beds,");
-    lct_assert_contains(text, ",level,parent_id,district_id\r\n");
+    lct_assert_contains(text, ",level,parent_id,district_id,note\r\n");
     free(text);
     GDALDatasetH ds = GDALOpenEx(dl, GDAL_OF_VECTOR, NULL, NULL, NULL);
     ck_assert_ptr_nonnull(ds);

@@ -161,6 +161,12 @@ LC_API long lc_indicators_facility_level(const lc_indicators *ind, lc_level leve
 /* Number of norms that fail on any row (0: the study meets its profile). */
 LC_API size_t lc_indicators_failures(const lc_indicators *ind);
 
+/* Why norm has no value (NAN) on row, for the console table, summary.csv and the summary table: a
+ * whole sentence in English and Chinese ("no registered 65+ population field (pop65) 无65岁以上户籍人口字段"),
+ * and (short_code, may be NULL) the same in a few ASCII characters ("no pop65") for a table cell.
+ * NULL (and *short_code NULL) when the value is there, or row or norm is out of range. Static text. */
+LC_API const char *lc_indicators_why_na(const lc_indicators *ind, size_t row, size_t norm, const char **short_code);
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,8 @@ typedef enum lc_severity {
 #define LC_CHECK_OUT_OF_RANGE "coordinate_out_of_range"  /* lon/lat beyond ±180/±90 */
 #define LC_CHECK_MISSING_FIELD "missing_field"           /* an optional field is absent */
 #define LC_CHECK_POPULATION_MISMATCH "population_mismatch" /* unit total vs sum of its compounds */
+#define LC_CHECK_SPLIT_BY_AREA "split_by_area"           /* compounds in no declared 街镇, split by area */
+#define LC_CHECK_NORM_NOT_COMPUTED "norm_not_computed"   /* a norm without its denominator field */
 #define LC_CHECK_ROAD_CLASS_EXCLUDED "road_class_excluded" /* roads left out by roads.exclude (info) */
 #define LC_CHECK_ROAD_EXCLUDE_UNUSED "road_exclude_unused" /* a roads.exclude value no road has */
 #define LC_CHECK_ROAD_NO_CLASS "road_no_class"           /* roads without a value in roads.fields.class */
