@@ -443,7 +443,51 @@ static int category_like(const si_field *f)
     return f->distinct && !f->many && f->ndistinct >= 1 && f->ndistinct < f->nvalues;
 }
 
-/* The score of layer L as kind k, and (why, may be NULL) the reasons, appended. */
+/* Adds points to *sc and, when why is given, the reason to it. */
+static void reason(int *sc, lc_strbuf *why, int points, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void reason(int *sc, lc_strbuf *why, int points, const char *fmt, ...)
+{
+    *sc += points;
+    if (!why)
+        return;
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (why->n)
+        lc_strbuf_str(why, ", ");
+    lc_strbuf_str(why, text);
+}
+
+/* The score of a polygon layer L as one of the administrative levels (units, committees,
+ * districts), added to sc (the name hint's points), with the reasons into why (may be NULL). */
+static int score_level(const si_layer *L, const char *kind, int sc, lc_strbuf *why)
+{
+    static const char *const unit_tails[] = {"街道", "镇", "乡", NULL};
+    static const char *const committee_tails[] = {"居委会", "村委会", "居委", "村委", "村", "居民区", NULL};
+    static const char *const district_tails[] = {"区", "县", NULL};
+    if (!strcmp(kind, "units")) {
+        if (names_end(L, unit_tails))
+            reason(&sc, why, 4, "names ending in 街道/镇/乡");
+        if ((sc > 0 || L->ncand[LC_FIELD_NAME]) && L->ncand[LC_FIELD_NAME] && L->count <= 300)
+            reason(&sc, why, 2, "named polygons, few of them (%lld)", L->count);
+        if (sc > 0 && L->ncand[LC_FIELD_POPULATION])
+            sc += 1;
+    } else if (!strcmp(kind, "committees")) {
+        if (names_end(L, committee_tails))
+            reason(&sc, why, 4, "names ending in 居委会/村委会/村");
+        if (sc > 0 && L->ncand[LC_FIELD_UNIT])
+            reason(&sc, why, 2, "a 街镇 field (%s)", L->fields[L->cand[LC_FIELD_UNIT][0]].name);
+    } else if (!strcmp(kind, "districts")) {
+        if (names_end(L, district_tails))
+            reason(&sc, why, 5, "names ending in 区/县");
+    }
+    return sc;
+}
+
+/* The score of layer L as kind k, and (why, may be NULL) the reasons, appended: its name (8), then
+ * what its geometry and fields say. */
 static int score(const si_study *s, const si_layer *L, int k, lc_strbuf *why)
 {
     char lname[1024];
@@ -452,28 +496,14 @@ static int score(const si_study *s, const si_layer *L, int k, lc_strbuf *why)
     int sc = 0, hint = 0;
     for (const char *const *h = name_hints[k]; *h && !hint; h++)
         hint = has_word(lname, *h);
-    /* "area" is in many names (area_m2 is a field, not a layer); only whole-name hints count for 片区 */
-    if (hint) {
-        sc += 8;
-        if (why)
-            lc_si_printf(why, "its name (%s)", L->layer);
-    }
+    if (hint)
+        reason(&sc, why, 8, "its name (%s)", L->layer);
     int poly = L->geom == SI_POLYGON, point = L->geom == SI_POINT || (L->geom == SI_NONE && L->xy[0] >= 0 && L->xy[1] >= 0);
     const char *kind = lc_si_kinds[k].name;
-#define REASON(points, ...)                                                                    \
-    do {                                                                                       \
-        sc += (points);                                                                        \
-        if (why) {                                                                             \
-            if (why->n)                                                                        \
-                lc_strbuf_str(why, ", ");                                                      \
-            lc_si_printf(why, __VA_ARGS__);                                                    \
-        }                                                                                      \
-    } while (0)
     if (!strcmp(kind, "roads")) {
-        if (L->geom != SI_LINE)
-            return 0;
-        REASON(6, "lines");
-        return sc;
+        if (L->geom == SI_LINE)
+            reason(&sc, why, 6, "lines");
+        return L->geom == SI_LINE ? sc : 0;
     }
     if (L->geom == SI_LINE)
         return 0;
@@ -482,10 +512,10 @@ static int score(const si_study *s, const si_layer *L, int k, lc_strbuf *why)
         if (!poly && !point)
             return 0;
         if (L->ncand[LC_FIELD_POPULATION])
-            REASON(5, "%s with a population field (%s)", poly ? "polygons" : "points",
+            reason(&sc, why, 5, "%s with a population field (%s)", poly ? "polygons" : "points",
                    L->fields[L->cand[LC_FIELD_POPULATION][0]].name);
         else if (L->ncand[LC_FIELD_HOUSEHOLDS])
-            REASON(3, "households (%s)", L->fields[L->cand[LC_FIELD_HOUSEHOLDS][0]].name);
+            reason(&sc, why, 3, "households (%s)", L->fields[L->cand[LC_FIELD_HOUSEHOLDS][0]].name);
         if (point && cat)
             sc -= 4;
         long long most = 0;
@@ -493,51 +523,24 @@ static int score(const si_study *s, const si_layer *L, int k, lc_strbuf *why)
             if (s->layers[i].geom == L->geom && s->layers[i].count > most)
                 most = s->layers[i].count;
         if (sc > 0 && L->count == most && L->count > 30)
-            REASON(1, "the most features (%lld)", L->count);
-    } else if (!strcmp(kind, "facilities")) {
+            reason(&sc, why, 1, "the most features (%lld)", L->count);
+        return sc;
+    }
+    if (!strcmp(kind, "facilities")) {
         if (!point)
             return 0;
         if (cat)
-            REASON(5, "points with a category field (%s, %zu labels)",
+            reason(&sc, why, 5, "points with a category field (%s, %zu labels)",
                    L->fields[L->cand[LC_FIELD_CATEGORY][0]].name, L->fields[L->cand[LC_FIELD_CATEGORY][0]].ndistinct);
         if (L->ncand[LC_FIELD_MEALS] || L->ncand[LC_FIELD_BEDS] || L->ncand[LC_FIELD_FLOOR_AREA])
-            REASON(1, "capacities (meals, beds or floor area)");
-    } else if (!strcmp(kind, "units")) {
-        static const char *const tails[] = {"街道", "镇", "乡", NULL};
-        if (!poly)
-            return 0;
-        if (names_end(L, tails))
-            REASON(4, "names ending in 街道/镇/乡");
-        if (sc > 0 || L->ncand[LC_FIELD_NAME]) {
-            if (L->ncand[LC_FIELD_NAME] && L->count <= 300)
-                REASON(2, "named polygons, few of them (%lld)", L->count);
-            if (L->ncand[LC_FIELD_POPULATION])
-                sc += 1;
-        }
-    } else if (!strcmp(kind, "committees")) {
-        static const char *const tails[] = {"居委会", "村委会", "居委", "村委", "村", "居民区", NULL};
-        if (!poly)
-            return 0;
-        if (names_end(L, tails))
-            REASON(4, "names ending in 居委会/村委会/村");
-        if (sc > 0 && L->ncand[LC_FIELD_UNIT])
-            REASON(2, "a 街镇 field (%s)", L->fields[L->cand[LC_FIELD_UNIT][0]].name);
-    } else if (!strcmp(kind, "districts")) {
-        static const char *const tails[] = {"区", "县", NULL};
-        if (!poly)
-            return 0;
-        if (names_end(L, tails))
-            REASON(5, "names ending in 区/县");
-    } else if (!strcmp(kind, "candidates") || !strcmp(kind, "entrances")) {
-        if (!point)
-            return 0;
-    } else if (!poly) {
-        return 0; /* buildings, groups, areas: polygons, by name only */
-    } else if (!hint) {
-        return 0;
+            reason(&sc, why, 1, "capacities (meals, beds or floor area)");
+        return sc;
     }
-#undef REASON
-    return sc;
+    if (!strcmp(kind, "units") || !strcmp(kind, "committees") || !strcmp(kind, "districts"))
+        return poly ? score_level(L, kind, sc, why) : 0;
+    if (!strcmp(kind, "candidates") || !strcmp(kind, "entrances"))
+        return point ? sc : 0;
+    return poly && hint ? sc : 0; /* buildings, groups, areas: polygons, by name only */
 }
 
 /* Assigns kinds to layers, best score first, each kind to one layer at most (a score of 5 needed). */
