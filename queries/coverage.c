@@ -160,6 +160,24 @@ static void reach_free(lc_context *ctx, category_reach *c)
     lc_reached_free(&c->reached);
 }
 
+/* The context's error for the compounds' step that failed (jb->failed_*); see coverage_int.h. */
+lc_status lc_cov_compound_failure(lc_context *ctx, const cov_job *jb)
+{
+    const lc_layer *res = jb->res;
+    const lc_feature *f = lc_layer_feature(res, jb->failed_task);
+    if (jb->pool_failed) /* cancelled, or no threads: the pool's error is the context's */
+        return lc_context_errno(ctx) != LC_OK ? lc_context_errno(ctx) : LC_ERR_INTERNAL;
+    if (jb->failed_detail == NO_CATEGORY)
+        return lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
+                        lc_layer_source(res), lc_layer_name(res), f->id, jb->failed_msg[0] ? ": " : "",
+                        jb->failed_msg);
+    return lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
+                    "%s (layer %s, feature %s): coverage of category %s could not be computed%s%s",
+                    lc_layer_source(res), lc_layer_name(res), f->id,
+                    lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg[0] ? ": " : "",
+                    jb->failed_msg[0] ? jb->failed_msg : jb->failed_status == LC_ERR_NOMEM ? "out of memory" : "");
+}
+
 /* ---- the computation ----------------------------------------------------------------------------- */
 
 /* Whether the options can be computed with; sets the context's error when not. */

@@ -171,6 +171,10 @@ typedef struct worker_state {
  * report is set: the context belongs to it). Returns 0, or -1 when a task failed (jb->failed_*). */
 int lc_cov_run(cov_job *jb, worker_state *ws, size_t nthreads, task_fn fn, size_t total, lc_context *report);
 
+/* After lc_cov_run over the compounds failed: the failure (jb->failed_*) as the context's error,
+ * naming the layer, the compound and the category; returns its status. */
+lc_status lc_cov_compound_failure(lc_context *ctx, const cov_job *jb);
+
 /* Straight-line mode (coverage_straight.c): one category's facilities and circles; the dissolved
  * circles (a task on the pool); the task for residential polygon i. */
 lc_status lc_cov_straight_reach(lc_context *ctx, const lc_layer *fac, size_t category, double r, int quadsegs,

@@ -303,7 +303,6 @@ static int compound_task(worker_state *w, size_t i)
 lc_status lc_cov_network(lc_context *ctx, cov_job *jb, worker_state *ws, size_t nthreads)
 {
     lc_coverage *cov = jb->cov;
-    const lc_layer *res = jb->res;
     double t0 = lc_seconds();
     jb->stage = "walking distances 步行距离";
     if (lc_cov_run(jb, ws, nthreads, category_task, cov->ncat, ctx) != 0)
@@ -321,20 +320,8 @@ lc_status lc_cov_network(lc_context *ctx, cov_job *jb, worker_state *ws, size_t 
     lc_progress(ctx, jb->stage, 1.0);
     double t1 = lc_seconds();
     jb->stage = NULL;
-    if (lc_cov_run(jb, ws, nthreads, compound_task, cov->npoly, ctx) != 0) {
-        const lc_feature *f = lc_layer_feature(res, jb->failed_task);
-        if (jb->pool_failed)
-            return lc_context_errno(ctx); /* cancelled, or no threads: the pool's error stands */
-        if (jb->failed_detail == NO_CATEGORY)
-            return lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
-                            lc_layer_source(res), lc_layer_name(res), f->id, jb->failed_msg[0] ? ": " : "",
-                            jb->failed_msg);
-        return lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
-                        "%s (layer %s, feature %s): coverage of category %s could not be computed%s%s",
-                        lc_layer_source(res), lc_layer_name(res), f->id,
-                        lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg[0] ? ": " : "",
-                        jb->failed_msg[0] ? jb->failed_msg : jb->failed_status == LC_ERR_NOMEM ? "out of memory" : "");
-    }
+    if (lc_cov_run(jb, ws, nthreads, compound_task, cov->npoly, ctx) != 0)
+        return lc_cov_compound_failure(ctx, jb);
     size_t k[5] = {0};
     for (size_t t = 0; t < nthreads; t++) {
         for (int j = 0; j < 5; j++)

@@ -322,24 +322,11 @@ lc_status lc_cov_straight_circles(lc_context *ctx, category_reach *c, GEOSGeomet
 /* Every straight-line step after the circles; see coverage_int.h. */
 lc_status lc_cov_straight(lc_context *ctx, cov_job *jb, worker_state *ws, size_t nthreads)
 {
-    const lc_layer *res = jb->res;
     lc_coverage *cov = jb->cov;
     jb->stage = NULL;
     double t0 = lc_seconds();
-    if (lc_cov_run(jb, ws, nthreads, lc_cov_straight_polygon, cov->npoly, ctx) != 0) {
-        const lc_feature *f = lc_layer_feature(res, jb->failed_task);
-        if (jb->pool_failed) /* cancelled, or no threads: the pool's error is the context's */
-            return lc_context_errno(ctx) != LC_OK ? lc_context_errno(ctx) : LC_ERR_INTERNAL;
-        if (jb->failed_detail == NO_CATEGORY)
-            return lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon%s%s",
-                            lc_layer_source(res), lc_layer_name(res), f->id, jb->failed_msg[0] ? ": " : "",
-                            jb->failed_msg);
-        return lc_error(ctx, jb->failed_status == LC_ERR_NOMEM ? LC_ERR_NOMEM : LC_ERR_GEOMETRY,
-                        "%s (layer %s, feature %s): coverage of category %s could not be computed%s%s",
-                        lc_layer_source(res), lc_layer_name(res), f->id,
-                        lc_profile_category(jb->profile, jb->failed_detail)->code, jb->failed_msg[0] ? ": " : "",
-                        jb->failed_msg);
-    }
+    if (lc_cov_run(jb, ws, nthreads, lc_cov_straight_polygon, cov->npoly, ctx) != 0)
+        return lc_cov_compound_failure(ctx, jb);
     lc_log(ctx, LC_LOG_DEBUG, "straight-line coverage: %zu polygons %.2f s%s", cov->npoly, lc_seconds() - t0,
            jb->cells_only ? " (cells only)" : "");
     if (jb->cells_only)
