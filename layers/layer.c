@@ -1,6 +1,7 @@
 /*
  * layers/layer.c — reads one input layer through OGR: maps fields onto roles, parses and checks
- * values, reads every feature (lc_layer_read), and the layer's getters. Opening the source (files,
+ * values, reads every feature (lc_layer_read), and the layer's getters. The names of kinds, roles
+ * and their default fields are in layers/layer_names.c. Opening the source (files,
  * PostgreSQL, OSM, the study's sql and where) is in layers/layer_open.c, each feature's geometry in
  * layers/layer_geometry.c, the rows' checksum, the move into the working CRS and the duplicate-id
  * check in layers/layer_rows.c; the reader they share in layers/reader_int.h. Choosing the working
@@ -26,97 +27,6 @@
 #include "layers/layer_int.h"
 #include "layers/number_int.h"
 #include "layers/reader_int.h"
-
-/* ---- names ---------------------------------------------------------------------------------- */
-
-static const char *const kind_names[LC_LAYER_KIND_COUNT] = {"residential", "facilities", "units", "candidates",
-                                                             "entrances", "buildings", "districts", "committees",
-                                                             "groups", "areas"};
-
-const char *lc_layer_kind_name(lc_layer_kind kind)
-{
-    return (unsigned)kind < LC_LAYER_KIND_COUNT ? kind_names[kind] : "unknown";
-}
-
-static const char *const role_names[LC_FIELD_ROLE_COUNT] = {
-    "id", "name", "population", "pop60", "pop65", "unit",
-    "category", "floor_area", "meals", "beds", "nursing_beds", "status", "compound",
-    "district", "committee", "type", "households", "profile", "places", "opened", "closed"};
-
-const char *lc_field_role_name(lc_field_role role)
-{
-    return (unsigned)role < LC_FIELD_ROLE_COUNT ? role_names[role] : "unknown";
-}
-
-/* Field names tried, in order, when the study maps no field to a role (compared ignoring ASCII
- * case). Chinese names are the ones planners' tables commonly use. */
-static const char *const default_fields[LC_FIELD_ROLE_COUNT][8] = {
-    [LC_FIELD_ID] = {"id", "编号", "代码", "code", "osm_id", NULL},
-    [LC_FIELD_NAME] = {"name", "名称", "小区名称", "机构名称", "街镇名称", NULL},
-    [LC_FIELD_POPULATION] = {"population", "常住人口", "pop", "人口", NULL},
-    /* HJ60 / HJ65: 户籍 (HuJi) 60+ / 65+, the short names of bureau tables (a .dbf allows 10 bytes) */
-    [LC_FIELD_POP60] = {"pop60", "户籍60岁以上", "60岁以上", "60岁以上户籍人口", "60岁及以上户籍人口", "HJ60", NULL},
-    [LC_FIELD_POP65] = {"pop65", "户籍65岁以上", "65岁以上", "65岁以上户籍人口", "65岁及以上户籍人口", "HJ65", NULL},
-    [LC_FIELD_UNIT] = {"unit", "街镇", "街道", "town", "所属街镇", "所属街道", NULL},
-    [LC_FIELD_CATEGORY] = {"category", "类型", "类别", "设施类型", "type", NULL},
-    [LC_FIELD_FLOOR_AREA] = {"floor_area", "建筑面积", "面积", "area_m2", NULL},
-    [LC_FIELD_MEALS] = {"meals", "日供餐", "供餐能力", "meals_per_day", NULL},
-    [LC_FIELD_BEDS] = {"beds", "床位", "床位数", NULL},
-    [LC_FIELD_NURSING_BEDS] = {"nursing_beds", "护理床位", "护理型床位", NULL},
-    [LC_FIELD_STATUS] = {"status", "状态", "选址状态", NULL},
-    [LC_FIELD_COMPOUND] = {"compound", "residential", "小区编号", "小区", "xq_id", NULL},
-    [LC_FIELD_DISTRICT] = {"district", "区", "区县", "所属区", "county", NULL},
-    [LC_FIELD_COMMITTEE] = {"committee", "居村", "居委", "村委", "居委会", "村居", NULL},
-    [LC_FIELD_TYPE] = {"type", "类型", "居村类型", "性质", "kind", NULL},
-    [LC_FIELD_HOUSEHOLDS] = {"households", "户数", "总户数", "hh", NULL},
-    [LC_FIELD_PROFILE] = {"profile", "标准", NULL},
-    [LC_FIELD_PLACES] = {"places", "托位", "日托位", "托位数", "day_places", NULL},
-    [LC_FIELD_OPENED] = {"opened", "开业年份", "建成年份", "开办年份", "投用年份", "year_opened", "open_year", NULL},
-    [LC_FIELD_CLOSED] = {"closed", "关闭年份", "停业年份", "撤销年份", "year_closed", "close_year", NULL},
-};
-
-/* Which roles a kind reads (1 optional, 2 required). */
-static const unsigned char kind_roles[LC_LAYER_KIND_COUNT][LC_FIELD_ROLE_COUNT] = {
-    [LC_LAYER_RESIDENTIAL] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 2,
-                              [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_UNIT] = 1,
-                              [LC_FIELD_COMMITTEE] = 1, [LC_FIELD_HOUSEHOLDS] = 1},
-    [LC_LAYER_FACILITIES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_CATEGORY] = 2,
-                             [LC_FIELD_FLOOR_AREA] = 1, [LC_FIELD_MEALS] = 1, [LC_FIELD_BEDS] = 1,
-                             [LC_FIELD_NURSING_BEDS] = 1, [LC_FIELD_PLACES] = 1, [LC_FIELD_OPENED] = 1,
-                             [LC_FIELD_CLOSED] = 1},
-    [LC_LAYER_UNITS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
-                        [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_DISTRICT] = 1, [LC_FIELD_TYPE] = 1},
-    [LC_LAYER_CANDIDATES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_STATUS] = 1},
-    [LC_LAYER_ENTRANCES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_COMPOUND] = 1},
-    [LC_LAYER_BUILDINGS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
-                            [LC_FIELD_FLOOR_AREA] = 1},
-    [LC_LAYER_DISTRICTS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
-                            [LC_FIELD_POP60] = 1, [LC_FIELD_POP65] = 1, [LC_FIELD_PROFILE] = 1},
-    [LC_LAYER_COMMITTEES] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
-                             [LC_FIELD_HOUSEHOLDS] = 1, [LC_FIELD_UNIT] = 1, [LC_FIELD_TYPE] = 1},
-    [LC_LAYER_GROUPS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1,
-                         [LC_FIELD_COMMITTEE] = 1},
-    [LC_LAYER_AREAS] = {[LC_FIELD_ID] = 1, [LC_FIELD_NAME] = 1, [LC_FIELD_POPULATION] = 1, [LC_FIELD_UNIT] = 1},
-};
-
-static const char *const x_fields[] = {"lon", "lng", "longitude", "经度", "x", NULL};
-static const char *const y_fields[] = {"lat", "latitude", "纬度", "y", NULL};
-
-const char *const *lc_layer_default_fields(lc_field_role role)
-{
-    static const char *const none[] = {NULL};
-    return (unsigned)role < LC_FIELD_ROLE_COUNT ? default_fields[role] : none;
-}
-
-int lc_layer_kind_reads(lc_layer_kind kind, lc_field_role role)
-{
-    return (unsigned)kind < LC_LAYER_KIND_COUNT && (unsigned)role < LC_FIELD_ROLE_COUNT ? kind_roles[kind][role] : 0;
-}
-
-const char *const *lc_layer_xy_fields(int y)
-{
-    return y ? y_fields : x_fields;
-}
 
 /* ---- the reader (its state and reports: layers/reader_int.h) -------------------------------- */
 
@@ -170,19 +80,19 @@ static lc_status map_fields(reader *rd)
     lc_layer_kind kind = rd->layer->kind;
     for (int r = 0; r < LC_FIELD_ROLE_COUNT; r++) {
         rd->field[r] = -1;
-        if (!kind_roles[kind][r])
+        if (!lc_layer_kind_reads(kind, r))
             continue;
         char suffix[64];
-        snprintf(suffix, sizeof suffix, r == LC_FIELD_PROFILE ? "profile_field" : "fields.%s", role_names[r]);
+        snprintf(suffix, sizeof suffix, r == LC_FIELD_PROFILE ? "profile_field" : "fields.%s", lc_field_role_name(r));
         const char *mapped = study_key(rd, suffix);
-        int required = kind_roles[kind][r] == 2 && !(r == LC_FIELD_POPULATION && rd->persons_per_household > 0);
+        int required = lc_layer_kind_reads(kind, r) == 2 && !(r == LC_FIELD_POPULATION && rd->persons_per_household > 0);
         if (mapped && !*mapped) { /* unmapped on purpose (an empty mapping): no field, no default looked for */
             if (required)
                 return lc_error(rd->ctx, LC_ERR_FIELD, "%s (layer %s): %s.%s is unmapped (empty), but a %s layer "
-                                "needs its %s field", rd->path, rd->layer->name, kind_names[kind], suffix,
-                                kind_names[kind], role_names[r]);
+                                "needs its %s field", rd->path, rd->layer->name, lc_layer_kind_name(kind), suffix,
+                                lc_layer_kind_name(kind), lc_field_role_name(r));
             lc_log(rd->ctx, LC_LOG_INFO, "%s (layer %s): %s.%s unmapped: the layer is read without a %s field",
-                   rd->path, rd->layer->name, kind_names[kind], suffix, role_names[r]);
+                   rd->path, rd->layer->name, lc_layer_kind_name(kind), suffix, lc_field_role_name(r));
             continue;
         }
         if (mapped) {
@@ -198,20 +108,20 @@ static lc_status map_fields(reader *rd)
                 lc_status st = lc_error(rd->ctx, LC_ERR_FIELD,
                                         "%s (layer %s): field '%s' mapped to %s.%s does not exist%s%s%s "
                                         "(fields available: %s)",
-                                        rd->path, rd->layer->name, mapped, kind_names[kind], suffix,
+                                        rd->path, rd->layer->name, mapped, lc_layer_kind_name(kind), suffix,
                                         hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "", avail);
                 free(names);
                 return st;
             }
             continue;
         }
-        rd->field[r] = find_any_field(rd->defn, default_fields[r]);
+        rd->field[r] = find_any_field(rd->defn, lc_layer_default_fields(r));
         if (rd->field[r] < 0 && required) {
             list_fields(rd->defn, avail, sizeof avail);
             return lc_error(rd->ctx, LC_ERR_FIELD,
                             "%s (layer %s): no %s field found; name it in the study file with "
                             "'%s: {fields: {%s: <field>}}'%s (fields available: %s)",
-                            rd->path, rd->layer->name, role_names[r], kind_names[kind], role_names[r],
+                            rd->path, rd->layer->name, lc_field_role_name(r), lc_layer_kind_name(kind), lc_field_role_name(r),
                             r == LC_FIELD_POPULATION ? ", or give households (fields.households) and the "
                                                        "study's persons_per_household" : "",
                             avail);
@@ -237,8 +147,8 @@ static lc_status map_xy_fields(reader *rd)
 {
     char avail[1024];
     const char *x = study_key(rd, "x"), *y = study_key(rd, "y");
-    rd->x_field = x ? find_field(rd->defn, x) : find_any_field(rd->defn, x_fields);
-    rd->y_field = y ? find_field(rd->defn, y) : find_any_field(rd->defn, y_fields);
+    rd->x_field = x ? find_field(rd->defn, x) : find_any_field(rd->defn, lc_layer_xy_fields(0));
+    rd->y_field = y ? find_field(rd->defn, y) : find_any_field(rd->defn, lc_layer_xy_fields(1));
     if (rd->x_field >= 0 && rd->y_field >= 0)
         return LC_OK;
     list_fields(rd->defn, avail, sizeof avail);
@@ -247,7 +157,7 @@ static lc_status map_xy_fields(reader *rd)
                     "coordinate columns with '%s: {x: <lon field>, y: <lat field>}' (fields "
                     "available: %s)",
                     rd->path, rd->layer->name, rd->x_field < 0 ? "longitude" : "latitude",
-                    kind_names[rd->layer->kind], avail);
+                    lc_layer_kind_name(rd->layer->kind), avail);
 }
 
 /* A field's text in UTF-8, recoded when the layer's encoding is not UTF-8; NULL when unset/null.
@@ -340,13 +250,13 @@ static void read_number(reader *rd, OGRFeatureH f, lc_field_role role, int requi
     num_result r = field_number(rd, f, idx, out, &text);
     if (r == NUM_MISSING && required)
         report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_MISSING_VALUE, fname,
-               "%s is missing (empty or NULL)", role_names[role]);
+               "%s is missing (empty or NULL)", lc_field_role_name(role));
     else if (r == NUM_BAD)
         report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_NOT_NUMERIC, fname,
-               "%s '%s' is not a number", role_names[role], text ? text : "(not finite)");
+               "%s '%s' is not a number", lc_field_role_name(role), text ? text : "(not finite)");
     else if (r == NUM_OK && *out < 0) {
         report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_NEGATIVE, fname, "%s %g is negative",
-               role_names[role], *out);
+               lc_field_role_name(role), *out);
         *out = NAN;
     }
     free(text);
@@ -363,7 +273,7 @@ static void read_year(reader *rd, OGRFeatureH f, lc_field_role role, double *out
         int idx = rd->field[role];
         report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_IMPLAUSIBLE,
                OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(rd->defn, idx)),
-               "%s %g is not a year (a whole number from 1900 to 2100)", role_names[role], *out);
+               "%s %g is not a year (a whole number from 1900 to 2100)", lc_field_role_name(role), *out);
         *out = NAN;
     }
 }
@@ -533,7 +443,7 @@ static inline void report_fetch_warnings(reader *rd)
         if (role >= 0)
             report(rd, LC_SEVERITY_ERROR, LC_ERR_DATA, LC_CHECK_NOT_NUMERIC, rd->layer->fields[role],
                    "%s is not a number GDAL could read (GDAL: %s); the file is damaged or the value mistyped",
-                   role_names[role], w->text[i]);
+                   lc_field_role_name(role), w->text[i]);
         else
             report(rd, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_GDAL_WARNING, NULL, "GDAL warned while reading it: %s",
                    w->text[i]);
@@ -571,7 +481,7 @@ static lc_status read_feature(reader *rd, OGRFeatureH f)
 
     read_number(rd, f, LC_FIELD_HOUSEHOLDS, 0, &ft.households);
     if (!population_from_households(rd, f, &ft))
-        read_number(rd, f, LC_FIELD_POPULATION, kind_roles[L->kind][LC_FIELD_POPULATION] == 2, &ft.population);
+        read_number(rd, f, LC_FIELD_POPULATION, lc_layer_kind_reads(L->kind, LC_FIELD_POPULATION) == 2, &ft.population);
     read_number(rd, f, LC_FIELD_POP60, 0, &ft.pop60);
     read_number(rd, f, LC_FIELD_POP65, 0, &ft.pop65);
     read_number(rd, f, LC_FIELD_FLOOR_AREA, 0, &ft.floor_area);
