@@ -3,6 +3,8 @@
  * remembered). Formatting and escaping stay with the builders that need them (geo/conninfo.c,
  * outputs/qml.c).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,4 +36,30 @@ void lc_strbuf_add(lc_strbuf *b, const char *s, size_t len)
 void lc_strbuf_str(lc_strbuf *b, const char *s)
 {
     lc_strbuf_add(b, s, strlen(s));
+}
+
+/* Appends printf-style text; see strbuf_int.h. */
+void lc_strbuf_printf(lc_strbuf *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        lc_strbuf_add(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->failed = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    lc_strbuf_add(b, big, (size_t)n);
+    free(big);
 }

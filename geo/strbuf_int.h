@@ -1,7 +1,7 @@
 /*
  * geo/strbuf_int.h — one growing string for the library's text builders (connection strings in
- * geo/conninfo.c, QGIS styles in outputs/qml.c): appends that remember a failed allocation, so a
- * builder checks once at the end. Library-internal.
+ * geo/conninfo.c, QGIS styles in outputs/qml.c, the study init writes in layers/study_init_write.c):
+ * appends that remember a failed allocation, so a builder checks once at the end. Library-internal.
  */
 #ifndef LIFECIRCLE_GEO_STRBUF_INT_H
 #define LIFECIRCLE_GEO_STRBUF_INT_H
@@ -21,5 +21,8 @@ void lc_strbuf_add(lc_strbuf *b, const char *s, size_t len);
 
 /* Appends the NUL-terminated s. */
 void lc_strbuf_str(lc_strbuf *b, const char *s);
+
+/* Appends text formatted printf-style (study init's commented YAML, layers/study_init_write.c). */
+void lc_strbuf_printf(lc_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* LIFECIRCLE_GEO_STRBUF_INT_H */

@@ -90,31 +90,6 @@ static int numeric_role(int r)
            r == LC_FIELD_PLACES || r == LC_FIELD_OPENED || r == LC_FIELD_CLOSED;
 }
 
-void lc_si_printf(lc_strbuf *b, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        lc_strbuf_add(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->failed = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    lc_strbuf_add(b, big, (size_t)n);
-    free(big);
-}
-
 /* Whether s contains word, ASCII case ignored. */
 static int has_word(const char *s, const char *word)
 {
@@ -679,10 +654,10 @@ static void write_summary(const si_study *s, lc_strbuf *b)
         const si_layer *L = &s->layers[i];
         const char *base = strrchr(L->source, '/');
         if (L->kind >= 0)
-            lc_si_printf(b, "  %-12s ← %s (layer %s): %s\n", lc_si_kinds[L->kind].name, base ? base + 1 : L->source,
+            lc_strbuf_printf(b, "  %-12s ← %s (layer %s): %s\n", lc_si_kinds[L->kind].name, base ? base + 1 : L->source,
                          L->layer, L->why);
         else
-            lc_si_printf(b, "  %-12s   %s (layer %s): no role guessed (listed at the end of the study)\n", "-",
+            lc_strbuf_printf(b, "  %-12s   %s (layer %s): no role guessed (listed at the end of the study)\n", "-",
                          base ? base + 1 : L->source, L->layer);
     }
 }

@@ -78,8 +78,6 @@ typedef struct si_study {
     char *study_dir;           /* the output's directory, absolute, NULL for none */
 } si_study;
 
-/* Appends printf-style text to b. */
-void lc_si_printf(lc_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes the commented study of s into b (layers/study_init_write.c); b->failed on NOMEM. */
 void lc_si_write(const si_study *s, lc_strbuf *b);

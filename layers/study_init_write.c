@@ -90,7 +90,7 @@ static void scalar(lc_strbuf *b, const char *s)
 static void line(lc_strbuf *b, int indent, int commented, const char *key, const char *value, const char *comment)
 {
     size_t start = b->n;
-    lc_si_printf(b, "%*s%s", indent, "", commented ? "# " : "");
+    lc_strbuf_printf(b, "%*s%s", indent, "", commented ? "# " : "");
     scalar(b, key);
     lc_strbuf_str(b, ":");
     if (value) {
@@ -104,7 +104,7 @@ static void line(lc_strbuf *b, int indent, int commented, const char *key, const
         size_t chars = 0;
         for (size_t i = start; !b->failed && i < b->n; i++)
             chars += ((unsigned char)b->s[i] & 0xC0) != 0x80;
-        lc_si_printf(b, "%*s# %s", chars < 30 ? (int)(30 - chars) : 1, "", comment);
+        lc_strbuf_printf(b, "%*s# %s", chars < 30 ? (int)(30 - chars) : 1, "", comment);
     }
     lc_strbuf_str(b, "\n");
 }
@@ -130,7 +130,7 @@ static void samples(lc_strbuf *b, const si_field *f)
     for (size_t k = 0; k < f->nsamples; k++) {
         char cut[64];
         snprintf(cut, sizeof cut, "%s", f->samples[k]);
-        lc_si_printf(b, "%s%s", k ? ", " : "", cut);
+        lc_strbuf_printf(b, "%s%s", k ? ", " : "", cut);
     }
     if (!f->nsamples)
         lc_strbuf_str(b, "all empty");
@@ -139,16 +139,16 @@ static void samples(lc_strbuf *b, const si_field *f)
 /* The comment lines describing a layer: what it is, its counts, CRS, encoding and fields. */
 static void describe(lc_strbuf *b, const si_layer *L, const char *shown, const char *pre)
 {
-    lc_si_printf(b, "%s# %s (layer %s): %s, %lld features; CRS %s; text %s (%s)\n", pre, shown, L->layer,
+    lc_strbuf_printf(b, "%s# %s (layer %s): %s, %lld features; CRS %s; text %s (%s)\n", pre, shown, L->layer,
                  geom_name(L->geom), L->count, L->crs ? L->crs : "none (no .prj / not stated)",
                  L->encoding ? L->encoding : "as it says", L->enc_why);
-    lc_si_printf(b, "%s# fields 字段:", pre);
+    lc_strbuf_printf(b, "%s# fields 字段:", pre);
     for (size_t i = 0; i < L->nfields; i++) {
-        lc_si_printf(b, "%s %s (%s: ", i ? ";" : "", L->fields[i].name, L->fields[i].numeric ? "number" : "text");
+        lc_strbuf_printf(b, "%s %s (%s: ", i ? ";" : "", L->fields[i].name, L->fields[i].numeric ? "number" : "text");
         samples(b, &L->fields[i]);
         lc_strbuf_str(b, ")");
         if (i % 3 == 2 && i + 1 < L->nfields)
-            lc_si_printf(b, "\n%s#  ", pre);
+            lc_strbuf_printf(b, "\n%s#  ", pre);
     }
     lc_strbuf_str(b, L->nfields ? "\n" : " none\n");
 }
@@ -172,13 +172,13 @@ static void write_fields(lc_strbuf *b, const si_layer *L, int lk)
         for (const char *const *d = lc_layer_default_fields((lc_field_role)r); *d && !dflt; d++)
             dflt = !strcasecmp(*d, f->name);
         lc_strbuf c = {0};
-        lc_si_printf(&c, "guessed: %s (%s; ", dflt ? "the readers' own name" : "from its name", role_what[r]);
+        lc_strbuf_printf(&c, "guessed: %s (%s; ", dflt ? "the readers' own name" : "from its name", role_what[r]);
         samples(&c, f);
         lc_strbuf_str(&c, "), check");
         if (L->ncand[r] > 1) {
             lc_strbuf_str(&c, "; other candidates 其他候选: ");
             for (int k = 1; k < L->ncand[r]; k++)
-                lc_si_printf(&c, "%s%s", k > 1 ? ", " : "", L->fields[L->cand[r][k]].name);
+                lc_strbuf_printf(&c, "%s%s", k > 1 ? ", " : "", L->fields[L->cand[r][k]].name);
         }
         line(b, 4, 0, role, f->name, c.failed ? "" : c.s);
         if (c.failed)
@@ -194,7 +194,7 @@ static void write_categories(lc_strbuf *b, const si_study *s, const si_layer *L)
     if (!L->nlabels)
         return;
     const char *field = L->fields[L->cand[LC_FIELD_CATEGORY][0]].name;
-    lc_si_printf(b, "  categories:               # 类别对照 the labels of %s → the profile's categories (代码 codes)\n",
+    lc_strbuf_printf(b, "  categories:               # 类别对照 the labels of %s → the profile's categories (代码 codes)\n",
                  field);
     size_t unknown = 0;
     for (int pass = 0; pass < 2; pass++)
@@ -216,17 +216,17 @@ static void write_categories(lc_strbuf *b, const si_study *s, const si_layer *L)
             }
         }
     if (L->labels_cut)
-        lc_si_printf(b, "    # ... more than %d labels: is %s a category field?\n", SI_LABELS, field);
-    lc_si_printf(b, "    # the codes of %s 类别代码:", s->profile_name);
+        lc_strbuf_printf(b, "    # ... more than %d labels: is %s a category field?\n", SI_LABELS, field);
+    lc_strbuf_printf(b, "    # the codes of %s 类别代码:", s->profile_name);
     for (size_t i = 0; i < lc_profile_category_count(s->profile); i++) {
         const lc_category *c = lc_profile_category(s->profile, i);
-        lc_si_printf(b, "%s %s (%s)", i ? "," : "", c->code, c->name_zh);
+        lc_strbuf_printf(b, "%s %s (%s)", i ? "," : "", c->code, c->name_zh);
         if (i % 4 == 3 && i + 1 < lc_profile_category_count(s->profile))
             lc_strbuf_str(b, "\n    #  ");
     }
     lc_strbuf_str(b, "\n");
     if (unknown)
-        lc_si_printf(b, "    # %zu labels are not the profile's: map each (uncomment it and give a code), or the "
+        lc_strbuf_printf(b, "    # %zu labels are not the profile's: map each (uncomment it and give a code), or the "
                      "run stops on them\n", unknown);
 }
 
@@ -241,7 +241,7 @@ static void write_roads(lc_strbuf *b, const si_layer *L)
         lc_strbuf_str(b, "  #   class: highway        # OSM's highway (with foot, access, bridge, tunnel, layer) is read "
                          "by name: nothing to map\n");
     else if (L->nroad_class)
-        lc_si_printf(b, "  #   class: %s            # guessed: a road-class field 道路等级 (what exclude matches); uncomment "
+        lc_strbuf_printf(b, "  #   class: %s            # guessed: a road-class field 道路等级 (what exclude matches); uncomment "
                      "it to use it, check\n", L->fields[L->road_class[0]].name);
     else
         lc_strbuf_str(b, "  #   class: <field>        # no road-class field found: every line is walked on (全部可步行)\n");
@@ -257,8 +257,8 @@ static void write_layer(lc_strbuf *b, const si_study *s, const si_layer *L)
 {
     const si_kind *k = &lc_si_kinds[L->kind];
     const char *shown = relative(s->study_dir, L->source);
-    lc_si_printf(b, "\n%s:%*s# %s — %s\n", k->name, (int)(26 - strlen(k->name)), "", k->zh, k->what);
-    lc_si_printf(b, "  # guessed 推测: %s, check\n", L->why);
+    lc_strbuf_printf(b, "\n%s:%*s# %s — %s\n", k->name, (int)(26 - strlen(k->name)), "", k->zh, k->what);
+    lc_strbuf_printf(b, "  # guessed 推测: %s, check\n", L->why);
     describe(b, L, shown, "  ");
     line(b, 2, 0, "path", shown, "relative to this file 相对本文件");
     if (L->nlayers > 1) {
@@ -307,13 +307,13 @@ static void write_layer(lc_strbuf *b, const si_study *s, const si_layer *L)
 static void write_absent(lc_strbuf *b, int k)
 {
     const si_kind *K = &lc_si_kinds[k];
-    lc_si_printf(b, "\n# %s:%*s# %s — %s (optional 可选; none of the files looked like it)\n", K->name,
+    lc_strbuf_printf(b, "\n# %s:%*s# %s — %s (optional 可选; none of the files looked like it)\n", K->name,
                  (int)(24 - strlen(K->name)), "", K->zh, K->what);
     lc_strbuf_str(b, "#   path: <file>\n#   layer: <name>\n#   fields: {");
     int first = 1;
     for (int r = 0; K->lkind >= 0 && r < LC_FIELD_ROLE_COUNT; r++)
         if (lc_layer_kind_reads((lc_layer_kind)K->lkind, (lc_field_role)r) && r != LC_FIELD_PROFILE) {
-            lc_si_printf(b, "%s%s: <field>", first ? "" : ", ", lc_field_role_name((lc_field_role)r));
+            lc_strbuf_printf(b, "%s%s: <field>", first ? "" : ", ", lc_field_role_name((lc_field_role)r));
             first = 0;
         }
     if (K->lkind < 0)
