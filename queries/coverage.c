@@ -384,6 +384,7 @@ const lc_coverage_cell *lc_coverage_get(const lc_coverage *cov, size_t polygon, 
 void lc_coverage_bind(lc_coverage *cov, lc_context *ctx)
 {
     cov->ctx = ctx;
+    lc_cov_service_bind(cov->service_job, ctx); /* its leftovers are freed through the new context */
 }
 
 lc_status lc_coverage_service_areas_wait(lc_context *ctx, const lc_coverage *cov_in)

@@ -226,6 +226,10 @@ service_job *lc_cov_dissolve_start(lc_context *ctx, GEOSGeometry **circles, size
  * the failure with the failing category and the reason (reason_size bytes). */
 lc_status lc_cov_service_finish(lc_context *ctx, service_job *job, size_t *failed_cat, char *reason, size_t size);
 
+/* The job now belongs to ctx, as the coverage it makes the service areas of (lc_coverage_bind). Accepts
+ * NULL. */
+void lc_cov_service_bind(service_job *job, lc_context *ctx);
+
 /* Stops the job, waits for its thread and releases it (the out[c] already set stay the caller's).
  * Accepts NULL. */
 void lc_cov_service_destroy(service_job *job);

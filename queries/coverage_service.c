@@ -61,7 +61,8 @@ struct service_job {
     GEOSGeometry **out;    /* borrowed: the coverage's service[] */
     GEOSGeometry **circles;/* straight-line mode: per category its circles as one collection (owned,
                               NULL without facilities); NULL in network mode */
-    lc_context *ctx;       /* borrowed: its GEOS handle frees what is left of circles */
+    lc_context *ctx;       /* borrowed: its GEOS handle frees what is left of circles; the coverage's
+                              context, moved with it (lc_cov_service_bind) */
     lc_parallel_job *run;  /* the blocks, then the categories (geo/parallel.c); NULL once finished */
     service_worker w[2];   /* [0] whoever waits (lc_cov_service_finish), [1] the background thread */
 };
@@ -226,6 +227,12 @@ void lc_cov_service_destroy(service_job *job)
             GEOSGeom_destroy_r(lc_ctx_geos(job->ctx), job->circles[c]);
     free(job->circles);
     free(job);
+}
+
+void lc_cov_service_bind(service_job *job, lc_context *ctx)
+{
+    if (job)
+        job->ctx = ctx;
 }
 
 service_job *lc_cov_dissolve_start(lc_context *ctx, GEOSGeometry **circles, size_t ncat, int background,
