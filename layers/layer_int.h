@@ -77,9 +77,9 @@ const char *lc_source_encoding_guess(const char *path, const char **why);
 void lc_layer_destroy(lc_context *ctx, lc_layer *layer);
 
 /* Reports implausible values of a read layer (layers/values.c): an empty residential, facilities
- * or units layer, residents summing to 0, values beyond the bounds in README.md, nursing beds above
- * beds and 65+ above 60+. Errors and warnings go to quality; call after lc_layer_transform (densities
- * need areas). study gives the layer's `where` filter for messages. LC_OK or LC_ERR_NOMEM. */
+ * or units layer, residents summing to 0, values beyond the bounds in docs/reference.md
+ * ("Data-quality checks"), nursing beds above beds and 65+ above 60+. Errors and warnings go to
+ * quality; call after lc_layer_transform (densities need areas). study gives the layer's `where` filter for messages. LC_OK or LC_ERR_NOMEM. */
 lc_status lc_layer_check_values(lc_context *ctx, const lc_layer *layer, const lc_study *study, lc_quality *quality);
 
 /* Checks the CRSs of a study whose layers are in the working CRS crs (layers/crs_checks.c): a

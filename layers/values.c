@@ -1,8 +1,8 @@
 /*
  * layers/values.c — whether the values of a read layer are plausible: a layer that holds nothing, a
  * population that sums to 0, numbers beyond any real compound, 街镇 or facility, and fields that
- * contradict each other. The bounds and why they were chosen are in README.md ("Data-quality
- * checks"). Parsing the values, and refusing text that is no number, is layers/layer.c's job.
+ * contradict each other. The bounds and why they were chosen are in docs/reference.md
+ * ("Data-quality checks"). Parsing the values, and refusing text that is no number, is layers/layer.c's job.
  */
 #include <math.h>
 #include <stdarg.h>

@@ -5,7 +5,8 @@
  * surface, or one bounded shortest-path pass per facility along the walking network
  * (lc_network_reach_rerun) to the compounds' demand points as coverage attaches them
  * (lc_cov_demand_snaps, queries/coverage_demand.c). Then per entry the two steps, and the per-街镇
- * means. Writing the results is outputs/access_out.c; the formulas and sources are in README.
+ * means. Writing the results is outputs/access_out.c; the formulas and sources are in
+ * docs/reference.md ("Accessibility (2SFCA)").
  */
 #include <math.h>
 #include <stdint.h>

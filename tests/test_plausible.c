@@ -604,7 +604,7 @@ END_TEST
 
 START_TEST(implausible_values)
 {
-    /* One fault per feature, each beyond the bounds of README's data-quality table. */
+    /* One fault per feature, each beyond the bounds of docs/reference.md's data-quality table. */
     kase k = case_new();
     case_fc(&k, "res.geojson",
                  RECT("\"id\":\"HUGE\",\"population\":1e23", 350000, 3456000, 350100, 3456200) ","

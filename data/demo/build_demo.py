@@ -30,7 +30,7 @@ import re
 import tempfile
 
 # --------------------------------------------------------------------------------------
-# Assumptions (all documented in README.md)
+# Assumptions (all documented in data/demo/README.md)
 # --------------------------------------------------------------------------------------
 SNAPSHOT_DATE = '2020-07-20T00:00:00.000Z'  # OSM snapshot date; pins GPKG timestamps (GPKG format)
 METRIC_EPSG = 3763                      # PT-TM06/ETRS89: all areas are computed in this CRS
@@ -67,7 +67,7 @@ ADVISER = '养老顾问点'
 ACTIVITY = '老年活动室'
 CATEGORIES = (CENTRE, DOORSTEP, MEAL, CANTEEN, DAYCARE, SMALL_HOME, CARE_HOME, RENTAL, ADVISER, ACTIVITY)
 # Typical floor area (m², 建筑面积) of each category: every facility gets its category's size, never the
-# host building's footprint x levels (a proxy only hosts the service). Toolkit assumptions, README.md.
+# host building's footprint x levels (a proxy only hosts the service). Toolkit assumptions, data/demo/README.md.
 TYPICAL_FLOOR_AREA = {CENTRE: 500, DOORSTEP: 30, MEAL: 30, CANTEEN: 120, DAYCARE: 200,
                       SMALL_HOME: 300, CARE_HOME: 2600, RENTAL: 15, ADVISER: 10, ACTIVITY: 30}
 MEALS_PER_DAY = {MEAL: 97, CANTEEN: 97, CENTRE: 97}    # SH L59: 120,000 meals/day over 1,232 venues

@@ -66,8 +66,9 @@ typedef enum lc_severity {
 #define LC_CHECK_NO_RESIDENTS "no_residents"             /* the residential layer's population sums to 0 */
 #define LC_CHECK_TRUNCATED "truncated_table"             /* a Shapefile's .dbf and .shp disagree on how many
                                                             features there are */
-#define LC_CHECK_IMPLAUSIBLE "implausible_value"         /* a value beyond any real one (README's bounds)
-                                                            or contradicting another field */
+#define LC_CHECK_IMPLAUSIBLE "implausible_value"         /* a value beyond any real one (the bounds
+                                                            in docs/reference.md) or contradicting
+                                                            another field */
 #define LC_CHECK_ENCODING "invalid_encoding"             /* text that is not valid in the layer's encoding */
 #define LC_CHECK_GDAL_WARNING "gdal_warning"             /* GDAL warned while reading a feature */
 

@@ -5,7 +5,7 @@
 # algorithms (base.py) turn Processing parameters into the argument list.
 #
 # Why a subprocess and not the library through ctypes: the command is the library's one tested
-# front end (cli/ parses, run/ computes), its options are what the README documents, and a crash or
+# front end (cli/ parses, run/ computes), its options are what docs/reference.md documents, and a crash or
 # a leak in a long run cannot take QGIS down with it. Cancelling is stopping the process.
 
 import os

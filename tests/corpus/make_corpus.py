@@ -11,7 +11,7 @@ the study file (YAML faults, bad numbers, bad paths, bombs), a Shapefile's bytes
 and self-crossing polygons, swapped lon/lat), attributes (0x10, 1e23, negative, text in numbers,
 nursing beds above beds, unknown categories) or a layer's whole content (empty, header only).
 
-Every case states its expected outcome, decided from the rule the toolkit promises (README, "Bad input"),
+Every case states its expected outcome, decided from the rule the toolkit promises (docs/reference.md, "Data-quality checks"),
 not from what the program prints:
   error  exit 2, and stderr names the file (and, where the fault is in one feature or field, it too);
   warn   exit 0 or 1 (the demo fails some norms), a warning on stderr naming the file, and, where the
