@@ -419,7 +419,223 @@ lc_roads *lc_roads_read(lc_context *ctx, const lc_study *study, const lc_profile
     return lc_roads_read_report(ctx, study, profile, crs, stats, NULL);
 }
 
-/* Reads the study's roads and reports on them; see roads.h. */
+/* One reading of the roads layer: what lc_roads_read_report's steps share (the opened layer, the
+ * columns of each tag, roads.exclude and its counts, the lines kept so far and the counts). */
+typedef struct roads_reading {
+    const lc_network_rules *rules;
+    lc_ogr_source src;
+    lc_transform *tr;
+    lc_roads *roads;
+    char **excl;                /* roads.exclude's classes */
+    size_t nexcl, *excl_n;      /* and the features each one left out */
+    int cols[TAG_COUNT];        /* a tag's column, or -1 */
+    int mapped[TAG_COUNT];      /* the column is a study's roads.fields.<role>, never other_tags */
+    int other;                  /* the OSM other_tags column, or -1 */
+    const char *class_field;    /* roads.fields.class, or NULL */
+    int no_class_field;         /* no class at all: every line is walked on */
+    lc_roads_stats st;
+} roads_reading;
+
+/* The status of a step that failed: the context's error (never LC_OK, so a failure is never taken for
+ * success). */
+static lc_status roads_failed(const lc_context *ctx)
+{
+    lc_status s = lc_context_errno(ctx);
+    return s != LC_OK ? s : LC_ERR_INTERNAL;
+}
+
+/* The roads.snap_dangles_m distance (0 or unset: off) into *m; LC_ERR_CONFIG outside 0..50 m (the
+ * study checked it when read or set; this guards a study changed since). */
+static lc_status dangles_distance(lc_context *ctx, const lc_study *study, double *m)
+{
+    const char *sd = lc_study_get(study, "roads.snap_dangles_m");
+    *m = sd ? CPLAtof(sd) : 0;
+    if (*m >= 0 && *m <= 50)
+        return LC_OK;
+    return lc_error(ctx, LC_ERR_CONFIG, "%s: 'roads.snap_dangles_m' must be a distance in metres from 0 (off) to 50 "
+                    "(got '%s')", lc_study_path(study) ? lc_study_path(study) : "study", sd);
+}
+
+/* Finds each tag's column in rd->src: the OSM names, replaced by a study's mapped fields; with no class at
+ * all, says once that every line is walked on (into quality, or the log without one). A separate step
+ * because it is the layer's schema, read once before any feature. LC_OK or LC_ERR_FIELD / LC_ERR_NOMEM. */
+static lc_status roads_columns(lc_context *ctx, const lc_study *study, roads_reading *rd, lc_quality *quality)
+{
+    const lc_ogr_source *src = &rd->src;
+    for (int t = 0; t < TAG_COUNT; t++)
+        rd->cols[t] = OGR_FD_GetFieldIndex(src->defn, tag_names[t]);
+    rd->other = OGR_FD_GetFieldIndex(src->defn, "other_tags");
+    /* A mapped class field replaces the OSM highway tag; mapped bridge/tunnel/level fields replace
+     * those tags (a mapped field is never looked up in other_tags). */
+    static const struct {
+        const char *role;
+        int tag;
+    } roles[] = {{"class", TAG_HIGHWAY}, {"bridge", TAG_BRIDGE}, {"tunnel", TAG_TUNNEL}, {"level", TAG_LAYER}};
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        int col = mapped_column(ctx, study, src, roles[i].role);
+        if (col == -2)
+            return LC_ERR_FIELD;
+        if (col >= 0) {
+            rd->cols[roles[i].tag] = col;
+            rd->mapped[roles[i].tag] = 1;
+        }
+    }
+    /* No class at all (a bureau's roads Shapefile with only names): every line is walked on, said once. */
+    rd->no_class_field = rd->cols[TAG_HIGHWAY] < 0 && rd->other < 0;
+    if (!rd->no_class_field)
+        return LC_OK;
+    if (!quality) {
+        lc_log(ctx, LC_LOG_WARNING, "%s (layer %s): no road class (no 'highway' field, no OSM 'other_tags', no "
+               "roads.fields.class): every line is walked on", src->shown, src->name);
+        return LC_OK;
+    }
+    char names[1024];
+    field_names(src->defn, names, sizeof names);
+    return lc_quality_add(ctx, quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_ROAD_NO_CLASS, src->shown, src->name,
+                          NULL, NULL, "%s (layer %s): no road class (no 'highway' field, no OSM 'other_tags', no "
+                          "roads.fields.class): every line is walked on; name the class field with "
+                          "roads.fields.class to leave classes out with roads.exclude (fields available: %s)",
+                          src->shown, src->name, names);
+}
+
+/* Whether feature f is walked on, its class into hw (NULL when it has none); counts in rd->st why a
+ * feature is left out (roads.exclude, foot=no, access, not walkable). */
+static int roads_keep(roads_reading *rd, OGRFeatureH f, char *hw, size_t size, const char **h)
+{
+    char foot[64], access[64];
+    *h = tag_value(f, rd->cols, rd->mapped[TAG_HIGHWAY] ? -1 : rd->other, TAG_HIGHWAY, hw, size);
+    long ex = exclude_index(rd->excl, rd->nexcl, *h);
+    if (ex >= 0) {
+        rd->excl_n[ex]++;
+        rd->st.excluded_class++;
+        return 0;
+    }
+    if (rd->class_field || rd->no_class_field) {
+        /* a bureau's class vocabulary (or none): everything but roads.exclude is walked on */
+        rd->st.no_class += !*h && rd->class_field;
+        return 1;
+    }
+    const char *fo = tag_value(f, rd->cols, rd->other, TAG_FOOT, foot, sizeof foot);
+    const char *ac = tag_value(f, rd->cols, rd->other, TAG_ACCESS, access, sizeof access);
+    if (lc_roads_walkable(rd->rules, *h, fo, ac))
+        return 1;
+    if (fo && !strcasecmp(fo, "no"))
+        rd->st.foot_no++;
+    else if (*h && lc_roads_walkable(rd->rules, *h, fo, NULL))
+        rd->st.access++;
+    else
+        rd->st.not_walkable++;
+    return 0;
+}
+
+/* Adds feature f's lines to rd->roads when it is walked on, with its level (the layer tag, else 1 on a
+ * bridge, -1 in a tunnel). LC_OK, or the error, in the context naming the layer. */
+static lc_status roads_feature(lc_context *ctx, roads_reading *rd, OGRFeatureH f)
+{
+    char hw[256], bridge[64], tunnel[64], layer[64];
+    int om[TAG_COUNT]; /* other_tags only for tags no field is mapped to */
+    const char *h;
+    rd->st.features++;
+    if (!roads_keep(rd, f, hw, sizeof hw, &h))
+        return LC_OK;
+    for (int t = 0; t < TAG_COUNT; t++)
+        om[t] = rd->mapped[t] ? -1 : rd->other;
+    const char *br = tag_value(f, rd->cols, om[TAG_BRIDGE], TAG_BRIDGE, bridge, sizeof bridge);
+    const char *tu = tag_value(f, rd->cols, om[TAG_TUNNEL], TAG_TUNNEL, tunnel, sizeof tunnel);
+    const char *ly = tag_value(f, rd->cols, om[TAG_LAYER], TAG_LAYER, layer, sizeof layer);
+    int is_bridge = truthy(br), is_tunnel = truthy(tu);
+    int level = ly ? atoi(ly) : is_bridge ? 1 : is_tunnel ? -1 : 0;
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    OGRGeometryH lin = g ? OGR_G_GetLinearGeometry(g, 0, NULL) : NULL;
+    lc_status s = LC_OK;
+    if (!lin || OGR_G_IsEmpty(lin))
+        rd->st.bad_geometry++;
+    else
+        s = add_geometry(ctx, rd->roads, rd->tr, lin, h, level, is_bridge, is_tunnel, OGR_F_GetFID(f),
+                         &rd->st.bad_geometry, &rd->st.kept);
+    if (lin)
+        OGR_G_DestroyGeometry(lin);
+    if (s == LC_ERR_CRS) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
+        lc_error(ctx, LC_ERR_CRS, "%s (layer %s): %s", rd->src.shown, rd->src.name, msg);
+    }
+    return s;
+}
+
+/* The repairs a study asks for, on the lines read: crossings noded (roads.node_crossings), then dangling
+ * ends joined (roads.snap_dangles_m > 0); each replaces rd->roads. LC_OK or the repair's error. */
+static lc_status roads_repair(lc_context *ctx, roads_reading *rd, int node, double dangles_m)
+{
+    if (node) {
+        lc_roads *split = lc_roads_node_crossings(ctx, rd->roads, rd->rules->snap_tolerance_m,
+                                                  &rd->st.crossings_noded, &rd->st.crossings_skipped);
+        if (!split)
+            return roads_failed(ctx);
+        /* the report lists the classes kept: the split set has the same ones */
+        lc_roads_destroy(rd->roads);
+        rd->roads = split;
+    }
+    if (dangles_m > 0) {
+        lc_roads *joined = lc_roads_snap_dangles(ctx, rd->roads, rd->rules->snap_tolerance_m, dangles_m,
+                                                 &rd->st.dangles_snapped, &rd->st.dangles_skipped);
+        if (!joined)
+            return roads_failed(ctx);
+        lc_roads_destroy(rd->roads);
+        rd->roads = joined;
+    }
+    return LC_OK;
+}
+
+/* The reading's counts into the log (info). */
+static void roads_log(lc_context *ctx, const lc_roads_stats *st, int node, double dangles_m)
+{
+    lc_log(ctx, LC_LOG_INFO, "roads: %zu features, %zu walkable lines kept (%zu not walkable, %zu foot=no, "
+           "%zu closed by access, %zu excluded by class, %zu without line geometry)", st->features, st->kept,
+           st->not_walkable, st->foot_no, st->access, st->excluded_class, st->bad_geometry);
+    if (node)
+        lc_log(ctx, LC_LOG_INFO, "roads: %zu crossings noded, %zu left apart (bridge, tunnel or level)",
+               st->crossings_noded, st->crossings_skipped);
+    if (dangles_m > 0)
+        lc_log(ctx, LC_LOG_INFO, "roads: %zu dangling ends joined within %g m, %zu left dangling (bridge, tunnel or "
+               "level)", st->dangles_snapped, dangles_m, st->dangles_skipped);
+}
+
+/* Reads every feature of the opened layer into rd->roads (GDAL's messages caught until the end of the
+ * reading, then the repairs). LC_OK or the error, in the context. */
+static lc_status roads_read_all(lc_context *ctx, const lc_study *study, const lc_crs *crs, roads_reading *rd,
+                                lc_quality *quality)
+{
+    lc_ogr_source *src = &rd->src;
+    if (!(rd->tr = lc_transform_create(ctx, src->source_crs, crs))) {
+        lc_error(ctx, LC_ERR_CRS, "%s (layer %s): cannot transform into %s: %s", src->shown, src->name,
+                 lc_crs_name(crs), lc_context_errmsg(ctx));
+        goto fail;
+    }
+    if (!(rd->roads = lc_roads_create(ctx)) || roads_columns(ctx, study, rd, quality) != LC_OK)
+        goto fail;
+    OGR_L_ResetReading(src->ogr);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(src->ogr)) != NULL) {
+        lc_status s = roads_feature(ctx, rd, f);
+        OGR_F_Destroy(f);
+        if (s != LC_OK)
+            goto fail;
+    }
+    if (*lc_gdal_last_message(ctx) && CPLGetLastErrorType() >= CE_Failure) {
+        lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", src->shown, src->name,
+                 lc_gdal_last_message(ctx));
+        goto fail;
+    }
+    lc_gdal_end(ctx);
+    return LC_OK;
+fail:
+    lc_gdal_end(ctx);
+    return roads_failed(ctx);
+}
+
+/* Reads the study's roads and reports on them; see roads.h. Opening, reading the features and the
+ * repairs are steps of their own (roads_read_all, roads_repair); this function owns the cleanup. */
 lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_profile *profile, const lc_crs *crs,
                                lc_roads_stats *stats, lc_quality *quality)
 {
@@ -429,185 +645,36 @@ lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_
         lc_error(ctx, LC_ERR_MISUSE, "lc_roads_read: study, profile and crs are required");
         return NULL;
     }
-    const lc_network_rules *rules = lc_profile_network(profile);
-    lc_roads_stats st = {0};
-    lc_ogr_source src;
-    lc_transform *tr = NULL;
-    lc_roads *roads = NULL;
-    char **excl = NULL;
-    size_t nexcl = 0, *excl_n = NULL;
-    const char *class_field = lc_study_get(study, "roads.fields.class");
+    roads_reading rd = {.rules = lc_profile_network(profile), .class_field = lc_study_get(study, "roads.fields.class")};
     const char *nc = lc_study_get(study, "roads.node_crossings");
     int node = nc && !strcmp(nc, "true");
-    /* roads.snap_dangles_m was checked when the study was read or set (0..50 m); 0 or unset is off */
-    const char *sd = lc_study_get(study, "roads.snap_dangles_m");
-    double dangles_m = sd ? CPLAtof(sd) : 0;
-    if (!(dangles_m >= 0 && dangles_m <= 50)) {
-        lc_error(ctx, LC_ERR_CONFIG, "%s: 'roads.snap_dangles_m' must be a distance in metres from 0 (off) to 50 "
-                 "(got '%s')", lc_study_path(study) ? lc_study_path(study) : "study", sd);
+    double dangles_m;
+    if (dangles_distance(ctx, study, &dangles_m) != LC_OK)
+        return NULL;
+    if (exclude_list(ctx, lc_study_get(study, "roads.exclude"), &rd.excl, &rd.nexcl) != LC_OK)
+        return NULL;
+    if (!(rd.excl_n = lc_calloc(ctx, rd.nexcl ? rd.nexcl : 1, sizeof *rd.excl_n))) {
+        free(rd.excl);
         return NULL;
     }
-    if (exclude_list(ctx, lc_study_get(study, "roads.exclude"), &excl, &nexcl) != LC_OK)
-        return NULL;
-    if (!(excl_n = lc_calloc(ctx, nexcl ? nexcl : 1, sizeof *excl_n))) {
-        free(excl);
-        return NULL;
-    }
-    if (lc_ogr_open(ctx, study, "roads", "lines", &src) != LC_OK) {
-        free(excl);
-        free(excl_n);
+    if (lc_ogr_open(ctx, study, "roads", "lines", &rd.src) != LC_OK) {
+        free(rd.excl);
+        free(rd.excl_n);
         return NULL;
     }
-    if (!(tr = lc_transform_create(ctx, src.source_crs, crs))) {
-        lc_error(ctx, LC_ERR_CRS, "%s (layer %s): cannot transform into %s: %s", src.shown, src.name,
-                 lc_crs_name(crs), lc_context_errmsg(ctx));
-        goto fail;
+    int ok = roads_read_all(ctx, study, crs, &rd, quality) == LC_OK && roads_repair(ctx, &rd, node, dangles_m) == LC_OK
+             && (!quality || report(ctx, quality, &rd.src, rd.roads, &rd.st, rd.class_field ? rd.class_field : "highway",
+                                    rd.excl, rd.excl_n, rd.nexcl, node, dangles_m) == LC_OK);
+    lc_transform_destroy(rd.tr);
+    lc_ogr_close(&rd.src);
+    free(rd.excl);
+    free(rd.excl_n);
+    if (!ok) {
+        lc_roads_destroy(rd.roads);
+        return NULL;
     }
-    if (!(roads = lc_roads_create(ctx)))
-        goto fail;
-    int cols[TAG_COUNT];
-    for (int t = 0; t < TAG_COUNT; t++)
-        cols[t] = OGR_FD_GetFieldIndex(src.defn, tag_names[t]);
-    int other = OGR_FD_GetFieldIndex(src.defn, "other_tags");
-    /* A mapped class field replaces the OSM highway tag; mapped bridge/tunnel/level fields replace
-     * those tags (a mapped field is never looked up in other_tags). */
-    static const struct {
-        const char *role;
-        int tag;
-    } roles[] = {{"class", TAG_HIGHWAY}, {"bridge", TAG_BRIDGE}, {"tunnel", TAG_TUNNEL}, {"level", TAG_LAYER}};
-    int mapped[TAG_COUNT] = {0};
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
-        int col = mapped_column(ctx, study, &src, roles[i].role);
-        if (col == -2)
-            goto fail;
-        if (col >= 0) {
-            cols[roles[i].tag] = col;
-            mapped[roles[i].tag] = 1;
-        }
-    }
-    /* No class at all (a bureau's roads Shapefile with only names): every line is walked on, said once. */
-    int no_class_field = cols[TAG_HIGHWAY] < 0 && other < 0;
-    if (no_class_field) {
-        char names[1024];
-        field_names(src.defn, names, sizeof names);
-        if (quality) {
-            if (lc_quality_add(ctx, quality, LC_SEVERITY_WARNING, LC_OK, LC_CHECK_ROAD_NO_CLASS, src.shown, src.name,
-                               NULL, NULL, "%s (layer %s): no road class (no 'highway' field, no OSM 'other_tags', no "
-                               "roads.fields.class): every line is walked on; name the class field with "
-                               "roads.fields.class to leave classes out with roads.exclude (fields available: %s)",
-                               src.shown, src.name, names) != LC_OK)
-                goto fail;
-        } else {
-            lc_log(ctx, LC_LOG_WARNING, "%s (layer %s): no road class (no 'highway' field, no OSM 'other_tags', no "
-                   "roads.fields.class): every line is walked on", src.shown, src.name);
-        }
-    }
-    OGR_L_ResetReading(src.ogr);
-    OGRFeatureH f;
-    while ((f = OGR_L_GetNextFeature(src.ogr)) != NULL) {
-        char hw[256], foot[64], access[64], bridge[64], tunnel[64], layer[64];
-        int om[TAG_COUNT]; /* other_tags only for tags no field is mapped to */
-        st.features++;
-        const char *h = tag_value(f, cols, mapped[TAG_HIGHWAY] ? -1 : other, TAG_HIGHWAY, hw, sizeof hw);
-        long ex = exclude_index(excl, nexcl, h);
-        if (ex >= 0) {
-            excl_n[ex]++;
-            st.excluded_class++;
-            OGR_F_Destroy(f);
-            continue;
-        }
-        if (class_field || no_class_field) {
-            /* a bureau's class vocabulary (or none): everything but roads.exclude is walked on */
-            st.no_class += !h && class_field;
-        } else {
-            const char *fo = tag_value(f, cols, other, TAG_FOOT, foot, sizeof foot);
-            const char *ac = tag_value(f, cols, other, TAG_ACCESS, access, sizeof access);
-            if (!lc_roads_walkable(rules, h, fo, ac)) {
-                if (fo && !strcasecmp(fo, "no"))
-                    st.foot_no++;
-                else if (h && lc_roads_walkable(rules, h, fo, NULL))
-                    st.access++;
-                else
-                    st.not_walkable++;
-                OGR_F_Destroy(f);
-                continue;
-            }
-        }
-        for (int t = 0; t < TAG_COUNT; t++)
-            om[t] = mapped[t] ? -1 : other;
-        const char *br = tag_value(f, cols, om[TAG_BRIDGE], TAG_BRIDGE, bridge, sizeof bridge);
-        const char *tu = tag_value(f, cols, om[TAG_TUNNEL], TAG_TUNNEL, tunnel, sizeof tunnel);
-        const char *ly = tag_value(f, cols, om[TAG_LAYER], TAG_LAYER, layer, sizeof layer);
-        int is_bridge = truthy(br), is_tunnel = truthy(tu);
-        int level = ly ? atoi(ly) : is_bridge ? 1 : is_tunnel ? -1 : 0;
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        OGRGeometryH lin = g ? OGR_G_GetLinearGeometry(g, 0, NULL) : NULL;
-        lc_status s = LC_OK;
-        if (!lin || OGR_G_IsEmpty(lin))
-            st.bad_geometry++;
-        else
-            s = add_geometry(ctx, roads, tr, lin, h, level, is_bridge, is_tunnel, OGR_F_GetFID(f), &st.bad_geometry,
-                             &st.kept);
-        if (lin)
-            OGR_G_DestroyGeometry(lin);
-        OGR_F_Destroy(f);
-        if (s != LC_OK) {
-            if (s == LC_ERR_CRS) {
-                char msg[1024];
-                snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
-                lc_error(ctx, LC_ERR_CRS, "%s (layer %s): %s", src.shown, src.name, msg);
-            }
-            goto fail;
-        }
-    }
-    if (*lc_gdal_last_message(ctx) && CPLGetLastErrorType() >= CE_Failure) {
-        lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", src.shown, src.name, lc_gdal_last_message(ctx));
-        goto fail;
-    }
-    lc_gdal_end(ctx);
-    if (node) {
-        lc_roads *split = lc_roads_node_crossings(ctx, roads, rules->snap_tolerance_m, &st.crossings_noded,
-                                                  &st.crossings_skipped);
-        if (!split)
-            goto fail_closed;
-        /* the report lists the classes kept: the split set has the same ones */
-        lc_roads_destroy(roads);
-        roads = split;
-    }
-    if (dangles_m > 0) {
-        lc_roads *joined = lc_roads_snap_dangles(ctx, roads, rules->snap_tolerance_m, dangles_m, &st.dangles_snapped,
-                                                 &st.dangles_skipped);
-        if (!joined)
-            goto fail_closed;
-        lc_roads_destroy(roads);
-        roads = joined;
-    }
-    if (quality && report(ctx, quality, &src, roads, &st, class_field ? class_field : "highway", excl, excl_n, nexcl,
-                          node, dangles_m) != LC_OK)
-        goto fail_closed;
-    lc_transform_destroy(tr);
-    lc_ogr_close(&src);
-    free(excl);
-    free(excl_n);
-    lc_log(ctx, LC_LOG_INFO, "roads: %zu features, %zu walkable lines kept (%zu not walkable, %zu foot=no, "
-           "%zu closed by access, %zu excluded by class, %zu without line geometry)", st.features, st.kept,
-           st.not_walkable, st.foot_no, st.access, st.excluded_class, st.bad_geometry);
-    if (node)
-        lc_log(ctx, LC_LOG_INFO, "roads: %zu crossings noded, %zu left apart (bridge, tunnel or level)",
-               st.crossings_noded, st.crossings_skipped);
-    if (dangles_m > 0)
-        lc_log(ctx, LC_LOG_INFO, "roads: %zu dangling ends joined within %g m, %zu left dangling (bridge, tunnel or "
-               "level)", st.dangles_snapped, dangles_m, st.dangles_skipped);
+    roads_log(ctx, &rd.st, node, dangles_m);
     if (stats)
-        *stats = st;
-    return roads;
-fail:
-    lc_gdal_end(ctx);
-fail_closed:
-    lc_roads_destroy(roads);
-    lc_transform_destroy(tr);
-    lc_ogr_close(&src);
-    free(excl);
-    free(excl_n);
-    return NULL;
+        *stats = rd.st;
+    return rd.roads;
 }
