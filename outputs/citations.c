@@ -23,8 +23,10 @@ static const struct {
     {"SJ", "《松江区民政事业发展“十四五”规划》（沪松民〔2021〕64号）"},
 };
 
-/* GB 50180-2018's table of circle sizes, which the reach metres rest on (life-circle.md). */
-#define GB50180 "GB 50180-2018《城市居住区规划设计标准》第4.0.1条、表4.0.1 居住区分级控制规模（十五分钟生活圈居住区步行距离" \
+/* GB 50180-2018's table of circle sizes, which the reach metres rest on, cited by the table's title as
+ * life-circle.md names it: neither it nor the seeds give the table's or the clause's number, so none
+ * is cited (issue 17). */
+#define GB50180 "GB 50180-2018《城市居住区规划设计标准》居住区分级控制规模（十五分钟生活圈居住区步行距离" \
                 "800～1000 m，十分钟500 m，五分钟300 m）"
 
 /* life-circle.md's sources of the 85 % / 99 % coverage targets. */

@@ -28,7 +28,7 @@ char *lc_cite_section(const char *tag, int line, char *buf, size_t size);
 
 /* source with every "<tag> L<n>[-<m>]" of a seed document followed by the document's title, number
  * and section, "(life-circle.md)" by the documents that file quotes, and "(see categories.<c>.reach)"
- * by GB 50180-2018's clause; NULL when out of memory (ctx, which may be NULL, holds the error).
+ * by GB 50180-2018's table of circle sizes (居住区分级控制规模); NULL when out of memory (ctx, which may be NULL, holds the error).
  * Caller frees. */
 char *lc_cite_expand(lc_context *ctx, const char *source);
 
