@@ -20,6 +20,7 @@
 #include "lifecircle/access.h"
 #include "lifecircle/results.h"
 #include "outputs/access_out_int.h"
+#include "outputs/citations_int.h"
 #include "outputs/output_int.h"
 
 /* The Chinese and English names of what an entry's capacity and demand count. */
@@ -253,6 +254,7 @@ json_t *lc_access_summary_json(const lc_results *r)
         json_object_set_new(e, "norm", a->norm >= 0 ? json_string(lc_profile_norm(r->profile, (size_t)a->norm)->code)
                                                     : json_null());
         json_object_set_new(e, "source", json_string(a->source));
+        json_object_set_new(e, "source_document", lc_cite_json(a->source));
         json_object_set_new(e, "has_demand", json_boolean(lc_access_has_demand(acc, s)));
         json_object_set_new(e, "over_subscribed_facilities", json_integer((json_int_t)lc_access_over_count(acc, s)));
         json_t *rows = json_array();

@@ -1,8 +1,10 @@
 /*
  * outputs/citations.c — the seed documents' titles and numbers (seed-norms.md's table) and their
  * sections (outputs/citations_sections.h, generated from the seed files by scripts/seed_sections.py),
- * to spell out the profiles' short sources in the report (issue 17).
+ * to spell out the profiles' short sources in the report and, beside the short code, in summary.csv,
+ * the summary table, summary.xlsx and summary.json (source_document, 依据文件; issue 17).
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,4 +131,12 @@ char *lc_cite_expand(lc_context *ctx, const char *source)
         }
     }
     return t;
+}
+
+json_t *lc_cite_json(const char *source)
+{
+    char *c = lc_cite_expand(NULL, source ? source : "");
+    json_t *j = c ? json_string(c) : json_null();
+    free(c);
+    return j;
 }

@@ -32,4 +32,9 @@ char *lc_cite_section(const char *tag, int line, char *buf, size_t size);
  * Caller frees. */
 char *lc_cite_expand(lc_context *ctx, const char *source);
 
+/* summary.json's "source_document" beside a "source": lc_cite_expand(source) as a JSON string, JSON
+ * null when out of memory. A new reference (jansson's json_t). */
+struct json_t;
+struct json_t *lc_cite_json(const char *source);
+
 #endif /* LIFECIRCLE_OUTPUTS_CITATIONS_INT_H */

@@ -15,6 +15,7 @@
 #include "geo/context_int.h"
 #include "lifecircle/results.h"
 #include "outputs/access_out_int.h"
+#include "outputs/citations_int.h"
 #include "outputs/output_int.h"
 #include "outputs/results_int.h"
 
@@ -197,6 +198,7 @@ static json_t *assumptions_json(const lc_results *r)
                                                cat->name_zh, "en", cat->name_en, "reach_m",
                                                jnum(lc_coverage_reach(r->coverage, c)), "minutes", cat->reach_minutes,
                                                "source", cat->reach_source ? cat->reach_source : ""));
+        json_object_set_new(json_array_get(reach, c), "source_document", lc_cite_json(cat->reach_source));
     }
     json_object_set_new(assumptions, "reach", reach);
     json_object_set_new(assumptions, "accuracy", accuracy_json(r->coverage));
@@ -266,6 +268,7 @@ static json_t *norms_json(const lc_results *r)
         const lc_norm *n = lc_profile_norm(r->profile, k);
         json_t *o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:s}", "code", n->code, "kind", kind_name(n->kind), "target",
                               jnum(n->target), "zh", n->zh, "en", n->en, "source", n->source);
+        json_object_set_new(o, "source_document", lc_cite_json(n->source));
         if (n->kind == LC_NORM_UNIT_PRESENCE) {
             static const char *const only[] = {"all", "villagers", "residents", "rural", "urban"};
             json_t *cats = json_array();
@@ -472,9 +475,9 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
 {
     static const char *const head[] = {"unit_id", "unit_name", "norm", "指标", "indicator", "value", "target",
                                        "pass", "shortfall", "shortfall_unit", "numerator", "denominator", "source",
-                                       "是否达标", "level", "parent_id", "district_id"};
+                                       "source_document", "是否达标", "level", "parent_id", "district_id"};
     int ladder = has_ladder(r);
-    size_t ncol = ladder ? 17 : 14;
+    size_t ncol = ladder ? 18 : 15;
     /* after them, note: why a norm has no value in a row (its cell is empty, pass n/a) */
     lc_csv c;
     lc_status st = lc_csv_begin(ctx, &c);
@@ -500,6 +503,9 @@ char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
         st = st ? st : lc_csv_real(ctx, &c, x->numerator, 0);
         st = st ? st : lc_csv_real(ctx, &c, x->denominator, 0);
         st = st ? st : lc_csv_text(ctx, &c, sr.source, 0);
+        char *doc = st ? NULL : lc_cite_expand(ctx, sr.source); /* source_document: spelt out */
+        st = st ? st : doc ? lc_csv_text(ctx, &c, doc, 0) : LC_ERR_NOMEM;
+        free(doc);
         st = st ? st : lc_csv_text(ctx, &c, pass_text_zh(x->pass), 0);
         if (ladder) {
             st = st ? st : lc_csv_text(ctx, &c, sr.level, 0);
@@ -536,6 +542,8 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
         {"numerator", "NUMERATOR", LC_FIELD_REAL, 0, 0, "分子", "Numerator", ""},
         {"denominator", "DENOM", LC_FIELD_REAL, 0, 0, "分母", "Denominator", ""},
         {"source", "SOURCE", LC_FIELD_STRING, 80, 0, "依据", "Source of the norm", ""},
+        {"source_document", "SOURCE_DOC", LC_FIELD_STRING, 254, 0, "依据文件", "The source spelt out as a "
+         "规划说明书 cites it: document title and number, section, the short code", ""},
         {"是否达标", "PASS_ZH", LC_FIELD_STRING, 16, 0, "是否达标 (达标/未达标/不适用)", "pass in Chinese: 达标 pass, "
          "未达标 fail, 不适用 n/a", ""},
         {"level", "LEVEL", LC_FIELD_STRING, 16, 0, "层级", "Level: unit (街镇), total, district (区), area (片区), "
@@ -546,8 +554,8 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
     static const lc_field_def note_def = {"note", "NOTE", LC_FIELD_STRING, 160, 0, "说明",
                                           "Why the norm has no value in this row (empty when it has one)", ""};
     int ladder = has_ladder(r);
-    size_t nf = ladder ? 17 : 14;
-    lc_field_def all[18];
+    size_t nf = ladder ? 18 : 15;
+    lc_field_def all[19];
     memcpy(all, defs, nf * sizeof *defs);
     all[nf++] = note_def;
     lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, all, nf);
@@ -557,17 +565,24 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
     lc_summary_row sr;
     for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
         const lc_indicator *x = &sr.x;
-        lc_value v[17] = {str_value(sr.id), str_value(sr.name), str_value(sr.code),
+        char *doc = lc_cite_expand(ctx, sr.source); /* source_document: spelt out */
+        if (!doc) {
+            st = LC_ERR_NOMEM;
+            break;
+        }
+        lc_value v[18] = {str_value(sr.id), str_value(sr.name), str_value(sr.code),
                           str_value(sr.zh), str_value(sr.en), real_value(x->value), real_value(x->target),
                           str_value(pass_text(x->pass)), real_value(x->pass == -1 ? NAN : x->shortfall),
                           str_value(x->shortfall_unit), real_value(x->numerator),
-                          real_value(x->denominator), str_value(sr.source), str_value(pass_text_zh(x->pass)),
+                          real_value(x->denominator), str_value(sr.source), str_value(doc),
+                          str_value(pass_text_zh(x->pass)),
                           str_value(sr.level),
                           str_value(sr.parent), str_value(sr.district)};
-        lc_value vals[18];
+        lc_value vals[19];
         memcpy(vals, v, (nf - 1) * sizeof *v);
         vals[nf - 1] = str_value(sr.note);
         st = lc_layer_writer_add(ctx, w, NULL, vals);
+        free(doc);
     }
     lc_status cst = lc_layer_writer_close(ctx, w);
     return st == LC_OK ? cst : st;

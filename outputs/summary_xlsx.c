@@ -12,6 +12,7 @@
 
 #include "geo/context_int.h"
 #include "lifecircle/results.h"
+#include "outputs/citations_int.h"
 #include "outputs/output_int.h"
 
 /* A pass mark for people: 达标 pass, 未达标 fail, 不适用 n/a. */
@@ -40,27 +41,32 @@ static lc_status summary_sheet(lc_context *ctx, lc_xlsx *x, const lc_results *r,
         {"目标", "target", LC_FIELD_REAL},              {"是否达标", "pass", LC_FIELD_STRING},
         {"缺口", "shortfall", LC_FIELD_REAL},           {"缺口单位", "shortfall_unit", LC_FIELD_STRING},
         {"分子", "numerator", LC_FIELD_REAL},           {"分母", "denominator", LC_FIELD_REAL},
-        {"依据", "source", LC_FIELD_STRING},            {"层级", "level", LC_FIELD_STRING},
-        {"上级编号", "parent_id", LC_FIELD_STRING},     {"所属区编号", "district_id", LC_FIELD_STRING},
+        {"依据", "source", LC_FIELD_STRING},            {"依据文件", "source_document", LC_FIELD_STRING},
+        {"层级", "level", LC_FIELD_STRING},             {"上级编号", "parent_id", LC_FIELD_STRING},
+        {"所属区编号", "district_id", LC_FIELD_STRING},
     };
     /* then 说明 note: why a norm has no value in a row, as in summary.csv */
-    size_t nc = ladder ? 16 : 13;
-    lc_xlsx_column all[17];
+    size_t nc = ladder ? 17 : 14;
+    lc_xlsx_column all[18];
     memcpy(all, cols, nc * sizeof *cols);
     all[nc++] = (lc_xlsx_column){"说明", "note", LC_FIELD_STRING};
     lc_status st = lc_xlsx_sheet(ctx, x, "汇总 summary", all, nc);
     lc_summary_row sr;
     for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
         const lc_indicator *v = &sr.x;
-        lc_value row[17] = {s_(sr.id), s_(sr.name), s_(sr.code), s_(sr.zh), s_(sr.en), d_(v->value),
+        char *doc = lc_cite_expand(ctx, sr.source); /* 依据文件 source_document: spelt out */
+        if (!doc)
+            return LC_ERR_NOMEM;
+        lc_value row[18] = {s_(sr.id), s_(sr.name), s_(sr.code), s_(sr.zh), s_(sr.en), d_(v->value),
                             d_(v->target), s_(pass_zh(v->pass)), d_(v->pass == -1 ? NAN : v->shortfall),
                             s_(v->shortfall_unit), d_(v->numerator), d_(v->denominator), s_(sr.source),
-                            s_(sr.level), s_(sr.parent), s_(sr.district)};
-        if (nc == 14)
-            row[13] = s_(sr.note);
+                            s_(doc), s_(sr.level), s_(sr.parent), s_(sr.district)};
+        if (nc == 15)
+            row[14] = s_(sr.note);
         else
-            row[16] = s_(sr.note);
+            row[17] = s_(sr.note);
         st = lc_xlsx_row(ctx, x, row);
+        free(doc);
     }
     return st;
 }

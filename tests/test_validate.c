@@ -319,7 +319,7 @@ START_TEST(cli_demo_indicators)
     char *csv_path = lct_path(dir, "out/summary.csv"), *csv = lct_read_file(csv_path, NULL);
     ck_assert_ptr_nonnull(csv);
     lct_assert_contains(csv, ",pass,shortfall,");
-    lct_assert_contains(csv, ",source,是否达标,");
+    lct_assert_contains(csv, ",source,source_document,是否达标,");
     static const char *const rows[][2] = {{"\ntotal,", "达标"}, {"\ngrid-r3c2,", "未达标"}};
     for (size_t i = 0; i < 2; i++) {
         const char *row;

@@ -4,11 +4,13 @@
  * summary.csv (counted from the CSV, another writer) under Chinese and English headers; sheet 街镇
  * units one row per 街镇 and the whole area with each norm's value, target and pass; a compound
  * with no centre within reach reads 0 and 未达标 fail for "1+N" (by hand); two runs a second apart
- * write the same bytes and docProps/core.xml carries no date.
+ * write the same bytes and docProps/core.xml carries no date; every table carries each norm's source
+ * spelt out (依据文件 source_document) beside its short code, checked by hand against the seed.
  */
 #include <cpl_conv.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
+#include <jansson.h>
 #include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +116,85 @@ START_TEST(every_format_gets_summary_xlsx)
 }
 END_TEST
 
+/* The canteen norm's source "BS L284 (…)" spelt out, as read by hand in shared/seeds/002_7195df48b736ee37.txt
+ * (BS, seed-norms.md's 宝山区民政事业发展“十四五”规划, c. early 2021): line 284 ("每个街镇…助餐场所（含长者
+ * 社区食堂）") lies under 四、“十四五”期间民政事业发展的主要任务 (L270) and its first part （一）保障兜底，夯实爱民、
+ * 为民的温暖型民政 (L271; the next, （二）, starts at L305); the short code follows in brackets. */
+static const char CANTEEN_SOURCE[] = "BS L284 (每个街镇至少一家长者社区食堂)";
+static const char CANTEEN_DOC[] = "《宝山区民政事业发展“十四五”规划》（2021年） 四、“十四五”期间民政事业发展的主要任务 "
+                                  "（一）保障兜底，夯实爱民、为民的温暖型民政（BS L284） (每个街镇至少一家长者社区食堂)";
+
+/* The feature of layer l whose field norm_field is canteen_units for unit U1; the caller destroys it. */
+static OGRFeatureH canteen_row(OGRLayerH l, const char *norm_field, const char *unit_field)
+{
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+    int fn = OGR_FD_GetFieldIndex(d, norm_field), fu = OGR_FD_GetFieldIndex(d, unit_field);
+    ck_assert_msg(fn >= 0 && fu >= 0, "no field %s or %s", norm_field, unit_field);
+    OGR_L_ResetReading(l);
+    for (OGRFeatureH f; (f = OGR_L_GetNextFeature(l));) {
+        if (!strcmp(OGR_F_GetFieldAsString(f, fn), "canteen_units") && !strcmp(OGR_F_GetFieldAsString(f, fu), "U1"))
+            return f;
+        OGR_F_Destroy(f);
+    }
+    ck_abort_msg("no canteen_units row of U1");
+    return NULL;
+}
+
+START_TEST(sources_spelt_out_beside_the_short_code)
+{
+    char *dir = lct_tmpdir();
+    char *o = run_check(dir, "g", "gpkg");
+    /* summary.csv: source, then source_document (neither holds an ASCII comma, so no quotes) */
+    char *p = lct_path(o, "summary.csv"), *csv = lct_read_file(p, NULL);
+    lct_assert_contains(csv, ",source,source_document,是否达标,");
+    char want[1024];
+    snprintf(want, sizeof want, ",%s,%s,", CANTEEN_SOURCE, CANTEEN_DOC);
+    const char *row = strstr(csv, "\nU1,长白新村街道,canteen_units,");
+    ck_assert_ptr_nonnull(row);
+    char *line = strndup(row + 1, strcspn(row + 1, "\r\n"));
+    lct_assert_contains(line, want);
+    free(line);
+    free(csv), free(p);
+    /* summary.xlsx, sheet 汇总 summary: the column 依据文件 source_document */
+    GDALDatasetH ds = open_xlsx(o);
+    OGRFeatureH f = canteen_row(GDALDatasetGetLayerByName(ds, "汇总 summary"), "指标代码 norm", "编号 unit_id");
+    int fi = OGR_FD_GetFieldIndex(OGR_F_GetDefnRef(f), "依据文件 source_document");
+    ck_assert_int_ge(fi, 0);
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, fi), CANTEEN_DOC);
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, fi - 1), CANTEEN_SOURCE);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    /* the GeoPackage's summary table: field source_document, aliased 依据文件 */
+    p = lct_path(o, "lifecircle.gpkg");
+    ds = GDALOpenEx(p, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    f = canteen_row(GDALDatasetGetLayerByName(ds, "summary"), "norm", "unit_id");
+    ck_assert_str_eq(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(OGR_F_GetDefnRef(f), "source_document")), CANTEEN_DOC);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    free(p);
+    /* summary.json: the norm's source_document beside its source */
+    p = lct_path(o, "summary.json");
+    json_t *j = json_load_file(p, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    size_t k;
+    json_t *n;
+    int found = 0;
+    json_array_foreach(json_object_get(j, "norms"), k, n) {
+        if (strcmp(json_string_value(json_object_get(n, "code")), "canteen_units"))
+            continue;
+        ck_assert_str_eq(json_string_value(json_object_get(n, "source")), CANTEEN_SOURCE);
+        ck_assert_str_eq(json_string_value(json_object_get(n, "source_document")), CANTEEN_DOC);
+        found = 1;
+    }
+    ck_assert(found);
+    json_decref(j);
+    free(p), free(o);
+    lct_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(summary_xlsx_is_deterministic)
 {
     char *dir = lct_tmpdir();
@@ -149,6 +230,7 @@ Suite *suite_xlsx(void)
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, every_format_gets_summary_xlsx);
     tcase_add_test(tc, summary_xlsx_is_deterministic);
+    tcase_add_test(tc, sources_spelt_out_beside_the_short_code);
     suite_add_tcase(s, tc);
     return s;
 }
