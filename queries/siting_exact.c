@@ -130,6 +130,244 @@ static void mip_callback(glp_tree *tree, void *info)
     }
 }
 
+/* The integer program being built (see lc_sit_exact): y columns follow the n x columns; the
+ * constraint matrix goes into ia/ja/ar[1..k] (GLPK's 1-based triplets). */
+typedef struct exact_model {
+    size_t n, nd;       /* candidates, demand items */
+    long *ycol;         /* [nd] column of y_i (1-based), 0 when no candidate reaches item i */
+    size_t ny, nnz;     /* y columns, coverage coefficients */
+    double W;           /* Σ w of the items with a y column */
+    long maxg;          /* the largest group number (units), -1 without groups */
+    size_t *forced_in;  /* [maxg + 2] forced-in candidates per group */
+    int *ia, *ja;
+    double *ar;
+    size_t k;
+    glp_prob *P;
+} exact_model;
+
+/* Numbers the y columns (an item some candidate reaches with a positive share and weight) and counts
+ * the coverage coefficients, W and the groups: the problem's size, known before anything is built. */
+static void exact_count(const lc_siting_matrix *m, exact_model *x)
+{
+    for (size_t j = 0; j < x->n; j++)
+        for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
+            if (m->weight[m->demand[e]] > 0 && SHARE(m, e) > 0 && !x->ycol[m->demand[e]]) {
+                x->ycol[m->demand[e]] = (long)(x->n + ++x->ny);
+                x->W += m->weight[m->demand[e]];
+            }
+    for (size_t j = 0; j < x->n; j++)
+        for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
+            x->nnz += x->ycol[m->demand[e]] != 0 && SHARE(m, e) > 0;
+    x->maxg = -1;
+    for (size_t j = 0; m->group && j < x->n; j++)
+        x->maxg = m->group[j] > x->maxg ? m->group[j] : x->maxg;
+}
+
+/* The columns' kinds, bounds and objective: x_j binary (fixed when forced, or closed outside the groups
+ * in units), y_i in [0, 1] weighted by w_i (in lscp −½ w_i / W, the tie-break). */
+static void exact_columns(const lc_siting_matrix *m, const lc_siting_options *o, exact_model *x)
+{
+    glp_prob *P = x->P;
+    for (size_t j = 0; j < x->n; j++) {
+        glp_set_col_kind(P, (int)j + 1, GLP_BV);
+        if (o->objective == LC_SITING_UNITS && (!m->group || m->group[j] < 0 || x->forced_in[m->group[j]]))
+            glp_set_col_bnds(P, (int)j + 1, GLP_FX, 0, 0);
+        if (FORCE(m, j))
+            glp_set_col_bnds(P, (int)j + 1, GLP_FX, FORCE(m, j) > 0, FORCE(m, j) > 0);
+        if (o->objective == LC_SITING_LSCP)
+            glp_set_obj_coef(P, (int)j + 1, 1.0);
+    }
+    for (size_t i = 0; i < x->nd; i++) {
+        if (!x->ycol[i])
+            continue;
+        glp_set_col_bnds(P, (int)x->ycol[i], GLP_DB, 0, 1);
+        glp_set_obj_coef(P, (int)x->ycol[i],
+                         o->objective == LC_SITING_LSCP ? -0.5 * m->weight[i] / x->W : m->weight[i]);
+    }
+}
+
+/* Rows 1..ny: y_i − Σ a_ij x_j ≤ 0 (row of item i = its y column − n). */
+static void exact_coverage_rows(const lc_siting_matrix *m, exact_model *x)
+{
+    size_t n = x->n;
+    if (x->ny)
+        glp_add_rows(x->P, (int)x->ny);
+    for (size_t i = 0; i < x->nd; i++)
+        if (x->ycol[i]) {
+            int row = (int)((size_t)x->ycol[i] - n);
+            glp_set_row_bnds(x->P, row, GLP_UP, 0, 0);
+            x->k++;
+            x->ia[x->k] = row, x->ja[x->k] = (int)x->ycol[i], x->ar[x->k] = 1;
+        }
+    for (size_t j = 0; j < n; j++)
+        for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
+            if (x->ycol[m->demand[e]] && SHARE(m, e) > 0) {
+                x->k++;
+                x->ia[x->k] = (int)((size_t)x->ycol[m->demand[e]] - n), x->ja[x->k] = (int)j + 1;
+                x->ar[x->k] = -SHARE(m, e);
+            }
+}
+
+/* Units: one row per group, Σ_{j ∈ g} x_j = 1 (or the group's forced-in count); groups are numbered
+ * 0..maxg; a group without candidates gets no row. LC_OK or LC_ERR_NOMEM. */
+static lc_status exact_group_rows(lc_context *ctx, const lc_siting_matrix *m, exact_model *x)
+{
+    int *row_of = lc_calloc(ctx, (size_t)(x->maxg + 1) + 1, sizeof *row_of);
+    if (!row_of)
+        return LC_ERR_NOMEM;
+    for (size_t j = 0; m->group && j < x->n; j++) {
+        long g = m->group[j];
+        if (g < 0)
+            continue;
+        if (!row_of[g]) {
+            double need_g = x->forced_in[g] ? (double)x->forced_in[g] : 1;
+            row_of[g] = glp_add_rows(x->P, 1);
+            glp_set_row_bnds(x->P, row_of[g], GLP_FX, need_g, need_g);
+        }
+        x->k++, x->ia[x->k] = row_of[g], x->ja[x->k] = (int)j + 1, x->ar[x->k] = 1;
+    }
+    free(row_of);
+    return LC_OK;
+}
+
+/* The objective's own row: mclp Σ x_j ≤ k, lscp Σ w_i y_i ≥ need, units the group rows; then the
+ * matrix is loaded. LC_OK or LC_ERR_NOMEM. */
+static lc_status exact_objective_rows(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o,
+                                      double total, exact_model *x)
+{
+    if (o->objective == LC_SITING_MCLP) {
+        int row = glp_add_rows(x->P, 1);
+        glp_set_row_bnds(x->P, row, GLP_UP, 0, (double)o->k);
+        for (size_t j = 0; j < x->n; j++)
+            x->k++, x->ia[x->k] = row, x->ja[x->k] = (int)j + 1, x->ar[x->k] = 1;
+    } else if (o->objective == LC_SITING_LSCP) {
+        int row = glp_add_rows(x->P, 1);
+        glp_set_row_bnds(x->P, row, GLP_LO, lc_sit_lscp_need(m, total, o), 0);
+        for (size_t i = 0; i < x->nd; i++)
+            if (x->ycol[i])
+                x->k++, x->ia[x->k] = row, x->ja[x->k] = (int)x->ycol[i], x->ar[x->k] = m->weight[i];
+    } else if (exact_group_rows(ctx, m, x) != LC_OK) {
+        return LC_ERR_NOMEM;
+    }
+    if (x->k)
+        glp_load_matrix(x->P, (int)x->k, x->ia, x->ja, x->ar);
+    return LC_OK;
+}
+
+/* Builds the whole program into x (sized by exact_count first). LC_OK, LC_ERR_UNSUPPORTED (too large
+ * for GLPK's int indices) or LC_ERR_NOMEM; x's arrays are freed by the caller either way. */
+static lc_status exact_build(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o, double total,
+                             exact_model *x)
+{
+    size_t n = x->n;
+    exact_count(m, x);
+    size_t extra = o->objective == LC_SITING_UNITS ? n : o->objective == LC_SITING_MCLP ? n : x->ny;
+    size_t cap = x->nnz + x->ny + extra + 1;
+    if (n + x->ny > INT32_MAX || cap > INT32_MAX)
+        return lc_error(ctx, LC_ERR_UNSUPPORTED, "siting problem too large for the exact solver");
+    x->ia = lc_calloc(ctx, cap, sizeof *x->ia);
+    x->ja = lc_calloc(ctx, cap, sizeof *x->ja);
+    x->ar = lc_calloc(ctx, cap, sizeof *x->ar);
+    if (!x->ia || !x->ja || !x->ar)
+        return LC_ERR_NOMEM;
+    x->P = glp_create_prob();
+    glp_set_obj_dir(x->P, o->objective == LC_SITING_LSCP ? GLP_MIN : GLP_MAX);
+    if (n + x->ny)
+        glp_add_cols(x->P, (int)(n + x->ny));
+    /* Units: a group holding forced-in candidates gets exactly those (the others closed). */
+    x->forced_in = lc_calloc(ctx, (size_t)(x->maxg + 1) + 1, sizeof *x->forced_in);
+    if (!x->forced_in)
+        return LC_ERR_NOMEM;
+    for (size_t j = 0; m->group && j < n; j++)
+        if (FORCE(m, j) == LC_FORCE_IN && m->group[j] >= 0)
+            x->forced_in[m->group[j]]++;
+    exact_columns(m, o, x);
+    exact_coverage_rows(m, x);
+    return exact_objective_rows(ctx, m, o, total, x);
+}
+
+/* The known answer as a full column vector [1..n+ny]: x from known, y_i = min(1, Σ shares); NULL with
+ * LC_ERR_NOMEM. */
+static double *exact_start(lc_context *ctx, const lc_siting_matrix *m, const selection *known, const exact_model *x)
+{
+    double *startx = lc_calloc(ctx, x->n + x->ny + 1, sizeof *startx);
+    double *cov = lc_calloc(ctx, x->nd ? x->nd : 1, sizeof *cov);
+    if (!startx || !cov) {
+        free(startx);
+        free(cov);
+        return NULL;
+    }
+    for (size_t q = 0; known && q < known->count; q++) {
+        startx[known->chosen[q] + 1] = 1;
+        lc_sit_open(m, cov, known->chosen[q]);
+    }
+    for (size_t i = 0; i < x->nd; i++)
+        if (x->ycol[i])
+            startx[x->ycol[i]] = cov[i];
+    free(cov);
+    return startx;
+}
+
+/* Solves the built program: the LP relaxation (its optimum a bound), then branch and cut from startx
+ * (NULL: no incumbent offered) in the time left of the limit. Returns glp_intopt's code (GLP_ENOPFS when
+ * it did not run); *bound the best bound, NAN when none. */
+static int exact_solve(const lc_siting_options *o, const exact_model *x, const double *startx, double *bound)
+{
+    double tl = o->time_limit_s > 0 ? o->time_limit_s : 60, t0 = glp_time() / 1000.0;
+    int lp_ok = 0, ret = GLP_ENOPFS;
+    if (x->n) {
+        glp_smcp sm;
+        glp_init_smcp(&sm);
+        sm.msg_lev = GLP_MSG_OFF; /* the library never prints */
+        sm.presolve = GLP_ON;
+        sm.tm_lim = tl * 1000 > INT32_MAX ? INT32_MAX : (int)(tl * 1000);
+        lp_ok = glp_simplex(x->P, &sm) == 0 && glp_get_status(x->P) == GLP_OPT;
+        if (lp_ok) {
+            double lp = glp_get_obj_val(x->P);
+            *bound = o->objective == LC_SITING_LSCP ? ceil(lp - 1e-6) : lp;
+        }
+    }
+    double left = tl - (glp_time() / 1000.0 - t0);
+    if (lp_ok && left > 0) {
+        glp_iocp parm;
+        glp_init_iocp(&parm);
+        parm.msg_lev = GLP_MSG_OFF;
+        parm.presolve = GLP_OFF; /* the LP basis is there: branch and cut on the problem as built */
+        parm.tm_lim = left * 1000 > INT32_MAX ? INT32_MAX : (int)(left * 1000);
+        mip_info mi = {.start = startx};
+        parm.cb_func = mip_callback;
+        parm.cb_info = &mi;
+        ret = glp_intopt(x->P, &parm);
+        if (mi.have_bound) {
+            double b = o->objective == LC_SITING_LSCP ? ceil(mi.bound - 1e-6) : mi.bound;
+            *bound = isnan(*bound) ? b : o->objective == LC_SITING_LSCP ? fmax(*bound, b) : fmin(*bound, b);
+        }
+    }
+    return ret;
+}
+
+/* Reads the integer answer after glp_intopt returned ret: the open sites into sel, their value (lscp:
+ * how many; else the demand covered), *status GLP_OPT only when proven (then *bound = *value). */
+static void exact_answer(const lc_siting_matrix *m, const lc_siting_options *o, const exact_model *x, int ret,
+                         selection *sel, double *value, double *bound, int *status)
+{
+    *status = ret == 0 || ret == GLP_ETMLIM ? glp_mip_status(x->P) : GLP_UNDEF;
+    if (*status != GLP_OPT && *status != GLP_FEAS)
+        return;
+    double covered = 0;
+    for (size_t j = 0; j < x->n; j++)
+        if (glp_mip_col_val(x->P, (int)j + 1) > 0.5)
+            sel->chosen[sel->count++] = j;
+    for (size_t i = 0; i < x->nd; i++)
+        if (x->ycol[i])
+            covered += m->weight[i] * glp_mip_col_val(x->P, (int)x->ycol[i]);
+    *value = o->objective == LC_SITING_LSCP ? (double)sel->count : covered;
+    if (ret == GLP_ETMLIM && *status == GLP_OPT)
+        *status = GLP_FEAS; /* an answer, not proven */
+    if (*status == GLP_OPT)
+        *bound = *value;
+}
+
 /* The exact integer program through GLPK:
  *   x_j ∈ {0,1} opens candidate j; 0 ≤ y_i ≤ 1 is the covered share of demand item i (only items
  *   some candidate reaches); y_i − Σ_j a_ij x_j ≤ 0.
@@ -141,189 +379,37 @@ static void mip_callback(glp_tree *tree, void *info)
  * known (the greedy answer) as incumbent; time_limit_s bounds both together. On return *status is
  * GLP_OPT (proven), GLP_FEAS (time limit with an answer) or something else (no answer); sel holds
  * the open sites; *bound the best bound on the model's objective (NAN when none).
- * LC_OK, LC_ERR_UNSUPPORTED (too large for GLPK's int indices) or LC_ERR_NOMEM. */
+ * LC_OK, LC_ERR_UNSUPPORTED (too large for GLPK's int indices) or LC_ERR_NOMEM. The steps are helpers above:
+ * sizing and building the program (exact_build), the incumbent (exact_start), solving (exact_solve) and
+ * reading the answer (exact_answer). */
 lc_status lc_sit_exact(lc_context *ctx, const lc_siting_matrix *m, const lc_siting_options *o, double total,
                        const selection *known, selection *sel, double *value, double *bound, int *status)
 {
-    size_t n = m->ncandidates, nd = m->ndemand;
-    long *ycol = lc_calloc(ctx, nd ? nd : 1, sizeof *ycol); /* column of y_i (1-based), 0 when none */
-    int *ia = NULL, *ja = NULL;
-    size_t *forced_in = NULL;
-    double *ar = NULL, *startx = NULL, *cov = NULL;
-    glp_prob *P = NULL;
+    exact_model x = {.n = m->ncandidates, .nd = m->ndemand};
+    double *startx = NULL;
     lc_status st = LC_ERR_NOMEM;
     *status = GLP_UNDEF;
     *bound = NAN;
     sel->count = 0;
-    if (!ycol)
-        goto fail;
-    size_t ny = 0, nnz = 0;
-    double W = 0;
-    for (size_t j = 0; j < n; j++)
-        for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
-            if (m->weight[m->demand[e]] > 0 && SHARE(m, e) > 0 && !ycol[m->demand[e]]) {
-                ycol[m->demand[e]] = (long)(n + ++ny);
-                W += m->weight[m->demand[e]];
-            }
-    for (size_t j = 0; j < n; j++)
-        for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
-            nnz += ycol[m->demand[e]] != 0 && SHARE(m, e) > 0;
-    long maxg = -1;
-    for (size_t j = 0; m->group && j < n; j++)
-        maxg = m->group[j] > maxg ? m->group[j] : maxg;
-    size_t extra = o->objective == LC_SITING_UNITS ? n : o->objective == LC_SITING_MCLP ? n : ny;
-    size_t cap = nnz + ny + extra + 1;
-    if (n + ny > INT32_MAX || cap > INT32_MAX) {
-        st = lc_error(ctx, LC_ERR_UNSUPPORTED, "siting problem too large for the exact solver");
-        goto fail;
-    }
-    ia = lc_calloc(ctx, cap, sizeof *ia);
-    ja = lc_calloc(ctx, cap, sizeof *ja);
-    ar = lc_calloc(ctx, cap, sizeof *ar);
-    if (!ia || !ja || !ar)
-        goto fail;
-    P = glp_create_prob();
-    glp_set_obj_dir(P, o->objective == LC_SITING_LSCP ? GLP_MIN : GLP_MAX);
-    if (n + ny)
-        glp_add_cols(P, (int)(n + ny));
-    /* Units: a group holding forced-in candidates gets exactly those (the others closed). */
-    forced_in = lc_calloc(ctx, (size_t)(maxg + 1) + 1, sizeof *forced_in);
-    if (!forced_in)
-        goto fail;
-    for (size_t j = 0; m->group && j < n; j++)
-        if (FORCE(m, j) == LC_FORCE_IN && m->group[j] >= 0)
-            forced_in[m->group[j]]++;
-    for (size_t j = 0; j < n; j++) {
-        glp_set_col_kind(P, (int)j + 1, GLP_BV);
-        if (o->objective == LC_SITING_UNITS && (!m->group || m->group[j] < 0 || forced_in[m->group[j]]))
-            glp_set_col_bnds(P, (int)j + 1, GLP_FX, 0, 0);
-        if (FORCE(m, j))
-            glp_set_col_bnds(P, (int)j + 1, GLP_FX, FORCE(m, j) > 0, FORCE(m, j) > 0);
-        if (o->objective == LC_SITING_LSCP)
-            glp_set_obj_coef(P, (int)j + 1, 1.0);
-    }
-    for (size_t i = 0; i < nd; i++) {
-        if (!ycol[i])
-            continue;
-        glp_set_col_bnds(P, (int)ycol[i], GLP_DB, 0, 1);
-        glp_set_obj_coef(P, (int)ycol[i], o->objective == LC_SITING_LSCP ? -0.5 * m->weight[i] / W : m->weight[i]);
-    }
-    /* Rows 1..ny: y_i − Σ a_ij x_j ≤ 0 (row of item i = its y column − n). */
-    size_t k = 0;
-    if (ny)
-        glp_add_rows(P, (int)ny);
-    for (size_t i = 0; i < nd; i++)
-        if (ycol[i]) {
-            int row = (int)((size_t)ycol[i] - n);
-            glp_set_row_bnds(P, row, GLP_UP, 0, 0);
-            k++;
-            ia[k] = row, ja[k] = (int)ycol[i], ar[k] = 1;
-        }
-    for (size_t j = 0; j < n; j++)
-        for (size_t e = m->start[j]; e < m->start[j + 1]; e++)
-            if (ycol[m->demand[e]] && SHARE(m, e) > 0) {
-                k++;
-                ia[k] = (int)((size_t)ycol[m->demand[e]] - n), ja[k] = (int)j + 1, ar[k] = -SHARE(m, e);
-            }
-    if (o->objective == LC_SITING_MCLP) {
-        int row = glp_add_rows(P, 1);
-        glp_set_row_bnds(P, row, GLP_UP, 0, (double)o->k);
-        for (size_t j = 0; j < n; j++)
-            k++, ia[k] = row, ja[k] = (int)j + 1, ar[k] = 1;
-    } else if (o->objective == LC_SITING_LSCP) {
-        int row = glp_add_rows(P, 1);
-        glp_set_row_bnds(P, row, GLP_LO, lc_sit_lscp_need(m, total, o), 0);
-        for (size_t i = 0; i < nd; i++)
-            if (ycol[i])
-                k++, ia[k] = row, ja[k] = (int)ycol[i], ar[k] = m->weight[i];
-    } else {
-        /* One row per group: groups are numbered 0..maxg; a group without candidates gets no row. */
-        int *row_of = lc_calloc(ctx, (size_t)(maxg + 1) + 1, sizeof *row_of);
-        if (!row_of)
-            goto fail;
-        for (size_t j = 0; m->group && j < n; j++) {
-            long g = m->group[j];
-            if (g < 0)
-                continue;
-            if (!row_of[g]) {
-                double need_g = forced_in[g] ? (double)forced_in[g] : 1;
-                row_of[g] = glp_add_rows(P, 1);
-                glp_set_row_bnds(P, row_of[g], GLP_FX, need_g, need_g);
-            }
-            k++, ia[k] = row_of[g], ja[k] = (int)j + 1, ar[k] = 1;
-        }
-        free(row_of);
-    }
-    if (k)
-        glp_load_matrix(P, (int)k, ia, ja, ar);
-    /* The known answer as a full column vector: x from known, y_i = min(1, Σ shares). */
-    startx = lc_calloc(ctx, n + ny + 1, sizeof *startx);
-    cov = lc_calloc(ctx, nd ? nd : 1, sizeof *cov);
-    if (!startx || !cov)
-        goto fail;
-    for (size_t q = 0; known && q < known->count; q++) {
-        startx[known->chosen[q] + 1] = 1;
-        lc_sit_open(m, cov, known->chosen[q]);
-    }
-    for (size_t i = 0; i < nd; i++)
-        if (ycol[i])
-            startx[ycol[i]] = cov[i];
-
-    double tl = o->time_limit_s > 0 ? o->time_limit_s : 60, t0 = glp_time() / 1000.0;
-    int lp_ok = 0, ret = GLP_ENOPFS;
-    if (n) {
-        glp_smcp sm;
-        glp_init_smcp(&sm);
-        sm.msg_lev = GLP_MSG_OFF; /* the library never prints */
-        sm.presolve = GLP_ON;
-        sm.tm_lim = tl * 1000 > INT32_MAX ? INT32_MAX : (int)(tl * 1000);
-        lp_ok = glp_simplex(P, &sm) == 0 && glp_get_status(P) == GLP_OPT;
-        if (lp_ok) {
-            double lp = glp_get_obj_val(P);
-            *bound = o->objective == LC_SITING_LSCP ? ceil(lp - 1e-6) : lp;
-        }
-    }
-    double left = tl - (glp_time() / 1000.0 - t0);
-    if (lp_ok && left > 0) {
-        glp_iocp parm;
-        glp_init_iocp(&parm);
-        parm.msg_lev = GLP_MSG_OFF;
-        parm.presolve = GLP_OFF; /* the LP basis is there: branch and cut on the problem as built */
-        parm.tm_lim = left * 1000 > INT32_MAX ? INT32_MAX : (int)(left * 1000);
-        mip_info mi = {.start = known && known->count ? startx : NULL};
-        parm.cb_func = mip_callback;
-        parm.cb_info = &mi;
-        ret = glp_intopt(P, &parm);
-        if (mi.have_bound) {
-            double b = o->objective == LC_SITING_LSCP ? ceil(mi.bound - 1e-6) : mi.bound;
-            *bound = isnan(*bound) ? b : o->objective == LC_SITING_LSCP ? fmax(*bound, b) : fmin(*bound, b);
-        }
-    }
-    *status = ret == 0 || ret == GLP_ETMLIM ? glp_mip_status(P) : GLP_UNDEF;
-    if (*status == GLP_OPT || *status == GLP_FEAS) {
-        double covered = 0;
-        for (size_t j = 0; j < n; j++)
-            if (glp_mip_col_val(P, (int)j + 1) > 0.5)
-                sel->chosen[sel->count++] = j;
-        for (size_t i = 0; i < nd; i++)
-            if (ycol[i])
-                covered += m->weight[i] * glp_mip_col_val(P, (int)ycol[i]);
-        *value = o->objective == LC_SITING_LSCP ? (double)sel->count : covered;
-        if (ret == GLP_ETMLIM && *status == GLP_OPT)
-            *status = GLP_FEAS; /* an answer, not proven */
-        if (*status == GLP_OPT)
-            *bound = *value;
-    }
+    x.ycol = lc_calloc(ctx, x.nd ? x.nd : 1, sizeof *x.ycol);
+    if (!x.ycol)
+        goto done;
+    if ((st = exact_build(ctx, m, o, total, &x)) != LC_OK)
+        goto done;
+    st = LC_ERR_NOMEM;
+    if (!(startx = exact_start(ctx, m, known, &x)))
+        goto done;
+    int ret = exact_solve(o, &x, known && known->count ? startx : NULL, bound);
+    exact_answer(m, o, &x, ret, sel, value, bound, status);
     st = LC_OK;
-fail:
-    if (P)
-        glp_delete_prob(P);
-    free(forced_in);
-    free(cov);
+done:
+    if (x.P)
+        glp_delete_prob(x.P);
+    free(x.forced_in);
     free(startx);
-    free(ar);
-    free(ja);
-    free(ia);
-    free(ycol);
+    free(x.ar);
+    free(x.ja);
+    free(x.ia);
+    free(x.ycol);
     return st;
 }
