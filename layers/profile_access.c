@@ -88,14 +88,11 @@ static lc_status read_list(lc_context *ctx, const lc_kv *kv, const char *prefix,
     return LC_OK;
 }
 
-/* Reads entry s (its code already in out->codes[s]). */
-static lc_status read_one(lc_context *ctx, const lc_kv *kv, const lc_profile *pr, lc_access_specs *out, size_t s)
+/* Every key under prefix (accessibility.<code>) is one this section knows, or LC_ERR_CONFIG naming it with
+ * the nearest known key. Checked before any value is read, so a typo is named rather than a key
+ * missing. */
+static lc_status access_known_keys(lc_context *ctx, const lc_kv *kv, const char *prefix)
 {
-    lc_access_spec *a = &out->specs[s];
-    const char *code = out->codes[s];
-    char prefix[CODE_MAX + 32], key[CODE_MAX + 64];
-    snprintf(prefix, sizeof prefix, "accessibility.%s", code);
-    int line = lc_kv_section_line(kv, prefix);
     size_t pos = 0;
     const lc_kv_entry *e;
     while ((e = lc_kv_next(kv, prefix, &pos))) {
@@ -117,20 +114,16 @@ static lc_status read_one(lc_context *ctx, const lc_kv *kv, const lc_profile *pr
                                hint ? "'?" : "");
         }
     }
-    a->code = code;
-    a->norm = -1;
-    a->target = NAN;
-    a->per = 100;
-    a->sigma_m = NAN;
-    const char **names[] = {&a->zh, &a->en, &a->source};
-    const char *nk[] = {"zh", "en", "source"};
-    for (int k = 0; k < 3; k++) {
-        snprintf(key, sizeof key, "%s.%s", prefix, nk[k]);
-        *names[k] = lc_kv_get(kv, key);
-        if (!*names[k] || !**names[k])
-            return lc_kv_error(ctx, kv, line, LC_ERR_CONFIG, "accessibility '%s' needs zh:, en: and source: (the "
-                               "method and its parameters with where they come from)", code);
-    }
+    return LC_OK;
+}
+
+/* The capacity and demand (defaulting to the linked norm's measure and per, its target the default
+ * target), then target: and per:. LC_OK or LC_ERR_CONFIG naming the key. */
+static lc_status access_supply(lc_context *ctx, const lc_kv *kv, const lc_profile *pr, const char *prefix, int line,
+                               lc_access_spec *a)
+{
+    char key[CODE_MAX + 64];
+    const lc_kv_entry *e;
     /* The linked norm first: capacity and demand default to its measure and per. */
     snprintf(key, sizeof key, "%s.norm", prefix);
     const lc_kv_entry *ne = lc_kv_find(kv, key);
@@ -158,7 +151,7 @@ static lc_status read_one(lc_context *ctx, const lc_kv *kv, const lc_profile *pr
     if (cap < 0 || dem < 0)
         return lc_kv_error(ctx, kv, line, LC_ERR_CONFIG, "accessibility '%s' needs 'capacity:' (meals, beds, "
                            "nursing_beds, places) and 'demand:' (population, pop60, pop65), or a 'norm:' giving them",
-                           code);
+                           a->code);
     a->capacity = (lc_access_capacity)cap;
     a->demand = (lc_access_demand)dem;
     snprintf(key, sizeof key, "%s.target", prefix);
@@ -167,13 +160,22 @@ static lc_status read_one(lc_context *ctx, const lc_kv *kv, const lc_profile *pr
     snprintf(key, sizeof key, "%s.per", prefix);
     if ((e = lc_kv_find(kv, key)) && read_number(ctx, kv, e, 1, &a->per) != LC_OK)
         return LC_ERR_CONFIG;
-    /* The supplying categories. */
+    return LC_OK;
+}
+
+/* The supplying categories of entry s (a list of the profile's category codes, none twice) into
+ * out->cats[s]. LC_OK, LC_ERR_CONFIG naming the item, or LC_ERR_NOMEM. */
+static lc_status access_categories(lc_context *ctx, const lc_kv *kv, const lc_profile *pr, const char *prefix,
+                                   int line, lc_access_specs *out, size_t s)
+{
+    lc_access_spec *a = &out->specs[s];
+    char key[CODE_MAX + 64];
+    const lc_kv_entry *e;
     snprintf(key, sizeof key, "%s.categories", prefix);
     if ((e = lc_kv_find(kv, key)))
         return lc_kv_error(ctx, kv, e->line, LC_ERR_CONFIG, "'%s' takes a list of category codes ([meal_point, "
                            "canteen]), not a single value", key);
-    size_t ccap = 0;
-    pos = 0;
+    size_t ccap = 0, pos = 0;
     while ((e = lc_kv_next(kv, key, &pos))) {
         int c = -1;
         for (size_t k = 0; k < lc_profile_category_count(pr); k++)
@@ -191,11 +193,52 @@ static lc_status read_one(lc_context *ctx, const lc_kv *kv, const lc_profile *pr
     }
     if (!a->ncategories)
         return lc_kv_error(ctx, kv, line, LC_ERR_CONFIG, "accessibility '%s' needs 'categories:' (the categories "
-                           "whose facilities supply the capacity)", code);
+                           "whose facilities supply the capacity)", a->code);
     a->categories = out->cats[s];
-    /* Method and weights. */
+    return LC_OK;
+}
+
+/* weights: stepped — steps_m increasing, step_weights in (0, 1], both kept in out->steps[s] (the
+ * distances, then the weights). wkey_line is the weights: key's line. LC_OK, LC_ERR_CONFIG or
+ * LC_ERR_NOMEM. */
+static lc_status access_stepped(lc_context *ctx, const lc_kv *kv, const char *prefix, int wkey_line, int has_sigma,
+                                const double *steps, size_t nsteps, int sline, const double *wts, size_t nwts,
+                                int wline, lc_access_specs *out, size_t s)
+{
+    lc_access_spec *a = &out->specs[s];
+    a->weights = LC_WEIGHTS_STEPPED;
+    if (!nsteps || nsteps != nwts || has_sigma)
+        return lc_kv_error(ctx, kv, wkey_line, LC_ERR_CONFIG, "accessibility '%s': weights: stepped needs "
+                           "'steps_m:' and 'step_weights:' of the same length (got %zu and %zu)%s", a->code, nsteps,
+                           nwts, has_sigma ? " and no sigma_m" : "");
+    for (size_t k = 0; k < nsteps; k++) {
+        if (k && steps[k] <= steps[k - 1])
+            return lc_kv_error(ctx, kv, sline, LC_ERR_CONFIG, "'%s.steps_m' must increase (item %zu, %g, is not "
+                               "above %g)", prefix, k, steps[k], steps[k - 1]);
+        if (wts[k] > 1)
+            return lc_kv_error(ctx, kv, wline, LC_ERR_CONFIG, "'%s.step_weights' must lie in (0, 1] (item %zu is "
+                               "%g)", prefix, k, wts[k]);
+    }
+    if (!(out->steps[s] = lc_calloc(ctx, 2 * nsteps, sizeof *out->steps[s])))
+        return LC_ERR_NOMEM;
+    memcpy(out->steps[s], steps, nsteps * sizeof *steps);
+    memcpy(out->steps[s] + nsteps, wts, nsteps * sizeof *wts);
+    a->step_m = out->steps[s];
+    a->step_w = out->steps[s] + nsteps;
+    a->nsteps = nsteps;
+    return LC_OK;
+}
+
+/* The method (2sfca, or e2sfca with weights stepped or gaussian) and its parameters, each checked against
+ * the method: 2sfca takes none. LC_OK, LC_ERR_CONFIG naming the key, or LC_ERR_NOMEM. */
+static lc_status access_method(lc_context *ctx, const lc_kv *kv, const char *prefix, int line, lc_access_specs *out,
+                               size_t s)
+{
+    lc_access_spec *a = &out->specs[s];
+    const char *code = a->code;
+    char key[CODE_MAX + 64];
     snprintf(key, sizeof key, "%s.method", prefix);
-    e = lc_kv_find(kv, key);
+    const lc_kv_entry *e = lc_kv_find(kv, key);
     const char *method = e ? e->value : NULL;
     if (!method || (strcmp(method, "2sfca") && strcmp(method, "e2sfca")))
         return lc_kv_error(ctx, kv, e ? e->line : line, LC_ERR_CONFIG, "accessibility '%s' needs 'method:' 2sfca or "
@@ -214,51 +257,21 @@ static lc_status read_one(lc_context *ctx, const lc_kv *kv, const lc_profile *pr
     snprintf(key, sizeof key, "%s.sigma_m", prefix);
     const lc_kv_entry *se = lc_kv_find(kv, key);
     if (a->method == LC_ACCESS_2SFCA) {
-        if (w || nsteps || nwts || se) {
+        if (w || nsteps || nwts || se)
             st = lc_kv_error(ctx, kv, e ? e->line : se ? se->line : sline ? sline : wline, LC_ERR_CONFIG,
                              "accessibility '%s': method 2sfca weighs every facility within reach 1 and takes no "
                              "weights, steps_m, step_weights or sigma_m (use method: e2sfca)", code);
-            goto done;
-        }
-        a->weights = LC_WEIGHTS_NONE;
+        else
+            a->weights = LC_WEIGHTS_NONE;
     } else if (w && !strcmp(w, "stepped")) {
-        a->weights = LC_WEIGHTS_STEPPED;
-        if (!nsteps || nsteps != nwts || se) {
-            st = lc_kv_error(ctx, kv, e->line, LC_ERR_CONFIG, "accessibility '%s': weights: stepped needs "
-                             "'steps_m:' and 'step_weights:' of the same length (got %zu and %zu)%s", code, nsteps,
-                             nwts, se ? " and no sigma_m" : "");
-            goto done;
-        }
-        for (size_t k = 0; k < nsteps; k++) {
-            if (k && steps[k] <= steps[k - 1]) {
-                st = lc_kv_error(ctx, kv, sline, LC_ERR_CONFIG, "'%s.steps_m' must increase (item %zu, %g, is not "
-                                 "above %g)", prefix, k, steps[k], steps[k - 1]);
-                goto done;
-            }
-            if (wts[k] > 1) {
-                st = lc_kv_error(ctx, kv, wline, LC_ERR_CONFIG, "'%s.step_weights' must lie in (0, 1] (item %zu is "
-                                 "%g)", prefix, k, wts[k]);
-                goto done;
-            }
-        }
-        if (!(out->steps[s] = lc_calloc(ctx, 2 * nsteps, sizeof *out->steps[s]))) {
-            st = LC_ERR_NOMEM;
-            goto done;
-        }
-        memcpy(out->steps[s], steps, nsteps * sizeof *steps);
-        memcpy(out->steps[s] + nsteps, wts, nsteps * sizeof *wts);
-        a->step_m = out->steps[s];
-        a->step_w = out->steps[s] + nsteps;
-        a->nsteps = nsteps;
+        st = access_stepped(ctx, kv, prefix, e->line, se != NULL, steps, nsteps, sline, wts, nwts, wline, out, s);
     } else if (w && !strcmp(w, "gaussian")) {
         a->weights = LC_WEIGHTS_GAUSSIAN;
-        if (!se || nsteps || nwts) {
+        if (!se || nsteps || nwts)
             st = lc_kv_error(ctx, kv, e->line, LC_ERR_CONFIG, "accessibility '%s': weights: gaussian needs "
                              "'sigma_m:' (metres) and no steps", code);
-            goto done;
-        }
-        if ((st = read_number(ctx, kv, se, 1, &a->sigma_m)) != LC_OK)
-            goto done;
+        else
+            st = read_number(ctx, kv, se, 1, &a->sigma_m);
     } else {
         st = lc_kv_error(ctx, kv, e ? e->line : line, LC_ERR_CONFIG, "accessibility '%s' (e2sfca) needs 'weights:' "
                          "stepped or gaussian (got '%s')", code, w ? w : "nothing");
@@ -267,6 +280,38 @@ done:
     free(steps);
     free(wts);
     return st;
+}
+
+/* Reads entry s (its code already in out->codes[s]): the keys known, the names, what is supplied to
+ * whom, the categories, the method; each step a helper above, in the order their errors are met. */
+static lc_status read_one(lc_context *ctx, const lc_kv *kv, const lc_profile *pr, lc_access_specs *out, size_t s)
+{
+    lc_access_spec *a = &out->specs[s];
+    const char *code = out->codes[s];
+    char prefix[CODE_MAX + 32], key[CODE_MAX + 64];
+    snprintf(prefix, sizeof prefix, "accessibility.%s", code);
+    int line = lc_kv_section_line(kv, prefix);
+    lc_status st = access_known_keys(ctx, kv, prefix);
+    if (st != LC_OK)
+        return st;
+    a->code = code;
+    a->norm = -1;
+    a->target = NAN;
+    a->per = 100;
+    a->sigma_m = NAN;
+    const char **names[] = {&a->zh, &a->en, &a->source};
+    const char *nk[] = {"zh", "en", "source"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(key, sizeof key, "%s.%s", prefix, nk[k]);
+        *names[k] = lc_kv_get(kv, key);
+        if (!*names[k] || !**names[k])
+            return lc_kv_error(ctx, kv, line, LC_ERR_CONFIG, "accessibility '%s' needs zh:, en: and source: (the "
+                               "method and its parameters with where they come from)", code);
+    }
+    if ((st = access_supply(ctx, kv, pr, prefix, line, a)) != LC_OK ||
+        (st = access_categories(ctx, kv, pr, prefix, line, out, s)) != LC_OK)
+        return st;
+    return access_method(ctx, kv, prefix, line, out, s);
 }
 
 /* Reads the section; see profile_int.h. */
