@@ -335,36 +335,16 @@ static void draw_streets(map *m)
     cairo_restore(cr);
 }
 
-void lc_map_draw_body(map *m)
+/* The drawing's layers, bottom to top, one helper each (lc_map_draw_body calls them in this order, which
+ * is what the legend's colours assume: the service area's fill under the streets under the compounds). */
+
+/* The residential compounds, filled by their covered share's class (or accessibility class), a white
+ * outline. */
+static void draw_compounds(map *m)
 {
     cairo_t *cr = m->cr;
-    const lc_inputs *in = m->res->inputs;
     const lc_coverage *cov = m->res->coverage;
-    const layout *l = &m->lay;
-    double u = l->u;
-    size_t c = m->category;
-
-    cairo_save(cr);
-    cairo_rectangle(cr, l->fx, l->fy, l->fw, l->fh);
-    lc_map_set_rgb(cr, map_bg);
-    cairo_fill_preserve(cr);
-    cairo_clip(cr);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-
-    /* Service area under the compounds: their class colours stay those of the legend. */
-    const GEOSGeometry *sa = m->access ? NULL : lc_coverage_service_area(cov, c);
-    if (sa) {
-        cairo_new_path(cr);
-        geom_path(m, sa);
-        lc_map_set_rgba(cr, lc_style_service_area, LC_STYLE_SERVICE_AREA_ALPHA);
-        cairo_fill(cr);
-    }
-
-    /* Streets over the service area's fill, under the compounds (so the fill's colour is the legend's). */
-    draw_streets(m);
-
-    const lc_layer *res = lc_inputs_layer(in, LC_LAYER_RESIDENTIAL);
+    const lc_layer *res = lc_inputs_layer(m->res->inputs, LC_LAYER_RESIDENTIAL);
     size_t nres = res ? lc_layer_count(res) : 0, ncov = lc_coverage_polygon_count(cov);
     for (size_t i = 0; i < nres && i < ncov; i++) {
         const lc_feature *f = lc_layer_feature(res, i);
@@ -372,20 +352,28 @@ void lc_map_draw_body(map *m)
             continue;
         cairo_new_path(cr);
         geom_path(m, f->geom);
-        int k = m->access ? lc_map_access_class(m, i) : lc_map_share_class(lc_coverage_get(cov, i, c)->covered_share);
+        int k = m->access ? lc_map_access_class(m, i)
+                          : lc_map_share_class(lc_coverage_get(cov, i, m->category)->covered_share);
         if (k < 0)
             lc_map_set_rgb(cr, (lc_rgb){200, 200, 200});
         else
             lc_map_set_rgb(cr, lc_style_share_colour[k]);
         cairo_fill_preserve(cr);
         lc_map_set_rgba(cr, white, 0.9);
-        cairo_set_line_width(cr, 0.5 * u);
+        cairo_set_line_width(cr, 0.5 * m->lay.u);
         cairo_stroke(cr);
     }
+}
 
-    /* Gaps: hatched inside, outlined so that slivers narrower than the hatching still show. */
+/* Gaps: hatched inside, outlined so that slivers narrower than the hatching still show. */
+static void draw_gaps(map *m)
+{
+    cairo_t *cr = m->cr;
+    const lc_coverage *cov = m->res->coverage;
+    double u = m->lay.u;
+    size_t ncov = lc_coverage_polygon_count(cov);
     for (size_t i = 0; i < ncov && !m->access; i++) {
-        const GEOSGeometry *g = lc_coverage_gap(cov, i, c);
+        const GEOSGeometry *g = lc_coverage_gap(cov, i, m->category);
         if (!g)
             continue;
         cairo_save(cr);
@@ -401,30 +389,33 @@ void lc_map_draw_body(map *m)
         cairo_set_line_width(cr, 0.7 * u);
         cairo_stroke(cr);
     }
+}
 
-    if (sa) {
-        cairo_new_path(cr);
-        geom_path(m, sa);
-        lc_map_set_rgba(cr, lc_style_service_area, 0.9);
-        cairo_set_line_width(cr, 1.1 * u);
-        cairo_stroke(cr);
-    }
+/* The 街镇' boundaries, dash-dotted. */
+static void draw_unit_lines(map *m, const lc_layer *units, size_t nunits)
+{
+    cairo_t *cr = m->cr;
+    double u = m->lay.u;
+    if (!nunits)
+        return;
+    double dash[] = {7 * u, 2.5 * u, 1.5 * u, 2.5 * u};
+    cairo_new_path(cr);
+    for (size_t i = 0; i < nunits; i++)
+        geom_path(m, lc_layer_feature(units, i)->geom);
+    lc_map_set_rgb(cr, lc_style_unit_line);
+    cairo_set_line_width(cr, 1.2 * u);
+    cairo_set_dash(cr, dash, 4, 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
 
-    const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
-    size_t nunits = units ? lc_layer_count(units) : 0;
-    if (nunits) {
-        double dash[] = {7 * u, 2.5 * u, 1.5 * u, 2.5 * u};
-        cairo_new_path(cr);
-        for (size_t i = 0; i < nunits; i++)
-            geom_path(m, lc_layer_feature(units, i)->geom);
-        lc_map_set_rgb(cr, lc_style_unit_line);
-        cairo_set_line_width(cr, 1.2 * u);
-        cairo_set_dash(cr, dash, 4, 0);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
-    }
-
-    const lc_layer *fac = lc_inputs_layer(in, LC_LAYER_FACILITIES);
+/* The facilities: other categories' (or non-supplying) markers first, the map's own over them; an
+ * over-subscribed facility on an accessibility map gets a ring in the gaps' colour. */
+static void draw_facilities(map *m)
+{
+    cairo_t *cr = m->cr;
+    double u = m->lay.u;
+    const lc_layer *fac = lc_inputs_layer(m->res->inputs, LC_LAYER_FACILITIES);
     size_t nfac = fac ? m->nfacilities : 0;
     for (int major = 0; major <= 1; major++)
         for (size_t i = 0; i < nfac; i++) {
@@ -432,7 +423,7 @@ void lc_map_draw_body(map *m)
             double x, y;
             const lc_access_facility *af =
                 m->access ? lc_access_facility_get(m->res->access, m->access - 1, i) : NULL;
-            int is_major = af ? af->supplies : f->category >= 0 && (size_t)f->category == c;
+            int is_major = af ? af->supplies : f->category >= 0 && (size_t)f->category == m->category;
             if (f->category < 0 || is_major != major || !point_xy(m, f->geom, &x, &y))
                 continue;
             lc_map_facility_marker(m, px(&m->v, x), py(&m->v, y),
@@ -445,8 +436,11 @@ void lc_map_draw_body(map *m)
                 cairo_stroke(cr);
             }
         }
+}
 
-    /* Unit names over the facilities, under the proposals. */
+/* Unit names over the facilities, under the proposals: at a point on each unit's surface, haloed. */
+static void draw_unit_names(map *m, const lc_layer *units, size_t nunits)
+{
     for (size_t i = 0; i < nunits; i++) {
         const lc_feature *f = lc_layer_feature(units, i);
         const char *name = f->name && *f->name ? f->name : f->id;
@@ -459,7 +453,14 @@ void lc_map_draw_body(map *m)
         if (p)
             GEOSGeom_destroy_r(m->h, p);
     }
+}
 
+/* A site run's proposals on top: every marker first, then their ranks beside them (so no marker hides a
+ * rank). */
+static void draw_proposals(map *m)
+{
+    cairo_t *cr = m->cr;
+    double u = m->lay.u;
     size_t np = m->siting ? lc_siting_count(m->siting) : 0;
     for (size_t i = 0; i < np; i++) {
         const lc_proposal *p = lc_siting_get(m->siting, i);
@@ -481,6 +482,49 @@ void lc_map_draw_body(map *m)
         cairo_fill(cr);
         cairo_restore(cr);
     }
+}
+
+/* The map's body inside its frame, clipped to it: the layers in the order above, then the frame. */
+void lc_map_draw_body(map *m)
+{
+    cairo_t *cr = m->cr;
+    const lc_inputs *in = m->res->inputs;
+    const layout *l = &m->lay;
+    double u = l->u;
+
+    cairo_save(cr);
+    cairo_rectangle(cr, l->fx, l->fy, l->fw, l->fh);
+    lc_map_set_rgb(cr, map_bg);
+    cairo_fill_preserve(cr);
+    cairo_clip(cr);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+
+    /* Service area under the compounds: their class colours stay those of the legend. */
+    const GEOSGeometry *sa = m->access ? NULL : lc_coverage_service_area(m->res->coverage, m->category);
+    if (sa) {
+        cairo_new_path(cr);
+        geom_path(m, sa);
+        lc_map_set_rgba(cr, lc_style_service_area, LC_STYLE_SERVICE_AREA_ALPHA);
+        cairo_fill(cr);
+    }
+    /* Streets over the service area's fill, under the compounds (so the fill's colour is the legend's). */
+    draw_streets(m);
+    draw_compounds(m);
+    draw_gaps(m);
+    if (sa) {
+        cairo_new_path(cr);
+        geom_path(m, sa);
+        lc_map_set_rgba(cr, lc_style_service_area, 0.9);
+        cairo_set_line_width(cr, 1.1 * u);
+        cairo_stroke(cr);
+    }
+    const lc_layer *units = lc_inputs_layer(in, LC_LAYER_UNITS);
+    size_t nunits = units ? lc_layer_count(units) : 0;
+    draw_unit_lines(m, units, nunits);
+    draw_facilities(m);
+    draw_unit_names(m, units, nunits);
+    draw_proposals(m);
     cairo_restore(cr);
 
     cairo_new_path(cr);
