@@ -458,34 +458,27 @@ static lc_status pg_check_sql(reader *rd, GDALDatasetH ds, lc_pg_probe *probe, c
     return LC_OK;
 }
 
-/* Opens the study's <kind> source as rd says (rd->kind_name, rd->path shown in messages): the
- * dataset with its attribute encoding (PostgreSQL: read-only, open_pg), the layer (pick_layer) or
- * the study's <kind>.sql, its name and definition, and the study's <kind>.where filter — SQL the
- * server is asked about first for PostgreSQL, checked as text for files. On success *ds and
- * *open_opts belong to the caller (GDALClose, CSLDestroy) and rd->ogr, rd->defn, rd->layer->name
- * are set; on failure the context's error is set and whatever was opened is still in *ds /
- * *open_opts for the caller's cleanup. */
-lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, char ***open_opts)
+/* The encoding the source is read in, into *enc (NULL: the file's own, or UTF-8): the layer's
+ * <kind>.encoding, else the study's encoding (which applies layer by layer, each saying in quality which
+ * it got); a file's source checked first (lc_source_check) and its .cpg read when no encoding is
+ * stated. LC_OK or the context's error. */
+static lc_status source_encoding(reader *rd, const char *path, int pg, const char **enc)
 {
     lc_context *ctx = rd->ctx;
-    lc_layer *L = rd->layer;
     char key[64];
-    lc_pg_probe *probe = NULL;
-    lc_status st = LC_OK;
-    int pg = lc_conninfo_is_pg(path);
-
+    lc_status st;
     snprintf(key, sizeof key, "%s.encoding", rd->kind_name);
-    const char *enc = lc_study_get(rd->study, key);
-    int global = !enc;
-    if (!enc)
-        enc = lc_study_get(rd->study, "encoding");
+    *enc = lc_study_get(rd->study, key);
+    int global = !*enc;
+    if (!*enc)
+        *enc = lc_study_get(rd->study, "encoding");
     if (!pg && (st = lc_source_check(ctx, rd->kind_name, path, rd->path)) != LC_OK)
-        goto done;
-    if (enc && !is_utf8(enc) &&
-        (st = check_encoding(rd, lc_study_get(rd->study, key) ? key : "encoding", enc)) != LC_OK)
-        goto done;
+        return st;
+    if (*enc && !is_utf8(*enc) &&
+        (st = check_encoding(rd, lc_study_get(rd->study, key) ? key : "encoding", *enc)) != LC_OK)
+        return st;
     /* The study-wide encoding applies layer by layer, and each layer says which it got. */
-    if (global && enc && !is_utf8(enc)) {
+    if (global && *enc && !is_utf8(*enc)) {
         const char *skip = global_encoding_skip(path, pg);
         if (rd->quality &&
             (st = lc_quality_add(ctx, rd->quality, LC_SEVERITY_INFO, LC_OK, LC_CHECK_ENCODING, rd->path, NULL, NULL,
@@ -493,39 +486,115 @@ lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, 
                                             : "%s layer %s: read as %s (the study's encoding: no .cpg, and the text is "
                                               "not valid UTF-8)",
                                  rd->kind_name, rd->path, skip ? (strstr(skip, ".cpg") ? "its .cpg says" : "UTF-8")
-                                                               : enc, enc, skip ? skip : "")) != LC_OK)
-            goto done;
+                                                               : *enc, *enc, skip ? skip : "")) != LC_OK)
+            return st;
         if (skip)
-            enc = NULL;
+            *enc = NULL;
     }
-    if (!pg && !enc && (st = check_cpg(rd, path)) != LC_OK)
+    if (!pg && !*enc && (st = check_cpg(rd, path)) != LC_OK)
+        return st;
+    return LC_OK;
+}
+
+/* Opens a file source read-only in encoding enc (NULL: its own): the Shapefile driver recodes from the
+ * ENCODING open option itself, other drivers' text is recoded as it is read (rd->recode_from). LC_OK,
+ * or LC_ERR_IO with *ds NULL. */
+static lc_status open_file(reader *rd, const char *path, const char *enc, GDALDatasetH *ds, char ***open_opts)
+{
+    /* A stated UTF-8 is kept even against a .cpg (ENCODING="" asks the Shapefile driver not to recode). */
+    *open_opts = CSLSetNameValue(*open_opts, "ENCODING", is_utf8(enc) ? "" : gdal_encoding(enc));
+    if (!enc) {
+        CSLDestroy(*open_opts);
+        *open_opts = NULL;
+    }
+    *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (*ds && *open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "ESRI Shapefile") == 0) {
+        /* The shapefile driver recodes from the ENCODING open option itself. */
+        GDALClose(*ds);
+        *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)*open_opts, NULL);
+    } else if (*ds && !is_utf8(enc)) {
+        rd->recode_from = gdal_encoding(enc);
+    }
+    if (!*ds)
+        return lc_error(rd->ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
+                        *lc_gdal_last_message(rd->ctx) ? lc_gdal_last_message(rd->ctx)
+                                                       : "not a vector dataset GDAL can read");
+    return LC_OK;
+}
+
+/* The rows read: the study's <kind>.sql (PostgreSQL: asked of the server, pg_check_sql; a file: checked
+ * as text, a SELECT only) or else the layer picked (pick_layer). LC_OK with rd->ogr set, or the
+ * context's error. */
+static lc_status open_rows(reader *rd, GDALDatasetH ds, int pg, const char *driver, lc_pg_probe *probe,
+                           const char *sql)
+{
+    lc_context *ctx = rd->ctx;
+    char why[160];
+    if (!sql)
+        return (rd->ogr = pick_layer(rd, ds, driver)) ? LC_OK : lc_context_errno(ctx);
+    if (study_key(rd, "layer"))
+        return lc_error(ctx, LC_ERR_CONFIG, "%s: the study gives both %s.layer and %s.sql; give one of them",
+                        rd->path, rd->kind_name, rd->kind_name);
+    if (pg)
+        return pg_check_sql(rd, ds, probe, sql);
+    if (!sql_text_is_plain(sql, why, sizeof why) || !sql_is_select(sql, why, sizeof why))
+        return lc_error(ctx, LC_ERR_CONFIG, "%s: the query %s.sql is refused: %s", rd->path, rd->kind_name, why);
+    CPLErrorReset();
+    rd->ogr = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    if (!rd->ogr)
+        return lc_error(ctx, LC_ERR_IO, "%s: the query %s.sql failed: %s", rd->path, rd->kind_name,
+                        *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
+    rd->sql_result = 1;
+    return LC_OK;
+}
+
+/* Drivers that do not recode themselves (CSV, GeoJSON) give field names in the file's bytes: a CSV that
+ * Excel saved in GBK has GBK names, which the study's names (UTF-8) would never match. The names are
+ * recoded once here, in the layer's own definition, so every lookup and message sees UTF-8 (the values
+ * are recoded as they are read, field_text). */
+static void recode_field_names(reader *rd)
+{
+    for (int i = 0; rd->recode_from && i < OGR_FD_GetFieldCount(rd->defn); i++) {
+        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(rd->defn, i);
+        const char *raw = OGR_Fld_GetNameRef(fd);
+        int ascii = 1;
+        for (const unsigned char *c = (const unsigned char *)raw; *c; c++)
+            ascii &= *c < 0x80;
+        if (ascii)
+            continue;
+        char *rec = CPLRecode(raw, rd->recode_from, CPL_ENC_UTF8);
+        if (rec && *rec)
+            OGR_Fld_SetName(fd, rec);
+        CPLFree(rec);
+    }
+}
+
+/* Opens the study's <kind> source as rd says (rd->kind_name, rd->path shown in messages): the
+ * dataset with its attribute encoding (PostgreSQL: read-only, open_pg), the layer (pick_layer) or
+ * the study's <kind>.sql, its name and definition, and the study's <kind>.where filter — SQL the
+ * server is asked about first for PostgreSQL, checked as text for files. On success *ds and
+ * *open_opts belong to the caller (GDALClose, CSLDestroy) and rd->ogr, rd->defn, rd->layer->name
+ * are set; on failure the context's error is set and whatever was opened is still in *ds /
+ * *open_opts for the caller's cleanup. The steps are the helpers above: the encoding (source_encoding),
+ * the dataset (open_pg, open_file), the rows (open_rows), the field names (recode_field_names). */
+lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, char ***open_opts)
+{
+    lc_context *ctx = rd->ctx;
+    lc_layer *L = rd->layer;
+    char key[64];
+    lc_pg_probe *probe = NULL;
+    const char *enc;
+    int pg = lc_conninfo_is_pg(path);
+    lc_status st = source_encoding(rd, path, pg, &enc);
+    if (st != LC_OK)
         goto done;
     if (pg) {
         if ((st = open_pg(rd, path, ds, open_opts, &probe)) != LC_OK)
             goto done;
         if (!is_utf8(enc))
             rd->recode_from = gdal_encoding(enc);
-    } else {
-        /* A stated UTF-8 is kept even against a .cpg (ENCODING="" asks the Shapefile driver not to recode). */
-        *open_opts = CSLSetNameValue(*open_opts, "ENCODING", is_utf8(enc) ? "" : gdal_encoding(enc));
-        if (!enc) {
-            CSLDestroy(*open_opts);
-            *open_opts = NULL;
-        }
-        *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-        if (*ds && *open_opts && strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(*ds)), "ESRI Shapefile") == 0) {
-            /* The shapefile driver recodes from the ENCODING open option itself. */
-            GDALClose(*ds);
-            *ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)*open_opts, NULL);
-        } else if (*ds && !is_utf8(enc)) {
-            rd->recode_from = gdal_encoding(enc);
-        }
-        if (!*ds) {
-            st = lc_error(ctx, LC_ERR_IO, "cannot open %s layer '%s': %s", rd->kind_name, rd->path,
-                          *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx)
-                                                     : "not a vector dataset GDAL can read");
-            goto done;
-        }
+    } else if ((st = open_file(rd, path, enc, ds, open_opts)) != LC_OK) {
+        goto done;
     }
     const char *driver = GDALGetDriverShortName(GDALGetDatasetDriver(*ds));
     if (!pg && strcmp(driver, "PostgreSQL") == 0) {
@@ -542,65 +611,21 @@ lc_status lc_reader_open_source(reader *rd, const char *path, GDALDatasetH *ds, 
         goto done;
     }
     const char *sql = study_key(rd, "sql");
-    if (sql) {
-        if (study_key(rd, "layer")) {
-            st = lc_error(ctx, LC_ERR_CONFIG, "%s: the study gives both %s.layer and %s.sql; give one of them",
-                          rd->path, rd->kind_name, rd->kind_name);
-            goto done;
-        }
-        if (pg) {
-            if ((st = pg_check_sql(rd, *ds, probe, sql)) != LC_OK)
-                goto done;
-        } else {
-            if (!sql_text_is_plain(sql, why, sizeof why) || !sql_is_select(sql, why, sizeof why)) {
-                st = lc_error(ctx, LC_ERR_CONFIG, "%s: the query %s.sql is refused: %s", rd->path, rd->kind_name,
-                              why);
-                goto done;
-            }
-            CPLErrorReset();
-            rd->ogr = GDALDatasetExecuteSQL(*ds, sql, NULL, NULL);
-            if (!rd->ogr) {
-                st = lc_error(ctx, LC_ERR_IO, "%s: the query %s.sql failed: %s", rd->path, rd->kind_name,
-                              *lc_gdal_last_message(ctx) ? lc_gdal_last_message(ctx) : "it returned no rows layer");
-                goto done;
-            }
-            rd->sql_result = 1;
-        }
-    } else if (!(rd->ogr = pick_layer(rd, *ds, driver))) {
-        st = lc_context_errno(ctx);
+    if ((st = open_rows(rd, *ds, pg, driver, probe, sql)) != LC_OK)
         goto done;
-    }
-    L->name = lc_strdup(ctx, sql ? "sql" : OGR_L_GetName(rd->ogr));
-    if (!L->name) {
+    if (!(L->name = lc_strdup(ctx, sql ? "sql" : OGR_L_GetName(rd->ogr)))) {
         st = LC_ERR_NOMEM;
         goto done;
     }
     rd->defn = OGR_L_GetLayerDefn(rd->ogr);
-    /* Drivers that do not recode themselves (CSV, GeoJSON) give field names in the file's bytes: a
-     * CSV that Excel saved in GBK has GBK names, which the study's names (UTF-8) would never match.
-     * The names are recoded once here, in the layer's own definition, so every lookup and message
-     * sees UTF-8 (the values are recoded as they are read, field_text). */
-    for (int i = 0; !pg && rd->recode_from && i < OGR_FD_GetFieldCount(rd->defn); i++) {
-        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(rd->defn, i);
-        const char *raw = OGR_Fld_GetNameRef(fd);
-        int ascii = 1;
-        for (const unsigned char *c = (const unsigned char *)raw; *c; c++)
-            ascii &= *c < 0x80;
-        if (ascii)
-            continue;
-        char *rec = CPLRecode(raw, rd->recode_from, CPL_ENC_UTF8);
-        if (rec && *rec)
-            OGR_Fld_SetName(fd, rec);
-        CPLFree(rec);
-    }
+    if (!pg)
+        recode_field_names(rd);
     /* A filter on a query's rows is evaluated by GDAL (OGR SQL), one on a table by the server. */
     if (where && pg && !sql && (st = lc_pg_probe_filter(ctx, probe, key, L->name, where)) != LC_OK)
         goto done;
-    if (where && OGR_L_SetAttributeFilter(rd->ogr, where) != OGRERR_NONE) {
+    if (where && OGR_L_SetAttributeFilter(rd->ogr, where) != OGRERR_NONE)
         st = lc_error(ctx, LC_ERR_CONFIG, "%s (layer %s): the filter %s '%s' is not valid: %s", rd->path, L->name,
                       key, where, lc_gdal_last_message(ctx));
-        goto done;
-    }
 done:
     lc_pg_probe_close(probe);
     return st;
