@@ -403,6 +403,20 @@ static int crease(const lc_seg *s1, const lc_seg *s2, double w, double x0, doubl
     return 1;
 }
 
+/* Whether the 2 × 9 nodes from lo[0] and up[0] east are all inside or all outside: the eight cells
+ * between them then hold no outline. Read eight states at a time, as most cells of a block lie wholly
+ * inside or outside (the cell-by-cell test was 5 % of a network check's instructions). */
+static int uniform8(const unsigned char *lo, const unsigned char *up)
+{
+    const uint64_t in = 0x0101010101010101ull * NODE_IN;
+    uint64_t a, b;
+    memcpy(&a, lo, sizeof a);
+    memcpy(&b, up, sizeof b);
+    a &= in, b &= in;
+    return a == b && (a == 0 || a == in) && (lo[8] & NODE_IN) == (lo[0] & NODE_IN) &&
+           (up[8] & NODE_IN) == (lo[0] & NODE_IN);
+}
+
 int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src, const lc_grid *g, int64_t ci0,
                             int64_t cj0, int64_t ci1, int64_t cj1, lc_trace_segs *out)
 {
@@ -444,6 +458,10 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
     for (int64_t j = cj0; j < cj1; j++) {
         const unsigned char *lo = node_state(&fs, ci0, j), *up = node_state(&fs, ci0, j + 1);
         for (int64_t i = ci0; i < ci1; i++, lo++, up++) {
+            if (i + 8 <= ci1 && uniform8(lo, up)) { /* eight cells with no outline in them */
+                i += 7, lo += 7, up += 7;
+                continue;
+            }
             int c0 = lo[0] & NODE_IN, c1 = lo[1] & NODE_IN, c2 = up[1] & NODE_IN, c3 = up[0] & NODE_IN;
             if (c0 == c1 && c1 == c2 && c2 == c3)
                 continue;
