@@ -122,6 +122,8 @@ typedef struct lc_reached {
     double *left;           /* per node */
     lc_reached_src *src;    /* nsrc, by edge */
     size_t nsrc;
+    uint64_t *src_edge;     /* bit e set when edge e holds a source: most edges hold none, and asking
+                               this costs less than searching src for every edge near a compound */
     double budget;
 } lc_reached;
 

@@ -96,8 +96,10 @@ void lc_reached_free(lc_reached *r)
         return;
     free(r->left);
     free(r->src);
+    free(r->src_edge);
     r->left = NULL;
     r->src = NULL;
+    r->src_edge = NULL;
     r->nsrc = 0;
 }
 
@@ -107,14 +109,19 @@ lc_status lc_reached_make(lc_context *ctx, const lc_network *net, const lc_netwo
     *out = (lc_reached){.budget = budget_m};
     out->left = lc_malloc(ctx, (net->nnodes ? net->nnodes : 1) * sizeof *out->left);
     out->src = lc_malloc(ctx, (reach->nsrc ? reach->nsrc : 1) * sizeof *out->src);
-    if (!out->left || !out->src) {
+    out->src_edge = lc_calloc(ctx, net->nedges / 64 + 1, sizeof *out->src_edge);
+    if (!out->left || !out->src || !out->src_edge) {
         lc_reached_free(out);
         return LC_ERR_NOMEM;
     }
     for (size_t v = 0; v < net->nnodes; v++)
         out->left[v] = budget_m - reach->node[v].dist;
-    for (size_t k = 0; k < reach->nsrc; k++) /* reach->src is sorted by edge */
-        out->src[k] = (lc_reached_src){(uint32_t)reach->src[k].edge, reach->src[k].along, budget_m - reach->src[k].access};
+    for (size_t k = 0; k < reach->nsrc; k++) { /* reach->src is sorted by edge */
+        uint32_t e = (uint32_t)reach->src[k].edge;
+        out->src[k] = (lc_reached_src){e, reach->src[k].along, budget_m - reach->src[k].access};
+        if (e < net->nedges)
+            out->src_edge[e / 64] |= (uint64_t)1 << (e % 64);
+    }
     out->nsrc = reach->nsrc;
     return LC_OK;
 }
@@ -141,7 +148,7 @@ int lc_reached_pieces(const lc_network *net, const lc_reached *r, const uint32_t
         uint32_t e = edges[k], a = net->ea[e], b = net->eb[e];
         double len = net->elen[e], la = r->left[a], lb = r->left[b];
         size_t ns = 0;
-        if (r->nsrc)
+        if (r->nsrc && (!r->src_edge || r->src_edge[e / 64] >> (e % 64) & 1))
             for (size_t s = first_src(r, e); s < r->nsrc && r->src[s].edge == e && ns < LC_EDGE_PARTS_MAX - 2; s++) {
                 along[ns] = r->src[s].along;
                 left[ns++] = r->src[s].left;
