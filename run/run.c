@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "geo/context_int.h"
 #include "layers/quality_int.h"
@@ -82,6 +83,23 @@ lc_status lc_run_coverage(lc_run *run, const lc_coverage_options *co)
     return run->indicators ? LC_OK : lc_context_errno(ctx);
 }
 
+/* The extension of a data file's name that target ends in (".gpkg", ".shp", ...), or NULL. `-o
+ * results.gpkg` would otherwise make a directory named results.gpkg holding Shapefiles, which QGIS
+ * and the planner both take for a broken GeoPackage. */
+static const char *file_like(const char *target)
+{
+    static const char *const exts[] = {".gpkg", ".shp", ".geojson", ".json", ".sqlite", ".csv", ".xlsx", ".zip"};
+    size_t n = strlen(target);
+    while (n > 1 && target[n - 1] == '/')
+        n--;
+    for (size_t k = 0; k < sizeof exts / sizeof *exts; k++) {
+        size_t m = strlen(exts[k]);
+        if (n > m && !strncasecmp(target + n - m, exts[k], m) && target[n - m - 1] != '/')
+            return target + n - m;
+    }
+    return NULL;
+}
+
 /* Resolves the output target and its options from the study. LC_OK or LC_ERR_MISUSE/NOMEM. */
 static lc_status output_target(lc_run *run, const char *command)
 {
@@ -98,6 +116,13 @@ static lc_status output_target(lc_run *run, const char *command)
         return lc_error(ctx, LC_ERR_MISUSE, "lifecircle %s: unknown format '%s' (shapefile, gpkg or geojson)",
                         command, fmt);
     oo->format = lc_output_format_for(run->output, oo->format);
+    const char *ext = oo->format == LC_FORMAT_POSTGIS ? NULL : file_like(run->output);
+    if (ext)
+        return lc_error(ctx, LC_ERR_MISUSE, "lifecircle %s: -o %s names a %s file, but the output is a directory "
+                        "输出为目录 (it holds lifecircle.gpkg with --format gpkg, or one Shapefile or GeoJSON per "
+                        "layer, with summary.csv/json/xlsx and the styles): give a directory, e.g. -o %.*s, and "
+                        "--format gpkg for a GeoPackage", command, run->output, ext,
+                        (int)(strlen(run->output) - strlen(ext)), run->output);
     oo->schema = lc_study_get(run->study, "output_schema");
     oo->table_prefix = lc_study_get(run->study, "output_prefix");
     run->output_shown = lc_output_target_shown(ctx, run->output);

@@ -127,6 +127,37 @@ START_TEST(report_that_fails_leaves_the_output_as_it_was)
 }
 END_TEST
 
+START_TEST(output_named_like_a_file_is_refused)
+{
+    /* -o results.gpkg (any case, with or without a trailing slash) would make a directory named like
+     * a GeoPackage: refused before anything is read or written, naming the target and a directory to
+     * use instead; a directory name with a dot elsewhere (out.v2) stays accepted. */
+    char *tmp = lct_tmpdir();
+    const char *names[] = {"results.gpkg", "Results.GPKG/", "layers.shp", "out.geojson"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        char *dir = lct_path(tmp, names[k]);
+        lc_study *st = demo_study(dir, "gpkg");
+        lc_run_options ro = LC_RUN_OPTIONS_INIT;
+        ck_assert_ptr_null(lc_run_check(lct_ctx, st, &ro));
+        ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_MISUSE);
+        const char *msg = lc_context_errmsg(lct_ctx);
+        ck_assert_msg(strstr(msg, names[k]) && strstr(msg, "output is a directory") && strstr(msg, "输出为目录"), "%s", msg);
+        ck_assert(!exists(dir));
+        lc_study_destroy(st);
+        free(dir);
+    }
+    char *dir = lct_path(tmp, "out.v2");
+    lc_study *st = demo_study(dir, "gpkg");
+    lc_run_options ro = LC_RUN_OPTIONS_INIT;
+    lc_run *run = lc_run_check(lct_ctx, st, &ro);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    lc_run_destroy(run);
+    lc_study_destroy(st);
+    lct_rmtree(tmp);
+    free(tmp), free(dir);
+}
+END_TEST
+
 START_TEST(site_run_writes_geopackage)
 {
     /* Up to two proposals for the centre category into a GeoPackage (the format check writes): the
@@ -318,6 +349,7 @@ Suite *suite_run(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, check_run_writes_what_the_command_writes);
     tcase_add_test(tc, data_errors_compute_and_write_nothing);
+    tcase_add_test(tc, output_named_like_a_file_is_refused);
     tcase_add_test(tc, report_that_fails_leaves_the_output_as_it_was);
     tcase_add_test(tc, site_run_writes_geopackage);
     tcase_add_test(tc, older_callers_options_read_as_zero_past_their_size);
