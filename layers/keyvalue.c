@@ -4,7 +4,6 @@
  * keys with a line number and a "did you mean" hint. What the keys mean is checked by the consumers:
  * layers/study.c (study files) and layers/profile.c (standards profiles).
  */
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -154,7 +153,7 @@ const char *lc_kv_use(lc_kv *kv, const char *key)
 }
 
 /* Appends a new entry for a key not in the list, taking ownership of key and value (freed on
- * failure too). LC_OK or LC_ERR_NOMEM with the list unchanged. */
+ * failure too). LC_OK, or LC_ERR_NOMEM (LC_ERR_INTERNAL for a key already listed) with the list unchanged. */
 static lc_status append_owned(lc_context *ctx, lc_kv *kv, char *key, char *value, int line, bool in_seq)
 {
     lc_kv_entry *e = NULL;
@@ -165,7 +164,10 @@ static lc_status append_owned(lc_context *ctx, lc_kv *kv, char *key, char *value
         goto fail;
     if (!lc_strmap_add(ctx, &kv->by_key, key, strlen(key), kv->count, &added))
         goto fail;
-    assert(added);
+    if (!added) { /* the caller looked the key up first: a second entry would hide one of them */
+        lc_error(ctx, LC_ERR_INTERNAL, "key '%s' added twice to the key-value list", key);
+        goto fail;
+    }
     e->key = key;
     e->value = value;
     e->line = line;
@@ -176,7 +178,7 @@ fail:
     free(e);
     free(key);
     free(value);
-    return LC_ERR_NOMEM;
+    return lc_context_errno(ctx) == LC_ERR_INTERNAL ? LC_ERR_INTERNAL : LC_ERR_NOMEM;
 }
 
 /* Sets or replaces a key; see keyvalue_int.h. */

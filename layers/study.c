@@ -4,7 +4,6 @@
  * file's directory, and answers lookups with the defaults filled in. Opening the layers it names is
  * layers/layer.c's job; what the category codes mean is the profile's (layers/profile.c).
  */
-#include <assert.h>
 #include <cpl_conv.h>
 #include <math.h>
 #include <stdlib.h>
@@ -396,7 +395,8 @@ static lc_status check_value(lc_context *ctx, const lc_kv *kv, int line, const c
         for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
             if (strcmp(ranges[i].name, key) == 0)
                 r = &ranges[i];
-        assert(r); /* every KIND_RANGE key has its range */
+        if (!r) /* every KIND_RANGE key has its range: a key added to the table without one */
+            return lc_error(ctx, LC_ERR_INTERNAL, "study key '%s' has no range to check it against", key);
         double d;
         if (!(plain_number(value, &d) && d >= r->lo && d <= r->hi && (!r->integer || d == floor(d))))
             return key_error(ctx, kv, line, "'%s' must be %s from %g to %g (got '%s'): %s", key, r->what, r->lo,
