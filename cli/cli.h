@@ -56,6 +56,13 @@ lc_context *cli_context(int quiet, int verbose);
 int cli_parse_study_options(lc_context *ctx, int argc, char **argv, cli_options *opts,
                             void (*usage)(FILE *out));
 
+/* The start every study command shares: a context (cli_context), a quality list and the options parsed
+ * (cli_parse_study_options). Returns 1 when the study is ready (*rc 0), else 0 with *rc the exit code
+ * (LC_EXIT_OK after --help); either way *ctx, *quality and opts are the caller's to release
+ * (lc_quality_destroy, cli_options_free, lc_context_destroy). */
+int cli_begin(int argc, char **argv, void (*usage)(FILE *out), cli_options *opts, lc_context **ctx,
+              lc_quality **quality, int *rc);
+
 /* The run options the command line sets (overwrite, Shapefile encoding, report directory), with
  * quality (borrowed) receiving the issues to print. */
 lc_run_options cli_run_options(const cli_options *opts, lc_quality *quality);

@@ -121,6 +121,17 @@ void cli_print_elapsed(int rc)
     fprintf(stderr, "lifecircle: done in %.1f s 用时\n", s);
 }
 
+/* Starts a study command; see cli.h. */
+int cli_begin(int argc, char **argv, void (*usage)(FILE *out), cli_options *opts, lc_context **ctx,
+              lc_quality **quality, int *rc)
+{
+    *ctx = cli_context(0, 0);
+    *quality = lc_quality_create(*ctx);
+    int r = *quality ? cli_parse_study_options(*ctx, argc, argv, opts, usage) : cli_fail(*ctx);
+    *rc = r < 0 ? LC_EXIT_OK : r;
+    return r == 0;
+}
+
 lc_run_options cli_run_options(const cli_options *opts, lc_quality *quality)
 {
     lc_run_options ro = LC_RUN_OPTIONS_INIT;

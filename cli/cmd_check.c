@@ -367,14 +367,12 @@ static void print_table(const lc_results *r)
 int cmd_check(int argc, char **argv)
 {
     cli_options opts = {0};
-    lc_context *ctx = cli_context(0, 0);
-    lc_quality *quality = lc_quality_create(ctx);
+    lc_context *ctx;
+    lc_quality *quality;
     lc_run *run = NULL;
-    int rc = quality ? cli_parse_study_options(ctx, argc, argv, &opts, usage) : cli_fail(ctx);
-    if (rc) {
-        rc = rc < 0 ? LC_EXIT_OK : rc;
+    int rc;
+    if (!cli_begin(argc, argv, usage, &opts, &ctx, &quality, &rc))
         goto done;
-    }
     lc_run_options ro = cli_run_options(&opts, quality);
     run = lc_run_check(ctx, opts.study, &ro);
     cli_print_issues(quality, &opts);

@@ -151,14 +151,12 @@ static void print_summary(const lc_isochrones *iso, int verbose)
 int cmd_isochrones(int argc, char **argv)
 {
     cli_options opts = {0};
-    lc_context *ctx = cli_context(0, 0);
-    lc_quality *quality = lc_quality_create(ctx);
+    lc_context *ctx;
+    lc_quality *quality;
     lc_run *run = NULL;
-    int rc = quality ? cli_parse_study_options(ctx, argc, argv, &opts, usage) : cli_fail(ctx);
-    if (rc) {
-        rc = rc < 0 ? LC_EXIT_OK : rc;
+    int rc;
+    if (!cli_begin(argc, argv, usage, &opts, &ctx, &quality, &rc))
         goto done;
-    }
     rc = LC_EXIT_ERROR;
     if (opts.iso_minutes && opts.iso_metres) {
         fprintf(stderr, "lifecircle isochrones: give --minutes or --metres, not both\n");

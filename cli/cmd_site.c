@@ -62,14 +62,12 @@ static void usage(FILE *out)
 int cmd_site(int argc, char **argv)
 {
     cli_options opts = {0};
-    lc_context *ctx = cli_context(0, 0);
-    lc_quality *quality = lc_quality_create(ctx);
+    lc_context *ctx;
+    lc_quality *quality;
     lc_run *run = NULL;
-    int rc = quality ? cli_parse_study_options(ctx, argc, argv, &opts, usage) : cli_fail(ctx);
-    if (rc) {
-        rc = rc < 0 ? LC_EXIT_OK : rc;
+    int rc;
+    if (!cli_begin(argc, argv, usage, &opts, &ctx, &quality, &rc))
         goto done;
-    }
     lc_site_run_options site = LC_SITE_RUN_OPTIONS_INIT;
     lc_siting_options so = {.objective = LC_SITING_MCLP, .k = opts.site_k ? opts.site_k : 5,
                             .target = opts.site_target > 0 ? opts.site_target : 0.95,
