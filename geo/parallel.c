@@ -8,7 +8,6 @@
  * while the caller does something else, and lc_parallel_finish makes the caller help with what is
  * left before it waits.
  */
-#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +65,8 @@ static void take_tasks(thread_state *t, lc_context *report, const char *stage)
             pthread_cond_wait(&j->changed, &j->lock); /* the first phase's last tasks are running */
             continue;
         }
+        /* i < n and, past the barrier, every first-phase task done: the two tests above */
         size_t i = j->next++, done = j->done;
-        assert(i < j->n && (i < j->barrier || j->done_before_barrier == j->barrier));
         pthread_mutex_unlock(&j->lock);
         if (report && stage && j->n && done * 100 / j->n > reported) {
             reported = done * 100 / j->n;

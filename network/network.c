@@ -7,7 +7,6 @@
  * the lines lives in layers/roads.c; turning reach into service areas and coverage lives in
  * queries/coverage.c. Design notes: issue 4.
  */
-#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -458,7 +457,7 @@ static int heap_pop(heap *hp, uint32_t *v, double *d)
         hp->n[i] = 0;
         hp->nonempty &= ~((uint64_t)1 << i);
     }
-    assert(hp->n[0] && hp->b[0][hp->n[0] - 1].k == hp->last); /* bucket 0 holds exactly the last minimum */
+    /* Bucket 0 now holds entries, all keyed exactly the last minimum: the refill put them there. */
     heap_item it = hp->b[0][--hp->n[0]];
     if (!hp->n[0])
         hp->nonempty &= ~(uint64_t)1;
