@@ -29,7 +29,7 @@ static const char STYLE[] =
     "table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}"
     "th,td{border:1px solid #ccc;padding:.3em .55em;text-align:left;vertical-align:top}"
     "th{background:#eef3f8}td.num{text-align:right;font-variant-numeric:tabular-nums}"
-    ".pass{color:#1a7f37;font-weight:600}.fail{color:#c62828;font-weight:600}.na{color:#888}"
+    ".pass{color:#1a7f37;font-weight:600}.fail{color:#c62828;font-weight:600}.na{color:#888}.why{font-size:.85em;font-weight:400}"
     "tr.total td{font-weight:600;background:#f7f7f7}.meta{color:#555}.en{color:#666;font-size:.9em}"
     "figure{margin:1em 0 2em}figure img{max-width:100%;border:1px solid #ddd}"
     "figcaption{color:#555}code{font-size:.88em;word-break:break-all}"
@@ -112,7 +112,7 @@ static void section_headline(html *h, const json_t *sum)
             h_printf(h, "≥ ");
         h_norm_value(h, kind, jnum(n, "target"));
         h_printf(h, "</td>");
-        h_pass(h, jstr(x, "pass"));
+        h_result(h, x);
         h_printf(h, "<td class=\"num\">");
         if (!strcmp(jstr(x, "pass"), "fail")) {
             h_count(h, ceil(jnum(x, "shortfall")));

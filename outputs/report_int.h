@@ -144,14 +144,22 @@ static inline void h_norm_value(html *h, const char *kind, double v)
         h_printf(h, "%.1f%%", 100 * v);
 }
 
-static inline void h_pass(html *h, const char *pass)
+/* A norm's result cell from its summary.json indicator x: pass or fail; without a value, why — x's
+ * note, the text of lc_indicators_why_na that the console and summary.csv's 说明 column show too;
+ * with a value but no target, 无目标 no target. */
+static inline void h_result(html *h, const json_t *x)
 {
+    const char *pass = jstr(x, "pass"), *note = jstr(x, "note");
     if (!strcmp(pass, "pass"))
         h_printf(h, "<td class=\"pass\">✓ 达标 pass</td>");
     else if (!strcmp(pass, "fail"))
         h_printf(h, "<td class=\"fail\">✗ 未达标 fail</td>");
-    else
-        h_printf(h, "<td class=\"na\">– 无目标 n/a</td>");
+    else if (*note && !isfinite(jnum(x, "value"))) {
+        h_printf(h, "<td class=\"na\">– 无法计算 not computed<br><span class=\"why\">");
+        h_text(h, note);
+        h_printf(h, "</span></td>");
+    } else
+        h_printf(h, "<td class=\"na\">– 无目标 no target</td>");
 }
 
 /* A profile's source spelt out as a 规划说明书 cites it (outputs/citations.c): title, number, section. */

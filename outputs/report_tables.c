@@ -58,6 +58,65 @@ static void count_cell(html *h, double v)
     h_printf(h, "</td>");
 }
 
+/* The reasons cells of a table have no value (summary.json's notes), each once, numbered in the
+ * order met: a cell carries its number, the list under the table the text. */
+#define CELL_NOTES 16
+typedef struct cell_notes {
+    const char *text[CELL_NOTES]; /* borrowed from the summary */
+    size_t n;
+} cell_notes;
+
+/* The number (1, 2, ...) of note in notes, added when new; 0 when notes is full. */
+static size_t note_number(cell_notes *notes, const char *note)
+{
+    for (size_t i = 0; i < notes->n; i++)
+        if (!strcmp(notes->text[i], note))
+            return i + 1;
+    if (notes->n == CELL_NOTES)
+        return 0;
+    notes->text[notes->n++] = note;
+    return notes->n;
+}
+
+/* One norm's cell of the 街镇 (or district) table from its indicator x: the value and its pass mark,
+ * or "–" with the number of the note saying why there is no value (the note itself as the tooltip);
+ * a district's target in the title. */
+static void norm_cell(html *h, cell_notes *notes, const json_t *n, const json_t *x, int districts)
+{
+    const char *pass = jstr(x, "pass"), *note = jstr(x, "note");
+    int why = *note && !isfinite(jnum(x, "value"));
+    h_printf(h, "<td class=\"num %s\"", !strcmp(pass, "pass") ? "pass" : !strcmp(pass, "fail") ? "fail" : "na");
+    if (why) {
+        h_printf(h, " title=\"");
+        h_text(h, note);
+        h_printf(h, "\"");
+    } else if (districts && isfinite(jnum(x, "target"))) {
+        h_printf(h, " title=\"目标 target ≥ ");
+        h_norm_value(h, jstr(n, "kind"), jnum(x, "target"));
+        h_printf(h, "\"");
+    }
+    h_printf(h, ">");
+    h_norm_value(h, jstr(n, "kind"), jnum(x, "value"));
+    size_t num = why ? note_number(notes, note) : 0;
+    if (num)
+        h_printf(h, "<sup class=\"why\">%zu</sup></td>", num);
+    else
+        h_printf(h, " %s</td>", !strcmp(pass, "pass") ? "✓" : !strcmp(pass, "fail") ? "✗" : "");
+}
+
+/* The notes' list under a table: why the numbered cells have no value. */
+static void notes_list(html *h, const cell_notes *notes)
+{
+    if (!notes->n)
+        return;
+    h_printf(h, "<p class=\"meta why-notes\">无数值的原因 Why a cell has no value (–):");
+    for (size_t i = 0; i < notes->n; i++) {
+        h_printf(h, "%s<sup>%zu</sup> ", i ? "; " : " ", i + 1);
+        h_text(h, notes->text[i]);
+    }
+    h_printf(h, "</p>\n");
+}
+
 /* One row per 街镇 (and the whole area) — or, for districts, per 区 with the profile it is held to —
  * residents and every norm with its pass mark (a district's own target in the cell's title). With
  * districts, the 街镇 rows say their 区. */
@@ -76,6 +135,7 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
                  dists ? "<th>区 District</th>" : "");
     size_t k, r, nna = 0;
     const json_t *n, *row;
+    cell_notes notes = {0};
     unsigned char *col = calloc(json_array_size(norms) + 1, 1); /* the norms with a value in some row */
     if (!col) {
         h->nomem = 1;
@@ -114,21 +174,12 @@ void lc_report_section_units(html *h, const json_t *sum, int districts)
         json_array_foreach(norms, k, n) {
             if (!col[k])
                 continue;
-            const json_t *x = json_object_get(json_object_get(row, "indicators"), jstr(n, "code"));
-            const char *pass = jstr(x, "pass");
-            h_printf(h, "<td class=\"num %s\"", !strcmp(pass, "pass") ? "pass" : !strcmp(pass, "fail") ? "fail" : "na");
-            if (districts && isfinite(jnum(x, "target"))) {
-                h_printf(h, " title=\"目标 target ≥ ");
-                h_norm_value(h, jstr(n, "kind"), jnum(x, "target"));
-                h_printf(h, "\"");
-            }
-            h_printf(h, ">");
-            h_norm_value(h, jstr(n, "kind"), jnum(x, "value"));
-            h_printf(h, " %s</td>", !strcmp(pass, "pass") ? "✓" : !strcmp(pass, "fail") ? "✗" : "");
+            norm_cell(h, &notes, n, json_object_get(json_object_get(row, "indicators"), jstr(n, "code")), districts);
         }
         h_printf(h, "</tr>\n");
     }
     h_printf(h, "</tbody>\n</table>\n");
+    notes_list(h, &notes);
     if (nna) {
         h_printf(h, "<p class=\"meta\">未列出 (没有适用的单位, 见核心指标) · Not listed (no unit they apply to, no value; "
                     "see the headline table): ");

@@ -191,11 +191,13 @@ END_TEST
  * field. So R2 is split by area (1 compound, 200 residents); U1's compounds sum to 1,000 + 100 =
  * 1,100, 10.0% off its own 1,000 (a mismatch naming U1); HJ65 is read as pop65, so meals per 65+
  * has a value: 10 meals over 100 + 20 = 120 elders = 8.3%; care beds per 60+ (N7) cannot be
- * computed and says so, and its cells read "-no pop60"; with no beds, nursing share reads "-no beds". */
+ * computed and says so, and its cells read "-no pop60"; U1 has no beds (the one care home, 10 beds
+ * of which 5 nursing, is in U2: 50%), so U1's nursing share reads "-no beds". */
 START_TEST(console_says_what_changes_a_number)
 {
     char *tmp = lct_tmpdir(), *res = lct_path(tmp, "res.geojson"), *fac = lct_path(tmp, "fac.geojson");
     char *units = lct_path(tmp, "units.geojson"), *yml = lct_path(tmp, "s.yml"), *out = lct_path(tmp, "out");
+    char *rep = lct_path(tmp, "report");
     lct_write_fc(res, "{\"type\":\"Feature\",\"properties\":{\"id\":\"R1\",\"常住人口\":1000,\"HJ65\":100},"
                       "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[400,0],[400,400],[0,400],[0,0]]]}},"
                       "{\"type\":\"Feature\",\"properties\":{\"id\":\"R2\",\"常住人口\":200,\"HJ65\":20},"
@@ -205,13 +207,15 @@ START_TEST(console_says_what_changes_a_number)
                         "{\"type\":\"Feature\",\"properties\":{\"id\":\"U2\",\"常住人口\":100},"
                         "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[1000,0],[2000,0],[2000,1000],[1000,1000],[1000,0]]]}}");
     lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F1\",\"类型\":\"canteen\",\"日供餐\":10},"
-                      "\"geometry\":{\"type\":\"Point\",\"coordinates\":[200,200]}}");
+                      "\"geometry\":{\"type\":\"Point\",\"coordinates\":[200,200]}},"
+                      "{\"type\":\"Feature\",\"properties\":{\"id\":\"F2\",\"类型\":\"care_home\",\"床位\":10,"
+                      "\"护理床位\":5},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1500,500]}}");
     char study[2048];
     snprintf(study, sizeof study, "crs: EPSG:32651\nresidential: {path: '%s'}\nfacilities: {path: '%s'}\n"
              "units: {path: '%s'}\n", res, fac, units);
     ck_assert_int_eq(lct_write_text(yml, study), 0);
     char args[4096], *text = NULL;
-    snprintf(args, sizeof args, "check '%s' -o '%s'", yml, out);
+    snprintf(args, sizeof args, "check '%s' -o '%s' --report '%s'", yml, out, rep);
     int rc = lct_run_cli(args, &text);
     ck_assert_msg(rc == 0 || rc == 1, "exit %d", rc);
     lct_assert_contains(text, "1 compounds (200 residents) straddle 街镇 boundaries and were split between them by area");
@@ -246,8 +250,29 @@ START_TEST(console_says_what_changes_a_number)
     ck_assert_msg(row[strlen(row) - 1] == ',', "meal_capacity row has a note: %s", row);
     free(row);
     free(csv), free(csvp);
+    /* the report says the same why, not a bare "–" (issue 17): the headline's beds row (no 60+ field)
+     * and, in the 街镇 table, U1's nursing-share cell numbered to the note listed under the table */
+    char *htmlp = lct_path(rep, "report.html"), *html = lct_read_file(htmlp, NULL);
+    const char *hb = strstr(html, "<tr data-norm=\"beds\">");
+    ck_assert_ptr_nonnull(hb);
+    row = strndup(hb, strstr(hb, "</tr>") - hb);
+    lct_assert_contains(row, "无法计算 not computed<br><span class=\"why\">no registered 60+ population field (pop60 / "
+                             "户籍60岁以上 / HJ60) 无60岁以上户籍人口字段</span>");
+    ck_assert_ptr_null(strstr(row, "无目标")); /* it has no value; 无目标 is for a value without a target */
+    free(row);
+    const char *u1 = strstr(html, "<tr data-unit=\"U1\">");
+    ck_assert_ptr_nonnull(u1);
+    row = strndup(u1, strstr(u1, "</tr>") - u1);
+    lct_assert_contains(row, "title=\"no care beds here 此处无养老床位\">–<sup class=\"why\">");
+    free(row);
+    const char *list = strstr(html, "Why a cell has no value");
+    ck_assert_ptr_nonnull(list);
+    row = strndup(list, strstr(list, "</p>") - list);
+    lct_assert_contains(row, "no care beds here 此处无养老床位");
+    free(row);
+    free(html), free(htmlp);
     lct_rmtree(tmp);
-    free(res), free(fac), free(units), free(yml), free(out), free(tmp);
+    free(res), free(fac), free(units), free(yml), free(out), free(rep), free(tmp);
 }
 END_TEST
 
