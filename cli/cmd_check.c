@@ -329,7 +329,8 @@ static void print_table(const lc_results *r)
     }
     if (cells_without_value)
         printf("(-no pop60, -no pop65, -no beds, -no layer, -no units, -no pop: the norm cannot be computed there "
-               "无法计算; why is said under Norms below and in summary.csv's note column)\n");
+               "无法计算; -no rural: a rural tier that does not apply 不适用, no rural units there 无农村单元; why is "
+               "said under Norms below and in summary.csv's note column)\n");
     print_levels(r);
     printf("\nNorms 指标 (✓ pass 达标, ✗ fail 未达标):\n");
     size_t total = lc_indicators_total_row(ind);
@@ -341,8 +342,10 @@ static void print_table(const lc_results *r)
             snprintf(target, sizeof target, n->kind == LC_NORM_FLOOR_AREA ? "≥ %g m²/千人" : "≥ %g%%",
                      n->kind == LC_NORM_FLOOR_AREA ? n->target : n->target * 100);
         printf("  N%zu %s — %s (%s)\n", k + 1, n->zh, n->en, target);
-        const char *why = lc_indicators_why_na(ind, total, k, NULL);
-        if (why)
+        const char *code = NULL, *why = lc_indicators_why_na(ind, total, k, &code);
+        if (why && !strcmp(code, "no rural"))
+            printf("     %s\n", why); /* 不适用 — ...: it says itself that it does not apply */
+        else if (why)
             printf("     not computed 无法计算: %s\n", why);
         if (x->pass == 0) {
             char amount[32];

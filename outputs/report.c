@@ -107,7 +107,8 @@ static void section_headline(html *h, const json_t *sum)
         h_text(h, jstr(n, "en"));
         h_printf(h, "</span></td><td class=\"num\">");
         h_norm_value(h, kind, jnum(x, "value"));
-        h_printf(h, "</td><td class=\"num\">");
+        /* the target of a norm that does not apply here, greyed (it holds where there are rural units) */
+        h_printf(h, "</td><td class=\"num%s\">", !strcmp(jstr(x, "note_code"), "no rural") ? " na" : "");
         if (isfinite(jnum(n, "target")))
             h_printf(h, "≥ ");
         h_norm_value(h, kind, jnum(n, "target"));

@@ -145,7 +145,8 @@ static inline void h_norm_value(html *h, const char *kind, double v)
 }
 
 /* A norm's result cell from its summary.json indicator x: pass or fail; without a value, why — x's
- * note, the text of lc_indicators_why_na that the console and summary.csv's 说明 column show too;
+ * note, the text of lc_indicators_why_na that the console and summary.csv's 说明 column show too
+ * (不适用 n/a for a rural tier without rural units, else 无法计算 not computed);
  * with a value but no target, 无目标 no target. */
 static inline void h_result(html *h, const json_t *x)
 {
@@ -155,7 +156,9 @@ static inline void h_result(html *h, const json_t *x)
     else if (!strcmp(pass, "fail"))
         h_printf(h, "<td class=\"fail\">✗ 未达标 fail</td>");
     else if (*note && !isfinite(jnum(x, "value"))) {
-        h_printf(h, "<td class=\"na\">– 无法计算 not computed<br><span class=\"why\">");
+        /* a rural tier with no rural unit does not apply (its note says so: 不适用 — 无农村单元 ...) */
+        h_printf(h, "<td class=\"na\">– %s<br><span class=\"why\">",
+                 !strcmp(jstr(x, "note_code"), "no rural") ? "不适用 n/a" : "无法计算 not computed");
         h_text(h, note);
         h_printf(h, "</span></td>");
     } else

@@ -328,9 +328,12 @@ static json_t *row_json(const lc_results *r, size_t at, size_t nrow, size_t ndis
                                       jnum(x->pass == -1 ? NAN : x->shortfall), "shortfall_unit",
                                       x->shortfall_unit ? x->shortfall_unit : "", "numerator", jnum(x->numerator),
                                       "denominator", jnum(x->denominator)));
-        const char *why = lc_indicators_why_na(r->indicators, row, k, NULL);
-        if (why)
-            json_object_set_new(json_object_get(ind, lc_profile_norm(r->profile, k)->code), "note", json_string(why));
+        const char *code = NULL, *why = lc_indicators_why_na(r->indicators, row, k, &code);
+        if (why) {
+            json_t *cell = json_object_get(ind, lc_profile_norm(r->profile, k)->code);
+            json_object_set_new(cell, "note", json_string(why));
+            json_object_set_new(cell, "note_code", json_string(code));
+        }
     }
     json_object_set_new(o, "indicators", ind);
     json_t *cov = json_object();

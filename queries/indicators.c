@@ -702,6 +702,34 @@ long lc_indicators_facility_level(const lc_indicators *ind, lc_level level, size
                ? ind->fac_level[(size_t)level * ind->nfac + facility] : -1;
 }
 
+/* Whether norm n asks only rural units: 镇/乡 (or what lies in them), villagers' committees
+ * (村委会), or village groups (村民小组, each a part of a village). */
+static int rural_norm(const lc_norm *n)
+{
+    return n->kind == LC_NORM_UNIT_PRESENCE &&
+           (n->only == LC_ONLY_RURAL || n->only == LC_ONLY_VILLAGERS || n->level == LC_LEVEL_GROUP);
+}
+
+/* Whether row (a 街镇, the whole area or a district) holds a unit known to be rural: a 街镇 that is a
+ * 镇 or 乡, a villagers' committee (村委会), or a village group. Units of unknown type do not count. */
+static int row_has_rural(const lc_indicators *ind, size_t row)
+{
+    static const lc_level levels[] = {LC_LEVEL_UNIT, LC_LEVEL_COMMITTEE, LC_LEVEL_GROUP};
+    for (size_t j = 0; j < sizeof levels / sizeof levels[0]; j++) {
+        const level_units *lv = &ind->lv[levels[j]];
+        for (size_t i = 0; lv->layer && i < lv->n; i++) {
+            int in = row == ind->nunits   ? 1
+                     : row < ind->nunits ? lv->unit[i] == (long)row
+                                         : lv->district[i] == (long)(row - ind->nunits - 1);
+            int rural = levels[j] == LC_LEVEL_UNIT ? lv->rural[i] == 1
+                        : levels[j] == LC_LEVEL_COMMITTEE ? lv->type[i] == 1 : 1;
+            if (in && rural)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 const char *lc_indicators_why_na(const lc_indicators *ind, size_t row, size_t norm, const char **short_code)
 {
     static const char *const no_layer[LC_LEVEL_COUNT] = {
@@ -725,6 +753,13 @@ const char *lc_indicators_why_na(const lc_indicators *ind, size_t row, size_t no
                              : "no registered 65+ population field (pop65 / 户籍65岁以上 / HJ65) 无65岁以上户籍人口字段";
     } else if (n->kind == LC_NORM_NURSING_SHARE) {
         code = "no beds", why = "no care beds here 此处无养老床位";
+    } else if (rural_norm(n) && !row_has_rural(ind, row)) {
+        /* Before "no layer": with no rural unit, a rural tier does not apply whatever layers are given. */
+        code = "no rural";
+        why = row == ind->nunits ? "不适用 — 无农村单元 / does not apply: no rural units (no 街镇 known as 镇/乡, no 村委会, "
+                                   "no 村民小组 in the study)"
+                                 : "不适用 — 此处无农村单元 / does not apply: no rural units here (no 镇/乡, 村委会 or "
+                                   "村民小组)";
     } else if (n->kind == LC_NORM_UNIT_PRESENCE && !ind->lv[n->level].layer && n->level != LC_LEVEL_UNIT) {
         code = "no layer", why = no_layer[n->level];
     } else if (n->kind == LC_NORM_UNIT_PRESENCE) {

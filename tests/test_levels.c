@@ -238,6 +238,20 @@ START_TEST(presence_per_level)
     ck_assert_int_eq(lc_indicators_get(ind, t1, k)->pass, 1);
     ck_assert_int_eq(lc_indicators_get(ind, t2, k)->pass, -1);
     ck_assert_double_eq_tol(lc_indicators_get(ind, total, k)->denominator, 1, 1e-12);
+
+    /* 乙街道 holds no rural unit (a 街道; its one committee, 跨界居委会 S1, a 居委会; no 片区 or 组):
+     * the four rural tiers do not apply there, and say so; 甲镇 and the whole area have values. */
+    static const char *const tiers[] = {"rural_town", "rural_area", "rural_village", "rural_group"};
+    for (size_t j = 0; j < 4; j++) {
+        const char *code = NULL, *why;
+        k = norm_index(p, tiers[j]);
+        why = lc_indicators_why_na(ind, t2, k, &code);
+        ck_assert_msg(why != NULL, "%s in 乙街道 gives no reason", tiers[j]);
+        lct_assert_contains(why, "不适用 — 此处无农村单元 / does not apply: no rural units here");
+        ck_assert_str_eq(code, "no rural");
+        ck_assert_ptr_null(lc_indicators_why_na(ind, total, k, NULL));
+    }
+    ck_assert_ptr_null(lc_indicators_why_na(ind, t1, norm_index(p, "rural_town"), NULL));
     lct_world_free(&w);
 }
 END_TEST

@@ -314,6 +314,21 @@ START_TEST(cli_demo_indicators)
     snprintf(buf, sizeof buf, "%.*s", (int)strcspn(r3c2, "\n"), r3c2);
     lct_assert_contains(line, "5,334");
     lct_assert_contains(line, "0.0✗");
+    /* The rural tiers do not apply (issue 17). By hand from data/demo: its 街镇 are named "Grid r1c2"
+     * ... (neither 镇/乡 nor 街道: type unknown), its 21 committees all end in 居委会 (residents'), and
+     * it has no 村民小组 layer: no unit known to be rural, so N10-N13 read "-no rural" (4 cells of the
+     * whole-area row) and the norm list says 不适用 under each. */
+    snprintf(buf, sizeof buf, "%.*s", (int)strcspn(whole, "\n"), whole);
+    size_t nrural = 0;
+    for (const char *q = strstr(line, "-no rural"); q; q = strstr(q + 1, "-no rural"))
+        nrural++;
+    ck_assert_uint_eq(nrural, 4);
+    const char *n10 = strstr(out, "  N10 有养老院的镇(乡)比例");
+    ck_assert_ptr_nonnull(n10);
+    n10 = strchr(n10, '\n') + 1;
+    snprintf(buf, sizeof buf, "%.*s", (int)strcspn(n10, "\n"), n10);
+    ck_assert_str_eq(line, "     不适用 — 无农村单元 / does not apply: no rural units (no 街镇 known as 镇/乡, no 村委会, "
+                           "no 村民小组 in the study)");
     free(out);
     /* summary.csv says pass and fail in Chinese too (issue 17): 151.9 >= 40 达标, 0 < 40 未达标. */
     char *csv_path = lct_path(dir, "out/summary.csv"), *csv = lct_read_file(csv_path, NULL);
@@ -333,6 +348,13 @@ START_TEST(cli_demo_indicators)
         lct_assert_contains(line, kept);
         lct_assert_contains(line, i == 0 ? ",pass," : ",fail,");
     }
+    /* ... and summary.csv's rural_town row for the whole area: 不适用, with the reason as its note */
+    const char *rt = strstr(csv, "\ntotal,全区 whole study area,rural_town,");
+    ck_assert_ptr_nonnull(rt);
+    snprintf(buf, sizeof buf, "%.*s", (int)strcspn(rt + 1, "\r\n"), rt + 1);
+    lct_assert_contains(line, ",n/a,");
+    lct_assert_contains(line, ",不适用,");
+    lct_assert_contains(line, "不适用 — 无农村单元 / does not apply: no rural units");
     free(csv);
     free(csv_path);
     /* The report's count says what it counts (issue 17). Whole-area fails, by hand from the row above
@@ -343,6 +365,12 @@ START_TEST(cli_demo_indicators)
     ck_assert_ptr_nonnull(html);
     lct_assert_contains(html, "Norms failing for the whole area: 6 ");
     lct_assert_contains(html, "failing in some 街镇: 2</p>");
+    /* the rural tiers' headline rows: 不适用 n/a with the reason, not 无目标 (they have a target) */
+    const char *rrow = strstr(html, "<tr data-norm=\"rural_group\">");
+    ck_assert_ptr_nonnull(rrow);
+    snprintf(buf, sizeof buf, "%.*s", (int)(strstr(rrow, "</tr>") - rrow), rrow);
+    lct_assert_contains(line, "– 不适用 n/a<br><span class=\"why\">不适用 — 无农村单元 / does not apply: no rural units");
+    ck_assert_ptr_null(strstr(line, "无目标"));
     /* One walking speed is not claimed: the profile sets metres, the column is metres ÷ minutes. */
     lct_assert_contains(html, "折合步速 Metres ÷ minutes");
     lct_assert_contains(html, "not two speeds");

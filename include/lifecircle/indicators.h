@@ -164,6 +164,8 @@ LC_API size_t lc_indicators_failures(const lc_indicators *ind);
 /* Why norm has no value (NAN) on row, for the console table, summary.csv and the summary table: a
  * whole sentence in English and Chinese ("no registered 65+ population field (pop65) 无65岁以上户籍人口字段"),
  * and (short_code, may be NULL) the same in a few ASCII characters ("no pop65") for a table cell.
+ * A rural tier (a presence norm asking only 镇/乡, 村委会 or 村民小组) on a row holding no unit known
+ * to be rural does not apply there: short code "no rural", the sentence beginning "不适用 — ".
  * NULL (and *short_code NULL) when the value is there, or row or norm is out of range. Static text. */
 LC_API const char *lc_indicators_why_na(const lc_indicators *ind, size_t row, size_t norm, const char **short_code);
 
