@@ -477,6 +477,41 @@ static const char *field_name(const lc_field_def *f, lc_format format)
     return format == LC_FORMAT_SHAPEFILE ? f->short_name : f->name;
 }
 
+/* Whether a field holds a pass mark (pass / fail / n/a): the units' and the lower levels' <norm>_pass
+ * (outputs/results.c, outputs/levels_out.c), a text field. */
+static int pass_field(const lc_field_def *f)
+{
+    size_t n = strlen(f->name);
+    return f->type == LC_FIELD_STRING && n > 5 && !strcmp(f->name + n - 5, "_pass");
+}
+
+/* A value map (QGIS's ValueMap widget) on every pass-mark field: the attribute table and forms read
+ * 达标 pass / 未达标 fail / 不适用 n/a while the stored values stay pass, fail and n/a (filters,
+ * expressions and every other reader of the layer see them unchanged). Nothing without such a field. */
+static void pass_widgets(lc_strbuf *b, const lc_qml_layer *layer, lc_format format)
+{
+    static const char *const map[][2] = {{"达标 pass", "pass"}, {"未达标 fail", "fail"}, {"不适用 n/a", "n/a"}};
+    size_t any = 0;
+    for (size_t i = 0; i < layer->nfields; i++) {
+        const lc_field_def *f = &layer->fields[i];
+        if (!pass_field(f))
+            continue;
+        if (!any++)
+            lc_strbuf_str(b, "  <fieldConfiguration>\n");
+        lc_strbuf_str(b, "    <field name=\"");
+        qb_attr(b, field_name(f, format));
+        lc_strbuf_str(b, "\" configurationFlags=\"None\">\n      <editWidget type=\"ValueMap\">\n        <config>\n"
+                         "          <Option type=\"Map\">\n            <Option name=\"map\" type=\"List\">\n");
+        for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
+            qb_fmt(b, "              <Option type=\"Map\"><Option name=\"%s\" type=\"QString\" value=\"%s\"/></Option>\n",
+                   map[k][0], map[k][1]);
+        lc_strbuf_str(b, "            </Option>\n          </Option>\n        </config>\n      </editWidget>\n"
+                         "    </field>\n");
+    }
+    if (any)
+        lc_strbuf_str(b, "  </fieldConfiguration>\n");
+}
+
 /* Every field's Chinese name (zh) as its alias: QGIS's attribute table and forms show them. QGIS
  * matches aliases by field name; the index is its field order, where a GeoPackage's first field is
  * its feature id (outputs/vector.c names it fid), aliased too. */
@@ -554,6 +589,7 @@ char *lc_qml_text(lc_context *ctx, lc_qml_kind kind, const lc_qml_layer *layer, 
         isochrone_renderer(&b, attr, layer->breaks, layer->minutes, layer->nbreaks);
         break;
     }
+    pass_widgets(&b, layer, format);
     aliases(&b, layer, format);
     qb_fmt(&b, "  <blendMode>0</blendMode>\n  <featureBlendMode>0</featureBlendMode>\n"
                "  <layerGeometryType>%d</layerGeometryType>\n</qgis>\n", geometry);

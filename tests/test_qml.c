@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "outputs/style_int.h"
@@ -332,6 +333,50 @@ static void check_aliases(const char *dir, const char *format, const char *layer
     free(path);
 }
 
+/* The units' pass marks (issue 17): one field configuration per norm of the profile (npass: one
+ * <norm>_pass / N<k>_PASS each, shanghai-2025's 13), each a field of the layer (path, in_ds) with
+ * QGIS's ValueMap widget showing 达标 pass / 未达标 fail / 不适用 n/a over the stored pass, fail, n/a;
+ * the layer's first unit's stored N1 mark is still one of those three. */
+static void check_pass_widgets(xmlDocPtr doc, const char *path, const char *in_ds, size_t npass)
+{
+    static const char *const want[][2] = {{"达标 pass", "pass"}, {"未达标 fail", "fail"}, {"不适用 n/a", "n/a"}};
+    char name[128], buf[128], first[128] = "";
+    size_t n = 0;
+    xmlNodePtr conf = child(xmlDocGetRootElement(doc), "fieldConfiguration");
+    ck_assert_msg(conf != NULL, "the units style has no field configuration");
+    for (xmlNodePtr f = child(conf, "field"); f; f = next_same(f), n++) {
+        attr(f, "name", name, sizeof name);
+        size_t len = strlen(name);
+        ck_assert_msg(len > 5 && !strcasecmp(name + len - 5, "_pass"), "a widget on %s, not a pass mark", name);
+        assert_field(path, in_ds, name);
+        if (!n)
+            snprintf(first, sizeof first, "%s", name);
+        xmlNodePtr w = child(f, "editWidget");
+        ck_assert_str_eq(attr(w, "type", buf, sizeof buf), "ValueMap");
+        xmlNodePtr list = child(child(child(w, "config"), "Option"), "Option");
+        ck_assert_str_eq(attr(list, "name", buf, sizeof buf), "map");
+        size_t k = 0;
+        for (xmlNodePtr o = child(list, "Option"); o; o = next_same(o), k++) {
+            ck_assert_uint_lt(k, 3);
+            xmlNodePtr pair = child(o, "Option");
+            ck_assert_str_eq(attr(pair, "name", buf, sizeof buf), want[k][0]);
+            ck_assert_str_eq(attr(pair, "value", buf, sizeof buf), want[k][1]);
+        }
+        ck_assert_uint_eq(k, 3);
+    }
+    ck_assert_uint_eq(n, npass);
+    /* the stored value is unchanged: pass, fail or n/a */
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRLayerH l = in_ds ? GDALDatasetGetLayerByName(ds, in_ds) : GDALDatasetGetLayer(ds, 0);
+    OGRFeatureH feat = OGR_L_GetNextFeature(l);
+    ck_assert_ptr_nonnull(feat);
+    const char *v = OGR_F_GetFieldAsString(feat, OGR_F_GetFieldIndex(feat, first));
+    ck_assert_msg(!strcmp(v, "pass") || !strcmp(v, "fail") || !strcmp(v, "n/a"), "%s stored as '%s'", first, v);
+    OGR_F_Destroy(feat);
+    GDALClose(ds);
+}
+
 /* Every style of a `check` output in the given format, with the names the format stores:
  * share_field the residential renderer's attribute, name_field the units label. */
 static void check_styles(const char *dir, const char *format, const char *share_field, const char *name_field,
@@ -420,6 +465,7 @@ static void check_styles(const char *dir, const char *format, const char *share_
     ck_assert_str_eq(label_field(doc, buf, sizeof buf), name_field);
     path = layer_path(dir, format, "units", &in_ds);
     assert_field(path, in_ds, name_field);
+    check_pass_widgets(doc, path, in_ds, lc_profile_norm_count(p));
     free(path);
     xmlFreeDoc(doc);
     lc_profile_destroy(p);

@@ -6,7 +6,7 @@
 # catchment streets: every two facilities of one category whose areas lie within 50 m (measured here with
 # QGIS's geometry) or whose streets meet are drawn in different colours. Isochrones: the 5, 10 and
 # 15-minute rings are drawn in three different colours, darkest nearest. Every field has its
-# Chinese alias. Run by tests/qgis/run.sh (skipped without QGIS).
+# Chinese alias; the pass marks of the units and committees read 达标/未达标/不适用 (ValueMap). Run by tests/qgis/run.sh (skipped without QGIS).
 
 import collections
 import json
@@ -242,6 +242,30 @@ class Aliases(unittest.TestCase):
         gaps = QgsVectorLayer(gpkg + '|layername=gaps', 'gaps', 'ogr')
         self.assertEqual(gaps.renderer().type(), 'RuleRenderer')
         self.assert_aliases(gaps, {'population': '未覆盖常住人口'})
+
+    def assert_pass_widgets(self, vl, nfields):
+        """Every pass mark of vl (N<k>_PASS / <norm>_pass) reads 达标 pass, 未达标 fail, 不适用 n/a in
+        QGIS (the ValueMap widget, as its attribute table formats it) over the stored pass, fail, n/a;
+        nfields of them (one per norm the layer carries)."""
+        formatter = QgsApplication.fieldFormatterRegistry().fieldFormatter('ValueMap')
+        marks = [i for i, f in enumerate(vl.fields()) if f.name().lower().endswith('_pass')]
+        self.assertEqual(len(marks), nfields, '%s: %s' % (vl.name(), [vl.fields()[i].name() for i in marks]))
+        for i in marks:
+            setup = vl.editorWidgetSetup(i)
+            self.assertEqual(setup.type(), 'ValueMap', '%s.%s' % (vl.name(), vl.fields()[i].name()))
+            for stored, shown in (('pass', '达标 pass'), ('fail', '未达标 fail'), ('n/a', '不适用 n/a')):
+                self.assertEqual(formatter.representValue(vl, i, setup.config(), None, stored), shown)
+        stored = {f[marks[0]] for f in vl.getFeatures()}
+        self.assertTrue(stored and stored <= {'pass', 'fail', 'n/a'}, stored)  # the values themselves unchanged
+
+    def test_pass_marks_read_in_chinese(self):
+        # By hand from profiles/shanghai-2025.yml: 13 norms, each a pass mark on the units layer; the
+        # committees layer carries the norms asked of 居村: doorstep_committees and rural_village (2).
+        gpkg = os.path.join(TMP, 'gpkg', 'lifecircle.gpkg')
+        for vl in (shp('shp', 'units'), QgsVectorLayer(gpkg + '|layername=units', 'units', 'ogr')):
+            self.assert_pass_widgets(vl, 13)
+        for vl in (shp('shp', 'committees'), QgsVectorLayer(gpkg + '|layername=committees', 'committees', 'ogr')):
+            self.assert_pass_widgets(vl, 2)
 
 
 if __name__ == '__main__':
