@@ -276,7 +276,8 @@ unsigned char *lc_map_render(lc_context *ctx, const lc_results *results, size_t 
     m.lay = make_layout(w, h);
     m.v = make_view(results->inputs, &m.lay);
     draw_page(&m);
-    lc_status st = cairo_error(ctx, cairo_status(m.cr), "drawing");
+    lc_status st = m.nomem ? lc_error(ctx, LC_ERR_NOMEM, "out of memory placing the map's labels")
+                           : cairo_error(ctx, cairo_status(m.cr), "drawing");
     cairo_destroy(m.cr);
     if (st == LC_OK) {
         if (o.format == LC_MAP_PNG)

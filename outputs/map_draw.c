@@ -3,7 +3,7 @@
  * (colours, paths of GEOS geometries in page units, hatching, text that cairo can always draw, with a
  * halo, markers of facilities and proposals, numbers as text), then the map body — residential
  * polygons shaded by covered share over the translucent service area and the streets, gaps hatched, 街镇 boundaries and
- * names, facilities, proposals — and the scale bar and north arrow. Title and legend:
+ * names (placed clear of each other by outputs/map_labels.c), facilities, proposals — and the scale bar and north arrow. Title and legend:
  * outputs/map_legend.c.
  */
 #include <cairo.h>
@@ -15,6 +15,7 @@
 #include "geo/context_int.h"
 #include "lifecircle/map.h"
 #include "outputs/map_int.h"
+#include "outputs/map_labels_int.h"
 #include "outputs/style_int.h"
 
 /* ---- drawing helpers ------------------------------------------------------------------------ */
@@ -438,21 +439,100 @@ static void draw_facilities(map *m)
         }
 }
 
-/* Unit names over the facilities, under the proposals: at a point on each unit's surface, haloed. */
-static void draw_unit_names(map *m, const lc_layer *units, size_t nunits)
+/* The scale bar's backdrop (page units) and, in len (may be NULL), the round length it shows. */
+static lc_label_box scale_bar_box(const map *m, double *len_out)
 {
+    const layout *l = &m->lay;
+    double u = l->u, target = 0.2 * l->fw / m->v.s, len = 1;
+    double p10 = pow(10, floor(log10(target)));
+    static const double steps[] = {1, 2, 5, 10};
+    for (size_t i = 0; i < 4; i++)
+        if (steps[i] * p10 <= target)
+            len = steps[i] * p10;
+    if (len_out)
+        *len_out = len;
+    double x0 = l->fx + 14 * u, y0 = l->fy + l->fh - 16 * u;
+    return (lc_label_box){x0 - 8 * u, y0 - 22 * u, x0 - 8 * u + len * m->v.s + 44 * u, y0 + 10 * u};
+}
+
+/* The north arrow's backdrop (page units). */
+static lc_label_box north_arrow_box(const map *m)
+{
+    const layout *l = &m->lay;
+    double u = l->u, cx = l->fx + l->fw - 26 * u;
+    return (lc_label_box){cx - 18 * u, l->fy + 8 * u, cx + 18 * u, l->fy + 68 * u};
+}
+
+/* The names of the 街镇 (units[0..nunits-1]) at their label points (GEOSPointOnSurface), placed by
+ * lc_labels_place (outputs/map_labels.c) in layer order: clear of each other, of the scale bar and
+ * north arrow, inside the frame, off the mapped category's facility markers where possible; smaller
+ * where nothing fits at full size; with a thin leader to the label point when moved to the outer
+ * ring; skipped when nothing fits at all. Out of memory: m->nomem set, no names drawn. */
+static void unit_labels(map *m, const lc_layer *units, size_t nunits)
+{
+    const lc_layer *fac = lc_inputs_layer(m->res->inputs, LC_LAYER_FACILITIES);
+    size_t nfac = fac ? m->nfacilities : 0;
+    cairo_t *cr = m->cr;
+    const layout *l = &m->lay;
+    double u = l->u, size = 9.5, pad = 1.3 * u; /* the halo's half width */
+    lc_label *labels = nunits ? calloc(nunits, sizeof *labels) : NULL;
+    const char **names = nunits ? calloc(nunits, sizeof *names) : NULL;
+    lc_label_box *soft = nfac ? calloc(nfac, sizeof *soft) : NULL, fixed[2] = {scale_bar_box(m, NULL), north_arrow_box(m)};
+    size_t n = 0, nsoft = 0;
+    if ((nunits && (!labels || !names)) || (nfac && !soft)) {
+        m->nomem = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < nfac; i++) {
+        const lc_feature *f = lc_layer_feature(fac, i);
+        double x, y;
+        if (f->category >= 0 && (size_t)f->category == m->category && !m->access && point_xy(m, f->geom, &x, &y))
+            soft[nsoft++] = (lc_label_box){px(&m->v, x) - 6 * u, py(&m->v, y) - 6 * u, px(&m->v, x) + 6 * u,
+                                           py(&m->v, y) + 6 * u};
+    }
+    cairo_set_font_face(cr, m->regular);
+    cairo_set_font_size(cr, size * u);
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
     for (size_t i = 0; i < nunits; i++) {
         const lc_feature *f = lc_layer_feature(units, i);
         const char *name = f->name && *f->name ? f->name : f->id;
-        if (!f->geom || !name)
-            continue;
-        GEOSGeometry *p = GEOSPointOnSurface_r(m->h, f->geom);
+        GEOSGeometry *p = f->geom && name ? GEOSPointOnSurface_r(m->h, f->geom) : NULL;
         double x, y;
-        if (p && point_xy(m, p, &x, &y))
-            halo_text(m, 0, 9.5, px(&m->v, x), py(&m->v, y), lc_style_unit_line, name);
+        if (p && point_xy(m, p, &x, &y)) {
+            char clean[1024];
+            cairo_text_extents_t e;
+            cairo_text_extents(cr, lc_map_drawable(name, clean, sizeof clean), &e);
+            names[n] = name;
+            labels[n++] = (lc_label){.ax = px(&m->v, x), .ay = py(&m->v, y), .w = e.x_advance + 2 * pad,
+                                     .h = fe.ascent + fe.descent + 2 * pad};
+        }
         if (p)
             GEOSGeom_destroy_r(m->h, p);
     }
+    lc_labels_place(labels, n, (lc_label_box){l->fx, l->fy, l->fx + l->fw, l->fy + l->fh}, fixed, 2, soft, nsoft,
+                    2 * u);
+    for (size_t i = 0; i < n; i++) {
+        const lc_label *b = &labels[i];
+        if (!b->placed)
+            continue;
+        if (b->leader) { /* from the label point to the nearest point of the box */
+            double tx = fmin(fmax(b->ax, b->box.x0), b->box.x1), ty = fmin(fmax(b->ay, b->box.y0), b->box.y1);
+            cairo_new_path(cr);
+            cairo_move_to(cr, b->ax, b->ay);
+            cairo_line_to(cr, tx, ty);
+            lc_map_set_rgb(cr, lc_style_unit_line);
+            cairo_set_line_width(cr, 0.7 * u);
+            cairo_stroke(cr);
+            cairo_arc(cr, b->ax, b->ay, 1.6 * u, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
+        /* the text's baseline: its ascent above the box's middle, less half the line */
+        double cx = (b->box.x0 + b->box.x1) / 2, cy = (b->box.y0 + b->box.y1) / 2;
+        halo_text(m, 0, size * b->scale, cx, cy + b->scale * (fe.ascent - fe.descent) / 2, lc_style_unit_line, names[i]);
+    }
+done:
+    free(labels), free(names), free(soft);
 }
 
 /* A site run's proposals on top: every marker first, then their ranks beside them (so no marker hides a
@@ -523,7 +603,7 @@ void lc_map_draw_body(map *m)
     size_t nunits = units ? lc_layer_count(units) : 0;
     draw_unit_lines(m, units, nunits);
     draw_facilities(m);
-    draw_unit_names(m, units, nunits);
+    unit_labels(m, units, nunits); /* over the facilities, under the proposals, clear of each other */
     draw_proposals(m);
     cairo_restore(cr);
 
@@ -540,12 +620,8 @@ void lc_map_draw_scale_bar(map *m)
 {
     cairo_t *cr = m->cr;
     const layout *l = &m->lay;
-    double u = l->u, target = 0.2 * l->fw / m->v.s, len = 1;
-    double p10 = pow(10, floor(log10(target)));
-    static const double steps[] = {1, 2, 5, 10};
-    for (size_t i = 0; i < 4; i++)
-        if (steps[i] * p10 <= target)
-            len = steps[i] * p10;
+    double u = l->u, len;
+    lc_label_box back = scale_bar_box(m, &len);
     double bw = len * m->v.s, x0 = l->fx + 14 * u, y0 = l->fy + l->fh - 16 * u, bh = 5 * u;
     char end[32], mid[32];
     lc_map_distance_text(end, sizeof end, len);
@@ -555,7 +631,7 @@ void lc_map_draw_scale_bar(map *m)
         snprintf(mid, sizeof mid, "%g", len / 2);
     /* A white backdrop keeps it legible over the data. */
     cairo_new_path(cr);
-    cairo_rectangle(cr, x0 - 8 * u, y0 - 22 * u, bw + 44 * u, 32 * u);
+    cairo_rectangle(cr, back.x0, back.y0, back.x1 - back.x0, back.y1 - back.y0);
     lc_map_set_rgba(cr, white, 0.85);
     cairo_fill(cr);
     for (int i = 0; i < 4; i++) {
@@ -578,8 +654,9 @@ void lc_map_draw_north_arrow(map *m)
     cairo_t *cr = m->cr;
     const layout *l = &m->lay;
     double u = l->u, cx = l->fx + l->fw - 26 * u, top = l->fy + 28 * u, hgt = 30 * u, hw = 8 * u;
+    lc_label_box back = north_arrow_box(m);
     cairo_new_path(cr);
-    cairo_rectangle(cr, cx - 18 * u, l->fy + 8 * u, 36 * u, 60 * u);
+    cairo_rectangle(cr, back.x0, back.y0, back.x1 - back.x0, back.y1 - back.y0);
     lc_map_set_rgba(cr, white, 0.85);
     cairo_fill(cr);
     /* Left half dark, right half light: the classic two-tone arrow. */

@@ -50,6 +50,7 @@ typedef struct map {
     size_t access;           /* 0, or entry + 1: the accessibility map (outputs/map_access.c) */
     int after;               /* with siting: the after-state map (lc_map_options.after) */
     size_t nfacilities;      /* facilities drawn: the layer's, without those a view added (proposals) */
+    int nomem;               /* set when a drawing step ran out of memory (lc_map_render fails) */
     cairo_font_face_t *regular, *bold;
     layout lay;
     view v;

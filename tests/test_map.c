@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lifecircle/map.h"
+#include "outputs/map_labels_int.h"
 #include "outputs/style_int.h"
 #include "tests/lc_test.h"
 
@@ -621,6 +622,69 @@ START_TEST(long_category_name_still_draws)
 }
 END_TEST
 
+/* ---- label placement (outputs/map_labels.c, compiled into the tests) ---- */
+
+/* Two 街镇 whose label points are 10 page units apart, each name a 60 × 14 box, in a 400 × 300
+ * frame, 2 units kept between a box and its point. Centred, the boxes would overlap: [70,130] and
+ * [80,140] across, [93,107] both down. By hand: the first keeps the centre, box [70,130]×[93,107];
+ * for the second, (110, 100), every ring-1 box is within 7 + 2 + 7 = 16 of its point vertically and
+ * 30 + 2 + 30 = 62 across, and each one overlaps the first (above: y [84,98]; below: [102,116];
+ * right: x [112,172]; left: [48,108]; the corners combine them); the first of ring 2, above, is
+ * centred 2 × (7 + 2) = 18 higher: y [75,89], clear of [93,107], so it is taken, with a leader. */
+START_TEST(labels_that_would_overlap_are_placed_apart)
+{
+    lc_label l[2] = {{.ax = 100, .ay = 100, .w = 60, .h = 14}, {.ax = 110, .ay = 100, .w = 60, .h = 14}};
+    lc_label_box frame = {0, 0, 400, 300};
+    lc_label_box centred0 = {70, 93, 130, 107}, centred1 = {80, 93, 140, 107};
+    ck_assert(lc_label_boxes_overlap(centred0, centred1)); /* what a centre-only placement would draw */
+    ck_assert_uint_eq(lc_labels_place(l, 2, frame, NULL, 0, NULL, 0, 2), 2);
+    ck_assert(l[0].placed && l[1].placed);
+    ck_assert(!lc_label_boxes_overlap(l[0].box, l[1].box));
+    ck_assert_double_eq(l[0].scale, 1);
+    ck_assert_int_eq(l[0].leader, 0);
+    ck_assert_double_eq_tol(l[0].box.x0, 70, 1e-9);
+    ck_assert_double_eq_tol(l[0].box.y0, 93, 1e-9);
+    ck_assert_double_eq_tol(l[1].box.x0, 80, 1e-9);
+    ck_assert_double_eq_tol(l[1].box.y0, 75, 1e-9);
+    ck_assert_double_eq_tol(l[1].box.y1, 89, 1e-9);
+    ck_assert_double_eq(l[1].scale, 1);
+    ck_assert_int_eq(l[1].leader, 1);
+}
+END_TEST
+
+/* The frame and the fixed boxes. A point 5 from the frame's left edge: centred, a 60-wide box would
+ * start at −25; the first candidate inside is the box to its right, x [7,67] (5 + 2). A point inside
+ * the north arrow's box [340,376]×[8,68] at (358, 30): the centre, ring 1 above, below, left and its
+ * left corners (x [296,356] at best) overlap the box, right and its corners leave the frame (x up to
+ * 420), ring 2 above (y [5,19]) and below overlap it, ring 2 right leaves the frame; ring 2 left,
+ * centred 2 × (30 + 2) = 64 to the left, is the first clear: x [264,324], y [23,37]. A frame of
+ * 50 × 12 takes the 60 × 14 name only smaller (0.75: 45 × 10.5, centred); one of 40 × 10 not at all. */
+START_TEST(labels_stay_in_the_frame_and_off_fixed_boxes)
+{
+    lc_label_box frame = {0, 0, 400, 300}, arrow = {340, 8, 376, 68};
+    lc_label l = {.ax = 5, .ay = 150, .w = 60, .h = 14};
+    ck_assert_uint_eq(lc_labels_place(&l, 1, frame, NULL, 0, NULL, 0, 2), 1);
+    ck_assert_double_eq_tol(l.box.x0, 7, 1e-9);
+    ck_assert_double_eq_tol(l.box.x1, 67, 1e-9);
+    ck_assert_double_eq_tol(l.box.y0, 143, 1e-9);
+    l = (lc_label){.ax = 358, .ay = 30, .w = 60, .h = 14};
+    ck_assert_uint_eq(lc_labels_place(&l, 1, frame, &arrow, 1, NULL, 0, 2), 1);
+    ck_assert(!lc_label_boxes_overlap(l.box, arrow));
+    ck_assert_double_eq_tol(l.box.x0, 264, 1e-9);
+    ck_assert_double_eq_tol(l.box.x1, 324, 1e-9);
+    ck_assert_double_eq_tol(l.box.y0, 23, 1e-9);
+    ck_assert_int_eq(l.leader, 1);
+    l = (lc_label){.ax = 25, .ay = 6, .w = 60, .h = 14};
+    ck_assert_uint_eq(lc_labels_place(&l, 1, (lc_label_box){0, 0, 50, 12}, NULL, 0, NULL, 0, 2), 1);
+    ck_assert_double_eq(l.scale, LC_LABEL_SMALLER);
+    ck_assert_double_eq_tol(l.box.x1 - l.box.x0, 45, 1e-9);
+    ck_assert_double_eq_tol(l.box.y1 - l.box.y0, 10.5, 1e-9);
+    l = (lc_label){.ax = 20, .ay = 5, .w = 60, .h = 14};
+    ck_assert_uint_eq(lc_labels_place(&l, 1, (lc_label_box){0, 0, 40, 10}, NULL, 0, NULL, 0, 2), 0);
+    ck_assert_int_eq(l.placed, 0);
+}
+END_TEST
+
 Suite *suite_map(void)
 {
     Suite *s = suite_create("map");
@@ -637,6 +701,8 @@ Suite *suite_map(void)
     tcase_add_test(tc, demo_renders_in_memory);
     tcase_add_test(tc, unit_name_not_utf8_still_draws);
     tcase_add_test(tc, long_category_name_still_draws);
+    tcase_add_test(tc, labels_that_would_overlap_are_placed_apart);
+    tcase_add_test(tc, labels_stay_in_the_frame_and_off_fixed_boxes);
     suite_add_tcase(s, tc);
     return s;
 }
