@@ -86,7 +86,191 @@ static int grid_other_near(const lc_cellgrid *g, const lc_xy *pts, const uint32_
 
 /* ---- snapping ------------------------------------------------------------------------------------- */
 
-/* Snaps dangling ends; see roads.h. */
+/* What the passes share: the lines, the state of each end, and what the joins found so far. One
+ * struct instead of a dozen parameters, because every pass reads the lines and writes the ends. */
+typedef struct snapper {
+    lc_context *ctx;
+    GEOSContextHandle_t h;
+    const lc_road *lines;
+    size_t nlines;
+    double tol, max_m;
+    unsigned char *state;    /* per end (2i first, 2i + 1 last): 0 joined, 1 dangling, 2 snapped */
+    lc_xy *conn;             /* per end: where it joins (read only where state is 2) */
+    seg *segs;               /* the segments in the tree (its items point here) */
+    GEOSSTRtree *tree;
+    lc_road_seg_query q;     /* one query buffer for every end */
+    cut *cuts;               /* the T-junctions made on other lines */
+    size_t ncut, capcut, snapped, skipped;
+} snapper;
+
+/* Pass 1: marks an end dangling (state 1) when no vertex of another line lies within tol of it (and
+ * it does not close its own line into a ring), counting them in *ndangling. A pass of its own
+ * because the vertex grid (npts points, cells of `cell`) is needed only here and is freed before
+ * the tree of pass 2 is built, to keep the peak low. LC_OK or an error. */
+static lc_status mark_dangling(snapper *s, size_t npts, double cell, size_t *ndangling)
+{
+    lc_context *ctx = s->ctx;
+    lc_xy *pts = lc_malloc(ctx, (npts ? npts : 1) * sizeof *pts);
+    uint32_t *vline = lc_malloc(ctx, (npts ? npts : 1) * sizeof *vline); /* each vertex's line */
+    lc_cellgrid g = {0};
+    lc_status st = pts && vline ? LC_OK : LC_ERR_NOMEM;
+    for (size_t i = 0, v = 0; st == LC_OK && i < s->nlines; i++)
+        for (size_t k = 0; k < s->lines[i].n; k++, v++) {
+            pts[v] = s->lines[i].pts[k];
+            vline[v] = (uint32_t)i;
+        }
+    if (st == LC_OK)
+        st = grid_fill(ctx, &g, pts, npts, cell);
+    for (size_t i = 0; st == LC_OK && i < s->nlines; i++) {
+        lc_xy first = s->lines[i].pts[0], last = s->lines[i].pts[s->lines[i].n - 1];
+        if (dist(first, last) <= s->tol)
+            continue;
+        for (int e = 0; e < 2; e++)
+            if (!grid_other_near(&g, pts, vline, (uint32_t)i, e ? last : first, s->tol)) {
+                s->state[2 * i + e] = 1;
+                (*ndangling)++;
+            }
+    }
+    lc_cellgrid_free(&g);
+    free(vline);
+    free(pts);
+    return st;
+}
+
+/* Pass 2's index: the dangling ends into a coarse grid (cells of 64 m, or 4 × max_m), and only the
+ * segments whose box ± max_m meets an occupied cell into the STR-tree — a few thousand of a million
+ * in a sound city, so the tree stays small. Sets s->segs and s->tree (freed by the caller, also
+ * after a failure). LC_OK or an error. */
+static lc_status build_seg_tree(snapper *s, size_t nseg, size_t ndangling)
+{
+    lc_context *ctx = s->ctx;
+    GEOSContextHandle_t h = s->h;
+    double max_m = s->max_m;
+    lc_cellgrid ends = {0};
+    lc_xy *dp = lc_malloc(ctx, ndangling * sizeof *dp);
+    if (!dp)
+        return LC_ERR_NOMEM;
+    for (size_t i = 0, m = 0; i < s->nlines; i++)
+        for (int e = 0; e < 2; e++)
+            if (s->state[2 * i + e] == 1)
+                dp[m++] = e ? s->lines[i].pts[s->lines[i].n - 1] : s->lines[i].pts[0];
+    lc_status st = grid_fill(ctx, &ends, dp, ndangling, fmax(64, 4 * max_m));
+    free(dp);
+    /* nseg < npts < UINT32_MAX (checked by the caller), so a segment's numbers fit its uint32_t fields */
+    if (st == LC_OK && !(s->segs = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *s->segs)))
+        st = LC_ERR_NOMEM;
+    s->q.segs = s->segs;
+    if (st == LC_OK && !(s->tree = GEOSSTRtree_create_r(h, 10)))
+        st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot create a GEOS STR-tree: %s", lc_ctx_geos_message(ctx));
+    for (size_t i = 0, n = 0; st == LC_OK && i < s->nlines; i++)
+        for (size_t k = 0; st == LC_OK && k + 1 < s->lines[i].n; k++) {
+            lc_xy a = s->lines[i].pts[k], b = s->lines[i].pts[k + 1];
+            if (!grid_any_in(&ends, fmin(a.x, b.x) - max_m, fmin(a.y, b.y) - max_m, fmax(a.x, b.x) + max_m,
+                             fmax(a.y, b.y) + max_m))
+                continue; /* no dangling end can reach it */
+            s->segs[n] = (seg){(uint32_t)i, (uint32_t)k};
+            GEOSGeometry *env = GEOSGeom_createRectangle_r(h, fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x),
+                                                           fmax(a.y, b.y));
+            if (!env) {
+                st = lc_error(ctx, LC_ERR_GEOMETRY, "cannot make a segment envelope: %s", lc_ctx_geos_message(ctx));
+                break;
+            }
+            GEOSSTRtree_insert_r(h, s->tree, env, &s->segs[n++]);
+            GEOSGeom_destroy_r(h, env);
+        }
+    lc_cellgrid_free(&ends);
+    return st;
+}
+
+/* The nearest point within max_m of end p of line i on a line it may join (ties: the lower line,
+ * then segment): *best is its index into s->segs (SIZE_MAX when none), *t and *at its parameter and
+ * position; *refused is set when a line it may not join comes within max_m, which the caller
+ * counts as skipped. Kept apart from the join itself: this only looks, it changes nothing. */
+static lc_status nearest_join(snapper *s, size_t i, lc_xy p, size_t *best, double *t, lc_xy *at, int *refused)
+{
+    GEOSContextHandle_t h = s->h;
+    const lc_road *A = &s->lines[i];
+    GEOSGeometry *env = GEOSGeom_createRectangle_r(h, p.x - s->max_m, p.y - s->max_m, p.x + s->max_m,
+                                                   p.y + s->max_m);
+    if (!env)
+        return lc_error(s->ctx, LC_ERR_GEOMETRY, "cannot make an envelope: %s", lc_ctx_geos_message(s->ctx));
+    s->q.n = 0;
+    GEOSSTRtree_query_r(h, s->tree, env, lc_road_seg_collect, &s->q);
+    GEOSGeom_destroy_r(h, env);
+    if (s->q.failed)
+        return LC_ERR_NOMEM;
+    double bestd = INFINITY;
+    *best = SIZE_MAX;
+    *refused = 0;
+    for (size_t c = 0; c < s->q.n; c++) {
+        const seg *sg = &s->segs[s->q.found[c]];
+        if (sg->line == i)
+            continue;
+        const lc_road *B = &s->lines[sg->line];
+        double u;
+        lc_xy x = nearest_on(B->pts[sg->k], B->pts[sg->k + 1], p, &u);
+        double d = dist(p, x);
+        if (d > s->max_m)
+            continue;
+        if (!lc_roads_joinable(A, B)) {
+            *refused = 1;
+            continue;
+        }
+        const seg *bs = *best == SIZE_MAX ? NULL : &s->segs[*best];
+        if (d < bestd || (bs && d == bestd && (sg->line < bs->line || (sg->line == bs->line && sg->k < bs->k)))) {
+            *best = s->q.found[c];
+            bestd = d;
+            *t = u;
+            *at = x;
+        }
+    }
+    return LC_OK;
+}
+
+/* Joins dangling end e of line i to the nearest joinable point, or gives it up (state 0). On the
+ * other line the point is its own vertex when one is within tol (nothing to cut; when that vertex
+ * is the other line's own dangling end facing this one, that end counts as joined now), else a cut
+ * is recorded. LC_OK or an error. */
+static lc_status join_end(snapper *s, size_t i, int e)
+{
+    const lc_road *A = &s->lines[i];
+    lc_xy p = e ? A->pts[A->n - 1] : A->pts[0], at = p;
+    size_t best = SIZE_MAX;
+    double t = 0;
+    int refused = 0;
+    lc_status st = nearest_join(s, i, p, &best, &t, &at, &refused);
+    if (st != LC_OK)
+        return st;
+    if (best == SIZE_MAX) {
+        s->skipped += refused;
+        s->state[2 * i + e] = 0;
+        return LC_OK;
+    }
+    const seg *sg = &s->segs[best];
+    const lc_road *B = &s->lines[sg->line];
+    lc_xy b0 = B->pts[sg->k], b1 = B->pts[sg->k + 1];
+    if (dist(at, b0) <= s->tol || dist(at, b1) <= s->tol) {
+        at = dist(at, b0) <= dist(at, b1) ? b0 : b1;
+        for (int f = 0; f < 2; f++) {
+            lc_xy end = f ? B->pts[B->n - 1] : B->pts[0];
+            if (s->state[2 * sg->line + f] == 1 && dist(end, at) <= s->tol)
+                s->state[2 * sg->line + f] = 0;
+        }
+    } else {
+        if ((st = lc_grow(s->ctx, (void **)&s->cuts, &s->capcut, s->ncut + 1, sizeof *s->cuts)) != LC_OK)
+            return st;
+        s->cuts[s->ncut++] = (cut){sg->line, sg->k, t, at};
+    }
+    s->state[2 * i + e] = 2;
+    s->conn[2 * i + e] = at;
+    s->snapped++;
+    return LC_OK;
+}
+
+/* Snaps dangling ends; see roads.h. Pass 1 finds the dangling ends (mark_dangling), pass 2 indexes
+ * the segments near them (build_seg_tree) and joins each (join_end); then every line is rebuilt
+ * with its cuts inserted in order along it and a connector at each snapped end (none when the point
+ * is within tol of the end: the network joins those as they are). */
 lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double tolerance_m, double max_m,
                                 size_t *snapped, size_t *skipped)
 {
@@ -98,19 +282,12 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
     }
     /* 0: exact coincidence, as lc_network_build joins with tolerance 0 — an end 0.4 m from another
      * line's vertex is no junction there and gets its connector (the grid's cells stay 1 m) */
-    double tol = tolerance_m, cell = tolerance_m > 0 ? tolerance_m : 1.0;
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    size_t nlines = lc_roads_count(roads), npts = 0, nseg = 0, ncut = 0, capcut = 0, n_snapped = 0, n_skipped = 0;
+    double cell = tolerance_m > 0 ? tolerance_m : 1.0;
+    size_t nlines = lc_roads_count(roads), npts = 0, nseg = 0, ndangling = 0;
     lc_road *lines = lc_malloc(ctx, (nlines ? nlines : 1) * sizeof *lines);
-    lc_xy *pts = NULL, *conn = NULL;     /* conn[2i], conn[2i+1]: where line i's ends join */
-    unsigned char *state = NULL;                      /* per end: 0 joined, 1 dangling, 2 snapped */
-    uint32_t *vline = NULL;
-    seg *segs = NULL;
-    cut *cuts = NULL;
+    snapper s = {.ctx = ctx, .h = lc_ctx_geos(ctx), .lines = lines, .nlines = nlines, .tol = tolerance_m,
+                 .max_m = max_m, .q = {.ctx = ctx}};
     lc_roads *out = NULL;
-    GEOSSTRtree *tree = NULL;
-    lc_cellgrid g = {0}, ends = {0};
-    lc_road_seg_query q = {.ctx = ctx};
     if (!lines)
         return NULL;
     for (size_t i = 0; i < nlines; i++) {
@@ -120,183 +297,43 @@ lc_roads *lc_roads_snap_dangles(lc_context *ctx, const lc_roads *roads, double t
     }
     if (npts >= UINT32_MAX) {
         lc_error(ctx, LC_ERR_UNSUPPORTED, "lc_roads_snap_dangles: %zu vertices are more than it can hold", npts);
-        goto fail;
+        goto done;
     }
-    if (!(pts = lc_malloc(ctx, (npts ? npts : 1) * sizeof *pts)) ||
-        !(vline = lc_malloc(ctx, (npts ? npts : 1) * sizeof *vline)) ||
-        !(state = lc_calloc(ctx, 2 * nlines + 1, 1)) || !(conn = lc_malloc(ctx, (2 * nlines + 1) * sizeof *conn)))
-        goto fail;
-    for (size_t i = 0, v = 0; i < nlines; i++)
-        for (size_t k = 0; k < lines[i].n; k++, v++) {
-            pts[v] = lines[i].pts[k];
-            vline[v] = (uint32_t)i;
-        }
-
-    /* Pass 1: an end is dangling when no vertex of another line lies within tol of it (and it does
-     * not close its own line into a ring). With max_m 0 nothing is looked at. */
-    size_t ndangling = 0;
-    if (max_m > 0) {
-        if (grid_fill(ctx, &g, pts, npts, cell) != LC_OK)
-            goto fail;
-        for (size_t i = 0; i < nlines; i++) {
-            lc_xy first = lines[i].pts[0], last = lines[i].pts[lines[i].n - 1];
-            if (dist(first, last) <= tol)
-                continue;
-            for (int e = 0; e < 2; e++)
-                if (!grid_other_near(&g, pts, vline, (uint32_t)i, e ? last : first, tol)) {
-                    state[2 * i + e] = 1;
-                    ndangling++;
-                }
-        }
-    }
-
-    /* the vertex grid is done with: freed before the tree is built, to keep the peak low */
-    lc_cellgrid_free(&g);
-    free(vline);
-    vline = NULL;
-    free(pts);
-    pts = NULL;
-
-    /* Pass 2, only when something dangles: the dangling ends into a coarse grid (cells of 64 m, or
-     * 4 × max_m), the segments whose box ± max_m meets an occupied cell into an STR-tree, each
-     * dangling end's box of ± max_m queried, the nearest joinable point within max_m taken. */
-    if (ndangling) {
-        lc_xy *dp = lc_malloc(ctx, ndangling * sizeof *dp);
-        if (!dp)
-            goto fail;
-        for (size_t i = 0, m = 0; i < nlines; i++)
-            for (int e = 0; e < 2; e++)
-                if (state[2 * i + e] == 1)
-                    dp[m++] = e ? lines[i].pts[lines[i].n - 1] : lines[i].pts[0];
-        lc_status fs = grid_fill(ctx, &ends, dp, ndangling, fmax(64, 4 * max_m));
-        free(dp);
-        if (fs != LC_OK || nseg >= UINT32_MAX || !(segs = lc_malloc(ctx, (nseg ? nseg : 1) * sizeof *segs)))
-            goto fail;
-        q.segs = segs;
-        if (!(tree = GEOSSTRtree_create_r(h, 10))) {
-            lc_error(ctx, LC_ERR_GEOMETRY, "cannot create a GEOS STR-tree: %s", lc_ctx_geos_message(ctx));
-            goto fail;
-        }
-        size_t s = 0;
-        for (size_t i = 0; i < nlines; i++)
-            for (size_t k = 0; k + 1 < lines[i].n; k++) {
-                lc_xy a = lines[i].pts[k], b = lines[i].pts[k + 1];
-                if (!grid_any_in(&ends, fmin(a.x, b.x) - max_m, fmin(a.y, b.y) - max_m, fmax(a.x, b.x) + max_m,
-                                 fmax(a.y, b.y) + max_m))
-                    continue; /* no dangling end can reach it */
-                segs[s] = (seg){(uint32_t)i, (uint32_t)k};
-                GEOSGeometry *env = GEOSGeom_createRectangle_r(h, fmin(a.x, b.x), fmin(a.y, b.y), fmax(a.x, b.x),
-                                                               fmax(a.y, b.y));
-                if (!env) {
-                    lc_error(ctx, LC_ERR_GEOMETRY, "cannot make a segment envelope: %s", lc_ctx_geos_message(ctx));
-                    goto fail;
-                }
-                GEOSSTRtree_insert_r(h, tree, env, &segs[s++]);
-                GEOSGeom_destroy_r(h, env);
-            }
-    }
-    for (size_t i = 0, done = 0; ndangling && i < nlines; i++)
+    if (!(s.state = lc_calloc(ctx, 2 * nlines + 1, 1)) || !(s.conn = lc_malloc(ctx, (2 * nlines + 1) * sizeof *s.conn)))
+        goto done;
+    /* with max_m 0 nothing is looked at */
+    if (max_m > 0 && mark_dangling(&s, npts, cell, &ndangling) != LC_OK)
+        goto done;
+    if (ndangling && build_seg_tree(&s, nseg, ndangling) != LC_OK)
+        goto done;
+    for (size_t i = 0, n = 0; ndangling && i < nlines; i++)
         for (int e = 0; e < 2; e++) {
-            if (state[2 * i + e] != 1)
+            if (s.state[2 * i + e] != 1)
                 continue;
-            const lc_road *A = &lines[i];
-            lc_xy p = e ? A->pts[A->n - 1] : A->pts[0];
-            GEOSGeometry *env = GEOSGeom_createRectangle_r(h, p.x - max_m, p.y - max_m, p.x + max_m, p.y + max_m);
-            if (!env) {
-                lc_error(ctx, LC_ERR_GEOMETRY, "cannot make an envelope: %s", lc_ctx_geos_message(ctx));
-                goto fail;
-            }
-            q.n = 0;
-            GEOSSTRtree_query_r(h, tree, env, lc_road_seg_collect, &q);
-            GEOSGeom_destroy_r(h, env);
-            if (q.failed)
-                goto fail;
-            /* the nearest joinable point (ties: the lower line, then segment), and whether a line
-             * it may not join comes within max_m */
-            size_t best = SIZE_MAX;
-            double bestd = INFINITY, bestt = 0;
-            lc_xy bestp = p;
-            int refused = 0;
-            for (size_t c = 0; c < q.n; c++) {
-                const seg *sg = &segs[q.found[c]];
-                if (sg->line == i)
-                    continue;
-                const lc_road *B = &lines[sg->line];
-                double t;
-                lc_xy x = nearest_on(B->pts[sg->k], B->pts[sg->k + 1], p, &t);
-                double d = dist(p, x);
-                if (d > max_m)
-                    continue;
-                if (!lc_roads_joinable(A, B)) {
-                    refused = 1;
-                    continue;
-                }
-                if (d < bestd || (d == bestd && (sg->line < segs[best].line ||
-                                                 (sg->line == segs[best].line && sg->k < segs[best].k)))) {
-                    best = q.found[c];
-                    bestd = d;
-                    bestt = t;
-                    bestp = x;
-                }
-            }
-            if (best == SIZE_MAX) {
-                n_skipped += refused;
-                state[2 * i + e] = 0;
-                continue;
-            }
-            /* On the other line: its own vertex when one is within tol (nothing to cut), else a cut. */
-            const seg *sg = &segs[best];
-            const lc_road *B = &lines[sg->line];
-            lc_xy b0 = B->pts[sg->k], b1 = B->pts[sg->k + 1];
-            if (dist(bestp, b0) <= tol || dist(bestp, b1) <= tol) {
-                bestp = dist(bestp, b0) <= dist(bestp, b1) ? b0 : b1;
-                /* that vertex may be the other line's own dangling end, facing this one: joined now */
-                for (int f = 0; f < 2; f++) {
-                    lc_xy end = f ? B->pts[B->n - 1] : B->pts[0];
-                    if (state[2 * sg->line + f] == 1 && dist(end, bestp) <= tol)
-                        state[2 * sg->line + f] = 0;
-                }
-            } else {
-                if (lc_grow(ctx, (void **)&cuts, &capcut, ncut + 1, sizeof *cuts) != LC_OK)
-                    goto fail;
-                cuts[ncut++] = (cut){sg->line, sg->k, bestt, bestp};
-            }
-            state[2 * i + e] = 2;
-            conn[2 * i + e] = bestp;
-            n_snapped++;
-            if ((++done & 1023) == 0)
-                lc_progress(ctx, "joining dangling road ends", (double)done / (double)ndangling);
+            if (join_end(&s, i, e) != LC_OK)
+                goto done;
+            if (s.state[2 * i + e] == 2 && (++n & 1023) == 0)
+                lc_progress(ctx, "joining dangling road ends", (double)n / (double)ndangling);
         }
-
-    /* Each line again: its cuts inserted in order along it, a connector at each snapped end (none
-     * when the point is within tol of the end: the network joins those as they are). */
     for (size_t k = 0; k < 2 * nlines; k++)
-        if (state[k] != 2)
-            conn[k] = (lc_xy){NAN, NAN};
-    if (!(out = lc_roads_rebuild(ctx, lines, nlines, cuts, ncut, conn, tol)))
-        goto fail;
+        if (s.state[k] != 2)
+            s.conn[k] = (lc_xy){NAN, NAN};
+    if (!(out = lc_roads_rebuild(ctx, lines, nlines, s.cuts, s.ncut, s.conn, s.tol)))
+        goto done;
     if (ndangling)
         lc_progress(ctx, "joining dangling road ends", 1.0);
     if (snapped)
-        *snapped = n_snapped;
+        *snapped = s.snapped;
     if (skipped)
-        *skipped = n_skipped;
-    goto done;
-fail:
-    lc_roads_destroy(out);
-    out = NULL;
+        *skipped = s.skipped;
 done:
-    if (tree)
-        GEOSSTRtree_destroy_r(h, tree);
-    lc_cellgrid_free(&g);
-    lc_cellgrid_free(&ends);
-    free(q.found);
-    free(cuts);
-    free(segs);
-    free(conn);
-    free(state);
-    free(vline);
-    free(pts);
+    if (s.tree)
+        GEOSSTRtree_destroy_r(s.h, s.tree);
+    free(s.q.found);
+    free(s.cuts);
+    free(s.segs);
+    free(s.conn);
+    free(s.state);
     free(lines);
     return out;
 }
