@@ -306,6 +306,221 @@ static long grid_points(GEOSContextHandle_t h, const lc_feature *f, double g, lc
     return added;
 }
 
+/* What laying out the demand points shares, from the first pass over buildings and entrances to
+ * the points handed out: one struct, because every step reads the layers and appends to the same
+ * point list. */
+typedef struct demand_build {
+    lc_context *ctx;
+    GEOSContextHandle_t h;
+    const lc_layer *res, *ent, *bld;
+    size_t n, ne, nb;
+    GEOSSTRtree *tree;      /* the compounds (item i + 1), when there are entrances or buildings */
+    long *owner;            /* per entrance: its compound, or -1 */
+    lc_xy *bpt;             /* per building: its point on surface */
+    size_t *bfirst, *blist; /* buildings by compound: blist[bfirst[i] .. bfirst[i + 1]) */
+    size_t *rows;           /* per compound: its first point (CSR rows, n + 1) */
+    unsigned char *kind;    /* per compound: DEMAND_* */
+    lc_xy *pts;             /* the demand points */
+    size_t npts, cap;
+    double *wts;            /* per building demand point: its share of the compound's residents */
+    long *src;              /* per building demand point: its building */
+    size_t wcap, scap;
+    size_t used[5];         /* compounds per DEMAND_* kind */
+    size_t unassigned, unplaced; /* entrances in no compound, buildings in no compound */
+} demand_build;
+
+/* The one message of every allocation failure here. Returns LC_ERR_NOMEM. */
+static lc_status demand_nomem(lc_context *ctx)
+{
+    return lc_error(ctx, LC_ERR_NOMEM, "out of memory: demand points of the walking network");
+}
+
+/* Each building to the compound holding its point on surface (the lowest index of several), then
+ * grouped by compound (b->bfirst, b->blist). A step of its own because its per-building owners are
+ * needed only to build those groups. LC_OK or the error set (naming the building). */
+static lc_status place_buildings(demand_build *b)
+{
+    GEOSContextHandle_t h = b->h;
+    size_t n = b->n, nb = b->nb;
+    long *bowner = lc_calloc(b->ctx, nb, sizeof *bowner); /* per building: its compound, or -1 */
+    size_t *fill = NULL;
+    lc_status st = LC_OK;
+    b->bpt = lc_calloc(b->ctx, nb, sizeof *b->bpt);
+    b->bfirst = lc_calloc(b->ctx, n + 1, sizeof *b->bfirst);
+    b->blist = lc_calloc(b->ctx, nb, sizeof *b->blist);
+    if (!bowner || !b->bpt || !b->bfirst || !b->blist)
+        st = demand_nomem(b->ctx);
+    for (size_t k = 0; st == LC_OK && k < nb; k++) {
+        const lc_feature *bf = lc_layer_feature(b->bld, k);
+        GEOSGeometry *pt = GEOSPointOnSurface_r(h, bf->geom);
+        int ok = pt && GEOSGeomGetX_r(h, pt, &b->bpt[k].x) && GEOSGeomGetY_r(h, pt, &b->bpt[k].y);
+        index_list hits = {0, 0, NULL, 0};
+        if (ok)
+            GEOSSTRtree_query_r(h, b->tree, pt, collect_index, &hits);
+        bowner[k] = -1;
+        for (size_t q = 0; ok && q < hits.n; q++)
+            if ((bowner[k] < 0 || (long)hits.idx[q] < bowner[k]) &&
+                GEOSIntersects_r(h, lc_layer_feature(b->res, hits.idx[q])->geom, pt) == 1)
+                bowner[k] = (long)hits.idx[q];
+        free(hits.idx);
+        if (pt)
+            GEOSGeom_destroy_r(h, pt);
+        if (!ok || hits.nomem)
+            st = lc_error(b->ctx, hits.nomem ? LC_ERR_NOMEM : LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no point "
+                          "on the building", lc_layer_source(b->bld), lc_layer_name(b->bld), bf->id);
+        else if (bowner[k] < 0)
+            b->unplaced++;
+        else
+            b->bfirst[bowner[k] + 1]++;
+    }
+    for (size_t i = 0; st == LC_OK && i < n; i++)
+        b->bfirst[i + 1] += b->bfirst[i];
+    if (st == LC_OK && !(fill = lc_calloc(b->ctx, n ? n : 1, sizeof *fill)))
+        st = demand_nomem(b->ctx);
+    for (size_t k = 0; st == LC_OK && k < nb; k++)
+        if (bowner[k] >= 0)
+            b->blist[b->bfirst[bowner[k]] + fill[bowner[k]]++] = k;
+    free(fill);
+    free(bowner);
+    return st;
+}
+
+/* Each entrance to its compound (b->owner: the one its compound field names, else the nearest
+ * within ENTRANCE_SNAP_M), marking that compound DEMAND_ENTRANCES. The compounds sorted by id are
+ * needed only here. LC_OK or LC_ERR_NOMEM. */
+static lc_status assign_entrances(demand_build *b)
+{
+    polygon_id *by_id = lc_calloc(b->ctx, b->n ? b->n : 1, sizeof *by_id);
+    if (!by_id)
+        return demand_nomem(b->ctx);
+    for (size_t i = 0; i < b->n; i++)
+        by_id[i] = (polygon_id){lc_layer_feature(b->res, i)->id, i};
+    qsort(by_id, b->n, sizeof *by_id, cmp_polygon_id);
+    lc_status st = LC_OK;
+    for (size_t k = 0; k < b->ne && st == LC_OK; k++) {
+        b->owner[k] = entrance_compound(b->h, b->res, by_id, b->tree, lc_layer_feature(b->ent, k));
+        if (b->owner[k] == -2)
+            st = demand_nomem(b->ctx);
+        else if (b->owner[k] < 0)
+            b->unassigned++;
+        else
+            b->kind[b->owner[k]] = DEMAND_ENTRANCES;
+    }
+    free(by_id);
+    return st;
+}
+
+/* Compound i's buildings as its demand points, each weighted by its share of the buildings'
+ * population, else floor area (when every building has a valid one), else evenly. LC_OK or
+ * LC_ERR_NOMEM. */
+static lc_status building_points(demand_build *b, size_t i)
+{
+    size_t b0 = b->bfirst[i], b1 = b->bfirst[i + 1];
+    double spop = 0, sarea = 0;
+    int pop_ok = 1, area_ok = 1;
+    for (size_t q = b0; q < b1; q++) {
+        const lc_feature *bf = lc_layer_feature(b->bld, b->blist[q]);
+        pop_ok &= isfinite(bf->population) && bf->population >= 0;
+        area_ok &= isfinite(bf->floor_area) && bf->floor_area >= 0;
+        spop += pop_ok ? bf->population : 0;
+        sarea += area_ok ? bf->floor_area : 0;
+    }
+    for (size_t q = b0; q < b1; q++) {
+        const lc_feature *bf = lc_layer_feature(b->bld, b->blist[q]);
+        double wq = pop_ok && spop > 0 ? bf->population / spop
+                  : area_ok && sarea > 0 ? bf->floor_area / sarea : 1.0 / (double)(b1 - b0);
+        size_t at = b->npts;
+        if (push_xy(&b->pts, &b->npts, &b->cap, b->bpt[b->blist[q]]) ||
+            lc_grow(b->ctx, (void **)&b->wts, &b->wcap, at + 1, sizeof *b->wts) != LC_OK ||
+            lc_grow(b->ctx, (void **)&b->src, &b->scap, at + 1, sizeof *b->src) != LC_OK)
+            return demand_nomem(b->ctx);
+        b->wts[at] = wq;
+        b->src[at] = (long)b->blist[q];
+    }
+    b->kind[i] = DEMAND_BUILDINGS;
+    return LC_OK;
+}
+
+/* Compound i's demand points, in the order of precedence: a compound given as a point walks from
+ * it; else its entrances, its buildings, its grid points (grid_m > 0), and failing all of those a
+ * point on its surface. Records the compound's kind and counts it. LC_OK or the error set. */
+static lc_status polygon_points(demand_build *b, size_t i, double grid_m)
+{
+    GEOSContextHandle_t h = b->h;
+    const lc_feature *f = lc_layer_feature(b->res, i);
+    lc_xy p;
+    b->rows[i] = b->npts;
+    if (GEOSGeomTypeId_r(h, f->geom) == GEOS_POINT) { /* a 小区 POI: its own point, nothing else */
+        b->kind[i] = DEMAND_POINT;
+        if (!GEOSGeomGetX_r(h, f->geom, &p.x) || !GEOSGeomGetY_r(h, f->geom, &p.y) ||
+            push_xy(&b->pts, &b->npts, &b->cap, p))
+            return demand_nomem(b->ctx);
+        b->used[DEMAND_POINT]++;
+        return LC_OK;
+    }
+    if (b->kind[i] == DEMAND_ENTRANCES) {
+        for (size_t k = 0; k < b->ne; k++)
+            if (b->owner[k] == (long)i) {
+                GEOSGeomGetX_r(h, lc_layer_feature(b->ent, k)->geom, &p.x);
+                GEOSGeomGetY_r(h, lc_layer_feature(b->ent, k)->geom, &p.y);
+                if (push_xy(&b->pts, &b->npts, &b->cap, p))
+                    return demand_nomem(b->ctx);
+            }
+    } else if (b->nb && b->bfirst[i + 1] > b->bfirst[i]) {
+        if (building_points(b, i) != LC_OK)
+            return LC_ERR_NOMEM;
+    } else if (grid_m > 0) {
+        long got = grid_points(h, f, grid_m, &b->pts, &b->npts, &b->cap);
+        if (got < 0)
+            return lc_error(b->ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): cannot lay demand points in the "
+                            "polygon (%s)", lc_layer_source(b->res), lc_layer_name(b->res), f->id,
+                            lc_ctx_geos_message(b->ctx));
+        if (got)
+            b->kind[i] = DEMAND_GRID;
+    }
+    if (b->npts == b->rows[i]) {
+        GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
+        int ok = pt && GEOSGeomGetX_r(h, pt, &p.x) && GEOSGeomGetY_r(h, pt, &p.y);
+        if (pt)
+            GEOSGeom_destroy_r(h, pt);
+        if (!ok)
+            return lc_error(b->ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon",
+                            lc_layer_source(b->res), lc_layer_name(b->res), f->id);
+        if (push_xy(&b->pts, &b->npts, &b->cap, p))
+            return demand_nomem(b->ctx);
+    }
+    b->used[b->kind[i]]++;
+    return LC_OK;
+}
+
+/* What the planner is told once the points are attached (d, b->npts of them): the compounds none
+ * of whose points reaches the network, and how many walk from entrances, buildings and grid
+ * points. Only logs. */
+static void log_demand(const demand_build *b, const lc_snap *d, double grid_m, double max_snap_m)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < b->n; i++) { /* off-network: none of its points attaches */
+        int on = 0;
+        for (size_t k = b->rows[i]; k < b->rows[i + 1]; k++)
+            on |= d[k].edge >= 0;
+        off += !on;
+    }
+    if (off)
+        lc_log(b->ctx, LC_LOG_WARNING, "%zu of %zu residential polygons are more than %.0f m from the walking "
+               "network (off-network: no facility reaches them in network mode)", off, b->n, max_snap_m);
+    if (b->ne)
+        lc_log(b->ctx, b->unassigned ? LC_LOG_WARNING : LC_LOG_INFO,
+               "entrances 小区出入口: %zu of %zu compounds walk from their entrances; %zu of %zu entrances belong to no "
+               "compound (no compound id matches and none lies within %.0f m)", b->used[DEMAND_ENTRANCES], b->n,
+               b->unassigned, b->ne, ENTRANCE_SNAP_M);
+    if (b->nb)
+        lc_log(b->ctx, b->unplaced ? LC_LOG_WARNING : LC_LOG_INFO, "buildings: %zu compounds walk from their "
+               "buildings; %zu of %zu buildings lie in no compound", b->used[DEMAND_BUILDINGS], b->unplaced, b->nb);
+    if (grid_m > 0)
+        lc_log(b->ctx, LC_LOG_INFO, "demand points: %zu compounds walk from grid points %.0f m apart, %zu from a "
+               "point on their surface (smaller than the grid)", b->used[DEMAND_GRID], grid_m, b->used[DEMAND_SURFACE]);
+}
+
 /* The demand points of network mode, attached to the network. A compound with entrances (the
  * inputs' entrances layer) walks from them: covered whole when one entrance is within reach
  * (DEMAND_ENTRANCES). With grid_m > 0 any other compound walks from the points of a grid inside it
@@ -318,204 +533,52 @@ lc_snap *lc_cov_demand_snaps(lc_context *ctx, const lc_layer *res, const lc_laye
                              const lc_network *net, const lc_network_rules *rules, double grid_m, size_t **start,
                              lc_xy **xy, double **weights, long **sources, unsigned char **dkind)
 {
-    GEOSContextHandle_t h = lc_ctx_geos(ctx);
-    size_t n = lc_layer_count(res), ne = ent ? lc_layer_count(ent) : 0, off = 0, unassigned = 0;
-    size_t used[5] = {0, 0, 0, 0, 0}, npts = 0, cap = 0, nb = bld ? lc_layer_count(bld) : 0, unplaced = 0;
-    long *bowner = NULL;   /* per building: the compound holding its point on surface, or -1 */
-    size_t *bfirst = NULL, *blist = NULL; /* buildings by compound: blist[bfirst[i] .. bfirst[i + 1]) */
-    lc_xy *bpt = NULL;     /* per building: its point on surface */
-    double *wts = NULL;    /* per building demand point: its share of the compound's residents */
-    long *src = NULL;      /* per building demand point: its building */
-    size_t wcap = 0, scap = 0;
-    long *owner = lc_calloc(ctx, ne ? ne : 1, sizeof *owner);
-    polygon_id *by_id = lc_calloc(ctx, n ? n : 1, sizeof *by_id);
-    size_t *rows = lc_calloc(ctx, n + 1, sizeof *rows);
-    unsigned char *kind = lc_calloc(ctx, n ? n : 1, 1);
-    lc_xy *pts = NULL;
+    demand_build b = {.ctx = ctx, .h = lc_ctx_geos(ctx), .res = res, .ent = ent, .bld = bld, .n = lc_layer_count(res),
+                      .ne = ent ? lc_layer_count(ent) : 0, .nb = bld ? lc_layer_count(bld) : 0};
+    size_t n = b.n;
     lc_snap *d = NULL;
-    GEOSSTRtree *tree = NULL;
-    if (!owner || !by_id || !rows || !kind)
+    b.owner = lc_calloc(ctx, b.ne ? b.ne : 1, sizeof *b.owner);
+    b.rows = lc_calloc(ctx, n + 1, sizeof *b.rows);
+    b.kind = lc_calloc(ctx, n ? n : 1, 1);
+    if (!b.owner || !b.rows || !b.kind)
         goto nomem;
-    if (ne || nb) {
-        if (!(tree = GEOSSTRtree_create_r(h, 10)))
+    if (b.ne || b.nb) {
+        if (!(b.tree = GEOSSTRtree_create_r(b.h, 10)))
             goto nomem;
         for (size_t i = 0; i < n; i++)
-            GEOSSTRtree_insert_r(h, tree, lc_layer_feature(res, i)->geom, (void *)(uintptr_t)(i + 1));
+            GEOSSTRtree_insert_r(b.h, b.tree, lc_layer_feature(res, i)->geom, (void *)(uintptr_t)(i + 1));
     }
-    if (nb) { /* each building to the compound holding its point on surface (the lowest index of several) */
-        bowner = lc_calloc(ctx, nb, sizeof *bowner);
-        bpt = lc_calloc(ctx, nb, sizeof *bpt);
-        bfirst = lc_calloc(ctx, n + 1, sizeof *bfirst);
-        blist = lc_calloc(ctx, nb, sizeof *blist);
-        if (!bowner || !bpt || !bfirst || !blist)
-            goto nomem;
-        for (size_t b = 0; b < nb; b++) {
-            const lc_feature *bf = lc_layer_feature(bld, b);
-            GEOSGeometry *pt = GEOSPointOnSurface_r(h, bf->geom);
-            int ok = pt && GEOSGeomGetX_r(h, pt, &bpt[b].x) && GEOSGeomGetY_r(h, pt, &bpt[b].y);
-            index_list hits = {0, 0, NULL, 0};
-            if (ok)
-                GEOSSTRtree_query_r(h, tree, pt, collect_index, &hits);
-            bowner[b] = -1;
-            for (size_t q = 0; ok && q < hits.n; q++)
-                if ((bowner[b] < 0 || (long)hits.idx[q] < bowner[b]) &&
-                    GEOSIntersects_r(h, lc_layer_feature(res, hits.idx[q])->geom, pt) == 1)
-                    bowner[b] = (long)hits.idx[q];
-            free(hits.idx);
-            if (pt)
-                GEOSGeom_destroy_r(h, pt);
-            if (!ok || hits.nomem) {
-                lc_error(ctx, hits.nomem ? LC_ERR_NOMEM : LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no point on "
-                         "the building", lc_layer_source(bld), lc_layer_name(bld), bf->id);
-                goto fail;
-            }
-            if (bowner[b] < 0)
-                unplaced++;
-            else
-                bfirst[bowner[b] + 1]++;
-        }
-        for (size_t i = 0; i < n; i++)
-            bfirst[i + 1] += bfirst[i];
-        size_t *fill = lc_calloc(ctx, n ? n : 1, sizeof *fill);
-        if (!fill)
-            goto nomem;
-        for (size_t b = 0; b < nb; b++)
-            if (bowner[b] >= 0)
-                blist[bfirst[bowner[b]] + fill[bowner[b]]++] = b;
-        free(fill);
-    }
-    if (ne) {
-        for (size_t i = 0; i < n; i++)
-            by_id[i] = (polygon_id){lc_layer_feature(res, i)->id, i};
-        qsort(by_id, n, sizeof *by_id, cmp_polygon_id);
-        for (size_t k = 0; k < ne; k++) {
-            owner[k] = entrance_compound(h, res, by_id, tree, lc_layer_feature(ent, k));
-            if (owner[k] == -2)
-                goto nomem;
-            if (owner[k] < 0)
-                unassigned++;
-            else
-                kind[owner[k]] = DEMAND_ENTRANCES;
-        }
-    }
-    /* Polygon by polygon: its entrances, its grid points, or its point on surface. */
-    for (size_t i = 0; i < n; i++) {
-        const lc_feature *f = lc_layer_feature(res, i);
-        rows[i] = npts;
-        if (GEOSGeomTypeId_r(h, f->geom) == GEOS_POINT) { /* a 小区 POI: its own point, nothing else */
-            lc_xy p;
-            kind[i] = DEMAND_POINT;
-            if (!GEOSGeomGetX_r(h, f->geom, &p.x) || !GEOSGeomGetY_r(h, f->geom, &p.y) || push_xy(&pts, &npts, &cap, p))
-                goto nomem;
-            used[DEMAND_POINT]++;
-            continue;
-        }
-        if (kind[i] == DEMAND_ENTRANCES) {
-            for (size_t k = 0; k < ne; k++)
-                if (owner[k] == (long)i) {
-                    lc_xy p;
-                    GEOSGeomGetX_r(h, lc_layer_feature(ent, k)->geom, &p.x);
-                    GEOSGeomGetY_r(h, lc_layer_feature(ent, k)->geom, &p.y);
-                    if (push_xy(&pts, &npts, &cap, p))
-                        goto nomem;
-                }
-        } else if (bld && bfirst[i + 1] > bfirst[i]) {
-            /* Its buildings, weighted by population, else floor area, else evenly. */
-            size_t b0 = bfirst[i], b1 = bfirst[i + 1];
-            double spop = 0, sarea = 0;
-            int pop_ok = 1, area_ok = 1;
-            for (size_t q = b0; q < b1; q++) {
-                const lc_feature *bf = lc_layer_feature(bld, blist[q]);
-                pop_ok &= isfinite(bf->population) && bf->population >= 0;
-                area_ok &= isfinite(bf->floor_area) && bf->floor_area >= 0;
-                spop += pop_ok ? bf->population : 0;
-                sarea += area_ok ? bf->floor_area : 0;
-            }
-            for (size_t q = b0; q < b1; q++) {
-                const lc_feature *bf = lc_layer_feature(bld, blist[q]);
-                double wq = pop_ok && spop > 0 ? bf->population / spop
-                          : area_ok && sarea > 0 ? bf->floor_area / sarea : 1.0 / (double)(b1 - b0);
-                size_t at = npts;
-                if (push_xy(&pts, &npts, &cap, bpt[blist[q]]) ||
-                    lc_grow(ctx, (void **)&wts, &wcap, at + 1, sizeof *wts) != LC_OK ||
-                    lc_grow(ctx, (void **)&src, &scap, at + 1, sizeof *src) != LC_OK)
-                    goto nomem;
-                wts[at] = wq;
-                src[at] = (long)blist[q];
-            }
-            kind[i] = DEMAND_BUILDINGS;
-        } else if (grid_m > 0) {
-            long got = grid_points(h, f, grid_m, &pts, &npts, &cap);
-            if (got < 0) {
-                lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): cannot lay demand points in the polygon "
-                         "(%s)", lc_layer_source(res), lc_layer_name(res), f->id, lc_ctx_geos_message(ctx));
-                goto fail;
-            }
-            if (got)
-                kind[i] = DEMAND_GRID;
-        }
-        if (npts == rows[i]) {
-            GEOSGeometry *pt = GEOSPointOnSurface_r(h, f->geom);
-            lc_xy p;
-            int ok = pt && GEOSGeomGetX_r(h, pt, &p.x) && GEOSGeomGetY_r(h, pt, &p.y);
-            if (pt)
-                GEOSGeom_destroy_r(h, pt);
-            if (!ok) {
-                lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s, feature %s): no demand point on the polygon",
-                         lc_layer_source(res), lc_layer_name(res), f->id);
-                goto fail;
-            }
-            if (push_xy(&pts, &npts, &cap, p))
-                goto nomem;
-        }
-        used[kind[i]]++;
-    }
-    rows[n] = npts;
-    if (!(d = lc_calloc(ctx, npts ? npts : 1, sizeof *d)))
-        goto nomem;
-    for (size_t k = 0; k < npts; k++)
-        if (lc_network_snap(ctx, net, pts[k], rules->max_snap_m, &d[k]) != LC_OK)
+    if ((b.nb && place_buildings(&b) != LC_OK) || (b.ne && assign_entrances(&b) != LC_OK))
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        if (polygon_points(&b, i, grid_m) != LC_OK)
             goto fail;
-    for (size_t i = 0; i < n; i++) { /* off-network: none of its points attaches */
-        int on = 0;
-        for (size_t k = rows[i]; k < rows[i + 1]; k++)
-            on |= d[k].edge >= 0;
-        off += !on;
-    }
-    if (off)
-        lc_log(ctx, LC_LOG_WARNING, "%zu of %zu residential polygons are more than %.0f m from the walking network "
-               "(off-network: no facility reaches them in network mode)", off, n, rules->max_snap_m);
-    if (ne)
-        lc_log(ctx, unassigned ? LC_LOG_WARNING : LC_LOG_INFO,
-               "entrances 小区出入口: %zu of %zu compounds walk from their entrances; %zu of %zu entrances belong to no "
-               "compound (no compound id matches and none lies within %.0f m)", used[DEMAND_ENTRANCES], n,
-               unassigned, ne, ENTRANCE_SNAP_M);
-    if (nb)
-        lc_log(ctx, unplaced ? LC_LOG_WARNING : LC_LOG_INFO, "buildings: %zu compounds walk from their buildings; "
-               "%zu of %zu buildings lie in no compound", used[DEMAND_BUILDINGS], unplaced, nb);
-    if (grid_m > 0)
-        lc_log(ctx, LC_LOG_INFO, "demand points: %zu compounds walk from grid points %.0f m apart, %zu from a point "
-               "on their surface (smaller than the grid)", used[DEMAND_GRID], grid_m, used[DEMAND_SURFACE]);
-    if (tree)
-        GEOSSTRtree_destroy_r(h, tree);
-    free(owner), free(by_id), free(bowner), free(bpt), free(bfirst), free(blist);
-    if (!wts && !(wts = lc_calloc(ctx, 1, sizeof *wts)))
+    b.rows[n] = b.npts;
+    if (!(d = lc_calloc(ctx, b.npts ? b.npts : 1, sizeof *d)))
         goto nomem;
-    if (!src && !(src = lc_calloc(ctx, 1, sizeof *src)))
-        goto nomem;
-    *start = rows;
-    *xy = pts;
-    *weights = wts;
-    *sources = src;
-    *dkind = kind;
-    return d;
+    for (size_t k = 0; k < b.npts; k++)
+        if (lc_network_snap(ctx, net, b.pts[k], rules->max_snap_m, &d[k]) != LC_OK)
+            goto fail;
+    log_demand(&b, d, grid_m, rules->max_snap_m);
+    if ((!b.wts && !(b.wts = lc_calloc(ctx, 1, sizeof *b.wts))) ||
+        (!b.src && !(b.src = lc_calloc(ctx, 1, sizeof *b.src))))
+        goto nomem; /* none of them NULL for the caller, even without buildings */
+    *start = b.rows;
+    *xy = b.pts;
+    *weights = b.wts;
+    *sources = b.src;
+    *dkind = b.kind;
+    b.rows = NULL, b.pts = NULL, b.wts = NULL, b.src = NULL, b.kind = NULL;
+    goto done;
 nomem:
-    lc_error(ctx, LC_ERR_NOMEM, "out of memory: demand points of the walking network");
+    demand_nomem(ctx);
 fail:
-    if (tree)
-        GEOSSTRtree_destroy_r(h, tree);
-    free(owner), free(by_id), free(rows), free(kind), free(pts), free(d);
-    free(bowner), free(bpt), free(bfirst), free(blist), free(wts), free(src);
-    return NULL;
+    free(d);
+    d = NULL;
+done:
+    if (b.tree)
+        GEOSSTRtree_destroy_r(b.h, b.tree);
+    free(b.owner), free(b.bpt), free(b.bfirst), free(b.blist);
+    free(b.rows), free(b.kind), free(b.pts), free(b.wts), free(b.src);
+    return d;
 }
-
