@@ -87,7 +87,7 @@ lc_status lc_network_index_build(lc_context *ctx, lc_network *net)
         return LC_ERR_NOMEM;
     for (size_t e = 0; e < n; e++) {
         double ax = net->x[net->ea[e]], ay = net->y[net->ea[e]], bx = net->x[net->eb[e]], by = net->y[net->eb[e]];
-        leaf[e] = (tnode){fmin(ax, bx), fmin(ay, by), fmax(ax, bx), fmax(ay, by), (uint32_t)e, 0};
+        leaf[e] = (tnode){lc_min(ax, bx), lc_min(ay, by), lc_max(ax, bx), lc_max(ay, by), (uint32_t)e, 0};
     }
     net->tree[0] = leaf;
     net->tree_n[0] = n;
@@ -107,10 +107,10 @@ lc_status lc_network_index_build(lc_context *ctx, lc_network *net)
             size_t first = p * TREE_FANOUT, count = nb - first < TREE_FANOUT ? nb - first : TREE_FANOUT;
             tnode box = {INFINITY, INFINITY, -INFINITY, -INFINITY, (uint32_t)first, (uint32_t)count};
             for (size_t k = first; k < first + count; k++) {
-                box.minx = fmin(box.minx, below[k].minx);
-                box.miny = fmin(box.miny, below[k].miny);
-                box.maxx = fmax(box.maxx, below[k].maxx);
-                box.maxy = fmax(box.maxy, below[k].maxy);
+                box.minx = lc_min(box.minx, below[k].minx);
+                box.miny = lc_min(box.miny, below[k].miny);
+                box.maxx = lc_max(box.maxx, below[k].maxx);
+                box.maxy = lc_max(box.maxy, below[k].maxy);
             }
             up[p] = box;
         }

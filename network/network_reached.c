@@ -54,18 +54,29 @@ size_t lc_edge_reached_parts(double len, double left_a, double left_b, const dou
                              const double *src_left, size_t nsrc, double *lo, double *hi)
 {
     size_t m = 0;
+    if (!nsrc) { /* the common case, reached from its ends only: what the sort and merge below give */
+        if (left_a > 0 && left_b > 0 && lc_max(0, len - left_b) <= lc_min(len, left_a)) {
+            lo[0] = 0, hi[0] = len;
+            return 1;
+        }
+        if (left_a > 0)
+            lo[m] = 0, hi[m++] = lc_min(len, left_a);
+        if (left_b > 0)
+            lo[m] = lc_max(0, len - left_b), hi[m++] = len;
+        return m;
+    }
     if (left_a > 0) {
         lo[m] = 0;
-        hi[m++] = fmin(len, left_a);
+        hi[m++] = lc_min(len, left_a);
     }
     if (left_b > 0) {
-        lo[m] = fmax(0, len - left_b);
+        lo[m] = lc_max(0, len - left_b);
         hi[m++] = len;
     }
     for (size_t s = 0; s < nsrc && m < LC_EDGE_PARTS_MAX; s++)
         if (src_left[s] > 0) {
-            lo[m] = fmax(0, src_along[s] - src_left[s]);
-            hi[m++] = fmin(len, src_along[s] + src_left[s]);
+            lo[m] = lc_max(0, src_along[s] - src_left[s]);
+            hi[m++] = lc_min(len, src_along[s] + src_left[s]);
         }
     /* Sort the (few) intervals by start, then merge those that overlap. */
     for (size_t i = 1; i < m; i++)
@@ -81,7 +92,7 @@ size_t lc_edge_reached_parts(double len, double left_a, double left_b, const dou
     for (size_t i = 0; i < m;) {
         double a = lo[i], b = hi[i++];
         while (i < m && lo[i] <= b)
-            b = fmax(b, hi[i++]);
+            b = lc_max(b, hi[i++]);
         if (b <= a && len > 0)
             continue;
         lo[out] = a;

@@ -36,10 +36,8 @@ void lc_corridor_scratch_destroy(lc_corridor_scratch *scr)
     free(scr);
 }
 
-int lc_scratch_grow(void **p, size_t *cap, size_t need, size_t size)
+int lc_scratch_grow_slow(void **p, size_t *cap, size_t need, size_t size)
 {
-    if (need <= *cap)
-        return 0;
     size_t c = *cap ? *cap : 256;
     while (c < need)
         c *= 2;
@@ -167,7 +165,7 @@ int lc_corridor_covers(lc_corridor_scratch *scr, const lc_piece_set *set, lc_bbo
 {
     if (!set->n || !(width > 0))
         return 0;
-    double a = fmax(box.maxx - box.minx, box.maxy - box.miny) / 2;
+    double a = lc_max(box.maxx - box.minx, box.maxy - box.miny) / 2;
     /* Every level keeps at most n indices: depth × n is enough for the whole descent. */
     int depth = 2;
     for (double s = a; s >= width / 16; s /= 2)

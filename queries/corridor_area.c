@@ -285,7 +285,7 @@ static void leaf(area_state *st, spoly p, double area_p, double cx, double cy, d
     }
     est = est < 0 ? 0 : est > area_p ? area_p : est;
     st->area += est;
-    st->bound += fmin(est, (double)approx * per_piece);
+    st->bound += lc_min(est, (double)approx * per_piece);
 }
 
 /* One square of the quadtree: (cx, cy) half side a, p its part of the polygon (full: the whole
@@ -375,8 +375,8 @@ int lc_corridor_area(lc_corridor_scratch *scr, const lc_rings *poly, lc_bbox box
         if (!sets[k].n)
             return 0; /* a set with no piece reaches nothing */
     area_state st = {.scr = scr, .sets = sets, .nsets = nsets, .w = width};
-    st.leaf_a = fmin(leaf_m, width / 4) / 2;
-    st.min_a = fmin(st.leaf_a, fmin(MIN_LEAF_M, width / 16) / 2);
+    st.leaf_a = lc_min(leaf_m, width / 4) / 2;
+    st.min_a = lc_min(st.leaf_a, lc_min(MIN_LEAF_M, width / 16) / 2);
     /* The polygon onto the stack, and every set's pieces as its first lists. */
     size_t total = poly->start[poly->nrings], nidx = 0;
     for (size_t k = 0; k < nsets; k++)
@@ -413,7 +413,7 @@ int lc_corridor_area(lc_corridor_scratch *scr, const lc_rings *poly, lc_bbox box
         for (size_t j = 0; j < sets[k].n; j++)
             scr->idx[st.idx_top++] = (uint32_t)j;
     }
-    double a = fmax(box.maxx - box.minx, box.maxy - box.miny) / 2;
+    double a = lc_max(box.maxx - box.minx, box.maxy - box.miny) / 2;
     if (p.nr && a > 0)
         node(&st, (box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2, a, 0, p, loff, cnt);
     if (st.nomem)

@@ -42,7 +42,14 @@ struct lc_corridor_scratch {
 /* Prepares n pieces into scr->prep from index at. 0, or -1 out of memory. */
 int lc_scratch_prepare(lc_corridor_scratch *scr, size_t at, const lc_seg *s, size_t n);
 
-/* Makes room for need elements of size bytes in *p (capacity *cap, in elements). 0, or -1. */
-int lc_scratch_grow(void **p, size_t *cap, size_t need, size_t size);
+/* lc_scratch_grow's reallocation, when *cap is short of need. */
+int lc_scratch_grow_slow(void **p, size_t *cap, size_t need, size_t size);
+
+/* Makes room for need elements of size bytes in *p (capacity *cap, in elements). 0, or -1. Inline:
+ * the corridor's loops ask millions of times and there is nearly always room (the call was 1 %). */
+static inline int lc_scratch_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    return need <= *cap ? 0 : lc_scratch_grow_slow(p, cap, need, size);
+}
 
 #endif /* LIFECIRCLE_QUERIES_CORRIDOR_SCRATCH_H */

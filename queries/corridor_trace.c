@@ -82,8 +82,8 @@ static int bucket_pieces(fill_state *fs, lc_bbox box, double bs)
         }
         for (size_t k = 0; k < scr->npieces; k++) {
             const lc_seg *p = &scr->pieces[k];
-            int64_t x0 = (int64_t)floor((fmin(p->ax, p->bx) - fs->bx0) / bs), x1 = (int64_t)floor((fmax(p->ax, p->bx) - fs->bx0) / bs);
-            int64_t y0 = (int64_t)floor((fmin(p->ay, p->by) - fs->by0) / bs), y1 = (int64_t)floor((fmax(p->ay, p->by) - fs->by0) / bs);
+            int64_t x0 = (int64_t)floor((lc_min(p->ax, p->bx) - fs->bx0) / bs), x1 = (int64_t)floor((lc_max(p->ax, p->bx) - fs->bx0) / bs);
+            int64_t y0 = (int64_t)floor((lc_min(p->ay, p->by) - fs->by0) / bs), y1 = (int64_t)floor((lc_max(p->ay, p->by) - fs->by0) / bs);
             x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0;
             x1 = x1 >= fs->nbx ? fs->nbx - 1 : x1, y1 = y1 >= fs->nby ? fs->nby - 1 : y1;
             for (int64_t y = y0; y <= y1; y++)
@@ -204,8 +204,8 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
     double H = 0.5 * cell * (double)(sq - 1) * M_SQRT2, rin = w - H;
     for (size_t k = 0; rin > 0 && k < scr->npieces; k++) {
         const lc_seg *p = &scr->pieces[k];
-        double minx = fmin(p->ax, p->bx) - rin, maxx = fmax(p->ax, p->bx) + rin;
-        double miny = fmin(p->ay, p->by) - rin, maxy = fmax(p->ay, p->by) + rin;
+        double minx = lc_min(p->ax, p->bx) - rin, maxx = lc_max(p->ax, p->bx) + rin;
+        double miny = lc_min(p->ay, p->by) - rin, maxy = lc_max(p->ay, p->by) + rin;
         /* Square s spans nodes ci0 + s·sq .. + sq − 1: its centre's node index ≈ ci0 + s·sq + (sq − 1) / 2. */
         int64_t sx0 = (int64_t)floor((minx / cell - (double)ci0 - 0.5 * (double)(sq - 1)) / (double)sq);
         int64_t sx1 = (int64_t)ceil((maxx / cell - (double)ci0 - 0.5 * (double)(sq - 1)) / (double)sq);
@@ -439,7 +439,7 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
     fill_state fs = {.scr = scr, .prep = scr->prep, .g = g, .ni0 = ci0, .nj0 = cj0, .ni = ni};
     lc_bbox nb = {(double)ci0 * cell - reach, (double)cj0 * cell - reach, (double)ci1 * cell + reach,
                   (double)cj1 * cell + reach};
-    if (bucket_pieces(&fs, nb, fmax(cell, reach / 2)))
+    if (bucket_pieces(&fs, nb, lc_max(cell, reach / 2)))
         return -1;
     fill_block(&fs, ci0, cj0, ci1, cj1);
     if (fs.nomem)
@@ -622,8 +622,9 @@ GEOSGeometry *lc_corridor_assemble(GEOSContextHandle_t h, const lc_grid *g, cons
             lc_xy a = kept ? pts[start + kept - 1] : pts[start + m - 1], b = pts[start + k],
                   c = pts[start + (k + 1) % m];
             double ux = b.x - a.x, uy = b.y - a.y, vx = c.x - b.x, vy = c.y - b.y;
-            double cr = ux * vy - uy * vx, lu = hypot(ux, uy), lv = hypot(vx, vy);
-            if (kept + (m - k - 1) >= 3 && fabs(cr) <= 1e-9 * lu * lv && ux * vx + uy * vy > 0)
+            /* |u × v| ≤ 1e-9 |u| |v|, squared: no square roots (hypot was 1.6 % of a network check) */
+            double cr = ux * vy - uy * vx, lu2 = ux * ux + uy * uy, lv2 = vx * vx + vy * vy;
+            if (kept + (m - k - 1) >= 3 && cr * cr <= 1e-18 * lu2 * lv2 && ux * vx + uy * vy > 0)
                 continue;
             pts[start + kept++] = b;
         }
@@ -643,7 +644,7 @@ GEOSGeometry *lc_corridor_assemble(GEOSContextHandle_t h, const lc_grid *g, cons
         size_t a = rstart[r], m = rstart[r + 1] - a;
         for (size_t k = 0; k < m; k++) {
             lc_xy p = pts[a + k], q = pts[a + (k + 1) % m];
-            double lo = fmin(p.y, q.y), hi = fmax(p.y, q.y);
+            double lo = lc_min(p.y, q.y), hi = lc_max(p.y, q.y);
             if (!(hi > lo))
                 continue;
             for (int64_t row = (int64_t)floor(lo / g->cell); (double)row * g->cell <= hi; row++) {
