@@ -70,6 +70,13 @@ static spoly clip(area_state *st, spoly p, double nx, double ny, double k)
     size_t total = 0;
     for (size_t r = 0; r < p.nr; r++)
         total += scr->plen[p.loff + r];
+    /* Every point on the kept side: the clip would copy p point for point, so p is the answer (half
+     * the sides a quarter is cut at are its parent's, which p already keeps to). */
+    size_t inside = 0;
+    while (inside < total && nx * scr->poly[p.poff + inside].x + ny * scr->poly[p.poff + inside].y - k >= 0)
+        inside++;
+    if (inside == total)
+        return p;
     /* A ring of n points gives at most 2n (every edge crossing twice is impossible: n + n/2 + 1). */
     if (lc_scratch_grow((void **)&scr->poly, &scr->poly_cap, st->poly_top + 2 * total + 2, sizeof *scr->poly) ||
         lc_scratch_grow((void **)&scr->plen, &scr->plen_cap, st->plen_top + p.nr + 1, sizeof *scr->plen)) {
