@@ -33,6 +33,7 @@ void lc_corridor_scratch_destroy(lc_corridor_scratch *scr)
     free(scr->bitem);
     free(scr->stamp);
     free(scr->sqflag);
+    free(scr->sqc);
     free(scr);
 }
 

@@ -37,6 +37,8 @@ struct lc_corridor_scratch {
     size_t stamp_cap;
     unsigned char *sqflag;    /* per square of a block: held whole by some piece */
     size_t sqflag_cap;
+    double *sqc;              /* the squares' centres: x per column, then y per row */
+    size_t sqc_cap;
 };
 
 /* Prepares n pieces into scr->prep from index at. 0, or -1 out of memory. */
