@@ -418,7 +418,7 @@ lc_output *lc_results_stage_site(lc_context *ctx, const char *dir, const lc_outp
     lc_output *out = lc_output_begin(ctx, dir, lc_inputs_crs(r->inputs), options);
     if (!out)
         return NULL;
-    char *json = NULL;
+    char *json = NULL, *csv = NULL;
     lc_qml_set styles;
     lc_qml_set_init(&styles, out, options->format, r->profile, category);
     lc_status st = lc_proposals_layer(ctx, out, r->inputs, r->profile, s, category, &styles);
@@ -429,9 +429,15 @@ lc_output *lc_results_stage_site(lc_context *ctx, const char *dir, const lc_outp
         st = lc_results_write_site_summary(ctx, out, r, s, category);
     if (st == LC_OK && !(json = lc_summary_json(ctx, r, s, category)))
         st = lc_context_errno(ctx);
+    /* GeoPackage keeps summary.csv beside lifecircle.gpkg, as a check does; the table's rows. */
+    if (st == LC_OK && options->format == LC_FORMAT_GPKG && !(csv = lc_results_site_summary_csv(ctx, r, s, category)))
+        st = lc_context_errno(ctx);
     if (st == LC_OK)
         st = lc_output_write_text(ctx, out, "summary.json", json);
+    if (st == LC_OK && csv)
+        st = lc_output_write_text(ctx, out, "summary.csv", csv);
     free(json);
+    free(csv);
     if (st != LC_OK) {
         lc_output_abort(ctx, out);
         return NULL;

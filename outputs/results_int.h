@@ -73,4 +73,9 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
 lc_status lc_results_write_site_summary(lc_context *ctx, lc_output *out, const lc_results *r, const lc_siting *s,
                                         size_t category);
 
+/* The rows of that table as the text of summary.csv, for a GeoPackage output to keep beside
+ * lifecircle.gpkg as a check does (lc_results_summary_csv): the bytes a Shapefile or GeoJSON site
+ * output's summary.csv holds. NULL with LC_ERR_NOMEM. Caller frees with free(). */
+char *lc_results_site_summary_csv(lc_context *ctx, const lc_results *r, const lc_siting *s, size_t category);
+
 #endif /* LIFECIRCLE_OUTPUTS_RESULTS_INT_H */

@@ -474,62 +474,49 @@ int lc_summary_row_at(const lc_results *r, size_t i, lc_summary_row *out)
     return 0;
 }
 
-char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
+/* ---- the summary tables: one set of rows, a table layer or CSV text ---------------------------- */
+
+/* Where a summary table's rows go: the table layer of an output (w), or CSV text (csv) that is the
+ * summary.csv a GeoPackage output keeps beside lifecircle.gpkg. One row builder per table feeds
+ * both, so the CSV beside the GeoPackage holds what the table holds, in the bytes the table writer
+ * gives a Shapefile or GeoJSON output's table (outputs/vector_features.c): a byte-order mark, the
+ * field names, a null or non-finite number as an empty cell, CR LF after each row. */
+typedef struct table_sink {
+    lc_layer_writer *w;        /* the layer, or NULL for csv */
+    lc_csv *csv;
+    const lc_field_def *defs;  /* the table's fields (borrowed) */
+    size_t nf;
+} table_sink;
+
+/* Starts the table: the CSV's header row (the layer is created by the caller). LC_OK or LC_ERR_NOMEM. */
+static lc_status sink_begin(lc_context *ctx, table_sink *t)
 {
-    static const char *const head[] = {"unit_id", "unit_name", "norm", "指标", "indicator", "value", "target",
-                                       "pass", "shortfall", "shortfall_unit", "numerator", "denominator", "source",
-                                       "source_document", "是否达标", "level", "parent_id", "district_id"};
-    int ladder = has_ladder(r);
-    size_t ncol = ladder ? 18 : 15;
-    /* after them, note: why a norm has no value in a row (its cell is empty, pass n/a) */
-    lc_csv c;
-    lc_status st = lc_csv_begin(ctx, &c);
-    for (size_t i = 0; i < ncol && st == LC_OK; i++)
-        st = lc_csv_text(ctx, &c, head[i], i == 0);
-    st = st ? st : lc_csv_text(ctx, &c, "note", 0);
-    if (st == LC_OK)
-        st = lc_csv_end_row(ctx, &c);
-    lc_summary_row sr;
-    for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
-        const lc_indicator *x = &sr.x;
-        /* The cells of lc_results_write_summary, in its order and kinds (text or number). */
-        st = lc_csv_text(ctx, &c, sr.id, 1);
-        st = st ? st : lc_csv_text(ctx, &c, sr.name, 0);
-        st = st ? st : lc_csv_text(ctx, &c, sr.code, 0);
-        st = st ? st : lc_csv_text(ctx, &c, sr.zh, 0);
-        st = st ? st : lc_csv_text(ctx, &c, sr.en, 0);
-        st = st ? st : lc_csv_real(ctx, &c, x->value, 0);
-        st = st ? st : lc_csv_real(ctx, &c, x->target, 0);
-        st = st ? st : lc_csv_text(ctx, &c, pass_text(x->pass), 0);
-        st = st ? st : lc_csv_real(ctx, &c, x->pass == -1 ? NAN : x->shortfall, 0);
-        st = st ? st : lc_csv_text(ctx, &c, x->shortfall_unit, 0);
-        st = st ? st : lc_csv_real(ctx, &c, x->numerator, 0);
-        st = st ? st : lc_csv_real(ctx, &c, x->denominator, 0);
-        st = st ? st : lc_csv_text(ctx, &c, sr.source, 0);
-        char *doc = st ? NULL : lc_cite_expand(ctx, sr.source); /* source_document: spelt out */
-        st = st ? st : doc ? lc_csv_text(ctx, &c, doc, 0) : LC_ERR_NOMEM;
-        free(doc);
-        st = st ? st : lc_csv_text(ctx, &c, pass_text_zh(x->pass), 0);
-        if (ladder) {
-            st = st ? st : lc_csv_text(ctx, &c, sr.level, 0);
-            st = st ? st : lc_csv_text(ctx, &c, sr.parent, 0);
-            st = st ? st : lc_csv_text(ctx, &c, sr.district, 0);
-        }
-        st = st ? st : lc_csv_text(ctx, &c, sr.note, 0);
-        st = st ? st : lc_csv_end_row(ctx, &c);
-    }
-    if (st != LC_OK) {
-        lc_csv_free(&c);
-        lc_error(ctx, LC_ERR_NOMEM, "out of memory writing summary.csv");
-        return NULL;
-    }
-    return c.text;
+    if (t->w)
+        return LC_OK;
+    lc_status st = lc_csv_begin(ctx, t->csv);
+    for (size_t i = 0; i < t->nf && st == LC_OK; i++)
+        st = lc_csv_text(ctx, t->csv, t->defs[i].name, i == 0);
+    return st == LC_OK ? lc_csv_end_row(ctx, t->csv) : st;
 }
 
-/* summary: the rows of summary.csv as a table layer, so every format stores it its own way
- * (summary.csv for Shapefile and GeoJSON, a table in the GeoPackage or PostGIS). The columns and
- * values are those of lc_results_summary_csv(). LC_OK or the writer's error. */
-lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_results *r)
+/* One row of values (t->nf of them, in the order of t->defs). LC_OK or the writer's error. */
+static lc_status sink_row(lc_context *ctx, table_sink *t, const lc_value *v)
+{
+    if (t->w)
+        return lc_layer_writer_add(ctx, t->w, NULL, v);
+    lc_status st = LC_OK;
+    for (size_t i = 0; i < t->nf && st == LC_OK; i++) {
+        lc_field_type type = t->defs[i].type;
+        st = v[i].is_null || type == LC_FIELD_STRING ? lc_csv_text(ctx, t->csv, v[i].is_null ? NULL : v[i].s, i == 0)
+           : type == LC_FIELD_INTEGER ? lc_csv_integer(ctx, t->csv, v[i].i, i == 0)
+                                      : lc_csv_real(ctx, t->csv, v[i].d, i == 0);
+    }
+    return st == LC_OK ? lc_csv_end_row(ctx, t->csv) : st;
+}
+
+/* The fields of a check's summary table into all[19] (its level, parent and district columns only
+ * with the administrative ladder; the note last); how many. */
+static size_t summary_fields(const lc_results *r, lc_field_def all[19])
 {
     static const lc_field_def defs[] = {
         {"unit_id", "UNIT_ID", LC_FIELD_STRING, 80, 0, "街镇编号", "Unit id, or total", ""},
@@ -556,23 +543,23 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
     };
     static const lc_field_def note_def = {"note", "NOTE", LC_FIELD_STRING, 160, 0, "说明",
                                           "Why the norm has no value in this row (empty when it has one)", ""};
-    int ladder = has_ladder(r);
-    size_t nf = ladder ? 18 : 15;
-    lc_field_def all[19];
+    size_t nf = has_ladder(r) ? 18 : 15;
     memcpy(all, defs, nf * sizeof *defs);
     all[nf++] = note_def;
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, all, nf);
-    if (!w)
-        return lc_context_errno(ctx);
-    lc_status st = LC_OK;
+    return nf;
+}
+
+/* Every row of a check's summary (lc_summary_row_at) into t, whose fields are summary_fields'.
+ * LC_OK or the error of the row. */
+static lc_status summary_rows(lc_context *ctx, const lc_results *r, table_sink *t)
+{
+    lc_status st = sink_begin(ctx, t);
     lc_summary_row sr;
     for (size_t i = 0; st == LC_OK && lc_summary_row_at(r, i, &sr) == 0; i++) {
         const lc_indicator *x = &sr.x;
         char *doc = lc_cite_expand(ctx, sr.source); /* source_document: spelt out */
-        if (!doc) {
-            st = LC_ERR_NOMEM;
-            break;
-        }
+        if (!doc)
+            return LC_ERR_NOMEM;
         lc_value v[18] = {str_value(sr.id), str_value(sr.name), str_value(sr.code),
                           str_value(sr.zh), str_value(sr.en), real_value(x->value), real_value(x->target),
                           str_value(pass_text(x->pass)), real_value(x->pass == -1 ? NAN : x->shortfall),
@@ -582,13 +569,78 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
                           str_value(sr.level),
                           str_value(sr.parent), str_value(sr.district)};
         lc_value vals[19];
-        memcpy(vals, v, (nf - 1) * sizeof *v);
-        vals[nf - 1] = str_value(sr.note);
-        st = lc_layer_writer_add(ctx, w, NULL, vals);
+        memcpy(vals, v, (t->nf - 1) * sizeof *v);
+        vals[t->nf - 1] = str_value(sr.note);
+        st = sink_row(ctx, t, vals);
         free(doc);
     }
-    lc_status cst = lc_layer_writer_close(ctx, w);
+    return st;
+}
+
+char *lc_results_summary_csv(lc_context *ctx, const lc_results *r)
+{
+    lc_field_def all[19];
+    lc_csv c = {0};
+    table_sink t = {.csv = &c, .defs = all, .nf = summary_fields(r, all)};
+    if (summary_rows(ctx, r, &t) != LC_OK) {
+        lc_csv_free(&c);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory writing summary.csv");
+        return NULL;
+    }
+    return c.text;
+}
+
+/* summary: the rows of summary.csv as a table layer, so every format stores it its own way
+ * (summary.csv for Shapefile and GeoJSON, a table in the GeoPackage or PostGIS). The columns and
+ * values are those of lc_results_summary_csv(). LC_OK or the writer's error. */
+lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_results *r)
+{
+    lc_field_def all[19];
+    table_sink t = {.defs = all, .nf = summary_fields(r, all)};
+    if (!(t.w = lc_output_layer_create(ctx, out, "summary", -1, all, t.nf)))
+        return lc_context_errno(ctx);
+    lc_status st = summary_rows(ctx, r, &t);
+    lc_status cst = lc_layer_writer_close(ctx, t.w);
     return st == LC_OK ? cst : st;
+}
+
+/* The fields of a `site` run's summary table. */
+static const lc_field_def site_fields[] = {
+    {"unit_id", "UNIT_ID", LC_FIELD_STRING, 80, 0, "街镇编号", "Unit id, or total", ""},
+    {"unit_name", "UNIT_NAME", LC_FIELD_STRING, 80, 0, "街镇名称", "Unit name", ""},
+    {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category sited", ""},
+    {"demand", "DEMAND", LC_FIELD_REAL, 0, 1, "需求人口", "Demand (residents or registered 60+)", "people"},
+    {"covered_before", "COV_BEF", LC_FIELD_REAL, 0, 1, "现状覆盖人口", "Covered before", "people"},
+    {"covered_after", "COV_AFT", LC_FIELD_REAL, 0, 1, "建议后覆盖人口", "Covered after the proposals", "people"},
+    {"share_before", "SHARE_BEF", LC_FIELD_REAL, 0, 4, "现状覆盖比例", "Coverage before", "share 0-1"},
+    {"share_after", "SHARE_AFT", LC_FIELD_REAL, 0, 4, "建议后覆盖比例", "Coverage after", "share 0-1"},
+    {"new_sites", "NEW_SITES", LC_FIELD_INTEGER, 0, 0, "新增设施数", "Proposed sites", ""},
+    {"floor_per_1000_before", "FLR_BEF", LC_FIELD_REAL, 0, 2, "现状千人建筑面积", "Floor area per 1,000 before", "m²"},
+    {"floor_per_1000_after", "FLR_AFT", LC_FIELD_REAL, 0, 2, "建议后千人建筑面积", "Floor area per 1,000 after", "m²"},
+};
+#define SITE_NFIELDS (sizeof site_fields / sizeof *site_fields)
+
+/* Every row of a `site` run's summary for category (each unit, then the whole area) into t. LC_OK
+ * or the error of the row. */
+static lc_status site_summary_rows(lc_context *ctx, const lc_results *r, const lc_siting *s, size_t category,
+                                   table_sink *t)
+{
+    lc_status st = sink_begin(ctx, t);
+    const char *code = lc_profile_category(r->profile, category)->code;
+    for (size_t row = 0; row < lc_siting_row_count(s) && st == LC_OK; row++) {
+        const lc_siting_row *x = lc_siting_row_get(s, row);
+        double pop = lc_indicators_population(r->indicators, row);
+        lc_value v[SITE_NFIELDS] = {str_value(row_id(r, row)), str_value(row_name(r, row)), str_value(code),
+                                    real_value(x->demand), real_value(x->covered_before),
+                                    real_value(x->covered_after),
+                                    real_value(x->demand > 0 ? x->covered_before / x->demand : NAN),
+                                    real_value(x->demand > 0 ? x->covered_after / x->demand : NAN),
+                                    int_value((long long)x->new_sites),
+                                    real_value(pop > 0 ? 1000 * x->floor_area_before_m2 / pop : NAN),
+                                    real_value(pop > 0 ? 1000 * x->floor_area_after_m2 / pop : NAN)};
+        st = sink_row(ctx, t, v);
+    }
+    return st;
 }
 
 /* summary of a `site` run: before/after per unit and for the whole area, as a table layer. LC_OK or
@@ -596,36 +648,22 @@ lc_status lc_results_write_summary(lc_context *ctx, lc_output *out, const lc_res
 lc_status lc_results_write_site_summary(lc_context *ctx, lc_output *out, const lc_results *r, const lc_siting *s,
                                         size_t category)
 {
-    static const lc_field_def defs[] = {
-        {"unit_id", "UNIT_ID", LC_FIELD_STRING, 80, 0, "街镇编号", "Unit id, or total", ""},
-        {"unit_name", "UNIT_NAME", LC_FIELD_STRING, 80, 0, "街镇名称", "Unit name", ""},
-        {"category", "CATEGORY", LC_FIELD_STRING, 32, 0, "设施类别代码", "Category sited", ""},
-        {"demand", "DEMAND", LC_FIELD_REAL, 0, 1, "需求人口", "Demand (residents or registered 60+)", "people"},
-        {"covered_before", "COV_BEF", LC_FIELD_REAL, 0, 1, "现状覆盖人口", "Covered before", "people"},
-        {"covered_after", "COV_AFT", LC_FIELD_REAL, 0, 1, "建议后覆盖人口", "Covered after the proposals", "people"},
-        {"share_before", "SHARE_BEF", LC_FIELD_REAL, 0, 4, "现状覆盖比例", "Coverage before", "share 0-1"},
-        {"share_after", "SHARE_AFT", LC_FIELD_REAL, 0, 4, "建议后覆盖比例", "Coverage after", "share 0-1"},
-        {"new_sites", "NEW_SITES", LC_FIELD_INTEGER, 0, 0, "新增设施数", "Proposed sites", ""},
-        {"floor_per_1000_before", "FLR_BEF", LC_FIELD_REAL, 0, 2, "现状千人建筑面积", "Floor area per 1,000 before", "m²"},
-        {"floor_per_1000_after", "FLR_AFT", LC_FIELD_REAL, 0, 2, "建议后千人建筑面积", "Floor area per 1,000 after", "m²"},
-    };
-    lc_layer_writer *w = lc_output_layer_create(ctx, out, "summary", -1, defs, 11);
-    if (!w)
+    table_sink t = {.defs = site_fields, .nf = SITE_NFIELDS};
+    if (!(t.w = lc_output_layer_create(ctx, out, "summary", -1, site_fields, SITE_NFIELDS)))
         return lc_context_errno(ctx);
-    lc_status st = LC_OK;
-    const char *code = lc_profile_category(r->profile, category)->code;
-    for (size_t row = 0; row < lc_siting_row_count(s) && st == LC_OK; row++) {
-        const lc_siting_row *x = lc_siting_row_get(s, row);
-        double pop = lc_indicators_population(r->indicators, row);
-        lc_value v[11] = {str_value(row_id(r, row)), str_value(row_name(r, row)), str_value(code),
-                          real_value(x->demand), real_value(x->covered_before), real_value(x->covered_after),
-                          real_value(x->demand > 0 ? x->covered_before / x->demand : NAN),
-                          real_value(x->demand > 0 ? x->covered_after / x->demand : NAN),
-                          int_value((long long)x->new_sites),
-                          real_value(pop > 0 ? 1000 * x->floor_area_before_m2 / pop : NAN),
-                          real_value(pop > 0 ? 1000 * x->floor_area_after_m2 / pop : NAN)};
-        st = lc_layer_writer_add(ctx, w, NULL, v);
-    }
-    lc_status cst = lc_layer_writer_close(ctx, w);
+    lc_status st = site_summary_rows(ctx, r, s, category, &t);
+    lc_status cst = lc_layer_writer_close(ctx, t.w);
     return st == LC_OK ? cst : st;
+}
+
+char *lc_results_site_summary_csv(lc_context *ctx, const lc_results *r, const lc_siting *s, size_t category)
+{
+    lc_csv c = {0};
+    table_sink t = {.csv = &c, .defs = site_fields, .nf = SITE_NFIELDS};
+    if (site_summary_rows(ctx, r, s, category, &t) != LC_OK) {
+        lc_csv_free(&c);
+        lc_error(ctx, LC_ERR_NOMEM, "out of memory writing summary.csv");
+        return NULL;
+    }
+    return c.text;
 }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <gdal.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,120 @@ START_TEST(site_run_writes_geopackage)
 }
 END_TEST
 
+/* Every row of layer `name` of the dataset at path (NULL: its only layer) as cells of text, fields
+ * in order; a real as its double. Fills *nrows and *nfields; caller frees the array and cells. */
+typedef struct table_cell {
+    char *s;   /* the text ("" when null) */
+    double d;  /* the number, when is_real */
+    int is_real;
+} table_cell;
+
+static table_cell *read_table(const char *path, const char *name, size_t *nrows, size_t *nfields, char ***fields)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    ck_assert_msg(ds != NULL, "cannot open %s", path);
+    OGRLayerH l = name ? GDALDatasetGetLayerByName(ds, name) : GDALDatasetGetLayer(ds, 0);
+    ck_assert_msg(l != NULL, "%s has no layer %s", path, name ? name : "");
+    OGRFeatureDefnH fd = OGR_L_GetLayerDefn(l);
+    size_t nf = (size_t)OGR_FD_GetFieldCount(fd), n = 0, cap = 16;
+    *fields = calloc(nf, sizeof **fields);
+    for (size_t i = 0; i < nf; i++)
+        (*fields)[i] = strdup(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fd, (int)i)));
+    table_cell *cells = calloc(cap * nf, sizeof *cells);
+    OGRFeatureH ft;
+    OGR_L_ResetReading(l);
+    while ((ft = OGR_L_GetNextFeature(l))) {
+        if (n == cap)
+            cells = realloc(cells, (cap *= 2) * nf * sizeof *cells);
+        for (size_t i = 0; i < nf; i++) {
+            table_cell *c = &cells[n * nf + i];
+            int set = OGR_F_IsFieldSetAndNotNull(ft, (int)i);
+            c->s = strdup(set ? OGR_F_GetFieldAsString(ft, (int)i) : "");
+            c->is_real = OGR_Fld_GetType(OGR_FD_GetFieldDefn(fd, (int)i)) == OFTReal;
+            c->d = set ? OGR_F_GetFieldAsDouble(ft, (int)i) : 0;
+        }
+        OGR_F_Destroy(ft);
+        n++;
+    }
+    GDALClose(ds);
+    *nrows = n, *nfields = nf;
+    return cells;
+}
+
+static void free_table(table_cell *cells, size_t n, size_t nf, char **fields)
+{
+    for (size_t k = 0; k < n * nf; k++)
+        free(cells[k].s);
+    for (size_t i = 0; i < nf; i++)
+        free(fields[i]);
+    free(cells), free(fields);
+}
+
+START_TEST(site_geopackage_keeps_summary_csv_beside)
+{
+    /* As check does, a site run into a GeoPackage keeps summary.csv beside lifecircle.gpkg: the file
+     * exists, and read back with OGR (its CSV driver, every cell as text) it has the fields and the
+     * rows of the GeoPackage's summary table, read back with OGR too: the same texts, and numbers equal
+     * to 1e-12 (summary.csv writes 15 significant digits). The rows, by hand: the demo's four 街镇
+     * (1.5 km grid cells Grid r1c2, r2c1, r3c1, r3c2) and the whole area, so 5; the whole area's
+     * new_sites is the number of proposals. And the bytes are those of a Shapefile site output's
+     * summary.csv (the table writer). */
+    char *tmp = lct_tmpdir(), *dir = lct_path(tmp, "sites"), *shp = lct_path(tmp, "sites-shp");
+    lc_study *st = demo_study(dir, "gpkg");
+    lc_site_run_options so = LC_SITE_RUN_OPTIONS_INIT;
+    so.category = "centre";
+    so.siting = (lc_siting_options){.objective = LC_SITING_MCLP, .k = 2};
+    lc_run *run = lc_run_site(lct_ctx, st, NULL, &so);
+    ck_assert_msg(run, "%s", lc_context_errmsg(lct_ctx));
+    size_t k = lc_siting_count(lc_run_siting(run));
+    char *csv = lct_path(dir, "summary.csv"), *gpkg = lct_path(dir, "lifecircle.gpkg");
+    ck_assert_msg(exists(csv), "no summary.csv beside %s", gpkg);
+    size_t na, nfa, nb, nfb;
+    char **fa, **fb;
+    table_cell *a = read_table(csv, NULL, &na, &nfa, &fa), *b = read_table(gpkg, "summary", &nb, &nfb, &fb);
+    ck_assert_uint_eq(nb, 5);
+    ck_assert_uint_eq(na, nb);
+    ck_assert_uint_eq(nfa, nfb);
+    ck_assert_uint_eq(nfb, 11);
+    for (size_t i = 0; i < nfb; i++)
+        ck_assert_str_eq(fa[i], fb[i]);
+    for (size_t r = 0; r < nb; r++)
+        for (size_t i = 0; i < nfb; i++) {
+            const table_cell *x = &a[r * nfa + i], *y = &b[r * nfb + i];
+            if (y->is_real && *y->s) {
+                double d = strtod(x->s, NULL), tol = 1e-12 * (fabs(y->d) > 1 ? fabs(y->d) : 1);
+                ck_assert_msg(fabs(d - y->d) <= tol, "row %zu %s: csv %s, gpkg %.17g", r, fb[i], x->s, y->d);
+            } else {
+                ck_assert_msg(!strcmp(x->s, y->s), "row %zu %s: csv '%s', gpkg '%s'", r, fb[i], x->s, y->s);
+            }
+        }
+    ck_assert_str_eq(b[4 * nfb].s, "total");
+    ck_assert_str_eq(fb[8], "new_sites");
+    ck_assert_int_eq(atoi(b[4 * nfb + 8].s), (int)k);
+    /* The same bytes as the Shapefile output's table. */
+    lc_study *st2 = demo_study(shp, "shapefile");
+    lc_run *run2 = lc_run_site(lct_ctx, st2, NULL, &so);
+    ck_assert_msg(run2, "%s", lc_context_errmsg(lct_ctx));
+    char *csv2 = lct_path(shp, "summary.csv");
+    size_t len1, len2;
+    char *t1 = lct_read_file(csv, &len1), *t2 = lct_read_file(csv2, &len2);
+    ck_assert_ptr_nonnull(t1);
+    ck_assert_ptr_nonnull(t2);
+    ck_assert_uint_eq(len1, len2);
+    ck_assert(memcmp(t1, t2, len1) == 0);
+    free(t1), free(t2), free(csv2);
+    free_table(a, na, nfa, fa);
+    free_table(b, nb, nfb, fb);
+    lc_run_destroy(run);
+    lc_run_destroy(run2);
+    lc_study_destroy(st);
+    lc_study_destroy(st2);
+    lct_rmtree(tmp);
+    free(tmp), free(dir), free(shp), free(csv), free(gpkg);
+}
+END_TEST
+
 START_TEST(older_callers_options_read_as_zero_past_their_size)
 {
     /* A caller built when lc_run_options ended before report_dir: whatever lies past its size is
@@ -352,6 +467,7 @@ Suite *suite_run(void)
     tcase_add_test(tc, output_named_like_a_file_is_refused);
     tcase_add_test(tc, report_that_fails_leaves_the_output_as_it_was);
     tcase_add_test(tc, site_run_writes_geopackage);
+    tcase_add_test(tc, site_geopackage_keeps_summary_csv_beside);
     tcase_add_test(tc, older_callers_options_read_as_zero_past_their_size);
     tcase_add_test(tc, cancel_stops_the_run_and_writes_nothing);
     tcase_add_test(tc, sigterm_cancels_the_command);
