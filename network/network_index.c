@@ -52,10 +52,10 @@ static void radix_sort(keyed *a, keyed *tmp, size_t n)
 
 /* Puts the n boxes in sort-tile-recursive order: by centre x, then each run of per_slice of them by
  * centre y. LC_OK or LC_ERR_NOMEM. */
-static lc_status tile_order(lc_context *ctx, tnode *b, size_t n, size_t per_slice)
+static lc_status tile_order(tnode *b, size_t n, size_t per_slice)
 {
-    keyed *k = lc_malloc(ctx, n * sizeof *k), *tmp = lc_malloc(ctx, n * sizeof *tmp);
-    tnode *copy = lc_malloc(ctx, n * sizeof *copy);
+    keyed *k = malloc(n * sizeof *k), *tmp = malloc(n * sizeof *tmp);
+    tnode *copy = malloc(n * sizeof *copy);
     if (!k || !tmp || !copy) {
         free(k), free(tmp), free(copy);
         return LC_ERR_NOMEM;
@@ -76,13 +76,14 @@ static lc_status tile_order(lc_context *ctx, tnode *b, size_t n, size_t per_slic
     return LC_OK;
 }
 
-/* Builds the tree bottom-up by sort-tile-recursive packing. LC_OK or LC_ERR_NOMEM. */
-lc_status lc_network_index_build(lc_context *ctx, lc_network *net)
+/* Builds the tree bottom-up by sort-tile-recursive packing. LC_OK or LC_ERR_NOMEM (no message: it
+ * runs beside the thread that owns the context, network/network.c). */
+lc_status lc_network_index_build(lc_network *net)
 {
     size_t n = net->nedges;
     if (!n)
         return LC_OK;
-    tnode *leaf = lc_malloc(ctx, n * sizeof *leaf);
+    tnode *leaf = malloc(n * sizeof *leaf);
     if (!leaf)
         return LC_ERR_NOMEM;
     for (size_t e = 0; e < n; e++) {
@@ -98,9 +99,9 @@ lc_status lc_network_index_build(lc_context *ctx, lc_network *net)
         size_t parents = (nb + TREE_FANOUT - 1) / TREE_FANOUT;
         size_t slices = (size_t)ceil(sqrt((double)parents));
         size_t per_slice = slices * TREE_FANOUT;
-        if (tile_order(ctx, below, nb, per_slice) != LC_OK)
+        if (tile_order(below, nb, per_slice) != LC_OK)
             return LC_ERR_NOMEM;
-        tnode *up = lc_malloc(ctx, parents * sizeof *up);
+        tnode *up = malloc(parents * sizeof *up);
         if (!up)
             return LC_ERR_NOMEM;
         for (size_t p = 0; p < parents; p++) {

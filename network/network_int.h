@@ -145,9 +145,11 @@ lc_bbox lc_reached_extent(const lc_network *net, const lc_reached *r);
 
 /* ---- the edge index (network/network_index.c) ---- */
 
-/* Builds net's STR-tree over its edges bottom-up by sort-tile-recursive packing. LC_OK or
- * LC_ERR_NOMEM. */
-lc_status lc_network_index_build(lc_context *ctx, lc_network *net);
+/* Builds net's STR-tree over its edges bottom-up by sort-tile-recursive packing, reading only the
+ * edges' ends and the nodes' coordinates and writing only net->tree*: lc_network_build runs it on a
+ * second thread while it lays out the adjacency. LC_OK or LC_ERR_NOMEM, which sets no context's
+ * message (the caller reports it). */
+lc_status lc_network_index_build(lc_network *net);
 
 /* The nearest edge to p under tree node (level, i), improving *best (squared distance), *best_e (the
  * edge, -1 for none yet) and *best_t (where along it, 0..1); ties go to the lower edge. */
