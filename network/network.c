@@ -504,20 +504,28 @@ static void heap_free(heap *hp)
         free(hp->b[b]);
 }
 
-/* Relaxes node v to distance d from source id; pushes it when improved. */
-static lc_status relax(lc_context *ctx, lc_network_reach *r, heap *hp, uint32_t v, double d, long id)
+/* Sets node v's label to distance d from source id when that improves it (shorter, or as short from a
+ * lower id). 1 when it did, 0 when not, -1 out of memory. */
+static int improve(lc_context *ctx, lc_network_reach *r, uint32_t v, double d, long id)
 {
     if (d > r->bound || d > r->node[v].dist || (d == r->node[v].dist && r->node[v].near <= id))
-        return LC_OK;
+        return 0;
     if (r->track && r->node[v].near < 0) { /* first reached in this pass */
         if (r->ntouched == r->tcap && lc_grow(ctx, (void **)&r->touched, &r->tcap, r->ntouched + 1,
                                               sizeof *r->touched) != LC_OK)
-            return LC_ERR_NOMEM;
+            return -1;
         r->touched[r->ntouched++] = v;
     }
     r->node[v].dist = d;
     r->node[v].near = id;
-    return heap_push(ctx, hp, d, v);
+    return 1;
+}
+
+/* Relaxes node v to distance d from source id; pushes it when improved. */
+static lc_status relax(lc_context *ctx, lc_network_reach *r, heap *hp, uint32_t v, double d, long id)
+{
+    int got = improve(ctx, r, v, d, id);
+    return got < 0 ? LC_ERR_NOMEM : got ? heap_push(ctx, hp, d, v) : LC_OK;
 }
 
 static lc_status reach_pass(lc_context *ctx, lc_network_reach *r, const lc_snap *sources, const long *ids, size_t n);
@@ -624,9 +632,29 @@ static lc_status reach_pass(lc_context *ctx, lc_network_reach *r, const lc_snap 
         if (d > r->node[v].dist)
             continue; /* stale */
         long id = r->node[v].near;
-        for (uint32_t k = net->off[v]; k < net->off[v + 1]; k++)
-            if (relax(ctx, r, &hp, net->nbr[k], d + net->nlen[k], id) != LC_OK)
-                goto fail;
+        for (uint32_t k = net->off[v]; k < net->off[v + 1]; k++) {
+            /* Along a chain of nodes with two edges each (most of a real street's nodes: its shape's
+             * vertices) the labels are set walking on, not through the heap: such a node's only
+             * other neighbour gets its label plus the edge, exactly the value and source popping it
+             * would relax there, and the edge back is never shorter. */
+            uint32_t w = net->nbr[k], from = net->adj[k];
+            double dw = d + net->nlen[k];
+            for (;;) {
+                uint32_t a = net->off[w];
+                int chain = net->off[w + 1] - a == 2;
+                int got = improve(ctx, r, w, dw, id);
+                if (got < 0 || (got && !chain && heap_push(ctx, &hp, dw, w) != LC_OK))
+                    goto fail;
+                if (!got || !chain)
+                    break;
+                uint32_t next = net->adj[a] == from ? a + 1 : a;
+                if (net->adj[next] == from) /* both slots one edge: a loop */
+                    break;
+                from = net->adj[next];
+                dw = dw + net->nlen[next];
+                w = net->nbr[next];
+            }
+        }
     }
     heap_free(&hp);
     return LC_OK;
