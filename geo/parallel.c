@@ -55,12 +55,14 @@ static void take_tasks(thread_state *t, lc_context *report, const char *stage)
     size_t reported = 0;
     pthread_mutex_lock(&j->lock);
     for (;;) {
-        if (j->failed || j->stop || j->next >= j->n)
-            break;
-        if (report && lc_context_cancelled(report)) {
+        /* A cancel is seen before asking whether tasks are left: one made during the last tasks (the
+         * other threads took the rest meanwhile) still stops the step, not the next one. */
+        if (report && !j->failed && lc_context_cancelled(report)) {
             j->stop = j->cancelled = 1;
             break;
         }
+        if (j->failed || j->stop || j->next >= j->n)
+            break;
         if (j->next >= j->barrier && j->done_before_barrier < j->barrier) {
             pthread_cond_wait(&j->changed, &j->lock); /* the first phase's last tasks are running */
             continue;
