@@ -353,6 +353,20 @@ lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_op
     if (st == LC_OK && lc_coverage_has_catchment_streets(r->coverage))
         st = lc_results_write_catchment_streets(ctx, out, r, &styles);
     t = log_layer_time(ctx, "catchment_streets", t);
+    /* The summaries need no service area: written while those are still being traced on another core
+     * (their files, not the GeoPackage's summary table, which keeps its place after service_areas). */
+    if (st == LC_OK && !(json = lc_results_summary_json(ctx, r)))
+        st = lc_context_errno(ctx);
+    /* GeoPackage keeps summary.csv beside lifecircle.gpkg for spreadsheet users; the same text. */
+    if (st == LC_OK && options->format == LC_FORMAT_GPKG && !(csv = lc_results_summary_csv(ctx, r)))
+        st = lc_context_errno(ctx);
+    if (st == LC_OK)
+        st = lc_output_write_text(ctx, out, "summary.json", json);
+    if (st == LC_OK && csv)
+        st = lc_output_write_text(ctx, out, "summary.csv", csv);
+    if (st == LC_OK && options->format != LC_FORMAT_POSTGIS) /* Excel beside the CSV (outputs/summary_xlsx.c) */
+        st = lc_summary_xlsx_write(ctx, out, r);
+    t = log_layer_time(ctx, "summary files", t);
     /* Last of the layers: in network mode the service areas are still being dissolved on another
      * core while the layers above are written (lc_coverage_service_areas_wait). */
     if (st == LC_OK)
@@ -367,24 +381,13 @@ lc_output *lc_results_stage(lc_context *ctx, const char *dir, const lc_output_op
     lc_qml_set_free(&styles);
     if (st == LC_OK)
         st = lc_results_write_summary(ctx, out, r); /* summary.csv for Shapefile and GeoJSON outputs */
-    if (st == LC_OK && !(json = lc_results_summary_json(ctx, r)))
-        st = lc_context_errno(ctx);
-    /* GeoPackage keeps summary.csv beside lifecircle.gpkg for spreadsheet users; the same text. */
-    if (st == LC_OK && options->format == LC_FORMAT_GPKG && !(csv = lc_results_summary_csv(ctx, r)))
-        st = lc_context_errno(ctx);
-    if (st == LC_OK)
-        st = lc_output_write_text(ctx, out, "summary.json", json);
-    if (st == LC_OK && csv)
-        st = lc_output_write_text(ctx, out, "summary.csv", csv);
-    if (st == LC_OK && options->format != LC_FORMAT_POSTGIS) /* Excel beside the CSV (outputs/summary_xlsx.c) */
-        st = lc_summary_xlsx_write(ctx, out, r);
     free(json);
     free(csv);
     if (st != LC_OK) {
         lc_output_abort(ctx, out); /* the step's error stays the context's */
         return NULL;
     }
-    log_layer_time(ctx, "summary, styles", t);
+    log_layer_time(ctx, "styles, summary table", t);
     return out;
 }
 
