@@ -20,27 +20,21 @@ static size_t cell_hash(int64_t cx, int64_t cy, size_t mask)
 
 /* The slot of cell (cx, cy) in the table of mask + 1 slots: its own, or the empty one where it
  * would go. */
-static size_t cell_slot(const int64_t *kx, const int64_t *ky, const uint32_t *head, size_t mask, int64_t cx,
-                        int64_t cy)
+static size_t cell_slot(const struct lc_cell_slot *slot, size_t mask, int64_t cx, int64_t cy)
 {
     size_t i = cell_hash(cx, cy, mask);
-    while (head[i] != LC_CELL_NONE && (kx[i] != cx || ky[i] != cy))
+    while (slot[i].head != LC_CELL_NONE && (slot[i].kx != cx || slot[i].ky != cy))
         i = (i + 1) & mask;
     return i;
 }
 
-/* Allocates an empty table of `slots` slots into the three arrays. LC_OK or LC_ERR_NOMEM. */
-static lc_status table_alloc(lc_context *ctx, size_t slots, int64_t **kx, int64_t **ky, uint32_t **head)
+/* Allocates an empty table of `slots` slots. LC_OK or LC_ERR_NOMEM. */
+static lc_status table_alloc(lc_context *ctx, size_t slots, struct lc_cell_slot **slot)
 {
-    *kx = lc_malloc(ctx, slots * sizeof **kx);
-    *ky = lc_malloc(ctx, slots * sizeof **ky);
-    *head = lc_malloc(ctx, slots * sizeof **head);
-    if (!*kx || !*ky || !*head) {
-        free(*kx), free(*ky), free(*head);
-        *kx = *ky = NULL, *head = NULL;
+    if (!(*slot = lc_malloc(ctx, slots * sizeof **slot)))
         return LC_ERR_NOMEM;
-    }
-    memset(*head, 0xff, slots * sizeof **head);
+    for (size_t i = 0; i < slots; i++)
+        (*slot)[i] = (struct lc_cell_slot){0, 0, LC_CELL_NONE};
     return LC_OK;
 }
 
@@ -54,7 +48,7 @@ lc_status lc_cellgrid_init(lc_context *ctx, lc_cellgrid *g, double cell, size_t 
         slots *= 2;
     g->cell = cell;
     g->mask = slots - 1;
-    if (table_alloc(ctx, slots, &g->kx, &g->ky, &g->head) != LC_OK)
+    if (table_alloc(ctx, slots, &g->slot) != LC_OK)
         return LC_ERR_NOMEM;
     if (expect && !(g->next = lc_malloc(ctx, expect * sizeof *g->next)))
         return LC_ERR_NOMEM;
@@ -64,9 +58,7 @@ lc_status lc_cellgrid_init(lc_context *ctx, lc_cellgrid *g, double cell, size_t 
 
 void lc_cellgrid_free(lc_cellgrid *g)
 {
-    free(g->kx);
-    free(g->ky);
-    free(g->head);
+    free(g->slot);
     free(g->next);
     memset(g, 0, sizeof *g);
 }
@@ -79,24 +71,21 @@ void lc_cellgrid_key(const lc_cellgrid *g, lc_xy p, int64_t *cx, int64_t *cy)
 
 uint32_t lc_cellgrid_first(const lc_cellgrid *g, int64_t cx, int64_t cy)
 {
-    return g->head[cell_slot(g->kx, g->ky, g->head, g->mask, cx, cy)];
+    return g->slot[cell_slot(g->slot, g->mask, cx, cy)].head;
 }
 
 /* Doubles the table, moving every occupied slot (chains stay as they are). */
 static lc_status grow_table(lc_context *ctx, lc_cellgrid *g)
 {
     size_t slots = 2 * (g->mask + 1), mask = slots - 1;
-    int64_t *kx, *ky;
-    uint32_t *head;
-    if (table_alloc(ctx, slots, &kx, &ky, &head) != LC_OK)
+    struct lc_cell_slot *slot;
+    if (table_alloc(ctx, slots, &slot) != LC_OK)
         return LC_ERR_NOMEM;
     for (size_t q = 0; q <= g->mask; q++)
-        if (g->head[q] != LC_CELL_NONE) {
-            size_t s = cell_slot(kx, ky, head, mask, g->kx[q], g->ky[q]);
-            kx[s] = g->kx[q], ky[s] = g->ky[q], head[s] = g->head[q];
-        }
-    free(g->kx), free(g->ky), free(g->head);
-    g->kx = kx, g->ky = ky, g->head = head, g->mask = mask;
+        if (g->slot[q].head != LC_CELL_NONE)
+            slot[cell_slot(slot, mask, g->slot[q].kx, g->slot[q].ky)] = g->slot[q];
+    free(g->slot);
+    g->slot = slot, g->mask = mask;
     return LC_OK;
 }
 
@@ -110,13 +99,13 @@ lc_status lc_cellgrid_add(lc_context *ctx, lc_cellgrid *g, lc_xy p)
         return LC_ERR_NOMEM;
     int64_t cx, cy;
     lc_cellgrid_key(g, p, &cx, &cy);
-    size_t s = cell_slot(g->kx, g->ky, g->head, g->mask, cx, cy);
-    if (g->head[s] == LC_CELL_NONE) {
-        g->kx[s] = cx, g->ky[s] = cy;
+    size_t s = cell_slot(g->slot, g->mask, cx, cy);
+    if (g->slot[s].head == LC_CELL_NONE) {
+        g->slot[s].kx = cx, g->slot[s].ky = cy;
         g->used++;
     }
     uint32_t v = (uint32_t)g->npoints++;
-    g->next[v] = g->head[s];
-    g->head[s] = v;
+    g->next[v] = g->slot[s].head;
+    g->slot[s].head = v;
     return LC_OK;
 }

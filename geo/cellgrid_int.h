@@ -22,8 +22,11 @@ typedef struct lc_cellgrid {
     double cell;        /* side of a cell, > 0 */
     size_t mask;        /* slots − 1 (slots a power of two) */
     size_t used;        /* occupied slots */
-    int64_t *kx, *ky;   /* per slot: the cell */
-    uint32_t *head;     /* per slot: the cell's newest point, LC_CELL_NONE when empty */
+    struct lc_cell_slot {
+        int64_t kx, ky; /* the cell */
+        uint32_t head;  /* the cell's newest point, LC_CELL_NONE when empty */
+    } *slot;            /* one struct per slot, not three arrays: a probe of a table larger than the
+                           caches (a city's road vertices) then misses once, not three times */
     uint32_t *next;     /* per point: the next (older) point of its cell */
     size_t npoints, cap; /* points added; room in next */
 } lc_cellgrid;
