@@ -247,6 +247,17 @@ static lc_status check_cpg(reader *rd, const char *path)
                           rd->path, name, rd->kind_name);
 }
 
+/* The names of ds's layers, comma-separated, into names (cut at size). */
+static void layer_names(GDALDatasetH ds, char *names, size_t size)
+{
+    size_t used = 0;
+    names[0] = '\0';
+    for (int i = 0; i < GDALDatasetGetLayerCount(ds) && used + 1 < size; i++) {
+        int k = snprintf(names + used, size - used, "%s%s", i ? ", " : "", OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+        used += k > 0 ? (size_t)k : 0;
+    }
+}
+
 /* Picks the OGR layer: the study's <kind>.layer; for OSM data the layer that holds the kind's
  * geometries; the only layer; otherwise an error listing the layers to choose from. */
 static OGRLayerH pick_layer(reader *rd, GDALDatasetH ds, const char *driver)
@@ -254,22 +265,20 @@ static OGRLayerH pick_layer(reader *rd, GDALDatasetH ds, const char *driver)
     const char *want = study_key(rd, "layer");
     if (!want && strcmp(driver, "OSM") == 0)
         want = rd->osm_layer;
+    char names[1024];
     if (want) {
         OGRLayerH l = GDALDatasetGetLayerByName(ds, want);
-        if (!l)
-            lc_error(rd->ctx, LC_ERR_IO, "%s: no layer named '%s'", rd->path, want);
+        if (!l) { /* a typo in the study: the names to choose from */
+            layer_names(ds, names, sizeof names);
+            lc_error(rd->ctx, LC_ERR_IO, "%s: no layer named '%s' (%s.layer); the file holds %s", rd->path, want,
+                     rd->kind_name, names[0] ? names : "no vector layer");
+        }
         return l;
     }
     int n = GDALDatasetGetLayerCount(ds);
     if (n == 1)
         return GDALDatasetGetLayer(ds, 0);
-    char names[1024] = "";
-    size_t used = 0;
-    for (int i = 0; i < n && used + 1 < sizeof names; i++) {
-        int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-                         OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
-        used += k > 0 ? (size_t)k : 0;
-    }
+    layer_names(ds, names, sizeof names);
     if (n == 0)
         lc_error(rd->ctx, LC_ERR_IO, "%s holds no vector layer", rd->path);
     else

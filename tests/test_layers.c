@@ -619,6 +619,17 @@ START_TEST(required_field_absent_is_an_error)
 }
 END_TEST
 
+START_TEST(misspelt_layer_lists_the_layers)
+{
+    /* A typo in <kind>.layer: the message names the key and the layers the file does hold. */
+    fixture_dir fx = write_pair("GPKG", "gpkg", NULL);
+    lc_study *st = pair_study(&fx, "EPSG:32651");
+    ck_assert_int_eq(lc_study_set(lct_ctx, st, "residential.layer", "residentail"), LC_OK);
+    expect_read_error(st, LC_ERR_IO, "no layer named 'residentail' (residential.layer); the file holds lct_fixture");
+    free_pair(&fx);
+}
+END_TEST
+
 START_TEST(no_crs_is_refused)
 {
     fixture_dir fx = write_pair("ESRI Shapefile", "shp", (const char *const[]){"-lco", "ENCODING=UTF-8", NULL});
@@ -868,6 +879,7 @@ Suite *suite_layers(void)
     tcase_add_checked_fixture(formats, lct_setup, lct_teardown);
     tcase_set_timeout(formats, 120);
     tcase_add_test(formats, reads_geopackage);
+    tcase_add_test(formats, misspelt_layer_lists_the_layers);
     tcase_add_test(formats, reads_geojson);
     tcase_add_test(formats, reads_shapefile_utf8_with_cpg);
     tcase_add_test(formats, reads_shapefile_gbk_without_cpg);
