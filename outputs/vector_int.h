@@ -81,7 +81,8 @@ struct lc_layer_writer {
     OGRLayerH layer;      /* KIND_OGR_FILE/KIND_DB: borrowed from the dataset */
     int *index;           /* OGR field index per field definition */
     FILE *csv;            /* KIND_CSV */
-    GEOSWKBWriter *wkb;   /* layers with geometry */
+    double *xy;           /* a GEOS line's or ring's coordinates, x y x y …, on their way to OGR */
+    size_t xy_cap;        /* doubles xy holds */
     iconv_t gbk;          /* UTF-8 → CP936, to refuse text GBK cannot hold; (iconv_t)-1 if unused */
     long long count;      /* lc_layer_writer_add calls so far */
     int warned_cut;       /* a text was cut to fit a Shapefile field, and that was logged */

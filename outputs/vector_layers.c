@@ -202,8 +202,7 @@ void lc_vec_writer_free(lc_layer_writer *w)
 {
     if (!w)
         return;
-    if (w->wkb)
-        GEOSWKBWriter_destroy_r(lc_ctx_geos(w->out->ctx), w->wkb);
+    free(w->xy);
     if (w->gbk != (iconv_t)-1)
         iconv_close(w->gbk);
     free(w->index);
@@ -436,15 +435,6 @@ lc_layer_writer *lc_output_layer_create(lc_context *ctx, lc_output *out, const c
         !(w->index = lc_calloc(ctx, nfields ? nfields : 1, sizeof *w->index))) {
         lc_vec_writer_free(w);
         return NULL;
-    }
-    if (type != wkbNone) {
-        w->wkb = GEOSWKBWriter_create_r(lc_ctx_geos(ctx));
-        if (!w->wkb) {
-            lc_error(ctx, LC_ERR_NOMEM, "cannot create a GEOS WKB writer");
-            lc_vec_writer_free(w);
-            return NULL;
-        }
-        GEOSWKBWriter_setOutputDimension_r(lc_ctx_geos(ctx), w->wkb, 2);
     }
     if (kind == KIND_OGR_FILE && out->gbk) {
         w->gbk = iconv_open(LC_GBK_ICONV, "UTF-8");
