@@ -309,6 +309,8 @@ static lc_status writer_finish(lc_context *ctx, lc_layer_writer *w)
         }
     } else if (OGR_L_SyncToDisk(w->layer) != OGRERR_NONE) {
         st = lc_error(ctx, LC_ERR_IO, "cannot finish %s (layer %s): %s", w->shown, w->name, lc_vec_gdal_reason(ctx));
+    } else if (w->own_index) {
+        st = lc_gpkg_rtree_write(ctx, w);
     }
     if (st != LC_OK)
         out->broken = 1;

@@ -351,6 +351,8 @@ static lc_status add_ogr_feature(lc_context *ctx, lc_layer_writer *w, OGRGeometr
         st = lc_error(ctx, LC_ERR_IO, "%s (layer %s, feature %lld): cannot write the feature (%s)", w->shown,
                       w->name, w->count, lc_vec_gdal_reason(ctx));
     }
+    if (st == LC_OK && w->own_index)
+        st = lc_gpkg_rtree_add(ctx, w, OGR_F_GetFID(feat), OGR_F_GetGeometryRef(feat));
     OGR_F_Destroy(feat);
     return st;
 }

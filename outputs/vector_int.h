@@ -11,6 +11,7 @@
 #include <iconv.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+#include <sqlite3.h>
 #include <stdio.h>
 
 #include "geo/context_int.h"
@@ -66,6 +67,12 @@ struct lc_output {
     int broken;           /* a write failed half-way: the output must not be committed */
 };
 
+/* A feature's box as SQLite's R*Tree stores it (float32, rounded outward), with its FID. */
+typedef struct lc_rtree_entry {
+    int64_t id;
+    float minx, maxx, miny, maxy;
+} lc_rtree_entry;
+
 struct lc_layer_writer {
     lc_output *out;       /* borrowed: the output the writer belongs to */
     lc_layer_writer *next;/* next open writer of out */
@@ -81,6 +88,10 @@ struct lc_layer_writer {
     OGRLayerH layer;      /* KIND_OGR_FILE/KIND_DB: borrowed from the dataset */
     int *index;           /* OGR field index per field definition */
     FILE *csv;            /* KIND_CSV */
+    lc_rtree_entry *rt;   /* GeoPackage layers with geometry: every feature's box, for the spatial index
+                           * written when the layer is closed (outputs/gpkg_rtree.c) */
+    size_t nrt, rt_cap;
+    int own_index;        /* the layer was created without GDAL's index: rt is collected and written */
     double *xy;           /* a GEOS line's or ring's coordinates, x y x y …, on their way to OGR */
     size_t xy_cap;        /* doubles xy holds */
     iconv_t gbk;          /* UTF-8 → CP936, to refuse text GBK cannot hold; (iconv_t)-1 if unused */
@@ -129,6 +140,21 @@ void lc_vec_gdal_leave(lc_context *ctx, gdal_scope *scope);
 
 /* GDAL's reason for the last failure in this scope. Borrowed from ctx. */
 const char *lc_vec_gdal_reason(const lc_context *ctx);
+
+/* ---- GeoPackage spatial index (outputs/gpkg_rtree.c) ---- */
+
+/* GDAL's SQLite connection to GeoPackage ds (borrowed), or NULL when this GDAL does not hand it out:
+ * GDAL then builds the index itself. */
+sqlite3 *lc_gpkg_sqlite(GDALDatasetH ds);
+
+/* Records the box of feature fid's geometry g (NULL or empty: nothing) for w's spatial index.
+ * LC_OK or LC_ERR_NOMEM. */
+lc_status lc_gpkg_rtree_add(lc_context *ctx, lc_layer_writer *w, long long fid, OGRGeometryH g);
+
+/* Writes w's spatial index from the boxes recorded, with its triggers and its gpkg_extensions row,
+ * as GDAL would have on closing the layer. Inside a GDAL scope, in the output's transaction. LC_OK,
+ * LC_ERR_IO (the output is then broken) or LC_ERR_NOMEM. */
+lc_status lc_gpkg_rtree_write(lc_context *ctx, lc_layer_writer *w);
 
 /* Closes a dataset; 0 unless GDAL flagged a failure while flushing it. */
 int lc_vec_close_dataset(GDALDatasetH ds);

@@ -203,6 +203,7 @@ void lc_vec_writer_free(lc_layer_writer *w)
     if (!w)
         return;
     free(w->xy);
+    free(w->rt);
     if (w->gbk != (iconv_t)-1)
         iconv_close(w->gbk);
     free(w->index);
@@ -326,6 +327,12 @@ static lc_status writer_open(lc_context *ctx, lc_layer_writer *w)
         lc_status st = open_gpkg(ctx, out);
         if (st != LC_OK)
             return st;
+        /* The spatial index is written in one pass when the layer closes (outputs/gpkg_rtree.c), not
+         * row by row by GDAL 3.6. */
+        if (w->ogr_type != wkbNone && lc_gpkg_sqlite(out->db)) {
+            opts = CSLSetNameValue(opts, "SPATIAL_INDEX", "NO");
+            w->own_index = 1;
+        }
     } else {
         int shp = out->format == LC_FORMAT_SHAPEFILE;
         if (shp) {

@@ -20,7 +20,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential pkg-config meson ninja-build \
   libgdal-dev gdal-bin libproj-dev proj-bin proj-data libgeos-dev \
-  libyaml-dev libjansson-dev libssl-dev libpq-dev libglpk-dev check libxml2-dev \
+  libyaml-dev libjansson-dev libssl-dev libpq-dev libsqlite3-dev libglpk-dev check libxml2-dev \
   python3 python3-gdal valgrind clang libclang-rt-14-dev \
   libcairo2-dev fonts-noto-cjk libmimalloc-dev \
   postgresql-15 postgresql-15-postgis-3 postgis >/dev/null   # the PostGIS tests' own server

@@ -983,6 +983,196 @@ START_TEST(misuse_is_reported)
 }
 END_TEST
 
+/* ---- the GeoPackage's spatial index (outputs/gpkg_rtree.c) ----------------------------------- */
+
+/* Layer sizes around the R*Tree's node capacity (51 cells): empty, one entry, a full root, a root
+ * with two leaves, and three levels (3,000 less every 17th: 2,824 boxes > 51²). */
+static const int INDEX_SIZES[] = {0, 1, 51, 52, 3000};
+
+/* Feature k of a layer: a rectangle of 1–200 m at a pseudo-random place, at coordinates floats do
+ * not hold (a float's step is 1/32 m at 350 km), or no geometry every 17th. */
+static char *index_wkt(int k, char *buf, size_t size)
+{
+    if (k % 17 == 16)
+        return NULL;
+    unsigned long long r = (unsigned long long)k * 6364136223846793005ull + 1442695040888963407ull;
+    double x = 340000 + (double)(r % 20000000) / 1000.0 + 0.0123456789;
+    double y = 3440000 + (double)((r >> 24) % 20000000) / 1000.0 + 0.0987654321;
+    double w = 1 + (double)((r >> 40) % 199), h = 1 + (double)((r >> 48) % 199);
+    snprintf(buf, size, "POLYGON ((%.10f %.10f, %.10f %.10f, %.10f %.10f, %.10f %.10f, %.10f %.10f))", x, y, x + w, y,
+             x + w, y + h, x, y + h, x, y);
+    return buf;
+}
+
+/* The rows of a query as one text (cells | , rows \n); "" for none. Caller frees. */
+static char *sql_text(GDALDatasetH ds, const char *sql)
+{
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    ck_assert_msg(res != NULL, "%s: %s", sql, CPLGetLastErrorMsg());
+    size_t cap = 1 << 16, n = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    text[0] = '\0';
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(res)) != NULL) {
+        for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
+            const char *v = OGR_F_GetFieldAsString(f, i);
+            size_t len = strlen(v) + 2;
+            while (n + len + 1 > cap)
+                text = realloc(text, cap *= 2);
+            ck_assert_ptr_nonnull(text);
+            n += (size_t)snprintf(text + n, cap - n, "%s%s", v, i + 1 < OGR_F_GetFieldCount(f) ? "|" : "\n");
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetReleaseResultSet(ds, res);
+    return text;
+}
+
+/* Writes the INDEX_SIZES layers t0..t4 with the library into dir/lifecircle.gpkg. */
+static void write_index_layers(const char *dir)
+{
+    lc_crs *crs = utm51();
+    lc_output *out = begin(dir, crs, LC_FORMAT_GPKG, NULL, 0);
+    char buf[512], name[8];
+    for (size_t l = 0; l < sizeof INDEX_SIZES / sizeof *INDEX_SIZES; l++) {
+        snprintf(name, sizeof name, "t%zu", l);
+        lc_layer_writer *w = lc_output_layer_create(lct_ctx, out, name, GEOS_MULTIPOLYGON, FAC_FIELDS + 2, 1);
+        ck_assert_msg(w != NULL, "%s", lc_context_errmsg(lct_ctx));
+        for (int k = 0; k < INDEX_SIZES[l]; k++)
+            add_ok(w, index_wkt(k, buf, sizeof buf), (lc_value[]){I(k)});
+        ck_assert_int_eq(lc_layer_writer_close(lct_ctx, w), LC_OK);
+    }
+    ck_assert_msg(lc_output_commit(lct_ctx, out) == LC_OK, "%s", lc_context_errmsg(lct_ctx));
+    lc_crs_destroy(crs);
+}
+
+/* The same layers written by GDAL alone (its own index, filled by SQLite's INSERT), into path. */
+static void write_index_reference(const char *path)
+{
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+    ck_assert_ptr_nonnull(ds);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(srs, 32651);
+    char buf[512], name[8];
+    for (size_t l = 0; l < sizeof INDEX_SIZES / sizeof *INDEX_SIZES; l++) {
+        snprintf(name, sizeof name, "t%zu", l);
+        OGRLayerH layer = GDALDatasetCreateLayer(ds, name, srs, wkbMultiPolygon, NULL);
+        ck_assert_ptr_nonnull(layer);
+        for (int k = 0; k < INDEX_SIZES[l]; k++) {
+            OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+            char *wkt = index_wkt(k, buf, sizeof buf);
+            if (wkt) {
+                OGRGeometryH g = NULL;
+                ck_assert_int_eq(OGR_G_CreateFromWkt(&wkt, NULL, &g), OGRERR_NONE);
+                OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(g));
+            }
+            ck_assert_int_eq(OGR_L_CreateFeature(layer, f), OGRERR_NONE);
+            OGR_F_Destroy(f);
+        }
+    }
+    OSRDestroySpatialReference(srs);
+    GDALClose(ds);
+}
+
+/* The library's index holds what GDAL's own holds — every entry's id and float box equal to those
+ * SQLite's INSERT stored, so rounding is SQLite's — in a tree SQLite's rtreecheck() accepts, with
+ * the same triggers and extension rows, and GDAL's spatial filters find what they find in GDAL's. */
+START_TEST(geopackage_index_is_sqlites_own)
+{
+    char *tmp = lct_tmpdir();
+    char *dir = lct_path(tmp, "out");
+    char *ref_path = lct_path(tmp, "ref.gpkg");
+    write_index_layers(dir);
+    write_index_reference(ref_path);
+    GDALDatasetH ds = open_vector(dir, "lifecircle.gpkg");
+    GDALDatasetH ref = GDALOpenEx(ref_path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ref);
+    char sql[512];
+    for (size_t l = 0; l < sizeof INDEX_SIZES / sizeof *INDEX_SIZES; l++) {
+        snprintf(sql, sizeof sql, "SELECT rtreecheck('rtree_t%zu_geom')", l);
+        char *check = sql_text(ds, sql);
+        ck_assert_msg(!strcmp(check, "ok\n"), "layer t%zu: rtreecheck says %s", l, check);
+        free(check);
+        /* the entries: ids and boxes equal to SQLite's own */
+        snprintf(sql, sizeof sql, "SELECT id, printf('%%.17g %%.17g %%.17g %%.17g', minx, maxx, miny, maxy) FROM "
+                 "rtree_t%zu_geom ORDER BY id", l);
+        char *ours = sql_text(ds, sql), *theirs = sql_text(ref, sql);
+        ck_assert_msg(!strcmp(ours, theirs), "layer t%zu: the index's entries differ from GDAL's", l);
+        size_t lines = 0;
+        for (const char *p = ours; *p; p++)
+            lines += *p == '\n';
+        ck_assert_uint_eq(lines, (size_t)(INDEX_SIZES[l] - INDEX_SIZES[l] / 17)); /* every 17th has no geometry */
+        free(ours);
+        free(theirs);
+        /* the triggers and the extension's row, as GDAL writes them */
+        snprintf(sql, sizeof sql, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE "
+                 "'rtree_t%zu_geom_%%' ORDER BY name", l);
+        ours = sql_text(ds, sql), theirs = sql_text(ref, sql);
+        ck_assert_msg(!strcmp(ours, theirs), "layer t%zu: triggers\n%s\ndiffer from GDAL's\n%s", l, ours, theirs);
+        ck_assert_int_gt((int)strlen(ours), 0);
+        free(ours);
+        free(theirs);
+        snprintf(sql, sizeof sql, "SELECT column_name, extension_name, definition, scope FROM gpkg_extensions WHERE "
+                 "table_name = 't%zu'", l);
+        ours = sql_text(ds, sql), theirs = sql_text(ref, sql);
+        ck_assert_str_eq(ours, theirs);
+        ck_assert_str_eq(ours, "geom|gpkg_rtree_index|http://www.geopackage.org/spec120/#extension_rtree|write-only\n");
+        free(ours);
+        free(theirs);
+    }
+    /* two levels under the root for 2,824 boxes; a leaf root for 51 features */
+    char *depth = sql_text(ds, "SELECT hex(substr(data, 1, 4)) FROM rtree_t4_geom_node WHERE nodeno = 1");
+    ck_assert_str_eq(depth, "00020002\n"); /* depth 2, two children: 2,824 → 56 full leaves → 2 nodes */
+    free(depth);
+    depth = sql_text(ds, "SELECT hex(substr(data, 1, 4)) FROM rtree_t2_geom_node WHERE nodeno = 1");
+    ck_assert_str_eq(depth, "00000030\n"); /* a leaf: 51 features less the three without geometry = 48 */
+    free(depth);
+    /* spatial filters through GDAL: the same features as in GDAL's own file */
+    OGRLayerH a = GDALDatasetGetLayerByName(ds, "t4"), b = GDALDatasetGetLayerByName(ref, "t4");
+    for (int q = 0; q < 6; q++) {
+        double x0 = 340000 + 3300.0 * q, y0 = 3440000 + 2900.0 * q, side = 150.0 * (q + 1) * (q + 1);
+        OGR_L_SetSpatialFilterRect(a, x0, y0, x0 + side, y0 + side);
+        OGR_L_SetSpatialFilterRect(b, x0, y0, x0 + side, y0 + side);
+        ck_assert_int_eq(OGR_L_GetFeatureCount(a, TRUE), OGR_L_GetFeatureCount(b, TRUE));
+    }
+    OGR_L_SetSpatialFilterRect(a, 340000, 3440000, 360300, 3460300);
+    ck_assert_int_eq(OGR_L_GetFeatureCount(a, TRUE), 3000 - 3000 / 17);
+    GDALClose(ds);
+    GDALClose(ref);
+    /* edits through GDAL keep it right: the triggers move, drop and add entries */
+    char *path = lct_path(dir, "lifecircle.gpkg");
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(ds);
+    a = GDALDatasetGetLayerByName(ds, "t4");
+    ck_assert_int_eq(OGR_L_DeleteFeature(a, 3), OGRERR_NONE);
+    OGRFeatureH f = OGR_L_GetFeature(a, 10);
+    char *wkt = "MULTIPOLYGON (((100 100, 110 100, 110 110, 100 100)))";
+    OGRGeometryH g = NULL;
+    ck_assert_int_eq(OGR_G_CreateFromWkt(&wkt, NULL, &g), OGRERR_NONE);
+    OGR_F_SetGeometryDirectly(f, g);
+    ck_assert_int_eq(OGR_L_SetFeature(a, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    ds = open_vector(dir, "lifecircle.gpkg");
+    char *check = sql_text(ds, "SELECT rtreecheck('rtree_t4_geom')");
+    ck_assert_str_eq(check, "ok\n");
+    free(check);
+    check = sql_text(ds, "SELECT id FROM rtree_t4_geom WHERE maxx >= 90 AND minx <= 120 AND maxy >= 90 AND miny <= 120");
+    ck_assert_str_eq(check, "10\n");
+    free(check);
+    check = sql_text(ds, "SELECT count(*) FROM rtree_t4_geom WHERE id = 3");
+    ck_assert_str_eq(check, "0\n");
+    free(check);
+    GDALClose(ds);
+    free(path);
+    lct_rmtree(tmp);
+    free(ref_path);
+    free(dir);
+    free(tmp);
+}
+END_TEST
+
 Suite *suite_output(void)
 {
     Suite *s = suite_create("output");
@@ -995,6 +1185,7 @@ Suite *suite_output(void)
     tcase_add_test(formats, shapefile_gbk_substitutes_text_gbk_lacks);
     tcase_add_test(formats, shapefile_cuts_long_text_at_a_character);
     tcase_add_test(formats, geopackage_reads_back);
+    tcase_add_test(formats, geopackage_index_is_sqlites_own);
     tcase_add_test(formats, geojson_reads_back);
     tcase_add_test(formats, output_is_deterministic);
     tcase_add_test(formats, csv_cells_never_run_as_formulas);
