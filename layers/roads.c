@@ -256,10 +256,7 @@ static lc_status add_geometry(lc_context *ctx, lc_roads *roads, const lc_transfo
     lc_status st = LC_ERR_NOMEM;
     if (!x || !y || !p)
         goto fail;
-    for (int i = 0; i < n; i++) {
-        x[i] = OGR_G_GetX(g, i);
-        y[i] = OGR_G_GetY(g, i);
-    }
+    OGR_G_GetPoints(g, x, sizeof *x, y, sizeof *y, NULL, 0); /* one call, not two per vertex */
     if ((st = lc_transform_points(ctx, tr, x, y, (size_t)n)) != LC_OK)
         goto fail;
     for (int i = 0; i < n; i++)
