@@ -6,7 +6,8 @@
  * failure stops the others after their current task. lc_parallel_run is a job whose calling thread
  * works with the others until the end; lc_parallel_start leaves the job to background threads
  * while the caller does something else, and lc_parallel_finish makes the caller help with what is
- * left before it waits.
+ * left before it waits. lc_parallel_pipeline is the other shape: one producer on a thread of its
+ * own feeding the caller through a bounded queue.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -195,4 +196,98 @@ lc_status lc_parallel_run(lc_context *ctx, size_t nthreads, size_t n, lc_paralle
 {
     lc_parallel_job *job = lc_parallel_start(ctx, lc_parallel_threads(nthreads, n) - 1, n, n, fn, arg);
     return job ? lc_parallel_finish(ctx, job, stage, failed) : lc_context_errno(ctx);
+}
+
+/* ---- a pipeline of two stages ------------------------------------------------------------------- */
+
+struct lc_pipe {
+    pthread_mutex_t lock;  /* guards what follows it */
+    pthread_cond_t changed;/* an item was put or taken, the producer finished or the consumer stopped */
+    void **ring;
+    size_t cap, head, count;
+    int done, stopped;     /* the producer returned; the consumer stopped */
+    int inline_run;        /* no thread: lc_pipe_put consumes at once */
+    lc_pipe_produce_fn produce;
+    lc_pipe_consume_fn consume;
+    lc_pipe_drop_fn drop;
+    void *arg;
+};
+
+static void *pipe_main(void *v)
+{
+    lc_pipe *p = v;
+    p->produce(p->arg, p, 1);
+    pthread_mutex_lock(&p->lock);
+    p->done = 1;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+int lc_pipe_put(lc_pipe *p, void *item)
+{
+    if (p->inline_run) {
+        if (p->stopped) {
+            p->drop(p->arg, item);
+            return -1;
+        }
+        p->stopped = p->consume(p->arg, item) != 0;
+        return p->stopped ? -1 : 0;
+    }
+    pthread_mutex_lock(&p->lock);
+    while (p->count == p->cap && !p->stopped)
+        pthread_cond_wait(&p->changed, &p->lock);
+    int stopped = p->stopped;
+    if (!stopped) {
+        p->ring[(p->head + p->count) % p->cap] = item;
+        p->count++;
+        pthread_cond_broadcast(&p->changed);
+    }
+    pthread_mutex_unlock(&p->lock);
+    if (stopped)
+        p->drop(p->arg, item);
+    return stopped ? -1 : 0;
+}
+
+int lc_parallel_pipeline(size_t depth, lc_pipe_produce_fn produce, lc_pipe_consume_fn consume,
+                         lc_pipe_drop_fn drop, void *arg)
+{
+    lc_pipe p = {.cap = depth ? depth : 1, .produce = produce, .consume = consume, .drop = drop, .arg = arg};
+    pthread_t tid;
+    p.ring = malloc(p.cap * sizeof *p.ring);
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.changed, NULL);
+    if (!p.ring || pthread_create(&tid, NULL, pipe_main, &p) != 0) {
+        p.inline_run = 1;
+        produce(arg, &p, 0);
+    } else {
+        for (;;) {
+            pthread_mutex_lock(&p.lock);
+            while (!p.count && !p.done)
+                pthread_cond_wait(&p.changed, &p.lock);
+            if (!p.count) { /* done, and nothing left */
+                pthread_mutex_unlock(&p.lock);
+                break;
+            }
+            void *item = p.ring[p.head];
+            p.head = (p.head + 1) % p.cap;
+            p.count--;
+            pthread_cond_broadcast(&p.changed);
+            pthread_mutex_unlock(&p.lock);
+            if (consume(arg, item)) {
+                pthread_mutex_lock(&p.lock);
+                p.stopped = 1; /* the producer's next put drops its item and returns */
+                pthread_cond_broadcast(&p.changed);
+                pthread_mutex_unlock(&p.lock);
+                break;
+            }
+        }
+        pthread_join(tid, NULL);
+        for (; p.count; p.count--, p.head = (p.head + 1) % p.cap) /* put before the stop was seen */
+            drop(arg, p.ring[p.head]);
+    }
+    pthread_mutex_destroy(&p.lock);
+    pthread_cond_destroy(&p.changed);
+    free(p.ring);
+    return p.stopped ? -1 : 0;
 }

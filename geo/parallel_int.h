@@ -59,4 +59,29 @@ lc_status lc_parallel_finish(lc_context *ctx, lc_parallel_job *job, const char *
 /* Stops a job after the tasks running now, waits for its threads and releases it. Accepts NULL. */
 void lc_parallel_cancel(lc_parallel_job *job);
 
+/* ---- a pipeline of two stages ---- */
+
+/* A producer and a consumer joined by a bounded queue (lc_parallel_pipeline). */
+typedef struct lc_pipe lc_pipe;
+
+/* The producer's loop: makes items and hands each to lc_pipe_put, stopping when it returns
+ * non-zero. threaded: it runs on a background thread (it then routes GDAL's messages itself). */
+typedef void (*lc_pipe_produce_fn)(void *arg, lc_pipe *pipe, int threaded);
+/* Takes one item (owned from then on); 0, or non-zero to stop the pipeline. */
+typedef int (*lc_pipe_consume_fn)(void *arg, void *item);
+/* Frees an item no one will consume (after a stop). */
+typedef void (*lc_pipe_drop_fn)(void *arg, void *item);
+
+/* Runs produce on a background thread of its own while consume takes its items in order on the
+ * calling thread, at most depth items waiting between them (the roads' reader: GDAL fetches features
+ * while the caller sorts them, layers/roads.c). When the thread cannot start, produce runs on the
+ * calling thread and each lc_pipe_put consumes at once: the same items in the same order, on one
+ * core. Returns 0, or -1 when consume stopped it (every item left is dropped). */
+int lc_parallel_pipeline(size_t depth, lc_pipe_produce_fn produce, lc_pipe_consume_fn consume,
+                         lc_pipe_drop_fn drop, void *arg);
+
+/* Hands item to the consumer (the pipe owns it from now on; waits while depth items wait). 0, or
+ * -1 once the consumer has stopped: item was dropped and the producer should return. */
+int lc_pipe_put(lc_pipe *pipe, void *item);
+
 #endif /* LIFECIRCLE_GEO_PARALLEL_INT_H */

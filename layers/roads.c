@@ -8,6 +8,7 @@
  * network/network.c.
  */
 #include <cpl_conv.h>
+#include <cpl_error.h>
 #include <math.h>
 #include <ogr_api.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <strings.h>
 
 #include "geo/context_int.h"
+#include "geo/parallel_int.h"
 #include "layers/layer_int.h"
 #include "layers/quality_int.h"
 #include "lifecircle/roads.h"
@@ -598,6 +600,118 @@ static void roads_log(lc_context *ctx, const lc_roads_stats *st, int node, doubl
                "level)", st->dangles_snapped, dangles_m, st->dangles_skipped);
 }
 
+/* ---- fetching and sorting on two cores ---------------------------------------------------------- */
+
+/* Features travel from GDAL's fetching to the sorting in batches of this many, at most
+ * ROAD_BATCHES_WAITING batches between them. */
+#define ROAD_BATCH 256
+#define ROAD_BATCHES_WAITING 8
+/* GDAL messages kept from the fetching thread, to be said on the caller's (the rest counted). */
+#define ROAD_SAID_MAX 1000
+
+typedef struct road_batch {
+    size_t n;
+    OGRFeatureH f[ROAD_BATCH];
+} road_batch;
+
+/* One GDAL message from the fetching thread. */
+typedef struct road_said {
+    int level;
+    char *msg;
+} road_said;
+
+/* What the two stages share. The fetching (geo/parallel.c's pipeline: a thread of its own) only
+ * calls GDAL on the layer and keeps what GDAL says; the sorting (roads_feature, on the caller's
+ * thread, as before) owns rd, ctx and the transform. By callgrind on the K = 3 real-street city
+ * GDAL's fetching is about 45 % of the reading and the sorting 55 %, so the second core, idle while
+ * the roads were read, takes GDAL's part: K = 10 (1.3 million vertices), 0.94–1.08 → 0.70–0.78 s. */
+typedef struct road_pipe {
+    lc_context *ctx;
+    roads_reading *rd;
+    lc_status st;          /* the sorting's first failure */
+    road_said *said;       /* GDAL's messages on the fetching thread, in order */
+    size_t nsaid, said_cap, said_lost;
+    int fetch_failed;      /* GDAL reported a failure (CE_Failure or worse) while fetching */
+    int nomem;             /* the fetching ran out of memory */
+} road_pipe;
+
+/* The fetching thread's GDAL error handler: keeps each message for the caller's thread. */
+static void CPL_STDCALL keep_said(CPLErr level, CPLErrorNum num, const char *message)
+{
+    (void)num;
+    road_pipe *rp = CPLGetErrorHandlerUserData();
+    rp->fetch_failed |= level >= CE_Failure;
+    if (rp->nsaid == ROAD_SAID_MAX) {
+        rp->said_lost++;
+        return;
+    }
+    if (rp->nsaid == rp->said_cap) {
+        size_t cap = rp->said_cap ? 2 * rp->said_cap : 16;
+        road_said *s = realloc(rp->said, cap * sizeof *s);
+        if (!s) {
+            rp->said_lost++;
+            return;
+        }
+        rp->said = s, rp->said_cap = cap;
+    }
+    char *m = strdup(message ? message : "");
+    if (!m) {
+        rp->said_lost++;
+        return;
+    }
+    rp->said[rp->nsaid++] = (road_said){(int)level, m};
+}
+
+/* The producer: every feature of the layer, in the layer's order, in batches. */
+static void fetch_roads(void *arg, lc_pipe *pipe, int threaded)
+{
+    road_pipe *rp = arg;
+    if (threaded)
+        CPLPushErrorHandlerEx(keep_said, rp);
+    road_batch *b = NULL;
+    for (;;) {
+        OGRFeatureH f = OGR_L_GetNextFeature(rp->rd->src.ogr);
+        if (f && !b && !(b = calloc(1, sizeof *b))) {
+            OGR_F_Destroy(f);
+            rp->nomem = 1;
+            break;
+        }
+        if (f)
+            b->f[b->n++] = f;
+        if (b && (b->n == ROAD_BATCH || !f)) {
+            int stop = lc_pipe_put(pipe, b);
+            b = NULL;
+            if (stop)
+                break;
+        }
+        if (!f)
+            break;
+    }
+    if (threaded)
+        CPLPopErrorHandler();
+}
+
+/* Frees a batch's features. */
+static void drop_roads(void *arg, void *item)
+{
+    (void)arg;
+    road_batch *b = item;
+    for (size_t k = 0; k < b->n; k++)
+        OGR_F_Destroy(b->f[k]);
+    free(b);
+}
+
+/* The consumer: each feature of a batch into rd->roads, until one fails. */
+static int sort_roads(void *arg, void *item)
+{
+    road_pipe *rp = arg;
+    road_batch *b = item;
+    for (size_t k = 0; k < b->n && rp->st == LC_OK; k++)
+        rp->st = roads_feature(rp->ctx, rp->rd, b->f[k]);
+    drop_roads(arg, b);
+    return rp->st != LC_OK;
+}
+
 /* Reads every feature of the opened layer into rd->roads (GDAL's messages caught until the end of the
  * reading, then the repairs). LC_OK or the error, in the context. */
 static lc_status roads_read_all(lc_context *ctx, const lc_study *study, const lc_crs *crs, roads_reading *rd,
@@ -612,14 +726,24 @@ static lc_status roads_read_all(lc_context *ctx, const lc_study *study, const lc
     if (!(rd->roads = lc_roads_create(ctx)) || roads_columns(ctx, study, rd, quality) != LC_OK)
         goto fail;
     OGR_L_ResetReading(src->ogr);
-    OGRFeatureH f;
-    while ((f = OGR_L_GetNextFeature(src->ogr)) != NULL) {
-        lc_status s = roads_feature(ctx, rd, f);
-        OGR_F_Destroy(f);
-        if (s != LC_OK)
-            goto fail;
+    road_pipe rp = {.ctx = ctx, .rd = rd, .st = LC_OK};
+    lc_parallel_pipeline(ROAD_BATCHES_WAITING, fetch_roads, sort_roads, drop_roads, &rp);
+    /* What GDAL said while fetching on the other thread, said here in its order. */
+    for (size_t k = 0; k < rp.nsaid; k++) {
+        lc_gdal_message(ctx, rp.said[k].level, rp.said[k].msg);
+        free(rp.said[k].msg);
     }
-    if (*lc_gdal_last_message(ctx) && CPLGetLastErrorType() >= CE_Failure) {
+    free(rp.said);
+    if (rp.said_lost)
+        lc_log(ctx, LC_LOG_DEBUG, "%s (layer %s): %zu more GDAL messages while reading", src->shown, src->name,
+               rp.said_lost);
+    if (rp.st != LC_OK)
+        goto fail;
+    if (rp.nomem) {
+        lc_error(ctx, LC_ERR_NOMEM, "%s (layer %s): out of memory while reading", src->shown, src->name);
+        goto fail;
+    }
+    if ((rp.fetch_failed || CPLGetLastErrorType() >= CE_Failure) && *lc_gdal_last_message(ctx)) {
         lc_error(ctx, LC_ERR_IO, "%s (layer %s): reading failed: %s", src->shown, src->name,
                  lc_gdal_last_message(ctx));
         goto fail;

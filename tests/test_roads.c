@@ -871,6 +871,59 @@ START_TEST(cli_reports_exclusions_and_islands)
 }
 END_TEST
 
+/* ---- many features: fetched on one thread, sorted on another ------------------------------------ */
+
+/* Writes n lines into path as GeoJSON in EPSG:4326: line i from (121 + i·1e-5, 31) 100 m east-ish,
+ * with highway footway; line bad (or none: -1) at latitude 95, which no projection takes. */
+static void write_many(const char *path, int n, int bad)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%s{\"type\":\"Feature\",\"properties\":{\"highway\":\"footway\",\"n\":%d},\"geometry\":{\"type\":"
+                "\"LineString\",\"coordinates\":[[%.6f,%s],[%.6f,%s]]}}", i ? "," : "", i, 121 + i * 1e-5,
+                i == bad ? "95" : "31", 121.001 + i * 1e-5, i == bad ? "95" : "31");
+    fprintf(f, "]}\n");
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* 3,000 features (a dozen batches between the fetching and the sorting threads): every one read, in
+ * the layer's order; a feature that fails half-way stops the reading with its error, naming the
+ * file, and nothing is returned. */
+START_TEST(many_features_read_in_order_or_stop_at_a_failure)
+{
+    char *dir = lct_tmpdir(), *rd = lct_path(dir, "many.geojson");
+    write_many(rd, 3000, -1);
+    lc_study *st = study_text(dir, "roads:\n  path: many.geojson\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_crs *crs = lc_crs_create(lct_ctx, "EPSG:32651");
+    lc_roads_stats stats;
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, crs, &stats);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(stats.features, 3000);
+    ck_assert_uint_eq(lc_roads_count(roads), 3000);
+    for (size_t i = 0; i < 3000; i++) { /* GeoJSON FIDs count from 0 in the file's order */
+        lc_road r = lc_roads_get(roads, i);
+        ck_assert_int_eq(r.fid, (long long)i);
+        if (i)
+            ck_assert(r.pts[0].x > lc_roads_get(roads, i - 1).pts[0].x); /* each starts 1e-5° further east */
+    }
+    lc_roads_destroy(roads);
+    write_many(rd, 3000, 2100);
+    ck_assert_ptr_null(lc_roads_read(lct_ctx, st, p, crs, &stats));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CRS);
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "many.geojson");
+    lc_crs_destroy(crs);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
 /* ---- study keys --------------------------------------------------------------------------------- */
 
 START_TEST(cli_reports_the_joins_a_tolerance_makes)
@@ -1008,6 +1061,7 @@ Suite *suite_roads(void)
     tcase_add_test(t, island_without_facility_is_reported);
     tcase_add_test(t, cli_reports_exclusions_and_islands);
     tcase_add_test(t, cli_reports_the_joins_a_tolerance_makes);
+    tcase_add_test(t, many_features_read_in_order_or_stop_at_a_failure);
     tcase_add_test(t, study_keys_and_typos);
     tcase_add_test(t, dangling_end_joins_the_nearest_line);
     tcase_add_test(t, dangling_end_never_joins_a_bridge);
