@@ -558,6 +558,52 @@ static int cmp_hit(const void *a, const void *b)
     return (p->ring > q->ring) - (p->ring < q->ring);
 }
 
+/* Sorts the crossings as cmp_hit orders them: counted into their rows first (a row holds a few
+ * crossings of each ring that spans it), then each row by x — insertion for the short rows, qsort
+ * for long ones; stable like glibc's qsort, so the order is the one a single qsort gave (which was
+ * 2 % of a network check's instructions). 0, or -1 out of memory. */
+static int sort_hits(line_hit *hits, size_t nh)
+{
+    if (nh < 2)
+        return 0;
+    int64_t lo = hits[0].row, hi = hits[0].row;
+    for (size_t k = 1; k < nh; k++)
+        lo = hits[k].row < lo ? hits[k].row : lo, hi = hits[k].row > hi ? hits[k].row : hi;
+    size_t rows = (size_t)(hi - lo) + 1;
+    size_t *start = calloc(rows + 1, sizeof *start);
+    line_hit *out = malloc(nh * sizeof *out);
+    if (!start || !out) {
+        free(start);
+        free(out);
+        return -1;
+    }
+    for (size_t k = 0; k < nh; k++)
+        start[hits[k].row - lo + 1]++;
+    for (size_t r = 0; r < rows; r++)
+        start[r + 1] += start[r];
+    for (size_t k = 0; k < nh; k++)
+        out[start[hits[k].row - lo]++] = hits[k];
+    for (size_t r = 0, a = 0; r < rows; r++) { /* start[r] is now the end of row r */
+        size_t b = start[r];
+        if (b - a > 32) {
+            qsort(out + a, b - a, sizeof *out, cmp_hit);
+        } else {
+            for (size_t i = a + 1; i < b; i++) {
+                line_hit h = out[i];
+                size_t j = i;
+                for (; j > a && cmp_hit(&out[j - 1], &h) > 0; j--)
+                    out[j] = out[j - 1];
+                out[j] = h;
+            }
+        }
+        a = b;
+    }
+    memcpy(hits, out, nh * sizeof *hits);
+    free(start);
+    free(out);
+    return 0;
+}
+
 static size_t hash_key(uint64_t k, size_t mask)
 {
     k ^= k >> 31;
@@ -665,7 +711,8 @@ GEOSGeometry *lc_corridor_assemble(GEOSContextHandle_t h, const lc_grid *g, cons
             }
         }
     }
-    qsort(hits, nh, sizeof *hits, cmp_hit);
+    if (sort_hits(hits, nh))
+        goto fail;
     parent = malloc(nr * sizeof *parent);
     depth = malloc(nr * sizeof *depth);
     stack = malloc((nr + 1) * sizeof *stack);
