@@ -43,8 +43,10 @@ lc_status lc_cellgrid_init(lc_context *ctx, lc_cellgrid *g, double cell, size_t 
     memset(g, 0, sizeof *g);
     if (!(cell > 0) || !isfinite(cell))
         return lc_error(ctx, LC_ERR_MISUSE, "lc_cellgrid_init: a cell side > 0 is required, not %g", cell);
+    /* Half full at most (the table doubles past that), so `expect` points in distinct cells fit:
+     * the network's vertices no longer make it grow, and rehash a million cells, half-way. */
     size_t slots = 16;
-    while (slots < expect + expect / 4 && slots < SIZE_MAX / 4)
+    while (slots < 2 * expect && slots < SIZE_MAX / 4)
         slots *= 2;
     g->cell = cell;
     g->mask = slots - 1;
@@ -67,6 +69,13 @@ void lc_cellgrid_key(const lc_cellgrid *g, lc_xy p, int64_t *cx, int64_t *cy)
 {
     *cx = (int64_t)floor(p.x / g->cell);
     *cy = (int64_t)floor(p.y / g->cell);
+}
+
+void lc_cellgrid_prefetch(const lc_cellgrid *g, lc_xy p)
+{
+    int64_t cx, cy;
+    lc_cellgrid_key(g, p, &cx, &cy);
+    __builtin_prefetch(&g->slot[cell_hash(cx, cy, g->mask)]);
 }
 
 uint32_t lc_cellgrid_first(const lc_cellgrid *g, int64_t cx, int64_t cy)

@@ -31,8 +31,8 @@ typedef struct lc_cellgrid {
     size_t npoints, cap; /* points added; room in next */
 } lc_cellgrid;
 
-/* An empty grid of cells of side cell (> 0, finite) with room for about `expect` points before it
- * grows. The struct is the caller's; lc_cellgrid_free releases what this allocates (also after a
+/* An empty grid of cells of side cell (> 0, finite) with room for `expect` points in distinct cells
+ * before it grows. The struct is the caller's; lc_cellgrid_free releases what this allocates (also after a
  * failure). LC_OK, LC_ERR_MISUSE (bad cell) or LC_ERR_NOMEM. */
 lc_status lc_cellgrid_init(lc_context *ctx, lc_cellgrid *g, double cell, size_t expect);
 
@@ -45,6 +45,11 @@ void lc_cellgrid_key(const lc_cellgrid *g, lc_xy p, int64_t *cx, int64_t *cy);
 /* Adds p as point number g->npoints (its number is the count before the call), first in its cell's
  * chain. LC_OK or LC_ERR_NOMEM (the grid is unchanged). Fewer than 2^32 − 1 points. */
 lc_status lc_cellgrid_add(lc_context *ctx, lc_cellgrid *g, lc_xy p);
+
+/* Asks the CPU to fetch the slot of p's cell ahead of a lc_cellgrid_first or _add for p: a table
+ * larger than the caches misses on nearly every probe, and the misses overlap when the caller
+ * prefetches a few points ahead (the network's node loop). */
+void lc_cellgrid_prefetch(const lc_cellgrid *g, lc_xy p);
 
 /* The newest point of cell (cx, cy), LC_CELL_NONE when the cell is empty; the cell's other points
  * follow through g->next[] until LC_CELL_NONE. */

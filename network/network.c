@@ -227,6 +227,12 @@ lc_network *lc_network_build(lc_context *ctx, const lc_roads *roads, double snap
     for (size_t i = 0; i < lc_roads_count(roads); i++) {
         lc_road r = lc_roads_get(roads, i);
         for (size_t k = 0; k < r.n; k++) {
+            /* the slot of a vertex a few ahead (on this line or the next), fetched while this one
+             * is joined: the table is larger than the caches */
+            if (k + 8 < r.n)
+                lc_cellgrid_prefetch(&nd.cells, r.pts[k + 8]);
+            else if (i + 1 < lc_roads_count(roads) && k + 8 - r.n < lc_roads_get(roads, i + 1).n)
+                lc_cellgrid_prefetch(&nd.cells, lc_roads_get(roads, i + 1).pts[k + 8 - r.n]);
             uint32_t v;
             if (node_of(ctx, net, &nd, r.pts[k], r.level, k == 0 || k + 1 == r.n, &v) != LC_OK)
                 goto fail;
