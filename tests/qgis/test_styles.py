@@ -21,8 +21,8 @@ SOURCE = os.path.abspath(os.environ['LC_SOURCE_DIR'])
 LIFECIRCLE = os.path.abspath(os.environ['LIFECIRCLE'])
 STUDY = os.path.join(SOURCE, 'data', 'demo', 'porto.yml')
 
-from qgis.core import (QgsApplication, QgsFeatureRequest, QgsGeometry, QgsMapRendererCustomPainterJob,  # noqa: E402
-                       QgsMapSettings, QgsPointXY, QgsVectorLayer)
+from qgis.core import (QgsApplication, QgsFeatureRequest, QgsFeatureSource, QgsGeometry,  # noqa: E402
+                       QgsMapRendererCustomPainterJob, QgsMapSettings, QgsPointXY, QgsRectangle, QgsVectorLayer)
 from qgis.PyQt.QtCore import QSize  # noqa: E402
 from qgis.PyQt.QtGui import QColor, QImage, QPainter  # noqa: E402
 
@@ -242,6 +242,24 @@ class Aliases(unittest.TestCase):
         gaps = QgsVectorLayer(gpkg + '|layername=gaps', 'gaps', 'ogr')
         self.assertEqual(gaps.renderer().type(), 'RuleRenderer')
         self.assert_aliases(gaps, {'population': '未覆盖常住人口'})
+
+    def test_geopackage_spatial_index(self):
+        """Every geometry layer of lifecircle.gpkg has the spatial index the toolkit writes itself
+        (outputs/gpkg_rtree.c), QGIS sees it, and a rectangle asked of QGIS (through the index)
+        returns exactly the features whose boxes meet it, counted one by one without it."""
+        gpkg = os.path.join(TMP, 'gpkg', 'lifecircle.gpkg')
+        for name in ('residential', 'gaps', 'units', 'facilities', 'service_areas'):
+            vl = QgsVectorLayer(gpkg + '|layername=' + name, name, 'ogr')
+            self.assertTrue(vl.isValid(), name)
+            self.assertEqual(vl.hasSpatialIndex(), QgsFeatureSource.SpatialIndexPresent, name)
+            ext = vl.extent()
+            for fx, fy in ((0.0, 0.0), (0.3, 0.4), (0.6, 0.1)):  # three windows, a third of the extent a side
+                x0, y0 = ext.xMinimum() + fx * ext.width(), ext.yMinimum() + fy * ext.height()
+                rect = QgsRectangle(x0, y0, x0 + ext.width() / 3, y0 + ext.height() / 3)
+                got = {f.id() for f in vl.getFeatures(QgsFeatureRequest().setFilterRect(rect))}
+                want = {f.id() for f in vl.getFeatures() if f.hasGeometry()
+                        and f.geometry().boundingBox().intersects(rect)}
+                self.assertEqual(got, want, '%s in %s' % (name, rect.toString()))
 
     def assert_pass_widgets(self, vl, nfields):
         """Every pass mark of vl (N<k>_PASS / <norm>_pass) reads 达标 pass, 未达标 fail, 不适用 n/a in
