@@ -163,6 +163,16 @@ static const char *geos_type_name(lc_context *ctx, const GEOSGeometry *g, char *
     return buf;
 }
 
+/* A fresh OGR line or ring (type t) through the n points p: the one way coordinates enter OGR here,
+ * for GEOS lines and rings (ogr_curve) and for lc_layer_writer_add_lines' own. NULL out of memory. */
+static OGRGeometryH ogr_points(OGRwkbGeometryType t, const lc_xy *p, size_t n)
+{
+    OGRGeometryH og = OGR_G_CreateGeometry(t);
+    if (og && n)
+        OGR_G_SetPoints(og, (int)n, &p->x, sizeof *p, &p->y, sizeof *p, NULL, 0);
+    return og;
+}
+
 /* A fresh OGR line or ring (type t) with the coordinates of GEOS line or ring s, copied straight from
  * its coordinate sequence into w->xy and on into OGR: encoding WKB with GEOS and parsing it with GDAL
  * cost three times what OGR's own insert does (3 % of a network check's instructions, all on the
@@ -174,18 +184,15 @@ static OGRGeometryH ogr_curve(lc_layer_writer *w, GEOSContextHandle_t h, const G
     unsigned n = 0;
     if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n) || n > INT_MAX)
         return NULL;
-    if (2 * (size_t)n > w->xy_cap) {
-        double *xy = realloc(w->xy, 2 * (size_t)n * sizeof *xy);
+    if (n > w->xy_cap) {
+        lc_xy *xy = realloc(w->xy, (size_t)n * sizeof *xy);
         if (!xy)
             return NULL;
-        w->xy = xy, w->xy_cap = 2 * (size_t)n;
+        w->xy = xy, w->xy_cap = n;
     }
-    if (n && !GEOSCoordSeq_copyToBuffer_r(h, cs, w->xy, 0, 0))
+    if (n && !GEOSCoordSeq_copyToBuffer_r(h, cs, &w->xy->x, 0, 0)) /* x y x y …: lc_xy's layout */
         return NULL;
-    OGRGeometryH og = OGR_G_CreateGeometry(t);
-    if (og && n)
-        OGR_G_SetPoints(og, (int)n, w->xy, 2 * sizeof *w->xy, w->xy + 1, 2 * sizeof *w->xy, NULL, 0);
-    return og;
+    return ogr_points(t, w->xy, n);
 }
 
 /* One OGR part (point, line or polygon with its holes) for GEOS part p; NULL on failure. */
@@ -208,10 +215,10 @@ static OGRGeometryH ogr_part(lc_layer_writer *w, GEOSContextHandle_t h, const GE
         return ogr_curve(w, h, p, wkbLineString);
     if (t != GEOS_POLYGON)
         return NULL;
-    OGRGeometryH og = OGR_G_CreateGeometry(wkbPolygon);
+    int holes = GEOSGetNumInteriorRings_r(h, p);
+    OGRGeometryH og = holes >= 0 ? OGR_G_CreateGeometry(wkbPolygon) : NULL;
     if (!og || GEOSisEmpty_r(h, p) == 1) /* as WKB has it: an empty polygon has no rings */
         return og;
-    int holes = GEOSGetNumInteriorRings_r(h, p);
     for (int r = -1; r < holes; r++) {
         const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, p) : GEOSGetInteriorRingN_r(h, p, r);
         OGRGeometryH oring = ring ? ogr_curve(w, h, ring, wkbLinearRing) : NULL;
@@ -222,7 +229,7 @@ static OGRGeometryH ogr_part(lc_layer_writer *w, GEOSContextHandle_t h, const GE
             return NULL;
         }
     }
-    return holes < 0 ? (OGR_G_DestroyGeometry(og), NULL) : og;
+    return og;
 }
 
 /* Converts g into an OGR geometry of w's layer type, part by part: NULL and empty geometries become
@@ -413,14 +420,12 @@ lc_status lc_layer_writer_add_lines(lc_context *ctx, lc_layer_writer *w, const l
         return st;
     OGRGeometryH og = nlines ? OGR_G_CreateGeometry(wkbMultiLineString) : NULL;
     for (size_t k = 0; og && k < nlines; k++) {
-        OGRGeometryH line = OGR_G_CreateGeometry(wkbLineString);
+        OGRGeometryH line = ogr_points(wkbLineString, points + start[k], start[k + 1] - start[k]);
         if (!line) {
             OGR_G_DestroyGeometry(og);
             og = NULL;
             break;
         }
-        const lc_xy *p = points + start[k];
-        OGR_G_SetPoints(line, (int)(start[k + 1] - start[k]), &p->x, sizeof *p, &p->y, sizeof *p, NULL, 0);
         if (OGR_G_AddGeometryDirectly(og, line) != OGRERR_NONE) {
             OGR_G_DestroyGeometry(line);
             OGR_G_DestroyGeometry(og);

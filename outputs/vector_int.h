@@ -92,8 +92,8 @@ struct lc_layer_writer {
                            * written when the layer is closed (outputs/gpkg_rtree.c) */
     size_t nrt, rt_cap;
     int own_index;        /* the layer was created without GDAL's index: rt is collected and written */
-    double *xy;           /* a GEOS line's or ring's coordinates, x y x y …, on their way to OGR */
-    size_t xy_cap;        /* doubles xy holds */
+    lc_xy *xy;            /* a GEOS line's or ring's coordinates on their way to OGR */
+    size_t xy_cap;        /* points xy holds */
     iconv_t gbk;          /* UTF-8 → CP936, to refuse text GBK cannot hold; (iconv_t)-1 if unused */
     long long count;      /* lc_layer_writer_add calls so far */
     int warned_cut;       /* a text was cut to fit a Shapefile field, and that was logged */
