@@ -559,7 +559,8 @@ static lc_status roads_feature(lc_context *ctx, roads_reading *rd, OGRFeatureH f
     if (s == LC_ERR_CRS) {
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", lc_context_errmsg(ctx));
-        lc_error(ctx, LC_ERR_CRS, "%s (layer %s): %s", rd->src.shown, rd->src.name, msg);
+        lc_error(ctx, LC_ERR_CRS, "%s (layer %s, feature %lld): %s", rd->src.shown, rd->src.name,
+                 (long long)OGR_F_GetFID(f), msg);
     }
     return s;
 }

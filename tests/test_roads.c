@@ -914,7 +914,7 @@ START_TEST(many_features_read_in_order_or_stop_at_a_failure)
     write_many(rd, 3000, 2100);
     ck_assert_ptr_null(lc_roads_read(lct_ctx, st, p, crs, &stats));
     ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CRS);
-    lct_assert_contains(lc_context_errmsg(lct_ctx), "many.geojson");
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "many.geojson (layer many, feature 2100)");
     lc_crs_destroy(crs);
     lc_profile_destroy(p);
     lc_study_destroy(st);
