@@ -363,7 +363,8 @@ static lc_xy crossing(const fill_state *fs, int64_t i, int64_t j, int dir, doubl
         int rising = va <= w; /* inside at t = 0: f goes from ≤ 0 to > 0 */
         for (int it = 0; it < 30; it++) {
             lc_xy p = {p0.x + t * d.x, p0.y + t * d.y}, ga, gb;
-            double fa = dist_grad(sa, p, &ga), fb = dist_grad(sb, p, &gb);
+            /* Both ends nearest the same piece (most crossings): one distance, the same answer. */
+            double fa = dist_grad(sa, p, &ga), fb = sb == sa ? (gb = ga, fa) : dist_grad(sb, p, &gb);
             double f = (fa <= fb ? fa : fb) - w, df = fa <= fb ? ga.x * d.x + ga.y * d.y : gb.x * d.x + gb.y * d.y;
             *active = fa <= fb ? sa : sb;
             if ((f <= 0) == rising)
