@@ -76,7 +76,7 @@ static void usage(FILE *out)
             "  (default 32: areas 0.04%% short of true circles; --set circle_quadsegs=64 halves it to\n"
             "  0.01%%, PostGIS's ST_Buffer default is 8). Network mode measures each compound's share of\n"
             "  the walking corridor (50 m either side of the streets within reach; round ends are true\n"
-            "  circles) in squares down to `share_leaf_m` (default 4 m; exact discs and edges inside\n"
+            "  circles) in squares down to `share_leaf_m` (default 12 m; exact discs and edges inside\n"
             "  them), to within a bound summary.json states; gap and service-area outlines are traced on\n"
             "  grids of `gap_cell_m` and `service_cell_m` (default 2.5 m and 10 m). Finer costs time:\n"
             "  halving a cell about doubles the tracing.\n"

@@ -93,7 +93,7 @@ static const key_range ranges[] = {
      "0 turns joining off; undershoots in CAD road lines are usually 1-5 m, and farther an end would be "
      "joined across a block or onto a parallel street"},
     {"circle_quadsegs", 2, 256, true, "a whole number", "segments per quarter of a straight-line reach circle (32 by default)"},
-    {"share_leaf_m", 0.5, 50, false, "a number", "metres, the smallest squares covered shares are measured in (4 by default)"},
+    {"share_leaf_m", 0.5, 50, false, "a number", "metres, the smallest squares covered shares are measured in (12 by default)"},
     {"gap_cell_m", 0.5, 50, false, "a number", "metres, the grid gap outlines are traced on (2.5 by default)"},
     {"service_cell_m", 1, 100, false, "a number", "metres, the grid service areas are traced on (10 by default)"},
     {"persons_per_household", 1, 10, false, "a number of persons",

@@ -350,7 +350,7 @@ static void write_top(lc_strbuf *b, const si_study *s)
         {"catchments", "false", "also write each facility's catchment 服务范围 (costly on a city)"},
         {"catchment_streets", "false", "network mode: each facility's streets 服务街道"},
         {"circle_quadsegs", "32", "segments per quarter circle of a straight-line reach"},
-        {"share_leaf_m", "4", "m, the smallest squares covered shares are measured in"},
+        {"share_leaf_m", "12", "m, the smallest squares covered shares are measured in"},
         {"gap_cell_m", "2.5", "m, the grid gap outlines are traced on"},
         {"service_cell_m", "10", "m, the grid service areas are traced on"},
         {"persons_per_household", "2.3", "户均人口: a compound's population = households × this"},

@@ -257,7 +257,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     const lc_layer *bld = lc_inputs_layer(in, LC_LAYER_BUILDINGS);
     cov->accuracy = (lc_coverage_accuracy){.mode = o.mode};
     if (network) {
-        cov->accuracy.share_leaf_m = o.share_leaf_m > 0 ? o.share_leaf_m : 4.0;
+        cov->accuracy.share_leaf_m = o.share_leaf_m > 0 ? o.share_leaf_m : 12.0;
         cov->accuracy.gap_cell_m = o.gap_cell_m > 0 ? o.gap_cell_m : 2.5;
         cov->accuracy.service_cell_m = o.service_cell_m > 0 ? o.service_cell_m : 10.0;
     } else {

@@ -449,7 +449,7 @@ START_TEST(network_threads_do_not_change_results)
     const lc_layer *res = lc_inputs_layer(w.inputs, LC_LAYER_RESIDENTIAL);
     const lc_layer *fac = lc_inputs_layer(w.inputs, LC_LAYER_FACILITIES);
     const lc_coverage_accuracy *acc = lc_coverage_get_accuracy(a);
-    ck_assert_double_eq(acc->share_leaf_m, 4.0);
+    ck_assert_double_eq(acc->share_leaf_m, 12.0);
     ck_assert_double_lt(acc->share_bound, 0.01);
     ck_assert_double_lt(acc->gap_deviation, 0.02);
     size_t partial = 0, centre = cat(&w, "centre"), ncentre = 0;

@@ -56,7 +56,8 @@ typedef struct lc_coverage_options {
                               facilities (lc_coverage_catchment_streets; about 0.3 s of CPU per
                               category and a million edges) */
     double share_leaf_m;   /* LC_MODE_NETWORK: side of the smallest squares the covered shares are
-                              measured in (0: 4 m); the bound on the error this allows is reported
+                              measured in (0: 12 m; at most a quarter of the buffer is used); the
+                              bound on the error this allows is reported
                               (lc_coverage_accuracy.share_bound) */
     double gap_cell_m;     /* LC_MODE_NETWORK: grid the outlines of gaps are traced on (0: 2.5 m) */
     double service_cell_m; /* LC_MODE_NETWORK: grid the service areas are traced on (0: 10 m) */
