@@ -78,7 +78,7 @@ static void usage(FILE *out)
             "  the walking corridor (50 m either side of the streets within reach; round ends are true\n"
             "  circles) in squares down to `share_leaf_m` (default 12 m; exact discs and edges inside\n"
             "  them), to within a bound summary.json states; gap and service-area outlines are traced on\n"
-            "  grids of `gap_cell_m` and `service_cell_m` (default 2.5 m and 10 m). Finer costs time:\n"
+            "  grids of `gap_cell_m` and `service_cell_m` (default 2.5 m and 12.5 m). Finer costs time:\n"
             "  halving a cell about doubles the tracing.\n"
             "\n"
             "Example:\n"

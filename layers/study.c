@@ -95,7 +95,7 @@ static const key_range ranges[] = {
     {"circle_quadsegs", 2, 256, true, "a whole number", "segments per quarter of a straight-line reach circle (32 by default)"},
     {"share_leaf_m", 0.5, 50, false, "a number", "metres, the smallest squares covered shares are measured in (12 by default)"},
     {"gap_cell_m", 0.5, 50, false, "a number", "metres, the grid gap outlines are traced on (2.5 by default)"},
-    {"service_cell_m", 1, 100, false, "a number", "metres, the grid service areas are traced on (10 by default)"},
+    {"service_cell_m", 1, 100, false, "a number", "metres, the grid service areas are traced on (12.5 by default)"},
     {"persons_per_household", 1, 10, false, "a number of persons",
      "the residents of one household, which turns a compound's households into its population (Shanghai's "
      "2020 census: about 2.3 persons per family household)"},

@@ -352,7 +352,7 @@ static void write_top(lc_strbuf *b, const si_study *s)
         {"circle_quadsegs", "32", "segments per quarter circle of a straight-line reach"},
         {"share_leaf_m", "12", "m, the smallest squares covered shares are measured in"},
         {"gap_cell_m", "2.5", "m, the grid gap outlines are traced on"},
-        {"service_cell_m", "10", "m, the grid service areas are traced on"},
+        {"service_cell_m", "12.5", "m, the grid service areas are traced on"},
         {"persons_per_household", "2.3", "户均人口: a compound's population = households × this"},
         {"persons_per_household_source", "", "where that number comes from 来源 (required with it)"},
         {"years", "2020,2021,2022", "`progress`: the years 年份"},

@@ -259,7 +259,7 @@ lc_coverage *lc_coverage_compute(lc_context *ctx, const lc_inputs *in, const lc_
     if (network) {
         cov->accuracy.share_leaf_m = o.share_leaf_m > 0 ? o.share_leaf_m : 12.0;
         cov->accuracy.gap_cell_m = o.gap_cell_m > 0 ? o.gap_cell_m : 2.5;
-        cov->accuracy.service_cell_m = o.service_cell_m > 0 ? o.service_cell_m : 10.0;
+        cov->accuracy.service_cell_m = o.service_cell_m > 0 ? o.service_cell_m : 12.5;
     } else {
         double sides = 4.0 * quadsegs;
         cov->accuracy.quadsegs = quadsegs;

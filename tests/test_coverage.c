@@ -491,7 +491,7 @@ START_TEST(network_threads_do_not_change_results)
                           "%s: share %.9f, GEOS corridor %.9f", f->id, share, inside / f->area);
         }
     }
-    /* The service area traced on 10 m: crossings on the edge, chords of at most 10² / (8 · 50) m
+    /* The service area traced on 12.5 m: crossings on the edge, chords of at most 12.5² / (8 · 50) m
      * across its round parts; slivers narrower than a cell can be lost. */
     double a_ref = 0, a_sa = 0, a_diff = 0;
     GEOSGeometry *d = GEOSSymDifference_r(h, ref, lc_coverage_service_area(a, centre));

@@ -60,7 +60,7 @@ typedef struct lc_coverage_options {
                               bound on the error this allows is reported
                               (lc_coverage_accuracy.share_bound) */
     double gap_cell_m;     /* LC_MODE_NETWORK: grid the outlines of gaps are traced on (0: 2.5 m) */
-    double service_cell_m; /* LC_MODE_NETWORK: grid the service areas are traced on (0: 10 m) */
+    double service_cell_m; /* LC_MODE_NETWORK: grid the service areas are traced on (0: 12.5 m) */
 } lc_coverage_options;
 
 /* How exact a coverage's numbers and outlines are (lc_coverage_get_accuracy), for the record
