@@ -181,7 +181,7 @@ static void classify(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t
     fs->idx_top = kl;
 }
 
-/* Settles every node of the block inside or outside, in squares of about 0.4 × width a side. Every
+/* Settles every node of the block inside or outside, in squares of about 0.4 × width a side (at least 3 × 3 nodes). Every
  * piece first marks the squares it holds whole (their centre within width − half-diagonal of it);
  * every other square starts from the pieces in the buckets within width + 1.5 cells + its
  * half-diagonal (each piece once): none is outside, else classify sifts them. */
@@ -190,7 +190,9 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
     lc_corridor_scratch *scr = fs->scr;
     double cell = fs->g->cell, w = fs->g->width;
     int64_t sq = (int64_t)(0.4 * w / cell) + 1;
-    sq = sq < 2 ? 2 : sq > 64 ? 64 : sq;
+    /* At least 3 × 3 nodes: squares of 2 × 2 gathered their pieces for four nodes (on 12.5 m service
+     * cells 3 cost 2.1 % fewer instructions of a network check, 4 1.9 %, 6 and 8 more than 2). */
+    sq = sq < 3 ? 3 : sq > 64 ? 64 : sq;
     int64_t nsx = (ci1 - ci0 + sq) / sq, nsy = (cj1 - cj0 + sq) / sq; /* ceil((nodes) / sq) */
     size_t nsq = (size_t)(nsx * nsy);
     /* A square lists each piece once: the lists' stack starts with room for all of them. */
