@@ -188,8 +188,8 @@ static double spoly_disc_area(const area_state *st, spoly p, double cx, double c
  * others and the polygon with); past that it is cut further or estimated. */
 #define MAX_DISCS 8
 
-/* Appends to t[*n] the parameters in (0, 1) where the segment a + t·d meets the circle of radius r
- * about c, and returns the part [*t0, *t1] of [0, 1] inside the disc (empty: *t0 ≥ *t1). */
+/* Where the line a + t·d meets the circle of radius r about c: *t0 < *t1, the line inside the disc
+ * between them (*t0 == *t1 when it does not cross the circle). */
 static void seg_circle(lc_xy a, lc_xy d, lc_xy c, double r, double *t0, double *t1)
 {
     double fx = a.x - c.x, fy = a.y - c.y, A = d.x * d.x + d.y * d.y, B = fx * d.x + fy * d.y;

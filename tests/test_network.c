@@ -467,6 +467,19 @@ static net_case street_case_run(const char *res, const char *fac, const char *ke
     return net_case_run(roads, res, fac, key, path, (lc_coverage_options){.reach_m = reach_m, .demand_grid_m = grid_m});
 }
 
+/* Appends to feats (npoly features so far in len of its cap bytes) compound R<i>_<j> of 10
+ * residents, the w × h rectangle from (x, y). */
+static void add_rect(char *feats, size_t cap, size_t *len, size_t *npoly, int i, int j, double x, double y, double w,
+                     double h)
+{
+    *len += (size_t)snprintf(feats + *len, cap - *len,
+                             "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"R%d_%d\",\"population\":10},"
+                             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],"
+                             "[%g,%g]]]}}", *npoly ? "," : "", i, j, x, y, x + w, y, x + w, y + h, x, y + h, x, y);
+    ck_assert_uint_lt(*len, cap);
+    (*npoly)++;
+}
+
 START_TEST(dense_grid_matches_buffered_segments)
 {
     /* Streets 25 m apart (closer than twice the 50 m corridor), a centre at (510,500) with a 300 m
@@ -481,11 +494,7 @@ START_TEST(dense_grid_matches_buffered_segments)
     for (int i = 0; i < 7; i++)
         for (int j = 0; j < 7; j++) {
             double x = 130 + 110.0 * i + 3 * j, y = 140 + 105.0 * j;
-            len += (size_t)snprintf(feats + len, sizeof feats - len,
-                                    "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"R%d_%d\",\"population\":10},"
-                                    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],"
-                                    "[%g,%g]]]}}", npoly ? "," : "", i, j, x, y, x + 70, y, x + 70, y + 55, x, y + 55, x, y);
-            npoly++;
+            add_rect(feats, sizeof feats, &len, &npoly, i, j, x, y, 70, 55);
         }
     lct_write_fc(res, feats);
     lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"F\",\"category\":\"centre\",\"floor_area\":1},"
@@ -537,11 +546,7 @@ START_TEST(comb_of_dead_ends_matches_buffered_segments)
     for (int j = 0; j < 4; j++)
         for (int i = 0; i < 17; i++) {
             double x = 15 + 47.0 * i + 3 * j, y = rows[j];
-            len += (size_t)snprintf(feats + len, sizeof feats - len,
-                                    "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"R%d_%d\",\"population\":10},"
-                                    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],"
-                                    "[%g,%g]]]}}", npoly ? "," : "", i, j, x, y, x + 40, y, x + 40, y + 25, x, y + 25, x, y);
-            npoly++;
+            add_rect(feats, sizeof feats, &len, &npoly, i, j, x, y, 40, 25);
         }
     lct_write_fc(res, feats);
     lct_write_fc(fac, "{\"type\":\"Feature\",\"properties\":{\"id\":\"C\",\"category\":\"centre\",\"floor_area\":1},"
@@ -624,11 +629,7 @@ START_TEST(block_grid_holes_match_buffered_segments)
     for (int i = 0; i < 12; i++)
         for (int j = 0; j < 12; j++) { /* 40 × 30 m compounds 115 m apart: in holes, on streets, across edges */
             double x = 20 + 115.0 * i + 4 * j, y = 35 + 113.0 * j;
-            len += (size_t)snprintf(feats + len, sizeof feats - len,
-                                    "%s{\"type\":\"Feature\",\"properties\":{\"id\":\"R%d_%d\",\"population\":10},"
-                                    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],"
-                                    "[%g,%g]]]}}", npoly ? "," : "", i, j, x, y, x + 40, y, x + 40, y + 30, x, y + 30, x, y);
-            npoly++;
+            add_rect(feats, sizeof feats, &len, &npoly, i, j, x, y, 40, 30);
         }
     ck_assert_uint_lt(len, sizeof feats);
     lct_write_fc(res, feats);
