@@ -232,19 +232,35 @@ static double spoly_discs_area(const area_state *st, spoly p, const lc_xy *cabs,
     for (size_t i = 0; i < m; i++)
         c[i] = (lc_xy){cabs[i].x - ox, cabs[i].y - oy};
     double twice = 0; /* ∮ x dy − y dx */
-    /* The edges' parts inside the union: each edge's intervals inside the discs, merged. */
+    /* Where each circle meets p's edges or another circle: its breakpoints, each kept as its angle
+     * and its offset from the centre (which give an arc's integral and its midpoint without sines
+     * and cosines). */
+    struct brk {
+        double t;
+        lc_xy u;
+    } b[MAX_DISCS][64];
+    size_t na[MAX_DISCS] = {0};
+    /* One pass over the edges, each met with every circle once: the edge's parts inside the union
+     * (its intervals inside the discs, merged) and the circles' breakpoints on it. */
     for (size_t k = 0, at = 0; k < p.nr; k++) {
         size_t n = st->scr->plen[p.loff + k];
         for (size_t e = 0; e < n; e++) {
-            lc_xy a = pt[at + e], b = pt[at + (e + 1 == n ? 0 : e + 1)];
-            a.x -= ox, a.y -= oy, b.x -= ox, b.y -= oy;
-            lc_xy d = {b.x - a.x, b.y - a.y};
+            lc_xy a = pt[at + e], q = pt[at + (e + 1 == n ? 0 : e + 1)];
+            a.x -= ox, a.y -= oy, q.x -= ox, q.y -= oy;
+            lc_xy d = {q.x - a.x, q.y - a.y};
             double lo[MAX_DISCS], hi[MAX_DISCS];
             size_t ni = 0;
             for (size_t i = 0; i < m; i++) {
-                double t0, t1;
-                seg_circle(a, d, c[i], r, &t0, &t1);
-                t0 = t0 < 0 ? 0 : t0, t1 = t1 > 1 ? 1 : t1;
+                double t[2];
+                seg_circle(a, d, c[i], r, &t[0], &t[1]);
+                for (int z = 0; z < 2 && t[0] < t[1]; z++)
+                    if (t[z] >= 0 && t[z] <= 1) {
+                        if (na[i] == sizeof b[i] / sizeof *b[i])
+                            return NAN; /* too many to keep: the caller estimates the square */
+                        lc_xy u = {a.x + t[z] * d.x - c[i].x, a.y + t[z] * d.y - c[i].y};
+                        b[i][na[i]++] = (struct brk){atan2(u.y, u.x), u};
+                    }
+                double t0 = t[0] < 0 ? 0 : t[0], t1 = t[1] > 1 ? 1 : t[1];
                 if (t0 < t1) { /* insertion by start */
                     size_t j = ni++;
                     for (; j > 0 && lo[j - 1] > t0; j--)
@@ -262,58 +278,34 @@ static double spoly_discs_area(const area_state *st, spoly p, const lc_xy *cabs,
         }
         at += n;
     }
-    /* Each circle's arcs inside p and outside the other discs, between the points where it meets p's
-     * edges or another circle (each kept as its angle and its offset from the centre, which gives the
-     * arc's integral and its midpoint without sines and cosines). */
+    /* Each circle's arcs inside p and outside the other discs, between its breakpoints. */
     for (size_t i = 0; i < m; i++) {
-        struct brk {
-            double t;
-            lc_xy u;
-        } b[64];
-        size_t na = 0;
-        for (size_t k = 0, at = 0; k < p.nr; k++) {
-            size_t n = st->scr->plen[p.loff + k];
-            for (size_t e = 0; e < n; e++) {
-                lc_xy a = pt[at + e], q = pt[at + (e + 1 == n ? 0 : e + 1)];
-                a.x -= ox, a.y -= oy, q.x -= ox, q.y -= oy;
-                lc_xy d = {q.x - a.x, q.y - a.y};
-                double t[2];
-                seg_circle(a, d, c[i], r, &t[0], &t[1]);
-                for (int z = 0; z < 2 && t[0] < t[1]; z++)
-                    if (t[z] >= 0 && t[z] <= 1) {
-                        if (na == sizeof b / sizeof *b)
-                            return NAN; /* too many to keep: the caller estimates the square */
-                        lc_xy u = {a.x + t[z] * d.x - c[i].x, a.y + t[z] * d.y - c[i].y};
-                        b[na++] = (struct brk){atan2(u.y, u.x), u};
-                    }
-            }
-            at += n;
-        }
         for (size_t j = 0; j < m; j++) {
             double dx = c[j].x - c[i].x, dy = c[j].y - c[i].y, dd = sqrt(dx * dx + dy * dy);
             if (j == i || !(dd > 0) || dd >= 2 * r)
                 continue;
-            if (na + 2 > sizeof b / sizeof *b)
+            if (na[i] + 2 > sizeof b[i] / sizeof *b[i])
                 return NAN;
             /* The two points r from both centres: along the line of centres dd / 2, across it ±hh. */
             double hh = sqrt(r * r - dd * dd / 4), ux = dx / dd, uy = dy / dd;
             for (int z = -1; z <= 1; z += 2) {
                 lc_xy u = {ux * dd / 2 - z * uy * hh, uy * dd / 2 + z * ux * hh};
-                b[na++] = (struct brk){atan2(u.y, u.x), u};
+                b[i][na[i]++] = (struct brk){atan2(u.y, u.x), u};
             }
         }
-        for (size_t k = 1; k < na; k++) { /* sorted by angle */
-            struct brk v = b[k];
+        struct brk *bi = b[i];
+        for (size_t k = 1; k < na[i]; k++) { /* sorted by angle */
+            struct brk v = bi[k];
             size_t j = k;
-            for (; j > 0 && b[j - 1].t > v.t; j--)
-                b[j] = b[j - 1];
-            b[j] = v;
+            for (; j > 0 && bi[j - 1].t > v.t; j--)
+                bi[j] = bi[j - 1];
+            bi[j] = v;
         }
-        if (!na) /* no crossing: the whole circle is in or out */
-            b[na++] = (struct brk){-M_PI, {-r, 0}};
-        for (size_t k = 0; k < na; k++) {
-            struct brk s0 = b[k], s1 = k + 1 < na ? b[k + 1] : b[0];
-            double span = k + 1 < na ? s1.t - s0.t : s1.t + 2 * M_PI - s0.t;
+        if (!na[i]) /* no crossing: the whole circle is in or out */
+            bi[na[i]++] = (struct brk){-M_PI, {-r, 0}};
+        for (size_t k = 0; k < na[i]; k++) {
+            struct brk s0 = bi[k], s1 = k + 1 < na[i] ? bi[k + 1] : bi[0];
+            double span = k + 1 < na[i] ? s1.t - s0.t : s1.t + 2 * M_PI - s0.t;
             if (!(span > 0))
                 continue;
             /* The arc's midpoint: along the sum of its ends' offsets (against it past a half turn). */
