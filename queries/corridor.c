@@ -34,6 +34,7 @@ void lc_corridor_scratch_destroy(lc_corridor_scratch *scr)
     free(scr->stamp);
     free(scr->sqflag);
     free(scr->sqc);
+    free(scr->xrow);
     free(scr);
 }
 

@@ -8,6 +8,13 @@
 
 #include "queries/corridor_int.h"
 
+/* A crossing found on a grid row's edge, kept for the cell on the row's other side. */
+typedef struct lc_crossing_memo {
+    lc_xy at;
+    const lc_seg *act;
+    int64_t row; /* the grid row (node j) it lies on; another row's value: not found yet */
+} lc_crossing_memo;
+
 struct lc_corridor_scratch {
     lc_xy *ring_pts;          /* lc_corridor_rings */
     size_t nring_pts, ring_pts_cap;
@@ -39,6 +46,8 @@ struct lc_corridor_scratch {
     size_t sqflag_cap;
     double *sqc;              /* the squares' centres: x per column, then y per row */
     size_t sqc_cap;
+    lc_crossing_memo *xrow;   /* a block's crossings on two grid rows (corridor_trace.c) */
+    size_t xrow_cap;
 };
 
 /* Prepares n pieces into scr->prep from index at. 0, or -1 out of memory. */

@@ -467,8 +467,17 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
             *node_state(&fs, rows ? k : fixed, rows ? fixed : k) = NODE_OUT | NODE_FORCED;
     }
     /* Every cell whose corners differ, row by row; the corners beside a corner on the other side get
-     * their exact distance (crossings are found from their nearest pieces). */
+     * their exact distance (crossings are found from their nearest pieces). A side's crossing is found
+     * once, for the first of its two cells, and kept for the second: a north side's for the cell above
+     * (two rows of memos, by the parity of the grid row they lie on), an east side's for the next cell
+     * east (the same value, as crossing() gives it from either cell). */
+    if (lc_scratch_grow((void **)&scr->xrow, &scr->xrow_cap, (size_t)(2 * ni), sizeof *scr->xrow))
+        return -1;
+    for (int64_t k = 0; k < 2 * ni; k++)
+        scr->xrow[k].row = INT64_MIN;
     for (int64_t j = cj0; j < cj1; j++) {
+        lc_crossing_memo *south = scr->xrow + (j & 1) * ni, *north = scr->xrow + ((j + 1) & 1) * ni;
+        lc_crossing_memo east = {.row = INT64_MIN}; /* .row: the node column i of the east side kept */
         const unsigned char *lo = node_state(&fs, ci0, j), *up = node_state(&fs, ci0, j + 1);
         for (int64_t i = ci0; i < ci1; i++, lo++, up++) {
             if (i + 8 <= ci1 && uniform8(lo, up)) { /* eight cells with no outline in them */
@@ -504,22 +513,32 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
                 if (inside[a] == inside[b])
                     continue;
                 /* The side as the grid names it: from its south or west node, east or north. */
+                lc_crossing_memo *m;
                 switch (k) {
                 case 0:
                     key[nc] = edge_key(g, i, j, 0);
-                    at[nc] = crossing(&fs, i, j, 0, v[0], v[1], &act[nc]);
+                    m = &south[i - ci0];
+                    if (m->row == j)
+                        at[nc] = m->at, act[nc] = m->act;
+                    else
+                        at[nc] = crossing(&fs, i, j, 0, v[0], v[1], &act[nc]);
                     break;
                 case 1:
                     key[nc] = edge_key(g, i + 1, j, 1);
                     at[nc] = crossing(&fs, i + 1, j, 1, v[1], v[2], &act[nc]);
+                    east = (lc_crossing_memo){at[nc], act[nc], i + 1};
                     break;
                 case 2:
                     key[nc] = edge_key(g, i, j + 1, 0);
                     at[nc] = crossing(&fs, i, j + 1, 0, v[3], v[2], &act[nc]);
+                    north[i - ci0] = (lc_crossing_memo){at[nc], act[nc], j + 1};
                     break;
                 default:
                     key[nc] = edge_key(g, i, j, 1);
-                    at[nc] = crossing(&fs, i, j, 1, v[0], v[3], &act[nc]);
+                    if (east.row == i)
+                        at[nc] = east.at, act[nc] = east.act;
+                    else
+                        at[nc] = crossing(&fs, i, j, 1, v[0], v[3], &act[nc]);
                     break;
                 }
                 exitf[nc++] = inside[a];
