@@ -35,6 +35,7 @@ void lc_corridor_scratch_destroy(lc_corridor_scratch *scr)
     free(scr->sqflag);
     free(scr->sqc);
     free(scr->xrow);
+    free(scr->sqlist);
     free(scr);
 }
 

@@ -15,6 +15,12 @@ typedef struct lc_crossing_memo {
     int64_t row; /* the grid row (node j) it lies on; another row's value: not found yet */
 } lc_crossing_memo;
 
+/* A square's list of pieces: scr->idx[off .. off + cnt); cnt UINT32_MAX: not made yet. */
+typedef struct lc_square_list {
+    size_t off;
+    uint32_t cnt;
+} lc_square_list;
+
 struct lc_corridor_scratch {
     lc_xy *ring_pts;          /* lc_corridor_rings */
     size_t nring_pts, ring_pts_cap;
@@ -46,6 +52,8 @@ struct lc_corridor_scratch {
     size_t sqflag_cap;
     double *sqc;              /* the squares' centres: x per column, then y per row */
     size_t sqc_cap;
+    lc_square_list *sqlist;   /* per square of a block: its pieces (corridor_trace.c) */
+    size_t sqlist_cap;
     lc_crossing_memo *xrow;   /* a block's crossings on two grid rows (corridor_trace.c) */
     size_t xrow_cap;
 };

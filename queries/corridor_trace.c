@@ -54,6 +54,9 @@ typedef struct fill_state {
     double bx0, by0, bs;   /* the buckets: origin, side */
     int64_t nbx, nby;
     size_t idx_top;        /* the pieces' lists: a stack in scr->idx */
+    int64_t ci0, cj0, ci1, cj1; /* the block's nodes (inclusive) */
+    int64_t sq, nsx;       /* its squares: side in nodes, squares per row */
+    uint32_t tick;         /* the last square to list its pieces (scr->stamp) */
     int nomem;
 } fill_state;
 
@@ -181,6 +184,49 @@ static void classify(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t
     fs->idx_top = kl;
 }
 
+/* Square (sx, sy)'s list of pieces, made on first use and kept for the block (in scr->idx, below the
+ * stack): each piece within width + 1.5 cells + the square's half-diagonal of its centre, once (the
+ * pieces classify keeps at its first step, so it decides the same). That holds every piece within width + 1.5 cells of any of its nodes: all that
+ * classify needs, and all that make_exact does for a node beside the outline. NULL out of memory. */
+static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
+{
+    lc_corridor_scratch *scr = fs->scr;
+    lc_square_list *l = &scr->sqlist[sy * fs->nsx + sx];
+    if (l->cnt != UINT32_MAX)
+        return l;
+    double cell = fs->g->cell, w = fs->g->width;
+    int64_t ia = fs->ci0 + sx * fs->sq, ib = ia + fs->sq - 1 < fs->ci1 ? ia + fs->sq - 1 : fs->ci1;
+    int64_t ja = fs->cj0 + sy * fs->sq, jb = ja + fs->sq - 1 < fs->cj1 ? ja + fs->sq - 1 : fs->cj1;
+    double di = (double)(ib - ia), dj = (double)(jb - ja);
+    double cx = 0.5 * (double)(ia + ib) * cell, cy = 0.5 * (double)(ja + jb) * cell;
+    double r = w + 1.5 * cell + 0.5 * cell * sqrt(di * di + dj * dj);
+    /* Each piece at most once: room for all of them above the lists made so far. */
+    if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, fs->idx_top + (scr->npieces ? scr->npieces : 1),
+                        sizeof *scr->idx)) {
+        fs->nomem = 1;
+        return NULL;
+    }
+    int64_t bx0, by0, bx1, by1;
+    bucket_range(fs, cx, cy, r, &bx0, &by0, &bx1, &by1);
+    uint32_t tick = ++fs->tick;
+    size_t at = fs->idx_top, m = 0;
+    for (int64_t by = by0; by <= by1; by++) {
+        const size_t *row = scr->bstart + by * fs->nbx;
+        for (int64_t bx = bx0; bx <= bx1; bx++)
+            for (size_t k = row[bx]; k < row[bx + 1]; k++) {
+                uint32_t p = scr->bitem[k];
+                if (scr->stamp[p] != tick) {
+                    scr->stamp[p] = tick;
+                    if (lc_pseg_dist2(&fs->prep[p], cx, cy) <= r * r)
+                        scr->idx[at + m++] = p;
+                }
+            }
+    }
+    l->off = at, l->cnt = (uint32_t)m;
+    fs->idx_top = at + m;
+    return l;
+}
+
 /* Settles every node of the block inside or outside, in squares of about 0.4 × width a side (at least 3 × 3 nodes). Every
  * piece first marks the squares it holds whole (their centre within width − half-diagonal of it);
  * every other square starts from the pieces in the buckets within width + 1.5 cells + its
@@ -197,7 +243,7 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
     size_t nsq = (size_t)(nsx * nsy);
     /* A square lists each piece once: the lists' stack starts with room for all of them. */
     if (lc_scratch_grow((void **)&scr->stamp, &scr->stamp_cap, scr->npieces ? scr->npieces : 1, sizeof *scr->stamp) ||
-        lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, scr->npieces ? scr->npieces : 1, sizeof *scr->idx) ||
+        lc_scratch_grow((void **)&scr->sqlist, &scr->sqlist_cap, nsq, sizeof *scr->sqlist) ||
         lc_scratch_grow((void **)&scr->sqflag, &scr->sqflag_cap, nsq, 1) ||
         lc_scratch_grow((void **)&scr->sqc, &scr->sqc_cap, (size_t)(nsx + nsy), sizeof *scr->sqc)) {
         fs->nomem = 1;
@@ -234,8 +280,12 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
                     row[sx] = 1;
         }
     }
-    uint32_t tick = 0;
+    fs->ci0 = ci0, fs->cj0 = cj0, fs->ci1 = ci1, fs->cj1 = cj1, fs->sq = sq, fs->nsx = nsx;
+    fs->tick = 0;
+    fs->idx_top = 0;
     memset(scr->stamp, 0, scr->npieces * sizeof *scr->stamp);
+    for (size_t q = 0; q < nsq; q++)
+        scr->sqlist[q].cnt = UINT32_MAX;
     for (int64_t sy = 0; sy < nsy && !fs->nomem; sy++)
         for (int64_t sx = 0; sx < nsx && !fs->nomem; sx++) {
             int64_t ia = ci0 + sx * sq, ib = ia + sq - 1 < ci1 ? ia + sq - 1 : ci1;
@@ -244,28 +294,14 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
                 set_block(fs, ia, ib, ja, jb, NODE_IN);
                 continue;
             }
-            double di = (double)(ib - ia), dj = (double)(jb - ja);
-            double cx = 0.5 * (double)(ia + ib) * cell, cy = 0.5 * (double)(ja + jb) * cell;
-            double r = w + 1.5 * cell + 0.5 * cell * sqrt(di * di + dj * dj);
-            int64_t bx0, by0, bx1, by1;
-            bucket_range(fs, cx, cy, r, &bx0, &by0, &bx1, &by1);
-            tick++;
-            size_t m = 0;
-            for (int64_t by = by0; by <= by1; by++) {
-                const size_t *row = scr->bstart + by * fs->nbx;
-                for (int64_t bx = bx0; bx <= bx1; bx++)
-                    for (size_t k = row[bx]; k < row[bx + 1]; k++) { /* classify sifts them */
-                        uint32_t p = scr->bitem[k];
-                        if (scr->stamp[p] != tick)
-                            scr->stamp[p] = tick, scr->idx[m++] = p;
-                    }
-            }
-            if (!m) {
+            const lc_square_list *l = square_list(fs, sx, sy);
+            if (!l)
+                return;
+            if (!l->cnt) {
                 set_block(fs, ia, ib, ja, jb, NODE_OUT);
                 continue;
             }
-            fs->idx_top = m;
-            classify(fs, ia, ib, ja, jb, 0, m);
+            classify(fs, ia, ib, ja, jb, l->off, l->cnt); /* classify sifts them */
         }
 }
 
@@ -275,30 +311,29 @@ static unsigned char *node_state(const fill_state *fs, int64_t i, int64_t j)
     return &fs->scr->state[(j - fs->nj0) * fs->ni + (i - fs->ni0)];
 }
 
-/* Makes node (i, j)'s exact distance and nearest piece known (the lowest index of equals), from the
- * pieces in the buckets within width + 1.5 cells: a node beside the outline is within a cell of it,
- * so within width + a cell of its nearest piece. */
+/* Makes node (i, j)'s exact distance and nearest piece known (the lowest index of equals), from its
+ * square's list (square_list): a node beside the outline is within a cell of it, so within width + a
+ * cell of its nearest piece. The list is under half the pieces of the 3 × 3 buckets around the node
+ * that were read before, and the same nearest piece is in both. Sets fs->nomem on failure. */
 static void make_exact(fill_state *fs, int64_t i, int64_t j)
 {
     unsigned char *st = node_state(fs, i, j);
     if (*st & (NODE_EXACT | NODE_FORCED))
         return;
+    const lc_square_list *l = square_list(fs, (i - fs->ci0) / fs->sq, (j - fs->cj0) / fs->sq);
+    if (!l)
+        return;
     const lc_corridor_scratch *scr = fs->scr;
-    double cell = fs->g->cell, cx = (double)i * cell, cy = (double)j * cell, r = fs->g->width + 1.5 * cell;
-    int64_t bx0, by0, bx1, by1;
-    bucket_range(fs, cx, cy, r, &bx0, &by0, &bx1, &by1);
+    double cell = fs->g->cell, cx = (double)i * cell, cy = (double)j * cell;
     double best = INFINITY;
     uint32_t arg = UINT32_MAX;
-    for (int64_t by = by0; by <= by1; by++)
-        for (int64_t bx = bx0; bx <= bx1; bx++) {
-            size_t b = (size_t)(by * fs->nbx + bx);
-            for (size_t k = scr->bstart[b]; k < scr->bstart[b + 1]; k++) {
-                uint32_t p = scr->bitem[k];
-                double d2 = lc_pseg_dist2(&fs->prep[p], cx, cy);
-                if (d2 < best || (d2 == best && p < arg))
-                    best = d2, arg = p;
-            }
-        }
+    const uint32_t *list = scr->idx + l->off;
+    for (uint32_t k = 0; k < l->cnt; k++) {
+        uint32_t p = list[k];
+        double d2 = lc_pseg_dist2(&fs->prep[p], cx, cy);
+        if (d2 < best || (d2 == best && p < arg))
+            best = d2, arg = p;
+    }
     size_t at = (size_t)(st - scr->state);
     fs->scr->val[at] = sqrt(best);
     fs->scr->near[at] = arg;
@@ -560,7 +595,7 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
             }
         }
     }
-    return 0;
+    return fs.nomem ? -1 : 0;
 }
 
 /* ---- assembling ----------------------------------------------------------------------------------- */
