@@ -19,6 +19,7 @@ typedef struct lc_crossing_memo {
 typedef struct lc_square_list {
     size_t off;
     uint32_t cnt;
+    unsigned char in, near; /* a piece within width − h of its centre (h its half-diagonal), within width + h */
 } lc_square_list;
 
 struct lc_corridor_scratch {

@@ -127,6 +127,8 @@ static void set_block(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_
  * each half keeping the pieces that can still matter to it. A single node is always settled, and its
  * exact distance and nearest piece come with it (its list holds every piece within width + 1.5 cells:
  * all a node beside the outline can be nearest to). */
+static void halve(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff, size_t cnt);
+
 static void classify(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff, size_t cnt)
 {
     lc_corridor_scratch *scr = fs->scr;
@@ -172,22 +174,32 @@ static void classify(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t
         return;
     }
     fs->idx_top += m;
-    if (ib - ia >= jb - ja) {
-        int64_t mid = ia + (ib - ia) / 2;
-        classify(fs, ia, mid, ja, jb, kl, m);
-        classify(fs, mid + 1, ib, ja, jb, kl, m);
-    } else {
-        int64_t mid = ja + (jb - ja) / 2;
-        classify(fs, ia, ib, ja, mid, kl, m);
-        classify(fs, ia, ib, mid + 1, jb, kl, m);
-    }
+    halve(fs, ia, ib, ja, jb, kl, m);
     fs->idx_top = kl;
 }
 
+/* classify's second step: the nodes halved along their longer side, each half classified with the
+ * pieces idx[loff .. loff + cnt). */
+static void halve(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff, size_t cnt)
+{
+    if (ib - ia >= jb - ja) {
+        int64_t mid = ia + (ib - ia) / 2;
+        classify(fs, ia, mid, ja, jb, loff, cnt);
+        classify(fs, mid + 1, ib, ja, jb, loff, cnt);
+    } else {
+        int64_t mid = ja + (jb - ja) / 2;
+        classify(fs, ia, ib, ja, mid, loff, cnt);
+        classify(fs, ia, ib, mid + 1, jb, loff, cnt);
+    }
+}
+
 /* Square (sx, sy)'s list of pieces, made on first use and kept for the block (in scr->idx, below the
- * stack): each piece within width + 1.5 cells + the square's half-diagonal of its centre, once (the
- * pieces classify keeps at its first step, so it decides the same). That holds every piece within width + 1.5 cells of any of its nodes: all that
- * classify needs, and all that make_exact does for a node beside the outline. NULL out of memory. */
+ * stack): each piece within width + 1.5 cells + the square's half-diagonal h of its centre, once —
+ * the pieces classify would keep at its first step — and whether one is within width − h (it holds
+ * the square whole) or width + h (the square is not wholly outside), which classify's first step
+ * decides by. The list holds every piece within width + 1.5 cells of any of the square's nodes: all
+ * that classify needs, and all that make_exact does for a node beside the outline. NULL out of
+ * memory. */
 static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
 {
     lc_corridor_scratch *scr = fs->scr;
@@ -197,9 +209,10 @@ static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
     double cell = fs->g->cell, w = fs->g->width;
     int64_t ia = fs->ci0 + sx * fs->sq, ib = ia + fs->sq - 1 < fs->ci1 ? ia + fs->sq - 1 : fs->ci1;
     int64_t ja = fs->cj0 + sy * fs->sq, jb = ja + fs->sq - 1 < fs->cj1 ? ja + fs->sq - 1 : fs->cj1;
-    double di = (double)(ib - ia), dj = (double)(jb - ja);
+    double di = (double)(ib - ia), dj = (double)(jb - ja), h = 0.5 * cell * sqrt(di * di + dj * dj);
     double cx = 0.5 * (double)(ia + ib) * cell, cy = 0.5 * (double)(ja + jb) * cell;
-    double r = w + 1.5 * cell + 0.5 * cell * sqrt(di * di + dj * dj);
+    double r = w + 1.5 * cell + h, in = w - h, out = w + h;
+    int any_in = 0, near = 0;
     /* Each piece at most once: room for all of them above the lists made so far. */
     if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, fs->idx_top + (scr->npieces ? scr->npieces : 1),
                         sizeof *scr->idx)) {
@@ -217,12 +230,17 @@ static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
                 uint32_t p = scr->bitem[k];
                 if (scr->stamp[p] != tick) {
                     scr->stamp[p] = tick;
-                    if (lc_pseg_dist2(&fs->prep[p], cx, cy) <= r * r)
+                    double d2 = lc_pseg_dist2(&fs->prep[p], cx, cy);
+                    if (d2 <= r * r) {
                         scr->idx[at + m++] = p;
+                        any_in |= in >= 0 && d2 <= in * in;
+                        near |= d2 <= out * out;
+                    }
                 }
             }
     }
     l->off = at, l->cnt = (uint32_t)m;
+    l->in = (unsigned char)any_in, l->near = (unsigned char)near;
     fs->idx_top = at + m;
     return l;
 }
@@ -297,11 +315,16 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
             const lc_square_list *l = square_list(fs, sx, sy);
             if (!l)
                 return;
-            if (!l->cnt) {
+            /* classify's first step, from what the list found: a piece holds the square whole, none
+             * comes near it, or its halves are sifted (a single node gets its exact distance) */
+            if (ia == ib && ja == jb)
+                classify(fs, ia, ib, ja, jb, l->off, l->cnt);
+            else if (l->in)
+                set_block(fs, ia, ib, ja, jb, NODE_IN);
+            else if (!l->near)
                 set_block(fs, ia, ib, ja, jb, NODE_OUT);
-                continue;
-            }
-            classify(fs, ia, ib, ja, jb, l->off, l->cnt); /* classify sifts them */
+            else
+                halve(fs, ia, ib, ja, jb, l->off, l->cnt);
         }
 }
 
