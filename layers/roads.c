@@ -589,6 +589,20 @@ static lc_status roads_repair(lc_context *ctx, roads_reading *rd, int node, doub
     return LC_OK;
 }
 
+/* LC_OK when the layer gave lines; LC_ERR_GEOMETRY when none of its features is one (a planner who
+ * picked the compounds' or the blocks' polygons as roads: said as such, not as layers that do not
+ * meet, which is what the empty network would show next). */
+static lc_status has_lines(lc_context *ctx, const roads_reading *rd)
+{
+    if (rd->st.kept || !rd->st.bad_geometry)
+        return LC_OK;
+    OGRwkbGeometryType t = OGR_L_GetGeomType(rd->src.ogr);
+    return lc_error(ctx, LC_ERR_GEOMETRY, "%s (layer %s): none of its %zu features is a line (the layer holds %s): the "
+                    "roads must be street centrelines as lines (LineString or MultiLineString) 道路图层须为线要素; is "
+                    "roads.layer the right layer?",
+                    rd->src.shown, rd->src.name, rd->st.features, OGRGeometryTypeToName(t));
+}
+
 /* The reading's counts into the log (info). */
 static void roads_log(lc_context *ctx, const lc_roads_stats *st, int node, double dangles_m)
 {
@@ -786,7 +800,8 @@ lc_roads *lc_roads_read_report(lc_context *ctx, const lc_study *study, const lc_
         free(rd.excl_n);
         return NULL;
     }
-    int ok = roads_read_all(ctx, study, crs, &rd, quality) == LC_OK && roads_repair(ctx, &rd, node, dangles_m) == LC_OK
+    int ok = roads_read_all(ctx, study, crs, &rd, quality) == LC_OK && has_lines(ctx, &rd) == LC_OK &&
+             roads_repair(ctx, &rd, node, dangles_m) == LC_OK
              && (!quality || report(ctx, quality, &rd.src, rd.roads, &rd.st, rd.class_field ? rd.class_field : "highway",
                                     rd.excl, rd.excl_n, rd.nexcl, node, dangles_m) == LC_OK);
     lc_transform_destroy(rd.tr);

@@ -5,7 +5,8 @@
  * one junction with roads.node_crossings, walking distances across it), bridges and other levels
  * never noded, line ends stopping a few metres short of another line joined with roads.snap_dangles_m
  * (never to a bridge; distances across the connector summed by hand), an island of two compounds
- * without a facility (residents summed by hand), and the study keys with their typos.
+ * without a facility (residents summed by hand), polygons given as the roads, and the study keys with
+ * their typos.
  */
 #include <jansson.h>
 #include <math.h>
@@ -924,6 +925,47 @@ START_TEST(many_features_read_in_order_or_stop_at_a_failure)
 }
 END_TEST
 
+/* ---- polygons picked as roads ------------------------------------------------------------------- */
+
+#define POLYGON(coords) \
+    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" coords "}}"
+
+/* A planner who gives the compounds' (or the blocks') polygons as the roads is told the layer holds no
+ * line, not that the layers do not meet (which is what the empty network would show next); a layer
+ * with one line among its polygons is read, the polygons counted as features without line geometry. */
+START_TEST(polygons_as_roads_are_refused)
+{
+    char *dir = lct_tmpdir(), *rd = lct_path(dir, "roads.geojson");
+    lct_write_fc(rd, POLYGON("[[[0,0],[100,0],[100,100],[0,100],[0,0]]]") ","
+                         POLYGON("[[[200,0],[300,0],[300,100],[200,0]]]"));
+    lc_study *st = study_text(dir, "roads:\n  path: roads.geojson\n");
+    ck_assert_msg(st != NULL, "%s", lc_context_errmsg(lct_ctx));
+    lc_profile *p = lc_profile_load(lct_ctx, "shanghai-2025");
+    lc_crs *crs = lc_crs_create(lct_ctx, "EPSG:32651");
+    lc_roads_stats stats;
+    ck_assert_ptr_null(lc_roads_read(lct_ctx, st, p, crs, &stats));
+    ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_GEOMETRY);
+    lct_assert_contains(lc_context_errmsg(lct_ctx),
+                        "roads.geojson (layer roads): none of its 2 features is a line (the layer holds Polygon)");
+    lct_assert_contains(lc_context_errmsg(lct_ctx), "is roads.layer the right layer?");
+    lc_context_clear_error(lct_ctx);
+    lct_write_fc(rd, POLYGON("[[[0,0],[100,0],[100,100],[0,100],[0,0]]]") ","
+                         POLYGON("[[[200,0],[300,0],[300,100],[200,0]]]") "," LINE("", "[[0,200],[50,200]]"));
+    lc_roads *roads = lc_roads_read(lct_ctx, st, p, crs, &stats);
+    ck_assert_msg(roads != NULL, "%s", lc_context_errmsg(lct_ctx));
+    ck_assert_uint_eq(stats.kept, 1);
+    ck_assert_uint_eq(stats.bad_geometry, 2);
+    ck_assert_uint_eq(lc_roads_count(roads), 1);
+    lc_roads_destroy(roads);
+    lc_crs_destroy(crs);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(rd);
+    free(dir);
+}
+END_TEST
+
 /* ---- study keys --------------------------------------------------------------------------------- */
 
 START_TEST(cli_reports_the_joins_a_tolerance_makes)
@@ -1062,6 +1104,7 @@ Suite *suite_roads(void)
     tcase_add_test(t, cli_reports_exclusions_and_islands);
     tcase_add_test(t, cli_reports_the_joins_a_tolerance_makes);
     tcase_add_test(t, many_features_read_in_order_or_stop_at_a_failure);
+    tcase_add_test(t, polygons_as_roads_are_refused);
     tcase_add_test(t, study_keys_and_typos);
     tcase_add_test(t, dangling_end_joins_the_nearest_line);
     tcase_add_test(t, dangling_end_never_joins_a_bridge);
