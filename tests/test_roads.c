@@ -30,6 +30,17 @@ static lc_study *study_text(const char *dir, const char *text)
     return st;
 }
 
+/* Ends a test that made a CRS, loaded a profile and a study, and wrote into dir (rd: a file in it). */
+static void release(lc_crs *crs, lc_profile *p, lc_study *st, char *dir, char *rd)
+{
+    lc_crs_destroy(crs);
+    lc_profile_destroy(p);
+    lc_study_destroy(st);
+    lct_rmtree(dir);
+    free(rd);
+    free(dir);
+}
+
 /* The distance from one attached source to an attached point, through the library. */
 static double walk(const lc_network *net, lc_xy src, lc_xy dst)
 {
@@ -162,12 +173,7 @@ START_TEST(class_field_excludes_classes)
     lc_study_destroy(os);
     free(osm);
 
-    lc_crs_destroy(crs);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
-    lct_rmtree(dir);
-    free(rd);
-    free(dir);
+    release(crs, p, st, dir, rd);
 }
 END_TEST
 
@@ -343,12 +349,7 @@ START_TEST(bridges_and_levels_never_noded)
     ck_assert_uint_eq(lc_network_component_count(net), 3);
     lc_network_destroy(net);
     lc_roads_destroy(roads);
-    lc_crs_destroy(crs);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
-    lct_rmtree(dir);
-    free(rd);
-    free(dir);
+    release(crs, p, st, dir, rd);
 }
 END_TEST
 
@@ -668,12 +669,7 @@ START_TEST(dangles_counted_in_the_quality_summary)
     free(study);
     free(res);
     free(fac);
-    lc_crs_destroy(crs);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
-    lct_rmtree(dir);
-    free(rd);
-    free(dir);
+    release(crs, p, st, dir, rd);
 }
 END_TEST
 
@@ -916,12 +912,7 @@ START_TEST(many_features_read_in_order_or_stop_at_a_failure)
     ck_assert_ptr_null(lc_roads_read(lct_ctx, st, p, crs, &stats));
     ck_assert_int_eq(lc_context_errno(lct_ctx), LC_ERR_CRS);
     lct_assert_contains(lc_context_errmsg(lct_ctx), "many.geojson (layer many, feature 2100)");
-    lc_crs_destroy(crs);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
-    lct_rmtree(dir);
-    free(rd);
-    free(dir);
+    release(crs, p, st, dir, rd);
 }
 END_TEST
 
@@ -957,12 +948,7 @@ START_TEST(polygons_as_roads_are_refused)
     ck_assert_uint_eq(stats.bad_geometry, 2);
     ck_assert_uint_eq(lc_roads_count(roads), 1);
     lc_roads_destroy(roads);
-    lc_crs_destroy(crs);
-    lc_profile_destroy(p);
-    lc_study_destroy(st);
-    lct_rmtree(dir);
-    free(rd);
-    free(dir);
+    release(crs, p, st, dir, rd);
 }
 END_TEST
 
