@@ -36,6 +36,7 @@ void lc_corridor_scratch_destroy(lc_corridor_scratch *scr)
     free(scr->sqc);
     free(scr->xrow);
     free(scr->sqlist);
+    free(scr->d2);
     free(scr);
 }
 

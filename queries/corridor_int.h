@@ -149,6 +149,22 @@ int lc_scratch_grow_segs(lc_trace_segs *segs, size_t n);
 int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src, const lc_grid *g, int64_t ci0,
                             int64_t cj0, int64_t ci1, int64_t cj1, lc_trace_segs *out);
 
+/* Several piece sets traced over the same block (a service-area block's categories), each piece's
+ * distance from a square's centre or a node computed once for every set that holds it: the same
+ * outlines as lc_corridor_trace_block gives each set alone. Owned by the caller; one per thread. */
+typedef struct lc_corridor_sets lc_corridor_sets;
+
+lc_corridor_sets *lc_corridor_sets_create(void);
+void lc_corridor_sets_destroy(lc_corridor_sets *sets);
+
+/* lc_corridor_trace_block for nsets (1 .. 32) sets over the same cells [ci0, ci1) × [cj0, cj1):
+ * set c's pieces sets[c] traced on grids[c] (the same cell and width for all) with scratch scr[c]
+ * (one each, its piece list replaced), appended to out[c]. 0, or -1 out of memory (or nsets out
+ * of range). */
+int lc_corridor_trace_sets(lc_corridor_sets *un, lc_corridor_scratch *const *scr, const lc_piece_set *sets,
+                           const lc_grid *const *grids, size_t nsets, int64_t ci0, int64_t cj0, int64_t ci1,
+                           int64_t cj1, lc_trace_segs *const *out);
+
 /* Joins the pieces of every block of one grid (segs, n, from all the blocks) into rings, nests them
  * (holes in their shells, islands in holes) and returns them as one GEOS multipolygon, or NULL when
  * the region is empty (*failed then 0) or on failure (*failed 1). Vertices where the outline runs

@@ -33,6 +33,8 @@ struct lc_corridor_scratch {
     size_t prep_cap;
     uint32_t *idx;            /* indices of the pieces kept square by square, a stack */
     size_t idx_cap;
+    double *d2;               /* beside idx in a union's square lists: each piece's squared distance */
+    size_t d2_cap;
     lc_xy *poly;              /* the polygon cut square by square (corridor_area.c), a stack */
     size_t poly_cap;
     size_t *plen;             /* its rings' lengths, a stack */
@@ -49,7 +51,7 @@ struct lc_corridor_scratch {
     size_t bitem_cap;
     uint32_t *stamp;          /* per piece: the last square that listed it */
     size_t stamp_cap;
-    unsigned char *sqflag;    /* per square of a block: held whole by some piece */
+    uint32_t *sqflag;         /* per square of a block: held whole by some piece */
     size_t sqflag_cap;
     double *sqc;              /* the squares' centres: x per column, then y per row */
     size_t sqc_cap;

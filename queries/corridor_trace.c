@@ -57,6 +57,10 @@ typedef struct fill_state {
     int64_t ci0, cj0, ci1, cj1; /* the block's nodes (inclusive) */
     int64_t sq, nsx;       /* its squares: side in nodes, squares per row */
     uint32_t tick;         /* the last square to list its pieces (scr->stamp) */
+    int keep_d2;           /* the lists keep each piece's squared distance from the square's centre in
+                              scr->d2, beside scr->idx (the union of lc_corridor_trace_sets) */
+    const struct lc_corridor_sets *un; /* NULL, or where the squares' lists come from (lc_corridor_trace_sets), */
+    size_t set;            /* as the pieces of this set of it */
     int nomem;
 } fill_state;
 
@@ -193,6 +197,208 @@ static void halve(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb
     }
 }
 
+/* ---- several sets over one block at once ------------------------------------------------------- */
+
+static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy);
+static void set_block(fill_state *fs, int64_t ia, int64_t ib, int64_t ja, int64_t jb, unsigned char v);
+
+#define SETS_MAX 32
+
+/* The union of several piece sets traced over one block (lc_corridor_trace_sets): each piece once,
+ * with the sets that hold it, and the block's squares' lists of union pieces with their squared
+ * distances, so that a piece's distance from a square's centre or a node is computed once for every
+ * set that holds it. */
+struct lc_corridor_sets {
+    lc_corridor_scratch *u;  /* the union's pieces, prep, buckets, stamps and square lists (idx, d2) */
+    uint32_t *mask;          /* per union piece: the sets holding it (bit c: set c) */
+    size_t mask_cap;
+    uint32_t *loc;           /* loc[k · nsets + c]: union piece k's index in set c */
+    size_t loc_cap;
+    size_t *slot;            /* the dedup table: union piece + 1, 0 empty */
+    size_t slot_cap;
+    uint32_t *held;          /* per square: the sets with a piece holding it whole */
+    size_t held_cap;
+    size_t nsets;
+    lc_grid g;               /* cell and width */
+    fill_state fs;           /* the union's squares */
+    fill_state sfs[SETS_MAX];/* each set's block */
+};
+
+/* Square (sx, sy)'s list for set fs->set, from the union's, into *l: the same pieces square_list
+ * finds among the set's own (at the same squared distances; no reader depends on their order). NULL
+ * out of memory. */
+static const lc_square_list *union_square_list(fill_state *fs, lc_square_list *l, int64_t sx, int64_t sy)
+{
+    struct lc_corridor_sets *un = (struct lc_corridor_sets *)fs->un;
+    const lc_square_list *ul = square_list(&un->fs, sx, sy);
+    lc_corridor_scratch *scr = fs->scr;
+    if (!ul || lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, fs->idx_top + (ul->cnt ? ul->cnt : 1),
+                               sizeof *scr->idx)) {
+        fs->nomem = 1;
+        return NULL;
+    }
+    double cell = fs->g->cell, w = fs->g->width;
+    int64_t ia = fs->ci0 + sx * fs->sq, ib = ia + fs->sq - 1 < fs->ci1 ? ia + fs->sq - 1 : fs->ci1;
+    int64_t ja = fs->cj0 + sy * fs->sq, jb = ja + fs->sq - 1 < fs->cj1 ? ja + fs->sq - 1 : fs->cj1;
+    double di = (double)(ib - ia), dj = (double)(jb - ja), h = 0.5 * cell * sqrt(di * di + dj * dj);
+    double in = w - h, out = w + h;
+    const uint32_t *uidx = un->u->idx + ul->off, bit = (uint32_t)1 << fs->set;
+    const double *ud2 = un->u->d2 + ul->off;
+    size_t at = fs->idx_top, m = 0, ns = un->nsets;
+    int any_in = 0, near = 0;
+    for (uint32_t k = 0; k < ul->cnt; k++) {
+        uint32_t p = uidx[k];
+        if (!(un->mask[p] & bit))
+            continue;
+        scr->idx[at + m++] = un->loc[(size_t)p * ns + fs->set];
+        any_in |= in >= 0 && ud2[k] <= in * in;
+        near |= ud2[k] <= out * out;
+    }
+    l->off = at, l->cnt = (uint32_t)m;
+    l->in = (unsigned char)any_in, l->near = (unsigned char)near;
+    fs->idx_top = at + m;
+    return l;
+}
+
+/* set_block for every set in bits. */
+static void sets_block(struct lc_corridor_sets *un, uint32_t bits, int64_t ia, int64_t ib, int64_t ja, int64_t jb,
+                       unsigned char v)
+{
+    for (; bits; bits &= bits - 1)
+        set_block(&un->sfs[__builtin_ctz(bits)], ia, ib, ja, jb, v);
+}
+
+static void sets_halve(struct lc_corridor_sets *un, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff,
+                       size_t cnt, uint32_t sets);
+
+/* classify for the sets in `sets` at once, from the union pieces u->idx[loff .. loff + cnt): each
+ * piece's squared distance computed once, each set deciding from its own pieces among them exactly
+ * as classify does (inside when one is within width − half-diagonal, outside when none is within
+ * width + half-diagonal, else halved with those within width + 1.5 cells + half-diagonal; a single
+ * node gets its exact distance and nearest piece, the lowest index of equals in the set's own
+ * numbering). */
+static void sets_classify(struct lc_corridor_sets *un, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff,
+                          size_t cnt, uint32_t sets)
+{
+    lc_corridor_scratch *u = un->u;
+    double cell = un->g.cell, w = un->g.width;
+    double cx = 0.5 * (double)(ia + ib) * cell, cy = 0.5 * (double)(ja + jb) * cell;
+    size_t ns = un->nsets;
+    if (ia == ib && ja == jb) {
+        double best[SETS_MAX];
+        uint32_t arg[SETS_MAX];
+        for (uint32_t b = sets; b; b &= b - 1)
+            best[__builtin_ctz(b)] = INFINITY, arg[__builtin_ctz(b)] = UINT32_MAX;
+        for (size_t k = 0; k < cnt; k++) {
+            uint32_t p = u->idx[loff + k], m = un->mask[p] & sets;
+            if (!m)
+                continue;
+            double d2 = lc_pseg_dist2(&u->prep[p], cx, cy);
+            for (; m; m &= m - 1) {
+                int c = __builtin_ctz(m);
+                uint32_t i = un->loc[(size_t)p * ns + (size_t)c];
+                if (d2 < best[c] || (d2 == best[c] && i < arg[c]))
+                    best[c] = d2, arg[c] = i;
+            }
+        }
+        for (uint32_t b = sets; b; b &= b - 1) {
+            int c = __builtin_ctz(b);
+            fill_state *fs = &un->sfs[c];
+            size_t at = (size_t)((ja - fs->nj0) * fs->ni + (ia - fs->ni0));
+            fs->scr->state[at] = (best[c] <= w * w ? NODE_IN : NODE_OUT) | (arg[c] != UINT32_MAX ? NODE_EXACT : 0);
+            fs->scr->val[at] = sqrt(best[c]);
+            fs->scr->near[at] = arg[c];
+        }
+        return;
+    }
+    double di = (double)(ib - ia), dj = (double)(jb - ja), h = 0.5 * cell * sqrt(di * di + dj * dj);
+    double in = w - h, out = w + h, keep = w + 1.5 * cell + h;
+    if (lc_scratch_grow((void **)&u->idx, &u->idx_cap, un->fs.idx_top + cnt, sizeof *u->idx)) {
+        un->fs.nomem = 1;
+        return;
+    }
+    size_t kl = un->fs.idx_top, m = 0;
+    uint32_t in_sets = 0, near_sets = 0;
+    for (size_t k = 0; k < cnt; k++) {
+        uint32_t p = u->idx[loff + k], pm = un->mask[p] & sets;
+        if (!pm)
+            continue; /* no set still in question holds it */
+        double d2 = lc_pseg_dist2(&u->prep[p], cx, cy);
+        if (in >= 0 && d2 <= in * in)
+            in_sets |= pm;
+        if (d2 <= keep * keep) {
+            u->idx[kl + m++] = p;
+            if (d2 <= out * out)
+                near_sets |= pm;
+        }
+    }
+    sets_block(un, sets & in_sets, ia, ib, ja, jb, NODE_IN);
+    sets_block(un, sets & ~in_sets & ~near_sets, ia, ib, ja, jb, NODE_OUT);
+    uint32_t rest = sets & ~in_sets & near_sets;
+    if (!rest)
+        return;
+    un->fs.idx_top += m;
+    sets_halve(un, ia, ib, ja, jb, kl, m, rest);
+    un->fs.idx_top = kl;
+}
+
+static void sets_halve(struct lc_corridor_sets *un, int64_t ia, int64_t ib, int64_t ja, int64_t jb, size_t loff,
+                       size_t cnt, uint32_t sets)
+{
+    if (ib - ia >= jb - ja) {
+        int64_t mid = ia + (ib - ia) / 2;
+        sets_classify(un, ia, mid, ja, jb, loff, cnt, sets);
+        sets_classify(un, mid + 1, ib, ja, jb, loff, cnt, sets);
+    } else {
+        int64_t mid = ja + (jb - ja) / 2;
+        sets_classify(un, ia, ib, ja, mid, loff, cnt, sets);
+        sets_classify(un, ia, ib, mid + 1, jb, loff, cnt, sets);
+    }
+}
+
+/* fill_block for every set at once: the squares a set's piece holds whole are inside for it; the
+ * rest decide from the union's square lists (square_list's first step, per set), then sets_halve. */
+static void sets_fill(struct lc_corridor_sets *un)
+{
+    fill_state *fs = &un->fs;
+    double cell = un->g.cell, w = un->g.width;
+    int64_t sq = fs->sq, nsx = fs->nsx, nsy = (fs->cj1 - fs->cj0 + sq) / sq;
+    uint32_t all = un->nsets == 32 ? UINT32_MAX : ((uint32_t)1 << un->nsets) - 1;
+    for (int64_t sy = 0; sy < nsy && !fs->nomem; sy++)
+        for (int64_t sx = 0; sx < nsx && !fs->nomem; sx++) {
+            int64_t ia = fs->ci0 + sx * sq, ib = ia + sq - 1 < fs->ci1 ? ia + sq - 1 : fs->ci1;
+            int64_t ja = fs->cj0 + sy * sq, jb = ja + sq - 1 < fs->cj1 ? ja + sq - 1 : fs->cj1;
+            uint32_t held = un->held[sy * nsx + sx] & all, rest = all & ~held;
+            sets_block(un, held, ia, ib, ja, jb, NODE_IN);
+            if (!rest)
+                continue;
+            const lc_square_list *l = square_list(fs, sx, sy);
+            if (!l)
+                return;
+            if (ia == ib && ja == jb) {
+                sets_classify(un, ia, ib, ja, jb, l->off, l->cnt, rest);
+                continue;
+            }
+            double di = (double)(ib - ia), dj = (double)(jb - ja), h = 0.5 * cell * sqrt(di * di + dj * dj);
+            double in = w - h, out = w + h;
+            uint32_t in_sets = 0, near_sets = 0;
+            const uint32_t *idx = fs->scr->idx + l->off;
+            const double *d2 = fs->scr->d2 + l->off;
+            for (uint32_t k = 0; k < l->cnt; k++) {
+                uint32_t pm = un->mask[idx[k]] & rest;
+                if (in >= 0 && d2[k] <= in * in)
+                    in_sets |= pm;
+                if (d2[k] <= out * out)
+                    near_sets |= pm;
+            }
+            sets_block(un, rest & in_sets, ia, ib, ja, jb, NODE_IN);
+            sets_block(un, rest & ~in_sets & ~near_sets, ia, ib, ja, jb, NODE_OUT);
+            uint32_t undecided = rest & ~in_sets & near_sets;
+            if (undecided)
+                sets_halve(un, ia, ib, ja, jb, l->off, l->cnt, undecided);
+        }
+}
+
 /* Square (sx, sy)'s list of pieces, made on first use and kept for the block (in scr->idx, below the
  * stack): each piece within width + 1.5 cells + the square's half-diagonal h of its centre, once —
  * the pieces classify would keep at its first step — and whether one is within width − h (it holds
@@ -206,6 +412,8 @@ static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
     lc_square_list *l = &scr->sqlist[sy * fs->nsx + sx];
     if (l->cnt != UINT32_MAX)
         return l;
+    if (fs->un)
+        return union_square_list(fs, l, sx, sy);
     double cell = fs->g->cell, w = fs->g->width;
     int64_t ia = fs->ci0 + sx * fs->sq, ib = ia + fs->sq - 1 < fs->ci1 ? ia + fs->sq - 1 : fs->ci1;
     int64_t ja = fs->cj0 + sy * fs->sq, jb = ja + fs->sq - 1 < fs->cj1 ? ja + fs->sq - 1 : fs->cj1;
@@ -214,8 +422,9 @@ static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
     double r = w + 1.5 * cell + h, in = w - h, out = w + h;
     int any_in = 0, near = 0;
     /* Each piece at most once: room for all of them above the lists made so far. */
-    if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, fs->idx_top + (scr->npieces ? scr->npieces : 1),
-                        sizeof *scr->idx)) {
+    size_t room = fs->idx_top + (scr->npieces ? scr->npieces : 1);
+    if (lc_scratch_grow((void **)&scr->idx, &scr->idx_cap, room, sizeof *scr->idx) ||
+        (fs->keep_d2 && lc_scratch_grow((void **)&scr->d2, &scr->d2_cap, room, sizeof *scr->d2))) {
         fs->nomem = 1;
         return NULL;
     }
@@ -232,6 +441,8 @@ static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
                     scr->stamp[p] = tick;
                     double d2 = lc_pseg_dist2(&fs->prep[p], cx, cy);
                     if (d2 <= r * r) {
+                        if (fs->keep_d2)
+                            scr->d2[at + m] = d2;
                         scr->idx[at + m++] = p;
                         any_in |= in >= 0 && d2 <= in * in;
                         near |= d2 <= out * out;
@@ -245,42 +456,56 @@ static const lc_square_list *square_list(fill_state *fs, int64_t sx, int64_t sy)
     return l;
 }
 
-/* Settles every node of the block inside or outside, in squares of about 0.4 × width a side (at least 3 × 3 nodes). Every
- * piece first marks the squares it holds whole (their centre within width − half-diagonal of it);
- * every other square starts from the pieces in the buckets within width + 1.5 cells + its
- * half-diagonal (each piece once): none is outside, else classify sifts them. */
-static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, int64_t cj1)
+/* The block's squares (about 0.4 × width a side, at least 3 × 3 nodes) into fs, none with its list
+ * made yet. Sets fs->nomem on failure. */
+static void fill_block_squares(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, int64_t cj1)
 {
     lc_corridor_scratch *scr = fs->scr;
-    double cell = fs->g->cell, w = fs->g->width;
-    int64_t sq = (int64_t)(0.4 * w / cell) + 1;
+    int64_t sq = (int64_t)(0.4 * fs->g->width / fs->g->cell) + 1;
     /* At least 3 × 3 nodes: squares of 2 × 2 gathered their pieces for four nodes (on 12.5 m service
      * cells 3 cost 2.1 % fewer instructions of a network check, 4 1.9 %, 6 and 8 more than 2). */
     sq = sq < 3 ? 3 : sq > 64 ? 64 : sq;
     int64_t nsx = (ci1 - ci0 + sq) / sq, nsy = (cj1 - cj0 + sq) / sq; /* ceil((nodes) / sq) */
     size_t nsq = (size_t)(nsx * nsy);
-    /* A square lists each piece once: the lists' stack starts with room for all of them. */
     if (lc_scratch_grow((void **)&scr->stamp, &scr->stamp_cap, scr->npieces ? scr->npieces : 1, sizeof *scr->stamp) ||
-        lc_scratch_grow((void **)&scr->sqlist, &scr->sqlist_cap, nsq, sizeof *scr->sqlist) ||
-        lc_scratch_grow((void **)&scr->sqflag, &scr->sqflag_cap, nsq, 1) ||
-        lc_scratch_grow((void **)&scr->sqc, &scr->sqc_cap, (size_t)(nsx + nsy), sizeof *scr->sqc)) {
+        lc_scratch_grow((void **)&scr->sqlist, &scr->sqlist_cap, nsq, sizeof *scr->sqlist)) {
         fs->nomem = 1;
         return;
     }
-    memset(scr->sqflag, 0, nsq);
+    fs->ci0 = ci0, fs->cj0 = cj0, fs->ci1 = ci1, fs->cj1 = cj1, fs->sq = sq, fs->nsx = nsx;
+    fs->tick = 0;
+    fs->idx_top = 0;
+    memset(scr->stamp, 0, scr->npieces * sizeof *scr->stamp);
+    for (size_t q = 0; q < nsq; q++)
+        scr->sqlist[q].cnt = UINT32_MAX;
+}
+
+/* The squares' centres (x per column, then y per row, in scr->sqc) and which squares a piece holds
+ * whole — its squared distance from their centre within (width − the half-diagonal)² — as bits in
+ * flag (one byte per square): bit 0 for a block's own pieces, the pieces' sets for a union's. */
+static int mark_held(fill_state *fs, const lc_seg *pieces, const lc_pseg *prep, size_t npieces, const uint32_t *mask,
+                     uint32_t *flag)
+{
+    lc_corridor_scratch *scr = fs->scr;
+    double cell = fs->g->cell, w = fs->g->width;
+    int64_t sq = fs->sq, nsx = fs->nsx, nsy = (fs->cj1 - fs->cj0 + sq) / sq, ci0 = fs->ci0, cj0 = fs->cj0;
+    if (lc_scratch_grow((void **)&scr->sqc, &scr->sqc_cap, (size_t)(nsx + nsy), sizeof *scr->sqc))
+        return -1;
+    memset(flag, 0, (size_t)(nsx * nsy) * sizeof *flag);
     /* Each square's centre once, not once per piece near it (that was 1 % of a network check). */
     double *sqcx = scr->sqc, *sqcy = scr->sqc + nsx;
     for (int64_t sx = 0; sx < nsx; sx++) {
-        int64_t ia = ci0 + sx * sq, ib = ia + sq - 1 < ci1 ? ia + sq - 1 : ci1;
+        int64_t ia = ci0 + sx * sq, ib = ia + sq - 1 < fs->ci1 ? ia + sq - 1 : fs->ci1;
         sqcx[sx] = 0.5 * (double)(ia + ib) * cell;
     }
     for (int64_t sy = 0; sy < nsy; sy++) {
-        int64_t ja = cj0 + sy * sq, jb = ja + sq - 1 < cj1 ? ja + sq - 1 : cj1;
+        int64_t ja = cj0 + sy * sq, jb = ja + sq - 1 < fs->cj1 ? ja + sq - 1 : fs->cj1;
         sqcy[sy] = 0.5 * (double)(ja + jb) * cell;
     }
     double H = 0.5 * cell * (double)(sq - 1) * M_SQRT2, rin = w - H;
-    for (size_t k = 0; rin > 0 && k < scr->npieces; k++) {
-        const lc_seg *p = &scr->pieces[k];
+    for (size_t k = 0; rin > 0 && k < npieces; k++) {
+        const lc_seg *p = &pieces[k];
+        uint32_t bits = mask ? mask[k] : 1;
         double minx = lc_min(p->ax, p->bx) - rin, maxx = lc_max(p->ax, p->bx) + rin;
         double miny = lc_min(p->ay, p->by) - rin, maxy = lc_max(p->ay, p->by) + rin;
         /* Square s spans nodes ci0 + s·sq .. + sq − 1: its centre's node index ≈ ci0 + s·sq + (sq − 1) / 2. */
@@ -292,18 +517,32 @@ static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, in
         sx1 = sx1 >= nsx ? nsx - 1 : sx1, sy1 = sy1 >= nsy ? nsy - 1 : sy1;
         for (int64_t sy = sy0; sy <= sy1; sy++) {
             double cy = sqcy[sy];
-            unsigned char *row = &scr->sqflag[sy * nsx];
+            uint32_t *row = &flag[sy * nsx];
             for (int64_t sx = sx0; sx <= sx1; sx++)
-                if (!row[sx] && lc_pseg_dist2(&scr->prep[k], sqcx[sx], cy) <= rin * rin)
-                    row[sx] = 1;
+                if ((row[sx] & bits) != bits && lc_pseg_dist2(&prep[k], sqcx[sx], cy) <= rin * rin)
+                    row[sx] |= bits;
         }
     }
-    fs->ci0 = ci0, fs->cj0 = cj0, fs->ci1 = ci1, fs->cj1 = cj1, fs->sq = sq, fs->nsx = nsx;
-    fs->tick = 0;
-    fs->idx_top = 0;
-    memset(scr->stamp, 0, scr->npieces * sizeof *scr->stamp);
-    for (size_t q = 0; q < nsq; q++)
-        scr->sqlist[q].cnt = UINT32_MAX;
+    return 0;
+}
+
+/* Settles every node of the block inside or outside, in squares of about 0.4 × width a side (at
+ * least 3 × 3 nodes). Every piece first marks the squares it holds whole (their centre within
+ * width − half-diagonal of it); every other square starts from its list (square_list): none is
+ * outside, else classify sifts them. */
+static void fill_block(fill_state *fs, int64_t ci0, int64_t cj0, int64_t ci1, int64_t cj1)
+{
+    lc_corridor_scratch *scr = fs->scr;
+    fill_block_squares(fs, ci0, cj0, ci1, cj1);
+    if (fs->nomem)
+        return;
+    int64_t sq = fs->sq, nsx = fs->nsx, nsy = (cj1 - cj0 + sq) / sq;
+    size_t nsq = (size_t)(nsx * nsy);
+    if (lc_scratch_grow((void **)&scr->sqflag, &scr->sqflag_cap, nsq, sizeof *scr->sqflag) ||
+        mark_held(fs, scr->pieces, scr->prep, scr->npieces, NULL, scr->sqflag)) {
+        fs->nomem = 1;
+        return;
+    }
     for (int64_t sy = 0; sy < nsy && !fs->nomem; sy++)
         for (int64_t sx = 0; sx < nsx && !fs->nomem; sx++) {
             int64_t ia = ci0 + sx * sq, ib = ia + sq - 1 < ci1 ? ia + sq - 1 : ci1;
@@ -486,6 +725,24 @@ static int uniform8(const unsigned char *lo, const unsigned char *up)
            (up[8] & NODE_IN) == (lo[0] & NODE_IN);
 }
 
+/* A block's node arrays for scr's pieces (prepared), and fs set up over them. 0, or -1. */
+static int trace_setup(fill_state *fs, lc_corridor_scratch *scr, const lc_grid *g, int64_t ci0, int64_t cj0, int64_t ci1,
+                       int64_t cj1)
+{
+    int64_t ni = ci1 - ci0 + 1, nj = cj1 - cj0 + 1;
+    size_t nodes = (size_t)(ni * nj);
+    if (lc_scratch_grow((void **)&scr->val, &scr->val_cap, nodes, sizeof *scr->val) ||
+        lc_scratch_grow((void **)&scr->state, &scr->state_cap, nodes, 1) ||
+        lc_scratch_grow((void **)&scr->near, &scr->near_cap, nodes, sizeof *scr->near) ||
+        lc_scratch_prepare(scr, 0, scr->pieces, scr->npieces))
+        return -1;
+    *fs = (fill_state){.scr = scr, .prep = scr->prep, .g = g, .ni0 = ci0, .nj0 = cj0, .ni = ni};
+    return 0;
+}
+
+static int trace_outline(fill_state *fs, const lc_grid *g, int64_t ci0, int64_t cj0, int64_t ci1, int64_t cj1,
+                         lc_trace_segs *out);
+
 int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src, const lc_grid *g, int64_t ci0,
                             int64_t cj0, int64_t ci1, int64_t cj1, lc_trace_segs *out)
 {
@@ -498,14 +755,9 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
         if (src->near(src->user, scr, box, reach))
             return -1;
     }
-    int64_t ni = ci1 - ci0 + 1, nj = cj1 - cj0 + 1;
-    size_t nodes = (size_t)(ni * nj);
-    if (lc_scratch_grow((void **)&scr->val, &scr->val_cap, nodes, sizeof *scr->val) ||
-        lc_scratch_grow((void **)&scr->state, &scr->state_cap, nodes, 1) ||
-        lc_scratch_grow((void **)&scr->near, &scr->near_cap, nodes, sizeof *scr->near) ||
-        lc_scratch_prepare(scr, 0, scr->pieces, scr->npieces))
+    fill_state fs;
+    if (trace_setup(&fs, scr, g, ci0, cj0, ci1, cj1))
         return -1;
-    fill_state fs = {.scr = scr, .prep = scr->prep, .g = g, .ni0 = ci0, .nj0 = cj0, .ni = ni};
     lc_bbox nb = {(double)ci0 * cell - reach, (double)cj0 * cell - reach, (double)ci1 * cell + reach,
                   (double)cj1 * cell + reach};
     /* Buckets of the reach's side, read once per square for its list (square_list): half the side or
@@ -515,6 +767,129 @@ int lc_corridor_trace_block(lc_corridor_scratch *scr, const lc_piece_source *src
     fill_block(&fs, ci0, cj0, ci1, cj1);
     if (fs.nomem)
         return -1;
+    return trace_outline(&fs, g, ci0, cj0, ci1, cj1, out);
+}
+
+/* ---- several sets' outlines over one block ----------------------------------------------------- */
+
+lc_corridor_sets *lc_corridor_sets_create(void)
+{
+    lc_corridor_sets *un = calloc(1, sizeof *un);
+    if (un && !(un->u = lc_corridor_scratch_create())) {
+        free(un);
+        return NULL;
+    }
+    return un;
+}
+
+void lc_corridor_sets_destroy(lc_corridor_sets *un)
+{
+    if (!un)
+        return;
+    lc_corridor_scratch_destroy(un->u);
+    free(un->mask);
+    free(un->loc);
+    free(un->slot);
+    free(un->held);
+    free(un);
+}
+
+/* A hash of a piece's four coordinates (their bits: equal pieces are the same piece). */
+static size_t piece_hash(const lc_seg *p)
+{
+    uint64_t k[4], x = 0x9E3779B97F4A7C15ULL;
+    memcpy(k, p, sizeof k);
+    for (int i = 0; i < 4; i++) {
+        x ^= k[i] + 0x9E3779B97F4A7C15ULL + (x << 6) + (x >> 2);
+        x *= 0xBF58476D1CE4E5B9ULL;
+        x ^= x >> 31;
+    }
+    return (size_t)x;
+}
+
+int lc_corridor_trace_sets(lc_corridor_sets *un, lc_corridor_scratch *const *scr, const lc_piece_set *sets,
+                           const lc_grid *const *grids, size_t nsets, int64_t ci0, int64_t cj0, int64_t ci1,
+                           int64_t cj1, lc_trace_segs *const *out)
+{
+    if (!nsets || nsets > SETS_MAX)
+        return -1;
+    if (ci1 <= ci0 || cj1 <= cj0)
+        return 0;
+    const lc_grid *g0 = grids[0];
+    double cell = g0->cell, w = g0->width, reach = w + 1.5 * cell;
+    lc_corridor_scratch *u = un->u;
+    size_t total = 0;
+    for (size_t c = 0; c < nsets; c++)
+        total += sets[c].n;
+    size_t slots = 16;
+    while (slots < 2 * total)
+        slots *= 2;
+    lc_corridor_pieces_reset(u);
+    if (lc_scratch_grow((void **)&un->slot, &un->slot_cap, slots, sizeof *un->slot) ||
+        lc_scratch_grow((void **)&un->mask, &un->mask_cap, total ? total : 1, sizeof *un->mask) ||
+        lc_scratch_grow((void **)&un->loc, &un->loc_cap, (total ? total : 1) * nsets, sizeof *un->loc) ||
+        lc_scratch_grow((void **)&u->pieces, &u->pieces_cap, total ? total : 1, sizeof *u->pieces))
+        return -1;
+    memset(un->slot, 0, slots * sizeof *un->slot);
+    un->nsets = nsets;
+    for (size_t c = 0; c < nsets; c++)
+        for (size_t k = 0; k < sets[c].n; k++) {
+            const lc_seg *p = &sets[c].s[k];
+            size_t i = piece_hash(p) & (slots - 1);
+            while (un->slot[i] && memcmp(&u->pieces[un->slot[i] - 1], p, sizeof *p))
+                i = (i + 1) & (slots - 1);
+            size_t q = un->slot[i];
+            if (!q) {
+                q = un->slot[i] = ++u->npieces;
+                u->pieces[q - 1] = *p;
+                un->mask[q - 1] = 0;
+            }
+            un->mask[q - 1] |= (uint32_t)1 << c;
+            un->loc[(q - 1) * nsets + c] = (uint32_t)k;
+        }
+    un->g = (lc_grid){.cell = cell, .width = w};
+    if (trace_setup(&un->fs, u, &un->g, ci0, cj0, ci1, cj1))
+        return -1;
+    un->fs.keep_d2 = 1;
+    lc_bbox nb = {(double)ci0 * cell - reach, (double)cj0 * cell - reach, (double)ci1 * cell + reach,
+                  (double)cj1 * cell + reach};
+    if (bucket_pieces(&un->fs, nb, lc_max(cell, reach)))
+        return -1;
+    fill_block_squares(&un->fs, ci0, cj0, ci1, cj1);
+    if (un->fs.nomem)
+        return -1;
+    size_t nsq = (size_t)(un->fs.nsx * ((cj1 - cj0 + un->fs.sq) / un->fs.sq));
+    if (lc_scratch_grow((void **)&un->held, &un->held_cap, nsq, sizeof *un->held) ||
+        mark_held(&un->fs, u->pieces, u->prep, u->npieces, un->mask, un->held))
+        return -1;
+    for (size_t c = 0; c < nsets; c++) {
+        fill_state *fs = &un->sfs[c];
+        lc_corridor_pieces_reset(scr[c]);
+        if (lc_corridor_pieces_add(scr[c], sets[c].s, sets[c].n) || trace_setup(fs, scr[c], grids[c], ci0, cj0, ci1, cj1))
+            return -1;
+        fill_block_squares(fs, ci0, cj0, ci1, cj1);
+        if (fs->nomem)
+            return -1;
+        fs->un = un, fs->set = c;
+    }
+    sets_fill(un);
+    if (un->fs.nomem)
+        return -1;
+    for (size_t c = 0; c < nsets; c++)
+        if (trace_outline(&un->sfs[c], grids[c], ci0, cj0, ci1, cj1, out[c]))
+            return -1;
+    return 0;
+}
+
+/* The outline of the block whose nodes fs has settled, into out (the forced border, then marching
+ * squares). 0, or -1 out of memory. */
+static int trace_outline(fill_state *fsp, const lc_grid *g, int64_t ci0, int64_t cj0, int64_t ci1, int64_t cj1,
+                         lc_trace_segs *out)
+{
+    fill_state fs = *fsp; /* the cell loop's own copy; what make_exact adds lands in the scratch */
+    lc_corridor_scratch *scr = fs.scr;
+    double cell = g->cell, w = g->width;
+    int64_t ni = ci1 - ci0 + 1;
     /* The grid's outermost nodes count as outside whatever their distance, so every outline closes. */
     for (int side = 0; side < 4; side++) {
         int64_t fixed = side == 0 ? g->j0 : side == 1 ? g->j1 : side == 2 ? g->i0 : g->i1;

@@ -8,8 +8,9 @@
  * so waiting at once costs no more than tracing in place. The work: blocks of SERVICE_BLOCK cells on
  * a grid common to every category (each block for every category whose grid meets it: the edges near
  * it found once, each category's reached parts of them cut, its outline traced — or copied from an
- * earlier category with the very same parts and cells), then each category's blocks assembled in
- * block order. Every block and category is done by one thread whichever it is, so the result does
+ * earlier category with the very same parts and cells; the categories whose grid covers the whole
+ * block are traced at once, each piece's distances computed once for all that hold it,
+ * lc_corridor_trace_sets), then each category's blocks assembled in block order. Every block and category is done by one thread whichever it is, so the result does
  * not depend on the timing.
  *
  * In straight-line mode the same job dissolves each category's reach circles (GEOSUnaryUnion, one
@@ -47,6 +48,12 @@ typedef struct service_worker {
     lc_seg *pieces;
     size_t npieces, pieces_cap;
     size_t *poff, *pcnt;   /* per category: its pieces in the current block */
+    lc_corridor_sets *un;  /* the block's categories traced at once (lc_corridor_trace_sets) */
+    lc_corridor_scratch **cscr; /* per category: its scratch there */
+    lc_piece_set *psets;   /* per category traced at once: its pieces, */
+    const lc_grid **grids; /* its grid, */
+    lc_trace_segs **outs;  /* its block's outline */
+    size_t *copy;          /* per category: the earlier one whose outline it copies (SIZE_MAX: none) */
     size_t failed_cat;     /* the category of its failing task, */
     lc_status failed_status; /* and why: LC_ERR_GEOMETRY (GEOS said why) or LC_ERR_NOMEM */
 } service_worker;
@@ -73,7 +80,18 @@ static int worker_init(service_worker *w, size_t ncat)
     w->scr = lc_corridor_scratch_create();
     w->poff = calloc(ncat + 1, sizeof *w->poff);
     w->pcnt = calloc(ncat + 1, sizeof *w->pcnt);
-    return w->scr && w->poff && w->pcnt ? 0 : -1;
+    w->un = lc_corridor_sets_create();
+    w->cscr = calloc(ncat + 1, sizeof *w->cscr);
+    w->psets = calloc(ncat + 1, sizeof *w->psets);
+    w->grids = calloc(ncat + 1, sizeof *w->grids);
+    w->outs = calloc(ncat + 1, sizeof *w->outs);
+    w->copy = calloc(ncat + 1, sizeof *w->copy);
+    if (!w->scr || !w->poff || !w->pcnt || !w->un || !w->cscr || !w->psets || !w->grids || !w->outs || !w->copy)
+        return -1;
+    for (size_t c = 0; c < ncat; c++)
+        if (!(w->cscr[c] = lc_corridor_scratch_create()))
+            return -1;
+    return 0;
 }
 
 static void worker_free(service_worker *w)
@@ -83,7 +101,26 @@ static void worker_free(service_worker *w)
     free(w->pieces);
     free(w->poff);
     free(w->pcnt);
+    lc_corridor_sets_destroy(w->un);
+    for (size_t c = 0; w->cscr && w->cscr[c]; c++)
+        lc_corridor_scratch_destroy(w->cscr[c]);
+    free(w->cscr);
+    free(w->psets);
+    free(w->grids);
+    free(w->outs);
+    free(w->copy);
     memset(w, 0, sizeof *w);
+}
+
+/* The cells of block (bi, bj) in category tc's grid: 1 when there are any. */
+static int block_cells(const trace_cat *tc, int64_t bi, int64_t bj, int64_t *ci0, int64_t *cj0, int64_t *ci1,
+                       int64_t *cj1)
+{
+    const lc_grid *g = &tc->g;
+    int64_t a0 = bi * SERVICE_BLOCK, b0 = bj * SERVICE_BLOCK, a1 = a0 + SERVICE_BLOCK, b1 = b0 + SERVICE_BLOCK;
+    *ci0 = a0 > g->i0 ? a0 : g->i0, *cj0 = b0 > g->j0 ? b0 : g->j0;
+    *ci1 = a1 < g->i1 ? a1 : g->i1, *cj1 = b1 < g->j1 ? b1 : g->j1;
+    return *ci1 > *ci0 && *cj1 > *cj0;
 }
 
 /* Block t for every category. 0, or -1 with *cat the failing category. */
@@ -97,46 +134,67 @@ static int block_task(service_job *job, service_worker *w, size_t t, size_t *cat
     w->nedges = w->npieces = 0;
     if (lc_network_edges_near(job->net, box, reach, &w->edges, &w->nedges, &w->edges_cap))
         return -1;
+    /* Every category's reached parts of those edges first; then which categories copy an earlier
+     * one's outline (the very same pieces, both inside their grids' borders); the others whose grid
+     * covers the whole block are traced at once (lc_corridor_trace_sets: each piece's distances
+     * computed once for all of them), the rest one by one. */
+    int64_t b0 = bi * SERVICE_BLOCK, c0 = bj * SERVICE_BLOCK, b1 = b0 + SERVICE_BLOCK, c1 = c0 + SERVICE_BLOCK;
     for (size_t c = 0; c < job->ncat; c++) {
         trace_cat *tc = &job->cats[c];
         *cat = c;
         w->poff[c] = w->npieces;
         w->pcnt[c] = 0;
-        if (!tc->segs)
-            continue;
-        const lc_grid *g = &tc->g;
-        int64_t ci0 = bi * SERVICE_BLOCK, cj0 = bj * SERVICE_BLOCK, ci1 = ci0 + SERVICE_BLOCK, cj1 = cj0 + SERVICE_BLOCK;
-        ci0 = ci0 > g->i0 ? ci0 : g->i0, cj0 = cj0 > g->j0 ? cj0 : g->j0;
-        ci1 = ci1 < g->i1 ? ci1 : g->i1, cj1 = cj1 < g->j1 ? cj1 : g->j1;
-        if (ci1 <= ci0 || cj1 <= cj0)
+        w->copy[c] = SIZE_MAX;
+        int64_t ci0, cj0, ci1, cj1;
+        if (!tc->segs || !block_cells(tc, bi, bj, &ci0, &cj0, &ci1, &cj1))
             continue;
         if (lc_reached_pieces(job->net, &tc->reached, w->edges, w->nedges, &w->pieces, &w->npieces, &w->pieces_cap))
             return -1;
         w->pcnt[c] = w->npieces - w->poff[c];
-        lc_trace_segs *out = &tc->segs[t];
+        const lc_grid *g = &tc->g;
         int inner = ci0 > g->i0 && cj0 > g->j0 && ci1 < g->i1 && cj1 < g->j1;
-        int copied = 0;
-        for (size_t q = 0; inner && q < c && !copied; q++) {
+        for (size_t q = 0; inner && q < c && w->copy[c] == SIZE_MAX; q++) {
             const trace_cat *tq = &job->cats[q];
             /* no pieces: w->pieces may still be NULL, and memcmp(NULL, NULL, 0) is undefined */
-            if (!tq->segs || !tq->inner[t] || w->pcnt[q] != w->pcnt[c] ||
-                (w->pcnt[c] && memcmp(w->pieces + w->poff[q], w->pieces + w->poff[c], w->pcnt[c] * sizeof *w->pieces)))
-                continue;
-            const lc_trace_segs *from = &tq->segs[t];
-            if (from->n && lc_scratch_grow_segs(out, from->n))
-                return -1;
-            if (from->n)
-                memcpy(out->v, from->v, from->n * sizeof *out->v);
-            out->n = from->n;
-            copied = 1;
-        }
-        if (!copied) {
-            lc_corridor_pieces_reset(w->scr);
-            if (lc_corridor_pieces_add(w->scr, w->pieces + w->poff[c], w->pcnt[c]) ||
-                lc_corridor_trace_block(w->scr, NULL, g, ci0, cj0, ci1, cj1, out))
-                return -1;
+            if (tq->segs && tq->inner[t] && w->pcnt[q] == w->pcnt[c] &&
+                (!w->pcnt[c] || !memcmp(w->pieces + w->poff[q], w->pieces + w->poff[c], w->pcnt[c] * sizeof *w->pieces)))
+                w->copy[c] = q;
         }
         tc->inner[t] = (unsigned char)inner;
+    }
+    size_t nsets = 0;
+    for (size_t c = 0; c < job->ncat; c++) {
+        trace_cat *tc = &job->cats[c];
+        *cat = c;
+        int64_t ci0, cj0, ci1, cj1;
+        if (!tc->segs || !block_cells(tc, bi, bj, &ci0, &cj0, &ci1, &cj1) || w->copy[c] != SIZE_MAX)
+            continue;
+        lc_piece_set ps = {w->pieces + w->poff[c], w->pcnt[c]};
+        if (ci0 == b0 && cj0 == c0 && ci1 == b1 && cj1 == c1 && ps.n && nsets < 32) {
+            w->psets[nsets] = ps, w->grids[nsets] = &tc->g, w->outs[nsets] = &tc->segs[t];
+            nsets++;
+            continue;
+        }
+        lc_corridor_pieces_reset(w->scr);
+        if (lc_corridor_pieces_add(w->scr, ps.s, ps.n) ||
+            lc_corridor_trace_block(w->scr, NULL, &tc->g, ci0, cj0, ci1, cj1, &tc->segs[t]))
+            return -1;
+    }
+    if (nsets && lc_corridor_trace_sets(w->un, w->cscr, w->psets, w->grids, nsets, b0, c0, b1, c1, w->outs)) {
+        *cat = 0;
+        return -1;
+    }
+    for (size_t c = 0; c < job->ncat; c++) { /* in order: the one copied from is done by now */
+        if (w->copy[c] == SIZE_MAX)
+            continue;
+        *cat = c;
+        const lc_trace_segs *from = &job->cats[w->copy[c]].segs[t];
+        lc_trace_segs *out = &job->cats[c].segs[t];
+        if (from->n && lc_scratch_grow_segs(out, from->n))
+            return -1;
+        if (from->n)
+            memcpy(out->v, from->v, from->n * sizeof *out->v);
+        out->n = from->n;
     }
     return 0;
 }

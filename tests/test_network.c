@@ -3,13 +3,15 @@
  * distances 100·(|i|+|j|), partial-edge attachment computed by hand, off-network points, lines that
  * cross at different levels (bridges) staying apart, the OSM tag rules, a river with one far bridge
  * (straight-line covered, network not), and on the Porto demo every demand point's distance equal to
- * a plain Dijkstra written here over the exported edges, within 0.01 m.
+ * a plain Dijkstra written here over the exported edges, within 0.01 m; and several categories'
+ * outlines traced at once equal to each traced alone, bit for bit.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "queries/corridor_int.h"
 #include "tests/lc_test.h"
 
 /* An (n+1) × (n+1) grid of streets 100 m apart from (0,0), each street one line. */
@@ -1241,6 +1243,91 @@ START_TEST(exact_joins_by_default)
 }
 END_TEST
 
+/* ---- several categories' outlines traced at once ------------------------------------------------ */
+
+/* Street k of a wavy grid as pieces from x0 to x1 (horizontal: y = 200 k + 30 sin(x / 50); vertical:
+ * the same with x and y exchanged), 10 m a piece: consecutive pieces share their ends, so many nodes
+ * have two pieces at the same distance and the lowest index must win. */
+static size_t wavy_street(lc_seg *out, int k, int vertical, double x0, double x1)
+{
+    size_t n = 0;
+    for (double x = x0; x < x1 - 1e-9; x += 10) {
+        double xe = x + 10 < x1 ? x + 10 : x1;
+        double a = 200.0 * k + 30 * sin(x / 50), b = 200.0 * k + 30 * sin(xe / 50);
+        out[n++] = vertical ? (lc_seg){a, x, b, xe} : (lc_seg){x, a, xe, b};
+    }
+    return n;
+}
+
+/* The same outline piece, to the bit. */
+static int same_seg(const lc_trace_seg *a, const lc_trace_seg *b)
+{
+    return a->from == b->from && a->to == b->to && !memcmp(&a->x, &b->x, sizeof a->x) &&
+           !memcmp(&a->y, &b->y, sizeof a->y) && a->crease == b->crease && !memcmp(&a->cx, &b->cx, sizeof a->cx) &&
+           !memcmp(&a->cy, &b->cy, sizeof a->cy);
+}
+
+/* lc_corridor_trace_sets gives each set exactly the outline pieces lc_corridor_trace_block gives it
+ * alone (the service areas trace a block's categories at once; this is the reference it must equal
+ * bit for bit): three sets sharing most of their pieces — all streets; one street cut short at a point
+ * that is no vertex and one left out; the vertical streets only — on a 12.5 m grid, one set's grid
+ * border crossing the block (forced nodes). */
+START_TEST(sets_traced_at_once_equal_each_alone)
+{
+    enum { MAXP = 4000 };
+    lc_seg *p[3];
+    size_t n[3] = {0, 0, 0};
+    for (int c = 0; c < 3; c++)
+        ck_assert_ptr_nonnull(p[c] = malloc(MAXP * sizeof *p[c]));
+    for (int k = 0; k < 8; k++)
+        for (int v = 0; v < 2; v++) {
+            n[0] += wavy_street(p[0] + n[0], k, v, 0, 1600);
+            if (!(v == 0 && k == 5))
+                n[1] += wavy_street(p[1] + n[1], k, v, 0, v == 0 && k == 3 ? 903.7 : 1600);
+            if (v)
+                n[2] += wavy_street(p[2] + n[2], k, v, 0, 1600);
+        }
+    ck_assert(n[0] > 2000 && n[1] < n[0] && n[2] < n[1] && n[0] <= MAXP);
+    double cell = 12.5, width = 50;
+    lc_grid g[3];
+    for (int c = 0; c < 3; c++)
+        g[c] = (lc_grid){.cell = cell, .width = width, .i0 = -20, .j0 = -20, .i1 = 150, .j1 = 150};
+    g[2].i0 = 40; /* its western border runs through the block */
+    lc_corridor_scratch *scr[3], *one = lc_corridor_scratch_create();
+    lc_trace_segs alone[3] = {{0}}, at_once[3] = {{0}};
+    lc_trace_segs *outs[3] = {&at_once[0], &at_once[1], &at_once[2]};
+    lc_piece_set sets[3];
+    const lc_grid *grids[3] = {&g[0], &g[1], &g[2]};
+    ck_assert_ptr_nonnull(one);
+    for (int c = 0; c < 3; c++) {
+        ck_assert_ptr_nonnull(scr[c] = lc_corridor_scratch_create());
+        sets[c] = (lc_piece_set){p[c], n[c]};
+        lc_corridor_pieces_reset(one);
+        ck_assert_int_eq(lc_corridor_pieces_add(one, p[c], n[c]), 0);
+        ck_assert_int_eq(lc_corridor_trace_block(one, NULL, &g[c], 0, 0, 128, 128, &alone[c]), 0);
+    }
+    lc_corridor_sets *un = lc_corridor_sets_create();
+    ck_assert_ptr_nonnull(un);
+    ck_assert_int_eq(lc_corridor_trace_sets(un, scr, sets, grids, 3, 0, 0, 128, 128, outs), 0);
+    for (int c = 0; c < 3; c++) {
+        ck_assert_msg(alone[c].n > 200, "set %d: %zu outline pieces", c, alone[c].n); /* a real outline */
+        ck_assert_uint_eq(at_once[c].n, alone[c].n);
+        for (size_t q = 0; q < alone[c].n; q++) /* field by field: the struct's padding is not compared */
+            ck_assert_msg(same_seg(&at_once[c].v[q], &alone[c].v[q]), "set %d, outline piece %zu differs", c, q);
+    }
+    ck_assert_uint_ne(alone[0].n, alone[1].n); /* the sets do differ */
+    ck_assert_uint_ne(alone[1].n, alone[2].n);
+    lc_corridor_sets_destroy(un);
+    for (int c = 0; c < 3; c++) {
+        lc_corridor_scratch_destroy(scr[c]);
+        free(alone[c].v);
+        free(at_once[c].v);
+        free(p[c]);
+    }
+    lc_corridor_scratch_destroy(one);
+}
+END_TEST
+
 Suite *suite_network(void)
 {
     Suite *s = suite_create("network");
@@ -1266,6 +1353,7 @@ Suite *suite_network(void)
     tcase_add_test(cov, dense_grid_matches_buffered_segments);
     tcase_add_test(cov, block_grid_holes_match_buffered_segments);
     tcase_add_test(cov, comb_of_dead_ends_matches_buffered_segments);
+    tcase_add_test(cov, sets_traced_at_once_equal_each_alone);
     tcase_add_test(cov, porto_matches_plain_dijkstra);
     suite_add_tcase(s, cov);
     TCase *catch = tcase_create("catchments");
