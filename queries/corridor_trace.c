@@ -844,8 +844,12 @@ int lc_corridor_trace_sets(lc_corridor_sets *un, lc_corridor_scratch *const *scr
                 u->pieces[q - 1] = *p;
                 un->mask[q - 1] = 0;
             }
-            un->mask[q - 1] |= (uint32_t)1 << c;
-            un->loc[(q - 1) * nsets + c] = (uint32_t)k;
+            /* a set holding the same piece twice (two roads drawn over each other) keeps the lower
+             * index, which is the one classify and make_exact pick among equals */
+            if (!(un->mask[q - 1] >> c & 1)) {
+                un->mask[q - 1] |= (uint32_t)1 << c;
+                un->loc[(q - 1) * nsets + c] = (uint32_t)k;
+            }
         }
     un->g = (lc_grid){.cell = cell, .width = w};
     if (trace_setup(&un->fs, u, &un->g, ci0, cj0, ci1, cj1))

@@ -1270,7 +1270,7 @@ static int same_seg(const lc_trace_seg *a, const lc_trace_seg *b)
 /* lc_corridor_trace_sets gives each set exactly the outline pieces lc_corridor_trace_block gives it
  * alone (the service areas trace a block's categories at once; this is the reference it must equal
  * bit for bit): three sets sharing most of their pieces — all streets; one street cut short at a point
- * that is no vertex and one left out; the vertical streets only — on a 12.5 m grid, one set's grid
+ * that is no vertex, one left out and one drawn twice; the vertical streets only — on a 12.5 m grid, one set's grid
  * border crossing the block (forced nodes). */
 START_TEST(sets_traced_at_once_equal_each_alone)
 {
@@ -1287,6 +1287,9 @@ START_TEST(sets_traced_at_once_equal_each_alone)
             if (v)
                 n[2] += wavy_street(p[2] + n[2], k, v, 0, 1600);
         }
+    for (size_t k = 0; k < 40; k++) /* a street drawn twice in one set: the same pieces again */
+        p[1][n[1] + k] = p[1][k];
+    n[1] += 40;
     ck_assert(n[0] > 2000 && n[1] < n[0] && n[2] < n[1] && n[0] <= MAXP);
     double cell = 12.5, width = 50;
     lc_grid g[3];
