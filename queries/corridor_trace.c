@@ -794,17 +794,16 @@ void lc_corridor_sets_destroy(lc_corridor_sets *un)
     free(un);
 }
 
-/* A hash of a piece's four coordinates (their bits: equal pieces are the same piece). */
-static size_t piece_hash(const lc_seg *p)
+static size_t hash_key(uint64_t k, size_t mask);
+
+/* The slot of a piece in a table of mask + 1 slots: its four coordinates' bits folded into one key
+ * for hash_key (equal pieces are the same piece). */
+static size_t piece_slot(const lc_seg *p, size_t mask)
 {
-    uint64_t k[4], x = 0x9E3779B97F4A7C15ULL;
+    uint64_t k[4];
     memcpy(k, p, sizeof k);
-    for (int i = 0; i < 4; i++) {
-        x ^= k[i] + 0x9E3779B97F4A7C15ULL + (x << 6) + (x >> 2);
-        x *= 0xBF58476D1CE4E5B9ULL;
-        x ^= x >> 31;
-    }
-    return (size_t)x;
+    return hash_key(k[0] ^ (k[1] * 0x9E3779B97F4A7C15ULL) ^ (k[2] * 0xBF58476D1CE4E5B9ULL) ^ (k[3] * 0x94D049BB133111EBULL),
+                    mask);
 }
 
 int lc_corridor_trace_sets(lc_corridor_sets *un, lc_corridor_scratch *const *scr, const lc_piece_set *sets,
@@ -835,7 +834,7 @@ int lc_corridor_trace_sets(lc_corridor_sets *un, lc_corridor_scratch *const *scr
     for (size_t c = 0; c < nsets; c++)
         for (size_t k = 0; k < sets[c].n; k++) {
             const lc_seg *p = &sets[c].s[k];
-            size_t i = piece_hash(p) & (slots - 1);
+            size_t i = piece_slot(p, slots - 1);
             while (un->slot[i] && memcmp(&u->pieces[un->slot[i] - 1], p, sizeof *p))
                 i = (i + 1) & (slots - 1);
             size_t q = un->slot[i];

@@ -10,7 +10,8 @@
  * it found once, each category's reached parts of them cut, its outline traced — or copied from an
  * earlier category with the very same parts and cells; the categories whose grid covers the whole
  * block are traced at once, each piece's distances computed once for all that hold it,
- * lc_corridor_trace_sets), then each category's blocks assembled in block order. Every block and category is done by one thread whichever it is, so the result does
+ * lc_corridor_trace_sets), then each category's blocks assembled in block order. Every block and
+ * category is done by one thread whichever it is, so the result does
  * not depend on the timing.
  *
  * In straight-line mode the same job dissolves each category's reach circles (GEOSUnaryUnion, one
